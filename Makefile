@@ -1,0 +1,82 @@
+# Top-level build. `make run` brings the whole portal up, `make test` runs
+# everything CI runs, `make bench` prints the benchmark figures.
+
+ROLES    := applicant unit county city hrb admin
+BUILD    ?= build
+SAN      ?= 0
+PKGS     := libpq libcjson libxml-2.0
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -fvisibility=hidden -fPIE -Icgi-bin \
+            -W -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+            -Wwrite-strings -Werror -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := -lfcgi -lcrypt $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifeq ($(SAN),1)
+BUILD    := build/san
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A    := $(BUILD)/libportal.a
+PROGS    := $(ROLES:%=$(BUILD)/bin/%)
+TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello
+
+.PHONY: all programs www deps run stop test unit bench clean
+all: programs www
+
+programs: $(PROGS) $(TOOLS)
+
+$(BUILD)/%.o: %.c lib/portal.h $(wildcard cgi-bin/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# one program per role, from cgi-bin/<role>/*.c and the library
+define prog_rule
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -pie -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach r,$(ROLES),$(eval $(call prog_rule,$(r))))
+
+$(BUILD)/bin/portalctl: $(BUILD)/tools/portalctl.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -pie -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/fcgi-hello: $(BUILD)/tools/fcgi-hello.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -pie -o $@ $^ -lfcgi
+
+www: www/dist/.built
+
+www/dist/.built: package.json package-lock.json www/vite.config.mjs $(shell find www -path www/dist -prune -o -type f -print 2>/dev/null)
+	@[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+	npm run build
+	@touch $@
+
+deps:
+	scripts/deps.sh
+
+run: deps
+	$(MAKE) all
+	scripts/stack.sh start
+	scripts/stack.sh seed
+	scripts/stack.sh info
+
+stop:
+	scripts/stack.sh stop
+
+test: deps
+	scripts/test.sh
+
+bench: deps
+	$(MAKE) all
+	scripts/bench.sh
+
+clean:
+	rm -rf build www/dist

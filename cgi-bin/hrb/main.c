@@ -1,0 +1,13 @@
+/* hrb: the FastCGI program of this role's portal; its routes, nothing else. */
+#include "portal.h"
+
+static const struct route routes[] = {
+	COMMON_ROUTES,
+	REVIEW_ROUTES,
+};
+
+int
+main(int argc, char **argv)
+{
+	return portal_main("hrb", routes, NITEMS(routes), argc, argv);
+}

@@ -1,0 +1,353 @@
+/*
+ * chain.c: the review chain. Every move of every application goes through
+ * chain_move(); no program updates an application's position itself.
+ *
+ * The chain is data (pipeline, pipeline_step); an application records its
+ * pipeline, step and state, and each move appends one chain_history row.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+
+#define CHAIN_TEXT_MAX 1000
+#define PUBLICITY_DAYS 5
+
+enum {
+	CH_LOCK,
+	CH_NEXT,
+	CH_PUBLICITY,
+	CH_UPDATE,
+	CH_HISTORY,
+	CH__MAX
+};
+
+static struct db_stmt st[CH__MAX] = {
+	[CH_LOCK] = { "chain_lock",
+	    "SELECT a.state, a.step_seq, coalesce(a.current_org_id, 0), a.applicant_id,"
+	    " s.name, $2 = ANY (s.actions), coalesce(s.gate, ''),"
+	    " (SELECT max(seq) FROM pipeline_step WHERE pipeline_id = a.pipeline_id),"
+	    " (SELECT coalesce(max(no), 0) FROM chain_history WHERE application_id = a.id),"
+	    " p.name "
+	    "FROM application a"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " JOIN plan p ON p.id = a.plan_id "
+	    "WHERE a.id = $1 FOR UPDATE OF a", 0 },
+	/* Who owns step $2 of application $1: its unit, or the department of the
+	 * step's kind in the application's county (else the city), or the city's. */
+	[CH_NEXT] = { "chain_next",
+	    "SELECT x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
+	    " SELECT s.name, CASE s.actor_level"
+	    "  WHEN 'unit' THEN a.unit_org_id"
+	    "  WHEN 'county' THEN coalesce("
+	    "   (SELECT o.id FROM org o WHERE o.kind = s.actor_kind"
+	    "     AND o.region_id = a.region_id AND o.status = 'approved'),"
+	    "   (SELECT o.id FROM org o JOIN region g ON g.parent_id = o.region_id"
+	    "     WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved'))"
+	    "  WHEN 'city' THEN"
+	    "   (SELECT o.id FROM org o JOIN region g ON o.region_id = coalesce(g.parent_id, g.id)"
+	    "     WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved')"
+	    "  END AS org_id"
+	    " FROM application a"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = $2::int"
+	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id", 0 },
+	[CH_PUBLICITY] = { "chain_publicity",
+	    "SELECT working_days(starts_on, current_date),"
+	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity WHERE application_id = $1", 0 },
+	[CH_UPDATE] = { "chain_update",
+	    "UPDATE application SET step_seq = $2::int, state = $3,"
+	    " current_org_id = NULLIF($4, '0')::bigint, version = version + 1,"
+	    " updated_at = now(),"
+	    " submitted_at = CASE WHEN $5 = 'submit' THEN now() ELSE submitted_at END"
+	    " WHERE id = $1", 0 },
+	[CH_HISTORY] = { "chain_history",
+	    "INSERT INTO chain_history (application_id, no, action, from_step, to_step,"
+	    " from_state, to_state, text, actor_user_id, actor_org_id)"
+	    " VALUES ($1, $2::int, $3, $4::int, $5::int, $6, $7, NULLIF($8, ''), $9,"
+	    " NULLIF($10, '0')::bigint)", 0 },
+};
+
+static const char *const action_names[CHAIN__MAX] = {
+	[CHAIN_SUBMIT] = "submit",
+	[CHAIN_PASS] = "pass",
+	[CHAIN_RETURN] = "return",
+	[CHAIN_REJECT] = "reject",
+};
+
+static const char *const action_zh[CHAIN__MAX] = {
+	[CHAIN_SUBMIT] = "提交",
+	[CHAIN_PASS] = "通过",
+	[CHAIN_RETURN] = "退回",
+	[CHAIN_REJECT] = "不通过",
+};
+
+enum chain_action
+chain_action_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < CHAIN__MAX; i++)
+		if (strcmp(s, action_names[i]) == 0)
+			return (enum chain_action)i;
+	return CHAIN__MAX;
+}
+
+const char *
+chain_action_name(enum chain_action a)
+{
+	return a < CHAIN__MAX ? action_names[a] : "?";
+}
+
+struct app_row {
+	char state[16];
+	int step;
+	long long org;
+	long long applicant;
+	char step_name[128];
+	bool allowed;
+	char gate[16];
+	int last_step;
+	int hist_no;
+	char plan[256];
+};
+
+/* Checks the step's gate. Returns PERR_OK or PERR_GATE with msg set. */
+static enum perr
+gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
+{
+	PGresult *res;
+	enum perr e;
+
+	if (gate[0] == '\0')
+		return PERR_OK;
+	if (strcmp(gate, "publicity") != 0) {
+		snprintf(msg, msgsz, "未知的环节条件：%s", gate);
+		return PERR_INTERNAL;
+	}
+	if ((e = db_exec(&st[CH_PUBLICITY], &res, 1, app)) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0)
+		snprintf(msg, msgsz, "该申报尚未公示，公示满 %d 个工作日后方可推荐上报",
+		    PUBLICITY_DAYS);
+	else if (db_int(res, 0, 0) < PUBLICITY_DAYS)
+		snprintf(msg, msgsz,
+		    "公示自 %s 起已满 %lld 个工作日，满 %d 个工作日后方可推荐上报",
+		    db_str(res, 0, 1), db_int(res, 0, 0), PUBLICITY_DAYS);
+	else {
+		PQclear(res);
+		return PERR_OK;
+	}
+	PQclear(res);
+	return PERR_GATE;
+}
+
+static enum perr
+load(const char *app, enum chain_action act, struct app_row *a)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_exec(&st[CH_LOCK], &res, 2, app, action_names[act])) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return PERR_NOT_FOUND;
+	}
+	snprintf(a->state, sizeof(a->state), "%s", db_str(res, 0, 0));
+	a->step = (int)db_int(res, 0, 1);
+	a->org = db_int(res, 0, 2);
+	a->applicant = db_int(res, 0, 3);
+	snprintf(a->step_name, sizeof(a->step_name), "%s", db_str(res, 0, 4));
+	a->allowed = db_bool(res, 0, 5);
+	snprintf(a->gate, sizeof(a->gate), "%s", db_str(res, 0, 6));
+	a->last_step = (int)db_int(res, 0, 7);
+	a->hist_no = (int)db_int(res, 0, 8);
+	snprintf(a->plan, sizeof(a->plan), "%s", db_str(res, 0, 9));
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum perr
+chain_move(const struct chain_actor *who, long long app_id, int expected_step,
+    enum chain_action act, const char *text, struct chain_result *out,
+    char *msg, size_t msgsz)
+{
+	struct app_row a;
+	char app[24], nstep[24], norg[24], hno[24], fstep[24], uid[24], oid[24];
+	char next_name[128] = "", next_org_name[256] = "", note[5120];
+	const char *nstate;
+	int next = 0;
+	long long next_org = 0;
+	PGresult *res = NULL;
+	struct req fake;
+	cJSON *detail;
+	enum perr e;
+
+	msg[0] = '\0';
+	if (act >= CHAIN__MAX)
+		return PERR_INVALID_FIELD;
+	if (act != CHAIN_SUBMIT && (text == NULL || text[0] == '\0')) {
+		snprintf(msg, msgsz, "%s", act == CHAIN_PASS ? "请填写审核意见" :
+		    act == CHAIN_RETURN ? "请填写退回理由（需完善的内容）" :
+		    "请填写不通过的理由");
+		return PERR_INVALID_FIELD;
+	}
+	if (text != NULL && !valid_text(text, CHAIN_TEXT_MAX)) {
+		snprintf(msg, msgsz, "意见或理由不能超过 %d 个字符", CHAIN_TEXT_MAX);
+		return PERR_INVALID_FIELD;
+	}
+	snprintf(app, sizeof(app), "%lld", app_id);
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = load(app, act, &a)) != PERR_OK) {
+		if (e == PERR_NOT_FOUND)
+			snprintf(msg, msgsz, "申报不存在");
+		goto fail;
+	}
+
+	/* Ownership before anything else: strangers learn nothing. */
+	if (act == CHAIN_SUBMIT) {
+		if (who->org_id != 0 || who->user_id != a.applicant) {
+			e = PERR_NOT_FOUND;
+			snprintf(msg, msgsz, "申报不存在");
+			goto fail;
+		}
+		if (strcmp(a.state, "draft") != 0 && strcmp(a.state, "returned") != 0) {
+			e = PERR_CONFLICT;
+			snprintf(msg, msgsz, "该申报已提交，正在“%s”环节办理", a.step_name);
+			goto fail;
+		}
+	} else {
+		if (who->org_id == 0 || (a.org != who->org_id && a.step == expected_step)) {
+			e = PERR_FORBIDDEN;
+			snprintf(msg, msgsz, "该申报当前不在本单位办理环节");
+			goto fail;
+		}
+		if (strcmp(a.state, "in_review") != 0 || a.step != expected_step ||
+		    a.org != who->org_id) {
+			e = PERR_CONFLICT;
+			snprintf(msg, msgsz,
+			    "该申报已被他人处理或状态已变化（当前环节：%s），请刷新后重试",
+			    a.step_name);
+			goto fail;
+		}
+	}
+	if (a.step != expected_step) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "该申报状态已变化，请刷新后重试");
+		goto fail;
+	}
+	if (!a.allowed) {
+		e = PERR_INVALID_FIELD;
+		snprintf(msg, msgsz, "当前环节（%s）不能执行“%s”操作",
+		    a.step_name, action_zh[act]);
+		goto fail;
+	}
+	if (act == CHAIN_PASS && (e = gate_check(a.gate, app, msg, msgsz)) != PERR_OK)
+		goto fail;
+
+	/* Where the application goes. */
+	switch (act) {
+	case CHAIN_SUBMIT:
+	case CHAIN_PASS:
+		nstate = "in_review";
+		next = a.step + 1;
+		if (act == CHAIN_PASS && a.step == a.last_step) {
+			nstate = "completed";
+			next = a.step;
+			break;
+		}
+		snprintf(nstep, sizeof(nstep), "%d", next);
+		if ((e = db_exec(&st[CH_NEXT], &res, 2, app, nstep)) != PERR_OK)
+			goto fail;
+		if (PQntuples(res) != 1 || db_int(res, 0, 1) == 0) {
+			log_err("msg=\"no organisation owns the next step\" app=%s step=%d",
+			    app, next);
+			snprintf(msg, msgsz, "下一环节没有对应的受理部门，请联系平台管理员");
+			e = PERR_INTERNAL;
+			goto fail;
+		}
+		snprintf(next_name, sizeof(next_name), "%s", db_str(res, 0, 0));
+		next_org = db_int(res, 0, 1);
+		snprintf(next_org_name, sizeof(next_org_name), "%s", db_str(res, 0, 2));
+		PQclear(res);
+		res = NULL;
+		break;
+	case CHAIN_RETURN:
+		nstate = "returned";
+		next = 1;
+		break;
+	case CHAIN_REJECT:
+	default:
+		nstate = "rejected";
+		next = a.step;
+		break;
+	}
+
+	snprintf(nstep, sizeof(nstep), "%d", next);
+	snprintf(norg, sizeof(norg), "%lld", next_org);
+	snprintf(hno, sizeof(hno), "%d", a.hist_no + 1);
+	snprintf(fstep, sizeof(fstep), "%d", a.step);
+	snprintf(uid, sizeof(uid), "%lld", who->user_id);
+	snprintf(oid, sizeof(oid), "%lld", who->org_id);
+	if ((e = db_exec(&st[CH_UPDATE], NULL, 5, app, nstep, nstate, norg,
+	    action_names[act])) != PERR_OK ||
+	    (e = db_exec(&st[CH_HISTORY], NULL, 10, app, hno, action_names[act], fstep,
+	    nstep, a.state, nstate, text ? text : "", uid, oid)) != PERR_OK)
+		goto fail;
+
+	/* Audit, with the actor as the caller gave it. */
+	memset(&fake, 0, sizeof(fake));
+	fake.ip = who->ip;
+	fake.has_session = true;
+	fake.s.user_id = who->user_id;
+	fake.s.org_id = who->org_id;
+	detail = cJSON_CreateObject();
+	cJSON_AddNumberToObject(detail, "from_step", a.step);
+	cJSON_AddNumberToObject(detail, "to_step", next);
+	cJSON_AddStringToObject(detail, "from_state", a.state);
+	cJSON_AddStringToObject(detail, "to_state", nstate);
+	e = audit(&fake, who->user_id, action_names[act], "application", app_id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK)
+		goto fail;
+
+	/* Tell the applicant, in the style of 12333. */
+	switch (act) {
+	case CHAIN_SUBMIT:
+		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已提交，"
+		    "现由%s进行“%s”，请留意后续通知。", a.plan, next_org_name, next_name);
+		break;
+	case CHAIN_PASS:
+		if (strcmp(nstate, "completed") == 0)
+			snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已办结，"
+			    "请登录平台查看结果并打印证书。", a.plan);
+		else
+			snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已通过“%s”，"
+			    "现由%s进行“%s”。", a.plan, a.step_name, next_org_name,
+			    next_name);
+		break;
+	case CHAIN_RETURN:
+		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》在“%s”环节被退回，"
+		    "理由：%s。请登录平台修改后重新提交。", a.plan, a.step_name, text);
+		break;
+	default:
+		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》未通过“%s”，"
+		    "理由：%s。", a.plan, a.step_name, text);
+		break;
+	}
+	if ((e = notify_user(a.applicant, note)) != PERR_OK)
+		goto fail;
+	if ((e = db_commit()) != PERR_OK)
+		return e;
+	if (out != NULL) {
+		snprintf(out->state, sizeof(out->state), "%s", nstate);
+		out->step = next;
+	}
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}

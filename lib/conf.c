@@ -1,0 +1,123 @@
+/* conf.c: "key = value" configuration; unknown keys are refused so typos surface. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+
+struct conf conf = {
+	.db_socket_dir = "/var/run/postgresql",
+	.db_name = "zcps",
+	.db_user = "",
+	.max_json_bytes = 64 * 1024,
+	.max_upload_bytes = 10 * 1024 * 1024,
+	.session_idle_min = 30,
+	.session_abs_hours = 12,
+	.login_max_failures = 5,
+	.login_lock_min = 30,
+};
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+set_num(const char *v, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+set_str(const char *v, char *dst, size_t dstsz)
+{
+	if (strlen(v) >= dstsz)
+		return -1;
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+static int
+conf_set(const char *k, const char *v)
+{
+	long long n;
+	int rc = -1;
+
+	if (strcmp(k, "db_socket_dir") == 0)
+		return set_str(v, conf.db_socket_dir, sizeof(conf.db_socket_dir));
+	if (strcmp(k, "db_name") == 0)
+		return set_str(v, conf.db_name, sizeof(conf.db_name));
+	if (strcmp(k, "db_user") == 0)
+		return set_str(v, conf.db_user, sizeof(conf.db_user));
+	if (strcmp(k, "max_json_bytes") == 0 &&
+	    (rc = set_num(v, 1024, 16 << 20, &n)) == 0)
+		conf.max_json_bytes = (size_t)n;
+	else if (strcmp(k, "max_upload_bytes") == 0 &&
+	    (rc = set_num(v, 1024, 64 << 20, &n)) == 0)
+		conf.max_upload_bytes = (size_t)n;
+	else if (strcmp(k, "session_idle_min") == 0 &&
+	    (rc = set_num(v, 1, 24 * 60, &n)) == 0)
+		conf.session_idle_min = (int)n;
+	else if (strcmp(k, "session_abs_hours") == 0 &&
+	    (rc = set_num(v, 1, 24 * 7, &n)) == 0)
+		conf.session_abs_hours = (int)n;
+	else if (strcmp(k, "login_max_failures") == 0 &&
+	    (rc = set_num(v, 1, 100, &n)) == 0)
+		conf.login_max_failures = (int)n;
+	else if (strcmp(k, "login_lock_min") == 0 &&
+	    (rc = set_num(v, 1, 24 * 60, &n)) == 0)
+		conf.login_lock_min = (int)n;
+	return rc;
+}
+
+int
+conf_load(const char *path)
+{
+	FILE *f;
+	char line[1024];
+	int lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_err("msg=\"cannot open config\" path=%s errno=%d", path, errno);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s, *eq;
+
+		lineno++;
+		s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if ((eq = strchr(s, '=')) == NULL) {
+			log_err("msg=\"config line without =\" line=%d", lineno);
+			rc = -1;
+			continue;
+		}
+		*eq = '\0';
+		if (conf_set(trim(s), trim(eq + 1)) != 0) {
+			log_err("msg=\"bad config setting\" line=%d key=%s",
+			    lineno, trim(s));
+			rc = -1;
+		}
+	}
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,281 @@
+/*
+ * db.c: the worker's one PostgreSQL connection.
+ *
+ * Statements live in per-module tables (struct db_stmt) and are prepared
+ * lazily, once per connection: each remembers the connection generation it
+ * was prepared on, and a reconnect bumps the generation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+
+#define DB_MAX_PARAMS 24
+
+static PGconn *conn;
+static char *conninfo_saved;
+static unsigned gen = 1;
+static bool in_tx;
+static const char *tx_where;
+static char last_state[6];
+
+static const char *oneline(const char *, char *, size_t);
+
+const char *
+db_sqlstate(void)
+{
+	return last_state;
+}
+
+bool
+db_in_tx(void)
+{
+	return in_tx;
+}
+
+enum perr
+db_connect(const char *conninfo)
+{
+	if (conninfo != NULL) {
+		free(conninfo_saved);
+		if ((conninfo_saved = strdup(conninfo)) == NULL)
+			return PERR_INTERNAL;
+	}
+	if (conn != NULL)
+		PQfinish(conn);
+	conn = PQconnectdb(conninfo_saved);
+	gen++;
+	in_tx = false;
+	if (PQstatus(conn) != CONNECTION_OK) {
+		char b[256];
+
+		log_err("msg=\"database connection failed\" detail=\"%s\"",
+		    oneline(PQerrorMessage(conn), b, sizeof(b)));
+		return PERR_UNAVAILABLE;
+	}
+	return PERR_OK;
+}
+
+void
+db_close(void)
+{
+	if (conn != NULL)
+		PQfinish(conn);
+	conn = NULL;
+	free(conninfo_saved);
+	conninfo_saved = NULL;
+}
+
+/* First line of a libpq message, for one-line logs. */
+static const char *
+oneline(const char *m, char *buf, size_t bufsz)
+{
+	size_t n = strcspn(m, "\n");
+
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, m, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+remember_state(const PGresult *r)
+{
+	const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	snprintf(last_state, sizeof(last_state), "%s", s ? s : "");
+}
+
+/* Prepares st on the current connection if not done yet. */
+static bool
+prepare(struct db_stmt *st)
+{
+	PGresult *r;
+	bool ok;
+
+	if (st->gen == gen)
+		return true;
+	r = PQprepare(conn, st->name, st->sql, 0, NULL);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		remember_state(r);
+		char b[256];
+
+		log_err("msg=\"prepare failed\" stmt=%s detail=\"%s\"", st->name,
+		    oneline(PQresultErrorMessage(r), b, sizeof(b)));
+	} else
+		st->gen = gen;
+	PQclear(r);
+	return ok;
+}
+
+enum perr
+db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
+{
+	PGresult *r;
+	ExecStatusType s;
+	int attempt;
+
+	if (res != NULL)
+		*res = NULL;
+	last_state[0] = '\0';
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+			if (in_tx || attempt > 0 ||
+			    db_connect(NULL) != PERR_OK)
+				return PERR_UNAVAILABLE;
+		}
+		if (!prepare(st)) {
+			if (PQstatus(conn) != CONNECTION_OK && !in_tx)
+				continue;
+			return PQstatus(conn) == CONNECTION_OK ?
+			    PERR_INTERNAL : PERR_UNAVAILABLE;
+		}
+		r = PQexecPrepared(conn, st->name, n, params, NULL, NULL, 0);
+		s = PQresultStatus(r);
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+			if (res != NULL)
+				*res = r;
+			else
+				PQclear(r);
+			return PERR_OK;
+		}
+		remember_state(r);
+		if (PQstatus(conn) != CONNECTION_OK) {
+			PQclear(r);
+			log_warn("msg=\"database connection lost\" stmt=%s",
+			    st->name);
+			if (in_tx)
+				return PERR_UNAVAILABLE;
+			continue;	/* reconnect and try once more */
+		}
+		if (strcmp(last_state, "23505") == 0 ||
+		    strcmp(last_state, "40001") == 0 ||
+		    strcmp(last_state, "40P01") == 0) {
+			PQclear(r);
+			return PERR_CONFLICT;
+		}
+		{
+			char b[256];
+
+			log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"",
+			    st->name, last_state,
+			    oneline(PQresultErrorMessage(r), b, sizeof(b)));
+		}
+		PQclear(r);
+		return PERR_INTERNAL;
+	}
+	return PERR_UNAVAILABLE;
+}
+
+enum perr
+db_exec(struct db_stmt *st, PGresult **res, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	va_list ap;
+	int i;
+
+	if (n < 0 || n > DB_MAX_PARAMS)
+		return PERR_INTERNAL;
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return db_execv(st, res, n, params);
+}
+
+static enum perr
+simple(const char *sql)
+{
+	PGresult *r;
+	enum perr e = PERR_OK;
+
+	if (conn == NULL)
+		return PERR_UNAVAILABLE;
+	r = PQexec(conn, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		remember_state(r);
+		e = PQstatus(conn) == CONNECTION_OK ? PERR_INTERNAL : PERR_UNAVAILABLE;
+		if (strcmp(last_state, "40001") == 0)
+			e = PERR_CONFLICT;
+	}
+	PQclear(r);
+	return e;
+}
+
+enum perr
+db_begin_at(const char *where)
+{
+	enum perr e;
+
+	if (in_tx) {
+		log_err("msg=\"nested transaction refused\" where=%s open_at=%s",
+		    where, tx_where ? tx_where : "?");
+		return PERR_INTERNAL;
+	}
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+		if (db_connect(NULL) != PERR_OK)
+			return PERR_UNAVAILABLE;
+	}
+	if ((e = simple("BEGIN")) != PERR_OK) {
+		/* The connection may have died since the last request. */
+		if (PQstatus(conn) != CONNECTION_OK && db_connect(NULL) == PERR_OK)
+			e = simple("BEGIN");
+		if (e != PERR_OK)
+			return e;
+	}
+	in_tx = true;
+	tx_where = where;
+	return PERR_OK;
+}
+
+enum perr
+db_commit(void)
+{
+	enum perr e;
+
+	if (!in_tx)
+		return PERR_INTERNAL;
+	e = simple("COMMIT");
+	if (e != PERR_OK)
+		log_err("msg=\"commit failed\" open_at=%s", tx_where);
+	in_tx = false;
+	tx_where = NULL;
+	return e;
+}
+
+void
+db_rollback(void)
+{
+	if (!in_tx)
+		return;
+	if (simple("ROLLBACK") != PERR_OK)
+		log_warn("msg=\"rollback failed\" open_at=%s", tx_where);
+	in_tx = false;
+	tx_where = NULL;
+}
+
+const char *
+db_str(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	return PQgetvalue(r, row, col);
+}
+
+long long
+db_int(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+bool
+db_bool(const PGresult *r, int row, int col)
+{
+	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}

@@ -1,0 +1,421 @@
+/*
+ * http.c: the FastCGI loop and the request pipeline every program runs:
+ * parse (with limits) -> method allowlist -> route lookup -> session ->
+ * CSRF -> body and declared fields -> handler -> one reply with the
+ * security headers. Everything allocated for a request is freed before the
+ * next accept; only the database connection survives.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "portal.h"
+
+#define PATH_MAX_BYTES 512
+#define QUERY_MAX_BYTES 2048
+
+static const char *prog_role = "";
+
+const char *
+portal_role(void)
+{
+	return prog_role;
+}
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+	FCGX_Request *fr = r->fcgx;
+
+	return FCGX_GetParam(name, fr->envp);
+}
+
+const char *
+req_query(const struct req *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, key) == 0)
+			return r->query[i].val;
+	return NULL;
+}
+
+enum perr
+req_fail(struct req *r, enum perr e, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->bad_field = field;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+cJSON *
+req_out(struct req *r)
+{
+	if (r->out == NULL)
+		r->out = cJSON_CreateObject();
+	return r->out;
+}
+
+static void
+reply(struct req *r, int status, const cJSON *body)
+{
+	FCGX_Request *fr = r->fcgx;
+	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+	const char *t = text ? text :
+	    "{\"error\":{\"code\":\"internal\",\"message\":\"系统内部错误\"}}";
+	char head[1024];
+	int n;
+
+	/* FCGX_FPrintF has its own printf subset; format with the C library. */
+	n = snprintf(head, sizeof(head),
+	    "Status: %d\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+	    "%s%s%s"
+	    "Content-Length: %zu\r\n\r\n",
+	    text ? status : 500,
+	    r->set_cookie ? "Set-Cookie: " : "", r->set_cookie ? r->set_cookie : "",
+	    r->set_cookie ? "\r\n" : "", strlen(t));
+	if (n > 0 && (size_t)n < sizeof(head)) {
+		FCGX_PutStr(head, n, fr->out);
+		FCGX_PutStr(t, (int)strlen(t), fr->out);
+	} else
+		log_err("msg=\"reply header too long\"");
+	free(text);
+}
+
+static void
+reply_error(struct req *r, enum perr e)
+{
+	cJSON *root = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(root, "error");
+
+	cJSON_AddStringToObject(err, "code", err_code(e));
+	cJSON_AddStringToObject(err, "message", r->msg[0] ? r->msg : err_message(e));
+	if (r->bad_field != NULL && valid_utf8(r->bad_field, strlen(r->bad_field)))
+		cJSON_AddStringToObject(err, "field", r->bad_field);
+	reply(r, err_status(e), root);
+	cJSON_Delete(root);
+}
+
+/* Matches path against pattern; ":id" takes a positive integer. */
+static bool
+route_match(const char *pattern, const char *path, long long *id)
+{
+	while (*pattern != '\0') {
+		if (strncmp(pattern, ":id", 3) == 0) {
+			long long v = 0;
+			int digits = 0;
+
+			while (*path >= '0' && *path <= '9' && digits < 18) {
+				v = v * 10 + (*path++ - '0');
+				digits++;
+			}
+			if (digits == 0 || v == 0 || (*path >= '0' && *path <= '9'))
+				return false;
+			*id = v;
+			pattern += 3;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return *path == '\0';
+}
+
+static enum method
+parse_method(const char *m)
+{
+	if (m == NULL)
+		return 0;
+	if (strcmp(m, "GET") == 0)
+		return M_GET;
+	if (strcmp(m, "POST") == 0)
+		return M_POST;
+	if (strcmp(m, "PUT") == 0)
+		return M_PUT;
+	if (strcmp(m, "DELETE") == 0)
+		return M_DELETE;
+	return 0;
+}
+
+static bool
+ctype_is(const char *ctype, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (ctype == NULL || strncasecmp(ctype, want, n) != 0)
+		return false;
+	return ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ';
+}
+
+/* Requests that change state before there is a session (login, register)
+ * cannot carry a CSRF token; a cross-site page cannot send them either,
+ * because they must be application/json (which needs a CORS preflight that
+ * we never grant) and the browser's Origin / Sec-Fetch-Site must agree. */
+static bool
+same_origin(const struct req *r)
+{
+	const char *origin = req_param(r, "HTTP_ORIGIN");
+	const char *site = req_param(r, "HTTP_SEC_FETCH_SITE");
+	const char *host = req_param(r, "HTTP_HOST");
+	char want[300];
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	if (origin == NULL)
+		return true;
+	if (host == NULL)
+		return false;
+	snprintf(want, sizeof(want), "%s://%s", r->https ? "https" : "http", host);
+	return strcmp(origin, want) == 0;
+}
+
+static enum perr
+read_body(struct req *r, size_t limit)
+{
+	FCGX_Request *fr = r->fcgx;
+	const char *cl = req_param(r, "CONTENT_LENGTH");
+	char *end;
+	unsigned long long n;
+	size_t got = 0;
+
+	if (cl == NULL || *cl == '\0')
+		return PERR_OK;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || cl[0] == '-')
+		return req_fail(r, PERR_BAD_REQUEST, NULL, "请求长度不正确");
+	if (n > limit)
+		return req_fail(r, PERR_TOO_LARGE, NULL,
+		    "提交的内容过大（上限 %zu KB）", limit / 1024);
+	if (n == 0)
+		return PERR_OK;
+	if ((r->body = malloc(n + 1)) == NULL)
+		return PERR_INTERNAL;
+	while (got < n) {
+		int k = FCGX_GetStr(r->body + got, (int)(n - got), fr->in);
+
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	if (got != n)
+		return req_fail(r, PERR_BAD_REQUEST, NULL, "请求内容不完整");
+	r->body[n] = '\0';
+	r->body_len = n;
+	return PERR_OK;
+}
+
+static const struct field no_fields[] = { { .name = NULL } };
+
+static enum perr
+pipeline(struct req *r, const struct route *routes, size_t nroutes)
+{
+	const char *uri = req_param(r, "DOCUMENT_URI"), *qs;
+	const struct route *rt = NULL;
+	char prefix[32];
+	size_t i, plen;
+	bool path_known = false;
+	enum perr e;
+
+	r->ip = req_param(r, "REMOTE_ADDR");
+	if (r->ip == NULL)
+		r->ip = "";
+	r->https = req_param(r, "HTTPS") != NULL && req_param(r, "HTTPS")[0] != '\0';
+	r->ctype = req_param(r, "CONTENT_TYPE");
+
+	/* parse, with limits */
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "/api/%s", prog_role);
+	if (uri == NULL || strlen(uri) > PATH_MAX_BYTES || strncmp(uri, prefix, plen) != 0)
+		return PERR_NOT_FOUND;
+	r->path = uri + plen;
+	if ((qs = req_param(r, "QUERY_STRING")) != NULL && *qs != '\0') {
+		e = form_urlencoded(qs, strlen(qs), QUERY_MAX_BYTES, &r->query, &r->nquery);
+		if (e == PERR_TOO_LARGE)
+			return req_fail(r, PERR_BAD_REQUEST, NULL, "查询参数过长");
+		if (e != PERR_OK)
+			return req_fail(r, e == PERR_DUP_FIELD ? e : PERR_BAD_REQUEST,
+			    NULL, "查询参数格式不正确");
+	}
+
+	/* method allowlist and route lookup */
+	if ((r->method = parse_method(req_param(r, "REQUEST_METHOD"))) == 0)
+		return PERR_METHOD;
+	for (i = 0; i < nroutes; i++) {
+		long long id = 0;
+
+		if (!route_match(routes[i].pattern, r->path, &id))
+			continue;
+		path_known = true;
+		if (routes[i].method == r->method) {
+			rt = &routes[i];
+			r->id = id;
+			break;
+		}
+	}
+	if (rt == NULL)
+		return path_known ? PERR_METHOD : PERR_NOT_FOUND;
+
+	/* session and role */
+	if (!(rt->flags & R_PUBLIC) && (e = auth_session(r)) != PERR_OK)
+		return e;
+
+	/* CSRF on every state-changing request */
+	if (r->method != M_GET) {
+		if (rt->flags & R_NO_CSRF) {
+			if (!same_origin(r))
+				return PERR_CSRF;
+		} else {
+			const char *tok = req_param(r, "HTTP_X_CSRF_TOKEN");
+
+			if (!r->has_session || tok == NULL || !ct_equal(tok, r->s.csrf))
+				return PERR_CSRF;
+		}
+	}
+
+	/* body and declared fields */
+	if (rt->flags & R_MULTIPART) {
+		if (!ctype_is(r->ctype, "multipart/form-data"))
+			return req_fail(r, PERR_MEDIA_TYPE, NULL,
+			    "请以 multipart/form-data 方式上传文件");
+		if ((e = read_body(r, conf.max_upload_bytes)) != PERR_OK)
+			return e;
+	} else if (r->method != M_GET) {
+		const char *cl = req_param(r, "CONTENT_LENGTH");
+		bool has_body = cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
+		const char *bad;
+
+		if (rt->fields != NULL || has_body) {
+			if (!ctype_is(r->ctype, "application/json"))
+				return req_fail(r, PERR_MEDIA_TYPE, NULL,
+				    "请求内容类型应为 application/json");
+			if ((e = read_body(r, conf.max_json_bytes)) != PERR_OK)
+				return e;
+			if (r->body == NULL)
+				return req_fail(r, PERR_INVALID_JSON, NULL, "请求内容为空");
+			if ((e = json_parse_object(r->body, r->body_len, &r->json)) != PERR_OK)
+				return e;
+			e = field_check(r->json, rt->fields ? rt->fields : no_fields,
+			    r->f, &bad, r->msg, sizeof(r->msg));
+			if (e != PERR_OK) {
+				r->bad_field = bad;
+				return e;
+			}
+		}
+	}
+
+	e = rt->handler(r);
+	if (db_in_tx()) {
+		log_err("msg=\"handler left a transaction open\" path=%s", r->path);
+		db_rollback();
+		if (e == PERR_OK)
+			e = PERR_INTERNAL;
+	}
+	return e;
+}
+
+static void
+handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
+{
+	struct req r;
+	enum perr e;
+
+	memset(&r, 0, sizeof(r));
+	r.fcgx = fr;
+	e = pipeline(&r, routes, nroutes);
+	if (e != PERR_OK) {
+		if (err_status(e) >= 500)
+			log_err("msg=\"request failed\" path=%s code=%s",
+			    r.path ? r.path : "?", err_code(e));
+		reply_error(&r, e);
+	} else if (r.out != NULL)
+		reply(&r, r.status ? r.status : 200, r.out);
+	else {
+		cJSON *ok = cJSON_CreateObject();
+
+		cJSON_AddBoolToObject(ok, "ok", 1);
+		reply(&r, r.status ? r.status : 200, ok);
+		cJSON_Delete(ok);
+	}
+	cJSON_Delete(r.json);
+	cJSON_Delete(r.out);
+	free(r.body);
+	free(r.set_cookie);
+	kv_free(r.query, r.nquery);
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s -c config-file [-l log-file]\n"
+	    "A FastCGI responder: it serves the listening socket on fd 0.\n", prog);
+}
+
+int
+portal_main(const char *role, const struct route *routes, size_t nroutes,
+    int argc, char **argv)
+{
+	FCGX_Request fr;
+	const char *cfg = NULL, *logfile = NULL;
+	char conninfo[1024];
+	int c;
+
+	prog_role = role;
+	log_init(role);
+	while ((c = getopt(argc, argv, "c:l:")) != -1) {
+		if (c == 'c')
+			cfg = optarg;
+		else if (c == 'l')
+			logfile = optarg;
+		else {
+			usage(argv[0]);
+			return 2;
+		}
+	}
+	if (cfg == NULL) {
+		usage(argv[0]);
+		return 2;
+	}
+	/* spawn-fcgi hands us /dev/null as stderr: log where we are told. */
+	if (logfile != NULL && freopen(logfile, "a", stderr) == NULL)
+		return 1;
+	if (logfile != NULL)
+		setvbuf(stderr, NULL, _IOLBF, 0);
+	if (conf_load(cfg) != 0)
+		return 1;
+	snprintf(conninfo, sizeof(conninfo),
+	    "host='%s' dbname='%s' user='%s%s' application_name='%s' connect_timeout=5",
+	    conf.db_socket_dir, conf.db_name,
+	    conf.db_user[0] ? "" : "portal_", conf.db_user[0] ? conf.db_user : role,
+	    role);
+	/* A database that is down now is not fatal: requests reconnect. */
+	(void)db_connect(conninfo);
+	signal(SIGPIPE, SIG_IGN);
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+		log_err("msg=\"FastCGI init failed\"");
+		return 1;
+	}
+	log_info("msg=\"worker ready\"");
+	while (FCGX_Accept_r(&fr) >= 0) {
+		handle(&fr, routes, nroutes);
+		FCGX_Finish_r(&fr);
+	}
+	db_close();
+	return 0;
+}

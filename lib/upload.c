@@ -1,0 +1,111 @@
+/* upload.c: file uploads, checked by content and kept in PostgreSQL so that
+ * any worker on any host can serve them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+
+#define UPLOAD_MAX_PARTS 8
+
+enum { UP_INSERT, UP__MAX };
+
+static struct db_stmt st[UP__MAX] = {
+	[UP_INSERT] = { "upload_insert",
+	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
+	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
+};
+
+const char *
+upload_sniff(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t tail, i;
+
+	if (len >= 8 && memcmp(data, "%PDF-", 5) == 0) {
+		/* a complete PDF ends with %%EOF (and maybe some white space) */
+		tail = len > 1024 ? len - 1024 : 0;
+		for (i = len - 5; i + 1 > tail; i--)
+			if (memcmp(data + i, "%%EOF", 5) == 0)
+				return "application/pdf";
+		return NULL;
+	}
+	if (len >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
+		/* SOI at the start, EOI at the end (trailing padding allowed) */
+		for (i = len; i > 2 && len - i < 64; i--)
+			if (p[i - 2] == 0xFF && p[i - 1] == 0xD9)
+				return "image/jpeg";
+		return NULL;
+	}
+	return NULL;
+}
+
+static void
+hexify(const char *src, size_t n, char *dst)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	dst[0] = '\\';
+	dst[1] = 'x';
+	for (i = 0; i < n; i++) {
+		dst[2 + 2 * i] = hx[(unsigned char)src[i] >> 4];
+		dst[3 + 2 * i] = hx[(unsigned char)src[i] & 15];
+	}
+	dst[2 + 2 * n] = '\0';
+}
+
+enum perr
+h_upload(struct req *r)
+{
+	struct part parts[UPLOAD_MAX_PARTS];
+	const struct part *file = NULL;
+	char boundary[80], uid[24], size[24];
+	const char *ctype;
+	char *hex = NULL;
+	size_t n = 0, i;
+	PGresult *res = NULL;
+	cJSON *out;
+	enum perr e;
+
+	if ((e = form_boundary(r->ctype, boundary, sizeof(boundary))) != PERR_OK)
+		return req_fail(r, e, NULL, "上传请求缺少或带有错误的 boundary");
+	if (r->body == NULL)
+		return req_fail(r, PERR_BAD_REQUEST, "file", "请选择要上传的文件");
+	if ((e = form_multipart(r->body, r->body_len, boundary, parts,
+	    UPLOAD_MAX_PARTS, &n)) != PERR_OK)
+		return req_fail(r, e, NULL, "上传内容格式不正确或不完整，请重新上传");
+	for (i = 0; i < n; i++)
+		if (strcmp(parts[i].name, "file") == 0 && parts[i].filename[0] != '\0')
+			file = &parts[i];
+	if (file == NULL || file->len == 0)
+		return req_fail(r, PERR_INVALID_FIELD, "file", "请选择要上传的文件");
+	if ((ctype = upload_sniff(file->data, file->len)) == NULL)
+		return req_fail(r, PERR_INVALID_FIELD, "file",
+		    "文件内容不是完整的 PDF 或 JPEG（以文件内容为准，不看扩展名）");
+	if ((hex = malloc(file->len * 2 + 3)) == NULL)
+		return PERR_INTERNAL;
+	hexify(file->data, file->len, hex);
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	snprintf(size, sizeof(size), "%zu", file->len);
+	if ((e = db_begin()) != PERR_OK)
+		goto done;
+	if ((e = db_exec(&st[UP_INSERT], &res, 5, uid, file->filename, ctype, size,
+	    hex)) != PERR_OK)
+		goto done;
+	out = req_out(r);
+	cJSON_AddNumberToObject(out, "id", (double)db_int(res, 0, 0));
+	cJSON_AddStringToObject(out, "name", file->filename);
+	cJSON_AddStringToObject(out, "type", ctype);
+	cJSON_AddNumberToObject(out, "size", (double)file->len);
+	if ((e = audit(r, 0, "upload", "upload", db_int(res, 0, 0), NULL)) != PERR_OK)
+		goto done;
+	e = db_commit();
+	r->status = 201;
+done:
+	if (e != PERR_OK)
+		db_rollback();
+	PQclear(res);
+	free(hex);
+	return e;
+}

@@ -1,0 +1,230 @@
+/* valid.c: named domain validators. Each returns true when the value is acceptable. */
+#include <string.h>
+#include <time.h>
+
+#include "portal.h"
+
+/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length,
+ * or 0 when it is not well-formed (overlongs, surrogates, > U+10FFFF). */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		if (n < 2 || (s[1] & 0xC0) != 0x80)
+			return 0;
+		*cp = ((unsigned)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (s[0] == 0xE0 && s[1] < 0xA0)
+			return 0;	/* overlong */
+		if (s[0] == 0xED && s[1] >= 0xA0)
+			return 0;	/* surrogate */
+		*cp = ((unsigned)(s[0] & 0x0F) << 12) |
+		    ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+		return 3;
+	}
+	if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (s[3] & 0xC0) != 0x80)
+			return 0;
+		if (s[0] == 0xF0 && s[1] < 0x90)
+			return 0;	/* overlong */
+		if (s[0] == 0xF4 && s[1] >= 0x90)
+			return 0;	/* > U+10FFFF */
+		*cp = ((unsigned)(s[0] & 0x07) << 18) |
+		    ((unsigned)(s[1] & 0x3F) << 12) |
+		    ((unsigned)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+		return 4;
+	}
+	return 0;
+}
+
+bool
+valid_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	unsigned cp;
+
+	while (i < len) {
+		if ((k = utf8_decode(p + i, len - i, &cp)) == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool
+is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool
+valid_date8(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[4] - '0') * 10 + (s[5] - '0');
+	d = (s[6] - '0') * 10 + (s[7] - '0');
+	gmtime_r(&now, &tm);
+	if (y < 1900 || y > tm.tm_year + 1900 || m < 1 || m > 12 || d < 1)
+		return false;
+	if (d > mdays[m - 1])
+		return false;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return false;
+	return true;
+}
+
+bool
+valid_idcard(const char *s)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	static const char check[] = "10X98765432";
+	int i, sum = 0;
+
+	if (s == NULL || strlen(s) != 18 || !is_digits(s, 17))
+		return false;
+	if (s[0] < '1' || s[0] > '8')
+		return false;	/* no administrative division starts with 0 or 9 */
+	if (!valid_date8(s + 6))
+		return false;
+	for (i = 0; i < 17; i++)
+		sum += (s[i] - '0') * w[i];
+	return s[17] == check[sum % 11];
+}
+
+bool
+valid_uscc(const char *s)
+{
+	static const char cs[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+	static const int w[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13,
+	    8, 24, 10, 30, 28 };
+	int i, sum = 0, c;
+	const char *p;
+
+	if (s == NULL || strlen(s) != 18)
+		return false;
+	for (i = 0; i < 18; i++)
+		if (s[i] == '\0' || strchr(cs, s[i]) == NULL)
+			return false;
+	for (i = 0; i < 17; i++) {
+		p = strchr(cs, s[i]);
+		sum += (int)(p - cs) * w[i];
+	}
+	c = 31 - sum % 31;
+	if (c == 31)
+		c = 0;
+	return s[17] == cs[c];
+}
+
+bool
+valid_mobile(const char *s)
+{
+	return s != NULL && strlen(s) == 11 && s[0] == '1' && s[1] >= '3' &&
+	    s[1] <= '9' && is_digits(s, 11);
+}
+
+bool
+valid_person_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i = 0, k, n = 0;
+	unsigned cp;
+
+	if (s == NULL)
+		return false;
+	len = strlen(s);
+	if (len == 0 || s[0] == ' ' || s[len - 1] == ' ')
+		return false;
+	while (i < len) {
+		if ((k = utf8_decode(p + i, len - i, &cp)) == 0)
+			return false;
+		i += k;
+		n++;
+		if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		    (cp >= 0x20000 && cp <= 0x2A6DF) ||
+		    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    cp == 0xB7 || cp == 0x2022 || cp == ' ')
+			continue;
+		return false;
+	}
+	return n >= 2 && n <= 30;
+}
+
+bool
+valid_password(const char *s)
+{
+	size_t n, i;
+	int upper = 0, lower = 0, digit = 0, sym = 0;
+
+	if (s == NULL || !valid_utf8(s, strlen(s)))
+		return false;
+	n = utf8_chars(s);
+	if (n < 8 || n > 128)
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7F)
+			return false;
+		if (c >= 'A' && c <= 'Z')
+			upper = 1;
+		else if (c >= 'a' && c <= 'z')
+			lower = 1;
+		else if (c >= '0' && c <= '9')
+			digit = 1;
+		else
+			sym = 1;
+	}
+	return upper + lower + digit + sym >= 3;
+}
+
+bool
+valid_text(const char *s, size_t maxchars)
+{
+	size_t len, i;
+
+	if (s == NULL)
+		return false;
+	len = strlen(s);
+	if (!valid_utf8(s, len))
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
+			return false;
+	}
+	return utf8_chars(s) <= maxchars;
+}

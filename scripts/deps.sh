@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the portal needs on Debian 12 (as root), and only what is missing.
+set -euo pipefail
+
+pkgs=(
+	build-essential pkg-config git curl ca-certificates
+	libfcgi-dev libfcgi-bin libpq-dev libcjson-dev libxml2-dev libcrypt-dev
+	libjpeg62-turbo-dev libqrencode-dev libxlsxwriter-dev libcmocka-dev
+	postgresql-15 postgresql-client-15 nginx-light spawn-fcgi multiwatch
+	chromium wrk
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# Debian starts services on install; our stack runs its own copies.
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d.zcps
+	chmod 755 /usr/sbin/policy-rc.d.zcps
+	created_policy=0
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		cp /usr/sbin/policy-rc.d.zcps /usr/sbin/policy-rc.d
+		created_policy=1
+	fi
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	[ $created_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
+	rm -f /usr/sbin/policy-rc.d.zcps
+fi
+
+# The programs run as their own system user, not as root and not as nginx.
+if ! id zcps >/dev/null 2>&1; then
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin zcps
+fi

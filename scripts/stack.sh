@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The whole portal on one machine: a private PostgreSQL cluster under $VAR,
+# the six role programs (spawn-fcgi + multiwatch) and nginx.
+#   stack.sh start | seed | info | stop | psql [args]
+# Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
+# BENCH=1 also serves the bare FastCGI hello used by `make bench`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=${VAR:-$ROOT/var}
+PORT=${PORT:-8080}
+BIN=${BIN:-$ROOT/build/bin}
+WORKERS=${WORKERS:-4}
+BENCH=${BENCH:-0}
+ROLES="applicant unit county city hrb admin"
+PGBIN=/usr/lib/postgresql/15/bin
+PGDATA=$VAR/pg/data
+PGSOCK=$VAR/run/pg
+DEMO_PASSWORD='Demo@2023'
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it starts PostgreSQL as postgres, the programs as zcps, nginx as www-data)"
+
+pg() { runuser -u postgres -- "$@"; }
+psql_db() { PGOPTIONS="-c client_min_messages=warning" pg psql -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -d zcps "$@"; }
+
+# The service users must be able to reach files below $ROOT and $VAR.
+open_path() {
+	local d=$1
+	while [ "$d" != / ]; do
+		if [ "$(stat -c %A "$d" | cut -c10)" != x ] && [ "$(stat -c %A "$d" | cut -c10)" != t ]; then
+			say "stack: allowing other users to traverse $d (chmod o+x)"
+			chmod o+x "$d"
+		fi
+		d=$(dirname "$d")
+	done
+}
+
+start_pg() {
+	mkdir -p "$VAR/pg" "$PGSOCK" "$VAR/log"
+	chown postgres:postgres "$VAR/pg" "$PGSOCK"
+	chmod 0755 "$PGSOCK"
+	if [ ! -s "$PGDATA/PG_VERSION" ]; then
+		say "stack: creating PostgreSQL cluster in $PGDATA"
+		pg "$PGBIN/initdb" -D "$PGDATA" -E UTF8 --locale=C.UTF-8 --auth-local=peer \
+			--auth-host=reject >/dev/null
+		cat > "$PGDATA/pg_hba.conf" <<HBA
+# unix socket only, peer authentication mapped by pg_ident.conf
+local all all peer map=portal
+HBA
+		{
+			echo "portal postgres postgres"
+			echo "portal root postgres"
+			for r in $ROLES; do
+				echo "portal zcps portal_$r"
+				echo "portal root portal_$r"
+			done
+		} > "$PGDATA/pg_ident.conf"
+		cat >> "$PGDATA/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$PGSOCK'
+max_connections = 200
+shared_buffers = 256MB
+timezone = 'Asia/Shanghai'
+log_min_duration_statement = 500
+${PG_EXTRA_CONF:-}
+CONF
+		chown postgres:postgres "$PGDATA"/*.conf
+	fi
+	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+		touch "$VAR/log/postgres.log"
+		chown postgres:postgres "$VAR/log/postgres.log"
+		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -w -t 60 start >/dev/null
+	fi
+	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
+		pg createdb -h "$PGSOCK" -E UTF8 zcps
+	fi
+	migrate
+}
+
+# Applies sql/NNN_*.sql in order, each once, each in one transaction.
+migrate() {
+	psql_db -c "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+	local f name
+	for f in "$ROOT"/sql/[0-9][0-9][0-9]_*.sql; do
+		name=$(basename "$f")
+		if [ -z "$(psql_db -tA -c "SELECT 1 FROM schema_migration WHERE name = '$name'")" ]; then
+			say "stack: applying $name"
+			psql_db -1 -f - -c "INSERT INTO schema_migration (name) VALUES ('$name')" < "$f"
+		fi
+	done
+}
+
+start_programs() {
+	local r sock pidf
+	mkdir -p "$VAR/run/fcgi" "$VAR/log"
+	for r in $ROLES; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
+	chown zcps:www-data "$VAR/run/fcgi"
+	chmod 0750 "$VAR/run/fcgi"
+	sed "s|@VAR@|$VAR|g" "$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
+	chown root:zcps "$VAR/portal.conf"
+	chmod 0640 "$VAR/portal.conf"
+	for r in $ROLES; do
+		[ -x "$BIN/$r" ] || die "$BIN/$r is not built (make programs)"
+		spawn_one "$r" "$BIN/$r" -c "$VAR/portal.conf" -l "$VAR/log/$r.log"
+	done
+	if [ "$BENCH" = 1 ]; then
+		spawn_one hello "$BIN/fcgi-hello"
+	fi
+}
+
+spawn_one() {
+	local name=$1; shift
+	local sock=$VAR/run/fcgi/$name.sock pidf=$VAR/run/$name.pid
+	if [ -s "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
+		return 0
+	fi
+	rm -f "$sock"
+	# multiwatch keeps $WORKERS copies alive and replaces any that dies.
+	env -i PATH=/usr/bin:/bin ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
+		spawn-fcgi -s "$sock" -M 0660 -U zcps -G www-data -u zcps -g zcps \
+		-P "$pidf" -- /usr/bin/multiwatch -f "$WORKERS" -- "$@" \
+		>>"$VAR/log/$name.log" 2>&1 || die "could not start $name (see $VAR/log/$name.log)"
+}
+
+start_nginx() {
+	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
+	local bench=""
+	if [ "$BENCH" = 1 ]; then
+		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
+	fi
+	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+		-e "s|@BENCH@|$bench|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	[ -f "$ROOT/www/dist/applicant/index.html" ] || die "front end not built (make www)"
+	if [ -s "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
+		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s reload
+	else
+		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -t 2>/dev/null || \
+			nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -t
+		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -g 'daemon on;'
+	fi
+}
+
+wait_healthy() {
+	local r i
+	for r in $ROLES; do
+		for i in $(seq 1 100); do
+			if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/$r/health" 2>/dev/null; then
+				break
+			fi
+			[ "$i" = 100 ] && die "/api/$r/health did not answer (see $VAR/log/$r.log)"
+			sleep 0.1
+		done
+	done
+}
+
+seed() {
+	if [ "$(psql_db -tA -c 'SELECT count(*) FROM app_user')" = 0 ]; then
+		local hash
+		hash=$(printf '%s\n' "$DEMO_PASSWORD" | "$BIN/portalctl" hash-password)
+		psql_db -1 -v pwhash="$hash" -f "$ROOT/sql/seed/demo.sql"
+		say "stack: demo data loaded"
+	fi
+}
+
+stop_all() {
+	local r pidf pid
+	if [ -s "$VAR/run/nginx.pid" ]; then
+		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s quit 2>/dev/null || true
+	fi
+	for r in $ROLES hello; do
+		pidf=$VAR/run/$r.pid
+		if [ -s "$pidf" ]; then
+			pid=$(cat "$pidf")
+			kill -TERM "$pid" 2>/dev/null || true
+			for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+			rm -f "$pidf" "$VAR/run/fcgi/$r.sock"
+		fi
+	done
+	if [ -s "$PGDATA/postmaster.pid" ]; then
+		pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+	for _ in $(seq 1 50); do [ -s "$VAR/run/nginx.pid" ] || break; sleep 0.1; done
+}
+
+info() {
+	cat <<INFO
+
+职称申报评审平台 is running at http://127.0.0.1:$PORT/
+
+  portal                 URL                                   demo login (password $DEMO_PASSWORD)
+  申报人员 applicant      http://127.0.0.1:$PORT/applicant/     330702199001010015 (张建国)
+  用人单位 unit           http://127.0.0.1:$PORT/unit/          unit_hongda, unit_sjy; 人才交流中心 jh_rcjl
+  县级主管部门 county     http://127.0.0.1:$PORT/county/        wucheng_jsj (建设局), wucheng_cpw (初评委)
+  市级主管部门 city       http://127.0.0.1:$PORT/city/          jh_zjj, jh_zpw (中评委办), jh_cjpw (初级评委会)
+  人力社保局 hrb          http://127.0.0.1:$PORT/hrb/           wucheng_rsj, jh_rsj
+  平台管理 admin          http://127.0.0.1:$PORT/admin/         admin
+
+  Every county has <county>_jsj, <county>_cpw and <county>_rsj accounts: wucheng jindong
+  wuyi pujiang panan lanxi yiwu dongyang yongkang. Stop everything with: make stop
+INFO
+}
+
+case "${1:-}" in
+start)
+	mkdir -p "$VAR"
+	chmod 0755 "$VAR"
+	open_path "$ROOT"
+	open_path "$VAR"
+	start_pg
+	start_programs
+	start_nginx
+	wait_healthy
+	;;
+seed) seed ;;
+info) info ;;
+stop) stop_all ;;
+psql) shift; psql_db "$@" ;;
+*) die "usage: stack.sh start|seed|info|stop|psql" ;;
+esac
