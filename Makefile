@@ -23,7 +23,7 @@ LIB_A    := $(BUILD)/libportal.a
 PROGS    := $(ROLES:%=$(BUILD)/bin/%)
 TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello
 
-.PHONY: all programs www deps run stop test unit bench clean
+.PHONY: all programs www deps run stop test unit unit-tests bench clean
 all: programs www
 
 programs: $(PROGS) $(TOOLS)
@@ -80,3 +80,14 @@ bench: deps
 
 clean:
 	rm -rf build www/dist
+
+# Unit tests (cmocka), always with AddressSanitizer and UBSan.
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/test_*.c))
+unit:
+	$(MAKE) SAN=1 unit-tests
+
+unit-tests: $(UNIT_TESTS)
+
+build/san/tests/%: tests/unit/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka

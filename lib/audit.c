@@ -29,7 +29,8 @@ audit(const struct req *r, long long user_id, const char *action,
 	snprintf(uid, sizeof(uid), "%lld", r->has_session ? r->s.user_id : user_id);
 	snprintf(org, sizeof(org), "%lld", r->has_session ? r->s.org_id : 0);
 	snprintf(tid, sizeof(tid), "%lld", target_id);
-	e = db_exec(&st[AUDIT_INSERT], NULL, 8, uid, portal_role(), org,
+	e = db_exec(&st[AUDIT_INSERT], NULL, 8, uid,
+	    r->has_session && r->s.role[0] ? r->s.role : portal_role(), org,
 	    r->ip ? r->ip : "", action, target_type, tid, d);
 	free(d);
 	return e;

@@ -16,6 +16,7 @@
 
 enum {
 	CH_LOCK,
+	CH_LOAD,
 	CH_NEXT,
 	CH_PUBLICITY,
 	CH_UPDATE,
@@ -24,7 +25,11 @@ enum {
 };
 
 static struct db_stmt st[CH__MAX] = {
+	/* Lock the row alone: with a join, a waiter would re-check the join
+	 * against the new step and lose the row instead of seeing the change. */
 	[CH_LOCK] = { "chain_lock",
+	    "SELECT id FROM application WHERE id = $1 FOR UPDATE", 0 },
+	[CH_LOAD] = { "chain_load",
 	    "SELECT a.state, a.step_seq, coalesce(a.current_org_id, 0), a.applicant_id,"
 	    " s.name, $2 = ANY (s.actions), coalesce(s.gate, ''),"
 	    " (SELECT max(seq) FROM pipeline_step WHERE pipeline_id = a.pipeline_id),"
@@ -33,7 +38,7 @@ static struct db_stmt st[CH__MAX] = {
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id "
-	    "WHERE a.id = $1 FOR UPDATE OF a", 0 },
+	    "WHERE a.id = $1", 0 },
 	/* Who owns step $2 of application $1: its unit, or the department of the
 	 * step's kind in the application's county (else the city), or the city's. */
 	[CH_NEXT] = { "chain_next",
@@ -148,7 +153,14 @@ load(const char *app, enum chain_action act, struct app_row *a)
 	PGresult *res;
 	enum perr e;
 
-	if ((e = db_exec(&st[CH_LOCK], &res, 2, app, action_names[act])) != PERR_OK)
+	if ((e = db_exec(&st[CH_LOCK], &res, 1, app)) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return PERR_NOT_FOUND;
+	}
+	PQclear(res);
+	if ((e = db_exec(&st[CH_LOAD], &res, 2, app, action_names[act])) != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -303,6 +315,7 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 	fake.has_session = true;
 	fake.s.user_id = who->user_id;
 	fake.s.org_id = who->org_id;
+	snprintf(fake.s.role, sizeof(fake.s.role), "%s", who->role ? who->role : "");
 	detail = cJSON_CreateObject();
 	cJSON_AddNumberToObject(detail, "from_step", a.step);
 	cJSON_AddNumberToObject(detail, "to_step", next);

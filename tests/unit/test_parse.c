@@ -1,0 +1,244 @@
+/* Parsers of untrusted bytes: urlencoded, multipart, JSON bodies and declared fields. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portal.h"
+
+static void
+t_urlencoded(void **state)
+{
+	struct kv *kv;
+	size_t n;
+	char big[2000];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(form_urlencoded("a=1&b=%E4%B8%AD&c", 17, 100, &kv, &n), PERR_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(kv[1].val, "中");
+	assert_string_equal(kv[2].key, "c");
+	assert_string_equal(kv[2].val, "");
+	kv_free(kv, n);
+	assert_int_equal(form_urlencoded("a+b=c+d", 7, 100, &kv, &n), PERR_OK);
+	assert_string_equal(kv[0].key, "a b");
+	assert_string_equal(kv[0].val, "c d");
+	kv_free(kv, n);
+	assert_int_equal(form_urlencoded("a=1&a=2", 7, 100, &kv, &n), PERR_DUP_FIELD);
+	assert_int_equal(form_urlencoded("a=%zz", 5, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("a=%4", 4, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("a=%", 3, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("a=%00", 5, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("a=%ff", 5, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("=x", 2, 100, &kv, &n), PERR_BAD_REQUEST);
+	assert_int_equal(form_urlencoded("a=1", 3, 2, &kv, &n), PERR_TOO_LARGE);
+	assert_int_equal(form_urlencoded("&&a=1&&", 7, 100, &kv, &n), PERR_OK);
+	assert_int_equal(n, 1);
+	kv_free(kv, n);
+	/* 64 pairs are fine, 65 are not */
+	for (i = 0, big[0] = '\0'; i < 65; i++)
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%sk%zu=v",
+		    i ? "&" : "", i);
+	assert_int_equal(form_urlencoded(big, strlen(big), sizeof(big), &kv, &n),
+	    PERR_BAD_REQUEST);
+	*strrchr(big, '&') = '\0';
+	assert_int_equal(form_urlencoded(big, strlen(big), sizeof(big), &kv, &n), PERR_OK);
+	assert_int_equal(n, 64);
+	kv_free(kv, n);
+}
+
+static void
+t_boundary(void **state)
+{
+	char b[80], longb[200];
+
+	(void)state;
+	assert_int_equal(form_boundary("multipart/form-data; boundary=abc", b, sizeof(b)), PERR_OK);
+	assert_string_equal(b, "abc");
+	assert_int_equal(form_boundary("multipart/form-data; charset=x; boundary=\"a b\"",
+	    b, sizeof(b)), PERR_OK);
+	assert_string_equal(b, "a b");
+	assert_int_equal(form_boundary("multipart/form-data", b, sizeof(b)), PERR_BAD_REQUEST);
+	assert_int_equal(form_boundary("text/plain; boundary=abc", b, sizeof(b)), PERR_MEDIA_TYPE);
+	assert_int_equal(form_boundary(NULL, b, sizeof(b)), PERR_MEDIA_TYPE);
+	snprintf(longb, sizeof(longb), "multipart/form-data; boundary=%071d", 0);
+	assert_int_equal(form_boundary(longb, b, sizeof(b)), PERR_BAD_REQUEST);
+	snprintf(longb, sizeof(longb), "multipart/form-data; boundary=%070d", 0);
+	assert_int_equal(form_boundary(longb, b, sizeof(b)), PERR_OK);
+}
+
+#define MP_OK \
+	"--XyZ\r\n" \
+	"Content-Disposition: form-data; name=\"title\"\r\n\r\n" \
+	"总结\r\n" \
+	"--XyZ\r\n" \
+	"Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\docs\\\\a.pdf\"\r\n" \
+	"Content-Type: application/pdf\r\n\r\n" \
+	"%PDF-1.4 --XyZ inside\r\n%%EOF\r\n" \
+	"--XyZ--\r\n"
+
+static enum perr
+mp(const char *body, struct part *parts, size_t max, size_t *n)
+{
+	return form_multipart(body, strlen(body), "XyZ", parts, max, n);
+}
+
+static void
+t_multipart(void **state)
+{
+	struct part p[4];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mp(MP_OK, p, 4, &n), PERR_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].name, "title");
+	assert_int_equal(p[0].len, strlen("总结"));
+	assert_string_equal(p[1].filename, "a.pdf");	/* path dropped */
+	assert_string_equal(p[1].ctype, "application/pdf");
+	assert_int_equal(p[1].len, strlen("%PDF-1.4 --XyZ inside\r\n%%EOF"));
+	/* too many parts */
+	assert_int_equal(mp(MP_OK, p, 1, &n), PERR_BAD_REQUEST);
+	/* truncated: no closing delimiter */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nabc",
+	    p, 4, &n), PERR_BAD_REQUEST);
+	/* no header/body separator */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nabc\r\n--XyZ--",
+	    p, 4, &n), PERR_BAD_REQUEST);
+	/* no Content-Disposition */
+	assert_int_equal(mp("--XyZ\r\nContent-Type: text/plain\r\n\r\nabc\r\n--XyZ--",
+	    p, 4, &n), PERR_BAD_REQUEST);
+	/* unterminated quoted name */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nabc\r\n--XyZ--",
+	    p, 4, &n), PERR_BAD_REQUEST);
+	/* duplicate names */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n2\r\n--XyZ--",
+	    p, 4, &n), PERR_DUP_FIELD);
+	/* wrong boundary, empty body, no parts */
+	assert_int_equal(mp("--Other\r\n\r\n--Other--", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	/* garbage after the delimiter line */
+	assert_int_equal(mp("--XyZjunk\r\n", p, 4, &n), PERR_BAD_REQUEST);
+	/* a filename that is only a path */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a/\"\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+}
+
+static void
+t_sniff(void **state)
+{
+	(void)state;
+	assert_string_equal(upload_sniff("%PDF-1.4\n...\n%%EOF\n", 19), "application/pdf");
+	assert_null(upload_sniff("%PDF-1.4\n... truncated", 22));
+	assert_string_equal(upload_sniff("\xFF\xD8\xFF\xE0....\xFF\xD9", 10), "image/jpeg");
+	assert_null(upload_sniff("\xFF\xD8\xFF\xE0....", 8));
+	assert_null(upload_sniff("\x89PNG\r\n\x1a\n....", 12));
+	assert_null(upload_sniff("", 0));
+}
+
+static void
+t_json(void **state)
+{
+	cJSON *j;
+
+	(void)state;
+	assert_int_equal(json_parse_object("{}", 2, &j), PERR_OK);
+	cJSON_Delete(j);
+	assert_int_equal(json_parse_object(" {\"a\":1} \n", 10, &j), PERR_OK);
+	cJSON_Delete(j);
+	assert_int_equal(json_parse_object("[]", 2, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("{", 1, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("{\"a\":1} x", 9, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("{\"a\":\"\\u0000\"}", 14, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("{\"a\":\"\xff\"}", 8, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("{\"a\":1}\0", 8, &j), PERR_INVALID_JSON);
+	assert_int_equal(json_parse_object("", 0, &j), PERR_INVALID_JSON);
+}
+
+static const struct field fields[] = {
+	{ "name", "姓名", F_STR, true, 2, 5, NULL, NULL },
+	{ "age", "年龄", F_INT, false, 18, 70, NULL, NULL },
+	{ "ok", "同意", F_BOOL, false, 0, 0, NULL, NULL },
+	{ "mobile", "手机号码", F_STR, false, 11, 11, valid_mobile, "手机号码格式不正确" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+check(const char *text, struct fval *v, const char **bad, char *msg)
+{
+	cJSON *j;
+	enum perr e;
+
+	if ((e = json_parse_object(text, strlen(text), &j)) != PERR_OK)
+		return e;
+	static char badcopy[64];
+
+	e = field_check(j, fields, v, bad, msg, 256);
+	/* bad points into the JSON tree, which a request keeps until it ends */
+	snprintf(badcopy, sizeof(badcopy), "%s", *bad ? *bad : "");
+	*bad = badcopy;
+	cJSON_Delete(j);
+	return e;
+}
+
+static void
+t_fields(void **state)
+{
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+
+	(void)state;
+	assert_int_equal(check("{\"name\":\"张三\",\"age\":18,\"ok\":true}", v, &bad, msg), PERR_OK);
+	assert_true(v[1].present);
+	assert_int_equal(v[1].i, 18);
+	assert_true(v[2].b);
+	assert_false(v[3].present);
+	assert_int_equal(check("{\"name\":\"张三张三张\"}", v, &bad, msg), PERR_OK);	/* 5 chars */
+	assert_int_equal(check("{\"name\":\"张三张三张三\"}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_string_equal(bad, "name");
+	assert_int_equal(check("{\"name\":\"张\"}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_string_equal(msg, "请填写姓名");
+	assert_int_equal(check("{\"name\":null}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"age\":17}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"age\":71}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"age\":20.5}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"age\":\"20\"}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"ok\":1}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":12}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"mobile\":\"123\"}", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(check("{\"name\":\"张三\",\"mobile\":\"12345678901\"}", v, &bad, msg),
+	    PERR_INVALID_FIELD);
+	assert_string_equal(msg, "手机号码格式不正确");
+	assert_int_equal(check("{\"name\":\"张三\",\"mobile\":\"\"}", v, &bad, msg), PERR_OK);
+	assert_false(v[3].present);
+	assert_int_equal(check("{\"name\":\"张三\",\"role\":\"admin\"}", v, &bad, msg),
+	    PERR_UNKNOWN_FIELD);
+	assert_string_equal(bad, "role");
+	assert_int_equal(check("{\"name\":\"张三\",\"name\":\"李四\"}", v, &bad, msg), PERR_DUP_FIELD);
+	assert_int_equal(check("{\"name\":\"张\\u0007三\"}", v, &bad, msg), PERR_INVALID_FIELD);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_urlencoded),
+		cmocka_unit_test(t_boundary),
+		cmocka_unit_test(t_multipart),
+		cmocka_unit_test(t_sniff),
+		cmocka_unit_test(t_json),
+		cmocka_unit_test(t_fields),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}

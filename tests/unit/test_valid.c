@@ -1,0 +1,175 @@
+/* Validators at their edges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portal.h"
+
+/* n copies of s */
+static char *
+rep(const char *s, size_t n)
+{
+	size_t l = strlen(s), i;
+	char *o = malloc(l * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(o + i * l, s, l);
+	o[l * n] = '\0';
+	return o;
+}
+
+static void
+t_idcard(void **state)
+{
+	(void)state;
+	assert_true(valid_idcard("11010519491231002X"));	/* GB 11643 example */
+	assert_false(valid_idcard("440524188001010014"));	/* valid digits, born before 1900 */
+	assert_true(valid_idcard("330702199001010015"));
+	assert_true(valid_idcard("110105200002290013"));	/* 2000-02-29 exists */
+	assert_false(valid_idcard("110105190002290017"));	/* 1900-02-29 does not */
+	assert_false(valid_idcard("11010519900230001X"));	/* 30 February */
+	assert_false(valid_idcard("11010519491231002x"));	/* lower-case x */
+	assert_false(valid_idcard("110105194912310021"));	/* wrong check digit */
+	assert_false(valid_idcard("11010519491231002"));	/* 17 characters */
+	assert_false(valid_idcard("11010519491231002X0"));	/* 19 characters */
+	assert_false(valid_idcard("01010519491231002X"));	/* no such region */
+	assert_false(valid_idcard("330702209901010015"));	/* born in the future */
+	assert_false(valid_idcard(""));
+	assert_false(valid_idcard(NULL));
+}
+
+static void
+t_uscc(void **state)
+{
+	(void)state;
+	assert_true(valid_uscc("91350100M000100Y43"));
+	assert_true(valid_uscc("91110000600037341L"));
+	assert_true(valid_uscc("91330702MA2E1H3K00"));
+	assert_false(valid_uscc("91350100M000100Y44"));	/* check character */
+	assert_false(valid_uscc("91350100M000100Y4"));	/* 17 */
+	assert_false(valid_uscc("91350100M000100Y433"));	/* 19 */
+	assert_false(valid_uscc("91350100M000100I43"));	/* I is not in the set */
+	assert_false(valid_uscc("91350100m000100Y43"));	/* lower case */
+	assert_false(valid_uscc(NULL));
+}
+
+static void
+t_mobile(void **state)
+{
+	(void)state;
+	assert_true(valid_mobile("13800000000"));
+	assert_true(valid_mobile("19912345678"));
+	assert_false(valid_mobile("12800000000"));
+	assert_false(valid_mobile("1380000000"));
+	assert_false(valid_mobile("138000000000"));
+	assert_false(valid_mobile("1380000000a"));
+	assert_false(valid_mobile("+8613800000000"));
+	assert_false(valid_mobile(NULL));
+}
+
+static void
+t_name(void **state)
+{
+	char *s;
+
+	(void)state;
+	assert_true(valid_person_name("张三"));
+	assert_true(valid_person_name("阿卜杜拉·买买提"));
+	assert_true(valid_person_name("John Smith"));
+	assert_false(valid_person_name("张"));
+	assert_false(valid_person_name("张3"));
+	assert_false(valid_person_name(" 张三"));
+	assert_false(valid_person_name("张<b>"));
+	s = rep("张", 30);
+	assert_true(valid_person_name(s));
+	free(s);
+	s = rep("张", 31);
+	assert_false(valid_person_name(s));
+	free(s);
+}
+
+static void
+t_password(void **state)
+{
+	char *s;
+
+	(void)state;
+	assert_true(valid_password("Abcdefg1"));	/* 8, three classes */
+	assert_false(valid_password("Abcdef1"));	/* 7 */
+	assert_false(valid_password("abcdefgh1"));	/* two classes */
+	assert_true(valid_password("abcdefg1!"));	/* lower, digit, symbol */
+	assert_true(valid_password("ABCDEFG1!"));
+	assert_false(valid_password("Abcdefg1\n"));	/* control character */
+	s = rep("Aa1!", 32);				/* 128 */
+	assert_true(valid_password(s));
+	free(s);
+	s = malloc(130);
+	memcpy(s, "Aa1!", 4);
+	memset(s + 4, 'a', 125);
+	s[129] = '\0';					/* 129 */
+	assert_false(valid_password(s));
+	free(s);
+}
+
+static void
+t_text_chars(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = rep("述", 1000);
+	assert_int_equal(utf8_chars(s), 1000);
+	assert_true(valid_text(s, 1000));
+	free(s);
+	s = rep("述", 1001);
+	assert_false(valid_text(s, 1000));
+	free(s);
+	assert_true(valid_text("第一行\n第二行\t", 10));
+	assert_false(valid_text("bell\a", 10));
+}
+
+static void
+t_utf8(void **state)
+{
+	(void)state;
+	assert_true(valid_utf8("中文😀", strlen("中文😀")));
+	assert_false(valid_utf8("\xC0\x80", 2));		/* overlong NUL */
+	assert_false(valid_utf8("\xED\xA0\x80", 3));	/* surrogate */
+	assert_false(valid_utf8("\xF4\x90\x80\x80", 4));	/* above U+10FFFF */
+	assert_false(valid_utf8("\xE4\xB8", 2));		/* truncated */
+	assert_false(valid_utf8("\xFF", 1));
+	assert_true(valid_utf8("", 0));
+}
+
+static void
+t_mask(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_string_equal(mask_id("330702199001010015", b, sizeof(b)), "3307**********0015");
+	assert_string_equal(mask_mobile("13957900021", b, sizeof(b)), "139****0021");
+	assert_string_equal(mask_mobile("123", b, sizeof(b)), "***");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_idcard),
+		cmocka_unit_test(t_uscc),
+		cmocka_unit_test(t_mobile),
+		cmocka_unit_test(t_name),
+		cmocka_unit_test(t_password),
+		cmocka_unit_test(t_text_chars),
+		cmocka_unit_test(t_utf8),
+		cmocka_unit_test(t_mask),
+	};
+
+	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
+}
