@@ -54,20 +54,25 @@ static struct db_stmt st[AUTH__MAX] = {
 	[AUTH_SESSION_NEW] = { "auth_session_new",
 	    "INSERT INTO session (token_hash, user_id, role, csrf, ip)"
 	    " VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5)", 0 },
+	/* last_seen is written at most once a minute, so that most requests
+	 * are read-only and cost no WAL flush; idle expiry is exact to a minute. */
 	[AUTH_SESSION_GET] = { "auth_session_get",
-	    "UPDATE session s SET last_seen = now() "
-	    "FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
-	    " LEFT JOIN org_kind k ON k.code = o.kind"
-	    " LEFT JOIN region r ON r.id = o.region_id "
-	    "WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2"
+	    "WITH s AS ("
+	    " SELECT s.id, s.user_id, s.csrf, s.last_seen FROM session s"
+	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2"
 	    " AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - make_interval(mins => $3::int)"
-	    " AND s.created_at > now() - make_interval(hours => $4::int)"
-	    " AND u.id = s.user_id AND u.role = s.role "
-	    "RETURNING u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
+	    " AND s.created_at > now() - make_interval(hours => $4::int)), "
+	    "touch AS (UPDATE session SET last_seen = now() FROM s"
+	    " WHERE session.id = s.id AND s.last_seen < now() - interval '1 minute') "
+	    "SELECT u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
 	    " coalesce(u.mobile, ''), s.csrf, coalesce(o.name, ''), coalesce(o.kind, ''),"
 	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, '')", 0 },
+	    " coalesce(r.name, '') "
+	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2"
+	    " LEFT JOIN org o ON o.id = u.org_id"
+	    " LEFT JOIN org_kind k ON k.code = o.kind"
+	    " LEFT JOIN region r ON r.id = o.region_id", 0 },
 	[AUTH_SESSION_END] = { "auth_session_end",
 	    "UPDATE session SET ended_at = now()"
 	    " WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL", 0 },

@@ -240,7 +240,11 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	r->https = req_param(r, "HTTPS") != NULL && req_param(r, "HTTPS")[0] != '\0';
 	r->ctype = req_param(r, "CONTENT_TYPE");
 
-	/* parse, with limits */
+	/* parse, with limits; Apache gives no DOCUMENT_URI, only REQUEST_URI */
+	if (uri == NULL && (uri = req_param(r, "REQUEST_URI")) != NULL) {
+		r->uri = strndup(uri, strcspn(uri, "?"));
+		uri = r->uri;
+	}
 	plen = (size_t)snprintf(prefix, sizeof(prefix), "/api/%s", prog_role);
 	if (uri == NULL || strlen(uri) > PATH_MAX_BYTES || strncmp(uri, prefix, plen) != 0)
 		return PERR_NOT_FOUND;
@@ -356,6 +360,7 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 	cJSON_Delete(r.json);
 	cJSON_Delete(r.out);
 	free(r.body);
+	free(r.uri);
 	free(r.set_cookie);
 	kv_free(r.query, r.nquery);
 }

@@ -203,6 +203,7 @@ struct req {
 	void *fcgx;			/* FCGX_Request * */
 	enum method method;
 	const char *path;		/* below /api/<role> */
+	char *uri;			/* owned copy when the server gave no DOCUMENT_URI */
 	const char *ip;
 	bool https;
 	char *body;

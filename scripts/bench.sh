@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Benchmark: GET /api/applicant/me (logged in) beside a bare FastCGI "hello"
+# behind the same nginx, in the same run, on a stack of its own (var/bench).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export VAR=$ROOT/var/bench PORT=${BENCH_PORT:-8093} BENCH=1 WORKERS=${WORKERS:-4}
+DUR=${BENCH_SECONDS:-10}
+CONN=${BENCH_CONNECTIONS:-16}
+
+scripts/stack.sh stop >/dev/null 2>&1 || true
+trap 'scripts/stack.sh stop >/dev/null 2>&1' EXIT
+scripts/stack.sh start >/dev/null
+scripts/stack.sh seed >/dev/null
+
+base=http://127.0.0.1:$PORT
+sid=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+	-d '{"username":"330702199001010015","password":"Demo@2023"}' "$base/api/applicant/login" |
+	sed -n 's/^Set-Cookie: sid=\([0-9a-f]*\);.*/\1/p')
+[ -n "$sid" ] || { echo "bench: login failed" >&2; exit 1; }
+curl -fsS -H "Cookie: sid=$sid" "$base/api/applicant/me" >/dev/null
+
+run() {	# name url [header]
+	local out rps p50 p99
+	out=$(wrk -t2 -c"$CONN" -d"${DUR}s" --latency ${3:+-H "$3"} "$2")
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+	printf '%-28s %10s req/s   p50 %-9s p99 %-9s%s\n' "$1" "$rps" "$p50" "$p99" \
+		"${non2xx:+   non-2xx: $non2xx}"
+	echo "$rps"
+}
+
+echo "wrk: 2 threads, $CONN connections, ${DUR}s each; $WORKERS workers per program; $(nproc) cores"
+hello=$(run "FastCGI hello (bare)" "$base/bench/hello" | tee /dev/stderr | tail -n 1)
+me=$(run "GET /api/applicant/me" "$base/api/applicant/me" "Cookie: sid=$sid" | tee /dev/stderr | tail -n 1)
+awk -v a="$me" -v b="$hello" 'BEGIN { printf "ratio me/hello: %.2f\n", a / b }'
