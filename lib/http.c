@@ -174,15 +174,28 @@ same_origin(const struct req *r)
 	const char *origin = req_param(r, "HTTP_ORIGIN");
 	const char *site = req_param(r, "HTTP_SEC_FETCH_SITE");
 	const char *host = req_param(r, "HTTP_HOST");
+	const char *port = req_param(r, "SERVER_PORT");
+	const char *scheme = r->https ? "https" : "http";
+	const char *close;
+	bool has_port, default_port;
 	char want[300];
 
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return false;
 	if (origin == NULL)
 		return true;
-	if (host == NULL)
+	if (host == NULL || *host == '\0')
 		return false;
-	snprintf(want, sizeof(want), "%s://%s", r->https ? "https" : "http", host);
+	/* nginx (Debian) passes $host without the port, Apache the raw Host
+	 * header with it; an [IPv6] literal has colons of its own. */
+	close = host[0] == '[' ? strchr(host, ']') : host;
+	has_port = close != NULL && strchr(close, ':') != NULL;
+	default_port = port == NULL ||
+	    (strcmp(port, r->https ? "443" : "80") == 0);
+	if (has_port || default_port)
+		snprintf(want, sizeof(want), "%s://%s", scheme, host);
+	else
+		snprintf(want, sizeof(want), "%s://%s:%s", scheme, host, port);
 	return strcmp(origin, want) == 0;
 }
 
@@ -283,8 +296,15 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	/* CSRF on every state-changing request */
 	if (r->method != M_GET) {
 		if (rt->flags & R_NO_CSRF) {
-			if (!same_origin(r))
+			if (!same_origin(r)) {
+				log_warn("msg=\"cross-origin request refused\" path=%s origin=\"%.100s\""
+				    " host=\"%.100s\" site=\"%.20s\"", r->path,
+				    req_param(r, "HTTP_ORIGIN") ? req_param(r, "HTTP_ORIGIN") : "",
+				    req_param(r, "HTTP_HOST") ? req_param(r, "HTTP_HOST") : "",
+				    req_param(r, "HTTP_SEC_FETCH_SITE") ?
+				    req_param(r, "HTTP_SEC_FETCH_SITE") : "");
 				return PERR_CSRF;
+			}
 		} else {
 			const char *tok = req_param(r, "HTTP_X_CSRF_TOKEN");
 
