@@ -34,7 +34,9 @@ static struct db_stmt st[CH__MAX] = {
 	    " s.name, $2 = ANY (s.actions), coalesce(s.gate, ''),"
 	    " (SELECT max(seq) FROM pipeline_step WHERE pipeline_id = a.pipeline_id),"
 	    " (SELECT coalesce(max(no), 0) FROM chain_history WHERE application_id = a.id),"
-	    " p.name "
+	    " p.name,"
+	    " EXISTS (SELECT 1 FROM chain_history h WHERE h.application_id = a.id"
+	    "  AND h.actor_org_id = NULLIF($3, '0')::bigint) "
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id "
@@ -115,6 +117,7 @@ struct app_row {
 	int last_step;
 	int hist_no;
 	char plan[256];
+	bool acted_before;	/* the actor's organisation has moved it before */
 };
 
 /* Checks the step's gate. Returns PERR_OK or PERR_GATE with msg set. */
@@ -148,7 +151,7 @@ gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
 }
 
 static enum perr
-load(const char *app, enum chain_action act, struct app_row *a)
+load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 {
 	PGresult *res;
 	enum perr e;
@@ -160,7 +163,7 @@ load(const char *app, enum chain_action act, struct app_row *a)
 		return PERR_NOT_FOUND;
 	}
 	PQclear(res);
-	if ((e = db_exec(&st[CH_LOAD], &res, 2, app, action_names[act])) != PERR_OK)
+	if ((e = db_exec(&st[CH_LOAD], &res, 3, app, action_names[act], org)) != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -176,6 +179,7 @@ load(const char *app, enum chain_action act, struct app_row *a)
 	a->last_step = (int)db_int(res, 0, 7);
 	a->hist_no = (int)db_int(res, 0, 8);
 	snprintf(a->plan, sizeof(a->plan), "%s", db_str(res, 0, 9));
+	a->acted_before = db_bool(res, 0, 10);
 	PQclear(res);
 	return PERR_OK;
 }
@@ -210,9 +214,10 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 		return PERR_INVALID_FIELD;
 	}
 	snprintf(app, sizeof(app), "%lld", app_id);
+	snprintf(oid, sizeof(oid), "%lld", who->org_id);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = load(app, act, &a)) != PERR_OK) {
+	if ((e = load(app, oid, act, &a)) != PERR_OK) {
 		if (e == PERR_NOT_FOUND)
 			snprintf(msg, msgsz, "申报不存在");
 		goto fail;
@@ -230,20 +235,21 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 			snprintf(msg, msgsz, "该申报已提交，正在“%s”环节办理", a.step_name);
 			goto fail;
 		}
-	} else {
-		if (who->org_id == 0 || (a.org != who->org_id && a.step == expected_step)) {
-			e = PERR_FORBIDDEN;
-			snprintf(msg, msgsz, "该申报当前不在本单位办理环节");
-			goto fail;
-		}
-		if (strcmp(a.state, "in_review") != 0 || a.step != expected_step ||
-		    a.org != who->org_id) {
-			e = PERR_CONFLICT;
-			snprintf(msg, msgsz,
-			    "该申报已被他人处理或状态已变化（当前环节：%s），请刷新后重试",
-			    a.step_name);
-			goto fail;
-		}
+	} else if (who->org_id == 0 || (a.org != who->org_id && !a.acted_before)) {
+		/* neither holding it now nor ever having handled it */
+		e = PERR_FORBIDDEN;
+		snprintf(msg, msgsz, "该申报当前不在本单位办理环节");
+		goto fail;
+	} else if (strcmp(a.state, "in_review") != 0 || a.step != expected_step ||
+	    a.org != who->org_id) {
+		/* a colleague (or this reviewer, in another tab) got there first */
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz,
+		    "该申报已被处理或状态已变化（当前：%s），请刷新后重试",
+		    strcmp(a.state, "in_review") == 0 ? a.step_name :
+		    strcmp(a.state, "rejected") == 0 ? "审查不通过" :
+		    strcmp(a.state, "completed") == 0 ? "已办结" : "已退回申报人");
+		goto fail;
 	}
 	if (a.step != expected_step) {
 		e = PERR_CONFLICT;
@@ -302,7 +308,6 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 	snprintf(hno, sizeof(hno), "%d", a.hist_no + 1);
 	snprintf(fstep, sizeof(fstep), "%d", a.step);
 	snprintf(uid, sizeof(uid), "%lld", who->user_id);
-	snprintf(oid, sizeof(oid), "%lld", who->org_id);
 	if ((e = db_exec(&st[CH_UPDATE], NULL, 5, app, nstep, nstate, norg,
 	    action_names[act])) != PERR_OK ||
 	    (e = db_exec(&st[CH_HISTORY], NULL, 10, app, hno, action_names[act], fstep,

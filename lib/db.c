@@ -123,9 +123,10 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 		*res = NULL;
 	last_state[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
+		/* A lost connection is re-made once, never inside a transaction
+		 * (its earlier statements are gone with the old connection). */
 		if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-			if (in_tx || attempt > 0 ||
-			    db_connect(NULL) != PERR_OK)
+			if (in_tx || db_connect(NULL) != PERR_OK)
 				return PERR_UNAVAILABLE;
 		}
 		if (!prepare(st)) {

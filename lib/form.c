@@ -160,12 +160,17 @@ form_boundary(const char *ctype, char *buf, size_t bufsz)
 	return PERR_BAD_REQUEST;
 }
 
-/* Copies the value of param `key` (quoted or not) of a header value into buf. */
-static bool
+/* Copies the value of parameter `key` (quoted or not) of a header value into
+ * buf. Returns 1 when found, 0 when absent, -1 when malformed or too long.
+ * Quoted values take no backslash escapes: browsers send none (they
+ * percent-encode quotes in file names), and Windows paths keep their
+ * separators so that the base name can be cut out. */
+static int
 header_param(const char *h, size_t hlen, const char *key, char *buf, size_t bufsz)
 {
 	size_t klen = strlen(key), i = 0;
 
+	buf[0] = '\0';
 	while (i < hlen) {
 		/* move to the start of the next parameter */
 		while (i < hlen && h[i] != ';')
@@ -178,29 +183,25 @@ header_param(const char *h, size_t hlen, const char *key, char *buf, size_t bufs
 		if (hlen - i > klen && strncasecmp(h + i, key, klen) == 0 &&
 		    h[i + klen] == '=') {
 			size_t j = i + klen + 1, o = 0;
+			bool quoted = j < hlen && h[j] == '"';
 
-			if (j < hlen && h[j] == '"') {
-				for (j++; j < hlen && h[j] != '"'; j++) {
-					if (h[j] == '\\' && j + 1 < hlen)
-						j++;
-					if (o + 1 >= bufsz)
-						return false;
-					buf[o++] = h[j];
-				}
-				if (j >= hlen)
-					return false;	/* unterminated quote */
-			} else {
-				for (; j < hlen && h[j] != ';' && h[j] != ' '; j++) {
-					if (o + 1 >= bufsz)
-						return false;
-					buf[o++] = h[j];
-				}
+			for (j += quoted; j < hlen; j++) {
+				if (quoted ? h[j] == '"' : (h[j] == ';' || h[j] == ' '))
+					break;
+				if (o + 1 >= bufsz)
+					goto bad;
+				buf[o++] = h[j];
 			}
+			if (quoted && j >= hlen)
+				goto bad;	/* unterminated quote */
 			buf[o] = '\0';
-			return true;
+			return 1;
 		}
 	}
-	return false;
+	return 0;
+bad:
+	buf[0] = '\0';
+	return -1;
 }
 
 /* Parses the header block of one part (without the blank line). */
@@ -232,21 +233,32 @@ part_headers(const char *h, size_t len, struct part *p)
 			}
 			if (vlen < 9 || strncasecmp(v, "form-data", 9) != 0)
 				return PERR_BAD_REQUEST;
-			if (!header_param(v, vlen, "name", p->name, sizeof(p->name)) ||
+			if (header_param(v, vlen, "name", p->name, sizeof(p->name)) != 1 ||
 			    p->name[0] == '\0')
 				return PERR_BAD_REQUEST;
-			if (header_param(v, vlen, "filename", p->filename,
+			switch (header_param(v, vlen, "filename", p->filename,
 			    sizeof(p->filename))) {
-				char *slash = strrchr(p->filename, '/');
+			case -1:
+				return PERR_BAD_REQUEST;
+			case 1: {
+				char *base = strrchr(p->filename, '/');
 				char *bs = strrchr(p->filename, '\\');
-				char *base = slash > bs ? slash : bs;
+
+				if (bs != NULL && (base == NULL || bs > base))
+					base = bs;
 
 				if (base != NULL)
 					memmove(p->filename, base + 1, strlen(base + 1) + 1);
 				if (p->filename[0] == '\0' ||
 				    !valid_text(p->filename, 200) ||
-				    strpbrk(p->filename, "\r\n\t") != NULL)
+				    strpbrk(p->filename, "\r\n\t") != NULL ||
+				    strcmp(p->filename, ".") == 0 ||
+				    strcmp(p->filename, "..") == 0)
 					return PERR_BAD_REQUEST;
+				break;
+			}
+			default:
+				break;
 			}
 			if (!valid_utf8(p->name, strlen(p->name)))
 				return PERR_BAD_REQUEST;

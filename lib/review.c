@@ -73,6 +73,7 @@ h_move(struct req *r)
 		r->bad_field = "text";
 	if (e != PERR_OK)
 		return e;
+	cJSON_AddBoolToObject(req_out(r), "ok", 1);
 	cJSON_AddStringToObject(req_out(r), "state", res.state);
 	cJSON_AddNumberToObject(req_out(r), "step", res.step);
 	return PERR_OK;

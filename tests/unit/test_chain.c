@@ -147,9 +147,12 @@ t_submit_and_ownership(void **state)
 	/* submitting twice is a conflict */
 	assert_int_equal(chain_move(&me, app, 1, CHAIN_SUBMIT, NULL, &res, msg, sizeof(msg)),
 	    PERR_CONFLICT);
-	/* another unit may not act */
+	/* another unit may not act, and learns nothing from a wrong step either */
 	assert_int_equal(chain_move(&stranger, app, 2, CHAIN_PASS, "同意", &res, msg,
 	    sizeof(msg)), PERR_FORBIDDEN);
+	assert_int_equal(chain_move(&stranger, app, 3, CHAIN_PASS, "同意", &res, msg,
+	    sizeof(msg)), PERR_FORBIDDEN);
+	assert_null(strstr(msg, "单位资格审查"));
 	/* opinion and reasons are required */
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_PASS, "", &res, msg, sizeof(msg)),
 	    PERR_INVALID_FIELD);
@@ -226,8 +229,10 @@ t_gate_and_county(void **state)
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_REJECT, "不具备申报资格", &res, msg,
 	    sizeof(msg)), PERR_OK);
 	assert_string_equal(app_state(app, &step, &org), "rejected");
+	/* the unit that just rejected it hears that it has moved on */
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_PASS, "同意", &res, msg, sizeof(msg)),
-	    PERR_FORBIDDEN);
+	    PERR_CONFLICT);
+	assert_non_null(strstr(msg, "审查不通过"));
 	assert_int_equal(chain_move(&me, app, 1, CHAIN_SUBMIT, NULL, &res, msg, sizeof(msg)),
 	    PERR_CONFLICT);
 	/* submit, pass, pass, return, submit, reject */

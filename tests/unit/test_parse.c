@@ -127,6 +127,18 @@ t_multipart(void **state)
 	assert_int_equal(mp("--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
 	/* garbage after the delimiter line */
 	assert_int_equal(mp("--XyZjunk\r\n", p, 4, &n), PERR_BAD_REQUEST);
+	/* an unterminated file name, control characters, invalid UTF-8, dot names */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../etc/x.pdf\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\x1b[31m.pdf\"\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\xff.pdf\"\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a/..\"\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../etc/证书.pdf\"\r\n\r\n"
+	    "x\r\n--XyZ--", p, 4, &n), PERR_OK);
+	assert_string_equal(p[0].filename, "证书.pdf");
 	/* a filename that is only a path */
 	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a/\"\r\n\r\n"
 	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);

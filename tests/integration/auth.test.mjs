@@ -1,0 +1,338 @@
+// Registration, login, sessions, lockout, password change and CSRF.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+	BASE, DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, assertError, idcard,
+	idcardBadCheck, idcardCheck, lit, loginAs, mobile, registerApplicant, sql,
+	sqlInt, sqlRows, tag,
+} from './lib.mjs';
+
+const userCount = () => sqlInt('SELECT count(*) FROM app_user');
+const sessionCount = () => sqlInt('SELECT count(*) FROM session');
+
+test('register → login → me → logout → me is 401', async () => {
+	const who = { idcard: idcard(), name: '李小龙', mobile: mobile(), password: `Reg-${tag()}9z` };
+	const anon = new Session('applicant');
+	const reg = await anon.post('/register', who);
+	assert.equal(reg.status, 201, reg.text);
+	assert.deepEqual(reg.json, { ok: true });
+	assert.deepEqual(anon.lastSetCookie, [], 'register must not log in');
+
+	const rows = await sqlRows(`SELECT role, username, name, idcard, mobile, org_id IS NULL,
+	    failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`);
+	assert.deepEqual(rows, [['applicant', who.idcard, who.name, who.idcard, who.mobile, 't', '0']]);
+	const hash = await sql(`SELECT password_hash FROM app_user WHERE idcard = ${lit(who.idcard)}`);
+	assert.ok(hash.startsWith('$y$'), `password_hash is not yescrypt: ${hash.slice(0, 8)}`);
+	assert.ok(!hash.includes(who.password));
+	assert.equal(await sqlInt(`SELECT count(*) FROM audit_log a JOIN app_user u ON u.id = a.target_id
+	    WHERE a.action = 'register' AND a.target_type = 'user' AND u.idcard = ${lit(who.idcard)}`), 1);
+
+	const s = new Session('applicant');
+	const login = await s.login(who.idcard, who.password);
+	const sc = s.lastSetCookie;
+	assert.equal(sc.length, 1, `one Set-Cookie: ${sc}`);
+	const attrs = sc[0].split(';').map((a) => a.trim());
+	assert.match(attrs[0], /^sid=[0-9a-f]{32}$/);
+	assert.ok(attrs.includes('HttpOnly'), sc[0]);
+	assert.ok(attrs.includes('SameSite=Strict'), sc[0]);
+	assert.ok(attrs.includes('Path=/api/applicant/'), sc[0]);
+	assert.ok(!attrs.includes('Secure'), 'plain HTTP: no Secure');
+	// the database keeps only the hash of the token
+	const token = attrs[0].slice(4);
+	assert.equal(await sqlInt(`SELECT count(*) FROM session WHERE token_hash =
+	    sha256(convert_to(${lit(token)}, 'UTF8')) AND ended_at IS NULL AND role = 'applicant'`), 1);
+	assert.equal(await sqlInt(`SELECT count(*) FROM session WHERE token_hash::text LIKE
+	    ${lit('%' + token + '%')}`), 0);
+
+	const u = login.json.user;
+	assert.equal(u.role, 'applicant');
+	assert.equal(u.name, who.name);
+	assert.equal(u.username, `${who.idcard.slice(0, 4)}**********${who.idcard.slice(14)}`);
+	assert.equal(u.mobile, `${who.mobile.slice(0, 3)}****${who.mobile.slice(7)}`);
+	assert.equal(login.json.org, null);
+	assert.match(login.json.csrf, /^[0-9a-f]{32}$/);
+
+	const me = await s.get('/me');
+	assert.equal(me.status, 200, me.text);
+	assert.deepEqual(me.json, login.json);
+
+	const out = await s.post('/logout');
+	assert.equal(out.status, 200, out.text);
+	assert.deepEqual(out.json, { ok: true });
+	assert.equal(await sqlInt(`SELECT count(*) FROM session WHERE token_hash =
+	    sha256(convert_to(${lit(token)}, 'UTF8')) AND ended_at IS NOT NULL`), 1);
+
+	// the jar dropped the cookie (Max-Age=0); replaying the old one is refused too
+	assertError(await s.get('/me'), 401, 'unauthorized');
+	const replay = new Session('applicant');
+	replay.cookies.set('sid', token);
+	assertError(await replay.get('/me'), 401, 'unauthorized');
+});
+
+test('every demo account logs in to its own program and gets user + org', async () => {
+	const cases = [
+		['applicant', DEMO_APPLICANT, '张建国', null],
+		['unit', 'unit_hongda', '王丽华', { name: HONGDA, kind: 'unit', kind_name: '用人单位', region: '婺城区' }],
+		['unit', 'unit_sjy', '陈明', { name: '金华市建筑设计研究院有限公司', kind: 'unit', region: '市本级' }],
+		['unit', 'jh_rcjl', '人才中心经办人', { name: '金华市人才交流中心', kind: 'talent_centre' }],
+		['county', 'wucheng_jsj', '婺城区建设局经办人',
+		    { name: '婺城区住房和城乡建设局', kind: 'construction', kind_name: '建设主管部门', region: '婺城区' }],
+		['county', 'wucheng_cpw', '婺城区初评委经办人', { kind: 'committee_junior', region: '婺城区' }],
+		['county', 'yongkang_jsj', '永康市建设局经办人', { name: '永康市住房和城乡建设局', region: '永康市' }],
+		['city', 'jh_zjj', '市住建局经办人',
+		    { name: '金华市住房和城乡建设局', kind: 'construction', kind_name: '市住房和城乡建设局', region: '金华市' }],
+		['city', 'jh_zpw', '市中评委办公室经办人', { kind: 'committee_mid', region: '金华市' }],
+		['city', 'jh_cjpw', '市初级评委会经办人', { kind: 'committee_junior', region: '金华市' }],
+		['hrb', 'jh_rsj', '市人社局经办人', { name: '金华市人力资源和社会保障局', kind: 'hrb', region: '金华市' }],
+		['hrb', 'wucheng_rsj', '婺城区人社局经办人', { name: '婺城区人力资源和社会保障局', kind: 'hrb', region: '婺城区' }],
+		['admin', 'admin', '平台管理员', { name: '职称申报评审平台运维中心', kind: 'platform' }],
+	];
+	const ids = new Map((await sqlRows(`SELECT username, id, coalesce(org_id, 0) FROM app_user
+	    WHERE username IN (${cases.map((c) => lit(c[1])).join(', ')})`))
+	    .map(([u, id, org]) => [u, [Number(id), Number(org)]]));
+	assert.equal(ids.size, cases.length, 'demo accounts missing: is the stack seeded?');
+	for (const [role, username, name, org] of cases) {
+		const s = new Session(role);
+		const r = await s.login(username);
+		const [uid, oid] = ids.get(username);
+		assert.equal(r.json.user.id, uid, username);
+		assert.equal(r.json.user.role, role, username);
+		assert.equal(r.json.user.name, name, username);
+		if (org === null) {
+			assert.equal(r.json.org, null, username);
+		} else {
+			assert.ok(r.json.org, `${username} has no org`);
+			assert.equal(r.json.org.id, oid, username);
+			for (const [k, v] of Object.entries(org))
+				assert.equal(r.json.org[k], v, `${username} org.${k}`);
+		}
+		assert.equal(s.lastSetCookie.length, 1);
+		assert.ok(s.lastSetCookie[0].includes(`Path=/api/${role}/`), s.lastSetCookie[0]);
+		const me = await s.get('/me');
+		assert.equal(me.status, 200, `${username} me: ${me.text}`);
+		assert.equal(me.json.user.id, uid);
+	}
+});
+
+test('an account cannot log in to another role\'s program', async () => {
+	for (const [role, username] of [['county', 'unit_hongda'], ['unit', 'wucheng_jsj'],
+	    ['admin', DEMO_APPLICANT], ['applicant', 'admin'], ['hrb', 'jh_zjj']]) {
+		const r = await new Session(role).post('/login', { username, password: DEMO_PASSWORD });
+		assertError(r, 401, 'unauthorized');
+	}
+});
+
+test('an applicant session is not a session of the unit program (401)', async () => {
+	const a = await loginAs('applicant', DEMO_APPLICANT);
+	const sid = a.cookies.get('sid');
+	assert.match(sid, /^[0-9a-f]{32}$/);
+	const u = new Session('unit');
+	u.cookies.set('sid', sid);
+	u.csrf = a.csrf;
+	assertError(await u.get('/me'), 401, 'unauthorized');
+	assertError(await u.get('/worklist'), 401, 'unauthorized');
+	assertError(await u.post('/applications/1/move', { action: 'pass', step: 2, text: 'x' }),
+	    401, 'unauthorized');
+	// and the applicant session itself is still fine
+	assert.equal((await a.get('/me')).status, 200);
+});
+
+test('register field errors are 400 invalid_field with the field, and insert nothing', async () => {
+	const good = () => ({ idcard: idcard(), name: '王小明', mobile: mobile(), password: `Good-${tag()}1` });
+	const first17 = `330702${'19900230'}123`;
+	const badDate = first17 + idcardCheck(first17);
+	const nextYear = new Date().getUTCFullYear() + 1;
+	const f17 = `330702${nextYear}0101123`;
+	const futureBirth = f17 + idcardCheck(f17);
+	const cases = [
+		['bad check digit', { idcard: idcardBadCheck() }, 'idcard'],
+		['bad birth date (Feb 30)', { idcard: badDate }, 'idcard'],
+		['birth date in the future', { idcard: futureBirth }, 'idcard'],
+		['17 characters', { idcard: idcard().slice(0, 17) }, 'idcard'],
+		['lower-case x', { idcard: (() => {
+			for (;;) {
+				const id = idcard();
+				if (id[17] === 'X')
+					return id.slice(0, 17) + 'x';
+			}
+		})() }, 'idcard'],
+		['bad mobile (12…)', { mobile: '12345678901' }, 'mobile'],
+		['bad mobile (10 digits)', { mobile: '1395790002' }, 'mobile'],
+		['bad mobile (letters)', { mobile: '1395790002a' }, 'mobile'],
+		['weak password (lower case only)', { password: 'abcdefghij' }, 'password'],
+		['weak password (two classes)', { password: 'Abcdefghij' }, 'password'],
+		['short password', { password: 'Ab1!' }, 'password'],
+		['name with digits', { name: '张三3' }, 'name'],
+		['one-character name', { name: '张' }, 'name'],
+		['idcard as a number', { idcard: 330702199001010015 }, 'idcard'],
+	];
+	const before = await userCount();
+	const tried = [];
+	for (const [what, patch, field] of cases) {
+		const body = { ...good(), ...patch };
+		const r = await new Session('applicant').post('/register', body);
+		assert.equal(r.status, 400, `${what}: ${r.text}`);
+		assertError(r, 400, 'invalid_field', field);
+		tried.push(String(body.idcard));
+	}
+	for (const missing of ['idcard', 'name', 'mobile', 'password']) {
+		const body = good();
+		delete body[missing];
+		const r = await new Session('applicant').post('/register', body);
+		assert.equal(r.status, 400, `missing ${missing}: ${r.text}`);
+		assertError(r, 400, 'invalid_field', missing);
+		if (body.idcard)
+			tried.push(body.idcard);
+	}
+	assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE username IN (${tried.map(lit).join(', ')})
+	    OR idcard IN (${tried.map(lit).join(', ')})`), 0, 'a refused registration inserted its user');
+	assert.equal(await userCount(), before, 'a refused registration inserted a user');
+});
+
+test('a 身份证号 registered twice is 409 conflict', async () => {
+	const who = await registerApplicant();
+	const before = await userCount();
+	const r = await new Session('applicant').post('/register',
+	    { idcard: who.idcard, name: '另一个人', mobile: mobile(), password: `Other-${tag()}7` });
+	assertError(r, 409, 'conflict', 'idcard');
+	assertError(await new Session('applicant').post('/register',
+	    { idcard: DEMO_APPLICANT, name: '张建国', mobile: mobile(), password: `Other-${tag()}7` }),
+	    409, 'conflict');
+	assert.equal(await userCount(), before);
+	assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(who.idcard)}`), 1);
+	// the first registration is untouched
+	await loginAs('applicant', who.idcard, who.password);
+});
+
+test('five wrong passwords lock the account; then even the right one is 423', async () => {
+	const who = await registerApplicant();
+	const s = new Session('applicant');
+	for (let i = 1; i <= 4; i++) {
+		const r = await s.post('/login', { username: who.idcard, password: `Wrong-${i}-Pass` });
+		assertError(r, 401, 'unauthorized');
+		assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`), i);
+	}
+	const fifth = await s.post('/login', { username: who.idcard, password: 'Wrong-5-Pass' });
+	const e5 = assertError(fifth, 423, 'locked');
+	assert.match(e5.message, /锁定/);
+	assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(who.idcard)}
+	    AND locked_until > now() + interval '29 minutes'`), 1, 'locked for 30 minutes');
+
+	const right = await s.post('/login', { username: who.idcard, password: who.password });
+	const e = assertError(right, 423, 'locked');
+	assert.match(e.message, /锁定/);
+	assert.equal(s.cookies.size, 0, 'no session cookie while locked');
+	assert.equal(await sqlInt(`SELECT count(*) FROM session s JOIN app_user u ON u.id = s.user_id
+	    WHERE u.idcard = ${lit(who.idcard)}`), 0);
+	const audits = await sqlRows(`SELECT a.action FROM audit_log a JOIN app_user u ON u.id = a.target_id
+	    WHERE a.target_type = 'user' AND u.idcard = ${lit(who.idcard)} AND a.action LIKE 'login%'
+	    ORDER BY a.id`);
+	assert.deepEqual(audits.map((r) => r[0]),
+	    ['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_locked']);
+});
+
+test('a lock that has run out lets the right password in and resets the counter', async () => {
+	const who = await registerApplicant();
+	await sql(`UPDATE app_user SET locked_until = now() - interval '1 second', failed_logins = 0
+	    WHERE idcard = ${lit(who.idcard)}`);
+	const s = await loginAs('applicant', who.idcard, who.password);
+	assert.equal((await s.get('/me')).status, 200);
+	assert.deepEqual(await sqlRows(`SELECT failed_logins, locked_until IS NULL FROM app_user
+	    WHERE idcard = ${lit(who.idcard)}`), [['0', 't']]);
+});
+
+test('sessions die after 30 idle minutes and after 12 hours in any case', async () => {
+	const idle = await loginAs('applicant', DEMO_APPLICANT);
+	const abs = await loginAs('applicant', DEMO_APPLICANT);
+	const live = await loginAs('applicant', DEMO_APPLICANT);
+	const where = (s) => `token_hash = sha256(convert_to(${lit(s.cookies.get('sid'))}, 'UTF8'))`;
+	await sql(`UPDATE session SET last_seen = now() - interval '31 minutes' WHERE ${where(idle)}`);
+	await sql(`UPDATE session SET created_at = now() - interval '12 hours 1 minute',
+	    last_seen = now() - interval '1 minute' WHERE ${where(abs)}`);
+	await sql(`UPDATE session SET created_at = now() - interval '11 hours 50 minutes',
+	    last_seen = now() - interval '29 minutes' WHERE ${where(live)}`);
+	assertError(await idle.get('/me'), 401, 'unauthorized');
+	assertError(await abs.get('/me'), 401, 'unauthorized');
+	assert.equal((await live.get('/me')).status, 200);
+	// a request moves last_seen forward
+	assert.equal(await sqlInt(`SELECT count(*) FROM session WHERE ${where(live)}
+	    AND last_seen > now() - interval '1 minute'`), 1);
+});
+
+test('after a password change the new password works and the old one fails', async () => {
+	const who = await registerApplicant();
+	const a = await loginAs('applicant', who.idcard, who.password);
+	const b = await loginAs('applicant', who.idcard, who.password);
+	const nw = `New-${tag()}!x`;
+
+	assertError(await a.post('/password', { old: who.password, new: nw }, { csrf: false }), 403, 'csrf');
+	assertError(await a.post('/password', { old: 'Not-The-Old-1', new: nw }), 400, 'invalid_field', 'old');
+	assertError(await a.post('/password', { old: who.password, new: 'weakweakweak' }), 400, 'invalid_field', 'new');
+	assertError(await a.post('/password', { old: who.password, new: who.password }), 400, 'invalid_field', 'new');
+	const hash0 = await sql(`SELECT password_hash FROM app_user WHERE idcard = ${lit(who.idcard)}`);
+
+	const r = await a.post('/password', { old: who.password, new: nw });
+	assert.equal(r.status, 200, r.text);
+	assert.deepEqual(r.json, { ok: true });
+	const hash1 = await sql(`SELECT password_hash FROM app_user WHERE idcard = ${lit(who.idcard)}`);
+	assert.notEqual(hash1, hash0);
+	assert.ok(hash1.startsWith('$y$'));
+
+	// the session that changed it lives on; the other sessions are ended
+	assert.equal((await a.get('/me')).status, 200);
+	assertError(await b.get('/me'), 401, 'unauthorized');
+
+	const fresh = await loginAs('applicant', who.idcard, nw);
+	assert.equal((await fresh.get('/me')).status, 200);
+	assertError(await new Session('applicant').post('/login', { username: who.idcard, password: who.password }),
+	    401, 'unauthorized');
+});
+
+test('CSRF: logout needs the session\'s token', async () => {
+	const s = await loginAs('applicant', DEMO_APPLICANT);
+	assertError(await s.post('/logout', undefined, { csrf: false }), 403, 'csrf');
+	assertError(await s.post('/logout', undefined, { csrf: 'f'.repeat(32) }), 403, 'csrf');
+	assertError(await s.post('/logout', undefined, { csrf: '' }), 403, 'csrf');
+	// a token of another live session is not this session's token
+	const other = await loginAs('applicant', DEMO_APPLICANT);
+	assertError(await s.post('/logout', undefined, { csrf: other.csrf }), 403, 'csrf');
+	assert.equal((await s.get('/me')).status, 200, 'refused logouts must not end the session');
+
+	const ok = await s.post('/logout');
+	assert.equal(ok.status, 200, ok.text);
+	assertError(await s.get('/me'), 401, 'unauthorized');
+	assert.equal((await other.get('/me')).status, 200, 'logout ends only its own session');
+});
+
+test('CSRF: login and register from another origin are 403 csrf', async () => {
+	const before = await sessionCount();
+	const evil = await new Session('applicant').post('/login',
+	    { username: DEMO_APPLICANT, password: DEMO_PASSWORD }, { headers: { Origin: 'http://evil.example' } });
+	assertError(evil, 403, 'csrf');
+	const site = await new Session('unit').post('/login',
+	    { username: 'unit_hongda', password: DEMO_PASSWORD }, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+	assertError(site, 403, 'csrf');
+	assert.equal(await sessionCount(), before, 'a cross-site login created a session');
+
+	const who = { idcard: idcard(), name: '赵六', mobile: mobile(), password: `Evil-${tag()}1` };
+	assertError(await new Session('applicant').post('/register', who,
+	    { headers: { Origin: 'http://evil.example' } }), 403, 'csrf');
+	assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(who.idcard)}`), 0);
+});
+
+test('CSRF: a login from the portal\'s own origin is accepted', async () => {
+	// Browsers send Origin on every POST, same-origin ones too, with the port.
+	const origin = new URL(BASE).origin;
+	const own = await new Session('applicant').post('/login',
+	    { username: DEMO_APPLICANT, password: DEMO_PASSWORD },
+	    { headers: { Origin: origin, 'Sec-Fetch-Site': 'same-origin' } });
+	assert.equal(own.status, 200, `login with Origin: ${origin}: ${own.text}`);
+});
+
+test('login with an unknown user or wrong password is 401 and says nothing more', async () => {
+	const a = await new Session('applicant').post('/login', { username: idcard(), password: 'Whatever-1' });
+	const e = assertError(a, 401, 'unauthorized');
+	assert.doesNotMatch(e.message, /不存在/);
+	assertError(await new Session('unit').post('/login', { username: 'unit_hongda' }), 400, 'invalid_field', 'password');
+});

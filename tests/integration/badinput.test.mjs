@@ -1,0 +1,318 @@
+// Hostile and malformed request bodies: each is refused with the right code,
+// writes nothing, and leaves the program running (same worker processes).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+
+import {
+	assertError, assertHealthy, idcard, lit, loginAs, mobile, raw,
+	registerApplicant, sqlInt, sqlRows, tag, workerPids,
+} from './lib.mjs';
+
+const counts = async (ownerId = 0) => {
+	const rows = await sqlRows(`SELECT (SELECT count(*) FROM app_user), (SELECT count(*) FROM audit_log),
+	    (SELECT count(*) FROM upload), (SELECT count(*) FROM upload WHERE owner_id = ${Number(ownerId)}),
+	    (SELECT count(*) FROM session)`);
+	const [users, audits, uploads, own, sessions] = rows[0].map(Number);
+	return { users, audits, uploads, own, sessions };
+};
+
+/* Registration body text with one valid applicant, for tampering. */
+const regFields = () => ({ idcard: idcard(), name: '钱多多', mobile: mobile(), password: `Bad-${tag()}1x` });
+
+const pids = {};
+before(() => {
+	for (const role of ['applicant', 'unit'])
+		pids[role] = workerPids(role);
+});
+
+after(async () => {
+	// no worker died (multiwatch would have replaced it with a new pid)
+	for (const role of ['applicant', 'unit']) {
+		await assertHealthy(role);
+		if (pids[role] !== null)
+			assert.deepEqual(workerPids(role), pids[role], `a ${role} worker was replaced: it crashed`);
+	}
+});
+
+describe('JSON bodies', () => {
+	const post = (body, headers = {}) => raw('POST', '/api/applicant/register', {
+		body, headers: { 'Content-Type': 'application/json', ...headers },
+	});
+
+	/* Sends a bad body to /register; asserts the error and that no row appeared anywhere. */
+	async function refused(body, status, code, { headers, field } = {}) {
+		const c0 = await counts();
+		const r = await post(body, headers);
+		assertError(r, status, code, field);
+		const c1 = await counts();
+		assert.deepEqual(c1, c0, `a refused request wrote rows: ${JSON.stringify(c0)} -> ${JSON.stringify(c1)}`);
+		await assertHealthy('applicant');
+		return r;
+	}
+
+	test('malformed JSON is 400 invalid_json', async () => {
+		const f = regFields();
+		await refused(JSON.stringify(f).slice(0, -1), 400, 'invalid_json');
+		await refused(`{"idcard":"${f.idcard}",}`, 400, 'invalid_json');
+		await refused(`${JSON.stringify(f)} trailing`, 400, 'invalid_json');
+		await refused(`${JSON.stringify(f)}{}`, 400, 'invalid_json');
+		await refused("{'idcard':'1'}", 400, 'invalid_json');
+		await refused('', 400, 'invalid_json');
+	});
+
+	test('a body that is not application/json is 415', async () => {
+		const body = JSON.stringify(regFields());
+		await refused(body, 415, 'unsupported_media_type', { headers: { 'Content-Type': 'text/plain' } });
+		await refused(body, 415, 'unsupported_media_type',
+		    { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+		await refused(body, 415, 'unsupported_media_type', { headers: { 'Content-Type': 'application/jsonp' } });
+		// with a charset parameter it is JSON
+		const ok = await post(body, { 'Content-Type': 'application/json; charset=utf-8' });
+		assert.equal(ok.status, 201, ok.text);
+	});
+
+	test('a JSON body over 64 KiB is 413 from the program', async () => {
+		const f = regFields();
+		f.name = '王'.repeat(22000);	// 66 000 bytes of UTF-8
+		const body = JSON.stringify(f);
+		assert.ok(Buffer.byteLength(body) > 64 * 1024 && Buffer.byteLength(body) < 1 << 20);
+		const r = await refused(body, 413, 'payload_too_large');
+		assert.match(r.headers.get('content-type'), /^application\/json/);
+		// just under the limit is read (and then refused for its content, not its size)
+		f.name = 'A'.repeat(64 * 1024 - 200);
+		const under = JSON.stringify(f);
+		assert.ok(Buffer.byteLength(under) <= 64 * 1024);
+		await refused(under, 400, 'invalid_field', { field: 'name' });
+	});
+
+	test('a body over 1 MiB is 413 from nginx, before any program', async () => {
+		const c0 = await counts();
+		const big = JSON.stringify({ username: 'x'.repeat((1 << 20) + 10), password: 'y' });
+		let r;
+		try {
+			r = await raw('POST', '/api/applicant/login', { body: big, headers: { 'Content-Type': 'application/json' } });
+		} catch (err) {
+			assert.fail(`nginx closed the connection instead of answering 413: ${err.cause?.code || err}`);
+		}
+		assert.equal(r.status, 413, r.text.slice(0, 200));
+		assert.match(r.headers.get('content-type'), /^text\/html/, 'the 413 should come from nginx');
+		assert.equal(r.json, null);
+		assert.deepEqual(await counts(), c0);
+		await assertHealthy('applicant');
+	});
+
+	test('invalid UTF-8 inside a JSON string is 400', async () => {
+		const f = regFields();
+		const [a, b] = JSON.stringify(f).split('钱多多');
+		for (const bad of [[0xff], [0xc0, 0xaf], [0xe4, 0xb8], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]]) {
+			const body = Buffer.concat([Buffer.from(a), Buffer.from('钱'), Buffer.from(bad), Buffer.from('多'), Buffer.from(b)]);
+			const r = await refused(body, 400, 'invalid_json');
+			assert.equal(r.status, 400);
+		}
+		// also in a member name
+		const body = Buffer.concat([Buffer.from('{"'), Buffer.from([0xfe]), Buffer.from('":1}')]);
+		await refused(body, 400, 'invalid_json');
+	});
+
+	test('a duplicate member is 400 duplicate_field', async () => {
+		const f = regFields();
+		const body = `{"idcard":"${f.idcard}","name":"${f.name}","name":"孙悟空","mobile":"${f.mobile}","password":"${f.password}"}`;
+		await refused(body, 400, 'duplicate_field', { field: 'name' });
+		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(f.idcard)}`), 0);
+	});
+
+	test('an unknown member is 400 unknown_field', async () => {
+		await refused(JSON.stringify({ ...regFields(), role: 'admin' }), 400, 'unknown_field', { field: 'role' });
+		await refused(JSON.stringify({ ...regFields(), org_id: 1 }), 400, 'unknown_field', { field: 'org_id' });
+	});
+
+	test('\\u0000 in a string is 400', async () => {
+		const f = regFields();
+		await refused(JSON.stringify(f).replace('钱多多', '钱\\u0000多多'), 400, 'invalid_json');
+		await refused(JSON.stringify(f).replace('钱多多', '钱多多\\u0000'), 400, 'invalid_json');
+		// a raw NUL byte as well
+		await refused(Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0]), Buffer.from('b"}')]), 400, 'invalid_json');
+		// lone surrogate escapes are not text either
+		await refused(JSON.stringify(f).replace('钱多多', '钱\\ud800多'), 400, 'invalid_json');
+		await refused(JSON.stringify(f).replace('钱多多', '钱\\udc00多'), 400, 'invalid_json');
+	});
+
+	test('a top-level value that is not an object is 400', async () => {
+		const f = regFields();
+		await refused(JSON.stringify([f]), 400, 'invalid_json');
+		await refused('"text"', 400, 'invalid_json');
+		await refused('42', 400, 'invalid_json');
+		await refused('null', 400, 'invalid_json');
+	});
+
+	test('deep nesting and wrong member types are refused without harm', async () => {
+		await refused(`{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`, 400, 'invalid_json');
+		await refused(`{"name":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`, 400, 'invalid_json');
+		await refused(JSON.stringify({ ...regFields(), name: ['钱多多'] }), 400, 'invalid_field', { field: 'name' });
+		await refused(JSON.stringify({ ...regFields(), mobile: 13957900021 }), 400, 'invalid_field', { field: 'mobile' });
+		await refused(JSON.stringify({ ...regFields(), name: '钱\u0007多多' }), 400, 'invalid_field', { field: 'name' });
+		const unit = await loginAs('unit', 'unit_hongda');
+		for (const step of ['2', 2.5, -1, 1e300, true]) {
+			const r = await unit.post('/applications/1/move', { action: 'pass', step, text: 'ok' });
+			assertError(r, 400, 'invalid_field', 'step');
+		}
+	});
+});
+
+describe('query strings', () => {
+	test('malformed query strings are 400, before any route runs', async () => {
+		assertError(await raw('GET', '/api/applicant/health?a=1&a=2'), 400, 'duplicate_field');
+		for (const q of ['x=%00', 'x=%zz', 'x=%ff', 'x=%', '=1', `x=${'a'.repeat(3000)}`]) {
+			const r = await raw('GET', `/api/applicant/health?${q}`);
+			assertError(r, 400, 'bad_request');
+		}
+		assert.equal((await raw('GET', '/api/applicant/health?x=%E4%B8%AD&y=+')).status, 200);
+		await assertHealthy('applicant');
+	});
+});
+
+describe('uploads', () => {
+	let who, s, uid;
+	const B = `----itest${tag()}`;
+	const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+	const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+	const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 1), Buffer.from([0xff, 0xd9])]);
+
+	const part = (headers, data) => Buffer.concat([Buffer.from(`--${B}\r\n${headers.join('\r\n')}\r\n\r\n`),
+	    Buffer.isBuffer(data) ? data : Buffer.from(data), Buffer.from('\r\n')]);
+	const fileHead = (name, ctype = 'application/pdf') =>
+	    [`Content-Disposition: form-data; name="file"; filename="${name}"`, `Content-Type: ${ctype}`];
+	const closing = Buffer.from(`--${B}--\r\n`);
+	const upload = (body, { ctype = `multipart/form-data; boundary=${B}`, ...opts } = {}) =>
+	    s.request('POST', '/uploads', { body, headers: { 'Content-Type': ctype }, ...opts });
+
+	before(async () => {
+		who = await registerApplicant();
+		s = await loginAs('applicant', who.idcard, who.password);
+		uid = s.me.user.id;
+	});
+
+	/* Sends a bad upload; asserts the error, that nothing was stored or audited, and health. */
+	async function refused(body, status, code, opts = {}) {
+		const c0 = await counts(uid);
+		const r = await upload(body, opts);
+		if (code === null)
+			assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
+		else
+			assertError(r, status, code, opts.field);
+		assert.deepEqual(await counts(uid), c0, 'a refused upload wrote rows');
+		await assertHealthy('applicant');
+		return r;
+	}
+
+	test('a multipart Content-Type without boundary is 4xx', async () => {
+		const body = Buffer.concat([part(fileHead('a.pdf'), PDF), closing]);
+		await refused(body, 400, null, { ctype: 'multipart/form-data' });
+		await refused(body, 400, 'bad_request', { ctype: 'multipart/form-data; charset=utf-8' });
+		await refused(body, 400, 'bad_request', { ctype: 'multipart/form-data; boundary=' });
+		await refused(body, 400, 'bad_request', { ctype: `multipart/form-data; boundary=${'b'.repeat(71)}` });
+	});
+
+	test('a body that is not multipart is 415', async () => {
+		await refused(JSON.stringify({ file: PDF.toString('base64') }), 415, 'unsupported_media_type',
+		    { ctype: 'application/json' });
+	});
+
+	test('a truncated body (no closing delimiter) is 400', async () => {
+		const whole = Buffer.concat([part(fileHead('a.pdf'), PDF), closing]);
+		await refused(whole.subarray(0, whole.length - closing.length - 2), 400, 'bad_request');
+		await refused(whole.subarray(0, whole.length - closing.length), 400, 'bad_request');
+		await refused(whole.subarray(0, 40), 400, 'bad_request');
+		await refused(Buffer.concat([whole.subarray(0, whole.length - 4)]), 400, null);
+		// the first delimiter missing
+		await refused(whole.subarray(2), 400, 'bad_request');
+	});
+
+	test('a part without Content-Disposition is 400', async () => {
+		await refused(Buffer.concat([part(['Content-Type: application/pdf'], PDF), closing]), 400, 'bad_request');
+		await refused(Buffer.concat([part(['Content-Disposition: attachment; name="file"; filename="a.pdf"'], PDF),
+		    closing]), 400, 'bad_request');
+		await refused(Buffer.concat([part(['Content-Disposition: form-data; filename="a.pdf"'], PDF), closing]),
+		    400, 'bad_request');
+		await refused(Buffer.concat([part(['no colon here'], PDF), closing]), 400, 'bad_request');
+	});
+
+	test('a filename= with an unterminated quote is refused (400), nothing stored', async () => {
+		// header_param() fails but has already copied the name; part_headers()
+		// then keeps it, unchecked: no base-name cut, no character check.
+		await refused(Buffer.concat([part(['Content-Disposition: form-data; name="file"; filename="../../etc/a.pdf'],
+		    PDF), closing]), 400, null);
+	});
+
+	test('content decides: a .pdf name with PNG bytes is 400 invalid_field', async () => {
+		await refused(Buffer.concat([part(fileHead('scan.pdf'), PNG), closing]), 400, 'invalid_field', { field: 'file' });
+		// a PDF that does not end with %%EOF is incomplete
+		await refused(Buffer.concat([part(fileHead('cut.pdf'), PDF.subarray(0, 30)), closing]), 400, 'invalid_field',
+		    { field: 'file' });
+		// an empty file and a form without a file part
+		await refused(Buffer.concat([part(fileHead('empty.pdf'), ''), closing]), 400, 'invalid_field', { field: 'file' });
+		await refused(Buffer.concat([part(['Content-Disposition: form-data; name="note"'], 'hello'), closing]),
+		    400, 'invalid_field', { field: 'file' });
+		// two file parts
+		await refused(Buffer.concat([part(fileHead('a.pdf'), PDF), part(fileHead('b.pdf'), PDF), closing]),
+		    400, 'duplicate_field');
+	});
+
+	test('uploads need a session and the CSRF token', async () => {
+		const body = Buffer.concat([part(fileHead('a.pdf'), PDF), closing]);
+		await refused(body, 403, 'csrf', { csrf: false });
+		const c0 = await counts(uid);
+		const anon = await raw('POST', '/api/applicant/uploads',
+		    { body, headers: { 'Content-Type': `multipart/form-data; boundary=${B}` } });
+		assertError(anon, 401, 'unauthorized');
+		assert.deepEqual(await counts(uid), c0);
+	});
+
+	test('a small valid PDF is 201 with id and type, stored byte for byte', async () => {
+		const c0 = await counts(uid);
+		const body = Buffer.concat([
+		    part(['Content-Disposition: form-data; name="note"'], '说明'),
+		    part(fileHead('../../etc/学历证书.pdf'), PDF), closing]);
+		const r = await upload(body);
+		assert.equal(r.status, 201, r.text);
+		assert.equal(typeof r.json.id, 'number');
+		assert.equal(r.json.type, 'application/pdf');
+		assert.equal(r.json.name, '学历证书.pdf');
+		assert.equal(r.json.size, PDF.length);
+		const rows = await sqlRows(`SELECT owner_id, filename, ctype, size, encode(sha256, 'hex'),
+		    encode(data, 'hex') FROM upload WHERE id = ${r.json.id}`);
+		assert.deepEqual(rows, [[String(uid), '学历证书.pdf', 'application/pdf', String(PDF.length),
+		    createHash('sha256').update(PDF).digest('hex'), PDF.toString('hex')]]);
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'upload'
+		    AND target_type = 'upload' AND target_id = ${r.json.id} AND actor_user_id = ${uid}`), 1);
+		const c1 = await counts(uid);
+		assert.equal(c1.own, c0.own + 1);
+		assert.equal(c1.audits, c0.audits + 1);
+
+		const j = await upload(Buffer.concat([part(fileHead('photo.JPG', 'image/jpeg'), JPEG), closing]));
+		assert.equal(j.status, 201, j.text);
+		assert.equal(j.json.type, 'image/jpeg');
+	});
+
+	test('a Windows path in filename= is cut to its base name', async () => {
+		// Old browsers send the full path; form.c means to keep the part after the
+		// last '\\', but its quoted-string unescaping removes the backslashes first.
+		const r = await upload(Buffer.concat([part(fileHead('C:\\Users\\zhang\\diploma.pdf'), PDF), closing]));
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.json.name, 'diploma.pdf');
+	});
+
+	test('an upload over 10 MiB is 413 from nginx', async () => {
+		const c0 = await counts(uid);
+		const big = Buffer.concat([part(fileHead('big.pdf'), Buffer.alloc((10 << 20) + 1024, 0x41)), closing]);
+		let r;
+		try {
+			r = await upload(big);
+		} catch (err) {
+			assert.fail(`connection closed instead of 413: ${err.cause?.code || err}`);
+		}
+		assert.equal(r.status, 413, r.text.slice(0, 200));
+		assert.deepEqual(await counts(uid), c0);
+	});
+});
