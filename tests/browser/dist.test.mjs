@@ -1,0 +1,45 @@
+// Checks the built pages in www/dist without a server: every role page exists, loads its
+// code only from same-origin files (no inline <script>, no inline event handlers, nothing
+// from another host), so it runs under the portal's strict Content-Security-Policy.
+// Run `npm run build` first.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const DIST = fileURLToPath(new URL('../../www/dist/', import.meta.url))
+const ROLES = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']
+const built = existsSync(`${DIST}assets`)
+
+for (const role of ROLES) {
+  test(`dist/${role}/index.html is CSP-clean`, { skip: !built && 'www/dist not built (npm run build)' }, () => {
+    const html = readFileSync(`${DIST}${role}/index.html`, 'utf8')
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+    assert.ok(scripts.length > 0, 'loads a script')
+    for (const [, attrs, body] of scripts) {
+      assert.match(attrs, /\btype="module"/)
+      assert.match(attrs, /\bsrc="\/assets\/[^"]+\.js"/, 'script comes from /assets/')
+      assert.equal(body.trim(), '', 'no inline script')
+    }
+    assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers')
+    assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i, 'nothing from another host')
+    for (const [, ref] of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) {
+      assert.ok(existsSync(`${DIST}${ref.slice(1)}`), `${ref} exists`)
+    }
+  })
+}
+
+test('bundles use no eval and no external URLs for code or fonts', { skip: !built && 'www/dist not built' }, () => {
+  for (const f of readdirSync(`${DIST}assets`)) {
+    const text = readFileSync(`${DIST}assets/${f}`, 'utf8')
+    if (f.endsWith('.js')) {
+      assert.doesNotMatch(text, /\beval\(/, `${f}: no eval`)
+      assert.doesNotMatch(text, /new Function\(/, `${f}: no new Function`)
+      assert.doesNotMatch(text, /import\(["']https?:/, `${f}: no remote import`)
+    }
+    if (f.endsWith('.css')) {
+      assert.doesNotMatch(text, /@import\s/, `${f}: no @import`)
+      assert.doesNotMatch(text, /url\(\s*["']?(https?:)?\/\//, `${f}: no remote url()`)
+    }
+  }
+})

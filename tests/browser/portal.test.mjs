@@ -1,0 +1,392 @@
+// Browser test of the six role portals, run against the real stack (nginx + FastCGI programs):
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/
+// Uses the system Chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core.
+// Screenshots go to tests/out/screenshots/.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { randomInt } from 'node:crypto'
+import { chromium } from 'playwright-core'
+
+const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const PASSWORD = 'Demo@2023'
+const TIMEOUT = 15000
+
+const ACCOUNTS = [
+  // sql/seed/demo.sql: 330702199001010015 (…0014 has a wrong GB 11643 check digit)
+  { role: 'applicant', username: process.env.DEMO_APPLICANT || '330702199001010015', name: '张建国', title: '申报人员' },
+  { role: 'unit', username: 'unit_hongda', org: '金华宏达建设工程有限公司', title: '用人单位(人才交流中心)' },
+  { role: 'county', username: 'wucheng_jsj', title: '县(市、区)主管部门' },
+  { role: 'city', username: 'jh_zjj', title: '市级主管部门' },
+  { role: 'hrb', username: 'wucheng_rsj', title: '人力社保局' },
+  { role: 'admin', username: 'admin', title: '平台管理' },
+]
+const DEPARTMENTS = new Set(['unit', 'county', 'city', 'hrb'])
+
+// GB 11643 check character.
+function idcardCheck(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
+  return '10X98765432'[sum % 11]
+}
+
+// A fresh valid 身份证号: a Jinhua district, a random birth date (1970–1999), random sequence.
+function freshIdcard() {
+  const area = ['330702', '330703', '330723', '330726', '330781', '330782'][randomInt(6)]
+  const birth = new Date(Date.UTC(1970, 0, 1) + randomInt(0, 30 * 365) * 86400000)
+  const ymd = birth.toISOString().slice(0, 10).replaceAll('-', '')
+  const seq = String(randomInt(0, 1000)).padStart(3, '0')
+  const first17 = area + ymd + seq
+  return first17 + idcardCheck(first17)
+}
+
+function freshName() {
+  const family = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
+  const given = '建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英'
+  let s = family[randomInt(family.length)]
+  const n = 1 + randomInt(2)
+  for (let i = 0; i < n; i++) s += given[randomInt(given.length)]
+  return s
+}
+
+let browser
+const cspErrors = []
+
+before(async () => {
+  try {
+    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
+  } catch (e) {
+    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
+  }
+  await mkdir(SHOTS, { recursive: true })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+after(async () => {
+  if (browser) await browser.close()
+})
+
+async function newPage(viewport = { width: 1366, height: 800 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const problems = []
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return
+    const text = msg.text()
+    problems.push(text)
+    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
+  })
+  page.on('pageerror', (e) => {
+    problems.push(`pageerror: ${e.message}`)
+    if (/Content Security Policy/i.test(e.message)) cspErrors.push(`${page.url()}: ${e.message}`)
+  })
+  page.problems = problems
+  return { context, page }
+}
+
+function assertNoCsp(page) {
+  const csp = page.problems.filter((t) => /Content Security Policy/i.test(t))
+  assert.deepEqual(csp, [], 'no Content Security Policy violations')
+}
+
+async function openLogin(page, role) {
+  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
+  await page.locator('#login-username').waitFor()
+}
+
+// Logs in through the form; returns the login response body.
+async function login(page, username, password) {
+  await page.locator('#login-username').fill(username)
+  await page.locator('#login-password').fill(password)
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+    page.locator('.login-submit').click(),
+  ])
+  let body = null
+  try {
+    body = await resp.json()
+  } catch {
+    body = null
+  }
+  return { status: resp.status(), body }
+}
+
+describe('built pages', () => {
+  for (const { role, title } of ACCOUNTS) {
+    test(`${role}: HTML has no inline script and sends a CSP`, async () => {
+      const res = await fetch(`${BASE}/${role}/`)
+      assert.equal(res.status, 200)
+      const html = await res.text()
+      const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+      assert.ok(scripts.length > 0, 'page loads a script')
+      for (const [, attrs, content] of scripts) {
+        assert.match(attrs, /\bsrc=/, 'every <script> has a src')
+        assert.equal(content.trim(), '', 'no inline script')
+      }
+      assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers')
+      assert.ok(html.includes(title), 'title names the portal')
+      const csp = res.headers.get('content-security-policy') || ''
+      assert.match(csp, /script-src 'self'/, 'served with a strict CSP')
+    })
+  }
+})
+
+describe('login into every portal', () => {
+  for (const acct of ACCOUNTS) {
+    test(`${acct.role}: demo login shows the person in the top bar`, async () => {
+      const { context, page } = await newPage()
+      try {
+        await openLogin(page, acct.role)
+        const { status, body } = await login(page, acct.username, PASSWORD)
+        assert.equal(status, 200, `login answered ${status}: ${JSON.stringify(body)}`)
+        const name = (body && body.user && body.user.name) || acct.name
+        assert.ok(name, 'login returns the person')
+        if (acct.name) assert.equal(name, acct.name)
+        const topbar = page.locator('.topbar')
+        await topbar.locator('.user-name', { hasText: name }).waitFor()
+        const text = await topbar.innerText()
+        assert.ok(text.includes(name), `top bar shows ${name}`)
+        assert.ok(text.includes('职称申报评审管理服务平台'), 'top bar shows the platform')
+        assert.ok(text.includes(acct.title), `top bar shows ${acct.title}`)
+        if (acct.org) assert.ok(text.includes(acct.org), `top bar shows ${acct.org}`)
+        if (body.org && body.org.name) assert.ok(text.includes(body.org.name), 'top bar shows the organisation')
+        // 首页 welcome card and the menu with its not-yet-open pages
+        await page.locator('.welcome').waitFor()
+        assert.ok((await page.locator('.welcome').innerText()).includes(name))
+        assert.ok((await page.locator('.menu-soon').count()) > 0, 'future pages are listed disabled')
+        assert.match(await page.locator('.side-menu').innerText(), /即将开放/)
+        await page.screenshot({ path: `${SHOTS}${acct.role}.png`, fullPage: true })
+
+        // 账号设置
+        await page.locator('.side-menu .el-menu-item', { hasText: '账号设置' }).click()
+        await page.locator('.password-form').waitFor()
+        if (acct.role === 'applicant') await page.screenshot({ path: `${SHOTS}applicant-account.png`, fullPage: true })
+        const account = await page.locator('.account').innerText()
+        assert.ok(account.includes(name))
+        assert.ok(account.includes(body.user.username), 'account shows the (masked) username')
+
+        if (DEPARTMENTS.has(acct.role)) {
+          const [wl] = await Promise.all([
+            page.waitForResponse((r) => r.url().endsWith('/worklist')),
+            page.locator('.side-menu .el-menu-item', { hasText: '待审查' }).click(),
+          ])
+          await page.locator('.worklist-table').waitFor()
+          assert.equal(wl.status(), 200, 'worklist loads')
+          const items = (await wl.json()).items
+          assert.ok(Array.isArray(items))
+          await page.waitForFunction(() => !document.querySelector('.worklist-table .el-loading-mask'))
+          if (items.length === 0) {
+            await page.getByText('暂无待审查的申报').waitFor()
+          } else {
+            const rows = page.locator('.worklist-table .el-table__body-wrapper tbody tr')
+            assert.equal(await rows.count(), Math.min(items.length, 20), 'first page of the list')
+            if (items.length > 20) await page.locator('.worklist-pager').waitFor()
+            // The 退回 dialog demands a reason before anything is sent (cancelled: demo data stays).
+            let moved = false
+            const onReq = (r) => {
+              if (r.url().endsWith('/move')) moved = true
+            }
+            page.on('request', onReq)
+            await rows
+              .first().getByRole('button', { name: '退回' }).click()
+            const dlg = page.locator('.el-dialog', { hasText: '退回理由' })
+            await dlg.waitFor()
+            await dlg.getByRole('button', { name: '确认退回' }).click()
+            await dlg.getByText('请填写退回理由').waitFor()
+            await dlg.getByRole('button', { name: '取消' }).click()
+            await dlg.waitFor({ state: 'hidden' })
+            page.off('request', onReq)
+            assert.equal(moved, false, 'no move without a reason')
+          }
+          await page.screenshot({ path: `${SHOTS}${acct.role}-worklist.png`, fullPage: true })
+        }
+
+        // 退出登录 returns to the login page
+        await page.locator('.topbar .logout').click()
+        await page.locator('#login-username').waitFor()
+        assertNoCsp(page)
+      } finally {
+        await context.close()
+      }
+    })
+  }
+})
+
+describe('applicant registration', () => {
+  const person = { idcard: freshIdcard(), name: freshName(), mobile: `1${3 + randomInt(7)}${String(randomInt(0, 1e9)).padStart(9, '0')}`, password: `Reg#${randomInt(1000, 9999)}ab` }
+  let registered = false
+
+  test('the form checks the 身份证号 check digit in the browser', async () => {
+    const { context, page } = await newPage()
+    try {
+      await openLogin(page, 'applicant')
+      await page.locator('.login-register').click()
+      await page.locator('#reg-idcard').waitFor()
+      const wrong = person.idcard.slice(0, 17) + (person.idcard[17] === '0' ? '1' : '0')
+      let posted = false
+      page.on('request', (r) => {
+        if (r.url().endsWith('/register')) posted = true
+      })
+      await page.locator('#reg-idcard').fill(wrong)
+      await page.locator('#reg-name').fill(person.name)
+      await page.locator('#reg-mobile').fill('12345678901')
+      await page.locator('#reg-password').fill('password')
+      await page.locator('#reg-confirm').fill('password')
+      await page.locator('.register-submit').click()
+      await page.getByText('身份证号校验位不正确').waitFor()
+      await page.getByText('请输入正确的11位手机号').waitFor()
+      await page.getByText('至少包含大写字母、小写字母、数字、符号中的三类').first().waitFor()
+      await page.screenshot({ path: `${SHOTS}applicant-register-errors.png`, fullPage: true })
+      assert.equal(posted, false, 'nothing sent while the form is invalid')
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('a new person registers and lands on 首页', async () => {
+    const { context, page } = await newPage()
+    try {
+      await openLogin(page, 'applicant')
+      await page.locator('.login-register').click()
+      await page.locator('#reg-idcard').fill(person.idcard)
+      await page.locator('#reg-name').fill(person.name)
+      await page.locator('#reg-mobile').fill(person.mobile)
+      await page.locator('#reg-password').fill(person.password)
+      await page.locator('#reg-confirm').fill(person.password)
+      const [reg] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/register')),
+        page.locator('.register-submit').click(),
+      ])
+      assert.equal(reg.status(), 201, `register answered ${reg.status()}: ${await reg.text()}`)
+      registered = true
+      await page.locator('.welcome').waitFor()
+      await page.locator('.topbar .user-name', { hasText: person.name }).waitFor()
+      assert.match(page.url(), /#\/$/, 'on 首页')
+      await page.screenshot({ path: `${SHOTS}applicant-registered.png`, fullPage: true })
+
+      // 账号设置: the policy is checked in the browser, then the change goes through.
+      await page.locator('.side-menu .el-menu-item', { hasText: '账号设置' }).click()
+      await page.locator('.password-form').waitFor()
+      assert.ok((await page.locator('.account').innerText()).includes(person.name))
+      await page.locator('#pw-old').fill(person.password)
+      await page.locator('#pw-new').fill('abcdefgh')
+      await page.locator('#pw-confirm').fill('abcdefgh')
+      await page.locator('.password-form').getByRole('button', { name: '修改密码' }).click()
+      await page.locator('.password-form').getByText('密码至少包含大写字母、小写字母、数字、符号中的三类').waitFor()
+      const newPassword = `New#${randomInt(1000, 9999)}cd`
+      await page.locator('#pw-new').fill(newPassword)
+      await page.locator('#pw-confirm').fill(newPassword)
+      const [pw] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/password')),
+        page.locator('.password-form').getByRole('button', { name: '修改密码' }).click(),
+      ])
+      assert.equal(pw.status(), 200, `password answered ${pw.status()}: ${await pw.text()}`)
+      person.password = newPassword
+      await page.locator('.el-message--success', { hasText: '密码已修改' }).waitFor()
+      await page.locator('.topbar .logout').click()
+      await page.locator('#login-username').waitFor()
+      const again = await login(page, person.idcard, person.password)
+      assert.equal(again.status, 200, 'the new password works')
+      await page.locator('.welcome').waitFor()
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('a 身份证号 already registered is reported on that field', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/applicant/#/register`, { waitUntil: 'domcontentloaded' })
+      await page.locator('#reg-idcard').fill(ACCOUNTS[0].username)
+      await page.locator('#reg-name').fill('张建国')
+      await page.locator('#reg-mobile').fill(`139${String(randomInt(0, 1e8)).padStart(8, '0')}`)
+      await page.locator('#reg-password').fill('Dup#2023ab')
+      await page.locator('#reg-confirm').fill('Dup#2023ab')
+      const [reg] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/register')),
+        page.locator('.register-submit').click(),
+      ])
+      assert.equal(reg.status(), 409)
+      const { error } = await reg.json()
+      const item = page.locator('.el-form-item', { has: page.locator('#reg-idcard') })
+      await item.locator('.el-form-item__error', { hasText: error.message }).waitFor()
+      assert.ok(await page.locator('#reg-idcard').isVisible(), 'still on the form')
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('a wrong password shows the Chinese error', async () => {
+    // Uses the person registered above, so the demo accounts never collect failed logins.
+    const username = registered ? person.idcard : freshIdcard()
+    const { context, page } = await newPage()
+    try {
+      await openLogin(page, 'applicant')
+      const { status } = await login(page, username, 'Wrong#Pass1')
+      assert.equal(status, 401)
+      const alert = page.locator('.login-error')
+      await alert.waitFor()
+      const text = await alert.innerText()
+      assert.match(text, /[\u4e00-\u9fff]/, `Chinese error message, got: ${text}`)
+      assert.ok(await page.locator('#login-username').isVisible(), 'still on the login page')
+      await page.screenshot({ path: `${SHOTS}applicant-bad-password.png`, fullPage: true })
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('phone layout', () => {
+  test('the side menu becomes a drawer under 768px', async () => {
+    const { context, page } = await newPage({ width: 390, height: 844 })
+    try {
+      await openLogin(page, 'applicant')
+      await page.screenshot({ path: `${SHOTS}applicant-login-phone.png`, fullPage: true })
+      const { status } = await login(page, ACCOUNTS[0].username, PASSWORD)
+      assert.equal(status, 200)
+      await page.locator('.topbar .user-name', { hasText: ACCOUNTS[0].name }).waitFor()
+      assert.equal(await page.locator('.aside').count(), 0, 'no fixed side menu on a phone')
+      await page.locator('.menu-toggle').click()
+      await page.locator('.menu-drawer .side-menu').waitFor()
+      // let the slide-in finish before the picture
+      await page.waitForFunction(() => {
+        const d = document.querySelector('.menu-drawer')
+        return d && Math.round(d.getBoundingClientRect().left) === 0 && !d.getAnimations().length
+      })
+      await page.screenshot({ path: `${SHOTS}applicant-phone-menu.png` })
+      await page.locator('.menu-drawer .el-menu-item', { hasText: '账号设置' }).click()
+      await page.locator('.password-form').waitFor()
+      await page.locator('.topbar .logout').click()
+      await page.locator('#login-username').waitFor()
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+test('no Content Security Policy violations anywhere', () => {
+  assert.deepEqual(cspErrors, [])
+})

@@ -1,0 +1,110 @@
+// Fetch wrapper for the role's JSON API under /api/<role>/ (see docs/api.md).
+//  - JSON in and out, cookies same-origin only;
+//  - remembers the CSRF token returned by login/me and sends it as X-CSRF-Token on every
+//    state-changing request except login and register;
+//  - turns {"error":{code,message,field}} into a thrown ApiError;
+//  - on 401 (session gone) calls the handler installed by the portal, which opens the login page.
+
+let role = ''
+let csrf = ''
+let unauthorizedHandler = null
+
+const NO_CSRF = new Set(['login', 'register'])
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+const STATUS_MESSAGES = {
+  400: '请求有误',
+  401: '登录已失效，请重新登录',
+  403: '没有权限执行此操作',
+  404: '请求的内容不存在',
+  405: '不支持的操作',
+  409: '操作冲突，数据已被他人修改，请刷新后重试',
+  413: '提交的内容过大',
+  415: '不支持的数据格式',
+  423: '账号已被锁定，请稍后再试',
+  429: '操作过于频繁，请稍后再试',
+  500: '服务器内部错误，请稍后再试',
+  502: '服务暂时不可用，请稍后再试',
+  503: '服务暂时不可用，请稍后再试',
+  504: '服务器响应超时，请稍后再试',
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field || ''
+  }
+}
+
+export function configureApi(options) {
+  role = options.role
+  if (options.onUnauthorized) unauthorizedHandler = options.onUnauthorized
+}
+
+export function setCsrf(token) {
+  csrf = typeof token === 'string' ? token : ''
+}
+
+function normalise(path) {
+  return String(path).replace(/^\/+/, '')
+}
+
+async function request(method, path, body, opts = {}) {
+  const p = normalise(path)
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (UNSAFE.has(method) && !NO_CSRF.has(p) && csrf) headers['X-CSRF-Token'] = csrf
+
+  let res
+  try {
+    res = await fetch(`/api/${role}/${p}`, init)
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
+  }
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const e = (data && typeof data.error === 'object' && data.error) || {}
+    const err = new ApiError(
+      res.status,
+      typeof e.code === 'string' ? e.code : `http_${res.status}`,
+      typeof e.message === 'string' && e.message ? e.message : STATUS_MESSAGES[res.status] || `请求失败（${res.status}）`,
+      typeof e.field === 'string' ? e.field : '',
+    )
+    if (res.status === 401 && p !== 'login' && !opts.quiet401) {
+      csrf = ''
+      if (unauthorizedHandler) unauthorizedHandler(err)
+    }
+    throw err
+  }
+  if (data === null) throw new ApiError(res.status, 'bad_response', '服务器返回的数据无法识别')
+  if (typeof data.csrf === 'string') csrf = data.csrf
+  return data
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, undefined, opts),
+  post: (path, body = {}, opts) => request('POST', path, body, opts),
+  put: (path, body = {}, opts) => request('PUT', path, body, opts),
+  patch: (path, body = {}, opts) => request('PATCH', path, body, opts),
+  del: (path, opts) => request('DELETE', path, undefined, opts),
+}
+
+// Path segment helper: ids from the server are put into URLs only through this.
+export function seg(v) {
+  return encodeURIComponent(String(v))
+}

@@ -1,0 +1,97 @@
+// createPortal({role, title, menu, routes}): builds and mounts one role's single-page portal.
+//   role   'applicant' | 'unit' | 'county' | 'city' | 'hrb' | 'admin' (API base /api/<role>/)
+//   title  the portal's name shown in the top bar, e.g. '申报人员'
+//   menu   [{label, path?, icon?, soon?}]: side menu; items with soon:true are shown disabled
+//          with "(即将开放)"; items with a path open that route
+//   routes extra vue-router routes; those with meta.public are reachable without a session,
+//          the others are shown inside the layout (their path is relative to '/')
+import { createApp, defineComponent, h, markRaw } from 'vue'
+import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
+import { ElMessage } from 'element-plus'
+import { configureApi } from './api.js'
+import { session, clearSession, loadSession } from './session.js'
+import { installElement } from './element.js'
+import { PLATFORM_NAME } from './ui.js'
+import Login from './Login.vue'
+import Layout from './Layout.vue'
+import Home from './Home.vue'
+import Account from './Account.vue'
+import './style.css'
+
+export function createPortal({ role, title, menu = [], routes = [] }) {
+  const publicRoutes = routes.filter((r) => r.meta && r.meta.public)
+  const privateRoutes = routes
+    .filter((r) => !(r.meta && r.meta.public))
+    .map((r) => ({ ...r, path: r.path.replace(/^\/+/, '') }))
+
+  const router = createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
+      ...publicRoutes,
+      {
+        path: '/',
+        component: Layout,
+        children: [
+          { path: '', name: 'home', component: Home, meta: { title: '首页' } },
+          { path: 'account', name: 'account', component: Account, meta: { title: '账号设置' } },
+          ...privateRoutes,
+        ],
+      },
+      { path: '/:pathMatch(.*)*', redirect: '/' },
+    ],
+    scrollBehavior: () => ({ top: 0 }),
+  })
+
+  let sessionError = null
+  router.beforeEach(async (to) => {
+    if (!session.loaded) {
+      try {
+        await loadSession()
+      } catch (e) {
+        sessionError = e
+      }
+    }
+    if (to.meta.public) {
+      // A signed-in person has nothing to do on the login or registration page.
+      if (session.user && (to.name === 'login' || to.name === 'register')) return { name: 'home' }
+      return true
+    }
+    if (!session.user) {
+      return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    return true
+  })
+  router.afterEach((to) => {
+    const page = to.meta && to.meta.title ? `${to.meta.title} - ` : ''
+    document.title = `${page}${title} - ${PLATFORM_NAME}`
+    if (sessionError) {
+      ElMessage({ type: 'error', message: sessionError.message, showClose: true, duration: 5000 })
+      sessionError = null
+    }
+  })
+
+  configureApi({
+    role,
+    onUnauthorized() {
+      const wasSignedIn = !!session.user
+      clearSession()
+      const current = router.currentRoute.value
+      if (current.meta && current.meta.public) return
+      if (wasSignedIn) ElMessage({ type: 'warning', message: '登录已失效，请重新登录', grouping: true })
+      router.replace({ name: 'login', query: { redirect: current.fullPath } })
+    },
+  })
+
+  const Root = defineComponent({ name: 'PortalRoot', render: () => h(RouterView) })
+  const app = createApp(Root)
+  app.provide('portal', {
+    role,
+    title,
+    menu: menu.map((item) => ({ ...item, icon: item.icon ? markRaw(item.icon) : null })),
+  })
+  installElement(app)
+  app.use(router)
+  router.isReady().then(() => app.mount('#app'))
+  return app
+}

@@ -1,0 +1,91 @@
+// The Element Plus components the portals use, registered globally with their styles and
+// the zh-CN locale. Importing them one by one keeps the bundle to what is used.
+import {
+  ElAlert,
+  ElAside,
+  ElButton,
+  ElCard,
+  ElContainer,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElDivider,
+  ElDrawer,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElIcon,
+  ElInput,
+  ElLink,
+  ElLoading,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElPagination,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+  provideGlobalConfig,
+} from 'element-plus'
+import zhCn from 'element-plus/es/locale/lang/zh-cn'
+
+import 'element-plus/es/components/alert/style/css'
+import 'element-plus/es/components/aside/style/css'
+import 'element-plus/es/components/button/style/css'
+import 'element-plus/es/components/card/style/css'
+import 'element-plus/es/components/container/style/css'
+import 'element-plus/es/components/descriptions/style/css'
+import 'element-plus/es/components/descriptions-item/style/css'
+import 'element-plus/es/components/dialog/style/css'
+import 'element-plus/es/components/divider/style/css'
+import 'element-plus/es/components/drawer/style/css'
+import 'element-plus/es/components/empty/style/css'
+import 'element-plus/es/components/form/style/css'
+import 'element-plus/es/components/form-item/style/css'
+import 'element-plus/es/components/header/style/css'
+import 'element-plus/es/components/icon/style/css'
+import 'element-plus/es/components/input/style/css'
+import 'element-plus/es/components/link/style/css'
+import 'element-plus/es/components/loading/style/css'
+import 'element-plus/es/components/main/style/css'
+import 'element-plus/es/components/menu/style/css'
+import 'element-plus/es/components/menu-item/style/css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/pagination/style/css'
+import 'element-plus/es/components/table/style/css'
+import 'element-plus/es/components/table-column/style/css'
+import 'element-plus/es/components/tag/style/css'
+
+const components = [
+  ElAlert,
+  ElAside,
+  ElButton,
+  ElCard,
+  ElContainer,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElDivider,
+  ElDrawer,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElIcon,
+  ElInput,
+  ElLink,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElPagination,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+]
+
+export function installElement(app) {
+  for (const c of components) app.use(c)
+  app.use(ElLoading)
+  provideGlobalConfig({ locale: zhCn }, app, true)
+}

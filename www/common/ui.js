@@ -1,0 +1,54 @@
+// Small UI helpers shared by the portals.
+import { onBeforeUnmount, ref } from 'vue'
+import { ElMessage } from 'element-plus'
+
+export const PLATFORM_NAME = '职称申报评审管理服务平台'
+
+// Shows a server (or network) error as a Chinese message. Text only: never HTML.
+export function showError(e) {
+  const message = (e && e.message) || '操作失败，请稍后再试'
+  ElMessage({ type: 'error', message, grouping: true, showClose: true, duration: 5000 })
+}
+
+export function showSuccess(message) {
+  ElMessage({ type: 'success', message, grouping: true })
+}
+
+// true while the viewport is phone-sized (menu becomes a drawer).
+export function useIsMobile(maxWidth = 768) {
+  const mq = window.matchMedia(`(max-width: ${maxWidth}px)`)
+  const mobile = ref(mq.matches)
+  const onChange = (ev) => {
+    mobile.value = ev.matches
+  }
+  mq.addEventListener('change', onChange)
+  onBeforeUnmount(() => mq.removeEventListener('change', onChange))
+  return mobile
+}
+
+// "2023-05-01T10:20:30+08:00" / "2023-05-01 10:20:30+08" -> "2023-05-01 10:20" (local time).
+export function formatTime(value) {
+  if (value === null || value === undefined || value === '') return '—'
+  const s = String(value)
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.exec(s)
+  if (!m) return s
+  if (m[5]) {
+    let tz = m[5]
+    if (/^[+-]\d{2}$/.test(tz)) tz += ':00'
+    else if (/^[+-]\d{4}$/.test(tz)) tz = `${tz.slice(0, 3)}:${tz.slice(3)}`
+    const d = new Date(`${m[1]}T${m[2]}${m[3] ? m[3].slice(0, 3) : ':00'}${tz}`)
+    if (!Number.isNaN(d.getTime())) {
+      const p = (n) => String(n).padStart(2, '0')
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+    }
+  }
+  return `${m[1]} ${m[2]}`
+}
+
+export const STATE_NAMES = {
+  draft: { label: '草稿', type: 'info' },
+  in_review: { label: '审查中', type: 'primary' },
+  returned: { label: '已退回', type: 'warning' },
+  rejected: { label: '不通过', type: 'danger' },
+  completed: { label: '已完成', type: 'success' },
+}

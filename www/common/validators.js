@@ -1,0 +1,99 @@
+// Browser-side checks mirroring the server's (lib/valid.c). Each returns '' when the value
+// is acceptable, otherwise the Chinese message to show. The server checks again.
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const ID_CHECK = '10X98765432'
+
+// GB 11643 check character for the first 17 digits.
+export function idcardCheckChar(first17) {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]
+  return ID_CHECK[sum % 11]
+}
+
+function validDate8(s) {
+  const y = Number(s.slice(0, 4))
+  const m = Number(s.slice(4, 6))
+  const d = Number(s.slice(6, 8))
+  if (y < 1900 || y > new Date().getFullYear() || m < 1 || m > 12 || d < 1) return false
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  const mdays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+  return d <= mdays[m - 1]
+}
+
+export function checkIdcard(value) {
+  const s = String(value || '').trim().toUpperCase()
+  if (!s) return '请输入身份证号'
+  if (!/^\d{17}[\dX]$/.test(s)) return '身份证号应为18位，前17位为数字，最后一位为数字或X'
+  if (s[0] < '1' || s[0] > '8') return '身份证号的地区码不正确'
+  if (!validDate8(s.slice(6, 14))) return '身份证号中的出生日期不正确'
+  if (idcardCheckChar(s) !== s[17]) return '身份证号校验位不正确，请核对'
+  return ''
+}
+
+export function checkMobile(value) {
+  const s = String(value || '').trim()
+  if (!s) return '请输入手机号'
+  if (!/^1[3-9]\d{9}$/.test(s)) return '请输入正确的11位手机号'
+  return ''
+}
+
+// 2–30 characters: Chinese characters, Latin letters, the middle dot, inner spaces.
+export function checkName(value) {
+  const s = String(value || '')
+  if (!s.trim()) return '请输入姓名'
+  if (s !== s.trim()) return '姓名首尾不能有空格'
+  const chars = Array.from(s)
+  if (chars.length < 2 || chars.length > 30) return '姓名应为2至30个字'
+  for (const ch of chars) {
+    const cp = ch.codePointAt(0)
+    const ok =
+      (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x20000 && cp <= 0x2a6df) ||
+      (cp >= 0x41 && cp <= 0x5a) ||
+      (cp >= 0x61 && cp <= 0x7a) ||
+      cp === 0xb7 ||
+      cp === 0x2022 ||
+      cp === 0x20
+    if (!ok) return '姓名只能包含汉字、英文字母、间隔号“·”和空格'
+  }
+  return ''
+}
+
+export const PASSWORD_POLICY = '8–128个字符，至少包含大写字母、小写字母、数字、符号中的三类'
+
+export function checkPassword(value) {
+  const s = String(value || '')
+  if (!s) return '请输入密码'
+  const n = Array.from(s).length
+  if (n < 8 || n > 128) return '密码长度应为8–128个字符'
+  let upper = 0
+  let lower = 0
+  let digit = 0
+  let sym = 0
+  for (const ch of s) {
+    const c = ch.codePointAt(0)
+    if (c < 0x20 || c === 0x7f) return '密码不能包含控制字符'
+    if (c >= 0x41 && c <= 0x5a) upper = 1
+    else if (c >= 0x61 && c <= 0x7a) lower = 1
+    else if (c >= 0x30 && c <= 0x39) digit = 1
+    else sym = 1
+  }
+  if (upper + lower + digit + sym < 3) return '密码至少包含大写字母、小写字母、数字、符号中的三类'
+  return ''
+}
+
+// Adapts a check function to an Element Plus form rule.
+// Every field checked this way is required (the form shows its asterisk).
+export function rule(check, trigger = 'blur') {
+  return {
+    required: true,
+    trigger,
+    validator: (_rule, value, callback) => {
+      const msg = check(value)
+      if (msg) callback(new Error(msg))
+      else callback()
+    },
+  }
+}

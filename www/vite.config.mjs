@@ -1,0 +1,40 @@
+// Vite multi-page build of the six role portals.
+// www/<role>/index.html -> www/dist/<role>/index.html, shared code in www/dist/assets/.
+// Templates are precompiled by @vitejs/plugin-vue and `vue` resolves to the runtime-only
+// build, so the pages run under `script-src 'self'` without 'unsafe-eval'.
+import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+export const roles = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']
+
+// Long-lived vendor chunks shared by every portal (cached once by the browser).
+function vendorChunk(id) {
+  if (!id.includes('/node_modules/')) return undefined
+  if (/\/node_modules\/(@vue|vue|vue-router)\//.test(id)) return 'vue'
+  return undefined
+}
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: false,
+  plugins: [vue()],
+  build: {
+    outDir: resolve(root, 'dist'),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2020',
+    // Never inline assets as data: URIs into scripts; keep everything a same-origin file.
+    assetsInlineLimit: 0,
+    // Vite's preload helper would otherwise be the only thing needing a polyfill; all
+    // supported browsers have <link rel=modulepreload>.
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      input: Object.fromEntries(roles.map((r) => [r, resolve(root, r, 'index.html')])),
+      output: { manualChunks: vendorChunk },
+    },
+  },
+})
