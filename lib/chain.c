@@ -14,10 +14,31 @@
 #define CHAIN_TEXT_MAX 1000
 #define PUBLICITY_DAYS 5
 
+/*
+ * The organisation that owns step s of application a: its unit (or talent
+ * centre), the department of the step's kind in the application's county
+ * (falling back to the city's when the county has none, as for 市本级), or
+ * the city's department of that kind. NULL for the applicant's own step.
+ */
+#define STEP_OWNER \
+	"CASE s.actor_level" \
+	" WHEN 'unit' THEN a.unit_org_id" \
+	" WHEN 'county' THEN coalesce(" \
+	"  (SELECT o.id FROM org o WHERE o.kind = s.actor_kind" \
+	"    AND o.region_id = a.region_id AND o.status = 'approved')," \
+	"  (SELECT o.id FROM org o JOIN region g ON g.parent_id = o.region_id" \
+	"    WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved'))" \
+	" WHEN 'city' THEN" \
+	"  (SELECT o.id FROM org o JOIN region g ON o.region_id = coalesce(g.parent_id, g.id)" \
+	"    WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved')" \
+	" END"
+
 enum {
 	CH_LOCK,
 	CH_LOAD,
 	CH_NEXT,
+	CH_OWNERS,
+	CH_FEE,
 	CH_PUBLICITY,
 	CH_UPDATE,
 	CH_HISTORY,
@@ -41,24 +62,20 @@ static struct db_stmt st[CH__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id "
 	    "WHERE a.id = $1", 0 },
-	/* Who owns step $2 of application $1: its unit, or the department of the
-	 * step's kind in the application's county (else the city), or the city's. */
+	/* Who owns step $2 of application $1. */
 	[CH_NEXT] = { "chain_next",
 	    "SELECT x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
-	    " SELECT s.name, CASE s.actor_level"
-	    "  WHEN 'unit' THEN a.unit_org_id"
-	    "  WHEN 'county' THEN coalesce("
-	    "   (SELECT o.id FROM org o WHERE o.kind = s.actor_kind"
-	    "     AND o.region_id = a.region_id AND o.status = 'approved'),"
-	    "   (SELECT o.id FROM org o JOIN region g ON g.parent_id = o.region_id"
-	    "     WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved'))"
-	    "  WHEN 'city' THEN"
-	    "   (SELECT o.id FROM org o JOIN region g ON o.region_id = coalesce(g.parent_id, g.id)"
-	    "     WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved')"
-	    "  END AS org_id"
+	    " SELECT s.name, " STEP_OWNER " AS org_id"
 	    " FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = $2::int"
 	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id", 0 },
+	[CH_OWNERS] = { "chain_owners",
+	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
+	    " SELECT s.seq, s.name, " STEP_OWNER " AS org_id"
+	    " FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
+	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id ORDER BY x.seq", 0 },
+	[CH_FEE] = { "chain_fee",
+	    "SELECT paid_at IS NOT NULL FROM application WHERE id = $1", 0 },
 	[CH_PUBLICITY] = { "chain_publicity",
 	    "SELECT working_days(starts_on, current_date),"
 	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity WHERE application_id = $1", 0 },
@@ -88,6 +105,15 @@ static const char *const action_zh[CHAIN__MAX] = {
 	[CHAIN_RETURN] = "退回",
 	[CHAIN_REJECT] = "不通过",
 };
+
+enum perr
+chain_owners(long long app_id, PGresult **res)
+{
+	char app[24];
+
+	snprintf(app, sizeof(app), "%lld", app_id);
+	return db_exec(&st[CH_OWNERS], res, 1, app);
+}
 
 enum chain_action
 chain_action_parse(const char *s)
@@ -129,6 +155,15 @@ gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
 
 	if (gate[0] == '\0')
 		return PERR_OK;
+	if (strcmp(gate, "fee") == 0) {
+		if ((e = db_exec(&st[CH_FEE], &res, 1, app)) != PERR_OK)
+			return e;
+		e = PQntuples(res) == 1 && db_bool(res, 0, 0) ? PERR_OK : PERR_GATE;
+		PQclear(res);
+		if (e == PERR_GATE)
+			snprintf(msg, msgsz, "申报人尚未缴纳评审费用，缴费后方可审查通过");
+		return e;
+	}
 	if (strcmp(gate, "publicity") != 0) {
 		snprintf(msg, msgsz, "未知的环节条件：%s", gate);
 		return PERR_INTERNAL;
@@ -188,6 +223,14 @@ enum perr
 chain_move(const struct chain_actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
     char *msg, size_t msgsz)
+{
+	return chain_move_ex(who, app_id, expected_step, act, text, NULL, NULL, out, msg, msgsz);
+}
+
+enum perr
+chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step,
+    enum chain_action act, const char *text, enum perr (*hook)(long long, void *),
+    void *hook_arg, struct chain_result *out, char *msg, size_t msgsz)
 {
 	struct app_row a;
 	char app[24], nstep[24], norg[24], hno[24], fstep[24], uid[24], oid[24];
@@ -356,6 +399,8 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 		break;
 	}
 	if ((e = notify_user(a.applicant, note)) != PERR_OK)
+		goto fail;
+	if (hook != NULL && (e = hook(app_id, hook_arg)) != PERR_OK)
 		goto fail;
 	if ((e = db_commit()) != PERR_OK)
 		return e;

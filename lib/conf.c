@@ -49,7 +49,8 @@ set_num(const char *v, long long lo, long long hi, long long *out)
 static int
 set_str(const char *v, char *dst, size_t dstsz)
 {
-	if (strlen(v) >= dstsz)
+	/* values end up inside quoted libpq conninfo strings */
+	if (strlen(v) >= dstsz || strpbrk(v, "'\\") != NULL)
 		return -1;
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
@@ -67,6 +68,9 @@ conf_set(const char *k, const char *v)
 		return set_str(v, conf.db_name, sizeof(conf.db_name));
 	if (strcmp(k, "db_user") == 0)
 		return set_str(v, conf.db_user, sizeof(conf.db_user));
+	if (strcmp(k, "payment_secret") == 0)
+		return strlen(v) < 32 ? -1 :
+		    set_str(v, conf.payment_secret, sizeof(conf.payment_secret));
 	if (strcmp(k, "max_json_bytes") == 0 &&
 	    (rc = set_num(v, 1024, 16 << 20, &n)) == 0)
 		conf.max_json_bytes = (size_t)n;

@@ -153,6 +153,16 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 				return PERR_UNAVAILABLE;
 			continue;	/* reconnect and try once more */
 		}
+		/* class 22 (a value that does not convert: a date, base64…)
+		 * comes from input that slipped past validation: a 400, not a 500 */
+		if (strncmp(last_state, "22", 2) == 0) {
+			char b[256];
+
+			log_warn("msg=\"data exception\" stmt=%s sqlstate=%s detail=\"%s\"",
+			    st->name, last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
+			PQclear(r);
+			return PERR_INVALID_FIELD;
+		}
 		if (strcmp(last_state, "23505") == 0 ||
 		    strcmp(last_state, "40001") == 0 ||
 		    strcmp(last_state, "40P01") == 0) {

@@ -71,7 +71,11 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			}
 		if ((i = field_index(fields, it->string)) < 0 || i >= FIELDS_MAX) {
 			*bad = it->string;
-			snprintf(msg, msgsz, "不支持的字段：%.60s", it->string);
+			/* never cut a name mid-character: long ones are not echoed */
+			if (strlen(it->string) <= 60)
+				snprintf(msg, msgsz, "不支持的字段：%s", it->string);
+			else
+				snprintf(msg, msgsz, "请求包含不支持的字段");
 			return PERR_UNKNOWN_FIELD;
 		}
 		f = &fields[i];
@@ -91,8 +95,12 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				return PERR_INVALID_FIELD;
 			}
 			n = utf8_chars(it->valuestring);
-			if (n == 0 && !f->required)
-				continue;	/* empty optional text is absent */
+			if (n == 0 && !f->required) {
+				/* an empty optional text is given as "" (drafts clear with it) */
+				vals[i].s = it->valuestring;
+				vals[i].present = true;
+				continue;
+			}
 			if ((long long)n < f->min || (long long)n > f->max) {
 				if (n == 0)
 					snprintf(msg, msgsz, "请填写%s", f->label);
@@ -125,6 +133,15 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			vals[i].i = (long long)d;
 			break;
 		}
+		case F_ARRAY:
+			if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < f->min ||
+			    cJSON_GetArraySize(it) > f->max) {
+				snprintf(msg, msgsz, "%s应为 %lld 至 %lld 项的列表",
+				    f->label, f->min, f->max);
+				return PERR_INVALID_FIELD;
+			}
+			vals[i].a = it;
+			break;
 		case F_BOOL:
 			if (!cJSON_IsBool(it)) {
 				snprintf(msg, msgsz, "%s应为是或否", f->label);

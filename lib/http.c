@@ -100,10 +100,77 @@ reply(struct req *r, int status, const cJSON *body)
 	free(text);
 }
 
+void
+req_raw(struct req *r, char *data, size_t len, const char *type, const char *filename)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0, i;
+	int n;
+
+	free(r->raw);
+	r->raw = data;
+	r->raw_len = len;
+	snprintf(r->raw_type, sizeof(r->raw_type), "%s", type);
+	r->raw_disposition[0] = '\0';
+	if (filename == NULL) {
+		snprintf(r->raw_disposition, sizeof(r->raw_disposition), "inline");
+		return;
+	}
+	/* RFC 6266/5987: an ASCII fallback and the UTF-8 name percent-encoded */
+	n = snprintf(r->raw_disposition, sizeof(r->raw_disposition),
+	    "attachment; filename=\"download\"; filename*=UTF-8''");
+	o = n > 0 ? (size_t)n : 0;
+	for (i = 0; filename[i] != '\0' && o + 4 < sizeof(r->raw_disposition); i++) {
+		unsigned char c = (unsigned char)filename[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			r->raw_disposition[o++] = (char)c;
+		else {
+			r->raw_disposition[o++] = '%';
+			r->raw_disposition[o++] = hex[c >> 4];
+			r->raw_disposition[o++] = hex[c & 15];
+		}
+	}
+	r->raw_disposition[o] = '\0';
+}
+
+/* Bytes with the same security headers; documents may style themselves
+ * and show their own images, nothing else. */
+static void
+reply_raw(struct req *r)
+{
+	FCGX_Request *fr = r->fcgx;
+	char head[1024];
+	int n;
+
+	n = snprintf(head, sizeof(head),
+	    "Status: 200\r\n"
+	    "Content-Type: %s\r\n"
+	    "Content-Disposition: %s\r\n"
+	    "Cache-Control: private, no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: SAMEORIGIN\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src 'self' data:; frame-ancestors 'self'\r\n"
+	    "Content-Length: %zu\r\n\r\n",
+	    r->raw_type, r->raw_disposition, r->raw_len);
+	if (n > 0 && (size_t)n < sizeof(head)) {
+		FCGX_PutStr(head, n, fr->out);
+		FCGX_PutStr(r->raw, (int)r->raw_len, fr->out);
+	}
+}
+
+/* An error reply; what the handler had put in the reply (e.g. the list of
+ * unmet rules) goes along beside "error". */
 static void
 reply_error(struct req *r, enum perr e)
 {
-	cJSON *root = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(root, "error");
+	cJSON *root = r->out ? r->out : cJSON_CreateObject();
+	cJSON *err = cJSON_AddObjectToObject(root, "error");
+
+	r->out = NULL;
 
 	cJSON_AddStringToObject(err, "code", err_code(e));
 	cJSON_AddStringToObject(err, "message", r->msg[0] ? r->msg : err_message(e));
@@ -115,9 +182,23 @@ reply_error(struct req *r, enum perr e)
 
 /* Matches path against pattern; ":id" takes a positive integer. */
 static bool
-route_match(const char *pattern, const char *path, long long *id)
+route_match(const char *pattern, const char *path, long long *id, char tok[65])
 {
 	while (*pattern != '\0') {
+		if (strncmp(pattern, ":tok", 4) == 0) {
+			size_t n = 0;
+
+			while (n < 65 && ((path[n] >= '0' && path[n] <= '9') ||
+			    (path[n] >= 'a' && path[n] <= 'f')))
+				n++;
+			if (n < 16 || n > 64)
+				return false;
+			memcpy(tok, path, n);
+			tok[n] = '\0';
+			path += n;
+			pattern += 4;
+			continue;
+		}
 		if (strncmp(pattern, ":id", 3) == 0) {
 			long long v = 0;
 			int digits = 0;
@@ -276,13 +357,15 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		return PERR_METHOD;
 	for (i = 0; i < nroutes; i++) {
 		long long id = 0;
+		char tok[65] = "";
 
-		if (!route_match(routes[i].pattern, r->path, &id))
+		if (!route_match(routes[i].pattern, r->path, &id, tok))
 			continue;
 		path_known = true;
 		if (routes[i].method == r->method) {
 			rt = &routes[i];
 			r->id = id;
+			memcpy(r->tok, tok, sizeof(tok));
 			break;
 		}
 	}
@@ -368,7 +451,9 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 			log_err("msg=\"request failed\" path=%s code=%s",
 			    r.path ? r.path : "?", err_code(e));
 		reply_error(&r, e);
-	} else if (r.out != NULL)
+	} else if (r.raw != NULL)
+		reply_raw(&r);
+	else if (r.out != NULL)
 		reply(&r, r.status ? r.status : 200, r.out);
 	else {
 		cJSON *ok = cJSON_CreateObject();
@@ -380,6 +465,7 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 	cJSON_Delete(r.json);
 	cJSON_Delete(r.out);
 	free(r.body);
+	free(r.raw);
 	free(r.uri);
 	free(r.set_cookie);
 	kv_free(r.query, r.nquery);

@@ -69,6 +69,7 @@ struct conf {
 	int session_abs_hours;
 	int login_max_failures;
 	int login_lock_min;
+	char payment_secret[129];	/* HMAC key shared with the payment gateway */
 };
 
 PORTAL_API extern struct conf conf;
@@ -88,6 +89,8 @@ PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, m
 PORTAL_API bool valid_password(const char *s);
 /* Plain text: valid UTF-8, no control characters but \n \t, at most maxchars characters. */
 PORTAL_API bool valid_text(const char *s, size_t maxchars);
+/* A real calendar date "YYYY-MM-DD" between 1900-01-01 and today. */
+PORTAL_API bool valid_past_date(const char *s);
 
 /* ---------- request parsing (form.c) ---------- */
 
@@ -122,23 +125,24 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 
 /* ---------- declared fields (field.c) ---------- */
 
-enum ftype { F_STR, F_INT, F_BOOL };
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY };
 
 struct field {
 	const char *name;
 	const char *label;		/* Chinese, for messages */
 	enum ftype type;
 	bool required;
-	long long min, max;		/* characters for F_STR; range for F_INT */
+	long long min, max;		/* characters for F_STR; range for F_INT; items for F_ARRAY */
 	bool (*check)(const char *);	/* extra validator for F_STR, or NULL */
 	const char *check_msg;		/* message when check fails */
 };
 
 struct fval {
-	bool present;
+	bool present;			/* given and not null; an empty optional text is present as "" */
 	const char *s;			/* F_STR: points into the parsed JSON */
 	long long i;
 	bool b;
+	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */
 };
 
 #define FIELDS_MAX 32
@@ -214,16 +218,26 @@ struct req {
 	struct kv *query;
 	size_t nquery;
 	long long id;			/* the :id of the route, if any */
+	char tok[65];			/* the :tok of the route (16-64 hex digits), if any */
 	bool has_session;
 	struct session s;
 	/* reply */
 	int status;
 	cJSON *out;			/* reply body */
 	char *set_cookie;
+	/* a reply that is not JSON (a file, a document): owned, freed after the request */
+	char *raw;
+	size_t raw_len;
+	char raw_type[64];
+	char raw_disposition[400];
 	const char *bad_field;
 	char msg[256];			/* Chinese message for an error reply */
 };
 
+/* Replies with bytes instead of JSON; takes ownership of data (malloc'd).
+ * filename (UTF-8) makes it a download; NULL shows it inline. */
+PORTAL_API void req_raw(struct req *, char *data, size_t len, const char *type,
+    const char *filename);
 /* Query-string value, or NULL. */
 PORTAL_API const char *req_query(const struct req *, const char *key);
 /* A CGI parameter (FastCGI environment), or NULL. */
@@ -244,7 +258,7 @@ enum route_flags {
 
 struct route {
 	enum method method;
-	const char *pattern;		/* "/applications/:id/move"; :id is a positive integer */
+	const char *pattern;		/* "/applications/:id/move"; :id a positive integer, :tok hex */
 	unsigned flags;
 	const struct field *fields;	/* declared JSON body, or NULL for none */
 	enum perr (*handler)(struct req *);
@@ -282,7 +296,8 @@ PORTAL_API extern const struct field password_fields[];
 	{ M_POST, "/logout", 0, NULL, h_logout }, \
 	{ M_GET, "/me", 0, NULL, h_me }, \
 	{ M_POST, "/password", 0, password_fields, h_password }, \
-	{ M_POST, "/uploads", R_MULTIPART, NULL, h_upload }
+	{ M_POST, "/uploads", R_MULTIPART, NULL, h_upload }, \
+	{ M_GET, "/uploads/:id", 0, NULL, h_upload_get }
 
 /* ---------- audit and notifications (audit.c) ---------- */
 
@@ -299,6 +314,9 @@ PORTAL_API enum perr notify_user(long long user_id, const char *text);
 /* Content sniffing: returns "application/pdf", "image/jpeg" or NULL. */
 PORTAL_API const char *upload_sniff(const char *data, size_t len);
 PORTAL_API enum perr h_upload(struct req *);
+/* GET uploads/:id: one's own upload, or one in an application the caller's
+ * organisation holds or has handled. */
+PORTAL_API enum perr h_upload_get(struct req *);
 
 /* ---------- the review chain (chain.c) ---------- */
 
@@ -332,6 +350,31 @@ PORTAL_API enum perr chain_move(const struct chain_actor *, long long app_id,
     int expected_step, enum chain_action, const char *text,
     struct chain_result *out, char *msg, size_t msgsz);
 
+/* chain_move() that also runs hook(app_id, arg) inside its transaction,
+ * after the move was written and before it commits (e.g. a snapshot). */
+PORTAL_API enum perr chain_move_ex(const struct chain_actor *, long long app_id,
+    int expected_step, enum chain_action, const char *text,
+    enum perr (*hook)(long long, void *), void *hook_arg,
+    struct chain_result *out, char *msg, size_t msgsz);
+
+/* Who owns each step of an application's pipeline (seq, step name, org id
+ * or 0, org name), resolved as chain_move() would. PQclear the result. */
+PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
+
+/* ---------- performance archive (archive.c) ---------- */
+
+/* The columns archive_item_json() reads, from archive_item i. */
+#define ARCHIVE_ITEM_COLS \
+	"i.id, i.kind, (SELECT name FROM archive_kind WHERE code = i.kind), i.title," \
+	" to_char(i.happened_on, 'YYYY-MM-DD'), i.role, i.org, i.number," \
+	" i.level, i.description, i.collective, i.status, i.reason, i.previous_id," \
+	" to_char(i.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')," \
+	" (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.filename," \
+	"  'type', u.ctype, 'size', u.size) ORDER BY u.id), '[]') FROM upload u" \
+	"  WHERE u.id = ANY (i.attachments))::text"
+#define ARCHIVE_ITEM_NCOLS 16
+PORTAL_API cJSON *archive_item_json(const PGresult *, int row);
+
 /* Department handlers (unit, county, city, hrb). */
 PORTAL_API enum perr h_worklist(struct req *);
 PORTAL_API enum perr h_move(struct req *);
@@ -340,5 +383,25 @@ PORTAL_API extern const struct field move_fields[];
 #define REVIEW_ROUTES \
 	{ M_GET, "/worklist", 0, NULL, h_worklist }, \
 	{ M_POST, "/applications/:id/move", 0, move_fields, h_move }
+
+/* ---------- ID photo (photo.c) and QR codes (qr.c) ---------- */
+
+struct photo_info {
+	int width, height;
+	bool border_white;	/* false: warn that the background may not be white */
+};
+/* Checks an uploaded ID photo: JPEG by content, file size > 30 KB (30*1024 bytes) and
+ * < 1 MB (1024*1024 bytes), decoded completely with libjpeg-turbo (a truncated or corrupt
+ * JPEG is refused: treat libjpeg warnings such as premature end of data as errors), width > 215 and
+ * height > 300 pixels, 0.65 <= width/height <= 0.8 (compare in integers: 100*w >= 65*h and
+ * 10*w <= 8*h). Returns PERR_OK or PERR_INVALID_FIELD with a Chinese message in msg. */
+PORTAL_API enum perr photo_check(const char *data, size_t len, struct photo_info *out,
+    char *msg, size_t msgsz);
+
+/* Encodes text as a QR code (libqrencode, error correction M) and writes it as a standalone SVG
+ * document built with libxml2's xmlTextWriter (escaping by construction), 4-module quiet zone,
+ * black modules drawn as one <path> (shape-rendering crispEdges), white background.
+ * Returns a malloc'd NUL-terminated string in *svg (caller frees) or an error. */
+PORTAL_API enum perr qr_svg(const char *text, char **svg);
 
 #endif

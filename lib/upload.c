@@ -8,12 +8,30 @@
 
 #define UPLOAD_MAX_PARTS 8
 
-enum { UP_INSERT, UP__MAX };
+enum { UP_INSERT, UP_GET, UP__MAX };
 
 static struct db_stmt st[UP__MAX] = {
 	[UP_INSERT] = { "upload_insert",
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
+	/* the owner, or a department that holds or has handled an application
+	 * using the file, or the unit reviewing an archive item with it */
+	[UP_GET] = { "upload_get",
+	    "SELECT u.filename, u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
+	    " u.owner_id = $2 OR EXISTS ("
+	    "  SELECT 1 FROM application a WHERE"
+	    "   (a.current_org_id = $3 OR EXISTS (SELECT 1 FROM chain_history h"
+	    "     WHERE h.application_id = a.id AND h.actor_org_id = $3))"
+	    "   AND (a.photo_id = u.id OR a.signature_id = u.id"
+	    "    OR EXISTS (SELECT 1 FROM application_file f"
+	    "      WHERE f.application_id = a.id AND f.upload_id = u.id)"
+	    "    OR EXISTS (SELECT 1 FROM recommender c"
+	    "      WHERE c.application_id = a.id AND c.cert_id = u.id)"
+	    "    OR EXISTS (SELECT 1 FROM application_archive aa"
+	    "      JOIN archive_item i ON i.id = aa.item_id WHERE aa.application_id = a.id"
+	    "      AND (aa.contribution_id = u.id OR u.id = ANY (i.attachments)))))"
+	    " OR EXISTS (SELECT 1 FROM archive_item i WHERE i.reviewer_org_id = $3"
+	    "  AND u.id = ANY (i.attachments)))", 0 },
 };
 
 const char *
@@ -108,4 +126,37 @@ done:
 	PQclear(res);
 	free(hex);
 	return e;
+}
+
+enum perr
+h_upload_get(struct req *r)
+{
+	char id[24], uid[24], org[24];
+	unsigned char *bytes;
+	size_t n;
+	char *copy;
+	PGresult *res;
+	enum perr e;
+
+	snprintf(id, sizeof(id), "%lld", r->id);
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	snprintf(org, sizeof(org), "%lld", r->s.org_id ? r->s.org_id : -1);
+	if ((e = db_exec(&st[UP_GET], &res, 3, id, uid, org)) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "文件不存在或无权查看");
+	}
+	bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
+	if (bytes == NULL || (copy = malloc(n ? n : 1)) == NULL) {
+		PQfreemem(bytes);
+		PQclear(res);
+		return PERR_INTERNAL;
+	}
+	memcpy(copy, bytes, n);
+	PQfreemem(bytes);
+	req_raw(r, copy, n, db_str(res, 0, 1),
+	    req_query(r, "download") ? db_str(res, 0, 0) : NULL);
+	PQclear(res);
+	return PERR_OK;
 }

@@ -228,3 +228,31 @@ valid_text(const char *s, size_t maxchars)
 	}
 	return utf8_chars(s) <= maxchars;
 }
+
+bool
+valid_past_date(const char *s)
+{
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    !is_digits(s, 4) || !is_digits(s + 5, 2) || !is_digits(s + 8, 2))
+		return false;
+	{
+		char d8[9];
+
+		memcpy(d8, s, 4);
+		memcpy(d8 + 4, s + 5, 2);
+		memcpy(d8 + 6, s + 8, 2);
+		d8[8] = '\0';
+		if (!valid_date8(d8))
+			return false;
+		/* not after today (UTC+8, the portal's day) */
+		{
+			time_t now = time(NULL) + 8 * 3600;
+			struct tm tm;
+			char today[9];
+
+			gmtime_r(&now, &tm);
+			strftime(today, sizeof(today), "%Y%m%d", &tm);
+			return strcmp(d8, today) <= 0;
+		}
+	}
+}

@@ -99,7 +99,11 @@ start_programs() {
 	for r in $ROLES; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
 	chown zcps:www-data "$VAR/run/fcgi"
 	chmod 0750 "$VAR/run/fcgi"
-	sed "s|@VAR@|$VAR|g" "$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
+	if [ ! -s "$VAR/payment.secret" ]; then
+		(umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$VAR/payment.secret")
+	fi
+	sed -e "s|@VAR@|$VAR|g" -e "s|@PAYMENT_SECRET@|$(cat "$VAR/payment.secret")|" \
+		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	chown root:zcps "$VAR/portal.conf"
 	chmod 0640 "$VAR/portal.conf"
 	for r in $ROLES; do

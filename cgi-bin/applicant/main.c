@@ -1,12 +1,39 @@
-/* applicant: the FastCGI program of the applicants' portal. */
+/* applicant: the FastCGI program of the applicants' portal; its routes, nothing else. */
 #include "portal.h"
 #include "applicant.h"
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
 	{ M_POST, "/register", R_PUBLIC | R_NO_CSRF, register_fields, h_register },
+	{ M_GET, "/profile", 0, NULL, h_profile_get },
+	{ M_PUT, "/profile", 0, profile_fields, h_profile_put },
+	{ M_GET, "/units", 0, NULL, h_units },
+	{ M_GET, "/archive", 0, NULL, h_archive_list },
+	{ M_POST, "/archive", 0, archive_fields, h_archive_add },
+	{ M_PUT, "/archive/:id", 0, archive_fields, h_archive_edit },
+	{ M_DELETE, "/archive/:id", 0, NULL, h_archive_delete },
+	{ M_GET, "/plans", 0, NULL, h_plans },
+	{ M_GET, "/plans/:id", 0, NULL, h_plan },
 	{ M_GET, "/applications", 0, NULL, h_applications },
+	{ M_POST, "/applications", 0, app_create_fields, h_app_create },
+	{ M_GET, "/applications/:id", 0, NULL, h_app_get },
+	{ M_PUT, "/applications/:id/info", 0, app_info_fields, h_app_info },
+	{ M_PUT, "/applications/:id/recommenders", 0, app_recommenders_fields, h_app_recommenders },
+	{ M_PUT, "/applications/:id/archive", 0, app_archive_fields, h_app_archive },
+	{ M_PUT, "/applications/:id/files", 0, app_files_fields, h_app_files },
+	{ M_POST, "/applications/:id/photo", R_MULTIPART, NULL, h_app_photo },
 	{ M_POST, "/applications/:id/submit", 0, NULL, h_submit },
+	{ M_GET, "/applications/:id/timeline", 0, NULL, h_timeline },
+	{ M_GET, "/applications/:id/form.xhtml", 0, NULL, h_form },
+	{ M_POST, "/applications/:id/sign-link", 0, NULL, h_sign_link },
+	{ M_GET, "/sign/:tok", R_PUBLIC, NULL, h_sign_get },
+	{ M_POST, "/sign/:tok", R_PUBLIC | R_NO_CSRF, sign_fields, h_sign_post },
+	{ M_POST, "/applications/:id/pay", 0, NULL, h_pay },
+	{ M_GET, "/paygate/:tok", R_PUBLIC, NULL, h_paygate_get },
+	{ M_POST, "/paygate/:tok", R_PUBLIC | R_NO_CSRF, paygate_fields, h_paygate_post },
+	{ M_POST, "/paycallback", R_PUBLIC | R_NO_CSRF, paycallback_fields, h_paycallback },
+	{ M_GET, "/messages", 0, NULL, h_messages },
+	{ M_POST, "/messages/:id/read", 0, NULL, h_message_read },
 };
 
 int

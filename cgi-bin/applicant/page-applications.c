@@ -1,9 +1,16 @@
-/* page-applications.c: the applicant's own applications, and submitting one. */
+/* page-applications.c: 马上申报, the wizard's drafts, submitting, and the
+ * timeline of an application. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "applicant.h"
 
-enum { APP_LIST, APP__MAX };
+enum {
+	APP_LIST, APP_PLAN, APP_WHERE, APP_INSERT, APP_EXISTING, APP_SET_INFO, APP_REC_DEL,
+	APP_REC_INS, APP_ARCH_DEL, APP_ARCH_ITEM, APP_ARCH_INS, APP_FILES_DEL, APP_FILES_INS,
+	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP__MAX
+};
 
 static struct db_stmt st[APP__MAX] = {
 	[APP_LIST] = { "applicant_list",
@@ -15,7 +22,75 @@ static struct db_stmt st[APP__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " LEFT JOIN org o ON o.id = a.current_org_id "
 	    "WHERE a.applicant_id = $1 ORDER BY a.id DESC", 0 },
+	[APP_PLAN] = { "app_plan",
+	    "SELECT level, current_date BETWEEN opens_on AND closes_on,"
+	    " to_char(opens_on, 'YYYY-MM-DD'), to_char(closes_on, 'YYYY-MM-DD'), name"
+	    " FROM plan WHERE id = $1", 0 },
+	/* where an application of this person goes: the unit or talent centre
+	 * that keeps the file, its region, and the employer's affiliation */
+	[APP_WHERE] = { "app_where",
+	    "SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END,"
+	    " coalesce(emp.affiliation, '') FROM applicant_profile p"
+	    " LEFT JOIN org emp ON emp.id = p.unit_org_id WHERE p.user_id = $1", 0 },
+	[APP_INSERT] = { "app_insert",
+	    "INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
+	    " SELECT $1, $2, pl.id, o.id, o.region_id FROM pipeline pl, org o"
+	    " WHERE pl.code = $3 AND o.id = $4 RETURNING id", 0 },
+	[APP_EXISTING] = { "app_existing",
+	    "SELECT id FROM application WHERE applicant_id = $1 AND plan_id = $2"
+	    " AND state <> 'rejected'", 0 },
+	/* absent ($n NULL) keeps a value, "" clears it */
+	[APP_SET_INFO] = { "app_set_info",
+	    "UPDATE application SET"
+	    " statement = CASE WHEN $2::text IS NULL THEN statement ELSE NULLIF($2::text, '') END,"
+	    " category = CASE WHEN $3::text IS NULL THEN category ELSE NULLIF($3, '') END,"
+	    " method = CASE WHEN $4::text IS NULL THEN method ELSE NULLIF($4, '') END,"
+	    " specialty = CASE WHEN $5::text IS NULL THEN specialty ELSE NULLIF($5, '') END,"
+	    " accept_org_id = CASE WHEN $6::text IS NULL THEN accept_org_id ELSE NULLIF($6, '0')::bigint END,"
+	    " held_title = CASE WHEN $7::text IS NULL THEN held_title ELSE NULLIF($7, '') END,"
+	    " self_score = CASE WHEN $8::text IS NULL THEN self_score ELSE $8::int END,"
+	    " wizard_step = coalesce($9::int, wizard_step), updated_at = now()"
+	    " WHERE id = $1", 0 },
+	[APP_REC_DEL] = { "app_rec_del", "DELETE FROM recommender WHERE application_id = $1", 0 },
+	[APP_REC_INS] = { "app_rec_ins",
+	    "INSERT INTO recommender (application_id, seq, name, title, specialty, employer, cert_id)"
+	    " VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''),"
+	    " NULLIF($7, '0')::bigint)", 0 },
+	[APP_ARCH_DEL] = { "app_arch_del",
+	    "DELETE FROM application_archive WHERE application_id = $1", 0 },
+	[APP_ARCH_ITEM] = { "app_arch_item",
+	    "SELECT status, title FROM archive_item WHERE id = $1 AND owner_id = $2", 0 },
+	[APP_ARCH_INS] = { "app_arch_ins",
+	    "INSERT INTO application_archive (application_id, item_id, contribution_id)"
+	    " VALUES ($1, $2, NULLIF($3, '0')::bigint)", 0 },
+	[APP_FILES_DEL] = { "app_files_del",
+	    "DELETE FROM application_file WHERE application_id = $1 AND kind = $2", 0 },
+	[APP_FILES_INS] = { "app_files_ins",
+	    "INSERT INTO application_file (application_id, kind, upload_id)"
+	    " SELECT $1, $2, unnest($3::bigint[])", 0 },
+	[APP_SNAP_LAST] = { "app_snap_last",
+	    "SELECT no, data::text FROM application_snapshot WHERE application_id = $1"
+	    " ORDER BY no DESC LIMIT 1", 0 },
+	[APP_SNAP_INS] = { "app_snap_ins",
+	    "INSERT INTO application_snapshot (application_id, no, data, changes)"
+	    " VALUES ($1, $2, $3::jsonb, $4::jsonb)", 0 },
+	[APP_HISTORY] = { "app_history",
+	    "SELECT h.no, h.action, s.name, coalesce(o.name, u.name), coalesce(h.text, ''),"
+	    " to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM chain_history h JOIN application a ON a.id = h.application_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
+	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
+	    " WHERE h.application_id = $1 AND a.applicant_id = $2 ORDER BY h.no", 0 },
+	[APP_SNAPS] = { "app_snaps",
+	    "SELECT no, changes::text, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM application_snapshot WHERE application_id = $1 ORDER BY no", 0 },
 };
+
+static void
+num(char *buf, size_t n, long long v)
+{
+	snprintf(buf, n, "%lld", v);
+}
 
 enum perr
 h_applications(struct req *r)
@@ -26,19 +101,22 @@ h_applications(struct req *r)
 	int i;
 	enum perr e;
 
-	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	num(uid, sizeof(uid), r->s.user_id);
 	if ((e = db_exec(&st[APP_LIST], &res, 1, uid)) != PERR_OK)
 		return e;
 	items = cJSON_AddArrayToObject(req_out(r), "items");
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *it = cJSON_CreateObject();
+		const char *state = db_str(res, i, 5);
 
 		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
 		cJSON_AddStringToObject(it, "plan", db_str(res, i, 1));
 		cJSON_AddStringToObject(it, "pipeline", db_str(res, i, 2));
 		cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, 3));
 		cJSON_AddStringToObject(it, "step_name", db_str(res, i, 4));
-		cJSON_AddStringToObject(it, "state", db_str(res, i, 5));
+		cJSON_AddStringToObject(it, "state", state);
+		cJSON_AddBoolToObject(it, "editable", strcmp(state, "draft") == 0 ||
+		    strcmp(state, "returned") == 0);
 		cJSON_AddStringToObject(it, "holder", db_str(res, i, 6));
 		cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 7));
 		cJSON_AddItemToArray(items, it);
@@ -47,17 +125,511 @@ h_applications(struct req *r)
 	return PERR_OK;
 }
 
+const struct field app_create_fields[] = {
+	{ "plan_id", "评审工作计划", F_INT, true, 1, 1LL << 40, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* The chain of the notice for this plan level and employer. */
+static const char *
+pipeline_for(const char *level, const char *affiliation)
+{
+	if (strcmp(level, "mid") == 0)
+		return strcmp(affiliation, "bureau") == 0 ? "mid_assess" : "mid_review";
+	if (strcmp(affiliation, "bureau") == 0)
+		return "junior_assess";
+	if (strcmp(affiliation, "city_direct") == 0)
+		return "junior_review";
+	return NULL;
+}
+
+enum perr
+h_app_create(struct req *r)
+{
+	char uid[24], plan[24], unit[24];
+	PGresult *res = NULL;
+	const char *pipeline;
+	struct app a;
+	long long id;
+	enum perr e;
+
+	num(uid, sizeof(uid), r->s.user_id);
+	num(plan, sizeof(plan), r->f[0].i);
+	if ((e = db_exec(&st[APP_PLAN], &res, 1, plan)) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, "plan_id", "评审工作计划不存在");
+	}
+	if (!db_bool(res, 0, 1)) {
+		e = req_fail(r, PERR_CONFLICT, "plan_id",
+		    "《%s》的申报时间为 %s 至 %s，当前不在申报期内", db_str(res, 0, 4),
+		    db_str(res, 0, 2), db_str(res, 0, 3));
+		PQclear(res);
+		return e;
+	}
+	{
+		PGresult *w;
+		char level[8];
+
+		snprintf(level, sizeof(level), "%s", db_str(res, 0, 0));
+		PQclear(res);
+		res = NULL;
+		if ((e = db_exec(&st[APP_WHERE], &w, 1, uid)) != PERR_OK)
+			return e;
+		if (PQntuples(w) != 1 || db_str(w, 0, 0) == NULL) {
+			PQclear(w);
+			return req_fail(r, PERR_INVALID_FIELD, "profile",
+			    "请先在“个人基本信息”中选择现工作单位（人事档案由人才交流中心代理的，选择该中心）");
+		}
+		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
+		pipeline = pipeline_for(level, db_str(w, 0, 1));
+		PQclear(w);
+	}
+	if (pipeline == NULL)
+		return req_fail(r, PERR_INVALID_FIELD, "plan_id",
+		    "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	e = db_exec(&st[APP_INSERT], &res, 4, uid, plan, pipeline, unit);
+	if (e == PERR_CONFLICT) {
+		db_rollback();
+		if (db_exec(&st[APP_EXISTING], &res, 2, uid, plan) == PERR_OK &&
+		    PQntuples(res) == 1) {
+			cJSON_AddNumberToObject(req_out(r), "existing_id", (double)db_int(res, 0, 0));
+			e = req_fail(r, PERR_CONFLICT, "plan_id",
+			    "您已有该计划的申报（编号 %s），请在“我的申报”中继续", db_str(res, 0, 0));
+		}
+		PQclear(res);
+		return e;
+	}
+	if (e != PERR_OK)
+		goto fail;
+	id = db_int(res, 0, 0);
+	PQclear(res);
+	res = NULL;
+	if ((e = audit(r, 0, "application_create", "application", id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	if ((e = app_load(r, id, &a)) != PERR_OK)
+		return e;
+	app_reply(r, &a);
+	app_free(&a);
+	r->status = 201;
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+enum perr
+h_app_get(struct req *r)
+{
+	struct app a;
+	enum perr e;
+
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	app_reply(r, &a);
+	app_free(&a);
+	return PERR_OK;
+}
+
+/* Loads the application, checks it may be edited, runs fn in a transaction
+ * with an audit row, and answers with the application. */
+static enum perr
+edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *, const char *))
+{
+	char id[24];
+	struct app a;
+	enum perr e;
+
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	if ((e = app_editable(r, &a)) != PERR_OK) {
+		app_free(&a);
+		return e;
+	}
+	num(id, sizeof(id), r->id);
+	if ((e = db_begin()) != PERR_OK)
+		goto out;
+	if ((e = fn(r, &a, id)) != PERR_OK ||
+	    (e = audit(r, 0, what, "application", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		db_rollback();
+		goto out;
+	}
+	app_free(&a);
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	app_reply(r, &a);
+out:
+	app_free(&a);
+	return e;
+}
+
+enum { I_STATEMENT, I_CATEGORY, I_METHOD, I_SPECIALTY, I_ACCEPT, I_HELD, I_SCORE, I_WIZARD };
+
+const struct field app_info_fields[] = {
+	[I_STATEMENT] = { "statement", "本人述职", F_STR, false, 0, 1000, NULL, NULL },
+	[I_CATEGORY] = { "category", "申报类型", F_STR, false, 0, 20, valid_category,
+	    "申报类型只能是规划与设计类、施工与监理类或技术管理类" },
+	[I_METHOD] = { "method", "申报方式", F_STR, false, 0, 20, valid_method,
+	    "请从六种申报方式中选择" },
+	[I_SPECIALTY] = { "specialty", "申报专业", F_STR, false, 0, 40, NULL, NULL },
+	[I_ACCEPT] = { "accept_org_id", "受理单位", F_INT, false, 0, 1LL << 40, NULL, NULL },
+	[I_HELD] = { "held_title", "已取得的中级职称及取得时间", F_STR, false, 0, 100, NULL, NULL },
+	[I_SCORE] = { "self_score", "自评分", F_INT, false, 0, 200, NULL, NULL },
+	[I_WIZARD] = { "wizard_step", "当前步骤", F_INT, false, 1, 7, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+do_info(struct req *r, struct app *a, const char *id)
+{
+	const struct fval *f = r->f;
+	char accept[24], score[24], wiz[24];
+
+	if (f[I_ACCEPT].present && f[I_ACCEPT].i != 0 && !app_accept_ok(a, f[I_ACCEPT].i))
+		return req_fail(r, PERR_INVALID_FIELD, "accept_org_id",
+		    "请从本计划评审流程的受理单位（评审委员会）中选择");
+	num(accept, sizeof(accept), f[I_ACCEPT].i);
+	num(score, sizeof(score), f[I_SCORE].i);
+	num(wiz, sizeof(wiz), f[I_WIZARD].i);
+	return db_exec(&st[APP_SET_INFO], NULL, 9, id,
+	    f[I_STATEMENT].present ? f[I_STATEMENT].s : NULL,
+	    f[I_CATEGORY].present ? f[I_CATEGORY].s : NULL,
+	    f[I_METHOD].present ? f[I_METHOD].s : NULL,
+	    f[I_SPECIALTY].present ? f[I_SPECIALTY].s : NULL,
+	    f[I_ACCEPT].present ? accept : NULL,
+	    f[I_HELD].present ? f[I_HELD].s : NULL,
+	    f[I_SCORE].present ? score : NULL,
+	    f[I_WIZARD].present ? wiz : NULL);
+}
+
+enum perr
+h_app_info(struct req *r)
+{
+	return edit(r, "application_draft", do_info);
+}
+
+const struct field app_recommenders_fields[] = {
+	{ "recommenders", "推荐人", F_ARRAY, true, 0, 2, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field recommender_fields[] = {
+	{ "name", "推荐人姓名", F_STR, false, 2, 30, valid_person_name,
+	  "推荐人姓名只能包含汉字、字母和间隔号" },
+	{ "title", "推荐人职称", F_STR, false, 1, 20, NULL, NULL },
+	{ "specialty", "推荐人专业", F_STR, false, 1, 40, NULL, NULL },
+	{ "employer", "推荐人工作单位", F_STR, false, 1, 100, NULL, NULL },
+	{ "cert", "推荐人职称证书", F_INT, false, 0, 1LL << 50, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+do_recommenders(struct req *r, struct app *a, const char *id)
+{
+	const cJSON *it;
+	int seq = 0;
+	enum perr e;
+
+	(void)a;
+	if ((e = db_exec(&st[APP_REC_DEL], NULL, 1, id)) != PERR_OK)
+		return e;
+	cJSON_ArrayForEach(it, r->f[0].a) {
+		struct fval v[FIELDS_MAX];
+		const char *bad;
+		char seqs[24], cert[24], arr[40];
+
+		seq++;
+		if (!cJSON_IsObject(it))
+			return req_fail(r, PERR_INVALID_FIELD, "recommenders", "推荐人信息格式不正确");
+		if ((e = field_check(it, recommender_fields, v, &bad, r->msg, sizeof(r->msg))) !=
+		    PERR_OK) {
+			r->bad_field = "recommenders";
+			return e;
+		}
+		num(cert, sizeof(cert), v[4].present ? v[4].i : 0);
+		if (v[4].present && v[4].i != 0) {
+			snprintf(arr, sizeof(arr), "{%lld}", v[4].i);
+			if ((e = own_uploads(r, arr, 1, "recommenders")) != PERR_OK)
+				return e;
+		}
+		num(seqs, sizeof(seqs), seq);
+		if ((e = db_exec(&st[APP_REC_INS], NULL, 7, id, seqs,
+		    v[0].present ? v[0].s : "", v[1].present ? v[1].s : "",
+		    v[2].present ? v[2].s : "", v[3].present ? v[3].s : "", cert)) != PERR_OK)
+			return e;
+	}
+	return PERR_OK;
+}
+
+enum perr
+h_app_recommenders(struct req *r)
+{
+	return edit(r, "application_recommenders", do_recommenders);
+}
+
+const struct field app_archive_fields[] = {
+	{ "items", "业绩", F_ARRAY, true, 0, 30, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field pick_fields[] = {
+	{ "item_id", "业绩", F_INT, true, 1, 1LL << 50, NULL, NULL },
+	{ "contribution", "主要贡献者依据", F_INT, false, 0, 1LL << 50, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+do_archive(struct req *r, struct app *a, const char *id)
+{
+	const cJSON *it;
+	char uid[24];
+	enum perr e;
+
+	(void)a;
+	num(uid, sizeof(uid), r->s.user_id);
+	if ((e = db_exec(&st[APP_ARCH_DEL], NULL, 1, id)) != PERR_OK)
+		return e;
+	cJSON_ArrayForEach(it, r->f[0].a) {
+		struct fval v[FIELDS_MAX];
+		const char *bad;
+		char item[24], contrib[24], arr[40];
+		PGresult *res;
+
+		if (!cJSON_IsObject(it) ||
+		    (e = field_check(it, pick_fields, v, &bad, r->msg, sizeof(r->msg))) != PERR_OK) {
+			r->bad_field = "items";
+			return cJSON_IsObject(it) ? e :
+			    req_fail(r, PERR_INVALID_FIELD, "items", "业绩选择格式不正确");
+		}
+		num(item, sizeof(item), v[0].i);
+		num(contrib, sizeof(contrib), v[1].present ? v[1].i : 0);
+		if ((e = db_exec(&st[APP_ARCH_ITEM], &res, 2, item, uid)) != PERR_OK)
+			return e;
+		if (PQntuples(res) != 1 || strcmp(db_str(res, 0, 0), "approved") != 0) {
+			e = PQntuples(res) != 1 ?
+			    req_fail(r, PERR_INVALID_FIELD, "items", "业绩不存在") :
+			    req_fail(r, PERR_INVALID_FIELD, "items",
+			    "业绩《%s》尚未通过单位审核，不能用于申报", db_str(res, 0, 1));
+			PQclear(res);
+			return e;
+		}
+		PQclear(res);
+		if (v[1].present && v[1].i != 0) {
+			snprintf(arr, sizeof(arr), "{%lld}", v[1].i);
+			if ((e = own_uploads(r, arr, 1, "items")) != PERR_OK)
+				return e;
+		}
+		if ((e = db_exec(&st[APP_ARCH_INS], NULL, 3, id, item, contrib)) != PERR_OK)
+			return e == PERR_CONFLICT ?
+			    req_fail(r, PERR_INVALID_FIELD, "items", "同一业绩只能选择一次") : e;
+	}
+	return PERR_OK;
+}
+
+enum perr
+h_app_archive(struct req *r)
+{
+	return edit(r, "application_archive", do_archive);
+}
+
+const struct field app_files_fields[] = {
+	{ "kind", "附件类型", F_STR, true, 1, 20, NULL, NULL },
+	{ "uploads", "附件", F_ARRAY, true, 0, 10, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+do_files(struct req *r, struct app *a, const char *id)
+{
+	const struct file_kind *k = file_kind(r->f[0].s);
+	char arr[256];
+	int n;
+	enum perr e;
+
+	if (k == NULL)
+		return req_fail(r, PERR_INVALID_FIELD, "kind", "附件类型不正确");
+	if (!file_kind_visible(a, k->code))
+		return req_fail(r, PERR_INVALID_FIELD, "kind", "当前申报方式无需上传“%s”",
+		    k->label);
+	if ((e = id_array(r, r->f[1].a, "uploads", arr, sizeof(arr), &n)) != PERR_OK ||
+	    (e = own_uploads(r, arr, n, "uploads")) != PERR_OK)
+		return e;
+	if ((e = db_exec(&st[APP_FILES_DEL], NULL, 2, id, k->code)) != PERR_OK)
+		return e;
+	if (n > 0 && (e = db_exec(&st[APP_FILES_INS], NULL, 3, id, k->code, arr)) != PERR_OK)
+		return e == PERR_CONFLICT ?
+		    req_fail(r, PERR_INVALID_FIELD, "uploads", "同一文件只能上传一次") : e;
+	return PERR_OK;
+}
+
+enum perr
+h_app_files(struct req *r)
+{
+	return edit(r, "application_files", do_files);
+}
+
+/* Inside the submission's transaction: record the content as submitted and
+ * which parts changed since the previous submission (for the reviewers). */
+struct snap {
+	cJSON *content;
+};
+
+static enum perr
+snapshot(long long app_id, void *arg)
+{
+	struct snap *sn = arg;
+	char id[24], no[24];
+	PGresult *res;
+	cJSON *prev = NULL, *changes = cJSON_CreateArray(), *it;
+	char *data, *ch;
+	int last = 0;
+	enum perr e;
+
+	num(id, sizeof(id), app_id);
+	if ((e = db_exec(&st[APP_SNAP_LAST], &res, 1, id)) != PERR_OK) {
+		cJSON_Delete(changes);
+		return e;
+	}
+	if (PQntuples(res) == 1) {
+		last = (int)db_int(res, 0, 0);
+		prev = cJSON_Parse(db_str(res, 0, 1));
+	}
+	PQclear(res);
+	if (prev != NULL)
+		cJSON_ArrayForEach(it, sn->content) {
+			cJSON *old = cJSON_GetObjectItemCaseSensitive(prev, it->string);
+
+			if (old == NULL || !cJSON_Compare(old, it, 1))
+				cJSON_AddItemToArray(changes, cJSON_CreateString(it->string));
+		}
+	cJSON_Delete(prev);
+	num(no, sizeof(no), last + 1);
+	data = cJSON_PrintUnformatted(sn->content);
+	ch = cJSON_PrintUnformatted(changes);
+	e = db_exec(&st[APP_SNAP_INS], NULL, 4, id, no, data, ch);
+	free(data);
+	free(ch);
+	cJSON_Delete(changes);
+	return e;
+}
+
 enum perr
 h_submit(struct req *r)
 {
 	struct chain_actor who = { r->s.user_id, 0, r->ip, r->s.role };
 	struct chain_result res;
+	struct snap sn;
+	struct app a;
+	cJSON *check;
 	enum perr e;
 
-	e = chain_move(&who, r->id, 1, CHAIN_SUBMIT, NULL, &res, r->msg, sizeof(r->msg));
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	if ((e = app_editable(r, &a)) != PERR_OK) {
+		app_free(&a);
+		return e;
+	}
+	check = app_check(&a);
+	if (cJSON_GetArraySize(check) > 0) {
+		e = req_fail(r, PERR_INVALID_FIELD, "check", "尚有 %d 项未满足申报要求，请按提示完善后再提交",
+		    cJSON_GetArraySize(check));
+		cJSON_AddItemToObject(req_out(r), "check", check);
+		app_free(&a);
+		return e;
+	}
+	cJSON_Delete(check);
+	sn.content = app_content_json(&a);
+	app_free(&a);
+	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, snapshot, &sn, &res, r->msg,
+	    sizeof(r->msg));
+	cJSON_Delete(sn.content);
 	if (e != PERR_OK)
 		return e;
 	cJSON_AddStringToObject(req_out(r), "state", res.state);
 	cJSON_AddNumberToObject(req_out(r), "step", res.step);
 	return PERR_OK;
+}
+
+enum perr
+h_timeline(struct req *r)
+{
+	static const char *const acts[] = { "submit", "提交申报", "pass", "通过",
+	    "return", "退回修改", "reject", "不通过", NULL, NULL };
+	char id[24], uid[24];
+	PGresult *own = NULL, *hist = NULL, *snaps = NULL;
+	struct app a;
+	cJSON *steps, *history, *subs;
+	int i, cur;
+	const char *state;
+	enum perr e;
+
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	num(id, sizeof(id), r->id);
+	num(uid, sizeof(uid), r->s.user_id);
+	if ((e = chain_owners(r->id, &own)) != PERR_OK ||
+	    (e = db_exec(&st[APP_HISTORY], &hist, 2, id, uid)) != PERR_OK ||
+	    (e = db_exec(&st[APP_SNAPS], &snaps, 1, id)) != PERR_OK)
+		goto out;
+	state = a.v[1];
+	cur = atoi(a.v[2]);
+	cJSON_AddStringToObject(req_out(r), "state", state);
+	steps = cJSON_AddArrayToObject(req_out(r), "steps");
+	for (i = 0; i < PQntuples(own); i++) {
+		cJSON *it = cJSON_CreateObject();
+		int seq = (int)db_int(own, i, 0);
+		const char *status;
+
+		if (strcmp(state, "completed") == 0 || seq < cur)
+			status = "done";
+		else if (seq > cur)
+			status = "todo";
+		else
+			status = strcmp(state, "rejected") == 0 ? "rejected" : "current";
+		cJSON_AddNumberToObject(it, "seq", seq);
+		cJSON_AddStringToObject(it, "name", db_str(own, i, 1));
+		cJSON_AddStringToObject(it, "holder", seq == 1 ? r->s.name : db_str(own, i, 3));
+		cJSON_AddStringToObject(it, "status", status);
+		cJSON_AddItemToArray(steps, it);
+	}
+	history = cJSON_AddArrayToObject(req_out(r), "history");
+	for (i = 0; i < PQntuples(hist); i++) {
+		cJSON *it = cJSON_CreateObject();
+		const char *act = db_str(hist, i, 1), *name = act;
+		int k;
+
+		for (k = 0; acts[k] != NULL; k += 2)
+			if (strcmp(acts[k], act) == 0)
+				name = acts[k + 1];
+		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
+		cJSON_AddStringToObject(it, "action", act);
+		cJSON_AddStringToObject(it, "action_name", name);
+		cJSON_AddStringToObject(it, "step_name", db_str(hist, i, 2));
+		cJSON_AddStringToObject(it, "org", db_str(hist, i, 3));
+		cJSON_AddStringToObject(it, "text", db_str(hist, i, 4));
+		cJSON_AddStringToObject(it, "at", db_str(hist, i, 5));
+		cJSON_AddItemToArray(history, it);
+	}
+	subs = cJSON_AddArrayToObject(req_out(r), "submissions");
+	for (i = 0; i < PQntuples(snaps); i++) {
+		cJSON *it = cJSON_CreateObject(), *ch = cJSON_Parse(db_str(snaps, i, 1));
+
+		cJSON_AddNumberToObject(it, "no", (double)db_int(snaps, i, 0));
+		cJSON_AddItemToObject(it, "changes", ch ? ch : cJSON_CreateArray());
+		cJSON_AddStringToObject(it, "at", db_str(snaps, i, 2));
+		cJSON_AddItemToArray(subs, it);
+	}
+	app_reply(r, &a);
+out:
+	PQclear(own);
+	PQclear(hist);
+	PQclear(snaps);
+	app_free(&a);
+	return e;
 }

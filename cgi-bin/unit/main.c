@@ -1,9 +1,12 @@
-/* unit: the FastCGI program of this role's portal; its routes, nothing else. */
+/* unit: the FastCGI program of employers (and talent centres); its routes, nothing else. */
 #include "portal.h"
+#include "unit.h"
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
 	REVIEW_ROUTES,
+	{ M_GET, "/archive", 0, NULL, h_unit_archive },
+	{ M_POST, "/archive/:id/review", 0, archive_review_fields, h_unit_archive_review },
 };
 
 int

@@ -63,6 +63,15 @@ INSERT INTO app_user (role, username, name, idcard, mobile, org_id, password_has
 
 -- The plan of the notice. Its window is kept open around the day the demo is
 -- seeded so that the demo can be tried; the operator sets real dates.
-INSERT INTO plan (year, name, level, opens_on, closes_on) VALUES
+INSERT INTO plan (year, name, level, opens_on, closes_on, title_name, fee_recommend, fee_review,
+	requirements) VALUES
 	(2023, '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划', 'mid',
-	 current_date - 30, current_date + 60);
+	 current_date - 30, current_date + 60, '工程师', 80, 180,
+	 '申报人员须具备规定学历，取得并被聘任建设工程类助理工程师满4年以上（正常申报）；'
+	 '不具备规定学历或资历的，可按“自评与推荐”申报，自评分须达到117分以上，并由2名本专业或相近专业在职高级工程师推荐；'
+	 '已取得中级职称转评另一专业的按“转（兼）评”申报；建设类非公企业专业技术骨干可按直接（ABC类）申报；'
+	 '持一级、二级建造师等注册职（执）业资格的可按职（执）业资格申报；高技能人才按浙人社发〔2022〕77号申报。'
+	 '申报材料须真实规范，业绩档案须经用人单位审查通过后方可提取。推荐评审费中级260元/人（推荐费80元、评审费180元）。'),
+	(2023, '2023年度金华市建设工程技术人员助理工程师职务任职资格评审工作计划', 'junior',
+	 current_date - 30, current_date + 60, '助理工程师', 0, 100,
+	 '初级评审（含初定）适用于金华市本级直属事业单位及市住建局局属事业单位。推荐评审费初级100元/人。');

@@ -8,11 +8,16 @@ import {
 	sqlRows, tag,
 } from './lib.mjs';
 
-/* Inserts n draft mid_review applications of the demo applicant at 金华宏达; returns their ids. */
+/* Inserts n draft mid_review applications of the demo applicant at 金华宏达, each under a
+ * plan of its own; returns their ids. */
 async function newDrafts(n = 1) {
-	const out = await sql(`INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
-	    SELECT u.id, (SELECT id FROM plan LIMIT 1), (SELECT id FROM pipeline WHERE code='mid_review'), o.id, o.region_id
-	    FROM app_user u, org o, generate_series(1, ${n})
+	// one plan each: a person has at most one live application per plan
+	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)
+	    SELECT 2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1
+	    FROM generate_series(1, ${n}) RETURNING id)
+	    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
+	    SELECT u.id, p.id, (SELECT id FROM pipeline WHERE code='mid_review'), o.id, o.region_id
+	    FROM p, app_user u, org o
 	    WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)} RETURNING id`);
 	const ids = out.split('\n').filter(Boolean).map(Number);
 	assert.equal(ids.length, n, `fixture: ${out}`);

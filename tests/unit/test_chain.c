@@ -45,16 +45,20 @@ qs(const char *sql, long long id)
 	return q1(sql, b);
 }
 
-/* A new draft application of `who` in org's unit, pipeline by code. */
+/* A new draft application of `who` in org's unit, pipeline by code, in a plan of its own. */
 static long long
 new_app(long long who, long long org, const char *pipeline)
 {
-	char sql[512];
+	char sql[1024];
 
+	/* one plan each: a person has at most one live application per plan */
 	snprintf(sql, sizeof(sql),
-	    "INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
-	    " SELECT %lld, (SELECT min(id) FROM plan), (SELECT id FROM pipeline WHERE code = $1),"
-	    " id, region_id FROM org WHERE id = %lld RETURNING id", who, org);
+	    "WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)"
+	    " VALUES (2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1)"
+	    " RETURNING id)"
+	    " INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
+	    " SELECT %lld, p.id, (SELECT id FROM pipeline WHERE code = $1),"
+	    " o.id, o.region_id FROM p, org o WHERE o.id = %lld RETURNING id", who, org);
 	return q1(sql, pipeline);
 }
 

@@ -1,0 +1,93 @@
+/* page-photo.c: the wizard's 证件照: checked by lib/photo.c (libjpeg-turbo),
+ * stored, and linked to the application, with a warning when the background
+ * does not look white. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applicant.h"
+
+#define PHOTO_PARTS 4
+
+enum { PH_STORE, PH_SET, PH__MAX };
+
+static struct db_stmt st[PH__MAX] = {
+	[PH_STORE] = { "photo_store",
+	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
+	    " VALUES ($1, $2, 'image/jpeg', $3, sha256($4::bytea), $4::bytea) RETURNING id", 0 },
+	[PH_SET] = { "photo_set",
+	    "UPDATE application SET photo_id = $2, photo_warning = NULLIF($3, ''),"
+	    " updated_at = now() WHERE id = $1", 0 },
+};
+
+enum perr
+h_app_photo(struct req *r)
+{
+	struct part parts[PHOTO_PARTS];
+	const struct part *file = NULL;
+	struct photo_info info;
+	char boundary[80], uid[24], size[24], id[24], up[24], *hex = NULL;
+	const char *warn = "";
+	PGresult *res = NULL;
+	struct app a;
+	size_t n = 0, i;
+	enum perr e;
+
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	e = app_editable(r, &a);
+	app_free(&a);
+	if (e != PERR_OK)
+		return e;
+	if ((e = form_boundary(r->ctype, boundary, sizeof(boundary))) != PERR_OK ||
+	    r->body == NULL ||
+	    (e = form_multipart(r->body, r->body_len, boundary, parts, PHOTO_PARTS, &n)) != PERR_OK)
+		return req_fail(r, e == PERR_OK ? PERR_BAD_REQUEST : e, "file",
+		    "上传内容格式不正确或不完整，请重新上传");
+	for (i = 0; i < n; i++)
+		if (strcmp(parts[i].name, "file") == 0 && parts[i].filename[0] != '\0')
+			file = &parts[i];
+	if (file == NULL || file->len == 0)
+		return req_fail(r, PERR_INVALID_FIELD, "file", "请选择证件照文件");
+	if ((e = photo_check(file->data, file->len, &info, r->msg, sizeof(r->msg))) != PERR_OK) {
+		r->bad_field = "file";
+		return e;
+	}
+	if (!info.border_white)
+		warn = "照片背景可能不是白色，请确认为白底证件照";
+	if ((hex = malloc(file->len * 2 + 3)) == NULL)
+		return PERR_INTERNAL;
+	hex[0] = '\\';
+	hex[1] = 'x';
+	for (i = 0; i < file->len; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02x", (unsigned char)file->data[i]);
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	snprintf(size, sizeof(size), "%zu", file->len);
+	snprintf(id, sizeof(id), "%lld", r->id);
+	if ((e = db_begin()) != PERR_OK)
+		goto out;
+	if ((e = db_exec(&st[PH_STORE], &res, 4, uid, file->filename, size, hex)) != PERR_OK)
+		goto fail;
+	snprintf(up, sizeof(up), "%s", db_str(res, 0, 0));
+	if ((e = db_exec(&st[PH_SET], NULL, 3, id, up, warn)) != PERR_OK ||
+	    (e = audit(r, 0, "photo", "application", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	res = NULL;
+	free(hex);
+	hex = NULL;
+	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+		return e;
+	app_reply(r, &a);
+	app_free(&a);
+	cJSON_AddNumberToObject(req_out(r), "width", info.width);
+	cJSON_AddNumberToObject(req_out(r), "height", info.height);
+	return PERR_OK;
+fail:
+	db_rollback();
+out:
+	PQclear(res);
+	free(hex);
+	return e;
+}

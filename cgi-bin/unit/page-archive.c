@@ -1,0 +1,120 @@
+/* page-archive.c: 业绩档案审核: the unit (or talent centre) approves or
+ * rejects the archive items of its people. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+#include "unit.h"
+
+enum { UA_LIST, UA_LOAD, UA_DECIDE, UA_SUPERSEDE, UA__MAX };
+
+static struct db_stmt st[UA__MAX] = {
+	[UA_LIST] = { "unit_archive_list",
+	    "SELECT " ARCHIVE_ITEM_COLS ", o.name, o.idcard FROM archive_item i"
+	    " JOIN app_user o ON o.id = i.owner_id"
+	    " WHERE i.reviewer_org_id = $1 AND i.status <> 'superseded'"
+	    " AND ($2 = 'all' OR i.status = $2)"
+	    " ORDER BY i.status = 'pending' DESC, i.updated_at, i.id LIMIT 500", 0 },
+	[UA_LOAD] = { "unit_archive_load",
+	    "SELECT status, owner_id, title, previous_id FROM archive_item"
+	    " WHERE id = $1 AND reviewer_org_id = $2 FOR UPDATE", 0 },
+	[UA_DECIDE] = { "unit_archive_decide",
+	    "UPDATE archive_item SET status = $2, reason = NULLIF($3, ''), reviewed_by = $4,"
+	    " reviewed_at = now(), updated_at = now() WHERE id = $1", 0 },
+	[UA_SUPERSEDE] = { "unit_archive_supersede",
+	    "UPDATE archive_item SET status = 'superseded', updated_at = now()"
+	    " WHERE id = $1 AND status = 'approved'", 0 },
+};
+
+enum perr
+h_unit_archive(struct req *r)
+{
+	const char *status = req_query(r, "status");
+	char org[24], masked[32];
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if (status == NULL)
+		status = "pending";
+	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
+	    strcmp(status, "rejected") != 0 && strcmp(status, "all") != 0)
+		return req_fail(r, PERR_BAD_REQUEST, "status", "审核状态不正确");
+	snprintf(org, sizeof(org), "%lld", r->s.org_id);
+	if ((e = db_exec(&st[UA_LIST], &res, 2, org, status)) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = archive_item_json(res, i);
+
+		cJSON_AddStringToObject(it, "owner", db_str(res, i, ARCHIVE_ITEM_NCOLS));
+		cJSON_AddStringToObject(it, "owner_idcard",
+		    mask_id(db_str(res, i, ARCHIVE_ITEM_NCOLS + 1), masked, sizeof(masked)));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+const struct field archive_review_fields[] = {
+	{ "action", "审核结果", F_STR, true, 1, 10, NULL, NULL },
+	{ "reason", "理由", F_STR, false, 0, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_unit_archive_review(struct req *r)
+{
+	const char *action = r->f[0].s, *reason = r->f[1].present ? r->f[1].s : "";
+	char id[24], org[24], uid[24], prev[24], note[2560];
+	bool approve = strcmp(action, "approve") == 0;
+	long long owner;
+	PGresult *res = NULL;
+	enum perr e;
+
+	if (!approve && strcmp(action, "reject") != 0)
+		return req_fail(r, PERR_INVALID_FIELD, "action", "审核结果只能是通过或不通过");
+	if (!approve && reason[0] == '\0')
+		return req_fail(r, PERR_INVALID_FIELD, "reason", "请填写不通过的理由");
+	snprintf(id, sizeof(id), "%lld", r->id);
+	snprintf(org, sizeof(org), "%lld", r->s.org_id);
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_exec(&st[UA_LOAD], &res, 2, id, org)) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "业绩不存在或不属于本单位人员");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "pending") != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该业绩已审核或已被申报人修改，请刷新后重试");
+		goto fail;
+	}
+	owner = db_int(res, 0, 1);
+	snprintf(note, sizeof(note), approve ?
+	    "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。" :
+	    "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。请修改后重新提交。",
+	    db_str(res, 0, 2), reason);
+	snprintf(prev, sizeof(prev), "%s", db_str(res, 0, 3) ? db_str(res, 0, 3) : "");
+	PQclear(res);
+	res = NULL;
+	if ((e = db_exec(&st[UA_DECIDE], NULL, 4, id, approve ? "approved" : "rejected",
+	    approve ? "" : reason, uid)) != PERR_OK)
+		goto fail;
+	if (approve && prev[0] != '\0' &&
+	    (e = db_exec(&st[UA_SUPERSEDE], NULL, 1, prev)) != PERR_OK)
+		goto fail;
+	if ((e = audit(r, 0, approve ? "archive_approve" : "archive_reject", "archive_item",
+	    r->id, NULL)) != PERR_OK ||
+	    (e = notify_user(owner, note)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}

@@ -1,0 +1,11 @@
+/* Handlers of the unit program. */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include "portal.h"
+
+extern const struct field archive_review_fields[];
+enum perr h_unit_archive(struct req *);
+enum perr h_unit_archive_review(struct req *);
+
+#endif
