@@ -7,7 +7,7 @@ pkgs=(
 	libfcgi-dev libfcgi-bin libpq-dev libcjson-dev libxml2-dev libcrypt-dev
 	libjpeg62-turbo-dev libqrencode-dev libxlsxwriter-dev libcmocka-dev
 	postgresql-15 postgresql-client-15 nginx-light spawn-fcgi multiwatch
-	chromium fonts-wqy-microhei wrk clang libclang-rt-14-dev
+	chromium fonts-wqy-microhei poppler-utils wrk clang libclang-rt-14-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do
