@@ -23,7 +23,7 @@ LIB_A    := $(BUILD)/libportal.a
 PROGS    := $(ROLES:%=$(BUILD)/bin/%)
 TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello
 
-.PHONY: all programs www deps run stop test unit unit-tests bench clean
+.PHONY: all programs www deps run stop test unit unit-tests bench clean print-ldlibs
 all: programs www
 
 programs: $(PROGS) $(TOOLS)
@@ -77,6 +77,9 @@ test: deps
 bench: deps
 	$(MAKE) all
 	scripts/bench.sh
+
+print-ldlibs:
+	@echo $(LDLIBS)
 
 clean:
 	rm -rf build www/dist

@@ -8,7 +8,7 @@ secs=${1:-10}
 out=build/fuzz
 mkdir -p "$out"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib $(pkg-config --cflags libpq libcjson libxml-2.0)"
-libs="-lfcgi -lcrypt $(pkg-config --libs libpq libcjson libxml-2.0)"
+libs=$(make -s --no-print-directory print-ldlibs)
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	clang $flags -o "$out/$name" "$src" lib/*.c $libs
