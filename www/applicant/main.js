@@ -1,42 +1,18 @@
 import { Bell, Calendar, Document, Files, HomeFilled, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import Register from './Register.vue'
-import Profile from './Profile.vue'
-import Archive from './Archive.vue'
-import Plans from './Plans.vue'
-import PlanDetail from './PlanDetail.vue'
-import Applications from './Applications.vue'
-import Wizard from './Wizard.vue'
-import Progress from './Progress.vue'
-import Messages from './Messages.vue'
-import Sign from './Sign.vue'
-import PayGate from './PayGate.vue'
 
 createPortal({
   role: 'applicant',
   title: '申报人员',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
-    { label: '个人基本信息', path: '/profile', icon: User },
-    { label: '我的业绩档案', path: '/archive', icon: Files },
-    { label: '评审工作计划', path: '/plans', icon: Calendar },
-    { label: '我的申报', path: '/applications', icon: Document },
-    { label: '消息', path: '/messages', icon: Bell },
+    { label: '个人基本信息', icon: User, soon: true },
+    { label: '我的业绩档案', icon: Files, soon: true },
+    { label: '评审工作计划', icon: Calendar, soon: true },
+    { label: '我的申报', icon: Document, soon: true },
+    { label: '消息', icon: Bell, soon: true },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: [
-    { path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } },
-    // Reached from a QR code on a phone, or from the payment link: no login needed (the token or
-    // order in the URL is the proof; the server checks it).
-    { path: '/sign/:token', name: 'sign', component: Sign, meta: { public: true, bare: true, title: '签署个人承诺' } },
-    { path: '/pay/:order', name: 'pay', component: PayGate, meta: { public: true, bare: true, title: '模拟支付网关' } },
-    { path: '/profile', name: 'profile', component: Profile, meta: { title: '个人基本信息' } },
-    { path: '/archive', name: 'archive', component: Archive, meta: { title: '我的业绩档案' } },
-    { path: '/plans', name: 'plans', component: Plans, meta: { title: '评审工作计划' } },
-    { path: '/plans/:id', name: 'plan', component: PlanDetail, meta: { title: '评审工作计划', menu: '/plans' } },
-    { path: '/applications', name: 'applications', component: Applications, meta: { title: '我的申报' } },
-    { path: '/applications/:id', name: 'progress', component: Progress, meta: { title: '申报进度', menu: '/applications' } },
-    { path: '/applications/:id/wizard', name: 'wizard', component: Wizard, meta: { title: '职称评审申报', menu: '/applications' } },
-    { path: '/messages', name: 'messages', component: Messages, meta: { title: '消息' } },
-  ],
+  routes: [{ path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } }],
 })
