@@ -36,30 +36,66 @@ q1(const char *sql, const char *p1)
 	return v;
 }
 
+/* Runs a fixture statement with n integer parameters bound as $1..$n;
+ * returns the first column of the first row, or -1. */
+static long long
+qn(const char *sql, int n, ...)
+{
+	char vals[4][24];
+	const char *params[4];
+	PGresult *r;
+	va_list ap;
+	long long v = -1;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n && i < 4; i++) {
+		snprintf(vals[i], sizeof(vals[i]), "%lld", va_arg(ap, long long));
+		params[i] = vals[i];
+	}
+	va_end(ap);
+	r = PQexecParams(fix, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("fixture failed: %s: %s", sql, PQresultErrorMessage(r));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
+}
+
 static long long
 qs(const char *sql, long long id)
 {
-	char b[24];
-
-	snprintf(b, sizeof(b), "%lld", id);
-	return q1(sql, b);
+	return qn(sql, 1, id);
 }
 
 /* A new draft application of `who` in org's unit, pipeline by code, in a plan of its own. */
 static long long
 new_app(long long who, long long org, const char *pipeline)
 {
-	char sql[1024];
-
 	/* one plan each: a person has at most one live application per plan */
-	snprintf(sql, sizeof(sql),
+	const char *params[3] = { pipeline, NULL, NULL };
+	char w[24], o[24];
+	PGresult *r;
+	long long v;
+
+	snprintf(w, sizeof(w), "%lld", who);
+	snprintf(o, sizeof(o), "%lld", org);
+	params[1] = w;
+	params[2] = o;
+	r = PQexecParams(fix,
 	    "WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)"
 	    " VALUES (2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1)"
 	    " RETURNING id)"
 	    " INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
-	    " SELECT %lld, p.id, (SELECT id FROM pipeline WHERE code = $1),"
-	    " o.id, o.region_id FROM p, org o WHERE o.id = %lld RETURNING id", who, org);
-	return q1(sql, pipeline);
+	    " SELECT $2, p.id, (SELECT id FROM pipeline WHERE code = $1),"
+	    " o.id, o.region_id FROM p, org o WHERE o.id = $3 RETURNING id",
+	    3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("fixture failed: %s", PQresultErrorMessage(r));
+	v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
 }
 
 static const char *
@@ -186,7 +222,7 @@ t_gate_and_county(void **state)
 	struct chain_actor me = ACTOR(applicant, 0), unit = ACTOR(unit_user, unit_org);
 	struct chain_actor county = { county_user, county_org, "127.0.0.1", "county" };
 	struct chain_result res;
-	char msg[512], sql[256];
+	char msg[512];
 	long long app = new_app(applicant, unit_org, "mid_review"), org;
 	int step;
 
@@ -197,23 +233,20 @@ t_gate_and_county(void **state)
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "无异议", &res, msg, sizeof(msg)),
 	    PERR_GATE);
 	assert_non_null(strstr(msg, "尚未公示"));
-	snprintf(sql, sizeof(sql), "INSERT INTO publicity (application_id, starts_on, created_by)"
-	    " VALUES (%lld, current_date, %lld)", app, unit_user);
-	q1(sql, NULL);
+	qn("INSERT INTO publicity (application_id, starts_on, created_by)"
+	    " VALUES ($1, current_date, $2)", 2, app, unit_user);
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "无异议", &res, msg, sizeof(msg)),
 	    PERR_GATE);
 	assert_non_null(strstr(msg, "已满 0 个工作日"));
 	/* move the start back until exactly 5 working days lie before today */
-	snprintf(sql, sizeof(sql), "UPDATE publicity SET starts_on = (SELECT max(d)::date FROM"
+	qn("UPDATE publicity SET starts_on = (SELECT max(d)::date FROM"
 	    " generate_series(current_date - 30, current_date - 1, interval '1 day') d"
-	    " WHERE working_days(d::date, current_date) = 4) WHERE application_id = %lld", app);
-	q1(sql, NULL);
+	    " WHERE working_days(d::date, current_date) = 4) WHERE application_id = $1", 1, app);
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "无异议", &res, msg, sizeof(msg)),
 	    PERR_GATE);
-	snprintf(sql, sizeof(sql), "UPDATE publicity SET starts_on = (SELECT max(d)::date FROM"
+	qn("UPDATE publicity SET starts_on = (SELECT max(d)::date FROM"
 	    " generate_series(current_date - 30, current_date - 1, interval '1 day') d"
-	    " WHERE working_days(d::date, current_date) = 5) WHERE application_id = %lld", app);
-	q1(sql, NULL);
+	    " WHERE working_days(d::date, current_date) = 5) WHERE application_id = $1", 1, app);
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "公示无异议，推荐上报", &res, msg,
 	    sizeof(msg)), PERR_OK);
 	assert_string_equal(app_state(app, &step, &org), "in_review");
@@ -248,19 +281,17 @@ t_city_fallback_and_completion(void **state)
 {
 	struct chain_actor me = ACTOR(applicant, 0);
 	struct chain_result res;
-	char msg[512], sql[256];
+	char msg[512];
 	long long app = new_app(applicant, sjy_org, "mid_review"), org, city_hrb;
 	long long owner;
 	int step;
 
 	(void)state;
 	/* 市本级 has no county departments: the county steps go to the city's. */
-	snprintf(sql, sizeof(sql), "UPDATE application SET step_seq = 3, state = 'in_review',"
-	    " current_org_id = %lld WHERE id = %lld", sjy_org, app);
-	q1(sql, NULL);
-	snprintf(sql, sizeof(sql), "INSERT INTO publicity (application_id, starts_on, created_by)"
-	    " VALUES (%lld, current_date - 30, %lld)", app, sjy_user);
-	q1(sql, NULL);
+	qn("UPDATE application SET step_seq = 3, state = 'in_review', current_org_id = $1"
+	    " WHERE id = $2", 2, sjy_org, app);
+	qn("INSERT INTO publicity (application_id, starts_on, created_by)"
+	    " VALUES ($1, current_date - 30, $2)", 2, app, sjy_user);
 	{
 		struct chain_actor sjy = ACTOR(sjy_user, sjy_org);
 
@@ -274,9 +305,8 @@ t_city_fallback_and_completion(void **state)
 	city_hrb = q1("SELECT id FROM org WHERE kind = 'committee_mid'", NULL);
 	owner = q1("SELECT u.id FROM app_user u JOIN org o ON o.id = u.org_id"
 	    " WHERE o.kind = 'committee_mid' LIMIT 1", NULL);
-	snprintf(sql, sizeof(sql), "UPDATE application SET step_seq = 12, current_org_id = %lld"
-	    " WHERE id = %lld", city_hrb, app);
-	q1(sql, NULL);
+	qn("UPDATE application SET step_seq = 12, current_org_id = $1 WHERE id = $2", 2,
+	    city_hrb, app);
 	{
 		struct chain_actor city = { owner, city_hrb, "127.0.0.1", "city" };
 
