@@ -28,10 +28,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " p.fee_recommend + p.fee_review, a.unit_org_id,"
 	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
 	    "  AND from_step = 2),"
-	    " to_char(pr.title_date, 'YYYY-MM-DD'), pr.ethnicity IS NOT NULL AND pr.education IS NOT NULL"
-	    "  AND pr.degree IS NOT NULL AND pr.school IS NOT NULL AND pr.major IS NOT NULL"
-	    "  AND pr.graduation_date IS NOT NULL AND pr.work_start_date IS NOT NULL"
-	    "  AND pr.title IS NOT NULL AND pr.specialty IS NOT NULL AND pr.staffing IS NOT NULL,"
+	    " to_char(pr.title_date, 'YYYY-MM-DD'), profile_complete(a.applicant_id),"
 	    " coalesce((SELECT s4.seq FROM pipeline_step s4 WHERE s4.pipeline_id = a.pipeline_id"
 	    "  AND s4.gate = 'fee'), 0),"
 	    " coalesce(ao.name, '') "
@@ -346,7 +343,10 @@ app_check(const struct app *a)
 	if (PQntuples(a->arch) == 0)
 		unmet(list, 4, "archive", "请从业绩档案中至少选择一项已通过单位审核的业绩");
 	for (i = 0; i < PQntuples(a->arch); i++) {
-		if (!is(db_str(a->arch, i, 4), "approved"))
+		if (is(db_str(a->arch, i, 4), "superseded"))
+			unmet(list, 4, "archive", "业绩《%s》已有通过审核的新版本，请重新选择",
+			    db_str(a->arch, i, 2));
+		else if (!is(db_str(a->arch, i, 4), "approved"))
 			unmet(list, 4, "archive", "业绩《%s》尚未通过单位审核，不能用于申报",
 			    db_str(a->arch, i, 2));
 		if (db_bool(a->arch, i, 5) && db_int(a->arch, i, 1) == 0)

@@ -29,9 +29,12 @@ static struct db_stmt st[APP__MAX] = {
 	/* where an application of this person goes: the unit or talent centre
 	 * that keeps the file, its region, and the employer's affiliation */
 	[APP_WHERE] = { "app_where",
-	    "SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END,"
-	    " coalesce(emp.affiliation, '') FROM applicant_profile p"
-	    " LEFT JOIN org emp ON emp.id = p.unit_org_id WHERE p.user_id = $1", 0 },
+	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_complete(p.user_id)"
+	    " FROM applicant_profile p"
+	    " LEFT JOIN org u ON u.status = 'approved' AND u.id ="
+	    "  CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
+	    " LEFT JOIN org emp ON emp.id = p.unit_org_id AND emp.status = 'approved'"
+	    " WHERE p.user_id = $1", 0 },
 	[APP_INSERT] = { "app_insert",
 	    "INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
 	    " SELECT $1, $2, pl.id, o.id, o.region_id FROM pipeline pl, org o"
@@ -180,7 +183,13 @@ h_app_create(struct req *r)
 		if (PQntuples(w) != 1 || db_str(w, 0, 0) == NULL) {
 			PQclear(w);
 			return req_fail(r, PERR_INVALID_FIELD, "profile",
-			    "请先在“个人基本信息”中选择现工作单位（人事档案由人才交流中心代理的，选择该中心）");
+			    "请先在“个人基本信息”中选择已通过平台审核的现工作单位"
+			    "（人事档案由人才交流中心代理的，选择该中心）");
+		}
+		if (!db_bool(w, 0, 2)) {
+			PQclear(w);
+			return req_fail(r, PERR_INVALID_FIELD, "profile",
+			    "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）后再申报");
 		}
 		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
 		pipeline = pipeline_for(level, db_str(w, 0, 1));

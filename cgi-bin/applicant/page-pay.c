@@ -11,7 +11,7 @@
 
 #include "applicant.h"
 
-enum { PY_DUE, PY_NEW, PY_ORDER, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__MAX };
+enum { PY_DUE, PY_PENDING, PY_NEW, PY_ORDER, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__MAX };
 
 static struct db_stmt st[PY__MAX] = {
 	/* amount, paid already, and whether the unit has reported it up to the fee step */
@@ -21,6 +21,8 @@ static struct db_stmt st[PY__MAX] = {
 	    "  WHERE s.pipeline_id = a.pipeline_id AND s.gate = 'fee'), 1000)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },
+	[PY_PENDING] = { "pay_pending",
+	    "SELECT order_no FROM payment WHERE application_id = $1 AND status = 'pending'", 0 },
 	[PY_NEW] = { "pay_new",
 	    "INSERT INTO payment (order_no, application_id, amount_fen) VALUES ($1, $2, $3)", 0 },
 	[PY_ORDER] = { "pay_order",
@@ -67,18 +69,28 @@ h_pay(struct req *r)
 		return e;
 	}
 	PQclear(res);
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return PERR_INTERNAL;
-	for (i = 0; i < sizeof(b); i++)
-		snprintf(order + 2 * i, 3, "%02x", b[i]);
-	snprintf(fen, sizeof(fen), "%lld", amount * 100);
-	if ((e = db_begin()) != PERR_OK)
+	/* one order at a time: a second click (or tab) continues the first */
+	if ((e = db_exec(&st[PY_PENDING], &res, 1, id)) != PERR_OK)
 		return e;
-	if ((e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
-	    (e = audit(r, 0, "pay_order", "application", r->id, NULL)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK) {
-		db_rollback();
-		return e;
+	if (PQntuples(res) == 1) {
+		snprintf(order, sizeof(order), "%s", db_str(res, 0, 0));
+		PQclear(res);
+	} else {
+		PQclear(res);
+		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+			return PERR_INTERNAL;
+		for (i = 0; i < sizeof(b); i++)
+			snprintf(order + 2 * i, 3, "%02x", b[i]);
+		snprintf(fen, sizeof(fen), "%lld", amount * 100);
+		if ((e = db_begin()) != PERR_OK)
+			return e;
+		if ((e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
+		    (e = audit(r, 0, "pay_order", "application", r->id, NULL)) != PERR_OK ||
+		    (e = db_commit()) != PERR_OK) {
+			db_rollback();
+			return e == PERR_CONFLICT ?
+			    req_fail(r, PERR_CONFLICT, NULL, "已有一笔待支付的订单，请刷新后继续支付") : e;
+		}
 	}
 	snprintf(url, sizeof(url), "/applicant/#/pay/%s", order);
 	cJSON_AddStringToObject(req_out(r), "order", order);

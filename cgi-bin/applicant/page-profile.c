@@ -4,7 +4,7 @@
 
 #include "applicant.h"
 
-enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_MOBILE, PR__MAX };
+enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_MOBILE, PR_DATES, PR__MAX };
 
 static struct db_stmt st[PR__MAX] = {
 	[PR_GET] = { "profile_get",
@@ -30,6 +30,11 @@ static struct db_stmt st[PR__MAX] = {
 	    " ORDER BY o.name LIMIT 20", 0 },
 	[PR_MOBILE] = { "profile_mobile",
 	    "UPDATE app_user SET mobile = $2 WHERE id = $1", 0 },
+	/* checked on the stored values, whichever request brought each date */
+	[PR_DATES] = { "profile_dates",
+	    "SELECT coalesce(title_date < work_start_date, false),"
+	    " coalesce(work_start_date < graduation_date - interval '10 years', false)"
+	    " FROM applicant_profile WHERE user_id = $1", 0 },
 };
 
 /* Each profile column is updated by its own statement so that the SQL text
@@ -253,11 +258,6 @@ h_profile_put(struct req *r)
 	    (e = check_org(r, &f[F_CENTRE], "talent_centre", "centre_id",
 	    "只能选择已通过审核的人才交流中心")) != PERR_OK)
 		return e;
-	/* dates are YYYY-MM-DD, so they compare as strings */
-	if (f[F_TITLE_DATE].present && f[F_WORK].present && f[F_TITLE_DATE].s[0] &&
-	    f[F_WORK].s[0] && strcmp(f[F_TITLE_DATE].s, f[F_WORK].s) < 0)
-		return req_fail(r, PERR_INVALID_FIELD, "title_date",
-		    "职称取得时间不能早于参加工作时间");
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
@@ -281,6 +281,18 @@ h_profile_put(struct req *r)
 	if (f[F_MOBILE].present && f[F_MOBILE].s[0] &&
 	    (e = db_exec(&st[PR_MOBILE], NULL, 2, uid, f[F_MOBILE].s)) != PERR_OK)
 		goto fail;
+	{
+		PGresult *res;
+
+		if ((e = db_exec(&st[PR_DATES], &res, 1, uid)) != PERR_OK)
+			goto fail;
+		if (db_bool(res, 0, 0))
+			e = req_fail(r, PERR_INVALID_FIELD, f[F_TITLE_DATE].present ?
+			    "title_date" : "work_start_date", "职称取得时间不能早于参加工作时间");
+		PQclear(res);
+		if (e != PERR_OK)
+			goto fail;
+	}
 	if ((e = audit(r, 0, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -1,0 +1,377 @@
+// Applicant portal, part 3: the wizard's drafts and the pre-submission check
+// (cgi-bin/applicant/check.c): every rule, each boundary both ways, the
+// attachment rules of each 申报方式, and a refused submission.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { assertError, loginAs, sql, sqlInt, sqlRows } from './lib.mjs';
+import {
+	SJY, afterCleanup, approvedItem, checkFor, completeProfile, newApplicant, newApplication, newOrg,
+	orgId, putProfile, sqlDate, uploadPdf,
+} from './applicant-fixtures.mjs';
+
+after(afterCleanup);
+
+const COMMITTEE_MID = '金华市建设工程技术人员工程师职务任职资格评审委员会办公室';
+
+let a, app, hongda;
+const get = async () => {
+	const r = await a.s.get(`/applications/${app}`);
+	assert.equal(r.status, 200, r.text);
+	return r.json;
+};
+const put = async (what, body) => {
+	const r = await a.s.request('PUT', `/applications/${app}/${what}`, { json: body });
+	assert.equal(r.status, 200, `PUT ${what} ${JSON.stringify(body).slice(0, 200)}: ${r.text.slice(0, 400)}`);
+	return r.json;
+};
+const info = (body) => put('info', body);
+const messages = (reply, field) => checkFor(reply, field).map((c) => c.message);
+
+before(async () => {
+	hongda = await loginAs('unit', 'unit_hongda');
+	a = await newApplicant();
+	await putProfile(a.s, await completeProfile());
+	app = (await newApplication(a.s)).application.id;
+});
+
+describe('drafts (PUT info) and the statement', () => {
+	test('a new application: the check lists every missing part, with the wizard step', async () => {
+		const r = await get();
+		assert.deepEqual(r.check.map((c) => [c.step, c.field]), [
+			[1, 'photo'], [2, 'signature'], [3, 'statement'], [3, 'category'], [3, 'specialty'],
+			[3, 'accept_org_id'], [3, 'method'], [4, 'archive'], [5, 'm_education'], [5, 'm_title'],
+			[6, 'summary'], [6, 'experience'],
+		]);
+		assert.equal(r.application.editable, true);
+		assert.deepEqual(r.application.fee, { amount: 260, paid_at: null, due: false });
+	});
+
+	test('a statement of exactly 1000 characters is accepted; 1001 is 400 (field statement), nothing changed', async () => {
+		const s1000 = '述'.repeat(1000);
+		const r = await info({ statement: s1000, wizard_step: 3 });
+		assert.equal(r.application.statement, s1000);
+		assert.equal(r.application.wizard_step, 3);
+		assert.deepEqual(messages(r, 'statement'), []);
+		const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: '述'.repeat(1001), category: 'planning' } }),
+		    400, 'invalid_field', 'statement');
+		assert.match(e.message, /1001/);
+		assert.deepEqual(await sqlRows(`SELECT length(statement), coalesce(category, '-') FROM application WHERE id = ${app}`),
+		    [['1000', '-']]);
+		// absent fields keep their value, "" clears
+		const c = await info({ category: 'construction' });
+		assert.equal(c.application.statement, s1000);
+		assert.equal(c.application.category, 'construction');
+		const cleared = await info({ statement: '' });
+		assert.equal(cleared.application.statement, null);
+		assert.deepEqual(messages(cleared, 'statement'), ['请填写本人述职（专业工作业绩情况，限 1000 字以内）']);
+		await info({ statement: '本人任职以来主持完成多项住宅工程施工技术管理工作。' });
+	});
+
+	test('category, method, self_score, wizard_step and accept_org_id are validated', async () => {
+		for (const [field, value] of [['category', 'design'], ['method', 'direct'], ['method', 'ABC'],
+			['self_score', 201], ['self_score', -1], ['self_score', 116.5], ['wizard_step', 0], ['wizard_step', 8],
+			['held_title', 'x'.repeat(101)]])
+			assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { [field]: value } }),
+			    400, 'invalid_field', field);
+		const r = await get();
+		const orgs = r.options.accept_orgs.map((o) => o.name);
+		assert.ok(orgs.includes(COMMITTEE_MID), `accept_orgs: ${orgs.join(', ')}`);
+		assert.ok(!orgs.includes('金华宏达建设工程有限公司'), 'the unit itself is offered as 受理单位');
+		assert.equal(new Set(orgs).size, orgs.length, 'an organisation is offered twice');
+		for (const bad of [await orgId('金华宏达建设工程有限公司'), await orgId(SJY), 999999]) {
+			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { accept_org_id: bad } }),
+			    400, 'invalid_field', 'accept_org_id');
+			assert.match(e.message, /受理单位/);
+		}
+		assert.equal(await sql(`SELECT coalesce(accept_org_id, 0) FROM application WHERE id = ${app}`), '0');
+		const ok = await info({ accept_org_id: await orgId(COMMITTEE_MID), specialty: '建筑工程施工' });
+		assert.equal(ok.application.accept_org, COMMITTEE_MID);
+		assert.deepEqual([...messages(ok, 'accept_org_id'), ...messages(ok, 'specialty'), ...messages(ok, 'category')], []);
+	});
+});
+
+describe('正常申报 (normal) of a mid plan', () => {
+	const titleAgo = async (expr) => putProfile(a.s, { title: '助理工程师', title_date: await sqlDate(expr) });
+
+	test('助理工程师 for 4 years + 1 day, or exactly 4 years, passes the rule', async () => {
+		await titleAgo("current_date - interval '4 years' - interval '1 day'");
+		assert.deepEqual(messages(await info({ method: 'normal' }), 'method'), []);
+		await titleAgo("current_date - interval '4 years'");
+		assert.deepEqual(messages(await get(), 'method'), []);
+	});
+
+	test('4 years − 1 day is in the check (field method), naming the title and its date', async () => {
+		const d = await sqlDate("current_date - interval '4 years' + interval '1 day'");
+		await putProfile(a.s, { title_date: d });
+		const m = messages(await get(), 'method');
+		assert.equal(m.length, 1, m.join(' | '));
+		assert.equal(m[0], `正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${d}）`);
+		assert.ok((await get()).check.find((c) => c.field === 'method').step === 3);
+	});
+
+	test('title 技术员 (however long ago) is in the check', async () => {
+		await putProfile(a.s, { title: '技术员', title_date: '2010-01-01' });
+		const m = messages(await get(), 'method');
+		assert.equal(m.length, 1, m.join(' | '));
+		assert.match(m[0], /助理工程师满 4 年（个人基本信息中：技术员，取得时间 2010-01-01）/);
+		await putProfile(a.s, { title: '助理工程师' });
+		assert.deepEqual(messages(await get(), 'method'), []);
+	});
+
+	test('education 中专 is in the check; 大学专科 is enough', async () => {
+		await putProfile(a.s, { education: '中专' });
+		const m = messages(await get(), 'method');
+		assert.deepEqual(m, ['正常申报须具备规定学历（大学专科及以上），您的学历为“中专”，可改按“自评与推荐”申报']);
+		await putProfile(a.s, { education: '高中及以下' });
+		assert.equal(messages(await get(), 'method').length, 1);
+		await putProfile(a.s, { education: '大学专科' });
+		assert.deepEqual(messages(await get(), 'method'), []);
+	});
+});
+
+describe('自评分申报 (self)', () => {
+	let certs;
+	const rec = (i, extra = {}) => ({ name: ['李高工', '赵高工'][i], title: '高级工程师', specialty: '建筑工程施工',
+		employer: '浙江省建筑设计研究院', cert: certs[i], ...extra });
+
+	before(async () => {
+		certs = [await uploadPdf(a.s, '推荐人1证书.pdf'), await uploadPdf(a.s, '推荐人2证书.pdf')];
+	});
+
+	test('self_score 116 is in the check, 117 is not', async () => {
+		let r = await info({ method: 'self', self_score: 116 });
+		assert.deepEqual(messages(r, 'self_score'), ['自评分须达到 117 分以上（当前 116）']);
+		assert.equal(r.application.method_label, '自评分申报');
+		r = await info({ self_score: 117 });
+		assert.deepEqual(messages(r, 'self_score'), []);
+		assert.equal(r.application.self_score, 117);
+		r = await info({ self_score: 200 });
+		assert.deepEqual(messages(r, 'self_score'), []);
+		await info({ self_score: 117 });
+		// the normal rules do not apply to self
+		await putProfile(a.s, { education: '中专' });
+		assert.deepEqual(messages(await get(), 'method'), []);
+		await putProfile(a.s, { education: '大学本科' });
+	});
+
+	test('two 高级工程师 with certificates satisfy the rule', async () => {
+		const r = await put('recommenders', { recommenders: [rec(0), rec(1)] });
+		assert.deepEqual(messages(r, 'recommenders'), []);
+		assert.deepEqual(r.application.recommenders.map((x) => [x.name, x.title, x.cert]),
+		    [['李高工', '高级工程师', certs[0]], ['赵高工', '高级工程师', certs[1]]]);
+		const z = await put('recommenders', { recommenders: [rec(0), rec(1, { title: '正高级工程师' })] });
+		assert.deepEqual(messages(z, 'recommenders'), []);
+	});
+
+	test('fewer than 2 recommenders is in the check', async () => {
+		let r = await put('recommenders', { recommenders: [rec(0)] });
+		assert.deepEqual(messages(r, 'recommenders'),
+		    ['“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）']);
+		r = await put('recommenders', { recommenders: [] });
+		assert.deepEqual(messages(r, 'recommenders'),
+		    ['“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 0 名）']);
+		// a row without a name does not count
+		r = await put('recommenders', { recommenders: [rec(0), { title: '高级工程师', cert: certs[1] }] });
+		assert.match(messages(r, 'recommenders').join('|'), /已填 1 名/);
+	});
+
+	test('a title other than 高级工程师 is in the check', async () => {
+		const r = await put('recommenders', { recommenders: [rec(0), rec(1, { title: '工程师' })] });
+		assert.deepEqual(messages(r, 'recommenders'), ['推荐人赵高工须为在职高级工程师']);
+	});
+
+	test('a missing certificate, specialty or employer is in the check', async () => {
+		let r = await put('recommenders', { recommenders: [rec(0), rec(1, { cert: 0 })] });
+		assert.deepEqual(messages(r, 'recommenders'), ['请上传推荐人赵高工的高级工程师职称证书']);
+		r = await put('recommenders', { recommenders: [rec(0, { specialty: '' }), rec(1)] });
+		assert.deepEqual(messages(r, 'recommenders'), ['请填写推荐人李高工的专业和工作单位']);
+	});
+
+	test('refused recommenders: 3 of them, another user\'s certificate, a bad name — 400, nothing changed', async () => {
+		await put('recommenders', { recommenders: [rec(0), rec(1)] });
+		const other = await newApplicant();
+		const theirs = await uploadPdf(other.s);
+		for (const [body, code] of [
+			[{ recommenders: [rec(0), rec(1), rec(0)] }, 'invalid_field'],
+			[{ recommenders: [rec(0), rec(1, { cert: theirs })] }, 'invalid_field'],
+			[{ recommenders: [rec(0, { name: '李<b>' })] }, 'invalid_field'],
+			[{ recommenders: [rec(0, { phone: '1' })] }, 'unknown_field'],
+			[{ recommenders: ['李高工'] }, 'invalid_field'],
+		])
+			assertError(await a.s.request('PUT', `/applications/${app}/recommenders`, { json: body }), 400, code, 'recommenders');
+		assert.deepEqual(await sqlRows(`SELECT seq, name, cert_id FROM recommender WHERE application_id = ${app} ORDER BY seq`),
+		    [['1', '李高工', String(certs[0])], ['2', '赵高工', String(certs[1])]]);
+	});
+
+	test('a 申报专业 different from the profile\'s 现从事专业 is in the check (specialty)', async () => {
+		let r = await info({ specialty: '市政工程施工' });
+		assert.deepEqual(messages(r, 'specialty'), ['自评表中的“申报专业”（市政工程施工）应与“现从事专业”（建筑工程施工）一致']);
+		r = await info({ specialty: '建筑工程施工' });
+		assert.deepEqual(messages(r, 'specialty'), []);
+		// the rule is the self method's: normal may differ
+		r = await info({ method: 'normal', specialty: '市政工程施工' });
+		assert.deepEqual(messages(r, 'specialty'), []);
+		await info({ specialty: '建筑工程施工' });
+	});
+});
+
+describe('转（兼）评 and 直接（ABC类）', () => {
+	test('transfer without held_title is in the check (held_title); with it, not', async () => {
+		let r = await info({ method: 'transfer', held_title: '' });
+		assert.deepEqual(messages(r, 'held_title'), ['请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称']);
+		assert.deepEqual(messages(r, 'method'), []);
+		r = await info({ held_title: '工程师（建筑电气），2018-12-01 取得' });
+		assert.deepEqual(messages(r, 'held_title'), []);
+	});
+
+	test('abc at a private unit: no ownership complaint', async () => {
+		const r = await info({ method: 'abc' });
+		assert.deepEqual(messages(r, 'method'), []);
+		assert.equal(r.application.method_label, '破格申报');
+	});
+
+	test('abc at unit_sjy\'s org (state-owned) or an institution: in the check (method)', async () => {
+		const want = ['直接（ABC类）申报仅面向建设类非公企业，事业单位和国有企业人员不能选择'];
+		await putProfile(a.s, { unit_id: await orgId(SJY) });
+		assert.deepEqual(messages(await get(), 'method'), want);
+		const inst = await newOrg({ ownership: 'institution', prefix: '金华市某事业单位' });
+		await putProfile(a.s, { unit_id: inst.id });
+		assert.deepEqual(messages(await get(), 'method'), want);
+		await putProfile(a.s, { unit_id: await orgId('金华宏达建设工程有限公司') });
+		assert.deepEqual(messages(await get(), 'method'), []);
+	});
+});
+
+describe('file_rules: the attachments each 申报方式 and profile require or hide', () => {
+	const ALWAYS = { summary: [true, true], experience: [true, true], m_education: [true, true], m_title: [true, true],
+		other: [true, false], m_cont_edu: [true, false], m_appraisal: [true, false] };
+	const BY_METHOD = { abc_form: 'abc', self_form: 'self', transfer_cert: 'transfer', reg_cert: 'qualification',
+		appointment: 'qualification', skill_cert: 'skill' };
+	const rulesOf = (r) => Object.fromEntries(r.file_rules.map((f) => [f.kind, [f.visible, f.required]]));
+
+	test('for each method: summary and experience always required, the method\'s own kinds only for it', async () => {
+		for (const m of ['normal', 'self', 'transfer', 'abc', 'qualification', 'skill']) {
+			const rules = rulesOf(await info({ method: m }));
+			const want = { ...ALWAYS, unit_note: [false, false], ss_proof: [false, false] };
+			for (const [kind, method] of Object.entries(BY_METHOD))
+				want[kind] = method === m ? [true, true] : [false, false];
+			assert.deepEqual(rules, want, `file_rules of ${m}`);
+		}
+		const r = await get();
+		const steps = Object.fromEntries(r.file_rules.map((f) => [f.kind, f.step]));
+		assert.deepEqual([steps.m_education, steps.m_title, steps.summary, steps.skill_cert], [5, 5, 6, 6]);
+		assert.ok(r.file_rules.every((f) => f.label && typeof f.hint === 'string'));
+	});
+
+	test('unit_note only for non_staff / leave_startup; ss_proof only with out-of-province social security; m_title optional for 无', async () => {
+		await info({ method: 'normal' });
+		for (const [staffing, want] of [['regular', [false, false]], ['non_staff', [true, true]],
+			['leave_startup', [true, true]], ['none', [false, false]]]) {
+			await putProfile(a.s, { staffing });
+			assert.deepEqual(rulesOf(await get()).unit_note, want, `unit_note for ${staffing}`);
+		}
+		await putProfile(a.s, { out_of_province_ss: true });
+		assert.deepEqual(rulesOf(await get()).ss_proof, [true, true]);
+		assert.deepEqual(messages(await get(), 'ss_proof'), ['请上传：省外社保缴纳佐证材料']);
+		await putProfile(a.s, { out_of_province_ss: false });
+		assert.deepEqual(rulesOf(await get()).ss_proof, [false, false]);
+		await putProfile(a.s, { title: '无' });
+		assert.deepEqual(rulesOf(await get()).m_title, [true, false]);
+		await putProfile(a.s, { title: '助理工程师' });
+	});
+
+	test('PUT files of a hidden or unknown kind is 400 (field kind); nothing stored', async () => {
+		const up = await uploadPdf(a.s);
+		await info({ method: 'normal' });
+		for (const kind of ['abc_form', 'self_form', 'transfer_cert', 'reg_cert', 'skill_cert', 'unit_note', 'ss_proof']) {
+			const e = assertError(await a.s.request('PUT', `/applications/${app}/files`, { json: { kind, uploads: [up] } }),
+			    400, 'invalid_field', 'kind');
+			assert.match(e.message, /^当前申报方式无需上传“.+”$/);
+		}
+		assertError(await a.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'photo', uploads: [up] } }),
+		    400, 'invalid_field', 'kind');
+		assert.equal(await sqlInt(`SELECT count(*) FROM application_file WHERE application_id = ${app}`), 0);
+	});
+
+	test('a required kind missing is in the check with its step; an upload makes it disappear', async () => {
+		let r = await info({ method: 'abc' });
+		const want = (k) => r.check.find((c) => c.field === k);
+		assert.deepEqual(want('abc_form'), { step: 6, field: 'abc_form', message: '请上传：直接ABC类申报审批表' });
+		assert.deepEqual(want('m_education'), { step: 5, field: 'm_education', message: '请上传：学历、学位证书' });
+		assert.deepEqual(want('summary'), { step: 6, field: 'summary', message: '请上传：总结' });
+		for (const kind of ['abc_form', 'm_education', 'summary']) {
+			const up = await uploadPdf(a.s, `${kind}.pdf`);
+			r = await put('files', { kind, uploads: [up] });
+			assert.equal(want(kind), undefined, `${kind} still in the check`);
+			assert.deepEqual(r.application.files[kind].map((f) => [f.id, f.name, f.type]), [[up, `${kind}.pdf`, 'application/pdf']]);
+		}
+		// an empty list takes them away again
+		r = await put('files', { kind: 'summary', uploads: [] });
+		assert.ok(want('summary'), 'summary not back in the check');
+		// the other method hides abc_form again, and its file no longer counts
+		r = await info({ method: 'normal' });
+		assert.equal(want('abc_form'), undefined);
+	});
+
+	test('uploads that are not the applicant\'s, or twice the same, are 400 (field uploads)', async () => {
+		const other = await newApplicant();
+		const theirs = await uploadPdf(other.s), own = await uploadPdf(a.s);
+		assertError(await a.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'experience', uploads: [own, theirs] } }),
+		    400, 'invalid_field', 'uploads');
+		assertError(await a.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'experience', uploads: [own, own] } }),
+		    400, 'invalid_field', 'uploads');
+		assert.equal(await sqlInt(`SELECT count(*) FROM application_file WHERE application_id = ${app} AND kind = 'experience'`), 0);
+		// and another applicant cannot touch this application at all
+		assertError(await other.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'experience', uploads: [theirs] } }),
+		    404, 'not_found');
+		assertError(await other.s.get(`/applications/${app}`), 404, 'not_found');
+	});
+});
+
+describe('archive picks', () => {
+	test('no pick: in the check; a pending item: 400 on PUT archive', async () => {
+		assert.deepEqual(messages(await get(), 'archive'), ['请从业绩档案中至少选择一项已通过单位审核的业绩']);
+		const pending = (await a.s.post('/archive', { kind: 'paper', title: '高层住宅铝模施工技术研究' })).json.item;
+		assertError(await a.s.request('PUT', `/applications/${app}/archive`, { json: { items: [{ item_id: pending.id }] } }),
+		    400, 'invalid_field', 'items');
+		assertError(await a.s.request('PUT', `/applications/${app}/archive`, { json: { items: [{ item_id: 999999999 }] } }),
+		    400, 'invalid_field', 'items');
+		assert.equal(await sqlInt(`SELECT count(*) FROM application_archive WHERE application_id = ${app}`), 0);
+	});
+
+	test('an approved collective project without a contribution proof is in the check; with one, not', async () => {
+		const it = await approvedItem(a.s, hongda, { collective: true, title: `集体项目-${Date.now()}` });
+		let r = await put('archive', { items: [{ item_id: it.id }] });
+		assert.deepEqual(messages(r, 'archive'), [`集体项目《${it.title}》须上传本人系主要贡献者的依据`]);
+		assert.equal(r.check.find((c) => c.field === 'archive').step, 4);
+		const proof = await uploadPdf(a.s, '主要贡献者证明.pdf');
+		r = await put('archive', { items: [{ item_id: it.id, contribution: proof }] });
+		assert.deepEqual(messages(r, 'archive'), []);
+		assert.deepEqual(r.application.archive.map((x) => [x.item_id, x.contribution, x.collective]), [[it.id, proof, true]]);
+		// the same item twice, or another user's proof: 400, the pick stays
+		assertError(await a.s.request('PUT', `/applications/${app}/archive`,
+		    { json: { items: [{ item_id: it.id, contribution: proof }, { item_id: it.id }] } }), 400, 'invalid_field', 'items');
+		const other = await newApplicant();
+		assertError(await a.s.request('PUT', `/applications/${app}/archive`,
+		    { json: { items: [{ item_id: it.id, contribution: await uploadPdf(other.s) }] } }), 400, 'invalid_field', 'items');
+		assert.deepEqual(await sqlRows(`SELECT item_id, contribution_id FROM application_archive WHERE application_id = ${app}`),
+		    [[String(it.id), String(proof)]]);
+	});
+});
+
+describe('submitting with unmet rules', () => {
+	test('400 with the check in the body; still a draft, no history, no snapshot', async () => {
+		const g = await get();
+		assert.ok(g.check.length > 0);
+		const r = await a.s.post(`/applications/${app}/submit`);
+		const e = assertError(r, 400, 'invalid_field', 'check');
+		assert.equal(e.message, `尚有 ${g.check.length} 项未满足申报要求，请按提示完善后再提交`);
+		assert.deepEqual(r.json.check, g.check);
+		assert.deepEqual(await sqlRows(`SELECT state, step_seq, version, submitted_at IS NULL, coalesce(current_org_id, 0)
+		    FROM application WHERE id = ${app}`), [['draft', '1', '0', 't', '0']]);
+		assert.equal(await sqlInt(`SELECT count(*) FROM chain_history WHERE application_id = ${app}`), 0);
+		assert.equal(await sqlInt(`SELECT count(*) FROM application_snapshot WHERE application_id = ${app}`), 0);
+		assertError(await a.s.post(`/applications/${app}/submit`, undefined, { csrf: false }), 403, 'csrf');
+	});
+});

@@ -1,0 +1,370 @@
+// Applicant portal, part 5: one application through the whole wizard and the
+// first steps of the chain: submit, 退回, resubmit (snapshots and changes),
+// the timeline, publicity, the fee (simulated gateway, signed callback), the
+// fee gate, the printable 评审表 (XHTML → PDF in Chromium → pdftotext), and
+// 消息 (notifications).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { HONGDA, assertError, lit, loginAs, raw, sql, sqlInt, sqlRows } from './lib.mjs';
+import {
+	MID_PLAN, afterCleanup, approvedItem, completeProfile, jpeg, launchChromium, newApplicant, newApplication,
+	orgId, outDir, postFile, putProfile, signaturePng, uploadPdf,
+} from './applicant-fixtures.mjs';
+
+const COMMITTEE_MID = '金华市建设工程技术人员工程师职务任职资格评审委员会办公室';
+const COUNTY_JSJ = '婺城区住房和城乡建设局';
+const RETURN_REASON = `请补充近三年继续教育学时证明-${Date.now()}`;
+const STATEMENT_1 = '本人自参加工作以来，一直从事建筑工程施工技术管理工作，主持完成多项住宅工程。';
+const STATEMENT_2 = `${STATEMENT_1}\n补充：<script>alert(1)</script> & "引号"`;
+
+let browser, page, a, app, hongda, county, unitUser, earlyToken;
+const get = async (s = a.s) => {
+	const r = await s.get(`/applications/${app}`);
+	assert.equal(r.status, 200, r.text);
+	return r.json;
+};
+const move = (s, action, step, text) => s.post(`/applications/${app}/move`, { action, step, text });
+const historyCount = () => sqlInt(`SELECT count(*) FROM chain_history WHERE application_id = ${app}`);
+
+before(async () => {
+	browser = await launchChromium();
+	page = await browser.newPage();
+	hongda = await loginAs('unit', 'unit_hongda');
+	county = await loginAs('county', 'wucheng_jsj');
+	unitUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'unit_hongda'`);
+	a = await newApplicant();
+	await putProfile(a.s, await completeProfile());
+	app = (await newApplication(a.s)).application.id;
+});
+
+after(async () => {
+	await browser?.close();
+	await afterCleanup();
+});
+
+describe('one application from the wizard to the county', () => {
+	test('the wizard: profile, photo, signature, info, an approved item, files → the check is empty', async () => {
+		const ph = await postFile(a.s, `/applications/${app}/photo`, await jpeg(page, { w: 300, h: 400, border: '#ffffff' }),
+		    '白底证件照.jpg', 'image/jpeg');
+		assert.equal(ph.status, 200, ph.text);
+		const link = await a.s.post(`/applications/${app}/sign-link`);
+		assert.equal(link.status, 200, link.text);
+		const tok = link.json.url.slice(link.json.url.lastIndexOf('/') + 1);
+		const signed = await raw('POST', `/api/applicant/sign/${tok}`, {
+			headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature: signaturePng() }),
+		});
+		assert.equal(signed.status, 200, signed.text);
+		// a second link, left unused until after the submission
+		earlyToken = (await a.s.post(`/applications/${app}/sign-link`)).json.url.split('/').pop();
+
+		const info = await a.s.request('PUT', `/applications/${app}/info`, { json: {
+			statement: STATEMENT_1, category: 'construction', method: 'normal', specialty: '建筑工程施工',
+			accept_org_id: await orgId(COMMITTEE_MID), wizard_step: 7,
+		} });
+		assert.equal(info.status, 200, info.text);
+		const it = await approvedItem(a.s, hongda, { title: '金华市某安置房二期工程施工' });
+		assert.equal((await a.s.request('PUT', `/applications/${app}/archive`, { json: { items: [{ item_id: it.id }] } })).status, 200);
+		for (const kind of ['summary', 'experience', 'm_education', 'm_title']) {
+			const r = await a.s.request('PUT', `/applications/${app}/files`,
+			    { json: { kind, uploads: [await uploadPdf(a.s, `${kind}.pdf`)] } });
+			assert.equal(r.status, 200, r.text);
+		}
+		const g = await get();
+		assert.deepEqual(g.check, []);
+		assert.deepEqual([g.application.state, g.application.signed, g.application.photo_warning, g.application.printable],
+		    ['draft', true, null, false]);
+		// not yet: the fee, the 评审表
+		let e = assertError(await a.s.post(`/applications/${app}/pay`), 409, 'conflict');
+		assert.match(e.message, /暂不需要缴费/);
+		e = assertError(await a.s.get(`/applications/${app}/form.xhtml`), 409, 'conflict');
+		assert.equal(e.message, '用人单位审核通过后方可导出评审表');
+	});
+
+	test('submit → in_review at step 2; snapshot 1 with no changes; the draft is frozen', async () => {
+		const r = await a.s.post(`/applications/${app}/submit`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json, { state: 'in_review', step: 2 });
+		assert.deepEqual(await sqlRows(`SELECT no, changes::text, data->>'statement' FROM application_snapshot
+		    WHERE application_id = ${app} ORDER BY no`), [['1', '[]', STATEMENT_1]]);
+		const g = await get();
+		assert.deepEqual([g.application.state, g.application.state_name, g.application.step, g.application.holder,
+			g.application.editable], ['in_review', '审核中', 2, HONGDA, false]);
+		assertError(await a.s.post(`/applications/${app}/submit`), 409, 'conflict');
+		let e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: '改' } }), 409, 'conflict');
+		assert.match(e.message, /单位资格审查/);
+		assertError(await a.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'other', uploads: [] } }), 409, 'conflict');
+		assertError(await postFile(a.s, `/applications/${app}/photo`, await jpeg(page, { w: 300, h: 400 }), 'p.jpg', 'image/jpeg'),
+		    409, 'conflict');
+		// signing is over too
+		assertError(await a.s.post(`/applications/${app}/sign-link`), 409, 'conflict');
+		e = assertError(await raw('GET', `/api/applicant/sign/${earlyToken}`), 409, 'conflict');
+		assert.equal(e.message, '该申报已提交，无需再签署');
+		assert.equal(await sql(`SELECT statement FROM application WHERE id = ${app}`), STATEMENT_1);
+		// the 评审表 waits for the unit
+		assertError(await a.s.get(`/applications/${app}/form.xhtml`), 409, 'conflict');
+	});
+
+	test('unit_hongda returns it with a reason → the applicant sees returned and return_reason', async () => {
+		const r = await move(hongda, 'return', 2, RETURN_REASON);
+		assert.equal(r.status, 200, r.text);
+		const g = await get();
+		assert.deepEqual([g.application.state, g.application.state_name, g.application.step, g.application.editable,
+			g.application.return_reason], ['returned', '已退回，待修改', 1, true, RETURN_REASON]);
+		assert.equal(g.application.printable, false);
+	});
+
+	test('changing the statement and resubmitting → snapshot 2 whose changes are ["statement"]', async () => {
+		const r = await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: STATEMENT_2 } });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.check, []);
+		const s = await a.s.post(`/applications/${app}/submit`);
+		assert.equal(s.status, 200, s.text);
+		assert.deepEqual(s.json, { state: 'in_review', step: 2 });
+		assert.deepEqual(await sqlRows(`SELECT no, changes::text FROM application_snapshot WHERE application_id = ${app} ORDER BY no`),
+		    [['1', '[]'], ['2', '["statement"]']]);
+		assert.equal((await get()).application.return_reason, null);
+	});
+
+	test('the timeline: steps with holders, the history (submit, return, submit) with the unit and the reason', async () => {
+		const r = await a.s.get(`/applications/${app}/timeline`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.history.map((h) => [h.no, h.action, h.action_name, h.step_name, h.org, h.text]), [
+			[1, 'submit', '提交申报', '个人网络申报', a.name, ''],
+			[2, 'return', '退回修改', '单位资格审查', HONGDA, RETURN_REASON],
+			[3, 'submit', '提交申报', '个人网络申报', a.name, ''],
+		]);
+		assert.ok(r.json.history.every((h) => /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(h.at)));
+		const steps = r.json.steps;
+		assert.equal(steps.length, 12);
+		assert.deepEqual(steps.slice(0, 4).map((s) => [s.seq, s.status, s.holder]),
+		    [[1, 'done', a.name], [2, 'current', HONGDA], [3, 'todo', HONGDA], [4, 'todo', COUNTY_JSJ]]);
+		assert.equal(steps[7].holder, COMMITTEE_MID);
+		assert.deepEqual(r.json.submissions.map((s) => [s.no, s.changes]), [[1, []], [2, ['statement']]]);
+		const other = await newApplicant();
+		assertError(await other.s.get(`/applications/${app}/timeline`), 404, 'not_found');
+	});
+
+	test('the unit passes (step 3); with 14 days of publicity it reports upward (step 4): the fee is due', async () => {
+		let r = await move(hongda, 'pass', 2, '资格审查通过');
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await get()).application.printable, true);
+		assertError(await move(hongda, 'pass', 3, '推荐上报'), 409, 'gate');
+		await sql(`INSERT INTO publicity (application_id, starts_on, created_by) VALUES (${app}, current_date - 14, ${unitUser})`);
+		r = await move(hongda, 'pass', 3, '公示无异议，推荐上报');
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
+		const g = await get();
+		assert.deepEqual([g.application.step, g.application.holder], [4, COUNTY_JSJ]);
+		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true });
+	});
+
+	test('the county cannot pass step 4 before the fee is paid: 409 gate', async () => {
+		const n = await historyCount();
+		const e = assertError(await move(county, 'pass', 4, '资格审查通过'), 409, 'gate');
+		assert.equal(e.message, '申报人尚未缴纳评审费用，缴费后方可审查通过');
+		assert.equal(await historyCount(), n);
+		assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${app}`), '4');
+	});
+
+	let order, callback;
+	const payRow = async () => (await sqlRows(`SELECT y.status, y.amount_fen, y.paid_at IS NULL, a.paid_at IS NULL
+	    FROM payment y JOIN application a ON a.id = y.application_id WHERE y.order_no = ${lit(order)}`))[0];
+	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '260 元') > 0`);
+	const callbackPost = (body) => raw('POST', '/api/applicant/paycallback',
+	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+	test('pay → pay_url; the gateway shows the order with amount "260.00"', async () => {
+		assertError(await a.s.post(`/applications/${app}/pay`, undefined, { csrf: false }), 403, 'csrf');
+		const r = await a.s.post(`/applications/${app}/pay`);
+		assert.equal(r.status, 200, r.text);
+		order = r.json.order;
+		assert.match(order, /^[0-9a-f]{24}$/);
+		assert.equal(r.json.pay_url, `/applicant/#/pay/${order}`);
+		assert.deepEqual(await payRow(), ['pending', '26000', 't', 't']);
+		const g = await raw('GET', `/api/applicant/paygate/${order}`);
+		assert.equal(g.status, 200, g.text);
+		assert.deepEqual([g.json.order, g.json.amount, g.json.status, g.json.subject, g.json.payer],
+		    [order, '260.00', 'pending', MID_PLAN, a.name]);
+		assertError(await raw('GET', '/api/applicant/paygate/0123456789abcdef01234567'), 404, 'not_found');
+		const other = await newApplicant();
+		assertError(await other.s.post(`/applications/${app}/pay`), 404, 'not_found');
+	});
+
+	test('the gateway signs a callback; tampered amount, status or sign are refused and change nothing', async () => {
+		const bad = await raw('POST', `/api/applicant/paygate/${order}`,
+		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'maybe' }) });
+		assertError(bad, 400, 'invalid_field', 'result');
+		const r = await raw('POST', `/api/applicant/paygate/${order}`,
+		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) });
+		assert.equal(r.status, 200, r.text);
+		callback = r.json.callback;
+		assert.deepEqual([callback.order, callback.amount, callback.status], [order, 26000, 'success']);
+		assert.match(callback.sign, /^[0-9a-f]{64}$/);
+
+		const flip = (s) => (s[0] === '0' ? '1' : '0') + s.slice(1);
+		for (const body of [{ ...callback, amount: 26001 }, { ...callback, amount: 100 }, { ...callback, sign: flip(callback.sign) },
+			{ ...callback, sign: callback.sign.toUpperCase() === callback.sign ? flip(callback.sign) : callback.sign.toUpperCase() },
+			{ ...callback, status: 'fail' }, { ...callback, order: `${order}00` }])
+			assertError(await callbackPost(body), 403, 'forbidden', 'sign');
+		assertError(await callbackPost({ ...callback, sign: callback.sign.slice(1) }), 400, 'invalid_field', 'sign');
+		assertError(await callbackPost({ ...callback, status: 'paid' }), 400, 'invalid_field', 'status');
+		assertError(await callbackPost({ ...callback, amount: '26000' }), 400, 'invalid_field', 'amount');
+		assert.deepEqual(await payRow(), ['pending', '26000', 't', 't']);
+		assert.equal(await paidNotes(), 0);
+		assert.equal((await get()).application.fee.paid_at, null);
+	});
+
+	test('the valid callback: 200, paid, a notification with 260; repeated: 200 and nothing new', async () => {
+		const r = await callbackPost(callback);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json, { application_id: app, status: 'paid' });
+		assert.deepEqual(await payRow(), ['paid', '26000', 'f', 'f']);
+		const g = await get();
+		assert.match(g.application.fee.paid_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.equal(g.application.fee.due, false);
+		assert.equal(await paidNotes(), 1);
+		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id}
+		    AND body = ${lit(`【职称申报】您已成功缴纳职称评审费用 260 元，订单号 ${order}。`)}`), 1);
+		const paidAt = await sql(`SELECT paid_at FROM application WHERE id = ${app}`);
+
+		const again = await callbackPost(callback);
+		assert.equal(again.status, 200, again.text);
+		assert.equal(await sql(`SELECT paid_at FROM application WHERE id = ${app}`), paidAt);
+		assert.equal(await paidNotes(), 1);
+		const e = assertError(await a.s.post(`/applications/${app}/pay`), 409, 'conflict');
+		assert.equal(e.message, '评审费用已缴纳，无需重复缴费');
+	});
+
+	test('now the county passes step 4', async () => {
+		const r = await move(county, 'pass', 4, '资格审查通过');
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.state, r.json.step], ['in_review', 5]);
+	});
+});
+
+describe('the printable 评审表 (form.xhtml)', () => {
+	let xhtml;
+	const files = {};
+
+	test('200 application/xhtml+xml, well-formed, the statement escaped', async () => {
+		const r = await a.s.get(`/applications/${app}/form.xhtml`);
+		assert.equal(r.status, 200, r.text.slice(0, 300));
+		assert.match(r.headers.get('content-type'), /^application\/xhtml\+xml/);
+		xhtml = r.text;
+		assert.ok(xhtml.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; '), 'the statement is not escaped');
+		assert.ok(!xhtml.includes('<script>alert'), 'raw <script> in the 评审表');
+		assert.ok(!/<script[\s>]/i.test(xhtml), 'a script element in the 评审表');
+		assert.ok(xhtml.includes('data:image/jpeg;base64,') && xhtml.includes('data:image/png;base64,'), 'photo or signature missing');
+		for (const s of ['金华市某安置房二期工程施工', RETURN_REASON, '公示无异议，推荐上报', a.idcard, '施工与监理类'])
+			assert.ok(xhtml.includes(s), `the 评审表 lacks ${s}`);
+		const parsed = await page.evaluate((text) => {
+			const doc = new DOMParser().parseFromString(text, 'application/xhtml+xml');
+			return { root: doc.documentElement.localName, ns: doc.documentElement.namespaceURI,
+				errors: doc.getElementsByTagName('parsererror').length,
+				statement: doc.querySelector('.statement')?.textContent };
+		}, xhtml);
+		assert.deepEqual(parsed, { root: 'html', ns: 'http://www.w3.org/1999/xhtml', errors: 0, statement: STATEMENT_2 });
+		const other = await newApplicant();
+		assertError(await other.s.get(`/applications/${app}/form.xhtml`), 404, 'not_found');
+	});
+
+	test('Chromium prints it to an A4 PDF whose text has every section, the name and the opinions', async () => {
+		const dir = outDir();
+		files.xhtml = path.join(dir, 'applicant-form.xhtml');
+		files.pdf = path.join(dir, 'applicant-form.pdf');
+		writeFileSync(files.xhtml, xhtml);
+		const dialogs = [];
+		page.on('dialog', (d) => {
+			dialogs.push(d.message());
+			d.dismiss().catch(() => {});
+		});
+		await page.goto(pathToFileURL(files.xhtml).href, { waitUntil: 'load' });
+		await page.pdf({ path: files.pdf, format: 'A4', printBackground: true });
+		assert.deepEqual(dialogs, [], 'a script of the statement ran');
+		// default (reading order) mode keeps a table cell's lines together; white space is dropped
+		const flat = execFileSync('pdftotext', [files.pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+		for (const s of ['专业技术职务任职资格评审表', '一、基本信息', '三、本人述职', '六、各级审核意见', a.name, MID_PLAN,
+			a.idcard, '施工与监理类', '正常申报', COMMITTEE_MID, '资格审查通过', '公示无异议，推荐上报',
+			'<script>alert(1)</script>&"引号"'])
+			assert.ok(flat.includes(s.replace(/\s+/g, '')), `the PDF text lacks ${s}`);
+		assert.match(execFileSync('pdfinfo', [files.pdf], { encoding: 'utf8' }), /Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)|Page size:\s+595\.\d+ x 842\.\d+ pts \(A4\)/);
+		execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', files.pdf,
+			path.join(dir, 'applicant-form-page1')]);
+		const png = path.join(dir, 'applicant-form-page1.png');
+		assert.ok(existsSync(png) && statSync(png).size > 1000, 'no PNG of page 1');
+	});
+});
+
+describe('消息 (messages)', () => {
+	test('GET messages: the applicant\'s notifications, newest first, with the unread count', async () => {
+		const r = await a.s.get('/messages');
+		assert.equal(r.status, 200, r.text);
+		const want = await sqlRows(`SELECT id, read_at IS NOT NULL FROM notification WHERE user_id = ${a.id}
+		    ORDER BY created_at DESC, id DESC`);
+		assert.ok(want.length >= 8, `only ${want.length} notifications`);
+		assert.deepEqual(r.json.items.map((m) => [String(m.id), m.read ? 't' : 'f']), want);
+		assert.equal(r.json.unread, want.filter(([, read]) => read === 'f').length);
+		assert.equal(r.json.unread, r.json.items.length);
+		assert.match(r.json.items[0].body, /已通过“县（市、区）建设初评委资格审查”/);
+		assert.ok(r.json.items.some((m) => m.body.includes(RETURN_REASON)), 'the return is not among the messages');
+		assert.ok(r.json.items.some((m) => m.body.includes('260 元')));
+		assert.ok(r.json.items.every((m) => /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(m.at)));
+	});
+
+	test('POST messages/:id/read marks it; another user\'s id changes nothing', async () => {
+		const list = (await a.s.get('/messages')).json;
+		const m = list.items[2];
+		assertError(await a.s.post(`/messages/${m.id}/read`, undefined, { csrf: false }), 403, 'csrf');
+		const r = await a.s.post(`/messages/${m.id}/read`);
+		assert.equal(r.status, 200, r.text);
+		const after = (await a.s.get('/messages')).json;
+		assert.equal(after.unread, list.unread - 1);
+		assert.deepEqual(after.items.filter((x) => x.read).map((x) => x.id), [m.id]);
+		const readAt = await sql(`SELECT read_at FROM notification WHERE id = ${m.id}`);
+		assert.notEqual(readAt, '');
+		assert.equal((await a.s.post(`/messages/${m.id}/read`)).status, 200);
+		assert.equal(await sql(`SELECT read_at FROM notification WHERE id = ${m.id}`), readAt, 'reading twice moved read_at');
+
+		const b = await newApplicant();
+		const victim = list.items[3].id;
+		const x = await b.s.post(`/messages/${victim}/read`);
+		assert.ok(x.status === 200 || x.status === 404, `another user's message: ${x.status} ${x.text}`);
+		assert.equal(await sql(`SELECT read_at IS NULL FROM notification WHERE id = ${victim}`), 't', 'another user marked it read');
+		assert.equal((await a.s.get('/messages')).json.unread, list.unread - 1);
+		const mineB = await b.s.get('/messages');
+		assert.deepEqual([mineB.json.items, mineB.json.unread], [[], 0]);
+	});
+});
+
+describe('paying twice', () => {
+	test('two 缴费 clicks (two orders) and both paid at the gateway: the application is charged once', async () => {
+		// an application that has reached the fee step (moved there by SQL: the chain is tested above)
+		const b = await newApplicant();
+		await putProfile(b.s, await completeProfile());
+		const id = (await newApplication(b.s)).application.id;
+		await sql(`UPDATE application SET state = 'in_review', step_seq = 4,
+		    current_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)}) WHERE id = ${id}`);
+		const orders = [];
+		for (let i = 0; i < 2; i++) {
+			const r = await b.s.post(`/applications/${id}/pay`);
+			assert.ok(r.status === 200 || r.status === 409, `POST pay: ${r.status} ${r.text}`);
+			if (r.status === 200 && !orders.includes(r.json.order))
+				orders.push(r.json.order);
+		}
+		for (const o of orders) {
+			const gw = await raw('POST', `/api/applicant/paygate/${o}`,
+			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) });
+			assert.equal(gw.status, 200, gw.text);
+			await raw('POST', '/api/applicant/paycallback',
+			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
+		}
+		const paid = await sqlRows(`SELECT order_no, amount_fen FROM payment WHERE application_id = ${id} AND status = 'paid'`);
+		const told = await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${b.id} AND strpos(body, '已成功缴纳') > 0`);
+		assert.equal(paid.length, 1, `${paid.length} paid payments of 260 元 for one application (orders ${orders.join(', ')}); ${told} 已成功缴纳 messages`);
+	});
+});
