@@ -54,6 +54,10 @@ enum perr id_array(struct req *, const cJSON *, const char *field, char *buf, si
     int *n);
 enum perr own_uploads(struct req *, const char *arr, int n, const char *field);
 
+/* page-sign.c: the 承诺书 every applicant signs */
+extern const char commitment_title[];
+extern const char commitment_text[];
+
 /* check.c: an application as its applicant sees it */
 #define APP_COLS 40
 struct app {

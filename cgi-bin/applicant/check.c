@@ -47,12 +47,14 @@ static struct db_stmt st[AP__MAX] = {
 	    " ORDER BY f.kind, u.id", 0 },
 	[AP_ARCH] = { "app_archive",
 	    "SELECT aa.item_id, coalesce(aa.contribution_id, 0), i.title, i.kind, i.status,"
-	    " i.collective FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id"
+	    " i.collective, coalesce(u.filename, '') FROM application_archive aa"
+	    " JOIN archive_item i ON i.id = aa.item_id LEFT JOIN upload u ON u.id = aa.contribution_id"
 	    " WHERE aa.application_id = $1 ORDER BY aa.item_id", 0 },
 	[AP_REC] = { "app_recommenders",
-	    "SELECT seq, coalesce(name, ''), coalesce(title, ''), coalesce(specialty, ''),"
-	    " coalesce(employer, ''), coalesce(cert_id, 0) FROM recommender"
-	    " WHERE application_id = $1 ORDER BY seq", 0 },
+	    "SELECT c.seq, coalesce(c.name, ''), coalesce(c.title, ''), coalesce(c.specialty, ''),"
+	    " coalesce(c.employer, ''), coalesce(c.cert_id, 0), coalesce(u.filename, '')"
+	    " FROM recommender c LEFT JOIN upload u ON u.id = c.cert_id"
+	    " WHERE c.application_id = $1 ORDER BY c.seq", 0 },
 };
 
 /* Columns of AP_LOAD. */
@@ -426,6 +428,7 @@ app_content_json(const struct app *a)
 		cJSON_AddStringToObject(it, "specialty", db_str(a->rec, i, 3));
 		cJSON_AddStringToObject(it, "employer", db_str(a->rec, i, 4));
 		cJSON_AddNumberToObject(it, "cert", (double)db_int(a->rec, i, 5));
+		cJSON_AddStringToObject(it, "cert_name", db_str(a->rec, i, 6));
 		cJSON_AddItemToArray(recs, it);
 	}
 	arch = cJSON_AddArrayToObject(o, "archive");
@@ -434,6 +437,7 @@ app_content_json(const struct app *a)
 
 		cJSON_AddNumberToObject(it, "item_id", (double)db_int(a->arch, i, 0));
 		cJSON_AddNumberToObject(it, "contribution", (double)db_int(a->arch, i, 1));
+		cJSON_AddStringToObject(it, "contribution_name", db_str(a->arch, i, 6));
 		cJSON_AddStringToObject(it, "title", db_str(a->arch, i, 2));
 		cJSON_AddStringToObject(it, "status", db_str(a->arch, i, 4));
 		cJSON_AddBoolToObject(it, "collective", db_bool(a->arch, i, 5));
@@ -507,6 +511,12 @@ app_reply(struct req *r, const struct app *a)
 		cJSON_AddItemToArray(rules, it);
 	}
 	opts = cJSON_AddObjectToObject(req_out(r), "options");
+	{
+		cJSON *c = cJSON_AddObjectToObject(opts, "commitment");
+
+		cJSON_AddStringToObject(c, "title", commitment_title);
+		cJSON_AddStringToObject(c, "text", commitment_text);
+	}
 	orgs = cJSON_AddArrayToObject(opts, "accept_orgs");
 	if (chain_owners(a->id, &own) == PERR_OK) {
 		for (i = 0; i < PQntuples(own); i++) {

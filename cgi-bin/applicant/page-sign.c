@@ -40,6 +40,8 @@ static struct db_stmt st[SG__MAX] = {
 	    " WHERE id = $1", 0 },
 };
 
+const char commitment_title[] = "专业技术资格申报材料真实性保证书";
+
 const char commitment_text[] =
     "本人郑重承诺：本人所提交的个人信息、学历资历、业绩成果、论文著作、获奖情况及其他全部申报材料"
     "均真实、准确、完整，不存在伪造、变造、抄袭或隐瞒等情形；本人知悉并遵守职称评审的有关规定，"
@@ -136,7 +138,7 @@ h_sign_get(struct req *r)
 	}
 	cJSON_AddStringToObject(req_out(r), "name", db_str(res, 0, 1));
 	cJSON_AddStringToObject(req_out(r), "plan", db_str(res, 0, 2));
-	cJSON_AddStringToObject(req_out(r), "title", "专业技术资格申报材料真实性保证书");
+	cJSON_AddStringToObject(req_out(r), "title", commitment_title);
 	cJSON_AddStringToObject(req_out(r), "text", commitment_text);
 	PQclear(res);
 	db_rollback();

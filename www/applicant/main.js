@@ -2,17 +2,43 @@ import { Bell, Calendar, Document, Files, HomeFilled, Setting, User } from '@ele
 import { createPortal } from '../common/app.js'
 import Register from './Register.vue'
 
+// Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
+const Profile = () => import('./Profile.vue')
+const Archive = () => import('./Archive.vue')
+const Plans = () => import('./Plans.vue')
+const PlanDetail = () => import('./PlanDetail.vue')
+const Applications = () => import('./Applications.vue')
+const Wizard = () => import('./Wizard.vue')
+const Progress = () => import('./Progress.vue')
+const Messages = () => import('./Messages.vue')
+const Sign = () => import('./Sign.vue')
+const PayGate = () => import('./PayGate.vue')
+
 createPortal({
   role: 'applicant',
   title: '申报人员',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
-    { label: '个人基本信息', icon: User, soon: true },
-    { label: '我的业绩档案', icon: Files, soon: true },
-    { label: '评审工作计划', icon: Calendar, soon: true },
-    { label: '我的申报', icon: Document, soon: true },
-    { label: '消息', icon: Bell, soon: true },
+    { label: '个人基本信息', path: '/profile', icon: User },
+    { label: '我的业绩档案', path: '/archive', icon: Files },
+    { label: '评审工作计划', path: '/plans', icon: Calendar },
+    { label: '我的申报', path: '/applications', icon: Document },
+    { label: '消息', path: '/messages', icon: Bell },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: [{ path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } }],
+  routes: [
+    { path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } },
+    // Reached from a QR code on a phone, or from the payment link: no login needed (the token or
+    // order in the URL is the proof; the server checks it).
+    { path: '/sign/:token', name: 'sign', component: Sign, meta: { public: true, bare: true, title: '签署个人承诺' } },
+    { path: '/pay/:order', name: 'pay', component: PayGate, meta: { public: true, bare: true, title: '模拟支付网关' } },
+    { path: '/profile', name: 'profile', component: Profile, meta: { title: '个人基本信息' } },
+    { path: '/archive', name: 'archive', component: Archive, meta: { title: '我的业绩档案' } },
+    { path: '/plans', name: 'plans', component: Plans, meta: { title: '评审工作计划' } },
+    { path: '/plans/:id', name: 'plan', component: PlanDetail, meta: { title: '评审工作计划', menu: '/plans' } },
+    { path: '/applications', name: 'applications', component: Applications, meta: { title: '我的申报' } },
+    { path: '/applications/:id', name: 'progress', component: Progress, meta: { title: '申报进度', menu: '/applications' } },
+    { path: '/applications/:id/wizard', name: 'wizard', component: Wizard, meta: { title: '职称评审申报', menu: '/applications' } },
+    { path: '/messages', name: 'messages', component: Messages, meta: { title: '消息' } },
+  ],
 })

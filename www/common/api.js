@@ -85,6 +85,7 @@ async function request(method, path, body, opts = {}) {
       typeof e.message === 'string' && e.message ? e.message : STATUS_MESSAGES[res.status] || `请求失败（${res.status}）`,
       typeof e.field === 'string' ? e.field : '',
     )
+    err.data = data // the whole body: some errors carry more (e.g. `check`, `existing_id`)
     if (res.status === 401 && p !== 'login' && !opts.quiet401) {
       csrf = ''
       if (unauthorizedHandler) unauthorizedHandler(err)
@@ -96,7 +97,65 @@ async function request(method, path, body, opts = {}) {
   return data
 }
 
+// multipart upload of one file (part name `file`) with progress; resolves to the JSON answer.
+// Returns {promise, abort}. Errors are ApiError like the JSON requests.
+function upload(path, file, { onProgress, field = 'file' } = {}) {
+  const p = normalise(path)
+  const xhr = new XMLHttpRequest()
+  const promise = new Promise((resolve, reject) => {
+    xhr.open('POST', `/api/${role}/${p}`)
+    xhr.withCredentials = false
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf)
+    if (onProgress && xhr.upload) {
+      xhr.upload.addEventListener('progress', (ev) => {
+        if (ev.lengthComputable && ev.total > 0) onProgress(Math.min(100, Math.round((ev.loaded / ev.total) * 100)))
+      })
+    }
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')))
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', '上传已取消')))
+    xhr.addEventListener('load', () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status < 200 || xhr.status >= 300) {
+        const e = (data && typeof data.error === 'object' && data.error) || {}
+        const err = new ApiError(
+          xhr.status,
+          typeof e.code === 'string' ? e.code : `http_${xhr.status}`,
+          typeof e.message === 'string' && e.message
+            ? e.message
+            : xhr.status === 413
+              ? '文件过大：单个文件不超过 10MB'
+              : STATUS_MESSAGES[xhr.status] || `上传失败（${xhr.status}）`,
+          typeof e.field === 'string' ? e.field : '',
+        )
+        err.data = data
+        if (xhr.status === 401) {
+          csrf = ''
+          if (unauthorizedHandler) unauthorizedHandler(err)
+        }
+        reject(err)
+        return
+      }
+      if (data === null) {
+        reject(new ApiError(xhr.status, 'bad_response', '服务器返回的数据无法识别'))
+        return
+      }
+      resolve(data)
+    })
+    const form = new FormData()
+    form.append(field, file, file.name || 'file')
+    xhr.send(form)
+  })
+  return { promise, abort: () => xhr.abort() }
+}
+
 export const api = {
+  upload,
   get: (path, opts) => request('GET', path, undefined, opts),
   post: (path, body = {}, opts) => request('POST', path, body, opts),
   put: (path, body = {}, opts) => request('PUT', path, body, opts),

@@ -3,8 +3,10 @@
 //   title  the portal's name shown in the top bar, e.g. '申报人员'
 //   menu   [{label, path?, icon?, soon?}]: side menu; items with soon:true are shown disabled
 //          with "(即将开放)"; items with a path open that route
-//   routes extra vue-router routes; those with meta.public are reachable without a session,
-//          the others are shown inside the layout (their path is relative to '/')
+//   routes extra vue-router routes; those with meta.public are reachable without a session and
+//          are shown full-page, outside the layout (e.g. the phone signing page, reached by a
+//          QR code, where a one-time token is the proof); the others are shown inside the layout
+//          (their path is relative to '/'); meta.menu names the menu entry a sub-page belongs to
 import { createApp, defineComponent, h, markRaw } from 'vue'
 import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
 import { ElMessage } from 'element-plus'
@@ -62,7 +64,25 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
     }
     return true
   })
+  // A page's code is loaded when first opened; after a new deployment the old file names are
+  // gone, so load the new version of the portal once (then just report the failure).
+  router.onError((err, to) => {
+    const missing = /dynamically imported module|Importing a module script failed|error loading dynamically/i.test(
+      String(err && err.message),
+    )
+    if (!missing) return
+    const key = 'zcps-reloaded'
+    if (to && !sessionStorage.getItem(key)) {
+      sessionStorage.setItem(key, '1')
+      window.location.hash = to.fullPath
+      window.location.reload()
+      return
+    }
+    sessionStorage.removeItem(key)
+    ElMessage({ type: 'error', message: '页面加载失败，请刷新浏览器后重试', showClose: true, duration: 5000 })
+  })
   router.afterEach((to) => {
+    sessionStorage.removeItem('zcps-reloaded')
     const page = to.meta && to.meta.title ? `${to.meta.title} - ` : ''
     document.title = `${page}${title} - ${PLATFORM_NAME}`
     if (sessionError) {

@@ -52,3 +52,16 @@ export const STATE_NAMES = {
   rejected: { label: '不通过', type: 'danger' },
   completed: { label: '已完成', type: 'success' },
 }
+
+// A size in bytes as "1.2 MB" / "356 KB".
+export function formatSize(n) {
+  const v = Number(n) || 0
+  if (v >= 1024 * 1024) return `${(v / 1024 / 1024).toFixed(1)} MB`
+  if (v >= 1024) return `${Math.round(v / 1024)} KB`
+  return `${v} B`
+}
+
+// The URL of an upload as this portal's API serves it (GET <role>/uploads/<id>).
+export function uploadUrl(role, id) {
+  return `/api/${role}/uploads/${encodeURIComponent(String(id))}`
+}

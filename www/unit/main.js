@@ -2,17 +2,19 @@ import { DocumentChecked, Files, HomeFilled, OfficeBuilding, Promotion, Setting 
 import { createPortal } from '../common/app.js'
 import { worklistMenu, worklistRoute } from '../common/worklist-route.js'
 
+const ArchiveReview = () => import('./ArchiveReview.vue')
+
 createPortal({
   role: 'unit',
   title: '用人单位(人才交流中心)',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu,
-    { label: '业绩档案审核', icon: Files, soon: true },
+    { label: '业绩档案审核', path: '/archive', icon: Files },
     { label: '职称申报资格审查', icon: DocumentChecked, soon: true },
     { label: '资格公示与报送', icon: Promotion, soon: true },
     { label: '单位信息', icon: OfficeBuilding, soon: true },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: [worklistRoute],
+  routes: [worklistRoute, { path: '/archive', name: 'archive', component: ArchiveReview, meta: { title: '业绩档案审核' } }],
 })

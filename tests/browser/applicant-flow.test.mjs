@@ -1,0 +1,686 @@
+// The applicant's whole way through the portal in headless Chromium, against the real stack:
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/applicant-flow.test.mjs
+// register → 个人基本信息 → 业绩档案 with a PDF → the unit approves it (second browser context) →
+// 评审工作计划 → 马上申报 → the seven wizard steps (photo made in the page, the 承诺书 signed on a
+// "phone" context while the desktop notices by itself, drafts survive a reload, attachments) →
+// 提交 → 申报进度 shows the unit step as current. Screenshots of every step go to
+// tests/out/screenshots/flow-*.png. Fails on any Content-Security-Policy violation.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomInt } from 'node:crypto'
+import { chromium } from 'playwright-core'
+
+const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const TIMEOUT = 15000
+const UNIT = { username: 'unit_hongda', password: 'Demo@2023', name: '金华宏达建设工程有限公司' }
+
+function idcardCheck(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
+  return '10X98765432'[sum % 11]
+}
+
+// A fresh valid 身份证号 of someone born 1980–1995 in a Jinhua district.
+function freshIdcard() {
+  const area = ['330702', '330703', '330723', '330726', '330781', '330782'][randomInt(6)]
+  const birth = new Date(Date.UTC(1980, 0, 1) + randomInt(0, 15 * 365) * 86400000)
+  const ymd = birth.toISOString().slice(0, 10).replaceAll('-', '')
+  const first17 = area + ymd + String(randomInt(0, 1000)).padStart(3, '0')
+  return first17 + idcardCheck(first17)
+}
+
+function freshName() {
+  const family = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
+  const given = '建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚'
+  return family[randomInt(family.length)] + given[randomInt(given.length)] + given[randomInt(given.length)]
+}
+
+// A tiny valid PDF: header, one empty page, xref with correct offsets, trailer, %%EOF.
+function tinyPdf(label) {
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+  ]
+  const stream = `BT /F1 12 Tf 72 720 Td (${label.replace(/[()\\]/g, '')}) Tj ET`
+  objs.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`)
+  let out = '%PDF-1.4\n'
+  const offsets = []
+  objs.forEach((o, i) => {
+    offsets.push(out.length)
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`
+  })
+  const xref = out.length
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(out, 'latin1')
+}
+
+const person = {
+  idcard: freshIdcard(),
+  name: freshName(),
+  mobile: `13${randomInt(5, 10)}${String(randomInt(0, 1e8)).padStart(8, '0')}`,
+  password: `Flow#${randomInt(1000, 9999)}ab`,
+}
+const project = `金华市婺城区安置房${randomInt(100, 999)}号地块工程`
+const cspErrors = []
+let browser
+let tmp
+let desk // {context, page}: the applicant on a desktop
+let appId = null
+let itemId = null
+let failed = false
+
+before(async () => {
+  try {
+    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
+  } catch (e) {
+    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
+  }
+  await mkdir(SHOTS, { recursive: true })
+  await rm(`${SHOTS}flow-failure.png`, { force: true })
+  tmp = await mkdtemp(join(tmpdir(), 'zcps-flow-'))
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  desk = await newPage()
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (tmp) await rm(tmp, { recursive: true, force: true })
+})
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const watch = (text) => {
+    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
+  }
+  page.problems = []
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return
+    page.problems.push(`${msg.type()}: ${msg.text()}`)
+    watch(msg.text())
+  })
+  page.on('pageerror', (e) => {
+    page.problems.push(`pageerror: ${e.message}`)
+    watch(e.message)
+  })
+  return { context, page }
+}
+
+// Runs the steps of one test only while the ones before it succeeded.
+function step(name, fn) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip('an earlier step failed')
+      return
+    }
+    try {
+      await fn()
+    } catch (e) {
+      failed = true
+      if (desk && desk.page.problems.length) e.message += `\nbrowser console:\n${desk.page.problems.join('\n')}`
+      if (desk) await desk.page.screenshot({ path: `${SHOTS}flow-failure.png`, fullPage: true }).catch(() => {})
+      throw e
+    }
+  })
+}
+
+// Full-page pictures start at the top (the top bar is sticky).
+async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: `${SHOTS}flow-${name}.png`, fullPage: true })
+}
+
+// Waits for the answer to the request matching method + URL (regexp on the path after /api/<role>/).
+function answer(page, method, re) {
+  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
+}
+
+async function expectOk(resp, status = 200) {
+  const text = await resp.text()
+  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+// Element Plus select: open it, click the option whose text matches in its own listbox, and wait
+// until the select shows it.
+async function pick(page, inputSelector, text, { type } = {}) {
+  const input = page.locator(inputSelector)
+  const wrapper = page.locator('.el-select__wrapper', { has: input })
+  await wrapper.click()
+  if (type) await input.pressSequentially(type, { delay: 30 })
+  const listbox = page.locator(`[id="${await input.getAttribute('aria-controls')}"]`)
+  const option = listbox
+    .locator('.el-select-dropdown__item')
+    .filter({ hasText: text instanceof RegExp ? text : new RegExp(`^\\s*${text}`) })
+    .first()
+  const label = (await option.locator('span').first().innerText()).trim()
+  await option.click()
+  await listbox.waitFor({ state: 'hidden' })
+  await page.waitForFunction(
+    ([el, want]) => {
+      const w = document.querySelector(el)?.closest('.el-select')
+      return w && w.innerText.includes(want)
+    },
+    [inputSelector, label],
+  )
+}
+
+async function pickDate(page, inputSelector, ymd) {
+  const input = page.locator(inputSelector)
+  await input.click()
+  await input.fill(ymd)
+  await input.press('Enter')
+  await page.waitForFunction((sel) => document.querySelector(sel).value.length === 10, inputSelector)
+}
+
+async function menu(page, label) {
+  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
+}
+
+async function wizardStep(page, n) {
+  await page.locator(`.wizard-body[data-step="${n}"]`).waitFor()
+}
+
+describe('applicant flow: from registration to a submitted application', () => {
+  step('a new applicant registers', async () => {
+    const { page } = desk
+    await page.goto(`${BASE}/applicant/#/register`, { waitUntil: 'domcontentloaded' })
+    await page.locator('#reg-idcard').fill(person.idcard)
+    await page.locator('#reg-name').fill(person.name)
+    await page.locator('#reg-mobile').fill(person.mobile)
+    await page.locator('#reg-password').fill(person.password)
+    await page.locator('#reg-confirm').fill(person.password)
+    const [reg] = await Promise.all([answer(page, 'POST', /\/register$/), page.locator('.register-submit').click()])
+    await expectOk(reg, 201)
+    await page.locator('.welcome').waitFor()
+    assert.equal(await page.locator('.side-menu .menu-soon').count(), 0, 'every applicant page is open')
+  })
+
+  step('个人基本信息: fill the profile', async () => {
+    const { page } = desk
+    const [first] = await Promise.all([answer(page, 'GET', /\/profile$/), menu(page, '个人基本信息')])
+    const before = await expectOk(first)
+    assert.equal(before.complete, false)
+    await page.locator('.profile-missing').waitFor()
+    assert.match(await page.locator('#pf-idcard').inputValue(), /\*{4,}/, '身份证号 is masked')
+    assert.ok(['男', '女'].includes(await page.locator('#pf-gender').inputValue()), 'gender derived')
+    assert.equal(await page.locator('#pf-birth').inputValue(), before.derived.birth_date)
+    await shot(page, '01-profile-empty')
+
+    await pick(page, '#pf-ethnicity', '汉族')
+    await pick(page, '#pf-education', '大学本科')
+    await pick(page, '#pf-degree', '学士')
+    await page.locator('#pf-school').fill('浙江工业大学')
+    await page.locator('#pf-major').fill('土木工程')
+    await pickDate(page, '#pf-graduation', '2013-07-01')
+    await pickDate(page, '#pf-work-start', '2013-08-01')
+    await page.locator('#pf-specialty').fill('建筑工程施工')
+    await pick(page, '#pf-title', '助理工程师')
+    await pickDate(page, '#pf-title-date', '2018-01-01')
+    const [units] = await Promise.all([answer(page, 'GET', /\/units$/), pick(page, '#pf-unit', UNIT.name, { type: '宏达' })])
+    const found = await expectOk(units)
+    assert.ok(found.items.some((u) => u.name === UNIT.name), 'the approved unit is found')
+    await page.locator('#pf-custody').getByText('现工作单位').click()
+    await pick(page, '#pf-staffing', '非事业单位人员')
+    const [put] = await Promise.all([answer(page, 'PUT', /\/profile$/), page.locator('.profile-save').click()])
+    const saved = await expectOk(put)
+    assert.equal(saved.complete, true, `profile complete, missing: ${JSON.stringify(saved.missing)}`)
+    assert.equal(saved.profile.unit_name, UNIT.name)
+    assert.equal(saved.profile.title_date, '2018-01-01')
+    await page.locator('.profile-complete').waitFor()
+    await shot(page, '02-profile-saved')
+  })
+
+  step('我的业绩档案: add a project with a PDF attachment', async () => {
+    const { page } = desk
+    await menu(page, '我的业绩档案')
+    await page.locator('.archive-table').waitFor()
+    await page.locator('.archive-add').click()
+    const dlg = page.locator('.archive-dialog')
+    await dlg.waitFor()
+    await pick(page, '#ar-kind', '工程项目')
+    await dlg.getByText('项目名称').waitFor()
+    await dlg.getByText('建设单位').waitFor()
+    await page.locator('#ar-title').fill(project)
+    await page.locator('#ar-role').fill('项目技术负责人')
+    await page.locator('#ar-org').fill('金华市城市建设投资集团有限公司')
+    await page.locator('#ar-number').fill('330702202005120101')
+    await pick(page, '#ar-level', '中型')
+    await pickDate(page, '#ar-date', '2021-06-30')
+    await dlg.getByText('单个文件不超过 10MB').waitFor()
+    // a file that only claims to be a PDF is refused by the server, with its Chinese message
+    const fake = join(tmp, '假文件.pdf')
+    await writeFile(fake, 'this is not a pdf at all')
+    const [bad] = await Promise.all([
+      answer(page, 'POST', /\/uploads$/),
+      dlg.locator('.ar-attachments input[type=file]').setInputFiles(fake),
+    ])
+    assert.ok(bad.status() >= 400 && bad.status() < 500, `fake PDF answered ${bad.status()}`)
+    const { error } = await bad.json()
+    await dlg.locator('.file-error', { hasText: error.message }).waitFor()
+    const pdf = join(tmp, '竣工验收报告.pdf')
+    await writeFile(pdf, tinyPdf('acceptance report'))
+    const [up] = await Promise.all([
+      answer(page, 'POST', /\/uploads$/),
+      dlg.locator('.ar-attachments input[type=file]').setInputFiles(pdf),
+    ])
+    const upload = await expectOk(up, 201)
+    await dlg.locator('.file-name', { hasText: '竣工验收报告.pdf' }).waitFor()
+    await shot(page, '03-archive-dialog')
+    const [post] = await Promise.all([answer(page, 'POST', /\/archive$/), dlg.locator('.archive-save').click()])
+    const created = await expectOk(post, 201)
+    itemId = created.item.id
+    assert.equal(created.item.status, 'pending')
+    assert.deepEqual(created.item.attachments.map((a) => a.id), [upload.id])
+    const row = page.locator('.archive-table tbody tr', { hasText: project })
+    await row.getByText('待审核').waitFor()
+    await shot(page, '04-archive-pending')
+  })
+
+  step('the unit approves the item in 业绩档案审核', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await page.locator('#login-username').fill(UNIT.username)
+      await page.locator('#login-password').fill(UNIT.password)
+      await page.locator('.login-submit').click()
+      await page.locator('.welcome').waitFor()
+      const [list] = await Promise.all([answer(page, 'GET', /\/archive$/), menu(page, '业绩档案审核')])
+      const pending = await expectOk(list)
+      assert.ok(pending.items.some((i) => i.id === itemId), 'the new item waits for the unit')
+      const row = page.locator('.review-table .el-table__body-wrapper tbody tr', { hasText: project })
+      await row.getByText(person.name).waitFor()
+      const link = row.locator('a', { hasText: '竣工验收报告.pdf' })
+      assert.match(await link.getAttribute('href'), /^\/api\/unit\/uploads\/\d+$/)
+      // the attachment opens for the reviewer
+      const file = await page.request.get(`${BASE}${await link.getAttribute('href')}`)
+      assert.equal(file.status(), 200)
+      assert.ok((await file.body()).subarray(0, 5).equals(Buffer.from('%PDF-')))
+      await shot(page, '05-unit-review')
+      // 不通过 needs a reason before anything is sent
+      let sent = false
+      const onReq = (r) => {
+        if (/\/review$/.test(r.url())) sent = true
+      }
+      page.on('request', onReq)
+      await row.locator('.review-reject').click()
+      const dlg = page.locator('.el-dialog', { hasText: '不通过理由' })
+      await dlg.locator('.review-reject-confirm').click()
+      await dlg.getByText('请填写不通过理由').waitFor()
+      await dlg.getByRole('button', { name: '取消' }).click()
+      await dlg.waitFor({ state: 'hidden' })
+      page.off('request', onReq)
+      assert.equal(sent, false, 'no review without a reason')
+      const [rev] = await Promise.all([answer(page, 'POST', /\/archive\/\d+\/review$/), row.locator('.review-approve').click()])
+      await expectOk(rev)
+      await row.waitFor({ state: 'detached' })
+      await page.locator('.review-tabs').getByText('已通过').click()
+      await page.locator('.review-table tbody tr', { hasText: project }).getByText('已通过').waitFor()
+      await shot(page, '06-unit-approved')
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('评审工作计划 → 马上申报 opens the wizard', async () => {
+    const { page } = desk
+    await page.locator('.archive-page').getByRole('button', { name: '刷新' }).click()
+    await page.locator('.archive-table tbody tr', { hasText: project }).getByText('已通过（修改将生成新版本，需重新审核）').waitFor()
+    const [plans] = await Promise.all([answer(page, 'GET', /\/plans$/), menu(page, '评审工作计划')])
+    const { items } = await expectOk(plans)
+    const plan = items.find((p) => p.open && p.level === 'mid')
+    assert.ok(plan, 'an open 中级 plan')
+    const card = page.locator('.plan-card', { hasText: plan.name })
+    await card.waitFor()
+    await shot(page, '07-plans')
+    await card.getByRole('button', { name: '查看要求' }).click()
+    await page.locator('.plan-title', { hasText: plan.name }).waitFor()
+    await shot(page, '08-plan-detail')
+    const [created] = await Promise.all([answer(page, 'POST', /\/applications$/), page.locator('.apply-now').click()])
+    const body = await expectOk(created, 201)
+    appId = body.application.id
+    await page.waitForURL(new RegExp(`#/applications/${appId}/wizard$`))
+    await wizardStep(page, 1)
+  })
+
+  step('step 1: the photo made in the page is accepted', async () => {
+    const { page } = desk
+    await page.locator('.photo-rules').getByText('白底证件照，JPG 或 JPEG 格式').waitFor()
+    // 330×440, white border, noisy centre: JPEG q0.95 comes out well above 30 KB.
+    const b64 = await page.evaluate(() => {
+      const c = document.createElement('canvas')
+      c.width = 330
+      c.height = 440
+      const g = c.getContext('2d')
+      g.fillStyle = '#fff'
+      g.fillRect(0, 0, 330, 440)
+      const img = g.createImageData(250, 340)
+      for (let i = 0; i < img.data.length; i += 4) {
+        img.data[i] = Math.random() * 255
+        img.data[i + 1] = Math.random() * 255
+        img.data[i + 2] = Math.random() * 255
+        img.data[i + 3] = 255
+      }
+      g.putImageData(img, 40, 60)
+      return c.toDataURL('image/jpeg', 0.95).split(',')[1]
+    })
+    const jpeg = Buffer.from(b64, 'base64')
+    assert.ok(jpeg.length > 30 * 1024 && jpeg.length < 1024 * 1024, `photo is ${jpeg.length} bytes`)
+    const file = join(tmp, '证件照.jpg')
+    await writeFile(file, jpeg)
+    const [resp] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/applications/${appId}/photo$`)),
+      page.locator('.photo-upload input[type=file]').setInputFiles(file),
+    ])
+    const body = await expectOk(resp)
+    assert.equal(body.application.photo_warning ?? null, null, 'white border: no warning')
+    const img = page.locator('.photo-img')
+    await img.waitFor()
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.photo-img')
+      return i && i.complete && i.naturalWidth === 330
+    })
+    await page.locator('.photo-ok').waitFor()
+    await shot(page, '09-step1-photo')
+    await page.locator('.wizard-next').click()
+    await wizardStep(page, 2)
+  })
+
+  step('step 2: signed on a phone, the desktop notices by itself', async () => {
+    const { page } = desk
+    await page.locator('.pledge-title', { hasText: '专业技术资格申报材料真实性保证书' }).waitFor()
+    const [resp] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/applications/${appId}/sign-link$`)),
+      page.locator('.sign-link').click(),
+    ])
+    const link = await expectOk(resp)
+    assert.match(link.url, /\/applicant\/#\/sign\/[A-Za-z0-9_-]+$/)
+    await page.locator('.qr-img').waitFor()
+    assert.match(await page.locator('.qr-img').getAttribute('src'), /^data:image\/svg\+xml;charset=utf-8,/)
+    await page.waitForFunction(() => document.querySelector('.qr-img').naturalWidth > 0)
+    assert.equal(await page.locator('.qr-url input').inputValue(), link.url)
+    await shot(page, '10-step2-qr')
+
+    // The phone: no login, the token in the link is the proof.
+    const url = new URL(link.url)
+    const phone = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+    try {
+      await phone.page.goto(`${BASE}${url.pathname}${url.hash}`, { waitUntil: 'domcontentloaded' })
+      await phone.page.locator('.sign-who', { hasText: person.name }).waitFor()
+      await phone.page.locator('.sign-text').first().waitFor()
+      // 确认 without a signature is refused in the page
+      await phone.page.locator('.sign-confirm').click()
+      await phone.page.getByText('请先在签名区手写签名').waitFor()
+      const box = await phone.page.locator('.sign-pad').boundingBox()
+      assert.ok(box.width > 390 * 0.8, `the pad is full width (${box.width}px)`)
+      const m = phone.page.mouse
+      await m.move(box.x + 40, box.y + 150)
+      await m.down()
+      for (let i = 1; i <= 24; i++) await m.move(box.x + 40 + i * 11, box.y + 150 - Math.sin(i / 3) * 60, { steps: 2 })
+      await m.up()
+      await m.move(box.x + 120, box.y + 60)
+      await m.down()
+      await m.move(box.x + 160, box.y + 190, { steps: 8 })
+      await m.up()
+      await shot(phone.page, '11-phone-sign')
+      const [signed] = await Promise.all([answer(phone.page, 'POST', /\/sign\/[^/]+$/), phone.page.locator('.sign-confirm').click()])
+      await expectOk(signed)
+      await phone.page.locator('.sign-done').waitFor()
+      await shot(phone.page, '12-phone-signed')
+      // the link is one-time
+      await phone.page.reload({ waitUntil: 'domcontentloaded' })
+      await phone.page.locator('.sign-error').waitFor()
+      assert.match(await phone.page.locator('.sign-error').innerText(), /[\u4e00-\u9fff]/)
+    } finally {
+      await phone.context.close()
+    }
+    await page.locator('.pledge-signed').waitFor({ timeout: 10000 })
+    assert.match(await page.locator('.pledge-signed').innerText(), /已签署[\s\S]*\d{4}-\d{2}-\d{2}/)
+    await shot(page, '13-step2-signed')
+    await wizardStep(page, 3)
+  })
+
+  step('step 3: a half-written 述职 survives a reload (drafts)', async () => {
+    const { page } = desk
+    const half = '本人自2013年参加工作以来，一直从事房屋建筑工程施工技术与管理工作，'
+    await page.locator('#wz-statement').fill(half)
+    const [put] = await Promise.all([
+      answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)),
+      page.locator('.save-state').waitFor(),
+    ])
+    const saved = await expectOk(put)
+    assert.equal(saved.application.statement, half)
+    await page.locator('.save-state', { hasText: /已保存 \d{2}:\d{2}:\d{2}/ }).waitFor()
+    await page.reload({ waitUntil: 'domcontentloaded' })
+    await wizardStep(page, 3)
+    assert.equal(await page.locator('#wz-statement').inputValue(), half, 'the draft is still there')
+    await shot(page, '14-step3-draft-reloaded')
+  })
+
+  step('step 3: 申报信息 with the live counter', async () => {
+    const { page } = desk
+    const text =
+      '本人自2013年参加工作以来，一直从事房屋建筑工程施工技术与管理工作，先后担任施工员、技术负责人。' +
+      '主持完成金华市婺城区安置房工程等项目的施工组织设计和专项方案编制，解决了深基坑支护和大体积混凝土温控等技术难题，' +
+      '项目获金华市优质结构工程奖。任现职以来坚持继续教育，按时完成学时要求，年度考核均为合格以上。𠮷'
+    await page.locator('#wz-statement').fill(text)
+    const n = [...text].length
+    await page.locator('.counter', { hasText: `已输入 ${n} / 1000 字` }).waitFor()
+    assert.notEqual(n, text.length, 'counted as characters, not UTF-16 units')
+    await page.locator('#wz-category').getByText('施工与监理类').click()
+    await pick(page, '#wz-method', '正常申报')
+    await page.locator('.method-help', { hasText: '网络评审计划申报时选择“正常申报”' }).waitFor()
+    await page.locator('#wz-specialty').fill('建筑工程施工')
+    await pick(page, '#wz-accept', /./)
+    await page.locator('.save-state', { hasText: /已保存/ }).waitFor()
+    // every field reached the server
+    await page.waitForFunction(() => !document.querySelector('.save-state.is-saving'))
+    const got = await page.request.get(`${BASE}/api/applicant/applications/${appId}`)
+    const { application: a, check } = await got.json()
+    assert.equal(a.statement, text)
+    assert.equal(a.category, 'construction')
+    assert.equal(a.method, 'normal')
+    assert.equal(a.specialty, '建筑工程施工')
+    assert.ok(a.accept_org_id, 'a 受理单位 is chosen')
+    assert.deepEqual(check.filter((c) => c.step === 3), [], 'nothing left to fix in step 3')
+    await shot(page, '15-step3-info')
+    await page.locator('.wizard-next').click()
+    await wizardStep(page, 4)
+  })
+
+  step('step 4: tick the approved item', async () => {
+    const { page } = desk
+    const item = page.locator(`.pick-item[data-item="${itemId}"]`)
+    await item.waitFor()
+    const [put] = await Promise.all([
+      answer(page, 'PUT', new RegExp(`/applications/${appId}/archive$`)),
+      item.locator('.pick-check').click(),
+    ])
+    const body = await expectOk(put)
+    assert.deepEqual(body.application.archive.map((x) => x.item_id), [itemId])
+    await item.locator('.el-checkbox.is-checked').waitFor()
+    await page.waitForTimeout(300) // the tick's CSS transition
+    await shot(page, '16-step4-archive')
+    await page.locator('.wizard-next').click()
+    await wizardStep(page, 5)
+  })
+
+  async function uploadRequired(page, n) {
+    const app = await (await page.request.get(`${BASE}/api/applicant/applications/${appId}`)).json()
+    const rules = app.file_rules.filter((r) => Number(r.step) === n && r.visible && r.required)
+    assert.ok(rules.length > 0, `step ${n} has required attachments`)
+    for (const r of rules) {
+      const block = page.locator(`.file-block[data-kind="${r.kind}"]`)
+      await block.getByText('必须上传').waitFor()
+      const file = join(tmp, `${r.label}.pdf`)
+      await writeFile(file, tinyPdf(r.kind))
+      const put = answer(page, 'PUT', new RegExp(`/applications/${appId}/files$`))
+      const [up] = await Promise.all([answer(page, 'POST', /\/uploads$/), block.locator('input[type=file]').setInputFiles(file)])
+      await expectOk(up, 201)
+      const body = await expectOk(await put)
+      assert.equal(body.application.files[r.kind].length, 1, `${r.kind} saved`)
+      await block.locator('.file-name', { hasText: `${r.label}.pdf` }).waitFor()
+    }
+    // the server's check has nothing left for this step
+    const after = await (await page.request.get(`${BASE}/api/applicant/applications/${appId}`)).json()
+    assert.deepEqual(after.check.filter((c) => Number(c.step) === n), [])
+  }
+
+  step('step 5: 佐证材料 (reached from the check list of step 7)', async () => {
+    const { page } = desk
+    // jump ahead: 预览 lists what is missing, each with a way to the step that fixes it
+    await page.locator('.wizard-steps .wizard-step-7').click()
+    await wizardStep(page, 7)
+    await page.locator('.check-bad').waitFor()
+    const fix = page.locator('.check-item', { hasText: '请上传' }).first()
+    await fix.waitFor()
+    assert.equal(await page.locator('.wizard-submit').isDisabled(), true, '提交 stays disabled')
+    await shot(page, '17a-step7-check-list')
+    await fix.locator('.check-fix', { hasText: '去第 5 步修改' }).click()
+    await wizardStep(page, 5)
+    await uploadRequired(page, 5)
+    await shot(page, '17-step5-evidence')
+    await page.locator('.wizard-next').click()
+    await wizardStep(page, 6)
+  })
+
+  step('step 6: 附件', async () => {
+    const { page } = desk
+    await uploadRequired(page, 6)
+    await shot(page, '18-step6-attachments')
+    await page.locator('.wizard-next').click()
+    await wizardStep(page, 7)
+  })
+
+  step('step 7: the check is empty, 提交 hands it to the unit', async () => {
+    const { page } = desk
+    await page.locator('.check-ok').waitFor()
+    assert.equal(await page.locator('.check-item').count(), 0)
+    await page.locator('.pv-statement').waitFor()
+    await shot(page, '19-step7-preview')
+    await page.locator('.wizard-submit').click()
+    const confirm = page.locator('.el-message-box', { hasText: '确认提交' })
+    await confirm.waitFor()
+    const [sub] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/applications/${appId}/submit$`)),
+      confirm.getByRole('button', { name: '确认提交' }).click(),
+    ])
+    await expectOk(sub)
+    await confirm.waitFor({ state: 'hidden' })
+    await page.waitForURL(new RegExp(`#/applications/${appId}$`))
+    const current = page.locator('.pg-step-current')
+    await current.waitFor()
+    assert.match(await current.innerText(), /单位资格审查/)
+    assert.match(await current.innerText(), new RegExp(UNIT.name))
+    await page.locator('.pg-history').waitFor()
+    await shot(page, '20-progress')
+  })
+
+  step('我的申报 lists it under review; 消息 opens', async () => {
+    const { page } = desk
+    await menu(page, '我的申报')
+    const row = page.locator('.applications-table tbody tr', { hasText: String(appId) }).first()
+    await row.waitFor()
+    assert.equal(await row.locator('.open-wizard').count(), 0, 'a submitted application is no longer editable')
+    await shot(page, '21-applications')
+    const [msgs] = await Promise.all([answer(page, 'GET', /\/messages$/), menu(page, '消息')])
+    const { items } = await expectOk(msgs)
+    const unread = items.filter((m) => !m.read)
+    assert.ok(unread.length > 0, 'the approval and the submission were announced')
+    await page.locator('.message.unread').first().waitFor()
+    const first = page.locator(`.message[data-id="${unread[0].id}"]`)
+    const [read] = await Promise.all([answer(page, 'POST', /\/messages\/\d+\/read$/), first.locator('.message-head').click()])
+    await expectOk(read)
+    await first.locator('.message-body').waitFor()
+    assert.equal(await page.locator('.message.unread').count(), unread.length - 1, 'opened one is read')
+    await shot(page, '22-messages')
+  })
+
+  step('the unit returns it; the applicant sees why, on a phone too, and resubmits', async () => {
+    const reason = '业绩材料中竣工验收报告不清晰，请重新上传扫描件'
+    const unit = await newPage()
+    try {
+      await unit.page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await unit.page.locator('#login-username').fill(UNIT.username)
+      await unit.page.locator('#login-password').fill(UNIT.password)
+      await unit.page.locator('.login-submit').click()
+      await unit.page.locator('.welcome').waitFor()
+      await menu(unit.page, '待审查')
+      // the unit's list may hold many applications: narrow it to this person
+      await unit.page.locator('#worklist-search').fill(person.name)
+      const row = unit.page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: person.name })
+      await row.getByRole('button', { name: '退回' }).click()
+      const dlg = unit.page.locator('.el-dialog', { hasText: '退回理由' })
+      await dlg.locator('#move-text').fill(reason)
+      const [moved] = await Promise.all([answer(unit.page, 'POST', /\/move$/), dlg.getByRole('button', { name: '确认退回' }).click()])
+      await expectOk(moved)
+    } finally {
+      await unit.context.close()
+    }
+
+    const { page } = desk
+    await page.goto(`${BASE}/applicant/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+    await page.locator('.pg-returned', { hasText: reason }).waitFor()
+    await page.locator('.pg-history', { hasText: reason }).waitFor()
+    await shot(page, '23-progress-returned')
+
+    // the same on a phone: the progress page and the wizard with the reason on top
+    const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    try {
+      await phone.page.goto(`${BASE}/applicant/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      await phone.page.locator('#login-username').fill(person.idcard)
+      await phone.page.locator('#login-password').fill(person.password)
+      await phone.page.locator('.login-submit').click()
+      await phone.page.locator('.pg-returned').waitFor()
+      await shot(phone.page, '24-phone-progress')
+      await phone.page.locator('.pg-resubmit').click()
+      await phone.page.locator('.wizard-steps-mobile').waitFor()
+      await phone.page.locator('.return-reason', { hasText: reason }).waitFor()
+      await shot(phone.page, '25-phone-wizard')
+      const bodyWidth = await phone.page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(bodyWidth <= 390, `no sideways scrolling on a phone (${bodyWidth}px)`)
+    } finally {
+      await phone.context.close()
+    }
+
+    await page.locator('.pg-resubmit').click()
+    await page.locator('.return-reason', { hasText: reason }).waitFor()
+    await wizardStep(page, 7)
+    await page.locator('.check-ok').waitFor()
+    await page.locator('.wizard-submit').click()
+    const confirm = page.locator('.el-message-box', { hasText: '确认提交' })
+    const [sub] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/applications/${appId}/submit$`)),
+      confirm.getByRole('button', { name: '确认提交' }).click(),
+    ])
+    await expectOk(sub)
+    await confirm.waitFor({ state: 'hidden' })
+    await page.locator('.pg-step-current', { hasText: '单位资格审查' }).waitFor()
+    assert.equal(await page.locator('.pg-returned').count(), 0)
+    await shot(page, '26-progress-resubmitted')
+  })
+})
+
+test('no Content Security Policy violations in the flow', () => {
+  assert.deepEqual(cspErrors, [])
+})
