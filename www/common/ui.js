@@ -1,6 +1,7 @@
 // Small UI helpers shared by the portals.
 import { onBeforeUnmount, ref } from 'vue'
 import { ElMessage } from 'element-plus'
+import { api } from './api.js'
 
 export const PLATFORM_NAME = '职称申报评审管理服务平台'
 
@@ -64,4 +65,29 @@ export function formatSize(n) {
 // The URL of an upload as this portal's API serves it (GET <role>/uploads/<id>).
 export function uploadUrl(role, id) {
   return `/api/${role}/uploads/${encodeURIComponent(String(id))}`
+}
+
+// A list page's data: GET path (a string or a function giving one) answering {items: [...]}.
+// A failure is shown, and kept in loadError as "<what>加载失败：<reason>" for the empty list;
+// 401 is left to the session handling, which sends the person to the login page.
+export function useList(path, what) {
+  const items = ref([])
+  const loading = ref(false)
+  const loadError = ref('')
+  async function load() {
+    loading.value = true
+    loadError.value = ''
+    try {
+      const data = await api.get(typeof path === 'function' ? path() : path)
+      items.value = Array.isArray(data.items) ? data.items : []
+    } catch (e) {
+      if (e.status !== 401) {
+        loadError.value = `${what}加载失败：${e.message}`
+        showError(e)
+      }
+    } finally {
+      loading.value = false
+    }
+  }
+  return { items, loading, loadError, load }
 }
