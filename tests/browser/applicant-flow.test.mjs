@@ -13,6 +13,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
 import { chromium } from 'playwright-core'
+import { mobile } from '../integration/lib.mjs'
+import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
 
 const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
@@ -20,54 +22,10 @@ const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
 const TIMEOUT = 15000
 const UNIT = { username: 'unit_hongda', password: 'Demo@2023', name: '金华宏达建设工程有限公司' }
 
-function idcardCheck(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
-  return '10X98765432'[sum % 11]
-}
-
-// A fresh valid 身份证号 of someone born 1980–1995 in a Jinhua district.
-function freshIdcard() {
-  const area = ['330702', '330703', '330723', '330726', '330781', '330782'][randomInt(6)]
-  const birth = new Date(Date.UTC(1980, 0, 1) + randomInt(0, 15 * 365) * 86400000)
-  const ymd = birth.toISOString().slice(0, 10).replaceAll('-', '')
-  const first17 = area + ymd + String(randomInt(0, 1000)).padStart(3, '0')
-  return first17 + idcardCheck(first17)
-}
-
-function freshName() {
-  const family = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
-  const given = '建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚'
-  return family[randomInt(family.length)] + given[randomInt(given.length)] + given[randomInt(given.length)]
-}
-
-// A tiny valid PDF: header, one empty page, xref with correct offsets, trailer, %%EOF.
-function tinyPdf(label) {
-  const objs = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
-  ]
-  const stream = `BT /F1 12 Tf 72 720 Td (${label.replace(/[()\\]/g, '')}) Tj ET`
-  objs.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`)
-  let out = '%PDF-1.4\n'
-  const offsets = []
-  objs.forEach((o, i) => {
-    offsets.push(out.length)
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`
-  })
-  const xref = out.length
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return Buffer.from(out, 'latin1')
-}
-
 const person = {
-  idcard: freshIdcard(),
-  name: freshName(),
-  mobile: `13${randomInt(5, 10)}${String(randomInt(0, 1e8)).padStart(8, '0')}`,
+  idcard: idcardOf(true),
+  name: personName(),
+  mobile: mobile(),
   password: `Flow#${randomInt(1000, 9999)}ab`,
 }
 const project = `金华市婺城区安置房${randomInt(100, 999)}号地块工程`

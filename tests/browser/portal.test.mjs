@@ -8,6 +8,8 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
 import { chromium } from 'playwright-core'
+import { idcard, mobile } from '../integration/lib.mjs'
+import { personName } from '../integration/applicant-fixtures.mjs'
 
 const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
@@ -25,33 +27,6 @@ const ACCOUNTS = [
   { role: 'admin', username: 'admin', title: '平台管理' },
 ]
 const DEPARTMENTS = new Set(['unit', 'county', 'city', 'hrb'])
-
-// GB 11643 check character.
-function idcardCheck(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
-  return '10X98765432'[sum % 11]
-}
-
-// A fresh valid 身份证号: a Jinhua district, a random birth date (1970–1999), random sequence.
-function freshIdcard() {
-  const area = ['330702', '330703', '330723', '330726', '330781', '330782'][randomInt(6)]
-  const birth = new Date(Date.UTC(1970, 0, 1) + randomInt(0, 30 * 365) * 86400000)
-  const ymd = birth.toISOString().slice(0, 10).replaceAll('-', '')
-  const seq = String(randomInt(0, 1000)).padStart(3, '0')
-  const first17 = area + ymd + seq
-  return first17 + idcardCheck(first17)
-}
-
-function freshName() {
-  const family = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
-  const given = '建国伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英'
-  let s = family[randomInt(family.length)]
-  const n = 1 + randomInt(2)
-  for (let i = 0; i < n; i++) s += given[randomInt(given.length)]
-  return s
-}
 
 let browser
 const cspErrors = []
@@ -239,7 +214,7 @@ describe('login into every portal', () => {
 })
 
 describe('applicant registration', () => {
-  const person = { idcard: freshIdcard(), name: freshName(), mobile: `1${3 + randomInt(7)}${String(randomInt(0, 1e9)).padStart(9, '0')}`, password: `Reg#${randomInt(1000, 9999)}ab` }
+  const person = { idcard: idcard(), name: personName(), mobile: mobile(), password: `Reg#${randomInt(1000, 9999)}ab` }
   let registered = false
 
   test('the form checks the 身份证号 check digit in the browser', async () => {
@@ -347,7 +322,7 @@ describe('applicant registration', () => {
 
   test('a wrong password shows the Chinese error', async () => {
     // Uses the person registered above, so the demo accounts never collect failed logins.
-    const username = registered ? person.idcard : freshIdcard()
+    const username = registered ? person.idcard : idcard()
     const { context, page } = await newPage()
     try {
       await openLogin(page, 'applicant')
