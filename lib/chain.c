@@ -12,7 +12,6 @@
 #include "portal.h"
 
 #define CHAIN_TEXT_MAX 1000
-#define PUBLICITY_DAYS 5
 
 /*
  * The organisation that owns step s of application a: its unit (or talent
@@ -40,6 +39,8 @@ enum {
 	CH_OWNERS,
 	CH_FEE,
 	CH_PUBLICITY,
+	CH_PUB_LOAD,
+	CH_PUB_SAVE,
 	CH_UPDATE,
 	CH_HISTORY,
 	CH__MAX
@@ -76,9 +77,24 @@ static struct db_stmt st[CH__MAX] = {
 	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id ORDER BY x.seq", 0 },
 	[CH_FEE] = { "chain_fee",
 	    "SELECT paid_at IS NOT NULL FROM application WHERE id = $1", 0 },
+	/* Only a publicity registered since the application came to this step counts. */
 	[CH_PUBLICITY] = { "chain_publicity",
 	    "SELECT working_days(starts_on, current_date),"
-	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity WHERE application_id = $1", 0 },
+	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity"
+	    " WHERE application_id = $1 AND created_at >= step_arrival($1)", 0 },
+	[CH_PUB_LOAD] = { "chain_pub_load",
+	    "SELECT a.state, coalesce(a.current_org_id, 0), coalesce(s.gate, ''),"
+	    " a.applicant_id, p.name,"
+	    " to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
+	    " $2::date < (step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai')::date,"
+	    " to_char(nth_working_day($2::date, $3::int), 'YYYY-MM-DD') "
+	    "FROM application a"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1", 0 },
+	[CH_PUB_SAVE] = { "chain_pub_save",
+	    "INSERT INTO publicity (application_id, starts_on, created_by) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (application_id) DO UPDATE SET starts_on = EXCLUDED.starts_on,"
+	    " created_by = EXCLUDED.created_by, created_at = now()", 0 },
 	[CH_UPDATE] = { "chain_update",
 	    "UPDATE application SET step_seq = $2::int, state = $3,"
 	    " current_org_id = NULLIF($4, '0')::bigint, version = version + 1,"
@@ -171,8 +187,8 @@ gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
 	if ((e = db_exec(&st[CH_PUBLICITY], &res, 1, app)) != PERR_OK)
 		return e;
 	if (PQntuples(res) == 0)
-		snprintf(msg, msgsz, "该申报尚未公示，公示满 %d 个工作日后方可推荐上报",
-		    PUBLICITY_DAYS);
+		snprintf(msg, msgsz, "该申报尚未公示，请在“资格公示与报送”中登记公示，"
+		    "公示满 %d 个工作日后方可推荐上报", PUBLICITY_DAYS);
 	else if (db_int(res, 0, 0) < PUBLICITY_DAYS)
 		snprintf(msg, msgsz,
 		    "公示自 %s 起已满 %lld 个工作日，满 %d 个工作日后方可推荐上报",
@@ -219,6 +235,22 @@ load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 	return PERR_OK;
 }
 
+/* An audit row for the application, with the actor as the caller gave it. */
+static enum perr
+audit_as(const struct chain_actor *who, const char *action, long long app_id,
+    const cJSON *detail)
+{
+	struct req fake;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.ip = who->ip;
+	fake.has_session = true;
+	fake.s.user_id = who->user_id;
+	fake.s.org_id = who->org_id;
+	snprintf(fake.s.role, sizeof(fake.s.role), "%s", who->role ? who->role : "");
+	return audit(&fake, who->user_id, action, "application", app_id, detail);
+}
+
 enum perr
 chain_move(const struct chain_actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
@@ -239,7 +271,6 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 	int next = 0;
 	long long next_org = 0;
 	PGresult *res = NULL;
-	struct req fake;
 	cJSON *detail;
 	enum perr e;
 
@@ -357,19 +388,12 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 	    nstep, a.state, nstate, text ? text : "", uid, oid)) != PERR_OK)
 		goto fail;
 
-	/* Audit, with the actor as the caller gave it. */
-	memset(&fake, 0, sizeof(fake));
-	fake.ip = who->ip;
-	fake.has_session = true;
-	fake.s.user_id = who->user_id;
-	fake.s.org_id = who->org_id;
-	snprintf(fake.s.role, sizeof(fake.s.role), "%s", who->role ? who->role : "");
 	detail = cJSON_CreateObject();
 	cJSON_AddNumberToObject(detail, "from_step", a.step);
 	cJSON_AddNumberToObject(detail, "to_step", next);
 	cJSON_AddStringToObject(detail, "from_state", a.state);
 	cJSON_AddStringToObject(detail, "to_state", nstate);
-	e = audit(&fake, who->user_id, action_names[act], "application", app_id, detail);
+	e = audit_as(who, action_names[act], app_id, detail);
 	cJSON_Delete(detail);
 	if (e != PERR_OK)
 		goto fail;
@@ -408,6 +432,80 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 		snprintf(out->state, sizeof(out->state), "%s", nstate);
 		out->step = next;
 	}
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+/*
+ * The unit registers the 公示 of an application at its publicity step,
+ * starting on starts_on (YYYY-MM-DD, not before the application reached the
+ * step, not in the future). Registering again corrects the start date.
+ * Locks the application like chain_move(), so it cannot move meanwhile.
+ * On success ends_on (11 bytes) holds the last day of the publicity.
+ */
+enum perr
+chain_publicise(const struct chain_actor *who, long long app_id, const char *starts_on,
+    char *ends_on, char *msg, size_t msgsz)
+{
+	char app[24], uid[24], days[8], note[1024];
+	long long applicant;
+	PGresult *res = NULL;
+	cJSON *detail;
+	enum perr e;
+
+	msg[0] = '\0';
+	if (!valid_past_date(starts_on)) {
+		snprintf(msg, msgsz, "公示开始日期应为不晚于今天的日期");
+		return PERR_INVALID_FIELD;
+	}
+	snprintf(app, sizeof(app), "%lld", app_id);
+	snprintf(uid, sizeof(uid), "%lld", who->user_id);
+	snprintf(days, sizeof(days), "%d", PUBLICITY_DAYS);
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_exec(&st[CH_LOCK], &res, 1, app)) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	if ((e = db_exec(&st[CH_PUB_LOAD], &res, 3, app, starts_on, days)) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1 || who->org_id == 0 || db_int(res, 0, 1) != who->org_id) {
+		e = PQntuples(res) == 1 && who->org_id != 0 ? PERR_FORBIDDEN : PERR_NOT_FOUND;
+		snprintf(msg, msgsz, "%s", e == PERR_FORBIDDEN ?
+		    "该申报当前不在本单位办理环节" : "申报不存在");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "in_review") != 0 ||
+	    strcmp(db_str(res, 0, 2), "publicity") != 0) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "该申报当前不在公示环节，请刷新后重试");
+		goto fail;
+	}
+	if (db_bool(res, 0, 6)) {
+		e = PERR_INVALID_FIELD;
+		snprintf(msg, msgsz, "公示开始日期不能早于资格审查通过的日期（%s）",
+		    db_str(res, 0, 5));
+		goto fail;
+	}
+	applicant = db_int(res, 0, 3);
+	snprintf(ends_on, 11, "%s", db_str(res, 0, 7));
+	snprintf(note, sizeof(note), "【职称申报】您申报的《%s》自 %s 起在单位公示，"
+	    "公示期至 %s（%d 个工作日）。公示无异议后由单位推荐上报。",
+	    db_str(res, 0, 4), starts_on, ends_on, PUBLICITY_DAYS);
+	PQclear(res);
+	res = NULL;
+	if ((e = db_exec(&st[CH_PUB_SAVE], NULL, 3, app, starts_on, uid)) != PERR_OK)
+		goto fail;
+	detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(detail, "starts_on", starts_on);
+	cJSON_AddStringToObject(detail, "ends_on", ends_on);
+	e = audit_as(who, "publicise", app_id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = notify_user(applicant, note)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
 	return PERR_OK;
 fail:
 	PQclear(res);

@@ -360,6 +360,13 @@ PORTAL_API enum perr chain_move_ex(const struct chain_actor *, long long app_id,
 /* Who owns each step of an application's pipeline (seq, step name, org id
  * or 0, org name), resolved as chain_move() would. PQclear the result. */
 PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
+/* 公示 lasts at least this many working days (the notice, §二.4). */
+#define PUBLICITY_DAYS 5
+
+/* The unit registers (or corrects) the 公示 of an application at its
+ * publicity step; ends_on (11 bytes) gets the publicity's last day. */
+PORTAL_API enum perr chain_publicise(const struct chain_actor *, long long app_id,
+    const char *starts_on, char *ends_on, char *msg, size_t msgsz);
 
 /* ---------- performance archive (archive.c) ---------- */
 

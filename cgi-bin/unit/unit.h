@@ -7,5 +7,8 @@
 extern const struct field archive_review_fields[];
 enum perr h_unit_archive(struct req *);
 enum perr h_unit_archive_review(struct req *);
+extern const struct field publicise_fields[];
+enum perr h_unit_publicity(struct req *);
+enum perr h_unit_publicise(struct req *);
 
 #endif

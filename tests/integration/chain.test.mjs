@@ -7,51 +7,7 @@ import {
 	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, registerApplicant, sleep, sql, sqlInt,
 	sqlRows, tag,
 } from './lib.mjs';
-
-/* Inserts n draft mid_review applications of the demo applicant at 金华宏达, each under a
- * plan of its own; returns their ids. */
-async function newDrafts(n = 1) {
-	// one plan each: a person has at most one live application per plan
-	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)
-	    SELECT 2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1
-	    FROM generate_series(1, ${n}) RETURNING id)
-	    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
-	    SELECT u.id, p.id, (SELECT id FROM pipeline WHERE code='mid_review'), o.id, o.region_id
-	    FROM p, app_user u, org o
-	    WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)} RETURNING id`);
-	const ids = out.split('\n').filter(Boolean).map(Number);
-	assert.equal(ids.length, n, `fixture: ${out}`);
-	await completeDrafts(ids);
-	return ids;
-}
-
-/* Submission checks every rule of the notice (lib: cgi-bin/applicant/check.c);
- * these drafts are about the chain, so they are filled in by SQL to pass:
- * a complete profile, photo, signature, declaration, an approved archive
- * item and the files every 正常申报 needs. */
-async function completeDrafts(apps) {
-	const list = apps.join(', ');
-	await sql(`INSERT INTO applicant_profile (user_id, ethnicity, education, degree, school, major,
-	    graduation_date, work_start_date, title, title_date, specialty, custody, unit_org_id, staffing)
-	    SELECT u.id, '汉族', '大学本科', '学士', '浙江工业大学', '土木工程', '2010-06-30', '2010-07-01',
-	    '助理工程师', '2015-01-01', '建筑工程施工', 'unit', o.id, 'none'
-	    FROM app_user u, org o WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)}
-	    ON CONFLICT (user_id) DO NOTHING`);
-	await sql(`WITH u AS (SELECT id FROM app_user WHERE username = ${lit(DEMO_APPLICANT)}),
-	    f AS (INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)
-	     SELECT id, 'fixture.pdf', 'application/pdf', 14, sha256('%PDF-1.4 %%EOF'), '%PDF-1.4 %%EOF' FROM u
-	     RETURNING id),
-	    i AS (INSERT INTO archive_item (owner_id, kind, title, status, reviewer_org_id)
-	     SELECT u.id, 'project', '夹具工程项目', 'approved', o.id FROM u, org o WHERE o.name = ${lit(HONGDA)}
-	     RETURNING id),
-	    a AS (UPDATE application SET photo_id = f.id, signature_id = f.id, signed_at = now(),
-	     statement = '本人述职', category = 'construction', method = 'normal', specialty = '建筑工程施工',
-	     accept_org_id = (SELECT id FROM org WHERE name = '婺城区住房和城乡建设局')
-	     FROM f WHERE application.id IN (${list}) RETURNING application.id),
-	    aa AS (INSERT INTO application_archive (application_id, item_id) SELECT a.id, i.id FROM a, i)
-	    INSERT INTO application_file (application_id, kind, upload_id)
-	    SELECT a.id, k, f.id FROM a, f, unnest(ARRAY['summary', 'experience', 'm_education', 'm_title']) k`);
-}
+import { newDrafts } from './drafts.mjs';
 
 const created = [];
 let ids;	// user and org ids of the demo accounts

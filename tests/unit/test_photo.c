@@ -23,6 +23,7 @@ struct jopt {
 	size_t pad_to;			/* exact file size, 0: as it comes */
 	J_COLOR_SPACE cs;		/* JCS_RGB, JCS_GRAYSCALE or JCS_CMYK */
 	bool progressive;
+	int band;			/* the last band rows painted grey across */
 };
 
 /* Inserts COM segments of exactly extra bytes (>= 4) right after SOI. */
@@ -82,7 +83,8 @@ make_jpeg_opt(const struct jopt *o, size_t *len)
 	for (y = 0; y < o->h; y++) {
 		for (x = 0; x < o->w; x++) {
 			bool edge = x < tw || x >= o->w - tw || y < th || y >= o->h - th;
-			const unsigned char *px = edge ? o->border : o->fill;
+			const unsigned char *px = y >= o->h - o->band ? GREY :
+			    edge ? o->border : o->fill;
 			unsigned char rgb[3];
 
 			for (k = 0; k < 3; k++) {
@@ -113,7 +115,7 @@ static unsigned char *
 make_jpeg(int w, int h, const unsigned char *border, const unsigned char *fill,
     size_t pad_to, size_t *len)
 {
-	struct jopt o = { w, h, border, fill, pad_to, JCS_RGB, false };
+	struct jopt o = { w, h, border, fill, pad_to, JCS_RGB, false, 0 };
 
 	return make_jpeg_opt(&o, len);
 }
@@ -312,8 +314,8 @@ t_damaged(void **state)
 static void
 t_colour(void **state)
 {
-	struct jopt gray = { 300, 400, WHITE, GREY, 40000, JCS_GRAYSCALE, false };
-	struct jopt cmyk = { 300, 400, WHITE, SKIN, 40000, JCS_CMYK, false };
+	struct jopt gray = { 300, 400, WHITE, GREY, 40000, JCS_GRAYSCALE, false, 0 };
+	struct jopt cmyk = { 300, 400, WHITE, SKIN, 40000, JCS_CMYK, false, 0 };
 	struct photo_info pi;
 	char msg[256];
 	size_t len;
@@ -354,13 +356,38 @@ t_border(void **state)
 	free(b);
 }
 
+/* Near-white means at least 90% of the border pixels (the outer 3% of each
+ * side; 13968 of a 300×400 image) at least (200, 200, 200): a grey band
+ * across the bottom (shoulders, a dark table edge) of 3 rows leaves 93.6%
+ * white, of 9 rows 80.7%. */
+static void
+t_border_share(void **state)
+{
+	struct jopt thin = { 300, 400, WHITE, SKIN, 40000, JCS_RGB, false, 3 };
+	struct jopt thick = { 300, 400, WHITE, SKIN, 40000, JCS_RGB, false, 9 };
+	struct photo_info pi;
+	char msg[256];
+	size_t len;
+	unsigned char *b;
+
+	(void)state;
+	b = make_jpeg_opt(&thin, &len);
+	assert_int_equal(check(b, len, &pi, msg, sizeof(msg)), PERR_OK);
+	assert_true(pi.border_white);
+	free(b);
+	b = make_jpeg_opt(&thick, &len);
+	assert_int_equal(check(b, len, &pi, msg, sizeof(msg)), PERR_OK);
+	assert_false(pi.border_white);
+	free(b);
+}
+
 /* Progressive JPEGs are fine, but libjpeg keeps all their coefficients:
  * beyond about 20 megapixels they are refused, not decoded. */
 static void
 t_progressive(void **state)
 {
-	struct jopt small = { 300, 400, WHITE, SKIN, 40000, JCS_RGB, true };
-	struct jopt big = { 5000, 6500, WHITE, SKIN, 0, JCS_RGB, true };
+	struct jopt small = { 300, 400, WHITE, SKIN, 40000, JCS_RGB, true, 0 };
+	struct jopt big = { 5000, 6500, WHITE, SKIN, 0, JCS_RGB, true, 0 };
 	struct photo_info pi;
 	char msg[256];
 	size_t len;
@@ -417,6 +444,7 @@ main(void)
 		cmocka_unit_test(t_damaged),
 		cmocka_unit_test(t_colour),
 		cmocka_unit_test(t_border),
+		cmocka_unit_test(t_border_share),
 		cmocka_unit_test(t_progressive),
 		cmocka_unit_test(t_huge),
 	};

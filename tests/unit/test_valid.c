@@ -65,6 +65,7 @@ t_mobile(void **state)
 	assert_true(valid_mobile("13800000000"));
 	assert_true(valid_mobile("19912345678"));
 	assert_false(valid_mobile("12800000000"));
+	assert_false(valid_mobile("23800000000"));	/* mainland mobiles start with 1 */
 	assert_false(valid_mobile("1380000000"));
 	assert_false(valid_mobile("138000000000"));
 	assert_false(valid_mobile("1380000000a"));

@@ -67,19 +67,21 @@ export function uploadUrl(role, id) {
   return `/api/${role}/uploads/${encodeURIComponent(String(id))}`
 }
 
-// A list page's data: GET path (a string or a function giving one) answering {items: [...]}.
+// A list page's data: GET path (a string or a function giving one) answering {items: [...]};
+// the whole answer stays in `data` for what comes beside the items.
 // A failure is shown, and kept in loadError as "<what>加载失败：<reason>" for the empty list;
 // 401 is left to the session handling, which sends the person to the login page.
 export function useList(path, what) {
   const items = ref([])
   const loading = ref(false)
   const loadError = ref('')
+  const data = ref(null)
   async function load() {
     loading.value = true
     loadError.value = ''
     try {
-      const data = await api.get(typeof path === 'function' ? path() : path)
-      items.value = Array.isArray(data.items) ? data.items : []
+      data.value = await api.get(typeof path === 'function' ? path() : path)
+      items.value = Array.isArray(data.value.items) ? data.value.items : []
     } catch (e) {
       if (e.status !== 401) {
         loadError.value = `${what}加载失败：${e.message}`
@@ -89,5 +91,5 @@ export function useList(path, what) {
       loading.value = false
     }
   }
-  return { items, loading, loadError, load }
+  return { items, loading, loadError, load, data }
 }

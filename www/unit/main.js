@@ -3,6 +3,7 @@ import { createPortal } from '../common/app.js'
 import { worklistMenu, worklistRoute } from '../common/worklist-route.js'
 
 const ArchiveReview = () => import('./ArchiveReview.vue')
+const Publicity = () => import('./Publicity.vue')
 
 createPortal({
   role: 'unit',
@@ -12,9 +13,13 @@ createPortal({
     worklistMenu,
     { label: '业绩档案审核', path: '/archive', icon: Files },
     { label: '职称申报资格审查', icon: DocumentChecked, soon: true },
-    { label: '资格公示与报送', icon: Promotion, soon: true },
+    { label: '资格公示与报送', path: '/publicity', icon: Promotion },
     { label: '单位信息', icon: OfficeBuilding, soon: true },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: [worklistRoute, { path: '/archive', name: 'archive', component: ArchiveReview, meta: { title: '业绩档案审核' } }],
+  routes: [
+    worklistRoute,
+    { path: '/archive', name: 'archive', component: ArchiveReview, meta: { title: '业绩档案审核' } },
+    { path: '/publicity', name: 'publicity', component: Publicity, meta: { title: '资格公示与报送' } },
+  ],
 })

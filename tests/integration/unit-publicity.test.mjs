@@ -1,0 +1,113 @@
+// 资格公示与报送 (cgi-bin/unit/page-publicity.c, lib/chain.c chain_publicise):
+// the unit registers the 公示 of an application that passed its 资格审查, sees
+// its working days, reports it upward once 5 are over; a returned and
+// resubmitted application is publicised again.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { DEMO_APPLICANT, assertError, loginAs, sql, sqlInt, sqlRows } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
+
+let app, applicant, unit, sjy, county, unitUser;
+const move = (s, step, action = 'pass', text = '同意') => s.post(`/applications/${app}/move`, { action, step, text });
+const publicise = (s, starts_on) => s.post(`/applications/${app}/publicity`, { starts_on });
+const listed = async () => (await unit.get('/publicity')).json.items.find((i) => i.id === app);
+const day = (offset) => sql(`SELECT to_char(current_date + ${offset}, 'YYYY-MM-DD')`);
+
+before(async () => {
+	[app] = await newDrafts(1);
+	applicant = await loginAs('applicant', DEMO_APPLICANT);
+	unit = await loginAs('unit', 'unit_hongda');
+	sjy = await loginAs('unit', 'unit_sjy');
+	county = await loginAs('county', 'wucheng_jsj');
+	unitUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'unit_hongda'`);
+	assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+});
+
+after(async () => {
+	await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
+	    WHERE id = ${app} AND state = 'in_review'`);
+});
+
+describe('资格公示与报送', () => {
+	test('before 资格审查 passes there is nothing to publicise', async () => {
+		assert.equal(await listed(), undefined);
+		const e = assertError(await publicise(unit, await day(0)), 409, 'conflict');
+		assert.match(e.message, /不在公示环节/);
+	});
+
+	test('after it passes: listed as 未公示; 通过 is refused and points to this page', async () => {
+		assert.equal((await move(unit, 2, 'pass', '资格审查通过')).status, 200);
+		const it = await listed();
+		assert.ok(it, 'not in the publicity list');
+		assert.deepEqual([it.applicant, it.step, it.publicity, it.arrived_on], ['张建国', 3, null, await day(0)]);
+		assert.match(it.idcard, /^3307\*+0015$/);
+		const e = assertError(await move(unit, 3), 409, 'gate');
+		assert.match(e.message, /资格公示与报送/);
+	});
+
+	test('bad dates, other units and other roles are refused; nothing is written', async () => {
+		for (const bad of ['2023-13-01', '20230101xx', await day(1)]) {
+			const e = assertError(await publicise(unit, bad), 400, 'invalid_field', 'starts_on');
+			assert.match(e.message, /不晚于今天/);
+		}
+		// not before 资格审查 passed (today)
+		const e = assertError(await publicise(unit, await day(-1)), 400, 'invalid_field', 'starts_on');
+		assert.match(e.message, /不能早于资格审查通过的日期/);
+		assertError(await publicise(sjy, await day(0)), 403, 'forbidden');
+		assertError(await unit.post('/applications/999999999/publicity', { starts_on: await day(0) }), 404, 'not_found');
+		assertError(await publicise(county, await day(0)), 404, 'not_found');
+		assertError(await unit.post(`/applications/${app}/publicity`, {}), 400, 'invalid_field', 'starts_on');
+		assertError(await unit.post(`/applications/${app}/publicity`, { starts_on: await day(0) }, { csrf: false }), 403, 'csrf');
+		assert.equal(await sqlInt(`SELECT count(*) FROM publicity WHERE application_id = ${app}`), 0);
+	});
+
+	test('registered today: 0 of 5 working days, its last day, an audit row and a message', async () => {
+		const r = await publicise(unit, await day(0));
+		assert.equal(r.status, 200, r.text);
+		const ends = await sql(`SELECT to_char(nth_working_day(current_date, 5), 'YYYY-MM-DD')`);
+		assert.deepEqual(r.json, { starts_on: await day(0), ends_on: ends });
+		const it = await listed();
+		assert.deepEqual(it.publicity, { starts_on: await day(0), ends_on: ends, days_done: 0, over: false });
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'publicise'
+		    AND target_id = ${app} AND actor_user_id = ${unitUser}`), 1);
+		const note = await sqlRows(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${DEMO_APPLICANT}' ORDER BY n.id DESC LIMIT 1`);
+		assert.match(note[0][0], new RegExp(`公示期至 ${ends}`));
+		const e = assertError(await move(unit, 3), 409, 'gate');
+		assert.match(e.message, /已满 0 个工作日/);
+	});
+
+	test('nth_working_day skips weekends and the seeded holidays', async () => {
+		// 2023-09-28 (Thu): 29 Sep – 6 Oct are 中秋/国庆 holidays, 7–8 Oct are 调休 workdays
+		assert.equal(await sql(`SELECT nth_working_day('2023-09-28', 5)`), '2023-10-10');
+		assert.equal(await sql(`SELECT nth_working_day('2023-09-28', 1)`), '2023-09-28');
+		assert.equal(await sql(`SELECT nth_working_day('2023-09-30', 1)`), '2023-10-07');
+	});
+
+	test('once 5 working days are over (14 days ago) it is 公示期满 and reports upward to the county', async () => {
+		await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app}`);
+		const it = await listed();
+		assert.equal(it.publicity.over, true);
+		assert.equal(it.publicity.days_done, 5);
+		const r = await move(unit, 3, 'pass', '经公示无异议，同意推荐上报。');
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
+		assert.equal(await listed(), undefined);
+		assert.ok((await county.get('/worklist')).json.items.some((i) => i.id === app));
+		assertError(await publicise(unit, await day(0)), 403, 'forbidden');
+	});
+
+	test('returned and resubmitted: the old 公示 no longer counts, a new one is registered over it', async () => {
+		assert.equal((await move(county, 4, 'return', '请补充材料')).status, 200);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		assert.equal((await move(unit, 2, 'pass', '资格审查通过')).status, 200);
+		assert.equal((await listed()).publicity, null);
+		const e = assertError(await move(unit, 3), 409, 'gate');
+		assert.match(e.message, /尚未公示/);
+		assert.equal((await publicise(unit, await day(0))).status, 200);
+		assert.equal(await sqlInt(`SELECT count(*) FROM publicity WHERE application_id = ${app}
+		    AND starts_on = current_date`), 1);
+		assert.equal((await listed()).publicity.days_done, 0);
+	});
+});
