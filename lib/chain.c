@@ -81,7 +81,7 @@ static struct db_stmt st[CH__MAX] = {
 	[CH_PUBLICITY] = { "chain_publicity",
 	    "SELECT working_days(starts_on, current_date),"
 	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity"
-	    " WHERE application_id = $1 AND created_at >= step_arrival($1)", 0 },
+	    " WHERE application_id = $1 AND created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
 	[CH_PUB_LOAD] = { "chain_pub_load",
 	    "SELECT a.state, coalesce(a.current_org_id, 0), coalesce(s.gate, ''),"
 	    " a.applicant_id, p.name,"

@@ -20,7 +20,7 @@ static struct db_stmt st[UP__MAX] = {
 	    " JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " LEFT JOIN publicity pb ON pb.application_id = a.id"
-	    "  AND pb.created_at >= step_arrival(a.id) "
+	    "  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') "
 	    "WHERE a.current_org_id = $1 AND a.state = 'in_review' AND s.gate = 'publicity'"
 	    " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
 };
