@@ -28,11 +28,12 @@ run() {	# name url [header]
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
 	printf '%-28s %10s req/s   p50 %-9s p99 %-9s%s\n' "$1" "$rps" "$p50" "$p99" \
-		"${non2xx:+   non-2xx: $non2xx}"
+		"${non2xx:+   non-2xx: $non2xx}" >&2
 	echo "$rps"
 }
 
 echo "wrk: 2 threads, $CONN connections, ${DUR}s each; $WORKERS workers per program; $(nproc) cores"
-hello=$(run "FastCGI hello (bare)" "$base/bench/hello" | tee /dev/stderr | tail -n 1)
-me=$(run "GET /api/applicant/me" "$base/api/applicant/me" "Cookie: sid=$sid" | tee /dev/stderr | tail -n 1)
+# run prints its line on stderr and gives the bare req/s on stdout
+hello=$(run "FastCGI hello (bare)" "$base/bench/hello")
+me=$(run "GET /api/applicant/me" "$base/api/applicant/me" "Cookie: sid=$sid")
 awk -v a="$me" -v b="$hello" 'BEGIN { printf "ratio me/hello: %.2f\n", a / b }'
