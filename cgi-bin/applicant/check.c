@@ -31,7 +31,8 @@ static struct db_stmt st[AP__MAX] = {
 	    " to_char(pr.title_date, 'YYYY-MM-DD'), profile_complete(a.applicant_id),"
 	    " coalesce((SELECT s4.seq FROM pipeline_step s4 WHERE s4.pipeline_id = a.pipeline_id"
 	    "  AND s4.gate = 'fee'), 0),"
-	    " coalesce(ao.name, '') "
+	    " coalesce(ao.name, ''),"
+	    " CASE WHEN current_date > p.closes_on THEN to_char(p.closes_on, 'YYYY-MM-DD') END "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -63,7 +64,8 @@ enum {
 	C_PIPELINE, C_PHOTO, C_PHOTO_WARN, C_SIGNED, C_SIGNED_AT, C_STATEMENT, C_CATEGORY,
 	C_METHOD, C_SPECIALTY, C_ACCEPT, C_HELD, C_SCORE, C_PAID_AT, C_EDU, C_TITLE, C_TITLE_4Y,
 	C_PR_SPECIALTY, C_STAFFING, C_OOP, C_OWNERSHIP, C_UNIT_NAME, C_RETURN_REASON, C_FEE,
-	C_UNIT_ORG, C_PASSED_UNIT, C_TITLE_DATE, C_PROFILE_OK, C_FEE_STEP, C_ACCEPT_NAME
+	C_UNIT_ORG, C_PASSED_UNIT, C_TITLE_DATE, C_PROFILE_OK, C_FEE_STEP, C_ACCEPT_NAME,
+	C_CLOSED_ON
 };
 
 static const struct {
@@ -273,6 +275,10 @@ app_check(const struct app *a)
 	int i, nrec = 0;
 	size_t j;
 
+	/* A first submission only inside the plan's window; a returned one may come back later. */
+	if (is(a->v[C_STATE], "draft") && a->v[C_CLOSED_ON] != NULL)
+		unmet(list, 7, "plan", "《%s》的申报已于 %s 截止，不能再提交", a->v[C_PLAN],
+		    a->v[C_CLOSED_ON]);
 	/* 0: the profile the application rests on */
 	if (a->v[C_PROFILE_OK] == NULL || a->v[C_PROFILE_OK][0] != 't')
 		unmet(list, 0, "profile", "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）");

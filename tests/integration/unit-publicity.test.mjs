@@ -111,3 +111,29 @@ describe('资格公示与报送', () => {
 		assert.equal((await listed()).publicity.days_done, 0);
 	});
 });
+
+describe('the plan window at submission', () => {
+	let draft;
+	before(async () => {
+		[draft] = await newDrafts(1);
+	});
+	after(async () => {
+		await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
+		    WHERE id = ${draft} AND state = 'in_review'`);
+	});
+
+	test('a draft of a plan whose window has closed cannot be submitted; the check says when it closed', async () => {
+		await sql(`UPDATE plan SET opens_on = current_date - 10, closes_on = current_date - 1
+		    WHERE id = (SELECT plan_id FROM application WHERE id = ${draft})`);
+		const e = assertError(await applicant.post(`/applications/${draft}/submit`), 400, 'invalid_field', 'check');
+		assert.match(e.message, /尚有 1 项/);
+		const g = await applicant.get(`/applications/${draft}`);
+		const closed = await day(-1);
+		assert.deepEqual(g.json.check.map((c) => [c.field, c.message]),
+		    [['plan', `《${g.json.application.plan}》的申报已于 ${closed} 截止，不能再提交`]]);
+		// the last day of the window still counts
+		await sql(`UPDATE plan SET closes_on = current_date WHERE id = (SELECT plan_id FROM application WHERE id = ${draft})`);
+		assert.deepEqual((await applicant.get(`/applications/${draft}`)).json.check, []);
+		assert.equal((await applicant.post(`/applications/${draft}/submit`)).status, 200);
+	});
+});
