@@ -10,7 +10,7 @@ static struct db_stmt st[RV__MAX] = {
 	[RV_WORKLIST] = { "review_worklist",
 	    "SELECT a.id, u.name, p.name, pl.name, a.step_seq, s.name, a.state,"
 	    " to_char(a.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    " s.actions "
+	    " s.actions, a.paid_at IS NOT NULL "
 	    "FROM application a JOIN app_user u ON u.id = a.applicant_id"
 	    " JOIN plan p ON p.id = a.plan_id JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq "
@@ -43,6 +43,7 @@ h_worklist(struct req *r)
 		cJSON_AddStringToObject(it, "state", db_str(res, i, 6));
 		cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 7));
 		cJSON_AddStringToObject(it, "actions", db_str(res, i, 8));
+		cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 9));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

@@ -169,6 +169,8 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(e.message, '申报人尚未缴纳评审费用，缴费后方可审查通过');
 		assert.equal(await historyCount(), n);
 		assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${app}`), '4');
+		// the county sees in its worklist that the fee is not paid yet
+		assert.equal((await county.get('/worklist')).json.items.find((i) => i.id === app).paid, false);
 	});
 
 	let order, callback;
@@ -241,6 +243,7 @@ describe('one application from the wizard to the county', () => {
 	});
 
 	test('now the county passes step 4', async () => {
+		assert.equal((await county.get('/worklist')).json.items.find((i) => i.id === app).paid, true);
 		const r = await move(county, 'pass', 4, '资格审查通过');
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 5]);
