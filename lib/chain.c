@@ -338,6 +338,10 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 	}
 	if (act == CHAIN_PASS && (e = gate_check(a.gate, app, msg, msgsz)) != PERR_OK)
 		goto fail;
+	/* The row is locked: what the hook reads (e.g. the content a snapshot
+	 * records) cannot change until the move commits. */
+	if (hook != NULL && (e = hook(app_id, hook_arg)) != PERR_OK)
+		goto fail;
 
 	/* Where the application goes. */
 	switch (act) {
@@ -423,8 +427,6 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 		break;
 	}
 	if ((e = notify_user(a.applicant, note)) != PERR_OK)
-		goto fail;
-	if (hook != NULL && (e = hook(app_id, hook_arg)) != PERR_OK)
 		goto fail;
 	if ((e = db_commit()) != PERR_OK)
 		return e;

@@ -351,7 +351,9 @@ PORTAL_API enum perr chain_move(const struct chain_actor *, long long app_id,
     struct chain_result *out, char *msg, size_t msgsz);
 
 /* chain_move() that also runs hook(app_id, arg) inside its transaction,
- * after the move was written and before it commits (e.g. a snapshot). */
+ * once the row is locked and the move allowed, before anything is written
+ * (e.g. check and snapshot the content being submitted). A hook's error
+ * rolls the move back; its message is the hook's own. */
 PORTAL_API enum perr chain_move_ex(const struct chain_actor *, long long app_id,
     int expected_step, enum chain_action, const char *text,
     enum perr (*hook)(long long, void *), void *hook_arg,

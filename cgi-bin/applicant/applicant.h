@@ -77,6 +77,10 @@ extern const struct file_kind file_kinds[];
 enum perr app_load(struct req *, long long id, struct app *);
 void app_free(struct app *);
 enum perr app_editable(struct req *, const struct app *);
+/* Inside a transaction: locks the applicant's application row and answers 409
+ * unless it may still be edited. Every content write takes this lock first, so
+ * it cannot slip in beside a submission (chain_move() locks the same row). */
+enum perr app_lock_editable(struct req *, long long id);
 const struct file_kind *file_kind(const char *code);
 bool file_kind_visible(const struct app *, const char *kind);
 cJSON *app_check(const struct app *);

@@ -10,7 +10,7 @@
 
 #include "applicant.h"
 
-enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP__MAX };
+enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP_LOCK, AP__MAX };
 
 static struct db_stmt st[AP__MAX] = {
 	[AP_LOAD] = { "app_load",
@@ -56,6 +56,11 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(c.employer, ''), coalesce(c.cert_id, 0), coalesce(u.filename, '')"
 	    " FROM recommender c LEFT JOIN upload u ON u.id = c.cert_id"
 	    " WHERE c.application_id = $1 ORDER BY c.seq", 0 },
+	/* the row alone, as chain_move() locks it: writers and the submission queue up */
+	[AP_LOCK] = { "app_lock",
+	    "SELECT state IN ('draft', 'returned'), (SELECT s.name FROM pipeline_step s"
+	    "  WHERE s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq)"
+	    " FROM application a WHERE a.id = $1 AND a.applicant_id = $2 FOR UPDATE", 0 },
 };
 
 /* Columns of AP_LOAD. */
@@ -222,6 +227,26 @@ app_load(struct req *r, long long id, struct app *a)
 		return e;
 	}
 	return PERR_OK;
+}
+
+enum perr
+app_lock_editable(struct req *r, long long id)
+{
+	char app[24], uid[24];
+	PGresult *res;
+	enum perr e;
+
+	snprintf(app, sizeof(app), "%lld", id);
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	if ((e = db_exec(&st[AP_LOCK], &res, 2, app, uid)) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1)
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
+	else if (!db_bool(res, 0, 0))
+		e = req_fail(r, PERR_CONFLICT, NULL, "申报已提交，正在“%s”环节办理，不能修改",
+		    db_str(res, 0, 1));
+	PQclear(res);
+	return e;
 }
 
 enum perr

@@ -245,8 +245,9 @@ h_app_get(struct req *r)
 	return PERR_OK;
 }
 
-/* Loads the application, checks it may be edited, runs fn in a transaction
- * with an audit row, and answers with the application. */
+/* In one transaction: locks the application, checks it may be edited, loads
+ * it, runs fn and writes an audit row; then answers with the application.
+ * The lock is what keeps an autosave out of a submission happening at once. */
 static enum perr
 edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *, const char *))
 {
@@ -254,16 +255,13 @@ edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *
 	struct app a;
 	enum perr e;
 
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
-		return e;
-	if ((e = app_editable(r, &a)) != PERR_OK) {
-		app_free(&a);
-		return e;
-	}
+	memset(&a, 0, sizeof(a));
 	num(id, sizeof(id), r->id);
 	if ((e = db_begin()) != PERR_OK)
-		goto out;
-	if ((e = fn(r, &a, id)) != PERR_OK ||
+		return e;
+	if ((e = app_lock_editable(r, r->id)) != PERR_OK ||
+	    (e = app_load(r, r->id, &a)) != PERR_OK ||
+	    (e = fn(r, &a, id)) != PERR_OK ||
 	    (e = audit(r, 0, what, "application", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
@@ -483,67 +481,24 @@ h_app_files(struct req *r)
 	return edit(r, "application_files", do_files);
 }
 
-/* Inside the submission's transaction: record the content as submitted and
- * which parts changed since the previous submission (for the reviewers). */
-struct snap {
-	cJSON *content;
-};
-
+/* Inside the submission's transaction, with the row locked: the
+ * pre-submission check on the content as it is now, and a snapshot of that
+ * content with the parts changed since the previous submission (for the
+ * reviewers). Nothing can be written between the check and the move. */
 static enum perr
 snapshot(long long app_id, void *arg)
 {
-	struct snap *sn = arg;
+	struct req *r = arg;
 	char id[24], no[24];
 	PGresult *res;
-	cJSON *prev = NULL, *changes = cJSON_CreateArray(), *it;
+	struct app a;
+	cJSON *content, *check, *prev = NULL, *changes, *it;
 	char *data, *ch;
 	int last = 0;
 	enum perr e;
 
-	num(id, sizeof(id), app_id);
-	if ((e = db_exec(&st[APP_SNAP_LAST], &res, 1, id)) != PERR_OK) {
-		cJSON_Delete(changes);
+	if ((e = app_load(r, app_id, &a)) != PERR_OK)
 		return e;
-	}
-	if (PQntuples(res) == 1) {
-		last = (int)db_int(res, 0, 0);
-		prev = cJSON_Parse(db_str(res, 0, 1));
-	}
-	PQclear(res);
-	if (prev != NULL)
-		cJSON_ArrayForEach(it, sn->content) {
-			cJSON *old = cJSON_GetObjectItemCaseSensitive(prev, it->string);
-
-			if (old == NULL || !cJSON_Compare(old, it, 1))
-				cJSON_AddItemToArray(changes, cJSON_CreateString(it->string));
-		}
-	cJSON_Delete(prev);
-	num(no, sizeof(no), last + 1);
-	data = cJSON_PrintUnformatted(sn->content);
-	ch = cJSON_PrintUnformatted(changes);
-	e = db_exec(&st[APP_SNAP_INS], NULL, 4, id, no, data, ch);
-	free(data);
-	free(ch);
-	cJSON_Delete(changes);
-	return e;
-}
-
-enum perr
-h_submit(struct req *r)
-{
-	struct chain_actor who = { r->s.user_id, 0, r->ip, r->s.role };
-	struct chain_result res;
-	struct snap sn;
-	struct app a;
-	cJSON *check;
-	enum perr e;
-
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
-		return e;
-	if ((e = app_editable(r, &a)) != PERR_OK) {
-		app_free(&a);
-		return e;
-	}
 	check = app_check(&a);
 	if (cJSON_GetArraySize(check) > 0) {
 		e = req_fail(r, PERR_INVALID_FIELD, "check", "尚有 %d 项未满足申报要求，请按提示完善后再提交",
@@ -553,11 +508,47 @@ h_submit(struct req *r)
 		return e;
 	}
 	cJSON_Delete(check);
-	sn.content = app_content_json(&a);
+	content = app_content_json(&a);
 	app_free(&a);
-	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, snapshot, &sn, &res, r->msg,
+	num(id, sizeof(id), app_id);
+	if ((e = db_exec(&st[APP_SNAP_LAST], &res, 1, id)) != PERR_OK) {
+		cJSON_Delete(content);
+		return e;
+	}
+	if (PQntuples(res) == 1) {
+		last = (int)db_int(res, 0, 0);
+		prev = cJSON_Parse(db_str(res, 0, 1));
+	}
+	PQclear(res);
+	changes = cJSON_CreateArray();
+	if (prev != NULL)
+		cJSON_ArrayForEach(it, content) {
+			cJSON *old = cJSON_GetObjectItemCaseSensitive(prev, it->string);
+
+			if (old == NULL || !cJSON_Compare(old, it, 1))
+				cJSON_AddItemToArray(changes, cJSON_CreateString(it->string));
+		}
+	cJSON_Delete(prev);
+	num(no, sizeof(no), last + 1);
+	data = cJSON_PrintUnformatted(content);
+	ch = cJSON_PrintUnformatted(changes);
+	e = db_exec(&st[APP_SNAP_INS], NULL, 4, id, no, data, ch);
+	free(data);
+	free(ch);
+	cJSON_Delete(changes);
+	cJSON_Delete(content);
+	return e;
+}
+
+enum perr
+h_submit(struct req *r)
+{
+	struct chain_actor who = { r->s.user_id, 0, r->ip, r->s.role };
+	struct chain_result res;
+	enum perr e;
+
+	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, snapshot, r, &res, r->msg,
 	    sizeof(r->msg));
-	cJSON_Delete(sn.content);
 	if (e != PERR_OK)
 		return e;
 	cJSON_AddStringToObject(req_out(r), "state", res.state);

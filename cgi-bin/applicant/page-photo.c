@@ -66,7 +66,8 @@ h_app_photo(struct req *r)
 	snprintf(id, sizeof(id), "%lld", r->id);
 	if ((e = db_begin()) != PERR_OK)
 		goto out;
-	if ((e = db_exec(&st[PH_STORE], &res, 4, uid, file->filename, size, hex)) != PERR_OK)
+	if ((e = app_lock_editable(r, r->id)) != PERR_OK ||
+	    (e = db_exec(&st[PH_STORE], &res, 4, uid, file->filename, size, hex)) != PERR_OK)
 		goto fail;
 	snprintf(up, sizeof(up), "%s", db_str(res, 0, 0));
 	if ((e = db_exec(&st[PH_SET], NULL, 3, id, up, warn)) != PERR_OK ||

@@ -37,7 +37,7 @@ static struct db_stmt st[SG__MAX] = {
 	    "UPDATE signing_token SET used_at = now() WHERE token_hash = sha256(convert_to($1, 'UTF8'))", 0 },
 	[SG_SET] = { "sign_set",
 	    "UPDATE application SET signature_id = $2, signed_at = now(), updated_at = now()"
-	    " WHERE id = $1", 0 },
+	    " WHERE id = $1 AND state IN ('draft', 'returned') RETURNING id", 0 },
 };
 
 const char commitment_title[] = "专业技术资格申报材料真实性保证书";
@@ -181,9 +181,17 @@ h_sign_post(struct req *r)
 		goto fail;
 	}
 	snprintf(up, sizeof(up), "%s", db_str(stored, 0, 0));
+	PQclear(stored);
+	stored = NULL;
 	if ((e = db_exec(&st[SG_USE], NULL, 1, r->tok)) != PERR_OK ||
-	    (e = db_exec(&st[SG_SET], NULL, 2, app, up)) != PERR_OK ||
-	    (e = audit(r, atoll(owner), "sign", "application", atoll(app), NULL)) != PERR_OK ||
+	    (e = db_exec(&st[SG_SET], &stored, 2, app, up)) != PERR_OK)
+		goto fail;
+	/* submitted meanwhile: the guard is in the UPDATE, which waits for the submission's lock */
+	if (PQntuples(stored) != 1) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该申报已提交，无需再签署");
+		goto fail;
+	}
+	if ((e = audit(r, atoll(owner), "sign", "application", atoll(app), NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
