@@ -19,19 +19,15 @@ static struct db_stmt st[AUDIT__MAX] = {
 };
 
 enum perr
-audit(const struct req *r, long long user_id, const char *action,
-    const char *target_type, long long target_id, const cJSON *detail)
+audit(const struct actor *who, const char *action, const char *target_type,
+    long long target_id, const cJSON *detail)
 {
-	char uid[24], org[24], tid[24];
 	char *d = detail ? cJSON_PrintUnformatted(detail) : NULL;
 	enum perr e;
 
-	snprintf(uid, sizeof(uid), "%lld", r->has_session ? r->s.user_id : user_id);
-	snprintf(org, sizeof(org), "%lld", r->has_session ? r->s.org_id : 0);
-	snprintf(tid, sizeof(tid), "%lld", target_id);
-	e = db_exec(&st[AUDIT_INSERT], NULL, 8, uid,
-	    r->has_session && r->s.role[0] ? r->s.role : portal_role(), org,
-	    r->ip ? r->ip : "", action, target_type, tid, d);
+	e = db_run(&st[AUDIT_INSERT], NULL, 8, DB_I(who->user_id), DB_S(who->role ? who->role : ""),
+	    DB_I(who->org_id), DB_S(who->ip ? who->ip : ""), DB_S(action), DB_S(target_type),
+	    DB_I(target_id), DB_S(d));
 	free(d);
 	return e;
 }
@@ -39,8 +35,5 @@ audit(const struct req *r, long long user_id, const char *action,
 enum perr
 notify_user(long long user_id, const char *text)
 {
-	char uid[24];
-
-	snprintf(uid, sizeof(uid), "%lld", user_id);
-	return db_exec(&st[NOTIFY_INSERT], NULL, 2, uid, text);
+	return db_run(&st[NOTIFY_INSERT], NULL, 2, DB_I(user_id), DB_S(text));
 }

@@ -1,10 +1,7 @@
 /*
- * auth.c: passwords (libxcrypt yescrypt), login with throttling, sessions
- * stored in PostgreSQL, and the handlers every program shares
- * (health, login, logout, me, password).
- *
- * The cookie holds 128 random bits; the database keeps only their SHA-256,
- * so a copy of the session table cannot be replayed.
+ * auth.c: passwords (libxcrypt yescrypt), login with throttling, and the
+ * handlers every program shares (health, login, logout, me, password). It
+ * sits above the request pipeline; sessions themselves are in session.c.
  */
 #include <crypt.h>
 #include <stdio.h>
@@ -19,13 +16,8 @@ enum {
 	AUTH_USER_LOCK,
 	AUTH_FAIL,
 	AUTH_OK,
-	AUTH_PURGE,
-	AUTH_SESSION_NEW,
-	AUTH_SESSION_GET,
-	AUTH_SESSION_END,
 	AUTH_HASH_GET,
 	AUTH_PW_SET,
-	AUTH_OTHERS_END,
 	AUTH__MAX
 };
 
@@ -47,55 +39,12 @@ static struct db_stmt st[AUTH__MAX] = {
 	    LOCAL_TIME("locked_until") ", failed_logins", 0 },
 	[AUTH_OK] = { "auth_ok",
 	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1", 0 },
-	[AUTH_PURGE] = { "auth_purge",
-	    "DELETE FROM session WHERE user_id = $1 AND (ended_at IS NOT NULL"
-	    " OR last_seen < now() - make_interval(mins => $2::int)"
-	    " OR created_at < now() - make_interval(hours => $3::int))", 0 },
-	[AUTH_SESSION_NEW] = { "auth_session_new",
-	    "INSERT INTO session (token_hash, user_id, role, csrf, ip)"
-	    " VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5)", 0 },
-	/* last_seen is written at most once a minute, so that most requests
-	 * are read-only and cost no WAL flush; idle expiry is exact to a minute. */
-	[AUTH_SESSION_GET] = { "auth_session_get",
-	    "WITH s AS ("
-	    " SELECT s.id, s.user_id, s.csrf, s.last_seen FROM session s"
-	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2"
-	    " AND s.ended_at IS NULL"
-	    " AND s.last_seen > now() - make_interval(mins => $3::int)"
-	    " AND s.created_at > now() - make_interval(hours => $4::int)), "
-	    "touch AS (UPDATE session SET last_seen = now() FROM s"
-	    " WHERE session.id = s.id AND s.last_seen < now() - interval '1 minute') "
-	    "SELECT u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
-	    " coalesce(u.mobile, ''), s.csrf, coalesce(o.name, ''), coalesce(o.kind, ''),"
-	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, '') "
-	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2"
-	    " LEFT JOIN org o ON o.id = u.org_id"
-	    " LEFT JOIN org_kind k ON k.code = o.kind"
-	    " LEFT JOIN region r ON r.id = o.region_id", 0 },
-	[AUTH_SESSION_END] = { "auth_session_end",
-	    "UPDATE session SET ended_at = now()"
-	    " WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL", 0 },
 	[AUTH_HASH_GET] = { "auth_hash_get",
 	    "SELECT password_hash FROM app_user WHERE id = $1 FOR UPDATE", 0 },
 	[AUTH_PW_SET] = { "auth_pw_set",
 	    "UPDATE app_user SET password_hash = $2, password_changed_at = now()"
 	    " WHERE id = $1", 0 },
-	[AUTH_OTHERS_END] = { "auth_others_end",
-	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL"
-	    " AND token_hash <> sha256(convert_to($2, 'UTF8'))", 0 },
 };
-
-bool
-ct_equal(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i;
-	unsigned char d = la != lb;
-
-	for (i = 0; i < la && i < lb; i++)
-		d |= (unsigned char)(a[i] ^ b[i]);
-	return d == 0;
-}
 
 enum perr
 auth_hash(const char *pw, char *out, size_t outsz)
@@ -137,98 +86,10 @@ auth_verify(const char *pw, const char *hash)
 	return ok;
 }
 
-/* 128 random bits as 32 lower-case hex digits. */
-static enum perr
-random_token(char out[33])
-{
-	unsigned char b[16];
-	size_t i;
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return PERR_INTERNAL;
-	for (i = 0; i < sizeof(b); i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-	return PERR_OK;
-}
-
-static bool
-is_token(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return s[n] == '\0' || s[n] == ';' || s[n] == ' ';
-}
-
-/* The "sid" cookie of this request, copied into tok; false when absent. */
-static bool
-cookie_token(const struct req *r, char tok[33])
-{
-	const char *c = req_param(r, "HTTP_COOKIE"), *p;
-
-	if (c == NULL || strlen(c) > 8192)
-		return false;
-	for (p = c; (p = strstr(p, "sid=")) != NULL; p += 4) {
-		if (p != c && p[-1] != ' ' && p[-1] != ';')
-			continue;
-		if (strlen(p + 4) < 32 || !is_token(p + 4, 32))
-			return false;
-		memcpy(tok, p + 4, 32);
-		tok[32] = '\0';
-		return true;
-	}
-	return false;
-}
-
 static void
 copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
-}
-
-/* Looks up a live session by token for this program's role and fills r->s. */
-static enum perr
-session_load(struct req *r, const char *tok)
-{
-	PGresult *res;
-	char idle[16], abs_h[16];
-	enum perr e;
-
-	snprintf(idle, sizeof(idle), "%d", conf.session_idle_min);
-	snprintf(abs_h, sizeof(abs_h), "%d", conf.session_abs_hours);
-	e = db_exec(&st[AUTH_SESSION_GET], &res, 4, tok, portal_role(), idle, abs_h);
-	if (e != PERR_OK)
-		return e;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return req_fail(r, PERR_UNAUTHORIZED, NULL, "登录已过期，请重新登录");
-	}
-	r->s.user_id = db_int(res, 0, 0);
-	r->s.org_id = db_int(res, 0, 1);
-	copy(r->s.role, sizeof(r->s.role), db_str(res, 0, 2));
-	copy(r->s.name, sizeof(r->s.name), db_str(res, 0, 3));
-	copy(r->s.username, sizeof(r->s.username), db_str(res, 0, 4));
-	copy(r->s.mobile, sizeof(r->s.mobile), db_str(res, 0, 5));
-	copy(r->s.csrf, sizeof(r->s.csrf), db_str(res, 0, 6));
-	copy(r->s.org_name, sizeof(r->s.org_name), db_str(res, 0, 7));
-	copy(r->s.org_kind, sizeof(r->s.org_kind), db_str(res, 0, 8));
-	copy(r->s.org_kind_name, sizeof(r->s.org_kind_name), db_str(res, 0, 9));
-	copy(r->s.org_region, sizeof(r->s.org_region), db_str(res, 0, 10));
-	r->has_session = true;
-	PQclear(res);
-	return PERR_OK;
-}
-
-enum perr
-auth_session(struct req *r)
-{
-	char tok[33];
-
-	if (!cookie_token(r, tok))
-		return req_fail(r, PERR_UNAUTHORIZED, NULL, "请先登录");
-	return session_load(r, tok);
 }
 
 static void
@@ -273,9 +134,11 @@ auth_me_json(struct req *r)
 	cJSON_AddStringToObject(out, "csrf", r->s.csrf);
 }
 
+enum { L_USERNAME, L_PASSWORD };
+
 const struct field login_fields[] = {
-	{ "username", "用户名", F_STR, true, 1, 64, NULL, NULL },
-	{ "password", "密码", F_STR, true, 1, 128, NULL, NULL },
+	[L_USERNAME] = { "username", "用户名", F_STR, true, 1, 64, NULL, NULL },
+	[L_PASSWORD] = { "password", "密码", F_STR, true, 1, 128, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -293,17 +156,17 @@ dummy_verify(const char *pw)
 enum perr
 h_login(struct req *r)
 {
-	const char *username = r->f[0].s, *pw = r->f[1].s;
+	const char *username = r->f[L_USERNAME].s, *pw = r->f[L_PASSWORD].s;
 	PGresult *res = NULL;
-	char tok[33], csrf[33], idbuf[24], maxf[16], lockm[16], purge_i[16], purge_h[16];
-	char masked[64];
-	long long uid;
+	char tok[33], masked[64], until[32];
+	struct actor who = req_actor(r);
 	cJSON *d;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_exec(&st[AUTH_USER_LOCK], &res, 2, username, portal_role())) != PERR_OK)
+	if ((e = db_run(&st[AUTH_USER_LOCK], &res, 2, DB_S(username), DB_S(portal_role()))) !=
+	    PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -311,15 +174,12 @@ h_login(struct req *r)
 		dummy_verify(pw);
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "username", mask_id(username, masked, sizeof(masked)));
-		(void)audit(r, 0, "login_unknown_user", "user", 0, d);
+		(void)audit(&who, "login_unknown_user", "user", 0, d);
 		cJSON_Delete(d);
 		return req_fail(r, PERR_UNAUTHORIZED, "password", "用户名或密码错误");
 	}
-	uid = db_int(res, 0, 0);
-	snprintf(idbuf, sizeof(idbuf), "%lld", uid);
+	who.user_id = db_int(res, 0, 0);
 	if (db_bool(res, 0, 2)) {
-		char until[32];
-
 		copy(until, sizeof(until), db_str(res, 0, 3));
 		PQclear(res);
 		db_rollback();
@@ -328,46 +188,39 @@ h_login(struct req *r)
 		    conf.login_max_failures, until);
 	}
 	if (!auth_verify(pw, db_str(res, 0, 1))) {
-		PQclear(res);
-		snprintf(maxf, sizeof(maxf), "%d", conf.login_max_failures);
-		snprintf(lockm, sizeof(lockm), "%d", conf.login_lock_min);
-		if ((e = db_exec(&st[AUTH_FAIL], &res, 3, idbuf, maxf, lockm)) != PERR_OK)
-			goto fail;
-		if (db_bool(res, 0, 0)) {
-			char until[32];
+		bool locked;
+		long long left;
 
-			copy(until, sizeof(until), db_str(res, 0, 1));
-			PQclear(res);
-			if ((e = audit(r, uid, "login_locked", "user", uid, NULL)) != PERR_OK ||
-			    (e = db_commit()) != PERR_OK)
-				goto fail;
+		PQclear(res);
+		res = NULL;
+		if ((e = db_run(&st[AUTH_FAIL], &res, 3, DB_I(who.user_id),
+		    DB_I(conf.login_max_failures), DB_I(conf.login_lock_min))) != PERR_OK)
+			goto fail;
+		locked = db_bool(res, 0, 0);
+		copy(until, sizeof(until), db_str(res, 0, 1));
+		left = conf.login_max_failures - db_int(res, 0, 2);
+		PQclear(res);
+		res = NULL;
+		if ((e = audit(&who, locked ? "login_locked" : "login_failed", "user",
+		    who.user_id, NULL)) != PERR_OK || (e = db_commit()) != PERR_OK)
+			goto fail;
+		if (locked)
 			return req_fail(r, PERR_LOCKED, NULL,
 			    "密码连续输错 %d 次，账号已锁定 %d 分钟，请于 %s 后再试",
 			    conf.login_max_failures, conf.login_lock_min, until);
-		} else {
-			long long left = conf.login_max_failures - db_int(res, 0, 2);
-
-			PQclear(res);
-			if ((e = audit(r, uid, "login_failed", "user", uid, NULL)) != PERR_OK ||
-			    (e = db_commit()) != PERR_OK)
-				goto fail;
-			return req_fail(r, PERR_UNAUTHORIZED, "password",
-			    "用户名或密码错误，再输错 %lld 次账号将被锁定 %d 分钟",
-			    left, conf.login_lock_min);
-		}
+		return req_fail(r, PERR_UNAUTHORIZED, "password",
+		    "用户名或密码错误，再输错 %lld 次账号将被锁定 %d 分钟",
+		    left, conf.login_lock_min);
 	}
 	PQclear(res);
 	res = NULL;
-	snprintf(purge_i, sizeof(purge_i), "%d", conf.session_idle_min);
-	snprintf(purge_h, sizeof(purge_h), "%d", conf.session_abs_hours);
-	if ((e = random_token(tok)) != PERR_OK || (e = random_token(csrf)) != PERR_OK)
+	if ((e = db_run(&st[AUTH_OK], NULL, 1, DB_I(who.user_id))) != PERR_OK ||
+	    (e = session_start(who.user_id, portal_role(), r->ip, tok)) != PERR_OK ||
+	    (e = session_lookup(tok, portal_role(), &r->s)) != PERR_OK)
 		goto fail;
-	if ((e = db_exec(&st[AUTH_OK], NULL, 1, idbuf)) != PERR_OK ||
-	    (e = db_exec(&st[AUTH_PURGE], NULL, 3, idbuf, purge_i, purge_h)) != PERR_OK ||
-	    (e = db_exec(&st[AUTH_SESSION_NEW], NULL, 5, tok, idbuf, portal_role(),
-	    csrf, r->ip)) != PERR_OK ||
-	    (e = session_load(r, tok)) != PERR_OK ||
-	    (e = audit(r, uid, "login", "user", uid, NULL)) != PERR_OK ||
+	r->has_session = true;
+	who = req_actor(r);
+	if ((e = audit(&who, "login", "user", who.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	set_cookie(r, tok);
@@ -386,12 +239,12 @@ h_logout(struct req *r)
 	char tok[33];
 	enum perr e;
 
-	if (!cookie_token(r, tok))
+	if (!session_cookie(req_param(r, "HTTP_COOKIE"), tok))
 		return PERR_UNAUTHORIZED;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_exec(&st[AUTH_SESSION_END], NULL, 1, tok)) != PERR_OK ||
-	    (e = audit(r, 0, "logout", "user", r->s.user_id, NULL)) != PERR_OK ||
+	if ((e = session_end(tok)) != PERR_OK ||
+	    (e = req_audit(r, "logout", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;
@@ -410,16 +263,18 @@ h_me(struct req *r)
 enum perr
 h_health(struct req *r)
 {
-	enum perr e = db_exec(&st[AUTH_PING], NULL, 0);
+	enum perr e = db_run(&st[AUTH_PING], NULL, 0);
 
 	if (e != PERR_OK)
 		return req_fail(r, PERR_UNAVAILABLE, NULL, "数据库暂时无法访问");
 	return PERR_OK;
 }
 
+enum { PW_OLD, PW_NEW };
+
 const struct field password_fields[] = {
-	{ "old", "原密码", F_STR, true, 1, 128, NULL, NULL },
-	{ "new", "新密码", F_STR, true, 8, 128, valid_password,
+	[PW_OLD] = { "old", "原密码", F_STR, true, 1, 128, NULL, NULL },
+	[PW_NEW] = { "new", "新密码", F_STR, true, 8, 128, valid_password,
 	  "新密码须为 8 至 128 位，并至少包含大写字母、小写字母、数字、符号中的三种" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -427,19 +282,18 @@ const struct field password_fields[] = {
 enum perr
 h_password(struct req *r)
 {
-	const char *old = r->f[0].s, *nw = r->f[1].s;
-	char hash[256], idbuf[24], tok[33];
+	const char *old = r->f[PW_OLD].s, *nw = r->f[PW_NEW].s;
+	char hash[256], tok[33];
 	PGresult *res = NULL;
 	enum perr e;
 
 	if (strcmp(old, nw) == 0)
 		return req_fail(r, PERR_INVALID_FIELD, "new", "新密码不能与原密码相同");
-	if (!cookie_token(r, tok))
+	if (!session_cookie(req_param(r, "HTTP_COOKIE"), tok))
 		return PERR_UNAUTHORIZED;
-	snprintf(idbuf, sizeof(idbuf), "%lld", r->s.user_id);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_exec(&st[AUTH_HASH_GET], &res, 1, idbuf)) != PERR_OK)
+	if ((e = db_run(&st[AUTH_HASH_GET], &res, 1, DB_I(r->s.user_id))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1 || !auth_verify(old, db_str(res, 0, 0))) {
 		PQclear(res);
@@ -449,9 +303,9 @@ h_password(struct req *r)
 	PQclear(res);
 	res = NULL;
 	if ((e = auth_hash(nw, hash, sizeof(hash))) != PERR_OK ||
-	    (e = db_exec(&st[AUTH_PW_SET], NULL, 2, idbuf, hash)) != PERR_OK ||
-	    (e = db_exec(&st[AUTH_OTHERS_END], NULL, 2, idbuf, tok)) != PERR_OK ||
-	    (e = audit(r, 0, "password_change", "user", r->s.user_id, NULL)) != PERR_OK ||
+	    (e = db_run(&st[AUTH_PW_SET], NULL, 2, DB_I(r->s.user_id), DB_S(hash))) != PERR_OK ||
+	    (e = session_end_others(r->s.user_id, tok)) != PERR_OK ||
+	    (e = req_audit(r, "password_change", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	return PERR_OK;

@@ -235,24 +235,8 @@ load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 	return PERR_OK;
 }
 
-/* An audit row for the application, with the actor as the caller gave it. */
-static enum perr
-audit_as(const struct chain_actor *who, const char *action, long long app_id,
-    const cJSON *detail)
-{
-	struct req fake;
-
-	memset(&fake, 0, sizeof(fake));
-	fake.ip = who->ip;
-	fake.has_session = true;
-	fake.s.user_id = who->user_id;
-	fake.s.org_id = who->org_id;
-	snprintf(fake.s.role, sizeof(fake.s.role), "%s", who->role ? who->role : "");
-	return audit(&fake, who->user_id, action, "application", app_id, detail);
-}
-
 enum perr
-chain_move(const struct chain_actor *who, long long app_id, int expected_step,
+chain_move(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
     char *msg, size_t msgsz)
 {
@@ -260,7 +244,7 @@ chain_move(const struct chain_actor *who, long long app_id, int expected_step,
 }
 
 enum perr
-chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step,
+chain_move_ex(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, enum perr (*hook)(long long, void *),
     void *hook_arg, struct chain_result *out, char *msg, size_t msgsz)
 {
@@ -397,7 +381,7 @@ chain_move_ex(const struct chain_actor *who, long long app_id, int expected_step
 	cJSON_AddNumberToObject(detail, "to_step", next);
 	cJSON_AddStringToObject(detail, "from_state", a.state);
 	cJSON_AddStringToObject(detail, "to_state", nstate);
-	e = audit_as(who, action_names[act], app_id, detail);
+	e = audit(who, action_names[act], "application", app_id, detail);
 	cJSON_Delete(detail);
 	if (e != PERR_OK)
 		goto fail;
@@ -449,7 +433,7 @@ fail:
  * On success ends_on (11 bytes) holds the last day of the publicity.
  */
 enum perr
-chain_publicise(const struct chain_actor *who, long long app_id, const char *starts_on,
+chain_publicise(const struct actor *who, long long app_id, const char *starts_on,
     char *ends_on, char *msg, size_t msgsz)
 {
 	char app[24], uid[24], days[8], note[1024];
@@ -503,7 +487,7 @@ chain_publicise(const struct chain_actor *who, long long app_id, const char *sta
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "starts_on", starts_on);
 	cJSON_AddStringToObject(detail, "ends_on", ends_on);
-	e = audit_as(who, "publicise", app_id, detail);
+	e = audit(who, "publicise", "application", app_id, detail);
 	cJSON_Delete(detail);
 	if (e != PERR_OK || (e = notify_user(applicant, note)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)

@@ -198,6 +198,30 @@ db_exec(struct db_stmt *st, PGresult **res, int n, ...)
 	return db_execv(st, res, n, params);
 }
 
+enum perr
+db_run(struct db_stmt *st, PGresult **res, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	char nums[DB_MAX_PARAMS][24];
+	va_list ap;
+	int i;
+
+	if (n < 0 || n > DB_MAX_PARAMS)
+		return PERR_INTERNAL;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		struct dbv v = va_arg(ap, struct dbv);
+
+		if (v.t == 'i') {
+			snprintf(nums[i], sizeof(nums[i]), "%lld", v.i);
+			params[i] = nums[i];
+		} else
+			params[i] = v.s;
+	}
+	va_end(ap);
+	return db_execv(st, res, n, params);
+}
+
 static enum perr
 simple(const char *sql)
 {

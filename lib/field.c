@@ -1,6 +1,7 @@
 /* field.c: JSON bodies and the declared-field tables every handler uses. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -49,12 +50,101 @@ field_index(const struct field *fields, const char *name)
 	return -1;
 }
 
+/* Checks a text value against an F_STR field: characters, length, validator. */
+static enum perr
+check_text(const struct field *f, const char *v, struct fval *out, char *msg, size_t msgsz)
+{
+	size_t n;
+
+	if (!valid_text(v, SIZE_MAX)) {
+		snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
+		return PERR_INVALID_FIELD;
+	}
+	n = utf8_chars(v);
+	if (n == 0 && !f->required) {
+		/* an empty optional text is given as "" (drafts clear with it) */
+		out->s = v;
+		out->present = true;
+		return PERR_OK;
+	}
+	if ((long long)n < f->min || (long long)n > f->max) {
+		if (n == 0)
+			snprintf(msg, msgsz, "请填写%s", f->label);
+		else if (f->min == f->max)
+			snprintf(msg, msgsz, "%s应为 %lld 个字符", f->label, f->max);
+		else
+			snprintf(msg, msgsz, "%s长度应为 %lld 至 %lld 个字符（当前 %zu 个）",
+			    f->label, f->min, f->max, n);
+		return PERR_INVALID_FIELD;
+	}
+	if (f->check != NULL && !f->check(v)) {
+		snprintf(msg, msgsz, "%s", f->check_msg ? f->check_msg : "填写的内容不符合要求");
+		return PERR_INVALID_FIELD;
+	}
+	out->s = v;
+	out->present = true;
+	return PERR_OK;
+}
+
+static enum perr
+check_int(const struct field *f, double d, bool ok, struct fval *out, char *msg, size_t msgsz)
+{
+	if (!ok || !isfinite(d) || d != floor(d) || d < (double)f->min || d > (double)f->max) {
+		snprintf(msg, msgsz, "%s应为 %lld 至 %lld 之间的整数", f->label, f->min, f->max);
+		return PERR_INVALID_FIELD;
+	}
+	out->i = (long long)d;
+	out->present = true;
+	return PERR_OK;
+}
+
+/* The names of a request must be known and given once. */
+static enum perr
+check_name(const struct field *fields, const char *name, bool dup, int *idx, const char **bad,
+    char *msg, size_t msgsz)
+{
+	*bad = name;
+	if (dup) {
+		snprintf(msg, msgsz, "字段重复：%s", name);
+		return PERR_DUP_FIELD;
+	}
+	if ((*idx = field_index(fields, name)) < 0 || *idx >= FIELDS_MAX) {
+		/* never cut a name mid-character: long ones are not echoed */
+		if (strlen(name) <= 60)
+			snprintf(msg, msgsz, "不支持的字段：%s", name);
+		else
+			snprintf(msg, msgsz, "请求包含不支持的字段");
+		return PERR_UNKNOWN_FIELD;
+	}
+	*bad = fields[*idx].name;
+	return PERR_OK;
+}
+
+static enum perr
+check_required(const struct field *fields, const struct fval *vals, const char **bad,
+    char *msg, size_t msgsz)
+{
+	int i;
+
+	for (i = 0; fields[i].name != NULL; i++)
+		if (fields[i].required && !vals[i].present) {
+			*bad = fields[i].name;
+			snprintf(msg, msgsz, fields[i].type == F_FILE ? "请选择%s" : "请填写%s",
+			    fields[i].label);
+			return PERR_INVALID_FIELD;
+		}
+	*bad = NULL;
+	return PERR_OK;
+}
+
 enum perr
 field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
     const char **bad, char *msg, size_t msgsz)
 {
 	const cJSON *it, *prev;
+	bool dup;
 	int i;
+	enum perr e;
 
 	memset(vals, 0, sizeof(*vals) * FIELDS_MAX);
 	*bad = NULL;
@@ -63,76 +153,27 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 
 		if (it->string == NULL || !valid_utf8(it->string, strlen(it->string)))
 			return PERR_INVALID_JSON;
-		for (prev = obj->child; prev != it; prev = prev->next)
-			if (strcmp(prev->string, it->string) == 0) {
-				*bad = it->string;
-				snprintf(msg, msgsz, "字段重复：%s", it->string);
-				return PERR_DUP_FIELD;
-			}
-		if ((i = field_index(fields, it->string)) < 0 || i >= FIELDS_MAX) {
-			*bad = it->string;
-			/* never cut a name mid-character: long ones are not echoed */
-			if (strlen(it->string) <= 60)
-				snprintf(msg, msgsz, "不支持的字段：%s", it->string);
-			else
-				snprintf(msg, msgsz, "请求包含不支持的字段");
-			return PERR_UNKNOWN_FIELD;
-		}
+		for (dup = false, prev = obj->child; prev != it && !dup; prev = prev->next)
+			dup = strcmp(prev->string, it->string) == 0;
+		if ((e = check_name(fields, it->string, dup, &i, bad, msg, msgsz)) != PERR_OK)
+			return e;
 		f = &fields[i];
-		*bad = f->name;
 		if (cJSON_IsNull(it))
 			continue;	/* same as absent */
 		switch (f->type) {
-		case F_STR: {
-			size_t n;
-
+		case F_STR:
 			if (!cJSON_IsString(it) || it->valuestring == NULL) {
 				snprintf(msg, msgsz, "%s应为文本", f->label);
 				return PERR_INVALID_FIELD;
 			}
-			if (!valid_text(it->valuestring, SIZE_MAX)) {
-				snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
-				return PERR_INVALID_FIELD;
-			}
-			n = utf8_chars(it->valuestring);
-			if (n == 0 && !f->required) {
-				/* an empty optional text is given as "" (drafts clear with it) */
-				vals[i].s = it->valuestring;
-				vals[i].present = true;
-				continue;
-			}
-			if ((long long)n < f->min || (long long)n > f->max) {
-				if (n == 0)
-					snprintf(msg, msgsz, "请填写%s", f->label);
-				else if (f->min == f->max)
-					snprintf(msg, msgsz, "%s应为 %lld 个字符",
-					    f->label, f->max);
-				else
-					snprintf(msg, msgsz,
-					    "%s长度应为 %lld 至 %lld 个字符（当前 %zu 个）",
-					    f->label, f->min, f->max, n);
-				return PERR_INVALID_FIELD;
-			}
-			if (f->check != NULL && !f->check(it->valuestring)) {
-				snprintf(msg, msgsz, "%s", f->check_msg ?
-				    f->check_msg : "填写的内容不符合要求");
-				return PERR_INVALID_FIELD;
-			}
-			vals[i].s = it->valuestring;
+			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
+				return e;
 			break;
-		}
-		case F_INT: {
-			double d = it->valuedouble;
-
-			if (!cJSON_IsNumber(it) || !isfinite(d) || d != floor(d) ||
-			    d < (double)f->min || d > (double)f->max) {
-				snprintf(msg, msgsz, "%s应为 %lld 至 %lld 之间的整数",
-				    f->label, f->min, f->max);
-				return PERR_INVALID_FIELD;
-			}
-			vals[i].i = (long long)d;
+		case F_INT:
+			if ((e = check_int(f, it->valuedouble, cJSON_IsNumber(it), &vals[i], msg,
+			    msgsz)) != PERR_OK)
+				return e;
 			break;
-		}
 		case F_ARRAY:
 			if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < f->min ||
 			    cJSON_GetArraySize(it) > f->max) {
@@ -141,6 +182,7 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				return PERR_INVALID_FIELD;
 			}
 			vals[i].a = it;
+			vals[i].present = true;
 			break;
 		case F_BOOL:
 			if (!cJSON_IsBool(it)) {
@@ -148,16 +190,112 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				return PERR_INVALID_FIELD;
 			}
 			vals[i].b = cJSON_IsTrue(it);
+			vals[i].present = true;
 			break;
-		}
-		vals[i].present = true;
-	}
-	for (i = 0; fields[i].name != NULL; i++)
-		if (fields[i].required && !vals[i].present) {
-			*bad = fields[i].name;
-			snprintf(msg, msgsz, "请填写%s", fields[i].label);
+		case F_FILE:
+			snprintf(msg, msgsz, "%s应以文件上传", f->label);
 			return PERR_INVALID_FIELD;
 		}
+	}
+	return check_required(fields, vals, bad, msg, msgsz);
+}
+
+/* A plain decimal integer of at most 18 digits, with an optional minus. */
+static bool
+parse_int(const char *v, double *d)
+{
+	const char *p = v + (v[0] == '-');
+	size_t n = strspn(p, "0123456789");
+
+	if (n == 0 || n > 18 || p[n] != '\0')
+		return false;
+	*d = (double)strtoll(v, NULL, 10);
+	return true;
+}
+
+enum perr
+field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct fval *vals,
+    const char **bad, char *msg, size_t msgsz)
+{
+	size_t k, j;
+	bool dup;
+	int i;
+	enum perr e;
+
+	memset(vals, 0, sizeof(*vals) * FIELDS_MAX);
 	*bad = NULL;
-	return PERR_OK;
+	for (k = 0; k < n; k++) {
+		const struct field *f;
+		const char *v = kv[k].val;
+		double d = 0;
+
+		for (dup = false, j = 0; j < k && !dup; j++)
+			dup = strcmp(kv[j].key, kv[k].key) == 0;
+		if ((e = check_name(fields, kv[k].key, dup, &i, bad, msg, msgsz)) != PERR_OK)
+			return e;
+		f = &fields[i];
+		if (v[0] == '\0' && f->type != F_STR)
+			continue;	/* a cleared filter */
+		switch (f->type) {
+		case F_STR:
+			e = check_text(f, v, &vals[i], msg, msgsz);
+			break;
+		case F_INT:
+			e = check_int(f, d, parse_int(v, &d), &vals[i], msg, msgsz);
+			break;
+		case F_BOOL:
+			if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
+				vals[i].b = true;
+			else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0) {
+				snprintf(msg, msgsz, "%s应为是或否", f->label);
+				return PERR_INVALID_FIELD;
+			}
+			vals[i].present = true;
+			e = PERR_OK;
+			break;
+		default:
+			snprintf(msg, msgsz, "%s不能在查询参数中给出", f->label);
+			return PERR_INVALID_FIELD;
+		}
+		if (e != PERR_OK)
+			return e;
+	}
+	return check_required(fields, vals, bad, msg, msgsz);
+}
+
+enum perr
+field_check_parts(const struct part *parts, size_t n, const struct field *fields,
+    struct fval *vals, const char **bad, char *msg, size_t msgsz)
+{
+	size_t k, j;
+	bool dup;
+	int i;
+	enum perr e;
+
+	memset(vals, 0, sizeof(*vals) * FIELDS_MAX);
+	*bad = NULL;
+	for (k = 0; k < n; k++) {
+		const struct field *f;
+
+		for (dup = false, j = 0; j < k && !dup; j++)
+			dup = strcmp(parts[j].name, parts[k].name) == 0;
+		if ((e = check_name(fields, parts[k].name, dup, &i, bad, msg, msgsz)) != PERR_OK)
+			return e;
+		f = &fields[i];
+		vals[i].part = &parts[k];
+		if (f->type == F_FILE) {
+			if (parts[k].filename[0] == '\0' || parts[k].len == 0)
+				continue;	/* no file chosen: absent */
+			if ((long long)parts[k].len > f->max) {
+				snprintf(msg, msgsz, "%s不能超过 %lld KB", f->label, f->max / 1024);
+				return PERR_TOO_LARGE;
+			}
+			vals[i].present = true;
+			continue;
+		}
+		/* only files travel as parts; text goes in JSON requests */
+		snprintf(msg, msgsz, "%s格式不正确", f->label);
+		return PERR_INVALID_FIELD;
+	}
+	return check_required(fields, vals, bad, msg, msgsz);
 }

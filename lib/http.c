@@ -68,6 +68,28 @@ req_out(struct req *r)
 	return r->out;
 }
 
+struct actor
+req_actor(const struct req *r)
+{
+	struct actor a = { 0, 0, r->ip ? r->ip : "", prog_role };
+
+	if (r->has_session) {
+		a.user_id = r->s.user_id;
+		a.org_id = r->s.org_id;
+		a.role = r->s.role;
+	}
+	return a;
+}
+
+enum perr
+req_audit(const struct req *r, const char *action, const char *target_type,
+    long long target_id, const cJSON *detail)
+{
+	struct actor a = req_actor(r);
+
+	return audit(&a, action, target_type, target_id, detail);
+}
+
 static void
 reply(struct req *r, int status, const cJSON *body)
 {
@@ -180,10 +202,13 @@ reply_error(struct req *r, enum perr e)
 	cJSON_Delete(root);
 }
 
-/* Matches path against pattern; ":id" takes a positive integer. */
+/* Matches path against pattern; ":id" takes a positive integer (the first
+ * into ids[0], a second into ids[1]), ":tok" 16-64 lower-case hex digits. */
 static bool
-route_match(const char *pattern, const char *path, long long *id, char tok[65])
+route_match(const char *pattern, const char *path, long long ids[2], char tok[65])
 {
+	int nid = 0;
+
 	while (*pattern != '\0') {
 		if (strncmp(pattern, ":tok", 4) == 0) {
 			size_t n = 0;
@@ -207,9 +232,9 @@ route_match(const char *pattern, const char *path, long long *id, char tok[65])
 				v = v * 10 + (*path++ - '0');
 				digits++;
 			}
-			if (digits == 0 || v == 0 || (*path >= '0' && *path <= '9'))
+			if (digits == 0 || v == 0 || (*path >= '0' && *path <= '9') || nid == 2)
 				return false;
-			*id = v;
+			ids[nid++] = v;
 			pattern += 3;
 			continue;
 		}
@@ -318,6 +343,56 @@ read_body(struct req *r, size_t limit)
 
 static const struct field no_fields[] = { { .name = NULL } };
 
+/* The query string, a multipart body or a JSON body, each checked against
+ * the route's declared fields into r->f. */
+static enum perr
+declared(struct req *r, const struct route *rt)
+{
+	const struct field *fields = rt->fields ? rt->fields : no_fields;
+	const char *cl = req_param(r, "CONTENT_LENGTH");
+	bool has_body = cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
+	char boundary[80];
+	const char *bad = NULL;
+	enum perr e;
+
+	if (r->method == M_GET) {
+		e = field_check_kv(r->query, r->nquery, fields, r->f, &bad, r->msg, sizeof(r->msg));
+		goto done;
+	}
+	if (r->nquery > 0)
+		return req_fail(r, PERR_BAD_REQUEST, NULL, "该请求不接受查询参数");
+	if (rt->flags & R_MULTIPART) {
+		if (!ctype_is(r->ctype, "multipart/form-data"))
+			return req_fail(r, PERR_MEDIA_TYPE, NULL,
+			    "请以 multipart/form-data 方式上传文件");
+		if ((e = form_boundary(r->ctype, boundary, sizeof(boundary))) != PERR_OK)
+			return req_fail(r, e, NULL, "上传请求缺少或带有错误的 boundary");
+		if ((e = read_body(r, conf.max_upload_bytes)) != PERR_OK)
+			return e;
+		if (r->body != NULL && (e = form_multipart(r->body, r->body_len, boundary, r->parts,
+		    PARTS_MAX, &r->nparts)) != PERR_OK)
+			return req_fail(r, e, "file", "上传内容格式不正确或不完整，请重新上传");
+		e = field_check_parts(r->parts, r->nparts, fields, r->f, &bad, r->msg,
+		    sizeof(r->msg));
+		goto done;
+	}
+	if (rt->fields == NULL && !has_body)
+		return PERR_OK;
+	if (!ctype_is(r->ctype, "application/json"))
+		return req_fail(r, PERR_MEDIA_TYPE, NULL, "请求内容类型应为 application/json");
+	if ((e = read_body(r, conf.max_json_bytes)) != PERR_OK)
+		return e;
+	if (r->body == NULL)
+		return req_fail(r, PERR_INVALID_JSON, NULL, "请求内容为空");
+	if ((e = json_parse_object(r->body, r->body_len, &r->json)) != PERR_OK)
+		return e;
+	e = field_check(r->json, fields, r->f, &bad, r->msg, sizeof(r->msg));
+done:
+	if (e != PERR_OK)
+		r->bad_field = bad;
+	return e;
+}
+
 static enum perr
 pipeline(struct req *r, const struct route *routes, size_t nroutes)
 {
@@ -356,15 +431,16 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	if ((r->method = parse_method(req_param(r, "REQUEST_METHOD"))) == 0)
 		return PERR_METHOD;
 	for (i = 0; i < nroutes; i++) {
-		long long id = 0;
+		long long ids[2] = { 0, 0 };
 		char tok[65] = "";
 
-		if (!route_match(routes[i].pattern, r->path, &id, tok))
+		if (!route_match(routes[i].pattern, r->path, ids, tok))
 			continue;
 		path_known = true;
 		if (routes[i].method == r->method) {
 			rt = &routes[i];
-			r->id = id;
+			r->id = ids[0];
+			r->id2 = ids[1];
 			memcpy(r->tok, tok, sizeof(tok));
 			break;
 		}
@@ -373,8 +449,17 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		return path_known ? PERR_METHOD : PERR_NOT_FOUND;
 
 	/* session and role */
-	if (!(rt->flags & R_PUBLIC) && (e = auth_session(r)) != PERR_OK)
-		return e;
+	if (!(rt->flags & R_PUBLIC)) {
+		char tok[33];
+
+		if (!session_cookie(req_param(r, "HTTP_COOKIE"), tok))
+			return req_fail(r, PERR_UNAUTHORIZED, NULL, "请先登录");
+		if ((e = session_lookup(tok, prog_role, &r->s)) == PERR_UNAUTHORIZED)
+			return req_fail(r, e, NULL, "登录已过期，请重新登录");
+		if (e != PERR_OK)
+			return e;
+		r->has_session = true;
+	}
 
 	/* CSRF on every state-changing request */
 	if (r->method != M_GET) {
@@ -396,36 +481,9 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		}
 	}
 
-	/* body and declared fields */
-	if (rt->flags & R_MULTIPART) {
-		if (!ctype_is(r->ctype, "multipart/form-data"))
-			return req_fail(r, PERR_MEDIA_TYPE, NULL,
-			    "请以 multipart/form-data 方式上传文件");
-		if ((e = read_body(r, conf.max_upload_bytes)) != PERR_OK)
-			return e;
-	} else if (r->method != M_GET) {
-		const char *cl = req_param(r, "CONTENT_LENGTH");
-		bool has_body = cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
-		const char *bad;
-
-		if (rt->fields != NULL || has_body) {
-			if (!ctype_is(r->ctype, "application/json"))
-				return req_fail(r, PERR_MEDIA_TYPE, NULL,
-				    "请求内容类型应为 application/json");
-			if ((e = read_body(r, conf.max_json_bytes)) != PERR_OK)
-				return e;
-			if (r->body == NULL)
-				return req_fail(r, PERR_INVALID_JSON, NULL, "请求内容为空");
-			if ((e = json_parse_object(r->body, r->body_len, &r->json)) != PERR_OK)
-				return e;
-			e = field_check(r->json, rt->fields ? rt->fields : no_fields,
-			    r->f, &bad, r->msg, sizeof(r->msg));
-			if (e != PERR_OK) {
-				r->bad_field = bad;
-				return e;
-			}
-		}
-	}
+	/* body, query string and declared fields */
+	if ((e = declared(r, rt)) != PERR_OK)
+		return e;
 
 	e = rt->handler(r);
 	if (db_in_tx()) {

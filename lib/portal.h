@@ -125,7 +125,8 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 
 /* ---------- declared fields (field.c) ---------- */
 
-enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY };
+/* F_FILE: a multipart part with a file name and some bytes (R_MULTIPART routes). */
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE };
 
 struct field {
 	const char *name;
@@ -143,6 +144,7 @@ struct fval {
 	long long i;
 	bool b;
 	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */
+	const struct part *part;	/* F_FILE (and F_STR of a multipart body): the part */
 };
 
 #define FIELDS_MAX 32
@@ -151,6 +153,14 @@ struct fval {
  * NULL ends it). On error writes the field name and a Chinese message. */
 PORTAL_API enum perr field_check(const cJSON *obj, const struct field *fields,
     struct fval *vals, const char **bad_field, char *msg, size_t msgsz);
+/* The same for a query string's pairs (or a multipart body's parts): values
+ * arrive as text; F_INT is a plain decimal integer, F_BOOL "1"/"0"/"true"/"false";
+ * an empty value is absent, except for F_STR. Unknown and duplicate names fail. */
+PORTAL_API enum perr field_check_kv(const struct kv *kv, size_t n, const struct field *fields,
+    struct fval *vals, const char **bad_field, char *msg, size_t msgsz);
+PORTAL_API enum perr field_check_parts(const struct part *parts, size_t n,
+    const struct field *fields, struct fval *vals, const char **bad_field, char *msg,
+    size_t msgsz);
 /* Parses a JSON text: valid UTF-8, no NUL escapes, an object at the top. */
 PORTAL_API enum perr json_parse_object(const char *body, size_t len, cJSON **out);
 
@@ -172,6 +182,18 @@ PORTAL_API void db_close(void);
 PORTAL_API enum perr db_exec(struct db_stmt *st, PGresult **res, int n, ...);
 PORTAL_API enum perr db_execv(struct db_stmt *st, PGresult **res, int n,
     const char *const *params);
+
+/* A bound parameter of db_run(): text (NULL is SQL NULL) or an integer,
+ * which db_run() formats itself: ids are never printed into buffers by callers. */
+struct dbv {
+	char t;			/* 's' text, 'i' integer */
+	const char *s;
+	long long i;
+};
+#define DB_S(x) ((struct dbv){ .t = 's', .s = (x) })
+#define DB_I(x) ((struct dbv){ .t = 'i', .i = (x) })
+/* db_exec() with n struct dbv parameters (DB_S, DB_I). */
+PORTAL_API enum perr db_run(struct db_stmt *st, PGresult **res, int n, ...);
 /* Transactions; nesting is refused. where is kept to log failures. */
 PORTAL_API enum perr db_begin_at(const char *where);
 #define db_begin() db_begin_at(__func__)
@@ -203,6 +225,8 @@ struct session {
 	char org_region[64];
 };
 
+#define PARTS_MAX 8
+
 struct req {
 	void *fcgx;			/* FCGX_Request * */
 	enum method method;
@@ -217,7 +241,10 @@ struct req {
 	struct fval f[FIELDS_MAX];	/* validated fields, indexed as declared */
 	struct kv *query;
 	size_t nquery;
-	long long id;			/* the :id of the route, if any */
+	struct part parts[PARTS_MAX];	/* a multipart body, split (they point into body) */
+	size_t nparts;
+	long long id;			/* the first :id of the route, if any */
+	long long id2;			/* the second :id, if any */
 	char tok[65];			/* the :tok of the route (16-64 hex digits), if any */
 	bool has_session;
 	struct session s;
@@ -248,6 +275,23 @@ PORTAL_API enum perr req_fail(struct req *, enum perr e, const char *field,
 /* The reply object (created on first use). */
 PORTAL_API cJSON *req_out(struct req *);
 
+/* Who does something: a person, the organisation they act for (0 for an
+ * applicant), their role and where from. Audit rows, chain moves and the
+ * scoping of what a reviewer may see all take one. */
+struct actor {
+	long long user_id;
+	long long org_id;
+	const char *ip;
+	const char *role;
+};
+
+/* The request's actor: the session's person, or nobody (user 0) of this
+ * program's role when there is no session yet. Points into r. */
+PORTAL_API struct actor req_actor(const struct req *);
+/* audit() for the request's actor. */
+PORTAL_API enum perr req_audit(const struct req *, const char *action,
+    const char *target_type, long long target_id, const cJSON *detail);
+
 /* ---------- routes and the program main (app.c) ---------- */
 
 enum route_flags {
@@ -258,9 +302,12 @@ enum route_flags {
 
 struct route {
 	enum method method;
-	const char *pattern;		/* "/applications/:id/move"; :id a positive integer, :tok hex */
+	const char *pattern;		/* "/applications/:id/move"; :id a positive integer (at
+					 * most two: r->id, r->id2), :tok 16-64 hex digits */
 	unsigned flags;
-	const struct field *fields;	/* declared JSON body, or NULL for none */
+	/* the declared JSON body (POST, PUT), query string (GET) or multipart
+	 * parts (R_MULTIPART); NULL declares none: anything sent is refused */
+	const struct field *fields;
 	enum perr (*handler)(struct req *);
 };
 
@@ -269,15 +316,28 @@ PORTAL_API int portal_main(const char *role, const struct route *routes,
     size_t nroutes, int argc, char **argv);
 PORTAL_API const char *portal_role(void);
 
-/* ---------- authentication (auth.c) ---------- */
+/* ---------- sessions (session.c), below the pipeline ---------- */
+
+/* Constant-time string comparison. */
+PORTAL_API bool ct_equal(const char *a, const char *b);
+/* nbytes (<= 64) random bytes as lower-case hex into out (2 * nbytes + 1). */
+PORTAL_API enum perr random_hex(char *out, size_t nbytes);
+/* The "sid" token of a Cookie header into tok; false when absent or malformed. */
+PORTAL_API bool session_cookie(const char *cookie_header, char tok[33]);
+/* A live session of role with this token into *s; PERR_UNAUTHORIZED when none. */
+PORTAL_API enum perr session_lookup(const char *tok, const char *role, struct session *s);
+/* Starts a session (a new token into tok); inside the login's transaction. */
+PORTAL_API enum perr session_start(long long user_id, const char *role, const char *ip,
+    char tok[33]);
+PORTAL_API enum perr session_end(const char *tok);
+/* Ends every session of the user but the one with keep_tok. */
+PORTAL_API enum perr session_end_others(long long user_id, const char *keep_tok);
+
+/* ---------- authentication (auth.c), above the pipeline ---------- */
 
 /* Writes a yescrypt hash ("$y$...") of pw into out (>= 128 bytes). */
 PORTAL_API enum perr auth_hash(const char *pw, char *out, size_t outsz);
 PORTAL_API bool auth_verify(const char *pw, const char *hash);
-/* Looks up the session cookie for this program's role. */
-PORTAL_API enum perr auth_session(struct req *);
-/* Constant-time string comparison. */
-PORTAL_API bool ct_equal(const char *a, const char *b);
 /* Fills the reply with {"user","org","csrf"} of the session. */
 PORTAL_API void auth_me_json(struct req *);
 
@@ -296,16 +356,14 @@ PORTAL_API extern const struct field password_fields[];
 	{ M_POST, "/logout", 0, NULL, h_logout }, \
 	{ M_GET, "/me", 0, NULL, h_me }, \
 	{ M_POST, "/password", 0, password_fields, h_password }, \
-	{ M_POST, "/uploads", R_MULTIPART, NULL, h_upload }, \
-	{ M_GET, "/uploads/:id", 0, NULL, h_upload_get }
+	{ M_POST, "/uploads", R_MULTIPART, upload_fields, h_upload }, \
+	{ M_GET, "/uploads/:id", 0, upload_get_fields, h_upload_get }
 
 /* ---------- audit and notifications (audit.c) ---------- */
 
-/* Writes one audit row for the request's actor (or user_id when there is
- * no session yet, 0 for none). detail may be NULL. */
-PORTAL_API enum perr audit(const struct req *, long long user_id,
-    const char *action, const char *target_type, long long target_id,
-    const cJSON *detail);
+/* Writes one audit row: who did action to target. detail may be NULL. */
+PORTAL_API enum perr audit(const struct actor *, const char *action,
+    const char *target_type, long long target_id, const cJSON *detail);
 /* Queues an SMS-style notification for a user (the outbox is the default sender). */
 PORTAL_API enum perr notify_user(long long user_id, const char *text);
 
@@ -314,6 +372,8 @@ PORTAL_API enum perr notify_user(long long user_id, const char *text);
 /* Content sniffing: returns "application/pdf", "image/jpeg" or NULL. */
 PORTAL_API const char *upload_sniff(const char *data, size_t len);
 PORTAL_API enum perr h_upload(struct req *);
+PORTAL_API extern const struct field upload_fields[];
+PORTAL_API extern const struct field upload_get_fields[];
 /* GET uploads/:id: one's own upload, or one in an application the caller's
  * organisation holds or has handled. */
 PORTAL_API enum perr h_upload_get(struct req *);
@@ -321,13 +381,6 @@ PORTAL_API enum perr h_upload_get(struct req *);
 /* ---------- the review chain (chain.c) ---------- */
 
 enum chain_action { CHAIN_SUBMIT, CHAIN_PASS, CHAIN_RETURN, CHAIN_REJECT, CHAIN__MAX };
-
-struct chain_actor {
-	long long user_id;
-	long long org_id;	/* 0 for the applicant */
-	const char *ip;
-	const char *role;
-};
 
 struct chain_result {
 	char state[16];
@@ -346,7 +399,7 @@ PORTAL_API const char *chain_action_name(enum chain_action);
  * explanation. Returns PERR_NOT_FOUND, PERR_FORBIDDEN, PERR_CONFLICT,
  * PERR_INVALID_FIELD, PERR_GATE or a database error.
  */
-PORTAL_API enum perr chain_move(const struct chain_actor *, long long app_id,
+PORTAL_API enum perr chain_move(const struct actor *, long long app_id,
     int expected_step, enum chain_action, const char *text,
     struct chain_result *out, char *msg, size_t msgsz);
 
@@ -354,7 +407,7 @@ PORTAL_API enum perr chain_move(const struct chain_actor *, long long app_id,
  * once the row is locked and the move allowed, before anything is written
  * (e.g. check and snapshot the content being submitted). A hook's error
  * rolls the move back; its message is the hook's own. */
-PORTAL_API enum perr chain_move_ex(const struct chain_actor *, long long app_id,
+PORTAL_API enum perr chain_move_ex(const struct actor *, long long app_id,
     int expected_step, enum chain_action, const char *text,
     enum perr (*hook)(long long, void *), void *hook_arg,
     struct chain_result *out, char *msg, size_t msgsz);
@@ -367,7 +420,7 @@ PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
 
 /* The unit registers (or corrects) the 公示 of an application at its
  * publicity step; ends_on (11 bytes) gets the publicity's last day. */
-PORTAL_API enum perr chain_publicise(const struct chain_actor *, long long app_id,
+PORTAL_API enum perr chain_publicise(const struct actor *, long long app_id,
     const char *starts_on, char *ends_on, char *msg, size_t msgsz);
 
 /* ---------- performance archive (archive.c) ---------- */

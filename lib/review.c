@@ -60,7 +60,7 @@ const struct field move_fields[] = {
 enum perr
 h_move(struct req *r)
 {
-	struct chain_actor who = { r->s.user_id, r->s.org_id, r->ip, r->s.role };
+	struct actor who = req_actor(r);
 	struct chain_result res;
 	enum chain_action act = chain_action_parse(r->f[0].s);
 	enum perr e;

@@ -6,8 +6,6 @@
 
 #include "portal.h"
 
-#define UPLOAD_MAX_PARTS 8
-
 enum { UP_INSERT, UP_GET, UP__MAX };
 
 static struct db_stmt st[UP__MAX] = {
@@ -73,50 +71,40 @@ hexify(const char *src, size_t n, char *dst)
 	dst[2 + 2 * n] = '\0';
 }
 
+enum { UF_FILE };
+
+const struct field upload_fields[] = {
+	[UF_FILE] = { "file", "要上传的文件", F_FILE, true, 1, 10 * 1024 * 1024, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
 enum perr
 h_upload(struct req *r)
 {
-	struct part parts[UPLOAD_MAX_PARTS];
-	const struct part *file = NULL;
-	char boundary[80], uid[24], size[24];
+	const struct part *file = r->f[UF_FILE].part;
 	const char *ctype;
 	char *hex = NULL;
-	size_t n = 0, i;
 	PGresult *res = NULL;
 	cJSON *out;
 	enum perr e;
 
-	if ((e = form_boundary(r->ctype, boundary, sizeof(boundary))) != PERR_OK)
-		return req_fail(r, e, NULL, "上传请求缺少或带有错误的 boundary");
-	if (r->body == NULL)
-		return req_fail(r, PERR_BAD_REQUEST, "file", "请选择要上传的文件");
-	if ((e = form_multipart(r->body, r->body_len, boundary, parts,
-	    UPLOAD_MAX_PARTS, &n)) != PERR_OK)
-		return req_fail(r, e, NULL, "上传内容格式不正确或不完整，请重新上传");
-	for (i = 0; i < n; i++)
-		if (strcmp(parts[i].name, "file") == 0 && parts[i].filename[0] != '\0')
-			file = &parts[i];
-	if (file == NULL || file->len == 0)
-		return req_fail(r, PERR_INVALID_FIELD, "file", "请选择要上传的文件");
 	if ((ctype = upload_sniff(file->data, file->len)) == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "file",
 		    "文件内容不是完整的 PDF 或 JPEG（以文件内容为准，不看扩展名）");
 	if ((hex = malloc(file->len * 2 + 3)) == NULL)
 		return PERR_INTERNAL;
 	hexify(file->data, file->len, hex);
-	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
-	snprintf(size, sizeof(size), "%zu", file->len);
 	if ((e = db_begin()) != PERR_OK)
 		goto done;
-	if ((e = db_exec(&st[UP_INSERT], &res, 5, uid, file->filename, ctype, size,
-	    hex)) != PERR_OK)
+	if ((e = db_run(&st[UP_INSERT], &res, 5, DB_I(r->s.user_id), DB_S(file->filename),
+	    DB_S(ctype), DB_I((long long)file->len), DB_S(hex))) != PERR_OK)
 		goto done;
 	out = req_out(r);
 	cJSON_AddNumberToObject(out, "id", (double)db_int(res, 0, 0));
 	cJSON_AddStringToObject(out, "name", file->filename);
 	cJSON_AddStringToObject(out, "type", ctype);
 	cJSON_AddNumberToObject(out, "size", (double)file->len);
-	if ((e = audit(r, 0, "upload", "upload", db_int(res, 0, 0), NULL)) != PERR_OK)
+	if ((e = req_audit(r, "upload", "upload", db_int(res, 0, 0), NULL)) != PERR_OK)
 		goto done;
 	e = db_commit();
 	r->status = 201;
@@ -127,6 +115,13 @@ done:
 	free(hex);
 	return e;
 }
+
+enum { UG_DOWNLOAD };
+
+const struct field upload_get_fields[] = {
+	[UG_DOWNLOAD] = { "download", "下载", F_BOOL, false, 0, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
 
 enum perr
 h_upload_get(struct req *r)
@@ -155,8 +150,7 @@ h_upload_get(struct req *r)
 	}
 	memcpy(copy, bytes, n);
 	PQfreemem(bytes);
-	req_raw(r, copy, n, db_str(res, 0, 1),
-	    req_query(r, "download") ? db_str(res, 0, 0) : NULL);
+	req_raw(r, copy, n, db_str(res, 0, 1), r->f[UG_DOWNLOAD].b ? db_str(res, 0, 0) : NULL);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -17,6 +17,8 @@ extern const struct field app_files_fields[];
 extern const struct field sign_fields[];
 extern const struct field paygate_fields[];
 extern const struct field paycallback_fields[];
+extern const struct field photo_fields[];
+extern const struct field units_query[];
 
 enum perr h_register(struct req *);
 enum perr h_profile_get(struct req *);

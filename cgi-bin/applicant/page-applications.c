@@ -217,7 +217,7 @@ h_app_create(struct req *r)
 	id = db_int(res, 0, 0);
 	PQclear(res);
 	res = NULL;
-	if ((e = audit(r, 0, "application_create", "application", id, NULL)) != PERR_OK ||
+	if ((e = req_audit(r, "application_create", "application", id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	if ((e = app_load(r, id, &a)) != PERR_OK)
@@ -262,7 +262,7 @@ edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *
 	if ((e = app_lock_editable(r, r->id)) != PERR_OK ||
 	    (e = app_load(r, r->id, &a)) != PERR_OK ||
 	    (e = fn(r, &a, id)) != PERR_OK ||
-	    (e = audit(r, 0, what, "application", r->id, NULL)) != PERR_OK ||
+	    (e = req_audit(r, what, "application", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		goto out;
@@ -543,7 +543,7 @@ snapshot(long long app_id, void *arg)
 enum perr
 h_submit(struct req *r)
 {
-	struct chain_actor who = { r->s.user_id, 0, r->ip, r->s.role };
+	struct actor who = req_actor(r);
 	struct chain_result res;
 	enum perr e;
 

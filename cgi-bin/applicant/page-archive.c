@@ -200,7 +200,7 @@ archive_save(struct req *r, long long update_id, long long previous_id)
 	PQclear(res);
 	res = NULL;
 	if (e != PERR_OK ||
-	    (e = audit(r, 0, update_id > 0 ? "archive_edit" : "archive_add", "archive_item",
+	    (e = req_audit(r, update_id > 0 ? "archive_edit" : "archive_add", "archive_item",
 	    new_id, NULL)) != PERR_OK || (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;
@@ -281,7 +281,7 @@ h_archive_delete(struct req *r)
 		return req_fail(r, PERR_CONFLICT, NULL, "只能删除待审核或未通过的业绩");
 	}
 	PQclear(res);
-	if ((e = audit(r, 0, "archive_delete", "archive_item", r->id, NULL)) != PERR_OK ||
+	if ((e = req_audit(r, "archive_delete", "archive_item", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	return PERR_OK;

@@ -85,7 +85,7 @@ h_pay(struct req *r)
 		if ((e = db_begin()) != PERR_OK)
 			return e;
 		if ((e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
-		    (e = audit(r, 0, "pay_order", "application", r->id, NULL)) != PERR_OK ||
+		    (e = req_audit(r, "pay_order", "application", r->id, NULL)) != PERR_OK ||
 		    (e = db_commit()) != PERR_OK) {
 			db_rollback();
 			return e == PERR_CONFLICT ?
@@ -199,7 +199,8 @@ enum perr
 h_paycallback(struct req *r)
 {
 	const char *order = r->f[0].s, *status = r->f[2].s;
-	long long fen = r->f[1].i, app, who;
+	long long fen = r->f[1].i, app;
+	struct actor payer = req_actor(r);
 	char want[65], appid[24], note[256];
 	PGresult *res = NULL;
 	bool ok = strcmp(status, "success") == 0;
@@ -228,7 +229,7 @@ h_paycallback(struct req *r)
 		return PERR_OK;
 	}
 	app = db_int(res, 0, 2);
-	who = db_int(res, 0, 3);
+	payer.user_id = db_int(res, 0, 3);
 	PQclear(res);
 	res = NULL;
 	snprintf(appid, sizeof(appid), "%lld", app);
@@ -236,8 +237,8 @@ h_paycallback(struct req *r)
 	    fen / 100, order);
 	if ((e = db_exec(&st[PY_PAID], NULL, 2, order, ok ? "paid" : "failed")) != PERR_OK ||
 	    (ok && (e = db_exec(&st[PY_APP_PAID], NULL, 1, appid)) != PERR_OK) ||
-	    (e = audit(r, who, ok ? "paid" : "pay_failed", "application", app, NULL)) != PERR_OK ||
-	    (ok && (e = notify_user(who, note)) != PERR_OK) ||
+	    (e = audit(&payer, ok ? "paid" : "pay_failed", "application", app, NULL)) != PERR_OK ||
+	    (ok && (e = notify_user(payer.user_id, note)) != PERR_OK) ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	cJSON_AddNumberToObject(req_out(r), "application_id", (double)app);

@@ -293,7 +293,7 @@ h_profile_put(struct req *r)
 		if (e != PERR_OK)
 			goto fail;
 	}
-	if ((e = audit(r, 0, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
+	if ((e = req_audit(r, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	return profile_reply(r);
@@ -302,23 +302,30 @@ fail:
 	return e;
 }
 
+static bool
+valid_unit_kind(const char *s)
+{
+	return strcmp(s, "unit") == 0 || strcmp(s, "talent_centre") == 0;
+}
+
+enum { UQ_Q, UQ_KIND };
+
+const struct field units_query[] = {
+	[UQ_Q] = { "q", "搜索内容", F_STR, false, 0, 50, NULL, NULL },
+	[UQ_KIND] = { "kind", "单位类型", F_STR, false, 1, 20, valid_unit_kind, "单位类型不正确" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
 enum perr
 h_units(struct req *r)
 {
-	const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
+	const char *q = r->f[UQ_Q].present ? r->f[UQ_Q].s : "";
+	const char *kind = r->f[UQ_KIND].present ? r->f[UQ_KIND].s : "unit";
 	PGresult *res;
 	cJSON *items;
 	int i;
 	enum perr e;
 
-	if (q == NULL)
-		q = "";
-	if (kind == NULL)
-		kind = "unit";
-	if (strcmp(kind, "unit") != 0 && strcmp(kind, "talent_centre") != 0)
-		return req_fail(r, PERR_BAD_REQUEST, "kind", "单位类型不正确");
-	if (!valid_text(q, 50))
-		return req_fail(r, PERR_BAD_REQUEST, "q", "搜索内容不能超过 50 个字符");
 	if ((e = db_exec(&st[PR_UNITS], &res, 2, kind, q)) != PERR_OK)
 		return e;
 	items = cJSON_AddArrayToObject(req_out(r), "items");

@@ -30,6 +30,7 @@ h_register(struct req *r)
 	const char *idcard = r->f[0].s, *name = r->f[1].s, *mobile = r->f[2].s;
 	char hash[256];
 	PGresult *res = NULL;
+	struct actor who = req_actor(r);
 	enum perr e;
 
 	if ((e = auth_hash(r->f[3].s, hash, sizeof(hash))) != PERR_OK)
@@ -41,9 +42,11 @@ h_register(struct req *r)
 		db_rollback();
 		return req_fail(r, PERR_CONFLICT, "idcard", "该身份证号已注册，请直接登录");
 	}
+	if (e == PERR_OK) {
+		who.user_id = db_int(res, 0, 0);
+		e = audit(&who, "register", "user", who.user_id, NULL);
+	}
 	if (e != PERR_OK ||
-	    (e = audit(r, db_int(res, 0, 0), "register", "user", db_int(res, 0, 0),
-	    NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		PQclear(res);
 		db_rollback();

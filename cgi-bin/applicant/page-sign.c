@@ -86,7 +86,7 @@ h_sign_link(struct req *r)
 	if ((e = db_begin()) != PERR_OK)
 		goto out;
 	if ((e = db_exec(&st[SG_NEW], &res, 3, tok, id, mins)) != PERR_OK ||
-	    (e = audit(r, 0, "sign_link", "application", r->id, NULL)) != PERR_OK ||
+	    (e = req_audit(r, "sign_link", "application", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		goto out;
@@ -157,6 +157,7 @@ h_sign_post(struct req *r)
 	const char *sig = r->f[0].s, *b64;
 	char owner[24], app[24], up[24];
 	PGresult *res = NULL, *stored = NULL;
+	struct actor who;
 	size_t i;
 	enum perr e;
 
@@ -191,7 +192,9 @@ h_sign_post(struct req *r)
 		e = req_fail(r, PERR_CONFLICT, NULL, "该申报已提交，无需再签署");
 		goto fail;
 	}
-	if ((e = audit(r, atoll(owner), "sign", "application", atoll(app), NULL)) != PERR_OK ||
+	who = req_actor(r);
+	who.user_id = atoll(owner);
+	if ((e = audit(&who, "sign", "application", atoll(app), NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);

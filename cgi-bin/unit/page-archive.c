@@ -27,21 +27,30 @@ static struct db_stmt st[UA__MAX] = {
 	    " WHERE id = $1 AND status = 'approved'", 0 },
 };
 
+static bool
+valid_status(const char *s)
+{
+	return strcmp(s, "pending") == 0 || strcmp(s, "approved") == 0 ||
+	    strcmp(s, "rejected") == 0 || strcmp(s, "all") == 0;
+}
+
+enum { AQ_STATUS };
+
+const struct field archive_query[] = {
+	[AQ_STATUS] = { "status", "审核状态", F_STR, false, 1, 10, valid_status, "审核状态不正确" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
 enum perr
 h_unit_archive(struct req *r)
 {
-	const char *status = req_query(r, "status");
+	const char *status = r->f[AQ_STATUS].present ? r->f[AQ_STATUS].s : "pending";
 	char org[24], masked[32];
 	PGresult *res;
 	cJSON *items;
 	int i;
 	enum perr e;
 
-	if (status == NULL)
-		status = "pending";
-	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
-	    strcmp(status, "rejected") != 0 && strcmp(status, "all") != 0)
-		return req_fail(r, PERR_BAD_REQUEST, "status", "审核状态不正确");
 	snprintf(org, sizeof(org), "%lld", r->s.org_id);
 	if ((e = db_exec(&st[UA_LIST], &res, 2, org, status)) != PERR_OK)
 		return e;
@@ -107,7 +116,7 @@ h_unit_archive_review(struct req *r)
 	if (approve && prev[0] != '\0' &&
 	    (e = db_exec(&st[UA_SUPERSEDE], NULL, 1, prev)) != PERR_OK)
 		goto fail;
-	if ((e = audit(r, 0, approve ? "archive_approve" : "archive_reject", "archive_item",
+	if ((e = req_audit(r, approve ? "archive_approve" : "archive_reject", "archive_item",
 	    r->id, NULL)) != PERR_OK ||
 	    (e = notify_user(owner, note)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)

@@ -75,7 +75,7 @@ const struct field publicise_fields[] = {
 enum perr
 h_unit_publicise(struct req *r)
 {
-	struct chain_actor who = { r->s.user_id, r->s.org_id, r->ip, r->s.role };
+	struct actor who = req_actor(r);
 	char ends[11] = "";
 	enum perr e;
 

@@ -5,6 +5,7 @@
 #include "portal.h"
 
 extern const struct field archive_review_fields[];
+extern const struct field archive_query[];
 enum perr h_unit_archive(struct req *);
 enum perr h_unit_archive_review(struct req *);
 extern const struct field publicise_fields[];

@@ -117,9 +117,13 @@ describe('证件照', () => {
 
 	test('no file part, or another applicant\'s application: refused', async () => {
 		const form = new FormData();
-		form.append('note', 'x');
+		form.append('file', new Blob([]), '');
 		assertError(await a.s.request('POST', `/applications/${app}/photo`, { body: form, headers: { 'Content-Type': null } }),
 		    400, 'invalid_field', 'file');
+		const note = new FormData();
+		note.append('note', 'x');
+		assertError(await a.s.request('POST', `/applications/${app}/photo`, { body: note, headers: { 'Content-Type': null } }),
+		    400, 'unknown_field', 'note');
 		const other = await newApplicant();
 		const bytes = await jpeg(page, { w: 216, h: 301 });
 		assertError(await postFile(other.s, `/applications/${app}/photo`, bytes, 'x.jpg', 'image/jpeg'), 404, 'not_found');

@@ -222,8 +222,8 @@ describe('GET units (the picker)', () => {
 		assert.ok(!(await a.s.get(`/units?q=${encodeURIComponent('人才交流中心')}`)).json.items
 		    .some((i) => i.name === CENTRE), 'a talent centre listed as a unit');
 
-		assertError(await a.s.get('/units?kind=committee_mid'), 400, 'bad_request', 'kind');
-		assertError(await a.s.get(`/units?q=${'a'.repeat(51)}`), 400, 'bad_request', 'q');
+		assertError(await a.s.get('/units?kind=committee_mid'), 400, 'invalid_field', 'kind');
+		assertError(await a.s.get(`/units?q=${'a'.repeat(51)}`), 400, 'invalid_field', 'q');
 	});
 });
 

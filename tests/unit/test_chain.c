@@ -164,8 +164,8 @@ teardown(void **state)
 static void
 t_submit_and_ownership(void **state)
 {
-	struct chain_actor me = ACTOR(applicant, 0), unit = ACTOR(unit_user, unit_org);
-	struct chain_actor stranger = ACTOR(sjy_user, sjy_org);
+	struct actor me = ACTOR(applicant, 0), unit = ACTOR(unit_user, unit_org);
+	struct actor stranger = ACTOR(sjy_user, sjy_org);
 	struct chain_result res;
 	char msg[512];
 	long long app = new_app(applicant, unit_org, "mid_review"), org;
@@ -174,7 +174,7 @@ t_submit_and_ownership(void **state)
 	(void)state;
 	/* someone else's application does not exist for them */
 	if (other_applicant > 0) {
-		struct chain_actor other = ACTOR(other_applicant, 0);
+		struct actor other = ACTOR(other_applicant, 0);
 
 		assert_int_equal(chain_move(&other, app, 1, CHAIN_SUBMIT, NULL, &res, msg,
 		    sizeof(msg)), PERR_NOT_FOUND);
@@ -223,8 +223,8 @@ t_submit_and_ownership(void **state)
 static void
 t_gate_and_county(void **state)
 {
-	struct chain_actor me = ACTOR(applicant, 0), unit = ACTOR(unit_user, unit_org);
-	struct chain_actor county = { county_user, county_org, "127.0.0.1", "county" };
+	struct actor me = ACTOR(applicant, 0), unit = ACTOR(unit_user, unit_org);
+	struct actor county = { county_user, county_org, "127.0.0.1", "county" };
 	struct chain_result res;
 	char msg[512];
 	long long app = new_app(applicant, unit_org, "mid_review"), org;
@@ -283,7 +283,7 @@ t_gate_and_county(void **state)
 static void
 t_city_fallback_and_completion(void **state)
 {
-	struct chain_actor me = ACTOR(applicant, 0);
+	struct actor me = ACTOR(applicant, 0);
 	struct chain_result res;
 	char msg[512];
 	long long app = new_app(applicant, sjy_org, "mid_review"), org, city_hrb;
@@ -297,7 +297,7 @@ t_city_fallback_and_completion(void **state)
 	qn("INSERT INTO publicity (application_id, starts_on, created_by)"
 	    " VALUES ($1, current_date - 30, $2)", 2, app, sjy_user);
 	{
-		struct chain_actor sjy = ACTOR(sjy_user, sjy_org);
+		struct actor sjy = ACTOR(sjy_user, sjy_org);
 
 		assert_int_equal(chain_move(&sjy, app, 3, CHAIN_PASS, "推荐", &res, msg,
 		    sizeof(msg)), PERR_OK);
@@ -312,7 +312,7 @@ t_city_fallback_and_completion(void **state)
 	qn("UPDATE application SET step_seq = 12, current_org_id = $1 WHERE id = $2", 2,
 	    city_hrb, app);
 	{
-		struct chain_actor city = { owner, city_hrb, "127.0.0.1", "city" };
+		struct actor city = { owner, city_hrb, "127.0.0.1", "city" };
 
 		assert_int_equal(chain_move(&city, app, 12, CHAIN_RETURN, "x", &res, msg,
 		    sizeof(msg)), PERR_INVALID_FIELD);	/* 只能通过 at this step */
@@ -330,7 +330,7 @@ static void
 t_race(void **state)
 {
 	enum { N = 25 };
-	struct chain_actor me = ACTOR(applicant, 0);
+	struct actor me = ACTOR(applicant, 0);
 	struct chain_result res;
 	long long apps[N];
 	char msg[512];
@@ -348,7 +348,7 @@ t_race(void **state)
 	for (k = 0; k < 2; k++) {
 		assert_int_equal(pipe(fds[k]), 0);
 		if ((pid[k] = fork()) == 0) {
-			struct chain_actor unit = ACTOR(unit_user, unit_org);
+			struct actor unit = ACTOR(unit_user, unit_org);
 			int w = 0, c = 0;
 
 			if (db_connect(getenv("PORTAL_TEST_DB")) != PERR_OK)

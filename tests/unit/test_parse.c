@@ -249,6 +249,90 @@ t_fields(void **state)
 	assert_int_equal(check("{\"name\":\"张\\u0007三\"}", v, &bad, msg), PERR_INVALID_FIELD);
 }
 
+/* A query string checked against the same kind of table as a JSON body; the
+ * values point into the pairs, which live until the next call (as a request's do). */
+static enum perr
+qcheck(const char *qs, struct fval *v, const char **bad, char *msg)
+{
+	static struct kv *kv;
+	static size_t n;
+	enum perr e;
+
+	kv_free(kv, n);
+	kv = NULL;
+	n = 0;
+	if ((e = form_urlencoded(qs, strlen(qs), 2048, &kv, &n)) == PERR_OK)
+		e = field_check_kv(kv, n, fields, v, bad, msg, 256);
+	return e;
+}
+
+static void
+t_query_fields(void **state)
+{
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+
+	(void)state;
+	assert_int_equal(qcheck("name=%E5%BC%A0%E4%B8%89&age=18&ok=1", v, &bad, msg), PERR_OK);
+	assert_string_equal(v[0].s, "张三");
+	assert_int_equal(v[1].i, 18);
+	assert_true(v[2].b);
+	assert_int_equal(qcheck("name=ab&ok=false", v, &bad, msg), PERR_OK);
+	assert_true(v[2].present);
+	assert_false(v[2].b);
+	/* a cleared filter is absent; an integer is plain decimal, in range */
+	assert_int_equal(qcheck("name=ab&age=", v, &bad, msg), PERR_OK);
+	assert_false(v[1].present);
+	assert_int_equal(qcheck("name=ab&age=70", v, &bad, msg), PERR_OK);
+	assert_int_equal(qcheck("name=ab&age=71", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_string_equal(bad, "age");
+	assert_int_equal(qcheck("name=ab&age=%2B20", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(qcheck("name=ab&age=20.0", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(qcheck("name=ab&age=1e1", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(qcheck("name=ab&age=0000000000000000020", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(qcheck("name=ab&ok=yes", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_int_equal(qcheck("name=ab&sort=x", v, &bad, msg), PERR_UNKNOWN_FIELD);
+	assert_string_equal(bad, "sort");
+	assert_int_equal(qcheck("age=20", v, &bad, msg), PERR_INVALID_FIELD);
+	assert_string_equal(msg, "请填写姓名");
+	(void)qcheck("", v, &bad, msg);	/* frees the last pairs */
+}
+
+static void
+t_part_fields(void **state)
+{
+	static const struct field up[] = {
+		{ "file", "文件", F_FILE, true, 1, 10, NULL, NULL },
+		{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+	};
+	struct part p[2];
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	snprintf(p[0].name, sizeof(p[0].name), "file");
+	snprintf(p[0].filename, sizeof(p[0].filename), "a.pdf");
+	p[0].data = "0123456789";
+	p[0].len = 10;
+	assert_int_equal(field_check_parts(p, 1, up, v, &bad, msg, sizeof(msg)), PERR_OK);
+	assert_true(v[0].present);
+	assert_ptr_equal(v[0].part, &p[0]);
+	p[0].len = 11;
+	assert_int_equal(field_check_parts(p, 1, up, v, &bad, msg, sizeof(msg)), PERR_TOO_LARGE);
+	p[0].len = 0;	/* no file chosen */
+	assert_int_equal(field_check_parts(p, 1, up, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+	assert_string_equal(msg, "请选择文件");
+	p[0].len = 3;
+	p[1] = p[0];
+	assert_int_equal(field_check_parts(p, 2, up, v, &bad, msg, sizeof(msg)), PERR_DUP_FIELD);
+	snprintf(p[1].name, sizeof(p[1].name), "note");
+	assert_int_equal(field_check_parts(p, 2, up, v, &bad, msg, sizeof(msg)), PERR_UNKNOWN_FIELD);
+	assert_string_equal(bad, "note");
+}
+
 int
 main(void)
 {
@@ -259,6 +343,8 @@ main(void)
 		cmocka_unit_test(t_sniff),
 		cmocka_unit_test(t_json),
 		cmocka_unit_test(t_fields),
+		cmocka_unit_test(t_query_fields),
+		cmocka_unit_test(t_part_fields),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
