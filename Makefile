@@ -10,7 +10,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -fvisibility=hidden -fPIE -Icgi-bin \
             -W -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Werror -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   := -lfcgi -lcrypt -ljpeg -lqrencode $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   := -lfcgi -lcrypt -ljpeg -lqrencode -lxlsxwriter $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifeq ($(SAN),1)
 BUILD    := build/san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -28,7 +28,7 @@ all: programs www
 
 programs: $(PROGS) $(TOOLS)
 
-$(BUILD)/%.o: %.c lib/portal.h $(wildcard cgi-bin/*/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard cgi-bin/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -41,8 +41,11 @@ enum {
 	CH_PUBLICITY,
 	CH_PUB_LOAD,
 	CH_PUB_SAVE,
+	CH_OBJECTIONS,
 	CH_UPDATE,
 	CH_HISTORY,
+	CH_DESK_DECIDE,
+	CH_DESK_ARRIVE,
 	CH__MAX
 };
 
@@ -95,6 +98,8 @@ static struct db_stmt st[CH__MAX] = {
 	    "INSERT INTO publicity (application_id, starts_on, created_by) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (application_id) DO UPDATE SET starts_on = EXCLUDED.starts_on,"
 	    " created_by = EXCLUDED.created_by, created_at = now()", 0 },
+	[CH_OBJECTIONS] = { "chain_objections",
+	    "SELECT count(*) FROM objection WHERE application_id = $1 AND resolved_at IS NULL", 0 },
 	[CH_UPDATE] = { "chain_update",
 	    "UPDATE application SET step_seq = $2::int, state = $3,"
 	    " current_org_id = NULLIF($4, '0')::bigint, version = version + 1,"
@@ -103,9 +108,21 @@ static struct db_stmt st[CH__MAX] = {
 	    " WHERE id = $1", 0 },
 	[CH_HISTORY] = { "chain_history",
 	    "INSERT INTO chain_history (application_id, no, action, from_step, to_step,"
-	    " from_state, to_state, text, actor_user_id, actor_org_id)"
+	    " from_state, to_state, text, actor_user_id, actor_org_id, checks, snapshot_no)"
 	    " VALUES ($1, $2::int, $3, $4::int, $5::int, $6, $7, NULLIF($8, ''), $9,"
-	    " NULLIF($10, '0')::bigint)", 0 },
+	    " NULLIF($10, '0')::bigint, $11::jsonb,"
+	    " (SELECT max(no) FROM application_snapshot WHERE application_id = $1))", 0 },
+	/* the organisation's desk: its decision closes the row, an arrival (re)opens one */
+	[CH_DESK_DECIDE] = { "chain_desk_decide",
+	    "UPDATE desk SET decided_at = now(), action = $3, touched_at = now(),"
+	    " decided_snapshot = (SELECT max(no) FROM application_snapshot WHERE application_id = $2)"
+	    " WHERE org_id = $1 AND application_id = $2", 0 },
+	[CH_DESK_ARRIVE] = { "chain_desk_arrive",
+	    "INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name, touched_at)"
+	    " SELECT $1, a.id, now(), $3, u.name, now() FROM application a"
+	    " JOIN app_user u ON u.id = a.applicant_id WHERE a.id = $2"
+	    " ON CONFLICT (org_id, application_id) DO UPDATE SET arrived_at = now(),"
+	    " step_seq = EXCLUDED.step_seq, decided_at = NULL, action = NULL, touched_at = now()", 0 },
 };
 
 static const char *const action_names[CHAIN__MAX] = {
@@ -195,7 +212,15 @@ gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
 		    db_str(res, 0, 1), db_int(res, 0, 0), PUBLICITY_DAYS);
 	else {
 		PQclear(res);
-		return PERR_OK;
+		/* 确认无意见后报送: an open objection holds the report back */
+		if ((e = db_exec(&st[CH_OBJECTIONS], &res, 1, app)) != PERR_OK)
+			return e;
+		e = db_int(res, 0, 0) == 0 ? PERR_OK : PERR_GATE;
+		if (e == PERR_GATE)
+			snprintf(msg, msgsz, "公示期间收到的 %lld 条异议尚未处理完毕，"
+			    "处理后方可推荐上报", db_int(res, 0, 0));
+		PQclear(res);
+		return e;
 	}
 	PQclear(res);
 	return PERR_GATE;
@@ -240,13 +265,13 @@ chain_move(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
     char *msg, size_t msgsz)
 {
-	return chain_move_ex(who, app_id, expected_step, act, text, NULL, NULL, out, msg, msgsz);
+	return chain_move_ex(who, app_id, expected_step, act, text, NULL, out, msg, msgsz);
 }
 
 enum perr
 chain_move_ex(const struct actor *who, long long app_id, int expected_step,
-    enum chain_action act, const char *text, enum perr (*hook)(long long, void *),
-    void *hook_arg, struct chain_result *out, char *msg, size_t msgsz)
+    enum chain_action act, const char *text, const struct chain_extra *x,
+    struct chain_result *out, char *msg, size_t msgsz)
 {
 	struct app_row a;
 	char app[24], nstep[24], norg[24], hno[24], fstep[24], uid[24], oid[24];
@@ -324,7 +349,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		goto fail;
 	/* The row is locked: what the hook reads (e.g. the content a snapshot
 	 * records) cannot change until the move commits. */
-	if (hook != NULL && (e = hook(app_id, hook_arg)) != PERR_OK)
+	if (x != NULL && x->hook != NULL && (e = x->hook(app_id, x->hook_arg)) != PERR_OK)
 		goto fail;
 
 	/* Where the application goes. */
@@ -372,8 +397,15 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	snprintf(uid, sizeof(uid), "%lld", who->user_id);
 	if ((e = db_exec(&st[CH_UPDATE], NULL, 5, app, nstep, nstate, norg,
 	    action_names[act])) != PERR_OK ||
-	    (e = db_exec(&st[CH_HISTORY], NULL, 10, app, hno, action_names[act], fstep,
-	    nstep, a.state, nstate, text ? text : "", uid, oid)) != PERR_OK)
+	    (e = db_exec(&st[CH_HISTORY], NULL, 11, app, hno, action_names[act], fstep,
+	    nstep, a.state, nstate, text ? text : "", uid, oid,
+	    x != NULL ? x->checks : NULL)) != PERR_OK)
+		goto fail;
+	if ((who->org_id != 0 && (e = db_run(&st[CH_DESK_DECIDE], NULL, 3, DB_I(who->org_id),
+	    DB_I(app_id), DB_S(action_names[act]))) != PERR_OK) ||
+	    (next_org != 0 && strcmp(nstate, "in_review") == 0 &&
+	    (e = db_run(&st[CH_DESK_ARRIVE], NULL, 3, DB_I(next_org), DB_I(app_id),
+	    DB_I(next))) != PERR_OK))
 		goto fail;
 
 	detail = cJSON_CreateObject();

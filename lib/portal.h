@@ -255,7 +255,7 @@ struct req {
 	/* a reply that is not JSON (a file, a document): owned, freed after the request */
 	char *raw;
 	size_t raw_len;
-	char raw_type[64];
+	char raw_type[128];
 	char raw_disposition[400];
 	const char *bad_field;
 	char msg[256];			/* Chinese message for an error reply */
@@ -347,6 +347,9 @@ PORTAL_API enum perr h_login(struct req *);
 PORTAL_API enum perr h_logout(struct req *);
 PORTAL_API enum perr h_me(struct req *);
 PORTAL_API enum perr h_password(struct req *);
+/* reference.c: the labels every portal shows, kept once (states, actions,
+ * chains and their steps, 申报类型/方式, attachment kinds, checklists). */
+PORTAL_API enum perr h_reference(struct req *);
 PORTAL_API extern const struct field login_fields[];
 PORTAL_API extern const struct field password_fields[];
 
@@ -355,6 +358,7 @@ PORTAL_API extern const struct field password_fields[];
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
 	{ M_POST, "/logout", 0, NULL, h_logout }, \
 	{ M_GET, "/me", 0, NULL, h_me }, \
+	{ M_GET, "/reference", 0, NULL, h_reference }, \
 	{ M_POST, "/password", 0, password_fields, h_password }, \
 	{ M_POST, "/uploads", R_MULTIPART, upload_fields, h_upload }, \
 	{ M_GET, "/uploads/:id", 0, upload_get_fields, h_upload_get }
@@ -403,13 +407,22 @@ PORTAL_API enum perr chain_move(const struct actor *, long long app_id,
     int expected_step, enum chain_action, const char *text,
     struct chain_result *out, char *msg, size_t msgsz);
 
-/* chain_move() that also runs hook(app_id, arg) inside its transaction,
- * once the row is locked and the move allowed, before anything is written
- * (e.g. check and snapshot the content being submitted). A hook's error
- * rolls the move back; its message is the hook's own. */
+/* What a move may carry besides the decision. */
+struct chain_extra {
+	/* the reviewer's checklist (an object of item code: true/false) as JSON
+	 * text, kept with the move; NULL for none */
+	const char *checks;
+	/* run inside the move's transaction, once the row is locked and the move
+	 * allowed, before anything is written (e.g. check and snapshot the content
+	 * being submitted). A hook's error rolls the move back; its message is the
+	 * hook's own. */
+	enum perr (*hook)(long long app_id, void *arg);
+	void *hook_arg;
+};
+
+/* chain_move() with a checklist and/or a hook. */
 PORTAL_API enum perr chain_move_ex(const struct actor *, long long app_id,
-    int expected_step, enum chain_action, const char *text,
-    enum perr (*hook)(long long, void *), void *hook_arg,
+    int expected_step, enum chain_action, const char *text, const struct chain_extra *,
     struct chain_result *out, char *msg, size_t msgsz);
 
 /* Who owns each step of an application's pipeline (seq, step name, org id
@@ -436,15 +449,6 @@ PORTAL_API enum perr chain_publicise(const struct actor *, long long app_id,
 	"  WHERE u.id = ANY (i.attachments))::text"
 #define ARCHIVE_ITEM_NCOLS 16
 PORTAL_API cJSON *archive_item_json(const PGresult *, int row);
-
-/* Department handlers (unit, county, city, hrb). */
-PORTAL_API enum perr h_worklist(struct req *);
-PORTAL_API enum perr h_move(struct req *);
-PORTAL_API extern const struct field move_fields[];
-
-#define REVIEW_ROUTES \
-	{ M_GET, "/worklist", 0, NULL, h_worklist }, \
-	{ M_POST, "/applications/:id/move", 0, move_fields, h_move }
 
 /* ---------- ID photo (photo.c) and QR codes (qr.c) ---------- */
 

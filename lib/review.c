@@ -1,75 +1,893 @@
-/* review.c: what every reviewing department shares: its worklist and the
- * move endpoint, which hands the decision to chain_move(). */
+/*
+ * review.c: the reviewer's workspace of the unit and every department.
+ *
+ * The worklist pages through the organisation's desk (desk rows, kept by
+ * chain_move()) by keyset: each page starts after the last row of the one
+ * before, on an index of (org, sort key, id), so the first page of 10 000
+ * applications costs what the first page of 20 does, and a move elsewhere
+ * does not shift the rows under a clerk's feet. Every decision goes through
+ * chain_move().
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "portal.h"
+#include "review.h"
 
-enum { RV_WORKLIST, RV__MAX };
+#define PAGE_DEFAULT 20
+#define EXPORT_MAX 10000
+#define BATCH_MAX 100
 
-static struct db_stmt st[RV__MAX] = {
-	[RV_WORKLIST] = { "review_worklist",
-	    "SELECT a.id, u.name, p.name, pl.name, a.step_seq, s.name, a.state,"
-	    " to_char(a.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    " s.actions, a.paid_at IS NOT NULL "
-	    "FROM application a JOIN app_user u ON u.id = a.applicant_id"
-	    " JOIN plan p ON p.id = a.plan_id JOIN pipeline pl ON pl.id = a.pipeline_id"
-	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq "
-	    "WHERE a.current_org_id = $1 AND a.state = 'in_review' "
-	    "ORDER BY a.updated_at, a.id LIMIT 1000", 0 },
+/* ---------------------------------------------------------------- worklist */
+
+/* Parameters of every worklist statement:
+ * $1 org, $2 plan, $3 pipeline code, $4 category, $5 method, $6 step,
+ * $7 state, $8 paid, $9 region, $10 name, $11 part of a 身份证号,
+ * $12/$13 head and tail of a masked 身份证号, $14/$15 the cursor (sort key,
+ * id) the page starts after, $16 the page size. NULL filters nothing. */
+#define WL_FROM \
+	" FROM desk d JOIN application a ON a.id = d.application_id" \
+	" JOIN app_user u ON u.id = a.applicant_id" \
+	" JOIN pipeline pl ON pl.id = a.pipeline_id"
+#define WL_FILTERS \
+	" WHERE d.org_id = $1" \
+	" AND ($2::int IS NULL OR a.plan_id = $2::int)" \
+	" AND ($3::text IS NULL OR pl.code = $3::text)" \
+	" AND ($4::text IS NULL OR a.category = $4::text)" \
+	" AND ($5::text IS NULL OR a.method = $5::text)" \
+	" AND ($6::int IS NULL OR a.step_seq = $6::int)" \
+	" AND ($7::text IS NULL OR a.state = $7::text)" \
+	" AND ($8::bool IS NULL OR (a.paid_at IS NOT NULL) = $8::bool)" \
+	" AND ($9::int IS NULL OR a.region_id = $9::int)" \
+	" AND ($10::text IS NULL OR strpos(d.applicant_name, $10::text) > 0)" \
+	" AND ($11::text IS NULL OR strpos(u.idcard, $11::text) > 0)" \
+	" AND ($12::text IS NULL OR (left(u.idcard, length($12::text)) = $12::text" \
+	"  AND right(u.idcard, length($13::text)) = $13::text))"
+#define WL_TAB_WAITING " AND d.decided_at IS NULL"
+#define WL_TAB_DECIDED " AND d.decided_at IS NOT NULL"
+#define WL_TAB_ALL ""
+#define UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+/* the sort key, the keyset condition and the order of each sort */
+#define WL_BY_ARRIVAL UTC_TEXT("d.arrived_at"), \
+	" AND (d.arrived_at, d.application_id) > ($14::timestamptz, $15::bigint)", \
+	" ORDER BY d.arrived_at, d.application_id"
+#define WL_BY_NAME "d.applicant_name", \
+	" AND (d.applicant_name COLLATE \"zh-x-icu\", d.application_id) >" \
+	"  ($14::text COLLATE \"zh-x-icu\", $15::bigint)", \
+	" ORDER BY d.applicant_name COLLATE \"zh-x-icu\", d.application_id"
+#define WL_BY_UPDATED UTC_TEXT("d.touched_at"), \
+	" AND (d.touched_at, d.application_id) < ($14::timestamptz, $15::bigint)", \
+	" ORDER BY d.touched_at DESC, d.application_id DESC"
+
+#define WL_SQL_(key, after, order, tab) \
+	"SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name," \
+	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq, s.name, a.state," \
+	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
+	" CASE WHEN d.decided_at IS NULL THEN days_waited(d.arrived_at) END," \
+	" a.paid_at IS NOT NULL," \
+	" (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id)," \
+	" coalesce((SELECT n.no > 1 AND n.changes <> '[]' FROM application_snapshot n" \
+	"  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1), false)," \
+	" coalesce(d.action, '')," \
+	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
+	" CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'" \
+	"  THEN array_to_json(s.actions)::text ELSE '[]' END," \
+	" rg.name, " key \
+	WL_FROM \
+	" JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id" \
+	" JOIN region rg ON rg.id = a.region_id" \
+	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
+	WL_FILTERS tab after order " LIMIT $16::int"
+/* expands the sort into its three parts before WL_SQL_ takes them */
+#define WL_EXPAND(m, ...) m(__VA_ARGS__)
+#define WL(by, tab) WL_EXPAND(WL_SQL_, by, tab)
+
+enum { WL_COLS_KEY = 20 };
+
+enum sort { SORT_ARRIVAL, SORT_NAME, SORT_UPDATED, SORT__MAX };
+enum tab { TAB_WAITING, TAB_DECIDED, TAB_ALL, TAB__MAX };
+
+static struct db_stmt wl[TAB__MAX][SORT__MAX] = {
+	[TAB_WAITING] = {
+		[SORT_ARRIVAL] = { "wl_wait_arrival", WL(WL_BY_ARRIVAL, WL_TAB_WAITING), 0 },
+		[SORT_NAME] = { "wl_wait_name", WL(WL_BY_NAME, WL_TAB_WAITING), 0 },
+		[SORT_UPDATED] = { "wl_wait_updated", WL(WL_BY_UPDATED, WL_TAB_WAITING), 0 },
+	},
+	[TAB_DECIDED] = {
+		[SORT_ARRIVAL] = { "wl_done_arrival", WL(WL_BY_ARRIVAL, WL_TAB_DECIDED), 0 },
+		[SORT_NAME] = { "wl_done_name", WL(WL_BY_NAME, WL_TAB_DECIDED), 0 },
+		[SORT_UPDATED] = { "wl_done_updated", WL(WL_BY_UPDATED, WL_TAB_DECIDED), 0 },
+	},
+	[TAB_ALL] = {
+		[SORT_ARRIVAL] = { "wl_all_arrival", WL(WL_BY_ARRIVAL, WL_TAB_ALL), 0 },
+		[SORT_NAME] = { "wl_all_name", WL(WL_BY_NAME, WL_TAB_ALL), 0 },
+		[SORT_UPDATED] = { "wl_all_updated", WL(WL_BY_UPDATED, WL_TAB_ALL), 0 },
+	},
 };
 
-enum perr
-h_worklist(struct req *r)
+enum {
+	RV_COUNTS, RV_DESK, RV_HISTORY, RV_SNAPSHOT, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
+	RV_OPINION_DEL, RV_GATE, RV__MAX
+};
+
+static struct db_stmt st[RV__MAX] = {
+	/* the tabs' counts under the same filters ($14-$16 unused) */
+	[RV_COUNTS] = { "review_counts",
+	    "SELECT count(*) FILTER (WHERE d.decided_at IS NULL),"
+	    " count(*) FILTER (WHERE d.decided_at IS NOT NULL), count(*)"
+	    WL_FROM WL_FILTERS " AND $14::text IS NULL AND $15::bigint IS NULL"
+	    " AND $16::int IS NULL", 0 },
+	[RV_DESK] = { "review_desk",
+	    "SELECT to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " d.decided_at IS NULL, coalesce(d.action, ''),"
+	    " coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
+	    " coalesce(d.decided_snapshot, 0), CASE WHEN d.decided_at IS NULL"
+	    "  THEN days_waited(d.arrived_at) END,"
+	    " CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'"
+	    "  THEN array_to_json(s.actions)::text ELSE '[]' END, coalesce(s.gate, '')"
+	    " FROM desk d JOIN application a ON a.id = d.application_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
+	[RV_HISTORY] = { "review_history",
+	    "SELECT h.no, h.action, l.done, h.from_step, s.name, coalesce(o.name, u.name),"
+	    " coalesce(h.text, ''), to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " coalesce(h.checks::text, '')"
+	    " FROM chain_history h JOIN application a ON a.id = h.application_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
+	    " JOIN action_label l ON l.code = h.action"
+	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
+	    " WHERE h.application_id = $1 ORDER BY h.no", 0 },
+	/* a submission's content ($2 = 0: the latest) */
+	[RV_SNAPSHOT] = { "review_snapshot",
+	    "SELECT no, data::text, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM application_snapshot WHERE application_id = $1 AND ($2::int = 0 OR no = $2::int)"
+	    " ORDER BY no DESC LIMIT 1", 0 },
+	[RV_CHECKLIST] = { "review_checklist",
+	    "SELECT code, name, hint FROM checklist_item WHERE audience = $1 ORDER BY seq", 0 },
+	[RV_OPINIONS] = { "review_opinions",
+	    "SELECT id, text FROM opinion_template WHERE org_id = $1 ORDER BY id", 0 },
+	[RV_OPINION_ADD] = { "review_opinion_add",
+	    "INSERT INTO opinion_template (org_id, text, created_by) VALUES ($1, $2, $3)"
+	    " RETURNING id", 0 },
+	[RV_OPINION_DEL] = { "review_opinion_del",
+	    "DELETE FROM opinion_template WHERE id = $1 AND org_id = $2 RETURNING id", 0 },
+	/* the state of the gates a pass at the current step must meet */
+	[RV_GATE] = { "review_gate",
+	    "SELECT a.paid_at IS NOT NULL,"
+	    " coalesce((SELECT working_days(pb.starts_on, current_date) FROM publicity pb"
+	    "  WHERE pb.application_id = a.id"
+	    "  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity')), -1),"
+	    " (SELECT count(*) FROM objection o WHERE o.application_id = a.id"
+	    "  AND o.resolved_at IS NULL)"
+	    " FROM application a WHERE a.id = $1", 0 },
+};
+
+static bool
+valid_tab(const char *s)
 {
-	char org[24];
+	return strcmp(s, "waiting") == 0 || strcmp(s, "decided") == 0 || strcmp(s, "all") == 0;
+}
+
+static bool
+valid_sort(const char *s)
+{
+	return strcmp(s, "arrival") == 0 || strcmp(s, "name") == 0 || strcmp(s, "updated") == 0;
+}
+
+static bool
+valid_state(const char *s)
+{
+	return strcmp(s, "in_review") == 0 || strcmp(s, "returned") == 0 ||
+	    strcmp(s, "rejected") == 0 || strcmp(s, "completed") == 0;
+}
+
+static bool
+valid_code(const char *s)
+{
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz_") == strlen(s);
+}
+
+/* An opaque cursor as the worklist handed it out: "<sort key>~<id>". */
+static bool
+valid_cursor(const char *s)
+{
+	const char *t = strrchr(s, '~');
+
+	return t != NULL && t != s && t[1] != '\0' && strspn(t + 1, "0123456789") == strlen(t + 1) &&
+	    strlen(t + 1) <= 18;
+}
+
+enum {
+	WQ_TAB, WQ_PLAN, WQ_PIPELINE, WQ_CATEGORY, WQ_METHOD, WQ_STEP, WQ_STATE, WQ_PAID,
+	WQ_REGION, WQ_Q, WQ_SORT, WQ_AFTER, WQ_SIZE
+};
+
+const struct field review_worklist_query[] = {
+	[WQ_TAB] = { "tab", "列表", F_STR, false, 1, 10, valid_tab, "列表只能是待审查、已审查或全部" },
+	[WQ_PLAN] = { "plan", "评审计划", F_INT, false, 1, 1LL << 40, NULL, NULL },
+	[WQ_PIPELINE] = { "pipeline", "评审程序", F_STR, false, 1, 30, valid_code, "评审程序不正确" },
+	[WQ_CATEGORY] = { "category", "申报类型", F_STR, false, 1, 20, valid_category,
+	    "申报类型只能是规划与设计类、施工与监理类或技术管理类" },
+	[WQ_METHOD] = { "method", "申报方式", F_STR, false, 1, 20, valid_method, "申报方式不正确" },
+	[WQ_STEP] = { "step", "环节", F_INT, false, 1, 100, NULL, NULL },
+	[WQ_STATE] = { "state", "状态", F_STR, false, 1, 20, valid_state, "状态不正确" },
+	[WQ_PAID] = { "paid", "缴费情况", F_BOOL, false, 0, 0, NULL, NULL },
+	[WQ_REGION] = { "region", "地区", F_INT, false, 1, 1LL << 30, NULL, NULL },
+	[WQ_Q] = { "q", "姓名或身份证号", F_STR, false, 0, 30, NULL, NULL },
+	[WQ_SORT] = { "sort", "排序", F_STR, false, 1, 10, valid_sort, "排序方式不正确" },
+	[WQ_AFTER] = { "after", "翻页位置", F_STR, false, 3, 80, valid_cursor, "翻页位置不正确" },
+	[WQ_SIZE] = { "size", "每页条数", F_INT, false, 1, 100, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* The statement parameters of a worklist query. */
+struct wl_params {
+	const char *v[16];
+	char org[24], plan[24], step[24], region[24], size[24];
+	char head[24], tail[24], idsub[24], key[64], after_id[24];
+	enum tab tab;
+	enum sort sort;
+	int page;
+};
+
+/* The search box: a name, digits of a 身份证号, or a masked one as the lists
+ * show it ("3307**********0015"). */
+static void
+search(struct wl_params *p, const char *q)
+{
+	size_t n = strlen(q), digits = strspn(q, "0123456789Xx"), stars;
+
+	if (n == 0)
+		return;
+	if (digits >= 1 && digits <= 6 && (stars = strspn(q + digits, "*")) > 0 &&
+	    strspn(q + digits + stars, "0123456789Xx") == n - digits - stars &&
+	    n - digits - stars >= 1 && n - digits - stars <= 4) {
+		snprintf(p->head, sizeof(p->head), "%.*s", (int)digits, q);
+		snprintf(p->tail, sizeof(p->tail), "%s", q + digits + stars);
+		p->v[11] = p->head;
+		p->v[12] = p->tail;
+	} else if (digits == n && n >= 4) {
+		snprintf(p->idsub, sizeof(p->idsub), "%s", q);
+		p->v[10] = p->idsub;
+	} else
+		p->v[9] = q;
+	/* a final x of a 身份证号 is stored as X */
+	if (p->v[11] != NULL || p->v[10] != NULL) {
+		char *x;
+
+		for (x = p->tail; (x = strchr(x, 'x')) != NULL; x++)
+			*x = 'X';
+		for (x = p->idsub; (x = strchr(x, 'x')) != NULL; x++)
+			*x = 'X';
+	}
+}
+
+static void
+wl_params(const struct req *r, struct wl_params *p, int page)
+{
+	const struct fval *f = r->f;
+	const char *tab = f[WQ_TAB].present ? f[WQ_TAB].s : "waiting";
+	const char *sort = f[WQ_SORT].present ? f[WQ_SORT].s : "arrival";
+
+	memset(p, 0, sizeof(*p));
+	p->tab = strcmp(tab, "decided") == 0 ? TAB_DECIDED : strcmp(tab, "all") == 0 ? TAB_ALL :
+	    TAB_WAITING;
+	p->sort = strcmp(sort, "name") == 0 ? SORT_NAME : strcmp(sort, "updated") == 0 ?
+	    SORT_UPDATED : SORT_ARRIVAL;
+	p->page = page;
+	snprintf(p->org, sizeof(p->org), "%lld", r->s.org_id);
+	p->v[0] = p->org;
+	if (f[WQ_PLAN].present) {
+		snprintf(p->plan, sizeof(p->plan), "%lld", f[WQ_PLAN].i);
+		p->v[1] = p->plan;
+	}
+	p->v[2] = f[WQ_PIPELINE].present ? f[WQ_PIPELINE].s : NULL;
+	p->v[3] = f[WQ_CATEGORY].present ? f[WQ_CATEGORY].s : NULL;
+	p->v[4] = f[WQ_METHOD].present ? f[WQ_METHOD].s : NULL;
+	if (f[WQ_STEP].present) {
+		snprintf(p->step, sizeof(p->step), "%lld", f[WQ_STEP].i);
+		p->v[5] = p->step;
+	}
+	p->v[6] = f[WQ_STATE].present ? f[WQ_STATE].s : NULL;
+	p->v[7] = f[WQ_PAID].present ? (f[WQ_PAID].b ? "true" : "false") : NULL;
+	if (f[WQ_REGION].present) {
+		snprintf(p->region, sizeof(p->region), "%lld", f[WQ_REGION].i);
+		p->v[8] = p->region;
+	}
+	if (f[WQ_Q].present)
+		search(p, f[WQ_Q].s);
+	/* the page starts after the cursor, or before the first row of the sort */
+	if (f[WQ_AFTER].present) {
+		const char *t = strrchr(f[WQ_AFTER].s, '~');
+
+		snprintf(p->key, sizeof(p->key), "%.*s", (int)(t - f[WQ_AFTER].s), f[WQ_AFTER].s);
+		snprintf(p->after_id, sizeof(p->after_id), "%s", t + 1);
+	} else {
+		snprintf(p->key, sizeof(p->key), "%s", p->sort == SORT_NAME ? "" :
+		    p->sort == SORT_UPDATED ? "infinity" : "-infinity");
+		snprintf(p->after_id, sizeof(p->after_id), "%s",
+		    p->sort == SORT_UPDATED ? "9223372036854775807" : "0");
+	}
+	p->v[13] = p->key;
+	p->v[14] = p->after_id;
+	snprintf(p->size, sizeof(p->size), "%d", page);
+	p->v[15] = p->size;
+}
+
+static const char *
+masked_id(const char *id, char *buf, size_t n)
+{
+	return mask_id(id ? id : "", buf, n);
+}
+
+static cJSON *
+row_json(const PGresult *res, int i)
+{
+	cJSON *it = cJSON_CreateObject(), *acts;
+	char masked[40];
+
+	cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+	cJSON_AddStringToObject(it, "applicant", db_str(res, i, 1));
+	cJSON_AddStringToObject(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
+	cJSON_AddStringToObject(it, "unit", db_str(res, i, 3));
+	cJSON_AddStringToObject(it, "plan", db_str(res, i, 4));
+	cJSON_AddStringToObject(it, "pipeline", db_str(res, i, 5));
+	cJSON_AddStringToObject(it, "category", db_str(res, i, 6));
+	cJSON_AddStringToObject(it, "category_name", app_category_name(db_str(res, i, 6)));
+	cJSON_AddStringToObject(it, "method", db_str(res, i, 7));
+	cJSON_AddStringToObject(it, "method_name", app_method_name(db_str(res, i, 7)));
+	cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, 8));
+	cJSON_AddStringToObject(it, "step_name", db_str(res, i, 9));
+	cJSON_AddStringToObject(it, "state", db_str(res, i, 10));
+	cJSON_AddStringToObject(it, "arrived_on", db_str(res, i, 11));
+	if (db_str(res, i, 12) != NULL)
+		cJSON_AddNumberToObject(it, "days_waited", (double)db_int(res, i, 12));
+	else
+		cJSON_AddNullToObject(it, "days_waited");
+	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
+	cJSON_AddNumberToObject(it, "submissions", (double)db_int(res, i, 14));
+	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
+	cJSON_AddStringToObject(it, "decision", db_str(res, i, 16));
+	cJSON_AddStringToObject(it, "decided_at", db_str(res, i, 17));
+	acts = cJSON_Parse(db_str(res, i, 18));
+	cJSON_AddItemToObject(it, "actions", acts ? acts : cJSON_CreateArray());
+	cJSON_AddStringToObject(it, "region", db_str(res, i, 19));
+	return it;
+}
+
+enum perr
+review_worklist(struct req *r, const struct desk_conf *dc)
+{
+	struct wl_params p;
+	PGresult *res = NULL, *cnt = NULL;
+	cJSON *out = req_out(r), *items, *counts;
+	int n, i;
+	enum perr e;
+
+	(void)dc;
+	wl_params(r, &p, r->f[WQ_SIZE].present ? (int)r->f[WQ_SIZE].i : PAGE_DEFAULT);
+	/* one row more than the page tells whether a next page exists */
+	snprintf(p.size, sizeof(p.size), "%d", p.page + 1);
+	if ((e = db_execv(&wl[p.tab][p.sort], &res, 16, p.v)) != PERR_OK)
+		return e;
+	p.v[13] = p.v[14] = p.v[15] = NULL;
+	if ((e = db_execv(&st[RV_COUNTS], &cnt, 16, p.v)) != PERR_OK) {
+		PQclear(res);
+		return e;
+	}
+	n = PQntuples(res) > p.page ? p.page : PQntuples(res);
+	items = cJSON_AddArrayToObject(out, "items");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, row_json(res, i));
+	if (PQntuples(res) > p.page) {
+		char cur[100];
+
+		snprintf(cur, sizeof(cur), "%s~%lld", db_str(res, n - 1, WL_COLS_KEY),
+		    db_int(res, n - 1, 0));
+		cJSON_AddStringToObject(out, "next", cur);
+	} else
+		cJSON_AddNullToObject(out, "next");
+	counts = cJSON_AddObjectToObject(out, "counts");
+	cJSON_AddNumberToObject(counts, "waiting", (double)db_int(cnt, 0, 0));
+	cJSON_AddNumberToObject(counts, "decided", (double)db_int(cnt, 0, 1));
+	cJSON_AddNumberToObject(counts, "all", (double)db_int(cnt, 0, 2));
+	cJSON_AddNumberToObject(out, "size", p.page);
+	PQclear(res);
+	PQclear(cnt);
+	return PERR_OK;
+}
+
+enum perr
+review_export(struct req *r, const struct desk_conf *dc)
+{
+	static const char *const head[] = { "序号", "姓名", "身份证号", "单位", "评审计划",
+	    "申报类型", "申报方式", "当前环节", "状态", "到达日期", "已等待（工作日）", "缴费",
+	    "提交次数" };
+	static const int widths[] = { 6, 10, 20, 30, 40, 14, 18, 28, 10, 12, 14, 8, 10 };
+	static const char *const tabs[] = { "待审查", "已审查", "全部" };
+	struct wl_params p;
 	PGresult *res;
-	cJSON *items;
+	cJSON *rows;
+	char title[400], name[80];
 	int i;
 	enum perr e;
 
-	snprintf(org, sizeof(org), "%lld", r->s.org_id);
-	if ((e = db_exec(&st[RV_WORKLIST], &res, 1, org)) != PERR_OK)
+	(void)dc;
+	wl_params(r, &p, EXPORT_MAX);
+	if ((e = db_execv(&wl[p.tab][p.sort], &res, 16, p.v)) != PERR_OK)
 		return e;
-	items = cJSON_AddArrayToObject(req_out(r), "items");
+	rows = cJSON_CreateArray();
 	for (i = 0; i < PQntuples(res); i++) {
-		cJSON *it = cJSON_CreateObject();
+		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
+		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
+		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
+		static const char *const keys[] = { "applicant", "idcard", "unit", "plan",
+		    "category_name", "method_name", "step_name" };
+		size_t k;
 
-		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
-		cJSON_AddStringToObject(it, "applicant", db_str(res, i, 1));
-		cJSON_AddStringToObject(it, "plan", db_str(res, i, 2));
-		cJSON_AddStringToObject(it, "pipeline", db_str(res, i, 3));
-		cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, 4));
-		cJSON_AddStringToObject(it, "step_name", db_str(res, i, 5));
-		cJSON_AddStringToObject(it, "state", db_str(res, i, 6));
-		cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 7));
-		cJSON_AddStringToObject(it, "actions", db_str(res, i, 8));
-		cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 9));
-		cJSON_AddItemToArray(items, it);
+		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
+		for (k = 0; k < NITEMS(keys); k++)
+			cJSON_AddItemToArray(row, cJSON_CreateString(
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, keys[k]))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(
+		    strcmp(st_->valuestring, "in_review") == 0 ? "审查中" :
+		    strcmp(st_->valuestring, "returned") == 0 ? "已退回修改" :
+		    strcmp(st_->valuestring, "rejected") == 0 ? "不通过" : "已办结"));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 11)));
+		cJSON_AddItemToArray(row, cJSON_IsNumber(waited) ?
+		    cJSON_CreateNumber(waited->valuedouble) : cJSON_CreateString(""));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_bool(res, i, 13) ? "已缴费" : "未缴费"));
+		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 14)));
+		cJSON_AddItemToArray(rows, row);
+		cJSON_Delete(it);
+	}
+	PQclear(res);
+	snprintf(title, sizeof(title), "%s %s（%s）", r->s.org_name, tabs[p.tab], "身份证号已隐去中间位");
+	snprintf(name, sizeof(name), "%s列表.xlsx", tabs[p.tab]);
+	e = xlsx_reply(r, name, tabs[p.tab], title, head, widths, (int)NITEMS(head), rows);
+	cJSON_Delete(rows);
+	return e;
+}
+
+/* ---------------------------------------------------------------- detail */
+
+static const struct {
+	const char *key, *label;
+} field_labels[] = {
+	{ "statement", "本人述职" }, { "category_name", "申报类型" }, { "method_name", "申报方式" },
+	{ "specialty", "申报专业" }, { "accept_org", "受理单位" }, { "held_title", "已取得的中级职称" },
+	{ "self_score", "自评分" }, { "photo_id", "证件照" },
+}, profile_labels[] = {
+	{ "education", "学历" }, { "degree", "学位" }, { "school", "毕业院校" },
+	{ "major", "所学专业" }, { "graduation_date", "毕业时间" },
+	{ "work_start_date", "参加工作时间" }, { "title", "现有职称" },
+	{ "title_date", "现有职称取得时间" }, { "specialty", "现从事专业" },
+	{ "staffing_name", "编制情况" }, { "employer", "现工作单位" },
+};
+
+static cJSON *
+value_copy(const cJSON *v)
+{
+	return v != NULL ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+}
+
+static void
+field_change(cJSON *list, const char *key, const char *label, const cJSON *old, const cJSON *now)
+{
+	cJSON *it;
+
+	if (old != NULL && now != NULL && cJSON_Compare(old, now, 1))
+		return;
+	if ((old == NULL || cJSON_IsNull(old)) && (now == NULL || cJSON_IsNull(now)))
+		return;
+	it = cJSON_CreateObject();
+	cJSON_AddStringToObject(it, "field", key);
+	cJSON_AddStringToObject(it, "label", label);
+	cJSON_AddItemToObject(it, "old", value_copy(old));
+	cJSON_AddItemToObject(it, "new", value_copy(now));
+	cJSON_AddItemToArray(list, it);
+}
+
+static bool
+has_id(const cJSON *arr, const char *key, double id)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, arr)
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, key)) == id)
+			return true;
+	return false;
+}
+
+/* Items of a that are not in b (by key), as {id|item_id, name|title}. */
+static cJSON *
+missing(const cJSON *a, const cJSON *b, const char *key, const char *name)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, a) {
+		double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, key));
+
+		if (!has_id(b, key, id)) {
+			cJSON *it = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(it, "id", id);
+			cJSON_AddStringToObject(it, "name", cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(x, name)) ?: "");
+			cJSON_AddItemToArray(out, it);
+		}
+	}
+	return out;
+}
+
+/* What changed between two submissions' contents: fields, files per kind,
+ * archive items, recommenders. */
+static cJSON *
+diff(const cJSON *old, const cJSON *now)
+{
+	cJSON *out = cJSON_CreateObject(), *fields, *files, *arch;
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(old, "profile");
+	const cJSON *np = cJSON_GetObjectItemCaseSensitive(now, "profile");
+	const cJSON *of = cJSON_GetObjectItemCaseSensitive(old, "files");
+	const cJSON *nf = cJSON_GetObjectItemCaseSensitive(now, "files");
+	const cJSON *oa = cJSON_GetObjectItemCaseSensitive(old, "archive");
+	const cJSON *na = cJSON_GetObjectItemCaseSensitive(now, "archive");
+	const struct file_kind *k;
+	size_t i;
+	bool any;
+
+	fields = cJSON_AddArrayToObject(out, "fields");
+	for (i = 0; i < NITEMS(field_labels); i++)
+		field_change(fields, field_labels[i].key, field_labels[i].label,
+		    cJSON_GetObjectItemCaseSensitive(old, field_labels[i].key),
+		    cJSON_GetObjectItemCaseSensitive(now, field_labels[i].key));
+	for (i = 0; op != NULL && i < NITEMS(profile_labels); i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "profile.%s", profile_labels[i].key);
+		field_change(fields, key, profile_labels[i].label,
+		    cJSON_GetObjectItemCaseSensitive(op, profile_labels[i].key),
+		    cJSON_GetObjectItemCaseSensitive(np, profile_labels[i].key));
+	}
+	if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(old, "recommenders"),
+	    cJSON_GetObjectItemCaseSensitive(now, "recommenders"), 1))
+		field_change(fields, "recommenders", "推荐人",
+		    cJSON_GetObjectItemCaseSensitive(old, "recommenders"),
+		    cJSON_GetObjectItemCaseSensitive(now, "recommenders"));
+	files = cJSON_AddArrayToObject(out, "files");
+	for (k = file_kinds; k->code != NULL; k++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(of, k->code);
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(nf, k->code);
+		cJSON *added = missing(n, o, "id", "name"), *removed = missing(o, n, "id", "name");
+
+		if (cJSON_GetArraySize(added) + cJSON_GetArraySize(removed) > 0) {
+			cJSON *it = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(it, "kind", k->code);
+			cJSON_AddStringToObject(it, "label", k->label);
+			cJSON_AddItemToObject(it, "added", added);
+			cJSON_AddItemToObject(it, "removed", removed);
+			cJSON_AddItemToArray(files, it);
+		} else {
+			cJSON_Delete(added);
+			cJSON_Delete(removed);
+		}
+	}
+	arch = cJSON_AddObjectToObject(out, "archive");
+	cJSON_AddItemToObject(arch, "added", missing(na, oa, "item_id", "title"));
+	cJSON_AddItemToObject(arch, "removed", missing(oa, na, "item_id", "title"));
+	any = cJSON_GetArraySize(fields) > 0 || cJSON_GetArraySize(files) > 0 ||
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(arch, "added")) > 0 ||
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(arch, "removed")) > 0;
+	cJSON_AddBoolToObject(out, "none", !any);
+	return out;
+}
+
+/* The submission this organisation last decided on against the latest one;
+ * null when it has not decided on an earlier submission. */
+static enum perr
+changes_json(long long app, int seen, cJSON *out)
+{
+	PGresult *o = NULL, *n = NULL;
+	cJSON *oj = NULL, *nj = NULL, *d;
+	enum perr e;
+
+	if (seen == 0) {
+		cJSON_AddNullToObject(out, "changes");
+		return PERR_OK;
+	}
+	if ((e = db_run(&st[RV_SNAPSHOT], &o, 2, DB_I(app), DB_I(seen))) != PERR_OK ||
+	    (e = db_run(&st[RV_SNAPSHOT], &n, 2, DB_I(app), DB_I(0))) != PERR_OK)
+		goto out;
+	if (PQntuples(o) != 1 || PQntuples(n) != 1 || db_int(n, 0, 0) <= seen) {
+		cJSON_AddNullToObject(out, "changes");
+		goto out;
+	}
+	oj = cJSON_Parse(db_str(o, 0, 1));
+	nj = cJSON_Parse(db_str(n, 0, 1));
+	d = diff(oj, nj);
+	cJSON_AddNumberToObject(d, "since_no", (double)db_int(o, 0, 0));
+	cJSON_AddStringToObject(d, "since_at", db_str(o, 0, 2));
+	cJSON_AddNumberToObject(d, "now_no", (double)db_int(n, 0, 0));
+	cJSON_AddStringToObject(d, "now_at", db_str(n, 0, 2));
+	cJSON_AddItemToObject(out, "changes", d);
+out:
+	cJSON_Delete(oj);
+	cJSON_Delete(nj);
+	PQclear(o);
+	PQclear(n);
+	return e;
+}
+
+static enum perr
+history_json(const struct application *a, cJSON *out)
+{
+	PGresult *hist = NULL, *own = NULL;
+	cJSON *steps, *history;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[RV_HISTORY], &hist, 1, DB_I(a->id))) != PERR_OK ||
+	    (e = chain_owners(a->id, &own)) != PERR_OK)
+		goto out;
+	steps = cJSON_AddArrayToObject(out, "steps");
+	for (i = 0; i < PQntuples(own); i++) {
+		cJSON *it = cJSON_CreateObject();
+		int seq = (int)db_int(own, i, 0);
+
+		cJSON_AddNumberToObject(it, "seq", seq);
+		cJSON_AddStringToObject(it, "name", db_str(own, i, 1));
+		cJSON_AddStringToObject(it, "holder", seq == 1 ? a->person.name : db_str(own, i, 3));
+		cJSON_AddStringToObject(it, "status", strcmp(a->state, "completed") == 0 ||
+		    seq < a->step ? "done" : seq > a->step ? "todo" :
+		    strcmp(a->state, "rejected") == 0 ? "rejected" : "current");
+		cJSON_AddItemToArray(steps, it);
+	}
+	history = cJSON_AddArrayToObject(out, "history");
+	for (i = 0; i < PQntuples(hist); i++) {
+		cJSON *it = cJSON_CreateObject(), *ck = NULL;
+
+		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
+		cJSON_AddStringToObject(it, "action", db_str(hist, i, 1));
+		cJSON_AddStringToObject(it, "action_name", db_str(hist, i, 2));
+		cJSON_AddNumberToObject(it, "step", (double)db_int(hist, i, 3));
+		cJSON_AddStringToObject(it, "step_name", db_str(hist, i, 4));
+		cJSON_AddStringToObject(it, "org", db_str(hist, i, 5));
+		cJSON_AddStringToObject(it, "text", db_str(hist, i, 6));
+		cJSON_AddStringToObject(it, "at", db_str(hist, i, 7));
+		if (db_str(hist, i, 8)[0] != '\0')
+			ck = cJSON_Parse(db_str(hist, i, 8));
+		cJSON_AddItemToObject(it, "checks", ck ? ck : cJSON_CreateNull());
+		cJSON_AddItemToArray(history, it);
+	}
+out:
+	PQclear(hist);
+	PQclear(own);
+	return e;
+}
+
+/* What a pass at the current step waits for, in words. */
+static enum perr
+gate_json(const struct application *a, const char *gate, cJSON *out)
+{
+	PGresult *res;
+	cJSON *g;
+	enum perr e;
+
+	if (gate[0] == '\0') {
+		cJSON_AddNullToObject(out, "gate");
+		return PERR_OK;
+	}
+	if ((e = db_run(&st[RV_GATE], &res, 1, DB_I(a->id))) != PERR_OK)
+		return e;
+	g = cJSON_AddObjectToObject(out, "gate");
+	cJSON_AddStringToObject(g, "kind", gate);
+	if (strcmp(gate, "fee") == 0) {
+		cJSON_AddBoolToObject(g, "met", db_bool(res, 0, 0));
+		cJSON_AddStringToObject(g, "text", db_bool(res, 0, 0) ? "申报人已缴纳评审费用" :
+		    "申报人尚未缴纳评审费用，缴费后方可审查通过");
+	} else {
+		long long days = db_int(res, 0, 1), open = db_int(res, 0, 2);
+		char t[200];
+
+		if (days < 0)
+			snprintf(t, sizeof(t), "尚未登记公示，请在“资格公示与报送”中登记");
+		else if (days < PUBLICITY_DAYS)
+			snprintf(t, sizeof(t), "公示中，已满 %lld / %d 个工作日", days, PUBLICITY_DAYS);
+		else if (open > 0)
+			snprintf(t, sizeof(t), "公示期满，尚有 %lld 条异议未处理", open);
+		else
+			snprintf(t, sizeof(t), "公示期满，无未处理的异议");
+		cJSON_AddBoolToObject(g, "met", days >= PUBLICITY_DAYS && open == 0);
+		cJSON_AddStringToObject(g, "text", t);
 	}
 	PQclear(res);
 	return PERR_OK;
 }
 
-const struct field move_fields[] = {
-	{ "action", "操作", F_STR, true, 1, 16, NULL, NULL },
-	{ "step", "环节", F_INT, true, 1, 100, NULL, NULL },
-	{ "text", "意见或理由", F_STR, false, 0, 1000, NULL, NULL },
+enum perr
+review_detail(struct req *r, const struct desk_conf *dc)
+{
+	struct actor who = req_actor(r);
+	struct application a;
+	PGresult *desk = NULL, *cl = NULL;
+	cJSON *out, *d, *acts, *list;
+	int i;
+	enum perr e;
+
+	if ((e = app_load(&who, r->id, &a, r->msg, sizeof(r->msg))) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK ||
+	    (e = db_run(&st[RV_CHECKLIST], &cl, 1, DB_S(dc->audience))) != PERR_OK)
+		goto out;
+	out = req_out(r);
+	cJSON_AddItemToObject(out, "application", app_detail_json(&a, &who));
+	d = cJSON_AddObjectToObject(out, "desk");
+	cJSON_AddStringToObject(d, "arrived_at", db_str(desk, 0, 0));
+	cJSON_AddBoolToObject(d, "waiting", db_bool(desk, 0, 1));
+	cJSON_AddStringToObject(d, "decision", db_str(desk, 0, 2));
+	cJSON_AddStringToObject(d, "decided_at", db_str(desk, 0, 3));
+	if (db_str(desk, 0, 5) != NULL)
+		cJSON_AddNumberToObject(d, "days_waited", (double)db_int(desk, 0, 5));
+	else
+		cJSON_AddNullToObject(d, "days_waited");
+	acts = cJSON_Parse(db_str(desk, 0, 6));
+	cJSON_AddItemToObject(out, "actions", acts ? acts : cJSON_CreateArray());
+	if ((e = gate_json(&a, cJSON_GetArraySize(acts) > 0 ? db_str(desk, 0, 7) : "", out)) !=
+	    PERR_OK)
+		goto out;
+	list = cJSON_AddArrayToObject(out, "checklist");
+	for (i = 0; i < PQntuples(cl); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "code", db_str(cl, i, 0));
+		cJSON_AddStringToObject(it, "name", db_str(cl, i, 1));
+		cJSON_AddStringToObject(it, "hint", db_str(cl, i, 2));
+		cJSON_AddItemToArray(list, it);
+	}
+	if ((e = changes_json(a.id, (int)db_int(desk, 0, 4), out)) != PERR_OK ||
+	    (e = history_json(&a, out)) != PERR_OK)
+		goto out;
+out:
+	PQclear(desk);
+	PQclear(cl);
+	app_free(&a);
+	return e;
+}
+
+enum perr
+review_view(struct req *r)
+{
+	struct actor who = req_actor(r);
+	struct application a;
+	enum perr e;
+
+	if ((e = app_load(&who, r->id, &a, r->msg, sizeof(r->msg))) != PERR_OK)
+		return e;
+	cJSON_AddItemToObject(req_out(r), "application", app_detail_json(&a, &who));
+	e = history_json(&a, req_out(r));
+	app_free(&a);
+	if (e == PERR_OK) {
+		/* the reviewers' own ticks are their working notes, not the applicant's */
+		cJSON *h;
+
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(req_out(r), "history"))
+			cJSON_DeleteItemFromObjectCaseSensitive(h, "checks");
+	}
+	return e;
+}
+
+enum perr
+review_file(struct req *r)
+{
+	struct actor who = req_actor(r);
+	char *data, ctype[64], name[256];
+	size_t len;
+	enum perr e;
+
+	e = app_file(&who, r->id, r->id2, &data, &len, ctype, sizeof(ctype), name, sizeof(name));
+	if (e == PERR_NOT_FOUND)
+		return req_fail(r, e, NULL, "文件不存在或无权查看");
+	if (e != PERR_OK)
+		return e;
+	req_raw(r, data, len, ctype, r->f[0].present && r->f[0].b ? name : NULL);
+	return PERR_OK;
+}
+
+enum perr
+review_form(struct req *r)
+{
+	struct application a;
+	char *doc;
+	size_t len;
+	enum perr e;
+
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
+		return e;
+	e = doc_review_form(&a, &doc, &len);
+	app_free(&a);
+	if (e != PERR_OK)
+		return e;
+	req_raw(r, doc, len, "application/xhtml+xml; charset=utf-8", NULL);
+	return PERR_OK;
+}
+
+/* ---------------------------------------------------------------- decisions */
+
+enum { MV_ACTION, MV_STEP, MV_TEXT, MV_CHECKS };
+
+const struct field review_move_fields[] = {
+	[MV_ACTION] = { "action", "操作", F_STR, true, 1, 16, NULL, NULL },
+	[MV_STEP] = { "step", "环节", F_INT, true, 1, 100, NULL, NULL },
+	[MV_TEXT] = { "text", "意见或理由", F_STR, false, 0, 1000, NULL, NULL },
+	[MV_CHECKS] = { "checks", "审查要点", F_ARRAY, false, 0, 20, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-enum perr
-h_move(struct req *r)
+/* The ticked items as {"code": true, …} over the audience's checklist: the
+ * codes must be its own, each at most once. *json is malloc'd or NULL. */
+static enum perr
+checks_json(struct req *r, const struct desk_conf *dc, const cJSON *ticked, char **json)
 {
-	struct actor who = req_actor(r);
-	struct chain_result res;
-	enum chain_action act = chain_action_parse(r->f[0].s);
+	PGresult *cl;
+	cJSON *o;
+	const cJSON *t;
+	int i;
 	enum perr e;
 
-	if (act == CHAIN__MAX || act == CHAIN_SUBMIT)
-		return req_fail(r, PERR_INVALID_FIELD, "action",
-		    "操作只能是通过、退回或不通过");
-	e = chain_move(&who, r->id, (int)r->f[1].i, act, r->f[2].s, &res,
-	    r->msg, sizeof(r->msg));
+	*json = NULL;
+	if (ticked == NULL)
+		return PERR_OK;
+	if ((e = db_run(&st[RV_CHECKLIST], &cl, 1, DB_S(dc->audience))) != PERR_OK)
+		return e;
+	o = cJSON_CreateObject();
+	for (i = 0; i < PQntuples(cl); i++)
+		cJSON_AddFalseToObject(o, db_str(cl, i, 0));
+	cJSON_ArrayForEach(t, ticked) {
+		cJSON *slot = cJSON_IsString(t) ?
+		    cJSON_GetObjectItemCaseSensitive(o, t->valuestring) : NULL;
+
+		if (slot == NULL || cJSON_IsTrue(slot)) {
+			cJSON_Delete(o);
+			PQclear(cl);
+			return req_fail(r, PERR_INVALID_FIELD, "checks", "审查要点不正确");
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(o, t->valuestring, cJSON_CreateTrue());
+	}
+	PQclear(cl);
+	*json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return PERR_OK;
+}
+
+static enum perr
+parse_action(struct req *r, const char *s, enum chain_action *act)
+{
+	*act = chain_action_parse(s);
+	if (*act == CHAIN__MAX || *act == CHAIN_SUBMIT)
+		return req_fail(r, PERR_INVALID_FIELD, "action", "操作只能是通过、退回修改或不通过");
+	return PERR_OK;
+}
+
+enum perr
+review_move(struct req *r, const struct desk_conf *dc)
+{
+	struct actor who = req_actor(r);
+	struct chain_extra x = { 0 };
+	struct chain_result res;
+	enum chain_action act;
+	char *checks = NULL;
+	enum perr e;
+
+	if ((e = parse_action(r, r->f[MV_ACTION].s, &act)) != PERR_OK ||
+	    (e = checks_json(r, dc, r->f[MV_CHECKS].present ? r->f[MV_CHECKS].a : NULL,
+	    &checks)) != PERR_OK)
+		return e;
+	x.checks = checks;
+	e = chain_move_ex(&who, r->id, (int)r->f[MV_STEP].i, act,
+	    r->f[MV_TEXT].present ? r->f[MV_TEXT].s : NULL, &x, &res, r->msg, sizeof(r->msg));
+	free(checks);
 	if (e == PERR_INVALID_FIELD)
 		r->bad_field = "text";
 	if (e != PERR_OK)
@@ -78,4 +896,160 @@ h_move(struct req *r)
 	cJSON_AddStringToObject(req_out(r), "state", res.state);
 	cJSON_AddNumberToObject(req_out(r), "step", res.step);
 	return PERR_OK;
+}
+
+enum { BT_ACTION, BT_TEXT, BT_ITEMS };
+
+const struct field review_batch_fields[] = {
+	[BT_ACTION] = { "action", "操作", F_STR, true, 1, 16, NULL, NULL },
+	[BT_TEXT] = { "text", "审核意见", F_STR, true, 1, 1000, NULL, NULL },
+	[BT_ITEMS] = { "items", "申报", F_ARRAY, true, 1, BATCH_MAX, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field batch_item[] = {
+	{ "id", "申报", F_INT, true, 1, 1LL << 50, NULL, NULL },
+	{ "step", "环节", F_INT, true, 1, 100, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* Each selected row through chain_move() on its own: a row that moved
+ * meanwhile reports 409 and the others still pass. Only 通过 goes in batch:
+ * returns and refusals need a reason of their own. */
+enum perr
+review_batch(struct req *r, const struct desk_conf *dc)
+{
+	struct actor who = req_actor(r);
+	enum chain_action act;
+	const cJSON *it;
+	cJSON *results;
+	int ok = 0, failed = 0;
+	enum perr e;
+
+	(void)dc;
+	if ((e = parse_action(r, r->f[BT_ACTION].s, &act)) != PERR_OK)
+		return e;
+	if (act != CHAIN_PASS)
+		return req_fail(r, PERR_INVALID_FIELD, "action", "批量办理只能是通过，退回和不通过须逐件说明理由");
+	cJSON_ArrayForEach(it, r->f[BT_ITEMS].a) {
+		struct fval v[FIELDS_MAX];
+		const char *bad;
+		char msg[256];
+
+		if (!cJSON_IsObject(it) || field_check(it, batch_item, v, &bad, msg, sizeof(msg)) !=
+		    PERR_OK)
+			return req_fail(r, PERR_INVALID_FIELD, "items", "所选申报的格式不正确");
+	}
+	results = cJSON_AddArrayToObject(req_out(r), "results");
+	cJSON_ArrayForEach(it, r->f[BT_ITEMS].a) {
+		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+		int step = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "step"));
+		struct chain_result res;
+		cJSON *o = cJSON_CreateObject();
+		char msg[512];
+
+		e = chain_move(&who, id, step, act, r->f[BT_TEXT].s, &res, msg, sizeof(msg));
+		cJSON_AddNumberToObject(o, "id", (double)id);
+		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
+		cJSON_AddNumberToObject(o, "status", err_status(e));
+		if (e != PERR_OK) {
+			cJSON_AddStringToObject(o, "code", err_code(e));
+			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+			failed++;
+		} else {
+			cJSON_AddStringToObject(o, "state", res.state);
+			cJSON_AddNumberToObject(o, "step", res.step);
+			ok++;
+		}
+		cJSON_AddItemToArray(results, o);
+		/* a database that went away stops the batch: the rest would fail alike */
+		if (e == PERR_UNAVAILABLE)
+			break;
+	}
+	cJSON_AddNumberToObject(req_out(r), "passed", ok);
+	cJSON_AddNumberToObject(req_out(r), "failed", failed);
+	return PERR_OK;
+}
+
+/* ---------------------------------------------------------------- opinions */
+
+enum { OP_TEXT };
+
+const struct field review_opinion_fields[] = {
+	[OP_TEXT] = { "text", "意见", F_STR, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+review_opinions(struct req *r)
+{
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[RV_OPINIONS], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "text", db_str(res, i, 1));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum perr
+review_opinion_add(struct req *r)
+{
+	PGresult *res = NULL;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	e = db_run(&st[RV_OPINION_ADD], &res, 3, DB_I(r->s.org_id), DB_S(r->f[OP_TEXT].s),
+	    DB_I(r->s.user_id));
+	if (e == PERR_CONFLICT) {
+		db_rollback();
+		return req_fail(r, PERR_CONFLICT, "text", "已有相同的常用意见");
+	}
+	if (e != PERR_OK ||
+	    (e = req_audit(r, "opinion_add", "opinion_template", db_int(res, 0, 0), NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		PQclear(res);
+		db_rollback();
+		return e;
+	}
+	cJSON_AddNumberToObject(req_out(r), "id", (double)db_int(res, 0, 0));
+	PQclear(res);
+	r->status = 201;
+	return PERR_OK;
+}
+
+enum perr
+review_opinion_delete(struct req *r)
+{
+	PGresult *res = NULL;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[RV_OPINION_DEL], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "常用意见不存在");
+		goto fail;
+	}
+	if ((e = req_audit(r, "opinion_delete", "opinion_template", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
 }

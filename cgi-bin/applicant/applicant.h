@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-#include "portal.h"
+#include "application.h"
 
 extern const struct field register_fields[];
 extern const struct field profile_fields[];
@@ -60,36 +60,15 @@ enum perr own_uploads(struct req *, const char *arr, int n, const char *field);
 extern const char commitment_title[];
 extern const char commitment_text[];
 
-/* check.c: an application as its applicant sees it */
-#define APP_COLS 40
-struct app {
-	long long id;
-	bool editable;
-	const char *v[APP_COLS];	/* the columns of the main row, NULL for SQL NULL */
-	PGresult *res, *files, *arch, *rec;
-};
-
-struct file_kind {
-	const char *code;
-	int step;			/* the wizard step that uploads it */
-	const char *label, *hint;
-};
-extern const struct file_kind file_kinds[];
-
-enum perr app_load(struct req *, long long id, struct app *);
-void app_free(struct app *);
-enum perr app_editable(struct req *, const struct app *);
+/* wizard.c: the application as the wizard shows it (the model is lib/application.c) */
+void app_reply(struct req *, const struct application *);
+/* 409 unless the loaded application may still be edited. */
+enum perr app_editable(struct req *, const struct application *);
 /* Inside a transaction: locks the applicant's application row and answers 409
  * unless it may still be edited. Every content write takes this lock first, so
  * it cannot slip in beside a submission (chain_move() locks the same row). */
 enum perr app_lock_editable(struct req *, long long id);
-const struct file_kind *file_kind(const char *code);
-bool file_kind_visible(const struct app *, const char *kind);
-cJSON *app_check(const struct app *);
-cJSON *app_content_json(const struct app *);
-void app_reply(struct req *, const struct app *);
-bool app_accept_ok(const struct app *, long long org);
-bool valid_method(const char *);
-bool valid_category(const char *);
+/* Whether org may be named as 受理单位 of the application. */
+bool app_accept_ok(const struct application *, long long org);
 
 #endif

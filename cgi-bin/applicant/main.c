@@ -1,5 +1,5 @@
 /* applicant: the FastCGI program of the applicants' portal; its routes, nothing else. */
-#include "portal.h"
+#include "review.h"
 #include "applicant.h"
 
 static const struct route routes[] = {
@@ -24,6 +24,8 @@ static const struct route routes[] = {
 	{ M_POST, "/applications/:id/photo", R_MULTIPART, photo_fields, h_app_photo },
 	{ M_POST, "/applications/:id/submit", 0, NULL, h_submit },
 	{ M_GET, "/applications/:id/timeline", 0, NULL, h_timeline },
+	{ M_GET, "/applications/:id/view", 0, NULL, review_view },
+	{ M_GET, "/applications/:id/files/:id", 0, upload_get_fields, review_file },
 	{ M_GET, "/applications/:id/form.xhtml", 0, NULL, h_form },
 	{ M_POST, "/applications/:id/sign-link", 0, NULL, h_sign_link },
 	{ M_GET, "/sign/:tok", R_PUBLIC, NULL, h_sign_get },

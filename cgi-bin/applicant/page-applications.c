@@ -152,7 +152,7 @@ h_app_create(struct req *r)
 	char uid[24], plan[24], unit[24];
 	PGresult *res = NULL;
 	const char *pipeline;
-	struct app a;
+	struct application a;
 	long long id;
 	enum perr e;
 
@@ -220,7 +220,7 @@ h_app_create(struct req *r)
 	if ((e = req_audit(r, "application_create", "application", id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
-	if ((e = app_load(r, id, &a)) != PERR_OK)
+	if ((e = app_open(r, id, &a)) != PERR_OK)
 		return e;
 	app_reply(r, &a);
 	app_free(&a);
@@ -235,10 +235,10 @@ fail:
 enum perr
 h_app_get(struct req *r)
 {
-	struct app a;
+	struct application a;
 	enum perr e;
 
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	app_reply(r, &a);
 	app_free(&a);
@@ -249,10 +249,10 @@ h_app_get(struct req *r)
  * it, runs fn and writes an audit row; then answers with the application.
  * The lock is what keeps an autosave out of a submission happening at once. */
 static enum perr
-edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *, const char *))
+edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct application *, const char *))
 {
 	char id[24];
-	struct app a;
+	struct application a;
 	enum perr e;
 
 	memset(&a, 0, sizeof(a));
@@ -260,7 +260,7 @@ edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = app_lock_editable(r, r->id)) != PERR_OK ||
-	    (e = app_load(r, r->id, &a)) != PERR_OK ||
+	    (e = app_open(r, r->id, &a)) != PERR_OK ||
 	    (e = fn(r, &a, id)) != PERR_OK ||
 	    (e = req_audit(r, what, "application", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
@@ -268,7 +268,7 @@ edit(struct req *r, const char *what, enum perr (*fn)(struct req *, struct app *
 		goto out;
 	}
 	app_free(&a);
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	app_reply(r, &a);
 out:
@@ -293,7 +293,7 @@ const struct field app_info_fields[] = {
 };
 
 static enum perr
-do_info(struct req *r, struct app *a, const char *id)
+do_info(struct req *r, struct application *a, const char *id)
 {
 	const struct fval *f = r->f;
 	char accept[24], score[24], wiz[24];
@@ -337,7 +337,7 @@ static const struct field recommender_fields[] = {
 };
 
 static enum perr
-do_recommenders(struct req *r, struct app *a, const char *id)
+do_recommenders(struct req *r, struct application *a, const char *id)
 {
 	const cJSON *it;
 	int seq = 0;
@@ -392,7 +392,7 @@ static const struct field pick_fields[] = {
 };
 
 static enum perr
-do_archive(struct req *r, struct app *a, const char *id)
+do_archive(struct req *r, struct application *a, const char *id)
 {
 	const cJSON *it;
 	char uid[24];
@@ -452,7 +452,7 @@ const struct field app_files_fields[] = {
 };
 
 static enum perr
-do_files(struct req *r, struct app *a, const char *id)
+do_files(struct req *r, struct application *a, const char *id)
 {
 	const struct file_kind *k = file_kind(r->f[0].s);
 	char arr[256];
@@ -461,7 +461,7 @@ do_files(struct req *r, struct app *a, const char *id)
 
 	if (k == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "kind", "附件类型不正确");
-	if (!file_kind_visible(a, k->code))
+	if (rule_file(a, k->code) == FILE_HIDDEN)
 		return req_fail(r, PERR_INVALID_FIELD, "kind", "当前申报方式无需上传“%s”",
 		    k->label);
 	if ((e = id_array(r, r->f[1].a, "uploads", arr, sizeof(arr), &n)) != PERR_OK ||
@@ -491,15 +491,15 @@ snapshot(long long app_id, void *arg)
 	struct req *r = arg;
 	char id[24], no[24];
 	PGresult *res;
-	struct app a;
+	struct application a;
 	cJSON *content, *check, *prev = NULL, *changes, *it;
 	char *data, *ch;
 	int last = 0;
 	enum perr e;
 
-	if ((e = app_load(r, app_id, &a)) != PERR_OK)
+	if ((e = app_open(r, app_id, &a)) != PERR_OK)
 		return e;
-	check = app_check(&a);
+	check = rule_check(&a);
 	if (cJSON_GetArraySize(check) > 0) {
 		e = req_fail(r, PERR_INVALID_FIELD, "check", "尚有 %d 项未满足申报要求，请按提示完善后再提交",
 		    cJSON_GetArraySize(check));
@@ -544,11 +544,11 @@ enum perr
 h_submit(struct req *r)
 {
 	struct actor who = req_actor(r);
+	struct chain_extra x = { .hook = snapshot, .hook_arg = r };
 	struct chain_result res;
 	enum perr e;
 
-	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, snapshot, r, &res, r->msg,
-	    sizeof(r->msg));
+	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, &x, &res, r->msg, sizeof(r->msg));
 	if (e != PERR_OK)
 		return e;
 	cJSON_AddStringToObject(req_out(r), "state", res.state);
@@ -563,13 +563,13 @@ h_timeline(struct req *r)
 	    "return", "退回修改", "reject", "不通过", NULL, NULL };
 	char id[24], uid[24];
 	PGresult *own = NULL, *hist = NULL, *snaps = NULL;
-	struct app a;
+	struct application a;
 	cJSON *steps, *history, *subs;
 	int i, cur;
 	const char *state;
 	enum perr e;
 
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	num(id, sizeof(id), r->id);
 	num(uid, sizeof(uid), r->s.user_id);
@@ -577,8 +577,8 @@ h_timeline(struct req *r)
 	    (e = db_exec(&st[APP_HISTORY], &hist, 2, id, uid)) != PERR_OK ||
 	    (e = db_exec(&st[APP_SNAPS], &snaps, 1, id)) != PERR_OK)
 		goto out;
-	state = a.v[1];
-	cur = atoi(a.v[2]);
+	state = a.state;
+	cur = a.step;
 	cJSON_AddStringToObject(req_out(r), "state", state);
 	steps = cJSON_AddArrayToObject(req_out(r), "steps");
 	for (i = 0; i < PQntuples(own); i++) {

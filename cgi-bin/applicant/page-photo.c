@@ -34,11 +34,11 @@ h_app_photo(struct req *r)
 	char uid[24], size[24], id[24], up[24], *hex = NULL;
 	const char *warn = "";
 	PGresult *res = NULL;
-	struct app a;
+	struct application a;
 	size_t i;
 	enum perr e;
 
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	e = app_editable(r, &a);
 	app_free(&a);
@@ -73,7 +73,7 @@ h_app_photo(struct req *r)
 	res = NULL;
 	free(hex);
 	hex = NULL;
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	app_reply(r, &a);
 	app_free(&a);

@@ -55,11 +55,11 @@ h_sign_link(struct req *r)
 	char tok[33], id[24], mins[8], url[512], *svg = NULL;
 	const char *host = req_param(r, "HTTP_HOST"), *port = req_param(r, "SERVER_PORT");
 	PGresult *res = NULL;
-	struct app a;
+	struct application a;
 	size_t i;
 	enum perr e;
 
-	if ((e = app_load(r, r->id, &a)) != PERR_OK)
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	e = app_editable(r, &a);
 	app_free(&a);

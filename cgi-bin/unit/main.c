@@ -1,10 +1,21 @@
 /* unit: the FastCGI program of employers (and talent centres); its routes, nothing else. */
-#include "portal.h"
+#include "review.h"
 #include "unit.h"
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
-	REVIEW_ROUTES,
+	/* page-review.c: 职称申报资格审查 */
+	{ M_GET, "/worklist", 0, review_worklist_query, h_worklist },
+	{ M_GET, "/worklist.xlsx", 0, review_worklist_query, h_worklist_xlsx },
+	{ M_GET, "/applications/:id", 0, NULL, h_application },
+	{ M_GET, "/applications/:id/files/:id", 0, upload_get_fields, review_file },
+	{ M_GET, "/applications/:id/form.xhtml", 0, NULL, review_form },
+	{ M_POST, "/applications/:id/move", 0, review_move_fields, h_move },
+	{ M_POST, "/applications/batch", 0, review_batch_fields, h_batch },
+	{ M_GET, "/opinions", 0, NULL, review_opinions },
+	{ M_POST, "/opinions", 0, review_opinion_fields, review_opinion_add },
+	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
+	/* page-archive.c, page-publicity.c */
 	{ M_GET, "/archive", 0, archive_query, h_unit_archive },
 	{ M_POST, "/archive/:id/review", 0, archive_review_fields, h_unit_archive_review },
 	{ M_GET, "/publicity", 0, NULL, h_unit_publicity },

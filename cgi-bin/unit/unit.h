@@ -4,6 +4,13 @@
 
 #include "portal.h"
 
+/* page-review.c */
+enum perr h_worklist(struct req *);
+enum perr h_worklist_xlsx(struct req *);
+enum perr h_application(struct req *);
+enum perr h_move(struct req *);
+enum perr h_batch(struct req *);
+
 extern const struct field archive_review_fields[];
 extern const struct field archive_query[];
 enum perr h_unit_archive(struct req *);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
 import {
-	DEMO_PASSWORD, HONGDA, ROOT, Session, idcardCheck, lit, loginAs, mobile, sql, sqlInt, tag,
+	DEMO_PASSWORD, HONGDA, ROOT, Session, idcardCheck, lit, loginAs, mobile, retire, sql, sqlInt, tag,
 } from './lib.mjs';
 
 export const OUT = path.join(ROOT, 'tests/out');
@@ -307,6 +307,5 @@ export async function afterCleanup() {
 	const users = createdUsers.join(', ');
 	await sql(`UPDATE archive_item SET status = 'rejected', reason = 'itest cleanup'
 	    WHERE owner_id IN (${users}) AND status = 'pending'`);
-	await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
-	    WHERE applicant_id IN (${users}) AND state = 'in_review'`);
+	await retire(`applicant_id IN (${users})`);
 }

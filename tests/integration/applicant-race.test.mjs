@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, loginAs, sql, sqlRows } from './lib.mjs';
+import { DEMO_APPLICANT, loginAs, retire, sql, sqlRows } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { signaturePng } from './applicant-fixtures.mjs';
 
@@ -13,8 +13,7 @@ let apps = [];
 
 after(async () => {
 	if (apps.length > 0)
-		await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
-		    WHERE id IN (${apps.join(', ')}) AND state = 'in_review'`);
+		await retire(`id IN (${apps.join(', ')})`);
 });
 
 describe('autosave at the moment of submission', () => {

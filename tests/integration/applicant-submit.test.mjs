@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { HONGDA, assertError, lit, loginAs, raw, sql, sqlInt, sqlRows } from './lib.mjs';
+import { HONGDA, assertError, lit, loginAs, raw, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
 import {
 	MID_PLAN, afterCleanup, approvedItem, completeProfile, jpeg, launchChromium, newApplicant, newApplication,
 	orgId, outDir, postFile, putProfile, signaturePng, uploadPdf,
@@ -93,7 +93,7 @@ describe('one application from the wizard to the county', () => {
 		    WHERE application_id = ${app} ORDER BY no`), [['1', '[]', STATEMENT_1]]);
 		const g = await get();
 		assert.deepEqual([g.application.state, g.application.state_name, g.application.step, g.application.holder,
-			g.application.editable], ['in_review', '审核中', 2, HONGDA, false]);
+			g.application.editable], ['in_review', '审查中', 2, HONGDA, false]);
 		assertError(await a.s.post(`/applications/${app}/submit`), 409, 'conflict');
 		let e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: '改' } }), 409, 'conflict');
 		assert.match(e.message, /单位资格审查/);
@@ -114,7 +114,7 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(r.status, 200, r.text);
 		const g = await get();
 		assert.deepEqual([g.application.state, g.application.state_name, g.application.step, g.application.editable,
-			g.application.return_reason], ['returned', '已退回，待修改', 1, true, RETURN_REASON]);
+			g.application.return_reason], ['returned', '已退回修改', 1, true, RETURN_REASON]);
 		assert.equal(g.application.printable, false);
 	});
 
@@ -170,7 +170,7 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(await historyCount(), n);
 		assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${app}`), '4');
 		// the county sees in its worklist that the fee is not paid yet
-		assert.equal((await county.get('/worklist')).json.items.find((i) => i.id === app).paid, false);
+		assert.equal((await worklistRow(county, app)).paid, false);
 	});
 
 	let order, callback;
@@ -243,7 +243,7 @@ describe('one application from the wizard to the county', () => {
 	});
 
 	test('now the county passes step 4', async () => {
-		assert.equal((await county.get('/worklist')).json.items.find((i) => i.id === app).paid, true);
+		assert.equal((await worklistRow(county, app)).paid, true);
 		const r = await move(county, 'pass', 4, '资格审查通过');
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 5]);

@@ -355,6 +355,30 @@ export function workerPids(role) {
 	}
 }
 
+/*
+ * Takes test applications out of every reviewer's desk (a test's cleanup, not
+ * a move of the chain): those matching the SQL condition that are in review
+ * become rejected, and the desks that held them are closed.
+ */
+export async function retire(where) {
+	await sql(`WITH a AS (UPDATE application SET state = 'rejected', current_org_id = NULL
+	    WHERE (${where}) AND state = 'in_review' RETURNING id)
+	    UPDATE desk SET decided_at = now(), action = 'reject', touched_at = now()
+	    FROM a WHERE desk.application_id = a.id AND desk.decided_at IS NULL`);
+}
+
+/*
+ * The row of application app in a reviewer's worklist (GET /worklist of the
+ * session's program), or undefined. The worklist pages 20 rows by default, so
+ * the query narrows it to the application's plan; tab: waiting | decided | all.
+ */
+export async function worklistRow(s, app, tab = 'waiting') {
+	const plan = await sqlInt(`SELECT plan_id FROM application WHERE id = ${Number(app)}`);
+	const r = await s.get(`/worklist?tab=${tab}&plan=${plan}&size=100`);
+	assert.equal(r.status, 200, `worklist of ${s.role}: ${r.text}`);
+	return r.json.items.find((i) => i.id === Number(app));
+}
+
 export function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, loginAs, sql, sqlInt, sqlRows } from './lib.mjs';
+import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 
 let app, applicant, unit, sjy, county, unitUser;
@@ -25,8 +25,7 @@ before(async () => {
 });
 
 after(async () => {
-	await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
-	    WHERE id = ${app} AND state = 'in_review'`);
+	await retire(`id = ${app}`);
 });
 
 describe('资格公示与报送', () => {
@@ -94,7 +93,7 @@ describe('资格公示与报送', () => {
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
 		assert.equal(await listed(), undefined);
-		assert.ok((await county.get('/worklist')).json.items.some((i) => i.id === app));
+		assert.ok(await worklistRow(county, app));
 		assertError(await publicise(unit, await day(0)), 403, 'forbidden');
 	});
 
@@ -118,8 +117,7 @@ describe('the plan window at submission', () => {
 		[draft] = await newDrafts(1);
 	});
 	after(async () => {
-		await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
-		    WHERE id = ${draft} AND state = 'in_review'`);
+		await retire(`id = ${draft}`);
 	});
 
 	test('a draft of a plan whose window has closed cannot be submitted; the check says when it closed', async () => {

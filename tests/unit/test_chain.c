@@ -151,9 +151,10 @@ teardown(void **state)
 {
 	(void)state;
 	/* take this test's applications out of the departments' worklists */
-	qn("UPDATE application SET state = 'rejected', current_org_id = NULL"
-	    " WHERE state = 'in_review' AND plan_id IN (SELECT id FROM plan WHERE name LIKE 'test plan %')",
-	    0);
+	qn("WITH a AS (UPDATE application SET state = 'rejected', current_org_id = NULL"
+	    " WHERE state = 'in_review' AND plan_id IN (SELECT id FROM plan WHERE name LIKE 'test plan %')"
+	    " RETURNING id) UPDATE desk SET decided_at = now(), action = 'reject' FROM a"
+	    " WHERE desk.application_id = a.id AND desk.decided_at IS NULL", 0);
 	PQfinish(fix);
 	db_close();
 	return 0;

@@ -1,0 +1,160 @@
+/*
+ * wizard.c: the application as the applicant's wizard shows it: the content
+ * (lib/application.c), which attachments the chosen 申报方式 asks for, the
+ * departments the applicant may name as 受理单位, the fee, and the
+ * pre-submission check (lib/rules.c). Loading and rules live in lib/; this
+ * file only shapes the wizard's reply.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applicant.h"
+
+enum { WZ_LOCK, WZ__MAX };
+
+static struct db_stmt st[WZ__MAX] = {
+	/* the row alone, as chain_move() locks it: writers and the submission queue up */
+	[WZ_LOCK] = { "wizard_lock",
+	    "SELECT state IN ('draft', 'returned'), (SELECT s.name FROM pipeline_step s"
+	    "  WHERE s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq)"
+	    " FROM application a WHERE a.id = $1 AND a.applicant_id = $2 FOR UPDATE", 0 },
+};
+
+enum perr
+app_lock_editable(struct req *r, long long id)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[WZ_LOCK], &res, 2, DB_I(id), DB_I(r->s.user_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1)
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
+	else if (!db_bool(res, 0, 0))
+		e = req_fail(r, PERR_CONFLICT, NULL, "申报已提交，正在“%s”环节办理，不能修改",
+		    db_str(res, 0, 1));
+	PQclear(res);
+	return e;
+}
+
+enum perr
+app_editable(struct req *r, const struct application *a)
+{
+	if (a->editable)
+		return PERR_OK;
+	return req_fail(r, PERR_CONFLICT, NULL, "申报已提交，正在“%s”环节办理，不能修改",
+	    a->step_name);
+}
+
+/* Whether row i of chain_owners() is a department the applicant may name as
+ * 受理单位/评审委员会: an owner after the unit, listed once. */
+static bool
+accept_row(const struct application *a, const PGresult *own, int i)
+{
+	long long org = db_int(own, i, 2);
+	int k;
+
+	if (org == 0 || org == a->unit_org_id)
+		return false;
+	for (k = 0; k < i; k++)
+		if (db_int(own, k, 2) == org)
+			return false;
+	return true;
+}
+
+bool
+app_accept_ok(const struct application *a, long long org)
+{
+	PGresult *own;
+	bool ok = false;
+	int i;
+
+	if (chain_owners(a->id, &own) != PERR_OK)
+		return false;
+	for (i = 0; i < PQntuples(own) && !ok; i++)
+		ok = accept_row(a, own, i) && db_int(own, i, 2) == org;
+	PQclear(own);
+	return ok;
+}
+
+void
+app_reply(struct req *r, const struct application *a)
+{
+	cJSON *o = app_content_json(a), *fee, *rules, *opts, *orgs, *c;
+	const struct file_kind *k;
+	PGresult *own = NULL;
+	int i;
+
+	cJSON_AddNumberToObject(o, "id", (double)a->id);
+	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
+	cJSON_AddStringToObject(o, "plan", a->plan);
+	cJSON_AddStringToObject(o, "level", a->level);
+	cJSON_AddStringToObject(o, "pipeline", a->pipeline);
+	cJSON_AddStringToObject(o, "state", a->state);
+	cJSON_AddStringToObject(o, "state_name", a->state_name);
+	cJSON_AddNumberToObject(o, "step", a->step);
+	cJSON_AddStringToObject(o, "step_name", a->step_name);
+	cJSON_AddStringToObject(o, "holder", a->holder);
+	cJSON_AddStringToObject(o, "unit", a->unit_name);
+	cJSON_AddNumberToObject(o, "wizard_step", a->wizard_step);
+	cJSON_AddBoolToObject(o, "editable", a->editable);
+	if (strcmp(a->state, "returned") == 0 && a->return_reason != NULL)
+		cJSON_AddStringToObject(o, "return_reason", a->return_reason);
+	else
+		cJSON_AddNullToObject(o, "return_reason");
+	if (a->photo_warning != NULL)
+		cJSON_AddStringToObject(o, "photo_warning", a->photo_warning);
+	else
+		cJSON_AddNullToObject(o, "photo_warning");
+	cJSON_AddBoolToObject(o, "signed", a->signed_in);
+	if (a->signed_at != NULL)
+		cJSON_AddStringToObject(o, "signed_at", a->signed_at);
+	else
+		cJSON_AddNullToObject(o, "signed_at");
+	cJSON_AddBoolToObject(o, "printable", a->passed_unit);
+	fee = cJSON_AddObjectToObject(o, "fee");
+	cJSON_AddNumberToObject(fee, "amount", a->fee);
+	if (a->paid_at != NULL)
+		cJSON_AddStringToObject(fee, "paid_at", a->paid_at);
+	else
+		cJSON_AddNullToObject(fee, "paid_at");
+	/* the fee is due once the unit has reported it upward to the fee step */
+	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
+	    strcmp(a->state, "in_review") == 0 && a->paid_at == NULL && a->fee > 0);
+	cJSON_AddItemToObject(req_out(r), "application", o);
+
+	rules = cJSON_AddArrayToObject(req_out(r), "file_rules");
+	for (k = file_kinds; k->code != NULL; k++) {
+		cJSON *it = cJSON_CreateObject();
+		enum file_rule v = rule_file(a, k->code);
+
+		cJSON_AddStringToObject(it, "kind", k->code);
+		cJSON_AddNumberToObject(it, "step", k->step);
+		cJSON_AddStringToObject(it, "label", k->label);
+		cJSON_AddStringToObject(it, "hint", k->hint);
+		cJSON_AddBoolToObject(it, "required", v == FILE_REQUIRED);
+		cJSON_AddBoolToObject(it, "visible", v != FILE_HIDDEN);
+		cJSON_AddItemToArray(rules, it);
+	}
+	opts = cJSON_AddObjectToObject(req_out(r), "options");
+	c = cJSON_AddObjectToObject(opts, "commitment");
+	cJSON_AddStringToObject(c, "title", commitment_title);
+	cJSON_AddStringToObject(c, "text", commitment_text);
+	orgs = cJSON_AddArrayToObject(opts, "accept_orgs");
+	if (chain_owners(a->id, &own) == PERR_OK) {
+		for (i = 0; i < PQntuples(own); i++) {
+			cJSON *it;
+
+			if (!accept_row(a, own, i))
+				continue;
+			it = cJSON_CreateObject();
+			cJSON_AddNumberToObject(it, "id", (double)db_int(own, i, 2));
+			cJSON_AddStringToObject(it, "name", db_str(own, i, 3));
+			cJSON_AddStringToObject(it, "step", db_str(own, i, 1));
+			cJSON_AddItemToArray(orgs, it);
+		}
+		PQclear(own);
+	}
+	cJSON_AddItemToObject(req_out(r), "check", rule_check(a));
+}

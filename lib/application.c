@@ -1,0 +1,653 @@
+/*
+ * application.c: an application as its viewer may see it. One loader for
+ * every program: the applicant sees their own, an organisation what reached
+ * its desk (desk rows are written by chain_move()), and nobody else: the
+ * refusal is in the SQL, and it answers as for an id that does not exist.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "application.h"
+
+enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP_FILE, AP__MAX };
+
+/* The viewer: $2 the applicant's user id or 0, $3 the organisation or 0. */
+#define VISIBLE \
+	" (a.applicant_id = $2 OR EXISTS (SELECT 1 FROM desk d" \
+	"  WHERE d.org_id = $3 AND d.application_id = a.id))"
+
+#define DATE(x) "to_char(" x ", 'YYYY-MM-DD')"
+#define TIME(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+#define YEARS(from) "extract(year FROM age(p.closes_on, " from "))::int"
+
+static struct db_stmt st[AP__MAX] = {
+	[AP_LOAD] = { "app_load",
+	    "SELECT a.id, a.applicant_id, a.plan_id, a.pipeline_id, a.unit_org_id,"
+	    " coalesce(a.current_org_id, 0), coalesce(a.accept_org_id, 0), coalesce(a.photo_id, 0),"
+	    " coalesce(a.signature_id, 0), a.step_seq, a.wizard_step,"
+	    " p.fee_recommend + p.fee_review,"
+	    " coalesce((SELECT s4.seq FROM pipeline_step s4 WHERE s4.pipeline_id = a.pipeline_id"
+	    "  AND s4.gate = 'fee'), 0),"
+	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
+	    " a.version, coalesce(a.self_score, -1),"
+	    " coalesce(" YEARS("pr.title_date") ", -1), coalesce(" YEARS("pr.graduation_date") ", -1),"
+	    " coalesce(" YEARS("pr.work_start_date") ", -1),"
+	    " a.state IN ('draft', 'returned'), a.signed_at IS NOT NULL,"
+	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
+	    "  AND from_step = 2),"
+	    " coalesce(pr.title_date <= current_date - interval '4 years', false),"
+	    " a.state, sl.name, s.name, coalesce(h.name, ''), p.name, p.level, pl.name, rg.name,"
+	    " a.photo_warning, " TIME("a.signed_at") ", a.statement, a.category, a.method,"
+	    " a.specialty, a.held_title, " TIME("a.paid_at") ", uo.name, coalesce(ao.name, ''),"
+	    " (SELECT text FROM chain_history WHERE application_id = a.id AND action = 'return'"
+	    "  ORDER BY no DESC LIMIT 1),"
+	    " CASE WHEN current_date > p.closes_on THEN " DATE("p.closes_on") " END,"
+	    " " DATE("p.closes_on") ", " TIME("a.submitted_at") ","
+	    /* the person */
+	    " u.name, u.idcard, u.mobile, pr.ethnicity, pr.education, pr.degree, pr.school,"
+	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
+	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
+	    " coalesce(emp.name, ''), coalesce(ce.name, ''), coalesce(emp.ownership, ''),"
+	    " coalesce(pr.out_of_province_ss, false), profile_complete(a.applicant_id) "
+	    "FROM application a JOIN plan p ON p.id = a.plan_id"
+	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " JOIN region rg ON rg.id = a.region_id"
+	    " JOIN state_label sl ON sl.code = a.state"
+	    " JOIN app_user u ON u.id = a.applicant_id"
+	    " LEFT JOIN org h ON h.id = a.current_org_id"
+	    " JOIN org uo ON uo.id = a.unit_org_id"
+	    " LEFT JOIN org ao ON ao.id = a.accept_org_id"
+	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
+	    " LEFT JOIN org emp ON emp.id = pr.unit_org_id"
+	    " LEFT JOIN org ce ON ce.id = pr.centre_org_id "
+	    "WHERE a.id = $1 AND" VISIBLE, 0 },
+	[AP_FILES] = { "app_files",
+	    "SELECT f.kind, u.id, u.filename, u.ctype, u.size FROM application_file f"
+	    " JOIN upload u ON u.id = f.upload_id WHERE f.application_id = $1"
+	    " ORDER BY f.kind, u.id", 0 },
+	[AP_ARCH] = { "app_archive",
+	    "SELECT " ARCHIVE_ITEM_COLS ", coalesce(aa.contribution_id, 0),"
+	    " coalesce(cu.filename, '') FROM application_archive aa"
+	    " JOIN archive_item i ON i.id = aa.item_id LEFT JOIN upload cu ON cu.id = aa.contribution_id"
+	    " WHERE aa.application_id = $1 ORDER BY aa.item_id", 0 },
+	[AP_REC] = { "app_recommenders",
+	    "SELECT c.seq, coalesce(c.name, ''), coalesce(c.title, ''), coalesce(c.specialty, ''),"
+	    " coalesce(c.employer, ''), coalesce(c.cert_id, 0), coalesce(u.filename, '')"
+	    " FROM recommender c LEFT JOIN upload u ON u.id = c.cert_id"
+	    " WHERE c.application_id = $1 ORDER BY c.seq", 0 },
+	/* a file of the application, for a viewer who may see the application */
+	[AP_FILE] = { "app_file",
+	    "SELECT u.filename, u.ctype, u.data FROM application a JOIN upload u ON u.id = $4"
+	    " WHERE a.id = $1 AND" VISIBLE " AND (a.photo_id = u.id OR a.signature_id = u.id"
+	    "  OR EXISTS (SELECT 1 FROM application_file f"
+	    "   WHERE f.application_id = a.id AND f.upload_id = u.id)"
+	    "  OR EXISTS (SELECT 1 FROM recommender c"
+	    "   WHERE c.application_id = a.id AND c.cert_id = u.id)"
+	    "  OR EXISTS (SELECT 1 FROM application_archive aa"
+	    "   JOIN archive_item i ON i.id = aa.item_id WHERE aa.application_id = a.id"
+	    "   AND (aa.contribution_id = u.id OR u.id = ANY (i.attachments))))", 0 },
+};
+
+/* Columns of AP_LOAD, in order. */
+enum {
+	C_ID, C_APPLICANT, C_PLAN_ID, C_PIPELINE_ID, C_UNIT_ORG, C_CURRENT_ORG, C_ACCEPT, C_PHOTO,
+	C_SIGNATURE, C_STEP, C_WIZARD, C_FEE, C_FEE_STEP, C_SUBMISSIONS, C_VERSION, C_SCORE,
+	C_TITLE_YEARS, C_GRAD_YEARS, C_WORK_YEARS,
+	C_EDITABLE, C_SIGNED, C_PASSED_UNIT, C_TITLE_4Y,
+	C_STATE, C_STATE_NAME, C_STEP_NAME, C_HOLDER, C_PLAN, C_LEVEL, C_PIPELINE, C_REGION, C_PHOTO_WARN,
+	C_SIGNED_AT, C_STATEMENT, C_CATEGORY, C_METHOD, C_SPECIALTY, C_HELD, C_PAID_AT,
+	C_UNIT_NAME, C_ACCEPT_NAME, C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
+	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
+	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
+	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE,
+	C__N
+};
+
+static const struct {
+	const char *code, *name, *label;	/* label: what the plan's form calls it */
+} methods[] = {
+	{ "normal", "正常申报", "正常申报" },
+	{ "self", "“自评与推荐”申报", "自评分申报" },
+	{ "transfer", "“转（兼）评”申报", "转（兼）评" },
+	{ "abc", "直接（ABC类）申报", "破格申报" },
+	{ "qualification", "职（执）业资格申报", "正常申报" },
+	{ "skill", "技能人才申报", "技能人才申报" },
+};
+
+static const struct {
+	const char *code, *name;
+} categories[] = {
+	{ "planning", "规划与设计类" },
+	{ "construction", "施工与监理类" },
+	{ "management", "技术管理类" },
+}, staffings[] = {
+	{ "regular", "在编" },
+	{ "non_staff", "非在编" },
+	{ "leave_startup", "离岗创业" },
+	{ "none", "非事业单位人员" },
+};
+
+const char *
+app_method_name(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < NITEMS(methods); i++)
+		if (strcmp(methods[i].code, code) == 0)
+			return methods[i].name;
+	return "";
+}
+
+const char *
+app_method_label(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < NITEMS(methods); i++)
+		if (strcmp(methods[i].code, code) == 0)
+			return methods[i].label;
+	return "";
+}
+
+const char *
+app_category_name(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < NITEMS(categories); i++)
+		if (strcmp(categories[i].code, code) == 0)
+			return categories[i].name;
+	return "";
+}
+
+const char *
+app_staffing_name(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < NITEMS(staffings); i++)
+		if (strcmp(staffings[i].code, code) == 0)
+			return staffings[i].name;
+	return "";
+}
+
+bool
+valid_method(const char *s)
+{
+	return app_method_name(s)[0] != '\0';
+}
+
+bool
+valid_category(const char *s)
+{
+	return app_category_name(s)[0] != '\0';
+}
+
+const struct file_kind file_kinds[] = {
+	{ "m_education", 5, "学历、学位证书", "毕业证书和学位证书扫描件" },
+	{ "m_title", 5, "现有职称证书", "已取得的专业技术资格证书及聘任材料" },
+	{ "m_cont_edu", 5, "继续教育证明", "任现职以来的继续教育学时证明" },
+	{ "m_appraisal", 5, "年度考核证明", "任现职以来的年度考核结果" },
+	{ "summary", 6, "总结", "任现职期间撰写的工程项目技术总结、经验交流材料、专业技术报告、年度专业技术总结等" },
+	{ "abc_form", 6, "直接ABC类申报审批表", "《直接ABC类申报审批表》及符合ABC对应条件的佐证材料" },
+	{ "experience", 6, "专业技术工作经历表", "参照样例填写" },
+	{ "unit_note", 6, "单位说明", "事业单位非在编、离岗创业人员需提供" },
+	{ "self_form", 6, "自评表与推荐表", "《建设工程专业技术职务任职资格自评表与推荐表》1份" },
+	{ "ss_proof", 6, "省外社保缴纳佐证材料", "有省外社保缴纳记录的人员提供" },
+	{ "transfer_cert", 6, "已取得的中级职称资格证书", "转（兼）评申报须上传" },
+	{ "reg_cert", 6, "职（执）业资格注册证书", "一级、二级建造师等注册职（执）业资格证书" },
+	{ "appointment", 6, "聘书", "职（执）业资格申报须上传聘书" },
+	{ "skill_cert", 6, "技能人才佐证材料", "按浙人社发〔2022〕77号申报的职业技能等级证书等" },
+	{ "other", 6, "其他材料", "其他需特别说明的材料" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct file_kind *
+file_kind(const char *code)
+{
+	const struct file_kind *k;
+
+	for (k = file_kinds; k->code != NULL; k++)
+		if (strcmp(k->code, code) == 0)
+			return k;
+	return NULL;
+}
+
+/* --- loading ------------------------------------------------------------- */
+
+void
+app_free(struct application *a)
+{
+	PQclear(a->res);
+	PQclear(a->files);
+	PQclear(a->arch);
+	PQclear(a->rec);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+fill(struct application *a, const PGresult *r)
+{
+#define I(c) db_int(r, 0, (c))
+#define B(c) db_bool(r, 0, (c))
+#define S(c) db_str(r, 0, (c))
+	a->id = I(C_ID);
+	a->applicant_id = I(C_APPLICANT);
+	a->plan_id = I(C_PLAN_ID);
+	a->pipeline_id = I(C_PIPELINE_ID);
+	a->unit_org_id = I(C_UNIT_ORG);
+	a->current_org_id = I(C_CURRENT_ORG);
+	a->accept_org_id = I(C_ACCEPT);
+	a->photo_id = I(C_PHOTO);
+	a->signature_id = I(C_SIGNATURE);
+	a->step = (int)I(C_STEP);
+	a->wizard_step = (int)I(C_WIZARD);
+	a->fee = (int)I(C_FEE);
+	a->fee_step = (int)I(C_FEE_STEP);
+	a->submissions = (int)I(C_SUBMISSIONS);
+	a->version = (int)I(C_VERSION);
+	a->self_score = (int)I(C_SCORE);
+	a->title_years = (int)I(C_TITLE_YEARS);
+	a->graduation_years = (int)I(C_GRAD_YEARS);
+	a->work_years = (int)I(C_WORK_YEARS);
+	a->editable = B(C_EDITABLE);
+	a->signed_in = B(C_SIGNED);
+	a->passed_unit = B(C_PASSED_UNIT);
+	a->title_4y = B(C_TITLE_4Y);
+	a->state = S(C_STATE);
+	a->state_name = S(C_STATE_NAME);
+	a->step_name = S(C_STEP_NAME);
+	a->holder = S(C_HOLDER);
+	a->plan = S(C_PLAN);
+	a->level = S(C_LEVEL);
+	a->pipeline = S(C_PIPELINE);
+	a->region = S(C_REGION);
+	a->photo_warning = S(C_PHOTO_WARN);
+	a->signed_at = S(C_SIGNED_AT);
+	a->statement = S(C_STATEMENT);
+	a->category = S(C_CATEGORY);
+	a->method = S(C_METHOD);
+	a->specialty = S(C_SPECIALTY);
+	a->held_title = S(C_HELD);
+	a->paid_at = S(C_PAID_AT);
+	a->unit_name = S(C_UNIT_NAME);
+	a->accept_name = S(C_ACCEPT_NAME);
+	a->return_reason = S(C_RETURN_REASON);
+	a->closed_on = S(C_CLOSED_ON);
+	a->plan_closes_on = S(C_CLOSES_ON);
+	a->submitted_at = S(C_SUBMITTED_AT);
+	a->person = (struct person){
+		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
+		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),
+		.school = S(P_SCHOOL), .major = S(P_MAJOR), .graduation_date = S(P_GRADUATION),
+		.work_start_date = S(P_WORK_START), .title = S(P_TITLE),
+		.title_date = S(P_TITLE_DATE), .specialty = S(P_SPECIALTY),
+		.staffing = S(P_STAFFING), .custody = S(P_CUSTODY), .employer = S(P_EMPLOYER),
+		.centre = S(P_CENTRE), .ownership = S(P_OWNERSHIP),
+		.out_of_province_ss = B(P_OOP), .profile_complete = B(P_COMPLETE),
+	};
+#undef I
+#undef B
+#undef S
+}
+
+enum perr
+app_load(const struct actor *viewer, long long id, struct application *a, char *msg,
+    size_t msgsz)
+{
+	long long uid = viewer->org_id == 0 ? viewer->user_id : 0;
+	enum perr e;
+
+	memset(a, 0, sizeof(*a));
+	if ((e = db_run(&st[AP_LOAD], &a->res, 3, DB_I(id), DB_I(uid), DB_I(viewer->org_id))) !=
+	    PERR_OK)
+		return e;
+	if (PQntuples(a->res) != 1 || PQnfields(a->res) != C__N) {
+		app_free(a);
+		snprintf(msg, msgsz, "申报不存在");
+		return PERR_NOT_FOUND;
+	}
+	fill(a, a->res);
+	if ((e = db_run(&st[AP_FILES], &a->files, 1, DB_I(id))) != PERR_OK ||
+	    (e = db_run(&st[AP_ARCH], &a->arch, 1, DB_I(id))) != PERR_OK ||
+	    (e = db_run(&st[AP_REC], &a->rec, 1, DB_I(id))) != PERR_OK) {
+		app_free(a);
+		return e;
+	}
+	return PERR_OK;
+}
+
+enum perr
+app_open(struct req *r, long long id, struct application *a)
+{
+	struct actor who = req_actor(r);
+
+	return app_load(&who, id, a, r->msg, sizeof(r->msg));
+}
+
+enum perr
+app_file(const struct actor *viewer, long long id, long long upload_id, char **data,
+    size_t *len, char *ctype, size_t ctypesz, char *name, size_t namesz)
+{
+	long long uid = viewer->org_id == 0 ? viewer->user_id : 0;
+	unsigned char *bytes;
+	PGresult *res;
+	enum perr e;
+
+	*data = NULL;
+	if ((e = db_run(&st[AP_FILE], &res, 4, DB_I(id), DB_I(uid), DB_I(viewer->org_id),
+	    DB_I(upload_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return PERR_NOT_FOUND;
+	}
+	bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), len);
+	if (bytes == NULL || (*data = malloc(*len ? *len : 1)) == NULL) {
+		PQfreemem(bytes);
+		PQclear(res);
+		return PERR_INTERNAL;
+	}
+	memcpy(*data, bytes, *len);
+	PQfreemem(bytes);
+	snprintf(name, namesz, "%s", db_str(res, 0, 0));
+	snprintf(ctype, ctypesz, "%s", db_str(res, 0, 1));
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+add_id(cJSON *o, const char *k, long long v)
+{
+	if (v != 0)
+		cJSON_AddNumberToObject(o, k, (double)v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *
+file_json(long long id, const char *name, const char *type, long long size)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(f, "id", (double)id);
+	cJSON_AddStringToObject(f, "name", name);
+	if (type != NULL)
+		cJSON_AddStringToObject(f, "type", type);
+	if (size >= 0)
+		cJSON_AddNumberToObject(f, "size", (double)size);
+	return f;
+}
+
+/* The profile the application rests on: compared between submissions too. */
+static cJSON *
+profile_json(const struct person *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "education", p->education);
+	add_str(o, "degree", p->degree);
+	add_str(o, "school", p->school);
+	add_str(o, "major", p->major);
+	add_str(o, "graduation_date", p->graduation_date);
+	add_str(o, "work_start_date", p->work_start_date);
+	add_str(o, "title", p->title);
+	add_str(o, "title_date", p->title_date);
+	add_str(o, "specialty", p->specialty);
+	add_str(o, "staffing", p->staffing);
+	cJSON_AddStringToObject(o, "staffing_name", app_staffing_name(p->staffing));
+	cJSON_AddStringToObject(o, "employer", p->employer);
+	return o;
+}
+
+cJSON *
+app_content_json(const struct application *a)
+{
+	cJSON *o = cJSON_CreateObject(), *recs, *arch, *files;
+	const struct file_kind *k;
+	int i;
+
+	cJSON_AddItemToObject(o, "profile", profile_json(&a->person));
+	add_str(o, "statement", a->statement);
+	add_str(o, "category", a->category);
+	if (a->category != NULL)
+		cJSON_AddStringToObject(o, "category_name", app_category_name(a->category));
+	add_str(o, "method", a->method);
+	if (a->method != NULL) {
+		cJSON_AddStringToObject(o, "method_name", app_method_name(a->method));
+		cJSON_AddStringToObject(o, "method_label", app_method_label(a->method));
+	}
+	add_str(o, "specialty", a->specialty);
+	add_id(o, "accept_org_id", a->accept_org_id);
+	cJSON_AddStringToObject(o, "accept_org", a->accept_name);
+	add_str(o, "held_title", a->held_title);
+	if (a->self_score >= 0)
+		cJSON_AddNumberToObject(o, "self_score", a->self_score);
+	else
+		cJSON_AddNullToObject(o, "self_score");
+	add_id(o, "photo_id", a->photo_id);
+	recs = cJSON_AddArrayToObject(o, "recommenders");
+	for (i = 0; i < PQntuples(a->rec); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "name", db_str(a->rec, i, 1));
+		cJSON_AddStringToObject(it, "title", db_str(a->rec, i, 2));
+		cJSON_AddStringToObject(it, "specialty", db_str(a->rec, i, 3));
+		cJSON_AddStringToObject(it, "employer", db_str(a->rec, i, 4));
+		cJSON_AddNumberToObject(it, "cert", (double)db_int(a->rec, i, 5));
+		cJSON_AddStringToObject(it, "cert_name", db_str(a->rec, i, 6));
+		cJSON_AddItemToArray(recs, it);
+	}
+	arch = cJSON_AddArrayToObject(o, "archive");
+	for (i = 0; i < PQntuples(a->arch); i++) {
+		cJSON *it = archive_item_json(a->arch, i);
+
+		cJSON_AddNumberToObject(it, "item_id", (double)db_int(a->arch, i, 0));
+		cJSON_AddNumberToObject(it, "contribution",
+		    (double)db_int(a->arch, i, ARCHIVE_ITEM_NCOLS));
+		cJSON_AddStringToObject(it, "contribution_name",
+		    db_str(a->arch, i, ARCHIVE_ITEM_NCOLS + 1));
+		/* the item as reviewed is what was chosen: these change without a resubmission */
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "updated_at");
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "reason");
+		cJSON_AddItemToArray(arch, it);
+	}
+	files = cJSON_AddObjectToObject(o, "files");
+	for (k = file_kinds; k->code != NULL; k++) {
+		cJSON *arr = cJSON_AddArrayToObject(files, k->code);
+
+		for (i = 0; i < PQntuples(a->files); i++)
+			if (strcmp(db_str(a->files, i, 0), k->code) == 0)
+				cJSON_AddItemToArray(arr, file_json(db_int(a->files, i, 1),
+				    db_str(a->files, i, 2), db_str(a->files, i, 3),
+				    db_int(a->files, i, 4)));
+	}
+	return o;
+}
+
+void
+app_file_url(const struct application *a, long long upload_id, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "/api/%s/applications/%lld/files/%lld", portal_role(), a->id,
+	    upload_id);
+}
+
+/* The person, for those entitled to the file: identity in full. */
+static cJSON *
+person_json(const struct application *a)
+{
+	const struct person *p = &a->person;
+	cJSON *o = cJSON_CreateObject();
+	char birth[16] = "";
+
+	cJSON_AddStringToObject(o, "name", p->name);
+	add_str(o, "idcard", p->idcard);
+	add_str(o, "mobile", p->mobile);
+	if (p->idcard != NULL && strlen(p->idcard) == 18) {
+		snprintf(birth, sizeof(birth), "%.4s-%.2s-%.2s", p->idcard + 6, p->idcard + 10,
+		    p->idcard + 12);
+		cJSON_AddStringToObject(o, "gender", (p->idcard[16] - '0') % 2 ? "男" : "女");
+		cJSON_AddStringToObject(o, "birth_date", birth);
+	}
+	add_str(o, "ethnicity", p->ethnicity);
+	add_str(o, "custody", p->custody);
+	cJSON_AddStringToObject(o, "centre", p->centre);
+	cJSON_AddBoolToObject(o, "out_of_province_ss", p->out_of_province_ss);
+	return o;
+}
+
+/* The facts of 四.2 computed from the data, beside the reviewer's checklist. */
+static cJSON *
+facts_json(const struct application *a)
+{
+	static const char *const higher[] = { "大学专科", "大学本科", "硕士研究生", "博士研究生" };
+	const struct person *p = &a->person;
+	cJSON *o = cJSON_CreateObject(), *edu, *appr;
+	bool higher_edu = false;
+	size_t j;
+	int i;
+
+	cJSON_AddStringToObject(o, "as_of", a->plan_closes_on);
+	add_str(o, "education", p->education);
+	add_str(o, "degree", p->degree);
+	for (j = 0; j < NITEMS(higher); j++)
+		higher_edu |= p->education != NULL && strcmp(p->education, higher[j]) == 0;
+	cJSON_AddBoolToObject(o, "education_ok", higher_edu);
+	add_str(o, "title", p->title);
+	add_str(o, "title_date", p->title_date);
+	if (a->title_years >= 0)
+		cJSON_AddNumberToObject(o, "title_years", a->title_years);
+	else
+		cJSON_AddNullToObject(o, "title_years");
+	if (a->graduation_years >= 0)
+		cJSON_AddNumberToObject(o, "graduation_years", a->graduation_years);
+	else
+		cJSON_AddNullToObject(o, "graduation_years");
+	if (a->work_years >= 0)
+		cJSON_AddNumberToObject(o, "work_years", a->work_years);
+	else
+		cJSON_AddNullToObject(o, "work_years");
+	add_str(o, "staffing", p->staffing);
+	cJSON_AddStringToObject(o, "staffing_name", app_staffing_name(p->staffing));
+	cJSON_AddStringToObject(o, "ownership", p->ownership);
+	/* 继续教育学时 per year and 年度考核 from the chosen archive items */
+	edu = cJSON_AddArrayToObject(o, "cont_edu");
+	appr = cJSON_AddArrayToObject(o, "appraisals");
+	for (i = 0; i < PQntuples(a->arch); i++) {
+		const char *kind = db_str(a->arch, i, 1), *date = db_str(a->arch, i, 4);
+		cJSON *it;
+
+		if (strcmp(kind, "education") != 0 && strcmp(kind, "appraisal") != 0)
+			continue;
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "title", db_str(a->arch, i, 3));
+		add_str(it, "date", date);
+		if (strcmp(kind, "education") == 0) {
+			const char *h = db_str(a->arch, i, 7);
+
+			if (h != NULL && h[0] != '\0' && strspn(h, "0123456789") == strlen(h) &&
+			    strlen(h) <= 6)
+				cJSON_AddNumberToObject(it, "hours", atoi(h));
+			else
+				cJSON_AddNullToObject(it, "hours");
+			add_str(it, "subject", db_str(a->arch, i, 5));
+			cJSON_AddItemToArray(edu, it);
+		} else {
+			add_str(it, "result", db_str(a->arch, i, 8));
+			cJSON_AddItemToArray(appr, it);
+		}
+	}
+	return o;
+}
+
+cJSON *
+app_detail_json(const struct application *a, const struct actor *viewer)
+{
+	cJSON *o = cJSON_CreateObject(), *c, *files, *arr, *f, *it, *fee;
+	const struct file_kind *k;
+	char url[96];
+
+	cJSON_AddNumberToObject(o, "id", (double)a->id);
+	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
+	cJSON_AddStringToObject(o, "plan", a->plan);
+	cJSON_AddStringToObject(o, "level", a->level);
+	cJSON_AddStringToObject(o, "pipeline", a->pipeline);
+	cJSON_AddStringToObject(o, "region", a->region);
+	cJSON_AddStringToObject(o, "state", a->state);
+	cJSON_AddStringToObject(o, "state_name", a->state_name);
+	cJSON_AddNumberToObject(o, "step", a->step);
+	cJSON_AddStringToObject(o, "step_name", a->step_name);
+	cJSON_AddStringToObject(o, "holder", a->holder);
+	cJSON_AddStringToObject(o, "unit", a->unit_name);
+	cJSON_AddNumberToObject(o, "submissions", a->submissions);
+	add_str(o, "submitted_at", a->submitted_at);
+	add_str(o, "return_reason", strcmp(a->state, "returned") == 0 ? a->return_reason : NULL);
+	cJSON_AddBoolToObject(o, "mine", viewer->org_id != 0 && a->current_org_id == viewer->org_id &&
+	    strcmp(a->state, "in_review") == 0);
+	fee = cJSON_AddObjectToObject(o, "fee");
+	cJSON_AddNumberToObject(fee, "amount", a->fee);
+	add_str(fee, "paid_at", a->paid_at);
+	cJSON_AddItemToObject(o, "person", person_json(a));
+
+	/* the content, with a URL for each file in this program */
+	c = app_content_json(a);
+	if (a->photo_id != 0) {
+		app_file_url(a, a->photo_id, url, sizeof(url));
+		cJSON_AddStringToObject(c, "photo_url", url);
+	}
+	add_str(c, "photo_warning", a->photo_warning);
+	if (a->signature_id != 0) {
+		app_file_url(a, a->signature_id, url, sizeof(url));
+		cJSON_AddStringToObject(c, "signature_url", url);
+	}
+	add_str(c, "signed_at", a->signed_at);
+	files = cJSON_GetObjectItemCaseSensitive(c, "files");
+	for (k = file_kinds; k->code != NULL; k++) {
+		arr = cJSON_GetObjectItemCaseSensitive(files, k->code);
+		cJSON_ArrayForEach(f, arr) {
+			app_file_url(a, (long long)cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(f, "id")), url, sizeof(url));
+			cJSON_AddStringToObject(f, "url", url);
+		}
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "archive")) {
+		long long contrib = (long long)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(it, "contribution"));
+
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(it, "attachments")) {
+			app_file_url(a, (long long)cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(f, "id")), url, sizeof(url));
+			cJSON_AddStringToObject(f, "url", url);
+		}
+		if (contrib != 0) {
+			app_file_url(a, contrib, url, sizeof(url));
+			cJSON_AddStringToObject(it, "contribution_url", url);
+		}
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(c, "recommenders")) {
+		long long cert = (long long)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(it, "cert"));
+
+		if (cert != 0) {
+			app_file_url(a, cert, url, sizeof(url));
+			cJSON_AddStringToObject(it, "cert_url", url);
+		}
+	}
+	cJSON_AddItemToObject(o, "content", c);
+	cJSON_AddItemToObject(o, "facts", facts_json(a));
+	cJSON_AddItemToObject(o, "check", rule_check(a));
+	return o;
+}

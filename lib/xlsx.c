@@ -1,0 +1,100 @@
+/*
+ * xlsx.c: the spreadsheets users download (worklists, 公示表) as real .xlsx
+ * files written by libxlsxwriter: a title row, a bold header, one row per
+ * record. libxlsxwriter writes to a file, so the workbook goes through a
+ * private temporary file that is read back and removed at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "review.h"
+
+static enum perr
+slurp(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+
+	*data = NULL;
+	if (f == NULL || fstat(fileno(f), &sb) != 0 || sb.st_size <= 0 ||
+	    (*data = malloc((size_t)sb.st_size)) == NULL ||
+	    fread(*data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		if (f != NULL)
+			fclose(f);
+		free(*data);
+		*data = NULL;
+		return PERR_INTERNAL;
+	}
+	fclose(f);
+	*len = (size_t)sb.st_size;
+	return PERR_OK;
+}
+
+enum perr
+xlsx_reply(struct req *r, const char *filename, const char *sheet, const char *title,
+    const char *const *head, const int *widths, int ncols, const cJSON *rows)
+{
+	char path[] = "/tmp/zcps-xlsx-XXXXXX";
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold, *big;
+	const cJSON *row, *cell;
+	char *data = NULL;
+	size_t len = 0;
+	int fd, c, n = 0;
+	enum perr e;
+
+	if ((fd = mkstemp(path)) < 0) {
+		log_err("msg=\"cannot make a temporary file\" errno=%d", errno);
+		return PERR_INTERNAL;
+	}
+	close(fd);
+	if ((wb = workbook_new(path)) == NULL) {
+		unlink(path);
+		return PERR_INTERNAL;
+	}
+	ws = workbook_add_worksheet(wb, sheet);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_bg_color(bold, 0xEEEEEE);
+	format_set_border(bold, LXW_BORDER_THIN);
+	big = workbook_add_format(wb);
+	format_set_bold(big);
+	format_set_font_size(big, 14);
+	worksheet_write_string(ws, 0, 0, title, big);
+	for (c = 0; c < ncols; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+		worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], bold);
+	}
+	worksheet_freeze_panes(ws, 2, 0);
+	cJSON_ArrayForEach(row, rows) {
+		c = 0;
+		cJSON_ArrayForEach(cell, row) {
+			if (cJSON_IsNumber(cell))
+				worksheet_write_number(ws, (lxw_row_t)(n + 2), (lxw_col_t)c,
+				    cell->valuedouble, NULL);
+			else if (cJSON_IsString(cell))
+				worksheet_write_string(ws, (lxw_row_t)(n + 2), (lxw_col_t)c,
+				    cell->valuestring, NULL);
+			c++;
+		}
+		n++;
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		unlink(path);
+		return PERR_INTERNAL;
+	}
+	e = slurp(path, &data, &len);
+	unlink(path);
+	if (e != PERR_OK)
+		return e;
+	req_raw(r, data, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	    filename);
+	return PERR_OK;
+}

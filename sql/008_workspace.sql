@@ -1,0 +1,146 @@
+-- 008_workspace.sql: the reviewer's workspace. Each organisation's desk (the
+-- applications that reached it, waiting or decided), the labels of states and
+-- actions kept once, the checklists of the notice, reusable opinions, and
+-- objections raised during the unit's publicity.
+
+-- One row per organisation and application that reached it. chain_move()
+-- keeps it: an arrival (re)opens the row, the organisation's decision closes
+-- it. It is what every reviewer's worklist pages through and what decides
+-- which applications an organisation may open (an operator has no desk).
+CREATE TABLE desk (
+	org_id bigint NOT NULL REFERENCES org(id),
+	application_id bigint NOT NULL REFERENCES application(id),
+	arrived_at timestamptz NOT NULL,
+	-- the step it arrived at (an organisation may own two steps of a chain)
+	step_seq int NOT NULL,
+	decided_at timestamptz,
+	action text CHECK (action IN ('pass', 'return', 'reject')),
+	-- the submission (application_snapshot.no) it saw when it last decided:
+	-- what changed since is shown to it on the next arrival
+	decided_snapshot int,
+	-- sort keys of the worklist, kept here so that a page is an index range
+	applicant_name text NOT NULL,
+	touched_at timestamptz NOT NULL,
+	PRIMARY KEY (org_id, application_id),
+	CHECK ((decided_at IS NULL) = (action IS NULL))
+);
+CREATE INDEX desk_waiting ON desk (org_id, arrived_at, application_id) WHERE decided_at IS NULL;
+CREATE INDEX desk_decided ON desk (org_id, decided_at, application_id) WHERE decided_at IS NOT NULL;
+CREATE INDEX desk_all ON desk (org_id, arrived_at, application_id);
+CREATE INDEX desk_by_name ON desk (org_id, (applicant_name COLLATE "zh-x-icu"), application_id);
+CREATE INDEX desk_touched ON desk (org_id, touched_at, application_id);
+CREATE INDEX desk_application ON desk (application_id);
+
+-- Working days an application has waited on a desk (today not counted).
+CREATE FUNCTION days_waited(since timestamptz) RETURNS int
+LANGUAGE sql STABLE AS $$
+	SELECT working_days((since AT TIME ZONE 'Asia/Shanghai')::date, current_date)
+$$;
+
+-- What a reviewer ticked (四.2: 信用核查、学历、资历…) and which submission it
+-- decided on, kept with each move.
+ALTER TABLE chain_history ADD COLUMN checks jsonb, ADD COLUMN snapshot_no int;
+
+-- The desks of what is already in the chain: every organisation that moved
+-- an application, and the holder of every application in review.
+INSERT INTO desk (org_id, application_id, arrived_at, step_seq, decided_at, action,
+	decided_snapshot, applicant_name, touched_at)
+SELECT DISTINCT ON (h.actor_org_id, h.application_id) h.actor_org_id, h.application_id,
+	coalesce((SELECT max(a2.at) FROM chain_history a2 WHERE a2.application_id = h.application_id
+		AND a2.to_step = h.from_step AND a2.no < h.no), h.at),
+	h.from_step, h.at, h.action,
+	(SELECT max(no) FROM application_snapshot s WHERE s.application_id = h.application_id
+		AND s.at <= h.at),
+	u.name, h.at
+FROM chain_history h JOIN application a ON a.id = h.application_id
+JOIN app_user u ON u.id = a.applicant_id
+WHERE h.actor_org_id IS NOT NULL AND h.action <> 'submit'
+ORDER BY h.actor_org_id, h.application_id, h.no DESC;
+INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name, touched_at)
+SELECT a.current_org_id, a.id, coalesce(step_arrival(a.id), a.updated_at), a.step_seq, u.name,
+	coalesce(step_arrival(a.id), a.updated_at)
+FROM application a JOIN app_user u ON u.id = a.applicant_id
+WHERE a.state = 'in_review'
+ON CONFLICT (org_id, application_id) DO UPDATE SET arrived_at = EXCLUDED.arrived_at,
+	step_seq = EXCLUDED.step_seq, decided_at = NULL, action = NULL,
+	touched_at = EXCLUDED.touched_at;
+
+-- Labels, kept once and served to every portal (GET /reference).
+CREATE TABLE state_label (
+	code text PRIMARY KEY,
+	name text NOT NULL,
+	tag text NOT NULL	-- the colour of its badge: info primary warning danger success
+);
+INSERT INTO state_label (code, name, tag) VALUES
+	('draft', '草稿', 'info'),
+	('in_review', '审查中', 'primary'),
+	('returned', '已退回修改', 'warning'),
+	('rejected', '不通过', 'danger'),
+	('completed', '已办结', 'success');
+
+CREATE TABLE action_label (
+	code text PRIMARY KEY,
+	name text NOT NULL,		-- the button
+	done text NOT NULL,		-- what happened, in a history line
+	text_label text NOT NULL,	-- what the reviewer must write with it
+	seq int NOT NULL
+);
+INSERT INTO action_label (code, name, done, text_label, seq) VALUES
+	('submit', '提交', '提交申报', '', 1),
+	('pass', '通过', '通过', '审核意见', 2),
+	('return', '退回修改', '退回修改', '退回理由（需完善的内容）', 3),
+	('reject', '不通过', '不通过', '不通过理由', 4);
+
+-- What a reviewer checks before deciding: the unit per the notice's 四.1, the
+-- departments per 四.2.
+CREATE TABLE checklist_item (
+	audience text NOT NULL CHECK (audience IN ('unit', 'department')),
+	code text NOT NULL,
+	name text NOT NULL,
+	hint text NOT NULL,
+	seq int NOT NULL,
+	PRIMARY KEY (audience, code)
+);
+INSERT INTO checklist_item (audience, code, name, hint, seq) VALUES
+	('unit', 'identity', '基础信息', '姓名、身份证号、学历、现有职称等基础信息真实准确', 1),
+	('unit', 'archive', '业绩档案', '所选业绩真实准确，集体项目有本人系主要贡献者的依据', 2),
+	('unit', 'materials', '申报材料', '附件齐全、清晰，与申报方式的要求一致', 3),
+	('department', 'credit', '信用核查', '无失信记录', 1),
+	('department', 'education', '学历', '学历、学位与证书一致', 2),
+	('department', 'seniority', '资历', '现有职称及取得（聘任）年限符合申报方式的要求', 3),
+	('department', 'appraisal', '年度考核', '任现职以来年度考核合格', 4),
+	('department', 'cont_edu', '继续教育学时', '继续教育学时达到规定要求', 5),
+	('department', 'staffing', '事业编制人员评聘结合', '事业单位在编人员评聘结合；非在编、离岗创业有单位说明', 6);
+
+-- Opinions an organisation writes again and again (审核意见 templates).
+CREATE TABLE opinion_template (
+	id bigserial PRIMARY KEY,
+	org_id bigint NOT NULL REFERENCES org(id),
+	text text NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+	created_by bigint NOT NULL REFERENCES app_user(id),
+	created_at timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (org_id, text)
+);
+
+-- 异议 raised during the unit's 公示; the unit cannot report upward while one is open.
+CREATE TABLE objection (
+	id bigserial PRIMARY KEY,
+	application_id bigint NOT NULL REFERENCES application(id),
+	raised_on date NOT NULL,
+	content text NOT NULL CHECK (length(content) BETWEEN 1 AND 1000),
+	created_by bigint NOT NULL REFERENCES app_user(id),
+	created_at timestamptz NOT NULL DEFAULT now(),
+	resolution text CHECK (length(resolution) BETWEEN 1 AND 1000),
+	resolved_by bigint REFERENCES app_user(id),
+	resolved_at timestamptz,
+	CHECK ((resolution IS NULL) = (resolved_at IS NULL))
+);
+CREATE INDEX objection_application ON objection (application_id);
+
+GRANT SELECT ON state_label, action_label, checklist_item TO portal_app;
+GRANT SELECT, INSERT, UPDATE ON desk TO portal_app;
+GRANT SELECT ON opinion_template TO portal_app;
+GRANT INSERT, DELETE ON opinion_template TO portal_unit, portal_county, portal_city, portal_hrb;
+GRANT SELECT ON objection TO portal_app;
+GRANT INSERT, UPDATE (resolution, resolved_by, resolved_at) ON objection TO portal_unit;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO portal_app;

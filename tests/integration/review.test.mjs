@@ -1,0 +1,383 @@
+// The reviewer's workspace (issue 7): who may open an application, the
+// worklist (tabs, filters, counts, keyset pages, export), the detail page
+// (files inline, facts, checklist, what changed), single and batch
+// decisions, opinion templates, and the applicant's read-only view.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+	DEMO_APPLICANT, assertError, loginAs, raw, retire, sql, sqlInt, sqlRows, tag, worklistRow,
+} from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
+import { uploadPdf } from './applicant-fixtures.mjs';
+
+const created = [];
+after(async () => {
+	if (created.length > 0)
+		await retire(`id IN (${created.join(', ')})`);
+});
+
+const move = (s, app, action, step, text, extra = {}) =>
+	s.post(`/applications/${app}/move`, { action, step, text, ...extra });
+
+/* Submits drafts of the demo applicant; returns their ids. */
+async function submitted(n, applicant) {
+	const apps = await newDrafts(n);
+	created.push(...apps);
+	for (const id of apps) {
+		const r = await applicant.post(`/applications/${id}/submit`);
+		assert.equal(r.status, 200, r.text);
+	}
+	return apps;
+}
+
+/* Takes an application from the unit's 资格审查 to the county (step 4). */
+async function toCounty(unit, app) {
+	assert.equal((await move(unit, app, 'pass', 2, '资格审查通过')).status, 200);
+	await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
+	    SELECT ${app}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`);
+	const r = await move(unit, app, 'pass', 3, '公示无异议，推荐上报');
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.json.step, 4);
+}
+
+let applicant, hongda, sjy, wucheng, jindong, wuchengHrb, city;
+
+before(async () => {
+	applicant = await loginAs('applicant', DEMO_APPLICANT);
+	hongda = await loginAs('unit', 'unit_hongda');
+	sjy = await loginAs('unit', 'unit_sjy');
+	wucheng = await loginAs('county', 'wucheng_jsj');
+	jindong = await loginAs('county', 'jindong_jsj');
+	wuchengHrb = await loginAs('hrb', 'wucheng_rsj');
+	city = await loginAs('city', 'jh_zpw');
+});
+
+describe('who may open an application', () => {
+	let app, photo;
+
+	before(async () => {
+		[app] = await submitted(1, applicant);
+		photo = await sqlInt(`SELECT photo_id FROM application WHERE id = ${app}`);
+	});
+
+	test('its unit opens it: the person in full, the content, facts, checklist, allowed actions', async () => {
+		const r = await hongda.get(`/applications/${app}`);
+		assert.equal(r.status, 200, r.text);
+		const a = r.json.application;
+		assert.equal(a.id, app);
+		assert.equal(a.person.idcard, DEMO_APPLICANT, 'the detail page shows the 身份证号 in full');
+		assert.match(a.person.mobile, /^1\d{10}$/);
+		assert.equal(a.content.statement, '本人述职');
+		assert.equal(a.content.method_name, '正常申报');
+		assert.match(a.content.photo_url, new RegExp(`^/api/unit/applications/${app}/files/${photo}$`));
+		assert.equal(a.facts.education, '大学本科');
+		assert.equal(a.facts.title, '助理工程师');
+		assert.ok(a.facts.title_years >= 4, JSON.stringify(a.facts));
+		assert.deepEqual(a.check, []);
+		assert.deepEqual(r.json.actions, ['pass', 'return', 'reject']);
+		assert.deepEqual(r.json.checklist.map((c) => c.code), ['identity', 'archive', 'materials']);
+		assert.equal(r.json.desk.waiting, true);
+		assert.equal(r.json.changes, null);
+		assert.deepEqual(r.json.history.map((h) => h.action), ['submit']);
+		// nothing about accounts, sessions or payments
+		for (const secret of ['password', 'password_hash', 'session', 'csrf', 'order', 'order_no', 'sign'])
+			assert.ok(!JSON.stringify(r.json).includes(`"${secret}"`), `detail carries "${secret}"`);
+	});
+
+	test('another unit, a county the chain has not reached and other departments get 404', async () => {
+		for (const s of [sjy, wucheng, jindong, wuchengHrb, city]) {
+			assertError(await s.get(`/applications/${app}`), 404, 'not_found');
+			assertError(await s.get(`/applications/${app}/files/${photo}`), 404, 'not_found');
+			assertError(await s.get(`/applications/${app}/form.xhtml`), 404, 'not_found');
+		}
+		assert.equal(await worklistRow(sjy, app, 'all'), undefined);
+		assert.equal(await worklistRow(wucheng, app, 'all'), undefined);
+	});
+
+	test('an applicant never reaches a reviewer route; the operator has none', async () => {
+		assertError(await applicant.get('/worklist'), 404, 'not_found');
+		assertError(await applicant.post(`/applications/${app}/move`, { action: 'pass', step: 2, text: 'x' }),
+		    404, 'not_found');
+		// the applicant's cookie is not a session of the unit program
+		const r = await raw('GET', `/api/unit/applications/${app}`, { headers: { Cookie: `sid=${applicant.cookies.get('sid')}` } });
+		assertError(r, 401, 'unauthorized');
+		const admin = await loginAs('admin', 'admin');
+		assertError(await admin.get(`/applications/${app}`), 404, 'not_found');
+		assertError(await admin.get('/worklist'), 404, 'not_found');
+	});
+
+	test('a file opens inline with nosniff and a CSP without script; download names it', async () => {
+		const r = await hongda.get(`/applications/${app}/files/${photo}`);
+		assert.equal(r.status, 200);
+		assert.equal(r.headers.get('content-disposition'), 'inline');
+		assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+		assert.match(r.headers.get('content-security-policy'), /default-src 'none'/);
+		assert.doesNotMatch(r.headers.get('content-security-policy'), /script-src/);
+		const d = await hongda.get(`/applications/${app}/files/${photo}?download=1`);
+		assert.match(d.headers.get('content-disposition'), /^attachment;/);
+		// an upload that is not part of this application is not served through it
+		const other = await uploadPdf(applicant);
+		assertError(await hongda.get(`/applications/${app}/files/${other}`), 404, 'not_found');
+	});
+
+	test('once the chain reaches the county, that county opens it; the next county and departments do not', async () => {
+		await toCounty(hongda, app);
+		const r = await wucheng.get(`/applications/${app}`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.actions, ['pass', 'return', 'reject']);
+		assert.deepEqual(r.json.checklist.map((c) => c.code),
+		    ['credit', 'education', 'seniority', 'appraisal', 'cont_edu', 'staffing']);
+		assert.equal(r.json.gate.kind, 'fee');
+		assert.equal(r.json.gate.met, false);
+		for (const s of [jindong, wuchengHrb, city, sjy])
+			assertError(await s.get(`/applications/${app}`), 404, 'not_found');
+		// the unit still opens what it decided on, without actions
+		const u = await hongda.get(`/applications/${app}`);
+		assert.equal(u.status, 200);
+		assert.deepEqual(u.json.actions, []);
+		assert.equal(u.json.desk.waiting, false);
+		assert.equal(u.json.desk.decision, 'pass');
+		assert.ok(await worklistRow(hongda, app, 'decided'));
+		assert.equal(await worklistRow(hongda, app, 'waiting'), undefined);
+	});
+});
+
+describe('decisions carry the checklist; opinions are required', () => {
+	test('ticks are stored with the move; unknown or repeated items are refused', async () => {
+		const [app] = await submitted(1, applicant);
+		assertError(await move(hongda, app, 'pass', 2, '通过', { checks: ['identity', 'credit'] }), 400, 'invalid_field', 'checks');
+		assertError(await move(hongda, app, 'pass', 2, '通过', { checks: ['identity', 'identity'] }), 400, 'invalid_field', 'checks');
+		assertError(await move(hongda, app, 'pass', 2, ''), 400, 'invalid_field', 'text');
+		const r = await move(hongda, app, 'pass', 2, '资格审查通过', { checks: ['identity', 'archive'] });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(JSON.parse(await sql(`SELECT checks::text FROM chain_history WHERE application_id = ${app}
+		    AND action = 'pass'`)), { identity: true, archive: true, materials: false });
+		const d = await hongda.get(`/applications/${app}`);
+		assert.deepEqual(d.json.history.at(-1).checks, { identity: true, archive: true, materials: false });
+		// the applicant's own view has the decision but not the reviewer's ticks
+		const v = await applicant.get(`/applications/${app}/view`);
+		assert.equal(v.status, 200, v.text);
+		assert.equal(v.json.history.at(-1).text, '资格审查通过');
+		assert.equal(v.json.history.at(-1).checks, undefined);
+		assert.equal(v.json.application.person.idcard, DEMO_APPLICANT);
+	});
+});
+
+describe('what changed since the organisation last decided', () => {
+	let app, oldOther, newOther;
+
+	before(async () => {
+		[app] = await submitted(1, applicant);
+		oldOther = await uploadPdf(applicant, '旧的说明.pdf');
+		newOther = await uploadPdf(applicant, '新的说明.pdf');
+		// the first submission carried an "other" attachment: put it in, then resubmit through a return
+		const ret = await move(hongda, app, 'return', 2, '请补充说明材料');
+		assert.equal(ret.status, 200, ret.text);
+		let r = await applicant.request('PUT', `/applications/${app}/files`, { json: { kind: 'other', uploads: [oldOther] } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		assert.equal((await move(hongda, app, 'return', 2, '述职请写具体')).status, 200);
+		// now: a changed 述职, one attachment removed and one added
+		r = await applicant.request('PUT', `/applications/${app}/info`, { json: { statement: '本人述职：主持施工组织设计三项' } });
+		assert.equal(r.status, 200, r.text);
+		r = await applicant.request('PUT', `/applications/${app}/files`, { json: { kind: 'other', uploads: [newOther] } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+	});
+
+	test('the unit sees exactly the changed 述职, the removed and the added attachment', async () => {
+		const r = await hongda.get(`/applications/${app}`);
+		assert.equal(r.status, 200, r.text);
+		const c = r.json.changes;
+		assert.ok(c, 'no changes block');
+		assert.equal(c.none, false);
+		assert.deepEqual([c.since_no, c.now_no], [2, 3]);
+		assert.deepEqual(c.fields.map((f) => [f.field, f.old, f.new]),
+		    [['statement', '本人述职', '本人述职：主持施工组织设计三项']]);
+		assert.deepEqual(c.files, [{ kind: 'other', label: '其他材料',
+			added: [{ id: newOther, name: '新的说明.pdf' }], removed: [{ id: oldOther, name: '旧的说明.pdf' }] }]);
+		assert.deepEqual(c.archive, { added: [], removed: [] });
+		const row = await worklistRow(hongda, app);
+		assert.equal(row.submissions, 3);
+		assert.equal(row.changed, true);
+	});
+
+	test('resubmitted without a change: "none"', async () => {
+		assert.equal((await move(hongda, app, 'return', 2, '请再核对')).status, 200);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		const r = await hongda.get(`/applications/${app}`);
+		assert.equal(r.json.changes.none, true);
+		assert.deepEqual(r.json.changes.fields, []);
+		assert.deepEqual(r.json.changes.files, []);
+		assert.equal((await worklistRow(hongda, app)).changed, false);
+	});
+});
+
+describe('batch 通过', () => {
+	test('5 selected, 1 moved meanwhile by another reviewer: 4 pass, 1 is reported as 409', async () => {
+		const apps = await submitted(5, applicant);
+		const colleague = await loginAs('unit', 'unit_hongda');
+		assert.equal((await move(colleague, apps[2], 'pass', 2, '已由同事审核')).status, 200);
+		const r = await hongda.post('/applications/batch', {
+			action: 'pass', text: '批量审核通过', items: apps.map((id) => ({ id, step: 2 })),
+		});
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.passed, 4);
+		assert.equal(r.json.failed, 1);
+		const byId = Object.fromEntries(r.json.results.map((x) => [x.id, x]));
+		assert.equal(byId[apps[2]].status, 409);
+		assert.equal(byId[apps[2]].code, 'conflict');
+		for (const id of apps.filter((x) => x !== apps[2])) {
+			assert.equal(byId[id].ok, true);
+			assert.equal(byId[id].step, 3);
+		}
+		assert.equal(await sqlInt(`SELECT count(*) FROM chain_history WHERE application_id IN (${apps.join(', ')})
+		    AND action = 'pass' AND from_step = 2`), 5);
+	});
+
+	test('only 通过 goes in batch, with an opinion; another unit\'s rows are refused one by one', async () => {
+		const apps = await submitted(2, applicant);
+		const items = apps.map((id) => ({ id, step: 2 }));
+		assertError(await hongda.post('/applications/batch', { action: 'return', text: '退回', items }), 400, 'invalid_field', 'action');
+		assertError(await hongda.post('/applications/batch', { action: 'pass', items }), 400, 'invalid_field', 'text');
+		assertError(await hongda.post('/applications/batch', { action: 'pass', text: '通过', items: [] }), 400, 'invalid_field', 'items');
+		const r = await sjy.post('/applications/batch', { action: 'pass', text: '通过', items });
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.json.results.map((x) => x.status), [403, 403]);
+		assert.equal(await sqlInt(`SELECT count(*) FROM chain_history WHERE application_id IN (${apps.join(', ')})`), 2);
+	});
+});
+
+describe('the worklist', () => {
+	let apps;
+
+	before(async () => {
+		apps = await submitted(6, applicant);
+	});
+
+	test('rows name the applicant with a masked 身份证号, the unit, the plan and the wait', async () => {
+		const row = await worklistRow(hongda, apps[0]);
+		assert.equal(row.applicant, '张建国');
+		assert.equal(row.idcard, '3307**********0015');
+		assert.equal(row.unit, '金华宏达建设工程有限公司');
+		assert.equal(row.step_name, '单位资格审查');
+		assert.equal(row.method_name, '正常申报');
+		assert.match(row.arrived_on, /^\d{4}-\d{2}-\d{2}$/);
+		assert.equal(row.days_waited, 0);
+		assert.equal(row.submissions, 1);
+		assert.equal(row.paid, false);
+		assert.deepEqual(row.actions, ['pass', 'return', 'reject']);
+	});
+
+	test('keyset pages cover the list once, in order, and agree with the counts', async () => {
+		const seen = [];
+		let next = null, counts = null, pages = 0;
+		do {
+			const r = await hongda.get(`/worklist?size=7${next ? `&after=${encodeURIComponent(next)}` : ''}`);
+			assert.equal(r.status, 200, r.text);
+			assert.ok(r.json.items.length <= 7);
+			seen.push(...r.json.items.map((i) => [i.id, i.arrived_on]));
+			counts = r.json.counts;
+			next = r.json.next;
+			pages++;
+		} while (next && pages < 500);
+		assert.equal(new Set(seen.map(([id]) => id)).size, seen.length, 'a row came twice');
+		assert.equal(seen.length, counts.waiting);
+		assert.equal(counts.all, counts.waiting + counts.decided);
+		for (const id of apps)
+			assert.ok(seen.some(([x]) => x === id), `application ${id} not on any page`);
+	});
+
+	test('a move elsewhere does not shift the next page', async () => {
+		const plan = (id) => sqlInt(`SELECT plan_id FROM application WHERE id = ${id}`);
+		// the six under test, by name and id (all 张建国): the "all" tab sorted by name
+		const first = await hongda.get('/worklist?sort=name&size=3&q=%E5%BC%A0%E5%BB%BA%E5%9B%BD');
+		assert.equal(first.status, 200, first.text);
+		const page1 = first.json.items;
+		const expected = (await hongda.get('/worklist?sort=name&size=6&q=%E5%BC%A0%E5%BB%BA%E5%9B%BD')).json.items.map((i) => i.id);
+		// someone decides a row of the first page meanwhile
+		assert.equal((await move(hongda, page1[0].id, 'reject', page1[0].step, '测试：同事已处理')).status, 200);
+		const second = await hongda.get(`/worklist?sort=name&size=3&q=%E5%BC%A0%E5%BB%BA%E5%9B%BD&after=${encodeURIComponent(first.json.next)}`);
+		assert.deepEqual(second.json.items.map((i) => i.id), expected.slice(3, 6));
+		assert.equal(await worklistRow(hongda, page1[0].id), undefined);
+		assert.ok(await plan(page1[0].id));
+	});
+
+	test('filters: plan, state, step, paid, 申报方式, search by name and by masked 身份证号', async () => {
+		const p = await sqlInt(`SELECT plan_id FROM application WHERE id = ${apps[1]}`);
+		const one = async (q) => {
+			const r = await hongda.get(`/worklist?tab=all&plan=${p}${q}`);
+			assert.equal(r.status, 200, r.text);
+			return r.json.items.map((i) => i.id);
+		};
+		assert.deepEqual(await one(''), [apps[1]]);
+		assert.deepEqual(await one('&step=2&state=in_review&paid=false&method=normal&pipeline=mid_review&category=construction'), [apps[1]]);
+		assert.deepEqual(await one('&step=3'), []);
+		assert.deepEqual(await one('&paid=true'), []);
+		assert.deepEqual(await one('&method=abc'), []);
+		assert.deepEqual(await one(`&q=${encodeURIComponent('张建')}`), [apps[1]]);
+		assert.deepEqual(await one(`&q=${encodeURIComponent('李')}`), []);
+		assert.deepEqual(await one(`&q=${encodeURIComponent('3307**********0015')}`), [apps[1]]);
+		assert.deepEqual(await one(`&q=${encodeURIComponent('3307*0016')}`), []);
+		assert.deepEqual(await one('&q=19900101'), [apps[1]]);
+		assertError(await hongda.get('/worklist?tab=mine'), 400, 'invalid_field', 'tab');
+		assertError(await hongda.get('/worklist?size=101'), 400, 'invalid_field', 'size');
+		assertError(await hongda.get('/worklist?after=xyz'), 400, 'invalid_field', 'after');
+		assertError(await hongda.get('/worklist?owner=1'), 400, 'unknown_field', 'owner');
+	});
+
+	test('export: a real .xlsx of the filtered list, with masked 身份证号', async () => {
+		const p = await sqlInt(`SELECT plan_id FROM application WHERE id = ${apps[3]}`);
+		const res = await fetch(hongda.url(`/worklist.xlsx?tab=all&plan=${p}`), { headers: { Cookie: hongda.cookieHeader() } });
+		assert.equal(res.status, 200);
+		assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+		assert.match(res.headers.get('content-disposition'), /^attachment;.*\.xlsx/);
+		const bytes = Buffer.from(await res.arrayBuffer());
+		assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+		const dir = mkdtempSync(path.join(tmpdir(), 'xlsx-'));
+		const file = path.join(dir, 'list.xlsx');
+		writeFileSync(file, bytes);
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /张建国/);
+		assert.match(strings, /3307\*{10}0015/);
+		assert.doesNotMatch(strings, /330702199001010015/);
+		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
+		assert.equal((sheet.match(/<row /g) || []).length, 3, 'title, header and one row');
+	});
+});
+
+describe('opinion templates', () => {
+	test('an organisation keeps its own; others cannot delete them', async () => {
+		const text = `经审查，符合申报条件-${tag()}`;
+		const r = await hongda.post('/opinions', { text });
+		assert.equal(r.status, 201, r.text);
+		assertError(await hongda.post('/opinions', { text }), 409, 'conflict', 'text');
+		assert.ok((await hongda.get('/opinions')).json.items.some((o) => o.text === text));
+		assert.ok(!(await sjy.get('/opinions')).json.items.some((o) => o.text === text));
+		assertError(await sjy.request('DELETE', `/opinions/${r.json.id}`), 404, 'not_found');
+		assert.equal((await hongda.request('DELETE', `/opinions/${r.json.id}`)).status, 200);
+		assert.ok(!(await hongda.get('/opinions')).json.items.some((o) => o.text === text));
+	});
+});
+
+describe('reference data', () => {
+	test('state, action and step labels come from one place', async () => {
+		const r = await wucheng.get('/reference');
+		assert.equal(r.status, 200, r.text);
+		const states = Object.fromEntries(r.json.states.map((s) => [s.code, s.name]));
+		assert.deepEqual(states, { completed: '已办结', draft: '草稿', in_review: '审查中', rejected: '不通过', returned: '已退回修改' });
+		assert.deepEqual(r.json.actions.map((a) => a.code), ['submit', 'pass', 'return', 'reject']);
+		const mid = r.json.pipelines.find((p) => p.code === 'mid_review');
+		assert.equal(mid.steps.length, 12);
+		assert.deepEqual(mid.steps[11].actions, ['pass']);
+		assert.equal(r.json.methods.find((m) => m.code === 'abc').name, '直接（ABC类）申报');
+		assert.equal(r.json.checklists.department.length, 6);
+		const rows = await sqlRows('SELECT count(*) FROM state_label');
+		assert.equal(rows[0][0], String(r.json.states.length));
+	});
+});
