@@ -20,6 +20,10 @@ static const struct route routes[] = {
 	{ M_POST, "/archive/:id/review", 0, archive_review_fields, h_unit_archive_review },
 	{ M_GET, "/publicity", 0, NULL, h_unit_publicity },
 	{ M_POST, "/applications/:id/publicity", 0, publicise_fields, h_unit_publicise },
+	{ M_GET, "/publicity.xlsx", 0, NULL, h_unit_publicity_xlsx },
+	{ M_GET, "/applications/:id/objections", 0, NULL, h_unit_objections },
+	{ M_POST, "/applications/:id/objections", 0, objection_fields, h_unit_objection_add },
+	{ M_POST, "/objections/:id/resolve", 0, objection_resolve_fields, h_unit_objection_resolve },
 };
 
 int

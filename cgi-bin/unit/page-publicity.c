@@ -1,70 +1,161 @@
 /* page-publicity.c: 资格公示与报送: the applications at the unit's publicity
- * step, their 公示 (registered through chain_publicise()), and whether the
- * 5 working days are over so that the unit may report them upward. */
+ * step, their 公示 (registered through chain_publicise()), the 公示表 to
+ * export, the objections (异议) raised during the window, and whether the
+ * 5 working days are over and no objection is open, so that the unit may
+ * report them upward. */
 #include <stdio.h>
+#include <string.h>
 
-#include "portal.h"
+#include "review.h"
 #include "unit.h"
 
-enum { UP_LIST, UP__MAX };
+enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE, UP__MAX };
+
+/* The unit's applications at a publicity step ($1 org, $2 days). */
+#define PUBLICITY_ROWS \
+	"SELECT a.id, u.name, u.idcard, p.name, a.step_seq, s.name," \
+	" to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
+	" coalesce(to_char(pb.starts_on, 'YYYY-MM-DD'), '')," \
+	" coalesce(to_char(nth_working_day(pb.starts_on, $2::int), 'YYYY-MM-DD'), '')," \
+	" coalesce(working_days(pb.starts_on, current_date), 0)," \
+	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id AND o.resolved_at IS NULL)," \
+	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id)," \
+	" coalesce(a.specialty, ''), coalesce(a.category, ''), coalesce(a.method, ''), p.title_name," \
+	" coalesce((SELECT string_agg(i.title, '；' ORDER BY i.happened_on, i.id)" \
+	"  FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id" \
+	"  WHERE aa.application_id = a.id), ''), uo.name " \
+	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
+	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" \
+	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
+	" LEFT JOIN publicity pb ON pb.application_id = a.id" \
+	"  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') " \
+	"WHERE a.current_org_id = $1 AND a.state = 'in_review' AND s.gate = 'publicity'"
 
 static struct db_stmt st[UP__MAX] = {
 	[UP_LIST] = { "unit_publicity_list",
-	    "SELECT a.id, u.name, u.idcard, p.name, a.step_seq, s.name,"
-	    " to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
-	    " coalesce(to_char(pb.starts_on, 'YYYY-MM-DD'), ''),"
-	    " coalesce(to_char(nth_working_day(pb.starts_on, $2::int), 'YYYY-MM-DD'), ''),"
-	    " coalesce(working_days(pb.starts_on, current_date), 0) "
-	    "FROM application a JOIN app_user u ON u.id = a.applicant_id"
-	    " JOIN plan p ON p.id = a.plan_id"
+	    PUBLICITY_ROWS " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
+	/* an application of this unit at its publicity step, locked for the objection */
+	[UP_OBJ_APP] = { "unit_objection_app",
+	    "SELECT a.current_org_id = $2 AND a.state = 'in_review' AND s.gate = 'publicity'"
+	    " FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
-	    " LEFT JOIN publicity pb ON pb.application_id = a.id"
-	    "  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') "
-	    "WHERE a.current_org_id = $1 AND a.state = 'in_review' AND s.gate = 'publicity'"
-	    " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
+	    " WHERE a.id = $1 AND EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $2"
+	    "  AND d.application_id = a.id)", 0 },
+	[UP_OBJ_LIST] = { "unit_objection_list",
+	    "SELECT o.id, to_char(o.raised_on, 'YYYY-MM-DD'), o.content, coalesce(o.resolution, ''),"
+	    " coalesce(to_char(o.resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
+	    " to_char(o.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), cu.name,"
+	    " coalesce(ru.name, '')"
+	    " FROM objection o JOIN app_user cu ON cu.id = o.created_by"
+	    " LEFT JOIN app_user ru ON ru.id = o.resolved_by"
+	    " WHERE o.application_id = $1 AND EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $2"
+	    "  AND d.application_id = o.application_id) ORDER BY o.id", 0 },
+	[UP_OBJ_ADD] = { "unit_objection_add",
+	    "INSERT INTO objection (application_id, raised_on, content, created_by)"
+	    " SELECT $1, $2::date, $3, $4 WHERE $2::date <= current_date"
+	    " AND $2::date >= (step_arrival($1) AT TIME ZONE 'Asia/Shanghai')::date RETURNING id", 0 },
+	[UP_OBJ_LOAD] = { "unit_objection_load",
+	    "SELECT o.application_id, o.resolved_at IS NOT NULL FROM objection o"
+	    " WHERE o.id = $1 AND EXISTS (SELECT 1 FROM application a WHERE a.id = o.application_id"
+	    "  AND a.current_org_id = $2) FOR UPDATE OF o", 0 },
+	[UP_OBJ_RESOLVE] = { "unit_objection_resolve",
+	    "UPDATE objection SET resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1", 0 },
+};
+
+enum {
+	PB_ID, PB_NAME, PB_IDCARD, PB_PLAN, PB_STEP, PB_STEP_NAME, PB_ARRIVED, PB_STARTS, PB_ENDS,
+	PB_DONE, PB_OPEN, PB_OBJECTIONS, PB_SPECIALTY, PB_CATEGORY, PB_METHOD, PB_TITLE,
+	PB_ACHIEVEMENTS, PB_UNIT
 };
 
 enum perr
 h_unit_publicity(struct req *r)
 {
-	char org[24], days[8], masked[32];
+	char masked[32];
 	PGresult *res;
 	cJSON *items;
 	int i;
 	enum perr e;
 
-	snprintf(org, sizeof(org), "%lld", r->s.org_id);
-	snprintf(days, sizeof(days), "%d", PUBLICITY_DAYS);
-	if ((e = db_exec(&st[UP_LIST], &res, 2, org, days)) != PERR_OK)
+	if ((e = db_run(&st[UP_LIST], &res, 2, DB_I(r->s.org_id), DB_I(PUBLICITY_DAYS))) != PERR_OK)
 		return e;
 	cJSON_AddNumberToObject(req_out(r), "days", PUBLICITY_DAYS);
 	items = cJSON_AddArrayToObject(req_out(r), "items");
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *it = cJSON_CreateObject();
-		long long done = db_int(res, i, 9);
+		long long done = db_int(res, i, PB_DONE);
 
-		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
-		cJSON_AddStringToObject(it, "applicant", db_str(res, i, 1));
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, PB_ID));
+		cJSON_AddStringToObject(it, "applicant", db_str(res, i, PB_NAME));
 		cJSON_AddStringToObject(it, "idcard",
-		    mask_id(db_str(res, i, 2), masked, sizeof(masked)));
-		cJSON_AddStringToObject(it, "plan", db_str(res, i, 3));
-		cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, 4));
-		cJSON_AddStringToObject(it, "step_name", db_str(res, i, 5));
-		cJSON_AddStringToObject(it, "arrived_on", db_str(res, i, 6));
-		if (db_str(res, i, 7)[0] == '\0') {
+		    mask_id(db_str(res, i, PB_IDCARD), masked, sizeof(masked)));
+		cJSON_AddStringToObject(it, "plan", db_str(res, i, PB_PLAN));
+		cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, PB_STEP));
+		cJSON_AddStringToObject(it, "step_name", db_str(res, i, PB_STEP_NAME));
+		cJSON_AddStringToObject(it, "arrived_on", db_str(res, i, PB_ARRIVED));
+		cJSON_AddNumberToObject(it, "objections_open", (double)db_int(res, i, PB_OPEN));
+		cJSON_AddNumberToObject(it, "objections", (double)db_int(res, i, PB_OBJECTIONS));
+		if (db_str(res, i, PB_STARTS)[0] == '\0') {
 			cJSON_AddNullToObject(it, "publicity");
 		} else {
 			cJSON *pb = cJSON_AddObjectToObject(it, "publicity");
 
-			cJSON_AddStringToObject(pb, "starts_on", db_str(res, i, 7));
-			cJSON_AddStringToObject(pb, "ends_on", db_str(res, i, 8));
-			cJSON_AddNumberToObject(pb, "days_done", (double)(done > PUBLICITY_DAYS ? PUBLICITY_DAYS : done));
+			cJSON_AddStringToObject(pb, "starts_on", db_str(res, i, PB_STARTS));
+			cJSON_AddStringToObject(pb, "ends_on", db_str(res, i, PB_ENDS));
+			cJSON_AddNumberToObject(pb, "days_done",
+			    (double)(done > PUBLICITY_DAYS ? PUBLICITY_DAYS : done));
 			cJSON_AddBoolToObject(pb, "over", done >= PUBLICITY_DAYS);
 		}
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
 	return PERR_OK;
+}
+
+/* 公示表: what the unit publicises (notice 一.4: 申报人员的基本情况和业绩材料). */
+enum perr
+h_unit_publicity_xlsx(struct req *r)
+{
+	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "现从事专业",
+	    "申报类型", "申报方式", "申报职称", "主要业绩", "公示时间" };
+	static const int widths[] = { 6, 10, 20, 30, 16, 14, 18, 12, 60, 24 };
+	char masked[32], when[40], title[400];
+	PGresult *res;
+	cJSON *rows;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[UP_LIST], &res, 2, DB_I(r->s.org_id), DB_I(PUBLICITY_DAYS))) != PERR_OK)
+		return e;
+	rows = cJSON_CreateArray();
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *row = cJSON_CreateArray();
+
+		if (db_str(res, i, PB_STARTS)[0] != '\0')
+			snprintf(when, sizeof(when), "%s 至 %s", db_str(res, i, PB_STARTS),
+			    db_str(res, i, PB_ENDS));
+		else
+			snprintf(when, sizeof(when), "未登记");
+		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_NAME)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(
+		    mask_id(db_str(res, i, PB_IDCARD), masked, sizeof(masked))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_UNIT)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_SPECIALTY)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(app_category_name(db_str(res, i, PB_CATEGORY))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(app_method_name(db_str(res, i, PB_METHOD))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_TITLE)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_ACHIEVEMENTS)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(when));
+		cJSON_AddItemToArray(rows, row);
+	}
+	PQclear(res);
+	snprintf(title, sizeof(title), "%s 职称申报人员公示表（公示期不少于 %d 个工作日）",
+	    r->s.org_name, PUBLICITY_DAYS);
+	e = xlsx_reply(r, "职称申报公示表.xlsx", "公示表", title, head, widths, (int)NITEMS(head),
+	    rows);
+	cJSON_Delete(rows);
+	return e;
 }
 
 const struct field publicise_fields[] = {
@@ -87,4 +178,143 @@ h_unit_publicise(struct req *r)
 	cJSON_AddStringToObject(req_out(r), "starts_on", r->f[0].s);
 	cJSON_AddStringToObject(req_out(r), "ends_on", ends);
 	return PERR_OK;
+}
+
+enum perr
+h_unit_objections(struct req *r)
+{
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[UP_OBJ_APP], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	i = PQntuples(res);
+	PQclear(res);
+	if (i != 1)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
+	if ((e = db_run(&st[UP_OBJ_LIST], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "raised_on", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "content", db_str(res, i, 2));
+		cJSON_AddStringToObject(it, "resolution", db_str(res, i, 3));
+		cJSON_AddStringToObject(it, "resolved_at", db_str(res, i, 4));
+		cJSON_AddBoolToObject(it, "open", db_str(res, i, 4)[0] == '\0');
+		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 5));
+		cJSON_AddStringToObject(it, "recorded_by", db_str(res, i, 6));
+		cJSON_AddStringToObject(it, "resolved_by", db_str(res, i, 7));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+static bool
+valid_date(const char *s)
+{
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	    strspn(s, "0123456789-") == 10;
+}
+
+enum { OB_RAISED_ON, OB_CONTENT };
+
+const struct field objection_fields[] = {
+	[OB_RAISED_ON] = { "raised_on", "收到异议日期", F_STR, true, 10, 10, valid_date,
+	    "日期格式应为 YYYY-MM-DD" },
+	[OB_CONTENT] = { "content", "异议内容", F_STR, true, 1, 1000, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* An objection is recorded while the application is at this unit's
+ * publicity step; it holds the report back until it is resolved. */
+enum perr
+h_unit_objection_add(struct req *r)
+{
+	PGresult *res = NULL;
+	long long id;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[UP_OBJ_APP], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
+		goto fail;
+	}
+	if (!db_bool(res, 0, 0)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该申报不在本单位的公示环节，不能登记异议");
+		goto fail;
+	}
+	PQclear(res);
+	res = NULL;
+	if ((e = db_run(&st[UP_OBJ_ADD], &res, 4, DB_I(r->id), DB_S(r->f[OB_RAISED_ON].s),
+	    DB_S(r->f[OB_CONTENT].s), DB_I(r->s.user_id))) != PERR_OK) {
+		if (e == PERR_INVALID_FIELD)
+			e = req_fail(r, e, "raised_on", "收到异议日期不是有效的日期");
+		goto fail;
+	}
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_INVALID_FIELD, "raised_on",
+		    "收到异议的日期应在申报到达本环节之后，且不晚于今天");
+		goto fail;
+	}
+	id = db_int(res, 0, 0);
+	if ((e = req_audit(r, "objection_add", "application", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	cJSON_AddNumberToObject(req_out(r), "id", (double)id);
+	r->status = 201;
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+enum { RS_RESOLUTION };
+
+const struct field objection_resolve_fields[] = {
+	[RS_RESOLUTION] = { "resolution", "处理意见", F_STR, true, 1, 1000, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_unit_objection_resolve(struct req *r)
+{
+	PGresult *res = NULL;
+	long long app;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[UP_OBJ_LOAD], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "异议不存在");
+		goto fail;
+	}
+	if (db_bool(res, 0, 1)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该异议已处理");
+		goto fail;
+	}
+	app = db_int(res, 0, 0);
+	if ((e = db_run(&st[UP_OBJ_RESOLVE], NULL, 3, DB_I(r->id),
+	    DB_S(r->f[RS_RESOLUTION].s), DB_I(r->s.user_id))) != PERR_OK ||
+	    (e = req_audit(r, "objection_resolve", "application", app, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
 }

@@ -18,5 +18,11 @@ enum perr h_unit_archive_review(struct req *);
 extern const struct field publicise_fields[];
 enum perr h_unit_publicity(struct req *);
 enum perr h_unit_publicise(struct req *);
+enum perr h_unit_publicity_xlsx(struct req *);
+extern const struct field objection_fields[];
+extern const struct field objection_resolve_fields[];
+enum perr h_unit_objections(struct req *);
+enum perr h_unit_objection_add(struct req *);
+enum perr h_unit_objection_resolve(struct req *);
 
 #endif

@@ -111,6 +111,75 @@ describe('资格公示与报送', () => {
 	});
 });
 
+describe('异议 during the 公示, and the 公示表', () => {
+	let obj;
+	const objections = () => unit.get(`/applications/${app}/objections`);
+
+	test('an objection is recorded during the publicity; others cannot see or add one', async () => {
+		// the application was publicised again today (the describe above)
+		const r = await unit.post(`/applications/${app}/objections`, { raised_on: await day(0), content: '有人反映其业绩材料与实际不符' });
+		assert.equal(r.status, 201, r.text);
+		obj = r.json.id;
+		const list = await objections();
+		assert.deepEqual(list.json.items.map((o) => [o.id, o.open, o.content, o.recorded_by]),
+		    [[obj, true, '有人反映其业绩材料与实际不符', '王丽华']]);
+		assertError(await sjy.get(`/applications/${app}/objections`), 404, 'not_found');
+		assertError(await sjy.post(`/applications/${app}/objections`, { raised_on: await day(0), content: 'x' }), 404, 'not_found');
+		assertError(await sjy.post(`/objections/${obj}/resolve`, { resolution: '无' }), 404, 'not_found');
+		assertError(await unit.post(`/applications/${app}/objections`, { raised_on: await day(1), content: 'x' }), 400, 'invalid_field', 'raised_on');
+		assertError(await unit.post(`/applications/${app}/objections`, { raised_on: await day(-40), content: 'x' }), 400, 'invalid_field', 'raised_on');
+		assertError(await unit.post(`/applications/${app}/objections`, { raised_on: await day(0) }), 400, 'invalid_field', 'content');
+		assert.equal((await listed()).objections_open, 1);
+	});
+
+	test('reporting upward is refused while an objection is open, even after 5 working days', async () => {
+		await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app}`);
+		const e = assertError(await move(unit, 3, 'pass', '推荐上报'), 409, 'gate');
+		assert.match(e.message, /异议/);
+		const d = await unit.get(`/applications/${app}`);
+		assert.equal(d.json.gate.kind, 'publicity');
+		assert.equal(d.json.gate.met, false);
+		assert.match(d.json.gate.text, /1 条异议/);
+	});
+
+	test('once resolved with a note it reports upward', async () => {
+		assertError(await unit.post(`/objections/${obj}/resolve`, {}), 400, 'invalid_field', 'resolution');
+		assert.equal((await unit.post(`/objections/${obj}/resolve`, { resolution: '经核实，业绩属实，异议不成立' })).status, 200);
+		assertError(await unit.post(`/objections/${obj}/resolve`, { resolution: '再次处理' }), 409, 'conflict');
+		const o = (await objections()).json.items[0];
+		assert.deepEqual([o.open, o.resolution, o.resolved_by], [false, '经核实，业绩属实，异议不成立', '王丽华']);
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE target_id = ${app}
+		    AND action IN ('objection_add', 'objection_resolve')`), 2);
+		const r = await move(unit, 3, 'pass', '公示期满，异议已处理，推荐上报');
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.step, 4);
+		// not at the publicity step any more: no new objection
+		assertError(await unit.post(`/applications/${app}/objections`, { raised_on: await day(0), content: 'x' }), 409, 'conflict');
+	});
+
+	test('the 公示表 is an .xlsx of the applications at the publicity step, 身份证号 masked', async () => {
+		const [other] = await newDrafts(1);
+		assert.equal((await applicant.post(`/applications/${other}/submit`)).status, 200);
+		assert.equal((await unit.post(`/applications/${other}/move`, { action: 'pass', step: 2, text: '通过' })).status, 200);
+		const res = await fetch(unit.url('/publicity.xlsx'), { headers: { Cookie: unit.cookieHeader() } });
+		await retire(`id = ${other}`);
+		assert.equal(res.status, 200);
+		assert.match(res.headers.get('content-disposition'), /^attachment;.*xlsx/);
+		const bytes = Buffer.from(await res.arrayBuffer());
+		assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+		const { execFileSync } = await import('node:child_process');
+		const { mkdtempSync, writeFileSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const file = `${mkdtempSync(`${tmpdir()}/gs-`)}/gs.xlsx`;
+		writeFileSync(file, bytes);
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /职称申报人员公示表/);
+		assert.match(strings, /夹具工程项目/);
+		assert.match(strings, /3307\*{10}0015/);
+		assert.doesNotMatch(strings, /330702199001010015/);
+	});
+});
+
 describe('the plan window at submission', () => {
 	let draft;
 	before(async () => {
