@@ -19,6 +19,14 @@ struct conf conf = {
 	.login_lock_min = 30,
 };
 
+static int (*program_key)(const char *, const char *);
+
+void
+conf_program_keys(int (*set)(const char *, const char *))
+{
+	program_key = set;
+}
+
 static char *
 trim(char *s)
 {
@@ -62,6 +70,9 @@ conf_set(const char *k, const char *v)
 	long long n;
 	int rc = -1;
 
+	if (program_key != NULL && (rc = program_key(k, v)) != 1)
+		return rc;
+	rc = -1;
 	if (strcmp(k, "db_socket_dir") == 0)
 		return set_str(v, conf.db_socket_dir, sizeof(conf.db_socket_dir));
 	if (strcmp(k, "db_name") == 0)

@@ -75,6 +75,10 @@ struct conf {
 PORTAL_API extern struct conf conf;
 /* Reads "key = value" lines; unknown keys are an error. Returns 0 or -1 (logged). */
 PORTAL_API int conf_load(const char *path);
+/* A program that is not a portal role (the payment simulator) reads keys of
+ * its own: set returns 0 when it took the key, 1 when the key is not one of
+ * its own, -1 when the value is bad. Call before conf_load. */
+PORTAL_API void conf_program_keys(int (*set)(const char *key, const char *value));
 
 /* ---------- validators (valid.c): true when the value is acceptable ---------- */
 
@@ -267,6 +271,10 @@ struct route {
 /* Runs the FastCGI loop on fd 0 until SIGTERM. argv: prog -c conf-file. */
 PORTAL_API int portal_main(const char *role, const struct route *routes,
     size_t nroutes, int argc, char **argv);
+/* For a program that is not a role of the portal (the payment simulator):
+ * it reads its own configuration keys (see conf_program_keys) and never
+ * connects to the database. Call before portal_main. */
+PORTAL_API void portal_standalone(int (*conf_key)(const char *key, const char *value));
 PORTAL_API const char *portal_role(void);
 
 /* ---------- authentication (auth.c) ---------- */
