@@ -15,7 +15,6 @@ extern const struct field app_recommenders_fields[];
 extern const struct field app_archive_fields[];
 extern const struct field app_files_fields[];
 extern const struct field sign_fields[];
-extern const struct field paygate_fields[];
 extern const struct field paycallback_fields[];
 
 enum perr h_register(struct req *);
@@ -42,9 +41,8 @@ enum perr h_sign_link(struct req *);
 enum perr h_sign_get(struct req *);
 enum perr h_sign_post(struct req *);
 enum perr h_form(struct req *);
+enum perr h_payment(struct req *);
 enum perr h_pay(struct req *);
-enum perr h_paygate_get(struct req *);
-enum perr h_paygate_post(struct req *);
 enum perr h_paycallback(struct req *);
 enum perr h_messages(struct req *);
 enum perr h_message_read(struct req *);
