@@ -20,7 +20,9 @@ endif
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libportal.a
-PROGS    := $(ROLES:%=$(BUILD)/bin/%)
+# paysim is the demo's simulated payment gateway: built here, started and
+# routed by scripts/stack.sh only in its demo configuration.
+PROGS    := $(ROLES:%=$(BUILD)/bin/%) $(BUILD)/bin/paysim
 TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello
 
 .PHONY: all programs www deps run stop test unit unit-tests bench clean print-ldlibs
@@ -42,7 +44,8 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(L
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -pie -o $$@ $$^ $$(LDLIBS)
 endef
-$(foreach r,$(ROLES),$(eval $(call prog_rule,$(r))))
+$(foreach r,$(ROLES) paysim,$(eval $(call prog_rule,$(r))))
+$(BUILD)/bin/paysim: LDLIBS += $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 $(BUILD)/bin/portalctl: $(BUILD)/tools/portalctl.o $(LIB_A)
 	@mkdir -p $(dir $@)

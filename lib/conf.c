@@ -17,7 +17,22 @@ struct conf conf = {
 	.session_abs_hours = 12,
 	.login_max_failures = 5,
 	.login_lock_min = 30,
+	.payment_provider = "none",
 };
+
+static int (*program_key)(const char *, const char *);
+
+void
+conf_program_keys(int (*set)(const char *, const char *))
+{
+	program_key = set;
+}
+
+bool
+conf_payment_simulated(void)
+{
+	return strcmp(conf.payment_provider, "simulator") == 0;
+}
 
 static char *
 trim(char *s)
@@ -56,21 +71,54 @@ set_str(const char *v, char *dst, size_t dstsz)
 	return 0;
 }
 
+/* Where the browser is sent to pay: an https URL or a path of this site,
+ * without a fragment (the signed order goes in the query) or characters
+ * that would need escaping. */
+static int
+set_gateway_url(const char *v)
+{
+	size_t i;
+
+	if (strncmp(v, "https://", 8) != 0 && (v[0] != '/' || v[1] == '/'))
+		return -1;
+	for (i = 0; v[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c <= ' ' || c > '~' || strchr("\"'<>\\`#{}|^", c) != NULL)
+			return -1;
+	}
+	return set_str(v, conf.payment_gateway_url, sizeof(conf.payment_gateway_url));
+}
+
 static int
 conf_set(const char *k, const char *v)
 {
 	long long n;
 	int rc = -1;
 
+	if (program_key != NULL && (rc = program_key(k, v)) != 1)
+		return rc;
+	rc = -1;
 	if (strcmp(k, "db_socket_dir") == 0)
 		return set_str(v, conf.db_socket_dir, sizeof(conf.db_socket_dir));
 	if (strcmp(k, "db_name") == 0)
 		return set_str(v, conf.db_name, sizeof(conf.db_name));
 	if (strcmp(k, "db_user") == 0)
 		return set_str(v, conf.db_user, sizeof(conf.db_user));
-	if (strcmp(k, "payment_secret") == 0)
-		return strlen(v) < 32 ? -1 :
-		    set_str(v, conf.payment_secret, sizeof(conf.payment_secret));
+	if (strcmp(k, "payment_provider") == 0)
+		return strcmp(v, "none") != 0 && strcmp(v, "external") != 0 &&
+		    strcmp(v, "simulator") != 0 ? -1 :
+		    set_str(v, conf.payment_provider, sizeof(conf.payment_provider));
+	if (strcmp(k, "payment_gateway_url") == 0)
+		return set_gateway_url(v);
+	if (strcmp(k, "payment_callback_secret") == 0)
+		return strlen(v) < 32 ? -1 : set_str(v, conf.payment_callback_secret,
+		    sizeof(conf.payment_callback_secret));
+	if (strcmp(k, "payment_secret") == 0) {
+		log_err("msg=\"payment_secret is replaced by payment_provider, payment_gateway_url"
+		    " and payment_callback_secret (see conf/portal.conf.in)\"");
+		return -1;
+	}
 	if (strcmp(k, "max_json_bytes") == 0 &&
 	    (rc = set_num(v, 1024, 16 << 20, &n)) == 0)
 		conf.max_json_bytes = (size_t)n;
@@ -123,5 +171,11 @@ conf_load(const char *path)
 		}
 	}
 	fclose(f);
+	if (rc == 0 && strcmp(conf.payment_provider, "none") != 0 &&
+	    (conf.payment_gateway_url[0] == '\0' || conf.payment_callback_secret[0] == '\0')) {
+		log_err("msg=\"payment_provider %s needs payment_gateway_url and"
+		    " payment_callback_secret\"", conf.payment_provider);
+		rc = -1;
+	}
 	return rc;
 }

@@ -22,6 +22,14 @@
 #define QUERY_MAX_BYTES 2048
 
 static const char *prog_role = "";
+static bool standalone;
+
+void
+portal_standalone(int (*conf_key)(const char *, const char *))
+{
+	standalone = true;
+	conf_program_keys(conf_key);
+}
 
 const char *
 portal_role(void)
@@ -574,7 +582,8 @@ portal_main(const char *role, const struct route *routes, size_t nroutes,
 	    conf.db_user[0] ? "" : "portal_", conf.db_user[0] ? conf.db_user : role,
 	    role);
 	/* A database that is down now is not fatal: requests reconnect. */
-	(void)db_connect(conninfo);
+	if (!standalone)
+		(void)db_connect(conninfo);
 	signal(SIGPIPE, SIG_IGN);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
 		log_err("msg=\"FastCGI init failed\"");

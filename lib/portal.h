@@ -69,12 +69,24 @@ struct conf {
 	int session_abs_hours;
 	int login_max_failures;
 	int login_lock_min;
-	char payment_secret[129];	/* HMAC key shared with the payment gateway */
+	/* Who takes the fees: "none" (no online payment), "external" (a real
+	 * gateway) or "simulator" (the demo gateway cgi-bin/paysim, which only
+	 * scripts/stack.sh's demo configuration starts). */
+	char payment_provider[16];
+	char payment_gateway_url[256];	/* where the payer is sent, with the signed order */
+	char payment_callback_secret[129]; /* HMAC key the provider's callbacks are checked with */
 };
 
 PORTAL_API extern struct conf conf;
-/* Reads "key = value" lines; unknown keys are an error. Returns 0 or -1 (logged). */
+/* Reads "key = value" lines; unknown keys are an error, and so is a payment
+ * provider without its gateway URL and key. Returns 0 or -1 (logged). */
 PORTAL_API int conf_load(const char *path);
+/* A program that is not a portal role (the payment simulator) reads keys of
+ * its own: set returns 0 when it took the key, 1 when the key is not one of
+ * its own, -1 when the value is bad. Call before conf_load. */
+PORTAL_API void conf_program_keys(int (*set)(const char *key, const char *value));
+/* Whether the payment provider is the demo's simulated gateway. */
+PORTAL_API bool conf_payment_simulated(void);
 
 /* ---------- validators (valid.c): true when the value is acceptable ---------- */
 
@@ -314,6 +326,10 @@ struct route {
 /* Runs the FastCGI loop on fd 0 until SIGTERM. argv: prog -c conf-file. */
 PORTAL_API int portal_main(const char *role, const struct route *routes,
     size_t nroutes, int argc, char **argv);
+/* For a program that is not a role of the portal (the payment simulator):
+ * it reads its own configuration keys (see conf_program_keys) and never
+ * connects to the database. Call before portal_main. */
+PORTAL_API void portal_standalone(int (*conf_key)(const char *key, const char *value));
 PORTAL_API const char *portal_role(void);
 
 /* ---------- sessions (session.c), below the pipeline ---------- */

@@ -4,6 +4,10 @@
 #   stack.sh start | seed | info | stop | psql [args]
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`.
+# PAYMENT_PROVIDER: simulator (default: the demo; also starts and routes the simulated
+# payment gateway cgi-bin/paysim, with its own key var/paysim.secret) or external / none
+# (the production configuration of conf/portal.conf.in: no simulator anywhere; the
+# notifications' key is var/payment.secret, the gateway PAYMENT_GATEWAY_URL).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +16,8 @@ PORT=${PORT:-8080}
 BIN=${BIN:-$ROOT/build/bin}
 WORKERS=${WORKERS:-4}
 BENCH=${BENCH:-0}
+PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
+PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -20,6 +26,12 @@ DEMO_PASSWORD='Demo@2023'
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+case $PAYMENT_PROVIDER in
+simulator|external|none) ;;
+*) die "PAYMENT_PROVIDER must be simulator, external or none" ;;
+esac
+simulated() { [ "$PAYMENT_PROVIDER" = simulator ]; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it starts PostgreSQL as postgres, the programs as zcps, nginx as www-data)"
 
@@ -93,23 +105,59 @@ migrate() {
 	done
 }
 
-start_programs() {
-	local r sock pidf
-	mkdir -p "$VAR/run/fcgi" "$VAR/log"
-	for r in $ROLES; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
-	chown zcps:www-data "$VAR/run/fcgi"
-	chmod 0750 "$VAR/run/fcgi"
-	if [ ! -s "$VAR/payment.secret" ]; then
-		(umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$VAR/payment.secret")
+# 32 random bytes as hex in file, made once per stack
+make_secret() {
+	[ -s "$1" ] || (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$1")
+}
+
+# var/portal.conf from the production template; the demo makes the simulator its
+# provider, whose key is the simulator's own (var/paysim.secret). A production
+# configuration never reads that file: its key is var/payment.secret.
+write_conf() {
+	local provider=external url=$PAYMENT_GATEWAY_URL secret
+	if simulated; then
+		make_secret "$VAR/paysim.secret"
+		provider=simulator url=/paysim/ secret=$(cat "$VAR/paysim.secret")
+		sed -e "s|@PAYSIM_SECRET@|$secret|" "$ROOT/conf/paysim.conf.in" > "$VAR/paysim.conf"
+		chown root:zcps "$VAR/paysim.conf"
+		chmod 0640 "$VAR/paysim.conf"
+	else
+		make_secret "$VAR/payment.secret"
+		[ "$PAYMENT_PROVIDER" = none ] && provider=none
+		secret=$(cat "$VAR/payment.secret")
+		rm -f "$VAR/paysim.conf"
 	fi
-	sed -e "s|@VAR@|$VAR|g" -e "s|@PAYMENT_SECRET@|$(cat "$VAR/payment.secret")|" \
+	sed -e "s|@VAR@|$VAR|g" -e "s|^payment_provider = external$|payment_provider = $provider|" \
+		-e "s|@PAYMENT_GATEWAY_URL@|$url|" -e "s|@PAYMENT_CALLBACK_SECRET@|$secret|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
+	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"
 	chmod 0640 "$VAR/portal.conf"
+}
+
+start_programs() {
+	local r
+	mkdir -p "$VAR/run/fcgi" "$VAR/log"
+	for r in $ROLES paysim; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
+	chown zcps:www-data "$VAR/run/fcgi"
+	chmod 0750 "$VAR/run/fcgi"
+	# programs already running keep the configuration they started with
+	if [ -s "$VAR/run/applicant.pid" ] && kill -0 "$(cat "$VAR/run/applicant.pid")" 2>/dev/null &&
+		[ "$(cat "$VAR/run/payment_provider" 2>/dev/null || echo simulator)" != "$PAYMENT_PROVIDER" ]; then
+		die "this stack runs with another PAYMENT_PROVIDER; stop it first (stack.sh stop)"
+	fi
+	write_conf
+	echo "$PAYMENT_PROVIDER" > "$VAR/run/payment_provider"
 	for r in $ROLES; do
 		[ -x "$BIN/$r" ] || die "$BIN/$r is not built (make programs)"
 		spawn_one "$r" "$BIN/$r" -c "$VAR/portal.conf" -l "$VAR/log/$r.log"
 	done
+	if simulated; then
+		[ -x "$BIN/paysim" ] || die "$BIN/paysim is not built (make programs)"
+		spawn_one paysim "$BIN/paysim" -c "$VAR/paysim.conf" -l "$VAR/log/paysim.log"
+	else
+		stop_one paysim
+	fi
 	if [ "$BENCH" = 1 ]; then
 		spawn_one hello "$BIN/fcgi-hello"
 	fi
@@ -132,12 +180,17 @@ spawn_one() {
 
 start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
-	local bench=""
+	local bench="" paysim=""
 	if [ "$BENCH" = 1 ]; then
 		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
 	fi
+	rm -f "$VAR/nginx/paysim.conf"
+	if simulated; then
+		sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" "$ROOT/conf/nginx-paysim.conf.in" > "$VAR/nginx/paysim.conf"
+		paysim="include $VAR/nginx/paysim.conf;"
+	fi
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
-		-e "s|@BENCH@|$bench|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+		-e "s|@BENCH@|$bench|" -e "s|@PAYSIM@|$paysim|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
 	[ -f "$ROOT/www/dist/applicant/index.html" ] || die "front end not built (make www)"
 	if [ -s "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s reload
@@ -150,7 +203,7 @@ start_nginx() {
 
 wait_healthy() {
 	local r i
-	for r in $ROLES; do
+	for r in $ROLES $(simulated && echo paysim); do
 		for i in $(seq 1 100); do
 			if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/$r/health" 2>/dev/null; then
 				break
@@ -170,20 +223,25 @@ seed() {
 	fi
 }
 
+stop_one() {
+	local pidf=$VAR/run/$1.pid pid
+	if [ -s "$pidf" ]; then
+		pid=$(cat "$pidf")
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		rm -f "$pidf" "$VAR/run/fcgi/$1.sock"
+	fi
+}
+
 stop_all() {
-	local r pidf pid
+	local r
 	if [ -s "$VAR/run/nginx.pid" ]; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s quit 2>/dev/null || true
 	fi
-	for r in $ROLES hello; do
-		pidf=$VAR/run/$r.pid
-		if [ -s "$pidf" ]; then
-			pid=$(cat "$pidf")
-			kill -TERM "$pid" 2>/dev/null || true
-			for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-			rm -f "$pidf" "$VAR/run/fcgi/$r.sock"
-		fi
+	for r in $ROLES paysim hello; do
+		stop_one "$r"
 	done
+	rm -f "$VAR/run/payment_provider"
 	if [ -s "$PGDATA/postmaster.pid" ]; then
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
 	fi
@@ -206,6 +264,12 @@ info() {
   Every county has <county>_jsj, <county>_cpw and <county>_rsj accounts: wucheng jindong
   wuyi pujiang panan lanxi yiwu dongyang yongkang. Stop everything with: make stop
 INFO
+	if simulated; then
+		cat <<INFO
+  缴费 pays through the demo's simulated gateway (模拟支付 under /paysim/; no money moves).
+  A production configuration has no simulator: PAYMENT_PROVIDER=external, conf/portal.conf.in.
+INFO
+	fi
 }
 
 case "${1:-}" in

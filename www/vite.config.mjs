@@ -1,5 +1,6 @@
-// Vite multi-page build of the six role portals.
-// www/<role>/index.html -> www/dist/<role>/index.html, shared code in www/dist/assets/.
+// Vite multi-page build of the six role portals, and of the demo's simulated payment gateway
+// (paysim: built always, served by nginx only in the demo configuration).
+// www/<page>/index.html -> www/dist/<page>/index.html, shared code in www/dist/assets/.
 // Templates are precompiled by @vitejs/plugin-vue and `vue` resolves to the runtime-only
 // build, so the pages run under `script-src 'self'` without 'unsafe-eval'.
 import { fileURLToPath } from 'node:url'
@@ -9,6 +10,7 @@ import vue from '@vitejs/plugin-vue'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 export const roles = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']
+const pages = [...roles, 'paysim']
 
 // Long-lived vendor chunks shared by every portal (cached once by the browser).
 function vendorChunk(id) {
@@ -35,7 +37,7 @@ export default defineConfig({
     // The shared chunk holds Vue + the Element Plus components every portal registers.
     chunkSizeWarningLimit: 700,
     rollupOptions: {
-      input: Object.fromEntries(roles.map((r) => [r, resolve(root, r, 'index.html')])),
+      input: Object.fromEntries(pages.map((r) => [r, resolve(root, r, 'index.html')])),
       output: { manualChunks: vendorChunk },
     },
   },

@@ -30,9 +30,9 @@ static const struct route routes[] = {
 	{ M_POST, "/applications/:id/sign-link", 0, NULL, h_sign_link },
 	{ M_GET, "/sign/:tok", R_PUBLIC, NULL, h_sign_get },
 	{ M_POST, "/sign/:tok", R_PUBLIC | R_NO_CSRF, sign_fields, h_sign_post },
+	{ M_GET, "/payment", 0, NULL, h_payment },
 	{ M_POST, "/applications/:id/pay", 0, NULL, h_pay },
-	{ M_GET, "/paygate/:tok", R_PUBLIC, NULL, h_paygate_get },
-	{ M_POST, "/paygate/:tok", R_PUBLIC | R_NO_CSRF, paygate_fields, h_paygate_post },
+	/* the provider's signed notification; the gateway itself is not in this program */
 	{ M_POST, "/paycallback", R_PUBLIC | R_NO_CSRF, paycallback_fields, h_paycallback },
 	{ M_GET, "/messages", 0, NULL, h_messages },
 	{ M_POST, "/messages/:id/read", 0, NULL, h_message_read },

@@ -1,8 +1,12 @@
 /*
- * page-pay.c: paying the review fee, and the simulated payment gateway that
- * ships with the portal so the whole flow runs here. The gateway signs its
- * result (HMAC-SHA256 over order|amount|status with the shared secret); the
- * portal accepts only a callback whose signature checks out.
+ * page-pay.c: paying the review fee. The portal creates an order and sends
+ * the payer to the configured provider's gateway with the order signed
+ * (HMAC-SHA256 with payment_callback_secret over "pay|order|amount|return|
+ * subject"); the provider's notification is signed with the same key over
+ * "order|amount|status", and the portal accepts it once, for the order's own
+ * amount. The demo's simulated gateway is a program of its own
+ * (cgi-bin/paysim) that a production configuration neither starts nor routes;
+ * this program has no gateway in it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,24 +15,24 @@
 
 #include "applicant.h"
 
-enum { PY_DUE, PY_PENDING, PY_NEW, PY_ORDER, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__MAX };
+enum { PY_DUE, PY_PENDING, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__MAX };
+
+/* The subject the gateway shows is the plan's name, cut to what it accepts. */
+#define SUBJECT_CHARS 80
 
 static struct db_stmt st[PY__MAX] = {
-	/* amount, paid already, and whether the unit has reported it up to the fee step */
+	/* amount, paid already, whether the unit has reported it up to the fee step, subject */
 	[PY_DUE] = { "pay_due",
 	    "SELECT p.fee_recommend + p.fee_review, a.paid_at IS NOT NULL,"
 	    " a.state = 'in_review' AND a.step_seq >= coalesce((SELECT s.seq FROM pipeline_step s"
-	    "  WHERE s.pipeline_id = a.pipeline_id AND s.gate = 'fee'), 1000)"
+	    "  WHERE s.pipeline_id = a.pipeline_id AND s.gate = 'fee'), 1000),"
+	    " left(p.name, 80)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },
 	[PY_PENDING] = { "pay_pending",
-	    "SELECT order_no FROM payment WHERE application_id = $1 AND status = 'pending'", 0 },
+	    "SELECT order_no, amount_fen FROM payment WHERE application_id = $1 AND status = 'pending'", 0 },
 	[PY_NEW] = { "pay_new",
 	    "INSERT INTO payment (order_no, application_id, amount_fen) VALUES ($1, $2, $3)", 0 },
-	[PY_ORDER] = { "pay_order",
-	    "SELECT y.order_no, y.amount_fen, y.status, p.name, u.name FROM payment y"
-	    " JOIN application a ON a.id = y.application_id JOIN plan p ON p.id = a.plan_id"
-	    " JOIN app_user u ON u.id = a.applicant_id WHERE y.order_no = $1", 0 },
 	[PY_SIGN] = { "pay_sign",
 	    "SELECT encode(hmac($1, $2, 'sha256'), 'hex')", 0 },
 	[PY_LOCK] = { "pay_lock",
@@ -42,16 +46,99 @@ static struct db_stmt st[PY__MAX] = {
 	    " WHERE id = $1 AND paid_at IS NULL", 0 },
 };
 
+/* hex HMAC-SHA256 of msg with the provider's key into out[65] */
+static enum perr
+sign(const char *msg, char out[65])
+{
+	PGresult *res;
+	enum perr e;
+
+	if (strlen(conf.payment_callback_secret) < 32)
+		return PERR_INTERNAL;
+	if ((e = db_exec(&st[PY_SIGN], &res, 2, msg, conf.payment_callback_secret)) != PERR_OK)
+		return e;
+	snprintf(out, 65, "%s", db_str(res, 0, 0));
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* Appends "&key=" and s percent-encoded (RFC 3986 unreserved kept) to buf;
+ * false when it does not fit. */
+static bool
+url_param(char *buf, size_t bufsz, const char *key, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = strlen(buf);
+	int n;
+
+	n = snprintf(buf + o, bufsz - o, "%s%s=", strchr(buf, '?') ? "&" : "?", key);
+	if (n < 0 || (size_t)n >= bufsz - o)
+		return false;
+	for (o += (size_t)n; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (o + 4 > bufsz)
+			return false;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~')
+			buf[o++] = (char)c;
+		else {
+			buf[o++] = '%';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return true;
+}
+
+/* The gateway URL with the order signed for the provider: the amount, the
+ * subject it shows and the page it sends the payer back to are the portal's
+ * word, and the provider checks them with the shared key. */
+static enum perr
+pay_url(struct req *r, const char *order, const char *fen, const char *subject)
+{
+	char ret[80], msg[512], sig[65], url[2048];
+	enum perr e;
+
+	snprintf(ret, sizeof(ret), "/applicant/#/applications/%lld?paid=1", r->id);
+	snprintf(msg, sizeof(msg), "pay|%s|%s|%s|%s", order, fen, ret, subject);
+	if ((e = sign(msg, sig)) != PERR_OK)
+		return e;
+	snprintf(url, sizeof(url), "%s", conf.payment_gateway_url);
+	if (!url_param(url, sizeof(url), "order", order) ||
+	    !url_param(url, sizeof(url), "amount", fen) ||
+	    !url_param(url, sizeof(url), "subject", subject) ||
+	    !url_param(url, sizeof(url), "return", ret) ||
+	    !url_param(url, sizeof(url), "sign", sig))
+		return PERR_INTERNAL;
+	cJSON_AddStringToObject(req_out(r), "order", order);
+	cJSON_AddStringToObject(req_out(r), "pay_url", url);
+	cJSON_AddStringToObject(req_out(r), "provider", conf.payment_provider);
+	return PERR_OK;
+}
+
+/* GET payment: who takes the fee here; the pages show 模拟支付 in the demo. */
+enum perr
+h_payment(struct req *r)
+{
+	cJSON_AddStringToObject(req_out(r), "provider", conf.payment_provider);
+	cJSON_AddBoolToObject(req_out(r), "simulated", conf_payment_simulated());
+	return PERR_OK;
+}
+
 enum perr
 h_pay(struct req *r)
 {
 	unsigned char b[12];
-	char order[25], id[24], uid[24], fen[24], url[80];
+	char order[25], id[24], uid[24], fen[24], subject[SUBJECT_CHARS * 4 + 1];
 	PGresult *res;
 	long long amount;
 	size_t i;
 	enum perr e;
 
+	if (strcmp(conf.payment_provider, "none") == 0)
+		return req_fail(r, PERR_UNAVAILABLE, NULL, "本平台暂未开通在线缴费，请联系主管部门");
 	snprintf(id, sizeof(id), "%lld", r->id);
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
 	if ((e = db_exec(&st[PY_DUE], &res, 2, id, uid)) != PERR_OK)
@@ -68,12 +155,14 @@ h_pay(struct req *r)
 		PQclear(res);
 		return e;
 	}
+	snprintf(subject, sizeof(subject), "%s", db_str(res, 0, 3));
 	PQclear(res);
-	/* one order at a time: a second click (or tab) continues the first */
+	/* one order at a time: a second click (or tab) continues the first, at its own amount */
 	if ((e = db_exec(&st[PY_PENDING], &res, 1, id)) != PERR_OK)
 		return e;
 	if (PQntuples(res) == 1) {
 		snprintf(order, sizeof(order), "%s", db_str(res, 0, 0));
+		snprintf(fen, sizeof(fen), "%s", db_str(res, 0, 1));
 		PQclear(res);
 	} else {
 		PQclear(res);
@@ -92,92 +181,10 @@ h_pay(struct req *r)
 			    req_fail(r, PERR_CONFLICT, NULL, "已有一笔待支付的订单，请刷新后继续支付") : e;
 		}
 	}
-	snprintf(url, sizeof(url), "/applicant/#/pay/%s", order);
-	cJSON_AddStringToObject(req_out(r), "order", order);
-	cJSON_AddStringToObject(req_out(r), "pay_url", url);
-	return PERR_OK;
+	return pay_url(r, order, fen, subject);
 }
 
-/* hex HMAC of "order|fen|status" into out[65] */
-static enum perr
-sign(const char *order, long long fen, const char *status, char out[65])
-{
-	char msg[160];
-	PGresult *res;
-	enum perr e;
-
-	if (strlen(conf.payment_secret) < 32)
-		return PERR_INTERNAL;
-	snprintf(msg, sizeof(msg), "%s|%lld|%s", order, fen, status);
-	if ((e = db_exec(&st[PY_SIGN], &res, 2, msg, conf.payment_secret)) != PERR_OK)
-		return e;
-	snprintf(out, 65, "%s", db_str(res, 0, 0));
-	PQclear(res);
-	return PERR_OK;
-}
-
-/* --- the simulated gateway ---------------------------------------------- */
-
-enum perr
-h_paygate_get(struct req *r)
-{
-	PGresult *res;
-	char yuan[32];
-	enum perr e;
-
-	if ((e = db_exec(&st[PY_ORDER], &res, 1, r->tok)) != PERR_OK)
-		return e;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return req_fail(r, PERR_NOT_FOUND, NULL, "订单不存在");
-	}
-	snprintf(yuan, sizeof(yuan), "%lld.%02lld", db_int(res, 0, 1) / 100, db_int(res, 0, 1) % 100);
-	cJSON_AddStringToObject(req_out(r), "order", db_str(res, 0, 0));
-	cJSON_AddStringToObject(req_out(r), "amount", yuan);
-	cJSON_AddStringToObject(req_out(r), "status", db_str(res, 0, 2));
-	cJSON_AddStringToObject(req_out(r), "subject", db_str(res, 0, 3));
-	cJSON_AddStringToObject(req_out(r), "payer", db_str(res, 0, 4));
-	cJSON_AddStringToObject(req_out(r), "gateway", "模拟支付网关（测试环境）");
-	PQclear(res);
-	return PERR_OK;
-}
-
-const struct field paygate_fields[] = {
-	{ "result", "支付结果", F_STR, true, 1, 10, NULL, NULL },
-	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
-};
-
-enum perr
-h_paygate_post(struct req *r)
-{
-	const char *result = r->f[0].s;
-	char sig[65];
-	PGresult *res;
-	cJSON *cb;
-	long long fen;
-	enum perr e;
-
-	if (strcmp(result, "success") != 0 && strcmp(result, "fail") != 0)
-		return req_fail(r, PERR_INVALID_FIELD, "result", "支付结果不正确");
-	if ((e = db_exec(&st[PY_ORDER], &res, 1, r->tok)) != PERR_OK)
-		return e;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return req_fail(r, PERR_NOT_FOUND, NULL, "订单不存在");
-	}
-	fen = db_int(res, 0, 1);
-	PQclear(res);
-	if ((e = sign(r->tok, fen, result, sig)) != PERR_OK)
-		return e;
-	cb = cJSON_AddObjectToObject(req_out(r), "callback");
-	cJSON_AddStringToObject(cb, "order", r->tok);
-	cJSON_AddNumberToObject(cb, "amount", (double)fen);
-	cJSON_AddStringToObject(cb, "status", result);
-	cJSON_AddStringToObject(cb, "sign", sig);
-	return PERR_OK;
-}
-
-/* --- the portal's side: the signed notification -------------------------- */
+/* --- the provider's signed notification ------------------------------------ */
 
 static bool
 hex_order(const char *s)
@@ -201,14 +208,17 @@ h_paycallback(struct req *r)
 	const char *order = r->f[0].s, *status = r->f[2].s;
 	long long fen = r->f[1].i, app;
 	struct actor payer = req_actor(r);
-	char want[65], appid[24], note[256];
+	char msg[160], want[65], appid[24], note[256];
 	PGresult *res = NULL;
 	bool ok = strcmp(status, "success") == 0;
 	enum perr e;
 
+	if (strcmp(conf.payment_provider, "none") == 0)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "本平台未开通在线缴费");
 	if (!ok && strcmp(status, "fail") != 0)
 		return req_fail(r, PERR_INVALID_FIELD, "status", "支付结果不正确");
-	if ((e = sign(order, fen, status, want)) != PERR_OK)
+	snprintf(msg, sizeof(msg), "%s|%lld|%s", order, fen, status);
+	if ((e = sign(msg, want)) != PERR_OK)
 		return e;
 	if (!ct_equal(want, r->f[3].s)) {
 		log_warn("msg=\"payment callback with a bad signature\" ip=%s", r->ip);

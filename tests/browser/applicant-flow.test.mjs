@@ -3,7 +3,8 @@
 // register → 个人基本信息 → 业绩档案 with a PDF → the unit approves it (second browser context) →
 // 评审工作计划 → 马上申报 → the seven wizard steps (photo made in the page, the 承诺书 signed on a
 // "phone" context while the desktop notices by itself, drafts survive a reload, attachments) →
-// 提交 → 申报进度 shows the unit step as current. Screenshots of every step go to
+// 提交 → 申报进度 shows the unit step as current → 退回 and resubmit → at the fee step, 缴费 through
+// the demo's simulated gateway (模拟支付) by clicking. Screenshots of every step go to
 // tests/out/screenshots/flow-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +14,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
 import { chromium } from 'playwright-core'
-import { mobile } from '../integration/lib.mjs'
+import { lit, mobile, sql } from '../integration/lib.mjs'
 import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
 
 const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
@@ -636,6 +637,33 @@ describe('applicant flow: from registration to a submitted application', () => {
     await page.locator('.pg-step-current', { hasText: '单位资格审查' }).waitFor()
     assert.equal(await page.locator('.pg-returned').count(), 0)
     await shot(page, '26-progress-resubmitted')
+  })
+
+  step('at the fee step the applicant pays 260 元 through the simulated gateway (模拟支付) by clicking', async () => {
+    // the unit's publicity and report are tested elsewhere: the application is put at the fee step
+    await sql(`UPDATE application SET state = 'in_review', step_seq = 4,
+        current_org_id = (SELECT id FROM org WHERE name = ${lit('婺城区住房和城乡建设局')}) WHERE id = ${appId}`)
+    const { page } = desk
+    // (the page is there already: load it again for the new state)
+    await page.goto(`${BASE}/applicant/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+    await page.reload({ waitUntil: 'domcontentloaded' })
+    await page.locator('.pg-simulated', { hasText: '模拟支付' }).waitFor()
+    await page.locator('.pg-pay', { hasText: '260' }).waitFor()
+    await shot(page, '27-fee-due')
+    await page.locator('.pg-pay').click()
+    await page.waitForURL(/\/paysim\/\?order=[0-9a-f]{24}&/)
+    await page.locator('.pay-banner', { hasText: '模拟支付' }).waitFor()
+    await page.locator('.pay-amount', { hasText: '260.00' }).waitFor()
+    await shot(page, '28-paysim')
+    const [cb] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/applicant/paycallback'),
+      page.locator('.pay-confirm').click(),
+    ])
+    assert.deepEqual(await expectOk(cb), { application_id: appId, status: 'paid' })
+    await page.waitForURL((u) => u.pathname === '/applicant/' && u.hash === `#/applications/${appId}?paid=1`)
+    await page.locator('.pg-paid', { hasText: '已缴费 260 元' }).waitFor()
+    assert.equal(await page.locator('.pg-pay').count(), 0, 'nothing is due any more')
+    await shot(page, '29-paid')
   })
 })
 

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const DIST = fileURLToPath(new URL('../../www/dist/', import.meta.url))
-const ROLES = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']
+// the six portals, and the demo's simulated payment gateway (served only in the demo)
+const ROLES = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin', 'paysim']
 const built = existsSync(`${DIST}assets`)
 
 for (const role of ROLES) {

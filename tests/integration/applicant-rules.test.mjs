@@ -3,11 +3,11 @@
 // the rule is taken away (found by removing the rules one at a time).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { HONGDA, VAR, assertError, lit, loginAs, raw, sql, sqlInt, sqlRows } from './lib.mjs';
+import {
+	HONGDA, assertError, gatewayOrder, lit, loginAs, paysim, portalConf, raw, sql, sqlInt, sqlRows,
+} from './lib.mjs';
 import {
 	JUNIOR_PLAN, afterCleanup, approvedItem, checkFor, completeProfile, itemBody, newApplicant, newApplication,
 	newOrg, planId, putProfile, signaturePng, uploadPdf,
@@ -218,7 +218,8 @@ describe('the 评审表 (form.xhtml)', () => {
 });
 
 describe('the fee callback', () => {
-	const secret = () => readFileSync(path.join(VAR, 'payment.secret'), 'utf8').trim();
+	// the key the portal checks notifications with (in the demo, the simulator's own)
+	const secret = () => portalConf('payment_callback_secret');
 	const signed = (order, amount, status) => ({ order, amount, status,
 		sign: createHmac('sha256', secret()).update(`${order}|${amount}|${status}`).digest('hex') });
 	const callbackPost = (body) => raw('POST', '/api/applicant/paycallback',
@@ -233,16 +234,15 @@ describe('the fee callback', () => {
 		    current_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)}) WHERE id = ${app}`);
 		const r = await a.s.post(`/applications/${app}/pay`);
 		assert.equal(r.status, 200, r.text);
-		return { a, app, order: r.json.order };
+		return { a, app, order: r.json.order, req: gatewayOrder(r.json.pay_url) };
 	}
 	const state = async (order, app) => (await sqlRows(`SELECT y.status, a.paid_at IS NULL FROM payment y
 	    JOIN application a ON a.id = y.application_id WHERE y.order_no = ${lit(order)} AND a.id = ${app}`))[0];
 
 	test('a correctly signed callback whose amount is not the order\'s is 400 and pays nothing', async () => {
-		const { app, order } = await atFee();
+		const { app, order, req } = await atFee();
 		// the fixture signs as the gateway does
-		const gw = await raw('POST', `/api/applicant/paygate/${order}`,
-		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) });
+		const gw = await paysim('pay', { ...req, result: 'success' });
 		assert.deepEqual(gw.json.callback, signed(order, 26000, 'success'));
 		for (const amount of [100, 25999]) {
 			const e = assertError(await callbackPost(signed(order, amount, 'success')), 400, 'invalid_field', 'order');
@@ -253,17 +253,17 @@ describe('the fee callback', () => {
 	});
 
 	test('a second 缴费 click continues the order still waiting (the same order, one payment row)', async () => {
-		const { a, app, order } = await atFee();
+		const { a, app, order, req } = await atFee();
 		const again = await a.s.post(`/applications/${app}/pay`);
 		assert.equal(again.status, 200, again.text);
 		assert.equal(again.json.order, order);
+		assert.deepEqual(gatewayOrder(again.json.pay_url), req);
 		assert.deepEqual(await sqlRows(`SELECT order_no, status FROM payment WHERE application_id = ${app}`), [[order, 'pending']]);
 	});
 
 	test('a failed payment is recorded as failed; the application stays unpaid and the fee due', async () => {
-		const { a, app, order } = await atFee();
-		const gw = await raw('POST', `/api/applicant/paygate/${order}`,
-		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'fail' }) });
+		const { a, app, order, req } = await atFee();
+		const gw = await paysim('pay', { ...req, result: 'fail' });
 		assert.equal(gw.status, 200, gw.text);
 		const r = await callbackPost(gw.json.callback);
 		assert.equal(r.status, 200, r.text);

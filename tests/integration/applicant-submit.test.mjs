@@ -1,6 +1,6 @@
 // Applicant portal, part 5: one application through the whole wizard and the
 // first steps of the chain: submit, 退回, resubmit (snapshots and changes),
-// the timeline, publicity, the fee (simulated gateway, signed callback), the
+// the timeline, publicity, the fee (the demo's simulated gateway, signed callback), the
 // fee gate, the printable 评审表 (XHTML → PDF in Chromium → pdftotext), and
 // 消息 (notifications).
 import assert from 'node:assert/strict';
@@ -10,7 +10,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { HONGDA, assertError, lit, loginAs, raw, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
+import {
+	HONGDA, assertError, gatewayOrder, lit, loginAs, paysim, raw, sql, sqlInt, sqlRows, worklistRow,
+} from './lib.mjs';
 import {
 	MID_PLAN, afterCleanup, approvedItem, completeProfile, jpeg, launchChromium, newApplicant, newApplication,
 	orgId, outDir, postFile, putProfile, signaturePng, uploadPdf,
@@ -173,45 +175,65 @@ describe('one application from the wizard to the county', () => {
 		assert.equal((await worklistRow(county, app)).paid, false);
 	});
 
-	let order, callback;
+	let order, req, callback;
 	const payRow = async () => (await sqlRows(`SELECT y.status, y.amount_fen, y.paid_at IS NULL, a.paid_at IS NULL
 	    FROM payment y JOIN application a ON a.id = y.application_id WHERE y.order_no = ${lit(order)}`))[0];
 	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '260 元') > 0`);
 	const callbackPost = (body) => raw('POST', '/api/applicant/paycallback',
 	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+	const flip = (s) => (s[0] === '0' ? '1' : '0') + s.slice(1);
 
-	test('pay → pay_url; the gateway shows the order with amount "260.00"', async () => {
+	test('pay → pay_url: the simulated gateway with the order signed by the portal; it shows "260.00"', async () => {
 		assertError(await a.s.post(`/applications/${app}/pay`, undefined, { csrf: false }), 403, 'csrf');
 		const r = await a.s.post(`/applications/${app}/pay`);
 		assert.equal(r.status, 200, r.text);
 		order = r.json.order;
 		assert.match(order, /^[0-9a-f]{24}$/);
-		assert.equal(r.json.pay_url, `/applicant/#/pay/${order}`);
+		assert.equal(r.json.provider, 'simulator');
+		assert.equal(new URL(r.json.pay_url, 'http://x').pathname, '/paysim/');
+		req = gatewayOrder(r.json.pay_url);
+		assert.deepEqual({ ...req, sign: '' }, { order, amount: 26000, subject: MID_PLAN,
+			return: `/applicant/#/applications/${app}?paid=1`, sign: '' });
+		assert.match(req.sign, /^[0-9a-f]{64}$/);
 		assert.deepEqual(await payRow(), ['pending', '26000', 't', 't']);
-		const g = await raw('GET', `/api/applicant/paygate/${order}`);
+		assert.deepEqual((await a.s.get('/payment')).json, { provider: 'simulator', simulated: true });
+		const g = await paysim('open', req);
 		assert.equal(g.status, 200, g.text);
-		assert.deepEqual([g.json.order, g.json.amount, g.json.status, g.json.subject, g.json.payer],
-		    [order, '260.00', 'pending', MID_PLAN, a.name]);
-		assertError(await raw('GET', '/api/applicant/paygate/0123456789abcdef01234567'), 404, 'not_found');
+		assert.deepEqual([g.json.order, g.json.amount, g.json.subject], [order, '260.00', MID_PLAN]);
+		assert.match(g.json.gateway, /模拟/);
 		const other = await newApplicant();
 		assertError(await other.s.post(`/applications/${app}/pay`), 404, 'not_found');
 	});
 
+	test('the gateway takes only the order as the portal signed it (403), and the portal has no gateway of its own', async () => {
+		for (const body of [{ ...req, amount: 100 }, { ...req, amount: 26001 }, { ...req, subject: '别的项目' },
+			{ ...req, return: '/applicant/#/messages' }, { ...req, order: `${order}00` }, { ...req, sign: flip(req.sign) }])
+			for (const step of ['open', 'pay'])
+				assertError(await paysim(step, step === 'pay' ? { ...body, result: 'success' } : body), 403, 'forbidden', 'sign');
+		assertError(await paysim('open', { ...req, return: 'https://evil.example/' }), 400, 'invalid_field', 'return');
+		assertError(await paysim('open', { ...req, sign: undefined }), 400, 'invalid_field', 'sign');
+		assertError(await paysim('open', { ...req, extra: 1 }), 400, 'unknown_field');
+		// the gateway of before (issue 11): anyone could have it sign a success for any order
+		assertError(await raw('GET', `/api/applicant/paygate/${order}`), 404, 'not_found');
+		assertError(await raw('POST', `/api/applicant/paygate/${order}`,
+		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) }), 404, 'not_found');
+		assert.deepEqual(await payRow(), ['pending', '26000', 't', 't']);
+	});
+
 	test('the gateway signs a callback; tampered amount, status or sign are refused and change nothing', async () => {
-		const bad = await raw('POST', `/api/applicant/paygate/${order}`,
-		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'maybe' }) });
-		assertError(bad, 400, 'invalid_field', 'result');
-		const r = await raw('POST', `/api/applicant/paygate/${order}`,
-		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) });
+		assertError(await paysim('pay', { ...req, result: 'maybe' }), 400, 'invalid_field', 'result');
+		const r = await paysim('pay', { ...req, result: 'success' });
 		assert.equal(r.status, 200, r.text);
 		callback = r.json.callback;
 		assert.deepEqual([callback.order, callback.amount, callback.status], [order, 26000, 'success']);
 		assert.match(callback.sign, /^[0-9a-f]{64}$/);
+		assert.deepEqual([r.json.notify_url, r.json.return_url], ['/api/applicant/paycallback', req.return]);
+		// the gateway only signs: nothing is paid until the portal takes the notification
+		assert.deepEqual(await payRow(), ['pending', '26000', 't', 't']);
 
-		const flip = (s) => (s[0] === '0' ? '1' : '0') + s.slice(1);
 		for (const body of [{ ...callback, amount: 26001 }, { ...callback, amount: 100 }, { ...callback, sign: flip(callback.sign) },
 			{ ...callback, sign: callback.sign.toUpperCase() === callback.sign ? flip(callback.sign) : callback.sign.toUpperCase() },
-			{ ...callback, status: 'fail' }, { ...callback, order: `${order}00` }])
+			{ ...callback, status: 'fail' }, { ...callback, order: `${order}00` }, { ...callback, sign: req.sign }])
 			assertError(await callbackPost(body), 403, 'forbidden', 'sign');
 		assertError(await callbackPost({ ...callback, sign: callback.sign.slice(1) }), 400, 'invalid_field', 'sign');
 		assertError(await callbackPost({ ...callback, status: 'paid' }), 400, 'invalid_field', 'status');
@@ -356,18 +378,17 @@ describe('paying twice', () => {
 		for (let i = 0; i < 2; i++) {
 			const r = await b.s.post(`/applications/${id}/pay`);
 			assert.ok(r.status === 200 || r.status === 409, `POST pay: ${r.status} ${r.text}`);
-			if (r.status === 200 && !orders.includes(r.json.order))
-				orders.push(r.json.order);
+			if (r.status === 200 && !orders.some((o) => o.order === r.json.order))
+				orders.push(gatewayOrder(r.json.pay_url));
 		}
 		for (const o of orders) {
-			const gw = await raw('POST', `/api/applicant/paygate/${o}`,
-			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'success' }) });
+			const gw = await paysim('pay', { ...o, result: 'success' });
 			assert.equal(gw.status, 200, gw.text);
 			await raw('POST', '/api/applicant/paycallback',
 			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
 		}
 		const paid = await sqlRows(`SELECT order_no, amount_fen FROM payment WHERE application_id = ${id} AND status = 'paid'`);
 		const told = await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${b.id} AND strpos(body, '已成功缴纳') > 0`);
-		assert.equal(paid.length, 1, `${paid.length} paid payments of 260 元 for one application (orders ${orders.join(', ')}); ${told} 已成功缴纳 messages`);
+		assert.equal(paid.length, 1, `${paid.length} paid payments of 260 元 for one application (orders ${orders.map((o) => o.order).join(', ')}); ${told} 已成功缴纳 messages`);
 	});
 });

@@ -333,6 +333,29 @@ export async function raw(method, p, { headers = {}, body } = {}) {
 	return { status: res.status, headers: res.headers, text, json };
 }
 
+// ------------------------------------------------------------------ payment
+
+/* The order as the portal signed it for the gateway, from POST pay's pay_url
+ * (?order&amount&subject&return&sign), with the amount as a number. */
+export function gatewayOrder(payUrl) {
+	const q = Object.fromEntries(new URL(payUrl, BASE).searchParams);
+	return { ...q, amount: Number(q.amount) };
+}
+
+/* POST /api/paysim/<step> (open | pay) of the demo's simulated gateway, as its page does. */
+export function paysim(step, body) {
+	return raw('POST', `/api/paysim/${step}`,
+	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/* A value of the stack's portal.conf (e.g. payment_callback_secret). */
+export function portalConf(key, dir = VAR) {
+	const line = readFileSync(path.join(dir, 'portal.conf'), 'utf8').split('\n')
+	    .find((l) => l.startsWith(`${key} = `));
+	assert.ok(line, `no ${key} in ${dir}/portal.conf`);
+	return line.slice(key.length + 3).trim();
+}
+
 /* Asserts GET /api/<role>/health answers 200 {"ok":true}. */
 export async function assertHealthy(role) {
 	const r = await raw('GET', `/api/${role}/health`);

@@ -12,7 +12,6 @@ const Wizard = () => import('./Wizard.vue')
 const Progress = () => import('./Progress.vue')
 const Messages = () => import('./Messages.vue')
 const Sign = () => import('./Sign.vue')
-const PayGate = () => import('./PayGate.vue')
 
 createPortal({
   role: 'applicant',
@@ -28,10 +27,9 @@ createPortal({
   ],
   routes: [
     { path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } },
-    // Reached from a QR code on a phone, or from the payment link: no login needed (the token or
-    // order in the URL is the proof; the server checks it).
+    // Reached from a QR code on a phone: no login needed (the one-time token in the URL is the
+    // proof; the server checks it).
     { path: '/sign/:token', name: 'sign', component: Sign, meta: { public: true, bare: true, title: '签署个人承诺' } },
-    { path: '/pay/:order', name: 'pay', component: PayGate, meta: { public: true, bare: true, title: '模拟支付网关' } },
     { path: '/profile', name: 'profile', component: Profile, meta: { title: '个人基本信息' } },
     { path: '/archive', name: 'archive', component: Archive, meta: { title: '我的业绩档案' } },
     { path: '/plans', name: 'plans', component: Plans, meta: { title: '评审工作计划' } },
