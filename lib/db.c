@@ -129,13 +129,14 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 			if (in_tx || db_connect(NULL) != PERR_OK)
 				return PERR_UNAVAILABLE;
 		}
-		if (!prepare(st)) {
+		if (st->name != NULL && !prepare(st)) {
 			if (PQstatus(conn) != CONNECTION_OK && !in_tx)
 				continue;
 			return PQstatus(conn) == CONNECTION_OK ?
 			    PERR_INTERNAL : PERR_UNAVAILABLE;
 		}
-		r = PQexecPrepared(conn, st->name, n, params, NULL, NULL, 0);
+		r = st->name != NULL ? PQexecPrepared(conn, st->name, n, params, NULL, NULL, 0) :
+		    PQexecParams(conn, st->sql, n, NULL, params, NULL, NULL, 0);
 		s = PQresultStatus(r);
 		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 			if (res != NULL)
@@ -148,7 +149,7 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 		if (PQstatus(conn) != CONNECTION_OK) {
 			PQclear(r);
 			log_warn("msg=\"database connection lost\" stmt=%s",
-			    st->name);
+			    st->name ? st->name : "(unnamed)");
 			if (in_tx)
 				return PERR_UNAVAILABLE;
 			continue;	/* reconnect and try once more */
@@ -159,7 +160,7 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 			char b[256];
 
 			log_warn("msg=\"data exception\" stmt=%s sqlstate=%s detail=\"%s\"",
-			    st->name, last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
+			    st->name ? st->name : "(unnamed)", last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
 			PQclear(r);
 			return PERR_INVALID_FIELD;
 		}
@@ -173,7 +174,7 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 			char b[256];
 
 			log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"",
-			    st->name, last_state,
+			    st->name ? st->name : "(unnamed)", last_state,
 			    oneline(PQresultErrorMessage(r), b, sizeof(b)));
 		}
 		PQclear(r);

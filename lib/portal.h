@@ -179,6 +179,8 @@ PORTAL_API enum perr json_parse_object(const char *body, size_t len, cJSON **out
 /* ---------- database (db.c) ---------- */
 
 struct db_stmt {
+	/* NULL: not prepared, planned at each call with the actual values (for
+	 * a statement whose best plan depends on which of its filters are given) */
 	const char *name;
 	const char *sql;
 	unsigned gen;		/* connection generation it was prepared on */

@@ -20,17 +20,24 @@
 
 /* ---------------------------------------------------------------- worklist */
 
-/* Parameters of every worklist statement:
+/*
+ * The worklist's statements, one per tab and sort, in two shapes: without
+ * filters (the page a clerk opens: prepared once, and its generic plan is
+ * the desk's index range, whatever the organisation's size), and with the
+ * filters (planned at each call, because which filters are given decides
+ * the right plan). Parameters of the filtered shape:
  * $1 org, $2 plan, $3 pipeline code, $4 category, $5 method, $6 step,
  * $7 state, $8 paid, $9 region, $10 name, $11 part of a 身份证号,
  * $12/$13 head and tail of a masked 身份证号, $14/$15 the cursor (sort key,
- * id) the page starts after, $16 the page size. NULL filters nothing. */
+ * id) the page starts after, $16 the page size. NULL filters nothing.
+ * The plain shape takes $1 org, $2/$3 the cursor, $4 the page size.
+ */
 #define WL_FROM \
 	" FROM desk d JOIN application a ON a.id = d.application_id" \
 	" JOIN app_user u ON u.id = a.applicant_id" \
 	" JOIN pipeline pl ON pl.id = a.pipeline_id"
-#define WL_FILTERS \
-	" WHERE d.org_id = $1" \
+#define WL_ORG " WHERE d.org_id = $1"
+#define WL_FILTERS WL_ORG \
 	" AND ($2::int IS NULL OR a.plan_id = $2::int)" \
 	" AND ($3::text IS NULL OR pl.code = $3::text)" \
 	" AND ($4::text IS NULL OR a.category = $4::text)" \
@@ -47,19 +54,19 @@
 #define WL_TAB_DECIDED " AND d.decided_at IS NOT NULL"
 #define WL_TAB_ALL ""
 #define UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-/* the sort key, the keyset condition and the order of each sort */
-#define WL_BY_ARRIVAL UTC_TEXT("d.arrived_at"), \
-	" AND (d.arrived_at, d.application_id) > ($14::timestamptz, $15::bigint)", \
+/* the sort key, the keyset condition (after cursor k, i) and the order of each sort */
+#define BY_ARRIVAL(k, i) UTC_TEXT("d.arrived_at"), \
+	" AND (d.arrived_at, d.application_id) > (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.arrived_at, d.application_id"
-#define WL_BY_NAME "d.applicant_name", \
+#define BY_NAME(k, i) "d.applicant_name", \
 	" AND (d.applicant_name COLLATE \"zh-x-icu\", d.application_id) >" \
-	"  ($14::text COLLATE \"zh-x-icu\", $15::bigint)", \
+	"  (" k "::text COLLATE \"zh-x-icu\", " i "::bigint)", \
 	" ORDER BY d.applicant_name COLLATE \"zh-x-icu\", d.application_id"
-#define WL_BY_UPDATED UTC_TEXT("d.touched_at"), \
-	" AND (d.touched_at, d.application_id) < ($14::timestamptz, $15::bigint)", \
+#define BY_UPDATED(k, i) UTC_TEXT("d.touched_at"), \
+	" AND (d.touched_at, d.application_id) < (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.touched_at DESC, d.application_id DESC"
 
-#define WL_SQL_(key, after, order, tab) \
+#define WL_SQL_(key, after, order, tab, where, limit) \
 	"SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name," \
 	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq, s.name, a.state," \
 	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
@@ -77,10 +84,13 @@
 	" JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id" \
 	" JOIN region rg ON rg.id = a.region_id" \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
-	WL_FILTERS tab after order " LIMIT $16::int"
+	where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
-#define WL(by, tab) WL_EXPAND(WL_SQL_, by, tab)
+#define WL(by, tab) WL_EXPAND(WL_SQL_, by, tab, WL_ORG, "$4")
+#define WLF(by, tab) WL_EXPAND(WL_SQL_, by, tab, WL_FILTERS, "$16")
+#define PLAIN(k) BY_##k("$2", "$3")
+#define FILTERED(k) BY_##k("$14", "$15")
 
 enum { WL_COLS_KEY = 20 };
 
@@ -89,30 +99,52 @@ enum tab { TAB_WAITING, TAB_DECIDED, TAB_ALL, TAB__MAX };
 
 static struct db_stmt wl[TAB__MAX][SORT__MAX] = {
 	[TAB_WAITING] = {
-		[SORT_ARRIVAL] = { "wl_wait_arrival", WL(WL_BY_ARRIVAL, WL_TAB_WAITING), 0 },
-		[SORT_NAME] = { "wl_wait_name", WL(WL_BY_NAME, WL_TAB_WAITING), 0 },
-		[SORT_UPDATED] = { "wl_wait_updated", WL(WL_BY_UPDATED, WL_TAB_WAITING), 0 },
+		[SORT_ARRIVAL] = { "wl_wait_arrival", WL(PLAIN(ARRIVAL), WL_TAB_WAITING), 0 },
+		[SORT_NAME] = { "wl_wait_name", WL(PLAIN(NAME), WL_TAB_WAITING), 0 },
+		[SORT_UPDATED] = { "wl_wait_updated", WL(PLAIN(UPDATED), WL_TAB_WAITING), 0 },
 	},
 	[TAB_DECIDED] = {
-		[SORT_ARRIVAL] = { "wl_done_arrival", WL(WL_BY_ARRIVAL, WL_TAB_DECIDED), 0 },
-		[SORT_NAME] = { "wl_done_name", WL(WL_BY_NAME, WL_TAB_DECIDED), 0 },
-		[SORT_UPDATED] = { "wl_done_updated", WL(WL_BY_UPDATED, WL_TAB_DECIDED), 0 },
+		[SORT_ARRIVAL] = { "wl_done_arrival", WL(PLAIN(ARRIVAL), WL_TAB_DECIDED), 0 },
+		[SORT_NAME] = { "wl_done_name", WL(PLAIN(NAME), WL_TAB_DECIDED), 0 },
+		[SORT_UPDATED] = { "wl_done_updated", WL(PLAIN(UPDATED), WL_TAB_DECIDED), 0 },
 	},
 	[TAB_ALL] = {
-		[SORT_ARRIVAL] = { "wl_all_arrival", WL(WL_BY_ARRIVAL, WL_TAB_ALL), 0 },
-		[SORT_NAME] = { "wl_all_name", WL(WL_BY_NAME, WL_TAB_ALL), 0 },
-		[SORT_UPDATED] = { "wl_all_updated", WL(WL_BY_UPDATED, WL_TAB_ALL), 0 },
+		[SORT_ARRIVAL] = { "wl_all_arrival", WL(PLAIN(ARRIVAL), WL_TAB_ALL), 0 },
+		[SORT_NAME] = { "wl_all_name", WL(PLAIN(NAME), WL_TAB_ALL), 0 },
+		[SORT_UPDATED] = { "wl_all_updated", WL(PLAIN(UPDATED), WL_TAB_ALL), 0 },
+	},
+};
+
+/* the same with filters: unnamed, planned at each call */
+static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
+	[TAB_WAITING] = {
+		[SORT_ARRIVAL] = { NULL, WLF(FILTERED(ARRIVAL), WL_TAB_WAITING), 0 },
+		[SORT_NAME] = { NULL, WLF(FILTERED(NAME), WL_TAB_WAITING), 0 },
+		[SORT_UPDATED] = { NULL, WLF(FILTERED(UPDATED), WL_TAB_WAITING), 0 },
+	},
+	[TAB_DECIDED] = {
+		[SORT_ARRIVAL] = { NULL, WLF(FILTERED(ARRIVAL), WL_TAB_DECIDED), 0 },
+		[SORT_NAME] = { NULL, WLF(FILTERED(NAME), WL_TAB_DECIDED), 0 },
+		[SORT_UPDATED] = { NULL, WLF(FILTERED(UPDATED), WL_TAB_DECIDED), 0 },
+	},
+	[TAB_ALL] = {
+		[SORT_ARRIVAL] = { NULL, WLF(FILTERED(ARRIVAL), WL_TAB_ALL), 0 },
+		[SORT_NAME] = { NULL, WLF(FILTERED(NAME), WL_TAB_ALL), 0 },
+		[SORT_UPDATED] = { NULL, WLF(FILTERED(UPDATED), WL_TAB_ALL), 0 },
 	},
 };
 
 enum {
-	RV_COUNTS, RV_DESK, RV_HISTORY, RV_SNAPSHOT, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
+	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_SNAPSHOT, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
 	RV_OPINION_DEL, RV_GATE, RV__MAX
 };
 
 static struct db_stmt st[RV__MAX] = {
-	/* the tabs' counts under the same filters ($14-$16 unused) */
-	[RV_COUNTS] = { "review_counts",
+	/* the tabs' counts: kept by trigger, or under filters counted (and planned) each time */
+	[RV_TALLY] = { "review_tally",
+	    "SELECT coalesce(sum(waiting), 0), coalesce(sum(decided), 0),"
+	    " coalesce(sum(waiting + decided), 0) FROM desk_tally WHERE org_id = $1", 0 },
+	[RV_COUNTS] = { NULL,
 	    "SELECT count(*) FILTER (WHERE d.decided_at IS NULL),"
 	    " count(*) FILTER (WHERE d.decided_at IS NOT NULL), count(*)"
 	    WL_FROM WL_FILTERS " AND $14::text IS NULL AND $15::bigint IS NULL"
@@ -228,6 +260,7 @@ struct wl_params {
 	enum tab tab;
 	enum sort sort;
 	int page;
+	bool filtered;		/* a filter or a search is given */
 };
 
 /* The search box: a name, digits of a 身份证号, or a masked one as the lists
@@ -296,6 +329,8 @@ wl_params(const struct req *r, struct wl_params *p, int page)
 	}
 	if (f[WQ_Q].present)
 		search(p, f[WQ_Q].s);
+	for (int i = 1; i <= 12; i++)
+		p->filtered |= p->v[i] != NULL;
 	/* the page starts after the cursor, or before the first row of the sort */
 	if (f[WQ_AFTER].present) {
 		const char *t = strrchr(f[WQ_AFTER].s, '~');
@@ -312,6 +347,27 @@ wl_params(const struct req *r, struct wl_params *p, int page)
 	p->v[14] = p->after_id;
 	snprintf(p->size, sizeof(p->size), "%d", page);
 	p->v[15] = p->size;
+}
+
+/* Runs the page's statement: the plain one when nothing filters. */
+static enum perr
+wl_exec(const struct wl_params *p, PGresult **res)
+{
+	const char *plain[4] = { p->v[0], p->v[13], p->v[14], p->v[15] };
+
+	if (p->filtered)
+		return db_execv(&wlf[p->tab][p->sort], res, 16, p->v);
+	return db_execv(&wl[p->tab][p->sort], res, 4, plain);
+}
+
+/* The tabs' counts: the kept tally, or counted under the filters. */
+static enum perr
+wl_counts(struct wl_params *p, PGresult **res)
+{
+	if (!p->filtered)
+		return db_execv(&st[RV_TALLY], res, 1, p->v);
+	p->v[13] = p->v[14] = p->v[15] = NULL;
+	return db_execv(&st[RV_COUNTS], res, 16, p->v);
 }
 
 static const char *
@@ -368,10 +424,9 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	wl_params(r, &p, r->f[WQ_SIZE].present ? (int)r->f[WQ_SIZE].i : PAGE_DEFAULT);
 	/* one row more than the page tells whether a next page exists */
 	snprintf(p.size, sizeof(p.size), "%d", p.page + 1);
-	if ((e = db_execv(&wl[p.tab][p.sort], &res, 16, p.v)) != PERR_OK)
+	if ((e = wl_exec(&p, &res)) != PERR_OK)
 		return e;
-	p.v[13] = p.v[14] = p.v[15] = NULL;
-	if ((e = db_execv(&st[RV_COUNTS], &cnt, 16, p.v)) != PERR_OK) {
+	if ((e = wl_counts(&p, &cnt)) != PERR_OK) {
 		PQclear(res);
 		return e;
 	}
@@ -414,7 +469,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 
 	(void)dc;
 	wl_params(r, &p, EXPORT_MAX);
-	if ((e = db_execv(&wl[p.tab][p.sort], &res, 16, p.v)) != PERR_OK)
+	if ((e = wl_exec(&p, &res)) != PERR_OK)
 		return e;
 	rows = cJSON_CreateArray();
 	for (i = 0; i < PQntuples(res); i++) {

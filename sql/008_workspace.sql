@@ -31,6 +31,40 @@ CREATE INDEX desk_by_name ON desk (org_id, (applicant_name COLLATE "zh-x-icu"), 
 CREATE INDEX desk_touched ON desk (org_id, touched_at, application_id);
 CREATE INDEX desk_application ON desk (application_id);
 
+-- The counts of each desk's tabs (待审查 / 已审查), kept by trigger so that a
+-- worklist's counts cost the same for 20 applications as for 20 000. Eight
+-- rows per organisation, chosen by application id, so that moves of one busy
+-- organisation do not queue behind one counter row.
+CREATE TABLE desk_tally (
+	org_id bigint NOT NULL,
+	shard int NOT NULL,
+	waiting int NOT NULL DEFAULT 0,
+	decided int NOT NULL DEFAULT 0,
+	PRIMARY KEY (org_id, shard)
+);
+
+CREATE FUNCTION desk_tally_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		UPDATE desk_tally SET waiting = waiting - (OLD.decided_at IS NULL)::int,
+			decided = decided - (OLD.decided_at IS NOT NULL)::int
+		WHERE org_id = OLD.org_id AND shard = OLD.application_id % 8;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		INSERT INTO desk_tally (org_id, shard, waiting, decided)
+		VALUES (NEW.org_id, NEW.application_id % 8, (NEW.decided_at IS NULL)::int,
+			(NEW.decided_at IS NOT NULL)::int)
+		ON CONFLICT (org_id, shard) DO UPDATE SET
+			waiting = desk_tally.waiting + EXCLUDED.waiting,
+			decided = desk_tally.decided + EXCLUDED.decided;
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER desk_tally_keep AFTER INSERT OR DELETE OR UPDATE OF decided_at, org_id ON desk
+	FOR EACH ROW EXECUTE FUNCTION desk_tally_keep();
+
 -- Working days an application has waited on a desk (today not counted).
 CREATE FUNCTION days_waited(since timestamptz) RETURNS int
 LANGUAGE sql STABLE AS $$
@@ -139,6 +173,7 @@ CREATE INDEX objection_application ON objection (application_id);
 
 GRANT SELECT ON state_label, action_label, checklist_item TO portal_app;
 GRANT SELECT, INSERT, UPDATE ON desk TO portal_app;
+GRANT SELECT, INSERT, UPDATE ON desk_tally TO portal_app;
 GRANT SELECT ON opinion_template TO portal_app;
 GRANT INSERT, DELETE ON opinion_template TO portal_unit, portal_county, portal_city, portal_hrb;
 GRANT SELECT ON objection TO portal_app;
