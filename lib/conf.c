@@ -17,6 +17,7 @@ struct conf conf = {
 	.session_abs_hours = 12,
 	.login_max_failures = 5,
 	.login_lock_min = 30,
+	.register_per_ip_hour = 20,
 };
 
 static char *
@@ -89,6 +90,9 @@ conf_set(const char *k, const char *v)
 	else if (strcmp(k, "login_lock_min") == 0 &&
 	    (rc = set_num(v, 1, 24 * 60, &n)) == 0)
 		conf.login_lock_min = (int)n;
+	else if (strcmp(k, "register_per_ip_hour") == 0 &&
+	    (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.register_per_ip_hour = (int)n;
 	return rc;
 }
 

@@ -37,6 +37,7 @@ enum perr {
 	PERR_TOO_LARGE,		/* 413 */
 	PERR_MEDIA_TYPE,	/* 415 */
 	PERR_LOCKED,		/* 423 */
+	PERR_TOO_MANY,		/* 429 too_many_requests */
 	PERR_INTERNAL,		/* 500 */
 	PERR_UNAVAILABLE,	/* 503 */
 	PERR__MAX
@@ -69,6 +70,7 @@ struct conf {
 	int session_abs_hours;
 	int login_max_failures;
 	int login_lock_min;
+	int register_per_ip_hour;	/* registration attempts from one address per hour */
 	char payment_secret[129];	/* HMAC key shared with the payment gateway */
 };
 

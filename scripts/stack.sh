@@ -3,7 +3,8 @@
 # the six role programs (spawn-fcgi + multiwatch) and nginx.
 #   stack.sh start | seed | info | stop | psql [args]
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
-# BENCH=1 also serves the bare FastCGI hello used by `make bench`.
+# BENCH=1 also serves the bare FastCGI hello used by `make bench`,
+# REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,7 @@ PORT=${PORT:-8080}
 BIN=${BIN:-$ROOT/build/bin}
 WORKERS=${WORKERS:-4}
 BENCH=${BENCH:-0}
+REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -103,6 +105,7 @@ start_programs() {
 		(umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$VAR/payment.secret")
 	fi
 	sed -e "s|@VAR@|$VAR|g" -e "s|@PAYMENT_SECRET@|$(cat "$VAR/payment.secret")|" \
+		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	chown root:zcps "$VAR/portal.conf"
 	chmod 0640 "$VAR/portal.conf"
