@@ -315,6 +315,12 @@ PORTAL_API enum perr notify_user(long long user_id, const char *text);
 
 /* Content sniffing: returns "application/pdf", "image/jpeg" or NULL. */
 PORTAL_API const char *upload_sniff(const char *data, size_t len);
+/* The name a download is offered under: the uploader's name without its
+ * directory and extension, plus the extension of the sniffed type (".pdf",
+ * ".jpg"), so that "poly.html" holding a JPEG is saved as "poly.jpg".
+ * Cut to outsz at a character boundary; "附件" when nothing is left. */
+PORTAL_API void upload_filename(const char *stored, const char *ctype, char *out,
+    size_t outsz);
 PORTAL_API enum perr h_upload(struct req *);
 /* GET uploads/:id: one's own upload, or one in an application the caller's
  * organisation holds or has handled. */

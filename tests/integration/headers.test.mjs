@@ -1,12 +1,13 @@
 // The security headers are on every reply, also those nginx makes itself
-// (redirects, 404, 413, 502), and never twice on what a program answers.
+// (redirects, 404, 413, 502), and never twice on what a program answers;
+// a download is named by its checked type, not by the uploader's extension.
 import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { VAR, loginAs, raw } from './lib.mjs';
-import { afterCleanup, newApplicant, uploadPdf } from './applicant-fixtures.mjs';
+import { afterCleanup, newApplicant, postFile, tinyPdf, uploadPdf } from './applicant-fixtures.mjs';
 
 after(afterCleanup);
 
@@ -65,4 +66,26 @@ test('what the programs answer keeps their own headers, each once', async () => 
 	const id = await uploadPdf(a.s);
 	secure(await a.s.get(`/uploads/${id}`), 'upload',
 	    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'", 'SAMEORIGIN');
+});
+
+test('a download is named by the detected type, not by the uploader\'s extension', async () => {
+	const a = await newApplicant();
+	const jpeg = Buffer.concat([Buffer.from([0xFF, 0xD8, 0xFF, 0xE0]), Buffer.alloc(200, 0x41), Buffer.from([0xFF, 0xD9])]);
+	for (const [bytes, name, type, want] of [
+		[jpeg, 'poly.html', 'text/html', 'poly.jpg'],
+		[jpeg, 'poly.svg', 'image/svg+xml', 'poly.jpg'],
+		[tinyPdf(), 'poly.html', 'text/html', 'poly.pdf'],
+		[tinyPdf(), '业绩证明.PDF', 'application/pdf', '业绩证明.pdf'],
+	]) {
+		const up = await postFile(a.s, '/uploads', bytes, name, type);
+		assert.equal(up.status, 201, up.text);
+		const ext = want.slice(want.lastIndexOf('.'));
+		const r = await a.s.get(`/uploads/${up.json.id}?download=1`);
+		assert.equal(r.status, 200);
+		assert.equal(r.headers.get('content-type'), ext === '.pdf' ? 'application/pdf' : 'image/jpeg');
+		assert.equal(r.headers.get('content-disposition'),
+		    `attachment; filename="download${ext}"; filename*=UTF-8''${encodeURIComponent(want)}`, name);
+		// shown inline it has no name at all
+		assert.equal((await a.s.get(`/uploads/${up.json.id}`)).headers.get('content-disposition'), 'inline');
+	}
 });

@@ -157,6 +157,41 @@ t_sniff(void **state)
 }
 
 static void
+t_download_name(void **state)
+{
+	static const struct { const char *stored, *ctype, *want; } c[] = {
+		{ "poly.html", "image/jpeg", "poly.jpg" },
+		{ "poly.svg", "image/jpeg", "poly.jpg" },
+		{ "poly.html", "application/pdf", "poly.pdf" },
+		{ "证书.PDF", "application/pdf", "证书.pdf" },
+		{ "照片.jpeg", "image/jpeg", "照片.jpg" },
+		{ "no-extension", "application/pdf", "no-extension.pdf" },
+		{ "a.b.c.exe", "application/pdf", "a.b.c.pdf" },
+		{ "C:\\Users\\x\\scan.png", "image/jpeg", "scan.jpg" },
+		{ "../../etc/passwd", "application/pdf", "passwd.pdf" },
+		{ ".htaccess", "application/pdf", ".htaccess.pdf" },
+		{ "", "application/pdf", "附件.pdf" },
+		{ "dir/", "image/jpeg", "附件.jpg" },
+		{ "报告.pdf", "text/html", "报告" },	/* no type we know: no extension */
+	};
+	char out[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(c); i++) {
+		upload_filename(c[i].stored, c[i].ctype, out, sizeof(out));
+		assert_string_equal(out, c[i].want);
+	}
+	/* cut to the buffer before a whole character, the extension kept */
+	upload_filename("述职报告.html", "application/pdf", out, 11);	/* 10 bytes: 述 + .pdf = 7 */
+	assert_string_equal(out, "述职.pdf");
+	upload_filename("述职报告.html", "application/pdf", out, 10);
+	assert_string_equal(out, "述.pdf");
+	upload_filename("x.html", "application/pdf", out, 3);
+	assert_string_equal(out, "");
+}
+
+static void
 t_json(void **state)
 {
 	cJSON *j;
@@ -257,6 +292,7 @@ main(void)
 		cmocka_unit_test(t_boundary),
 		cmocka_unit_test(t_multipart),
 		cmocka_unit_test(t_sniff),
+		cmocka_unit_test(t_download_name),
 		cmocka_unit_test(t_json),
 		cmocka_unit_test(t_fields),
 	};
