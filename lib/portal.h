@@ -83,7 +83,8 @@ PORTAL_API int conf_load(const char *path);
 PORTAL_API bool valid_utf8(const char *s, size_t len);
 /* Number of characters (code points) in valid UTF-8. */
 PORTAL_API size_t utf8_chars(const char *s);
-PORTAL_API bool valid_idcard(const char *s);	/* GB 11643: 18 chars, birth date, check digit */
+/* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
+PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
 PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */

@@ -85,25 +85,37 @@ is_digits(const char *s, size_t n)
 	return true;
 }
 
+/* Today as YYYYMMDD in UTC+8, the portal's day (China has one time zone). */
+static void
+today8(char out[9])
+{
+	time_t now = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 9, "%Y%m%d", &tm);
+}
+
+/* A real calendar date YYYYMMDD (8 digits) from 1900-01-01 to today. */
 static bool
 valid_date8(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, m, d;
-	time_t now = time(NULL);
-	struct tm tm;
+	char today[9];
 
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[4] - '0') * 10 + (s[5] - '0');
 	d = (s[6] - '0') * 10 + (s[7] - '0');
-	gmtime_r(&now, &tm);
-	if (y < 1900 || y > tm.tm_year + 1900 || m < 1 || m > 12 || d < 1)
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
 		return false;
 	if (d > mdays[m - 1])
 		return false;
 	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return false;
-	return true;
+	/* not after today: digits compare as dates */
+	today8(today);
+	return strncmp(s, today, 8) <= 0;
 }
 
 bool
@@ -242,17 +254,6 @@ valid_past_date(const char *s)
 		memcpy(d8 + 4, s + 5, 2);
 		memcpy(d8 + 6, s + 8, 2);
 		d8[8] = '\0';
-		if (!valid_date8(d8))
-			return false;
-		/* not after today (UTC+8, the portal's day) */
-		{
-			time_t now = time(NULL) + 8 * 3600;
-			struct tm tm;
-			char today[9];
-
-			gmtime_r(&now, &tm);
-			strftime(today, sizeof(today), "%Y%m%d", &tm);
-			return strcmp(d8, today) <= 0;
-		}
+		return valid_date8(d8);
 	}
 }

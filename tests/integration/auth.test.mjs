@@ -145,10 +145,15 @@ test('register field errors are 400 invalid_field with the field, and insert not
 	const nextYear = new Date().getUTCFullYear() + 1;
 	const f17 = `330702${nextYear}0101123`;
 	const futureBirth = f17 + idcardCheck(f17);
+	// tomorrow in China (UTC+8): this year, but still not born yet
+	const tomorrow = new Date(Date.now() + (8 + 24) * 3600000).toISOString().slice(0, 10).replaceAll('-', '');
+	const t17 = `330702${tomorrow}123`;
+	const bornTomorrow = t17 + idcardCheck(t17);
 	const cases = [
 		['bad check digit', { idcard: idcardBadCheck() }, 'idcard'],
 		['bad birth date (Feb 30)', { idcard: badDate }, 'idcard'],
 		['birth date in the future', { idcard: futureBirth }, 'idcard'],
+		['birth date tomorrow', { idcard: bornTomorrow }, 'idcard'],
 		['17 characters', { idcard: idcard().slice(0, 17) }, 'idcard'],
 		['lower-case x', { idcard: (() => {
 			for (;;) {

@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -41,6 +43,54 @@ t_idcard(void **state)
 	assert_false(valid_idcard("330702209901010015"));	/* born in the future */
 	assert_false(valid_idcard(""));
 	assert_false(valid_idcard(NULL));
+}
+
+/* A valid 身份证号 of 330702 born on ymd (YYYYMMDD). */
+static void
+idcard_born(const char *ymd, char out[19])
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	int i, sum = 0;
+
+	snprintf(out, 19, "330702%s001", ymd);
+	for (i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* Born today is possible, born tomorrow is not: the day counts, not only
+ * the year (UTC+8, the portal's day). */
+static void
+t_idcard_today(void **state)
+{
+	char ymd[9], id[19];
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	(void)state;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y%m%d", &tm);
+	idcard_born(ymd, id);
+	assert_true(valid_idcard(id));
+	t += 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y%m%d", &tm);
+	idcard_born(ymd, id);
+	assert_false(valid_idcard(id));
+	/* the last day of this year, unless that is today */
+	t = time(NULL) + 8 * 3600;
+	gmtime_r(&t, &tm);
+	if (!(tm.tm_mon == 11 && tm.tm_mday == 31)) {
+		snprintf(ymd, sizeof(ymd), "%04d1231", tm.tm_year + 1900);
+		idcard_born(ymd, id);
+		assert_false(valid_idcard(id));
+	}
+	/* and the same for the other dates: not after today */
+	t += 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y-%m-%d", &tm);
+	assert_false(valid_past_date(ymd));
 }
 
 static void
@@ -163,6 +213,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_idcard),
+		cmocka_unit_test(t_idcard_today),
 		cmocka_unit_test(t_uscc),
 		cmocka_unit_test(t_mobile),
 		cmocka_unit_test(t_name),
