@@ -83,7 +83,8 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 		if (cJSON_IsNull(it))
 			continue;	/* same as absent */
 		switch (f->type) {
-		case F_STR: {
+		case F_STR:
+		case F_TEXT: {
 			size_t n;
 
 			if (!cJSON_IsString(it) || it->valuestring == NULL) {
@@ -94,7 +95,8 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
 				return PERR_INVALID_FIELD;
 			}
-			n = utf8_chars(it->valuestring);
+			n = f->type == F_TEXT ? utf8_graphemes(it->valuestring) :
+			    utf8_chars(it->valuestring);
 			if (n == 0 && !f->required) {
 				/* an empty optional text is given as "" (drafts clear with it) */
 				vals[i].s = it->valuestring;

@@ -83,6 +83,11 @@ PORTAL_API int conf_load(const char *path);
 PORTAL_API bool valid_utf8(const char *s, size_t len);
 /* Number of characters (code points) in valid UTF-8. */
 PORTAL_API size_t utf8_chars(const char *s);
+/* Number of characters as a reader sees them (extended grapheme clusters,
+ * ICU) in valid UTF-8: "é" written e + U+0301, "👨‍👩‍👧", "🇨🇳" and CR LF count once. */
+PORTAL_API size_t utf8_graphemes(const char *s);
+/* true when valid UTF-8 s shows nothing: empty, white space, invisible marks. */
+PORTAL_API bool utf8_blank(const char *s);
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
 PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
@@ -128,21 +133,23 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 
 /* ---------- declared fields (field.c) ---------- */
 
-enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY };
+/* F_TEXT: a string whose length is counted as a reader sees it (utf8_graphemes),
+ * for prose with a limit the user counts on the page; F_STR counts code points. */
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_TEXT };
 
 struct field {
 	const char *name;
 	const char *label;		/* Chinese, for messages */
 	enum ftype type;
 	bool required;
-	long long min, max;		/* characters for F_STR; range for F_INT; items for F_ARRAY */
-	bool (*check)(const char *);	/* extra validator for F_STR, or NULL */
+	long long min, max;		/* characters for F_STR, F_TEXT; range for F_INT; items for F_ARRAY */
+	bool (*check)(const char *);	/* extra validator for F_STR, F_TEXT, or NULL */
 	const char *check_msg;		/* message when check fails */
 };
 
 struct fval {
 	bool present;			/* given and not null; an empty optional text is present as "" */
-	const char *s;			/* F_STR: points into the parsed JSON */
+	const char *s;			/* F_STR, F_TEXT: points into the parsed JSON */
 	long long i;
 	bool b;
 	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */

@@ -2,6 +2,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
 #include "portal.h"
 
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length,
@@ -72,6 +77,65 @@ utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+/*
+ * Characters as a reader sees them: extended grapheme clusters (UAX #29),
+ * found by ICU's character break iterator, the same rules Chromium's
+ * Intl.Segmenter uses for the page's counter. A letter with its combining
+ * marks, an emoji sequence joined by ZWJ or with a skin tone or variation
+ * selector, a flag (two regional indicators) and CR LF each count once.
+ * The iterator is opened once per process (it loads its rules) and reused;
+ * nothing is allocated per call but ICU's UText. If ICU fails, code points
+ * are counted, which is never fewer.
+ */
+size_t
+utf8_graphemes(const char *s)
+{
+	static UBreakIterator *bi;
+	UErrorCode err = U_ZERO_ERROR;
+	UText *ut;
+	size_t n = 0;
+
+	if (*s == '\0')
+		return 0;
+	if (bi == NULL && (bi = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &err)) == NULL) {
+		log_err("msg=\"ICU break iterator unavailable\" err=%s", u_errorName(err));
+		return utf8_chars(s);
+	}
+	ut = utext_openUTF8(NULL, s, -1, &err);
+	ubrk_setUText(bi, ut, &err);
+	if (U_FAILURE(err)) {
+		log_err("msg=\"ICU could not take the text\" err=%s", u_errorName(err));
+		utext_close(ut);
+		return utf8_chars(s);
+	}
+	(void)ubrk_first(bi);
+	while (ubrk_next(bi) != UBRK_DONE)
+		n++;
+	utext_close(ut);
+	return n;
+}
+
+/*
+ * true when nothing would be seen: only white space (U+3000 and U+00A0
+ * included) and invisible code points (zero-width space, joiners, BOM…).
+ */
+bool
+utf8_blank(const char *s)
+{
+	int32_t i = 0, len = (int32_t)strlen(s);
+	UChar32 c;
+
+	while (i < len) {
+		U8_NEXT(s, i, len, c);
+		if (c < 0)
+			return false;
+		if (!u_isUWhiteSpace(c) &&
+		    !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+			return false;
+	}
+	return true;
 }
 
 static bool

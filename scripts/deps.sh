@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	build-essential pkg-config git curl ca-certificates
 	libfcgi-dev libfcgi-bin libpq-dev libcjson-dev libxml2-dev libcrypt-dev
-	libjpeg62-turbo-dev libqrencode-dev libcmocka-dev
+	libjpeg62-turbo-dev libqrencode-dev libcmocka-dev libicu-dev
 	postgresql-15 postgresql-client-15 nginx-light spawn-fcgi multiwatch
 	chromium fonts-wqy-microhei poppler-utils wrk clang libclang-rt-14-dev
 )

@@ -286,10 +286,10 @@ app_check(const struct app *a)
 		unmet(list, 1, "photo", "请上传符合要求的证件照");
 	if (a->v[C_SIGNED][0] != 't')
 		unmet(list, 2, "signature", "请扫码在线签署《专业技术资格申报材料真实性保证书》");
-	if (stmt == NULL || stmt[0] == '\0')
+	if (stmt == NULL || utf8_blank(stmt))
 		unmet(list, 3, "statement", "请填写本人述职（专业工作业绩情况，限 1000 字以内）");
-	else if (utf8_chars(stmt) > 1000)
-		unmet(list, 3, "statement", "本人述职不能超过 1000 字（当前 %zu 字）", utf8_chars(stmt));
+	else if (utf8_graphemes(stmt) > 1000)
+		unmet(list, 3, "statement", "本人述职不能超过 1000 字（当前 %zu 字）", utf8_graphemes(stmt));
 	if (a->v[C_CATEGORY] == NULL)
 		unmet(list, 3, "category", "请选择申报类型");
 	if (a->v[C_SPECIALTY] == NULL)

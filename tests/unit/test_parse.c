@@ -284,6 +284,48 @@ t_fields(void **state)
 	assert_int_equal(check("{\"name\":\"张\\u0007三\"}", v, &bad, msg), PERR_INVALID_FIELD);
 }
 
+/* F_TEXT counts as a reader sees it: 3 characters here are 3 flags (6 code
+ * points) or 3 letters with combining marks. */
+static void
+t_fields_text(void **state)
+{
+	static const struct field tf[] = {
+		{ "statement", "本人述职", F_TEXT, false, 0, 3, NULL, NULL },
+		{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+	};
+	static const char *const ok[] = {
+		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\"}",
+		"{\"statement\":\"e\u0301e\u0301e\u0301\"}",
+		"{\"statement\":\"a\\r\\nb\"}",
+		"{\"statement\":\"\"}",
+	};
+	static const char *const bad4[] = {
+		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1FA\U0001F1F8\"}",
+		"{\"statement\":\"a\\n\\rb\"}",
+	};
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+	cJSON *j;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(ok); i++) {
+		assert_int_equal(json_parse_object(ok[i], strlen(ok[i]), &j), PERR_OK);
+		if (field_check(j, tf, v, &bad, msg, sizeof(msg)) != PERR_OK)
+			fail_msg("case %zu refused: %s", i, msg);
+		assert_true(v[0].present);
+		cJSON_Delete(j);
+	}
+	for (i = 0; i < NITEMS(bad4); i++) {
+		assert_int_equal(json_parse_object(bad4[i], strlen(bad4[i]), &j), PERR_OK);
+		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+		assert_string_equal(bad, "statement");
+		assert_string_equal(msg, "本人述职长度应为 0 至 3 个字符（当前 4 个）");
+		cJSON_Delete(j);
+	}
+}
+
 int
 main(void)
 {
@@ -295,6 +337,7 @@ main(void)
 		cmocka_unit_test(t_download_name),
 		cmocka_unit_test(t_json),
 		cmocka_unit_test(t_fields),
+		cmocka_unit_test(t_fields_text),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
