@@ -410,15 +410,22 @@ PORTAL_API extern const struct field move_fields[];
 /* ---------- ID photo (photo.c) and QR codes (qr.c) ---------- */
 
 struct photo_info {
-	int width, height;
+	int width, height;	/* as displayed: the EXIF orientation applied */
+	int orientation;	/* EXIF orientation 1-8; 1 (or none): stored upright */
 	bool border_white;	/* false: warn that the background may not be white */
 };
 /* Checks an uploaded ID photo: JPEG by content, file size > 30 KB (30*1024 bytes) and
  * < 1 MB (1024*1024 bytes), decoded completely with libjpeg-turbo (a truncated or corrupt
  * JPEG is refused: treat libjpeg warnings such as premature end of data as errors), width > 215 and
  * height > 300 pixels, 0.65 <= width/height <= 0.8 (compare in integers: 100*w >= 65*h and
- * 10*w <= 8*h). Returns PERR_OK or PERR_INVALID_FIELD with a Chinese message in msg. */
+ * 10*w <= 8*h), the pixel rules and the white background judged on the photo as displayed
+ * (EXIF orientation applied; the background from the top band and the upper sides).
+ * Returns PERR_OK or PERR_INVALID_FIELD with a Chinese message in msg. */
 PORTAL_API enum perr photo_check(const char *data, size_t len, struct photo_info *out,
+    char *msg, size_t msgsz);
+/* The photo re-encoded upright, for one whose orientation is not 1: *out is malloc'd
+ * (caller frees), *outlen its size. PERR_OK or PERR_INVALID_FIELD with msg. */
+PORTAL_API enum perr photo_upright(const char *data, size_t len, char **out, size_t *outlen,
     char *msg, size_t msgsz);
 
 /* Encodes text as a QR code (libqrencode, error correction M) and writes it as a standalone SVG
