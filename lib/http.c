@@ -451,7 +451,12 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 
 	memset(&r, 0, sizeof(r));
 	r.fcgx = fr;
+	(void)db_take_message(NULL, 0);
 	e = pipeline(&r, routes, nroutes);
+	/* a rule the database refused with speaks for itself, unless the
+	 * handler said something more specific */
+	if (e != PERR_OK && r.msg[0] == '\0')
+		(void)db_take_message(r.msg, sizeof(r.msg));
 	if (e != PERR_OK) {
 		if (err_status(e) >= 500)
 			log_err("msg=\"request failed\" path=%s code=%s",

@@ -190,6 +190,10 @@ PORTAL_API void db_rollback(void);
 PORTAL_API bool db_in_tx(void);
 /* SQLSTATE of the last failed statement, or "" */
 PORTAL_API const char *db_sqlstate(void);
+/* A statement refused with SQLSTATE class ZC (a rule the database states,
+ * in Chinese, for the user) gives PERR_GATE; this copies its message into
+ * buf (may be NULL) and forgets it. Returns whether there was one. */
+PORTAL_API bool db_take_message(char *buf, size_t bufsz);
 /* Value helpers over a result row. */
 PORTAL_API const char *db_str(const PGresult *, int row, int col); /* NULL for SQL NULL */
 PORTAL_API long long db_int(const PGresult *, int row, int col);
