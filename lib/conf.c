@@ -18,6 +18,7 @@ struct conf conf = {
 	.login_max_failures = 5,
 	.login_lock_min = 30,
 	.payment_provider = "none",
+	.register_per_ip_hour = 20,
 };
 
 static int (*program_key)(const char *, const char *);
@@ -137,6 +138,9 @@ conf_set(const char *k, const char *v)
 	else if (strcmp(k, "login_lock_min") == 0 &&
 	    (rc = set_num(v, 1, 24 * 60, &n)) == 0)
 		conf.login_lock_min = (int)n;
+	else if (strcmp(k, "register_per_ip_hour") == 0 &&
+	    (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.register_per_ip_hour = (int)n;
 	return rc;
 }
 

@@ -20,6 +20,8 @@ static unsigned gen = 1;
 static bool in_tx;
 static const char *tx_where;
 static char last_state[6];
+/* the message of a rule the database stated for the user (SQLSTATE class ZC) */
+static char rule_msg[256];
 
 static const char *oneline(const char *, char *, size_t);
 
@@ -27,6 +29,35 @@ const char *
 db_sqlstate(void)
 {
 	return last_state;
+}
+
+bool
+db_take_message(char *buf, size_t bufsz)
+{
+	bool had = rule_msg[0] != '\0';
+
+	if (buf != NULL && bufsz > 0)
+		snprintf(buf, bufsz, "%s", rule_msg);
+	rule_msg[0] = '\0';
+	return had;
+}
+
+/* Keeps the primary message of a ZC error, cut at a character boundary. */
+static void
+keep_rule_message(const PGresult *r)
+{
+	const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	size_t n;
+
+	snprintf(rule_msg, sizeof(rule_msg), "%s", m ? m : "");
+	n = strlen(rule_msg);
+	if (m != NULL && strlen(m) > n) {
+		while (n > 0 && ((unsigned char)rule_msg[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n > 0 && ((unsigned char)rule_msg[n - 1] & 0x80))
+			n--;	/* the lead byte of the cut character */
+		rule_msg[n] = '\0';
+	}
 }
 
 bool
@@ -122,6 +153,7 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 	if (res != NULL)
 		*res = NULL;
 	last_state[0] = '\0';
+	rule_msg[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
 		/* A lost connection is re-made once, never inside a transaction
 		 * (its earlier statements are gone with the old connection). */
@@ -163,6 +195,15 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 			    st->name ? st->name : "(unnamed)", last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
 			PQclear(r);
 			return PERR_INVALID_FIELD;
+		}
+		/* class ZC: a rule of the portal that the database checks (e.g.
+		 * the holiday calendar does not cover a year), worded in Chinese
+		 * for the user: a 409 gate carrying that message */
+		if (strncmp(last_state, "ZC", 2) == 0) {
+			keep_rule_message(r);
+			log_warn("msg=\"rule refused\" stmt=%s sqlstate=%s", st->name, last_state);
+			PQclear(r);
+			return PERR_GATE;
 		}
 		if (strcmp(last_state, "23505") == 0 ||
 		    strcmp(last_state, "40001") == 0 ||

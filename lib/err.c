@@ -22,6 +22,7 @@ static const struct {
 	[PERR_TOO_LARGE] = { 413, "payload_too_large", "提交的内容过大" },
 	[PERR_MEDIA_TYPE] = { 415, "unsupported_media_type", "不支持的内容类型" },
 	[PERR_LOCKED] = { 423, "locked", "账号已被锁定" },
+	[PERR_TOO_MANY] = { 429, "too_many_requests", "操作过于频繁，请稍后再试" },
 	[PERR_INTERNAL] = { 500, "internal", "系统内部错误，请稍后重试" },
 	[PERR_UNAVAILABLE] = { 503, "unavailable", "系统暂时无法提供服务，请稍后重试" },
 };

@@ -60,7 +60,7 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
 		return PERR_INVALID_FIELD;
 	}
-	n = utf8_chars(v);
+	n = f->type == F_TEXT ? utf8_graphemes(v) : utf8_chars(v);
 	if (n == 0 && !f->required) {
 		/* an empty optional text is given as "" (drafts clear with it) */
 		out->s = v;
@@ -162,6 +162,7 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			continue;	/* same as absent */
 		switch (f->type) {
 		case F_STR:
+		case F_TEXT:
 			if (!cJSON_IsString(it) || it->valuestring == NULL) {
 				snprintf(msg, msgsz, "%s应为文本", f->label);
 				return PERR_INVALID_FIELD;
@@ -234,10 +235,11 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		if ((e = check_name(fields, kv[k].key, dup, &i, bad, msg, msgsz)) != PERR_OK)
 			return e;
 		f = &fields[i];
-		if (v[0] == '\0' && f->type != F_STR)
+		if (v[0] == '\0' && f->type != F_STR && f->type != F_TEXT)
 			continue;	/* a cleared filter */
 		switch (f->type) {
 		case F_STR:
+		case F_TEXT:
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
 		case F_INT:

@@ -134,6 +134,7 @@ void
 req_raw(struct req *r, char *data, size_t len, const char *type, const char *filename)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	const char *ext;
 	size_t o = 0, i;
 	int n;
 
@@ -146,9 +147,14 @@ req_raw(struct req *r, char *data, size_t len, const char *type, const char *fil
 		snprintf(r->raw_disposition, sizeof(r->raw_disposition), "inline");
 		return;
 	}
-	/* RFC 6266/5987: an ASCII fallback and the UTF-8 name percent-encoded */
+	/* RFC 6266/5987: an ASCII fallback with the name's extension (when it
+	 * is a plain one) and the UTF-8 name percent-encoded */
+	ext = strrchr(filename, '.');
+	if (ext == NULL || strlen(ext) > 8 || strspn(ext + 1,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(ext + 1))
+		ext = "";
 	n = snprintf(r->raw_disposition, sizeof(r->raw_disposition),
-	    "attachment; filename=\"download\"; filename*=UTF-8''");
+	    "attachment; filename=\"download%s\"; filename*=UTF-8''", ext);
 	o = n > 0 ? (size_t)n : 0;
 	for (i = 0; filename[i] != '\0' && o + 4 < sizeof(r->raw_disposition); i++) {
 		unsigned char c = (unsigned char)filename[i];
@@ -511,7 +517,12 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 
 	memset(&r, 0, sizeof(r));
 	r.fcgx = fr;
+	(void)db_take_message(NULL, 0);
 	e = pipeline(&r, routes, nroutes);
+	/* a rule the database refused with speaks for itself, unless the
+	 * handler said something more specific */
+	if (e != PERR_OK && r.msg[0] == '\0')
+		(void)db_take_message(r.msg, sizeof(r.msg));
 	if (e != PERR_OK) {
 		if (err_status(e) >= 500)
 			log_err("msg=\"request failed\" path=%s code=%s",

@@ -4,11 +4,19 @@
  * start is not enough), one scanline at a time so that memory stays small
  * whatever the dimensions, and libjpeg's "corrupt data" warnings count as
  * errors: libjpeg would otherwise pad a truncated file with grey and call it
- * a success. */
+ * a success.
+ *
+ * A photo is judged as it is displayed: a phone stores a portrait as a
+ * landscape image with an EXIF orientation, which every viewer applies. So
+ * the pixel rules and the background are checked on the turned image, and
+ * photo_upright() stores it turned (the reviewer's 评审表 shows what was
+ * judged). libjpeg does not read EXIF; the one tag needed is read here, from
+ * inside the APP1 segment libjpeg hands over, and fuzzed with the rest. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>		/* before jpeglib.h, which uses FILE */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jerror.h>
@@ -25,6 +33,9 @@
  * beyond this it asks for a backing store, which we do not have, and fails. */
 #define PHOTO_MAX_MEM		(64L * 1024 * 1024)
 #define PHOTO_WHITE		200		/* R, G and B at least this */
+/* A photo with an EXIF orientation is turned in memory, 3 bytes a pixel. */
+#define PHOTO_MAX_UPRIGHT	(24L * 1000 * 1000)
+#define PHOTO_UPRIGHT_QUALITY	92
 
 #define MSG_DAMAGED	"照片文件不完整或已损坏，请重新导出后上传"
 
@@ -38,8 +49,11 @@ struct photo_err {
 struct photo_dec {
 	struct jpeg_decompress_struct cinfo;
 	struct photo_err err;
-	int w, h;
-	uint64_t border, white;	/* border pixels, and those near-white */
+	int w, h;		/* as stored */
+	int orient;		/* EXIF orientation, 1-8 */
+	JDIMENSION dw, dh;	/* as displayed */
+	JDIMENSION bw, bh;	/* the background probe's side and top bands */
+	uint64_t probe, white;	/* probed pixels, and those near-white */
 	const char *why;	/* Chinese message, or NULL for "damaged" */
 	char whybuf[160];
 };
@@ -102,8 +116,103 @@ photo_msg(char *out, size_t msgsz, const char *fmt, ...)
 	}
 }
 
+static unsigned
+rd16(const unsigned char *p, bool le)
+{
+	return le ? (unsigned)p[0] | (unsigned)p[1] << 8 : (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t
+rd32(const unsigned char *p, bool le)
+{
+	return le ? (uint32_t)rd16(p, le) | (uint32_t)rd16(p + 2, le) << 16 :
+	    (uint32_t)rd16(p, le) << 16 | rd16(p + 2, le);
+}
+
 /*
- * Decodes the whole image, counting border pixels as it goes. Returns 0 on
+ * The Orientation tag (0x0112, one SHORT) of IFD0 in the payload of an APP1
+ * segment ("Exif\0\0" and a TIFF header), or 1 when there is none or it
+ * makes no sense. Reads only inside the len bytes at p.
+ */
+static int
+exif_orientation(const unsigned char *p, size_t len)
+{
+	const unsigned char *t, *e;
+	size_t tlen, ifd, n, i;
+	unsigned v;
+	bool le;
+
+	if (len < 6 + 8 || memcmp(p, "Exif\0\0", 6) != 0)
+		return 1;
+	t = p + 6;
+	tlen = len - 6;
+	if (t[0] == 'I' && t[1] == 'I')
+		le = true;
+	else if (t[0] == 'M' && t[1] == 'M')
+		le = false;
+	else
+		return 1;
+	if (rd16(t + 2, le) != 42 || (ifd = rd32(t + 4, le)) < 8 || ifd > tlen - 2)
+		return 1;
+	n = rd16(t + ifd, le);
+	for (i = 0; i < n && ifd + 2 + 12 * (i + 1) <= tlen; i++) {
+		e = t + ifd + 2 + 12 * i;
+		if (rd16(e, le) != 0x0112)
+			continue;
+		if (rd16(e + 2, le) != 3 || rd32(e + 4, le) != 1)
+			return 1;
+		v = rd16(e + 8, le);
+		return v >= 1 && v <= 8 ? (int)v : 1;
+	}
+	return 1;
+}
+
+/* The orientation of the first EXIF segment libjpeg saved, 1 without one. */
+static int
+marker_orientation(j_decompress_ptr ci)
+{
+	jpeg_saved_marker_ptr m;
+
+	for (m = ci->marker_list; m != NULL; m = m->next)
+		if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+		    memcmp(m->data, "Exif\0\0", 6) == 0)
+			return exif_orientation(m->data, m->data_length);
+	return 1;
+}
+
+/* Where the stored pixel (x, y) of a w×h image is shown, EXIF orientation o
+ * applied (2: mirrored, 3: turned 180°, 6: turned 90° clockwise, 8: 90°
+ * counter-clockwise, 5 and 7: transposed). */
+static void
+to_display(int o, JDIMENSION w, JDIMENSION h, JDIMENSION x, JDIMENSION y,
+    JDIMENSION *dx, JDIMENSION *dy)
+{
+	switch (o) {
+	case 2: *dx = w - 1 - x; *dy = y; break;
+	case 3: *dx = w - 1 - x; *dy = h - 1 - y; break;
+	case 4: *dx = x; *dy = h - 1 - y; break;
+	case 5: *dx = y; *dy = x; break;
+	case 6: *dx = h - 1 - y; *dy = x; break;
+	case 7: *dx = h - 1 - y; *dy = w - 1 - x; break;
+	case 8: *dx = y; *dy = w - 1 - x; break;
+	default: *dx = x; *dy = y; break;
+	}
+}
+
+/*
+ * The pixels (displayed coordinates) that judge the background: a band
+ * along the top and the outer bands of the sides' upper half. In an ID photo
+ * that is background only; the shoulders fill the bottom and reach the lower
+ * sides, so the bottom says nothing about the background.
+ */
+static bool
+in_probe(const struct photo_dec *d, JDIMENSION dx, JDIMENSION dy)
+{
+	return dy < d->bh || (dy < d->dh / 2 && (dx < d->bw || dx + d->bw >= d->dw));
+}
+
+/*
+ * Decodes the whole image, counting the background probe's pixels as it goes. Returns 0 on
  * success, -1 when refused (d->why says why, NULL meaning damaged). The
  * decompressor is destroyed on every path.
  */
@@ -112,7 +221,7 @@ photo_decode(struct photo_dec *d, const unsigned char *data, size_t len)
 {
 	struct jpeg_decompress_struct *ci = &d->cinfo;
 	JSAMPARRAY row;
-	JDIMENSION x, bw, bh;
+	JDIMENSION x;
 
 	ci->err = jpeg_std_error(&d->err.pub);
 	d->err.pub.error_exit = photo_error_exit;
@@ -128,7 +237,9 @@ photo_decode(struct photo_dec *d, const unsigned char *data, size_t len)
 	jpeg_create_decompress(ci);
 	ci->mem->max_memory_to_use = PHOTO_MAX_MEM;
 	jpeg_mem_src(ci, data, (unsigned long)len);
+	jpeg_save_markers(ci, JPEG_APP0 + 1, 0xFFFF);
 	jpeg_read_header(ci, TRUE);
+	d->orient = marker_orientation(ci);
 
 	switch (ci->jpeg_color_space) {
 	case JCS_GRAYSCALE:
@@ -146,6 +257,8 @@ photo_decode(struct photo_dec *d, const unsigned char *data, size_t len)
 	}
 	d->w = (int)ci->image_width;
 	d->h = (int)ci->image_height;
+	d->dw = d->orient >= 5 ? ci->image_height : ci->image_width;
+	d->dh = d->orient >= 5 ? ci->image_width : ci->image_height;
 	if (ci->image_width > PHOTO_MAX_SIDE || ci->image_height > PHOTO_MAX_SIDE) {
 		snprintf(d->whybuf, sizeof(d->whybuf),
 		    "照片尺寸过大（当前 %u×%u），宽和高均不得超过 %d 像素",
@@ -160,25 +273,25 @@ photo_decode(struct photo_dec *d, const unsigned char *data, size_t len)
 	/* freed with the decompressor, also after a longjmp() */
 	row = (*ci->mem->alloc_sarray)((j_common_ptr)ci, JPOOL_IMAGE,
 	    ci->output_width * (JDIMENSION)ci->output_components, 1);
-	bw = ci->output_width * 3 / 100;
-	bh = ci->output_height * 3 / 100;
-	if (bw < 2)
-		bw = 2;
-	if (bh < 2)
-		bh = 2;
+	d->bw = d->dw * 3 / 100 < 2 ? 2 : d->dw * 3 / 100;
+	d->bh = d->dh * 3 / 100 < 2 ? 2 : d->dh * 3 / 100;
 	while (ci->output_scanline < ci->output_height) {
-		JDIMENSION y = ci->output_scanline;
-		int edge_row = y < bh || y + bh >= ci->output_height;
+		JDIMENSION y = ci->output_scanline, dx, dy;
 
 		if (jpeg_read_scanlines(ci, row, 1) != 1)
 			ERREXIT(ci, JERR_BAD_BUFFER_MODE);	/* no progress: give up */
+		/* not turned sideways: a row below the probe has nothing to count */
+		to_display(d->orient, ci->output_width, ci->output_height, 0, y, &dx, &dy);
+		if (d->orient < 5 && !in_probe(d, 0, dy))
+			continue;
 		for (x = 0; x < ci->output_width; x++) {
-			const JSAMPLE *p;
+			const JSAMPLE *p = row[0] + 3 * x;
 
-			if (!edge_row && x == bw && x + bw < ci->output_width)
-				x = ci->output_width - bw;	/* skip the inside */
-			p = row[0] + 3 * x;
-			d->border++;
+			to_display(d->orient, ci->output_width, ci->output_height, x, y,
+			    &dx, &dy);
+			if (!in_probe(d, dx, dy))
+				continue;
+			d->probe++;
 			if (p[0] >= PHOTO_WHITE && p[1] >= PHOTO_WHITE &&
 			    p[2] >= PHOTO_WHITE)
 				d->white++;
@@ -208,6 +321,7 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 	enum perr e = PERR_INVALID_FIELD;
 
 	memset(&d, 0, sizeof(d));
+	d.orient = 1;
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (msg != NULL && msgsz > 0)
@@ -234,16 +348,21 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 
 	if (photo_decode(&d, p, len) != 0) {
 		if (out != NULL) {
-			out->width = d.w;
-			out->height = d.h;
+			out->width = (int)d.dw;
+			out->height = (int)d.dh;
+			out->orientation = d.orient;
 		}
 		photo_msg(msg, msgsz, "%s", d.why != NULL ? d.why : MSG_DAMAGED);
 		goto out;
 	}
+	/* from here on the photo as it is displayed */
+	d.w = (int)d.dw;
+	d.h = (int)d.dh;
 	if (out != NULL) {
 		out->width = d.w;
 		out->height = d.h;
-		out->border_white = d.border > 0 && d.white * 10 >= d.border * 9;
+		out->orientation = d.orient;
+		out->border_white = d.probe > 0 && d.white * 10 >= d.probe * 9;
 	}
 	if (d.w <= PHOTO_MIN_W || d.h <= PHOTO_MIN_H) {
 		photo_msg(msg, msgsz, "照片尺寸须大于 %d×%d 像素（宽×高），当前 %d×%d",
@@ -263,5 +382,142 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 	}
 	e = PERR_OK;
 out:
+	return e;
+}
+
+/* photo_upright()'s state, in the caller's frame for the same reason as photo_dec's. */
+struct photo_up {
+	struct jpeg_decompress_struct din;
+	struct jpeg_compress_struct cout;
+	struct photo_err err;
+	bool din_made, cout_made, writing;
+	unsigned char *pix;		/* the displayed image, rows of 3×width bytes */
+	JOCTET *icc;
+	unsigned icc_len;
+	unsigned char *out;
+	unsigned long out_len;
+	const char *why;
+	char whybuf[160];
+};
+
+/* Decodes into the displayed orientation and encodes that. 0 or -1. */
+static int
+upright_run(struct photo_up *u, const unsigned char *data, size_t len)
+{
+	struct jpeg_decompress_struct *di = &u->din;
+	struct jpeg_compress_struct *co = &u->cout;
+	JSAMPARRAY row;
+	JSAMPROW line;
+	JDIMENSION x, y, dx, dy, w, h;
+	int o;
+
+	di->err = jpeg_std_error(&u->err.pub);
+	co->err = &u->err.pub;
+	u->err.pub.error_exit = photo_error_exit;
+	u->err.pub.emit_message = photo_emit_message;
+	u->err.pub.output_message = photo_output_message;
+	if (setjmp(u->err.jb)) {
+		if (u->din_made)
+			jpeg_destroy_decompress(di);
+		if (u->cout_made)
+			jpeg_destroy_compress(co);
+		/* libjpeg may have moved the output buffer and not said where */
+		if (u->writing)
+			u->out = NULL;
+		return -1;
+	}
+	jpeg_create_decompress(di);
+	u->din_made = true;
+	di->mem->max_memory_to_use = PHOTO_MAX_MEM;
+	jpeg_mem_src(di, data, (unsigned long)len);
+	jpeg_save_markers(di, JPEG_APP0 + 1, 0xFFFF);
+	jpeg_save_markers(di, JPEG_APP0 + 2, 0xFFFF);	/* ICC profile, kept */
+	jpeg_read_header(di, TRUE);
+	o = marker_orientation(di);
+	w = o >= 5 ? di->image_height : di->image_width;
+	h = o >= 5 ? di->image_width : di->image_height;
+	if ((uint64_t)w * h > PHOTO_MAX_UPRIGHT || di->image_width > PHOTO_MAX_SIDE ||
+	    di->image_height > PHOTO_MAX_SIDE) {
+		snprintf(u->whybuf, sizeof(u->whybuf), "照片像素过多（%u×%u），无法按拍摄方向转正，"
+		    "请缩小尺寸后重新导出上传", (unsigned)w, (unsigned)h);
+		u->why = u->whybuf;
+		ERREXIT(di, JERR_OUT_OF_MEMORY);
+	}
+	if ((u->pix = malloc((size_t)w * h * 3)) == NULL)
+		ERREXIT(di, JERR_OUT_OF_MEMORY);
+	if (!jpeg_read_icc_profile(di, &u->icc, &u->icc_len))
+		u->icc = NULL;
+	di->out_color_space = JCS_RGB;
+	jpeg_start_decompress(di);
+	row = (*di->mem->alloc_sarray)((j_common_ptr)di, JPOOL_IMAGE,
+	    di->output_width * 3, 1);
+	while (di->output_scanline < di->output_height) {
+		y = di->output_scanline;
+		if (jpeg_read_scanlines(di, row, 1) != 1)
+			ERREXIT(di, JERR_BAD_BUFFER_MODE);
+		for (x = 0; x < di->output_width; x++) {
+			to_display(o, di->output_width, di->output_height, x, y, &dx, &dy);
+			memcpy(u->pix + ((size_t)dy * w + dx) * 3, row[0] + 3 * x, 3);
+		}
+	}
+	jpeg_finish_decompress(di);
+	jpeg_create_compress(co);
+	u->cout_made = true;
+	jpeg_mem_dest(co, &u->out, &u->out_len);
+	u->writing = true;
+	co->image_width = w;
+	co->image_height = h;
+	co->input_components = 3;
+	co->in_color_space = JCS_RGB;
+	jpeg_set_defaults(co);
+	jpeg_set_quality(co, PHOTO_UPRIGHT_QUALITY, TRUE);
+	co->density_unit = di->density_unit;
+	co->X_density = o >= 5 ? di->Y_density : di->X_density;
+	co->Y_density = o >= 5 ? di->X_density : di->Y_density;
+	jpeg_start_compress(co, TRUE);
+	if (u->icc != NULL)
+		jpeg_write_icc_profile(co, u->icc, u->icc_len);
+	while (co->next_scanline < h) {
+		line = u->pix + (size_t)co->next_scanline * w * 3;
+		jpeg_write_scanlines(co, &line, 1);
+	}
+	jpeg_finish_compress(co);
+	u->writing = false;
+	jpeg_destroy_compress(co);
+	u->cout_made = false;
+	jpeg_destroy_decompress(di);
+	u->din_made = false;
+	return 0;
+}
+
+/*
+ * The photo turned as its EXIF orientation says, re-encoded (JPEG quality
+ * 92, the ICC profile kept, no EXIF: nothing is left to turn it twice, and
+ * no camera or place data goes along). For photos photo_check() accepted.
+ * Returns PERR_OK with *out (malloc'd, caller frees) and *outlen, or
+ * PERR_INVALID_FIELD with a Chinese message.
+ */
+enum perr
+photo_upright(const char *data, size_t len, char **out, size_t *outlen, char *msg,
+    size_t msgsz)
+{
+	struct photo_up u;
+	enum perr e = PERR_INVALID_FIELD;
+
+	memset(&u, 0, sizeof(u));
+	*out = NULL;
+	*outlen = 0;
+	if (msg != NULL && msgsz > 0)
+		msg[0] = '\0';
+	if (upright_run(&u, (const unsigned char *)data, len) == 0) {
+		*out = (char *)u.out;
+		*outlen = u.out_len;
+		u.out = NULL;
+		e = PERR_OK;
+	} else
+		photo_msg(msg, msgsz, "%s", u.why != NULL ? u.why : MSG_DAMAGED);
+	free(u.out);
+	free(u.pix);
+	free(u.icc);
 	return e;
 }

@@ -37,6 +37,7 @@ enum perr {
 	PERR_TOO_LARGE,		/* 413 */
 	PERR_MEDIA_TYPE,	/* 415 */
 	PERR_LOCKED,		/* 423 */
+	PERR_TOO_MANY,		/* 429 too_many_requests */
 	PERR_INTERNAL,		/* 500 */
 	PERR_UNAVAILABLE,	/* 503 */
 	PERR__MAX
@@ -75,6 +76,7 @@ struct conf {
 	char payment_provider[16];
 	char payment_gateway_url[256];	/* where the payer is sent, with the signed order */
 	char payment_callback_secret[129]; /* HMAC key the provider's callbacks are checked with */
+	int register_per_ip_hour;	/* registration attempts from one address per hour */
 };
 
 PORTAL_API extern struct conf conf;
@@ -93,7 +95,13 @@ PORTAL_API bool conf_payment_simulated(void);
 PORTAL_API bool valid_utf8(const char *s, size_t len);
 /* Number of characters (code points) in valid UTF-8. */
 PORTAL_API size_t utf8_chars(const char *s);
-PORTAL_API bool valid_idcard(const char *s);	/* GB 11643: 18 chars, birth date, check digit */
+/* Number of characters as a reader sees them (extended grapheme clusters,
+ * ICU) in valid UTF-8: "é" written e + U+0301, "👨‍👩‍👧", "🇨🇳" and CR LF count once. */
+PORTAL_API size_t utf8_graphemes(const char *s);
+/* true when valid UTF-8 s shows nothing: empty, white space, invisible marks. */
+PORTAL_API bool utf8_blank(const char *s);
+/* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
+PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
 PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */
@@ -137,22 +145,24 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 
 /* ---------- declared fields (field.c) ---------- */
 
-/* F_FILE: a multipart part with a file name and some bytes (R_MULTIPART routes). */
-enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE };
+/* F_FILE: a multipart part with a file name and some bytes (R_MULTIPART routes).
+ * F_TEXT: a string whose length is counted as a reader sees it (utf8_graphemes),
+ * for prose with a limit the user counts on the page; F_STR counts code points. */
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT };
 
 struct field {
 	const char *name;
 	const char *label;		/* Chinese, for messages */
 	enum ftype type;
 	bool required;
-	long long min, max;		/* characters for F_STR; range for F_INT; items for F_ARRAY */
-	bool (*check)(const char *);	/* extra validator for F_STR, or NULL */
+	long long min, max;		/* characters for F_STR, F_TEXT; range for F_INT; items for F_ARRAY */
+	bool (*check)(const char *);	/* extra validator for F_STR, F_TEXT, or NULL */
 	const char *check_msg;		/* message when check fails */
 };
 
 struct fval {
 	bool present;			/* given and not null; an empty optional text is present as "" */
-	const char *s;			/* F_STR: points into the parsed JSON */
+	const char *s;			/* F_STR, F_TEXT: points into the parsed JSON */
 	long long i;
 	bool b;
 	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */
@@ -216,6 +226,10 @@ PORTAL_API void db_rollback(void);
 PORTAL_API bool db_in_tx(void);
 /* SQLSTATE of the last failed statement, or "" */
 PORTAL_API const char *db_sqlstate(void);
+/* A statement refused with SQLSTATE class ZC (a rule the database states,
+ * in Chinese, for the user) gives PERR_GATE; this copies its message into
+ * buf (may be NULL) and forgets it. Returns whether there was one. */
+PORTAL_API bool db_take_message(char *buf, size_t bufsz);
 /* Value helpers over a result row. */
 PORTAL_API const char *db_str(const PGresult *, int row, int col); /* NULL for SQL NULL */
 PORTAL_API long long db_int(const PGresult *, int row, int col);
@@ -393,6 +407,12 @@ PORTAL_API enum perr notify_user(long long user_id, const char *text);
 
 /* Content sniffing: returns "application/pdf", "image/jpeg" or NULL. */
 PORTAL_API const char *upload_sniff(const char *data, size_t len);
+/* The name a download is offered under: the uploader's name without its
+ * directory and extension, plus the extension of the sniffed type (".pdf",
+ * ".jpg"), so that "poly.html" holding a JPEG is saved as "poly.jpg".
+ * Cut to outsz at a character boundary; "附件" when nothing is left. */
+PORTAL_API void upload_filename(const char *stored, const char *ctype, char *out,
+    size_t outsz);
 PORTAL_API enum perr h_upload(struct req *);
 PORTAL_API extern const struct field upload_fields[];
 PORTAL_API extern const struct field upload_get_fields[];
@@ -471,15 +491,22 @@ PORTAL_API cJSON *archive_item_json(const PGresult *, int row);
 /* ---------- ID photo (photo.c) and QR codes (qr.c) ---------- */
 
 struct photo_info {
-	int width, height;
+	int width, height;	/* as displayed: the EXIF orientation applied */
+	int orientation;	/* EXIF orientation 1-8; 1 (or none): stored upright */
 	bool border_white;	/* false: warn that the background may not be white */
 };
 /* Checks an uploaded ID photo: JPEG by content, file size > 30 KB (30*1024 bytes) and
  * < 1 MB (1024*1024 bytes), decoded completely with libjpeg-turbo (a truncated or corrupt
  * JPEG is refused: treat libjpeg warnings such as premature end of data as errors), width > 215 and
  * height > 300 pixels, 0.65 <= width/height <= 0.8 (compare in integers: 100*w >= 65*h and
- * 10*w <= 8*h). Returns PERR_OK or PERR_INVALID_FIELD with a Chinese message in msg. */
+ * 10*w <= 8*h), the pixel rules and the white background judged on the photo as displayed
+ * (EXIF orientation applied; the background from the top band and the upper sides).
+ * Returns PERR_OK or PERR_INVALID_FIELD with a Chinese message in msg. */
 PORTAL_API enum perr photo_check(const char *data, size_t len, struct photo_info *out,
+    char *msg, size_t msgsz);
+/* The photo re-encoded upright, for one whose orientation is not 1: *out is malloc'd
+ * (caller frees), *outlen its size. PERR_OK or PERR_INVALID_FIELD with msg. */
+PORTAL_API enum perr photo_upright(const char *data, size_t len, char **out, size_t *outlen,
     char *msg, size_t msgsz);
 
 /* Encodes text as a QR code (libqrencode, error correction M) and writes it as a standalone SVG

@@ -56,6 +56,49 @@ upload_sniff(const char *data, size_t len)
 	return NULL;
 }
 
+/* The extension a file of this (sniffed) type is saved with. */
+static const char *
+type_ext(const char *ctype)
+{
+	if (strcmp(ctype, "application/pdf") == 0)
+		return ".pdf";
+	if (strcmp(ctype, "image/jpeg") == 0)
+		return ".jpg";
+	return "";
+}
+
+void
+upload_filename(const char *stored, const char *ctype, char *out, size_t outsz)
+{
+	const char *base = stored, *p, *dot = NULL, *ext = type_ext(ctype);
+	size_t n, room;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	if (strlen(ext) >= outsz)
+		return;
+	/* old browsers send a whole path */
+	for (p = stored; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	for (p = base; *p != '\0'; p++)
+		if (*p == '.')
+			dot = p;
+	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+	if (n == 0) {
+		base = "附件";
+		n = strlen(base);
+	}
+	room = outsz - 1 - strlen(ext);
+	if (n > room) {
+		n = room;	/* cut before a whole character */
+		while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(out, outsz, "%.*s%s", (int)n, base, ext);
+}
+
 static void
 hexify(const char *src, size_t n, char *dst)
 {
@@ -126,7 +169,7 @@ const struct field upload_get_fields[] = {
 enum perr
 h_upload_get(struct req *r)
 {
-	char id[24], uid[24], org[24];
+	char id[24], uid[24], org[24], name[256];
 	unsigned char *bytes;
 	size_t n;
 	char *copy;
@@ -150,7 +193,8 @@ h_upload_get(struct req *r)
 	}
 	memcpy(copy, bytes, n);
 	PQfreemem(bytes);
-	req_raw(r, copy, n, db_str(res, 0, 1), r->f[UG_DOWNLOAD].b ? db_str(res, 0, 0) : NULL);
+	upload_filename(db_str(res, 0, 0), db_str(res, 0, 1), name, sizeof(name));
+	req_raw(r, copy, n, db_str(res, 0, 1), r->f[UG_DOWNLOAD].b ? name : NULL);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -2,6 +2,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
 #include "portal.h"
 
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length,
@@ -74,6 +79,65 @@ utf8_chars(const char *s)
 	return n;
 }
 
+/*
+ * Characters as a reader sees them: extended grapheme clusters (UAX #29),
+ * found by ICU's character break iterator, the same rules Chromium's
+ * Intl.Segmenter uses for the page's counter. A letter with its combining
+ * marks, an emoji sequence joined by ZWJ or with a skin tone or variation
+ * selector, a flag (two regional indicators) and CR LF each count once.
+ * The iterator is opened once per process (it loads its rules) and reused;
+ * nothing is allocated per call but ICU's UText. If ICU fails, code points
+ * are counted, which is never fewer.
+ */
+size_t
+utf8_graphemes(const char *s)
+{
+	static UBreakIterator *bi;
+	UErrorCode err = U_ZERO_ERROR;
+	UText *ut;
+	size_t n = 0;
+
+	if (*s == '\0')
+		return 0;
+	if (bi == NULL && (bi = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &err)) == NULL) {
+		log_err("msg=\"ICU break iterator unavailable\" err=%s", u_errorName(err));
+		return utf8_chars(s);
+	}
+	ut = utext_openUTF8(NULL, s, -1, &err);
+	ubrk_setUText(bi, ut, &err);
+	if (U_FAILURE(err)) {
+		log_err("msg=\"ICU could not take the text\" err=%s", u_errorName(err));
+		utext_close(ut);
+		return utf8_chars(s);
+	}
+	(void)ubrk_first(bi);
+	while (ubrk_next(bi) != UBRK_DONE)
+		n++;
+	utext_close(ut);
+	return n;
+}
+
+/*
+ * true when nothing would be seen: only white space (U+3000 and U+00A0
+ * included) and invisible code points (zero-width space, joiners, BOM…).
+ */
+bool
+utf8_blank(const char *s)
+{
+	int32_t i = 0, len = (int32_t)strlen(s);
+	UChar32 c;
+
+	while (i < len) {
+		U8_NEXT(s, i, len, c);
+		if (c < 0)
+			return false;
+		if (!u_isUWhiteSpace(c) &&
+		    !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+			return false;
+	}
+	return true;
+}
+
 static bool
 is_digits(const char *s, size_t n)
 {
@@ -85,25 +149,37 @@ is_digits(const char *s, size_t n)
 	return true;
 }
 
+/* Today as YYYYMMDD in UTC+8, the portal's day (China has one time zone). */
+static void
+today8(char out[9])
+{
+	time_t now = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 9, "%Y%m%d", &tm);
+}
+
+/* A real calendar date YYYYMMDD (8 digits) from 1900-01-01 to today. */
 static bool
 valid_date8(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, m, d;
-	time_t now = time(NULL);
-	struct tm tm;
+	char today[9];
 
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[4] - '0') * 10 + (s[5] - '0');
 	d = (s[6] - '0') * 10 + (s[7] - '0');
-	gmtime_r(&now, &tm);
-	if (y < 1900 || y > tm.tm_year + 1900 || m < 1 || m > 12 || d < 1)
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
 		return false;
 	if (d > mdays[m - 1])
 		return false;
 	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return false;
-	return true;
+	/* not after today: digits compare as dates */
+	today8(today);
+	return strncmp(s, today, 8) <= 0;
 }
 
 bool
@@ -242,17 +318,6 @@ valid_past_date(const char *s)
 		memcpy(d8 + 4, s + 5, 2);
 		memcpy(d8 + 6, s + 8, 2);
 		d8[8] = '\0';
-		if (!valid_date8(d8))
-			return false;
-		/* not after today (UTC+8, the portal's day) */
-		{
-			time_t now = time(NULL) + 8 * 3600;
-			struct tm tm;
-			char today[9];
-
-			gmtime_r(&now, &tm);
-			strftime(today, sizeof(today), "%Y%m%d", &tm);
-			return strcmp(d8, today) <= 0;
-		}
+		return valid_date8(d8);
 	}
 }

@@ -3,7 +3,8 @@
 # the six role programs (spawn-fcgi + multiwatch) and nginx.
 #   stack.sh start | seed | info | stop | psql [args]
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
-# BENCH=1 also serves the bare FastCGI hello used by `make bench`.
+# BENCH=1 also serves the bare FastCGI hello used by `make bench`,
+# REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
 # PAYMENT_PROVIDER: simulator (default: the demo; also starts and routes the simulated
 # payment gateway cgi-bin/paysim, with its own key var/paysim.secret) or external / none
 # (the production configuration of conf/portal.conf.in: no simulator anywhere; the
@@ -18,6 +19,7 @@ WORKERS=${WORKERS:-4}
 BENCH=${BENCH:-0}
 PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
 PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
+REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -129,6 +131,7 @@ write_conf() {
 	fi
 	sed -e "s|@VAR@|$VAR|g" -e "s|^payment_provider = external$|payment_provider = $provider|" \
 		-e "s|@PAYMENT_GATEWAY_URL@|$url|" -e "s|@PAYMENT_CALLBACK_SECRET@|$secret|" \
+		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"

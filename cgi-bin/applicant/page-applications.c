@@ -279,7 +279,8 @@ out:
 enum { I_STATEMENT, I_CATEGORY, I_METHOD, I_SPECIALTY, I_ACCEPT, I_HELD, I_SCORE, I_WIZARD };
 
 const struct field app_info_fields[] = {
-	[I_STATEMENT] = { "statement", "本人述职", F_STR, false, 0, 1000, NULL, NULL },
+	/* 限 1000 字: characters as the page counts them */
+	[I_STATEMENT] = { "statement", "本人述职", F_TEXT, false, 0, 1000, NULL, NULL },
 	[I_CATEGORY] = { "category", "申报类型", F_STR, false, 0, 20, valid_category,
 	    "申报类型只能是规划与设计类、施工与监理类或技术管理类" },
 	[I_METHOD] = { "method", "申报方式", F_STR, false, 0, 20, valid_method,

@@ -8,7 +8,7 @@
 #include "applicant.h"
 
 enum { AR_LIST, AR_ONE, AR_REVIEWER, AR_INSERT, AR_UPDATE, AR_PENDING_VERSION, AR_OWN_UPLOADS,
-	AR_DELETE, AR_USED, AR__MAX };
+	AR_MINE, AR_DELETE, AR_USED, AR__MAX };
 
 static struct db_stmt st[AR__MAX] = {
 	[AR_LIST] = { "archive_list",
@@ -38,6 +38,9 @@ static struct db_stmt st[AR__MAX] = {
 	/* how many of the given uploads belong to the person */
 	[AR_OWN_UPLOADS] = { "archive_own_uploads",
 	    "SELECT count(*) FROM upload WHERE id = ANY ($1::bigint[]) AND owner_id = $2", 0 },
+	/* the caller's own item, locked: anything else is not found, whatever its state */
+	[AR_MINE] = { "archive_mine",
+	    "SELECT status FROM archive_item WHERE id = $1 AND owner_id = $2 FOR UPDATE", 0 },
 	[AR_DELETE] = { "archive_delete",
 	    "DELETE FROM archive_item WHERE id = $1 AND owner_id = $2"
 	    " AND status IN ('pending', 'rejected')", 0 },
@@ -265,6 +268,15 @@ h_archive_delete(struct req *r)
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
+	/* ownership before any state: another's item answers as a missing one */
+	if ((e = db_exec(&st[AR_MINE], &res, 2, id, uid)) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		db_rollback();
+		return req_fail(r, PERR_NOT_FOUND, NULL, "业绩不存在");
+	}
+	PQclear(res);
 	if ((e = db_exec(&st[AR_USED], &res, 1, id)) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) > 0) {

@@ -11,9 +11,10 @@ static struct db_stmt st[MS__MAX] = {
 	    "SELECT id, body, to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
 	    " read_at IS NOT NULL FROM notification WHERE user_id = $1"
 	    " ORDER BY created_at DESC, id DESC LIMIT 200", 0 },
+	/* reading again keeps the first time; another person's message is not found */
 	[MS_READ] = { "messages_read",
-	    "UPDATE notification SET read_at = now() WHERE id = $1 AND user_id = $2"
-	    " AND read_at IS NULL", 0 },
+	    "UPDATE notification SET read_at = coalesce(read_at, now())"
+	    " WHERE id = $1 AND user_id = $2 RETURNING id", 0 },
 };
 
 enum perr
@@ -48,8 +49,15 @@ enum perr
 h_message_read(struct req *r)
 {
 	char id[24], uid[24];
+	PGresult *res;
+	bool found;
+	enum perr e;
 
 	snprintf(id, sizeof(id), "%lld", r->id);
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
-	return db_exec(&st[MS_READ], NULL, 2, id, uid);
+	if ((e = db_exec(&st[MS_READ], &res, 2, id, uid)) != PERR_OK)
+		return e;
+	found = PQntuples(res) == 1;
+	PQclear(res);
+	return found ? PERR_OK : req_fail(r, PERR_NOT_FOUND, NULL, "消息不存在");
 }

@@ -1,6 +1,7 @@
 /* page-photo.c: the wizard's 证件照: checked by lib/photo.c (libjpeg-turbo),
- * stored, and linked to the application, with a warning when the background
- * does not look white. */
+ * stored upright (a photo with an EXIF orientation is turned and re-encoded,
+ * so that the 评审表 and every viewer show what was judged), and linked to
+ * the application, with a warning when the background does not look white. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,9 @@ h_app_photo(struct req *r)
 {
 	const struct part *file = r->f[PF_FILE].part;
 	struct photo_info info;
-	char uid[24], size[24], id[24], up[24], *hex = NULL;
-	const char *warn = "";
+	char uid[24], size[24], id[24], up[24], *hex = NULL, *upright = NULL;
+	const char *warn = "", *bytes;
+	size_t nbytes;
 	PGresult *res = NULL;
 	struct application a;
 	size_t i;
@@ -50,14 +52,27 @@ h_app_photo(struct req *r)
 	}
 	if (!info.border_white)
 		warn = "照片背景可能不是白色，请确认为白底证件照";
-	if ((hex = malloc(file->len * 2 + 3)) == NULL)
+	bytes = file->data;
+	nbytes = file->len;
+	if (info.orientation != 1) {
+		if ((e = photo_upright(file->data, file->len, &upright, &nbytes, r->msg,
+		    sizeof(r->msg))) != PERR_OK) {
+			r->bad_field = "file";
+			return e;
+		}
+		bytes = upright;
+	}
+	if ((hex = malloc(nbytes * 2 + 3)) == NULL) {
+		free(upright);
 		return PERR_INTERNAL;
+	}
 	hex[0] = '\\';
 	hex[1] = 'x';
-	for (i = 0; i < file->len; i++)
-		snprintf(hex + 2 + 2 * i, 3, "%02x", (unsigned char)file->data[i]);
+	for (i = 0; i < nbytes; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02x", (unsigned char)bytes[i]);
+	free(upright);
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
-	snprintf(size, sizeof(size), "%zu", file->len);
+	snprintf(size, sizeof(size), "%zu", nbytes);
 	snprintf(id, sizeof(id), "%lld", r->id);
 	if ((e = db_begin()) != PERR_OK)
 		goto out;

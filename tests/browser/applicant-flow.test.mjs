@@ -436,6 +436,25 @@ describe('applicant flow: from registration to a submitted application', () => {
     await shot(page, '14-step3-draft-reloaded')
   })
 
+  step('step 3: the counter counts characters as they are seen, like the server', async () => {
+    const { page } = desk
+    // é (e + U+0301), a ZWJ family, a flag, a thumb with a skin tone, a heart with VS16, 述: six characters
+    const seen = 'e\u0301\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u{1F1E8}\u{1F1F3}\u{1F44D}\u{1F3FD}\u2764\uFE0F述'
+    await page.locator('#wz-statement').fill(seen)
+    await page.locator('.counter', { hasText: '已输入 6 / 1000 字' }).waitFor()
+    // 1000 flags are 1000 characters (2000 code points): not over, and saved
+    const flags = '\u{1F1E8}\u{1F1F3}'.repeat(1000)
+    const saved = page.waitForResponse((r) => r.request().method() === 'PUT' &&
+      new URL(r.url()).pathname.endsWith(`/applications/${appId}/info`) && r.request().postDataJSON().statement === flags)
+    await page.locator('#wz-statement').fill(flags)
+    await page.locator('.counter', { hasText: '已输入 1000 / 1000 字' }).waitFor()
+    assert.equal(await page.locator('.counter.over').count(), 0)
+    assert.equal((await expectOk(await saved)).application.statement, flags)
+    await page.locator('#wz-statement').fill(flags + '\u{1F1E8}\u{1F1F3}')
+    await page.locator('.counter.over', { hasText: '已输入 1001 / 1000 字' }).waitFor()
+    await shot(page, '15a-step3-counter')
+  })
+
   step('step 3: 申报信息 with the live counter', async () => {
     const { page } = desk
     const text =

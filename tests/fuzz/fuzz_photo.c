@@ -1,6 +1,8 @@
 /* libFuzzer harness: the ID-photo check (libjpeg-turbo decoding of untrusted
- * bytes). Inputs that start like a JPEG get a comment segment inserted after
- * SOI, so that they pass the 30 KB size rule and reach the decoder unchanged. */
+ * bytes, and our reading of the EXIF orientation). Inputs that start like a
+ * JPEG get a comment segment inserted after SOI, so that they pass the 30 KB
+ * size rule and reach the decoder unchanged; an accepted photo with an
+ * orientation is turned upright as page-photo.c would. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +13,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void
+check(const char *data, size_t size)
+{
+	struct photo_info info;
+	char msg[256], *up;
+	size_t uplen;
+
+	if (photo_check(data, size, &info, msg, sizeof(msg)) == PERR_OK &&
+	    info.orientation != 1 &&
+	    photo_upright(data, size, &up, &uplen, msg, sizeof(msg)) == PERR_OK)
+		free(up);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct photo_info info;
-	char msg[256];
 	unsigned char *buf;
 
-	(void)photo_check((const char *)data, size, &info, msg, sizeof(msg));
+	check((const char *)data, size);
 	if (size < 3 || data[0] != 0xFF || data[1] != 0xD8 || size > 900000)
 		return 0;
 	if ((buf = malloc(size + PAD + 4)) == NULL)
@@ -31,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[5] = (unsigned char)((PAD + 2) & 0xFF);
 	memset(buf + 6, ' ', PAD);
 	memcpy(buf + 6 + PAD, data + 2, size - 2);
-	(void)photo_check((const char *)buf, size + PAD + 4, &info, msg, sizeof(msg));
+	check((const char *)buf, size + PAD + 4);
 	free(buf);
 	return 0;
 }

@@ -100,8 +100,7 @@ describe('adding items', () => {
 		// nor may b read a's file, or edit a's item
 		assertError(await b.s.get(`/uploads/${own}`), 404, 'not_found');
 		assertError(await b.s.request('PUT', `/archive/${ok.json.item.id}`, { json: itemBody() }), 404, 'not_found');
-		const del = await b.s.request('DELETE', `/archive/${ok.json.item.id}`);
-		assert.ok([404, 409].includes(del.status), `DELETE of another's item: ${del.status} ${del.text}`);
+		assertError(await b.s.request('DELETE', `/archive/${ok.json.item.id}`), 404, 'not_found');
 		assert.equal(await countItems(a.id), 1);
 	});
 });
@@ -185,6 +184,16 @@ describe('review by the unit, versions', () => {
 		assert.equal((await itemRow(item.id))[0], 'approved');
 	});
 
+	test('another applicant deleting it gets 404, as for an id that does not exist, not its state', async () => {
+		const b = await newApplicant();
+		const missing = await b.s.request('DELETE', '/archive/999999999');
+		assertError(missing, 404, 'not_found');
+		const del = await b.s.request('DELETE', `/archive/${item.id}`);
+		assert.deepEqual([del.status, del.json], [missing.status, missing.json],
+		    'an approved item of another, used in an application, answers differently from a missing one');
+		assert.equal((await itemRow(item.id))[0], 'approved');
+	});
+
 	let v2;
 	test('PUT on an approved item makes a new pending version; the approved one stays usable', async () => {
 		const title = `${item.title}（第二版）`;
@@ -230,7 +239,7 @@ describe('review by the unit, versions', () => {
 		await hongda.post(`/archive/${q.id}/review`, { action: 'reject', reason: '重复' });
 		assert.equal((await a.s.request('DELETE', `/archive/${q.id}`)).status, 200);
 		assert.equal(await itemRow(q.id), null);
-		assertError(await a.s.request('DELETE', `/archive/${q.id}`), 409, 'conflict');
+		assertError(await a.s.request('DELETE', `/archive/${q.id}`), 404, 'not_found');
 	});
 });
 

@@ -68,6 +68,40 @@ describe('drafts (PUT info) and the statement', () => {
 		await info({ statement: '本人任职以来主持完成多项住宅工程施工技术管理工作。' });
 	});
 
+	test('the 1000 characters are counted as a reader sees them, not in code points', async () => {
+		// each of these is one character on the page: é as e + U+0301, a family
+		// joined by ZWJ, a flag, a thumb with a skin tone, a heart with VS16, CR LF
+		const one = ['e\u0301', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '\u{1F1E8}\u{1F1F3}',
+		    '\u{1F44D}\u{1F3FD}', '\u2764\uFE0F', '\r\n'];
+		for (const g of one) {
+			const s1000 = '述'.repeat(999) + g;
+			const r = await info({ statement: s1000 });
+			assert.equal(r.application.statement, s1000, JSON.stringify(g));
+			assert.deepEqual(messages(r, 'statement'), [], JSON.stringify(g));
+			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: s1000 + g } }),
+			    400, 'invalid_field', 'statement');
+			assert.match(e.message, /当前 1001 个/, JSON.stringify(g));
+		}
+		// 1000 flags: 2000 code points, 1000 characters
+		const flags = '\u{1F1E8}\u{1F1F3}'.repeat(1000);
+		assert.deepEqual(messages(await info({ statement: flags }), 'statement'), []);
+		// and what the check re-reads from the row is counted the same way
+		await sql(`UPDATE application SET statement = repeat(U&'\\+01F1E8\\+01F1F3', 1001) WHERE id = ${app}`);
+		assert.deepEqual(messages(await get(), 'statement'), ['本人述职不能超过 1000 字（当前 1001 字）']);
+		await info({ statement: '本人任职以来主持完成多项住宅工程施工技术管理工作。' });
+	});
+
+	test('a statement of only white space is not a statement: the check says so', async () => {
+		for (const blank of [' ', '\n\n\t', '\u3000\u3000\u3000', '\u00A0\u200B\r\n']) {
+			const r = await info({ statement: blank });
+			assert.equal(r.application.statement, blank, 'the draft keeps what was typed');
+			assert.deepEqual(messages(r, 'statement'), ['请填写本人述职（专业工作业绩情况，限 1000 字以内）'],
+			    JSON.stringify(blank));
+		}
+		const r = await info({ statement: '\u3000\u3000本人任职以来主持完成多项住宅工程施工技术管理工作。' });
+		assert.deepEqual(messages(r, 'statement'), []);
+	});
+
 	test('category, method, self_score, wizard_step and accept_org_id are validated', async () => {
 		for (const [field, value] of [['category', 'design'], ['method', 'direct'], ['method', 'ABC'],
 			['self_score', 201], ['self_score', -1], ['self_score', 116.5], ['wizard_step', 0], ['wizard_step', 8],

@@ -288,6 +288,85 @@ export async function jpeg(page, { w, h, fill = 'noise', border = null, frame = 
 	return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 }
 
+/*
+ * A head-and-shoulders ID photo as a camera makes it, drawn in the page's
+ * canvas: a background (bg) with a slight fall-off and sensor noise, hair,
+ * face, ears, neck, and a dark suit whose shoulders fill the bottom edge and
+ * reach the lower sides. w×h is the photo as seen. turn: 0, or 90 to store it
+ * as a phone does with EXIF orientation 6: the canvas is h×w and holds the
+ * photo turned 90° counter-clockwise (exifOrientation() then marks it).
+ */
+export async function portraitJpeg(page, { w, h, bg = '#fafafa', turn = 0, q = 0.95 }) {
+	const url = await page.evaluate(({ w, h, bg, turn, q }) => {
+		const c = document.createElement('canvas');
+		c.width = turn ? h : w;
+		c.height = turn ? w : h;
+		const g = c.getContext('2d');
+		if (turn) {
+			g.translate(0, w);
+			g.rotate(-Math.PI / 2);
+		}
+		const grad = g.createLinearGradient(0, 0, 0, h);
+		grad.addColorStop(0, bg);
+		grad.addColorStop(1, bg);
+		g.fillStyle = grad;
+		g.fillRect(0, 0, w, h);
+		g.fillStyle = 'rgba(0, 0, 0, 0.04)';	/* light falls off towards the bottom */
+		g.fillRect(0, h * 0.5, w, h * 0.5);
+		const ellipse = (cx, cy, rx, ry, colour) => {
+			g.fillStyle = colour;
+			g.beginPath();
+			g.ellipse(cx * w, cy * h, rx * w, ry * h, 0, 0, 2 * Math.PI);
+			g.fill();
+		};
+		ellipse(0.5, 1.08, 0.62, 0.36, '#262c3e');	/* shoulders */
+		g.fillStyle = '#f4f4f6';
+		g.fillRect(0.44 * w, 0.70 * h, 0.12 * w, 0.10 * h);	/* collar */
+		g.fillStyle = '#e0b496';
+		g.fillRect(0.41 * w, 0.55 * h, 0.18 * w, 0.16 * h);	/* neck */
+		ellipse(0.5, 0.33, 0.21, 0.14, '#1c1614');	/* hair */
+		ellipse(0.31, 0.44, 0.03, 0.04, '#e0b496');
+		ellipse(0.69, 0.44, 0.03, 0.04, '#e0b496');
+		ellipse(0.5, 0.44, 0.19, 0.16, '#e0b496');	/* face */
+		ellipse(0.43, 0.41, 0.025, 0.012, '#1c1614');
+		ellipse(0.57, 0.41, 0.025, 0.012, '#1c1614');
+		const img = g.getImageData(0, 0, c.width, c.height);
+		for (let i = 0; i < img.data.length; i += 4)
+			for (let k = 0; k < 3; k++)
+				img.data[i + k] = Math.max(0, Math.min(255, img.data[i + k] + Math.round((Math.random() - 0.5) * 16)));
+		g.putImageData(img, 0, 0);
+		return c.toDataURL('image/jpeg', q);
+	}, { w, h, bg, turn, q });
+	assert.match(url, /^data:image\/jpeg;base64,/);
+	return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+}
+
+/* The JPEG with an APP1 Exif segment right after SOI whose IFD0 holds one
+ * tag, Orientation = o (1-8), in big-endian (TIFF "MM") order. */
+export function exifOrientation(jpg, o) {
+	const tiff = Buffer.from([0x4D, 0x4D, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]);
+	const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+	const len = Buffer.alloc(2);
+	len.writeUInt16BE(payload.length + 2);
+	return Buffer.concat([jpg.subarray(0, 2), Buffer.from([0xFF, 0xE1]), len, payload, jpg.subarray(2)]);
+}
+
+/* Width and height in a JPEG's SOF segment (as stored), and whether it has an Exif segment. */
+export function jpegInfo(jpg) {
+	let exif = false;
+	for (let i = 2; i + 9 < jpg.length;) {
+		if (jpg[i] !== 0xFF)
+			break;
+		const m = jpg[i + 1], len = jpg.readUInt16BE(i + 2);
+		if (m === 0xE1 && jpg.subarray(i + 4, i + 10).toString('latin1') === 'Exif\0\0')
+			exif = true;
+		if (m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC)
+			return { width: jpg.readUInt16BE(i + 7), height: jpg.readUInt16BE(i + 5), exif };
+		i += 2 + len;
+	}
+	return null;
+}
+
 export function outDir(...sub) {
 	const d = path.join(OUT, ...sub);
 	mkdirSync(d, { recursive: true });

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 
 import { BASE, assertError, raw, sql, sqlInt, sqlRows } from './lib.mjs';
 import {
-	MID_PLAN, afterCleanup, completeProfile, jpeg, launchChromium, newApplicant, newApplication, postFile,
-	putProfile, signaturePng, tinyPdf,
+	MID_PLAN, afterCleanup, completeProfile, exifOrientation, jpeg, jpegInfo, launchChromium, newApplicant,
+	newApplication, portraitJpeg, postFile, putProfile, signaturePng, tinyPdf,
 } from './applicant-fixtures.mjs';
 
 let browser, page, a, app;
@@ -106,6 +106,59 @@ describe('证件照', () => {
 		assert.ok(!dark.json.check.some((c) => c.field === 'photo'));
 		const again = await photo(await jpeg(page, { w: 300, h: 400, border: '#fafafa' }));
 		assert.equal(again.json.application.photo_warning, null, 'the warning of the previous photo stayed');
+	});
+
+	test('real portraits: shoulders to the bottom edge on white are no warning; blue and red are', async () => {
+		for (const [w, h] of [[295, 413], [300, 400], [390, 567]]) {
+			const bytes = await portraitJpeg(page, { w, h });
+			assert.ok(bytes.length > 30 * 1024 && bytes.length < 1024 * 1024, `fixture size ${bytes.length}`);
+			const r = await photo(bytes);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.application.photo_warning, null, `${w}×${h} on white warned`);
+		}
+		for (const bg of ['#438edb', '#cc1e24']) {
+			const r = await photo(await portraitJpeg(page, { w: 300, h: 400, bg }));
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.application.photo_warning, '照片背景可能不是白色，请确认为白底证件照', bg);
+		}
+	});
+
+	test('a phone photo stored 400×300 with EXIF orientation 6 is the 300×400 portrait it shows, stored upright', async () => {
+		const sideways = exifOrientation(await portraitJpeg(page, { w: 300, h: 400, turn: 90 }), 6);
+		assert.deepEqual(jpegInfo(sideways), { width: 400, height: 300, exif: true });
+		assert.ok(sideways.length > 30 * 1024, `fixture size ${sideways.length}`);
+		// without its EXIF the same picture is a 400×300 landscape, and refused
+		await refused(await portraitJpeg(page, { w: 300, h: 400, turn: 90 }), '照片尺寸须大于 215×300 像素（宽×高），当前 400×300');
+		const r = await photo(sideways, '手机照片.jpg');
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.width, r.json.height], [300, 400]);
+		assert.equal(r.json.application.photo_warning, null, 'judged sideways: the shoulders are along a side');
+		const id = r.json.application.photo_id;
+		const back = Buffer.from(await (await fetch(`${BASE}/api/applicant/uploads/${id}`,
+		    { headers: { Cookie: a.s.cookieHeader() } })).arrayBuffer());
+		assert.deepEqual(jpegInfo(back), { width: 300, height: 400, exif: false }, 'not stored upright');
+		assert.deepEqual(await sqlRows(`SELECT size, filename FROM upload WHERE id = ${id}`), [[String(back.length), '手机照片.jpg']]);
+		// Chromium, which applies EXIF orientation itself, sees the upload and the stored photo alike
+		const seen = await page.evaluate(async ([a64, b64]) => {
+			const load = async (b) => createImageBitmap(await (await fetch(`data:image/jpeg;base64,${b}`)).blob());
+			const [x, y] = [await load(a64), await load(b64)];
+			const px = (bm) => {
+				const c = new OffscreenCanvas(bm.width, bm.height);
+				const g = c.getContext('2d');
+				g.drawImage(bm, 0, 0);
+				return g.getImageData(0, 0, bm.width, bm.height).data;
+			};
+			const [p, q] = [px(x), px(y)];
+			let d = 0;
+			for (let i = 0; i < p.length; i++)
+				d += Math.abs(p[i] - q[i]);
+			return { a: [x.width, x.height], b: [y.width, y.height], diff: d / p.length };
+		}, [sideways.toString('base64'), back.toString('base64')]);
+		assert.deepEqual([seen.a, seen.b], [[300, 400], [300, 400]]);
+		assert.ok(seen.diff < 4, `the stored photo differs from what the upload shows: ${seen.diff}`);
+		// a portrait turned to landscape by its EXIF is judged as the landscape it shows
+		await refused(exifOrientation(await portraitJpeg(page, { w: 330, h: 440 }), 6),
+		    '照片宽高比须在 0.65 至 0.8 之间，当前 1.334');
 	});
 
 	test('a JPEG cut to 60% of its bytes is 400 with the damaged message', async () => {

@@ -357,8 +357,11 @@ describe('消息 (messages)', () => {
 
 		const b = await newApplicant();
 		const victim = list.items[3].id;
+		// another's message answers as one that does not exist: 404, the same body
 		const x = await b.s.post(`/messages/${victim}/read`);
-		assert.ok(x.status === 200 || x.status === 404, `another user's message: ${x.status} ${x.text}`);
+		assertError(x, 404, 'not_found');
+		const none = await b.s.post('/messages/999999999/read');
+		assert.deepEqual([x.status, x.json], [none.status, none.json]);
 		assert.equal(await sql(`SELECT read_at IS NULL FROM notification WHERE id = ${victim}`), 't', 'another user marked it read');
 		assert.equal((await a.s.get('/messages')).json.unread, list.unread - 1);
 		const mineB = await b.s.get('/messages');

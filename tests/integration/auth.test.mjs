@@ -145,10 +145,15 @@ test('register field errors are 400 invalid_field with the field, and insert not
 	const nextYear = new Date().getUTCFullYear() + 1;
 	const f17 = `330702${nextYear}0101123`;
 	const futureBirth = f17 + idcardCheck(f17);
+	// tomorrow in China (UTC+8): this year, but still not born yet
+	const tomorrow = new Date(Date.now() + (8 + 24) * 3600000).toISOString().slice(0, 10).replaceAll('-', '');
+	const t17 = `330702${tomorrow}123`;
+	const bornTomorrow = t17 + idcardCheck(t17);
 	const cases = [
 		['bad check digit', { idcard: idcardBadCheck() }, 'idcard'],
 		['bad birth date (Feb 30)', { idcard: badDate }, 'idcard'],
 		['birth date in the future', { idcard: futureBirth }, 'idcard'],
+		['birth date tomorrow', { idcard: bornTomorrow }, 'idcard'],
 		['17 characters', { idcard: idcard().slice(0, 17) }, 'idcard'],
 		['lower-case x', { idcard: (() => {
 			for (;;) {
@@ -335,4 +340,42 @@ test('login with an unknown user or wrong password is 401 and says nothing more'
 	const e = assertError(a, 401, 'unauthorized');
 	assert.doesNotMatch(e.message, /不存在/);
 	assertError(await new Session('unit').post('/login', { username: 'unit_hongda' }), 400, 'invalid_field', 'password');
+});
+
+test('a wrong password and an unknown account get the same answer until the lock', async () => {
+	const who = await registerApplicant();
+	const body = (e) => ({ status: e.status, json: e.json });
+	const known = await new Session('applicant').post('/login', { username: who.idcard, password: 'Wrong-1-Pass' });
+	const unknown = await new Session('applicant').post('/login', { username: idcard(), password: 'Wrong-1-Pass' });
+	assertError(known, 401, 'unauthorized', 'password');
+	assert.deepEqual(body(known), body(unknown), 'the answers tell a registered 身份证号 from another');
+	assert.doesNotMatch(known.json.error.message, /再输错/);
+	// the rule is still stated, to everyone
+	assert.match(unknown.json.error.message, /5 次.*锁定 30 分钟/);
+	// and stays the same after more failures, up to the lock
+	for (let i = 2; i <= 4; i++) {
+		const k = await new Session('applicant').post('/login', { username: who.idcard, password: `Wrong-${i}-Pass` });
+		assert.deepEqual(body(k), body(unknown), `after ${i} failures`);
+	}
+	const locked = await new Session('applicant').post('/login', { username: who.idcard, password: 'Wrong-5-Pass' });
+	assert.match(assertError(locked, 423, 'locked').message, /锁定/);
+});
+
+test('an applicant registered with a final X logs in typing x', async () => {
+	let id;
+	do
+		id = idcard();
+	while (id[17] !== 'X');
+	const who = { idcard: id, name: '钱小五', mobile: mobile(), password: `Pw-${tag()}A1` };
+	assert.equal((await new Session('applicant').post('/register', who)).status, 201);
+	const s = await loginAs('applicant', id.slice(0, 17) + 'x', who.password);
+	const uid = await sqlInt(`SELECT id FROM app_user WHERE username = ${lit(id)}`);
+	assert.equal(s.me.user.id, uid);
+	// a wrong password typed with x counts against the same account
+	assertError(await new Session('applicant').post('/login', { username: id.slice(0, 17) + 'x', password: 'Wrong-1-Pass' }),
+	    401, 'unauthorized');
+	assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE id = ${uid}`), 1);
+	// only the applicants' 身份证号 are read this way: other usernames stay exact
+	assertError(await new Session('unit').post('/login', { username: 'UNIT_HONGDA', password: DEMO_PASSWORD }),
+	    401, 'unauthorized');
 });

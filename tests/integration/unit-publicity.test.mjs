@@ -204,3 +204,58 @@ describe('the plan window at submission', () => {
 		assert.equal((await applicant.post(`/applications/${draft}/submit`)).status, 200);
 	});
 });
+
+describe('a year the holiday calendar does not cover', () => {
+	let draft;
+	const year = async () => sqlInt('SELECT extract(year FROM current_date)');
+	before(async () => {
+		[draft] = await newDrafts(1);
+	});
+	after(async () => {
+		await sql(`UPDATE application SET state = 'rejected', current_org_id = NULL
+		    WHERE id = ${draft} AND state = 'in_review'`);
+	});
+
+	test('the working-day functions refuse its days (ZC001, naming the year) instead of counting Monday–Friday', async () => {
+		const next = await sqlInt('SELECT max(year) + 1 FROM calendar_year');
+		const last = next - 1;
+		// the SQLSTATE and message a statement fails with
+		await sql(`CREATE OR REPLACE FUNCTION pg_temp.failure(q text) RETURNS text LANGUAGE plpgsql AS $$
+		    BEGIN EXECUTE q; RETURN 'no error'; EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ' ' || SQLERRM; END $$`);
+		const refused = async (q, day) => assert.match(await sql(`SELECT pg_temp.failure($q$${q}$q$)`),
+		    new RegExp(`^ZC001 工作日历尚未录入 ${next} 年的节假日和调休安排，无法计算 ${day} 的工作日`), q);
+		await refused(`SELECT is_working_day('${next}-01-04')`, `${next}-01-04`);
+		await refused(`SELECT working_days('${last}-12-28', '${next}-01-08')`, `${next}-01-01`);
+		await refused(`SELECT nth_working_day('${last}-12-28', 5)`, `${next}-01-01`);
+		// a count that stays inside the covered years is still answered
+		assert.equal(await sqlInt(`SELECT working_days('${last}-12-01', '${last}-12-08')`), 5);
+		assert.match(await sql(`SELECT nth_working_day('${last}-12-01', 5)`), new RegExp(`^${last}-12-0[5-9]$`));
+	});
+
+	test('registering a 公示, listing and reporting upward answer 409 gate with that message, not 500', async () => {
+		assert.equal((await applicant.post(`/applications/${draft}/submit`)).status, 200);
+		assert.equal((await unit.post(`/applications/${draft}/move`, { action: 'pass', step: 2, text: '资格审查通过' })).status, 200);
+		const y = await year();
+		const note = await sql(`SELECT note FROM calendar_year WHERE year = ${y}`);
+		const today = await day(0);
+		const want = new RegExp(`^工作日历尚未录入 ${y} 年的节假日和调休安排，无法计算 ${y}-\\d\\d-\\d\\d 的工作日`);
+		await sql(`DELETE FROM calendar_year WHERE year = ${y}`);
+		try {
+			let e = assertError(await unit.post(`/applications/${draft}/publicity`, { starts_on: today }), 409, 'gate');
+			assert.match(e.message, want);
+			assert.equal(await sqlInt(`SELECT count(*) FROM publicity WHERE application_id = ${draft}`), 0);
+			await sql(`INSERT INTO publicity (application_id, starts_on, created_by) VALUES (${draft}, current_date - 14, ${unitUser})`);
+			e = assertError(await unit.get('/publicity'), 409, 'gate');
+			assert.match(e.message, want);
+			e = assertError(await unit.post(`/applications/${draft}/move`, { action: 'pass', step: 3, text: '无异议' }), 409, 'gate');
+			assert.match(e.message, want);
+			assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${draft}`), '3');
+		} finally {
+			if (note !== '')
+				await sql(`INSERT INTO calendar_year (year, note) VALUES (${y}, '${note.replace(/'/g, "''")}')`);
+		}
+		// the calendar entered, the same requests go through
+		assert.equal((await unit.get('/publicity')).status, 200);
+		assert.equal((await unit.post(`/applications/${draft}/move`, { action: 'pass', step: 3, text: '无异议' })).status, 200);
+	});
+});

@@ -157,6 +157,41 @@ t_sniff(void **state)
 }
 
 static void
+t_download_name(void **state)
+{
+	static const struct { const char *stored, *ctype, *want; } c[] = {
+		{ "poly.html", "image/jpeg", "poly.jpg" },
+		{ "poly.svg", "image/jpeg", "poly.jpg" },
+		{ "poly.html", "application/pdf", "poly.pdf" },
+		{ "证书.PDF", "application/pdf", "证书.pdf" },
+		{ "照片.jpeg", "image/jpeg", "照片.jpg" },
+		{ "no-extension", "application/pdf", "no-extension.pdf" },
+		{ "a.b.c.exe", "application/pdf", "a.b.c.pdf" },
+		{ "C:\\Users\\x\\scan.png", "image/jpeg", "scan.jpg" },
+		{ "../../etc/passwd", "application/pdf", "passwd.pdf" },
+		{ ".htaccess", "application/pdf", ".htaccess.pdf" },
+		{ "", "application/pdf", "附件.pdf" },
+		{ "dir/", "image/jpeg", "附件.jpg" },
+		{ "报告.pdf", "text/html", "报告" },	/* no type we know: no extension */
+	};
+	char out[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(c); i++) {
+		upload_filename(c[i].stored, c[i].ctype, out, sizeof(out));
+		assert_string_equal(out, c[i].want);
+	}
+	/* cut to the buffer before a whole character, the extension kept */
+	upload_filename("述职报告.html", "application/pdf", out, 11);	/* 10 bytes: 述 + .pdf = 7 */
+	assert_string_equal(out, "述职.pdf");
+	upload_filename("述职报告.html", "application/pdf", out, 10);
+	assert_string_equal(out, "述.pdf");
+	upload_filename("x.html", "application/pdf", out, 3);
+	assert_string_equal(out, "");
+}
+
+static void
 t_json(void **state)
 {
 	cJSON *j;
@@ -333,6 +368,48 @@ t_part_fields(void **state)
 	assert_string_equal(bad, "note");
 }
 
+/* F_TEXT counts as a reader sees it: 3 characters here are 3 flags (6 code
+ * points) or 3 letters with combining marks. */
+static void
+t_fields_text(void **state)
+{
+	static const struct field tf[] = {
+		{ "statement", "本人述职", F_TEXT, false, 0, 3, NULL, NULL },
+		{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+	};
+	static const char *const ok[] = {
+		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\"}",
+		"{\"statement\":\"e\u0301e\u0301e\u0301\"}",
+		"{\"statement\":\"a\\r\\nb\"}",
+		"{\"statement\":\"\"}",
+	};
+	static const char *const bad4[] = {
+		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1FA\U0001F1F8\"}",
+		"{\"statement\":\"a\\n\\rb\"}",
+	};
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+	cJSON *j;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(ok); i++) {
+		assert_int_equal(json_parse_object(ok[i], strlen(ok[i]), &j), PERR_OK);
+		if (field_check(j, tf, v, &bad, msg, sizeof(msg)) != PERR_OK)
+			fail_msg("case %zu refused: %s", i, msg);
+		assert_true(v[0].present);
+		cJSON_Delete(j);
+	}
+	for (i = 0; i < NITEMS(bad4); i++) {
+		assert_int_equal(json_parse_object(bad4[i], strlen(bad4[i]), &j), PERR_OK);
+		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+		assert_string_equal(bad, "statement");
+		assert_string_equal(msg, "本人述职长度应为 0 至 3 个字符（当前 4 个）");
+		cJSON_Delete(j);
+	}
+}
+
 int
 main(void)
 {
@@ -341,10 +418,12 @@ main(void)
 		cmocka_unit_test(t_boundary),
 		cmocka_unit_test(t_multipart),
 		cmocka_unit_test(t_sniff),
+		cmocka_unit_test(t_download_name),
 		cmocka_unit_test(t_json),
 		cmocka_unit_test(t_fields),
 		cmocka_unit_test(t_query_fields),
 		cmocka_unit_test(t_part_fields),
+		cmocka_unit_test(t_fields_text),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

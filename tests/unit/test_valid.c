@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -41,6 +43,54 @@ t_idcard(void **state)
 	assert_false(valid_idcard("330702209901010015"));	/* born in the future */
 	assert_false(valid_idcard(""));
 	assert_false(valid_idcard(NULL));
+}
+
+/* A valid 身份证号 of 330702 born on ymd (YYYYMMDD). */
+static void
+idcard_born(const char *ymd, char out[19])
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	int i, sum = 0;
+
+	snprintf(out, 19, "330702%s001", ymd);
+	for (i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* Born today is possible, born tomorrow is not: the day counts, not only
+ * the year (UTC+8, the portal's day). */
+static void
+t_idcard_today(void **state)
+{
+	char ymd[9], id[19];
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	(void)state;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y%m%d", &tm);
+	idcard_born(ymd, id);
+	assert_true(valid_idcard(id));
+	t += 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y%m%d", &tm);
+	idcard_born(ymd, id);
+	assert_false(valid_idcard(id));
+	/* the last day of this year, unless that is today */
+	t = time(NULL) + 8 * 3600;
+	gmtime_r(&t, &tm);
+	if (!(tm.tm_mon == 11 && tm.tm_mday == 31)) {
+		snprintf(ymd, sizeof(ymd), "%04d1231", tm.tm_year + 1900);
+		idcard_born(ymd, id);
+		assert_false(valid_idcard(id));
+	}
+	/* and the same for the other dates: not after today */
+	t += 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(ymd, sizeof(ymd), "%Y-%m-%d", &tm);
+	assert_false(valid_past_date(ymd));
 }
 
 static void
@@ -134,6 +184,60 @@ t_text_chars(void **state)
 	assert_false(valid_text("bell\a", 10));
 }
 
+/* Characters as a reader sees them (extended grapheme clusters). */
+static void
+t_graphemes(void **state)
+{
+	static const struct { const char *s; size_t n; } c[] = {
+		{ "", 0 },
+		{ "述职", 2 },
+		{ "e\u0301", 1 },				/* é as e + combining acute */
+		{ "a\u0323\u0302b", 2 },			/* two marks on one letter */
+		{ "\U0001F468\u200D\U0001F469\u200D\U0001F467", 1 },	/* family: ZWJ sequence */
+		{ "\U0001F1E8\U0001F1F3", 1 },		/* flag CN: two regional indicators */
+		{ "\U0001F1E8\U0001F1F3\U0001F1FA\U0001F1F8", 2 },	/* two flags */
+		{ "\U0001F44D\U0001F3FD", 1 },		/* thumbs up, skin tone */
+		{ "\u2764\uFE0F", 1 },			/* heart with emoji variation selector */
+		{ "\u8FB6\U000E0100", 1 },			/* ideograph with a variation selector */
+		{ "a\r\nb", 3 },				/* CR LF is one line break */
+		{ "a\n\rb", 4 },				/* LF CR is two */
+		{ "\u1100\u1161\u11A8", 1 },		/* Hangul syllable from jamo */
+		{ "\U00020BB7", 1 },				/* 𠮷: one code point outside the BMP */
+	};
+	char *s, *t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(c); i++)
+		if (utf8_graphemes(c[i].s) != c[i].n)
+			fail_msg("case %zu: %zu characters, want %zu", i, utf8_graphemes(c[i].s), c[i].n);
+	/* the same text, long: 1000 flags are 2000 code points and 1000 characters */
+	s = rep("\U0001F1E8\U0001F1F3", 1000);
+	assert_int_equal(utf8_chars(s), 2000);
+	assert_int_equal(utf8_graphemes(s), 1000);
+	free(s);
+	s = rep("e\u0301", 1001);
+	assert_int_equal(utf8_graphemes(s), 1001);
+	free(s);
+	t = rep("\u8FF0\r\n", 500);	/* 述 CR LF */
+	assert_int_equal(utf8_graphemes(t), 1000);
+	free(t);
+}
+
+static void
+t_blank(void **state)
+{
+	(void)state;
+	assert_true(utf8_blank(""));
+	assert_true(utf8_blank(" \t\r\n "));
+	assert_true(utf8_blank("\u3000\u3000"));		/* ideographic space, as typed with a Chinese IME */
+	assert_true(utf8_blank("\u00A0\u2003\u202F"));	/* no-break, em, narrow no-break */
+	assert_true(utf8_blank("\u200B\u200D\uFEFF"));	/* zero width space, joiner, BOM */
+	assert_false(utf8_blank("述"));
+	assert_false(utf8_blank(" \u3000x\u3000 "));
+	assert_false(utf8_blank("\u3002"));			/* 。 is something */
+}
+
 static void
 t_utf8(void **state)
 {
@@ -163,11 +267,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_idcard),
+		cmocka_unit_test(t_idcard_today),
 		cmocka_unit_test(t_uscc),
 		cmocka_unit_test(t_mobile),
 		cmocka_unit_test(t_name),
 		cmocka_unit_test(t_password),
 		cmocka_unit_test(t_text_chars),
+		cmocka_unit_test(t_graphemes),
+		cmocka_unit_test(t_blank),
 		cmocka_unit_test(t_utf8),
 		cmocka_unit_test(t_mask),
 	};

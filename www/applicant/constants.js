@@ -218,7 +218,15 @@ export const WIZARD_STEPS = ['证件照', '个人承诺', '填写申报信息', 
 export const PHOTO_RULES =
   '白底证件照，JPG 或 JPEG 格式，文件大于 30K 且小于 1M，大于 215*300（宽*高）像素，照片宽高比大于等于 0.65 且小于等于 0.8。'
 
-// Characters as the server counts them (code points, not UTF-16 units or bytes).
+// Characters as the server counts them in short fields (code points, not UTF-16 units or bytes).
 export function charCount(s) {
   return [...String(s || '')].length
+}
+
+// Characters as a reader sees them (extended grapheme clusters), as the server counts 本人述职
+// (ICU, the library behind Intl.Segmenter): é written e + U+0301, 👨‍👩‍👧, 🇨🇳 and a CR LF each count once.
+const graphemes = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter('zh-CN', { granularity: 'grapheme' }) : null
+export function graphemeCount(s) {
+  const t = String(s || '')
+  return graphemes ? [...graphemes.segment(t)].length : charCount(t)
 }

@@ -1,0 +1,75 @@
+// Registration is limited per IP address (conf register_per_ip_hour, 429 beyond
+// it): "该身份证号已注册" must not be asked for in bulk. The test stack raises
+// the limit (its suites register hundreds of applicants from 127.0.0.1), so
+// this test reads the limit from the stack's portal.conf, sends from a
+// loopback address of its own (127.a.b.c; Linux routes all of 127/8 to lo)
+// and fills that address's last hour with recorded attempts.
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { BASE, VAR, assertError, idcard, lit, mobile, registerApplicant, sql, sqlInt, tag } from './lib.mjs';
+
+const LIMIT = Number(/^register_per_ip_hour\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
+
+/* POST /api/applicant/register from a given source address. */
+function registerFrom(ip, body) {
+	const u = new URL(`${BASE}/api/applicant/register`);
+	const data = JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const req = http.request({
+			host: u.hostname, port: u.port, path: u.pathname, method: 'POST', localAddress: ip,
+			headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) },
+		}, (res) => {
+			let text = '';
+			res.setEncoding('utf8').on('data', (d) => { text += d; }).on('end', () => {
+				let json = null;
+				try {
+					json = JSON.parse(text);
+				} catch {
+					json = null;
+				}
+				resolve({ status: res.statusCode, headers: res.headers, text, json });
+			});
+		});
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+const person = () => ({ idcard: idcard(), name: '孙小六', mobile: mobile(), password: `Pw-${tag()}A1` });
+
+test('registration: the limit per IP address and hour, refused attempts included; 429 in Chinese', async () => {
+	assert.ok(LIMIT >= 2, `register_per_ip_hour = ${LIMIT}`);
+	const ip = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+	const taken = await registerApplicant();
+	try {
+		await sql(`INSERT INTO register_attempt (ip) SELECT ${lit(ip)} FROM generate_series(1, ${LIMIT - 2})`);
+		// attempt LIMIT-1: "已注册" (and it counts), attempt LIMIT: a new account
+		assertError(await registerFrom(ip, { ...person(), idcard: taken.idcard }), 409, 'conflict', 'idcard');
+		const ok = person();
+		assert.equal((await registerFrom(ip, ok)).status, 201);
+		assert.equal(await sqlInt(`SELECT count(*) FROM register_attempt WHERE ip = ${lit(ip)}`), LIMIT);
+		// beyond the limit: 429 for a taken and for a free number alike, nothing inserted
+		const late = person();
+		for (const body of [{ ...person(), idcard: taken.idcard }, late]) {
+			const r = await registerFrom(ip, body);
+			const e = assertError(r, 429, 'too_many_requests');
+			assert.match(e.message, /一小时/);
+			assert.match(r.headers['content-security-policy'] || '', /default-src 'none'/);
+		}
+		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(late.idcard)}`), 0);
+		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE idcard = ${lit(ok.idcard)}`), 1);
+		// other addresses are not affected
+		await registerApplicant();
+		// attempts older than an hour no longer count (and are purged)
+		await sql(`UPDATE register_attempt SET at = now() - interval '61 minutes' WHERE ip = ${lit(ip)}`);
+		assert.equal((await registerFrom(ip, person())).status, 201);
+		assert.equal(await sqlInt(`SELECT count(*) FROM register_attempt WHERE ip = ${lit(ip)}`), 1);
+	} finally {
+		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
+	}
+});
