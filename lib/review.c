@@ -70,7 +70,8 @@
 	"SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name," \
 	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq, s.name, a.state," \
 	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
-	" CASE WHEN d.decided_at IS NULL THEN days_waited(d.arrived_at) END," \
+	" CASE WHEN d.decided_at IS NULL THEN (SELECT n FROM workday_ordinal" \
+	"  WHERE day = current_date) - wo.n END," \
 	" a.paid_at IS NOT NULL," \
 	" (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id)," \
 	" coalesce((SELECT n.no > 1 AND n.changes <> '[]' FROM application_snapshot n" \
@@ -84,6 +85,8 @@
 	" JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id" \
 	" JOIN region rg ON rg.id = a.region_id" \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
+	" LEFT JOIN workday_ordinal wo" \
+	"  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date" \
 	where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
