@@ -69,6 +69,7 @@ run: deps
 	$(MAKE) all
 	scripts/stack.sh start
 	scripts/stack.sh seed
+	scripts/stack.sh demo
 	scripts/stack.sh info
 
 stop:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole portal on one machine: a private PostgreSQL cluster under $VAR,
 # the six role programs (spawn-fcgi + multiwatch) and nginx.
-#   stack.sh start | seed | info | stop | psql [args]
+#   stack.sh start | seed | demo | info | stop | psql [args]
+# (seed: organisations, accounts and plans; demo: applications made through the
+# API at the unit and county steps, for `make run` only)
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`,
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
@@ -287,8 +289,9 @@ start)
 	wait_healthy
 	;;
 seed) seed ;;
+demo) PORTAL_URL=http://127.0.0.1:$PORT PORTAL_VAR=$VAR node "$ROOT/scripts/demo.mjs" ;;
 info) info ;;
 stop) stop_all ;;
 psql) shift; psql_db "$@" ;;
-*) die "usage: stack.sh start|seed|info|stop|psql" ;;
+*) die "usage: stack.sh start|seed|demo|info|stop|psql" ;;
 esac

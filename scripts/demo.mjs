@@ -1,0 +1,169 @@
+// Demo applications for `make run`, made through the portal's own API as the
+// people of the demo would make them: applicants register, fill their
+// profile and archive, the unit approves the archive, they go through the
+// wizard and submit; the unit and the county decide. Only the 公示's start is
+// moved 14 days back by SQL, so that the unit may report upward today (the
+// API refuses a publicity that starts before the application arrived).
+//
+//   node scripts/demo.mjs        (PORTAL_URL and PORTAL_VAR as for the tests)
+//
+// What it leaves: at 金华宏达建设工程有限公司 one application at 资格审查, one
+// resubmitted after a return with a changed 述职 and a replaced attachment,
+// one in 公示; at 婺城区住房和城乡建设局 (wucheng_jsj) two at 资格审查, one of
+// them paid through the demo's simulated gateway, and a third it passed on to
+// 婺城区人力资源和社会保障局 (wucheng_rsj). Nothing happens when applications
+// exist already.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+	DEMO_PASSWORD, ROOT, Session, gatewayOrder, idcardCheck, lit, loginAs, paysim, raw, sql, sqlInt,
+} from '../tests/integration/lib.mjs';
+import { postFile, signaturePng, tinyPdf } from '../tests/integration/applicant-fixtures.mjs';
+
+const PHOTO = readFileSync(path.join(ROOT, 'sql/seed/demo-photo.jpg'));
+const MID_PLAN = '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划';
+const COMMITTEE = '婺城区建设工程技术人员初级工程师职务任职资格评审委员会';
+
+// name, birth date, where the application is left, female
+const PEOPLE = [
+	['李明华', '19850312', 'unit', false],
+	['王晓燕', '19880723', 'resubmitted', true],
+	['陈志强', '19821105', 'publicity', false],
+	['赵丽', '19900214', 'county', true],
+	['孙建平', '19870530', 'county_paid', false],
+	['周敏', '19860918', 'county_hrb', true],
+];
+
+const STATEMENTS = {
+	first: '任助理工程师以来，本人在金华宏达建设工程有限公司从事房屋建筑工程施工技术管理工作。'
+	    + '主持编制金华市某安置房二期工程施工组织设计，负责深基坑支护、大体积混凝土浇筑等关键工序的技术交底和质量控制；'
+	    + '参与编写企业标准一项，发表专业论文一篇。工程获市级优质结构奖。',
+	second: '任助理工程师以来，本人在金华宏达建设工程有限公司从事房屋建筑工程施工技术管理工作。'
+	    + '主持编制金华市某安置房二期工程施工组织设计（建筑面积 8.6 万平方米），负责深基坑支护、大体积混凝土浇筑等关键工序的技术交底和质量控制，'
+	    + '工程获 2022 年度金华市优质结构奖；参与编写企业标准《住宅工程质量常见问题防治技术规程》一项，发表专业论文一篇。',
+};
+
+function ok(r, what) {
+	if (r.status < 200 || r.status > 299)
+		throw new Error(`${what}: ${r.status} ${r.text}`);
+	return r.json;
+}
+
+const upload = async (s, name) => ok(await postFile(s, '/uploads', tinyPdf(name), name, 'application/pdf'), `upload ${name}`).id;
+
+async function register([name, birth, , female], i) {
+	// the 17th digit is odd for a man, even for a woman
+	const first17 = `330702${birth}${String(30 + 2 * i + (female ? 0 : 1)).padStart(3, '0')}`;
+	const who = { idcard: first17 + idcardCheck(first17), name, mobile: `1395790${String(1001 + i)}`, password: DEMO_PASSWORD };
+	ok(await new Session('applicant').post('/register', who), `register ${name}`);
+	return { ...who, s: await loginAs('applicant', who.idcard) };
+}
+
+/* From registration to a submitted application; returns its id. */
+async function apply(p, hongda, unitId, committee) {
+	const s = p.s;
+	ok(await s.request('PUT', '/profile', { json: {
+		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学', major: '土木工程',
+		graduation_date: '2007-06-30', work_start_date: '2007-07-15', title: '助理工程师',
+		title_date: '2016-09-01', specialty: '建筑工程施工', custody: 'unit', unit_id: unitId, staffing: 'none',
+		out_of_province_ss: false,
+	} }), `profile ${p.name}`);
+	const items = [];
+	for (const [kind, extra] of [
+		['project', { title: '金华市某安置房二期工程施工', date: '2022-06-30', role: '项目技术负责人',
+			org: '金华市城市建设投资集团有限公司', number: 'JH-2020-031', level: '大型',
+			description: '负责施工组织设计、深基坑支护与大体积混凝土的技术交底和质量控制' }],
+		['education', { title: '2023年度建设工程专业技术人员继续教育', date: '2023-05-20', role: '专业科目',
+			org: '浙江省建设人才发展中心', number: '90', description: '' }],
+		['appraisal', { title: '2023年度', date: '2024-01-15', org: '金华宏达建设工程有限公司', level: '合格',
+			description: '' }],
+	]) {
+		const r = ok(await s.post('/archive', { kind, collective: false, attachments: [await upload(s, `${extra.title}.pdf`)],
+			role: '', org: '', number: '', level: '', ...extra }), `archive ${p.name}`);
+		ok(await hongda.post(`/archive/${r.item.id}/review`, { action: 'approve' }), 'approve archive');
+		items.push({ item_id: r.item.id });
+	}
+	const app = ok(await s.post('/applications', { plan_id: await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`) }),
+	    `apply ${p.name}`).application.id;
+	ok(await postFile(s, `/applications/${app}/photo`, PHOTO, '证件照.jpg', 'image/jpeg'), 'photo');
+	const link = ok(await s.post(`/applications/${app}/sign-link`), 'sign link');
+	ok(await raw('POST', `/api/applicant/sign/${link.url.split('/').pop()}`, {
+		headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature: signaturePng() }),
+	}), 'sign');
+	ok(await s.request('PUT', `/applications/${app}/info`, { json: {
+		statement: STATEMENTS.first, category: 'construction', method: 'normal', specialty: '建筑工程施工',
+		accept_org_id: committee, wizard_step: 7,
+	} }), 'info');
+	ok(await s.request('PUT', `/applications/${app}/archive`, { json: { items } }), 'archive picks');
+	for (const [kind, name] of [['summary', '任现职以来专业技术工作总结'], ['experience', '专业技术工作经历表'],
+		['m_education', '毕业证书和学位证书'], ['m_title', '助理工程师资格证书'], ['m_cont_edu', '继续教育学时证明'],
+		['other', '项目获奖证书']])
+		ok(await s.request('PUT', `/applications/${app}/files`, { json: { kind, uploads: [await upload(s, `${name}.pdf`)] } }),
+		    `files ${kind}`);
+	ok(await s.post(`/applications/${app}/submit`), `submit ${p.name}`);
+	return app;
+}
+
+const move = async (s, app, action, step, text) =>
+	ok(await s.post(`/applications/${app}/move`, { action, step, text }), `${action} ${app} at ${step}`);
+
+async function toCounty(hongda, app) {
+	await move(hongda, app, 'pass', 2, '经审查，该同志申报材料齐全，符合申报条件，同意推荐。');
+	ok(await hongda.post(`/applications/${app}/publicity`, { starts_on: await sql('SELECT to_char(current_date, \'YYYY-MM-DD\')') }), 'publicity');
+	await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app}`);
+	await move(hongda, app, 'pass', 3, '经单位公示 5 个工作日无异议，同意推荐上报。');
+}
+
+async function pay(s, app) {
+	const order = gatewayOrder(ok(await s.post(`/applications/${app}/pay`), 'pay').pay_url);
+	const done = ok(await paysim('pay', { ...order, result: 'success' }), 'simulated gateway');
+	ok(await raw('POST', done.notify_url, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(done.callback) }),
+	    'payment notification');
+}
+
+async function main() {
+	if (await sqlInt('SELECT count(*) FROM application') > 0) {
+		console.log('demo: applications exist already, nothing to add');
+		return;
+	}
+	const hongda = await loginAs('unit', 'unit_hongda');
+	const county = await loginAs('county', 'wucheng_jsj');
+	const unitId = await sqlInt(`SELECT id FROM org WHERE name = '金华宏达建设工程有限公司'`);
+	const committee = await sqlInt(`SELECT id FROM org WHERE name = ${lit(COMMITTEE)}`);
+	for (const [i, person] of PEOPLE.entries()) {
+		const p = await register(person, i);
+		const app = await apply(p, hongda, unitId, committee);
+		switch (person[2]) {
+		case 'resubmitted': {
+			await move(hongda, app, 'return', 2, '请完善本人述职，写明主持项目的规模和所获奖项；“其他材料”请上传获奖证书原件扫描件。');
+			ok(await p.s.request('PUT', `/applications/${app}/info`, { json: { statement: STATEMENTS.second } }), 'info again');
+			ok(await p.s.request('PUT', `/applications/${app}/files`, { json: { kind: 'other',
+				uploads: [await upload(p.s, '2022年度金华市优质结构奖证书.pdf')] } }), 'files again');
+			ok(await p.s.post(`/applications/${app}/submit`), 'resubmit');
+			break;
+		}
+		case 'publicity':
+			await move(hongda, app, 'pass', 2, '经审查，申报材料齐全，符合申报条件。');
+			ok(await hongda.post(`/applications/${app}/publicity`, { starts_on: await sql('SELECT to_char(current_date, \'YYYY-MM-DD\')') }), 'publicity');
+			break;
+		case 'county':
+			await toCounty(hongda, app);
+			break;
+		case 'county_paid':
+			await toCounty(hongda, app);
+			await pay(p.s, app);
+			break;
+		case 'county_hrb':
+			await toCounty(hongda, app);
+			await pay(p.s, app);
+			await move(county, app, 'pass', 4, '经资格审查，学历、资历、继续教育学时符合要求，同意报送人力社保局复审。');
+			break;
+		default:
+			break;
+		}
+		console.log(`demo: ${person[0]} (${p.idcard}) — application ${app}, ${person[2]}`);
+	}
+}
+
+await main();
