@@ -13,39 +13,16 @@
 
 #define CHAIN_TEXT_MAX 1000
 
-/*
- * The organisation that owns step s of application a: its unit (or talent
- * centre), the department of the step's kind in the application's county
- * (falling back to the city's when the county has none, as for 市本级), or
- * the city's department of that kind. NULL for the applicant's own step.
- */
-#define STEP_OWNER \
-	"CASE s.actor_level" \
-	" WHEN 'unit' THEN a.unit_org_id" \
-	" WHEN 'county' THEN coalesce(" \
-	"  (SELECT o.id FROM org o WHERE o.kind = s.actor_kind" \
-	"    AND o.region_id = a.region_id AND o.status = 'approved')," \
-	"  (SELECT o.id FROM org o JOIN region g ON g.parent_id = o.region_id" \
-	"    WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved'))" \
-	" WHEN 'city' THEN" \
-	"  (SELECT o.id FROM org o JOIN region g ON o.region_id = coalesce(g.parent_id, g.id)" \
-	"    WHERE g.id = a.region_id AND o.kind = s.actor_kind AND o.status = 'approved')" \
-	" END"
-
 enum {
 	CH_LOCK,
 	CH_LOAD,
-	CH_NEXT,
 	CH_OWNERS,
 	CH_FEE,
 	CH_PUBLICITY,
 	CH_PUB_LOAD,
 	CH_PUB_SAVE,
 	CH_OBJECTIONS,
-	CH_UPDATE,
-	CH_HISTORY,
-	CH_DESK_DECIDE,
-	CH_DESK_ARRIVE,
+	CH_WRITE,
 	CH__MAX
 };
 
@@ -53,7 +30,7 @@ static struct db_stmt st[CH__MAX] = {
 	/* Lock the row alone: with a join, a waiter would re-check the join
 	 * against the new step and lose the row instead of seeing the change. */
 	[CH_LOCK] = { "chain_lock",
-	    "SELECT id FROM application WHERE id = $1 FOR UPDATE", 0 },
+	    "SELECT 1 WHERE chain_lock($1)", 0 },
 	[CH_LOAD] = { "chain_load",
 	    "SELECT a.state, a.step_seq, coalesce(a.current_org_id, 0), a.applicant_id,"
 	    " s.name, $2 = ANY (s.actions), coalesce(s.gate, ''),"
@@ -66,16 +43,9 @@ static struct db_stmt st[CH__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id "
 	    "WHERE a.id = $1", 0 },
-	/* Who owns step $2 of application $1. */
-	[CH_NEXT] = { "chain_next",
-	    "SELECT x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
-	    " SELECT s.name, " STEP_OWNER " AS org_id"
-	    " FROM application a"
-	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = $2::int"
-	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id", 0 },
 	[CH_OWNERS] = { "chain_owners",
 	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
-	    " SELECT s.seq, s.name, " STEP_OWNER " AS org_id"
+	    " SELECT s.seq, s.name, step_owner(a.id, s.seq) AS org_id"
 	    " FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
 	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id ORDER BY x.seq", 0 },
 	[CH_FEE] = { "chain_fee",
@@ -100,29 +70,11 @@ static struct db_stmt st[CH__MAX] = {
 	    " created_by = EXCLUDED.created_by, created_at = now()", 0 },
 	[CH_OBJECTIONS] = { "chain_objections",
 	    "SELECT count(*) FROM objection WHERE application_id = $1 AND resolved_at IS NULL", 0 },
-	[CH_UPDATE] = { "chain_update",
-	    "UPDATE application SET step_seq = $2::int, state = $3,"
-	    " current_org_id = NULLIF($4, '0')::bigint, version = version + 1,"
-	    " updated_at = now(),"
-	    " submitted_at = CASE WHEN $5 = 'submit' THEN now() ELSE submitted_at END"
-	    " WHERE id = $1", 0 },
-	[CH_HISTORY] = { "chain_history",
-	    "INSERT INTO chain_history (application_id, no, action, from_step, to_step,"
-	    " from_state, to_state, text, actor_user_id, actor_org_id, checks, snapshot_no)"
-	    " VALUES ($1, $2::int, $3, $4::int, $5::int, $6, $7, NULLIF($8, ''), $9,"
-	    " NULLIF($10, '0')::bigint, $11::jsonb,"
-	    " (SELECT max(no) FROM application_snapshot WHERE application_id = $1))", 0 },
-	/* the organisation's desk: its decision closes the row, an arrival (re)opens one */
-	[CH_DESK_DECIDE] = { "chain_desk_decide",
-	    "UPDATE desk SET decided_at = now(), action = $3, touched_at = now(),"
-	    " decided_snapshot = (SELECT max(no) FROM application_snapshot WHERE application_id = $2)"
-	    " WHERE org_id = $1 AND application_id = $2", 0 },
-	[CH_DESK_ARRIVE] = { "chain_desk_arrive",
-	    "INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name, touched_at)"
-	    " SELECT $1, a.id, now(), $3, u.name, now() FROM application a"
-	    " JOIN app_user u ON u.id = a.applicant_id WHERE a.id = $2"
-	    " ON CONFLICT (org_id, application_id) DO UPDATE SET arrived_at = now(),"
-	    " step_seq = EXCLUDED.step_seq, decided_at = NULL, action = NULL, touched_at = now()", 0 },
+	/* the move itself: checked again and written by the database (sql/010) */
+	[CH_WRITE] = { "chain_write",
+	    "SELECT to_step, to_state, coalesce(next_org, 0), coalesce(next_step_name, ''),"
+	    " coalesce(next_org_name, '') FROM chain_write($1, $2, $3::int, $4,"
+	    " NULLIF($5, 0), $6, $7::jsonb)", 0 },
 };
 
 static const char *const action_names[CHAIN__MAX] = {
@@ -274,9 +226,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
     struct chain_result *out, char *msg, size_t msgsz)
 {
 	struct app_row a;
-	char app[24], nstep[24], norg[24], hno[24], fstep[24], uid[24], oid[24];
+	char app[24], oid[24], nstate[16];
 	char next_name[128] = "", next_org_name[256] = "", note[5120];
-	const char *nstate;
 	int next = 0;
 	long long next_org = 0;
 	PGresult *res = NULL;
@@ -352,67 +303,32 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	if (x != NULL && x->hook != NULL && (e = x->hook(app_id, x->hook_arg)) != PERR_OK)
 		goto fail;
 
-	/* Where the application goes. */
-	switch (act) {
-	case CHAIN_SUBMIT:
-	case CHAIN_PASS:
-		nstate = "in_review";
-		next = a.step + 1;
-		if (act == CHAIN_PASS && a.step == a.last_step) {
-			nstate = "completed";
-			next = a.step;
-			break;
-		}
-		snprintf(nstep, sizeof(nstep), "%d", next);
-		if ((e = db_exec(&st[CH_NEXT], &res, 2, app, nstep)) != PERR_OK)
-			goto fail;
-		if (PQntuples(res) != 1 || db_int(res, 0, 1) == 0) {
-			log_err("msg=\"no organisation owns the next step\" app=%s step=%d",
-			    app, next);
-			snprintf(msg, msgsz, "下一环节没有对应的受理部门，请联系平台管理员");
-			e = PERR_INTERNAL;
-			goto fail;
-		}
-		snprintf(next_name, sizeof(next_name), "%s", db_str(res, 0, 0));
-		next_org = db_int(res, 0, 1);
-		snprintf(next_org_name, sizeof(next_org_name), "%s", db_str(res, 0, 2));
-		PQclear(res);
-		res = NULL;
-		break;
-	case CHAIN_RETURN:
-		nstate = "returned";
-		next = 1;
-		break;
-	case CHAIN_REJECT:
-	default:
-		nstate = "rejected";
-		next = a.step;
-		break;
+	/* The database checks the move again, decides where it goes, and writes
+	 * position, history and desks; nothing else may (sql/010_chain_guard.sql). */
+	if ((e = db_run(&st[CH_WRITE], &res, 7, DB_I(app_id), DB_S(action_names[act]),
+	    DB_I(a.step), DB_I(who->user_id), DB_I(who->org_id), DB_S(text ? text : ""),
+	    DB_S(x != NULL ? x->checks : NULL))) != PERR_OK) {
+		if (e == PERR_GATE)
+			(void)db_take_message(msg, msgsz);
+		if (strcmp(db_sqlstate(), "ZC907") == 0)
+			log_err("msg=\"no organisation owns the next step\" app=%s", app);
+		goto fail;
 	}
-
-	snprintf(nstep, sizeof(nstep), "%d", next);
-	snprintf(norg, sizeof(norg), "%lld", next_org);
-	snprintf(hno, sizeof(hno), "%d", a.hist_no + 1);
-	snprintf(fstep, sizeof(fstep), "%d", a.step);
-	snprintf(uid, sizeof(uid), "%lld", who->user_id);
-	if ((e = db_exec(&st[CH_UPDATE], NULL, 5, app, nstep, nstate, norg,
-	    action_names[act])) != PERR_OK ||
-	    (e = db_exec(&st[CH_HISTORY], NULL, 11, app, hno, action_names[act], fstep,
-	    nstep, a.state, nstate, text ? text : "", uid, oid,
-	    x != NULL ? x->checks : NULL)) != PERR_OK)
-		goto fail;
-	if ((who->org_id != 0 && (e = db_run(&st[CH_DESK_DECIDE], NULL, 3, DB_I(who->org_id),
-	    DB_I(app_id), DB_S(action_names[act]))) != PERR_OK) ||
-	    (next_org != 0 && strcmp(nstate, "in_review") == 0 &&
-	    (e = db_run(&st[CH_DESK_ARRIVE], NULL, 3, DB_I(next_org), DB_I(app_id),
-	    DB_I(next))) != PERR_OK))
-		goto fail;
+	next = (int)db_int(res, 0, 0);
+	snprintf(nstate, sizeof(nstate), "%s", db_str(res, 0, 1));
+	next_org = db_int(res, 0, 2);
+	snprintf(next_name, sizeof(next_name), "%s", db_str(res, 0, 3));
+	snprintf(next_org_name, sizeof(next_org_name), "%s", db_str(res, 0, 4));
+	PQclear(res);
+	res = NULL;
 
 	detail = cJSON_CreateObject();
 	cJSON_AddNumberToObject(detail, "from_step", a.step);
 	cJSON_AddNumberToObject(detail, "to_step", next);
 	cJSON_AddStringToObject(detail, "from_state", a.state);
 	cJSON_AddStringToObject(detail, "to_state", nstate);
+	if (next_org != 0)
+		cJSON_AddNumberToObject(detail, "to_org", (double)next_org);
 	e = audit(who, action_names[act], "application", app_id, detail);
 	cJSON_Delete(detail);
 	if (e != PERR_OK)

@@ -201,7 +201,8 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 		 * for the user: a 409 gate carrying that message */
 		if (strncmp(last_state, "ZC", 2) == 0) {
 			keep_rule_message(r);
-			log_warn("msg=\"rule refused\" stmt=%s sqlstate=%s", st->name, last_state);
+			log_warn("msg=\"rule refused\" stmt=%s sqlstate=%s",
+			    st->name ? st->name : "(unnamed)", last_state);
 			PQclear(r);
 			return PERR_GATE;
 		}
