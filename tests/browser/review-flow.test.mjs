@@ -151,9 +151,8 @@ async function findInWorklist(page, name) {
 // ------------------------------------------------------------------ the fixture
 
 // A submitted application of a new applicant, made through the applicant API (its photo a real
-// JPEG drawn in the browser, its 承诺书 a real PNG signature), taken to the county's step: the
-// unit's 资格审查 and report (with a publicity 14 days old) by API, the fee paid by SQL.
-async function applicationAtCounty(page) {
+// JPEG drawn in the browser, its 承诺书 a real PNG signature), waiting at the unit.
+async function submittedApplication(page) {
   who = await newApplicant()
   const s = who.s
   await putProfile(s, await completeProfile())
@@ -203,9 +202,14 @@ async function applicationAtCounty(page) {
   }
   r = await s.post(`/applications/${appId}/submit`)
   assert.equal(r.status, 200, r.text)
+}
 
+// The same, taken to the county's step: the unit's 资格审查 and report (with a publicity 14 days
+// old) by API, the fee paid by SQL.
+async function applicationAtCounty(page) {
+  await submittedApplication(page)
   // the unit: 资格审查, a publicity 14 days old, 推荐上报
-  r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
+  let r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
   assert.equal(r.status, 200, r.text)
   await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
       SELECT ${appId}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`)
@@ -243,6 +247,13 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       assert.match(await row.innerText(), /第 2 次提交|第 1 次提交/)
       assert.equal(await row.locator('.act-pass').count(), 1)
       assert.equal(await row.locator('.act-return').count(), 1, '退回 allowed at the county step')
+      // 导出 is a plain link to the same list as .xlsx
+      const href = await page.locator('.worklist-export').getAttribute('href')
+      assert.equal(new URL(href, BASE).pathname, '/api/county/worklist.xlsx')
+      assert.equal(new URL(href, BASE).searchParams.get('q'), who.name)
+      const xlsx = await page.request.get(`${BASE}${href}`)
+      assert.equal(xlsx.status(), 200)
+      assert.match(xlsx.headers()['content-type'], /spreadsheetml/)
       await shot(page, 'worklist')
 
       const [detail] = await Promise.all([answer(page, 'GET', new RegExp(`/applications/${appId}$`)), row.locator('.open-detail').click()])
@@ -497,6 +508,43 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
         assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${cls} on screen`)
       }
       await shot(page, 'phone-worklist')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('what changed in the 述职', () => {
+  step('the unit sees a changed 述职 character by character, then "未作修改" after an unchanged resubmission', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const s = who.s
+      let r = await hongda.post(`/applications/${appId}/move`, { action: 'return', step: 2, text: '述职请写具体的项目和本人承担的工作。' })
+      assert.equal(r.status, 200, r.text)
+      r = await s.request('PUT', `/applications/${appId}/info`, {
+        json: { statement: '本人自2006年参加工作以来一直从事房屋建筑工程施工技术与管理工作。\n主持完成金华市婺城区安置房工程施工组织设计和深基坑专项方案。' },
+      })
+      assert.equal(r.status, 200, r.text)
+      assert.equal((await s.post(`/applications/${appId}/submit`)).status, 200)
+
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      const diff = page.locator('.rd-statement-diff')
+      await diff.waitFor()
+      assert.deepEqual(await diff.locator('ins').allInnerTexts(), ['金华市婺城区', '和深基坑专项方案'])
+      assert.equal(await diff.locator('del').count(), 0)
+      assert.match(await page.locator('.rd-changes').innerText(), /本人述职/)
+      await page.locator('.rd-statement-block').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `${SHOTS}review-statement-diff.png` })
+
+      r = await hongda.post(`/applications/${appId}/move`, { action: 'return', step: 2, text: '请再核对一遍' })
+      assert.equal(r.status, 200, r.text)
+      assert.equal((await s.post(`/applications/${appId}/submit`)).status, 200)
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-changes-none', { hasText: '自您上次审查以来未作修改' }).waitFor()
+      assert.equal(await page.locator('.rd-statement-diff').count(), 0)
     } finally {
       await context.close()
     }
