@@ -84,6 +84,30 @@ static const char *const action_names[CHAIN__MAX] = {
 	[CHAIN_REJECT] = "reject",
 };
 
+/* The length in bytes of a reviewer's reason without the white space and the
+ * full stops it may end with: the notification adds its own "。", and a
+ * reason that ended in one must not read "。。". */
+static int
+reason_len(const char *text)
+{
+	static const char *const ends[] = { "。", "．", ".", " ", "\t", "\n", "\r", "\u3000" };
+	size_t n = text != NULL ? strlen(text) : 0, i;
+	bool cut = true;
+
+	while (cut && n > 0) {
+		cut = false;
+		for (i = 0; i < NITEMS(ends); i++) {
+			size_t k = strlen(ends[i]);
+
+			if (n >= k && memcmp(text + n - k, ends[i], k) == 0) {
+				n -= k;
+				cut = true;
+			}
+		}
+	}
+	return (int)n;
+}
+
 static const char *const action_zh[CHAIN__MAX] = {
 	[CHAIN_SUBMIT] = "提交",
 	[CHAIN_PASS] = "通过",
@@ -351,11 +375,12 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		break;
 	case CHAIN_RETURN:
 		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》在“%s”环节被退回，"
-		    "理由：%s。请登录平台修改后重新提交。", a.plan, a.step_name, text);
+		    "理由：%.*s。请登录平台修改后重新提交。", a.plan, a.step_name,
+		    reason_len(text), text ? text : "");
 		break;
 	default:
 		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》未通过“%s”，"
-		    "理由：%s。", a.plan, a.step_name, text);
+		    "理由：%.*s。", a.plan, a.step_name, reason_len(text), text ? text : "");
 		break;
 	}
 	if ((e = notify_user(a.applicant, note)) != PERR_OK)

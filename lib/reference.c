@@ -3,7 +3,8 @@
  * browser (GET /reference), instead of a copy in each page: the states and
  * actions (SQL reference data), the chains and their steps, the 申报类型,
  * 申报方式 and kinds of attachment (lib/application.c), the kinds of archive
- * item and the reviewers' checklists.
+ * item and the reviewers' checklists; the 评审工作计划 (id and name) for the
+ * worklist's filter.
  */
 #include <stdlib.h>
 
@@ -28,7 +29,9 @@ static struct db_stmt st[RF__MAX] = {
 	    "  json_agg(json_build_object('code', code, 'name', name, 'hint', hint) ORDER BY seq)"
 	    "  AS items FROM checklist_item GROUP BY audience) c),"
 	    " 'regions', (SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY code)"
-	    "  FROM region WHERE level = 'county'))::text", 0 },
+	    "  FROM region WHERE level = 'county'),"
+	    " 'plans', (SELECT json_agg(json_build_object('id', id, 'year', year, 'name', name,"
+	    "  'level', level) ORDER BY year DESC, opens_on DESC, id DESC) FROM plan))::text", 0 },
 };
 
 static cJSON *

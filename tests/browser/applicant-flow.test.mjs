@@ -603,14 +603,20 @@ describe('applicant flow: from registration to a submitted application', () => {
       await unit.page.locator('#login-password').fill(UNIT.password)
       await unit.page.locator('.login-submit').click()
       await unit.page.locator('.welcome').waitFor()
-      await menu(unit.page, '待审查')
-      // the unit's list may hold many applications: narrow it to this person
+      await menu(unit.page, '职称申报资格审查')
+      await unit.page.locator('.worklist-table').waitFor()
+      // the unit's list may hold many applications: the server's search narrows it to this person
       await unit.page.locator('#worklist-search').fill(person.name)
+      const [found] = await Promise.all([
+        unit.page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/worklist') && new URL(r.url()).searchParams.get('q') === person.name),
+        unit.page.locator('#worklist-search').press('Enter'),
+      ])
+      assert.ok((await expectOk(found)).items.some((i) => i.id === appId), 'found by the search')
       const row = unit.page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: person.name })
-      await row.getByRole('button', { name: '退回' }).click()
+      await row.locator('.act-return').click()
       const dlg = unit.page.locator('.el-dialog', { hasText: '退回理由' })
       await dlg.locator('#move-text').fill(reason)
-      const [moved] = await Promise.all([answer(unit.page, 'POST', /\/move$/), dlg.getByRole('button', { name: '确认退回' }).click()])
+      const [moved] = await Promise.all([answer(unit.page, 'POST', /\/move$/), dlg.locator('.move-confirm').click()])
       await expectOk(moved)
     } finally {
       await unit.context.close()

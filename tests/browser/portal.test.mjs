@@ -167,38 +167,49 @@ describe('login into every portal', () => {
         assert.ok(account.includes(body.user.username), 'account shows the (masked) username')
 
         if (DEPARTMENTS.has(acct.role)) {
+          // the notice's wording: the unit's 职称申报资格审查, the departments' 职称评审资格审查
+          const label = acct.role === 'unit' ? '职称申报资格审查' : '职称评审资格审查'
           const [wl] = await Promise.all([
-            page.waitForResponse((r) => r.url().endsWith('/worklist')),
-            page.locator('.side-menu .el-menu-item', { hasText: '待审查' }).click(),
+            page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/worklist')),
+            page.locator('.side-menu .el-menu-item', { hasText: label }).click(),
           ])
           await page.locator('.worklist-table').waitFor()
           assert.equal(wl.status(), 200, 'worklist loads')
-          const items = (await wl.json()).items
+          for (const [k, v] of new URL(wl.url()).searchParams) assert.notEqual(v, '', `empty parameter ${k}`)
+          const { items, counts } = await wl.json()
           assert.ok(Array.isArray(items))
+          await page.locator('.worklist-tabs').getByText(`待审查（${counts.waiting}）`).waitFor()
           await page.waitForFunction(() => !document.querySelector('.worklist-table .el-loading-mask'))
           if (items.length === 0) {
             await page.getByText('暂无待审查的申报').waitFor()
           } else {
             const rows = page.locator('.worklist-table .el-table__body-wrapper tbody tr')
             assert.equal(await rows.count(), Math.min(items.length, 20), 'first page of the list')
-            if (items.length > 20) await page.locator('.worklist-pager').waitFor()
-            // The 退回 dialog demands a reason before anything is sent (cancelled: demo data stays).
-            let moved = false
-            const onReq = (r) => {
-              if (r.url().endsWith('/move')) moved = true
+            // a row offers only the actions the server allows there
+            const first = items[0]
+            const row = rows.first()
+            for (const a of ['pass', 'return', 'reject']) {
+              assert.equal(await row.locator(`.act-${a}`).count(), first.actions.includes(a) ? 1 : 0, `${a} button`)
             }
-            page.on('request', onReq)
-            await rows
-              .first().getByRole('button', { name: '退回' }).click()
-            const dlg = page.locator('.el-dialog', { hasText: '退回理由' })
-            await dlg.waitFor()
-            await dlg.getByRole('button', { name: '确认退回' }).click()
-            await dlg.getByText('请填写退回理由').waitFor()
-            await dlg.getByRole('button', { name: '取消' }).click()
-            await dlg.waitFor({ state: 'hidden' })
-            page.off('request', onReq)
-            assert.equal(moved, false, 'no move without a reason')
+            if (first.actions.includes('return')) {
+              // The 退回修改 dialog demands a reason before anything is sent (cancelled: demo data stays).
+              let moved = false
+              const onReq = (r) => {
+                if (r.url().endsWith('/move')) moved = true
+              }
+              page.on('request', onReq)
+              await row.locator('.act-return').click()
+              const dlg = page.locator('.el-dialog', { hasText: '退回理由' })
+              await dlg.waitFor()
+              await dlg.locator('.move-confirm').click()
+              await dlg.getByText('请填写退回理由').waitFor()
+              await dlg.getByRole('button', { name: '取消' }).click()
+              await dlg.waitFor({ state: 'hidden' })
+              page.off('request', onReq)
+              assert.equal(moved, false, 'no move without a reason')
+            }
           }
+          await page.locator('.worklist-pager').waitFor()
           await page.screenshot({ path: `${SHOTS}${acct.role}-worklist.png`, fullPage: true })
         }
 

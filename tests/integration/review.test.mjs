@@ -218,6 +218,22 @@ describe('what changed since the organisation last decided', () => {
 	});
 });
 
+describe('the applicant\'s message', () => {
+	test('a reason that ends with "。" does not read "。。"', async () => {
+		const [app] = await submitted(1, applicant);
+		const reason = `请补充竣工验收报告-${tag()}。`;
+		assert.equal((await move(hongda, app, 'return', 2, reason)).status, 200);
+		const m = (await applicant.get('/messages')).json.items.find((x) => x.body.includes(reason.slice(0, -1)));
+		assert.ok(m, 'the return was announced');
+		assert.ok(m.body.includes(`理由：${reason}请登录平台修改后重新提交。`), m.body);
+		assert.ok(!m.body.includes('。。'), m.body);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		assert.equal((await move(hongda, app, 'reject', 2, '不符合申报条件。 ')).status, 200);
+		const r = (await applicant.get('/messages')).json.items.find((x) => x.body.includes('不符合申报条件'));
+		assert.ok(r.body.endsWith('理由：不符合申报条件。'), r.body);
+	});
+});
+
 describe('batch 通过', () => {
 	test('5 selected, 1 moved meanwhile by another reviewer: 4 pass, 1 is reported as 409', async () => {
 		const apps = await submitted(5, applicant);
@@ -379,5 +395,9 @@ describe('reference data', () => {
 		assert.equal(r.json.checklists.department.length, 6);
 		const rows = await sqlRows('SELECT count(*) FROM state_label');
 		assert.equal(rows[0][0], String(r.json.states.length));
+		// the worklist's 评审计划 filter takes its ids from here
+		const plan = await sqlRows("SELECT id, name FROM plan ORDER BY id LIMIT 1");
+		assert.ok(r.json.plans.some((p) => p.id === Number(plan[0][0]) && p.name === plan[0][1]));
+		assert.ok(r.json.plans.every((p) => typeof p.year === 'number' && ['junior', 'mid'].includes(p.level)));
 	});
 });

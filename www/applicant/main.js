@@ -12,6 +12,8 @@ const Wizard = () => import('./Wizard.vue')
 const Progress = () => import('./Progress.vue')
 const Messages = () => import('./Messages.vue')
 const Sign = () => import('./Sign.vue')
+// what was submitted, read-only: the reviewers' detail page without their tools
+const ApplicationView = () => import('../common/ReviewDetail.vue')
 
 createPortal({
   role: 'applicant',
@@ -36,6 +38,13 @@ createPortal({
     { path: '/plans/:id', name: 'plan', component: PlanDetail, meta: { title: '评审工作计划', menu: '/plans' } },
     { path: '/applications', name: 'applications', component: Applications, meta: { title: '我的申报' } },
     { path: '/applications/:id', name: 'progress', component: Progress, meta: { title: '申报进度', menu: '/applications' } },
+    {
+      path: '/applications/:id/view',
+      name: 'application-view',
+      component: ApplicationView,
+      props: { readonly: true },
+      meta: { title: '申报材料', menu: '/applications' },
+    },
     { path: '/applications/:id/wizard', name: 'wizard', component: Wizard, meta: { title: '职称评审申报', menu: '/applications' } },
     { path: '/messages', name: 'messages', component: Messages, meta: { title: '消息' } },
   ],

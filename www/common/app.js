@@ -12,6 +12,7 @@ import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
 import { ElMessage } from 'element-plus'
 import { configureApi } from './api.js'
 import { session, clearSession, loadSession } from './session.js'
+import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
 import Login from './Login.vue'
@@ -62,6 +63,8 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
     if (!session.user) {
       return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
+    // the labels of states and actions, once per portal; a page still works without them
+    await loadReference().catch(() => {})
     return true
   })
   // A page's code is loaded when first opened; after a new deployment the old file names are

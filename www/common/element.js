@@ -7,6 +7,7 @@ import {
   ElButton,
   ElCard,
   ElCheckbox,
+  ElCheckboxGroup,
   ElCol,
   ElContainer,
   ElDatePicker,
@@ -57,6 +58,7 @@ import 'element-plus/es/components/badge/style/css'
 import 'element-plus/es/components/button/style/css'
 import 'element-plus/es/components/card/style/css'
 import 'element-plus/es/components/checkbox/style/css'
+import 'element-plus/es/components/checkbox-group/style/css'
 import 'element-plus/es/components/col/style/css'
 import 'element-plus/es/components/container/style/css'
 import 'element-plus/es/components/date-picker/style/css'
@@ -107,6 +109,7 @@ const components = [
   ElButton,
   ElCard,
   ElCheckbox,
+  ElCheckboxGroup,
   ElCol,
   ElContainer,
   ElDatePicker,

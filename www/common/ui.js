@@ -46,14 +46,6 @@ export function formatTime(value) {
   return `${m[1]} ${m[2]}`
 }
 
-export const STATE_NAMES = {
-  draft: { label: '草稿', type: 'info' },
-  in_review: { label: '审查中', type: 'primary' },
-  returned: { label: '已退回', type: 'warning' },
-  rejected: { label: '不通过', type: 'danger' },
-  completed: { label: '已完成', type: 'success' },
-}
-
 // A size in bytes as "1.2 MB" / "356 KB".
 export function formatSize(n) {
   const v = Number(n) || 0

@@ -1,6 +1,24 @@
-// The live 待审查 page shared by the department portals (unit, county, city, hrb).
+// The reviewer's workspace shared by the department portals (unit, county, city, hrb): the
+// worklist (/worklist) and an application's detail (/applications/:id), both loaded when first
+// opened. The menu entry keeps its path; its name follows the notice's wording per portal:
+// the unit's 职称申报资格审查, the departments' 职称评审资格审查.
 import { Tickets } from '@element-plus/icons-vue'
-import Worklist from './Worklist.vue'
 
-export const worklistMenu = { label: '待审查', path: '/worklist', icon: Tickets }
-export const worklistRoute = { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: '待审查' } }
+const Worklist = () => import('./Worklist.vue')
+const ReviewDetail = () => import('./ReviewDetail.vue')
+
+export function worklistMenu(label) {
+  return { label, path: '/worklist', icon: Tickets }
+}
+
+export function reviewRoutes(label) {
+  return [
+    { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: label } },
+    {
+      path: '/applications/:id',
+      name: 'review',
+      component: ReviewDetail,
+      meta: { title: '申报详情', menu: '/worklist' },
+    },
+  ]
+}

@@ -1,15 +1,15 @@
 import { HomeFilled, Promotion, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
-import { worklistMenu, worklistRoute } from '../common/worklist-route.js'
+import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 
 createPortal({
   role: 'hrb',
   title: '人力社保局',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
-    worklistMenu,
+    worklistMenu('职称评审资格审查'),
     { label: '结果公布', icon: Promotion, soon: true },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: [worklistRoute],
+  routes: reviewRoutes('职称评审资格审查'),
 })

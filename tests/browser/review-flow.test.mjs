@@ -1,0 +1,556 @@
+// The reviewer's workspace (issue 7) in headless Chromium, against the real stack:
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/review-flow.test.mjs
+// An application of a new applicant is made through the API (a real photo, a real signature,
+// the attachments its 申报方式 requires) and taken to the county (the unit's two steps and the
+// fee are fixtures). Then, by clicking: the county reviewer of 婺城区 finds it in 职称评审资格审查
+// through the server's search, opens it, reads a PDF attachment inline and the photo, sees the
+// computed facts, ticks the checklist and returns it with a reason; the applicant replaces one
+// attachment and resubmits (and looks at the read-only view of what was submitted); the unit
+// sees that change, passes it, records and resolves an objection in 资格公示与报送 and reports it
+// upward; the county reviewer sees exactly that change highlighted and passes it. The worklist
+// on a phone is a list of cards. Screenshots: tests/out/screenshots/review-*.png.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { Session, lit, loginAs, sql, sqlInt } from '../integration/lib.mjs'
+import {
+  CHROMIUM_ARGS, afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
+  signaturePng, tinyPdf, uploadPdf,
+} from '../integration/applicant-fixtures.mjs'
+
+const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const TIMEOUT = 15000
+const PASSWORD = 'Demo@2023'
+const COUNTY = '婺城区住房和城乡建设局'
+const RETURN_REASON = '专业技术工作经历表扫描件不清晰，请重新上传清晰的扫描件'
+
+const cspErrors = []
+let browser
+let tmp
+let who // the applicant: {s, idcard, name, password}
+let appId
+let hongda
+let failed = false
+let current = null // the page of the step running, for the failure picture
+
+before(async () => {
+  try {
+    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
+  } catch (e) {
+    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
+  }
+  await mkdir(SHOTS, { recursive: true })
+  await rm(`${SHOTS}review-failure.png`, { force: true })
+  tmp = await mkdtemp(join(tmpdir(), 'zcps-review-'))
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  hongda = await loginAs('unit', 'unit_hongda')
+})
+
+after(async () => {
+  await afterCleanup().catch(() => {})
+  if (browser) await browser.close()
+  if (tmp) await rm(tmp, { recursive: true, force: true })
+})
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 860 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  page.problems = []
+  const watch = (text) => {
+    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
+  }
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return
+    page.problems.push(`${msg.type()}: ${msg.text()}`)
+    watch(msg.text())
+  })
+  page.on('pageerror', (e) => {
+    page.problems.push(`pageerror: ${e.message}`)
+    watch(e.message)
+  })
+  current = page
+  return { context, page }
+}
+
+// Runs the steps of one test only while the ones before it succeeded.
+function step(name, fn) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip('an earlier step failed')
+      return
+    }
+    try {
+      await fn()
+    } catch (e) {
+      failed = true
+      if (current && !current.isClosed()) {
+        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
+        await current.screenshot({ path: `${SHOTS}review-failure.png`, fullPage: true }).catch(() => {})
+      }
+      throw e
+    }
+  })
+}
+
+async function shot(page, name, { fullPage = true } = {}) {
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: `${SHOTS}review-${name}.png`, fullPage })
+}
+
+function answer(page, method, re) {
+  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
+}
+
+async function expectOk(resp, status = 200) {
+  const text = await resp.text()
+  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+async function login(page, role, username, password = PASSWORD) {
+  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
+  await page.locator('#login-username').fill(username)
+  await page.locator('#login-password').fill(password)
+  await page.locator('.login-submit').click()
+  await page.locator('.welcome').waitFor()
+}
+
+async function menu(page, label) {
+  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
+}
+
+// The worklist narrowed by the server's search (q) to one person; returns the row's locator.
+async function findInWorklist(page, name) {
+  await page.locator('.worklist-table').waitFor()
+  await page.locator('#worklist-search').fill(name)
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => /\/worklist$/.test(new URL(r.url()).pathname) && new URL(r.url()).searchParams.get('q') === name),
+    page.locator('#worklist-search').press('Enter'),
+  ])
+  const body = await expectOk(resp)
+  assert.ok(body.items.some((i) => i.id === appId), `the search for ${name} finds application ${appId}`)
+  // the search is the server's: no empty parameter was sent
+  for (const [k, v] of new URL(resp.url()).searchParams) assert.notEqual(v, '', `empty parameter ${k}`)
+  const row = page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: name })
+  await row.waitFor()
+  return row
+}
+
+// ------------------------------------------------------------------ the fixture
+
+// A submitted application of a new applicant, made through the applicant API (its photo a real
+// JPEG drawn in the browser, its 承诺书 a real PNG signature), waiting at the unit.
+async function submittedApplication(page) {
+  who = await newApplicant()
+  const s = who.s
+  await putProfile(s, await completeProfile())
+  const acceptance = await uploadPdf(s, '竣工验收报告.pdf')
+  const item = await approvedItem(s, hongda, {
+    title: `金华市婺城区某安置房工程-${who.name}`,
+    org: '金华市城市建设投资集团有限公司',
+    attachments: [acceptance],
+  })
+  const plans = (await s.get('/plans')).json.items
+  let plan = plans.find((p) => p.open && p.level === 'mid')
+  if (!plan) {
+    plan = { id: await sqlInt(`INSERT INTO plan (year, name, level, opens_on, closes_on)
+        VALUES (2023, 'browser plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1) RETURNING id`) }
+  }
+  let r = await s.post('/applications', { plan_id: plan.id })
+  assert.equal(r.status, 201, r.text)
+  appId = r.json.application.id
+
+  const photo = await jpeg(page, { w: 330, h: 440, border: '#ffffff', frame: 0.2, q: 0.9 })
+  r = await postFile(s, `/applications/${appId}/photo`, photo, '证件照.jpg', 'image/jpeg')
+  assert.equal(r.status, 200, r.text)
+  r = await s.post(`/applications/${appId}/sign-link`)
+  assert.equal(r.status, 200, r.text)
+  const token = r.json.url.slice(r.json.url.lastIndexOf('/') + 1)
+  r = await new Session('applicant').post(`/sign/${token}`, { signature: signaturePng() })
+  assert.equal(r.status, 200, r.text)
+
+  r = await s.get(`/applications/${appId}`)
+  const accept = r.json.options.accept_orgs.find((o) => o.name === COUNTY) || r.json.options.accept_orgs[0]
+  r = await s.request('PUT', `/applications/${appId}/info`, {
+    json: {
+      statement: '本人自2006年参加工作以来一直从事房屋建筑工程施工技术与管理工作。\n主持完成安置房工程施工组织设计。',
+      category: 'construction',
+      method: 'normal',
+      specialty: '建筑工程施工',
+      accept_org_id: accept.id,
+    },
+  })
+  assert.equal(r.status, 200, r.text)
+  r = await s.request('PUT', `/applications/${appId}/archive`, { json: { items: [{ item_id: item.id }] } })
+  assert.equal(r.status, 200, r.text)
+  for (const rule of r.json.file_rules.filter((x) => x.visible && x.required)) {
+    const id = await uploadPdf(s, `${rule.label}.pdf`)
+    const put = await s.request('PUT', `/applications/${appId}/files`, { json: { kind: rule.kind, uploads: [id] } })
+    assert.equal(put.status, 200, put.text)
+  }
+  r = await s.post(`/applications/${appId}/submit`)
+  assert.equal(r.status, 200, r.text)
+}
+
+// The same, taken to the county's step: the unit's 资格审查 and report (with a publicity 14 days
+// old) by API, the fee paid by SQL.
+async function applicationAtCounty(page) {
+  await submittedApplication(page)
+  // the unit: 资格审查, a publicity 14 days old, 推荐上报
+  let r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
+  assert.equal(r.status, 200, r.text)
+  await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
+      SELECT ${appId}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`)
+  r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 3, text: '公示无异议，推荐上报' })
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.step, 4)
+  await sql(`UPDATE application SET paid_at = now() WHERE id = ${appId}`)
+}
+
+// ------------------------------------------------------------------ the flow
+
+describe('review flow: county returns, applicant fixes, unit passes again, county passes', () => {
+  step('fixture: an application of a new applicant waits at the county, fee paid', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/county/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtCounty(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('county: found by the server search, detail with inline PDF, photo, facts; 退回修改 with the checklist', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      // the menu is reachable with Tab and opens with Enter
+      const item = page.locator('.side-menu .el-menu-item', { hasText: '职称评审资格审查' })
+      assert.equal(await item.getAttribute('tabindex'), '0', 'menu item in the Tab order')
+      await item.focus()
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/#\/worklist/)
+      const row = await findInWorklist(page, who.name)
+      assert.match(await row.innerText(), /已缴费/)
+      assert.match(await row.innerText(), /第 2 次提交|第 1 次提交/)
+      assert.equal(await row.locator('.act-pass').count(), 1)
+      assert.equal(await row.locator('.act-return').count(), 1, '退回 allowed at the county step')
+      // 导出 is a plain link to the same list as .xlsx
+      const href = await page.locator('.worklist-export').getAttribute('href')
+      assert.equal(new URL(href, BASE).pathname, '/api/county/worklist.xlsx')
+      assert.equal(new URL(href, BASE).searchParams.get('q'), who.name)
+      const xlsx = await page.request.get(`${BASE}${href}`)
+      assert.equal(xlsx.status(), 200)
+      assert.match(xlsx.headers()['content-type'], /spreadsheetml/)
+      await shot(page, 'worklist')
+
+      const [detail] = await Promise.all([answer(page, 'GET', new RegExp(`/applications/${appId}$`)), row.locator('.open-detail').click()])
+      const d = await expectOk(detail)
+      await page.locator('.rd-person').waitFor()
+      assert.equal(d.application.person.name, who.name)
+      assert.ok((await page.locator('.rd-person').innerText()).includes(who.idcard), '身份证号 in full on the detail page')
+      // the photo is an <img> that loaded
+      await page.waitForFunction(() => {
+        const img = document.querySelector('.rd-photo')
+        return img && img.complete && img.naturalWidth > 200
+      })
+      await page.waitForFunction(() => {
+        const img = document.querySelector('.rd-signature')
+        return img && img.complete && img.naturalWidth > 0
+      })
+      // the project is labelled as the applicant's form labels it
+      const project = page.locator('.rd-item').first()
+      assert.match(await project.innerText(), /建设单位/)
+      // a PDF attachment opens inline: an <iframe> of the file URL, served 200 as application/pdf
+      const kind = page.locator('.rd-kind[data-kind="experience"]')
+      const [pdf] = await Promise.all([
+        page.waitForResponse((r) => /\/api\/county\/applications\/\d+\/files\/\d+$/.test(new URL(r.url()).pathname) && r.request().resourceType() !== 'image'),
+        kind.locator('.fv-toggle').first().click(),
+      ])
+      assert.equal(pdf.status(), 200)
+      assert.equal(pdf.headers()['content-type'], 'application/pdf')
+      const frame = kind.locator('iframe.fv-frame')
+      assert.equal(await frame.getAttribute('src'), new URL(pdf.url()).pathname)
+      assert.equal(await frame.getAttribute('sandbox'), null, 'no sandbox (Chromium\'s PDF viewer refuses it)')
+      const download = await kind.locator('.fv-download').first().getAttribute('href')
+      assert.match(download, /\?download=1$/)
+      // the facts the server computed
+      const facts = page.locator('.rd-facts')
+      assert.match(await facts.innerText(), new RegExp(`任现职年限\\s*${d.application.facts.title_years} 年`))
+      assert.match(await facts.innerText(), /大学本科/)
+      assert.match(await facts.innerText(), /各项申报条件均已满足/)
+      await shot(page, 'detail')
+
+      // tick two items of the checklist, return with a reason
+      const codes = d.checklist.map((c) => c.code)
+      await page.locator(`.rd-checklist .check-${codes[0]}`).click()
+      await page.locator(`.rd-checklist .check-${codes[1]}`).click()
+      await page.locator('.decide-return').click()
+      // a reason is required: nothing is sent without one
+      let moved = false
+      const onReq = (r) => {
+        if (r.url().endsWith('/move')) moved = true
+      }
+      page.on('request', onReq)
+      await page.locator('.decide-confirm').click()
+      await page.locator('.decide-form .el-form-item__error').waitFor()
+      page.off('request', onReq)
+      assert.equal(moved, false)
+      await page.locator('#decide-text').fill(RETURN_REASON)
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm').click()])
+      await expectOk(mv)
+      assert.deepEqual(JSON.parse(mv.request().postData()), {
+        action: 'return', step: 4, text: RETURN_REASON, checks: [codes[0], codes[1]],
+      })
+      // back to the worklist, its search kept
+      await page.waitForURL(/#\/worklist\?/)
+      assert.equal(await page.locator('#worklist-search').inputValue(), who.name)
+      await page.getByText('没有符合条件的申报').waitFor()
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('applicant: replaces one attachment and resubmits; the read-only view shows what was submitted', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'applicant', who.idcard, who.password)
+      // 首页 names the unit chosen in the profile
+      await page.locator('.welcome-org', { hasText: '金华宏达建设工程有限公司' }).waitFor()
+      assert.match(await page.locator('.welcome').innerText(), /现工作单位/)
+      await page.goto(`${BASE}/applicant/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.pg-returned', { hasText: RETURN_REASON }).waitFor()
+      await page.locator('.pg-resubmit').click()
+      await page.locator('.return-reason', { hasText: RETURN_REASON }).waitFor()
+      // the step headers are reachable and work from the keyboard
+      const head6 = page.locator('.wizard-steps .wizard-step-6')
+      assert.equal(await head6.getAttribute('tabindex'), '0')
+      await head6.focus()
+      await page.keyboard.press('Enter')
+      await page.locator('.wizard-body[data-step="6"]').waitFor()
+      const block = page.locator('.file-block[data-kind="experience"]')
+      const [removed] = await Promise.all([
+        answer(page, 'PUT', new RegExp(`/applications/${appId}/files$`)),
+        block.locator('.file-remove').first().click(),
+      ])
+      await expectOk(removed)
+      const file = join(tmp, '专业技术工作经历表（清晰版）.pdf')
+      await writeFile(file, tinyPdf('experience, clear scan'))
+      const put = answer(page, 'PUT', new RegExp(`/applications/${appId}/files$`))
+      const [up] = await Promise.all([answer(page, 'POST', /\/uploads$/), block.locator('input[type=file]').setInputFiles(file)])
+      await expectOk(up, 201)
+      const saved = await expectOk(await put)
+      assert.equal(saved.application.files.experience.length, 1)
+      await page.locator('.wizard-steps .wizard-step-7').click()
+      await page.locator('.check-ok').waitFor()
+      await page.locator('.wizard-submit').click()
+      const confirm = page.locator('.el-message-box', { hasText: '确认提交' })
+      const [sub] = await Promise.all([
+        answer(page, 'POST', new RegExp(`/applications/${appId}/submit$`)),
+        confirm.getByRole('button', { name: '确认提交' }).click(),
+      ])
+      await expectOk(sub)
+      await page.locator('.pg-step-current', { hasText: '单位资格审查' }).waitFor()
+
+      // the read-only view of what was submitted, from 申报进度
+      const [view] = await Promise.all([answer(page, 'GET', new RegExp(`/applications/${appId}/view$`)), page.locator('.pg-view').click()])
+      await expectOk(view)
+      await page.locator('.rd-person').waitFor()
+      assert.equal(await page.locator('.rd-side').count(), 0, 'no reviewer tools for the applicant')
+      assert.equal(await page.locator('.decide-pass').count(), 0)
+      await page.locator('.rd-kind[data-kind="experience"] .fv-name', { hasText: '专业技术工作经历表（清晰版）.pdf' }).waitFor()
+      const src = await page.locator('.rd-photo').getAttribute('src')
+      assert.match(src, new RegExp(`^/api/applicant/applications/${appId}/files/\\d+$`))
+      await shot(page, 'applicant-view')
+      await page.locator('.rd-back').click()
+      await page.waitForURL(new RegExp(`#/applications/${appId}$`))
+      // and from 我的申报
+      await menu(page, '我的申报')
+      await page.locator('.applications-table tbody tr', { hasText: String(appId) }).first().locator('.open-view').click()
+      await page.waitForURL(new RegExp(`#/applications/${appId}/view$`))
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('unit: sees the change, passes 资格审查, an objection holds the report back until resolved, 推荐上报', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'unit', 'unit_hongda')
+      await menu(page, '职称申报资格审查')
+      const row = await findInWorklist(page, who.name)
+      await row.getByText('有修改').waitFor()
+      await row.locator('.open-detail').click()
+      await page.locator('.rd-changes').waitFor()
+      assert.match(await page.locator('.rd-changes').innerText(), /专业技术工作经历表/)
+      // 通过 with an opinion from the 常用意见 kept for next time
+      await page.locator('.decide-pass').click()
+      const opinion = `经审查，材料齐全，符合申报条件（${who.name}）`
+      await page.locator('#decide-text').fill(opinion)
+      const [saved] = await Promise.all([answer(page, 'POST', /\/opinions$/), page.locator('.opinion-save').click()])
+      await expectOk(saved, 201)
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm').click()])
+      await expectOk(mv)
+      await page.waitForURL(/#\/worklist/)
+
+      // the publicity began 14 days ago (fixture); an objection holds the report back
+      await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
+          SELECT ${appId}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'
+          ON CONFLICT (application_id) DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`)
+      await menu(page, '资格公示与报送')
+      const prow = page.locator('.publicity-table .el-table__body-wrapper tbody tr', { hasText: who.name })
+      await prow.waitFor()
+      assert.match(await page.locator('.publicity-export').getAttribute('href'), /^\/api\/unit\/publicity\.xlsx$/)
+      await prow.locator('.objections-open').click()
+      const dlg = page.locator('.objections-dialog')
+      await dlg.locator('#obj-content').fill('群众反映其业绩材料中的工程项目竣工时间有误')
+      const [added] = await Promise.all([answer(page, 'POST', /\/objections$/), dlg.locator('.obj-add').click()])
+      await expectOk(added, 201)
+      await dlg.locator('.obj-item.is-open').waitFor()
+      await dlg.locator('.el-dialog__headerbtn').click()
+      await dlg.waitFor({ state: 'hidden' })
+      await prow.getByText('1 条未处理').waitFor()
+      assert.equal(await prow.locator('.report-open').isDisabled(), true, '推荐上报 is not possible with an open objection')
+      await prow.locator('.report-why', { hasText: '异议未处理' }).waitFor()
+      await shot(page, 'publicity-objection')
+      await prow.locator('.objections-open').click()
+      await dlg.locator('.obj-resolution-input textarea').fill('经核实，竣工时间无误，异议不成立')
+      const [res] = await Promise.all([answer(page, 'POST', /\/objections\/\d+\/resolve$/), dlg.locator('.obj-resolve').click()])
+      await expectOk(res)
+      await dlg.locator('.obj-item.is-resolved').waitFor()
+      await dlg.locator('.el-dialog__headerbtn').click()
+      await dlg.waitFor({ state: 'hidden' })
+      await prow.locator('.report-open:not(.is-disabled)').waitFor()
+      await prow.locator('.report-open').click()
+      const [rep] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('#report-confirm').click()])
+      const body = await expectOk(rep)
+      assert.equal(body.step, 4)
+      await prow.waitFor({ state: 'detached' })
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('county: exactly the replaced attachment is highlighted; 通过', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await menu(page, '职称评审资格审查')
+      const row = await findInWorklist(page, who.name)
+      await row.getByText('有修改').waitFor()
+      const [detail] = await Promise.all([answer(page, 'GET', new RegExp(`/applications/${appId}$`)), row.locator('.open-detail').click()])
+      const d = await expectOk(detail)
+      assert.equal(d.changes.none, false)
+      assert.deepEqual(d.changes.fields, [])
+      assert.deepEqual(d.changes.files.map((f) => f.kind), ['experience'])
+      const changes = page.locator('.rd-changes')
+      await changes.waitFor()
+      assert.match(await changes.innerText(), /专业技术工作经历表：新增 专业技术工作经历表（清晰版）\.pdf；删除 专业技术工作经历表\.pdf/)
+      // highlighted where it is, and nowhere else
+      const kind = page.locator('.rd-kind.is-changed')
+      assert.equal(await kind.count(), 1)
+      assert.equal(await kind.getAttribute('data-kind'), 'experience')
+      await kind.locator('.fv-item.is-added', { hasText: '专业技术工作经历表（清晰版）.pdf' }).waitFor()
+      await kind.locator('.fv-item.is-removed', { hasText: '专业技术工作经历表.pdf' }).waitFor()
+      assert.equal(await page.locator('.rd-desc .is-changed').count(), 0, 'no field marked changed')
+      assert.equal(await page.locator('.rd-item.is-changed').count(), 0, 'no 业绩 marked changed')
+      await kind.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `${SHOTS}review-diff.png` })
+      // history shows the earlier return with the ticks
+      assert.match(await page.locator('.rd-history').innerText(), new RegExp(RETURN_REASON))
+
+      // 通过 from the keyboard: focus the button, Enter, type, submit with Enter on the button
+      await page.locator('.decide-pass').focus()
+      await page.keyboard.press('Enter')
+      await page.locator('#decide-text').waitFor()
+      await page.keyboard.type('经审查，符合申报条件，同意推荐')
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm').click()])
+      const moved = await expectOk(mv)
+      assert.equal(moved.step, 5)
+      await page.waitForURL(/#\/worklist/)
+      // 已审查 lists it with the decision
+      await page.locator('.worklist-tabs').getByText(/^已审查/).click()
+      const done = page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: who.name })
+      await done.getByText('通过').first().waitFor()
+      assert.equal(await done.locator('.act-pass').count(), 0, 'no action on a decided row')
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('phone: the worklist is a list of cards, no sideways scrolling, buttons on screen', async () => {
+    // a second application at the county so the 待审查 list has a card with its buttons
+    const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    try {
+      await page.goto(`${BASE}/county/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtCounty(page)
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/worklist?q=${encodeURIComponent(who.name)}`, { waitUntil: 'domcontentloaded' })
+      const card = page.locator(`.wl-card[data-id="${appId}"]`)
+      await card.waitFor()
+      assert.equal(await page.locator('.worklist-table').count(), 0, 'no table on a phone')
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= 390, `no sideways scrolling (${width}px)`)
+      for (const cls of ['.open-detail-btn', '.act-pass', '.act-return', '.act-reject']) {
+        const box = await card.locator(cls).boundingBox()
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${cls} on screen`)
+      }
+      await shot(page, 'phone-worklist')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('what changed in the 述职', () => {
+  step('the unit sees a changed 述职 character by character, then "未作修改" after an unchanged resubmission', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const s = who.s
+      let r = await hongda.post(`/applications/${appId}/move`, { action: 'return', step: 2, text: '述职请写具体的项目和本人承担的工作。' })
+      assert.equal(r.status, 200, r.text)
+      r = await s.request('PUT', `/applications/${appId}/info`, {
+        json: { statement: '本人自2006年参加工作以来一直从事房屋建筑工程施工技术与管理工作。\n主持完成金华市婺城区安置房工程施工组织设计和深基坑专项方案。' },
+      })
+      assert.equal(r.status, 200, r.text)
+      assert.equal((await s.post(`/applications/${appId}/submit`)).status, 200)
+
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      const diff = page.locator('.rd-statement-diff')
+      await diff.waitFor()
+      assert.deepEqual(await diff.locator('ins').allInnerTexts(), ['金华市婺城区', '和深基坑专项方案'])
+      assert.equal(await diff.locator('del').count(), 0)
+      assert.match(await page.locator('.rd-changes').innerText(), /本人述职/)
+      await page.locator('.rd-statement-block').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `${SHOTS}review-statement-diff.png` })
+
+      r = await hongda.post(`/applications/${appId}/move`, { action: 'return', step: 2, text: '请再核对一遍' })
+      assert.equal(r.status, 200, r.text)
+      assert.equal((await s.post(`/applications/${appId}/submit`)).status, 200)
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-changes-none', { hasText: '自您上次审查以来未作修改' }).waitFor()
+      assert.equal(await page.locator('.rd-statement-diff').count(), 0)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+test('no Content Security Policy violations in the review flow', () => {
+  assert.deepEqual(cspErrors, [])
+})

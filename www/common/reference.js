@@ -1,0 +1,93 @@
+// The labels every page shows, kept once on the server (GET reference: SQL reference data and
+// lib/application.c) and loaded once per portal after login, instead of copies in each page:
+// states (名称 and tag colour), actions (通过 / 退回修改 / 不通过 and the label of their text),
+// the chains and their steps, 申报类型 / 申报方式, kinds of attachment, checklists, regions and
+// the 评审工作计划 the worklist filters by.
+import { reactive } from 'vue'
+import { api } from './api.js'
+
+export const reference = reactive({
+  loaded: false,
+  states: [],
+  actions: [],
+  pipelines: [],
+  methods: [],
+  categories: [],
+  staffings: [],
+  file_kinds: [],
+  archive_kinds: [],
+  checklists: {},
+  regions: [],
+  plans: [],
+})
+
+let pending = null
+
+// Loads the reference data once; later calls share the first answer. A failure is not kept, so
+// the next page asks again (pages then show the names the server put in their own answers).
+export function loadReference() {
+  if (reference.loaded) return Promise.resolve(reference)
+  if (!pending) {
+    pending = api
+      .get('reference')
+      .then((data) => {
+        for (const key of Object.keys(reference)) {
+          if (key !== 'loaded' && data[key] != null) reference[key] = data[key]
+        }
+        reference.loaded = true
+        return reference
+      })
+      .finally(() => {
+        pending = null
+      })
+  }
+  return pending
+}
+
+const TAG_TYPES = new Set(['primary', 'success', 'info', 'warning', 'danger'])
+
+// {label, type} of a state code for an el-tag; `name` is the server's own name when a list
+// row carries one (state_name), used while the reference is not there.
+export function stateTag(code, name = '') {
+  const s = reference.states.find((x) => x.code === code)
+  return {
+    label: (s && s.name) || name || code || '—',
+    type: s && TAG_TYPES.has(s.tag) ? s.tag : 'info',
+  }
+}
+
+function action(code) {
+  return reference.actions.find((x) => x.code === code) || null
+}
+
+// 通过 / 退回修改 / 不通过 (the button and the history)
+export function actionName(code, fallback = '') {
+  const a = action(code)
+  return (a && a.name) || fallback || code || ''
+}
+
+// the label of the text a move carries: 审核意见 / 退回理由（需完善的内容） / 不通过理由
+export function actionTextLabel(code) {
+  const a = action(code)
+  return (a && a.text_label) || ''
+}
+
+// what a decided row shows: 通过 / 退回修改 / 不通过
+export function actionDone(code) {
+  const a = action(code)
+  return (a && (a.done || a.name)) || code || ''
+}
+
+export function fileKindName(code) {
+  const k = reference.file_kinds.find((x) => x.code === code)
+  return (k && k.name) || code
+}
+
+// a checklist item's name, whoever's list it is in (unit or department)
+export function checkName(code) {
+  for (const list of Object.values(reference.checklists || {})) {
+    const c = (list || []).find((x) => x.code === code)
+    if (c) return c.name
+  }
+  return code
+}
