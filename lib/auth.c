@@ -28,7 +28,7 @@ static struct db_stmt st[AUTH__MAX] = {
 	[AUTH_USER_LOCK] = { "auth_user_lock",
 	    "SELECT id, password_hash, coalesce(locked_until > now(), false), "
 	    LOCAL_TIME("locked_until")
-	    " FROM app_user WHERE username = $1 AND role = $2 FOR UPDATE", 0 },
+	    " FROM app_user WHERE username = $1 AND role = $2 AND disabled_at IS NULL FOR UPDATE", 0 },
 	[AUTH_FAIL] = { "auth_fail",
 	    "UPDATE app_user SET "
 	    " locked_until = CASE WHEN failed_logins + 1 >= $2::int"
@@ -129,6 +129,8 @@ auth_me_json(struct req *r)
 		cJSON_AddStringToObject(o, "kind", r->s.org_kind);
 		cJSON_AddStringToObject(o, "kind_name", r->s.org_kind_name);
 		cJSON_AddStringToObject(o, "region", r->s.org_region);
+		cJSON_AddStringToObject(o, "status", r->s.org_status);
+		cJSON_AddBoolToObject(o, "admin", r->s.org_admin);
 	} else
 		cJSON_AddNullToObject(out, "org");
 	cJSON_AddStringToObject(out, "csrf", r->s.csrf);

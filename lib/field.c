@@ -242,9 +242,12 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		case F_TEXT:
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
-		case F_INT:
-			e = check_int(f, d, parse_int(v, &d), &vals[i], msg, msgsz);
+		case F_INT: {
+			bool ok = parse_int(v, &d);
+
+			e = check_int(f, d, ok, &vals[i], msg, msgsz);
 			break;
+		}
 		case F_BOOL:
 			if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
 				vals[i].b = true;
@@ -295,9 +298,26 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 			vals[i].present = true;
 			continue;
 		}
-		/* only files travel as parts; text goes in JSON requests */
-		snprintf(msg, msgsz, "%s格式不正确", f->label);
-		return PERR_INVALID_FIELD;
+		/* a text part beside the file(s): a NUL-terminated string (http.c),
+		 * checked like a JSON string or a query value */
+		if (parts[k].filename[0] != '\0' || memchr(parts[k].data, '\0', parts[k].len) != NULL ||
+		    !valid_utf8(parts[k].data, parts[k].len)) {
+			snprintf(msg, msgsz, "%s格式不正确", f->label);
+			return PERR_INVALID_FIELD;
+		}
+		if (f->type == F_STR || f->type == F_TEXT)
+			e = check_text(f, parts[k].data, &vals[i], msg, msgsz);
+		else if (f->type == F_INT) {
+			double d = 0;
+			bool ok = parse_int(parts[k].data, &d);
+
+			e = check_int(f, d, ok, &vals[i], msg, msgsz);
+		} else {
+			snprintf(msg, msgsz, "%s格式不正确", f->label);
+			return PERR_INVALID_FIELD;
+		}
+		if (e != PERR_OK)
+			return e;
 	}
 	return check_required(fields, vals, bad, msg, msgsz);
 }

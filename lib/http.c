@@ -386,6 +386,11 @@ declared(struct req *r, const struct route *rt)
 		if (r->body != NULL && (e = form_multipart(r->body, r->body_len, boundary, r->parts,
 		    PARTS_MAX, &r->nparts)) != PERR_OK)
 			return req_fail(r, e, "file", "上传内容格式不正确或不完整，请重新上传");
+		/* a text part ends where its delimiter's CR is: end it there, so
+		 * that it reads as a string (the parts are split already) */
+		for (size_t k = 0; k < r->nparts; k++)
+			if (r->parts[k].filename[0] == '\0')
+				((char *)r->parts[k].data)[r->parts[k].len] = '\0';
 		e = field_check_parts(r->parts, r->nparts, fields, r->f, &bad, r->msg,
 		    sizeof(r->msg));
 		goto done;
@@ -473,6 +478,12 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		if (e != PERR_OK)
 			return e;
 		r->has_session = true;
+		/* a unit that registered itself works only once the platform approved it */
+		if (r->s.org_id != 0 && strcmp(r->s.org_status, "approved") != 0 &&
+		    !(rt->flags & R_UNAPPROVED))
+			return req_fail(r, PERR_FORBIDDEN, NULL, strcmp(r->s.org_status, "rejected") == 0 ?
+			    "单位注册未通过平台审核，请按审核意见修改后重新提交" :
+			    "单位注册正在等待平台审核，审核通过后即可办理业务");
 	}
 
 	/* CSRF on every state-changing request */

@@ -251,9 +251,11 @@ struct session {
 	char org_kind[32];
 	char org_kind_name[64];
 	char org_region[64];
+	char org_status[16];		/* pending / approved / rejected (units register first) */
+	bool org_admin;			/* the unit's administrator (its first clerk) */
 };
 
-#define PARTS_MAX 8
+#define PARTS_MAX 24
 
 struct req {
 	void *fcgx;			/* FCGX_Request * */
@@ -326,6 +328,7 @@ enum route_flags {
 	R_PUBLIC = 1,		/* no session needed */
 	R_NO_CSRF = 2,		/* pre-session state changes: login, register */
 	R_MULTIPART = 4,	/* body is multipart/form-data, not JSON */
+	R_UNAPPROVED = 8,	/* open to a unit whose registration is not approved yet */
 };
 
 struct route {
@@ -379,6 +382,18 @@ PORTAL_API enum perr h_login(struct req *);
 PORTAL_API enum perr h_logout(struct req *);
 PORTAL_API enum perr h_me(struct req *);
 PORTAL_API enum perr h_password(struct req *);
+/* 忘记密码: a 6-digit code sent by SMS (the outbox) to the mobile on file, then
+ * a new password with it; every session ends. Same answers whether or not
+ * the account exists. */
+PORTAL_API enum perr h_password_forgot(struct req *);
+PORTAL_API enum perr h_password_reset(struct req *);
+PORTAL_API extern const struct field password_forgot_fields[];
+PORTAL_API extern const struct field password_reset_fields[];
+/* A code to a new mobile number, then the number changed with it. */
+PORTAL_API enum perr h_mobile_code(struct req *);
+PORTAL_API enum perr h_mobile(struct req *);
+PORTAL_API extern const struct field mobile_code_fields[];
+PORTAL_API extern const struct field mobile_fields[];
 /* reference.c: the labels every portal shows, kept once (states, actions,
  * chains and their steps, 申报类型/方式, attachment kinds, checklists). */
 PORTAL_API enum perr h_reference(struct req *);
@@ -388,12 +403,61 @@ PORTAL_API extern const struct field password_fields[];
 #define COMMON_ROUTES \
 	{ M_GET, "/health", R_PUBLIC, NULL, h_health }, \
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
-	{ M_POST, "/logout", 0, NULL, h_logout }, \
-	{ M_GET, "/me", 0, NULL, h_me }, \
+	{ M_POST, "/logout", R_UNAPPROVED, NULL, h_logout }, \
+	{ M_GET, "/me", R_UNAPPROVED, NULL, h_me }, \
 	{ M_GET, "/reference", 0, NULL, h_reference }, \
-	{ M_POST, "/password", 0, password_fields, h_password }, \
+	{ M_POST, "/password", R_UNAPPROVED, password_fields, h_password }, \
+	{ M_POST, "/password/forgot", R_PUBLIC | R_NO_CSRF, password_forgot_fields, \
+	    h_password_forgot }, \
+	{ M_POST, "/password/reset", R_PUBLIC | R_NO_CSRF, password_reset_fields, \
+	    h_password_reset }, \
+	{ M_POST, "/mobile/code", R_UNAPPROVED, mobile_code_fields, h_mobile_code }, \
+	{ M_POST, "/mobile", R_UNAPPROVED, mobile_fields, h_mobile }, \
 	{ M_POST, "/uploads", R_MULTIPART, upload_fields, h_upload }, \
-	{ M_GET, "/uploads/:id", 0, upload_get_fields, h_upload_get }
+	{ M_GET, "/uploads/:id", R_UNAPPROVED, upload_get_fields, h_upload_get }
+
+/* ---------- attempts per address (limit.c) ---------- */
+
+/* Counts an attempt at `what` (e.g. "register") from the request's address,
+ * committed on its own so that refused attempts count too, and answers
+ * PERR_TOO_MANY (429, message naming `label`) once `max` were made in the
+ * last hour. Call it before any costly work. */
+PORTAL_API enum perr limit_attempt(struct req *, const char *what, const char *label, int max);
+
+/* ---------- accounts (accounts.c): clerks of units and departments ---------- */
+
+/* A new account of organisation org (its role is the organisation's
+ * program); password NULL makes a random one, written into pw_out (>= 17).
+ * Inside a transaction. *id gets the new user's id. 409 for a taken username. */
+PORTAL_API enum perr account_create(struct req *, long long org, const char *username,
+    const char *name, const char *mobile, const char *password, bool org_admin,
+    char *pw_out, size_t pw_outsz, long long *id);
+/* Disables or enables account id of organisation org (0: any organisation
+ * but the platform's); a disabled account's sessions end. */
+PORTAL_API enum perr account_disable(struct req *, long long org, long long id, bool disable);
+/* A new random password for account id of org (0: any), shown once; its
+ * sessions end. */
+PORTAL_API enum perr account_reset(struct req *, long long org, long long id, char *pw_out,
+    size_t pw_outsz);
+/* Accounts of an organisation as JSON {items:[…]}, no secrets. */
+PORTAL_API enum perr account_list(struct req *, long long org, cJSON *out);
+
+/* ---------- spreadsheets (xlsx.c) ---------- */
+
+/* Replies with a sheet as an .xlsx download (libxlsxwriter): a title row, a
+ * bold header, then rows, a JSON array of arrays of strings or numbers;
+ * widths in characters. */
+PORTAL_API enum perr xlsx_reply(struct req *, const char *filename, const char *sheet,
+    const char *title, const char *const *head, const int *widths, int ncols,
+    const cJSON *rows);
+
+/* ---------- 评审工作计划 (plan.c) ---------- */
+
+/* {items:[plan…]} into out; drafts too when asked (the operator). */
+PORTAL_API enum perr plan_list(bool drafts, cJSON *out);
+/* {plan:{…, procedures, amendment_list}} into out; PERR_NOT_FOUND when there
+ * is none (or it is a draft and drafts is false). */
+PORTAL_API enum perr plan_get(long long id, bool drafts, cJSON *out);
 
 /* ---------- audit and notifications (audit.c) ---------- */
 

@@ -41,10 +41,4 @@ PORTAL_API enum perr review_opinions(struct req *);
 PORTAL_API enum perr review_opinion_add(struct req *);
 PORTAL_API enum perr review_opinion_delete(struct req *);
 
-/* xlsx.c: a sheet of text cells as an .xlsx download (libxlsxwriter). rows
- * is a JSON array of arrays of strings or numbers; widths in characters. */
-PORTAL_API enum perr xlsx_reply(struct req *, const char *filename, const char *sheet,
-    const char *title, const char *const *head, const int *widths, int ncols,
-    const cJSON *rows);
-
 #endif

@@ -32,8 +32,8 @@ static struct db_stmt st[SS__MAX] = {
 	    "SELECT u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
 	    " coalesce(u.mobile, ''), s.csrf, coalesce(o.name, ''), coalesce(o.kind, ''),"
 	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, '') "
-	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2"
+	    " coalesce(r.name, ''), coalesce(o.status, ''), u.is_org_admin "
+	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
 	    " LEFT JOIN org o ON o.id = u.org_id"
 	    " LEFT JOIN org_kind k ON k.code = o.kind"
 	    " LEFT JOIN region r ON r.id = o.region_id", 0 },
@@ -136,6 +136,8 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	copy(s->org_kind, sizeof(s->org_kind), db_str(res, 0, 8));
 	copy(s->org_kind_name, sizeof(s->org_kind_name), db_str(res, 0, 9));
 	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 10));
+	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 11));
+	s->org_admin = db_bool(res, 0, 12);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -13,7 +13,7 @@
 
 #include <xlsxwriter.h>
 
-#include "review.h"
+#include "portal.h"
 
 static enum perr
 slurp(const char *path, char **data, size_t *len)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole portal on one machine: a private PostgreSQL cluster under $VAR,
 # the six role programs (spawn-fcgi + multiwatch) and nginx.
-#   stack.sh start | seed | demo | info | stop | psql [args]
-# (seed: organisations, accounts and plans; demo: applications made through the
-# API at the unit and county steps, for `make run` only)
+#   stack.sh start | init | seed | demo | info | stop | psql [args]
+# (init: an empty installation, reference data and the operator's account;
+# seed: init, then the demo's organisations, accounts and plans made through
+# the APIs (scripts/setup.mjs); demo: applications made through the API at
+# the unit and county steps, for `make run` only)
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`,
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
@@ -219,13 +221,30 @@ wait_healthy() {
 	done
 }
 
-seed() {
-	if [ "$(psql_db -tA -c 'SELECT count(*) FROM app_user')" = 0 ]; then
-		local hash
-		hash=$(printf '%s\n' "$DEMO_PASSWORD" | "$BIN/portalctl" hash-password)
-		psql_db -1 -v pwhash="$hash" -f "$ROOT/sql/seed/demo.sql"
-		say "stack: demo data loaded"
+# An installation from an empty database: the reference data (the migrations)
+# and one operator account, admin, whose password is $1 or a random one,
+# printed once. Nothing when accounts exist.
+init() {
+	local pw=${1:-} hash
+	[ "$(psql_db -tA -c 'SELECT count(*) FROM app_user')" = 0 ] || return 0
+	if [ -z "$pw" ]; then
+		pw="Zc$(od -An -tx1 -N9 /dev/urandom | tr -d ' \n')!"
+		say "stack: the operator's account: admin / $pw (shown once; change it after the first login)"
 	fi
+	hash=$(printf '%s\n' "$pw" | "$BIN/portalctl" hash-password)
+	psql_db -1 -v pwhash="$hash" <<'SQL'
+INSERT INTO org (kind, name, region_id, portal)
+SELECT 'platform', '职称申报评审平台运维中心', id, 'admin' FROM region WHERE level = 'city';
+INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin)
+SELECT 'admin', 'admin', '平台管理员', id, :'pwhash', true FROM org WHERE kind = 'platform';
+SQL
+}
+
+# The demo's organisations, accounts and plans, made through the APIs by
+# scripts/setup.mjs on top of init (the test suite uses the same).
+seed() {
+	init "$DEMO_PASSWORD"
+	PORTAL_URL=http://127.0.0.1:$PORT PORTAL_VAR=$VAR node "$ROOT/scripts/setup.mjs"
 }
 
 stop_one() {
@@ -243,6 +262,10 @@ stop_all() {
 	if [ -s "$VAR/run/nginx.pid" ]; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s quit 2>/dev/null || true
 	fi
+	# all supervisors are asked at once, then waited for (one by one took ~2 s each)
+	for r in $ROLES paysim hello; do
+		[ -s "$VAR/run/$r.pid" ] && kill -TERM "$(cat "$VAR/run/$r.pid")" 2>/dev/null || true
+	done
 	for r in $ROLES paysim hello; do
 		stop_one "$r"
 	done
@@ -288,10 +311,11 @@ start)
 	start_nginx
 	wait_healthy
 	;;
+init) init ;;
 seed) seed ;;
 demo) PORTAL_URL=http://127.0.0.1:$PORT PORTAL_VAR=$VAR node "$ROOT/scripts/demo.mjs" ;;
 info) info ;;
 stop) stop_all ;;
 psql) shift; psql_db "$@" ;;
-*) die "usage: stack.sh start|seed|demo|info|stop|psql" ;;
+*) die "usage: stack.sh start|init|seed|demo|info|stop|psql" ;;
 esac

@@ -1,8 +1,39 @@
-/* admin: the FastCGI program of this role's portal; its routes, nothing else. */
-#include "portal.h"
+/* admin: the FastCGI program of the platform operator (平台管理): unit
+ * registrations, departments and their accounts, plans, the calendar, the
+ * audit log. It has no route to an application's content or the chain. */
+#include "admin.h"
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
+	/* page-registrations.c */
+	{ M_GET, "/registrations", 0, registrations_query, h_admin_registrations },
+	{ M_GET, "/registrations/:id/authorization", 0, NULL, h_admin_registration_scan },
+	{ M_POST, "/registrations/:id/approve", 0, registration_approve_fields,
+	    h_admin_registration_approve },
+	{ M_POST, "/registrations/:id/reject", 0, registration_reject_fields,
+	    h_admin_registration_reject },
+	/* page-departments.c */
+	{ M_GET, "/departments", 0, departments_query, h_admin_departments },
+	{ M_POST, "/departments", 0, department_fields, h_admin_department_add },
+	{ M_GET, "/departments/:id/accounts", 0, NULL, h_admin_department_accounts },
+	{ M_POST, "/departments/:id/accounts", 0, department_account_fields,
+	    h_admin_department_account_add },
+	{ M_POST, "/accounts/:id/disable", 0, NULL, h_admin_account_disable },
+	{ M_POST, "/accounts/:id/enable", 0, NULL, h_admin_account_enable },
+	{ M_POST, "/accounts/:id/reset", 0, NULL, h_admin_account_reset },
+	/* page-plans.c */
+	{ M_GET, "/plans", 0, NULL, h_admin_plans },
+	{ M_GET, "/plans/:id", 0, NULL, h_admin_plan },
+	{ M_POST, "/plans", 0, plan_fields, h_admin_plan_add },
+	{ M_PUT, "/plans/:id", 0, plan_fields, h_admin_plan_edit },
+	/* page-calendar.c */
+	{ M_GET, "/calendar", 0, NULL, h_admin_calendar },
+	{ M_GET, "/calendar/:id", 0, NULL, h_admin_calendar_year },
+	{ M_PUT, "/calendar/:id", 0, calendar_year_fields, h_admin_calendar_put },
+	{ M_POST, "/calendar/:id/import", 0, calendar_import_fields, h_admin_calendar_import },
+	/* page-audit.c */
+	{ M_GET, "/audit", 0, audit_query, h_admin_audit },
+	{ M_GET, "/audit.xlsx", 0, audit_query, h_admin_audit_xlsx },
 };
 
 int

@@ -24,16 +24,19 @@ static struct db_stmt st[APP__MAX] = {
 	    "WHERE a.applicant_id = $1 ORDER BY a.id DESC", 0 },
 	[APP_PLAN] = { "app_plan",
 	    "SELECT level, current_date BETWEEN opens_on AND closes_on,"
-	    " to_char(opens_on, 'YYYY-MM-DD'), to_char(closes_on, 'YYYY-MM-DD'), name"
-	    " FROM plan WHERE id = $1", 0 },
+	    " to_char(opens_on, 'YYYY-MM-DD'), to_char(closes_on, 'YYYY-MM-DD'), name,"
+	    " array_to_string(pipelines, ',')"
+	    " FROM plan WHERE id = $1 AND status = 'published'", 0 },
 	/* where an application of this person goes: the unit or talent centre
 	 * that keeps the file, its region, and the employer's affiliation */
 	[APP_WHERE] = { "app_where",
-	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_complete(p.user_id)"
+	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_complete(p.user_id),"
+	    " coalesce(b.status = 'refused', false), coalesce(b.reason, ''), coalesce(u.name, '')"
 	    " FROM applicant_profile p"
 	    " LEFT JOIN org u ON u.status = 'approved' AND u.id ="
 	    "  CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
 	    " LEFT JOIN org emp ON emp.id = p.unit_org_id AND emp.status = 'approved'"
+	    " LEFT JOIN person_binding b ON b.user_id = p.user_id AND b.org_id = u.id"
 	    " WHERE p.user_id = $1", 0 },
 	[APP_INSERT] = { "app_insert",
 	    "INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)"
@@ -173,9 +176,10 @@ h_app_create(struct req *r)
 	}
 	{
 		PGresult *w;
-		char level[8];
+		char level[8], pipes[200];
 
 		snprintf(level, sizeof(level), "%s", db_str(res, 0, 0));
+		snprintf(pipes, sizeof(pipes), ",%s,", db_str(res, 0, 5));
 		PQclear(res);
 		res = NULL;
 		if ((e = db_exec(&st[APP_WHERE], &w, 1, uid)) != PERR_OK)
@@ -191,13 +195,29 @@ h_app_create(struct req *r)
 			return req_fail(r, PERR_INVALID_FIELD, "profile",
 			    "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）后再申报");
 		}
+		if (db_bool(w, 0, 3)) {
+			e = req_fail(r, PERR_INVALID_FIELD, "profile",
+			    "%s未确认您的人员信息（理由：%s），请在“个人基本信息”中重新选择后再申报",
+			    db_str(w, 0, 5), db_str(w, 0, 4));
+			PQclear(w);
+			return e;
+		}
 		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
 		pipeline = pipeline_for(level, db_str(w, 0, 1));
 		PQclear(w);
+		if (pipeline == NULL)
+			return req_fail(r, PERR_INVALID_FIELD, "plan_id",
+			    "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
+		/* the plan says which of the notice's chains it runs (none listed: all of its level) */
+		{
+			char want[40];
+
+			snprintf(want, sizeof(want), ",%s,", pipeline);
+			if (strcmp(pipes, ",,") != 0 && strstr(pipes, want) == NULL)
+				return req_fail(r, PERR_INVALID_FIELD, "plan_id",
+				    "该评审工作计划不适用于您所在单位（按规定应走的评审程序本计划未开放）");
+		}
 	}
-	if (pipeline == NULL)
-		return req_fail(r, PERR_INVALID_FIELD, "plan_id",
-		    "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	e = db_exec(&st[APP_INSERT], &res, 4, uid, plan, pipeline, unit);

@@ -17,8 +17,11 @@ static struct db_stmt st[AR__MAX] = {
 	[AR_ONE] = { "archive_one",
 	    "SELECT " ARCHIVE_ITEM_COLS " FROM archive_item i WHERE i.id = $1 AND i.owner_id = $2", 0 },
 	[AR_REVIEWER] = { "archive_reviewer",
-	    "SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
-	    " ELSE p.unit_org_id END FROM applicant_profile p WHERE p.user_id = $1", 0 },
+	    "SELECT x.org, b.status = 'refused', coalesce(b.reason, ''), coalesce(o.name, '') FROM"
+	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
+	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " LEFT JOIN person_binding b ON b.user_id = $1 AND b.org_id = x.org"
+	    " LEFT JOIN org o ON o.id = x.org", 0 },
 	[AR_INSERT] = { "archive_insert",
 	    "INSERT INTO archive_item (owner_id, kind, title, happened_on, role, org, number,"
 	    " level, description, collective, attachments, reviewer_org_id, previous_id)"
@@ -177,6 +180,14 @@ archive_save(struct req *r, long long update_id, long long previous_id)
 		PQclear(res);
 		return req_fail(r, PERR_INVALID_FIELD, "kind",
 		    "请先在“个人基本信息”中选择现工作单位（或人才交流中心），业绩档案由其审核");
+	}
+	/* nothing goes to an organisation that refused the person */
+	if (db_bool(res, 0, 1)) {
+		e = req_fail(r, PERR_INVALID_FIELD, "kind", "%s未确认您的人员信息（理由：%s），"
+		    "请在“个人基本信息”中重新选择现工作单位（或人才交流中心）",
+		    db_str(res, 0, 3), db_str(res, 0, 2));
+		PQclear(res);
+		return e;
 	}
 	snprintf(reviewer, sizeof(reviewer), "%s", db_str(res, 0, 0));
 	PQclear(res);

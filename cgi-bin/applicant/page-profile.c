@@ -4,7 +4,7 @@
 
 #include "applicant.h"
 
-enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_MOBILE, PR_DATES, PR__MAX };
+enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_BIND, PR_BINDINGS, PR_DATES, PR__MAX };
 
 static struct db_stmt st[PR__MAX] = {
 	[PR_GET] = { "profile_get",
@@ -28,8 +28,22 @@ static struct db_stmt st[PR__MAX] = {
 	    " JOIN region r ON r.id = o.region_id"
 	    " WHERE o.kind = $1 AND o.status = 'approved' AND strpos(o.name, $2) > 0"
 	    " ORDER BY o.name LIMIT 20", 0 },
-	[PR_MOBILE] = { "profile_mobile",
-	    "UPDATE app_user SET mobile = $2 WHERE id = $1", 0 },
+	/* the organisation chosen asks to confirm the person: a new request, or
+	 * again after a refusal; a confirmation stands */
+	[PR_BIND] = { "profile_bind",
+	    "INSERT INTO person_binding (user_id, org_id) SELECT $1, x.org FROM"
+	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
+	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " WHERE x.org IS NOT NULL"
+	    " ON CONFLICT (user_id, org_id) DO UPDATE SET status = 'pending', reason = NULL,"
+	    " requested_at = now(), decided_by = NULL, decided_at = NULL"
+	    " WHERE person_binding.status = 'refused'", 0 },
+	[PR_BINDINGS] = { "profile_bindings",
+	    "SELECT b.org_id, o.name, b.status, coalesce(b.reason, ''),"
+	    " coalesce(to_char(b.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')"
+	    " FROM person_binding b JOIN org o ON o.id = b.org_id JOIN applicant_profile p"
+	    "  ON p.user_id = b.user_id AND b.org_id = CASE WHEN p.custody = 'talent_centre'"
+	    "  THEN p.centre_org_id ELSE p.unit_org_id END WHERE b.user_id = $1", 0 },
 	/* checked on the stored values, whichever request brought each date */
 	[PR_DATES] = { "profile_dates",
 	    "SELECT coalesce(title_date < work_start_date, false),"
@@ -146,6 +160,33 @@ add_str(cJSON *o, const char *k, const char *v)
 }
 
 /* Fills the reply with the profile; returns PERR_OK. */
+/* Whether the chosen unit (or centre) has confirmed the person: "binding". */
+static enum perr
+binding_json(struct req *r, cJSON *p)
+{
+	static const char *const names[] = { "pending", "待单位确认", "confirmed", "单位已确认",
+	    "refused", "单位未确认", NULL, NULL };
+	PGresult *res;
+	cJSON *b;
+	enum perr e;
+
+	if ((e = db_run(&st[PR_BINDINGS], &res, 1, DB_I(r->s.user_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		cJSON_AddNullToObject(p, "binding");
+	} else {
+		b = cJSON_AddObjectToObject(p, "binding");
+		cJSON_AddNumberToObject(b, "org_id", (double)db_int(res, 0, 0));
+		cJSON_AddStringToObject(b, "org", db_str(res, 0, 1));
+		cJSON_AddStringToObject(b, "status", db_str(res, 0, 2));
+		cJSON_AddStringToObject(b, "status_name", labels(names, db_str(res, 0, 2)));
+		cJSON_AddStringToObject(b, "reason", db_str(res, 0, 3));
+		cJSON_AddStringToObject(b, "decided_at", db_str(res, 0, 4));
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
 static enum perr
 profile_reply(struct req *r)
 {
@@ -190,6 +231,10 @@ profile_reply(struct req *r)
 	add_str(p, "staffing_name", labels(staffing, db_str(res, 0, 17)));
 	cJSON_AddBoolToObject(p, "out_of_province_ss", db_bool(res, 0, 18));
 	add_str(p, "unit_ownership", db_str(res, 0, 19));
+	if ((e = binding_json(r, p)) != PERR_OK) {
+		PQclear(res);
+		return e;
+	}
 
 	/* derived from the 身份证号: birth date and gender (17th digit odd: male) */
 	d = cJSON_AddObjectToObject(req_out(r), "derived");
@@ -278,8 +323,13 @@ h_profile_put(struct req *r)
 		if ((e = db_exec(&set_col[i], NULL, 2, uid, v)) != PERR_OK)
 			goto fail;
 	}
-	if (f[F_MOBILE].present && f[F_MOBILE].s[0] &&
-	    (e = db_exec(&st[PR_MOBILE], NULL, 2, uid, f[F_MOBILE].s)) != PERR_OK)
+	/* a new number is proved by a code sent to it (POST /mobile/code, /mobile) */
+	if (f[F_MOBILE].present && f[F_MOBILE].s[0] && strcmp(f[F_MOBILE].s, r->s.mobile) != 0) {
+		e = req_fail(r, PERR_INVALID_FIELD, "mobile",
+		    "更换手机号码须先向新号码发送验证码，验证后生效");
+		goto fail;
+	}
+	if ((e = db_run(&st[PR_BIND], NULL, 1, DB_I(r->s.user_id))) != PERR_OK)
 		goto fail;
 	{
 		PGresult *res;

@@ -4,6 +4,21 @@
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
+	/* page-register.c: registration with the 授权委托书 (open before approval) */
+	{ M_POST, "/register", R_PUBLIC | R_NO_CSRF | R_MULTIPART, unit_register_fields,
+	    h_unit_register },
+	{ M_GET, "/registration", R_UNAPPROVED, NULL, h_unit_registration },
+	{ M_POST, "/registration", R_UNAPPROVED | R_MULTIPART, unit_reregister_fields,
+	    h_unit_reregister },
+	/* page-people.c, page-operators.c */
+	{ M_GET, "/people", 0, people_query, h_unit_people },
+	{ M_POST, "/people/:id/confirm", 0, NULL, h_unit_person_confirm },
+	{ M_POST, "/people/:id/refuse", 0, people_refuse_fields, h_unit_person_refuse },
+	{ M_GET, "/operators", 0, NULL, h_unit_operators },
+	{ M_POST, "/operators", 0, operator_fields, h_unit_operator_add },
+	{ M_POST, "/operators/:id/disable", 0, NULL, h_unit_operator_disable },
+	{ M_POST, "/operators/:id/enable", 0, NULL, h_unit_operator_enable },
+	{ M_POST, "/operators/:id/reset", 0, NULL, h_unit_operator_reset },
 	/* page-review.c: 职称申报资格审查 */
 	{ M_GET, "/worklist", 0, review_worklist_query, h_worklist },
 	{ M_GET, "/worklist.xlsx", 0, review_worklist_query, h_worklist_xlsx },

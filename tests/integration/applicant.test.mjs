@@ -132,15 +132,29 @@ describe('profile (个人基本信息)', () => {
 		assert.equal(row2[3], '-', 'a work_start_date later than title_date was stored');
 	});
 
-	test('PUT mobile changes the account\'s mobile (200), alone or with other fields', async () => {
+	test('a new mobile number needs a code sent to it; PUT profile alone does not change it', async () => {
 		const a = await newApplicant();
 		const before = await sql(`SELECT mobile FROM app_user WHERE id = ${a.id}`);
-		const r = await a.s.request('PUT', '/profile', { json: { mobile: '13800001111', ethnicity: '汉族' } });
-		const after = await sql(`SELECT mobile FROM app_user WHERE id = ${a.id}`);
-		assert.equal(r.status, 200, `PUT profile {mobile}: ${r.status} ${r.text}`);
-		assert.equal(r.json.profile.mobile, '13800001111');
-		assert.equal(after, '13800001111');
-		assert.notEqual(before, after);
+		const e = assertError(await a.s.request('PUT', '/profile', { json: { mobile: '13800001111', ethnicity: '汉族' } }),
+		    400, 'invalid_field', 'mobile');
+		assert.match(e.message, /验证码/);
+		assert.equal(await sql(`SELECT mobile FROM app_user WHERE id = ${a.id}`), before);
+		// the same number goes through with the rest
+		assert.equal((await a.s.request('PUT', '/profile', { json: { mobile: before, ethnicity: '汉族' } })).status, 200);
+		// a code to the new number, then the change with it
+		assert.equal((await a.s.post('/mobile/code', { mobile: '13800001111' })).status, 200);
+		const sms = await sql(`SELECT mobile || '|' || body FROM notification WHERE user_id = ${a.id}
+		    ORDER BY id DESC LIMIT 1`);
+		assert.match(sms, /^13800001111\|.*更换手机号码，验证码 \d{6}/);
+		const code = sms.match(/验证码 (\d{6})/)[1];
+		assertError(await a.s.post('/mobile', { mobile: '13800001111', code: code === '000000' ? '111111' : '000000' }),
+		    400, 'invalid_field', 'code');
+		assertError(await a.s.post('/mobile', { mobile: '13800002222', code }), 400, 'invalid_field', 'code');
+		const r = await a.s.post('/mobile', { mobile: '13800001111', code });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(await sql(`SELECT mobile FROM app_user WHERE id = ${a.id}`), '13800001111');
+		// a code works once
+		assertError(await a.s.post('/mobile', { mobile: '13800001111', code }), 400, 'invalid_field', 'code');
 	});
 
 	test('dates after today (Asia/Shanghai) are 400; today is accepted', async () => {

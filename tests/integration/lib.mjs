@@ -4,11 +4,14 @@
 //   PORTAL_VAR  the stack's VAR directory (default <repo>/var); SQL fixtures run
 //               through `VAR=$PORTAL_VAR scripts/stack.sh psql`, which needs root.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -400,6 +403,56 @@ export async function worklistRow(s, app, tab = 'waiting') {
 	const r = await s.get(`/worklist?tab=${tab}&plan=${plan}&size=100`);
 	assert.equal(r.status, 200, `worklist of ${s.role}: ${r.text}`);
 	return r.json.items.find((i) => i.id === Number(app));
+}
+
+/*
+ * A second, small stack of the portal beside the test stack, for what needs a
+ * database or a configuration of its own (the production configuration, an
+ * installation from an empty database): its VAR is $PORTAL_VAR/<name>, nginx on
+ * the test port + offset. The sanitizer build when there is one; its reports
+ * go beside the test stack's (scripts/test.sh checks them).
+ * → { base, stack(...args) (scripts/stack.sh), sql(text), start(), stop() }
+ */
+export function sideStack(name, offset, extraEnv = {}) {
+	const dir = path.join(VAR, name);
+	const port = Number(new URL(BASE).port || 80) + offset;
+	const env = () => {
+		const bin = process.env.BIN || [path.join(ROOT, 'build/san/bin'), path.join(ROOT, 'build/bin')]
+		    .find((d) => existsSync(path.join(d, 'applicant')));
+		const e = { ...process.env, VAR: dir, PORT: String(port), BIN: bin, WORKERS: '1', ...extraEnv };
+		delete e.ASAN_OPTIONS;
+		delete e.UBSAN_OPTIONS;
+		const san = path.join(VAR, 'log', 'san');
+		if (bin.includes('/san/') && existsSync(san)) {
+			e.ASAN_OPTIONS = `log_path=${san}/asan-${name}:detect_leaks=0`;
+			e.UBSAN_OPTIONS = `print_stacktrace=1:log_path=${san}/ubsan-${name}`;
+		}
+		return e;
+	};
+	const stack = (...args) => execFileP(path.join(ROOT, 'scripts/stack.sh'), args,
+	    { env: env(), maxBuffer: 4 << 20 });
+	return {
+		dir,
+		base: `http://127.0.0.1:${port}`,
+		stack,
+		sql: async (text) => (await stack('psql', '-tA', '-c', text)).stdout.trim(),
+		async start(...steps) {
+			await stack('stop').catch(() => {});
+			rmSync(dir, { recursive: true, force: true });
+			try {
+				await stack('start');
+				const out = [];
+				for (const step of steps)
+					out.push((await stack(step)).stdout);
+				return out.join('');
+			} catch (e) {
+				const log = (f) => (existsSync(path.join(dir, 'log', f)) ?
+				    readFileSync(path.join(dir, 'log', f), 'utf8').slice(-2000) : '');
+				throw new Error(`the ${name} stack did not start: ${e.message}\n${e.stderr || ''}\n${log('applicant.log')}`);
+			}
+		},
+		stop: () => stack('stop').catch(() => {}),
+	};
 }
 
 export function sleep(ms) {

@@ -7,44 +7,22 @@
 // with its key is refused (403) while the provider's is taken. The demo's flow through the
 // simulator is in applicant-submit.test.mjs and tests/browser/applicant-flow.test.mjs.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import {
-	BASE, DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, ROOT, VAR, assertError, gatewayOrder, lit, paysim,
-	portalConf,
+	BASE, DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, VAR, assertError, gatewayOrder, lit, paysim, portalConf,
+	sideStack,
 } from './lib.mjs';
 
-const execFileP = promisify(execFile);
-const PROD_VAR = path.join(VAR, 'production');
-const PROD_PORT = Number(process.env.PORTAL_PROD_PORT || Number(new URL(BASE).port || 80) + 1);
-const PROD = `http://127.0.0.1:${PROD_PORT}`;
+const side = sideStack('production', 1, { PAYMENT_PROVIDER: 'external', PAYMENT_GATEWAY_URL: 'https://pay.example.invalid/gateway' });
+const PROD_VAR = side.dir;
+const PROD = side.base;
 const GATEWAY = 'https://pay.example.invalid/gateway';
 const COUNTY_JSJ = '婺城区住房和城乡建设局';
-
-/* The environment of scripts/stack.sh for the production stack: the sanitizer build when
- * there is one, its reports beside the test stack's (scripts/test.sh checks them). */
-function prodEnv() {
-	const bin = process.env.BIN || [path.join(ROOT, 'build/san/bin'), path.join(ROOT, 'build/bin')]
-	    .find((d) => existsSync(path.join(d, 'applicant')));
-	const env = { ...process.env, VAR: PROD_VAR, PORT: String(PROD_PORT), BIN: bin, WORKERS: '1',
-		PAYMENT_PROVIDER: 'external', PAYMENT_GATEWAY_URL: GATEWAY };
-	delete env.ASAN_OPTIONS;
-	delete env.UBSAN_OPTIONS;
-	const san = path.join(VAR, 'log', 'san');
-	if (bin.includes('/san/') && existsSync(san)) {
-		env.ASAN_OPTIONS = `log_path=${san}/asan-production:detect_leaks=0`;
-		env.UBSAN_OPTIONS = `print_stacktrace=1:log_path=${san}/ubsan-production`;
-	}
-	return env;
-}
-const stack = (...args) => execFileP(path.join(ROOT, 'scripts/stack.sh'), args,
-    { env: prodEnv(), maxBuffer: 4 << 20 });
-const prodSql = async (text) => (await stack('psql', '-tA', '-c', text)).stdout.trim();
+const prodSql = side.sql;
 
 async function req(base, method, p, { json, cookie, csrf } = {}) {
 	const headers = {};
@@ -69,20 +47,11 @@ const prod = (method, p, opts) => req(PROD, method, p, opts);
 const hmac = (key, msg) => createHmac('sha256', key).update(msg).digest('hex');
 
 before(async () => {
-	await stack('stop').catch(() => {});
-	rmSync(PROD_VAR, { recursive: true, force: true });
-	try {
-		await stack('start');
-		await stack('seed');
-	} catch (e) {
-		const log = (f) => (existsSync(path.join(PROD_VAR, 'log', f)) ?
-		    readFileSync(path.join(PROD_VAR, 'log', f), 'utf8').slice(-2000) : '');
-		throw new Error(`the production stack did not start: ${e.message}\n${e.stderr || ''}\n${log('applicant.log')}`);
-	}
+	await side.start('seed');
 });
 
 after(async () => {
-	await stack('stop').catch(() => {});
+	await side.stop();
 });
 
 describe('the production configuration (PAYMENT_PROVIDER=external)', () => {

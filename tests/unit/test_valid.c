@@ -108,6 +108,44 @@ t_uscc(void **state)
 	assert_false(valid_uscc(NULL));
 }
 
+/* GB 32100: every single wrong character is caught (the weights are not 0
+ * modulo the prime 31), letters are upper case, and I O Z S V never occur. */
+static void
+t_uscc_edges(void **state)
+{
+	static const char set[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+	const char *good = "91330702MA2E1H3K00";
+	char s[19];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < 18; i++)
+		for (k = 0; k < sizeof(set) - 1; k++) {
+			memcpy(s, good, 19);
+			if (s[i] == set[k])
+				continue;
+			s[i] = set[k];
+			if (valid_uscc(s))
+				fail_msg("%s accepted (position %zu changed)", s, i);
+		}
+	for (i = 0; i < 18; i++) {
+		const char *never = "IOZSV";
+
+		for (k = 0; never[k] != '\0'; k++) {
+			memcpy(s, good, 19);
+			s[i] = never[k];
+			assert_false(valid_uscc(s));
+		}
+		memcpy(s, good, 19);
+		if (s[i] >= 'A' && s[i] <= 'Z') {
+			s[i] = (char)(s[i] - 'A' + 'a');
+			assert_false(valid_uscc(s));
+		}
+	}
+	assert_true(valid_uscc("12330700470116000Y"));	/* the check character may be a letter */
+	assert_false(valid_uscc("12330700470116000y"));
+}
+
 static void
 t_mobile(void **state)
 {
@@ -269,6 +307,7 @@ main(void)
 		cmocka_unit_test(t_idcard),
 		cmocka_unit_test(t_idcard_today),
 		cmocka_unit_test(t_uscc),
+		cmocka_unit_test(t_uscc_edges),
 		cmocka_unit_test(t_mobile),
 		cmocka_unit_test(t_name),
 		cmocka_unit_test(t_password),

@@ -1,0 +1,48 @@
+/* Handlers of the admin program (the platform operator). */
+#ifndef ADMIN_H
+#define ADMIN_H
+
+#include "portal.h"
+
+/* page-registrations.c: 单位注册审核 */
+extern const struct field registrations_query[];
+extern const struct field registration_approve_fields[];
+extern const struct field registration_reject_fields[];
+enum perr h_admin_registrations(struct req *);
+enum perr h_admin_registration_scan(struct req *);
+enum perr h_admin_registration_approve(struct req *);
+enum perr h_admin_registration_reject(struct req *);
+
+/* page-departments.c: departments and their accounts */
+extern const struct field departments_query[];
+extern const struct field department_fields[];
+extern const struct field department_account_fields[];
+enum perr h_admin_departments(struct req *);
+enum perr h_admin_department_add(struct req *);
+enum perr h_admin_department_accounts(struct req *);
+enum perr h_admin_department_account_add(struct req *);
+enum perr h_admin_account_disable(struct req *);
+enum perr h_admin_account_enable(struct req *);
+enum perr h_admin_account_reset(struct req *);
+
+/* page-plans.c: 评审工作计划 */
+extern const struct field plan_fields[];
+enum perr h_admin_plans(struct req *);
+enum perr h_admin_plan(struct req *);
+enum perr h_admin_plan_add(struct req *);
+enum perr h_admin_plan_edit(struct req *);
+
+/* page-calendar.c: the holiday calendar */
+extern const struct field calendar_year_fields[];
+extern const struct field calendar_import_fields[];
+enum perr h_admin_calendar(struct req *);
+enum perr h_admin_calendar_year(struct req *);
+enum perr h_admin_calendar_put(struct req *);
+enum perr h_admin_calendar_import(struct req *);
+
+/* page-audit.c: the audit log */
+extern const struct field audit_query[];
+enum perr h_admin_audit(struct req *);
+enum perr h_admin_audit_xlsx(struct req *);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * page-calendar.c: the holiday calendar (法定节假日 and 调休 working days) the
+ * working-day counts of publicity and waiting read. The operator enters a
+ * year as a list of dates with a note, or imports it from a simple text list
+ * ("2027-01-01 休 元旦" / "2027-02-07 班 春节调休上班"); a year not entered is
+ * refused by every working-day computation, naming the year, never guessed.
+ * The list says when next year is still missing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+#define DAYS_MAX 80
+
+enum { CL_YEARS, CL_DAYS, CL_DEL_DAYS, CL_DEL_YEAR, CL_ADD_DAY, CL_ADD_YEAR, CL_NEXT, CL__MAX };
+
+static struct db_stmt st[CL__MAX] = {
+	[CL_YEARS] = { "admin_calendar_years",
+	    "SELECT y.year, y.note, (SELECT count(*) FROM calendar_day d"
+	    "  WHERE extract(year FROM d.day) = y.year AND NOT d.is_workday),"
+	    " (SELECT count(*) FROM calendar_day d WHERE extract(year FROM d.day) = y.year"
+	    "  AND d.is_workday) FROM calendar_year y ORDER BY y.year", 0 },
+	[CL_DAYS] = { "admin_calendar_days",
+	    "SELECT to_char(day, 'YYYY-MM-DD'), is_workday, note FROM calendar_day"
+	    " WHERE extract(year FROM day) = $1 ORDER BY day", 0 },
+	[CL_DEL_DAYS] = { "admin_calendar_del_days",
+	    "DELETE FROM calendar_day WHERE extract(year FROM day) = $1", 0 },
+	[CL_DEL_YEAR] = { "admin_calendar_del_year",
+	    "DELETE FROM calendar_year WHERE year = $1", 0 },
+	/* a day of that year; 休 on a weekend or 班 on a weekday says nothing new */
+	[CL_ADD_DAY] = { "admin_calendar_add_day",
+	    "INSERT INTO calendar_day (day, is_workday, note)"
+	    " SELECT $1::date, $2::bool, $3 WHERE extract(year FROM $1::date) = $4"
+	    " RETURNING (extract(isodow FROM day) < 6) <> is_workday", 0 },
+	[CL_ADD_YEAR] = { "admin_calendar_add_year",
+	    "INSERT INTO calendar_year (year, note) VALUES ($1, $2)", 0 },
+	[CL_NEXT] = { "admin_calendar_next",
+	    "SELECT extract(year FROM current_date)::int + 1,"
+	    " EXISTS (SELECT 1 FROM calendar_year WHERE year = extract(year FROM current_date)::int + 1),"
+	    " EXISTS (SELECT 1 FROM calendar_year WHERE year = extract(year FROM current_date)::int)", 0 },
+};
+
+enum perr
+h_admin_calendar(struct req *r)
+{
+	PGresult *res;
+	cJSON *out = req_out(r), *years, *w;
+	char text[200];
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[CL_YEARS], &res, 0)) != PERR_OK)
+		return e;
+	years = cJSON_AddArrayToObject(out, "years");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "year", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "note", db_str(res, i, 1));
+		cJSON_AddNumberToObject(it, "holidays", (double)db_int(res, i, 2));
+		cJSON_AddNumberToObject(it, "workdays", (double)db_int(res, i, 3));
+		cJSON_AddItemToArray(years, it);
+	}
+	PQclear(res);
+	if ((e = db_run(&st[CL_NEXT], &res, 0)) != PERR_OK)
+		return e;
+	if (!db_bool(res, 0, 2) || !db_bool(res, 0, 1)) {
+		w = cJSON_AddObjectToObject(out, "warning");
+		cJSON_AddNumberToObject(w, "year", (double)(db_bool(res, 0, 2) ? db_int(res, 0, 0) :
+		    db_int(res, 0, 0) - 1));
+		snprintf(text, sizeof(text), "尚未录入 %lld 年的节假日和调休安排：公示和办理时限将无法计算到 %lld 年，请及时录入",
+		    db_bool(res, 0, 2) ? db_int(res, 0, 0) : db_int(res, 0, 0) - 1,
+		    db_bool(res, 0, 2) ? db_int(res, 0, 0) : db_int(res, 0, 0) - 1);
+		cJSON_AddStringToObject(w, "text", text);
+	} else
+		cJSON_AddNullToObject(out, "warning");
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum perr
+h_admin_calendar_year(struct req *r)
+{
+	PGresult *res;
+	cJSON *days;
+	int i;
+	enum perr e;
+
+	if (r->id < 2000 || r->id > 2100)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "年份不正确");
+	if ((e = db_run(&st[CL_DAYS], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	cJSON_AddNumberToObject(req_out(r), "year", (double)r->id);
+	days = cJSON_AddArrayToObject(req_out(r), "days");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "day", db_str(res, i, 0));
+		cJSON_AddBoolToObject(it, "workday", db_bool(res, i, 1));
+		cJSON_AddStringToObject(it, "note", db_str(res, i, 2));
+		cJSON_AddItemToArray(days, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+struct day {
+	char day[11];
+	bool workday;
+	char note[64];
+};
+
+static bool
+valid_date(const char *s)
+{
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789-") == 10;
+}
+
+/* Replaces the year's days and marks it entered, in one transaction. */
+static enum perr
+save_year(struct req *r, long long year, const char *note, const struct day *d, int n)
+{
+	PGresult *res = NULL;
+	int i;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
+	    (e = db_run(&st[CL_DEL_YEAR], NULL, 1, DB_I(year))) != PERR_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		e = db_run(&st[CL_ADD_DAY], &res, 4, DB_S(d[i].day), DB_S(d[i].workday ? "true" : "false"),
+		    DB_S(d[i].note), DB_I(year));
+		if (e == PERR_CONFLICT || e == PERR_INVALID_FIELD) {
+			e = req_fail(r, PERR_INVALID_FIELD, "days", e == PERR_CONFLICT ?
+			    "日期 %s 重复" : "日期 %s 不是有效的日期", d[i].day);
+			goto fail;
+		}
+		if (e != PERR_OK)
+			goto fail;
+		if (PQntuples(res) != 1) {
+			e = req_fail(r, PERR_INVALID_FIELD, "days", "日期 %s 不在 %lld 年内", d[i].day, year);
+			goto fail;
+		}
+		if (!db_bool(res, 0, 0)) {
+			e = req_fail(r, PERR_INVALID_FIELD, "days", d[i].workday ?
+			    "%s 是工作日，无需登记为调休上班" : "%s 是周末，无需登记为节假日", d[i].day);
+			goto fail;
+		}
+		PQclear(res);
+		res = NULL;
+	}
+	if ((e = db_run(&st[CL_ADD_YEAR], NULL, 2, DB_I(year), DB_S(note))) != PERR_OK ||
+	    (e = req_audit(r, "calendar_year", "calendar", year, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	return h_admin_calendar_year(r);
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+enum { CY_NOTE, CY_DAYS };
+
+const struct field calendar_year_fields[] = {
+	[CY_NOTE] = { "note", "依据", F_STR, true, 2, 200, NULL, NULL },
+	[CY_DAYS] = { "days", "日期", F_ARRAY, true, 0, DAYS_MAX, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field day_fields[] = {
+	{ "day", "日期", F_STR, true, 10, 10, valid_date, "日期格式应为 YYYY-MM-DD" },
+	{ "workday", "是否上班", F_BOOL, true, 0, 0, NULL, NULL },
+	{ "note", "说明", F_STR, true, 1, 30, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_admin_calendar_put(struct req *r)
+{
+	struct day days[DAYS_MAX];
+	const cJSON *it;
+	int n = 0;
+	enum perr e;
+
+	if (r->id < 2000 || r->id > 2100)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "年份不正确");
+	cJSON_ArrayForEach(it, r->f[CY_DAYS].a) {
+		struct fval v[FIELDS_MAX];
+		const char *bad;
+
+		if (!cJSON_IsObject(it))
+			return req_fail(r, PERR_INVALID_FIELD, "days", "日期列表格式不正确");
+		if ((e = field_check(it, day_fields, v, &bad, r->msg, sizeof(r->msg))) != PERR_OK) {
+			r->bad_field = "days";
+			return e;
+		}
+		snprintf(days[n].day, sizeof(days[n].day), "%s", v[0].s);
+		days[n].workday = v[1].b;
+		snprintf(days[n].note, sizeof(days[n].note), "%s", v[2].s);
+		n++;
+	}
+	return save_year(r, r->id, r->f[CY_NOTE].s, days, n);
+}
+
+enum { CI_NOTE, CI_TEXT };
+
+const struct field calendar_import_fields[] = {
+	[CI_NOTE] = { "note", "依据", F_STR, true, 2, 200, NULL, NULL },
+	[CI_TEXT] = { "text", "日期列表", F_STR, true, 1, 8000, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* "2027-01-01 休 元旦" or "2027-02-07 班 春节调休上班", one a line; blank lines
+ * and lines starting with # are skipped. */
+enum perr
+h_admin_calendar_import(struct req *r)
+{
+	struct day days[DAYS_MAX];
+	char line[200];
+	const char *p = r->f[CI_TEXT].s;
+	int n = 0, lineno = 0;
+
+	if (r->id < 2000 || r->id > 2100)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "年份不正确");
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+		char *s = line, *kind, *note;
+
+		lineno++;
+		if (len >= sizeof(line))
+			return req_fail(r, PERR_INVALID_FIELD, "text", "第 %d 行过长", lineno);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + (p[len] == '\n');
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (n == DAYS_MAX)
+			return req_fail(r, PERR_INVALID_FIELD, "text", "一年最多登记 %d 天", DAYS_MAX);
+		kind = strchr(s, ' ');
+		if (kind == NULL || kind - s != 10)
+			return req_fail(r, PERR_INVALID_FIELD, "text",
+			    "第 %d 行应为“日期 休/班 说明”，如“2027-01-01 休 元旦”", lineno);
+		*kind++ = '\0';
+		while (*kind == ' ')
+			kind++;
+		note = strchr(kind, ' ');
+		if (!valid_date(s) || note == NULL)
+			return req_fail(r, PERR_INVALID_FIELD, "text",
+			    "第 %d 行应为“日期 休/班 说明”，如“2027-01-01 休 元旦”", lineno);
+		*note++ = '\0';
+		while (*note == ' ')
+			note++;
+		if (strcmp(kind, "休") != 0 && strcmp(kind, "班") != 0)
+			return req_fail(r, PERR_INVALID_FIELD, "text", "第 %d 行：只能是“休”或“班”", lineno);
+		if (*note == '\0' || !valid_text(note, 30))
+			return req_fail(r, PERR_INVALID_FIELD, "text", "第 %d 行：请写明说明（不超过 30 字）",
+			    lineno);
+		memcpy(days[n].day, s, 10);	/* valid_date: exactly 10 characters */
+		days[n].day[10] = '\0';
+		days[n].workday = strcmp(kind, "班") == 0;
+		snprintf(days[n].note, sizeof(days[n].note), "%s", note);
+		n++;
+	}
+	return save_year(r, r->id, r->f[CI_NOTE].s, days, n);
+}

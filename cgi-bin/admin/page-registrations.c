@@ -1,0 +1,224 @@
+/*
+ * page-registrations.c: 单位注册审核: the units (and talent centres) that
+ * registered themselves, with their 授权委托书, the check of their 统一社会信用
+ * 代码, and any other organisation of the same name; the operator approves
+ * (and may set the 隶属关系 that chooses a 初定/初级 chain) or rejects with a
+ * reason. The unit's clerks are told in the style of 12333.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG__MAX };
+
+static struct db_stmt st[RG__MAX] = {
+	[RG_LIST] = { "admin_registrations",
+	    "SELECT o.id, o.name, coalesce(o.uscc, ''), o.kind, coalesce(o.ownership, ''),"
+	    " coalesce(o.affiliation, ''), r.name, coalesce(o.supervisor, ''), o.status,"
+	    " coalesce(o.reject_reason, ''),"
+	    " coalesce(to_char(o.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
+	    " coalesce(o.authorization_id, 0), coalesce(up.filename, ''), coalesce(up.ctype, ''),"
+	    " coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.username, ''),"
+	    " (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status)"
+	    "  ORDER BY d.id), '[]')::text FROM org d WHERE d.name = o.name AND d.id <> o.id)"
+	    " FROM org o JOIN region r ON r.id = o.region_id"
+	    " LEFT JOIN upload up ON up.id = o.authorization_id"
+	    " LEFT JOIN app_user c ON c.org_id = o.id AND c.is_org_admin"
+	    " WHERE o.kind IN ('unit', 'talent_centre') AND o.submitted_at IS NOT NULL"
+	    " AND ($1 = 'all' OR o.status = $1)"
+	    " ORDER BY o.status = 'pending' DESC, o.submitted_at, o.id LIMIT 500", 0 },
+	[RG_LOAD] = { "admin_registration_load",
+	    "SELECT status, name, coalesce(ownership, '') FROM org WHERE id = $1"
+	    " AND kind IN ('unit', 'talent_centre') AND submitted_at IS NOT NULL FOR UPDATE", 0 },
+	[RG_DECIDE] = { "admin_registration_decide",
+	    "UPDATE org SET status = $2, reject_reason = NULLIF($3, ''), reviewed_by = $4,"
+	    " reviewed_at = now(), affiliation = CASE WHEN $5 = '' THEN affiliation"
+	    "  WHEN $5 = 'none' THEN NULL ELSE $5 END WHERE id = $1", 0 },
+	[RG_CLERKS] = { "admin_registration_clerks",
+	    "SELECT id FROM app_user WHERE org_id = $1 AND disabled_at IS NULL", 0 },
+	[RG_SCAN] = { "admin_registration_scan",
+	    "SELECT u.filename, u.ctype, u.data FROM org o JOIN upload u ON u.id = o.authorization_id"
+	    " WHERE o.id = $1", 0 },
+};
+
+static bool
+valid_status(const char *s)
+{
+	return strcmp(s, "pending") == 0 || strcmp(s, "approved") == 0 ||
+	    strcmp(s, "rejected") == 0 || strcmp(s, "all") == 0;
+}
+
+enum { RQ_STATUS };
+
+const struct field registrations_query[] = {
+	[RQ_STATUS] = { "status", "审核状态", F_STR, false, 1, 10, valid_status, "审核状态不正确" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_admin_registrations(struct req *r)
+{
+	const char *status = r->f[RQ_STATUS].present ? r->f[RQ_STATUS].s : "pending";
+	char url[80], masked[32];
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[RG_LIST], &res, 1, DB_S(status))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject(), *c, *dups;
+		const char *uscc = db_str(res, i, 2);
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "uscc", uscc);
+		/* checked again here: the operator sees the rule's verdict, not only the form's */
+		cJSON_AddBoolToObject(it, "uscc_valid", valid_uscc(uscc));
+		cJSON_AddStringToObject(it, "kind", db_str(res, i, 3));
+		cJSON_AddStringToObject(it, "ownership", db_str(res, i, 4));
+		cJSON_AddStringToObject(it, "affiliation", db_str(res, i, 5));
+		cJSON_AddStringToObject(it, "region", db_str(res, i, 6));
+		cJSON_AddStringToObject(it, "supervisor", db_str(res, i, 7));
+		cJSON_AddStringToObject(it, "status", db_str(res, i, 8));
+		cJSON_AddStringToObject(it, "reject_reason", db_str(res, i, 9));
+		cJSON_AddStringToObject(it, "submitted_at", db_str(res, i, 10));
+		if (db_int(res, i, 11) != 0) {
+			cJSON *a = cJSON_AddObjectToObject(it, "authorization");
+
+			cJSON_AddStringToObject(a, "name", db_str(res, i, 12));
+			cJSON_AddStringToObject(a, "type", db_str(res, i, 13));
+			snprintf(url, sizeof(url), "/api/admin/registrations/%lld/authorization",
+			    db_int(res, i, 0));
+			cJSON_AddStringToObject(a, "url", url);
+		} else
+			cJSON_AddNullToObject(it, "authorization");
+		c = cJSON_AddObjectToObject(it, "contact");
+		cJSON_AddStringToObject(c, "name", db_str(res, i, 14));
+		cJSON_AddStringToObject(c, "mobile", mask_mobile(db_str(res, i, 15), masked, sizeof(masked)));
+		cJSON_AddStringToObject(c, "username", db_str(res, i, 16));
+		dups = cJSON_Parse(db_str(res, i, 17));
+		cJSON_AddItemToObject(it, "same_name", dups ? dups : cJSON_CreateArray());
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum perr
+h_admin_registration_scan(struct req *r)
+{
+	PGresult *res;
+	unsigned char *bytes;
+	size_t n;
+	char *copy;
+	enum perr e;
+
+	if ((e = db_run(&st[RG_SCAN], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "授权委托书不存在");
+	}
+	bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
+	if (bytes == NULL || (copy = malloc(n ? n : 1)) == NULL) {
+		PQfreemem(bytes);
+		PQclear(res);
+		return PERR_INTERNAL;
+	}
+	memcpy(copy, bytes, n);
+	PQfreemem(bytes);
+	req_raw(r, copy, n, db_str(res, 0, 1), NULL);
+	PQclear(res);
+	return PERR_OK;
+}
+
+static bool
+valid_affiliation(const char *s)
+{
+	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 || strcmp(s, "none") == 0;
+}
+
+enum { RA_AFFILIATION };
+
+const struct field registration_approve_fields[] = {
+	[RA_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 1, 20, valid_affiliation,
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或无" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum { RJ_REASON };
+
+const struct field registration_reject_fields[] = {
+	[RJ_REASON] = { "reason", "不通过的理由", F_STR, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static enum perr
+decide(struct req *r, bool approve)
+{
+	const char *reason = approve ? "" : r->f[RJ_REASON].s;
+	const char *aff = approve && r->f[RA_AFFILIATION].present ? r->f[RA_AFFILIATION].s : "";
+	char note[1200];
+	PGresult *res = NULL;
+	int i;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[RG_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "注册申请不存在");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "pending") != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该注册申请已审核，请刷新后重试");
+		goto fail;
+	}
+	if (aff[0] != '\0' && strcmp(aff, "none") != 0 && strcmp(db_str(res, 0, 2), "institution") != 0) {
+		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
+		goto fail;
+	}
+	if (approve)
+		snprintf(note, sizeof(note), "【职称申报】%s的单位注册已通过平台审核，"
+		    "请登录平台办理人员确认、业绩档案审核和职称申报审查。", db_str(res, 0, 1));
+	else
+		snprintf(note, sizeof(note), "【职称申报】%s的单位注册未通过平台审核，理由：%s。"
+		    "请登录平台修改后重新提交。", db_str(res, 0, 1), reason);
+	PQclear(res);
+	res = NULL;
+	if ((e = db_run(&st[RG_DECIDE], NULL, 5, DB_I(r->id), DB_S(approve ? "approved" : "rejected"),
+	    DB_S(reason), DB_I(r->s.user_id), DB_S(aff))) != PERR_OK ||
+	    (e = db_run(&st[RG_CLERKS], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	for (i = 0; i < PQntuples(res); i++)
+		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
+			goto fail;
+	if ((e = req_audit(r, approve ? "registration_approve" : "registration_reject", "org", r->id,
+	    NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+enum perr
+h_admin_registration_approve(struct req *r)
+{
+	return decide(r, true);
+}
+
+enum perr
+h_admin_registration_reject(struct req *r)
+{
+	return decide(r, false);
+}

@@ -1,0 +1,199 @@
+/*
+ * accounts.c: the clerks' accounts of units and departments: a unit's
+ * administrator keeps its own clerks, the platform operator the departments'
+ * (统一分配的账号). An account belongs to one organisation, and its role is
+ * that organisation's program. Passwords made here are random and shown once.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "portal.h"
+
+enum { AC_ORG, AC_INSERT, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END, AC_LIST, AC__MAX };
+
+static struct db_stmt st[AC__MAX] = {
+	[AC_ORG] = { "account_org",
+	    "SELECT portal, kind, status FROM org WHERE id = $1", 0 },
+	[AC_INSERT] = { "account_insert",
+	    "INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin)"
+	    " VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::bool) RETURNING id", 0 },
+	/* an account of org $2 (0: of any department or unit, never the platform's) */
+	[AC_FIND] = { "account_find",
+	    "SELECT u.id, u.is_org_admin FROM app_user u JOIN org o ON o.id = u.org_id"
+	    " WHERE u.id = $1 AND ($2 = 0 OR u.org_id = $2) AND o.kind <> 'platform'", 0 },
+	[AC_DISABLE] = { "account_disable",
+	    "UPDATE app_user SET disabled_at = CASE WHEN $2::bool THEN coalesce(disabled_at, now()) END"
+	    " WHERE id = $1", 0 },
+	[AC_PASSWORD] = { "account_password",
+	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(), failed_logins = 0,"
+	    " locked_until = NULL WHERE id = $1", 0 },
+	[AC_END] = { "account_sessions_end",
+	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
+	[AC_LIST] = { "account_list",
+	    "SELECT id, username, name, coalesce(mobile, ''), is_org_admin, disabled_at IS NOT NULL,"
+	    " to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM app_user WHERE org_id = $1 ORDER BY id", 0 },
+};
+
+/* 16 characters from an alphabet without look-alikes, meeting the password
+ * policy (upper, lower, digits). */
+static enum perr
+random_password(char *out, size_t outsz)
+{
+	static const char up[] = "ABCDEFGHJKLMNPQRSTUVWXYZ", lo[] = "abcdefghijkmnpqrstuvwxyz",
+	    dg[] = "23456789";
+	const char *set[] = { up, lo, dg };
+	const size_t len[] = { sizeof(up) - 1, sizeof(lo) - 1, sizeof(dg) - 1 };
+	char hex[33];
+	size_t i;
+	enum perr e;
+
+	if (outsz < 17 || (e = random_hex(hex, 16)) != PERR_OK)
+		return PERR_INTERNAL;
+	for (i = 0; i < 16; i++) {
+		unsigned v = (unsigned)((hex[2 * i] >= 'a' ? hex[2 * i] - 'a' + 10 : hex[2 * i] - '0') * 16 +
+		    (hex[2 * i + 1] >= 'a' ? hex[2 * i + 1] - 'a' + 10 : hex[2 * i + 1] - '0'));
+		size_t k = i < 3 ? i : v % 3;	/* one of each kind at least */
+
+		out[i] = set[k][v % len[k]];
+	}
+	out[16] = '\0';
+	explicit_bzero(hex, sizeof(hex));
+	return PERR_OK;
+}
+
+enum perr
+account_create(struct req *r, long long org, const char *username, const char *name,
+    const char *mobile, const char *password, bool org_admin, char *pw_out, size_t pw_outsz,
+    long long *id)
+{
+	char hash[256], role[16];
+	PGresult *res = NULL;
+	enum perr e;
+
+	if ((e = db_run(&st[AC_ORG], &res, 1, DB_I(org))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "单位或部门不存在");
+	}
+	snprintf(role, sizeof(role), "%s", db_str(res, 0, 0));
+	PQclear(res);
+	if (password == NULL) {
+		if ((e = random_password(pw_out, pw_outsz)) != PERR_OK)
+			return e;
+		password = pw_out;
+	}
+	if ((e = auth_hash(password, hash, sizeof(hash))) != PERR_OK)
+		return e;
+	e = db_run(&st[AC_INSERT], &res, 7, DB_S(role), DB_S(username), DB_S(name),
+	    DB_S(mobile ? mobile : ""), DB_I(org), DB_S(hash), DB_S(org_admin ? "true" : "false"));
+	explicit_bzero(hash, sizeof(hash));
+	if (e == PERR_CONFLICT)
+		return req_fail(r, PERR_CONFLICT, "username", "该用户名已被使用，请换一个");
+	if (e != PERR_OK)
+		return e;
+	*id = db_int(res, 0, 0);
+	PQclear(res);
+	return req_audit(r, "account_create", "user", *id, NULL);
+}
+
+/* Account id of org (0: any but the platform's); whether it is an administrator. */
+static enum perr
+find(struct req *r, long long org, long long id, bool *admin)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[AC_FIND], &res, 2, DB_I(id), DB_I(org))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "账号不存在");
+	}
+	*admin = db_bool(res, 0, 1);
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum perr
+account_disable(struct req *r, long long org, long long id, bool disable)
+{
+	bool admin;
+	enum perr e;
+
+	if (id == r->s.user_id)
+		return req_fail(r, PERR_CONFLICT, NULL, "不能停用自己的账号");
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = find(r, org, id, &admin)) != PERR_OK)
+		goto fail;
+	if (admin && org != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "单位管理员账号不能由本单位停用，请联系平台管理员");
+		goto fail;
+	}
+	if ((e = db_run(&st[AC_DISABLE], NULL, 2, DB_I(id), DB_S(disable ? "true" : "false"))) !=
+	    PERR_OK ||
+	    (disable && (e = db_run(&st[AC_END], NULL, 1, DB_I(id))) != PERR_OK) ||
+	    (e = req_audit(r, disable ? "account_disable" : "account_enable", "user", id, NULL)) !=
+	    PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	return PERR_OK;
+fail:
+	db_rollback();
+	return e;
+}
+
+enum perr
+account_reset(struct req *r, long long org, long long id, char *pw_out, size_t pw_outsz)
+{
+	char hash[256];
+	bool admin;
+	enum perr e;
+
+	if ((e = random_password(pw_out, pw_outsz)) != PERR_OK ||
+	    (e = auth_hash(pw_out, hash, sizeof(hash))) != PERR_OK)
+		return e;
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = find(r, org, id, &admin)) != PERR_OK ||
+	    (e = db_run(&st[AC_PASSWORD], NULL, 2, DB_I(id), DB_S(hash))) != PERR_OK ||
+	    (e = db_run(&st[AC_END], NULL, 1, DB_I(id))) != PERR_OK ||
+	    (e = req_audit(r, "account_reset", "user", id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		db_rollback();
+		return e;
+	}
+	explicit_bzero(hash, sizeof(hash));
+	return PERR_OK;
+}
+
+enum perr
+account_list(struct req *r, long long org, cJSON *out)
+{
+	PGresult *res;
+	cJSON *items;
+	char masked[32];
+	int i;
+	enum perr e;
+
+	(void)r;
+	if ((e = db_run(&st[AC_LIST], &res, 1, DB_I(org))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(out, "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "username", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 2));
+		cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 3), masked, sizeof(masked)));
+		cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 4));
+		cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 5));
+		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 6));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}

@@ -1,0 +1,351 @@
+// A platform that runs itself (issue 8): units register with their 授权委托书
+// and the operator approves them; a unit's administrator keeps its clerks'
+// accounts; units confirm or refuse the people who chose them; the operator
+// issues departments' accounts, publishes plans (amendments once people
+// applied), keeps the calendar and reads the audit log; everyone can reset a
+// forgotten password with a code sent to the mobile on file.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+	DEMO_PASSWORD, Session, VAR, assertError, loginAs, raw, sql, sqlInt, tag,
+} from './lib.mjs';
+import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
+import { usccCheck } from '../../scripts/setup.mjs';
+
+after(afterCleanup);
+
+const WUCHENG = 330702;
+let admin;
+before(async () => {
+	admin = await loginAs('admin', 'admin');
+});
+
+/* A valid 统一社会信用代码 of a private company in 婺城区, new each time. */
+function newUscc() {
+	const body = `91330702MA${tag().toUpperCase().replace(/[IOZSV]/g, 'A').padEnd(7, '1').slice(0, 7)}`;
+	return body + usccCheck(body);
+}
+
+async function regionId(code) {
+	return sqlInt(`SELECT id FROM region WHERE code = '${code}'`);
+}
+
+/* POST /api/unit/register as a browser's form would send it. */
+async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), filename = '授权委托书.pdf') {
+	const username = `u${tag()}`.slice(0, 30);
+	const all = { name: `测试注册${tag()}建设有限公司`, uscc: newUscc(), kind: 'unit', ownership: 'private',
+		region_id: String(await regionId(WUCHENG)), supervisor: '婺城区住房和城乡建设局', contact_name: '李经办',
+		contact_mobile: '13957901234', username, password: DEMO_PASSWORD, ...fields };
+	const form = new FormData();
+	for (const [k, v] of Object.entries(all))
+		if (v !== undefined)
+			form.append(k, v);
+	if (file)
+		form.append('authorization', new Blob([file], { type: 'application/pdf' }), filename);
+	const r = await new Session('unit').request('POST', '/register', { body: form, headers: { 'Content-Type': null } });
+	return { r, ...all };
+}
+
+describe('a unit registers itself', () => {
+	let reg, unit;
+
+	test('a wrong check character of the 统一社会信用代码 is 400 on field uscc; nothing stored', async () => {
+		const good = newUscc();
+		const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+		const n = await sqlInt('SELECT count(*) FROM org');
+		const { r } = await registerUnit({ uscc: bad });
+		assertError(r, 400, 'invalid_field', 'uscc');
+		assert.equal(await sqlInt('SELECT count(*) FROM org'), n);
+	});
+
+	test('the 授权委托书 is checked by content; the form by its rules', async () => {
+		assertError((await registerUnit({}, Buffer.from('<html>not a pdf</html>'), 'x.pdf')).r, 400, 'invalid_field',
+		    'authorization');
+		assertError((await registerUnit({}, null)).r, 400, 'invalid_field', 'authorization');
+		assertError((await registerUnit({ ownership: 'communist' })).r, 400, 'invalid_field', 'ownership');
+		assertError((await registerUnit({ region_id: String(await regionId('330700')) })).r, 400, 'invalid_field',
+		    'region_id');
+		assertError((await registerUnit({ affiliation: 'bureau' })).r, 400, 'invalid_field', 'affiliation');
+		assertError((await registerUnit({ password: 'short' })).r, 400, 'invalid_field', 'password');
+	});
+
+	test('registered: 201 pending; the same code again is 409', async () => {
+		reg = await registerUnit();
+		assert.equal(reg.r.status, 201, reg.r.text);
+		assert.equal(reg.r.json.status, 'pending');
+		assertError((await registerUnit({ uscc: reg.uscc })).r, 409, 'conflict', 'uscc');
+		assert.equal(await sql(`SELECT status || '|' || kind FROM org WHERE id = ${reg.r.json.org_id}`), 'pending|unit');
+	});
+
+	test('until approved the account sees only its registration; applicants cannot choose it', async () => {
+		unit = await loginAs('unit', reg.username);
+		assert.equal(unit.me.org.status, 'pending');
+		assert.equal(unit.me.org.admin, true);
+		const g = await unit.get('/registration');
+		assert.equal(g.status, 200, g.text);
+		assert.equal(g.json.registration.status, 'pending');
+		assert.equal((await unit.get(g.json.registration.authorization.url.replace('/api/unit', ''))).status, 200);
+		for (const p of ['/worklist', '/archive', '/people', '/operators', '/publicity'])
+			assertError(await unit.get(p), 403, 'forbidden');
+		const a = await newApplicant();
+		assertError(await a.s.request('PUT', '/profile', { json: { custody: 'unit', unit_id: reg.r.json.org_id } }),
+		    400, 'invalid_field', 'unit_id');
+	});
+
+	test('the operator sees it with its scan, the code\'s check and namesakes; rejects it with a reason', async () => {
+		const q = await admin.get('/registrations');
+		const it = q.json.items.find((x) => x.id === reg.r.json.org_id);
+		assert.ok(it, 'not in the queue');
+		assert.equal(it.uscc_valid, true);
+		assert.equal(it.contact.username, reg.username);
+		assert.deepEqual(it.same_name, []);
+		const scan = await admin.get(it.authorization.url.replace('/api/admin', ''));
+		assert.equal(scan.status, 200);
+		assert.equal(scan.headers.get('content-type'), 'application/pdf');
+		assertError(await admin.post(`/registrations/${it.id}/reject`, {}), 400, 'invalid_field', 'reason');
+		assert.equal((await admin.post(`/registrations/${it.id}/reject`, { reason: '授权委托书未加盖公章' })).status, 200);
+		assertError(await admin.post(`/registrations/${it.id}/approve`, {}), 409, 'conflict');
+		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
+		assert.match(sms, /未通过平台审核，理由：授权委托书未加盖公章/);
+	});
+
+	test('rejected: it corrects and resubmits; approved: it works, and applicants can choose it', async () => {
+		assertError(await unit.get('/worklist'), 403, 'forbidden');
+		assert.equal((await unit.get('/registration')).json.registration.reject_reason, '授权委托书未加盖公章');
+		const form = new FormData();
+		for (const [k, v] of Object.entries({ name: reg.name, uscc: reg.uscc, kind: 'unit', ownership: 'private',
+			region_id: reg.region_id, supervisor: reg.supervisor }))
+			form.append(k, v);
+		form.append('authorization', new Blob([tinyPdf('盖章版')], { type: 'application/pdf' }), '授权委托书（盖章）.pdf');
+		const again = await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } });
+		assert.equal(again.status, 200, again.text);
+		assert.equal(again.json.registration.status, 'pending');
+		assert.equal((await admin.post(`/registrations/${reg.r.json.org_id}/approve`, {})).status, 200);
+		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
+		assert.match(sms, /注册已通过平台审核/);
+		assert.equal((await unit.get('/worklist')).status, 200);
+		const a = await newApplicant();
+		assert.equal((await a.s.request('PUT', '/profile', { json: { custody: 'unit', unit_id: reg.r.json.org_id } })).status,
+		    200);
+	});
+
+	test('the administrator keeps the clerks: add, disable, enable, reset; a clerk cannot', async () => {
+		const add = await unit.post('/operators', { username: `c${tag()}`.slice(0, 30), name: '赵经办', mobile: '13957905678' });
+		assert.equal(add.status, 201, add.text);
+		assert.match(add.json.password, /^[A-Za-z2-9]{16}$/);
+		const uname = (await unit.get('/operators')).json.items.find((o) => o.id === add.json.id).username;
+		const clerk = await loginAs('unit', uname, add.json.password);
+		assertError(await clerk.get('/operators'), 403, 'forbidden');
+		assertError(await clerk.post(`/operators/${unit.me.user.id}/disable`), 403, 'forbidden');
+		assertError(await unit.post(`/operators/${unit.me.user.id}/disable`), 409, 'conflict');
+		assert.equal((await unit.post(`/operators/${add.json.id}/disable`)).status, 200);
+		assertError(await clerk.get('/me'), 401, 'unauthorized');
+		assertError(await new Session('unit').post('/login', { username: uname, password: add.json.password }),
+		    401, 'unauthorized');
+		assert.equal((await unit.post(`/operators/${add.json.id}/enable`)).status, 200);
+		const reset = await unit.post(`/operators/${add.json.id}/reset`);
+		assert.equal(reset.status, 200);
+		assertError(await new Session('unit').post('/login', { username: uname, password: add.json.password }),
+		    401, 'unauthorized');
+		await loginAs('unit', uname, reset.json.password);
+		// another unit's clerk is out of reach
+		const hongda = await loginAs('unit', 'unit_hongda');
+		assertError(await hongda.post(`/operators/${add.json.id}/disable`), 404, 'not_found');
+	});
+});
+
+describe('人员: the unit confirms or refuses the people who chose it', () => {
+	let a, hongda;
+
+	before(async () => {
+		a = await newApplicant();
+		hongda = await loginAs('unit', 'unit_hongda');
+		await a.s.request('PUT', '/profile', { json: await completeProfile() });
+	});
+
+	test('a choice asks the unit: pending; the unit refuses with a reason', async () => {
+		const p = (await a.s.get('/profile')).json.profile;
+		assert.equal(p.binding.status, 'pending');
+		const list = await hongda.get('/people');
+		assert.ok(list.json.items.some((x) => x.id === a.id && x.status === 'pending'));
+		assertError(await hongda.post(`/people/${a.id}/refuse`, {}), 400, 'invalid_field', 'reason');
+		assert.equal((await hongda.post(`/people/${a.id}/refuse`, { reason: '查无此人' })).status, 200);
+		const b = (await a.s.get('/profile')).json.profile.binding;
+		assert.deepEqual([b.status, b.reason], ['refused', '查无此人']);
+	});
+
+	test('refused: no archive item and no application goes to that unit', async () => {
+		const item = await a.s.post('/archive', { kind: 'project', title: '某项目', attachments: [] });
+		assertError(item, 400, 'invalid_field', 'kind');
+		assert.match(item.json.error.message, /查无此人/);
+		const plan = await sqlInt(`SELECT id FROM plan WHERE level = 'mid' AND name NOT LIKE 'test plan%' ORDER BY id LIMIT 1`);
+		assertError(await a.s.post('/applications', { plan_id: plan }), 400, 'invalid_field', 'profile');
+	});
+
+	test('choosing again asks again; confirmed, it goes on; another unit cannot decide', async () => {
+		await putProfile(a.s, await completeProfile());
+		assert.equal((await a.s.get('/profile')).json.profile.binding.status, 'pending');
+		const sjy = await loginAs('unit', 'unit_sjy');
+		assertError(await sjy.post(`/people/${a.id}/confirm`), 404, 'not_found');
+		assert.equal((await hongda.post(`/people/${a.id}/confirm`)).status, 200);
+		assertError(await hongda.post(`/people/${a.id}/confirm`), 409, 'conflict');
+		assert.equal((await a.s.get('/profile')).json.profile.binding.status, 'confirmed');
+		assert.equal((await a.s.post('/archive', { kind: 'project', title: '某项目', attachments: [] })).status, 201);
+		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`),
+		    /已确认您为本单位人员/);
+	});
+});
+
+describe('the operator runs the platform', () => {
+	test('departments and their accounts (统一分配); a clerk logs in where the department works', async () => {
+		const list = await admin.get('/departments?region=' + await regionId(WUCHENG));
+		assert.deepEqual(list.json.items.map((d) => d.kind).sort(), ['committee_junior', 'construction', 'hrb']);
+		const jsj = list.json.items.find((d) => d.kind === 'construction');
+		assertError(await admin.post('/departments', { kind: 'construction', region_id: await regionId(WUCHENG),
+			name: '重复的建设局' }), 409, 'conflict', 'kind');
+		assertError(await admin.post('/departments', { kind: 'committee_mid', region_id: await regionId(WUCHENG),
+			name: '县级中评委' }), 400, 'invalid_field', 'kind');
+		const username = `w${tag()}`.slice(0, 30);
+		const acct = await admin.post(`/departments/${jsj.id}/accounts`, { username, name: '新经办人' });
+		assert.equal(acct.status, 201, acct.text);
+		const clerk = await loginAs('county', username, acct.json.password);
+		assert.equal(clerk.me.org.name, jsj.name);
+		assertError(await new Session('city').post('/login', { username, password: acct.json.password }), 401, 'unauthorized');
+		const reset = await admin.post(`/accounts/${acct.json.id}/reset`);
+		assertError(await clerk.get('/me'), 401, 'unauthorized');
+		await loginAs('county', username, reset.json.password);
+		assert.equal((await admin.post(`/accounts/${acct.json.id}/disable`)).status, 200);
+		assertError(await new Session('county').post('/login', { username, password: reset.json.password }), 401, 'unauthorized');
+		// the operator's own account is not among those it manages
+		assertError(await admin.post(`/accounts/${admin.me.user.id}/reset`), 404, 'not_found');
+	});
+
+	test('plans: a draft is not shown to applicants; published, it is; after people applied, changes are amendments', async () => {
+		const body = { year: 2023, name: `测试计划${tag()}`, series: '建设工程', level: 'mid', title_name: '工程师',
+			pipelines: ['mid_review'], opens_on: await sql("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"),
+			closes_on: await sql("SELECT to_char(current_date + 10, 'YYYY-MM-DD')"), fee_recommend: 80,
+			fee_review: 180, scope: '测试', requirements: '测试要求' };
+		assertError(await admin.post('/plans', { ...body, pipelines: ['junior_review'] }), 400, 'invalid_field', 'pipelines');
+		assertError(await admin.post('/plans', { ...body, closes_on: '2020-01-01' }), 400, 'invalid_field', 'closes_on');
+		const p = await admin.post('/plans', body);
+		assert.equal(p.status, 201, p.text);
+		const id = p.json.plan.id;
+		assert.equal(p.json.plan.status, 'draft');
+		const a = await newApplicant();
+		assertError(await a.s.get(`/plans/${id}`), 404, 'not_found');
+		// before anyone applied: corrected freely
+		let e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 200, publish: true } });
+		assert.equal(e.status, 200, e.text);
+		assert.equal(e.json.plan.status, 'published');
+		assert.equal(e.json.plan.amendment_list.length, 0);
+		await putProfile(a.s, await completeProfile());
+		await sql(`UPDATE person_binding SET status = 'confirmed' WHERE user_id = ${a.id}`);
+		assert.equal((await a.s.post('/applications', { plan_id: id })).status, 201);
+		// now: the chain is fixed; a fee or window change needs a reason and shows as an amendment
+		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 200, level: 'mid',
+			pipelines: ['mid_review', 'mid_assess'] } }), 409, 'conflict', 'pipelines');
+		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body } }), 400, 'invalid_field', 'reason');
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 220,
+			closes_on: await sql("SELECT to_char(current_date + 20, 'YYYY-MM-DD')"), reason: '延长申报期' } });
+		assert.equal(e.status, 200, e.text);
+		const seen = (await a.s.get(`/plans/${id}`)).json.plan;
+		assert.deepEqual(seen.amendment_list.map((m) => m.field).sort(), ['申报截止日期', '评审费（元）'].sort());
+		assert.ok(seen.amendment_list.every((m) => m.reason === '延长申报期'));
+		assert.equal(seen.fee.review, 220);
+		assert.deepEqual(seen.amendment_list.find((m) => m.field === '评审费（元）').old, '200');
+	});
+
+	test('the calendar: a year imported from a text list; refused lines name the line', async () => {
+		const cal = await admin.get('/calendar');
+		assert.ok(cal.json.years.some((y) => y.year === 2026));
+		const y = 2031;
+		assertError(await admin.post(`/calendar/${y}/import`, { note: '测试', text: '2031-01-01 放 元旦' }), 400,
+		    'invalid_field', 'text');
+		assertError(await admin.post(`/calendar/${y}/import`, { note: '测试', text: '2030-12-31 休 跨年' }), 400,
+		    'invalid_field', 'days');
+		assertError(await admin.post(`/calendar/${y}/import`, { note: '测试', text: '2031-01-04 休 周六' }), 400,
+		    'invalid_field', 'days');
+		const r = await admin.post(`/calendar/${y}/import`, { note: '测试用年度', text:
+		    '# 元旦\n2031-01-01 休 元旦\n2031-01-02 休 元旦\r\n2031-01-05 班 元旦调休上班\n' });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.days.map((d) => [d.day, d.workday]), [['2031-01-01', false], ['2031-01-02', false],
+			['2031-01-05', true]]);
+		assert.equal(await sql("SELECT working_days('2031-01-01', '2031-01-08')"), '4');
+		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
+	});
+
+	test('the audit log: filtered, exported, and read-only for the operator too', async () => {
+		const r = await admin.get('/audit?action=registration_approve');
+		assert.equal(r.status, 200, r.text);
+		assert.ok(r.json.items.length > 0);
+		assert.ok(r.json.items.every((i) => i.action === 'registration_approve'));
+		const page = await admin.get('/audit');
+		assert.equal(page.json.items.length, 50);
+		const next = await admin.get(`/audit?before=${page.json.next}`);
+		assert.ok(next.json.items[0].id < page.json.items.at(-1).id + 1);
+		const res = await fetch(admin.url('/audit.xlsx?action=login&from=2000-01-01'), { headers: { Cookie: admin.cookieHeader() } });
+		assert.equal(res.status, 200);
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+		assert.match(execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString(), /审计日志/);
+		assertError(await admin.request('DELETE', '/audit'), 405, 'method_not_allowed');
+		// not even its own database role may change a row of it
+		let refused = '';
+		try {
+			execFileSync('psql', ['-X', '-tA', '-v', 'ON_ERROR_STOP=1', '-h', path.join(VAR, 'run/pg'), '-d', 'zcps',
+				'-U', 'portal_admin', '-c', 'DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)'],
+			    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		} catch (err) {
+			refused = String(err.stderr);
+		}
+		assert.match(refused, /permission denied|append-only/);
+	});
+
+	test('the operator has no route to an application or the chain', async () => {
+		for (const p of ['/worklist', '/applications/1', '/applications/1/files/1', '/applications/1/form.xhtml'])
+			assertError(await admin.get(p), 404, 'not_found');
+		assertError(await admin.post('/applications/1/move', { action: 'pass', step: 2, text: 'x' }), 404, 'not_found');
+	});
+});
+
+describe('忘记密码', () => {
+	test('a code to the mobile on file, 5 tries, then a new password; every session ends', async () => {
+		const a = await newApplicant();
+		const first = await a.s.get('/me');
+		assert.equal(first.status, 200);
+		const f = await raw('POST', '/api/applicant/password/forgot', { headers: { 'Content-Type': 'application/json' },
+		    body: JSON.stringify({ username: a.idcard }) });
+		assert.equal(f.status, 200, f.text);
+		const unknown = await raw('POST', '/api/applicant/password/forgot', { headers: { 'Content-Type': 'application/json' },
+		    body: JSON.stringify({ username: '110101199003070011' }) });
+		assert.deepEqual(unknown.json, f.json, 'an unknown account must get the same answer');
+		const sms = await sql(`SELECT mobile || '|' || body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`);
+		assert.ok(sms.startsWith(`${a.mobile}|`));
+		const code = sms.match(/验证码 (\d{6})/)[1];
+		const reset = (body) => raw('POST', '/api/applicant/password/reset', { headers: { 'Content-Type': 'application/json' },
+		    body: JSON.stringify({ username: a.idcard, password: 'New-Passw0rd', ...body }) });
+		const wrong = code === '123456' ? '654321' : '123456';
+		for (let i = 0; i < 5; i++)
+			assertError(await reset({ code: wrong }), 400, 'invalid_field', 'code');
+		const tooMany = assertError(await reset({ code }), 400, 'invalid_field', 'code');
+		assert.match(tooMany.message, /次数过多/);
+		// a new code (after the one-minute pause) works
+		await sql(`UPDATE sms_code SET created_at = created_at - interval '2 minutes' WHERE user_id = ${a.id}`);
+		await raw('POST', '/api/applicant/password/forgot', { headers: { 'Content-Type': 'application/json' },
+		    body: JSON.stringify({ username: a.idcard }) });
+		const code2 = (await sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`))
+		    .match(/验证码 (\d{6})/)[1];
+		const ok = await reset({ code: code2 });
+		assert.equal(ok.status, 200, ok.text);
+		assertError(await a.s.get('/me'), 401, 'unauthorized');
+		await loginAs('applicant', a.idcard, 'New-Passw0rd');
+		assertError(await reset({ code: code2 }), 400, 'invalid_field', 'code');
+	});
+});
