@@ -26,9 +26,11 @@ static struct db_stmt st[AP__MAX] = {
 	    "SELECT a.id, a.applicant_id, a.plan_id, a.pipeline_id, a.unit_org_id,"
 	    " coalesce(a.current_org_id, 0), coalesce(a.accept_org_id, 0), coalesce(a.photo_id, 0),"
 	    " coalesce(a.signature_id, 0), a.step_seq, a.wizard_step,"
-	    " p.fee_recommend + p.fee_review,"
-	    " coalesce((SELECT s4.seq FROM pipeline_step s4 WHERE s4.pipeline_id = a.pipeline_id"
-	    "  AND s4.gate = 'fee'), 0),"
+	    /* what was paid keeps its amount; until then what the fee step's department set */
+	    " coalesce((SELECT y.amount_fen / 100 FROM payment y WHERE y.application_id = a.id"
+	    "  AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1), app_fee(a.id)),"
+	    " coalesce((SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
+	    "  AND g.gate = 'fee'), 0),"
 	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
 	    " a.version, coalesce(a.self_score, -1),"
 	    " coalesce(" YEARS("pr.title_date") ", -1), coalesce(" YEARS("pr.graduation_date") ", -1),"
@@ -49,7 +51,9 @@ static struct db_stmt st[AP__MAX] = {
 	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
 	    " coalesce(emp.name, ''), coalesce(ce.name, ''), coalesce(emp.ownership, ''),"
-	    " coalesce(pr.out_of_province_ss, false), profile_complete(a.applicant_id) "
+	    " coalesce(pr.out_of_province_ss, false), profile_complete(a.applicant_id),"
+	    " CASE WHEN a.paid_at IS NULL THEN (SELECT json_agg(json_build_object('name', f.name,"
+	    "  'amount', f.amount))::text FROM app_fee_items(a.id) f) END "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -101,7 +105,7 @@ enum {
 	C_UNIT_NAME, C_ACCEPT_NAME, C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
-	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE,
+	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS,
 	C__N
 };
 
@@ -278,6 +282,7 @@ fill(struct application *a, const PGresult *r)
 	a->closed_on = S(C_CLOSED_ON);
 	a->plan_closes_on = S(C_CLOSES_ON);
 	a->submitted_at = S(C_SUBMITTED_AT);
+	a->fee_items = S(C_FEE_ITEMS);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
 		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),
@@ -574,9 +579,24 @@ facts_json(const struct application *a)
 }
 
 cJSON *
+app_fee_json(const struct application *a)
+{
+	cJSON *fee = cJSON_CreateObject(), *items;
+
+	cJSON_AddNumberToObject(fee, "amount", a->fee);
+	items = a->fee_items != NULL ? cJSON_Parse(a->fee_items) : NULL;
+	cJSON_AddItemToObject(fee, "items", items != NULL ? items : cJSON_CreateArray());
+	add_str(fee, "paid_at", a->paid_at);
+	/* due once the unit has reported it upward to the fee step */
+	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
+	    strcmp(a->state, "in_review") == 0 && a->paid_at == NULL && a->fee > 0);
+	return fee;
+}
+
+cJSON *
 app_detail_json(const struct application *a, const struct actor *viewer)
 {
-	cJSON *o = cJSON_CreateObject(), *c, *files, *arr, *f, *it, *fee;
+	cJSON *o = cJSON_CreateObject(), *c, *files, *arr, *f, *it;
 	const struct file_kind *k;
 	char url[96];
 
@@ -597,9 +617,7 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 	add_str(o, "return_reason", strcmp(a->state, "returned") == 0 ? a->return_reason : NULL);
 	cJSON_AddBoolToObject(o, "mine", viewer->org_id != 0 && a->current_org_id == viewer->org_id &&
 	    strcmp(a->state, "in_review") == 0);
-	fee = cJSON_AddObjectToObject(o, "fee");
-	cJSON_AddNumberToObject(fee, "amount", a->fee);
-	add_str(fee, "paid_at", a->paid_at);
+	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
 	cJSON_AddItemToObject(o, "person", person_json(a));
 
 	/* the content, with a URL for each file in this program */

@@ -33,6 +33,7 @@ struct application {
 	const char *held_title, *paid_at, *unit_name, *accept_name, *return_reason;
 	const char *closed_on;		/* the plan's last day when it is over, else NULL */
 	const char *plan_closes_on, *submitted_at;
+	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
 	struct person person;
 	PGresult *res, *files, *arch, *rec;
 };
@@ -44,6 +45,9 @@ PORTAL_API enum perr app_load(const struct actor *viewer, long long id, struct a
 PORTAL_API void app_free(struct application *);
 /* app_load() for the request's actor; a refusal's message goes into r. */
 PORTAL_API enum perr app_open(struct req *, long long id, struct application *a);
+
+/* {amount (元), items: [{name, amount}] while unpaid, paid_at, due} */
+PORTAL_API cJSON *app_fee_json(const struct application *);
 
 /* Labels of the codes an application holds ("" when unknown). */
 PORTAL_API const char *app_method_name(const char *code);

@@ -17,11 +17,8 @@ enum {
 	CH_LOCK,
 	CH_LOAD,
 	CH_OWNERS,
-	CH_FEE,
-	CH_PUBLICITY,
 	CH_PUB_LOAD,
 	CH_PUB_SAVE,
-	CH_OBJECTIONS,
 	CH_WRITE,
 	CH__MAX
 };
@@ -33,48 +30,40 @@ static struct db_stmt st[CH__MAX] = {
 	    "SELECT 1 WHERE chain_lock($1)", 0 },
 	[CH_LOAD] = { "chain_load",
 	    "SELECT a.state, a.step_seq, coalesce(a.current_org_id, 0), a.applicant_id,"
-	    " s.name, $2 = ANY (s.actions), coalesce(s.gate, ''),"
-	    " (SELECT max(seq) FROM pipeline_step WHERE pipeline_id = a.pipeline_id),"
-	    " (SELECT coalesce(max(no), 0) FROM chain_history WHERE application_id = a.id),"
-	    " p.name,"
+	    " s.name, $2 = ANY (s.actions),"
 	    " EXISTS (SELECT 1 FROM chain_history h WHERE h.application_id = a.id"
 	    "  AND h.actor_org_id = NULLIF($3, '0')::bigint) "
 	    "FROM application a"
-	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
-	    " JOIN plan p ON p.id = a.plan_id "
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq "
 	    "WHERE a.id = $1", 0 },
 	[CH_OWNERS] = { "chain_owners",
 	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
 	    " SELECT s.seq, s.name, step_owner(a.id, s.seq) AS org_id"
 	    " FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
 	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id ORDER BY x.seq", 0 },
-	[CH_FEE] = { "chain_fee",
-	    "SELECT paid_at IS NOT NULL FROM application WHERE id = $1", 0 },
-	/* Only a publicity registered since the application came to this step counts. */
-	[CH_PUBLICITY] = { "chain_publicity",
-	    "SELECT working_days(starts_on, current_date),"
-	    " to_char(starts_on, 'YYYY-MM-DD') FROM publicity"
-	    " WHERE application_id = $1 AND created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
 	[CH_PUB_LOAD] = { "chain_pub_load",
-	    "SELECT a.state, coalesce(a.current_org_id, 0), coalesce(s.gate, ''),"
+	    "SELECT a.state, coalesce(a.current_org_id, 0),"
+	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
+	    "  AND g.seq = a.step_seq AND g.gate = 'publicity'),"
 	    " a.applicant_id, p.name,"
 	    " to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
 	    " $2::date < (step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai')::date,"
-	    " to_char(nth_working_day($2::date, $3::int), 'YYYY-MM-DD') "
+	    " to_char(nth_working_day($2::date, $3::int), 'YYYY-MM-DD'),"
+	    " a.step_seq, s.actor_level = 'unit', s.name,"
+	    " (SELECT o.name FROM org o WHERE o.id = a.current_org_id) "
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1", 0 },
 	[CH_PUB_SAVE] = { "chain_pub_save",
-	    "INSERT INTO publicity (application_id, starts_on, created_by) VALUES ($1, $2, $3)"
-	    " ON CONFLICT (application_id) DO UPDATE SET starts_on = EXCLUDED.starts_on,"
+	    "INSERT INTO publicity (application_id, step_seq, starts_on, created_by)"
+	    " VALUES ($1, $4, $2, $3)"
+	    " ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on,"
 	    " created_by = EXCLUDED.created_by, created_at = now()", 0 },
-	[CH_OBJECTIONS] = { "chain_objections",
-	    "SELECT count(*) FROM objection WHERE application_id = $1 AND resolved_at IS NULL", 0 },
 	/* the move itself: checked again and written by the database (sql/010) */
 	[CH_WRITE] = { "chain_write",
 	    "SELECT to_step, to_state, coalesce(next_org, 0), coalesce(next_step_name, ''),"
 	    " coalesce(next_org_name, '') FROM chain_write($1, $2, $3::int, $4,"
-	    " NULLIF($5, 0), $6, $7::jsonb)", 0 },
+	    " NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
 };
 
 static const char *const action_names[CHAIN__MAX] = {
@@ -83,30 +72,6 @@ static const char *const action_names[CHAIN__MAX] = {
 	[CHAIN_RETURN] = "return",
 	[CHAIN_REJECT] = "reject",
 };
-
-/* The length in bytes of a reviewer's reason without the white space and the
- * full stops it may end with: the notification adds its own "。", and a
- * reason that ended in one must not read "。。". */
-static int
-reason_len(const char *text)
-{
-	static const char *const ends[] = { "。", "．", ".", " ", "\t", "\n", "\r", "\u3000" };
-	size_t n = text != NULL ? strlen(text) : 0, i;
-	bool cut = true;
-
-	while (cut && n > 0) {
-		cut = false;
-		for (i = 0; i < NITEMS(ends); i++) {
-			size_t k = strlen(ends[i]);
-
-			if (n >= k && memcmp(text + n - k, ends[i], k) == 0) {
-				n -= k;
-				cut = true;
-			}
-		}
-	}
-	return (int)n;
-}
 
 static const char *const action_zh[CHAIN__MAX] = {
 	[CHAIN_SUBMIT] = "提交",
@@ -148,59 +113,8 @@ struct app_row {
 	long long applicant;
 	char step_name[128];
 	bool allowed;
-	char gate[16];
-	int last_step;
-	int hist_no;
-	char plan[256];
 	bool acted_before;	/* the actor's organisation has moved it before */
 };
-
-/* Checks the step's gate. Returns PERR_OK or PERR_GATE with msg set. */
-static enum perr
-gate_check(const char *gate, const char *app, char *msg, size_t msgsz)
-{
-	PGresult *res;
-	enum perr e;
-
-	if (gate[0] == '\0')
-		return PERR_OK;
-	if (strcmp(gate, "fee") == 0) {
-		if ((e = db_exec(&st[CH_FEE], &res, 1, app)) != PERR_OK)
-			return e;
-		e = PQntuples(res) == 1 && db_bool(res, 0, 0) ? PERR_OK : PERR_GATE;
-		PQclear(res);
-		if (e == PERR_GATE)
-			snprintf(msg, msgsz, "申报人尚未缴纳评审费用，缴费后方可审查通过");
-		return e;
-	}
-	if (strcmp(gate, "publicity") != 0) {
-		snprintf(msg, msgsz, "未知的环节条件：%s", gate);
-		return PERR_INTERNAL;
-	}
-	if ((e = db_exec(&st[CH_PUBLICITY], &res, 1, app)) != PERR_OK)
-		return e;
-	if (PQntuples(res) == 0)
-		snprintf(msg, msgsz, "该申报尚未公示，请在“资格公示与报送”中登记公示，"
-		    "公示满 %d 个工作日后方可推荐上报", PUBLICITY_DAYS);
-	else if (db_int(res, 0, 0) < PUBLICITY_DAYS)
-		snprintf(msg, msgsz,
-		    "公示自 %s 起已满 %lld 个工作日，满 %d 个工作日后方可推荐上报",
-		    db_str(res, 0, 1), db_int(res, 0, 0), PUBLICITY_DAYS);
-	else {
-		PQclear(res);
-		/* 确认无意见后报送: an open objection holds the report back */
-		if ((e = db_exec(&st[CH_OBJECTIONS], &res, 1, app)) != PERR_OK)
-			return e;
-		e = db_int(res, 0, 0) == 0 ? PERR_OK : PERR_GATE;
-		if (e == PERR_GATE)
-			snprintf(msg, msgsz, "公示期间收到的 %lld 条异议尚未处理完毕，"
-			    "处理后方可推荐上报", db_int(res, 0, 0));
-		PQclear(res);
-		return e;
-	}
-	PQclear(res);
-	return PERR_GATE;
-}
 
 static enum perr
 load(const char *app, const char *org, enum chain_action act, struct app_row *a)
@@ -227,11 +141,7 @@ load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 	a->applicant = db_int(res, 0, 3);
 	snprintf(a->step_name, sizeof(a->step_name), "%s", db_str(res, 0, 4));
 	a->allowed = db_bool(res, 0, 5);
-	snprintf(a->gate, sizeof(a->gate), "%s", db_str(res, 0, 6));
-	a->last_step = (int)db_int(res, 0, 7);
-	a->hist_no = (int)db_int(res, 0, 8);
-	snprintf(a->plan, sizeof(a->plan), "%s", db_str(res, 0, 9));
-	a->acted_before = db_bool(res, 0, 10);
+	a->acted_before = db_bool(res, 0, 6);
 	PQclear(res);
 	return PERR_OK;
 }
@@ -251,11 +161,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 {
 	struct app_row a;
 	char app[24], oid[24], nstate[16];
-	char next_name[128] = "", next_org_name[256] = "", note[5120];
 	int next = 0;
-	long long next_org = 0;
 	PGresult *res = NULL;
-	cJSON *detail;
 	enum perr e;
 
 	msg[0] = '\0';
@@ -320,7 +227,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		    a.step_name, action_zh[act]);
 		goto fail;
 	}
-	if (act == CHAIN_PASS && (e = gate_check(a.gate, app, msg, msgsz)) != PERR_OK)
+	if (act == CHAIN_PASS && (e = gates_check(app_id, msg, msgsz)) != PERR_OK)
 		goto fail;
 	/* The row is locked: what the hook reads (e.g. the content a snapshot
 	 * records) cannot change until the move commits. */
@@ -328,10 +235,11 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		goto fail;
 
 	/* The database checks the move again, decides where it goes, and writes
-	 * position, history and desks; nothing else may (sql/010_chain_guard.sql). */
-	if ((e = db_run(&st[CH_WRITE], &res, 7, DB_I(app_id), DB_S(action_names[act]),
+	 * position, history, desks, audit and the applicant's notification (its
+	 * text from notice_text); nothing else may (sql/010, sql/012). */
+	if ((e = db_run(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(action_names[act]),
 	    DB_I(a.step), DB_I(who->user_id), DB_I(who->org_id), DB_S(text ? text : ""),
-	    DB_S(x != NULL ? x->checks : NULL))) != PERR_OK) {
+	    DB_S(x != NULL ? x->checks : NULL), DB_S(who->role), DB_S(who->ip))) != PERR_OK) {
 		if (e == PERR_GATE)
 			(void)db_take_message(msg, msgsz);
 		if (strcmp(db_sqlstate(), "ZC907") == 0)
@@ -340,51 +248,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	}
 	next = (int)db_int(res, 0, 0);
 	snprintf(nstate, sizeof(nstate), "%s", db_str(res, 0, 1));
-	next_org = db_int(res, 0, 2);
-	snprintf(next_name, sizeof(next_name), "%s", db_str(res, 0, 3));
-	snprintf(next_org_name, sizeof(next_org_name), "%s", db_str(res, 0, 4));
 	PQclear(res);
 	res = NULL;
-
-	detail = cJSON_CreateObject();
-	cJSON_AddNumberToObject(detail, "from_step", a.step);
-	cJSON_AddNumberToObject(detail, "to_step", next);
-	cJSON_AddStringToObject(detail, "from_state", a.state);
-	cJSON_AddStringToObject(detail, "to_state", nstate);
-	if (next_org != 0)
-		cJSON_AddNumberToObject(detail, "to_org", (double)next_org);
-	e = audit(who, action_names[act], "application", app_id, detail);
-	cJSON_Delete(detail);
-	if (e != PERR_OK)
-		goto fail;
-
-	/* Tell the applicant, in the style of 12333. */
-	switch (act) {
-	case CHAIN_SUBMIT:
-		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已提交，"
-		    "现由%s进行“%s”，请留意后续通知。", a.plan, next_org_name, next_name);
-		break;
-	case CHAIN_PASS:
-		if (strcmp(nstate, "completed") == 0)
-			snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已办结，"
-			    "请登录平台查看结果并打印证书。", a.plan);
-		else
-			snprintf(note, sizeof(note), "【职称申报】您申报的《%s》已通过“%s”，"
-			    "现由%s进行“%s”。", a.plan, a.step_name, next_org_name,
-			    next_name);
-		break;
-	case CHAIN_RETURN:
-		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》在“%s”环节被退回，"
-		    "理由：%.*s。请登录平台修改后重新提交。", a.plan, a.step_name,
-		    reason_len(text), text ? text : "");
-		break;
-	default:
-		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》未通过“%s”，"
-		    "理由：%.*s。", a.plan, a.step_name, reason_len(text), text ? text : "");
-		break;
-	}
-	if ((e = notify_user(a.applicant, note)) != PERR_OK)
-		goto fail;
 	if ((e = db_commit()) != PERR_OK)
 		return e;
 	if (out != NULL) {
@@ -399,8 +264,8 @@ fail:
 }
 
 /*
- * The unit registers the 公示 of an application at its publicity step,
- * starting on starts_on (YYYY-MM-DD, not before the application reached the
+ * The organisation holding an application at a step with a publicity gate
+ * registers its 公示 there, starting on starts_on (YYYY-MM-DD, not before the application reached the
  * step, not in the future). Registering again corrects the start date.
  * Locks the application like chain_move(), so it cannot move meanwhile.
  * On success ends_on (11 bytes) holds the last day of the publicity.
@@ -411,6 +276,7 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 {
 	char app[24], uid[24], days[8], note[1024];
 	long long applicant;
+	int step;
 	PGresult *res = NULL;
 	cJSON *detail;
 	enum perr e;
@@ -436,26 +302,33 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 		    "该申报当前不在本单位办理环节" : "申报不存在");
 		goto fail;
 	}
-	if (strcmp(db_str(res, 0, 0), "in_review") != 0 ||
-	    strcmp(db_str(res, 0, 2), "publicity") != 0) {
+	if (strcmp(db_str(res, 0, 0), "in_review") != 0 || !db_bool(res, 0, 2)) {
 		e = PERR_CONFLICT;
 		snprintf(msg, msgsz, "该申报当前不在公示环节，请刷新后重试");
 		goto fail;
 	}
 	if (db_bool(res, 0, 6)) {
 		e = PERR_INVALID_FIELD;
-		snprintf(msg, msgsz, "公示开始日期不能早于资格审查通过的日期（%s）",
-		    db_str(res, 0, 5));
+		snprintf(msg, msgsz, "公示开始日期不能早于%s的日期（%s）",
+		    db_bool(res, 0, 9) ? "资格审查通过" : "申报到达本环节", db_str(res, 0, 5));
 		goto fail;
 	}
 	applicant = db_int(res, 0, 3);
+	step = (int)db_int(res, 0, 8);
 	snprintf(ends_on, 11, "%s", db_str(res, 0, 7));
-	snprintf(note, sizeof(note), "【职称申报】您申报的《%s》自 %s 起在单位公示，"
-	    "公示期至 %s（%d 个工作日）。公示无异议后由单位推荐上报。",
-	    db_str(res, 0, 4), starts_on, ends_on, PUBLICITY_DAYS);
+	if (db_bool(res, 0, 9))
+		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》自 %s 起在单位公示，"
+		    "公示期至 %s（%d 个工作日）。公示无异议后由单位推荐上报。",
+		    db_str(res, 0, 4), starts_on, ends_on, PUBLICITY_DAYS);
+	else
+		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》自 %s 起在“%s”环节公示，"
+		    "公示期至 %s（%d 个工作日）。对公示有异议的，请在公示期内向%s反映。",
+		    db_str(res, 0, 4), starts_on, db_str(res, 0, 10), ends_on, PUBLICITY_DAYS,
+		    db_str(res, 0, 11));
 	PQclear(res);
 	res = NULL;
-	if ((e = db_exec(&st[CH_PUB_SAVE], NULL, 3, app, starts_on, uid)) != PERR_OK)
+	if ((e = db_run(&st[CH_PUB_SAVE], NULL, 4, DB_S(app), DB_S(starts_on), DB_S(uid),
+	    DB_I(step))) != PERR_OK)
 		goto fail;
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "starts_on", starts_on);

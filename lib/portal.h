@@ -500,8 +500,8 @@ PORTAL_API const char *chain_action_name(enum chain_action);
  * Performs one move on an application in one transaction: locks the row,
  * checks that the application is still at expected_step, that the actor
  * owns that step and may take this action there, that a required opinion or
- * reason is given and that the step's gate holds; then advances, and writes
- * history, audit and notification rows. On failure msg holds a Chinese
+ * reason is given and that the step's gates hold (gate.c); then advances,
+ * and the database writes history, audit and notification rows. On failure msg holds a Chinese
  * explanation. Returns PERR_NOT_FOUND, PERR_FORBIDDEN, PERR_CONFLICT,
  * PERR_INVALID_FIELD, PERR_GATE or a database error.
  */
@@ -533,10 +533,31 @@ PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
 /* 公示 lasts at least this many working days (the notice, §二.4). */
 #define PUBLICITY_DAYS 5
 
-/* The unit registers (or corrects) the 公示 of an application at its
- * publicity step; ends_on (11 bytes) gets the publicity's last day. */
+/* The organisation holding an application at a step with a publicity gate
+ * (the unit's 公示, the HR bureau's 资格复审公示, the results publicity)
+ * registers or corrects its 公示; ends_on (11 bytes) gets its last day. */
 PORTAL_API enum perr chain_publicise(const struct actor *, long long app_id,
     const char *starts_on, char *ends_on, char *msg, size_t msgsz);
+
+/* ---------- gates (gate.c) ---------- */
+
+/* One gate of a step, checked: its name (step_gate.gate), whether it holds
+ * and, in words, what it waits for. */
+struct gate_state {
+	char name[24];
+	bool met;
+	char text[256];
+};
+#define GATES_MAX 4
+
+/* The gates of the application's current step, in order, each checked
+ * (at most max; *n of them). */
+PORTAL_API enum perr gates_eval(long long app_id, struct gate_state *, int max, int *n);
+/* PERR_OK when every gate of the current step holds, else PERR_GATE with
+ * msg the first unmet gate's text. */
+PORTAL_API enum perr gates_check(long long app_id, char *msg, size_t msgsz);
+/* [{kind, met, text}] */
+PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
 
 /* ---------- performance archive (archive.c) ---------- */
 

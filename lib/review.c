@@ -139,7 +139,7 @@ static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
 
 enum {
 	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_SNAPSHOT, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
-	RV_OPINION_DEL, RV_GATE, RV__MAX
+	RV_OPINION_DEL, RV__MAX
 };
 
 static struct db_stmt st[RV__MAX] = {
@@ -159,7 +159,7 @@ static struct db_stmt st[RV__MAX] = {
 	    " coalesce(d.decided_snapshot, 0), CASE WHEN d.decided_at IS NULL"
 	    "  THEN days_waited(d.arrived_at) END,"
 	    " CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'"
-	    "  THEN array_to_json(s.actions)::text ELSE '[]' END, coalesce(s.gate, '')"
+	    "  THEN array_to_json(s.actions)::text ELSE '[]' END"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
@@ -186,15 +186,6 @@ static struct db_stmt st[RV__MAX] = {
 	    " RETURNING id", 0 },
 	[RV_OPINION_DEL] = { "review_opinion_del",
 	    "DELETE FROM opinion_template WHERE id = $1 AND org_id = $2 RETURNING id", 0 },
-	/* the state of the gates a pass at the current step must meet */
-	[RV_GATE] = { "review_gate",
-	    "SELECT a.paid_at IS NOT NULL,"
-	    " coalesce((SELECT working_days(pb.starts_on, current_date) FROM publicity pb"
-	    "  WHERE pb.application_id = a.id"
-	    "  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity')), -1),"
-	    " (SELECT count(*) FROM objection o WHERE o.application_id = a.id"
-	    "  AND o.resolved_at IS NULL)"
-	    " FROM application a WHERE a.id = $1", 0 },
 };
 
 static bool
@@ -725,53 +716,15 @@ out:
 	return e;
 }
 
-/* What a pass at the current step waits for, in words. */
-static enum perr
-gate_json(const struct application *a, const char *gate, cJSON *out)
-{
-	PGresult *res;
-	cJSON *g;
-	enum perr e;
-
-	if (gate[0] == '\0') {
-		cJSON_AddNullToObject(out, "gate");
-		return PERR_OK;
-	}
-	if ((e = db_run(&st[RV_GATE], &res, 1, DB_I(a->id))) != PERR_OK)
-		return e;
-	g = cJSON_AddObjectToObject(out, "gate");
-	cJSON_AddStringToObject(g, "kind", gate);
-	if (strcmp(gate, "fee") == 0) {
-		cJSON_AddBoolToObject(g, "met", db_bool(res, 0, 0));
-		cJSON_AddStringToObject(g, "text", db_bool(res, 0, 0) ? "申报人已缴纳评审费用" :
-		    "申报人尚未缴纳评审费用，缴费后方可审查通过");
-	} else {
-		long long days = db_int(res, 0, 1), open = db_int(res, 0, 2);
-		char t[200];
-
-		if (days < 0)
-			snprintf(t, sizeof(t), "尚未登记公示，请在“资格公示与报送”中登记");
-		else if (days < PUBLICITY_DAYS)
-			snprintf(t, sizeof(t), "公示中，已满 %lld / %d 个工作日", days, PUBLICITY_DAYS);
-		else if (open > 0)
-			snprintf(t, sizeof(t), "公示期满，尚有 %lld 条异议未处理", open);
-		else
-			snprintf(t, sizeof(t), "公示期满，无未处理的异议");
-		cJSON_AddBoolToObject(g, "met", days >= PUBLICITY_DAYS && open == 0);
-		cJSON_AddStringToObject(g, "text", t);
-	}
-	PQclear(res);
-	return PERR_OK;
-}
-
 enum perr
 review_detail(struct req *r, const struct desk_conf *dc)
 {
 	struct actor who = req_actor(r);
 	struct application a;
+	struct gate_state gates[GATES_MAX];
 	PGresult *desk = NULL, *cl = NULL;
 	cJSON *out, *d, *acts, *list;
-	int i;
+	int i, ngates = 0;
 	enum perr e;
 
 	if ((e = app_load(&who, r->id, &a, r->msg, sizeof(r->msg))) != PERR_OK)
@@ -792,9 +745,11 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		cJSON_AddNullToObject(d, "days_waited");
 	acts = cJSON_Parse(db_str(desk, 0, 6));
 	cJSON_AddItemToObject(out, "actions", acts ? acts : cJSON_CreateArray());
-	if ((e = gate_json(&a, cJSON_GetArraySize(acts) > 0 ? db_str(desk, 0, 7) : "", out)) !=
-	    PERR_OK)
+	/* what a pass at the current step waits for (none when it is not ours to move) */
+	if (cJSON_GetArraySize(acts) > 0 &&
+	    (e = gates_eval(a.id, gates, GATES_MAX, &ngates)) != PERR_OK)
 		goto out;
+	cJSON_AddItemToObject(out, "gates", gates_json(gates, ngates));
 	list = cJSON_AddArrayToObject(out, "checklist");
 	for (i = 0; i < PQntuples(cl); i++) {
 		cJSON *it = cJSON_CreateObject();

@@ -41,4 +41,52 @@ PORTAL_API enum perr review_opinions(struct req *);
 PORTAL_API enum perr review_opinion_add(struct req *);
 PORTAL_API enum perr review_opinion_delete(struct req *);
 
+/* publicity.c: 公示 at a step with a publicity gate (the unit's, the HR
+ * bureau's 资格复审公示, the results publicity); PUBLICITY_ROUTES in a route
+ * table gives a program all of it. */
+PORTAL_API extern const struct field publicise_fields[];
+PORTAL_API extern const struct field objection_fields[];
+PORTAL_API extern const struct field objection_resolve_fields[];
+PORTAL_API enum perr h_publicity(struct req *);
+PORTAL_API enum perr h_publicise(struct req *);
+PORTAL_API enum perr h_publicity_xlsx(struct req *);
+PORTAL_API enum perr h_objections(struct req *);
+PORTAL_API enum perr h_objection_add(struct req *);
+PORTAL_API enum perr h_objection_resolve(struct req *);
+/* fee.c: 收费设定 of the department owning a chain's fee step. */
+PORTAL_API extern const struct field fee_set_fields[];
+PORTAL_API enum perr h_fees(struct req *);
+PORTAL_API enum perr h_fee_set(struct req *);
+#define FEE_ROUTES \
+	{ M_GET, "/fees", 0, NULL, h_fees }, \
+	{ M_PUT, "/plans/:id/fees", 0, fee_set_fields, h_fee_set }
+
+/* interview.c: 评前面试 / 业务能力复审, and the interviews of 面试范围. */
+PORTAL_API extern const struct field interview_fields[];
+PORTAL_API extern const struct field interview_assign_fields[];
+PORTAL_API extern const struct field interview_result_fields[];
+PORTAL_API enum perr h_interviews(struct req *);
+PORTAL_API enum perr h_interview(struct req *);
+PORTAL_API enum perr h_interview_create(struct req *);
+PORTAL_API enum perr h_interview_update(struct req *);
+PORTAL_API enum perr h_interview_assign(struct req *);
+PORTAL_API enum perr h_interview_unassign(struct req *);
+PORTAL_API enum perr h_interview_results(struct req *);
+#define INTERVIEW_ROUTES \
+	{ M_GET, "/interviews", 0, NULL, h_interviews }, \
+	{ M_POST, "/interviews", 0, interview_fields, h_interview_create }, \
+	{ M_GET, "/interviews/:id", 0, NULL, h_interview }, \
+	{ M_PUT, "/interviews/:id", 0, interview_fields, h_interview_update }, \
+	{ M_POST, "/interviews/:id/assign", 0, interview_assign_fields, h_interview_assign }, \
+	{ M_DELETE, "/interviews/:id/assignments/:id", 0, NULL, h_interview_unassign }, \
+	{ M_POST, "/interviews/:id/results", 0, interview_result_fields, h_interview_results }
+
+#define PUBLICITY_ROUTES \
+	{ M_GET, "/publicity", 0, NULL, h_publicity }, \
+	{ M_POST, "/applications/:id/publicity", 0, publicise_fields, h_publicise }, \
+	{ M_GET, "/publicity.xlsx", 0, NULL, h_publicity_xlsx }, \
+	{ M_GET, "/applications/:id/objections", 0, NULL, h_objections }, \
+	{ M_POST, "/applications/:id/objections", 0, objection_fields, h_objection_add }, \
+	{ M_POST, "/objections/:id/resolve", 0, objection_resolve_fields, h_objection_resolve }
+
 #endif

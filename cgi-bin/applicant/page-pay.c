@@ -23,9 +23,9 @@ enum { PY_DUE, PY_PENDING, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__M
 static struct db_stmt st[PY__MAX] = {
 	/* amount, paid already, whether the unit has reported it up to the fee step, subject */
 	[PY_DUE] = { "pay_due",
-	    "SELECT p.fee_recommend + p.fee_review, a.paid_at IS NOT NULL,"
-	    " a.state = 'in_review' AND a.step_seq >= coalesce((SELECT s.seq FROM pipeline_step s"
-	    "  WHERE s.pipeline_id = a.pipeline_id AND s.gate = 'fee'), 1000),"
+	    "SELECT app_fee(a.id), a.paid_at IS NOT NULL,"
+	    " a.state = 'in_review' AND a.step_seq >= coalesce((SELECT min(g.seq) FROM step_gate g"
+	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'), 1000),"
 	    " left(p.name, 80)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },

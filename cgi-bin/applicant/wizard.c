@@ -81,7 +81,7 @@ app_accept_ok(const struct application *a, long long org)
 void
 app_reply(struct req *r, const struct application *a)
 {
-	cJSON *o = app_content_json(a), *fee, *rules, *opts, *orgs, *c;
+	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c;
 	const struct file_kind *k;
 	PGresult *own = NULL;
 	int i;
@@ -113,15 +113,7 @@ app_reply(struct req *r, const struct application *a)
 	else
 		cJSON_AddNullToObject(o, "signed_at");
 	cJSON_AddBoolToObject(o, "printable", a->passed_unit);
-	fee = cJSON_AddObjectToObject(o, "fee");
-	cJSON_AddNumberToObject(fee, "amount", a->fee);
-	if (a->paid_at != NULL)
-		cJSON_AddStringToObject(fee, "paid_at", a->paid_at);
-	else
-		cJSON_AddNullToObject(fee, "paid_at");
-	/* the fee is due once the unit has reported it upward to the fee step */
-	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
-	    strcmp(a->state, "in_review") == 0 && a->paid_at == NULL && a->fee > 0);
+	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
 	cJSON_AddItemToObject(req_out(r), "application", o);
 
 	rules = cJSON_AddArrayToObject(req_out(r), "file_rules");

@@ -15,6 +15,10 @@ static const struct route routes[] = {
 	{ M_GET, "/opinions", 0, NULL, review_opinions },
 	{ M_POST, "/opinions", 0, review_opinion_fields, review_opinion_add },
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
+	/* lib/publicity.c: 资格复审公示, 公布评审结果 */
+	PUBLICITY_ROUTES,
+	/* lib/interview.c: 评前面试 */
+	INTERVIEW_ROUTES,
 };
 
 int

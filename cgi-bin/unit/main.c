@@ -30,15 +30,10 @@ static const struct route routes[] = {
 	{ M_GET, "/opinions", 0, NULL, review_opinions },
 	{ M_POST, "/opinions", 0, review_opinion_fields, review_opinion_add },
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
-	/* page-archive.c, page-publicity.c */
+	/* page-archive.c; lib/publicity.c */
 	{ M_GET, "/archive", 0, archive_query, h_unit_archive },
 	{ M_POST, "/archive/:id/review", 0, archive_review_fields, h_unit_archive_review },
-	{ M_GET, "/publicity", 0, NULL, h_unit_publicity },
-	{ M_POST, "/applications/:id/publicity", 0, publicise_fields, h_unit_publicise },
-	{ M_GET, "/publicity.xlsx", 0, NULL, h_unit_publicity_xlsx },
-	{ M_GET, "/applications/:id/objections", 0, NULL, h_unit_objections },
-	{ M_POST, "/applications/:id/objections", 0, objection_fields, h_unit_objection_add },
-	{ M_POST, "/objections/:id/resolve", 0, objection_resolve_fields, h_unit_objection_resolve },
+	PUBLICITY_ROUTES,
 };
 
 int

@@ -15,15 +15,6 @@ extern const struct field archive_review_fields[];
 extern const struct field archive_query[];
 enum perr h_unit_archive(struct req *);
 enum perr h_unit_archive_review(struct req *);
-extern const struct field publicise_fields[];
-enum perr h_unit_publicity(struct req *);
-enum perr h_unit_publicise(struct req *);
-enum perr h_unit_publicity_xlsx(struct req *);
-extern const struct field objection_fields[];
-extern const struct field objection_resolve_fields[];
-enum perr h_unit_objections(struct req *);
-enum perr h_unit_objection_add(struct req *);
-enum perr h_unit_objection_resolve(struct req *);
 
 /* page-register.c: a unit registers itself, and sees its registration until approved */
 extern const struct field unit_register_fields[];

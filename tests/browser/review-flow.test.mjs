@@ -211,8 +211,8 @@ async function applicationAtCounty(page) {
   // the unit: 资格审查, a publicity 14 days old, 推荐上报
   let r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
   assert.equal(r.status, 200, r.text)
-  await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
-      SELECT ${appId}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`)
+  await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+      SELECT ${appId}, 3, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`)
   r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 3, text: '公示无异议，推荐上报' })
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.step, 4)
@@ -406,9 +406,9 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       await page.waitForURL(/#\/worklist/)
 
       // the publicity began 14 days ago (fixture); an objection holds the report back
-      await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
-          SELECT ${appId}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'
-          ON CONFLICT (application_id) DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`)
+      await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+          SELECT ${appId}, 3, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'
+          ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`)
       await menu(page, '资格公示与报送')
       const prow = page.locator('.publicity-table .el-table__body-wrapper tbody tr', { hasText: who.name })
       await prow.waitFor()

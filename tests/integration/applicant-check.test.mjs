@@ -44,7 +44,8 @@ describe('drafts (PUT info) and the statement', () => {
 			[6, 'summary'], [6, 'experience'],
 		]);
 		assert.equal(r.application.editable, true);
-		assert.deepEqual(r.application.fee, { amount: 260, paid_at: null, due: false });
+		assert.deepEqual(r.application.fee, { amount: 260, paid_at: null, due: false,
+		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 	});
 
 	test('a statement of exactly 1000 characters is accepted; 1001 is 400 (field statement), nothing changed', async () => {

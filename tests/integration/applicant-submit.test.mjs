@@ -156,13 +156,14 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(r.status, 200, r.text);
 		assert.equal((await get()).application.printable, true);
 		assertError(await move(hongda, 'pass', 3, '推荐上报'), 409, 'gate');
-		await sql(`INSERT INTO publicity (application_id, starts_on, created_by) VALUES (${app}, current_date - 14, ${unitUser})`);
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by) VALUES (${app}, 3, current_date - 14, ${unitUser})`);
 		r = await move(hongda, 'pass', 3, '公示无异议，推荐上报');
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
 		const g = await get();
 		assert.deepEqual([g.application.step, g.application.holder], [4, COUNTY_JSJ]);
-		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true });
+		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true,
+		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 	});
 
 	test('the county cannot pass step 4 before the fee is paid: 409 gate', async () => {

@@ -75,7 +75,7 @@ describe('no program role moves an application by itself', () => {
 
 describe('chain_write() refuses a forged move', () => {
 	const write = (role, action, step, user, org, text = '同意') =>
-		sqlAs(role, `SELECT to_step FROM chain_write(${app}, '${action}', ${step}, ${user}, ${org ?? 'NULL'}, '${text}', NULL)`);
+		sqlAs(role, `SELECT to_step FROM chain_write(${app}, '${action}', ${step}, ${user}, ${org ?? 'NULL'}, '${text}', NULL, '${role}', '127.0.0.1')`);
 
 	test('another unit, a wrong step, an action the step does not allow, a submission by a unit, no opinion', async () => {
 		const cases = [

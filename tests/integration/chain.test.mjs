@@ -116,8 +116,8 @@ describe('one application through the chain', () => {
 		const e = assertError(await move(unit, { action: 'pass', step: 3, text: '推荐上报' }), 409, 'gate');
 		assert.match(e.message, /公示/);
 		// a publicity that started today has not lasted 5 working days yet
-		await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
-		    VALUES (${app}, current_date, ${ids.unit_hongda.id})`);
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+		    VALUES (${app}, 3, current_date, ${ids.unit_hongda.id})`);
 		const e2 = assertError(await move(unit, { action: 'pass', step: 3, text: '推荐上报' }), 409, 'gate');
 		assert.match(e2.message, /工作日/);
 		assert.equal(await historyCount(), 2);

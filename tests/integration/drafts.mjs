@@ -8,8 +8,10 @@ import { DEMO_APPLICANT, HONGDA, lit, sql } from './lib.mjs';
  * plan of its own; returns their ids. */
 export async function newDrafts(n = 1) {
 	// one plan each: a person has at most one live application per plan
-	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)
-	    SELECT 2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1
+	// (with the notice's 中级 fee: 推荐费 80 + 评审费 180)
+	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on,
+	    fee_recommend, fee_review)
+	    SELECT 2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1, 80, 180
 	    FROM generate_series(1, ${n}) RETURNING id)
 	    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
 	    SELECT u.id, p.id, (SELECT id FROM pipeline WHERE code='mid_review'), o.id, o.region_id

@@ -137,9 +137,8 @@ describe('异议 during the 公示, and the 公示表', () => {
 		const e = assertError(await move(unit, 3, 'pass', '推荐上报'), 409, 'gate');
 		assert.match(e.message, /异议/);
 		const d = await unit.get(`/applications/${app}`);
-		assert.equal(d.json.gate.kind, 'publicity');
-		assert.equal(d.json.gate.met, false);
-		assert.match(d.json.gate.text, /1 条异议/);
+		assert.deepEqual(d.json.gates.map((g) => [g.kind, g.met]), [['publicity', false]]);
+		assert.match(d.json.gates[0].text, /1 条异议/);
 	});
 
 	test('once resolved with a note it reports upward', async () => {
@@ -244,7 +243,7 @@ describe('a year the holiday calendar does not cover', () => {
 			let e = assertError(await unit.post(`/applications/${draft}/publicity`, { starts_on: today }), 409, 'gate');
 			assert.match(e.message, want);
 			assert.equal(await sqlInt(`SELECT count(*) FROM publicity WHERE application_id = ${draft}`), 0);
-			await sql(`INSERT INTO publicity (application_id, starts_on, created_by) VALUES (${draft}, current_date - 14, ${unitUser})`);
+			await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by) VALUES (${draft}, 3, current_date - 14, ${unitUser})`);
 			e = assertError(await unit.get('/publicity'), 409, 'gate');
 			assert.match(e.message, want);
 			e = assertError(await unit.post(`/applications/${draft}/move`, { action: 'pass', step: 3, text: '无异议' }), 409, 'gate');

@@ -238,8 +238,8 @@ t_gate_and_county(void **state)
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "无异议", &res, msg, sizeof(msg)),
 	    PERR_GATE);
 	assert_non_null(strstr(msg, "尚未公示"));
-	qn("INSERT INTO publicity (application_id, starts_on, created_by)"
-	    " VALUES ($1, current_date, $2)", 2, app, unit_user);
+	qn("INSERT INTO publicity (application_id, step_seq, starts_on, created_by)"
+	    " VALUES ($1, 3, current_date, $2)", 2, app, unit_user);
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "无异议", &res, msg, sizeof(msg)),
 	    PERR_GATE);
 	assert_non_null(strstr(msg, "已满 0 个工作日"));
@@ -295,8 +295,8 @@ t_city_fallback_and_completion(void **state)
 	/* 市本级 has no county departments: the county steps go to the city's. */
 	qn("UPDATE application SET step_seq = 3, state = 'in_review', current_org_id = $1"
 	    " WHERE id = $2", 2, sjy_org, app);
-	qn("INSERT INTO publicity (application_id, starts_on, created_by)"
-	    " VALUES ($1, current_date - 30, $2)", 2, app, sjy_user);
+	qn("INSERT INTO publicity (application_id, step_seq, starts_on, created_by)"
+	    " VALUES ($1, 3, current_date - 30, $2)", 2, app, sjy_user);
 	{
 		struct actor sjy = ACTOR(sjy_user, sjy_org);
 

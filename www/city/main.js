@@ -2,16 +2,33 @@ import { HomeFilled, Money, Promotion, Reading, Setting } from '@element-plus/ic
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 
+const Fees = () => import('../common/Fees.vue')
+const Publicity = () => import('../common/Publicity.vue')
+
+// 公布评审结果 / 公布初定结果: the results publicity of the city's steps
+const RESULTS = {
+  title: '评审结果公示',
+  intro:
+    '评审（初定）通过的人员名单公示不少于 {days} 个工作日（节假日不计），在此登记公示开始日期；公示期满无异议后点击“确认结果”进入制发文件；异议经核实成立的，在申报详情中办理“不通过”。',
+  arrivedLabel: '评审通过',
+  passLabel: '确认结果',
+  passText: '经公示无异议，确认评审结果。',
+}
+
 createPortal({
   role: 'city',
   title: '市级主管部门',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
-    { label: '收费设定', icon: Money, soon: true },
+    { label: '收费设定', path: '/fees', icon: Money },
     { label: '评审会议', icon: Reading, soon: true },
-    { label: '结果公布', icon: Promotion, soon: true },
+    { label: '评审结果公示', path: '/publicity', icon: Promotion },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: reviewRoutes('职称评审资格审查'),
+  routes: [
+    ...reviewRoutes('职称评审资格审查'),
+    { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
+    { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
+  ],
 })

@@ -163,6 +163,11 @@ export const api = {
   del: (path, opts) => request('DELETE', path, undefined, opts),
 }
 
+// The URL of a path of the role's API, for links (downloads) rather than fetches.
+export function apiUrl(p) {
+  return `/api/${role}/${p}`
+}
+
 // Path segment helper: ids from the server are put into URLs only through this.
 export function seg(v) {
   return encodeURIComponent(String(v))

@@ -11,9 +11,11 @@ export function worklistMenu(label) {
   return { label, path: '/worklist', icon: Tickets }
 }
 
-export function reviewRoutes(label) {
+// interviews: the portal calls applicants to interviews (评前面试), so the worklist offers
+// 安排面试 for the rows chosen.
+export function reviewRoutes(label, { interviews = false } = {}) {
   return [
-    { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: label } },
+    { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: label, interviews } },
     {
       path: '/applications/:id',
       name: 'review',

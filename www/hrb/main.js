@@ -1,6 +1,25 @@
-import { HomeFilled, Promotion, Setting } from '@element-plus/icons-vue'
+import { Calendar, HomeFilled, Promotion, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+
+const Interviews = () => import('../common/Interviews.vue')
+const Publicity = () => import('../common/Publicity.vue')
+
+// 资格复审并公示 (the city bureau) and 公布初定结果 (the 中级初定 chain)
+const PUBLICITY = {
+  title: '公示管理',
+  intro:
+    '资格复审通过的人员及初定结果按规定公示不少于 {days} 个工作日（节假日不计），在此登记公示开始日期；公示期满、异议处理完毕后点击“公示期满通过”，进入下一环节。',
+  arrivedLabel: '到达本环节',
+  passLabel: '公示期满通过',
+  passText: '经公示无异议，同意通过。',
+}
+// 面试范围的评审对象根据通知参加面试
+const INTERVIEWS = {
+  title: '面试安排',
+  intro:
+    '面试范围的评审对象根据通知参加面试：新建面试场次，将面试范围内的申报人安排到场次（申报人收到短信通知），面试后登记结果。不通过或缺席的，申报终止于本环节。',
+}
 
 createPortal({
   role: 'hrb',
@@ -8,8 +27,13 @@ createPortal({
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
-    { label: '结果公布', icon: Promotion, soon: true },
+    { label: '公示管理', path: '/publicity', icon: Promotion },
+    { label: '面试安排', path: '/interviews', icon: Calendar },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: reviewRoutes('职称评审资格审查'),
+  routes: [
+    ...reviewRoutes('职称评审资格审查', { interviews: true }),
+    { path: '/publicity', name: 'publicity', component: Publicity, props: PUBLICITY, meta: { title: '公示管理' } },
+    { path: '/interviews', name: 'interviews', component: Interviews, props: INTERVIEWS, meta: { title: '面试安排' } },
+  ],
 })

@@ -3,7 +3,7 @@ import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 
 const ArchiveReview = () => import('./ArchiveReview.vue')
-const Publicity = () => import('./Publicity.vue')
+const Publicity = () => import('../common/Publicity.vue')
 
 createPortal({
   role: 'unit',

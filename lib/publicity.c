@@ -1,25 +1,30 @@
-/* page-publicity.c: 资格公示与报送: the applications at the unit's publicity
+/* publicity.c: 公示 at any step with a publicity gate: the unit's 资格公示与
+ * 报送, the city HR bureau's 资格复审并公示 and the 公布评审结果 of the
+ * committees and bureaus. The applications the organisation holds at such a
  * step, their 公示 (registered through chain_publicise()), the 公示表 to
- * export, the objections (异议) raised during the window, and whether the
- * 5 working days are over and no objection is open, so that the unit may
- * report them upward. */
+ * export, the objections (异议) raised during the window, and whether the 5
+ * working days are over and no objection is open, so that the step may pass. */
 #include <stdio.h>
 #include <string.h>
 
 #include "review.h"
-#include "unit.h"
 
 enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE, UP__MAX };
 
-/* The unit's applications at a publicity step ($1 org, $2 days). */
+/* The organisation's applications at a publicity step ($1 org, $2 days). */
+#define AT_PUBLICITY_STEP \
+	"EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id" \
+	" AND g.seq = a.step_seq AND g.gate = 'publicity')"
 #define PUBLICITY_ROWS \
 	"SELECT a.id, u.name, u.idcard, p.name, a.step_seq, s.name," \
 	" to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
 	" coalesce(to_char(pb.starts_on, 'YYYY-MM-DD'), '')," \
 	" coalesce(to_char(nth_working_day(pb.starts_on, $2::int), 'YYYY-MM-DD'), '')," \
 	" coalesce(working_days(pb.starts_on, current_date), 0)," \
-	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id AND o.resolved_at IS NULL)," \
-	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id)," \
+	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id" \
+	"  AND o.step_seq = a.step_seq AND o.resolved_at IS NULL)," \
+	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id" \
+	"  AND o.step_seq = a.step_seq)," \
 	" coalesce(a.specialty, ''), coalesce(a.category, ''), coalesce(a.method, ''), p.title_name," \
 	" coalesce((SELECT string_agg(i.title, '；' ORDER BY i.happened_on, i.id)" \
 	"  FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id" \
@@ -27,38 +32,38 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
-	" LEFT JOIN publicity pb ON pb.application_id = a.id" \
+	" LEFT JOIN publicity pb ON pb.application_id = a.id AND pb.step_seq = a.step_seq" \
 	"  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') " \
-	"WHERE a.current_org_id = $1 AND a.state = 'in_review' AND s.gate = 'publicity'"
+	"WHERE a.current_org_id = $1 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP
 
 static struct db_stmt st[UP__MAX] = {
-	[UP_LIST] = { "unit_publicity_list",
+	[UP_LIST] = { "publicity_list",
 	    PUBLICITY_ROWS " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
-	/* an application of this unit at its publicity step, locked for the objection */
-	[UP_OBJ_APP] = { "unit_objection_app",
-	    "SELECT a.current_org_id = $2 AND a.state = 'in_review' AND s.gate = 'publicity'"
+	/* an application the organisation holds at a publicity step */
+	[UP_OBJ_APP] = { "objection_app",
+	    "SELECT a.current_org_id = $2 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP
 	    " FROM application a"
-	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE a.id = $1 AND EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $2"
 	    "  AND d.application_id = a.id)", 0 },
-	[UP_OBJ_LIST] = { "unit_objection_list",
+	/* the objections the organisation recorded (another's are its own business) */
+	[UP_OBJ_LIST] = { "objection_list",
 	    "SELECT o.id, to_char(o.raised_on, 'YYYY-MM-DD'), o.content, coalesce(o.resolution, ''),"
 	    " coalesce(to_char(o.resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
 	    " to_char(o.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), cu.name,"
 	    " coalesce(ru.name, '')"
 	    " FROM objection o JOIN app_user cu ON cu.id = o.created_by"
 	    " LEFT JOIN app_user ru ON ru.id = o.resolved_by"
-	    " WHERE o.application_id = $1 AND EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $2"
-	    "  AND d.application_id = o.application_id) ORDER BY o.id", 0 },
-	[UP_OBJ_ADD] = { "unit_objection_add",
-	    "INSERT INTO objection (application_id, raised_on, content, created_by)"
-	    " SELECT $1, $2::date, $3, $4 WHERE $2::date <= current_date"
+	    " WHERE o.application_id = $1 AND cu.org_id = $2 ORDER BY o.id", 0 },
+	[UP_OBJ_ADD] = { "objection_add",
+	    "INSERT INTO objection (application_id, step_seq, raised_on, content, created_by)"
+	    " SELECT $1, (SELECT step_seq FROM application WHERE id = $1), $2::date, $3, $4"
+	    " WHERE $2::date <= current_date"
 	    " AND $2::date >= (step_arrival($1) AT TIME ZONE 'Asia/Shanghai')::date RETURNING id", 0 },
-	[UP_OBJ_LOAD] = { "unit_objection_load",
+	[UP_OBJ_LOAD] = { "objection_load",
 	    "SELECT o.application_id, o.resolved_at IS NOT NULL FROM objection o"
-	    " WHERE o.id = $1 AND EXISTS (SELECT 1 FROM application a WHERE a.id = o.application_id"
-	    "  AND a.current_org_id = $2) FOR UPDATE OF o", 0 },
-	[UP_OBJ_RESOLVE] = { "unit_objection_resolve",
+	    " JOIN app_user cu ON cu.id = o.created_by"
+	    " WHERE o.id = $1 AND cu.org_id = $2 FOR UPDATE OF o", 0 },
+	[UP_OBJ_RESOLVE] = { "objection_resolve",
 	    "UPDATE objection SET resolution = $2, resolved_by = $3, resolved_at = now() WHERE id = $1", 0 },
 };
 
@@ -69,7 +74,7 @@ enum {
 };
 
 enum perr
-h_unit_publicity(struct req *r)
+h_publicity(struct req *r)
 {
 	char masked[32];
 	PGresult *res;
@@ -112,9 +117,9 @@ h_unit_publicity(struct req *r)
 	return PERR_OK;
 }
 
-/* 公示表: what the unit publicises (notice 一.4: 申报人员的基本情况和业绩材料). */
+/* 公示表: what is publicised (notice 一.4: 申报人员的基本情况和业绩材料). */
 enum perr
-h_unit_publicity_xlsx(struct req *r)
+h_publicity_xlsx(struct req *r)
 {
 	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "现从事专业",
 	    "申报类型", "申报方式", "申报职称", "主要业绩", "公示时间" };
@@ -150,8 +155,9 @@ h_unit_publicity_xlsx(struct req *r)
 		cJSON_AddItemToArray(rows, row);
 	}
 	PQclear(res);
-	snprintf(title, sizeof(title), "%s 职称申报人员公示表（公示期不少于 %d 个工作日）",
-	    r->s.org_name, PUBLICITY_DAYS);
+	snprintf(title, sizeof(title), "%s %s（公示期不少于 %d 个工作日）", r->s.org_name,
+	    strcmp(req_actor(r).role, "unit") == 0 ? "职称申报人员公示表" : "职称评审公示表",
+	    PUBLICITY_DAYS);
 	e = xlsx_reply(r, "职称申报公示表.xlsx", "公示表", title, head, widths, (int)NITEMS(head),
 	    rows);
 	cJSON_Delete(rows);
@@ -164,7 +170,7 @@ const struct field publicise_fields[] = {
 };
 
 enum perr
-h_unit_publicise(struct req *r)
+h_publicise(struct req *r)
 {
 	struct actor who = req_actor(r);
 	char ends[11] = "";
@@ -181,7 +187,7 @@ h_unit_publicise(struct req *r)
 }
 
 enum perr
-h_unit_objections(struct req *r)
+h_objections(struct req *r)
 {
 	PGresult *res;
 	cJSON *items;
@@ -231,10 +237,10 @@ const struct field objection_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* An objection is recorded while the application is at this unit's
- * publicity step; it holds the report back until it is resolved. */
+/* An objection is recorded while the application is at the organisation's
+ * publicity step; it holds the step back until it is resolved. */
 enum perr
-h_unit_objection_add(struct req *r)
+h_objection_add(struct req *r)
 {
 	PGresult *res = NULL;
 	long long id;
@@ -287,7 +293,7 @@ const struct field objection_resolve_fields[] = {
 };
 
 enum perr
-h_unit_objection_resolve(struct req *r)
+h_objection_resolve(struct req *r)
 {
 	PGresult *res = NULL;
 	long long app;

@@ -1,0 +1,176 @@
+/*
+ * fee.c: 收费设定 (管理部门网上审核操作办法 §二(一)1). The department that
+ * owns a chain's fee step sets, per plan, the fee items of its region; the
+ * applicants it takes pay their sum (app_fee() in sql/012). Without items of
+ * its own the plan's defaults apply: 中级 260 元 (推荐费 80 + 评审费 180),
+ * 初级 100 元. A change never touches what was paid: an order keeps its amount.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "review.h"
+
+enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE__MAX };
+
+/* the plans whose fee step an organisation of this kind and level owns ($1
+ * org): a county's steps are the city's for the city's own (市本级) units */
+#define FEE_PLANS \
+	"FROM plan p, org o JOIN region rg ON rg.id = o.region_id" \
+	" WHERE o.id = $1 AND p.status = 'published' AND EXISTS (" \
+	" SELECT 1 FROM pipeline pl JOIN step_gate g ON g.pipeline_id = pl.id AND g.gate = 'fee'" \
+	" JOIN pipeline_step s ON s.pipeline_id = g.pipeline_id AND s.seq = g.seq" \
+	" WHERE pl.level = p.level AND s.actor_kind = o.kind" \
+	" AND (s.actor_level = rg.level OR s.actor_level = 'county')" \
+	" AND (cardinality(p.pipelines) = 0 OR pl.code = ANY (p.pipelines)))"
+
+static struct db_stmt st[FE__MAX] = {
+	[FE_PLANS] = { "fee_plans",
+	    "SELECT p.id, p.name, p.level, p.year, to_char(p.closes_on, 'YYYY-MM-DD'),"
+	    " p.fee_recommend, p.fee_review,"
+	    " (SELECT json_agg(json_build_object('name', f.name, 'amount', f.amount) ORDER BY f.seq)"
+	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id)::text,"
+	    " (SELECT to_char(max(f.updated_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id) "
+	    FEE_PLANS " ORDER BY p.year DESC, p.opens_on DESC, p.id DESC", 0 },
+	[FE_PLAN] = { "fee_plan",
+	    "SELECT p.id " FEE_PLANS " AND p.id = $2", 0 },
+	[FE_CLEAR] = { "fee_clear",
+	    "DELETE FROM fee_item WHERE plan_id = $1 AND org_id = $2", 0 },
+	[FE_ADD] = { "fee_add",
+	    "INSERT INTO fee_item (plan_id, org_id, seq, name, amount, updated_by)"
+	    " VALUES ($1, $2, $3, $4, $5, $6)", 0 },
+};
+
+/* The plan's defaults, as items. */
+static cJSON *
+defaults(long long recommend, long long review)
+{
+	cJSON *items = cJSON_CreateArray(), *it;
+
+	if (recommend > 0) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "name", "推荐费");
+		cJSON_AddNumberToObject(it, "amount", (double)recommend);
+		cJSON_AddItemToArray(items, it);
+	}
+	if (review > 0) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "name", "评审费");
+		cJSON_AddNumberToObject(it, "amount", (double)review);
+		cJSON_AddItemToArray(items, it);
+	}
+	return items;
+}
+
+enum perr
+h_fees(struct req *r)
+{
+	PGresult *res;
+	cJSON *plans;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[FE_PLANS], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	plans = cJSON_AddArrayToObject(req_out(r), "plans");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject(), *own = NULL, *items, *x;
+		double total = 0;
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "level", db_str(res, i, 2));
+		cJSON_AddNumberToObject(it, "year", (double)db_int(res, i, 3));
+		cJSON_AddStringToObject(it, "closes_on", db_str(res, i, 4));
+		cJSON_AddItemToObject(it, "defaults", defaults(db_int(res, i, 5), db_int(res, i, 6)));
+		if (db_str(res, i, 7) != NULL)
+			own = cJSON_Parse(db_str(res, i, 7));
+		cJSON_AddBoolToObject(it, "own", own != NULL);
+		items = own != NULL ? own : defaults(db_int(res, i, 5), db_int(res, i, 6));
+		cJSON_ArrayForEach(x, items)
+			total += cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "amount"));
+		cJSON_AddItemToObject(it, "items", items);
+		cJSON_AddNumberToObject(it, "total", total);
+		if (db_str(res, i, 8) != NULL)
+			cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 8));
+		else
+			cJSON_AddNullToObject(it, "updated_at");
+		cJSON_AddItemToArray(plans, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+enum { FS_ITEMS };
+
+const struct field fee_set_fields[] = {
+	/* none: the plan's defaults again */
+	[FS_ITEMS] = { "items", "收费项目", F_ARRAY, true, 0, 10, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field fee_item_fields[] = {
+	{ "name", "收费项目名称", F_STR, true, 1, 20, NULL, NULL },
+	{ "amount", "金额（元）", F_INT, true, 0, 100000, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
+ * organisation's for the plan; an empty list restores the plan's defaults. */
+enum perr
+h_fee_set(struct req *r)
+{
+	struct fval v[FIELDS_MAX];
+	const cJSON *it;
+	const char *bad;
+	char msg[256];
+	cJSON *detail;
+	int seq = 0;
+	enum perr e;
+
+	cJSON_ArrayForEach(it, r->f[FS_ITEMS].a) {
+		if (!cJSON_IsObject(it) ||
+		    field_check(it, fee_item_fields, v, &bad, msg, sizeof(msg)) != PERR_OK)
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
+		if (v[1].i == 0)
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    "收费项目的金额应大于 0 元；不收的项目请删除");
+	}
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	{
+		PGresult *res;
+
+		if ((e = db_run(&st[FE_PLAN], &res, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK)
+			goto fail;
+		seq = PQntuples(res);
+		PQclear(res);
+		if (seq != 1) {
+			e = req_fail(r, PERR_NOT_FOUND, NULL, "该评审计划不由本部门收费");
+			goto fail;
+		}
+	}
+	if ((e = db_run(&st[FE_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	seq = 0;
+	cJSON_ArrayForEach(it, r->f[FS_ITEMS].a) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+		const cJSON *amount = cJSON_GetObjectItemCaseSensitive(it, "amount");
+
+		if ((e = db_run(&st[FE_ADD], NULL, 6, DB_I(r->id), DB_I(r->s.org_id), DB_I(++seq),
+		    DB_S(cJSON_GetStringValue(name)), DB_I((long long)cJSON_GetNumberValue(amount)),
+		    DB_I(r->s.user_id))) != PERR_OK)
+			goto fail;
+	}
+	detail = cJSON_CreateObject();
+	cJSON_AddItemReferenceToObject(detail, "items", (cJSON *)r->f[FS_ITEMS].a);
+	e = req_audit(r, "fee_set", "plan", r->id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
+		goto fail;
+	return h_fees(r);
+fail:
+	db_rollback();
+	return e;
+}

@@ -1,0 +1,233 @@
+/*
+ * gate.c: what a pass must wait for. A step's gates are rows of step_gate
+ * (sql/012_gates_notices.sql), each naming one check of the table below; a
+ * check says whether its condition holds and, in words a clerk reads, what
+ * is still missing. chain_move() refuses a pass while one is not met; the
+ * reviewer's detail page shows them all.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "portal.h"
+
+enum {
+	GT_LIST,
+	GT_FEE,
+	GT_PUBLICITY,
+	GT_OBJECTIONS,
+	GT_INTERVIEW,
+	GT__MAX
+};
+
+static struct db_stmt st[GT__MAX] = {
+	/* the current step's gates, in the order they are asked */
+	[GT_LIST] = { "gate_list",
+	    "SELECT g.gate, a.step_seq, s.actor_level FROM application a"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq"
+	    " WHERE a.id = $1 ORDER BY g.ord, g.gate", 0 },
+	[GT_FEE] = { "gate_fee",
+	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id) FROM application a WHERE a.id = $1", 0 },
+	/* only a publicity registered since the application came to this step counts */
+	[GT_PUBLICITY] = { "gate_publicity",
+	    "SELECT working_days(starts_on, current_date), to_char(starts_on, 'YYYY-MM-DD'),"
+	    " to_char(nth_working_day(starts_on, $3::int), 'YYYY-MM-DD') FROM publicity"
+	    " WHERE application_id = $1 AND step_seq = $2"
+	    " AND created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
+	[GT_OBJECTIONS] = { "gate_objections",
+	    "SELECT count(*) FROM objection WHERE application_id = $1 AND step_seq = $2"
+	    " AND resolved_at IS NULL", 0 },
+	/* the latest interview the application was called to at this step */
+	[GT_INTERVIEW] = { "gate_interview",
+	    "SELECT coalesce(ia.result, ''),"
+	    " to_char(s.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), s.place"
+	    " FROM interview_assignment ia JOIN interview_session s ON s.id = ia.session_id"
+	    " WHERE ia.application_id = $1 AND ia.step_seq = $2"
+	    " AND ia.assigned_at >= coalesce(step_arrival($1), '-infinity')"
+	    " ORDER BY ia.assigned_at DESC LIMIT 1", 0 },
+};
+
+struct gate_ctx {
+	long long app;
+	int step;
+	bool unit;		/* the step is a unit's (its page has its own name) */
+};
+
+static enum perr
+g_fee(const struct gate_ctx *c, struct gate_state *g)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_FEE], &res, 1, DB_I(c->app))) != PERR_OK)
+		return e;
+	g->met = db_bool(res, 0, 0) || db_int(res, 0, 1) == 0;
+	if (db_bool(res, 0, 0))
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用");
+	else if (g->met)
+		snprintf(g->text, sizeof(g->text), "本计划无需缴纳评审费用");
+	else
+		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳评审费用，缴费后方可审查通过");
+	PQclear(res);
+	return PERR_OK;
+}
+
+static enum perr
+g_publicity(const struct gate_ctx *c, struct gate_state *g)
+{
+	const char *page = c->unit ? "资格公示与报送" : "公示管理";
+	const char *then = c->unit ? "推荐上报" : "办理通过";
+	PGresult *res;
+	long long days, open;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_PUBLICITY], &res, 3, DB_I(c->app), DB_I(c->step),
+	    DB_I(PUBLICITY_DAYS))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		snprintf(g->text, sizeof(g->text), "该申报尚未公示，请在“%s”中登记公示，"
+		    "公示满 %d 个工作日后方可%s", page, PUBLICITY_DAYS, then);
+		PQclear(res);
+		return PERR_OK;
+	}
+	days = db_int(res, 0, 0);
+	if (days < PUBLICITY_DAYS) {
+		snprintf(g->text, sizeof(g->text), "公示自 %s 起已满 %lld 个工作日（至 %s 满 %d 个"
+		    "工作日），期满后方可%s", db_str(res, 0, 1), days, db_str(res, 0, 2),
+		    PUBLICITY_DAYS, then);
+		PQclear(res);
+		return PERR_OK;
+	}
+	PQclear(res);
+	/* 确认无意见后报送: an open objection holds it back */
+	if ((e = db_run(&st[GT_OBJECTIONS], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+		return e;
+	open = db_int(res, 0, 0);
+	PQclear(res);
+	g->met = open == 0;
+	if (g->met)
+		snprintf(g->text, sizeof(g->text), "公示期满，无未处理的异议");
+	else
+		snprintf(g->text, sizeof(g->text), "公示期间收到的 %lld 条异议尚未处理完毕，"
+		    "处理后方可%s", open, then);
+	return PERR_OK;
+}
+
+/* An interview at this step: required, or only for those called to one. */
+static enum perr
+interview(const struct gate_ctx *c, struct gate_state *g, bool required)
+{
+	PGresult *res;
+	const char *r;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_INTERVIEW], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		g->met = !required;
+		snprintf(g->text, sizeof(g->text), "%s", required ?
+		    "尚未安排评前面试或业务能力复审，请在“评前面试”中安排并登记结果" :
+		    "未列入面试范围");
+		PQclear(res);
+		return PERR_OK;
+	}
+	r = db_str(res, 0, 0);
+	g->met = strcmp(r, "pass") == 0;
+	if (r[0] == '\0')
+		snprintf(g->text, sizeof(g->text), "已安排 %s 在%s面试，尚未登记面试结果",
+		    db_str(res, 0, 1), db_str(res, 0, 2));
+	else
+		snprintf(g->text, sizeof(g->text), "面试结果：%s", g->met ? "通过" :
+		    strcmp(r, "absent") == 0 ? "缺席" : "不通过");
+	PQclear(res);
+	return PERR_OK;
+}
+
+static enum perr
+g_interview(const struct gate_ctx *c, struct gate_state *g)
+{
+	return interview(c, g, true);
+}
+
+static enum perr
+g_interview_if_called(const struct gate_ctx *c, struct gate_state *g)
+{
+	return interview(c, g, false);
+}
+
+static const struct {
+	const char *name;
+	enum perr (*check)(const struct gate_ctx *, struct gate_state *);
+} gates[] = {
+	{ "fee", g_fee },
+	{ "publicity", g_publicity },
+	{ "interview", g_interview },
+	{ "interview_if_called", g_interview_if_called },
+};
+
+enum perr
+gates_eval(long long app_id, struct gate_state *out, int max, int *n)
+{
+	struct gate_ctx c = { app_id, 0, false };
+	PGresult *res;
+	size_t k;
+	int i;
+	enum perr e = PERR_OK;
+
+	*n = 0;
+	if ((e = db_run(&st[GT_LIST], &res, 1, DB_I(app_id))) != PERR_OK)
+		return e;
+	for (i = 0; i < PQntuples(res) && i < max && e == PERR_OK; i++) {
+		const char *name = db_str(res, i, 0);
+
+		c.step = (int)db_int(res, i, 1);
+		c.unit = strcmp(db_str(res, i, 2), "unit") == 0;
+		memset(&out[i], 0, sizeof(out[i]));
+		snprintf(out[i].name, sizeof(out[i].name), "%s", name);
+		for (k = 0; k < NITEMS(gates) && strcmp(gates[k].name, name) != 0; k++)
+			;
+		if (k == NITEMS(gates)) {
+			log_err("msg=\"step_gate names an unknown gate\" gate=%s app=%lld", name,
+			    app_id);
+			e = PERR_INTERNAL;
+		} else
+			e = gates[k].check(&c, &out[i]);
+		*n = i + 1;
+	}
+	PQclear(res);
+	return e;
+}
+
+enum perr
+gates_check(long long app_id, char *msg, size_t msgsz)
+{
+	struct gate_state g[GATES_MAX];
+	int i, n;
+	enum perr e;
+
+	if ((e = gates_eval(app_id, g, GATES_MAX, &n)) != PERR_OK)
+		return e;
+	for (i = 0; i < n; i++)
+		if (!g[i].met) {
+			snprintf(msg, msgsz, "%s", g[i].text);
+			return PERR_GATE;
+		}
+	return PERR_OK;
+}
+
+cJSON *
+gates_json(const struct gate_state *g, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "kind", g[i].name);
+		cJSON_AddBoolToObject(it, "met", g[i].met);
+		cJSON_AddStringToObject(it, "text", g[i].text);
+		cJSON_AddItemToArray(arr, it);
+	}
+	return arr;
+}

@@ -1,0 +1,614 @@
+/*
+ * interview.c: 评前面试 / 业务能力复审 (the county's step ⑤ of the 中级 chain)
+ * and the interviews the city HR bureau calls those in 面试范围 to (step ⑧).
+ * A department schedules sessions (time, place, panel), assigns the
+ * applications it holds at such a step (notified in the 12333 style),
+ * and records each one's result: 通过 opens the step's gate ('interview' in
+ * gate.c); 不通过 and 缺席 end the application there, with the reason, in
+ * the same transaction as the result (chain_move_ex with a hook).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "review.h"
+
+enum {
+	IV_LIST, IV_WAITING, IV_GET, IV_ASSIGNED, IV_CREATE, IV_UPDATE, IV_APP, IV_ASSIGN,
+	IV_UNASSIGN, IV_ROW, IV_RESULT, IV_NOTICE, IV_LOCK, IV__MAX
+};
+
+#define TS(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+/* the application is held by org at a step with an interview gate */
+#define AT_INTERVIEW_STEP(org) \
+	"a.current_org_id = " org " AND a.state = 'in_review' AND EXISTS (SELECT 1 FROM step_gate g" \
+	" WHERE g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq" \
+	" AND g.gate IN ('interview', 'interview_if_called'))"
+/* an assignment at the application's current step that still counts:
+ * result not yet recorded or 通过 (a 不通过 or 缺席 ended the application) */
+#define CALLED(a) \
+	"EXISTS (SELECT 1 FROM interview_assignment ia WHERE ia.application_id = " a \
+	" AND ia.step_seq = (SELECT step_seq FROM application WHERE id = " a ")" \
+	" AND ia.assigned_at >= coalesce(step_arrival(" a "), '-infinity')" \
+	" AND (ia.result IS NULL OR ia.result = 'pass'))"
+
+static struct db_stmt st[IV__MAX] = {
+	[IV_LIST] = { "interview_list",
+	    "SELECT s.id, s.title, " TS("s.starts_at") ", s.place, s.panel, s.starts_at <= now(),"
+	    " count(ia.application_id), count(*) FILTER (WHERE ia.result = 'pass'),"
+	    " count(*) FILTER (WHERE ia.result = 'fail'), count(*) FILTER (WHERE ia.result = 'absent')"
+	    " FROM interview_session s LEFT JOIN interview_assignment ia ON ia.session_id = s.id"
+	    " WHERE s.org_id = $1 GROUP BY s.id ORDER BY s.starts_at DESC, s.id DESC LIMIT 500", 0 },
+	/* the applications waiting to be called */
+	[IV_WAITING] = { "interview_waiting",
+	    "SELECT a.id, u.name, u.idcard, uo.name, p.name, a.step_seq, s.name,"
+	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
+	    "  AND g.seq = a.step_seq AND g.gate = 'interview')"
+	    " FROM application a JOIN app_user u ON u.id = a.applicant_id"
+	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " WHERE " AT_INTERVIEW_STEP("$1") " AND NOT " CALLED("a.id")
+	    " ORDER BY a.id LIMIT 1000", 0 },
+	[IV_GET] = { "interview_get",
+	    "SELECT s.id, s.title, " TS("s.starts_at") ", s.place, s.panel, s.starts_at <= now()"
+	    " FROM interview_session s WHERE s.id = $1 AND s.org_id = $2", 0 },
+	[IV_ASSIGNED] = { "interview_assigned",
+	    "SELECT a.id, u.name, u.idcard, uo.name, p.name, ia.step_seq, coalesce(ia.result, ''),"
+	    " coalesce(ia.note, ''), coalesce(" TS("ia.recorded_at") ", ''), a.state,"
+	    " a.step_seq = ia.step_seq AND a.current_org_id = s.org_id"
+	    " FROM interview_assignment ia JOIN interview_session s ON s.id = ia.session_id"
+	    " JOIN application a ON a.id = ia.application_id JOIN app_user u ON u.id = a.applicant_id"
+	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
+	    " WHERE ia.session_id = $1 ORDER BY ia.assigned_at, a.id", 0 },
+	[IV_CREATE] = { "interview_create",
+	    "INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)"
+	    " SELECT $1, $2, $3::timestamp AT TIME ZONE 'Asia/Shanghai', $4, $5, $6"
+	    " WHERE $3::timestamp AT TIME ZONE 'Asia/Shanghai' > now() RETURNING id", 0 },
+	[IV_UPDATE] = { "interview_update",
+	    "UPDATE interview_session SET title = $3, starts_at = $4::timestamp AT TIME ZONE"
+	    " 'Asia/Shanghai', place = $5, panel = $6 WHERE id = $1 AND org_id = $2"
+	    " AND $4::timestamp AT TIME ZONE 'Asia/Shanghai' > now() RETURNING id", 0 },
+	/* an application to call: held here at an interview step and not called yet */
+	[IV_APP] = { "interview_app",
+	    "SELECT a.step_seq, a.applicant_id, " CALLED("a.id") ", p.name FROM application a"
+	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1 AND " AT_INTERVIEW_STEP("$2"), 0 },
+	[IV_ASSIGN] = { "interview_assign",
+	    "INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by)"
+	    " VALUES ($1, $2, $3, $4)"
+	    " ON CONFLICT (session_id, application_id) DO UPDATE SET step_seq = EXCLUDED.step_seq,"
+	    " assigned_by = EXCLUDED.assigned_by, assigned_at = now()", 0 },
+	[IV_UNASSIGN] = { "interview_unassign",
+	    "DELETE FROM interview_assignment ia USING interview_session s"
+	    " WHERE ia.session_id = $1 AND ia.application_id = $3 AND s.id = ia.session_id"
+	    " AND s.org_id = $2 AND ia.result IS NULL RETURNING ia.application_id", 0 },
+	/* an assignment whose result is to be recorded */
+	[IV_ROW] = { "interview_row",
+	    "SELECT ia.step_seq, coalesce(ia.result, ''), a.step_seq = ia.step_seq"
+	    " AND a.current_org_id = s.org_id AND a.state = 'in_review'"
+	    " FROM interview_assignment ia JOIN interview_session s ON s.id = ia.session_id"
+	    " JOIN application a ON a.id = ia.application_id"
+	    " WHERE ia.session_id = $1 AND ia.application_id = $2 AND s.org_id = $3", 0 },
+	[IV_RESULT] = { "interview_result",
+	    "UPDATE interview_assignment SET result = $3, note = NULLIF($4, ''), recorded_by = $5,"
+	    " recorded_at = now() WHERE session_id = $1 AND application_id = $2 AND result IS NULL"
+	    " RETURNING 1", 0 },
+	/* who was called and has no result yet: told of a change of time or place */
+	[IV_NOTICE] = { "interview_notice",
+	    "SELECT a.applicant_id, p.name FROM interview_assignment ia"
+	    " JOIN application a ON a.id = ia.application_id JOIN plan p ON p.id = a.plan_id"
+	    " WHERE ia.session_id = $1 AND ia.result IS NULL", 0 },
+	/* as chain_move() does: the row alone, then read again */
+	[IV_LOCK] = { "interview_lock",
+	    "SELECT chain_lock($1)", 0 },
+};
+
+static bool
+valid_minute(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd";
+	size_t i;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+enum { SE_TITLE, SE_STARTS_AT, SE_PLACE, SE_PANEL };
+
+const struct field interview_fields[] = {
+	[SE_TITLE] = { "title", "面试名称", F_STR, true, 1, 60, NULL, NULL },
+	[SE_STARTS_AT] = { "starts_at", "面试时间", F_STR, true, 16, 16, valid_minute,
+	    "面试时间的格式应为 YYYY-MM-DD HH:MM" },
+	[SE_PLACE] = { "place", "面试地点", F_STR, true, 1, 200, NULL, NULL },
+	[SE_PANEL] = { "panel", "面试专家", F_STR, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static void
+add_session(cJSON *o, PGresult *res, int i)
+{
+	cJSON_AddNumberToObject(o, "id", (double)db_int(res, i, 0));
+	cJSON_AddStringToObject(o, "title", db_str(res, i, 1));
+	cJSON_AddStringToObject(o, "starts_at", db_str(res, i, 2));
+	cJSON_AddStringToObject(o, "place", db_str(res, i, 3));
+	cJSON_AddStringToObject(o, "panel", db_str(res, i, 4));
+	cJSON_AddBoolToObject(o, "started", db_bool(res, i, 5));
+}
+
+static void
+add_person(cJSON *o, PGresult *res, int i)
+{
+	char masked[32];
+
+	cJSON_AddNumberToObject(o, "id", (double)db_int(res, i, 0));
+	cJSON_AddStringToObject(o, "applicant", db_str(res, i, 1));
+	cJSON_AddStringToObject(o, "idcard", mask_id(db_str(res, i, 2), masked, sizeof(masked)));
+	cJSON_AddStringToObject(o, "unit", db_str(res, i, 3));
+	cJSON_AddStringToObject(o, "plan", db_str(res, i, 4));
+	cJSON_AddNumberToObject(o, "step", (double)db_int(res, i, 5));
+}
+
+/* GET /interviews: the sessions, and the applications waiting to be called. */
+enum perr
+h_interviews(struct req *r)
+{
+	PGresult *res;
+	cJSON *arr;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_LIST], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	arr = cJSON_AddArrayToObject(req_out(r), "sessions");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		add_session(o, res, i);
+		cJSON_AddNumberToObject(o, "assigned", (double)db_int(res, i, 6));
+		cJSON_AddNumberToObject(o, "passed", (double)db_int(res, i, 7));
+		cJSON_AddNumberToObject(o, "failed", (double)db_int(res, i, 8));
+		cJSON_AddNumberToObject(o, "absent", (double)db_int(res, i, 9));
+		cJSON_AddItemToArray(arr, o);
+	}
+	PQclear(res);
+	if ((e = db_run(&st[IV_WAITING], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	arr = cJSON_AddArrayToObject(req_out(r), "waiting");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		add_person(o, res, i);
+		cJSON_AddStringToObject(o, "step_name", db_str(res, i, 6));
+		cJSON_AddBoolToObject(o, "required", db_bool(res, i, 7));
+		cJSON_AddItemToArray(arr, o);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* GET /interviews/:id: the session and who is called to it. */
+enum perr
+h_interview(struct req *r)
+{
+	static const char *const names[] = { "pass", "通过", "fail", "不通过", "absent", "缺席" };
+	PGresult *res;
+	cJSON *s, *arr;
+	size_t k;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_GET], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "面试安排不存在");
+	}
+	s = cJSON_AddObjectToObject(req_out(r), "session");
+	add_session(s, res, 0);
+	PQclear(res);
+	if ((e = db_run(&st[IV_ASSIGNED], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	arr = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *o = cJSON_CreateObject();
+		const char *result = db_str(res, i, 6);
+
+		add_person(o, res, i);
+		cJSON_AddStringToObject(o, "result", result);
+		for (k = 0; k < NITEMS(names) && strcmp(names[k], result) != 0; k += 2)
+			;
+		cJSON_AddStringToObject(o, "result_name", k < NITEMS(names) ? names[k + 1] : "");
+		cJSON_AddStringToObject(o, "note", db_str(res, i, 7));
+		cJSON_AddStringToObject(o, "recorded_at", db_str(res, i, 8));
+		cJSON_AddStringToObject(o, "state", db_str(res, i, 9));
+		/* still here to be recorded (not moved on, returned or withdrawn meanwhile) */
+		cJSON_AddBoolToObject(o, "open", result[0] == '\0' && db_bool(res, i, 10));
+		cJSON_AddItemToArray(arr, o);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* The message of a refused time: in the past, or not a real date. */
+static enum perr
+bad_time(struct req *r)
+{
+	return req_fail(r, PERR_INVALID_FIELD, "starts_at", "面试时间应为今后的有效日期和时间");
+}
+
+/* POST /interviews: a new session. */
+enum perr
+h_interview_create(struct req *r)
+{
+	PGresult *res;
+	long long id;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_CREATE], &res, 6, DB_I(r->s.org_id), DB_S(r->f[SE_TITLE].s),
+	    DB_S(r->f[SE_STARTS_AT].s), DB_S(r->f[SE_PLACE].s), DB_S(r->f[SE_PANEL].s),
+	    DB_I(r->s.user_id))) != PERR_OK)
+		return e == PERR_INVALID_FIELD ? bad_time(r) : e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return bad_time(r);
+	}
+	id = db_int(res, 0, 0);
+	PQclear(res);
+	if ((e = req_audit(r, "interview_create", "interview_session", id, NULL)) != PERR_OK)
+		return e;
+	cJSON_AddNumberToObject(req_out(r), "id", (double)id);
+	r->status = 201;
+	return PERR_OK;
+}
+
+/* The call, in the 12333 style. */
+static void
+call_text(char *out, size_t outsz, const char *plan, const char *title, const char *when,
+    const char *place, bool changed)
+{
+	snprintf(out, outsz, "【职称申报】您申报的《%s》%s请于 %s 到%s参加“%s”，"
+	    "请携带身份证原件准时参加；无故缺席的，视为放弃。", plan,
+	    changed ? "面试安排有变更，" : "", when, place, title);
+}
+
+/* PUT /interviews/:id: a change of title, time, place or panel; those called
+ * and not yet recorded are told. */
+enum perr
+h_interview_update(struct req *r)
+{
+	PGresult *res = NULL;
+	char note[1024];
+	int i;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[IV_GET], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "面试安排不存在");
+		goto fail;
+	}
+	if (db_bool(res, 0, 5)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "面试已开始，不能再修改安排");
+		goto fail;
+	}
+	PQclear(res);
+	if ((e = db_run(&st[IV_UPDATE], &res, 6, DB_I(r->id), DB_I(r->s.org_id),
+	    DB_S(r->f[SE_TITLE].s), DB_S(r->f[SE_STARTS_AT].s), DB_S(r->f[SE_PLACE].s),
+	    DB_S(r->f[SE_PANEL].s))) != PERR_OK) {
+		if (e == PERR_INVALID_FIELD)
+			e = bad_time(r);
+		goto fail;
+	}
+	if (PQntuples(res) != 1) {
+		e = bad_time(r);
+		goto fail;
+	}
+	PQclear(res);
+	if ((e = db_run(&st[IV_NOTICE], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	for (i = 0; i < PQntuples(res); i++) {
+		call_text(note, sizeof(note), db_str(res, i, 1), r->f[SE_TITLE].s,
+		    r->f[SE_STARTS_AT].s, r->f[SE_PLACE].s, true);
+		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
+			goto fail;
+	}
+	if ((e = req_audit(r, "interview_update", "interview_session", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return h_interview(r);
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+enum { AS_ITEMS };
+
+const struct field interview_assign_fields[] = {
+	[AS_ITEMS] = { "items", "申报", F_ARRAY, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* One call, in its own transaction, the application locked. */
+static enum perr
+assign_one(struct req *r, PGresult *sess, long long app, char *msg, size_t msgsz)
+{
+	PGresult *res = NULL;
+	char note[1024];
+	int step;
+	long long applicant;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[IV_LOCK], NULL, 1, DB_I(app))) != PERR_OK ||
+	    (e = db_run(&st[IV_APP], &res, 2, DB_I(app), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "该申报不在本部门的面试环节");
+		goto fail;
+	}
+	if (db_bool(res, 0, 2)) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "该申报已安排面试");
+		goto fail;
+	}
+	step = (int)db_int(res, 0, 0);
+	applicant = db_int(res, 0, 1);
+	call_text(note, sizeof(note), db_str(res, 0, 3), db_str(sess, 0, 1), db_str(sess, 0, 2),
+	    db_str(sess, 0, 3), false);
+	if ((e = db_run(&st[IV_ASSIGN], NULL, 4, DB_I(r->id), DB_I(app), DB_I(step),
+	    DB_I(r->s.user_id))) != PERR_OK ||
+	    (e = notify_user(applicant, note)) != PERR_OK ||
+	    (e = req_audit(r, "interview_assign", "application", app, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+/* POST /interviews/:id/assign {items: [application ids]}: each called on its
+ * own; one refused does not stop the others. */
+enum perr
+h_interview_assign(struct req *r)
+{
+	PGresult *sess;
+	const cJSON *it;
+	cJSON *results;
+	int ok = 0, failed = 0;
+	enum perr e;
+
+	cJSON_ArrayForEach(it, r->f[AS_ITEMS].a)
+		if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > (double)(1LL << 50))
+			return req_fail(r, PERR_INVALID_FIELD, "items", "所选申报的格式不正确");
+	if ((e = db_run(&st[IV_GET], &sess, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	if (PQntuples(sess) != 1) {
+		PQclear(sess);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "面试安排不存在");
+	}
+	if (db_bool(sess, 0, 5)) {
+		PQclear(sess);
+		return req_fail(r, PERR_CONFLICT, NULL, "面试已开始，不能再安排人员");
+	}
+	results = cJSON_AddArrayToObject(req_out(r), "results");
+	cJSON_ArrayForEach(it, r->f[AS_ITEMS].a) {
+		long long app = (long long)it->valuedouble;
+		cJSON *o = cJSON_CreateObject();
+		char msg[256] = "";
+
+		e = assign_one(r, sess, app, msg, sizeof(msg));
+		cJSON_AddNumberToObject(o, "id", (double)app);
+		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
+		if (e != PERR_OK) {
+			cJSON_AddStringToObject(o, "code", err_code(e));
+			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+			failed++;
+		} else
+			ok++;
+		cJSON_AddItemToArray(results, o);
+		if (e == PERR_UNAVAILABLE)
+			break;
+	}
+	PQclear(sess);
+	cJSON_AddNumberToObject(req_out(r), "assigned", ok);
+	cJSON_AddNumberToObject(req_out(r), "failed", failed);
+	return PERR_OK;
+}
+
+/* DELETE /interviews/:id/assignments/:id: called by mistake, before a result. */
+enum perr
+h_interview_unassign(struct req *r)
+{
+	PGresult *res;
+	int n;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_UNASSIGN], &res, 3, DB_I(r->id), DB_I(r->s.org_id),
+	    DB_I(r->id2))) != PERR_OK)
+		return e;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n != 1)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "该申报不在此次面试名单中，或已登记结果");
+	return req_audit(r, "interview_unassign", "application", r->id2, NULL);
+}
+
+enum { RE_ITEMS };
+
+const struct field interview_result_fields[] = {
+	[RE_ITEMS] = { "items", "面试结果", F_ARRAY, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum { RI_ID, RI_RESULT, RI_NOTE };
+
+static bool
+valid_result(const char *s)
+{
+	return strcmp(s, "pass") == 0 || strcmp(s, "fail") == 0 || strcmp(s, "absent") == 0;
+}
+
+static const struct field result_item[] = {
+	[RI_ID] = { "id", "申报", F_INT, true, 1, 1LL << 50, NULL, NULL },
+	[RI_RESULT] = { "result", "面试结果", F_STR, true, 4, 6, valid_result,
+	    "面试结果应为通过、不通过或缺席" },
+	[RI_NOTE] = { "note", "说明", F_STR, false, 0, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+struct record {
+	long long session, user;
+	const char *result, *note;
+	const struct req *r;
+};
+
+/* Writes the result; inside the rejection's transaction for 不通过 and 缺席. */
+static enum perr
+write_result(long long app, void *arg)
+{
+	struct record *x = arg;
+	PGresult *res;
+	int n;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_RESULT], &res, 5, DB_I(x->session), DB_I(app), DB_S(x->result),
+	    DB_S(x->note), DB_I(x->user))) != PERR_OK)
+		return e;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n != 1)
+		return PERR_CONFLICT;
+	return req_audit(x->r, "interview_result", "application", app, NULL);
+}
+
+static enum perr
+record_one(struct req *r, long long app, const char *result, const char *note, char *msg,
+    size_t msgsz)
+{
+	struct record x = { r->id, r->s.user_id, result, note, r };
+	struct actor who = req_actor(r);
+	PGresult *res = NULL;
+	int step;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_ROW], &res, 3, DB_I(r->id), DB_I(app), DB_I(r->s.org_id))) !=
+	    PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		snprintf(msg, msgsz, "该申报不在此次面试名单中");
+		return PERR_NOT_FOUND;
+	}
+	step = (int)db_int(res, 0, 0);
+	if (db_str(res, 0, 1)[0] != '\0' || !db_bool(res, 0, 2)) {
+		snprintf(msg, msgsz, "%s", db_str(res, 0, 1)[0] != '\0' ? "面试结果已登记" :
+		    "该申报已不在面试环节");
+		PQclear(res);
+		return PERR_CONFLICT;
+	}
+	PQclear(res);
+	if (strcmp(result, "pass") != 0) {
+		/* the application stops here, with the reason, in the same transaction */
+		struct chain_extra ex = { NULL, write_result, &x };
+		char reason[700];
+
+		snprintf(reason, sizeof(reason), "%s%s%s", strcmp(result, "absent") == 0 ?
+		    "面试缺席" : "面试不通过", note[0] ? "：" : "", note);
+		return chain_move_ex(&who, app, step, CHAIN_REJECT, reason, &ex, NULL, msg, msgsz);
+	}
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[IV_LOCK], NULL, 1, DB_I(app))) != PERR_OK ||
+	    (e = db_run(&st[IV_ROW], &res, 3, DB_I(r->id), DB_I(app), DB_I(r->s.org_id))) !=
+	    PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1 || !db_bool(res, 0, 2)) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "该申报已不在面试环节");
+		goto fail;
+	}
+	if ((e = write_result(app, &x)) != PERR_OK) {
+		if (e == PERR_CONFLICT)
+			snprintf(msg, msgsz, "面试结果已登记");
+		goto fail;
+	}
+	if ((e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+/* POST /interviews/:id/results {items: [{id, result, note}]}: after the
+ * session began; 不通过 needs a note (the applicant reads it as the reason). */
+enum perr
+h_interview_results(struct req *r)
+{
+	struct fval v[FIELDS_MAX];
+	PGresult *sess;
+	const cJSON *it;
+	const char *bad;
+	cJSON *results;
+	char msg[512];
+	int ok = 0, failed = 0;
+	bool started;
+	enum perr e;
+
+	cJSON_ArrayForEach(it, r->f[RE_ITEMS].a) {
+		if (!cJSON_IsObject(it) ||
+		    field_check(it, result_item, v, &bad, msg, sizeof(msg)) != PERR_OK)
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    cJSON_IsObject(it) ? msg : "面试结果的格式不正确");
+		if (strcmp(v[RI_RESULT].s, "fail") == 0 &&
+		    (!v[RI_NOTE].present || utf8_blank(v[RI_NOTE].s)))
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    "面试不通过的，请填写说明（将作为理由告知申报人）");
+	}
+	if ((e = db_run(&st[IV_GET], &sess, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	started = PQntuples(sess) == 1 && db_bool(sess, 0, 5);
+	e = PQntuples(sess) == 1 ? PERR_OK : PERR_NOT_FOUND;
+	PQclear(sess);
+	if (e != PERR_OK)
+		return req_fail(r, e, NULL, "面试安排不存在");
+	if (!started)
+		return req_fail(r, PERR_CONFLICT, NULL, "面试尚未开始，不能登记结果");
+	results = cJSON_AddArrayToObject(req_out(r), "results");
+	cJSON_ArrayForEach(it, r->f[RE_ITEMS].a) {
+		cJSON *o = cJSON_CreateObject();
+		const cJSON *note = cJSON_GetObjectItemCaseSensitive(it, "note");
+		long long app = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+
+		msg[0] = '\0';
+		e = record_one(r, app, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it,
+		    "result")), cJSON_IsString(note) ? note->valuestring : "", msg, sizeof(msg));
+		cJSON_AddNumberToObject(o, "id", (double)app);
+		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
+		if (e != PERR_OK) {
+			cJSON_AddStringToObject(o, "code", err_code(e));
+			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+			failed++;
+		} else
+			ok++;
+		cJSON_AddItemToArray(results, o);
+		if (e == PERR_UNAVAILABLE)
+			break;
+	}
+	cJSON_AddNumberToObject(req_out(r), "recorded", ok);
+	cJSON_AddNumberToObject(req_out(r), "failed", failed);
+	return PERR_OK;
+}

@@ -1,0 +1,301 @@
+// The departments' own steps (issue 9): gates as data (lib/gate.c, step_gate),
+// 收费设定 (lib/fee.c), 评前面试 (lib/interview.c), the HR bureau's 资格复审公示
+// and the results publicity (lib/publicity.c), and the notification texts of
+// notice_text.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
+import { clerk, position, walk } from './walk.mjs';
+
+const created = [];
+let applicant;
+
+/* n submitted mid_review applications of the demo applicant */
+async function submitted(n) {
+	const apps = await newDrafts(n);
+	created.push(...apps);
+	for (const id of apps)
+		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
+	return apps;
+}
+
+const move = (s, app, action, step, text = '同意。') =>
+	s.post(`/applications/${app}/move`, { action, step, text });
+
+const lastNote = async () => sql(`SELECT body FROM notification WHERE user_id =
+    (SELECT id FROM app_user WHERE username = '${DEMO_APPLICANT}') ORDER BY id DESC LIMIT 1`);
+
+before(async () => {
+	applicant = await loginAs('applicant', DEMO_APPLICANT);
+});
+
+after(async () => {
+	if (created.length > 0)
+		await retire(`id IN (${created.join(', ')})`);
+});
+
+describe('gates are rows of step_gate', () => {
+	test('each chain names its gates; every name has a check in lib/gate.c', async () => {
+		const rows = await sql(`SELECT p.code || ':' || g.seq || ':' || g.gate FROM step_gate g
+		    JOIN pipeline p ON p.id = g.pipeline_id ORDER BY p.id, g.seq, g.ord`);
+		const gates = rows.split('\n');
+		for (const want of ['mid_review:3:publicity', 'mid_review:4:fee', 'mid_review:6:interview',
+		    'mid_review:9:publicity', 'mid_review:9:interview_if_called', 'mid_review:11:publicity',
+		    'junior_review:4:fee', 'junior_assess:6:publicity', 'mid_assess:6:publicity'])
+			assert.ok(gates.includes(want), `${want} in ${rows}`);
+		// no column of pipeline_step holds a gate any more
+		assert.equal(await sqlInt(`SELECT count(*) FROM information_schema.columns
+		    WHERE table_name = 'pipeline_step' AND column_name = 'gate'`), 0);
+	});
+
+	test('a gate the C code does not know stops the pass with 500, logged, not a silent pass', async () => {
+		const [app] = await submitted(1);
+		const unit = await clerk('unit', 'unit_hongda');
+		await sql(`INSERT INTO step_gate (pipeline_id, seq, gate) SELECT pipeline_id, 2, 'no_such_gate'
+		    FROM application WHERE id = ${app}`);
+		try {
+			assertError(await move(unit, app, 'pass', 2), 500, 'internal');
+		} finally {
+			await sql(`DELETE FROM step_gate WHERE gate = 'no_such_gate'`);
+		}
+		assert.equal((await move(unit, app, 'pass', 2)).status, 200);
+	});
+
+	test('the notification of a move is the text of notice_text; a reason ending in 。 gets no second one', async () => {
+		const [app] = await submitted(1);
+		assert.match(await lastNote(), /^【职称申报】您申报的《test plan [^》]+》已提交，现由金华宏达建设工程有限公司进行“单位资格审查”/);
+		const unit = await clerk('unit', 'unit_hongda');
+		assert.equal((await move(unit, app, 'return', 2, '请补充继续教育证明。 ')).status, 200);
+		const note = await lastNote();
+		assert.match(note, /理由：请补充继续教育证明。请登录平台修改后重新提交。$/);
+		assert.doesNotMatch(note, /。。/);
+		// a text of a step's own replaces the general one, without a change in C
+		await sql(`INSERT INTO notice_text (action, to_state, from_step, text)
+		    VALUES ('submit', 'in_review', 1, '【职称申报】《{plan}》已再次提交至{next_org}。')`);
+		try {
+			assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+			assert.match(await lastNote(), /^【职称申报】《test plan [^》]+》已再次提交至金华宏达建设工程有限公司。$/);
+		} finally {
+			await sql(`DELETE FROM notice_text WHERE from_step = 1`);
+		}
+		// the audit row of the move is written with it
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE target_type = 'application'
+		    AND target_id = ${app} AND action = 'return' AND actor_role = 'unit'`), 1);
+	});
+});
+
+describe('收费设定', () => {
+	let app, plan, wucheng, jindong;
+
+	before(async () => {
+		[app] = await submitted(1);
+		plan = await sqlInt(`SELECT plan_id FROM application WHERE id = ${app}`);
+		wucheng = await clerk('county', 'wucheng_jsj');
+		jindong = await clerk('county', 'jindong_jsj');
+	});
+
+	test('the county lists the plans it charges for, with the notice\'s defaults', async () => {
+		const r = await wucheng.get('/fees');
+		assert.equal(r.status, 200, r.text);
+		const p = r.json.plans.find((x) => x.id === plan);
+		assert.deepEqual([p.own, p.total, p.items], [false, 260,
+		    [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]]);
+		// the junior plans are the city's to charge for (their fee step is the city's)
+		const junior = r.json.plans.filter((x) => x.level === 'junior');
+		assert.equal(junior.length, 0);
+		const city = await clerk('city', 'jh_cjpw');
+		assert.ok((await city.get('/fees')).json.plans.some((x) => x.level === 'junior'));
+	});
+
+	test('refused: zero, too many items, a long name, another department\'s plan; units have no such page', async () => {
+		const put = (s, p, items) => s.request('PUT', `/plans/${p}/fees`, { json: { items } });
+		assertError(await put(wucheng, plan, [{ name: '评审费', amount: 0 }]), 400, 'invalid_field', 'items');
+		assertError(await put(wucheng, plan, [{ name: '评审费', amount: -5 }]), 400, 'invalid_field', 'items');
+		assertError(await put(wucheng, plan, [{ name: '评审费', amount: 100001 }]), 400, 'invalid_field', 'items');
+		assertError(await put(wucheng, plan, Array.from({ length: 11 }, (_, i) => ({ name: `费${i}`, amount: 1 }))),
+		    400, 'invalid_field', 'items');
+		assertError(await put(wucheng, plan, [{ name: '一'.repeat(21), amount: 1 }]), 400, 'invalid_field', 'items');
+		const junior = await sqlInt(`SELECT id FROM plan WHERE level = 'junior' AND status = 'published' LIMIT 1`);
+		assertError(await put(wucheng, junior, [{ name: '评审费', amount: 100 }]), 404, 'not_found');
+		const unit = await clerk('unit', 'unit_hongda');
+		assert.equal((await unit.get('/fees')).status, 404);
+	});
+
+	test('what the county sets is what its applicants pay; another county keeps the defaults', async () => {
+		const r = await wucheng.request('PUT', `/plans/${plan}/fees`,
+		    { json: { items: [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }] } });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.plans.find((x) => x.id === plan).total, 300);
+		assert.equal((await jindong.get('/fees')).json.plans.find((x) => x.id === plan).total, 260);
+		await walk(app, 4);
+		const g = await applicant.get(`/applications/${app}`);
+		assert.deepEqual(g.json.application.fee.items,
+		    [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]);
+		assert.equal(g.json.application.fee.amount, 300);
+		assert.equal(g.json.application.fee.due, true);
+		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 300);
+	});
+
+	test('unpaid, the county cannot pass step 4 (409 gate); paid, a later change leaves what was paid', async () => {
+		const e = assertError(await move(wucheng, app, 'pass', 4), 409, 'gate');
+		assert.match(e.message, /尚未缴纳评审费用/);
+		await sql(`INSERT INTO payment (order_no, application_id, amount_fen, status, paid_at)
+		    VALUES ('itest-${app}', ${app}, 30000, 'paid', now())`);
+		await sql(`UPDATE application SET paid_at = now() WHERE id = ${app}`);
+		assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
+		    { json: { items: [{ name: '评审费', amount: 500 }] } })).status, 200);
+		const fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
+		assert.equal(fee.amount, 300);
+		assert.equal(fee.due, false);
+		assert.equal((await move(wucheng, app, 'pass', 4, '资格审查通过')).status, 200);
+		// an empty list brings the plan's defaults back
+		const r = await wucheng.request('PUT', `/plans/${plan}/fees`, { json: { items: [] } });
+		assert.deepEqual([r.json.plans.find((x) => x.id === plan).own, r.json.plans.find((x) => x.id === plan).total],
+		    [false, 260]);
+	});
+});
+
+describe('评前面试', () => {
+	let county, hrb, a1, a2, a3, session;
+	const hourFromNow = () => sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`);
+
+	before(async () => {
+		county = await clerk('county', 'wucheng_jsj');
+		hrb = await clerk('hrb', 'wucheng_rsj');
+		[a1, a2, a3] = await submitted(3);
+		for (const a of [a1, a2, a3])
+			await walk(a, 6);
+	});
+
+	test('without an interview the pass is refused: 409 gate', async () => {
+		const e = assertError(await move(county, a1, 'pass', 6), 409, 'gate');
+		assert.match(e.message, /尚未安排评前面试/);
+		const d = await county.get(`/applications/${a1}`);
+		assert.deepEqual(d.json.gates.map((g) => [g.kind, g.met]), [['interview', false]]);
+	});
+
+	test('a session: in the past, a bad time or no place refused; then created', async () => {
+		const body = { title: '2023年中级评前面试', starts_at: '2020-01-01 09:00', place: '婺城区住建局三楼会议室', panel: '张工、李工、王工' };
+		assertError(await county.post('/interviews', body), 400, 'invalid_field', 'starts_at');
+		assertError(await county.post('/interviews', { ...body, starts_at: '2030-02-30 09:00' }), 400, 'invalid_field', 'starts_at');
+		assertError(await county.post('/interviews', { ...body, starts_at: '2030-01-01 9:00' }), 400, 'invalid_field', 'starts_at');
+		assertError(await county.post('/interviews', { ...body, place: '' }), 400, 'invalid_field', 'place');
+		const r = await county.post('/interviews', { ...body, starts_at: await hourFromNow() });
+		assert.equal(r.status, 201, r.text);
+		session = r.json.id;
+		const l = await county.get('/interviews');
+		assert.ok(l.json.sessions.some((s) => s.id === session));
+		for (const a of [a1, a2, a3])
+			assert.ok(l.json.waiting.some((w) => w.id === a && w.required), `${a} waiting`);
+	});
+
+	test('assigned in batch, each notified; another county, an application elsewhere and a second call refused', async () => {
+		const jindong = await clerk('county', 'jindong_jsj');
+		assertError(await jindong.post(`/interviews/${session}/assign`, { items: [a1] }), 404, 'not_found');
+		const r = await county.post(`/interviews/${session}/assign`, { items: [a1, a2, a3, created[0]] });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.results.map((x) => x.ok), [true, true, true, false]);
+		assert.equal(r.json.results[3].code, 'conflict');
+		assert.match(await lastNote(), /请于 \d{4}-\d\d-\d\d \d\d:\d\d 到婺城区住建局三楼会议室参加“2023年中级评前面试”/);
+		const again = await county.post(`/interviews/${session}/assign`, { items: [a1] });
+		assert.deepEqual([again.json.results[0].ok, again.json.results[0].message], [false, '该申报已安排面试']);
+		// the HR bureau holds none of them: not its to call
+		assertError(await hrb.post(`/interviews/${session}/assign`, { items: [a1] }), 404, 'not_found');
+	});
+
+	test('results wait for the session to begin', async () => {
+		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a1, result: 'pass' }] }),
+		    409, 'conflict');
+		await sql(`UPDATE interview_session SET starts_at = now() - interval '1 hour' WHERE id = ${session}`);
+	});
+
+	test('不通过 needs a note; 通过 opens the gate; 缺席 and 不通过 end the application with the reason', async () => {
+		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a3, result: 'fail' }] }),
+		    400, 'invalid_field', 'items');
+		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a3, result: 'late' }] }),
+		    400, 'invalid_field', 'items');
+		const r = await county.post(`/interviews/${session}/results`, { items: [
+			{ id: a1, result: 'pass' }, { id: a2, result: 'absent', note: '未到场' },
+			{ id: a3, result: 'fail', note: '专业知识答辩不合格' }] });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.results.map((x) => x.ok), [true, true, true]);
+		assert.deepEqual(await position(a2), { code: 'mid_review', step: 6, state: 'rejected' });
+		assert.deepEqual(await position(a3), { code: 'mid_review', step: 6, state: 'rejected' });
+		assert.equal(await sql(`SELECT text FROM chain_history WHERE application_id = ${a3} ORDER BY no DESC LIMIT 1`),
+		    '面试不通过：专业知识答辩不合格');
+		// (one applicant has them all: the note of a2 is the one naming a2's plan)
+		assert.match(await sql(`SELECT body FROM notification n, application a JOIN plan p ON p.id = a.plan_id
+		    WHERE a.id = ${a2} AND n.user_id = a.applicant_id AND strpos(n.body, p.name) > 0
+		    ORDER BY n.id DESC LIMIT 1`), /未通过“县（市、区）组织评前面试或业务能力复审”，理由：面试缺席：未到场。$/);
+		// a result once recorded stays
+		const twice = await county.post(`/interviews/${session}/results`, { items: [{ id: a1, result: 'fail', note: 'x' }] });
+		assert.equal(twice.json.results[0].ok, false);
+		const d = await county.get(`/interviews/${session}`);
+		assert.deepEqual(d.json.items.map((i) => [i.id, i.result_name]), [[a1, '通过'], [a2, '缺席'], [a3, '不通过']]);
+		// 通过: the gate holds and the step passes
+		const g = await county.get(`/applications/${a1}`);
+		assert.deepEqual(g.json.gates.map((x) => [x.kind, x.met, x.text]), [['interview', true, '面试结果：通过']]);
+		assert.equal((await move(county, a1, 'pass', 6, '面试通过，同意推荐')).status, 200);
+	});
+
+	test('a session that began can no longer change or take people', async () => {
+		const body = { title: '改期', starts_at: await hourFromNow(), place: '别处', panel: '专家' };
+		assertError(await county.request('PUT', `/interviews/${session}`, { json: body }), 409, 'conflict');
+		assertError(await county.post(`/interviews/${session}/assign`, { items: [a1] }), 409, 'conflict');
+	});
+});
+
+describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => {
+	let app, rsj, zpw;
+
+	before(async () => {
+		[app] = await submitted(1);
+		await walk(app, 9);
+		rsj = await clerk('hrb', 'jh_rsj');
+		zpw = await clerk('city', 'jh_zpw');
+	});
+
+	test('the bureau lists it under 公示管理 and cannot pass it before a 5-working-day publicity', async () => {
+		const l = await rsj.get('/publicity');
+		assert.equal(l.status, 200, l.text);
+		assert.ok(l.json.items.some((i) => i.id === app && i.publicity === null));
+		const e = assertError(await move(rsj, app, 'pass', 9), 409, 'gate');
+		assert.match(e.message, /尚未公示，请在“公示管理”中登记公示/);
+	});
+
+	test('registered today: notified, still refused; an objection holds it after the days are over', async () => {
+		const today = await sql(`SELECT to_char(current_date, 'YYYY-MM-DD')`);
+		const r = await rsj.post(`/applications/${app}/publicity`, { starts_on: today });
+		assert.equal(r.status, 200, r.text);
+		assert.match(await lastNote(), /在“市人力社保部门资格复审并公示”环节公示，公示期至 \d{4}-\d\d-\d\d（5 个工作日）/);
+		assertError(await move(rsj, app, 'pass', 9), 409, 'gate');
+		const o = await rsj.post(`/applications/${app}/objections`, { raised_on: today, content: '反映其业绩不实' });
+		assert.equal(o.status, 201, o.text);
+		await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app} AND step_seq = 9`);
+		const e = assertError(await move(rsj, app, 'pass', 9), 409, 'gate');
+		assert.match(e.message, /1 条异议尚未处理完毕/);
+		// the bureau's objections are its own: the unit, which handled the application, sees none
+		const unit = await clerk('unit', 'unit_hongda');
+		assert.deepEqual((await unit.get(`/applications/${app}/objections`)).json.items, []);
+		assertError(await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '' }), 400, 'invalid_field');
+		assert.equal((await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '经核实，业绩属实' })).status, 200);
+		assert.equal((await move(rsj, app, 'pass', 9, '复审通过，公示无异议')).status, 200);
+	});
+
+	test('公布评审结果: the results publicity gates the step; an upheld objection may end it (不通过)', async () => {
+		await walk(app, 11);
+		assert.deepEqual(JSON.parse(await sql(`SELECT to_json(actions) FROM pipeline_step s JOIN application a
+		    ON a.pipeline_id = s.pipeline_id AND s.seq = 11 WHERE a.id = ${app}`)), ['pass', 'reject']);
+		const e = assertError(await move(zpw, app, 'pass', 11), 409, 'gate');
+		assert.match(e.message, /尚未公示/);
+		const x = await zpw.get('/publicity.xlsx');
+		assert.equal(x.status, 200);
+		assert.match(x.headers.get('content-type'), /spreadsheetml/);
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+		    SELECT ${app}, 11, current_date - 14, id FROM app_user WHERE username = 'jh_zpw'`);
+		assert.equal((await move(zpw, app, 'pass', 11, '结果公示无异议')).status, 200);
+		assert.equal((await position(app)).step, 12);
+	});
+});

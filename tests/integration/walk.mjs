@@ -1,0 +1,93 @@
+// Walks test applications along their chain with the clerk who owns each
+// step, for suites about a later step. A gate of a step the suite does not
+// test is met through its data, each in the way named below. Not a test file.
+import assert from 'node:assert/strict';
+
+import { loginAs, sql } from './lib.mjs';
+
+/* Who moves each step of a 金华宏达 (婺城区) application, per chain. */
+export const CLERKS = {
+	mid_review: {
+		2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['county', 'wucheng_jsj'],
+		5: ['hrb', 'wucheng_rsj'], 6: ['county', 'wucheng_jsj'], 7: ['county', 'wucheng_cpw'],
+		8: ['city', 'jh_zpw'], 9: ['hrb', 'jh_rsj'], 10: ['city', 'jh_zpw'], 11: ['city', 'jh_zpw'],
+		12: ['city', 'jh_zpw'],
+	},
+	junior_review: {
+		2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['city', 'jh_cjpw'],
+		5: ['hrb', 'jh_rsj'], 6: ['city', 'jh_cjpw'], 7: ['city', 'jh_cjpw'],
+	},
+	junior_assess: {
+		2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['city', 'jh_zjj'],
+		5: ['hrb', 'jh_rsj'], 6: ['city', 'jh_zjj'], 7: ['city', 'jh_zjj'],
+	},
+	mid_assess: {
+		2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['city', 'jh_zjj'],
+		5: ['hrb', 'jh_rsj'], 6: ['hrb', 'jh_rsj'], 7: ['hrb', 'jh_rsj'],
+	},
+};
+
+const sessions = new Map();
+
+/* A logged-in session of a clerk, kept for the run. */
+export async function clerk(role, username) {
+	const k = `${role}/${username}`;
+	if (!sessions.has(k))
+		sessions.set(k, await loginAs(role, username));
+	return sessions.get(k);
+}
+
+/* Meets the gates of the application's current step through their data. */
+export async function meetGates(app) {
+	const rows = (await sql(`SELECT g.gate, a.step_seq FROM application a JOIN step_gate g
+	    ON g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq WHERE a.id = ${app}`))
+		.split('\n').filter(Boolean).map((l) => l.split('|'));
+	for (const [gate, step] of rows) {
+		switch (gate) {
+		case 'publicity':	// registered 14 days ago, by the holder's clerk
+			await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+			    SELECT a.id, ${step}, current_date - 14, (SELECT min(u.id) FROM app_user u
+			     WHERE u.org_id = a.current_org_id) FROM application a WHERE a.id = ${app}
+			    ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on,
+			     created_at = now()`);
+			break;
+		case 'fee':		// as the payment callback records it
+			await sql(`UPDATE application SET paid_at = now() WHERE id = ${app} AND paid_at IS NULL`);
+			break;
+		case 'interview':	// a session an hour ago, the result 通过
+			await sql(`WITH u AS (SELECT min(u.id) AS id, a.current_org_id AS org FROM application a
+			     JOIN app_user u ON u.org_id = a.current_org_id WHERE a.id = ${app} GROUP BY a.current_org_id),
+			    s AS (INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)
+			     SELECT org, '评前面试', now() - interval '1 hour', '会议室', '专家组', id FROM u RETURNING id)
+			    INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by,
+			     assigned_at, result, recorded_by, recorded_at)
+			    SELECT s.id, ${app}, ${step}, u.id, now(), 'pass', u.id, now() FROM s, u`);
+			break;
+		case 'interview_if_called':	// not called
+			break;
+		default:
+			throw new Error(`walk: no way to meet the gate ${gate} yet`);
+		}
+	}
+}
+
+/* The application's pipeline code and current step. */
+export async function position(app) {
+	const [code, step, state] = (await sql(`SELECT p.code, a.step_seq, a.state FROM application a
+	    JOIN pipeline p ON p.id = a.pipeline_id WHERE a.id = ${app}`)).split('|');
+	return { code, step: Number(step), state };
+}
+
+/* Passes the application, step by step, until it is at step `to` (in review). */
+export async function walk(app, to) {
+	for (;;) {
+		const { code, step, state } = await position(app);
+		assert.equal(state, 'in_review', `walk: application ${app} is ${state}`);
+		if (step >= to)
+			return;
+		await meetGates(app);
+		const s = await clerk(...CLERKS[code][step]);
+		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
+		assert.equal(r.status, 200, `walk: step ${step}: ${r.text}`);
+	}
+}
