@@ -13,7 +13,7 @@
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { sql } from '../integration/lib.mjs'
@@ -38,6 +38,7 @@ before(async () => {
     throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
   }
   await mkdir(SHOTS, { recursive: true })
+  for (const f of await readdir(SHOTS)) if (/^keep-.*-failure\.png$/.test(f)) await rm(`${SHOTS}${f}`)
   who = await newApplicant()
   await putProfile(who.s, await completeProfile())
   appId = (await newApplication(who.s)).application.id
