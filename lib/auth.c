@@ -112,7 +112,7 @@ set_cookie(struct req *r, const char *tok)
 void
 auth_me_json(struct req *r)
 {
-	cJSON *out = req_out(r), *u, *o;
+	cJSON *out = req_out(r), *u, *o, *ss;
 	char masked[64];
 
 	u = cJSON_AddObjectToObject(out, "user");
@@ -134,6 +134,13 @@ auth_me_json(struct req *r)
 	} else
 		cJSON_AddNullToObject(out, "org");
 	cJSON_AddStringToObject(out, "csrf", r->s.csrf);
+	/* the page warns before the idle timeout and counts from here: seconds
+	 * left rather than a time of day, so the browser's clock does not matter */
+	ss = cJSON_AddObjectToObject(out, "session");
+	cJSON_AddNumberToObject(ss, "idle_min", conf.session_idle_min);
+	cJSON_AddNumberToObject(ss, "abs_hours", conf.session_abs_hours);
+	cJSON_AddNumberToObject(ss, "idle_left", (double)(r->s.idle_left > 0 ? r->s.idle_left : 0));
+	cJSON_AddNumberToObject(ss, "abs_left", (double)(r->s.abs_left > 0 ? r->s.abs_left : 0));
 }
 
 enum { L_USERNAME, L_PASSWORD };

@@ -253,6 +253,10 @@ struct session {
 	char org_region[64];
 	char org_status[16];		/* pending / approved / rejected (units register first) */
 	bool org_admin;			/* the unit's administrator (its first clerk) */
+	/* seconds left at lookup: until the idle timeout if nothing else comes
+	 * (never beyond the absolute end), and until the absolute end */
+	long long idle_left;
+	long long abs_left;
 };
 
 #define PARTS_MAX 24
@@ -373,7 +377,7 @@ PORTAL_API enum perr session_end_others(long long user_id, const char *keep_tok)
 /* Writes a yescrypt hash ("$y$...") of pw into out (>= 128 bytes). */
 PORTAL_API enum perr auth_hash(const char *pw, char *out, size_t outsz);
 PORTAL_API bool auth_verify(const char *pw, const char *hash);
-/* Fills the reply with {"user","org","csrf"} of the session. */
+/* Fills the reply with {"user","org","csrf","session"} of the session. */
 PORTAL_API void auth_me_json(struct req *);
 
 /* Handlers every program has. */

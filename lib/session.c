@@ -22,7 +22,7 @@ static struct db_stmt st[SS__MAX] = {
 	 * are read-only and cost no WAL flush; idle expiry is exact to a minute. */
 	[SS_GET] = { "session_get",
 	    "WITH s AS ("
-	    " SELECT s.id, s.user_id, s.csrf, s.last_seen FROM session s"
+	    " SELECT s.id, s.user_id, s.csrf, s.last_seen, s.created_at FROM session s"
 	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2"
 	    " AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - make_interval(mins => $3::int)"
@@ -32,7 +32,13 @@ static struct db_stmt st[SS__MAX] = {
 	    "SELECT u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
 	    " coalesce(u.mobile, ''), s.csrf, coalesce(o.name, ''), coalesce(o.kind, ''),"
 	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, ''), coalesce(o.status, ''), u.is_org_admin "
+	    " coalesce(r.name, ''), coalesce(o.status, ''), u.is_org_admin,"
+	    /* seconds this session has left: idle from the last_seen the touch
+	     * leaves behind, and in any case until its absolute end */
+	    " least(extract(epoch FROM CASE WHEN s.last_seen < now() - interval '1 minute'"
+	    "   THEN now() ELSE s.last_seen END + make_interval(mins => $3::int) - now()),"
+	    "  extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now()))::int,"
+	    " extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now())::int "
 	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
 	    " LEFT JOIN org o ON o.id = u.org_id"
 	    " LEFT JOIN org_kind k ON k.code = o.kind"
@@ -138,6 +144,8 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 10));
 	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 11));
 	s->org_admin = db_bool(res, 0, 12);
+	s->idle_left = db_int(res, 0, 13);
+	s->abs_left = db_int(res, 0, 14);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -53,9 +53,19 @@ test('register → login → me → logout → me is 401', async () => {
 	assert.equal(login.json.org, null);
 	assert.match(login.json.csrf, /^[0-9a-f]{32}$/);
 
+	// how long the session has left, for the page's warning before the idle timeout
+	const { session: fresh, ...rest } = login.json;
+	assert.equal(fresh.idle_min, 30);
+	assert.equal(fresh.abs_hours, 12);
+	assert.ok(fresh.idle_left > 29 * 60 && fresh.idle_left <= 30 * 60, `idle_left ${fresh.idle_left}`);
+	assert.ok(fresh.abs_left > 12 * 3600 - 60 && fresh.abs_left <= 12 * 3600, `abs_left ${fresh.abs_left}`);
+
 	const me = await s.get('/me');
 	assert.equal(me.status, 200, me.text);
-	assert.deepEqual(me.json, login.json);
+	const { session: now, ...meRest } = me.json;
+	assert.deepEqual(meRest, rest);
+	assert.equal(now.idle_min, 30);
+	assert.ok(now.idle_left <= fresh.idle_left && now.idle_left > 29 * 60, `idle_left ${now.idle_left}`);
 
 	const out = await s.post('/logout');
 	assert.equal(out.status, 200, out.text);
@@ -259,7 +269,18 @@ test('sessions die after 30 idle minutes and after 12 hours in any case', async 
 	    last_seen = now() - interval '29 minutes' WHERE ${where(live)}`);
 	assertError(await idle.get('/me'), 401, 'unauthorized');
 	assertError(await abs.get('/me'), 401, 'unauthorized');
-	assert.equal((await live.get('/me')).status, 200);
+	const me = await live.get('/me');
+	assert.equal(me.status, 200);
+	// this request counts as activity (30 idle minutes again), but the 12 hours end first
+	assert.ok(me.json.session.abs_left > 9 * 60 && me.json.session.abs_left <= 10 * 60, me.text);
+	assert.equal(me.json.session.idle_left, me.json.session.abs_left);
+	const recent = await loginAs('applicant', DEMO_APPLICANT);
+	await sql(`UPDATE session SET last_seen = now() - interval '20 seconds' WHERE ${where(recent)}`);
+	const left = (await recent.get('/me')).json.session.idle_left;
+	assert.ok(left >= 29 * 60 + 30 && left <= 29 * 60 + 40, `idle_left ${left} after 20 s`);
+	const old = await loginAs('applicant', DEMO_APPLICANT);
+	await sql(`UPDATE session SET last_seen = now() - interval '25 minutes' WHERE ${where(old)}`);
+	assert.ok((await old.get('/me')).json.session.idle_left > 29 * 60, 'the request itself counts');
 	// a request moves last_seen forward
 	assert.equal(await sqlInt(`SELECT count(*) FROM session WHERE ${where(live)}
 	    AND last_seen > now() - interval '1 minute'`), 1);

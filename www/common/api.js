@@ -3,11 +3,18 @@
 //  - remembers the CSRF token returned by login/me and sends it as X-CSRF-Token on every
 //    state-changing request except login and register;
 //  - turns {"error":{code,message,field}} into a thrown ApiError;
-//  - on 401 (session gone) calls the handler installed by the portal, which opens the login page.
+//  - on 401 (session gone) calls the handler installed by the portal. The handler may answer a
+//    promise (the portal's login dialog): when it resolves true the person has logged in again,
+//    and the request is sent once more with the new session's CSRF token, so nothing typed is
+//    lost; otherwise the 401 is thrown;
+//  - a 403 `csrf` after a login in another tab (new session, new token) fetches the token of the
+//    session the cookie now holds (`me`) and sends the request once more;
+//  - tells the portal of every answer a live session gave (the idle timer counts from there).
 
 let role = ''
 let csrf = ''
 let unauthorizedHandler = null
+let activityHandler = null
 
 const NO_CSRF = new Set(['login', 'register'])
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -42,6 +49,25 @@ export class ApiError extends Error {
 export function configureApi(options) {
   role = options.role
   if (options.onUnauthorized) unauthorizedHandler = options.onUnauthorized
+  if (options.onActivity) activityHandler = options.onActivity
+}
+
+// Calls the 401 handler; resolves true when the request should be sent again (logged in anew).
+async function reauthorised(err) {
+  csrf = ''
+  if (!unauthorizedHandler) return false
+  try {
+    return (await unauthorizedHandler(err)) === true
+  } catch {
+    return false
+  }
+}
+
+// Paths that answer without a session: their answers say nothing about the session's idle time.
+const SESSIONLESS = /^(login|register|health|logout|paycallback|sign\/)/
+
+function noteActivity(p, status) {
+  if (activityHandler && status !== 401 && !SESSIONLESS.test(p)) activityHandler(p)
 }
 
 export function setCsrf(token) {
@@ -52,7 +78,7 @@ function normalise(path) {
   return String(path).replace(/^\/+/, '')
 }
 
-async function request(method, path, body, opts = {}) {
+async function request(method, path, body, opts = {}, retried = false) {
   const p = normalise(path)
   const headers = { Accept: 'application/json' }
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
@@ -68,6 +94,7 @@ async function request(method, path, body, opts = {}) {
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
   }
+  noteActivity(p, res.status)
   let data = null
   const text = await res.text()
   if (text) {
@@ -87,8 +114,16 @@ async function request(method, path, body, opts = {}) {
     )
     err.data = data // the whole body: some errors carry more (e.g. `check`, `existing_id`)
     if (res.status === 401 && p !== 'login' && !opts.quiet401) {
-      csrf = ''
-      if (unauthorizedHandler) unauthorizedHandler(err)
+      if ((await reauthorised(err)) && !retried) return request(method, path, body, opts, true)
+    }
+    if (res.status === 403 && err.code === 'csrf' && !retried && p !== 'me') {
+      // the cookie now names another session (a login in another tab): take its token
+      try {
+        const me = await request('GET', 'me', undefined, { quiet401: true }, true)
+        if (typeof me.csrf === 'string' && me.csrf) return request(method, path, body, opts, true)
+      } catch {
+        // no session at all: the 403 stands
+      }
     }
     throw err
   }
@@ -99,7 +134,27 @@ async function request(method, path, body, opts = {}) {
 
 // multipart upload of one file (part name `file`) with progress; resolves to the JSON answer.
 // Returns {promise, abort}. Errors are ApiError like the JSON requests.
-function upload(path, file, { onProgress, field = 'file' } = {}) {
+function upload(path, file, options = {}) {
+  let current = null
+  let aborted = false
+  const attempt = (retried) => {
+    current = uploadOnce(path, file, options)
+    return current.promise.catch(async (err) => {
+      if (err.status === 401 && !retried && !aborted && (await reauthorised(err))) return attempt(true)
+      throw err
+    })
+  }
+  const promise = attempt(false)
+  return {
+    promise,
+    abort: () => {
+      aborted = true
+      if (current) current.abort()
+    },
+  }
+}
+
+function uploadOnce(path, file, { onProgress, field = 'file' } = {}) {
   const p = normalise(path)
   const xhr = new XMLHttpRequest()
   const promise = new Promise((resolve, reject) => {
@@ -115,6 +170,7 @@ function upload(path, file, { onProgress, field = 'file' } = {}) {
     xhr.addEventListener('error', () => reject(new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')))
     xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', '上传已取消')))
     xhr.addEventListener('load', () => {
+      noteActivity(p, xhr.status)
       let data = null
       try {
         data = xhr.responseText ? JSON.parse(xhr.responseText) : null
@@ -134,10 +190,6 @@ function upload(path, file, { onProgress, field = 'file' } = {}) {
           typeof e.field === 'string' ? e.field : '',
         )
         err.data = data
-        if (xhr.status === 401) {
-          csrf = ''
-          if (unauthorizedHandler) unauthorizedHandler(err)
-        }
         reject(err)
         return
       }

@@ -11,7 +11,7 @@ import { createApp, defineComponent, h, markRaw } from 'vue'
 import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
 import { ElMessage } from 'element-plus'
 import { configureApi } from './api.js'
-import { session, clearSession, loadSession } from './session.js'
+import { session, clearSession, configureSession, loadSession, noteActivity, requestReauth } from './session.js'
 import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
@@ -94,16 +94,24 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
     }
   })
 
+  configureSession(role)
   configureApi({
     role,
+    // The session ended while a page was open: the person logs in again in a dialog without
+    // leaving the page (SessionGuard.vue), and the requests that met the 401 are sent again.
+    // On the public pages (login, registration, the phone's signing page) nothing changes.
     onUnauthorized() {
-      const wasSignedIn = !!session.user
-      clearSession()
       const current = router.currentRoute.value
-      if (current.meta && current.meta.public) return
-      if (wasSignedIn) ElMessage({ type: 'warning', message: '登录已失效，请重新登录', grouping: true })
+      if (current.meta && current.meta.public) {
+        clearSession()
+        return false
+      }
+      if (session.user) return requestReauth()
+      clearSession()
       router.replace({ name: 'login', query: { redirect: current.fullPath } })
+      return false
     },
+    onActivity: noteActivity,
   })
 
   const Root = defineComponent({ name: 'PortalRoot', render: () => h(RouterView) })

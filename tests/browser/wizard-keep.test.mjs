@@ -1,0 +1,322 @@
+// Nothing typed in the wizard is lost (issue 11, finding 9), in headless Chromium against the
+// real stack:
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/wizard-keep.test.mjs
+// 1. the network goes away while the 述职 is being typed: the state line says 未保存, switching
+//    steps and coming back shows every character, and once online the server gets them all; a
+//    save that keeps failing survives a reload of the page and is retried by itself;
+// 2. the session expires on the server mid-typing: the save's 401 opens a login dialog on the
+//    same page, logging in there sends the save again (new session, new CSRF token) and the
+//    server has every character;
+// 3. logging out while something is kept only in the browser asks whether to keep it there;
+// 4. two minutes before the idle timeout a warning counts down (the page's clock is driven by
+//    Playwright's page.clock), 继续工作 keeps the session; past the timeout the login dialog opens.
+// Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, readdir, rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { sql } from '../integration/lib.mjs'
+import {
+  CHROMIUM_ARGS, afterCleanup, completeProfile, newApplicant, newApplication, putProfile,
+} from '../integration/applicant-fixtures.mjs'
+
+const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const TIMEOUT = 15000
+
+const cspErrors = []
+let browser
+let who // the applicant (fixtures: registered, complete profile)
+let appId
+
+before(async () => {
+  try {
+    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
+  } catch (e) {
+    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
+  }
+  await mkdir(SHOTS, { recursive: true })
+  for (const f of await readdir(SHOTS)) if (/^keep-.*-failure\.png$/.test(f)) await rm(`${SHOTS}${f}`)
+  who = await newApplicant()
+  await putProfile(who.s, await completeProfile())
+  appId = (await newApplication(who.s)).application.id
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  await afterCleanup()
+})
+
+async function newPage({ clock = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  if (clock) await context.clock.install()
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  page.problems = []
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text())
+    if (msg.type() === 'error') page.problems.push(msg.text())
+  })
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
+  return { context, page }
+}
+
+// Runs fn; on failure leaves a screenshot and the browser console in the message.
+async function guarded(page, name, fn) {
+  try {
+    await fn()
+  } catch (e) {
+    await page.screenshot({ path: `${SHOTS}keep-${name}-failure.png`, fullPage: true }).catch(() => {})
+    if (page.problems.length) e.message += `\nbrowser console:\n${page.problems.join('\n')}`
+    throw e
+  }
+}
+
+async function shot(page, name, { dialog = false } = {}) {
+  if (dialog) await page.waitForTimeout(500) // the dialog's fade-in
+  // a dialog's overlay covers the window only: the window, not the whole page
+  await page.screenshot({ path: `${SHOTS}keep-${name}.png`, fullPage: !dialog })
+}
+
+// Opens the wizard at step n, logging in on the login page when it leads there.
+async function openWizard(page, n) {
+  await page.goto(`${BASE}/applicant/#/applications/${appId}/wizard?step=${n}`, { waitUntil: 'domcontentloaded' })
+  const step = page.locator(`.wizard-body[data-step="${n}"]`)
+  await page.locator(`#login-username, .wizard-body[data-step="${n}"]`).first().waitFor()
+  if (await step.count()) return
+  await page.locator('#login-username').fill(who.idcard)
+  await page.locator('#login-password').fill(who.password)
+  await page.locator('.login-submit').click()
+  await step.waitFor()
+}
+
+const isInfoPut = (r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === `/api/applicant/applications/${appId}/info`
+
+// Types like a person (key by key), at the end of the 述职.
+async function type(page, text) {
+  const box = page.locator('#wz-statement')
+  await box.focus()
+  await page.keyboard.press('End')
+  await box.pressSequentially(text, { delay: 15 })
+}
+
+async function serverStatement() {
+  return sql(`SELECT coalesce(statement, '') FROM application WHERE id = ${Number(appId)}`)
+}
+
+async function waitServer(want) {
+  const deadline = Date.now() + TIMEOUT
+  let got
+  while (Date.now() < deadline) {
+    got = await serverStatement()
+    if (got === want) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  assert.equal(got, want, 'the server has every character')
+}
+
+const state = (page) => page.locator('.save-state')
+
+const PARTS = [
+  '本人自2010年参加工作以来，',
+  '一直从事房屋建筑工程施工技术与管理工作，',
+  '先后主持金华市婺城区安置房工程的施工组织设计；',
+  '解决深基坑支护和大体积混凝土温控等技术难题，',
+  '项目获金华市优质结构工程奖。',
+]
+const upTo = (n) => PARTS.slice(0, n).join('') // the first n parts
+
+describe('typed text is kept until the server has it', () => {
+  let desk
+
+  before(async () => {
+    desk = await newPage()
+  })
+  after(async () => {
+    if (desk) await desk.context.close()
+  })
+
+  test('offline: kept across a step switch, saved when the network is back', async () => {
+    const { page, context } = desk
+    await guarded(page, 'offline', async () => {
+      await openWizard(page, 3)
+      try {
+        await offlineTyping(page, context)
+      } finally {
+        await context.setOffline(false)
+      }
+    })
+  })
+
+  async function offlineTyping(page, context) {
+    const first = page.waitForResponse(isInfoPut)
+    await type(page, PARTS[0])
+    assert.equal((await first).status(), 200)
+    await state(page).filter({ hasText: /已保存 \d{2}:\d{2}:\d{2}/ }).waitFor()
+    await waitServer(upTo(1))
+
+    await context.setOffline(true)
+    await type(page, PARTS[1])
+    await page.waitForTimeout(1000) // the pause after which a save is sent (and fails)
+    await shot(page, '01-offline-typed')
+
+    // to step 4 and back: the part typed offline is still there
+    await page.locator('.wizard-next').click()
+    await page.locator('.wizard-body[data-step="4"]').waitFor()
+    await page.locator('.wizard-prev').click()
+    await page.locator('.wizard-body[data-step="3"]').waitFor()
+    assert.equal(await page.locator('#wz-statement').inputValue(), upTo(2), 'every character after a step switch')
+    await state(page).filter({ hasText: '未保存（网络异常，已暂存在本机）' }).waitFor()
+    assert.equal(await serverStatement(), upTo(1), 'the server has not had the offline part yet')
+    await shot(page, '02-offline-step-back')
+
+    // online again: it is sent by itself
+    const resent = page.waitForResponse((r) => isInfoPut(r) && r.request().postDataJSON().statement === upTo(2))
+    await context.setOffline(false)
+    assert.equal((await resent).status(), 200)
+    await waitServer(upTo(2))
+    await state(page).filter({ hasText: /已保存 \d{2}:\d{2}:\d{2}/ }).waitFor()
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('zcps-draft:')))
+    assert.deepEqual(kept, [], 'the confirmed copy is gone from the browser')
+  }
+
+  test('a save that keeps failing survives a reload and is retried by itself', async () => {
+    const { page } = desk
+    await guarded(page, 'reload', async () => {
+      await openWizard(page, 3)
+      const before = await serverStatement()
+      // the network answers nothing to the saves (the page itself still loads)
+      const cut = (route) => route.abort('internetdisconnected')
+      const url = `**/api/applicant/applications/${appId}/info`
+      await page.route(url, cut)
+      try {
+        const failing = page.waitForEvent('requestfailed', (r) => r.method() === 'PUT')
+        await type(page, PARTS[2])
+        await failing
+        await page.reload({ waitUntil: 'domcontentloaded' })
+        await page.locator('.wizard-body[data-step="3"]').waitFor()
+        assert.equal(await page.locator('#wz-statement').inputValue(), before + PARTS[2], 'every character after a reload')
+        await state(page).filter({ hasText: '未保存（网络异常' }).waitFor()
+        assert.equal(await serverStatement(), before)
+        await shot(page, '03-reloaded-unsaved')
+      } finally {
+        await page.unroute(url, cut)
+      }
+      // the back-off retry (a few seconds) sends it without anyone clicking
+      await waitServer(before + PARTS[2])
+      await state(page).filter({ hasText: /已保存/ }).waitFor()
+    })
+  })
+
+  test('session expired mid-typing: log in again in a dialog, the save is retried', async () => {
+    const { page } = desk
+    await guarded(page, 'reauth', async () => {
+      await openWizard(page, 3)
+      const before = await serverStatement()
+      const wizardUrl = page.url()
+      await sql(`UPDATE session SET last_seen = now() - interval '31 minutes' WHERE user_id = ${Number(who.id)} AND ended_at IS NULL`)
+      const refused = page.waitForResponse(isInfoPut)
+      await type(page, PARTS[3])
+      assert.equal((await refused).status(), 401)
+      const dlg = page.locator('.reauth-dialog')
+      await page.locator('.reauth-dialog, #login-username').first().waitFor()
+      assert.equal(await page.locator('#login-username').count(), 0, 'not sent to the login page')
+      assert.equal(page.url(), wizardUrl, 'still on the wizard')
+      await dlg.waitFor()
+      await state(page).filter({ hasText: '未保存（登录已失效' }).waitFor()
+      assert.equal(await page.locator('#wz-statement').inputValue(), before + PARTS[3])
+      await shot(page, '04-session-expired-dialog', { dialog: true })
+
+      await dlg.locator('#reauth-username').fill(who.idcard)
+      await dlg.locator('#reauth-password').fill(who.password)
+      const login = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/applicant/login')
+      const retried = page.waitForResponse((r) => isInfoPut(r) && r.request().postDataJSON().statement === before + PARTS[3])
+      await dlg.locator('.reauth-submit').click()
+      const fresh = await (await login).json()
+      const again = await retried
+      assert.equal(again.status(), 200, 'the save went again after the login')
+      assert.equal(again.request().headers()['x-csrf-token'], fresh.csrf, 'with the new session\'s CSRF token')
+      await dlg.waitFor({ state: 'hidden' })
+      await waitServer(before + PARTS[3])
+      // typing goes on as before
+      await type(page, PARTS[4])
+      await waitServer(before + PARTS[3] + PARTS[4])
+      await state(page).filter({ hasText: /已保存 \d{2}:\d{2}:\d{2}/ }).waitFor()
+      assert.equal(page.url(), wizardUrl)
+      await shot(page, '05-after-login-saved')
+    })
+  })
+})
+
+describe('logging out with edits the server has not had', () => {
+  test('the person is asked; 删除并退出 leaves nothing in the browser', async () => {
+    const { context, page } = await newPage()
+    try {
+      await guarded(page, 'logout', async () => {
+        await openWizard(page, 3)
+        const url = `**/api/applicant/applications/${appId}/info`
+        await page.route(url, (route) => route.abort('internetdisconnected'))
+        const failing = page.waitForEvent('requestfailed', (r) => r.method() === 'PUT')
+        await type(page, '（未完）')
+        await failing
+        await page.locator('.logout').click()
+        const box = page.locator('.el-message-box', { hasText: '尚有未保存的修改' })
+        await box.waitFor()
+        assert.match(await box.innerText(), /1 项修改还没有保存到服务器/)
+        await shot(page, '08-logout-unsaved', { dialog: true })
+        await box.getByRole('button', { name: '删除并退出' }).click()
+        await page.locator('#login-username').waitFor()
+        const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('zcps-draft:')))
+        assert.deepEqual(kept, [])
+      })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('the idle timeout is announced', () => {
+  test('a warning 2 minutes before, 继续工作 keeps the session; past it, the login dialog', async () => {
+    const { context, page } = await newPage({ clock: true })
+    try {
+      await guarded(page, 'idle', async () => {
+        await openWizard(page, 3)
+        assert.equal(await page.locator('#wz-statement').inputValue(), await serverStatement())
+        assert.equal(await page.locator('.idle-warning').isVisible(), false)
+        // 27 minutes later nothing yet; at 28 and a half the warning counts down
+        await page.clock.fastForward('27:00')
+        await page.waitForTimeout(300)
+        assert.equal(await page.locator('.idle-warning').isVisible(), false, 'no warning 3 minutes before')
+        await page.clock.fastForward('01:30')
+        const warn = page.locator('.idle-warning')
+        await warn.waitFor()
+        assert.match(await warn.innerText(), /闲置 30 分钟[\s\S]*\d:\d{2}/)
+        await shot(page, '06-idle-warning', { dialog: true })
+        const [me] = await Promise.all([
+          page.waitForResponse((r) => new URL(r.url()).pathname === '/api/applicant/me'),
+          warn.locator('.idle-continue').click(),
+        ])
+        assert.equal(me.status(), 200)
+        await warn.waitFor({ state: 'hidden' })
+        // the idle period starts again from here
+        await page.clock.fastForward('20:00')
+        await page.waitForTimeout(300)
+        assert.equal(await page.locator('.idle-warning').isVisible(), false, 'continued: no warning 20 minutes on')
+        // nobody there: past the timeout the page asks for the login at once
+        await page.clock.fastForward('11:00')
+        await page.locator('.reauth-dialog').waitFor()
+        assert.equal(await page.locator('.idle-warning').isVisible(), false)
+        await shot(page, '07-idle-timeout-dialog', { dialog: true })
+      })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+test('no Content Security Policy violations', () => {
+  assert.deepEqual(cspErrors, [])
+})
