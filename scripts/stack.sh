@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole portal on one machine: a private PostgreSQL cluster under $VAR,
-# the six role programs (spawn-fcgi + multiwatch) and nginx.
+# the six role programs (spawn-fcgi + tools/pool.c) and nginx.
 #   stack.sh start | seed | demo | info | stop | psql [args]
 # (seed: organisations, accounts and plans; demo: applications made through the
 # API at the unit and county steps, for `make run` only)
@@ -175,11 +175,13 @@ spawn_one() {
 		return 0
 	fi
 	rm -f "$sock"
-	# multiwatch keeps $WORKERS copies alive and replaces any that dies.
+	[ -x "$BIN/pool" ] || die "$BIN/pool is not built (make programs)"
+	# pool (tools/pool.c) keeps $WORKERS copies on the socket and replaces any
+	# that dies, with a back-off and without ever giving up (docs/security.md).
 	env -i PATH=/usr/bin:/bin ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
 		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
 		spawn-fcgi -s "$sock" -M 0660 -U zcps -G www-data -u zcps -g zcps \
-		-P "$pidf" -- /usr/bin/multiwatch -f "$WORKERS" -- "$@" \
+		-P "$pidf" -- "$BIN/pool" -n "$WORKERS" -l "$VAR/log/$name.log" -- "$@" \
 		>>"$VAR/log/$name.log" 2>&1 || die "could not start $name (see $VAR/log/$name.log)"
 }
 

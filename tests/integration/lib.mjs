@@ -320,9 +320,9 @@ export function assertError(r, status, code, field) {
 	return r.json.error;
 }
 
-/* A plain unauthenticated request (no session, no cookies). */
-export async function raw(method, p, { headers = {}, body } = {}) {
-	const res = await fetch(`${BASE}${p}`, { method, headers, body, redirect: 'manual' });
+/* A plain unauthenticated request (no session, no cookies); signal: an AbortSignal. */
+export async function raw(method, p, { headers = {}, body, signal } = {}) {
+	const res = await fetch(`${BASE}${p}`, { method, headers, body, signal, redirect: 'manual' });
 	const text = await res.text();
 	let json = null;
 	try {
@@ -364,9 +364,9 @@ export async function assertHealthy(role) {
 }
 
 /*
- * The worker processes of a role (children of its multiwatch), or null when
+ * The worker processes of a role (children of its pool), or null when
  * the stack does not run on this machine. A worker that crashed is replaced
- * by multiwatch with a new pid, so an unchanged set means no crash.
+ * by the pool with a new pid, so an unchanged set means no crash.
  */
 export function workerPids(role) {
 	try {
