@@ -333,12 +333,34 @@ export async function raw(method, p, { headers = {}, body, signal } = {}) {
 	return { status: res.status, headers: res.headers, text, json };
 }
 
+// ------------------------------------------------------------------ signing on a phone
+
+/* The token of a sign-link's url (…/applicant/#/sign/<token>). */
+export function signToken(url) {
+	return url.slice(url.lastIndexOf('/') + 1);
+}
+
+/* The phone's requests, without a session: the one-time token is the proof and travels in
+ * the body, never in a URL. POST sign/open {token} → what the page shows; POST sign
+ * {token, signature}. headers: extra (e.g. an Origin). */
+export function signOpen(token, headers = {}) {
+	return raw('POST', '/api/applicant/sign/open',
+	    { headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ token }) });
+}
+
+export function signPost(token, signature, headers = {}) {
+	return raw('POST', '/api/applicant/sign',
+	    { headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ token, signature }) });
+}
+
 // ------------------------------------------------------------------ payment
 
 /* The order as the portal signed it for the gateway, from POST pay's pay_url
- * (?order&amount&subject&return&sign), with the amount as a number. */
+ * (?order&amount&subject&return&sign, or the same in the fragment: the demo's
+ * simulator, #order…), with the amount as a number. */
 export function gatewayOrder(payUrl) {
-	const q = Object.fromEntries(new URL(payUrl, BASE).searchParams);
+	const u = new URL(payUrl, BASE);
+	const q = Object.fromEntries(u.hash ? new URLSearchParams(u.hash.slice(1)) : u.searchParams);
 	return { ...q, amount: Number(q.amount) };
 }
 
