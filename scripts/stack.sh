@@ -31,6 +31,16 @@ DEMO_PASSWORD='Demo@2023'
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 
+# Logs hold addresses and what people did: 0640, readable by their writer and the
+# operators' group (adm, Debian's group for reading logs), by nobody else; they are
+# rotated by conf/logrotate ($VAR/logrotate.conf, see docs/security.md).
+LOG_GROUP=${LOG_GROUP:-adm}
+log_file() {	# path owner
+	[ -e "$1" ] || : > "$1"
+	chown "$2:$LOG_GROUP" "$1"
+	chmod 0640 "$1"
+}
+
 case $PAYMENT_PROVIDER in
 simulator|external|none) ;;
 *) die "PAYMENT_PROVIDER must be simulator, external or none" ;;
@@ -85,15 +95,27 @@ ${PG_EXTRA_CONF:-}
 CONF
 		chown postgres:postgres "$PGDATA"/*.conf
 	fi
+	pg_log_conf
 	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-		touch "$VAR/log/postgres.log"
-		chown postgres:postgres "$VAR/log/postgres.log"
+		log_file "$VAR/log/postgres.log" postgres
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -w -t 60 start >/dev/null
 	fi
 	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
 		pg createdb -h "$PGSOCK" -E UTF8 zcps
 	fi
 	migrate
+}
+
+# What PostgreSQL's log may hold (also in a cluster made before): no DETAIL, HINT or
+# CONTEXT (a unique violation's DETAIL is the key, e.g. a 身份证号: "Key (username)=(…)
+# already exists"), no bound parameters of slow or failed statements (ID numbers,
+# password hashes).
+pg_log_conf() {
+	local f=$PGDATA/postgresql.conf
+	grep -q '^log_error_verbosity' "$f" || echo "log_error_verbosity = terse" >> "$f"
+	grep -q '^log_parameter_max_length =' "$f" || echo "log_parameter_max_length = 0" >> "$f"
+	grep -q '^log_parameter_max_length_on_error' "$f" ||
+		echo "log_parameter_max_length_on_error = 0" >> "$f"
 }
 
 # Applies sql/NNN_*.sql in order, each once, each in one transaction.
@@ -145,7 +167,7 @@ write_conf() {
 start_programs() {
 	local r
 	mkdir -p "$VAR/run/fcgi" "$VAR/log"
-	for r in $ROLES paysim; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
+	for r in $ROLES paysim $([ "$BENCH" = 1 ] && echo hello); do log_file "$VAR/log/$r.log" zcps; done
 	chown zcps:www-data "$VAR/run/fcgi"
 	chmod 0750 "$VAR/run/fcgi"
 	# programs already running keep the configuration they started with
@@ -200,6 +222,10 @@ start_nginx() {
 	fi
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
 		-e "s|@BENCH@|$bench|" -e "s|@PAYSIM@|$paysim|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	log_file "$VAR/log/nginx-access.log" root
+	log_file "$VAR/log/nginx-error.log" root
+	sed -e "s|@VAR@|$VAR|g" "$ROOT/conf/logrotate" > "$VAR/logrotate.conf"
+	chmod 0644 "$VAR/logrotate.conf"
 	[ -f "$ROOT/www/dist/applicant/index.html" ] || die "front end not built (make www)"
 	if [ -s "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s reload
