@@ -7,6 +7,9 @@
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`,
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
+# TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
+# self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
+# portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
 # PAYMENT_PROVIDER: simulator (default: the demo; also starts and routes the simulated
 # payment gateway cgi-bin/paysim, with its own key var/paysim.secret) or external / none
 # (the production configuration of conf/portal.conf.in: no simulator anywhere; the
@@ -22,6 +25,8 @@ BENCH=${BENCH:-0}
 PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
 PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
+TLS_PORT=${TLS_PORT:-}
+APACHE_PORT=${APACHE_PORT:-}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -209,9 +214,22 @@ spawn_one() {
 		>>"$VAR/log/$name.log" 2>&1 || die "could not start $name (see $VAR/log/$name.log)"
 }
 
+# A self-signed certificate for 127.0.0.1 and localhost, made once per stack.
+make_cert() {
+	local d=$VAR/tls
+	[ -s "$d/cert.pem" ] && [ -s "$d/key.pem" ] && return 0
+	mkdir -p "$d"
+	chmod 0700 "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+		-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+		-keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1 ||
+		die "openssl could not make a certificate in $d"
+	chmod 0600 "$d/key.pem"
+}
+
 start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
-	local bench="" paysim=""
+	local bench="" paysim="" tls=""
 	if [ "$BENCH" = 1 ]; then
 		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
 	fi
@@ -220,7 +238,14 @@ start_nginx() {
 		sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" "$ROOT/conf/nginx-paysim.conf.in" > "$VAR/nginx/paysim.conf"
 		paysim="include $VAR/nginx/paysim.conf;"
 	fi
-	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+	rm -f "$VAR/nginx/tls.conf"
+	if [ -n "$TLS_PORT" ]; then
+		make_cert
+		sed -e "s|@VAR@|$VAR|g" -e "s|@TLS_PORT@|$TLS_PORT|g" "$ROOT/conf/nginx-tls.conf.in" \
+			> "$VAR/nginx/tls.conf"
+		tls="include $VAR/nginx/tls.conf;"
+	fi
+	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" -e "s|@TLS@|$tls|" \
 		-e "s|@BENCH@|$bench|" -e "s|@PAYSIM@|$paysim|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
 	log_file "$VAR/log/nginx-access.log" root
 	log_file "$VAR/log/nginx-error.log" root
@@ -236,15 +261,75 @@ start_nginx() {
 	fi
 }
 
+# Apache httpd around conf/apache-zcps.conf as shipped: the same programs' sockets,
+# the same pages; only its production paths are replaced by this stack's.
+start_apache() {
+	local d=$VAR/apache m=/usr/lib/apache2/modules
+	[ -n "$APACHE_PORT" ] || return 0
+	command -v apache2 >/dev/null || die "APACHE_PORT needs Apache httpd (apache2-bin)"
+	mkdir -p "$d"
+	log_file "$VAR/log/apache-error.log" root
+	log_file "$VAR/log/zcps-access.log" root
+	sed -e "s|<VirtualHost 127.0.0.1:8080>|<VirtualHost 127.0.0.1:$APACHE_PORT>|" \
+		-e "s|/opt/zcps/www/dist|$ROOT/www/dist|g" -e "s|unix:/run/zcps/|unix:$VAR/run/fcgi/|g" \
+		"$ROOT/conf/apache-zcps.conf" > "$d/zcps.conf"
+	if ! grep -q "<VirtualHost 127.0.0.1:$APACHE_PORT>" "$d/zcps.conf" ||
+		grep -v '^[[:space:]]*#' "$d/zcps.conf" | grep -q '/opt/zcps\|/run/zcps'; then
+		die "conf/apache-zcps.conf: its paths are not the ones start_apache replaces"
+	fi
+	cat > "$d/httpd.conf" <<CONF
+# Written by scripts/stack.sh: a server of its own around conf/apache-zcps.conf.
+ServerRoot $d
+ServerName 127.0.0.1
+Listen 127.0.0.1:$APACHE_PORT
+PidFile $VAR/run/apache.pid
+DefaultRuntimeDir $d
+User www-data
+Group www-data
+ErrorLog $VAR/log/apache-error.log
+Define APACHE_LOG_DIR $VAR/log
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule mime_module $m/mod_mime.so
+LoadModule dir_module $m/mod_dir.so
+LoadModule alias_module $m/mod_alias.so
+LoadModule headers_module $m/mod_headers.so
+LoadModule proxy_module $m/mod_proxy.so
+LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
+TypesConfig /etc/mime.types
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 16
+MaxRequestWorkers 32
+<Directory />
+	Require all denied
+</Directory>
+Include $d/zcps.conf
+CONF
+	if [ -s "$VAR/run/apache.pid" ] && kill -0 "$(cat "$VAR/run/apache.pid")" 2>/dev/null; then
+		apache2 -f "$d/httpd.conf" -k graceful
+	else
+		apache2 -f "$d/httpd.conf" -t >/dev/null 2>&1 || apache2 -f "$d/httpd.conf" -t
+		apache2 -f "$d/httpd.conf" -k start
+	fi
+}
+
 wait_healthy() {
-	local r i
-	for r in $ROLES $(simulated && echo paysim); do
-		for i in $(seq 1 100); do
-			if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/$r/health" 2>/dev/null; then
-				break
-			fi
-			[ "$i" = 100 ] && die "/api/$r/health did not answer (see $VAR/log/$r.log)"
-			sleep 0.1
+	local r i base roles ca
+	for base in "http://127.0.0.1:$PORT" ${TLS_PORT:+"https://127.0.0.1:$TLS_PORT"} \
+		${APACHE_PORT:+"http://127.0.0.1:$APACHE_PORT"}; do
+		roles=$ROLES ca=()
+		# the simulated gateway is nginx's only (conf/nginx-paysim.conf.in)
+		simulated && [ "$base" != "http://127.0.0.1:$APACHE_PORT" ] && roles="$roles paysim"
+		case $base in https:*) ca=(--cacert "$VAR/tls/cert.pem") ;; esac
+		for r in $roles; do
+			for i in $(seq 1 100); do
+				if curl -fsS -o /dev/null "${ca[@]}" "$base/api/$r/health" 2>/dev/null; then
+					break
+				fi
+				[ "$i" = 100 ] && die "$base/api/$r/health did not answer (see $VAR/log/$r.log)"
+				sleep 0.1
+			done
 		done
 	done
 }
@@ -272,6 +357,10 @@ stop_all() {
 	local r
 	if [ -s "$VAR/run/nginx.pid" ]; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s quit 2>/dev/null || true
+	fi
+	if [ -s "$VAR/run/apache.pid" ]; then
+		apache2 -f "$VAR/apache/httpd.conf" -k stop 2>/dev/null || true
+		for _ in $(seq 1 50); do [ -s "$VAR/run/apache.pid" ] || break; sleep 0.1; done
 	fi
 	for r in $ROLES paysim hello; do
 		stop_one "$r"
@@ -316,6 +405,7 @@ start)
 	start_pg
 	start_programs
 	start_nginx
+	start_apache
 	wait_healthy
 	;;
 seed) seed ;;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -191,21 +192,58 @@ export function tag() {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /*
+ * fetch() over node:https with a certificate authority of our own (the stack's self-signed
+ * certificate, $PORTAL_VAR/tls/cert.pem), which fetch cannot be given; the answer has
+ * fetch's shape (status, headers, text()). A FormData body goes as multipart.
+ */
+export async function fetchWithCa(url, { method = 'GET', headers = {}, body, ca } = {}) {
+	const h = { ...headers };
+	let bytes = body;
+	if (body instanceof FormData) {
+		const r = new Response(body);
+		h['Content-Type'] = r.headers.get('content-type');
+		bytes = Buffer.from(await r.arrayBuffer());
+	}
+	if (bytes !== undefined)
+		h['Content-Length'] = Buffer.byteLength(bytes);
+	return new Promise((resolve, reject) => {
+		const req = https.request(url, { method, headers: h, ca }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('error', reject);
+			res.on('end', () => {
+				const hs = new Headers();
+				for (let i = 0; i < res.rawHeaders.length; i += 2)
+					hs.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+				const text = Buffer.concat(chunks).toString('utf8');
+				resolve({ status: res.statusCode, headers: hs, text: async () => text });
+			});
+		});
+		req.on('error', reject);
+		req.end(bytes);
+	});
+}
+
+/*
  * One browser-like session against one role's program: its own cookie jar
  * (the sid cookie), the csrf token from login/me sent as X-CSRF-Token on
  * state-changing requests, JSON bodies.
  */
 export class Session {
-	constructor(role) {
+	/* base: another front than nginx's plain port (Apache, TLS); ca: the certificate
+	 * authority of an https base (through fetchWithCa). */
+	constructor(role, { base = BASE, ca = null } = {}) {
 		assert.ok(ROLES.includes(role), `unknown role ${role}`);
 		this.role = role;
+		this.base = base;
+		this.ca = ca;
 		this.cookies = new Map();
 		this.csrf = null;
 		this.lastSetCookie = [];
 	}
 
 	url(p) {
-		return `${BASE}/api/${this.role}${p}`;
+		return `${this.base}/api/${this.role}${p}`;
 	}
 
 	cookieHeader() {
@@ -253,7 +291,8 @@ export class Session {
 		for (const k of Object.keys(headers))
 			if (headers[k] === undefined || headers[k] === null)
 				delete headers[k];
-		const res = await fetch(this.url(p), { method, headers, body, redirect: 'manual' });
+		const res = this.ca ? await fetchWithCa(this.url(p), { method, headers, body, ca: this.ca }) :
+		    await fetch(this.url(p), { method, headers, body, redirect: 'manual' });
 		this.keepCookies(res);
 		const text = await res.text();
 		let json = null;
