@@ -7,14 +7,17 @@
 // quick deaths per worker and the program stayed down). This speaks FastCGI to the program's
 // socket as nginx's side would (only root and nginx's user can connect), sends 16 such records
 // at 4 a second, and asserts the program answers through nginx within 2 s and gets all its
-// workers back. docs/security.md has the details.
+// workers back; and that the pool retries a program that cannot start for ever, with a back-off.
+// docs/security.md has the details.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { VAR, raw, sleep, workerPids } from './lib.mjs';
+import { ROOT, VAR, raw, sleep, workerPids } from './lib.mjs';
 
 const ROLE = 'county';
 const SOCKET = path.join(VAR, 'run', 'fcgi', `${ROLE}.sock`);
@@ -133,4 +136,25 @@ test('16 malformed FastCGI records at 4/s: the program answers again within 2 s,
 	assert.equal(now.length, before.length, `workers of ${ROLE}: ${before} -> ${now}`);
 	for (let i = 0; i < 2 * before.length; i++)
 		assert.equal((await raw('GET', `/api/${ROLE}/health`)).status, 200);
+});
+
+test('pool: a program that cannot start is retried for ever, with a back-off, not in a busy loop', async (t) => {
+	const bin = [process.env.BIN, path.join(ROOT, 'build/san/bin'), path.join(ROOT, 'build/bin')]
+	    .find((d) => d && existsSync(path.join(d, 'pool')));
+	const dir = mkdtempSync(path.join(tmpdir(), 'zcps-pool-'));
+	t.after(() => rmSync(dir, { recursive: true, force: true }));
+	const log = path.join(dir, 'pool.log');
+	const pool = spawn(path.join(bin, 'pool'), ['-n', '2', '-l', log, '--', '/bin/false'], { stdio: 'ignore' });
+	const exited = new Promise((resolve) => pool.on('exit', (code, signal) => resolve({ code, signal })));
+	await sleep(3500);
+	pool.kill('SIGTERM');
+	assert.deepEqual(await exited, { code: 0, signal: null }, 'the pool stops cleanly on SIGTERM');
+	const ended = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('msg="worker ended"') && / status=1 /.test(l));
+	// per worker: at once, then 100, 200, 400, 800 ms and 1 s apart: about 8 starts in 3.5 s
+	for (const slot of [0, 1]) {
+		const mine = ended.filter((l) => l.includes(` slot=${slot} `));
+		// more than 4: not given up after a few quick deaths (multiwatch stopped at 4); at most 12: no busy loop
+		assert.ok(mine.length >= 6 && mine.length <= 12, `worker ${slot} was started ${mine.length} times in 3.5 s`);
+		assert.match(mine.at(-1), / restart_ms=1000$/, 'the back-off stops growing at 1 s');
+	}
 });
