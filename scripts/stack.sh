@@ -100,10 +100,12 @@ ${PG_EXTRA_CONF:-}
 CONF
 		chown postgres:postgres "$PGDATA"/*.conf
 	fi
-	pg_log_conf
 	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+		pg_log_conf || true
 		log_file "$VAR/log/postgres.log" postgres
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -w -t 60 start >/dev/null
+	elif pg_log_conf; then
+		pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
 	fi
 	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
 		pg createdb -h "$PGSOCK" -E UTF8 zcps
@@ -115,12 +117,16 @@ CONF
 # CONTEXT (a unique violation's DETAIL is the key, e.g. a 身份证号: "Key (username)=(…)
 # already exists"), no bound parameters of slow or failed statements (ID numbers,
 # password hashes).
+# Succeeds when it had to add something.
 pg_log_conf() {
-	local f=$PGDATA/postgresql.conf
-	grep -q '^log_error_verbosity' "$f" || echo "log_error_verbosity = terse" >> "$f"
-	grep -q '^log_parameter_max_length =' "$f" || echo "log_parameter_max_length = 0" >> "$f"
-	grep -q '^log_parameter_max_length_on_error' "$f" ||
-		echo "log_parameter_max_length_on_error = 0" >> "$f"
+	local f=$PGDATA/postgresql.conf added=1 kv
+	for kv in "log_error_verbosity = terse" "log_parameter_max_length = 0" \
+		"log_parameter_max_length_on_error = 0"; do
+		grep -q "^${kv%% = *} =" "$f" && continue
+		echo "$kv" >> "$f"
+		added=0
+	done
+	return $added
 }
 
 # Applies sql/NNN_*.sql in order, each once, each in one transaction.

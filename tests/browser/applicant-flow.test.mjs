@@ -424,9 +424,13 @@ describe('applicant flow: from registration to a submitted application', () => {
   step('step 3: a half-written 述职 survives a reload (drafts)', async () => {
     const { page } = desk
     const half = '本人自2013年参加工作以来，一直从事房屋建筑工程施工技术与管理工作，'
-    await page.locator('#wz-statement').fill(half)
+    // the PUT that carries the statement: entering step 3 saved wizard_step with a PUT of its own,
+    // which may still be answering when the statement is typed
     const [put] = await Promise.all([
-      answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)),
+      page.waitForResponse((r) => r.request().method() === 'PUT' &&
+        new URL(r.url()).pathname.endsWith(`/applications/${appId}/info`) &&
+        (r.request().postData() || '').includes('"statement"')),
+      page.locator('#wz-statement').fill(half),
       page.locator('.save-state').waitFor(),
     ])
     const saved = await expectOk(put)
