@@ -6,7 +6,7 @@
  *   pool -n workers [-l log-file] -- /path/to/program [args…]
  *
  * Why not multiwatch, which did this before: it stops replacing a copy that
- * died three times within ten seconds, and stays alive with none. libfcgi
+ * keeps dying within ten seconds of its start after three retries. libfcgi
  * (Debian 2.4.2-2+deb12u1) aborts on some malformed records (docs/security.md),
  * so sixteen of them at four a second took a program down until someone
  * restarted it. Here there is no give-up; there is a back-off instead, so that
