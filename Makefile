@@ -23,7 +23,7 @@ LIB_A    := $(BUILD)/libportal.a
 # paysim is the demo's simulated payment gateway: built here, started and
 # routed by scripts/stack.sh only in its demo configuration.
 PROGS    := $(ROLES:%=$(BUILD)/bin/%) $(BUILD)/bin/paysim
-TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello
+TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello $(BUILD)/bin/pool
 
 .PHONY: all programs www deps run stop test unit unit-tests bench clean print-ldlibs
 all: programs www
@@ -50,6 +50,11 @@ $(BUILD)/bin/paysim: LDLIBS += $(shell pkg-config --libs libcrypto 2>/dev/null |
 $(BUILD)/bin/portalctl: $(BUILD)/tools/portalctl.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -pie -o $@ $^ $(LDLIBS)
+
+# the supervisor of each program's prefork pool (tools/pool.c): no library
+$(BUILD)/bin/pool: $(BUILD)/tools/pool.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -pie -o $@ $^
 
 $(BUILD)/bin/fcgi-hello: $(BUILD)/tools/fcgi-hello.o
 	@mkdir -p $(dir $@)

@@ -200,9 +200,8 @@ h_login(struct req *r)
 {
 	const char *pw = r->f[L_PASSWORD].s, *username;
 	PGresult *res = NULL;
-	char tok[33], masked[64], until[32], namebuf[24];
+	char tok[33], until[32], namebuf[24];
 	struct actor who = req_actor(r);
-	cJSON *d;
 	enum perr e;
 
 	username = login_name(r->f[L_USERNAME].s, namebuf, sizeof(namebuf));
@@ -215,10 +214,10 @@ h_login(struct req *r)
 		PQclear(res);
 		db_rollback();
 		dummy_verify(pw);
-		d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "username", mask_id(username, masked, sizeof(masked)));
-		(void)audit(&who, "login_unknown_user", "user", 0, d);
-		cJSON_Delete(d);
+		/* nothing typed is kept: a name that is no account is as often
+		 * a password typed into the wrong field; that a login failed, and
+		 * from where, is what the audit needs */
+		(void)audit(&who, "login_unknown_user", "user", 0, NULL);
 		return login_refused(r);
 	}
 	who.user_id = db_int(res, 0, 0);

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-	DEMO_PASSWORD, ROOT, Session, gatewayOrder, idcardCheck, lit, loginAs, paysim, raw, sql, sqlInt,
+	DEMO_PASSWORD, ROOT, Session, gatewayOrder, idcardCheck, lit, loginAs, paysim, raw, signPost, signToken, sql,
+	sqlInt,
 } from '../tests/integration/lib.mjs';
 import { postFile, signaturePng, tinyPdf } from '../tests/integration/applicant-fixtures.mjs';
 
@@ -88,9 +89,7 @@ async function apply(p, hongda, unitId, committee) {
 	    `apply ${p.name}`).application.id;
 	ok(await postFile(s, `/applications/${app}/photo`, PHOTO, '证件照.jpg', 'image/jpeg'), 'photo');
 	const link = ok(await s.post(`/applications/${app}/sign-link`), 'sign link');
-	ok(await raw('POST', `/api/applicant/sign/${link.url.split('/').pop()}`, {
-		headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature: signaturePng() }),
-	}), 'sign');
+	ok(await signPost(signToken(link.url), signaturePng()), 'sign');
 	ok(await s.request('PUT', `/applications/${app}/info`, { json: {
 		statement: STATEMENTS.first, category: 'construction', method: 'normal', specialty: '建筑工程施工',
 		accept_org_id: committee, wizard_step: 7,

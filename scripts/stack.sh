@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole portal on one machine: a private PostgreSQL cluster under $VAR,
-# the six role programs (spawn-fcgi + multiwatch) and nginx.
+# the six role programs (spawn-fcgi + tools/pool.c) and nginx.
 #   stack.sh start | init | seed | demo | info | stop | psql [args]
 # (init: an empty installation, reference data and the operator's account;
 # seed: init, then the demo's organisations, accounts and plans made through
@@ -9,6 +9,9 @@
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`,
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
+# TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
+# self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
+# portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
 # PAYMENT_PROVIDER: simulator (default: the demo; also starts and routes the simulated
 # payment gateway cgi-bin/paysim, with its own key var/paysim.secret) or external / none
 # (the production configuration of conf/portal.conf.in: no simulator anywhere; the
@@ -24,6 +27,8 @@ BENCH=${BENCH:-0}
 PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
 PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
+TLS_PORT=${TLS_PORT:-}
+APACHE_PORT=${APACHE_PORT:-}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -32,6 +37,16 @@ DEMO_PASSWORD='Demo@2023'
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+# Logs hold addresses and what people did: 0640, readable by their writer and the
+# operators' group (adm, Debian's group for reading logs), by nobody else; they are
+# rotated by conf/logrotate ($VAR/logrotate.conf, see docs/security.md).
+LOG_GROUP=${LOG_GROUP:-adm}
+log_file() {	# path owner
+	[ -e "$1" ] || : > "$1"
+	chown "$2:$LOG_GROUP" "$1"
+	chmod 0640 "$1"
+}
 
 case $PAYMENT_PROVIDER in
 simulator|external|none) ;;
@@ -88,14 +103,32 @@ CONF
 		chown postgres:postgres "$PGDATA"/*.conf
 	fi
 	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-		touch "$VAR/log/postgres.log"
-		chown postgres:postgres "$VAR/log/postgres.log"
+		pg_log_conf || true
+		log_file "$VAR/log/postgres.log" postgres
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -w -t 60 start >/dev/null
+	elif pg_log_conf; then
+		pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
 	fi
 	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
 		pg createdb -h "$PGSOCK" -E UTF8 zcps
 	fi
 	migrate
+}
+
+# What PostgreSQL's log may hold (also in a cluster made before): no DETAIL, HINT or
+# CONTEXT (a unique violation's DETAIL is the key, e.g. a 身份证号: "Key (username)=(…)
+# already exists"), no bound parameters of slow or failed statements (ID numbers,
+# password hashes).
+# Succeeds when it had to add something.
+pg_log_conf() {
+	local f=$PGDATA/postgresql.conf added=1 kv
+	for kv in "log_error_verbosity = terse" "log_parameter_max_length = 0" \
+		"log_parameter_max_length_on_error = 0"; do
+		grep -q "^${kv%% = *} =" "$f" && continue
+		echo "$kv" >> "$f"
+		added=0
+	done
+	return $added
 }
 
 # Applies sql/NNN_*.sql in order, each once, each in one transaction.
@@ -123,7 +156,9 @@ write_conf() {
 	local provider=external url=$PAYMENT_GATEWAY_URL secret
 	if simulated; then
 		make_secret "$VAR/paysim.secret"
-		provider=simulator url=/paysim/ secret=$(cat "$VAR/paysim.secret")
+		# the order in the fragment (#order=…): the simulator's page reads it
+		# there, and nginx's access log never sees it
+		provider=simulator url=/paysim/# secret=$(cat "$VAR/paysim.secret")
 		sed -e "s|@PAYSIM_SECRET@|$secret|" "$ROOT/conf/paysim.conf.in" > "$VAR/paysim.conf"
 		chown root:zcps "$VAR/paysim.conf"
 		chmod 0640 "$VAR/paysim.conf"
@@ -145,7 +180,7 @@ write_conf() {
 start_programs() {
 	local r
 	mkdir -p "$VAR/run/fcgi" "$VAR/log"
-	for r in $ROLES paysim; do touch "$VAR/log/$r.log"; chown zcps "$VAR/log/$r.log"; done
+	for r in $ROLES paysim $([ "$BENCH" = 1 ] && echo hello); do log_file "$VAR/log/$r.log" zcps; done
 	chown zcps:www-data "$VAR/run/fcgi"
 	chmod 0750 "$VAR/run/fcgi"
 	# programs already running keep the configuration they started with
@@ -177,17 +212,32 @@ spawn_one() {
 		return 0
 	fi
 	rm -f "$sock"
-	# multiwatch keeps $WORKERS copies alive and replaces any that dies.
+	[ -x "$BIN/pool" ] || die "$BIN/pool is not built (make programs)"
+	# pool (tools/pool.c) keeps $WORKERS copies on the socket and replaces any
+	# that dies, with a back-off and without ever giving up (docs/security.md).
 	env -i PATH=/usr/bin:/bin ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
 		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} \
 		spawn-fcgi -s "$sock" -M 0660 -U zcps -G www-data -u zcps -g zcps \
-		-P "$pidf" -- /usr/bin/multiwatch -f "$WORKERS" -- "$@" \
+		-P "$pidf" -- "$BIN/pool" -n "$WORKERS" -l "$VAR/log/$name.log" -- "$@" \
 		>>"$VAR/log/$name.log" 2>&1 || die "could not start $name (see $VAR/log/$name.log)"
+}
+
+# A self-signed certificate for 127.0.0.1 and localhost, made once per stack.
+make_cert() {
+	local d=$VAR/tls
+	[ -s "$d/cert.pem" ] && [ -s "$d/key.pem" ] && return 0
+	mkdir -p "$d"
+	chmod 0700 "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+		-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+		-keyout "$d/key.pem" -out "$d/cert.pem" >/dev/null 2>&1 ||
+		die "openssl could not make a certificate in $d"
+	chmod 0600 "$d/key.pem"
 }
 
 start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
-	local bench="" paysim=""
+	local bench="" paysim="" tls=""
 	if [ "$BENCH" = 1 ]; then
 		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
 	fi
@@ -196,8 +246,19 @@ start_nginx() {
 		sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" "$ROOT/conf/nginx-paysim.conf.in" > "$VAR/nginx/paysim.conf"
 		paysim="include $VAR/nginx/paysim.conf;"
 	fi
-	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+	rm -f "$VAR/nginx/tls.conf"
+	if [ -n "$TLS_PORT" ]; then
+		make_cert
+		sed -e "s|@VAR@|$VAR|g" -e "s|@TLS_PORT@|$TLS_PORT|g" "$ROOT/conf/nginx-tls.conf.in" \
+			> "$VAR/nginx/tls.conf"
+		tls="include $VAR/nginx/tls.conf;"
+	fi
+	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" -e "s|@TLS@|$tls|" \
 		-e "s|@BENCH@|$bench|" -e "s|@PAYSIM@|$paysim|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	log_file "$VAR/log/nginx-access.log" root
+	log_file "$VAR/log/nginx-error.log" root
+	sed -e "s|@VAR@|$VAR|g" "$ROOT/conf/logrotate" > "$VAR/logrotate.conf"
+	chmod 0644 "$VAR/logrotate.conf"
 	[ -f "$ROOT/www/dist/applicant/index.html" ] || die "front end not built (make www)"
 	if [ -s "$VAR/run/nginx.pid" ] && kill -0 "$(cat "$VAR/run/nginx.pid")" 2>/dev/null; then
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s reload
@@ -208,15 +269,75 @@ start_nginx() {
 	fi
 }
 
+# Apache httpd around conf/apache-zcps.conf as shipped: the same programs' sockets,
+# the same pages; only its production paths are replaced by this stack's.
+start_apache() {
+	local d=$VAR/apache m=/usr/lib/apache2/modules
+	[ -n "$APACHE_PORT" ] || return 0
+	command -v apache2 >/dev/null || die "APACHE_PORT needs Apache httpd (apache2-bin)"
+	mkdir -p "$d"
+	log_file "$VAR/log/apache-error.log" root
+	log_file "$VAR/log/zcps-access.log" root
+	sed -e "s|<VirtualHost 127.0.0.1:8080>|<VirtualHost 127.0.0.1:$APACHE_PORT>|" \
+		-e "s|/opt/zcps/www/dist|$ROOT/www/dist|g" -e "s|unix:/run/zcps/|unix:$VAR/run/fcgi/|g" \
+		"$ROOT/conf/apache-zcps.conf" > "$d/zcps.conf"
+	if ! grep -q "<VirtualHost 127.0.0.1:$APACHE_PORT>" "$d/zcps.conf" ||
+		grep -v '^[[:space:]]*#' "$d/zcps.conf" | grep -q '/opt/zcps\|/run/zcps'; then
+		die "conf/apache-zcps.conf: its paths are not the ones start_apache replaces"
+	fi
+	cat > "$d/httpd.conf" <<CONF
+# Written by scripts/stack.sh: a server of its own around conf/apache-zcps.conf.
+ServerRoot $d
+ServerName 127.0.0.1
+Listen 127.0.0.1:$APACHE_PORT
+PidFile $VAR/run/apache.pid
+DefaultRuntimeDir $d
+User www-data
+Group www-data
+ErrorLog $VAR/log/apache-error.log
+Define APACHE_LOG_DIR $VAR/log
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule mime_module $m/mod_mime.so
+LoadModule dir_module $m/mod_dir.so
+LoadModule alias_module $m/mod_alias.so
+LoadModule headers_module $m/mod_headers.so
+LoadModule proxy_module $m/mod_proxy.so
+LoadModule proxy_fcgi_module $m/mod_proxy_fcgi.so
+TypesConfig /etc/mime.types
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 16
+MaxRequestWorkers 32
+<Directory />
+	Require all denied
+</Directory>
+Include $d/zcps.conf
+CONF
+	if [ -s "$VAR/run/apache.pid" ] && kill -0 "$(cat "$VAR/run/apache.pid")" 2>/dev/null; then
+		apache2 -f "$d/httpd.conf" -k graceful
+	else
+		apache2 -f "$d/httpd.conf" -t >/dev/null 2>&1 || apache2 -f "$d/httpd.conf" -t
+		apache2 -f "$d/httpd.conf" -k start
+	fi
+}
+
 wait_healthy() {
-	local r i
-	for r in $ROLES $(simulated && echo paysim); do
-		for i in $(seq 1 100); do
-			if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/$r/health" 2>/dev/null; then
-				break
-			fi
-			[ "$i" = 100 ] && die "/api/$r/health did not answer (see $VAR/log/$r.log)"
-			sleep 0.1
+	local r i base roles ca
+	for base in "http://127.0.0.1:$PORT" ${TLS_PORT:+"https://127.0.0.1:$TLS_PORT"} \
+		${APACHE_PORT:+"http://127.0.0.1:$APACHE_PORT"}; do
+		roles=$ROLES ca=()
+		# the simulated gateway is nginx's only (conf/nginx-paysim.conf.in)
+		simulated && [ "$base" != "http://127.0.0.1:$APACHE_PORT" ] && roles="$roles paysim"
+		case $base in https:*) ca=(--cacert "$VAR/tls/cert.pem") ;; esac
+		for r in $roles; do
+			for i in $(seq 1 100); do
+				if curl -fsS -o /dev/null "${ca[@]}" "$base/api/$r/health" 2>/dev/null; then
+					break
+				fi
+				[ "$i" = 100 ] && die "$base/api/$r/health did not answer (see $VAR/log/$r.log)"
+				sleep 0.1
+			done
 		done
 	done
 }
@@ -252,7 +373,11 @@ stop_one() {
 	if [ -s "$pidf" ]; then
 		pid=$(cat "$pidf")
 		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		# gone, or a zombie its parent (PID 1 in a container) has not reaped yet
+		for _ in $(seq 1 50); do
+			case $(ps -o stat= -p "$pid" 2>/dev/null) in ''|Z*) break ;; esac
+			sleep 0.1
+		done
 		rm -f "$pidf" "$VAR/run/fcgi/$1.sock"
 	fi
 }
@@ -266,6 +391,10 @@ stop_all() {
 	for r in $ROLES paysim hello; do
 		[ -s "$VAR/run/$r.pid" ] && kill -TERM "$(cat "$VAR/run/$r.pid")" 2>/dev/null || true
 	done
+	if [ -s "$VAR/run/apache.pid" ]; then
+		apache2 -f "$VAR/apache/httpd.conf" -k stop 2>/dev/null || true
+		for _ in $(seq 1 50); do [ -s "$VAR/run/apache.pid" ] || break; sleep 0.1; done
+	fi
 	for r in $ROLES paysim hello; do
 		stop_one "$r"
 	done
@@ -309,6 +438,7 @@ start)
 	start_pg
 	start_programs
 	start_nginx
+	start_apache
 	wait_healthy
 	;;
 init) init ;;

@@ -28,8 +28,9 @@ static const struct route routes[] = {
 	{ M_GET, "/applications/:id/files/:id", 0, upload_get_fields, review_file },
 	{ M_GET, "/applications/:id/form.xhtml", 0, NULL, h_form },
 	{ M_POST, "/applications/:id/sign-link", 0, NULL, h_sign_link },
-	{ M_GET, "/sign/:tok", R_PUBLIC, NULL, h_sign_get },
-	{ M_POST, "/sign/:tok", R_PUBLIC | R_NO_CSRF, sign_fields, h_sign_post },
+	/* the phone, without a session: the one-time token is in the body, never in a URL */
+	{ M_POST, "/sign/open", R_PUBLIC | R_NO_CSRF, sign_open_fields, h_sign_open },
+	{ M_POST, "/sign", R_PUBLIC | R_NO_CSRF, sign_fields, h_sign_post },
 	{ M_GET, "/payment", 0, NULL, h_payment },
 	{ M_POST, "/applications/:id/pay", 0, NULL, h_pay },
 	/* the provider's signed notification; the gateway itself is not in this program */

@@ -62,16 +62,23 @@ sign(const char *msg, char out[65])
 	return PERR_OK;
 }
 
-/* Appends "&key=" and s percent-encoded (RFC 3986 unreserved kept) to buf;
+/* Appends "key=" and s percent-encoded (RFC 3986 unreserved kept) to buf,
+ * after "?" (the first of a query), "&" or nothing (right after a final "?"
+ * or "#": a gateway URL ending in "#" takes the order in its fragment);
  * false when it does not fit. */
 static bool
 url_param(char *buf, size_t bufsz, const char *key, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t o = strlen(buf);
+	const char *sep = "?";
 	int n;
 
-	n = snprintf(buf + o, bufsz - o, "%s%s=", strchr(buf, '?') ? "&" : "?", key);
+	if (o > 0 && (buf[o - 1] == '?' || buf[o - 1] == '#'))
+		sep = "";
+	else if (strchr(buf, '?') != NULL || strchr(buf, '#') != NULL)
+		sep = "&";
+	n = snprintf(buf + o, bufsz - o, "%s%s=", sep, key);
 	if (n < 0 || (size_t)n >= bufsz - o)
 		return false;
 	for (o += (size_t)n; *s != '\0'; s++) {
@@ -94,7 +101,9 @@ url_param(char *buf, size_t bufsz, const char *key, const char *s)
 
 /* The gateway URL with the order signed for the provider: the amount, the
  * subject it shows and the page it sends the payer back to are the portal's
- * word, and the provider checks them with the shared key. */
+ * word, and the provider checks them with the shared key. In the query, or in
+ * the fragment when the configured URL ends with "#" (the demo's simulator:
+ * then the order number reaches no server's access log). */
 static enum perr
 pay_url(struct req *r, const char *order, const char *fen, const char *subject)
 {

@@ -1,7 +1,9 @@
 /* page-sign.c: signing the 承诺书 on a phone. The desktop asks for a one-time
  * link (shown as a QR code); the phone opens it without logging in (the
  * token is the proof), draws the signature and sends it; the desktop sees
- * the signature arrive by polling the application. */
+ * the signature arrive by polling the application. The token travels only
+ * in the link's fragment (which browsers never send) and in request bodies,
+ * never in a URL a server logs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,13 +102,25 @@ out:
 	return e;
 }
 
+/* The token as sign-link makes it: 32 lower-case hex digits (16-64 taken). */
+static bool
+valid_token(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n >= 16 && n <= 64 && s[n] == '\0';
+}
+
+#define TOKEN_FIELD { "token", "签署链接", F_STR, true, 16, 64, valid_token, \
+	"签署链接无效，请在电脑上重新生成二维码" }
+
 /* Locks and checks the token (inside a transaction). */
 static enum perr
-token(struct req *r, PGresult **res)
+token(struct req *r, const char *tok, PGresult **res)
 {
 	enum perr e;
 
-	if ((e = db_exec(&st[SG_LOOKUP], res, 1, r->tok)) != PERR_OK)
+	if ((e = db_exec(&st[SG_LOOKUP], res, 1, tok)) != PERR_OK)
 		return e;
 	if (PQntuples(*res) != 1)
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "签署链接无效，请在电脑上重新生成二维码");
@@ -124,15 +138,22 @@ token(struct req *r, PGresult **res)
 	return e;
 }
 
+const struct field sign_open_fields[] = {
+	TOKEN_FIELD,
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* POST sign/open {token}: what the phone shows before signing. A POST, so
+ * that the token is in the body, not in a URL. */
 enum perr
-h_sign_get(struct req *r)
+h_sign_open(struct req *r)
 {
 	PGresult *res;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = token(r, &res)) != PERR_OK) {
+	if ((e = token(r, r->f[0].s, &res)) != PERR_OK) {
 		db_rollback();
 		return e;
 	}
@@ -145,16 +166,20 @@ h_sign_get(struct req *r)
 	return PERR_OK;
 }
 
+enum { SF_TOKEN, SF_SIGNATURE };
+
 const struct field sign_fields[] = {
-	{ "signature", "签名", F_STR, true, 30, SIGNATURE_MAX_B64, NULL, NULL },
+	[SF_TOKEN] = TOKEN_FIELD,
+	[SF_SIGNATURE] = { "signature", "签名", F_STR, true, 30, SIGNATURE_MAX_B64, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/* POST sign {token, signature}: the drawn signature, once per token. */
 enum perr
 h_sign_post(struct req *r)
 {
 	static const char prefix[] = "data:image/png;base64,";
-	const char *sig = r->f[0].s, *b64;
+	const char *tok = r->f[SF_TOKEN].s, *sig = r->f[SF_SIGNATURE].s, *b64;
 	char owner[24], app[24], up[24];
 	PGresult *res = NULL, *stored = NULL;
 	struct actor who;
@@ -171,7 +196,7 @@ h_sign_post(struct req *r)
 			return req_fail(r, PERR_INVALID_FIELD, "signature", "签名图片数据不正确");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = token(r, &res)) != PERR_OK)
+	if ((e = token(r, tok, &res)) != PERR_OK)
 		goto fail;
 	snprintf(app, sizeof(app), "%s", db_str(res, 0, 0));
 	snprintf(owner, sizeof(owner), "%s", db_str(res, 0, 6));
@@ -184,7 +209,7 @@ h_sign_post(struct req *r)
 	snprintf(up, sizeof(up), "%s", db_str(stored, 0, 0));
 	PQclear(stored);
 	stored = NULL;
-	if ((e = db_exec(&st[SG_USE], NULL, 1, r->tok)) != PERR_OK ||
+	if ((e = db_exec(&st[SG_USE], NULL, 1, tok)) != PERR_OK ||
 	    (e = db_exec(&st[SG_SET], &stored, 2, app, up)) != PERR_OK)
 		goto fail;
 	/* submitted meanwhile: the guard is in the UPDATE, which waits for the submission's lock */

@@ -8,13 +8,13 @@
 // tests/out/screenshots/flow-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
 import { chromium } from 'playwright-core'
-import { lit, mobile, sql } from '../integration/lib.mjs'
+import { VAR, lit, mobile, sql } from '../integration/lib.mjs'
 import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
 
 const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
@@ -31,6 +31,7 @@ const person = {
 }
 const project = `金华市婺城区安置房${randomInt(100, 999)}号地块工程`
 const cspErrors = []
+const secrets = [] // the signing token and the order number: never in a server's log
 let browser
 let tmp
 let desk // {context, page}: the applicant on a desktop
@@ -374,6 +375,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     ])
     const link = await expectOk(resp)
     assert.match(link.url, /\/applicant\/#\/sign\/[A-Za-z0-9_-]+$/)
+    secrets.push(link.url.slice(link.url.lastIndexOf('/') + 1))
     await page.locator('.qr-img').waitFor()
     assert.match(await page.locator('.qr-img').getAttribute('src'), /^data:image\/svg\+xml;charset=utf-8,/)
     await page.waitForFunction(() => document.querySelector('.qr-img').naturalWidth > 0)
@@ -402,7 +404,7 @@ describe('applicant flow: from registration to a submitted application', () => {
       await m.move(box.x + 160, box.y + 190, { steps: 8 })
       await m.up()
       await shot(phone.page, '11-phone-sign')
-      const [signed] = await Promise.all([answer(phone.page, 'POST', /\/sign\/[^/]+$/), phone.page.locator('.sign-confirm').click()])
+      const [signed] = await Promise.all([answer(phone.page, 'POST', /^\/api\/applicant\/sign$/), phone.page.locator('.sign-confirm').click()])
       await expectOk(signed)
       await phone.page.locator('.sign-done').waitFor()
       await shot(phone.page, '12-phone-signed')
@@ -430,9 +432,13 @@ describe('applicant flow: from registration to a submitted application', () => {
   step('step 3: a half-written 述职 survives a reload (drafts)', async () => {
     const { page } = desk
     const half = '本人自2013年参加工作以来，一直从事房屋建筑工程施工技术与管理工作，'
-    await page.locator('#wz-statement').fill(half)
+    // the PUT that carries the statement: entering step 3 saved wizard_step with a PUT of its own,
+    // which may still be answering when the statement is typed
     const [put] = await Promise.all([
-      answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)),
+      page.waitForResponse((r) => r.request().method() === 'PUT' &&
+        new URL(r.url()).pathname.endsWith(`/applications/${appId}/info`) &&
+        (r.request().postData() || '').includes('"statement"')),
+      page.locator('#wz-statement').fill(half),
       page.locator('.save-state').waitFor(),
     ])
     const saved = await expectOk(put)
@@ -684,7 +690,9 @@ describe('applicant flow: from registration to a submitted application', () => {
     await page.locator('.pg-pay', { hasText: '260' }).waitFor()
     await shot(page, '27-fee-due')
     await page.locator('.pg-pay').click()
-    await page.waitForURL(/\/paysim\/\?order=[0-9a-f]{24}&/)
+    // the order travels in the fragment, which no server sees (or logs)
+    await page.waitForURL(/\/paysim\/#order=[0-9a-f]{24}&/)
+    secrets.push(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('order'))
     await page.locator('.pay-banner', { hasText: '模拟支付' }).waitFor()
     await page.locator('.pay-amount', { hasText: '260.00' }).waitFor()
     await shot(page, '28-paysim')
@@ -702,4 +710,15 @@ describe('applicant flow: from registration to a submitted application', () => {
 
 test('no Content Security Policy violations in the flow', () => {
   assert.deepEqual(cspErrors, [])
+})
+
+// Issue 11, finding 5: the one-time signing token and the payment order travel in fragments and
+// bodies, so nginx's access log (flushed every second) has the pages but neither secret.
+test('the access log has the signing page and the gateway, but not the token or the order number', async () => {
+  assert.equal(secrets.length, 2, 'the flow got as far as the payment')
+  await new Promise((r) => setTimeout(r, 1500))
+  const log = await readFile(join(VAR, 'log', 'nginx-access.log'), 'utf8')
+  assert.match(log, /"POST \/api\/applicant\/sign HTTP/)
+  assert.match(log, /"GET \/paysim\/ HTTP/)
+  for (const secret of secrets) assert.ok(secret && !log.includes(secret), `${secret} is in the access log`)
 })

@@ -1,5 +1,5 @@
 // Applicant portal, part 4: the wizard's 证件照 (POST applications/:id/photo)
-// and signing the 承诺书 on a phone (sign-link, GET/POST sign/:token).
+// and signing the 承诺书 on a phone (sign-link, POST sign/open and sign with the token in the body).
 // The JPEGs are drawn at test time in headless Chromium (canvas → JPEG); the
 // byte-exact boundaries are the C unit tests' (tests/unit/test_photo.c), here
 // the API wiring is tested.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { BASE, assertError, raw, sql, sqlInt, sqlRows } from './lib.mjs';
+import { BASE, assertError, raw, signOpen, signPost, signToken, sql, sqlInt, sqlRows } from './lib.mjs';
 import {
 	MID_PLAN, afterCleanup, completeProfile, exifOrientation, jpeg, jpegInfo, launchChromium, newApplicant,
 	newApplication, portraitJpeg, postFile, putProfile, signaturePng, tinyPdf,
@@ -187,11 +187,9 @@ describe('证件照', () => {
 describe('signing the 承诺书', () => {
 	let tok;
 	const signLink = async (s = a.s, id = app) => s.post(`/applications/${id}/sign-link`);
-	const tokenOf = (url) => url.slice(url.lastIndexOf('/') + 1);
-	const phoneGet = (t) => raw('GET', `/api/applicant/sign/${t}`);
-	const phonePost = (t, signature, headers = {}) => raw('POST', `/api/applicant/sign/${t}`, {
-		headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ signature }),
-	});
+	const tokenOf = signToken;
+	const phoneGet = (t) => signOpen(t);
+	const phonePost = signPost;
 	const tokenRow = async (t) => (await sqlRows(`SELECT application_id, used_at IS NOT NULL,
 	    expires_at BETWEEN now() + interval '9 minutes' AND now() + interval '10 minutes 5 seconds'
 	    FROM signing_token WHERE token_hash = sha256(convert_to('${t}', 'UTF8'))`))[0];
@@ -220,7 +218,7 @@ describe('signing the 承诺书', () => {
 		assertError(await signLink(other.s), 404, 'not_found');
 	});
 
-	test('GET sign/:token without logging in shows the name, the plan and the text', async () => {
+	test('POST sign/open {token} without logging in shows the name, the plan and the text', async () => {
 		const r = await phoneGet(tok);
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json.name, a.name);
@@ -233,6 +231,12 @@ describe('signing the 承诺书', () => {
 	test('a random token is 404; a non-PNG data URL or bad bytes are 400 and leave the token usable', async () => {
 		assertError(await phoneGet(randomBytes(16).toString('hex')), 404, 'not_found');
 		assertError(await phonePost(randomBytes(16).toString('hex'), signaturePng()), 404, 'not_found');
+		// a token that is not one is a field error; it is never part of a URL
+		assertError(await phoneGet('../../etc/passwd'), 400, 'invalid_field', 'token');
+		assertError(await phonePost(tok.toUpperCase(), signaturePng()), 400, 'invalid_field', 'token');
+		assertError(await raw('GET', `/api/applicant/sign/${tok}`), 404, 'not_found');
+		assertError(await raw('POST', `/api/applicant/sign/${tok}`, { headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ signature: signaturePng() }) }), 404, 'not_found');
 		const jpegUrl = `data:image/jpeg;base64,${(await jpeg(page, { w: 40, h: 20 })).toString('base64')}`;
 		let e = assertError(await phonePost(tok, jpegUrl), 400, 'invalid_field', 'signature');
 		assert.equal(e.message, '签名须为 PNG 图片');
@@ -263,7 +267,7 @@ describe('signing the 承诺书', () => {
 		assert.match(e.message, /已使用/);
 	});
 
-	test('an expired token is 409 (GET and POST), and signs nothing', async () => {
+	test('an expired token is 409 (open and sign), and signs nothing', async () => {
 		const t = tokenOf((await signLink()).json.url);
 		await sql(`UPDATE signing_token SET expires_at = now() - interval '1 minute'
 		    WHERE token_hash = sha256(convert_to('${t}', 'UTF8'))`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, loginAs, retire, sql, sqlRows } from './lib.mjs';
+import { DEMO_APPLICANT, loginAs, retire, signPost, signToken, sql, sqlRows } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { signaturePng } from './applicant-fixtures.mjs';
 
@@ -71,15 +71,12 @@ describe('autosave at the moment of submission', () => {
 		apps.push(draft);
 		const link = await s.post(`/applications/${draft}/sign-link`);
 		assert.equal(link.status, 200, link.text);
-		const tok = link.json.url.split('/sign/')[1];
+		const tok = signToken(link.json.url);
 		const sub = await s.post(`/applications/${draft}/submit`);
 		assert.equal(sub.status, 200, sub.text);
 		const signed = await sql(`SELECT signature_id FROM application WHERE id = ${draft}`);
-		const phone = await fetch(`${process.env.PORTAL_URL || 'http://127.0.0.1:8080'}/api/applicant/sign/${tok}`, {
-			method: 'POST', headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ signature: signaturePng() }),
-		});
-		assert.equal(phone.status, 409, await phone.text());
+		const phone = await signPost(tok, signaturePng());
+		assert.equal(phone.status, 409, phone.text);
 		assert.equal(await sql(`SELECT signature_id FROM application WHERE id = ${draft}`), signed);
 	});
 });

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	HONGDA, assertError, gatewayOrder, lit, loginAs, paysim, portalConf, raw, sql, sqlInt, sqlRows,
+	HONGDA, assertError, gatewayOrder, lit, loginAs, paysim, portalConf, raw, signPost, signToken, sql, sqlInt, sqlRows,
 } from './lib.mjs';
 import {
 	JUNIOR_PLAN, afterCleanup, approvedItem, checkFor, completeProfile, itemBody, newApplicant, newApplication,
@@ -174,9 +174,8 @@ describe('signing', () => {
 		const a = await draft();
 		const link = await a.s.post(`/applications/${a.app}/sign-link`);
 		assert.equal(link.status, 200, link.text);
-		const tok = link.json.url.slice(link.json.url.lastIndexOf('/') + 1);
-		const post = (signature) => raw('POST', `/api/applicant/sign/${tok}`,
-		    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature }) });
+		const tok = signToken(link.json.url);
+		const post = (signature) => signPost(tok, signature);
 		const dot = signaturePng(1, 1);
 		assert.ok(Buffer.from(dot.split(',')[1], 'base64').length < 100, 'fixture: the dot is under 100 bytes');
 		const e = assertError(await post(dot), 400, 'invalid_field', 'signature');

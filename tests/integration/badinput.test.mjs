@@ -27,7 +27,7 @@ before(() => {
 });
 
 after(async () => {
-	// no worker died (multiwatch would have replaced it with a new pid)
+	// no worker died (the pool would have replaced it with a new pid)
 	for (const role of ['applicant', 'unit']) {
 		await assertHealthy(role);
 		if (pids[role] !== null)

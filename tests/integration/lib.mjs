@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -194,21 +195,58 @@ export function tag() {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /*
+ * fetch() over node:https with a certificate authority of our own (the stack's self-signed
+ * certificate, $PORTAL_VAR/tls/cert.pem), which fetch cannot be given; the answer has
+ * fetch's shape (status, headers, text()). A FormData body goes as multipart.
+ */
+export async function fetchWithCa(url, { method = 'GET', headers = {}, body, ca } = {}) {
+	const h = { ...headers };
+	let bytes = body;
+	if (body instanceof FormData) {
+		const r = new Response(body);
+		h['Content-Type'] = r.headers.get('content-type');
+		bytes = Buffer.from(await r.arrayBuffer());
+	}
+	if (bytes !== undefined)
+		h['Content-Length'] = Buffer.byteLength(bytes);
+	return new Promise((resolve, reject) => {
+		const req = https.request(url, { method, headers: h, ca }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('error', reject);
+			res.on('end', () => {
+				const hs = new Headers();
+				for (let i = 0; i < res.rawHeaders.length; i += 2)
+					hs.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+				const text = Buffer.concat(chunks).toString('utf8');
+				resolve({ status: res.statusCode, headers: hs, text: async () => text });
+			});
+		});
+		req.on('error', reject);
+		req.end(bytes);
+	});
+}
+
+/*
  * One browser-like session against one role's program: its own cookie jar
  * (the sid cookie), the csrf token from login/me sent as X-CSRF-Token on
  * state-changing requests, JSON bodies.
  */
 export class Session {
-	constructor(role) {
+	/* base: another front than nginx's plain port (Apache, TLS); ca: the certificate
+	 * authority of an https base (through fetchWithCa). */
+	constructor(role, { base = BASE, ca = null } = {}) {
 		assert.ok(ROLES.includes(role), `unknown role ${role}`);
 		this.role = role;
+		this.base = base;
+		this.ca = ca;
 		this.cookies = new Map();
 		this.csrf = null;
 		this.lastSetCookie = [];
 	}
 
 	url(p) {
-		return `${BASE}/api/${this.role}${p}`;
+		return `${this.base}/api/${this.role}${p}`;
 	}
 
 	cookieHeader() {
@@ -256,7 +294,8 @@ export class Session {
 		for (const k of Object.keys(headers))
 			if (headers[k] === undefined || headers[k] === null)
 				delete headers[k];
-		const res = await fetch(this.url(p), { method, headers, body, redirect: 'manual' });
+		const res = this.ca ? await fetchWithCa(this.url(p), { method, headers, body, ca: this.ca }) :
+		    await fetch(this.url(p), { method, headers, body, redirect: 'manual' });
 		this.keepCookies(res);
 		const text = await res.text();
 		let json = null;
@@ -323,9 +362,9 @@ export function assertError(r, status, code, field) {
 	return r.json.error;
 }
 
-/* A plain unauthenticated request (no session, no cookies). */
-export async function raw(method, p, { headers = {}, body } = {}) {
-	const res = await fetch(`${BASE}${p}`, { method, headers, body, redirect: 'manual' });
+/* A plain unauthenticated request (no session, no cookies); signal: an AbortSignal. */
+export async function raw(method, p, { headers = {}, body, signal } = {}) {
+	const res = await fetch(`${BASE}${p}`, { method, headers, body, signal, redirect: 'manual' });
 	const text = await res.text();
 	let json = null;
 	try {
@@ -336,12 +375,34 @@ export async function raw(method, p, { headers = {}, body } = {}) {
 	return { status: res.status, headers: res.headers, text, json };
 }
 
+// ------------------------------------------------------------------ signing on a phone
+
+/* The token of a sign-link's url (…/applicant/#/sign/<token>). */
+export function signToken(url) {
+	return url.slice(url.lastIndexOf('/') + 1);
+}
+
+/* The phone's requests, without a session: the one-time token is the proof and travels in
+ * the body, never in a URL. POST sign/open {token} → what the page shows; POST sign
+ * {token, signature}. headers: extra (e.g. an Origin). */
+export function signOpen(token, headers = {}) {
+	return raw('POST', '/api/applicant/sign/open',
+	    { headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ token }) });
+}
+
+export function signPost(token, signature, headers = {}) {
+	return raw('POST', '/api/applicant/sign',
+	    { headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ token, signature }) });
+}
+
 // ------------------------------------------------------------------ payment
 
 /* The order as the portal signed it for the gateway, from POST pay's pay_url
- * (?order&amount&subject&return&sign), with the amount as a number. */
+ * (?order&amount&subject&return&sign, or the same in the fragment: the demo's
+ * simulator, #order…), with the amount as a number. */
 export function gatewayOrder(payUrl) {
-	const q = Object.fromEntries(new URL(payUrl, BASE).searchParams);
+	const u = new URL(payUrl, BASE);
+	const q = Object.fromEntries(u.hash ? new URLSearchParams(u.hash.slice(1)) : u.searchParams);
 	return { ...q, amount: Number(q.amount) };
 }
 
@@ -367,9 +428,9 @@ export async function assertHealthy(role) {
 }
 
 /*
- * The worker processes of a role (children of its multiwatch), or null when
+ * The worker processes of a role (children of its pool), or null when
  * the stack does not run on this machine. A worker that crashed is replaced
- * by multiwatch with a new pid, so an unchanged set means no crash.
+ * by the pool with a new pid, so an unchanged set means no crash.
  */
 export function workerPids(role) {
 	try {

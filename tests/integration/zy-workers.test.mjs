@@ -1,4 +1,4 @@
-// A worker that dies is replaced (multiwatch), and the program keeps answering.
+// A worker that dies is replaced (tools/pool.c), and the program keeps answering.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -82,9 +82,10 @@ t_gateway_url(void **state)
 	static const char *bad[] = {
 		"javascript:alert(1)", "//evil.example/pay", "http://pay.example.cn/", "pay",
 		"https://pay.example.cn/gw#x", "https://pay.example.cn/g w", "/pay\"x", "/pay<x",
-		"/pay'x", "/支付",
+		"/pay'x", "/支付", "/paysim/##", "/pay#/#", "#",
 	};
-	static const char *good[] = { "/paysim/", "https://pay.example.cn/gw?merchant=1", "/" };
+	static const char *good[] = { "/paysim/", "https://pay.example.cn/gw?merchant=1", "/",
+		"/paysim/#", "https://pay.example.cn/gw?merchant=1#" };
 	char text[256];
 	size_t i;
 

@@ -1,0 +1,48 @@
+// Defence in depth in the database (sql/003_roles.sql and the grants of later migrations): each
+// program connects as its own PostgreSQL role with only the grants it needs, so a program that is
+// made to run a statement it should not (an SQL injection, a mistake in a handler) is refused by
+// PostgreSQL too. Checked as the stack's superuser with SET ROLE, inside transactions rolled back.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { sql } from './lib.mjs';
+
+/* statement, run as role, is refused with "permission denied" */
+const denied = (role, statement) => assert.rejects(sql(`BEGIN; SET LOCAL ROLE ${role}; ${statement}; ROLLBACK`),
+    /permission denied/, `${role} may: ${statement}`);
+/* statement, run as role, is allowed (the role exists and the test is not vacuous) */
+const allowed = async (role, statement) =>
+	assert.doesNotMatch(await sql(`BEGIN; SET LOCAL ROLE ${role}; ${statement}; ROLLBACK`), /ERROR/);
+
+test('no program may rewrite or erase the audit log or the chain\'s history; only admin reads the audit log', async () => {
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_county', 'portal_city', 'portal_hrb', 'portal_admin']) {
+		await denied(role, `UPDATE audit_log SET action = 'x' WHERE id = (SELECT max(id) FROM audit_log)`);
+		await denied(role, 'DELETE FROM chain_history');
+		await denied(role, 'TRUNCATE audit_log');
+	}
+	await allowed('portal_admin', 'SELECT count(*) FROM audit_log');
+	await denied('portal_unit', 'SELECT count(*) FROM audit_log');
+	await denied('portal_applicant', 'SELECT count(*) FROM audit_log');
+});
+
+test('accounts: reviewers\' programs create none; no program changes a role, a username or an organisation', async () => {
+	await denied('portal_unit', `INSERT INTO app_user (role, username, name, password_hash) VALUES ('admin', 'x', 'x', 'x')`);
+	await denied('portal_county', `INSERT INTO app_user (role, username, name, password_hash) VALUES ('admin', 'x', 'x', 'x')`);
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_county'])
+		for (const col of ['role', 'username', 'org_id'])
+			await denied(role, `UPDATE app_user SET ${col} = ${col} WHERE false`);
+	await allowed('portal_unit', 'UPDATE app_user SET failed_logins = failed_logins WHERE false');
+});
+
+test('each program writes only its own part: units the publicity, applicants the content, nobody the reference data', async () => {
+	await denied('portal_applicant', 'DELETE FROM publicity');
+	await denied('portal_county', 'DELETE FROM publicity');
+	await allowed('portal_unit', 'DELETE FROM publicity WHERE false');
+	await denied('portal_unit', 'UPDATE application_file SET upload_id = upload_id WHERE false');
+	await denied('portal_unit', 'INSERT INTO signing_token (token_hash, application_id, expires_at) VALUES (\'x\', 0, now())');
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_admin']) {
+		await denied(role, 'UPDATE plan SET fee_review = 0 WHERE false');
+		await denied(role, 'DELETE FROM pipeline_step');
+		await denied(role, 'UPDATE upload SET data = data WHERE false');
+	}
+});
