@@ -287,3 +287,23 @@ SELECT p.id, v.seq, v.gate, v.ord FROM pipeline p JOIN (VALUES
 	('junior_assess', 6, 'publicity', 1),
 	('mid_assess', 6, 'publicity', 1)
 ) AS v(pcode, seq, gate, ord) ON v.pcode = p.code;
+
+-- ---------- each program writes the accounts of its own portal ----------
+-- Since 011 the unit program creates its clerks and the operator's program the
+-- departments' accounts, so INSERT on app_user is granted to three programs;
+-- column grants cannot say whose accounts. A program may write (create, lock
+-- after failed logins, disable, change a mobile) only the accounts of its own
+-- portal; the operator's, every account but an applicant's.
+CREATE FUNCTION app_user_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_user NOT LIKE 'portal\_%' OR current_user = 'portal_' || NEW.role
+	    OR (current_user = 'portal_admin' AND NEW.role <> 'applicant') THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION 'permission denied: % may not write an account of the % portal',
+		current_user, NEW.role USING ERRCODE = '42501';
+END
+$$;
+CREATE TRIGGER app_user_guard BEFORE INSERT OR UPDATE ON app_user
+	FOR EACH ROW EXECUTE FUNCTION app_user_guard();

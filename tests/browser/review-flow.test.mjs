@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { Session, lit, loginAs, sql, sqlInt } from '../integration/lib.mjs'
+import { lit, loginAs, signPost, signToken, sql, sqlInt } from '../integration/lib.mjs'
 import {
   CHROMIUM_ARGS, afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
   signaturePng, tinyPdf, uploadPdf,
@@ -177,8 +177,7 @@ async function submittedApplication(page) {
   assert.equal(r.status, 200, r.text)
   r = await s.post(`/applications/${appId}/sign-link`)
   assert.equal(r.status, 200, r.text)
-  const token = r.json.url.slice(r.json.url.lastIndexOf('/') + 1)
-  r = await new Session('applicant').post(`/sign/${token}`, { signature: signaturePng() })
+  r = await signPost(signToken(r.json.url), signaturePng())
   assert.equal(r.status, 200, r.text)
 
   r = await s.get(`/applications/${appId}`)

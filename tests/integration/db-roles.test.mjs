@@ -25,9 +25,19 @@ test('no program may rewrite or erase the audit log or the chain\'s history; onl
 	await denied('portal_applicant', 'SELECT count(*) FROM audit_log');
 });
 
-test('accounts: reviewers\' programs create none; no program changes a role, a username or an organisation', async () => {
-	await denied('portal_unit', `INSERT INTO app_user (role, username, name, password_hash) VALUES ('admin', 'x', 'x', 'x')`);
-	await denied('portal_county', `INSERT INTO app_user (role, username, name, password_hash) VALUES ('admin', 'x', 'x', 'x')`);
+test('accounts: a program writes only its own portal\'s accounts; none changes a role, a username or an organisation', async () => {
+	const user = (role) => `INSERT INTO app_user (role, username, name, password_hash, org_id)
+	    VALUES ('${role}', 'x', 'x', 'x', (SELECT min(id) FROM org WHERE portal = '${role}'))`;
+	await denied('portal_unit', user('admin'));
+	await denied('portal_unit', user('county'));
+	await denied('portal_county', user('admin'));
+	await denied('portal_admin', `INSERT INTO app_user (role, username, name, password_hash, idcard)
+	    VALUES ('applicant', '330702199001010015', 'x', 'x', '330702199001010015')`);
+	await allowed('portal_unit', user('unit'));
+	await allowed('portal_admin', user('county'));
+	// the unit's program cannot lock or disable another portal's account either
+	await denied('portal_unit', `UPDATE app_user SET failed_logins = failed_logins WHERE role = 'county'`);
+	await denied('portal_unit', `UPDATE app_user SET disabled_at = now() WHERE role = 'admin'`);
 	for (const role of ['portal_applicant', 'portal_unit', 'portal_county'])
 		for (const col of ['role', 'username', 'org_id'])
 			await denied(role, `UPDATE app_user SET ${col} = ${col} WHERE false`);
@@ -38,10 +48,16 @@ test('each program writes only its own part: units the publicity, applicants the
 	await denied('portal_applicant', 'DELETE FROM publicity');
 	await denied('portal_county', 'DELETE FROM publicity');
 	await allowed('portal_unit', 'DELETE FROM publicity WHERE false');
+	// the HR bureau's 资格复审公示 and the city's results publicity
+	for (const role of ['portal_hrb', 'portal_city'])
+		await allowed(role, `UPDATE publicity SET starts_on = starts_on WHERE false`);
 	await denied('portal_unit', 'UPDATE application_file SET upload_id = upload_id WHERE false');
 	await denied('portal_unit', 'INSERT INTO signing_token (token_hash, application_id, expires_at) VALUES (\'x\', 0, now())');
-	for (const role of ['portal_applicant', 'portal_unit', 'portal_admin']) {
+	// plans are the operator's (011: a published plan changes through amendments)
+	await allowed('portal_admin', 'UPDATE plan SET fee_review = fee_review WHERE false');
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_county', 'portal_city', 'portal_hrb'])
 		await denied(role, 'UPDATE plan SET fee_review = 0 WHERE false');
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_admin']) {
 		await denied(role, 'DELETE FROM pipeline_step');
 		await denied(role, 'UPDATE upload SET data = data WHERE false');
 	}

@@ -13,7 +13,7 @@ import { DEMO_PASSWORD, sideStack } from './lib.mjs';
 import { tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
-const side = sideStack('empty', 3);
+const side = sideStack('empty', 5);
 let printed;
 
 before(async () => {
