@@ -54,8 +54,12 @@ class Psql {
 		p.on('exit', (code) => {
 			if (this.proc === p)
 				this.proc = null;
-			if (p.waiting)
+			if (p.waiting) {
+				// its 30-second timer would otherwise keep the test process alive
+				clearTimeout(p.waiting.timer);
 				p.waiting.reject(new Error(`psql exited (${code}): ${p.err}`));
+				p.waiting = null;
+			}
 		});
 		this.proc = p;
 		return p;
