@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 
 import { BASE, ROLES, assertHealthy, workerPids } from './lib.mjs';
 import {
-	PDF, PROGRAMS, allRoutes, isWrite, multipart, placeholders, plausibleBody, plausibleRequest, routeName,
+	PDF, PROGRAMS, allRoutes, isWrite, placeholders, plausibleBody, plausibleRequest, routeName,
 } from './routes.mjs';
 import { checksums, makeWorld, nobodysToken, retireWorld, written } from './trust.mjs';
 

@@ -4,11 +4,17 @@
 // them, and the things themselves; and table checksums that tell whether a
 // request wrote anything. Not a test file itself.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 
 import {
-	DEMO_PASSWORD, HONGDA, Session, idcard, lit, loginAs, mobile, retire, sql, sqlInt, sqlRows, tag,
+	DEMO_PASSWORD, HONGDA, Session, VAR, idcard, lit, loginAs, mobile, retire, sql, sqlInt, sqlRows, tag,
 } from './lib.mjs';
+
+const execFileP = promisify(execFile);
 
 // ------------------------------------------------------------------ checksums
 
@@ -300,3 +306,25 @@ export async function retireWorld(w) {
 
 /* 32 random lower-case hex digits: a signing link nobody was given. */
 export const nobodysToken = () => randomBytes(16).toString('hex');
+
+// ------------------------------------------------------------------ PostgreSQL of the stack
+
+const PG_CTL = '/usr/lib/postgresql/15/bin/pg_ctl';
+
+/* Runs pg_ctl on the stack's cluster as postgres (as zz-resilience.test.mjs does). */
+export function pgCtl(...args) {
+	const data = path.join(VAR, 'pg', 'data');
+	return execFileP('runuser', ['-u', 'postgres', '--', PG_CTL, '-D', data, ...args]);
+}
+
+/* Stops PostgreSQL (fast: running transactions are rolled back, committed
+ * ones are on disk) and starts it again. */
+export async function pgRestart() {
+	await pgCtl('-m', 'fast', '-w', 'stop');
+	await pgCtl('-l', path.join(VAR, 'log', 'postgres.log'), '-w', '-t', '60', 'start');
+}
+
+/* The postmaster's pid (changes with each restart). */
+export function postmasterPid() {
+	return Number(readFileSync(path.join(VAR, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
