@@ -242,9 +242,14 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		case F_TEXT:
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
-		case F_INT:
-			e = check_int(f, d, parse_int(v, &d), &vals[i], msg, msgsz);
+		case F_INT: {
+			/* parsed before d is read: the order in which a call's
+			 * arguments are evaluated is unspecified (clang reads d first) */
+			bool ok = parse_int(v, &d);
+
+			e = check_int(f, d, ok, &vals[i], msg, msgsz);
 			break;
+		}
 		case F_BOOL:
 			if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
 				vals[i].b = true;
