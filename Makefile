@@ -87,6 +87,11 @@ loadtest: deps
 	$(MAKE) all
 	scripts/loadtest.sh
 
+# Every libFuzzer harness in tests/fuzz for SECONDS seconds each (make test: 10).
+SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(SECONDS)
+
 print-ldlibs:
 	@echo $(LDLIBS)
 
