@@ -7,7 +7,10 @@
 //   - each other role's session          → 401 (a session belongs to one program)
 //   - a stranger: the same role, another organisation (another applicant)
 //       a path naming someone else's thing       → 403 or 404
-//       a body naming someone else's things      → nothing written
+//       a body naming someone else's things      → nothing written, while the
+//                                                  same request naming its own
+//                                                  things is accepted (a control:
+//                                                  the body itself is valid)
 //       a list of its own                        → nothing of the victim's in it
 //   - the owner                          → not 5xx; reading its own things is
 //                                           never 403/404 (the ids are real)
