@@ -27,7 +27,7 @@ export const HONGDA = '金华宏达建设工程有限公司';
  * run one at a time; each is followed by a marker on stdout and stderr, so
  * its rows and its errors are known to be complete.
  */
-class Psql {
+export class Psql {
 	constructor() {
 		this.proc = null;
 		this.queue = Promise.resolve();
