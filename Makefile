@@ -25,7 +25,7 @@ LIB_A    := $(BUILD)/libportal.a
 PROGS    := $(ROLES:%=$(BUILD)/bin/%) $(BUILD)/bin/paysim
 TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello $(BUILD)/bin/pool
 
-.PHONY: all programs www deps run stop test unit unit-tests bench clean print-ldlibs
+.PHONY: all programs www deps run stop test unit unit-tests bench loadtest fuzz clean print-ldlibs
 all: programs www
 
 programs: $(PROGS) $(TOOLS)
@@ -86,6 +86,16 @@ test: deps
 bench: deps
 	$(MAKE) all
 	scripts/bench.sh
+
+# Deadline day: >= 200 applicants autosaving and submitting for 2 minutes.
+loadtest: deps
+	$(MAKE) all
+	scripts/loadtest.sh
+
+# Every libFuzzer harness in tests/fuzz for SECONDS seconds each (make test: 10).
+SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(SECONDS)
 
 print-ldlibs:
 	@echo $(LDLIBS)

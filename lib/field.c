@@ -243,6 +243,8 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
 		case F_INT: {
+			/* parsed before d is read: the order in which a call's
+			 * arguments are evaluated is unspecified (clang reads d first) */
 			bool ok = parse_int(v, &d);
 
 			e = check_int(f, d, ok, &vals[i], msg, msgsz);

@@ -562,8 +562,57 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s -c config-file [-l log-file]\n"
-	    "A FastCGI responder: it serves the listening socket on fd 0.\n", prog);
+	fprintf(stderr, "usage: %s -c config-file [-l log-file] | -R\n"
+	    "A FastCGI responder: it serves the listening socket on fd 0.\n"
+	    "-R prints the route table as JSON and exits.\n", prog);
+}
+
+/* -R: the route table as JSON on stdout (method, pattern, flags, declared
+ * fields), for the test suites that derive their requests from it
+ * (tests/integration/routes.mjs) rather than from a list of their own. */
+static int
+dump_routes(const char *role, const struct route *routes, size_t nroutes)
+{
+	static const char *const methods[] = { [M_GET] = "GET", [M_POST] = "POST",
+	    [M_PUT] = "PUT", [M_DELETE] = "DELETE" };
+	static const char *const types[] = { [F_STR] = "str", [F_INT] = "int",
+	    [F_BOOL] = "bool", [F_ARRAY] = "array", [F_FILE] = "file", [F_TEXT] = "text" };
+	cJSON *root = cJSON_CreateObject(), *list, *rt, *fl;
+	const struct field *f;
+	char *text;
+	size_t i;
+
+	cJSON_AddStringToObject(root, "program", role);
+	list = cJSON_AddArrayToObject(root, "routes");
+	for (i = 0; i < nroutes; i++) {
+		rt = cJSON_CreateObject();
+		cJSON_AddItemToArray(list, rt);
+		cJSON_AddStringToObject(rt, "method", methods[routes[i].method]);
+		cJSON_AddStringToObject(rt, "pattern", routes[i].pattern);
+		cJSON_AddBoolToObject(rt, "public", routes[i].flags & R_PUBLIC);
+		cJSON_AddBoolToObject(rt, "no_csrf", routes[i].flags & R_NO_CSRF);
+		cJSON_AddBoolToObject(rt, "multipart", routes[i].flags & R_MULTIPART);
+		fl = routes[i].fields ? cJSON_AddArrayToObject(rt, "fields") :
+		    cJSON_AddNullToObject(rt, "fields");
+		for (f = routes[i].fields; f != NULL && f->name != NULL; f++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddItemToArray(fl, o);
+			cJSON_AddStringToObject(o, "name", f->name);
+			cJSON_AddStringToObject(o, "type", types[f->type]);
+			cJSON_AddBoolToObject(o, "required", f->required);
+			cJSON_AddNumberToObject(o, "min", (double)f->min);
+			cJSON_AddNumberToObject(o, "max", (double)f->max);
+			cJSON_AddBoolToObject(o, "checked", f->check != NULL);
+		}
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (text == NULL)
+		return 1;
+	puts(text);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int
@@ -577,7 +626,9 @@ portal_main(const char *role, const struct route *routes, size_t nroutes,
 
 	prog_role = role;
 	log_init(role);
-	while ((c = getopt(argc, argv, "c:l:")) != -1) {
+	while ((c = getopt(argc, argv, "c:l:R")) != -1) {
+		if (c == 'R')
+			return dump_routes(role, routes, nroutes);
 		if (c == 'c')
 			cfg = optarg;
 		else if (c == 'l')

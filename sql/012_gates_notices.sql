@@ -129,6 +129,18 @@ BEGIN
 	VALUES (p_app, (SELECT coalesce(max(no), 0) + 1 FROM chain_history WHERE application_id = p_app),
 		p_action, a.step_seq, n_step, a.state, n_state, NULLIF(p_text, ''), p_user, p_org, p_checks,
 		(SELECT max(no) FROM application_snapshot WHERE application_id = p_app));
+	-- Both desks' tally rows, locked before either desk changes and in one
+	-- order (organisation id): the desk triggers (sql/008) take them one after
+	-- the other, the deciding organisation's first, so that two moves in
+	-- opposite directions between the same organisations, of applications on
+	-- the same shard (id % 8), each held one and waited for the other: a
+	-- deadlock PostgreSQL broke by aborting a move nothing stood against
+	-- (found under load by zx-faults; chain-tally.test.mjs makes it happen).
+	INSERT INTO desk_tally (org_id, shard)
+	SELECT o, p_app % 8 FROM unnest(ARRAY[p_org, n_org]) o WHERE o IS NOT NULL ORDER BY o
+	ON CONFLICT (org_id, shard) DO NOTHING;
+	PERFORM 1 FROM desk_tally WHERE shard = p_app % 8 AND org_id IN (p_org, n_org)
+	ORDER BY org_id FOR UPDATE;
 	-- the organisation's desk: its decision closes the row, an arrival (re)opens one
 	IF p_org IS NOT NULL THEN
 		UPDATE desk SET decided_at = now(), action = p_action, touched_at = now(),

@@ -31,7 +31,7 @@ export const HONGDA = '金华宏达建设工程有限公司';
  * run one at a time; each is followed by a marker on stdout and stderr, so
  * its rows and its errors are known to be complete.
  */
-class Psql {
+export class Psql {
 	constructor() {
 		this.proc = null;
 		this.queue = Promise.resolve();
@@ -58,8 +58,12 @@ class Psql {
 		p.on('exit', (code) => {
 			if (this.proc === p)
 				this.proc = null;
-			if (p.waiting)
+			if (p.waiting) {
+				// its 30-second timer would otherwise keep the test process alive
+				clearTimeout(p.waiting.timer);
 				p.waiting.reject(new Error(`psql exited (${code}): ${p.err}`));
+				p.waiting = null;
+			}
 		});
 		this.proc = p;
 		return p;
