@@ -27,12 +27,12 @@ test('no program may rewrite or erase the audit log or the chain\'s history; onl
 
 test('accounts: a program writes only its own portal\'s accounts; none changes a role, a username or an organisation', async () => {
 	const user = (role) => `INSERT INTO app_user (role, username, name, password_hash, org_id)
-	    VALUES ('${role}', 'x', 'x', 'x', (SELECT min(id) FROM org WHERE portal = '${role}'))`;
+	    VALUES ('${role}', 'itest_guard', '测试', '$y$x', (SELECT min(id) FROM org WHERE portal = '${role}'))`;
 	await denied('portal_unit', user('admin'));
 	await denied('portal_unit', user('county'));
 	await denied('portal_county', user('admin'));
 	await denied('portal_admin', `INSERT INTO app_user (role, username, name, password_hash, idcard)
-	    VALUES ('applicant', '330702199001010015', 'x', 'x', '330702199001010015')`);
+	    VALUES ('applicant', '330702199001010015', 'x', '$y$x', '330702199001010015')`);
 	await allowed('portal_unit', user('unit'));
 	await allowed('portal_admin', user('county'));
 	// the unit's program cannot lock or disable another portal's account either

@@ -253,9 +253,10 @@ export async function makeWorld() {
 	await climb(atHrb, 5);
 	await climb(atCity, 8);
 	const hongdaUser = await userOf('unit_hongda');
-	await sql(`INSERT INTO publicity (application_id, starts_on, created_by) VALUES (${atUnit}, current_date, ${hongdaUser})`);
-	const objection = await sqlInt(`INSERT INTO objection (application_id, raised_on, content, created_by)
-	    VALUES (${atUnit}, current_date, '夹具异议', ${hongdaUser}) RETURNING id`);
+	await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+	    VALUES (${atUnit}, 3, current_date, ${hongdaUser})`);
+	const objection = await sqlInt(`INSERT INTO objection (application_id, step_seq, raised_on, content, created_by)
+	    VALUES (${atUnit}, 3, current_date, '夹具异议', ${hongdaUser}) RETURNING id`);
 	const message = await sqlInt(`INSERT INTO notification (user_id, mobile, body)
 	    VALUES (${victim.id}, ${lit(victim.mobile)}, '【职称申报】夹具消息') RETURNING id`);
 	const opinion = async (username) => sqlInt(`INSERT INTO opinion_template (org_id, text, created_by)

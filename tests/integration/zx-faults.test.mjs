@@ -70,8 +70,8 @@ async function sqlPatiently(text) {
 /* The application's 公示, as if it had started a month ago, registered since
  * it reached step 3 (the API lets a unit start one only on a day since then,
  * and the report upward waits 5 working days). */
-const publicise = (app) => sqlPatiently(`INSERT INTO publicity (application_id, starts_on, created_by)
-    VALUES (${app}, current_date - 30, ${hongdaUser}) ON CONFLICT (application_id)
+const publicise = (app) => sqlPatiently(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+    VALUES (${app}, 3, current_date - 30, ${hongdaUser}) ON CONFLICT (application_id, step_seq)
     DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`);
 
 async function position(app) {
