@@ -1,6 +1,6 @@
 import { Bell, Calendar, Document, Files, HomeFilled, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
-import Register from './Register.vue'
+const Register = () => import('./Register.vue')
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
 const Profile = () => import('./Profile.vue')

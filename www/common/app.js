@@ -15,10 +15,11 @@ import { session, clearSession, configureSession, loadSession, noteActivity, req
 import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
-import Login from './Login.vue'
 import Layout from './Layout.vue'
-import Home from './Home.vue'
-import Account from './Account.vue'
+// pages load when first opened: the first load of a portal is its frame, not every page
+const Login = () => import('./Login.vue')
+const Home = () => import('./Home.vue')
+const Account = () => import('./Account.vue')
 import './style.css'
 
 export function createPortal({ role, title, menu = [], routes = [] }) {
