@@ -1,4 +1,5 @@
-// Vite multi-page build of the six role portals, and of the demo's simulated payment gateway
+// Vite multi-page build of the six role portals, of the platform's home page (www/index.html,
+// served at /: no script, a link to each portal) and of the demo's simulated payment gateway
 // (paysim: built always, served by nginx only in the demo configuration).
 // www/<page>/index.html -> www/dist/<page>/index.html, shared code in www/dist/assets/.
 // Templates are precompiled by @vitejs/plugin-vue and `vue` resolves to the runtime-only
@@ -44,7 +45,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 300,
     rollupOptions: {
-      input: Object.fromEntries(pages.map((r) => [r, resolve(root, r, 'index.html')])),
+      input: {
+        index: resolve(root, 'index.html'),
+        ...Object.fromEntries(pages.map((r) => [r, resolve(root, r, 'index.html')])),
+      },
       output: { manualChunks: vendorChunk },
     },
   },

@@ -11,7 +11,7 @@
 
 #include "admin.h"
 
-enum { DP_LIST, DP_REGION, DP_INSERT, DP_ORG, DP__MAX };
+enum { DP_LIST, DP_REGION, DP_INSERT, DP_ORG, DP_REGIONS, DP__MAX };
 
 static struct db_stmt st[DP__MAX] = {
 	[DP_LIST] = { "admin_departments",
@@ -29,6 +29,9 @@ static struct db_stmt st[DP__MAX] = {
 	    " RETURNING id", 0 },
 	[DP_ORG] = { "admin_department_org",
 	    "SELECT 1 FROM org WHERE id = $1 AND kind NOT IN ('unit', 'talent_centre', 'platform')", 0 },
+	/* where a department can be: the city and its counties (GET reference has the counties only) */
+	[DP_REGIONS] = { "admin_department_regions",
+	    "SELECT id, name, level FROM region ORDER BY level = 'county', code", 0 },
 };
 
 static bool
@@ -53,6 +56,18 @@ h_admin_departments(struct req *r)
 	int i;
 	enum perr e;
 
+	if ((e = db_run(&st[DP_REGIONS], &res, 0)) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "regions");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "level", db_str(res, i, 2));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
 	if ((e = db_run(&st[DP_LIST], &res, 1, r->f[DQ_REGION].present ?
 	    DB_I(r->f[DQ_REGION].i) : DB_S(NULL))) != PERR_OK)
 		return e;

@@ -7,6 +7,7 @@ static const struct route routes[] = {
 	/* page-register.c: registration with the 授权委托书 (open before approval) */
 	{ M_POST, "/register", R_PUBLIC | R_NO_CSRF | R_MULTIPART, unit_register_fields,
 	    h_unit_register },
+	{ M_GET, "/regions", R_PUBLIC, NULL, h_unit_regions },
 	{ M_GET, "/registration", R_UNAPPROVED, NULL, h_unit_registration },
 	{ M_POST, "/registration", R_UNAPPROVED | R_MULTIPART, unit_reregister_fields,
 	    h_unit_reregister },

@@ -11,9 +11,7 @@
 
 #include "unit.h"
 
-#define UNIT_REGISTER_PER_HOUR 20
-
-enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_RESUBMIT, RG_REGION, RG__MAX };
+enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_RESUBMIT, RG_REGION, RG_REGIONS, RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
 	[RG_ORG] = { "unit_register_org",
@@ -41,6 +39,8 @@ static struct db_stmt st[RG__MAX] = {
 	    " WHERE id = $1 AND status = 'rejected' RETURNING id", 0 },
 	[RG_REGION] = { "unit_register_region",
 	    "SELECT 1 FROM region WHERE id = $1 AND level = 'county'", 0 },
+	[RG_REGIONS] = { "unit_register_regions",
+	    "SELECT id, name FROM region WHERE level = 'county' ORDER BY code", 0 },
 };
 
 static bool
@@ -183,7 +183,7 @@ h_unit_register(struct req *r)
 	PGresult *res = NULL;
 	enum perr e;
 
-	if ((e = limit_attempt(r, "unit_register", "单位注册", UNIT_REGISTER_PER_HOUR)) != PERR_OK ||
+	if ((e = limit_attempt(r, "unit_register", "单位注册", conf.register_per_ip_hour)) != PERR_OK ||
 	    (e = check_form(r, &ctype)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
@@ -215,6 +215,30 @@ fail:
 	PQclear(res);
 	db_rollback();
 	return e;
+}
+
+/* The counties a unit can register in, for the registration form: it is
+ * public, and a unit not yet approved cannot read GET reference either. */
+enum perr
+h_unit_regions(struct req *r)
+{
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[RG_REGIONS], &res, 0)) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 1));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
 }
 
 enum perr

@@ -20,6 +20,7 @@ enum perr h_unit_archive_review(struct req *);
 extern const struct field unit_register_fields[];
 extern const struct field unit_reregister_fields[];
 enum perr h_unit_register(struct req *);
+enum perr h_unit_regions(struct req *);
 enum perr h_unit_registration(struct req *);
 enum perr h_unit_reregister(struct req *);
 

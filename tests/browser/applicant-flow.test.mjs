@@ -432,15 +432,15 @@ describe('applicant flow: from registration to a submitted application', () => {
   step('step 3: a half-written 述职 survives a reload (drafts)', async () => {
     const { page } = desk
     const half = '本人自2013年参加工作以来，一直从事房屋建筑工程施工技术与管理工作，'
-    // the PUT that carries the statement: entering step 3 saved wizard_step with a PUT of its own,
-    // which may still be answering when the statement is typed
+    // the save of this text (the step's own save on arrival may still be on its way)
     const [put] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'PUT' &&
-        new URL(r.url()).pathname.endsWith(`/applications/${appId}/info`) &&
-        (r.request().postData() || '').includes('"statement"')),
+      page.waitForResponse((r) => r.request().method() === 'PUT'
+        && new RegExp(`/applications/${appId}/info$`).test(new URL(r.url()).pathname)
+        && JSON.parse(r.request().postData() || '{}').statement === half),
       page.locator('#wz-statement').fill(half),
       page.locator('.save-state').waitFor(),
     ])
+    await page.locator('.save-state').waitFor()
     const saved = await expectOk(put)
     assert.equal(saved.application.statement, half)
     await page.locator('.save-state', { hasText: /已保存 \d{2}:\d{2}:\d{2}/ }).waitFor()

@@ -30,6 +30,25 @@ for (const role of ROLES) {
   })
 }
 
+// The platform's home page (served at /): no script at all, its style from /assets/, a link to
+// every portal and to both registrations.
+test('dist/index.html (the home page) links every portal and runs no script', { skip: !built && 'www/dist not built' }, () => {
+  const html = readFileSync(`${DIST}index.html`, 'utf8')
+  assert.doesNotMatch(html, /<script\b/i, 'no script')
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers')
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i, 'nothing from another host')
+  assert.match(html, /<link rel="stylesheet"[^>]* href="\/assets\/[^"]+\.css"/)
+  for (const [, ref] of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) {
+    assert.ok(existsSync(`${DIST}${ref.slice(1)}`), `${ref} exists`)
+  }
+  assert.match(html, /职称申报评审管理服务平台/)
+  for (const role of ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']) {
+    assert.match(html, new RegExp(`href="/${role}/"`), `links /${role}/`)
+  }
+  assert.match(html, /href="\/unit\/#\/register"/, '单位注册')
+  assert.match(html, /href="\/applicant\/#\/register"/, '个人注册')
+})
+
 test('bundles use no eval and no external URLs for code or fonts', { skip: !built && 'www/dist not built' }, () => {
   for (const f of readdirSync(`${DIST}assets`)) {
     const text = readFileSync(`${DIST}assets/${f}`, 'utf8')

@@ -152,6 +152,15 @@ describe('login into every portal', () => {
           for (const label of ['个人基本信息', '我的业绩档案', '评审工作计划', '我的申报', '消息']) {
             assert.ok((await page.locator('.side-menu').innerText()).includes(label), `menu lists ${label}`)
           }
+        } else if (acct.role === 'unit' || acct.role === 'admin') {
+          // every page of the unit and the operator is open (issue 8)
+          assert.equal(await page.locator('.menu-soon').count(), 0, `no disabled ${acct.role} pages`)
+          const labels = acct.role === 'unit'
+            ? ['人员', '业绩档案审核', '职称申报资格审查', '资格公示与报送', '单位信息', '经办人账号']
+            : ['单位注册审核', '部门与账号', '评审工作计划', '节假日日历', '审计日志']
+          for (const label of labels) {
+            assert.ok((await page.locator('.side-menu').innerText()).includes(label), `menu lists ${label}`)
+          }
         } else if ((await page.locator('.menu-soon').count()) > 0) {
           // a page not open yet is listed disabled, saying so
           assert.match(await page.locator('.side-menu').innerText(), /即将开放/)

@@ -24,15 +24,16 @@ function secure(r, what, csp = PAGE_CSP, frame = 'DENY') {
 }
 
 test('nginx\'s own redirects, 404s and 413s carry the security headers', async () => {
-	for (const [p, status] of [['/', 302], ['/unit', 302], ['/applicant/', 200], ['/applicant/nope.js', 404],
+	for (const [p, status] of [['/', 200], ['/unit', 302], ['/applicant/', 200], ['/applicant/nope.js', 404],
 	    ['/assets/nope.js', 404], ['/nope', 404], ['/api/nope/health', 404]]) {
 		const r = await raw('GET', p);
 		assert.equal(r.status, status, p);
 		secure(r, p);
 	}
 	// over client_max_body_size: nginx answers before the program sees it
-	for (const p of ['/api/applicant/login', '/api/applicant/uploads', '/api/applicant/applications/1/photo']) {
-		const big = p.endsWith('uploads') ? 11 * 1024 * 1024 : 2 * 1024 * 1024;
+	for (const p of ['/api/applicant/login', '/api/applicant/uploads', '/api/applicant/applications/1/photo',
+	    '/api/unit/register', '/api/unit/registration']) {
+		const big = /uploads|\/regist/.test(p) ? 11 * 1024 * 1024 : 2 * 1024 * 1024;
 		const r = await raw('POST', p, { headers: { 'Content-Type': 'application/json' }, body: Buffer.alloc(big, 0x20) });
 		assert.equal(r.status, 413, p);
 		assert.equal(r.json.error.code, 'payload_too_large');

@@ -20,9 +20,10 @@ import { usccCheck } from '../../scripts/setup.mjs';
 after(afterCleanup);
 
 const WUCHENG = 330702;
-let admin;
+let admin, WUCHENG_ID;
 before(async () => {
 	admin = await loginAs('admin', 'admin');
+	WUCHENG_ID = await regionId(WUCHENG);
 });
 
 /* A valid 统一社会信用代码 of a private company in 婺城区, new each time. */
@@ -80,6 +81,21 @@ describe('a unit registers itself', () => {
 		assert.equal(reg.r.json.status, 'pending');
 		assertError((await registerUnit({ uscc: reg.uscc })).r, 409, 'conflict', 'uscc');
 		assert.equal(await sql(`SELECT status || '|' || kind FROM org WHERE id = ${reg.r.json.org_id}`), 'pending|unit');
+	});
+
+	test('the form\'s counties are public (GET reference is not, before approval); a 3 MB scan passes nginx', async () => {
+		const regions = await raw('GET', '/api/unit/regions');
+		assert.equal(regions.status, 200, regions.text);
+		const names = regions.json.items.map((x) => x.name);
+		assert.ok(names.includes('婺城区') && names.includes('市本级'));
+		assert.ok(!names.includes('金华市'), 'the city is not a county');
+		assert.equal(regions.json.items.find((x) => x.name === '婺城区').id, await regionId(WUCHENG));
+		const big = Buffer.concat([Buffer.from('%PDF-1.4\n%'), Buffer.alloc(3 * 1024 * 1024, 0x61), Buffer.from('\n'),
+			tinyPdf('扫描件')]);
+		const { r } = await registerUnit({}, big);
+		assert.equal(r.status, 201, r.text);
+		assert.equal(await sqlInt(`SELECT u.size FROM org o JOIN upload u ON u.id = o.authorization_id
+		    WHERE o.id = ${r.json.org_id}`), big.length);
 	});
 
 	test('until approved the account sees only its registration; applicants cannot choose it', async () => {
@@ -207,6 +223,10 @@ describe('the operator runs the platform', () => {
 	test('departments and their accounts (统一分配); a clerk logs in where the department works', async () => {
 		const list = await admin.get('/departments?region=' + await regionId(WUCHENG));
 		assert.deepEqual(list.json.items.map((d) => d.kind).sort(), ['committee_junior', 'construction', 'hrb']);
+		// where a department can be: the city first, then its counties
+		assert.deepEqual(list.json.regions.slice(0, 2).map((x) => [x.name, x.level]), [['金华市', 'city'],
+			['市本级', 'county']]);
+		assert.ok(list.json.regions.some((x) => x.id === WUCHENG_ID && x.name === '婺城区'));
 		const jsj = list.json.items.find((d) => d.kind === 'construction');
 		assertError(await admin.post('/departments', { kind: 'construction', region_id: await regionId(WUCHENG),
 			name: '重复的建设局' }), 409, 'conflict', 'kind');

@@ -132,36 +132,16 @@ async function request(method, path, body, opts = {}, retried = false) {
   return data
 }
 
-// multipart upload of one file (part name `file`) with progress; resolves to the JSON answer.
-// Returns {promise, abort}. Errors are ApiError like the JSON requests.
-function upload(path, file, options = {}) {
-  let current = null
-  let aborted = false
-  const attempt = (retried) => {
-    current = uploadOnce(path, file, options)
-    return current.promise.catch(async (err) => {
-      if (err.status === 401 && !retried && !aborted && (await reauthorised(err))) return attempt(true)
-      throw err
-    })
-  }
-  const promise = attempt(false)
-  return {
-    promise,
-    abort: () => {
-      aborted = true
-      if (current) current.abort()
-    },
-  }
-}
-
-function uploadOnce(path, file, { onProgress, field = 'file' } = {}) {
+// multipart POST of a FormData with progress (XHR: fetch reports no upload progress); resolves
+// to the JSON answer. Returns {promise, abort}. Errors are ApiError like the JSON requests.
+function sendForm(path, form, { onProgress } = {}) {
   const p = normalise(path)
   const xhr = new XMLHttpRequest()
   const promise = new Promise((resolve, reject) => {
     xhr.open('POST', `/api/${role}/${p}`)
     xhr.withCredentials = false
     xhr.setRequestHeader('Accept', 'application/json')
-    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf)
+    if (csrf && !NO_CSRF.has(p)) xhr.setRequestHeader('X-CSRF-Token', csrf)
     if (onProgress && xhr.upload) {
       xhr.upload.addEventListener('progress', (ev) => {
         if (ev.lengthComputable && ev.total > 0) onProgress(Math.min(100, Math.round((ev.loaded / ev.total) * 100)))
@@ -199,15 +179,47 @@ function uploadOnce(path, file, { onProgress, field = 'file' } = {}) {
       }
       resolve(data)
     })
-    const form = new FormData()
-    form.append(field, file, file.name || 'file')
     xhr.send(form)
   })
   return { promise, abort: () => xhr.abort() }
 }
 
+// A multipart request sent again, once, after a 401 the login dialog resolved: the page and
+// what was chosen stay. once() makes a fresh {promise, abort}.
+function withReauth(once) {
+  let current = null
+  let aborted = false
+  const attempt = (retried) => {
+    current = once()
+    return current.promise.catch(async (err) => {
+      if (err.status === 401 && !retried && !aborted && (await reauthorised(err))) return attempt(true)
+      throw err
+    })
+  }
+  const promise = attempt(false)
+  return {
+    promise,
+    abort: () => {
+      aborted = true
+      if (current) current.abort()
+    },
+  }
+}
+
+// multipart upload of one file (part name `file`) with progress; resolves to the JSON answer.
+// Returns {promise, abort}. Errors are ApiError like the JSON requests.
+function upload(path, file, { onProgress, field = 'file' } = {}) {
+  return withReauth(() => {
+    const form = new FormData()
+    form.append(field, file, file.name || 'file')
+    return sendForm(path, form, { onProgress })
+  })
+}
+
 export const api = {
   upload,
+  // a form with text parts and files (e.g. a unit's registration with its 授权委托书)
+  form: (path, form, opts) => withReauth(() => sendForm(path, form, opts)),
   get: (path, opts) => request('GET', path, undefined, opts),
   post: (path, body = {}, opts) => request('POST', path, body, opts),
   put: (path, body = {}, opts) => request('PUT', path, body, opts),

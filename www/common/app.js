@@ -1,12 +1,18 @@
-// createPortal({role, title, menu, routes}): builds and mounts one role's single-page portal.
+// createPortal({role, title, menu, routes, unapproved, notices}): builds and mounts one role's
+// single-page portal.
 //   role   'applicant' | 'unit' | 'county' | 'city' | 'hrb' | 'admin' (API base /api/<role>/)
 //   title  the portal's name shown in the top bar, e.g. '申报人员'
-//   menu   [{label, path?, icon?, soon?}]: side menu; items with soon:true are shown disabled
-//          with "(即将开放)"; items with a path open that route
+//   menu   [{label, path?, icon?, soon?, adminOnly?}]: side menu; items with soon:true are shown
+//          disabled with "(即将开放)"; items with a path open that route; adminOnly items only
+//          for the organisation's administrator (their routes say meta.adminOnly)
 //   routes extra vue-router routes; those with meta.public are reachable without a session and
 //          are shown full-page, outside the layout (e.g. the phone signing page, reached by a
 //          QR code, where a one-time token is the proof); the others are shown inside the layout
 //          (their path is relative to '/'); meta.menu names the menu entry a sub-page belongs to
+//   unapproved {menu, home}: what an organisation not yet approved by the platform sees (the
+//          server answers 403 to the rest): only these menu items' routes, `home` instead of 首页
+//   notices async () => [{type, text, to?, link?}]: alerts on 首页 (e.g. the calendar's warning)
+// Every portal has 登录 (/login) and 忘记密码 (/forgot), and 首页 and 账号设置 inside the layout.
 import { createApp, defineComponent, h, markRaw } from 'vue'
 import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
 import { ElMessage } from 'element-plus'
@@ -16,13 +22,17 @@ import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
 import Layout from './Layout.vue'
+import { orgUnapproved, isOrgAdmin } from './menu.js'
 // pages load when first opened: the first load of a portal is its frame, not every page
 const Login = () => import('./Login.vue')
 const Home = () => import('./Home.vue')
 const Account = () => import('./Account.vue')
 import './style.css'
 
-export function createPortal({ role, title, menu = [], routes = [] }) {
+const ForgotPassword = () => import('./ForgotPassword.vue')
+const raw = (items) => items.map((item) => ({ ...item, icon: item.icon ? markRaw(item.icon) : null }))
+
+export function createPortal({ role, title, menu = [], routes = [], unapproved = null, notices = null }) {
   const publicRoutes = routes.filter((r) => r.meta && r.meta.public)
   const privateRoutes = routes
     .filter((r) => !(r.meta && r.meta.public))
@@ -32,6 +42,7 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
     history: createWebHashHistory(),
     routes: [
       { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
+      { path: '/forgot', name: 'forgot', component: ForgotPassword, meta: { public: true, title: '忘记密码' } },
       ...publicRoutes,
       {
         path: '/',
@@ -57,13 +68,20 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
       }
     }
     if (to.meta.public) {
-      // A signed-in person has nothing to do on the login or registration page.
-      if (session.user && (to.name === 'login' || to.name === 'register')) return { name: 'home' }
+      // A signed-in person has nothing to do on the login, registration or 忘记密码 page.
+      if (session.user && ['login', 'register', 'forgot'].includes(to.name)) return { name: 'home' }
       return true
     }
     if (!session.user) {
       return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
+    // Until the platform approves the organisation, only its registration and the account
+    // (the server answers 403 to everything else, GET reference included).
+    if (unapproved && orgUnapproved()) {
+      const open = new Set(unapproved.menu.map((m) => m.path).filter(Boolean))
+      return open.has(to.path) ? true : unapproved.home
+    }
+    if (to.meta.adminOnly && !isOrgAdmin()) return { name: 'home' }
     // the labels of states and actions, once per portal; a page still works without them
     await loadReference().catch(() => {})
     return true
@@ -120,7 +138,9 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
   app.provide('portal', {
     role,
     title,
-    menu: menu.map((item) => ({ ...item, icon: item.icon ? markRaw(item.icon) : null })),
+    menu: raw(menu),
+    unapproved: unapproved ? { ...unapproved, menu: raw(unapproved.menu) } : null,
+    notices,
   })
   installElement(app)
   app.use(router)

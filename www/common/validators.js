@@ -31,6 +31,47 @@ export function checkIdcard(value) {
   return ''
 }
 
+// GB 32100 统一社会信用代码: 18 characters of 0-9 and A-Z without I O Z S V; the last is the
+// check character of the first 17.
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+export function usccCheckChar(first17) {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]) * USCC_WEIGHTS[i]
+  return USCC_CHARS[(31 - (sum % 31)) % 31]
+}
+
+export function checkUscc(value) {
+  const s = String(value || '').trim().toUpperCase()
+  if (!s) return '请输入统一社会信用代码'
+  if (s.length !== 18) return '统一社会信用代码应为18位'
+  for (const ch of s) {
+    if (!USCC_CHARS.includes(ch)) return '统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V）'
+  }
+  if (usccCheckChar(s) !== s[17]) return '统一社会信用代码校验位不正确，请核对'
+  return ''
+}
+
+// A login name of a unit's or department's clerk: 3–32 lower-case letters, digits and _, starting
+// with a letter.
+export function checkUsername(value) {
+  const s = String(value || '')
+  if (!s) return '请输入登录用户名'
+  if (!/^[a-z][a-z0-9_]{2,31}$/.test(s)) return '用户名为3至32位小写字母、数字或下划线，以字母开头'
+  return ''
+}
+
+// 2–100 characters (a unit's name, a department's full name, a 主管部门).
+export function checkText(label, min, max) {
+  return (value) => {
+    const n = Array.from(String(value || '').trim()).length
+    if (!n) return `请输入${label}`
+    if (n < min || n > max) return `${label}应为${min}–${max}个字`
+    return ''
+  }
+}
+
 export function checkMobile(value) {
   const s = String(value || '').trim()
   if (!s) return '请输入手机号'
