@@ -15,7 +15,6 @@
 #define CODE_MINUTES 10
 #define CODE_TRIES 5
 #define CODES_PER_HOUR 5
-#define CODES_PER_ADDRESS 30
 
 enum { CD_USER, CD_RECENT, CD_NEW, CD_NOTIFY, CD_LAST, CD_TRY, CD_USE, CD_PASSWORD, CD_END,
 	CD_MOBILE, CD__MAX };
@@ -180,7 +179,7 @@ h_password_forgot(struct req *r)
 	struct actor who = req_actor(r);
 	enum perr e;
 
-	if ((e = limit_attempt(r, "code", "获取验证码", CODES_PER_ADDRESS)) != PERR_OK ||
+	if ((e = limit_attempt(r, "code", "获取验证码", conf.codes_per_ip_hour)) != PERR_OK ||
 	    (e = user_of(r->f[PF_USERNAME].s, &user, mobile, sizeof(mobile))) != PERR_OK)
 		return e;
 	if (user != 0 && valid_mobile(mobile)) {
@@ -255,7 +254,7 @@ h_mobile_code(struct req *r)
 
 	if (strcmp(r->f[MC_MOBILE].s, r->s.mobile) == 0)
 		return req_fail(r, PERR_INVALID_FIELD, "mobile", "新手机号码与原号码相同");
-	if ((e = limit_attempt(r, "code", "获取验证码", CODES_PER_ADDRESS)) != PERR_OK)
+	if ((e = limit_attempt(r, "code", "获取验证码", conf.codes_per_ip_hour)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;

@@ -19,6 +19,7 @@ struct conf conf = {
 	.login_lock_min = 30,
 	.payment_provider = "none",
 	.register_per_ip_hour = 20,
+	.codes_per_ip_hour = 30,
 };
 
 static int (*program_key)(const char *, const char *);
@@ -145,6 +146,9 @@ conf_set(const char *k, const char *v)
 	else if (strcmp(k, "register_per_ip_hour") == 0 &&
 	    (rc = set_num(v, 1, 1000000, &n)) == 0)
 		conf.register_per_ip_hour = (int)n;
+	else if (strcmp(k, "codes_per_ip_hour") == 0 &&
+	    (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.codes_per_ip_hour = (int)n;
 	return rc;
 }
 

@@ -77,6 +77,7 @@ struct conf {
 	char payment_gateway_url[256];	/* where the payer is sent, with the signed order */
 	char payment_callback_secret[129]; /* HMAC key the provider's callbacks are checked with */
 	int register_per_ip_hour;	/* registration attempts from one address per hour */
+	int codes_per_ip_hour;		/* SMS codes asked for from one address per hour */
 };
 
 PORTAL_API extern struct conf conf;

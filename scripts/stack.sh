@@ -8,7 +8,8 @@
 # the unit and county steps, for `make run` only)
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
 # BENCH=1 also serves the bare FastCGI hello used by `make bench`,
-# REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour.
+# REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour,
+# CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour.
 # TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
 # self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
 # portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
@@ -27,6 +28,7 @@ BENCH=${BENCH:-0}
 PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
 PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
+CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
 TLS_PORT=${TLS_PORT:-}
 APACHE_PORT=${APACHE_PORT:-}
 ROLES="applicant unit county city hrb admin"
@@ -171,6 +173,7 @@ write_conf() {
 	sed -e "s|@VAR@|$VAR|g" -e "s|^payment_provider = external$|payment_provider = $provider|" \
 		-e "s|@PAYMENT_GATEWAY_URL@|$url|" -e "s|@PAYMENT_CALLBACK_SECRET@|$secret|" \
 		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
+		-e "s|@CODES_PER_IP_HOUR@|$CODES_PER_IP_HOUR|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"

@@ -16,7 +16,7 @@ APACHE_PORT=$((PORT + 3))
 export WORKERS=3
 # The suites register hundreds of applicants from 127.0.0.1; the limit itself
 # is tested from addresses of its own (tests/integration/register-limit.test.mjs).
-export REGISTER_PER_IP_HOUR=100000
+export REGISTER_PER_IP_HOUR=100000 CODES_PER_IP_HOUR=100000
 OUT=$ROOT/tests/out
 PASS=0
 FAIL=0

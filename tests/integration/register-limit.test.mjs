@@ -16,8 +16,11 @@ import { BASE, VAR, assertError, idcard, lit, mobile, registerApplicant, sql, sq
 const LIMIT = Number(/^register_per_ip_hour\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
 
 /* POST /api/applicant/register from a given source address. */
-function registerFrom(ip, body) {
-	const u = new URL(`${BASE}/api/applicant/register`);
+const registerFrom = (ip, body) => postFrom(ip, '/api/applicant/register', body);
+
+/* A JSON POST to the stack from a given source address. */
+function postFrom(ip, p, body) {
+	const u = new URL(`${BASE}${p}`);
 	const data = JSON.stringify(body);
 	return new Promise((resolve, reject) => {
 		const req = http.request({
@@ -69,6 +72,28 @@ test('registration: the limit per IP address and hour, refused attempts included
 		await sql(`UPDATE register_attempt SET at = now() - interval '61 minutes' WHERE ip = ${lit(ip)}`);
 		assert.equal((await registerFrom(ip, person())).status, 201);
 		assert.equal(await sqlInt(`SELECT count(*) FROM register_attempt WHERE ip = ${lit(ip)}`), 1);
+	} finally {
+		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
+	}
+});
+
+/* POST /api/applicant/password/forgot from a given source address. */
+const forgotFrom = (ip, username) => postFrom(ip, '/api/applicant/password/forgot', { username });
+
+test('SMS codes: the limit per IP address and hour (conf codes_per_ip_hour), then 429', async () => {
+	const limit = Number(/^codes_per_ip_hour\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
+	assert.ok(limit >= 2, `codes_per_ip_hour = ${limit}`);
+	const ip = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+	const a = await registerApplicant();
+	try {
+		await sql(`INSERT INTO register_attempt (ip, what) SELECT ${lit(ip)}, 'code' FROM generate_series(1, ${limit - 1})`);
+		// the last one allowed: the same answer for an account that exists or not
+		assert.equal((await forgotFrom(ip, a.idcard)).status, 200);
+		const r = await forgotFrom(ip, a.idcard);
+		const e = assertError(r, 429, 'too_many_requests');
+		assert.match(e.message, /获取验证码尝试已达 \d+ 次/);
+		// registrations from that address are counted apart
+		assert.equal(await sqlInt(`SELECT count(*) FROM register_attempt WHERE ip = ${lit(ip)} AND what = 'code'`), limit);
 	} finally {
 		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
 	}
