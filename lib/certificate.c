@@ -350,8 +350,7 @@ h_my_certificate_print(struct req *r)
 	PGresult *res;
 	xmlDocPtr x;
 	xmlNodePtr body, div, qr;
-	char url[400], *out;
-	size_t len;
+	char url[400];
 	enum perr e;
 
 	if ((e = own(r, &res)) != PERR_OK)
@@ -380,10 +379,7 @@ h_my_certificate_print(struct req *r)
 	xhtml_text(qr, "p", "扫描二维码或访问以下网址，核验本证书真伪");
 	xhtml_class(qr, "p", "url", url);
 	xhtml_class(div, "p", "note", "本证书由职称申报评审管理服务平台网上制发，打印时请选择 A4 纸张。");
-	if ((e = xhtml_dump(x, &out, &len)) != PERR_OK)
-		return e;
-	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
-	return PERR_OK;
+	return xhtml_reply(r, x);
 }
 
 /* A verification code as cert_create() makes it: 32 lower-case hex digits. */
@@ -414,9 +410,6 @@ verify_page(struct req *r, int status, const char *cls, const char *verdict, con
 {
 	xmlDocPtr x;
 	xmlNodePtr body, box;
-	char *out;
-	size_t len;
-	enum perr e;
 
 	x = xhtml_new("职称证书验证", verify_css, &body);
 	box = xhtml_class(body, "div", "box", NULL);
@@ -425,11 +418,15 @@ verify_page(struct req *r, int status, const char *cls, const char *verdict, con
 	if (res != NULL)
 		cert_fields(box, res);
 	xhtml_class(box, "p", "note", note);
-	if ((e = xhtml_dump(x, &out, &len)) != PERR_OK)
-		return e;
 	r->status = status;
-	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
-	return PERR_OK;
+	return xhtml_reply(r, x);
+}
+
+static enum perr
+verify_limited(struct req *r)
+{
+	return verify_page(r, 429, "status limited", "查询过于频繁",
+	    "本网络地址一小时内未能核验的查询次数过多，请一小时后再试。", NULL);
 }
 
 static enum perr
@@ -445,8 +442,7 @@ verify_unknown(struct req *r)
 		return e;
 	r->msg[0] = '\0';
 	if (limited)
-		return verify_page(r, 429, "status limited", "查询过于频繁",
-		    "本网络地址一小时内未能核验的查询次数过多，请一小时后再试。", NULL);
+		return verify_limited(r);
 	return verify_page(r, 404, "status unknown", "未找到该证书，无法验证",
 	    "该验证码没有对应的证书。请核对二维码或网址是否完整；伪造、篡改或已失效的验证码均无法通过验证。"
 	    "如有疑问，请向发证机关核实。", NULL);
@@ -466,8 +462,7 @@ h_verify(struct req *r)
 	if ((e = limit_reached(r, "verify", VERIFY_MISSES_PER_HOUR, &limited)) != PERR_OK)
 		return e;
 	if (limited)
-		return verify_page(r, 429, "status limited", "查询过于频繁",
-		    "本网络地址一小时内未能核验的查询次数过多，请一小时后再试。", NULL);
+		return verify_limited(r);
 	if (!valid_code(code))
 		return verify_unknown(r);
 	if ((e = db_run(&st[CE_VERIFY], &res, 1, DB_S(code))) != PERR_OK)

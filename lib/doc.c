@@ -129,6 +129,19 @@ row(xmlNodePtr table, const char *l1, const char *v1, const char *l2, const char
 		xmlNewProp(xmlLastElementChild(tr), BAD_CAST "colspan", BAD_CAST "3");
 }
 
+enum perr
+xhtml_reply(struct req *r, xmlDocPtr doc)
+{
+	char *out;
+	size_t len;
+	enum perr e;
+
+	if ((e = xhtml_dump(doc, &out, &len)) != PERR_OK)
+		return e;
+	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
+	return PERR_OK;
+}
+
 xmlNodePtr
 xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols, size_t n)
 {

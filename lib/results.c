@@ -41,7 +41,7 @@ static struct db_stmt st[RS__MAX] = {
 	    " FROM application a" PERSON_JOINS " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " WHERE " AT_DOCUMENT_STEP("$1")
 	    " AND NOT EXISTS (SELECT 1 FROM results_document_item i WHERE i.application_id = a.id)"
-	    " ORDER BY coalesce(a.specialty, ''), a.id LIMIT 1000", 0 },
+	    " ORDER BY coalesce(a.specialty, '') COLLATE \"C\", a.id LIMIT 1000", 0 },
 	[RS_LIST] = { "results_list",
 	    "SELECT d.id, d.number, to_char(d.issued_on, 'YYYY-MM-DD'), d.title,"
 	    " count(i.application_id), count(c.id), count(c.revoked_at),"
@@ -53,7 +53,7 @@ static struct db_stmt st[RS__MAX] = {
 	    "SELECT d.id, d.number, to_char(d.issued_on, 'YYYY-MM-DD'), d.title, o.name,"
 	    " to_char(d.issued_on, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
 	    " FROM results_document d JOIN org o ON o.id = d.org_id WHERE d.id = $1 AND d.org_id = $2", 0 },
-	/* the list, by specialty; done: its certificate exists; waiting: still at the step */
+	/* the list, by specialty (in code point order, as the page's preview sorts); done: its certificate exists; waiting: still at the step */
 	[RS_ITEMS] = { "results_items",
 	    "SELECT i.application_id, i.name, u.idcard, i.unit, i.specialty, i.title,"
 	    " coalesce(c.number, ''), coalesce(c.id, 0), c.revoked_at IS NOT NULL, a.state,"
@@ -62,7 +62,7 @@ static struct db_stmt st[RS__MAX] = {
 	    " FROM results_document_item i JOIN results_document d ON d.id = i.document_id"
 	    " JOIN application a ON a.id = i.application_id JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN certificate c ON c.application_id = i.application_id"
-	    " WHERE i.document_id = $1 ORDER BY i.specialty, i.seq", 0 },
+	    " WHERE i.document_id = $1 ORDER BY i.specialty COLLATE \"C\", i.seq", 0 },
 	/* as chain_move() does: the row alone */
 	[RS_LOCK] = { "results_lock",
 	    "SELECT chain_lock($1)", 0 },
@@ -329,24 +329,18 @@ finish(struct req *r)
 		return e;
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	for (i = 0; i < PQntuples(items); i++) {
-		cJSON *o;
 		char msg[256] = "";
 
 		if (db_int(items, i, IT_CERT) != 0)
 			continue;
 		e = finish_one(r, r->id, db_int(items, i, IT_APP), (int)db_int(items, i, IT_STEP),
 		    db_str(doc, 0, 1), db_str(doc, 0, 3), msg, sizeof(msg));
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)db_int(items, i, IT_APP));
-		cJSON_AddStringToObject(o, "applicant", db_str(items, i, IT_NAME));
-		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
-		if (e != PERR_OK) {
-			cJSON_AddStringToObject(o, "code", err_code(e));
-			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+		cJSON_AddStringToObject(review_result(results, db_int(items, i, IT_APP), e, msg),
+		    "applicant", db_str(items, i, IT_NAME));
+		if (e != PERR_OK)
 			failed++;
-		} else
+		else
 			ok++;
-		cJSON_AddItemToArray(results, o);
 		if (e == PERR_UNAVAILABLE)
 			break;
 	}
@@ -419,8 +413,7 @@ h_document_print(struct req *r)
 	PGresult *doc, *items;
 	xmlDocPtr x;
 	xmlNodePtr body, t = NULL;
-	char buf[300], *out;
-	size_t len;
+	char buf[300];
 	int i, n = 0;
 	enum perr e;
 
@@ -462,10 +455,7 @@ h_document_print(struct req *r)
 	xhtml_class(body, "p", "sign", db_str(doc, 0, 5));
 	PQclear(doc);
 	PQclear(items);
-	if ((e = xhtml_dump(x, &out, &len)) != PERR_OK)
-		return e;
-	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
-	return PERR_OK;
+	return xhtml_reply(r, x);
 }
 
 /* GET /documents/:id/document.xlsx: the list as a spreadsheet. */

@@ -34,6 +34,9 @@ PORTAL_API extern const struct field review_move_fields[];
 PORTAL_API extern const struct field review_batch_fields[];
 PORTAL_API enum perr review_move(struct req *, const struct desk_conf *);
 PORTAL_API enum perr review_batch(struct req *, const struct desk_conf *);
+/* One row of a batch's "results": {"id","ok"} and, when refused, "code" and
+ * "message" (msg, or the error's own); added to results, returned for more. */
+PORTAL_API cJSON *review_result(cJSON *results, long long id, enum perr e, const char *msg);
 
 /* GET /opinions, POST /opinions, DELETE /opinions/:id: the organisation's templates. */
 PORTAL_API extern const struct field review_opinion_fields[];

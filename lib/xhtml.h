@@ -24,4 +24,7 @@ xmlNodePtr xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols
  * *len, and frees doc whatever happens. */
 enum perr xhtml_dump(xmlDocPtr doc, char **out, size_t *len);
 
+/* Replies with doc (freed) as an XHTML page shown inline. */
+enum perr xhtml_reply(struct req *, xmlDocPtr doc);
+
 #endif
