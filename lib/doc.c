@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "application.h"
+#include "xhtml.h"
 
 enum { FM_IMAGES, FM_ITEMS, FM_HISTORY, FM__MAX };
 
@@ -57,11 +56,63 @@ static const char css[] =
     ".footer { margin-top: 10pt; font-size: 9pt; color: #333; }"
     "@media screen { body { max-width: 210mm; margin: 10mm auto; } }";
 
-static xmlNodePtr
-text(xmlNodePtr parent, const char *tag, const char *content)
+xmlNodePtr
+xhtml_text(xmlNodePtr parent, const char *tag, const char *content)
 {
 	return xmlNewTextChild(parent, NULL, BAD_CAST tag, BAD_CAST(content ? content : ""));
 }
+
+xmlNodePtr
+xhtml_class(xmlNodePtr parent, const char *tag, const char *cls, const char *content)
+{
+	xmlNodePtr n = xhtml_text(parent, tag, content);
+
+	if (cls != NULL)
+		xmlNewProp(n, BAD_CAST "class", BAD_CAST cls);
+	return n;
+}
+
+xmlDocPtr
+xhtml_new(const char *title, const char *css, xmlNodePtr *body)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html"), head, n;
+
+	xmlDocSetRootElement(doc, html);
+	xmlSetNs(html, xmlNewNs(html, BAD_CAST "http://www.w3.org/1999/xhtml", NULL));
+	xmlNewProp(html, BAD_CAST "lang", BAD_CAST "zh-CN");
+	head = xmlNewChild(html, NULL, BAD_CAST "head", NULL);
+	n = xmlNewChild(head, NULL, BAD_CAST "meta", NULL);
+	xmlNewProp(n, BAD_CAST "charset", BAD_CAST "utf-8");
+	n = xmlNewChild(head, NULL, BAD_CAST "meta", NULL);
+	xmlNewProp(n, BAD_CAST "name", BAD_CAST "viewport");
+	xmlNewProp(n, BAD_CAST "content", BAD_CAST "width=device-width, initial-scale=1");
+	xhtml_text(head, "title", title);
+	xhtml_text(head, "style", css);
+	*body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
+	return doc;
+}
+
+enum perr
+xhtml_dump(xmlDocPtr doc, char **out_doc, size_t *out_len)
+{
+	xmlChar *out = NULL;
+	int size = 0;
+	enum perr e = PERR_INTERNAL;
+
+	*out_doc = NULL;
+	*out_len = 0;
+	xmlDocDumpFormatMemoryEnc(doc, &out, &size, "UTF-8", 1);
+	if (out != NULL && size > 0 && (*out_doc = malloc((size_t)size)) != NULL) {
+		memcpy(*out_doc, out, (size_t)size);
+		*out_len = (size_t)size;
+		e = PERR_OK;
+	}
+	xmlFree(out);
+	xmlFreeDoc(doc);
+	return e;
+}
+
 
 /* a row of label/value pairs */
 static void
@@ -69,23 +120,36 @@ row(xmlNodePtr table, const char *l1, const char *v1, const char *l2, const char
 {
 	xmlNodePtr tr = xmlNewChild(table, NULL, BAD_CAST "tr", NULL);
 
-	text(tr, "th", l1);
-	text(tr, "td", v1);
+	xhtml_text(tr, "th", l1);
+	xhtml_text(tr, "td", v1);
 	if (l2 != NULL) {
-		text(tr, "th", l2);
-		text(tr, "td", v2);
+		xhtml_text(tr, "th", l2);
+		xhtml_text(tr, "td", v2);
 	} else
 		xmlNewProp(xmlLastElementChild(tr), BAD_CAST "colspan", BAD_CAST "3");
 }
 
-static xmlNodePtr
-head_row(xmlNodePtr table, const char *const *cols, size_t n)
+enum perr
+xhtml_reply(struct req *r, xmlDocPtr doc)
+{
+	char *out;
+	size_t len;
+	enum perr e;
+
+	if ((e = xhtml_dump(doc, &out, &len)) != PERR_OK)
+		return e;
+	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
+	return PERR_OK;
+}
+
+xmlNodePtr
+xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols, size_t n)
 {
 	xmlNodePtr tr = xmlNewChild(table, NULL, BAD_CAST "tr", NULL);
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		text(tr, "th", cols[i]);
+		xhtml_text(tr, cell, cols[i]);
 	return tr;
 }
 
@@ -107,11 +171,10 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	char gender[4] = "", birth[16] = "", held[160], score[16];
 	PGresult *img = NULL, *items = NULL, *hist = NULL;
 	xmlDocPtr doc = NULL;
-	xmlNodePtr html, head, body, t, tr, td, n;
-	xmlChar *out = NULL;
+	xmlNodePtr body, t, tr, td, n;
 	cJSON *content = NULL, *files, *f, *recs, *rc;
 	const struct file_kind *k;
-	int size = 0, i;
+	int i;
 	enum perr e;
 
 	*out_doc = NULL;
@@ -125,23 +188,13 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	cJSON_AddStringToObject(content, "pipeline", a->pipeline);
 	cJSON_AddStringToObject(content, "unit", a->unit_name);
 
-	doc = xmlNewDoc(BAD_CAST "1.0");
-	html = xmlNewNode(NULL, BAD_CAST "html");
-	xmlDocSetRootElement(doc, html);
-	xmlSetNs(html, xmlNewNs(html, BAD_CAST "http://www.w3.org/1999/xhtml", NULL));
-	xmlNewProp(html, BAD_CAST "lang", BAD_CAST "zh-CN");
-	head = xmlNewChild(html, NULL, BAD_CAST "head", NULL);
-	n = xmlNewChild(head, NULL, BAD_CAST "meta", NULL);
-	xmlNewProp(n, BAD_CAST "charset", BAD_CAST "utf-8");
-	text(head, "title", "专业技术职务任职资格评审表");
-	text(head, "style", css);
-	body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
-	text(body, "h1", "专业技术职务任职资格评审表");
-	n = text(body, "p", jstr(content, "plan"));
+	doc = xhtml_new("专业技术职务任职资格评审表", css, &body);
+	xhtml_text(body, "h1", "专业技术职务任职资格评审表");
+	n = xhtml_text(body, "p", jstr(content, "plan"));
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "plan");
 
 	/* 基本信息, with the photo beside it */
-	text(body, "h2", "一、基本信息");
+	xhtml_text(body, "h2", "一、基本信息");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	{
 		const char *idc = p->idcard ? p->idcard : "";
@@ -151,11 +204,11 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 			snprintf(birth, sizeof(birth), "%.4s-%.2s-%.2s", idc + 6, idc + 10, idc + 12);
 		}
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
-		text(tr, "th", "姓名");
-		text(tr, "td", p->name);
-		text(tr, "th", "性别");
-		text(tr, "td", gender);
-		td = text(tr, "td", NULL);
+		xhtml_text(tr, "th", "姓名");
+		xhtml_text(tr, "td", p->name);
+		xhtml_text(tr, "th", "性别");
+		xhtml_text(tr, "td", gender);
+		td = xhtml_text(tr, "td", NULL);
 		xmlNewProp(td, BAD_CAST "class", BAD_CAST "photo");
 		xmlNewProp(td, BAD_CAST "rowspan", BAD_CAST "4");
 		if (db_str(img, 0, 0) != NULL) {
@@ -164,26 +217,26 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 			xmlNewProp(n, BAD_CAST "alt", BAD_CAST "证件照");
 		}
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
-		text(tr, "th", "出生日期");
-		text(tr, "td", birth);
-		text(tr, "th", "民族");
-		text(tr, "td", p->ethnicity);
+		xhtml_text(tr, "th", "出生日期");
+		xhtml_text(tr, "td", birth);
+		xhtml_text(tr, "th", "民族");
+		xhtml_text(tr, "td", p->ethnicity);
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
-		text(tr, "th", "身份证号");
-		text(tr, "td", idc);
-		text(tr, "th", "手机号码");
-		text(tr, "td", p->mobile);
+		xhtml_text(tr, "th", "身份证号");
+		xhtml_text(tr, "td", idc);
+		xhtml_text(tr, "th", "手机号码");
+		xhtml_text(tr, "td", p->mobile);
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
-		text(tr, "th", "学历/学位");
+		xhtml_text(tr, "th", "学历/学位");
 		{
 			char ed[80];
 
 			snprintf(ed, sizeof(ed), "%s / %s", p->education ? p->education : "",
 			    p->degree ? p->degree : "");
-			text(tr, "td", ed);
+			xhtml_text(tr, "td", ed);
 		}
-		text(tr, "th", "毕业时间");
-		text(tr, "td", p->graduation_date);
+		xhtml_text(tr, "th", "毕业时间");
+		xhtml_text(tr, "td", p->graduation_date);
 	}
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	{
@@ -202,7 +255,7 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	}
 
 	/* 申报信息 */
-	text(body, "h2", "二、申报信息");
+	xhtml_text(body, "h2", "二、申报信息");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	row(t, "申报类型", jstr(content, "category_name"), "申报方式", jstr(content, "method_name"));
 	row(t, "申报专业", jstr(content, "specialty"), "受理单位", jstr(content, "accept_org"));
@@ -224,22 +277,22 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 		}
 	}
 
-	text(body, "h2", "三、本人述职");
-	n = text(body, "div", jstr(content, "statement"));
+	xhtml_text(body, "h2", "三、本人述职");
+	n = xhtml_text(body, "div", jstr(content, "statement"));
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "statement");
 
-	text(body, "h2", "四、专业技术工作业绩");
+	xhtml_text(body, "h2", "四、专业技术工作业绩");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
-	head_row(t, item_cols, NITEMS(item_cols));
+	xhtml_row(t, "th", item_cols, NITEMS(item_cols));
 	for (i = 0; i < PQntuples(items); i++) {
 		int c;
 
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		for (c = 0; c < 8; c++)
-			text(tr, "td", db_str(items, i, c));
+			xhtml_text(tr, "td", db_str(items, i, c));
 	}
 
-	text(body, "h2", "五、附件材料");
+	xhtml_text(body, "h2", "五、附件材料");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	files = cJSON_GetObjectItemCaseSensitive(content, "files");
 	for (k = file_kinds; k->code != NULL; k++) {
@@ -260,19 +313,19 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 		row(t, k->label, names, NULL, NULL);
 	}
 
-	text(body, "h2", "六、各级审核意见");
+	xhtml_text(body, "h2", "六、各级审核意见");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
-	head_row(t, hist_cols, NITEMS(hist_cols));
+	xhtml_row(t, "th", hist_cols, NITEMS(hist_cols));
 	for (i = 0; i < PQntuples(hist); i++) {
 		int c;
 
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		for (c = 0; c < 5; c++)
-			text(tr, "td", db_str(hist, i, c));
+			xhtml_text(tr, "td", db_str(hist, i, c));
 	}
 
-	text(body, "h2", "七、本人承诺");
-	n = text(body, "p", "本人对所提交的全部申报材料的真实性负责，已在线签署《专业技术资格申报材料真实性保证书》。");
+	xhtml_text(body, "h2", "七、本人承诺");
+	n = xhtml_text(body, "p", "本人对所提交的全部申报材料的真实性负责，已在线签署《专业技术资格申报材料真实性保证书》。");
 	n = xmlNewChild(body, NULL, BAD_CAST "p", NULL);
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "sign");
 	xmlNodeAddContent(n, BAD_CAST "本人签名：");
@@ -284,22 +337,12 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	}
 	xmlNodeAddContent(n, BAD_CAST "　签署日期：");
 	xmlNodeAddContent(n, BAD_CAST db_str(img, 0, 2));
-	n = text(body, "p", "本表由职称申报评审管理服务平台生成，打印时请选择 A4 纸张。");
+	n = xhtml_text(body, "p", "本表由职称申报评审管理服务平台生成，打印时请选择 A4 纸张。");
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "footer");
 
-	xmlDocDumpFormatMemoryEnc(doc, &out, &size, "UTF-8", 1);
-	if (out == NULL || size <= 0) {
-		e = PERR_INTERNAL;
-		goto out;
-	}
-	if ((*out_doc = malloc((size_t)size)) == NULL) {
-		e = PERR_INTERNAL;
-		goto out;
-	}
-	memcpy(*out_doc, out, (size_t)size);
-	*out_len = (size_t)size;
+	e = xhtml_dump(doc, out_doc, out_len);
+	doc = NULL;
 out:
-	xmlFree(out);
 	xmlFreeDoc(doc);
 	cJSON_Delete(content);
 	PQclear(img);

@@ -16,6 +16,7 @@ enum {
 	GT_PUBLICITY,
 	GT_OBJECTIONS,
 	GT_INTERVIEW,
+	GT_DOCUMENT,
 	GT__MAX
 };
 
@@ -45,6 +46,14 @@ static struct db_stmt st[GT__MAX] = {
 	    " WHERE ia.application_id = $1 AND ia.step_seq = $2"
 	    " AND ia.assigned_at >= coalesce(step_arrival($1), '-infinity')"
 	    " ORDER BY ia.assigned_at DESC LIMIT 1", 0 },
+	/* a results document of the holder's, issued since the application came
+	 * to this step, that lists it (sql/014_certificates.sql) */
+	[GT_DOCUMENT] = { "gate_document",
+	    "SELECT d.number FROM results_document_item i"
+	    " JOIN results_document d ON d.id = i.document_id"
+	    " JOIN application a ON a.id = i.application_id"
+	    " WHERE i.application_id = $1 AND i.step_seq = $2 AND d.org_id = a.current_org_id"
+	    " AND d.created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
 };
 
 struct gate_ctx {
@@ -155,6 +164,24 @@ g_interview_if_called(const struct gate_ctx *c, struct gate_state *g)
 	return interview(c, g, false);
 }
 
+static enum perr
+g_document(const struct gate_ctx *c, struct gate_state *g)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_DOCUMENT], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+		return e;
+	g->met = PQntuples(res) == 1;
+	if (g->met)
+		snprintf(g->text, sizeof(g->text), "已列入结果文件（%s）", db_str(res, 0, 0));
+	else
+		snprintf(g->text, sizeof(g->text), "尚未印发结果文件，请在“制发文件”中印发列有该申报人的"
+		    "结果文件，印发后即办结并生成电子证书");
+	PQclear(res);
+	return PERR_OK;
+}
+
 static const struct {
 	const char *name;
 	enum perr (*check)(const struct gate_ctx *, struct gate_state *);
@@ -163,6 +190,7 @@ static const struct {
 	{ "publicity", g_publicity },
 	{ "interview", g_interview },
 	{ "interview_if_called", g_interview_if_called },
+	{ "document", g_document },
 };
 
 enum perr

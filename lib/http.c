@@ -76,6 +76,22 @@ req_out(struct req *r)
 	return r->out;
 }
 
+enum perr
+req_base_url(const struct req *r, char *buf, size_t bufsz)
+{
+	const char *host = req_param(r, "HTTP_HOST"), *port = req_param(r, "SERVER_PORT");
+	int n;
+
+	/* nginx passes the host without its port, Apache with it */
+	if (host == NULL || host[0] == '\0' || strpbrk(host, "/\\\"'<>?#@ ") != NULL)
+		return PERR_BAD_REQUEST;
+	if (strchr(host, ':') == NULL && port != NULL && strcmp(port, r->https ? "443" : "80") != 0)
+		n = snprintf(buf, bufsz, "%s://%s:%s", r->https ? "https" : "http", host, port);
+	else
+		n = snprintf(buf, bufsz, "%s://%s", r->https ? "https" : "http", host);
+	return n > 0 && (size_t)n < bufsz ? PERR_OK : PERR_BAD_REQUEST;
+}
+
 struct actor
 req_actor(const struct req *r)
 {
@@ -181,7 +197,7 @@ reply_raw(struct req *r)
 	int n;
 
 	n = snprintf(head, sizeof(head),
-	    "Status: 200\r\n"
+	    "Status: %d\r\n"
 	    "Content-Type: %s\r\n"
 	    "Content-Disposition: %s\r\n"
 	    "Cache-Control: private, no-store\r\n"
@@ -191,7 +207,7 @@ reply_raw(struct req *r)
 	    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
 	    "img-src 'self' data:; frame-ancestors 'self'\r\n"
 	    "Content-Length: %zu\r\n\r\n",
-	    r->raw_type, r->raw_disposition, r->raw_len);
+	    r->status ? r->status : 200, r->raw_type, r->raw_disposition, r->raw_len);
 	if (n > 0 && (size_t)n < sizeof(head)) {
 		FCGX_PutStr(head, n, fr->out);
 		FCGX_PutStr(r->raw, (int)r->raw_len, fr->out);
@@ -217,13 +233,16 @@ reply_error(struct req *r, enum perr e)
 }
 
 /* Matches path against pattern; ":id" takes a positive integer (the first
- * into ids[0], a second into ids[1]), ":tok" 16-64 lower-case hex digits. */
+ * into ids[0], a second into ids[1]), ":tok" 16-64 lower-case hex digits,
+ * a final "*" whatever is left (the handler judges it). */
 static bool
 route_match(const char *pattern, const char *path, long long ids[2], char tok[65])
 {
 	int nid = 0;
 
 	while (*pattern != '\0') {
+		if (strcmp(pattern, "*") == 0)
+			return true;
 		if (strncmp(pattern, ":tok", 4) == 0) {
 			size_t n = 0;
 
@@ -419,7 +438,7 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	const struct route *rt = NULL;
 	char prefix[32];
 	size_t i, plen;
-	bool path_known = false;
+	bool path_known = false, root;
 	enum perr e;
 
 	r->ip = req_param(r, "REMOTE_ADDR");
@@ -434,9 +453,11 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		uri = r->uri;
 	}
 	plen = (size_t)snprintf(prefix, sizeof(prefix), "/api/%s", prog_role);
-	if (uri == NULL || strlen(uri) > PATH_MAX_BYTES || strncmp(uri, prefix, plen) != 0)
+	if (uri == NULL || strlen(uri) > PATH_MAX_BYTES)
 		return PERR_NOT_FOUND;
-	r->path = uri + plen;
+	/* below /api/<role>/, or a page of the site's own (R_ROOT) */
+	root = strncmp(uri, prefix, plen) != 0;
+	r->path = root ? uri : uri + plen;
 	if ((qs = req_param(r, "QUERY_STRING")) != NULL && *qs != '\0') {
 		e = form_urlencoded(qs, strlen(qs), QUERY_MAX_BYTES, &r->query, &r->nquery);
 		if (e == PERR_TOO_LARGE)
@@ -453,7 +474,8 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		long long ids[2] = { 0, 0 };
 		char tok[65] = "";
 
-		if (!route_match(routes[i].pattern, r->path, ids, tok))
+		if (((routes[i].flags & R_ROOT) != 0) != root ||
+		    !route_match(routes[i].pattern, r->path, ids, tok))
 			continue;
 		path_known = true;
 		if (routes[i].method == r->method) {

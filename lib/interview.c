@@ -404,19 +404,14 @@ h_interview_assign(struct req *r)
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	cJSON_ArrayForEach(it, r->f[AS_ITEMS].a) {
 		long long app = (long long)it->valuedouble;
-		cJSON *o = cJSON_CreateObject();
 		char msg[256] = "";
 
 		e = assign_one(r, sess, app, msg, sizeof(msg));
-		cJSON_AddNumberToObject(o, "id", (double)app);
-		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
-		if (e != PERR_OK) {
-			cJSON_AddStringToObject(o, "code", err_code(e));
-			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+		review_result(results, app, e, msg);
+		if (e != PERR_OK)
 			failed++;
-		} else
+		else
 			ok++;
-		cJSON_AddItemToArray(results, o);
 		if (e == PERR_UNAVAILABLE)
 			break;
 	}
@@ -589,22 +584,17 @@ h_interview_results(struct req *r)
 		return req_fail(r, PERR_CONFLICT, NULL, "面试尚未开始，不能登记结果");
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	cJSON_ArrayForEach(it, r->f[RE_ITEMS].a) {
-		cJSON *o = cJSON_CreateObject();
 		const cJSON *note = cJSON_GetObjectItemCaseSensitive(it, "note");
 		long long app = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
 
 		msg[0] = '\0';
 		e = record_one(r, app, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it,
 		    "result")), cJSON_IsString(note) ? note->valuestring : "", msg, sizeof(msg));
-		cJSON_AddNumberToObject(o, "id", (double)app);
-		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
-		if (e != PERR_OK) {
-			cJSON_AddStringToObject(o, "code", err_code(e));
-			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+		review_result(results, app, e, msg);
+		if (e != PERR_OK)
 			failed++;
-		} else
+		else
 			ok++;
-		cJSON_AddItemToArray(results, o);
 		if (e == PERR_UNAVAILABLE)
 			break;
 	}

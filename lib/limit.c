@@ -53,3 +53,19 @@ fail:
 	db_rollback();
 	return e;
 }
+
+enum perr
+limit_reached(struct req *r, const char *what, int max, bool *reached)
+{
+	PGresult *res;
+	enum perr e;
+
+	*reached = false;
+	if ((e = db_run(&st[LM_COUNT], &res, 2, DB_S(r->ip), DB_S(what))) != PERR_OK)
+		return e;
+	*reached = db_int(res, 0, 0) >= max;
+	PQclear(res);
+	if (*reached)
+		log_warn("msg=\"attempt limit reached\" what=%s ip=%s", what, r->ip);
+	return PERR_OK;
+}

@@ -112,6 +112,8 @@ PORTAL_API bool valid_password(const char *s);
 PORTAL_API bool valid_text(const char *s, size_t maxchars);
 /* A real calendar date "YYYY-MM-DD" between 1900-01-01 and today. */
 PORTAL_API bool valid_past_date(const char *s);
+/* 文号 of a document: 1-12 characters, the year in 〔〕, a number, 号: 金建评〔2023〕12号. */
+PORTAL_API bool valid_doc_number(const char *s);
 
 /* ---------- request parsing (form.c) ---------- */
 
@@ -297,13 +299,17 @@ struct req {
 };
 
 /* Replies with bytes instead of JSON; takes ownership of data (malloc'd).
- * filename (UTF-8) makes it a download; NULL shows it inline. */
+ * filename (UTF-8) makes it a download; NULL shows it inline. The status is
+ * r->status, 200 when not set. */
 PORTAL_API void req_raw(struct req *, char *data, size_t len, const char *type,
     const char *filename);
 /* Query-string value, or NULL. */
 PORTAL_API const char *req_query(const struct req *, const char *key);
 /* A CGI parameter (FastCGI environment), or NULL. */
 PORTAL_API const char *req_param(const struct req *, const char *name);
+/* The site's address as the browser reached it ("https://host[:port]"), for
+ * links a phone opens (QR codes); PERR_BAD_REQUEST without a usable Host. */
+PORTAL_API enum perr req_base_url(const struct req *, char *buf, size_t bufsz);
 /* Sets an error with a specific Chinese message; returns e for "return req_fail(...)". */
 PORTAL_API enum perr req_fail(struct req *, enum perr e, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -334,12 +340,15 @@ enum route_flags {
 	R_NO_CSRF = 2,		/* pre-session state changes: login, register */
 	R_MULTIPART = 4,	/* body is multipart/form-data, not JSON */
 	R_UNAPPROVED = 8,	/* open to a unit whose registration is not approved yet */
+	R_ROOT = 16,		/* a page of the site at the pattern itself, not below
+				 * /api/<role> (the web server routes it to this program) */
 };
 
 struct route {
 	enum method method;
 	const char *pattern;		/* "/applications/:id/move"; :id a positive integer (at
-					 * most two: r->id, r->id2), :tok 16-64 hex digits */
+					 * most two: r->id, r->id2), :tok 16-64 hex digits; a
+					 * final * matches the rest of the path */
 	unsigned flags;
 	/* the declared JSON body (POST, PUT), query string (GET) or multipart
 	 * parts (R_MULTIPART); NULL declares none: anything sent is refused */
@@ -428,6 +437,10 @@ PORTAL_API extern const struct field password_fields[];
  * PERR_TOO_MANY (429, message naming `label`) once `max` were made in the
  * last hour. Call it before any costly work. */
 PORTAL_API enum perr limit_attempt(struct req *, const char *what, const char *label, int max);
+/* Whether `max` attempts at `what` came from the request's address in the
+ * last hour, counting nothing: for what counts only its failures (an unknown
+ * verification code), asked before the lookup, limit_attempt() after a miss. */
+PORTAL_API enum perr limit_reached(struct req *, const char *what, int max, bool *reached);
 
 /* ---------- accounts (accounts.c): clerks of units and departments ---------- */
 

@@ -958,23 +958,19 @@ review_batch(struct req *r, const struct desk_conf *dc)
 		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
 		int step = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "step"));
 		struct chain_result res;
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o;
 		char msg[512];
 
 		e = chain_move(&who, id, step, act, r->f[BT_TEXT].s, &res, msg, sizeof(msg));
-		cJSON_AddNumberToObject(o, "id", (double)id);
-		cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
+		o = review_result(results, id, e, msg);
 		cJSON_AddNumberToObject(o, "status", err_status(e));
-		if (e != PERR_OK) {
-			cJSON_AddStringToObject(o, "code", err_code(e));
-			cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+		if (e != PERR_OK)
 			failed++;
-		} else {
+		else {
 			cJSON_AddStringToObject(o, "state", res.state);
 			cJSON_AddNumberToObject(o, "step", res.step);
 			ok++;
 		}
-		cJSON_AddItemToArray(results, o);
 		/* a database that went away stops the batch: the rest would fail alike */
 		if (e == PERR_UNAVAILABLE)
 			break;
@@ -992,6 +988,21 @@ const struct field review_opinion_fields[] = {
 	[OP_TEXT] = { "text", "意见", F_STR, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
+
+cJSON *
+review_result(cJSON *results, long long id, enum perr e, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddBoolToObject(o, "ok", e == PERR_OK);
+	if (e != PERR_OK) {
+		cJSON_AddStringToObject(o, "code", err_code(e));
+		cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
+	}
+	cJSON_AddItemToArray(results, o);
+	return o;
+}
 
 enum perr
 review_opinions(struct req *r)

@@ -34,6 +34,9 @@ PORTAL_API extern const struct field review_move_fields[];
 PORTAL_API extern const struct field review_batch_fields[];
 PORTAL_API enum perr review_move(struct req *, const struct desk_conf *);
 PORTAL_API enum perr review_batch(struct req *, const struct desk_conf *);
+/* One row of a batch's "results": {"id","ok"} and, when refused, "code" and
+ * "message" (msg, or the error's own); added to results, returned for more. */
+PORTAL_API cJSON *review_result(cJSON *results, long long id, enum perr e, const char *msg);
 
 /* GET /opinions, POST /opinions, DELETE /opinions/:id: the organisation's templates. */
 PORTAL_API extern const struct field review_opinion_fields[];
@@ -80,6 +83,38 @@ PORTAL_API enum perr h_interview_results(struct req *);
 	{ M_POST, "/interviews/:id/assign", 0, interview_assign_fields, h_interview_assign }, \
 	{ M_DELETE, "/interviews/:id/assignments/:id", 0, NULL, h_interview_unassign }, \
 	{ M_POST, "/interviews/:id/results", 0, interview_result_fields, h_interview_results }
+
+/* results.c, certificate.c: 制发文件、网络打印证书: results documents, the
+ * certificates they produce and their revocation (DOCUMENT_ROUTES, in the
+ * programs of the departments owning that step); the holder's certificate
+ * and the public verification page (the applicant program). */
+PORTAL_API extern const struct field document_fields[];
+PORTAL_API extern const struct field certificates_query[];
+PORTAL_API extern const struct field certificate_revoke_fields[];
+PORTAL_API enum perr h_documents(struct req *);
+PORTAL_API enum perr h_document(struct req *);
+PORTAL_API enum perr h_document_issue(struct req *);
+PORTAL_API enum perr h_document_finish(struct req *);
+PORTAL_API enum perr h_document_print(struct req *);
+PORTAL_API enum perr h_document_xlsx(struct req *);
+PORTAL_API enum perr h_certificates(struct req *);
+PORTAL_API enum perr h_certificate_revoke(struct req *);
+PORTAL_API enum perr h_my_certificate(struct req *);
+PORTAL_API enum perr h_my_certificate_print(struct req *);
+PORTAL_API enum perr h_verify(struct req *);
+#define DOCUMENT_ROUTES \
+	{ M_GET, "/documents", 0, NULL, h_documents }, \
+	{ M_POST, "/documents", 0, document_fields, h_document_issue }, \
+	{ M_GET, "/documents/:id", 0, NULL, h_document }, \
+	{ M_POST, "/documents/:id/finish", 0, NULL, h_document_finish }, \
+	{ M_GET, "/documents/:id/document.xhtml", 0, NULL, h_document_print }, \
+	{ M_GET, "/documents/:id/document.xlsx", 0, NULL, h_document_xlsx }, \
+	{ M_GET, "/certificates", 0, certificates_query, h_certificates }, \
+	{ M_POST, "/certificates/:id/revoke", 0, certificate_revoke_fields, h_certificate_revoke }
+#define CERTIFICATE_ROUTES \
+	{ M_GET, "/applications/:id/certificate", 0, NULL, h_my_certificate }, \
+	{ M_GET, "/applications/:id/certificate.xhtml", 0, NULL, h_my_certificate_print }, \
+	{ M_GET, "/verify/*", R_PUBLIC | R_ROOT, NULL, h_verify }
 
 #define PUBLICITY_ROUTES \
 	{ M_GET, "/publicity", 0, NULL, h_publicity }, \

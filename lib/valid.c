@@ -321,3 +321,36 @@ valid_past_date(const char *s)
 		return valid_date8(d8);
 	}
 }
+
+/* 文号: a prefix of 1-12 characters (no space, no bracket), the year in
+ * 〔〕, the number (1-9999, no leading zero) and 号: 金建评〔2023〕12号. */
+bool
+valid_doc_number(const char *s)
+{
+	static const char open[] = "〔", close[] = "〕", hao[] = "号";
+	const char *o, *p;
+	char prefix[64];
+	size_t n, i;
+
+	if (s == NULL || !valid_text(s, 40) || (o = strstr(s, open)) == NULL || o == s ||
+	    (size_t)(o - s) >= sizeof(prefix))
+		return false;
+	memcpy(prefix, s, (size_t)(o - s));
+	prefix[o - s] = '\0';
+	if (utf8_chars(prefix) > 12 || strpbrk(prefix, " \t\r\n[]()") != NULL ||
+	    strstr(prefix, close) != NULL || strstr(prefix, "　") != NULL ||
+	    strstr(prefix, "（") != NULL || strstr(prefix, "【") != NULL)
+		return false;
+	p = o + strlen(open);
+	if (!is_digits(p, 4) || strncmp(p + 4, close, strlen(close)) != 0)
+		return false;
+	p += 4 + strlen(close);
+	for (n = 0; p[n] >= '0' && p[n] <= '9'; n++)
+		;
+	if (n == 0 || n > 4 || p[0] == '0')
+		return false;
+	for (i = 0; hao[i] != '\0'; i++)
+		if (p[n + i] != hao[i])
+			return false;
+	return p[n + i] == '\0';
+}

@@ -37,6 +37,8 @@ static const struct route routes[] = {
 	{ M_POST, "/paycallback", R_PUBLIC | R_NO_CSRF, paycallback_fields, h_paycallback },
 	{ M_GET, "/messages", 0, NULL, h_messages },
 	{ M_POST, "/messages/:id/read", 0, NULL, h_message_read },
+	/* lib/certificate.c: the holder's certificate; /verify/<code>, public, at the site's root */
+	CERTIFICATE_ROUTES,
 };
 
 int

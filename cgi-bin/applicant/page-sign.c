@@ -54,8 +54,7 @@ enum perr
 h_sign_link(struct req *r)
 {
 	unsigned char b[16];
-	char tok[33], id[24], mins[8], url[512], *svg = NULL;
-	const char *host = req_param(r, "HTTP_HOST"), *port = req_param(r, "SERVER_PORT");
+	char tok[33], id[24], mins[8], base[300], url[512], *svg = NULL;
 	PGresult *res = NULL;
 	struct application a;
 	size_t i;
@@ -74,15 +73,9 @@ h_sign_link(struct req *r)
 	snprintf(id, sizeof(id), "%lld", r->id);
 	snprintf(mins, sizeof(mins), "%d", SIGN_MINUTES);
 	/* the phone reaches the portal where the desktop did */
-	if (host == NULL || strpbrk(host, "/\\\"'<> ") != NULL)
+	if (req_base_url(r, base, sizeof(base)) != PERR_OK)
 		return req_fail(r, PERR_BAD_REQUEST, NULL, "无法确定平台地址");
-	if (strchr(host, ':') == NULL && port != NULL &&
-	    strcmp(port, r->https ? "443" : "80") != 0)
-		snprintf(url, sizeof(url), "%s://%s:%s/applicant/#/sign/%s",
-		    r->https ? "https" : "http", host, port, tok);
-	else
-		snprintf(url, sizeof(url), "%s://%s/applicant/#/sign/%s",
-		    r->https ? "https" : "http", host, tok);
+	snprintf(url, sizeof(url), "%s/applicant/#/sign/%s", base, tok);
 	if ((e = qr_svg(url, &svg)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)

@@ -19,6 +19,8 @@ static const struct route routes[] = {
 	FEE_ROUTES,
 	/* lib/publicity.c: 资格复审公示, 公布评审结果 */
 	PUBLICITY_ROUTES,
+	/* lib/results.c, lib/certificate.c: 制发文件、网络打印证书 */
+	DOCUMENT_ROUTES,
 };
 
 int

@@ -17,6 +17,8 @@ static const struct route routes[] = {
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
 	/* lib/publicity.c: 资格复审公示, 公布评审结果 */
 	PUBLICITY_ROUTES,
+	/* lib/results.c, lib/certificate.c: 制发文件、网络打印证书 */
+	DOCUMENT_ROUTES,
 	/* lib/interview.c: 评前面试 */
 	INTERVIEW_ROUTES,
 };

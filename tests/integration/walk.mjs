@@ -1,6 +1,7 @@
 // Walks test applications along their chain with the clerk who owns each
 // step, for suites about a later step. A gate of a step the suite does not
-// test is met through its data, each in the way named below. Not a test file.
+// test is met through its data, each in the way named below (the last step's
+// document through the API, which completes the application). Not a test file.
 import assert from 'node:assert/strict';
 
 import { loginAs, sql } from './lib.mjs';
@@ -65,10 +66,28 @@ export async function meetGates(app) {
 			break;
 		case 'interview_if_called':	// not called
 			break;
+		case 'document':	// a results document through the API: it completes the application
+			await issueDocument(app, step);
+			break;
 		default:
 			throw new Error(`walk: no way to meet the gate ${gate} yet`);
 		}
 	}
+}
+
+/*
+ * Issues a results document listing application app, waiting at step (制发文件), by its
+ * holder's clerk (POST /documents): the application ends 办结 with its certificate.
+ * The 文号 is the application's own, so that walks never share one. Returns the reply.
+ */
+export async function issueDocument(app, step, title = '关于公布职称评审结果的通知') {
+	const { code } = await position(app);
+	const s = await clerk(...CLERKS[code][step]);
+	const r = await s.post('/documents', { number: `测${app}〔2023〕1号`, issued_on: '2023-12-01', title,
+		items: [Number(app)] });
+	assert.equal(r.status, 201, `walk: document for ${app}: ${r.text}`);
+	assert.equal(r.json.completed, 1, `walk: document for ${app}: ${r.text}`);
+	return r.json;
 }
 
 /* The application's pipeline code and current step. */
@@ -86,6 +105,8 @@ export async function walk(app, to) {
 		if (step >= to)
 			return;
 		await meetGates(app);
+		if ((await position(app)).state === 'completed')	// the last step's document
+			return;
 		const s = await clerk(...CLERKS[code][step]);
 		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
 		assert.equal(r.status, 200, `walk: step ${step}: ${r.text}`);

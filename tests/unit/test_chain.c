@@ -317,6 +317,15 @@ t_city_fallback_and_completion(void **state)
 
 		assert_int_equal(chain_move(&city, app, 12, CHAIN_RETURN, "x", &res, msg,
 		    sizeof(msg)), PERR_INVALID_FIELD);	/* 只能通过 at this step */
+		/* the gate 'document': listed in a results document of the holder's */
+		assert_int_equal(chain_move(&city, app, 12, CHAIN_PASS, "证书已制发", &res, msg,
+		    sizeof(msg)), PERR_GATE);
+		assert_non_null(strstr(msg, "制发文件"));
+		qn("WITH d AS (INSERT INTO results_document (org_id, number, issued_on, title, created_by)"
+		    " VALUES ($1, '单测' || $2::bigint || '〔2023〕1号', current_date, '结果文件', $3) RETURNING id)"
+		    " INSERT INTO results_document_item (document_id, seq, application_id, step_seq, name,"
+		    " unit, specialty, title) SELECT d.id, 1, $2::bigint, 12, '张三', '单位', '专业', '工程师' FROM d",
+		    3, city_hrb, app, owner);
 		assert_int_equal(chain_move(&city, app, 12, CHAIN_PASS, "证书已制发", &res, msg,
 		    sizeof(msg)), PERR_OK);
 	}

@@ -93,6 +93,33 @@ t_idcard_today(void **state)
 	assert_false(valid_past_date(ymd));
 }
 
+/* 文号: the notice's shape, and each way of getting it wrong */
+static void
+t_doc_number(void **state)
+{
+	(void)state;
+	assert_true(valid_doc_number("金建评〔2023〕12号"));
+	assert_true(valid_doc_number("金人社〔2024〕1号"));
+	assert_true(valid_doc_number("浙建〔2023〕9999号"));
+	assert_true(valid_doc_number("一二三四五六七八九十一二〔2023〕1号"));	/* 12 characters */
+	assert_false(valid_doc_number("一二三四五六七八九十一二三〔2023〕1号"));	/* 13 */
+	assert_false(valid_doc_number("金建评〔2023〕10000号"));
+	assert_false(valid_doc_number("金建评〔2023〕012号"));
+	assert_false(valid_doc_number("金建评〔2023〕0号"));
+	assert_false(valid_doc_number("金建评〔2023〕12"));
+	assert_false(valid_doc_number("金建评〔2023〕12号 "));
+	assert_false(valid_doc_number("金建评[2023]12号"));
+	assert_false(valid_doc_number("金建评（2023）12号"));
+	assert_false(valid_doc_number("〔2023〕12号"));
+	assert_false(valid_doc_number("金建评〔23〕12号"));
+	assert_false(valid_doc_number("金建评〔20２3〕12号"));
+	assert_false(valid_doc_number("金 建评〔2023〕12号"));
+	assert_false(valid_doc_number("金建评〔2023〕〔2023〕12号"));
+	assert_false(valid_doc_number(""));
+	assert_false(valid_doc_number(NULL));
+	assert_false(valid_doc_number("金建评\xe3\x80〔2023〕12号"));	/* not UTF-8 */
+}
+
 static void
 t_uscc(void **state)
 {
@@ -316,6 +343,7 @@ main(void)
 		cmocka_unit_test(t_blank),
 		cmocka_unit_test(t_utf8),
 		cmocka_unit_test(t_mask),
+		cmocka_unit_test(t_doc_number),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);

@@ -1,9 +1,10 @@
-import { HomeFilled, Money, Promotion, Reading, Setting } from '@element-plus/icons-vue'
+import { HomeFilled, Money, Promotion, Reading, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Publicity = () => import('../common/Publicity.vue')
+const Documents = () => import('../common/Documents.vue')
 
 // 公布评审结果 / 公布初定结果: the results publicity of the city's steps
 const RESULTS = {
@@ -24,11 +25,13 @@ createPortal({
     { label: '收费设定', path: '/fees', icon: Money },
     { label: '评审会议', icon: Reading, soon: true },
     { label: '评审结果公示', path: '/publicity', icon: Promotion },
+    { label: '制发文件', path: '/documents', icon: Stamp },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [
     ...reviewRoutes('职称评审资格审查'),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
+    { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
   ],
 })

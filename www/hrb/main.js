@@ -1,9 +1,10 @@
-import { Calendar, HomeFilled, Promotion, Setting } from '@element-plus/icons-vue'
+import { Calendar, HomeFilled, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 
 const Interviews = () => import('../common/Interviews.vue')
 const Publicity = () => import('../common/Publicity.vue')
+const Documents = () => import('../common/Documents.vue')
 
 // 资格复审并公示 (the city bureau) and 公布初定结果 (the 中级初定 chain)
 const PUBLICITY = {
@@ -29,11 +30,13 @@ createPortal({
     worklistMenu('职称评审资格审查'),
     { label: '公示管理', path: '/publicity', icon: Promotion },
     { label: '面试安排', path: '/interviews', icon: Calendar },
+    { label: '制发文件', path: '/documents', icon: Stamp },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [
     ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/publicity', name: 'publicity', component: Publicity, props: PUBLICITY, meta: { title: '公示管理' } },
     { path: '/interviews', name: 'interviews', component: Interviews, props: INTERVIEWS, meta: { title: '面试安排' } },
+    { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
   ],
 })

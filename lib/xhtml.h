@@ -1,0 +1,30 @@
+/*
+ * xhtml.h: the printable documents' common part (doc.c): an XHTML document
+ * built with libxml2's tree API, so that every text is escaped by
+ * construction, and its serialisation. The 评审表 (doc.c), the results
+ * document (results.c), the certificate and its verification page
+ * (certificate.c) are made with it.
+ */
+#ifndef XHTML_H
+#define XHTML_H
+
+#include <libxml/tree.h>
+
+#include "portal.h"
+
+/* A new XHTML document in Chinese with its title and style sheet; *body is
+ * its body. Free it with xmlFreeDoc, or hand it to xhtml_dump. */
+xmlDocPtr xhtml_new(const char *title, const char *css, xmlNodePtr *body);
+/* A child element holding text (NULL: none); cls, when not NULL, its class. */
+xmlNodePtr xhtml_text(xmlNodePtr parent, const char *tag, const char *content);
+xmlNodePtr xhtml_class(xmlNodePtr parent, const char *tag, const char *cls, const char *content);
+/* A row (<tr>) of n cells of the element cell ("th" or "td") holding cols. */
+xmlNodePtr xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols, size_t n);
+/* Serialises doc (UTF-8, indented) into *out (malloc'd, caller frees) and
+ * *len, and frees doc whatever happens. */
+enum perr xhtml_dump(xmlDocPtr doc, char **out, size_t *len);
+
+/* Replies with doc (freed) as an XHTML page shown inline. */
+enum perr xhtml_reply(struct req *, xmlDocPtr doc);
+
+#endif
