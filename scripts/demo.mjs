@@ -13,16 +13,9 @@
 // them paid through the demo's simulated gateway, and a third it passed on to
 // 婺城区人力资源和社会保障局 (wucheng_rsj). Nothing happens when applications
 // exist already.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { DEMO_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
+import { apply as applyThroughApi, ok, pay, upload } from '../tests/integration/apply.mjs';
 
-import {
-	DEMO_PASSWORD, ROOT, Session, gatewayOrder, idcardCheck, lit, loginAs, paysim, raw, signPost, signToken, sql,
-	sqlInt,
-} from '../tests/integration/lib.mjs';
-import { postFile, signaturePng, tinyPdf } from '../tests/integration/applicant-fixtures.mjs';
-
-const PHOTO = readFileSync(path.join(ROOT, 'sql/seed/demo-photo.jpg'));
 const MID_PLAN = '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划';
 const COMMITTEE = '婺城区建设工程技术人员初级工程师职务任职资格评审委员会';
 
@@ -45,63 +38,12 @@ const STATEMENTS = {
 	    + '工程获 2022 年度金华市优质结构奖；参与编写企业标准《住宅工程质量常见问题防治技术规程》一项，发表专业论文一篇。',
 };
 
-function ok(r, what) {
-	if (r.status < 200 || r.status > 299)
-		throw new Error(`${what}: ${r.status} ${r.text}`);
-	return r.json;
-}
-
-const upload = async (s, name) => ok(await postFile(s, '/uploads', tinyPdf(name), name, 'application/pdf'), `upload ${name}`).id;
-
 async function register([name, birth, , female], i) {
 	// the 17th digit is odd for a man, even for a woman
 	const first17 = `330702${birth}${String(30 + 2 * i + (female ? 0 : 1)).padStart(3, '0')}`;
 	const who = { idcard: first17 + idcardCheck(first17), name, mobile: `1395790${String(1001 + i)}`, password: DEMO_PASSWORD };
 	ok(await new Session('applicant').post('/register', who), `register ${name}`);
 	return { ...who, s: await loginAs('applicant', who.idcard) };
-}
-
-/* From registration to a submitted application; returns its id. */
-async function apply(p, hongda, unitId, committee) {
-	const s = p.s;
-	ok(await s.request('PUT', '/profile', { json: {
-		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学', major: '土木工程',
-		graduation_date: '2007-06-30', work_start_date: '2007-07-15', title: '助理工程师',
-		title_date: '2016-09-01', specialty: '建筑工程施工', custody: 'unit', unit_id: unitId, staffing: 'none',
-		out_of_province_ss: false,
-	} }), `profile ${p.name}`);
-	const items = [];
-	for (const [kind, extra] of [
-		['project', { title: '金华市某安置房二期工程施工', date: '2022-06-30', role: '项目技术负责人',
-			org: '金华市城市建设投资集团有限公司', number: 'JH-2020-031', level: '大型',
-			description: '负责施工组织设计、深基坑支护与大体积混凝土的技术交底和质量控制' }],
-		['education', { title: '2023年度建设工程专业技术人员继续教育', date: '2023-05-20', role: '专业科目',
-			org: '浙江省建设人才发展中心', number: '90', description: '' }],
-		['appraisal', { title: '2023年度', date: '2024-01-15', org: '金华宏达建设工程有限公司', level: '合格',
-			description: '' }],
-	]) {
-		const r = ok(await s.post('/archive', { kind, collective: false, attachments: [await upload(s, `${extra.title}.pdf`)],
-			role: '', org: '', number: '', level: '', ...extra }), `archive ${p.name}`);
-		ok(await hongda.post(`/archive/${r.item.id}/review`, { action: 'approve' }), 'approve archive');
-		items.push({ item_id: r.item.id });
-	}
-	const app = ok(await s.post('/applications', { plan_id: await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`) }),
-	    `apply ${p.name}`).application.id;
-	ok(await postFile(s, `/applications/${app}/photo`, PHOTO, '证件照.jpg', 'image/jpeg'), 'photo');
-	const link = ok(await s.post(`/applications/${app}/sign-link`), 'sign link');
-	ok(await signPost(signToken(link.url), signaturePng()), 'sign');
-	ok(await s.request('PUT', `/applications/${app}/info`, { json: {
-		statement: STATEMENTS.first, category: 'construction', method: 'normal', specialty: '建筑工程施工',
-		accept_org_id: committee, wizard_step: 7,
-	} }), 'info');
-	ok(await s.request('PUT', `/applications/${app}/archive`, { json: { items } }), 'archive picks');
-	for (const [kind, name] of [['summary', '任现职以来专业技术工作总结'], ['experience', '专业技术工作经历表'],
-		['m_education', '毕业证书和学位证书'], ['m_title', '助理工程师资格证书'], ['m_cont_edu', '继续教育学时证明'],
-		['other', '项目获奖证书']])
-		ok(await s.request('PUT', `/applications/${app}/files`, { json: { kind, uploads: [await upload(s, `${name}.pdf`)] } }),
-		    `files ${kind}`);
-	ok(await s.post(`/applications/${app}/submit`), `submit ${p.name}`);
-	return app;
 }
 
 const move = async (s, app, action, step, text) =>
@@ -112,13 +54,6 @@ async function toCounty(hongda, app) {
 	ok(await hongda.post(`/applications/${app}/publicity`, { starts_on: await sql('SELECT to_char(current_date, \'YYYY-MM-DD\')') }), 'publicity');
 	await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app}`);
 	await move(hongda, app, 'pass', 3, '经单位公示 5 个工作日无异议，同意推荐上报。');
-}
-
-async function pay(s, app) {
-	const order = gatewayOrder(ok(await s.post(`/applications/${app}/pay`), 'pay').pay_url);
-	const done = ok(await paysim('pay', { ...order, result: 'success' }), 'simulated gateway');
-	ok(await raw('POST', done.notify_url, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(done.callback) }),
-	    'payment notification');
 }
 
 async function main() {
@@ -132,7 +67,8 @@ async function main() {
 	const committee = await sqlInt(`SELECT id FROM org WHERE name = ${lit(COMMITTEE)}`);
 	for (const [i, person] of PEOPLE.entries()) {
 		const p = await register(person, i);
-		const app = await apply(p, hongda, unitId, committee);
+		const app = await applyThroughApi({ s: p.s, name: p.name, unit: hongda, unitId, acceptOrg: committee,
+		    plan: await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`), statement: STATEMENTS.first });
 		switch (person[2]) {
 		case 'resubmitted': {
 			await move(hongda, app, 'return', 2, '请完善本人述职，写明主持项目的规模和所获奖项；“其他材料”请上传获奖证书原件扫描件。');
