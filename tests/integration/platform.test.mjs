@@ -36,7 +36,7 @@ async function regionId(code) {
 }
 
 /* POST /api/unit/register as a browser's form would send it. */
-async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), filename = '授权委托书.pdf') {
+async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), filename = '授权委托书.pdf', { twice = false } = {}) {
 	const username = `u${tag()}`.slice(0, 30);
 	const all = { name: `测试注册${tag()}建设有限公司`, uscc: newUscc(), kind: 'unit', ownership: 'private',
 		region_id: String(await regionId(WUCHENG)), supervisor: '婺城区住房和城乡建设局', contact_name: '李经办',
@@ -45,7 +45,7 @@ async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), file
 	for (const [k, v] of Object.entries(all))
 		if (v !== undefined)
 			form.append(k, v);
-	if (file)
+	for (let i = 0; i < (twice ? 2 : 1) && file; i++)
 		form.append('authorization', new Blob([file], { type: 'application/pdf' }), filename);
 	const r = await new Session('unit').request('POST', '/register', { body: form, headers: { 'Content-Type': null } });
 	return { r, ...all };
@@ -67,6 +67,9 @@ describe('a unit registers itself', () => {
 		assertError((await registerUnit({}, Buffer.from('<html>not a pdf</html>'), 'x.pdf')).r, 400, 'invalid_field',
 		    'authorization');
 		assertError((await registerUnit({}, null)).r, 400, 'invalid_field', 'authorization');
+		// the scan twice: the error names the form's field (it once said "file")
+		assertError((await registerUnit({}, undefined, undefined, { twice: true })).r, 400, 'duplicate_field',
+		    'authorization');
 		assertError((await registerUnit({ ownership: 'communist' })).r, 400, 'invalid_field', 'ownership');
 		assertError((await registerUnit({ region_id: String(await regionId('330700')) })).r, 400, 'invalid_field',
 		    'region_id');
