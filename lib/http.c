@@ -598,6 +598,7 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 		cJSON_AddBoolToObject(rt, "public", routes[i].flags & R_PUBLIC);
 		cJSON_AddBoolToObject(rt, "no_csrf", routes[i].flags & R_NO_CSRF);
 		cJSON_AddBoolToObject(rt, "multipart", routes[i].flags & R_MULTIPART);
+		cJSON_AddBoolToObject(rt, "unapproved", routes[i].flags & R_UNAPPROVED);
 		fl = routes[i].fields ? cJSON_AddArrayToObject(rt, "fields") :
 		    cJSON_AddNullToObject(rt, "fields");
 		for (f = routes[i].fields; f != NULL && f->name != NULL; f++) {
