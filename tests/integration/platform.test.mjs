@@ -145,6 +145,11 @@ describe('a unit registers itself', () => {
 		assert.match(add.json.password, /^[A-Za-z2-9]{16}$/);
 		const uname = (await unit.get('/operators')).json.items.find((o) => o.id === add.json.id).username;
 		const clerk = await loginAs('unit', uname, add.json.password);
+		// the registration page links the unit's 授权委托书 for every clerk: it opens (it was once 404
+		// for all but the one who uploaded it), and for no other unit
+		const scan = (await clerk.get('/registration')).json.registration.authorization.url.replace('/api/unit', '');
+		assert.equal((await clerk.get(scan)).status, 200);
+		assertError(await (await loginAs('unit', 'unit_hongda')).get(scan), 404, 'not_found');
 		assertError(await clerk.get('/operators'), 403, 'forbidden');
 		assertError(await clerk.post(`/operators/${unit.me.user.id}/disable`), 403, 'forbidden');
 		assertError(await unit.post(`/operators/${unit.me.user.id}/disable`), 409, 'conflict');
