@@ -39,7 +39,7 @@ json_parse_object(const char *body, size_t len, cJSON **out)
 	return PERR_OK;
 }
 
-static int
+int
 field_index(const struct field *fields, const char *name)
 {
 	int i;

@@ -324,8 +324,10 @@ form_multipart(const char *body, size_t len, const char *boundary,
 		parts[cnt].data = body + pos;
 		parts[cnt].len = (size_t)(p - (body + pos));
 		for (size_t k = 0; k < cnt; k++)
-			if (strcmp(parts[k].name, parts[cnt].name) == 0)
+			if (strcmp(parts[k].name, parts[cnt].name) == 0) {
+				*n = cnt;	/* parts[cnt] is the name given twice */
 				return PERR_DUP_FIELD;
+			}
 		cnt++;
 		pos = (size_t)(p - body) + dlen;
 	}

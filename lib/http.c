@@ -403,8 +403,14 @@ declared(struct req *r, const struct route *rt)
 		if ((e = read_body(r, conf.max_upload_bytes)) != PERR_OK)
 			return e;
 		if (r->body != NULL && (e = form_multipart(r->body, r->body_len, boundary, r->parts,
-		    PARTS_MAX, &r->nparts)) != PERR_OK)
+		    PARTS_MAX, &r->nparts)) != PERR_OK) {
+			/* a declared part given twice is named as the form names it */
+			int i = e == PERR_DUP_FIELD ? field_index(fields, r->parts[r->nparts].name) : -1;
+
+			if (i >= 0)
+				return req_fail(r, e, fields[i].name, "%s只能提交一份", fields[i].label);
 			return req_fail(r, e, "file", "上传内容格式不正确或不完整，请重新上传");
+		}
 		/* a text part ends where its delimiter's CR is: end it there, so
 		 * that it reads as a string (the parts are split already) */
 		for (size_t k = 0; k < r->nparts; k++)
@@ -614,6 +620,7 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 		cJSON_AddBoolToObject(rt, "public", routes[i].flags & R_PUBLIC);
 		cJSON_AddBoolToObject(rt, "no_csrf", routes[i].flags & R_NO_CSRF);
 		cJSON_AddBoolToObject(rt, "multipart", routes[i].flags & R_MULTIPART);
+		cJSON_AddBoolToObject(rt, "unapproved", routes[i].flags & R_UNAPPROVED);
 		fl = routes[i].fields ? cJSON_AddArrayToObject(rt, "fields") :
 		    cJSON_AddNullToObject(rt, "fields");
 		for (f = routes[i].fields; f != NULL && f->name != NULL; f++) {

@@ -388,8 +388,10 @@ h_interview_assign(struct req *r)
 	int ok = 0, failed = 0;
 	enum perr e;
 
+	/* whole numbers only: 1.5 is not application 1 */
 	cJSON_ArrayForEach(it, r->f[AS_ITEMS].a)
-		if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > (double)(1LL << 50))
+		if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > (double)(1LL << 50) ||
+		    it->valuedouble != (double)(long long)it->valuedouble)
 			return req_fail(r, PERR_INVALID_FIELD, "items", "所选申报的格式不正确");
 	if ((e = db_run(&st[IV_GET], &sess, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		return e;

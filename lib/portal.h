@@ -142,7 +142,8 @@ struct part {
  * Writes it into buf. */
 PORTAL_API enum perr form_boundary(const char *ctype, char *buf, size_t bufsz);
 /* Splits a multipart body into at most maxparts parts. The parts point into
- * body, which must outlive them. */
+ * body, which must outlive them. PERR_DUP_FIELD: parts[*n] is a part whose
+ * name an earlier one has. */
 PORTAL_API enum perr form_multipart(const char *body, size_t len,
     const char *boundary, struct part *parts, size_t maxparts, size_t *n);
 
@@ -174,6 +175,8 @@ struct fval {
 
 #define FIELDS_MAX 32
 
+/* The index of the field of that name in a field table, or -1. */
+PORTAL_API int field_index(const struct field *fields, const char *name);
 /* Validates a JSON object against a NULL-terminated field table (name ==
  * NULL ends it). On error writes the field name and a Chinese message. */
 PORTAL_API enum perr field_check(const cJSON *obj, const struct field *fields,

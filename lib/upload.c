@@ -13,7 +13,8 @@ static struct db_stmt st[UP__MAX] = {
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
 	/* the owner, or a department that holds or has handled an application
-	 * using the file, or the unit reviewing an archive item with it */
+	 * using the file, or the unit reviewing an archive item with it, or the
+	 * unit whose 授权委托书 it is (every clerk's registration page links it) */
 	[UP_GET] = { "upload_get",
 	    "SELECT u.filename, u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
 	    " u.owner_id = $2 OR EXISTS ("
@@ -29,7 +30,8 @@ static struct db_stmt st[UP__MAX] = {
 	    "      JOIN archive_item i ON i.id = aa.item_id WHERE aa.application_id = a.id"
 	    "      AND (aa.contribution_id = u.id OR u.id = ANY (i.attachments)))))"
 	    " OR EXISTS (SELECT 1 FROM archive_item i WHERE i.reviewer_org_id = $3"
-	    "  AND u.id = ANY (i.attachments)))", 0 },
+	    "  AND u.id = ANY (i.attachments))"
+	    " OR EXISTS (SELECT 1 FROM org o WHERE o.id = $3 AND o.authorization_id = u.id))", 0 },
 };
 
 const char *

@@ -194,6 +194,9 @@ describe('评前面试', () => {
 	test('assigned in batch, each notified; another county, an application elsewhere and a second call refused', async () => {
 		const jindong = await clerk('county', 'jindong_jsj');
 		assertError(await jindong.post(`/interviews/${session}/assign`, { items: [a1] }), 404, 'not_found');
+		// a fraction names no application (it was once read as the whole number below it)
+		assertError(await county.post(`/interviews/${session}/assign`, { items: [a1 + 0.5] }), 400, 'invalid_field',
+		    'items');
 		const r = await county.post(`/interviews/${session}/assign`, { items: [a1, a2, a3, created[0]] });
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual(r.json.results.map((x) => x.ok), [true, true, true, false]);

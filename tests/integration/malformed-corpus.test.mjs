@@ -7,15 +7,19 @@
 // or oversized, wrong content types, bad multipart bodies, query strings,
 // malformed path ids, methods no route has, missing CSRF. Every answer is a
 // 4xx (never 5xx, never 2xx), a field error names the field that was spoiled,
-// no worker dies, and no table changes (checksums around each route).
+// no worker dies, and no table changes (checksums around each route; a
+// public route's attempts, which lib/limit.c counts per address refused or
+// not, excepted). Multipart forms are spoilt part by part, their other parts
+// as the form sends them. Each route's corpus comes from a loopback address
+// of its own, so that those counts stay the corpus's.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { BASE, ROLES, assertHealthy, workerPids } from './lib.mjs';
+import { ROLES, assertHealthy, workerPids } from './lib.mjs';
 import {
-	PDF, PROGRAMS, allRoutes, isWrite, placeholders, plausibleBody, plausibleRequest, routeName,
+	PDF, PROGRAMS, allRoutes, isWrite, placeholders, plausible, plausibleBody, plausibleRequest, routeName,
 } from './routes.mjs';
-import { checksums, makeWorld, nobodysToken, retireWorld, written } from './trust.mjs';
+import { checksums, loopback, makeWorld, retireWorld, sendFrom, worldContext, written } from './trust.mjs';
 
 let w;
 const pids = {};
@@ -29,16 +33,6 @@ before(async () => {
 after(async () => {
 	await retireWorld(w);
 });
-
-function context(program) {
-	const P = w.programs[program];
-	return {
-		victim: w.victim, orgs: w.orgs, plan: w.plan, region: w.region, today: w.today, nobody: w.nobody,
-		step: P.step,
-		path: (kind) => kind === 'sign' ? nobodysToken() : kind === 'plans' ? w.plan : P.ids[kind],
-		ref: (kind) => P.refs[kind],
-	};
-}
 
 // ------------------------------------------------------------------ generators
 
@@ -96,7 +90,7 @@ function spoiltValues(f) {
  * field (the field spoilt, when the answer should name it), csrf (false: none) }].
  */
 function corpus(route) {
-	const ctx = { ...context(route.program), route };
+	const ctx = worldContext(w, route);
 	const good = plausibleRequest(route, ctx);
 	const out = [];
 	const add = (what, o) => out.push({ what, method: route.method, path: good.path, headers: {}, ...o });
@@ -166,36 +160,68 @@ function corpus(route) {
 		const part = (head, data) => Buffer.concat([Buffer.from(`--${B}\r\n${head.join('\r\n')}\r\n\r\n`), Buffer.from(data), Buffer.from('\r\n')]);
 		const disp = (name, filename) => `Content-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}`;
 		const end = Buffer.from(`--${B}--\r\n`);
-		const whole = Buffer.concat([part([disp(file.name, 'a.pdf'), 'Content-Type: application/pdf'], PDF), end]);
+		// the form's other fields, as it sends them: only what a case spoils is wrong
+		const texts = fields.filter((f) => f.type !== 'file');
+		const good = Object.fromEntries(texts.map((f) => [f.name, String(plausible(f, ctx))]));
+		const textParts = (values) => Buffer.concat(Object.entries(values).map(([k, v]) => part([disp(k)], v)));
+		const rest = textParts(good);
+		const filePart = part([disp(file.name, 'a.pdf'), 'Content-Type: application/pdf'], PDF);
+		const form = (...p) => Buffer.concat([rest, ...p, end]);
+		const whole = form(filePart);
 		const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 		const mp = (what, body, o = {}) => add(`multipart: ${what}`, { headers: ct, body, ...o });
 		mp('no boundary', whole, { headers: { 'Content-Type': 'multipart/form-data' } });
 		mp('an empty boundary', whole, { headers: { 'Content-Type': 'multipart/form-data; boundary=' } });
 		mp('a boundary of 71 characters', whole, { headers: { 'Content-Type': `multipart/form-data; boundary=${'b'.repeat(71)}` } });
 		mp('another boundary than the body\'s', whole, { headers: { 'Content-Type': 'multipart/form-data; boundary=other' } });
-		mp('a JSON body', json({ file: PDF.toString('base64') }), { headers: { 'Content-Type': 'application/json' } });
+		mp('a JSON body', json({ ...good, [file.name]: PDF.toString('base64') }), { headers: { 'Content-Type': 'application/json' } });
 		mp('no Content-Type', whole, { headers: {} });
 		mp('no closing delimiter', whole.subarray(0, whole.length - end.length));
-		mp('cut in the data', whole.subarray(0, 60));
+		mp('cut in the data', whole.subarray(0, rest.length + 60));
 		mp('the first delimiter missing', whole.subarray(2));
 		mp('an empty body', Buffer.alloc(0));
 		mp('only the closing delimiter', end);
-		mp('a part without Content-Disposition', Buffer.concat([part(['Content-Type: application/pdf'], PDF), end]));
-		mp('a part of another disposition', Buffer.concat([part([`Content-Disposition: attachment; name="${file.name}"; filename="a.pdf"`], PDF), end]));
-		mp('a part without a name', Buffer.concat([part(['Content-Disposition: form-data; filename="a.pdf"'], PDF), end]));
-		mp('a header without a colon', Buffer.concat([part(['no colon here'], PDF), end]));
-		mp('an unterminated filename', Buffer.concat([part([`Content-Disposition: form-data; name="${file.name}"; filename="../a.pdf`], PDF), end]));
-		mp('a header of 20 000 bytes', Buffer.concat([part([disp(file.name, 'a.pdf'), `X-Pad: ${'p'.repeat(20000)}`], PDF), end]));
-		mp('an undeclared part', Buffer.concat([part([disp('zzz')], 'hello'), end]), { field: 'zzz' });
-		mp('a text part for the file', Buffer.concat([part([disp(file.name)], 'hello'), end]), { field: file.name });
-		mp('the file twice', Buffer.concat([part([disp(file.name, 'a.pdf')], PDF), part([disp(file.name, 'b.pdf')], PDF), end]), { field: file.name });
-		mp('an empty file', Buffer.concat([part([disp(file.name, 'a.pdf')], ''), end]), { field: file.name });
-		mp('PNG bytes named .pdf', Buffer.concat([part([disp(file.name, 'a.pdf'), 'Content-Type: application/pdf'], PNG), end]), { field: file.name });
-		mp('a PDF without its end', Buffer.concat([part([disp(file.name, 'a.pdf')], PDF.subarray(0, 30)), end]), { field: file.name });
-		mp('HTML named .jpg', Buffer.concat([part([disp(file.name, 'a.jpg'), 'Content-Type: image/jpeg'], '<script>alert(1)</script>'), end]), { field: file.name });
-		mp('nine parts', Buffer.concat([...Array.from({ length: 9 }, (_, i) => part([disp(`p${i}`)], 'x')), end]));
-		mp('a nested multipart', Buffer.concat([part([disp(file.name, 'a.pdf'), `Content-Type: multipart/mixed; boundary=${B}x`], `--${B}x\r\n\r\nx\r\n--${B}x--`), end]));
-		mp('a name in invalid UTF-8', Buffer.concat([Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="`), Buffer.from([0xff, 0xfe]), Buffer.from(`"; filename="a.pdf"\r\n\r\n`), PDF, Buffer.from('\r\n'), end]));
+		mp('a part without Content-Disposition', form(part(['Content-Type: application/pdf'], PDF)));
+		mp('a part of another disposition', form(part([`Content-Disposition: attachment; name="${file.name}"; filename="a.pdf"`], PDF)));
+		mp('a part without a name', form(part(['Content-Disposition: form-data; filename="a.pdf"'], PDF)));
+		mp('a header without a colon', form(part(['no colon here'], PDF)));
+		mp('an unterminated filename', form(part([`Content-Disposition: form-data; name="${file.name}"; filename="../a.pdf`], PDF)));
+		mp('a header of 20 000 bytes', form(part([disp(file.name, 'a.pdf'), `X-Pad: ${'p'.repeat(20000)}`], PDF)));
+		mp('an undeclared part', form(filePart, part([disp('zzz')], 'hello')), { field: 'zzz' });
+		mp('a text part for the file', form(part([disp(file.name)], 'hello')), { field: file.name });
+		mp('the file twice', form(filePart, part([disp(file.name, 'b.pdf')], PDF)), { field: file.name });
+		mp('an empty file', form(part([disp(file.name, 'a.pdf')], '')), { field: file.name });
+		mp('PNG bytes named .pdf', form(part([disp(file.name, 'a.pdf'), 'Content-Type: application/pdf'], PNG)), { field: file.name });
+		mp('a PDF without its end', form(part([disp(file.name, 'a.pdf')], PDF.subarray(0, 30))), { field: file.name });
+		mp('HTML named .jpg', form(part([disp(file.name, 'a.jpg'), 'Content-Type: image/jpeg'], '<script>alert(1)</script>')), { field: file.name });
+		mp('nine parts', form(...Array.from({ length: 9 }, (_, i) => part([disp(`p${i}`)], 'x'))));
+		mp('a nested multipart', form(part([disp(file.name, 'a.pdf'), `Content-Type: multipart/mixed; boundary=${B}x`], `--${B}x\r\n\r\nx\r\n--${B}x--`)));
+		mp('a name in invalid UTF-8', form(Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="`), Buffer.from([0xff, 0xfe]), Buffer.from(`"; filename="a.pdf"\r\n\r\n`), PDF, Buffer.from('\r\n')));
+		// the form's text fields, one spoilt at a time (values arrive as text)
+		for (const f of texts) {
+			const spoil = (what, value) => mp(`${f.name}: ${what}`, Buffer.concat([textParts({ ...good, [f.name]: value }), filePart, end]), { field: f.name });
+			const { [f.name]: _, ...others } = good;
+			if (f.required)
+				mp(`${f.name}: missing`, Buffer.concat([textParts(others), filePart, end]), { field: f.name });
+			mp(`${f.name}: twice`, form(filePart, part([disp(f.name)], good[f.name])), { field: f.name });
+			mp(`${f.name}: a file part`, Buffer.concat([textParts(others), part([disp(f.name, 'x.txt')], good[f.name]), filePart, end]), { field: f.name });
+			if (f.type === 'int') {
+				for (const v of ['abc', '1.5', '1e3', '-1', `${f.min - 1}`, `${f.max + 1}`, ' 1', '0x10'])
+					if (!(/^\d+$/.test(v) && Number(v) >= f.min && Number(v) <= f.max))
+						spoil(`"${v}"`, v);
+			} else if (f.type === 'bool') {
+				spoil('"yes"', 'yes');
+			} else {
+				spoil(`${Math.min(f.max + 1, 70000)} characters`, 'x'.repeat(Math.min(f.max + 1, 70000)));
+				spoil('a control character', `a\u0007${'b'.repeat(Math.max(f.min, 2))}`);
+				spoil('invalid UTF-8', Buffer.from([0x61, 0xff, 0x62]));
+				spoil('a NUL', Buffer.from([0x61, 0x00, 0x62]));
+				if (f.checked)
+					spoil('what its validator refuses', '!'.repeat(Math.max(f.min, 1)));
+				if (f.min >= 2)
+					spoil(`${f.min - 1} characters`, 'x'.repeat(f.min - 1));
+			}
+		}
 	}
 
 	// the request line and the headers
@@ -224,7 +250,9 @@ function corpus(route) {
 
 // ------------------------------------------------------------------ the run
 
-async function send(route, req) {
+/* One bad request, as the owner of what it names, from the route's own
+ * loopback address; { status, text, json }. */
+async function send(route, req, from) {
 	const P = w.programs[route.program];
 	const headers = { ...req.headers };
 	const s = route.public ? null : P.owner;
@@ -233,19 +261,14 @@ async function send(route, req) {
 		if (req.csrf !== false)
 			headers['X-CSRF-Token'] = typeof req.csrf === 'string' ? req.csrf : s.csrf;
 	}
+	const r = await sendFrom(from, req.method, req.path, { headers, body: req.body });
+	let j = null;
 	try {
-		const res = await fetch(`${BASE}${req.path}`, { method: req.method, headers, body: req.body, redirect: 'manual' });
-		const text = await res.text();
-		let j = null;
-		try {
-			j = JSON.parse(text);
-		} catch {
-			j = null;
-		}
-		return { status: res.status, text, json: j };
-	} catch (err) {
-		return { status: 0, text: `fetch failed: ${err.cause?.code || err.message}`, json: null };
+		j = JSON.parse(r.text);
+	} catch {
+		j = null;
 	}
+	return { ...r, json: j };
 }
 
 test('every write route refuses its malformed corpus with a 4xx, names the spoilt field, and writes nothing', async (t) => {
@@ -255,8 +278,9 @@ test('every write route refuses its malformed corpus with a 4xx, names the spoil
 	const statuses = {};
 	for (const route of writes) {
 		const before = await checksums();
+		const from = loopback();
 		for (const req of corpus(route)) {
-			const r = await send(route, req);
+			const r = await send(route, req, from);
 			n++;
 			statuses[r.status] = (statuses[r.status] || 0) + 1;
 			if (process.env.TRUST_TRACE)
@@ -269,7 +293,8 @@ test('every write route refuses its malformed corpus with a 4xx, names the spoil
 			if (req.field !== undefined && r.status === 400 && named !== undefined && named !== req.field)
 				failures.push(`${routeName(route)} with ${req.what}: the error names "${named}", not the spoilt "${req.field}": ${r.text.slice(0, 160)}`);
 		}
-		const diffs = await written(before, await checksums());
+		// a public route counts every attempt per address, refused ones too (lib/limit.c)
+		const diffs = await written(before, await checksums(), { attempts: route.public });
 		if (diffs.length > 0)
 			failures.push(`${routeName(route)}: its malformed corpus wrote: ${diffs.join('; ')}`);
 	}

@@ -37,7 +37,7 @@ async function regionId(code) {
 }
 
 /* POST /api/unit/register as a browser's form would send it. */
-async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), filename = '授权委托书.pdf') {
+async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), filename = '授权委托书.pdf', { twice = false } = {}) {
 	const username = `u${tag()}`.slice(0, 30);
 	const all = { name: `测试注册${tag()}建设有限公司`, uscc: newUscc(), kind: 'unit', ownership: 'private',
 		region_id: String(await regionId(WUCHENG)), supervisor: '婺城区住房和城乡建设局', contact_name: '李经办',
@@ -46,7 +46,7 @@ async function registerUnit(fields = {}, file = tinyPdf('授权委托书'), file
 	for (const [k, v] of Object.entries(all))
 		if (v !== undefined)
 			form.append(k, v);
-	if (file)
+	for (let i = 0; i < (twice ? 2 : 1) && file; i++)
 		form.append('authorization', new Blob([file], { type: 'application/pdf' }), filename);
 	const r = await new Session('unit').request('POST', '/register', { body: form, headers: { 'Content-Type': null } });
 	return { r, ...all };
@@ -68,6 +68,9 @@ describe('a unit registers itself', () => {
 		assertError((await registerUnit({}, Buffer.from('<html>not a pdf</html>'), 'x.pdf')).r, 400, 'invalid_field',
 		    'authorization');
 		assertError((await registerUnit({}, null)).r, 400, 'invalid_field', 'authorization');
+		// the scan twice: the error names the form's field (it once said "file")
+		assertError((await registerUnit({}, undefined, undefined, { twice: true })).r, 400, 'duplicate_field',
+		    'authorization');
 		assertError((await registerUnit({ ownership: 'communist' })).r, 400, 'invalid_field', 'ownership');
 		assertError((await registerUnit({ region_id: String(await regionId('330700')) })).r, 400, 'invalid_field',
 		    'region_id');
@@ -158,6 +161,11 @@ describe('a unit registers itself', () => {
 		assert.match(add.json.password, /^[A-Za-z2-9]{16}$/);
 		const uname = (await unit.get('/operators')).json.items.find((o) => o.id === add.json.id).username;
 		const clerk = await loginAs('unit', uname, add.json.password);
+		// the registration page links the unit's 授权委托书 for every clerk: it opens (it was once 404
+		// for all but the one who uploaded it), and for no other unit
+		const scan = (await clerk.get('/registration')).json.registration.authorization.url.replace('/api/unit', '');
+		assert.equal((await clerk.get(scan)).status, 200);
+		assertError(await (await loginAs('unit', 'unit_hongda')).get(scan), 404, 'not_found');
 		assertError(await clerk.get('/operators'), 403, 'forbidden');
 		assertError(await clerk.post(`/operators/${unit.me.user.id}/disable`), 403, 'forbidden');
 		assertError(await unit.post(`/operators/${unit.me.user.id}/disable`), 409, 'conflict');

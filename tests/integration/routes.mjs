@@ -4,6 +4,7 @@
 // tables, never from a list of routes of their own. Not a test file itself.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -36,6 +37,7 @@ export function programPath(program) {
 const tables = new Map();
 
 /* A program's routes: [{ program, method, pattern, public, no_csrf, multipart,
+ * unapproved (open to a unit not approved yet),
  * fields: null | [{ name, type, required, min, max, checked }] }]. */
 export function routeTable(program) {
 	if (!tables.has(program)) {
@@ -73,36 +75,80 @@ export function placeholders(pattern) {
 	return out;
 }
 
-/* The pattern with its placeholders replaced by values(kind, index). */
+/* The pattern with its placeholders replaced by values(kind, tok). */
 export function fillPath(pattern, values) {
-	let i = 0;
 	return pattern.split('/').map((s, k, segs) =>
-	    (s === ':id' || s === ':tok') ? String(values(segs[k - 1], i++)) : s).join('/');
+	    (s === ':id' || s === ':tok') ? String(values(segs[k - 1], s === ':tok')) : s).join('/');
 }
 
 // ------------------------------------------------------------------ plausible values
 
+/* The date n days after a 'YYYY-MM-DD' date. */
+export function addDays(date, n) {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+
+/* The first Monday to Friday of a year ('YYYY-MM-DD'): a day a holiday
+ * calendar may mark 休. */
+export function firstWeekday(year) {
+	for (let day = 1; ; day++) {
+		const d = new Date(Date.UTC(year, 0, day));
+		if (d.getUTCDay() >= 1 && d.getUTCDay() <= 5)
+			return d.toISOString().slice(0, 10);
+	}
+}
+
+/* Whether a route's pattern starts with, or ends with, a path. */
+const under = (c, prefix) => c.route.pattern.startsWith(prefix);
+const endsIn = (c, suffix) => c.route.pattern.endsWith(suffix);
+
 /*
  * A plausible value for every field name the programs declare: what a form
- * of the portal would send. `ctx` gives what a value refers to:
+ * of the portal would send. A name shared by routes of different meaning
+ * (items, name, kind, level, org, text...) takes the value of each route's
+ * form. `ctx` gives what a value refers to:
  *   ctx.route   the route
  *   ctx.ref(kind)  the id of a thing of that kind (an upload, an archive item,
  *               an application) the request should refer to: the caller's own
- *               for an owner, someone else's for the matrix's strangers
+ *               for an owner, someone else's for the matrix's strangers (a
+ *               field whose value calls ctx.ref is a reference: the matrix
+ *               finds them by asking, see referenceKinds)
+ *   ctx.path(kind)  the value of the path's placeholder of that kind
  *   ctx.step    the step of the application the route addresses
  *   ctx.nobody  a user name no account has; ctx.victim the victim applicant
+ *   ctx.orgs    hongda (the victim's unit: id, uscc), centre, county
+ *   ctx.plan, ctx.region, ctx.today
  * A name missing here fails the suites, so that a new field gets a value
  * before the matrix can pass by refusing it for its content.
  */
 export const PLAUSIBLE = {
-	// accounts
-	username: (c) => c.nobody,
+	// accounts: a session-less form names nobody; a form that creates an
+	// account names a new one (one per program: each may create its own)
+	username: (c) => c.route.public ? c.nobody : `${c.nobody}_${c.route.program}`,
 	password: 'Wrong-Passw0rd',
 	old: 'Wrong-Passw0rd',
 	new: 'New-Passw0rd-2026',
+	// an SMS code (lib/codes.c): six digits, not the one sent
+	code: '246813',
 	idcard: (c) => c.victim.idcard,
-	name: '测试人员',
-	mobile: '13957900099',
+	// (a plan's name starting "test plan " keeps it out of every list of plans)
+	name: (c) => under(c, '/plans') ? `test plan 信任矩阵 ${c.route.method} ${c.nobody}` : c.route.pattern === '/departments' ? '信任矩阵测试部门'
+	    : under(c, '/regist') ? '信任矩阵测试建设有限公司' : '测试人员',
+	// a new number where one is changed; the profile form sends the one on file
+	mobile: (c) => c.route.pattern === '/profile' ? c.victim.mobile : '13957900099',
+	// a unit's registration (the unit's /register and /registration): the
+	// registration code of the victim's unit, so that a form without a
+	// session names someone else's identity
+	uscc: (c) => c.orgs.hongdaUscc,
+	ownership: 'private',
+	affiliation: (c) => c.route.program === 'admin' ? 'none' : '',
+	region_id: (c) => c.region,
+	supervisor: '婺城区住房和城乡建设局',
+	authorization: () => ({ filename: '授权委托书.pdf', ctype: 'application/pdf', data: PDF }),
+	contact_name: '李经办',
+	contact_mobile: '13957901234',
 	// profile
 	ethnicity: '汉族',
 	education: '大学本科',
@@ -111,7 +157,7 @@ export const PLAUSIBLE = {
 	major: '土木工程',
 	graduation_date: '2006-06-30',
 	work_start_date: '2006-07-15',
-	title: '助理工程师',
+	title: (c) => under(c, '/interviews') ? '评前面试（信任矩阵）' : '助理工程师',
 	title_date: '2015-01-01',
 	specialty: '建筑工程施工',
 	custody: 'unit',
@@ -121,8 +167,8 @@ export const PLAUSIBLE = {
 	out_of_province_ss: false,
 	// lists and filters (GET)
 	q: '张',
-	kind: (c) => c.route.pattern.startsWith('/archive') ? 'project'
-	    : c.route.pattern.endsWith('/files') ? 'summary' : 'unit',
+	kind: (c) => under(c, '/archive') ? 'project' : endsIn(c, '/files') ? 'summary'
+	    : under(c, '/departments') ? 'construction' : 'unit',
 	status: (c) => c.route.pattern === '/paycallback' ? 'success' : 'pending',
 	download: true,
 	tab: 'all',
@@ -137,12 +183,19 @@ export const PLAUSIBLE = {
 	sort: 'arrival',
 	after: '2026-01-01~1',
 	size: 20,
+	// the audit log's filters (GET)
+	actor: 'admin',
+	target_type: 'application',
+	target_id: 1,
+	from: '2026-01-01',
+	to: (c) => c.today,
+	before: 1000000000,
 	// 业绩档案
 	date: '2021-05-01',
 	role: '项目技术负责人',
-	org: '金华宏达建设工程有限公司',
+	org: (c) => under(c, '/audit') ? c.orgs.hongda : '金华宏达建设工程有限公司',
 	number: 'XM-2021-01',
-	level: '市级',
+	level: (c) => under(c, '/plans') ? 'mid' : '市级',
 	description: '负责施工组织设计与技术交底',
 	collective: false,
 	attachments: (c) => [c.ref('uploads')],
@@ -155,23 +208,47 @@ export const PLAUSIBLE = {
 	wizard_step: 3,
 	recommenders: (c) => [{ name: '李建华', title: '高级工程师', specialty: '建筑工程施工',
 		employer: '金华市建筑设计研究院有限公司', cert: c.ref('uploads') }],
-	items: (c) => c.route.pattern.endsWith('/batch')
-	    ? [{ id: c.ref('applications'), step: c.step }]
+	items: (c) => endsIn(c, '/batch') ? [{ id: c.ref('applications'), step: c.step }]
+	    : endsIn(c, '/fees') ? [{ name: '评审费', amount: 180 }]
+	    : endsIn(c, '/assign') ? [c.ref('applications')]
+	    : endsIn(c, '/results') ? [{ id: c.ref('applications'), result: 'pass', note: '面试合格' }]
 	    : [{ item_id: c.ref('archive'), contribution: c.ref('uploads') }],
 	uploads: (c) => [c.ref('uploads')],
-	file: (c) => c.route.pattern.endsWith('/photo')
+	file: (c) => endsIn(c, '/photo')
 	    ? { filename: '证件照.jpg', ctype: 'image/jpeg', data: PHOTO }
 	    : { filename: '材料.pdf', ctype: 'application/pdf', data: PDF },
 	signature: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgAB4iG8MwAAAABJRU5ErkJggg==',
+	// a signing link's token (in the body): one nobody was given
+	token: () => randomBytes(16).toString('hex'),
 	// review
-	action: (c) => c.route.pattern.endsWith('/review') ? 'approve' : 'pass',
-	text: '经审查，符合申报条件，同意',
+	action: (c) => endsIn(c, '/review') ? 'approve' : under(c, '/audit') ? 'login' : 'pass',
+	text: (c) => endsIn(c, '/import') ? `${firstWeekday(Number(c.path('calendar')))} 休 元旦`
+	    : '经审查，符合申报条件，同意',
 	checks: [],
 	reason: '材料齐全',
 	starts_on: (c) => c.today,
 	raised_on: (c) => c.today,
 	content: '收到书面异议一份',
 	resolution: '经核实，异议不成立',
+	// interviews (lib/interview.c): a week ahead
+	starts_at: (c) => `${addDays(c.today, 7)} 09:30`,
+	place: '婺城区住房和城乡建设局三楼会议室',
+	panel: '张建国、李卫东、王海涛',
+	// plans (the operator's)
+	year: (c) => Number(c.today.slice(0, 4)),
+	series: '建设工程',
+	title_name: '工程师',
+	pipelines: ['mid_review'],
+	opens_on: (c) => c.today,
+	closes_on: (c) => addDays(c.today, 30),
+	fee_recommend: 80,
+	fee_review: 180,
+	scope: '信任矩阵测试',
+	requirements: '信任矩阵测试要求',
+	publish: false,
+	// the holiday calendar (the operator's), of the year in the path
+	note: '信任矩阵测试年度',
+	days: (c) => [{ day: firstWeekday(Number(c.path('calendar'))), workday: false, note: '元旦' }],
 	// payment (the provider's callback, the simulated gateway)
 	order: '0123456789abcdef0123456789abcdef',
 	amount: 26000,
@@ -181,32 +258,31 @@ export const PLAUSIBLE = {
 	result: 'success',
 };
 
-/* The declared fields whose values refer to things someone owns, and the
- * kinds they refer to (see PLAUSIBLE). */
-export const REFERENCES = {
-	attachments: ['uploads'],
-	uploads: ['uploads'],
-	recommenders: ['uploads'],
-	items: ['archive', 'uploads', 'applications'],
-};
-
 export function plausible(field, ctx) {
 	assert.ok(Object.hasOwn(PLAUSIBLE, field.name),
-	    `${routeName(ctx.route)}: no plausible value for field "${field.name}" (add one to PLAUSIBLE in tests/integration/routes.mjs)`);
+	    `${routeName(ctx.route)}: no plausible value for field "${field.name}" (${field.type}${field.required ? ', required' : ''}, ${field.min}..${field.max}${field.checked ? ', checked by a validator' : ''}): add what the portal's form sends to PLAUSIBLE in tests/integration/routes.mjs`);
 	const v = PLAUSIBLE[field.name];
 	return typeof v === 'function' ? v(ctx) : structuredClone(v);
 }
 
-/* The fields a plausible request sends: the required ones, and those that
- * refer to someone's things (so that a stranger's request names them). */
-export function sentFields(route, all = true) {
-	return (route.fields || []).filter((f) => all || f.required || Object.hasOwn(REFERENCES, f.name));
+/*
+ * The kinds of things a route's body refers to: those its fields' plausible
+ * values ask ctx.ref for (the caller's own for an owner, someone else's for
+ * a stranger). A field that asks for none (a fee item, a date) refers to
+ * nothing anyone owns.
+ */
+export function referenceKinds(route, ctx) {
+	const kinds = new Set();
+	const probe = { ...ctx, route, ref: (k) => { kinds.add(k); return 1; } };
+	for (const f of route.fields || [])
+		plausible(f, probe);
+	return [...kinds];
 }
 
-/* A plausible JSON body (object) of a route. */
-export function plausibleBody(route, ctx, all = true) {
+/* A plausible JSON body (object) of a route: every declared field. */
+export function plausibleBody(route, ctx) {
 	const body = {};
-	for (const f of sentFields(route, all))
+	for (const f of route.fields || [])
 		body[f.name] = plausible(f, { ...ctx, route });
 	return body;
 }
@@ -233,20 +309,23 @@ export function multipart(parts, boundary = '----trustproof7MA4YWxkTrZu0gW') {
 /*
  * The request a form of the portal would send to a route: { path, headers,
  * body } (headers without session or CSRF). ctx as for plausible(), plus
- * ctx.path(kind, i), the value of each placeholder.
+ * ctx.path(kind, tok), the value of each placeholder.
  */
-export function plausibleRequest(route, ctx, all = true) {
+export function plausibleRequest(route, ctx) {
 	const p = fillPath(route.pattern, ctx.path);
 	const headers = {};
 	let body;
 	if (route.method !== 'GET' && route.fields !== null) {
 		if (route.multipart) {
-			const mp = multipart(sentFields(route, all).map((f) =>
-			    ({ name: f.name, ...plausible(f, { ...ctx, route }) })));
+			// a file part as { filename, ctype, data }; any other value as text
+			const mp = multipart((route.fields || []).map((f) => {
+				const v = plausible(f, { ...ctx, route });
+				return f.type === 'file' ? { name: f.name, ...v } : { name: f.name, data: String(v) };
+			}));
 			body = mp.body;
 			headers['Content-Type'] = mp.ctype;
 		} else {
-			body = JSON.stringify(plausibleBody(route, ctx, all));
+			body = JSON.stringify(plausibleBody(route, ctx));
 			headers['Content-Type'] = 'application/json';
 		}
 	}

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 import {
-	DEMO_PASSWORD, HONGDA, Session, VAR, idcard, lit, loginAs, mobile, retire, sql, sqlInt, sqlRows, tag,
+	BASE, DEMO_PASSWORD, HONGDA, Session, VAR, idcard, lit, loginAs, mobile, retire, sql, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 
 const execFileP = promisify(execFile);
@@ -81,9 +82,10 @@ export async function checksums() {
 /*
  * The differences between two checksums() as a list of texts (empty: nothing
  * written). With refusals: true, new audit rows of REFUSAL_AUDIT actions and
- * new register_attempt rows are allowed (their other rows must not change).
+ * new register_attempt rows are allowed (their other rows must not change);
+ * with attempts: true, new register_attempt rows only.
  */
-export async function written(before, after, { refusals = false } = {}) {
+export async function written(before, after, { refusals = false, attempts = refusals } = {}) {
 	const diffs = [];
 	for (const t of Object.keys(after)) {
 		if (t.startsWith('#'))
@@ -91,7 +93,7 @@ export async function written(before, after, { refusals = false } = {}) {
 		const a = before[t], b = after[t];
 		if (a && a.sum === b.sum && a.rows === b.rows)
 			continue;
-		if (refusals && t === 'register_attempt' && b.rows >= a.rows)
+		if (attempts && t === 'register_attempt' && b.rows >= a.rows)
 			continue;
 		if (refusals && t === 'audit_log') {
 			const acts = (await sqlRows(`SELECT action, count(*) FROM audit_log
@@ -105,6 +107,42 @@ export async function written(before, after, { refusals = false } = {}) {
 		diffs.push(`${t}: ${a ? a.rows : 0} → ${b.rows} rows${a && a.rows === b.rows ? ' (contents changed)' : ''}`);
 	}
 	return diffs;
+}
+
+// ------------------------------------------------------------------ requests from an address of their own
+
+/*
+ * A loopback address of its own (127.a.b.c; Linux routes all of 127/8 to lo,
+ * nginx passes it on as REMOTE_ADDR). What is limited per address and hour
+ * (registrations of people and units, SMS codes: lib/limit.c) is counted for
+ * it alone: the suites' hundreds of refused requests neither reach a limit
+ * of their own nor use up 127.0.0.1's, which later suites register from.
+ */
+export function loopback() {
+	return `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+/* One request to the stack from a source address; { status, text } (status 0
+ * and the reason when the connection failed). No redirect is followed. */
+export function sendFrom(from, method, p, { headers = {}, body } = {}) {
+	const u = new URL(`${BASE}${p}`);
+	const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+	const h = { ...headers };
+	if (data !== undefined)
+		h['Content-Length'] = data.length;
+	return new Promise((resolve) => {
+		const req = http.request({
+			host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method, headers: h,
+			localAddress: from, agent: false,
+		}, (res) => {
+			const chunks = [];
+			res.on('data', (d) => chunks.push(d));
+			res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+			res.on('error', (err) => resolve({ status: 0, text: `response failed: ${err.code || err.message}` }));
+		});
+		req.on('error', (err) => resolve({ status: 0, text: `fetch failed: ${err.code || err.message}` }));
+		req.end(data);
+	});
 }
 
 // ------------------------------------------------------------------ people
@@ -208,15 +246,56 @@ export async function sqlMove(app, action, step, username, text = '同意') {
 // ------------------------------------------------------------------ the world
 
 /* The accounts that take an application of 金华宏达 (婺城区) up the 中级评审 chain:
- * who passes each step. */
+ * who passes each step (the gates are lib/gate.c's, not chain_write's: a
+ * fixture climbs past them). */
 const PASSERS = { 2: 'unit_hongda', 3: 'unit_hongda', 4: 'wucheng_jsj', 5: 'wucheng_rsj',
-	6: 'wucheng_jsj', 7: 'wucheng_cpw' };
+	6: 'wucheng_jsj', 7: 'wucheng_cpw', 8: 'jh_zpw', 9: 'jh_rsj', 10: 'jh_zpw' };
 
-/* Takes a submitted application from step 2 to step `to`. */
-async function climb(app, to) {
+/* Takes a submitted application from step 2 to step `to`, and checks that it
+ * is on the desk of `holder`'s organisation there. */
+async function climb(app, to, holder, passers = PASSERS) {
 	for (let step = 2; step < to; step++)
-		assert.equal(await sqlMove(app, 'pass', step, PASSERS[step], `通过-${step}`), step + 1);
+		assert.equal(await sqlMove(app, 'pass', step, passers[step], `通过-${step}`), step + 1);
+	assert.equal(await sqlInt(`SELECT current_org_id FROM application WHERE id = ${app}`), await orgOf(holder),
+	    `fixture: application ${app} at step ${to} is not on ${holder}'s desk`);
 }
+
+/* An account of an organisation (by an account of it), made in SQL with the
+ * demo password; { id, name }. */
+async function sqlAccount(username, { admin = false, name = markerName('Clerk') } = {}) {
+	const id = await sqlInt(`INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin)
+	    SELECT role, ${lit(`itest_${tag()}`)}, ${lit(name)}, '13957900001', org_id, password_hash, ${admin}
+	    FROM app_user WHERE username = ${lit(username)} RETURNING id`);
+	return { id, name };
+}
+
+/* A 评前面试 session of an organisation (by an account of it): started an
+ * hour ago, or a week ahead; with the applications assigned at their steps. */
+async function sqlInterview(username, { started, apps = [] }) {
+	const id = await sqlInt(`INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)
+	    SELECT org_id, '夹具面试', now() + ${started ? "interval '-1 hour'" : "interval '7 days'"}, '夹具会议室',
+	    '夹具专家', id FROM app_user WHERE username = ${lit(username)} RETURNING id`);
+	for (const app of apps)
+		await sql(`INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by)
+		    SELECT ${id}, a.id, a.step_seq, u.id FROM application a, app_user u
+		    WHERE a.id = ${app} AND u.username = ${lit(username)}`);
+	return id;
+}
+
+/* An objection recorded by an organisation (by an account of it) on an
+ * application at its publicity step; its id. */
+const sqlObjection = (app, username) => sqlInt(`INSERT INTO objection (application_id, step_seq, raised_on, content, created_by)
+    SELECT a.id, a.step_seq, current_date, '夹具异议', u.id FROM application a, app_user u
+    WHERE a.id = ${app} AND u.username = ${lit(username)} RETURNING id`);
+
+/* A value per route: kind → id, or kind → (route) → id when a route needs
+ * another one (a session that has begun for results, one to come for the
+ * rest). */
+export const pick = (v, route) => typeof v === 'function' ? v(route) : v;
+
+/* The calendar year the operator's routes rewrite: far from any working-day
+ * count (retireWorld deletes it). */
+export const FIXTURE_YEAR = 2099;
 
 /*
  * Builds the world:
@@ -224,39 +303,54 @@ async function climb(app, to) {
  *               in replies) with a draft, an application on each reviewer
  *               program's desk, uploads, archive items, a message
  *   stranger    another applicant with a draft, an item and an upload of its own
+ *   bound       a third applicant who chose 金华宏达 and waits for its confirmation
  *   programs    per program: owner (the Session that owns ids), stranger (a
- *               Session of the same role owning none of them), ids (kind → id
- *               of the owner's things: the path's placeholders), own (kind → id
- *               of the stranger's things), step (of the application in ids)
+ *               Session of the same role in another organisation, owning none
+ *               of them), ids (kind → id of the owner's things: the path's
+ *               placeholders), refs (kind → id of what the owner's bodies
+ *               name), own (kind → id of the stranger's things), step (of
+ *               the application in ids); an id may be a function of the route
+ *               (pick); the unit's also pending (a Session of a unit whose
+ *               registration the operator has not approved yet)
  *   markers     strings no stranger's reply may contain
+ * The desks: 金华宏达 (unit_hongda) at ③ 单位公示; 婺城区住建局 (wucheng_jsj) at
+ * ④ and ⑥ 评前面试; 金华市人力社保局 (jh_rsj) at ⑨ 资格复审并公示; the city's
+ * 中评委 (jh_zpw) at ⑪ 公布评审结果. Each stranger is of the same kind in
+ * another place: 金华市建筑设计研究院, 金东区住建局, 金东区人力社保局, 市住建局.
  */
 export async function makeWorld() {
 	const t = tag();
 	const victim = await newPerson(markerName('Victim'));
 	const stranger = await newPerson(markerName('Stranger'));
+	const bound = await newPerson(markerName('Bound'));
 	const statement = `本人述职-受害人-${t}`;
-	for (const p of [victim, stranger])
+	const hongda = await orgOf('unit_hongda');
+	for (const p of [victim, stranger, bound])
 		await sqlProfile(p.id);
+	// the victim and the stranger work at 金华宏达, which confirmed them; the
+	// third person chose it and waits
+	await sql(`INSERT INTO person_binding (user_id, org_id, status, decided_at)
+	    VALUES (${victim.id}, ${hongda}, 'confirmed', now()), (${stranger.id}, ${hongda}, 'confirmed', now())`);
+	await sql(`INSERT INTO person_binding (user_id, org_id) VALUES (${bound.id}, ${hongda})`);
 	const upload = await sqlUpload(victim.id);
 	const item = await sqlItem(victim.id, 'approved');
 	// pending items: one the applicant's own routes edit and delete, one its unit reviews
 	const pending = await sqlItem(victim.id, 'pending');
 	const toReview = await sqlItem(victim.id, 'pending');
-	const [draft, atUnit, atCounty, atHrb, atCity] = await sqlDrafts(victim.id, 5, { upload, item, statement });
+	const [draft, atUnit, atCounty, atInterview, atHrb, atCity] = await sqlDrafts(victim.id, 6, { upload, item, statement });
 	// submitted through the API, so that each has the snapshot a reviewer's page reads
-	for (const app of [atUnit, atCounty, atHrb, atCity]) {
+	for (const app of [atUnit, atCounty, atInterview, atHrb, atCity]) {
 		const r = await victim.s.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
 	}
-	await climb(atUnit, 3);
-	await climb(atCounty, 4);
-	await climb(atHrb, 5);
-	await climb(atCity, 8);
+	await climb(atUnit, 3, 'unit_hongda');
+	await climb(atCounty, 4, 'wucheng_jsj');
+	await climb(atInterview, 6, 'wucheng_jsj');
+	await climb(atHrb, 9, 'jh_rsj');
+	await climb(atCity, 11, 'jh_zpw');
 	const hongdaUser = await userOf('unit_hongda');
 	await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
 	    VALUES (${atUnit}, 3, current_date, ${hongdaUser})`);
-	const objection = await sqlInt(`INSERT INTO objection (application_id, step_seq, raised_on, content, created_by)
-	    VALUES (${atUnit}, 3, current_date, '夹具异议', ${hongdaUser}) RETURNING id`);
 	const message = await sqlInt(`INSERT INTO notification (user_id, mobile, body)
 	    VALUES (${victim.id}, ${lit(victim.mobile)}, '【职称申报】夹具消息') RETURNING id`);
 	const opinion = async (username) => sqlInt(`INSERT INTO opinion_template (org_id, text, created_by)
@@ -264,20 +358,57 @@ export async function makeWorld() {
 
 	const strangerUpload = await sqlUpload(stranger.id);
 	const strangerItem = await sqlItem(stranger.id, 'approved');
-	const [strangerDraft] = await sqlDrafts(stranger.id, 1, { upload: strangerUpload, item: strangerItem });
+	const [strangerDraft, strangerToCall, strangerCalled] = await sqlDrafts(stranger.id, 3,
+	    { upload: strangerUpload, item: strangerItem });
+	// the stranger's applications reviewed in 金东区 (a fixture: its unit is in 婺城区),
+	// at the county's 评前面试 there, so that the county's stranger calls one and
+	// records the other's result
+	await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330703')
+	    WHERE id IN (${strangerToCall}, ${strangerCalled})`);
+	for (const app of [strangerToCall, strangerCalled]) {
+		const r = await stranger.s.post(`/applications/${app}/submit`);
+		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
+		await climb(app, 6, 'jindong_jsj', { ...PASSERS, 4: 'jindong_jsj', 5: 'jindong_rsj' });
+	}
 
+	// 评前面试: a session to come (calls, changes, withdrawals) and one that has
+	// begun (results), each department's own
+	const sessions = async (username, apps, { begunOnly = [] } = {}) => {
+		const coming = await sqlInterview(username, { started: false, apps });
+		const begun = await sqlInterview(username, { started: true, apps: [...apps, ...begunOnly] });
+		return (route) => route.pattern.endsWith('/results') ? begun : coming;
+	};
+	// a clerk of 金华宏达 its administrator keeps
+	const clerk = await sqlAccount('unit_hongda');
+
+	// the operator's things: a unit's registration waiting with its scan, a
+	// department (永康市初评委) and a clerk of it, a draft plan, a calendar year
 	const admin = await loginAs('admin', 'admin');
 	const adminUpload = await sqlUpload(admin.me.user.id);
+	const registration = await sqlInt(`INSERT INTO org (kind, name, region_id, portal, ownership, supervisor, status,
+	     submitted_at) SELECT 'unit', ${lit(`夹具注册单位-${t}`)}, id, 'unit', 'private', '婺城区住房和城乡建设局',
+	     'pending', now() FROM region WHERE code = '330702' RETURNING id`);
+	const registrantName = `itest_reg_${t}`;
+	const registrant = await sqlInt(`INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin)
+	    SELECT 'unit', ${lit(registrantName)}, '夹具经办', ${registration}, password_hash, true FROM app_user
+	    WHERE username = 'unit_hongda' RETURNING id`);
+	await sql(`UPDATE org SET authorization_id = ${await sqlUpload(registrant)} WHERE id = ${registration}`);
+	const departmentClerk = await sqlAccount('yongkang_cpw');
+	const draftPlan = await sqlInt(`INSERT INTO plan (year, name, series, level, title_name, pipelines, opens_on,
+	     closes_on, status) VALUES (extract(year FROM current_date)::int, ${lit(`test plan 夹具-${t}`)}, '建设工程',
+	     'mid', '工程师', '{mid_review}', current_date, current_date + 30, 'draft') RETURNING id`);
+	await sql(`INSERT INTO calendar_year (year, note) VALUES (${FIXTURE_YEAR}, '夹具年度') ON CONFLICT DO NOTHING`);
 
-	const reviewer = async (role, owner, strangerName, app, step) => ({
+	const reviewer = async (role, owner, strangerName, app, step, more = {}) => ({
 		owner: await loginAs(role, owner),
 		login: [owner, DEMO_PASSWORD],
 		stranger: await loginAs(role, strangerName),
-		ids: { applications: app, files: upload, uploads: upload, opinions: await opinion(owner) },
-		refs: { applications: app, uploads: upload },
-		own: {},
+		ids: { applications: app, files: upload, uploads: upload, opinions: await opinion(owner), ...more.ids },
+		refs: { applications: app, uploads: upload, ...more.refs },
+		own: { ...more.own },
 		step,
 	});
+	const underInterviews = (app, other) => (route) => route.pattern.startsWith('/interviews') ? app : other;
 	const programs = {
 		applicant: {
 			owner: victim.s, login: [victim.idcard, victim.password], stranger: stranger.s, step: 1,
@@ -286,30 +417,53 @@ export async function makeWorld() {
 			refs: { applications: draft, uploads: upload, archive: item },
 			own: { applications: strangerDraft, archive: strangerItem, uploads: strangerUpload },
 		},
-		unit: await reviewer('unit', 'unit_hongda', 'unit_sjy', atUnit, 3),
-		county: await reviewer('county', 'wucheng_jsj', 'jindong_jsj', atCounty, 4),
-		hrb: await reviewer('hrb', 'wucheng_rsj', 'jindong_rsj', atHrb, 5),
-		city: await reviewer('city', 'jh_zpw', 'jh_zjj', atCity, 8),
+		unit: await reviewer('unit', 'unit_hongda', 'unit_sjy', atUnit, 3, {
+			ids: { archive: toReview, objections: await sqlObjection(atUnit, 'unit_hongda'), people: bound.id,
+				operators: clerk.id },
+		}),
+		county: await reviewer('county', 'wucheng_jsj', 'jindong_jsj', atCounty, 4, {
+			ids: { interviews: await sessions('wucheng_jsj', [atInterview]), assignments: atInterview },
+			refs: { applications: underInterviews(atInterview, atCounty) },
+			// its own applications: one called to its session begun, one not called yet
+			own: { interviews: await sessions('jindong_jsj', [], { begunOnly: [strangerCalled] }),
+				applications: (route) => route.pattern.endsWith('/results') ? strangerCalled
+				    : route.pattern.endsWith('/assign') ? strangerToCall : undefined },
+		}),
+		hrb: await reviewer('hrb', 'jh_rsj', 'jindong_rsj', atHrb, 9, {
+			ids: { objections: await sqlObjection(atHrb, 'jh_rsj'), interviews: await sessions('jh_rsj', [atHrb]),
+				assignments: atHrb },
+			own: { interviews: await sessions('jindong_rsj', []) },
+		}),
+		city: await reviewer('city', 'jh_zpw', 'jh_zjj', atCity, 11, {
+			ids: { objections: await sqlObjection(atCity, 'jh_zpw') },
+		}),
 		admin: {
-			owner: admin, login: ['admin', DEMO_PASSWORD], stranger: await sameOrgUser('admin', 'admin'),
-			ids: { uploads: adminUpload }, refs: { uploads: adminUpload }, own: {}, step: 1,
+			owner: admin, login: ['admin', DEMO_PASSWORD], stranger: await sameOrgUser('admin', 'admin'), step: 1,
+			ids: { uploads: adminUpload, registrations: registration, departments: await orgOf('yongkang_cpw'),
+				accounts: departmentClerk.id, plans: draftPlan, calendar: FIXTURE_YEAR },
+			refs: { uploads: adminUpload }, own: {},
 		},
 		paysim: { owner: null, stranger: null, ids: {}, refs: {}, own: {}, step: 1 },
 	};
-	Object.assign(programs.unit.ids, { archive: toReview, objections: objection });
+	// the unit whose registration waits for the operator: it may see its
+	// registration and its account, nothing else
+	programs.unit.pending = await loginAs('unit', registrantName);
 	const orgs = {
-		hongda: await orgOf('unit_hongda'),
+		hongda,
+		hongdaUscc: await sql(`SELECT uscc FROM org WHERE id = ${hongda}`),
 		centre: await sqlInt(`SELECT id FROM org WHERE kind = 'talent_centre' LIMIT 1`),
 		county: await orgOf('wucheng_jsj'),
 	};
+	assert.match(orgs.hongdaUscc, /^[0-9A-Z]{18}$/, 'fixture: 金华宏达 has no 统一社会信用代码');
 	return {
-		victim, stranger, programs, orgs,
-		apps: [draft, atUnit, atCounty, atHrb, atCity, strangerDraft],
+		victim, stranger, bound, programs, orgs,
+		apps: [draft, atUnit, atCounty, atInterview, atHrb, atCity, strangerDraft, strangerToCall, strangerCalled],
+		plans: [draftPlan],
 		plan: await sqlInt(`SELECT plan_id FROM application WHERE id = ${draft}`),
 		region: await sqlInt(`SELECT region_id FROM application WHERE id = ${draft}`),
 		today: await sql(`SELECT to_char(current_date, 'YYYY-MM-DD')`),
 		nobody: `nobody_${t}`,
-		markers: [victim.name, victim.idcard, statement],
+		markers: [victim.name, victim.idcard, statement, bound.name, bound.idcard, clerk.name],
 	};
 }
 
@@ -322,11 +476,42 @@ export async function retireWorld(w) {
 	    WHERE owner_id IN (${w.victim.id}, ${w.stranger.id}) AND status = 'pending'`);
 	// the world's plans close, so that later suites looking for an open plan do not pick them
 	await sql(`UPDATE plan SET opens_on = current_date - 1, closes_on = current_date - 1
-	    WHERE id IN (SELECT plan_id FROM application WHERE id IN (${w.apps.join(', ')}))`);
+	    WHERE id IN (SELECT plan_id FROM application WHERE id IN (${w.apps.join(', ')}))
+	    OR id IN (${(w.plans || [0]).join(', ')})`);
+	// the operator's calendar year
+	if (w.plans)
+		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${FIXTURE_YEAR};
+		    DELETE FROM calendar_year WHERE year = ${FIXTURE_YEAR}`);
 }
 
 /* 32 random lower-case hex digits: a signing link nobody was given. */
 export const nobodysToken = () => randomBytes(16).toString('hex');
+
+/*
+ * What a route's plausible request takes its values from (routes.mjs,
+ * PLAUSIBLE): the placeholders from `path` (kind → id; the owner's things
+ * unless told), the references of its body from `refs`; a plan nobody owns
+ * is the world's, a token one nobody was given.
+ */
+export function worldContext(w, route, { path, refs } = {}) {
+	const P = w.programs[route.program];
+	const ids = path ?? P.ids, named = refs ?? P.refs;
+	const where = `${route.method} /api/${route.program}${route.pattern}`;
+	return {
+		route, victim: w.victim, orgs: w.orgs, plan: w.plan, region: w.region, today: w.today, nobody: w.nobody,
+		step: P.step,
+		path: (kind, tok) => {
+			const v = tok ? nobodysToken() : pick(ids[kind], route) ?? (kind === 'plans' ? w.plan : undefined);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the path's :id (programs.${route.program}.ids.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			return v;
+		},
+		ref: (kind) => {
+			const v = pick(named[kind], route);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the body to name (programs.${route.program}.refs.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			return v;
+		},
+	};
+}
 
 // ------------------------------------------------------------------ PostgreSQL of the stack
 

@@ -1,7 +1,9 @@
 // Faults under load (issue 11). Drivers move applications round the 中级评审
 // chain through the API (submit → the unit's two steps → the county, its HR
 // bureau, the county again and its committee → the city's committee returns
-// it → submit …), while readers keep the other programs busy; meanwhile one
+// it → submit …; the unit's 公示 and the county's 评前面试, which their steps
+// wait for, are written as fixtures just before), while readers keep every
+// program's pages busy (the operator's too); meanwhile one
 // worker of every program is killed with SIGKILL and PostgreSQL is restarted.
 // Afterwards:
 //   - every program answers again with all its workers (multiwatch replaced the dead);
@@ -32,7 +34,7 @@ const FAULT_STATUS = new Set([0, 502, 503, 504]);
 const ACTOR = { 2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['county', 'wucheng_jsj'],
 	5: ['hrb', 'wucheng_rsj'], 6: ['county', 'wucheng_jsj'], 7: ['county', 'wucheng_cpw'], 8: ['city', 'jh_zpw'] };
 
-let person, apps = [], sessions = {}, hongdaUser;
+let person, apps = [], sessions = {}, hongdaUser, jsjUser, interview;
 
 before(async () => {
 	person = await newPerson(markerName('Faults'));
@@ -43,6 +45,11 @@ before(async () => {
 	// the fee is paid (the county's first step checks it)
 	await sql(`UPDATE application SET paid_at = now() WHERE id IN (${apps.join(', ')})`);
 	hongdaUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'unit_hongda'`);
+	jsjUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'wucheng_jsj'`);
+	// the county's 评前面试 (step 6 waits for its result), held an hour ago
+	interview = await sqlInt(`INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)
+	    SELECT org_id, '故障测试面试', now() - interval '1 hour', '婺城区住建局', '专家', id FROM app_user
+	    WHERE id = ${jsjUser} RETURNING id`);
 	sessions.applicant = person.s;
 	for (const [role, username] of Object.values(ACTOR))
 		sessions[username] ??= await loginAs(role, username);
@@ -74,6 +81,15 @@ const publicise = (app) => sqlPatiently(`INSERT INTO publicity (application_id, 
     VALUES (${app}, 3, current_date - 30, ${hongdaUser}) ON CONFLICT (application_id, step_seq)
     DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`);
 
+/* The application's 评前面试 passed, called since it reached step 6 (the API
+ * calls only to a session to come, and records once it began: a fixture
+ * writes both at once). */
+const interviewed = (app) => sqlPatiently(`INSERT INTO interview_assignment (session_id, application_id,
+    step_seq, assigned_by, result, recorded_by, recorded_at)
+    VALUES (${interview}, ${app}, 6, ${jsjUser}, 'pass', ${jsjUser}, now())
+    ON CONFLICT (session_id, application_id) DO UPDATE SET assigned_at = now(), result = 'pass',
+    recorded_at = now(), step_seq = 6`);
+
 async function position(app) {
 	const [state, step] = (await sqlPatiently(`SELECT state, step_seq FROM application WHERE id = ${app}`)).split('|');
 	return { state, step: Number(step) };
@@ -94,6 +110,8 @@ async function moveOnce(app, at) {
 		s = sessions[ACTOR[at.step][1]];
 		if (at.step === 3)
 			await publicise(app);
+		if (at.step === 6)
+			await interviewed(app);
 		body = { action, step: at.step, text: `故障-${app}-${tag()}` };
 		p = `/applications/${app}/move`;
 	}
@@ -131,11 +149,16 @@ async function driver(mine, until) {
 		}
 }
 
-/* GETs on every program (admin and the simulator have no moves to make). */
+/* GETs on every program (admin and the simulator have no moves to make), the
+ * pages of issue 9 and the operator's among them. */
 async function reader(until) {
 	const gets = [['admin', '/me', sessions.admin], ['paysim', '/health', null], ['unit', '/worklist', sessions.unit_hongda],
 		['county', '/worklist', sessions.wucheng_jsj], ['hrb', '/worklist', sessions.wucheng_rsj],
-		['city', '/worklist', sessions.jh_zpw], ['applicant', '/applications', sessions.applicant]];
+		['city', '/worklist', sessions.jh_zpw], ['applicant', '/applications', sessions.applicant],
+		['admin', '/registrations', sessions.admin], ['unit', '/publicity', sessions.unit_hongda],
+		['county', '/interviews', sessions.wucheng_jsj], ['county', '/fees', sessions.wucheng_jsj],
+		['unit', '/people', sessions.unit_hongda], ['admin', '/audit', sessions.admin],
+		['hrb', '/publicity', sessions.wucheng_rsj], ['applicant', '/plans', sessions.applicant]];
 	for (let i = 0; Date.now() < until; i++) {
 		const [program, p, s] = gets[i % gets.length];
 		const r = await (s ? s.get(p).catch(() => ({ status: 0 })) : raw('GET', `/api/${program}${p}`).catch(() => ({ status: 0 })));

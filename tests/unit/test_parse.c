@@ -117,10 +117,14 @@ t_multipart(void **state)
 	/* unterminated quoted name */
 	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nabc\r\n--XyZ--",
 	    p, 4, &n), PERR_BAD_REQUEST);
-	/* duplicate names */
-	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+	/* duplicate names: parts[n] is the one named again */
+	n = 0;
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n0\r\n"
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
 	    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n2\r\n--XyZ--",
 	    p, 4, &n), PERR_DUP_FIELD);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[n].name, "a");
 	/* wrong boundary, empty body, no parts */
 	assert_int_equal(mp("--Other\r\n\r\n--Other--", p, 4, &n), PERR_BAD_REQUEST);
 	assert_int_equal(mp("", p, 4, &n), PERR_BAD_REQUEST);
