@@ -1,5 +1,6 @@
 /* hrb: the FastCGI program of the 人力社保局 (county and city); its routes, nothing else. */
 #include "review.h"
+#include "stats.h"
 #include "hrb.h"
 
 static const struct route routes[] = {
@@ -15,6 +16,9 @@ static const struct route routes[] = {
 	{ M_GET, "/opinions", 0, NULL, review_opinions },
 	{ M_POST, "/opinions", 0, review_opinion_fields, review_opinion_add },
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
+	/* lib/stats.c: 统计分析 */
+	{ M_GET, "/stats", 0, stats_query, stats_get },
+	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
 };
 
 int

@@ -1,6 +1,7 @@
 import { HomeFilled, Promotion, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { statsMenu, statsRoutes } from '../common/stats-route.js'
 
 createPortal({
   role: 'hrb',
@@ -8,8 +9,9 @@ createPortal({
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
+    statsMenu(),
     { label: '结果公布', icon: Promotion, soon: true },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  routes: reviewRoutes('职称评审资格审查'),
+  routes: [...reviewRoutes('职称评审资格审查'), ...statsRoutes()],
 })
