@@ -88,9 +88,22 @@ hello1=$(run "FastCGI hello (bare)" "$base/bench/hello")
 me1=$(run "GET /api/county/me" "$base/api/county/me" "Cookie: sid=$csid")
 cs=$(run "county stats @$BIG" "$base/api/county/stats" "Cookie: sid=$csid")
 as=$(run "operator stats @$BIG" "$base/api/admin/stats" "Cookie: sid=$asid")
-awk -v h="$hello1" -v m="$me1" -v c="$cs" -v a="$as" -v n="$BIG" 'BEGIN {
+# The floor of such figures: one bare pass over the same applications in SQL
+# (a count), the median of 21 runs, timed by psql on the same machine at the
+# same time, so that the ratio says what the figures cost whatever the load.
+floor_ms() {	# sql -> the median time in ms
+	{ echo '\timing on'; for _ in $(seq 1 21); do echo "$1;"; done; } |
+		scripts/stack.sh psql -At -o /dev/null 2>&1 |
+		awk '/^Time:/ {print $2}' | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
+}
+cf=$(floor_ms "SELECT count(*) FROM desk d JOIN application a ON a.id = d.application_id
+	WHERE d.org_id = (SELECT org_id FROM app_user WHERE username = 'wucheng_jsj')")
+af=$(floor_ms "SELECT count(*) FROM application WHERE state <> 'draft'")
+awk -v h="$hello1" -v m="$me1" -v c="$cs" -v a="$as" -v cf="$cf" -v af="$af" -v n="$BIG" 'BEGIN {
 	printf "stats p50: county %.1f ms, operator %.1f ms; %.0f / %.0f times the bare round trip, " \
 	    "%.0f / %.0f times a logged-in request\n", c, a, c / h, a / h, c / m, a / m
+	printf "floor (a bare count of the same applications in SQL): county %.1f ms, operator %.1f ms; " \
+	    "ratio stats / floor: county %.1f, operator %.1f\n", cf, af, c / cf, a / af
 	w = (c > a ? c : a)
 	printf "stats @%d: slowest p50 %.1f ms (goal < 200 ms): %s\n", n, w, (w < 200 ? "ok" : "short")
 }'
