@@ -471,6 +471,17 @@ PORTAL_API enum perr account_list(struct req *, long long org, cJSON *out);
 PORTAL_API enum perr xlsx_reply(struct req *, const char *filename, const char *sheet,
     const char *title, const char *const *head, const int *widths, int ncols,
     const cJSON *rows);
+/* One sheet of a workbook of several (xlsx_reply_sheets): its name (at most
+ * 31 characters, none of []:*?/\), its title row, header and rows as above. */
+struct xlsx_sheet {
+	const char *name, *title;
+	const char *const *head;
+	const int *widths;
+	int ncols;
+	const cJSON *rows;
+};
+PORTAL_API enum perr xlsx_reply_sheets(struct req *, const char *filename,
+    const struct xlsx_sheet *sheets, int nsheets);
 
 /* ---------- 评审工作计划 (plan.c) ---------- */
 

@@ -1,8 +1,9 @@
 /*
- * xlsx.c: the spreadsheets users download (worklists, 公示表) as real .xlsx
- * files written by libxlsxwriter: a title row, a bold header, one row per
- * record. libxlsxwriter writes to a file, so the workbook goes through a
- * private temporary file that is read back and removed at once.
+ * xlsx.c: the spreadsheets users download (worklists, 公示表, statistics) as
+ * real .xlsx files written by libxlsxwriter: each sheet a title row, a bold
+ * header, one row per record. libxlsxwriter writes to a file, so the
+ * workbook goes through a private temporary file that is read back and
+ * removed at once.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,44 +37,21 @@ slurp(const char *path, char **data, size_t *len)
 	return PERR_OK;
 }
 
-enum perr
-xlsx_reply(struct req *r, const char *filename, const char *sheet, const char *title,
-    const char *const *head, const int *widths, int ncols, const cJSON *rows)
+/* One sheet into the workbook: the title row, the bold header, the rows. */
+static void
+sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw_format *big)
 {
-	char path[] = "/tmp/zcps-xlsx-XXXXXX";
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *bold, *big;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, sh->name);
 	const cJSON *row, *cell;
-	char *data = NULL;
-	size_t len = 0;
-	int fd, c, n = 0;
-	enum perr e;
+	int c, n = 0;
 
-	if ((fd = mkstemp(path)) < 0) {
-		log_err("msg=\"cannot make a temporary file\" errno=%d", errno);
-		return PERR_INTERNAL;
-	}
-	close(fd);
-	if ((wb = workbook_new(path)) == NULL) {
-		unlink(path);
-		return PERR_INTERNAL;
-	}
-	ws = workbook_add_worksheet(wb, sheet);
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	format_set_bg_color(bold, 0xEEEEEE);
-	format_set_border(bold, LXW_BORDER_THIN);
-	big = workbook_add_format(wb);
-	format_set_bold(big);
-	format_set_font_size(big, 14);
-	worksheet_write_string(ws, 0, 0, title, big);
-	for (c = 0; c < ncols; c++) {
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
-		worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], bold);
+	worksheet_write_string(ws, 0, 0, sh->title, big);
+	for (c = 0; c < sh->ncols; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, sh->widths[c], NULL);
+		worksheet_write_string(ws, 1, (lxw_col_t)c, sh->head[c], bold);
 	}
 	worksheet_freeze_panes(ws, 2, 0);
-	cJSON_ArrayForEach(row, rows) {
+	cJSON_ArrayForEach(row, sh->rows) {
 		c = 0;
 		cJSON_ArrayForEach(cell, row) {
 			if (cJSON_IsNumber(cell))
@@ -86,6 +64,38 @@ xlsx_reply(struct req *r, const char *filename, const char *sheet, const char *t
 		}
 		n++;
 	}
+}
+
+enum perr
+xlsx_reply_sheets(struct req *r, const char *filename, const struct xlsx_sheet *sheets,
+    int nsheets)
+{
+	char path[] = "/tmp/zcps-xlsx-XXXXXX";
+	lxw_workbook *wb;
+	lxw_format *bold, *big;
+	char *data = NULL;
+	size_t len = 0;
+	int fd, i;
+	enum perr e;
+
+	if ((fd = mkstemp(path)) < 0) {
+		log_err("msg=\"cannot make a temporary file\" errno=%d", errno);
+		return PERR_INTERNAL;
+	}
+	close(fd);
+	if ((wb = workbook_new(path)) == NULL) {
+		unlink(path);
+		return PERR_INTERNAL;
+	}
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_bg_color(bold, 0xEEEEEE);
+	format_set_border(bold, LXW_BORDER_THIN);
+	big = workbook_add_format(wb);
+	format_set_bold(big);
+	format_set_font_size(big, 14);
+	for (i = 0; i < nsheets; i++)
+		sheet_write(wb, &sheets[i], bold, big);
 	if (workbook_close(wb) != LXW_NO_ERROR) {
 		unlink(path);
 		return PERR_INTERNAL;
@@ -97,4 +107,13 @@ xlsx_reply(struct req *r, const char *filename, const char *sheet, const char *t
 	req_raw(r, data, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	    filename);
 	return PERR_OK;
+}
+
+enum perr
+xlsx_reply(struct req *r, const char *filename, const char *sheet, const char *title,
+    const char *const *head, const int *widths, int ncols, const cJSON *rows)
+{
+	const struct xlsx_sheet one = { sheet, title, head, widths, ncols, rows };
+
+	return xlsx_reply_sheets(r, filename, &one, 1);
 }

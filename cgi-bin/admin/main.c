@@ -1,7 +1,9 @@
 /* admin: the FastCGI program of the platform operator (平台管理): unit
  * registrations, departments and their accounts, plans, the calendar, the
- * audit log. It has no route to an application's content or the chain. */
+ * audit log, the platform's statistics. It has no route to an application's
+ * content or the chain. */
 #include "admin.h"
+#include "stats.h"
 
 static const struct route routes[] = {
 	COMMON_ROUTES,
@@ -34,6 +36,9 @@ static const struct route routes[] = {
 	/* page-audit.c */
 	{ M_GET, "/audit", 0, audit_query, h_admin_audit },
 	{ M_GET, "/audit.xlsx", 0, audit_query, h_admin_audit_xlsx },
+	/* lib/stats.c: 统计分析 over the whole platform (counts, no application's content) */
+	{ M_GET, "/stats", 0, stats_query, stats_get },
+	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
 };
 
 int

@@ -1,5 +1,6 @@
 /* city: the FastCGI program of the 市级主管部门: 市住建局, 市建设中评委办公室, 市初级评委会; its routes, nothing else. */
 #include "review.h"
+#include "stats.h"
 #include "city.h"
 
 static const struct route routes[] = {
@@ -21,6 +22,9 @@ static const struct route routes[] = {
 	PUBLICITY_ROUTES,
 	/* lib/results.c, lib/certificate.c: 制发文件、网络打印证书 */
 	DOCUMENT_ROUTES,
+	/* lib/stats.c: 统计分析 */
+	{ M_GET, "/stats", 0, stats_query, stats_get },
+	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
 };
 
 int

@@ -1,5 +1,6 @@
 /* county: the FastCGI program of the 县(市、区)主管部门: 建设主管部门 and 建设初评委; its routes, nothing else. */
 #include "review.h"
+#include "stats.h"
 #include "county.h"
 
 static const struct route routes[] = {
@@ -19,6 +20,9 @@ static const struct route routes[] = {
 	FEE_ROUTES,
 	/* lib/interview.c: 评前面试 */
 	INTERVIEW_ROUTES,
+	/* lib/stats.c: 统计分析 */
+	{ M_GET, "/stats", 0, stats_query, stats_get },
+	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
 };
 
 int

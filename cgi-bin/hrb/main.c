@@ -1,5 +1,6 @@
 /* hrb: the FastCGI program of the 人力社保局 (county and city); its routes, nothing else. */
 #include "review.h"
+#include "stats.h"
 #include "hrb.h"
 
 static const struct route routes[] = {
@@ -21,6 +22,9 @@ static const struct route routes[] = {
 	DOCUMENT_ROUTES,
 	/* lib/interview.c: 评前面试 */
 	INTERVIEW_ROUTES,
+	/* lib/stats.c: 统计分析 */
+	{ M_GET, "/stats", 0, stats_query, stats_get },
+	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
 };
 
 int

@@ -63,3 +63,25 @@ test('bundles use no eval and no external URLs for code or fonts', { skip: !buil
     }
   }
 })
+
+// ECharts is for the statistics page (统计分析) alone: it sits in a chunk that no portal's page
+// loads or preloads, reached only by the dynamic import of that page's route.
+test('the chart library loads only with the statistics page', { skip: !built && 'www/dist not built' }, () => {
+  const files = readdirSync(`${DIST}assets`)
+  const charts = files.filter((f) => f.endsWith('.js') && readFileSync(`${DIST}assets/${f}`, 'utf8').includes('_echarts_instance_'))
+  assert.equal(charts.length, 1, `one chunk holds ECharts: ${charts.join(', ')}`)
+  const [chunk] = charts
+  assert.match(chunk, /^Dashboard-/, 'it is the statistics page\'s own chunk')
+  for (const role of ROLES) {
+    const html = readFileSync(`${DIST}${role}/index.html`, 'utf8')
+    assert.ok(!html.includes(chunk), `${role}/index.html neither loads nor preloads ${chunk}`)
+  }
+  const importers = files.filter((f) => f.endsWith('.js') && f !== chunk && readFileSync(`${DIST}assets/${f}`, 'utf8').includes(chunk))
+  assert.ok(importers.length > 0, 'some route imports it')
+  for (const f of importers) {
+    const text = readFileSync(`${DIST}assets/${f}`, 'utf8')
+    assert.match(text, new RegExp(`import\\("\\./${chunk.replace(/[.]/g, '\\.')}"\\)`), `${f} imports it dynamically`)
+    assert.doesNotMatch(text, new RegExp(`from\\s*"\\./${chunk.replace(/[.]/g, '\\.')}"`), `${f} does not import it statically`)
+    assert.match(f, /^stats-route-/, `only the statistics route reaches it, not ${f}`)
+  }
+})

@@ -4,38 +4,39 @@ import assert from 'node:assert/strict';
 
 import { DEMO_APPLICANT, HONGDA, lit, sql } from './lib.mjs';
 
-/* Inserts n draft mid_review applications of the demo applicant at 金华宏达, each under a
- * plan of its own; returns their ids. */
-export async function newDrafts(n = 1) {
+/* Inserts n draft mid_review applications of an applicant (the demo applicant unless another
+ * username is given) at 金华宏达, each under a plan of its own, or all under the given plan
+ * id; returns their ids. */
+export async function newDrafts(n = 1, { applicant = DEMO_APPLICANT, plan = null } = {}) {
 	// one plan each: a person has at most one live application per plan
-	// (with the notice's 中级 fee: 推荐费 80 + 评审费 180)
-	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on,
-	    fee_recommend, fee_review)
+	const plans = plan !== null ? `SELECT ${Number(plan)} AS id FROM generate_series(1, ${n})`
+	    : `INSERT INTO plan (year, name, level, opens_on, closes_on, fee_recommend, fee_review)
 	    SELECT 2023, 'test plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1, 80, 180
-	    FROM generate_series(1, ${n}) RETURNING id)
+	    FROM generate_series(1, ${n}) RETURNING id`;
+	const out = await sql(`WITH p AS (${plans})
 	    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
 	    SELECT u.id, p.id, (SELECT id FROM pipeline WHERE code='mid_review'), o.id, o.region_id
 	    FROM p, app_user u, org o
-	    WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)} RETURNING id`);
+	    WHERE u.username = ${lit(applicant)} AND o.name = ${lit(HONGDA)} RETURNING id`);
 	const ids = out.split('\n').filter(Boolean).map(Number);
 	assert.equal(ids.length, n, `fixture: ${out}`);
-	await completeDrafts(ids);
+	await completeDrafts(ids, applicant);
 	return ids;
 }
 
 /* Submission checks every rule of the notice (lib: cgi-bin/applicant/check.c);
  * these drafts are about the chain, so they are filled in by SQL to pass:
  * a complete profile, photo, signature, declaration, an approved archive
- * item and the files every 正常申报 needs. */
-export async function completeDrafts(apps) {
+ * item and the files every 正常申报 needs (all of them the applicant's). */
+export async function completeDrafts(apps, applicant = DEMO_APPLICANT) {
 	const list = apps.join(', ');
 	await sql(`INSERT INTO applicant_profile (user_id, ethnicity, education, degree, school, major,
 	    graduation_date, work_start_date, title, title_date, specialty, custody, unit_org_id, staffing)
 	    SELECT u.id, '汉族', '大学本科', '学士', '浙江工业大学', '土木工程', '2010-06-30', '2010-07-01',
 	    '助理工程师', '2015-01-01', '建筑工程施工', 'unit', o.id, 'none'
-	    FROM app_user u, org o WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)}
+	    FROM app_user u, org o WHERE u.username = ${lit(applicant)} AND o.name = ${lit(HONGDA)}
 	    ON CONFLICT (user_id) DO NOTHING`);
-	await sql(`WITH u AS (SELECT id FROM app_user WHERE username = ${lit(DEMO_APPLICANT)}),
+	await sql(`WITH u AS (SELECT id FROM app_user WHERE username = ${lit(applicant)}),
 	    f AS (INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)
 	     SELECT id, 'fixture.pdf', 'application/pdf', 14, sha256('%PDF-1.4 %%EOF'), '%PDF-1.4 %%EOF' FROM u
 	     RETURNING id),

@@ -1,5 +1,6 @@
 import { Calendar, Clock, HomeFilled, Memo, OfficeBuilding, Setting, UserFilled } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
+import { statsMenu, statsRoutes } from '../common/stats-route.js'
 import { api } from '../common/api.js'
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
@@ -20,6 +21,7 @@ createPortal({
     { label: '评审工作计划', path: '/plans', icon: Calendar },
     { label: '节假日日历', path: '/calendar', icon: Clock },
     { label: '审计日志', path: '/audit', icon: Memo },
+    statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   // 首页: next year's holiday calendar missing (working days cannot be counted into it), and the
@@ -44,5 +46,6 @@ createPortal({
     { path: '/plans/:id(\\d+)', name: 'plan-edit', component: PlanEdit, meta: { title: '编辑评审工作计划', menu: '/plans' } },
     { path: '/calendar', name: 'calendar', component: CalendarPage, meta: { title: '节假日日历' } },
     { path: '/audit', name: 'audit', component: Audit, meta: { title: '审计日志' } },
+    ...statsRoutes(),
   ],
 })

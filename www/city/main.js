@@ -1,6 +1,7 @@
 import { HomeFilled, Money, Promotion, Reading, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { statsMenu, statsRoutes } from '../common/stats-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Publicity = () => import('../common/Publicity.vue')
@@ -22,6 +23,7 @@ createPortal({
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
+    statsMenu(),
     { label: '收费设定', path: '/fees', icon: Money },
     { label: '评审会议', icon: Reading, soon: true },
     { label: '评审结果公示', path: '/publicity', icon: Promotion },
@@ -33,5 +35,6 @@ createPortal({
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
     { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
+    ...statsRoutes(),
   ],
 })

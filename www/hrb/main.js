@@ -1,6 +1,7 @@
 import { Calendar, HomeFilled, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { statsMenu, statsRoutes } from '../common/stats-route.js'
 
 const Interviews = () => import('../common/Interviews.vue')
 const Publicity = () => import('../common/Publicity.vue')
@@ -31,6 +32,7 @@ createPortal({
     { label: '公示管理', path: '/publicity', icon: Promotion },
     { label: '面试安排', path: '/interviews', icon: Calendar },
     { label: '制发文件', path: '/documents', icon: Stamp },
+    statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [
@@ -38,5 +40,6 @@ createPortal({
     { path: '/publicity', name: 'publicity', component: Publicity, props: PUBLICITY, meta: { title: '公示管理' } },
     { path: '/interviews', name: 'interviews', component: Interviews, props: INTERVIEWS, meta: { title: '面试安排' } },
     { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
+    ...statsRoutes(),
   ],
 })
