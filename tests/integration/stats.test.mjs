@@ -64,8 +64,8 @@ before(async () => {
 		const r = await person.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit: ${r.text}`);
 		assert.equal((await move(hongda, app, 'pass', 2, '资格审查通过')).status, 200);
-		await sql(`INSERT INTO publicity (application_id, starts_on, created_by)
-		    SELECT ${app}, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`);
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+		    SELECT ${app}, 3, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`);
 		const u = await move(hongda, app, 'pass', 3, '公示无异议，推荐上报');
 		assert.equal(u.status, 200, u.text);
 		await reportedDaysAgo(app, WAITED[i]);
