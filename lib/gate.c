@@ -16,6 +16,7 @@ enum {
 	GT_PUBLICITY,
 	GT_OBJECTIONS,
 	GT_INTERVIEW,
+	GT_VOTE,
 	GT__MAX
 };
 
@@ -45,6 +46,15 @@ static struct db_stmt st[GT__MAX] = {
 	    " WHERE ia.application_id = $1 AND ia.step_seq = $2"
 	    " AND ia.assigned_at >= coalesce(step_arrival($1), '-infinity')"
 	    " ORDER BY ia.assigned_at DESC LIMIT 1", 0 },
+	/* the application's ballot at this step since it arrived: a closed one
+	 * first (the latest), else one still to be held */
+	[GT_VOTE] = { "gate_vote",
+	    "SELECT m.state, to_char(m.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
+	    " coalesce(ag.carried, false), ag.agree, ag.disagree, ag.abstain, ag.eligible"
+	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " WHERE ag.application_id = $1 AND ag.step_seq = $2"
+	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity')"
+	    " ORDER BY m.state = 'closed' DESC, m.closed_at DESC, m.id DESC LIMIT 1", 0 },
 };
 
 struct gate_ctx {
@@ -155,6 +165,34 @@ g_interview_if_called(const struct gate_ctx *c, struct gate_state *g)
 	return interview(c, g, false);
 }
 
+/* A committee's secret ballot at this step (lib/ballot.c), closed and carried. */
+static enum perr
+g_vote(const struct gate_ctx *c, struct gate_state *g)
+{
+	PGresult *res;
+	const char *state;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_VOTE], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		snprintf(g->text, sizeof(g->text), "尚未列入评审会议议程，请在“评审会议”中安排表决");
+		PQclear(res);
+		return PERR_OK;
+	}
+	state = db_str(res, 0, 0);
+	g->met = strcmp(state, "closed") == 0 && db_bool(res, 0, 2);
+	if (strcmp(state, "closed") != 0)
+		snprintf(g->text, sizeof(g->text), "已列入 %s 的评审会议议程，%s", db_str(res, 0, 1),
+		    strcmp(state, "open") == 0 ? "正在投票" : "尚未表决");
+	else
+		snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
+		    "弃权 %lld 票，应参加表决 %lld 人", db_str(res, 0, 1), g->met ? "通过" : "未通过",
+		    db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5), db_int(res, 0, 6));
+	PQclear(res);
+	return PERR_OK;
+}
+
 static const struct {
 	const char *name;
 	enum perr (*check)(const struct gate_ctx *, struct gate_state *);
@@ -163,6 +201,7 @@ static const struct {
 	{ "publicity", g_publicity },
 	{ "interview", g_interview },
 	{ "interview_if_called", g_interview_if_called },
+	{ "vote", g_vote },
 };
 
 enum perr

@@ -1,5 +1,6 @@
 /* city: the FastCGI program of the 市级主管部门: 市住建局, 市建设中评委办公室, 市初级评委会; its routes, nothing else. */
 #include "review.h"
+#include "committee.h"
 #include "city.h"
 
 static const struct route routes[] = {
@@ -19,6 +20,8 @@ static const struct route routes[] = {
 	FEE_ROUTES,
 	/* lib/publicity.c: 资格复审公示, 公布评审结果 */
 	PUBLICITY_ROUTES,
+	/* lib/committee.c, ballot.c, minutes.c: 评审会议 and the members' ballot */
+	COMMITTEE_ROUTES,
 };
 
 int

@@ -1,5 +1,6 @@
 /* county: the FastCGI program of the 县(市、区)主管部门: 建设主管部门 and 建设初评委; its routes, nothing else. */
 #include "review.h"
+#include "committee.h"
 #include "county.h"
 
 static const struct route routes[] = {
@@ -19,6 +20,8 @@ static const struct route routes[] = {
 	FEE_ROUTES,
 	/* lib/interview.c: 评前面试 */
 	INTERVIEW_ROUTES,
+	/* lib/committee.c, ballot.c, minutes.c: 评审会议 and the members' ballot */
+	COMMITTEE_ROUTES,
 };
 
 int
