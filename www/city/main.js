@@ -1,6 +1,7 @@
-import { HomeFilled, Money, Promotion, Reading, Setting } from '@element-plus/icons-vue'
+import { HomeFilled, Money, Promotion, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Publicity = () => import('../common/Publicity.vue')
@@ -22,7 +23,7 @@ createPortal({
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
     { label: '收费设定', path: '/fees', icon: Money },
-    { label: '评审会议', icon: Reading, soon: true },
+    ...committeeMenu(),
     { label: '评审结果公示', path: '/publicity', icon: Promotion },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
@@ -30,5 +31,6 @@ createPortal({
     ...reviewRoutes('职称评审资格审查'),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
+    ...committeeRoutes(),
   ],
 })

@@ -1,8 +1,10 @@
 // createPortal({role, title, menu, routes}): builds and mounts one role's single-page portal.
 //   role   'applicant' | 'unit' | 'county' | 'city' | 'hrb' | 'admin' (API base /api/<role>/)
 //   title  the portal's name shown in the top bar, e.g. '申报人员'
-//   menu   [{label, path?, icon?, soon?}]: side menu; items with soon:true are shown disabled
-//          with "(即将开放)"; items with a path open that route
+//   menu   [{label, path?, icon?, soon?, member?, show?}]: side menu; items with soon:true are shown
+//          disabled with "(即将开放)"; items with a path open that route; member:true items are a
+//          committee member's (the only ones their login sees, see menu.js); show(session) hides
+//          an item from whoever it is not for
 //   routes extra vue-router routes; those with meta.public are reachable without a session and
 //          are shown full-page, outside the layout (e.g. the phone signing page, reached by a
 //          QR code, where a one-time token is the proof); the others are shown inside the layout
@@ -15,6 +17,7 @@ import { session, clearSession, configureSession, loadSession, noteActivity, req
 import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
+import { isMember } from './menu.js'
 import Login from './Login.vue'
 import Layout from './Layout.vue'
 import Home from './Home.vue'
@@ -62,6 +65,10 @@ export function createPortal({ role, title, menu = [], routes = [] }) {
     }
     if (!session.user) {
       return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    // a committee member's login has its ballots and its account, nothing of the desk
+    if (isMember(session) && router.hasRoute('ballots') && !(to.meta.member || to.name === 'home' || to.name === 'account')) {
+      return { name: 'ballots' }
     }
     // the labels of states and actions, once per portal; a page still works without them
     await loadReference().catch(() => {})

@@ -1,6 +1,7 @@
-import { Calendar, HomeFilled, Money, Reading, Setting } from '@element-plus/icons-vue'
+import { Calendar, HomeFilled, Money, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Interviews = () => import('../common/Interviews.vue')
@@ -13,12 +14,13 @@ createPortal({
     worklistMenu('职称评审资格审查'),
     { label: '收费设定', path: '/fees', icon: Money },
     { label: '评前面试', path: '/interviews', icon: Calendar },
-    { label: '评审会议', icon: Reading, soon: true },
+    ...committeeMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [
     ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/interviews', name: 'interviews', component: Interviews, meta: { title: '评前面试' } },
+    ...committeeRoutes(),
   ],
 })
