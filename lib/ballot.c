@@ -146,14 +146,14 @@ h_ballot_settle(struct req *r)
 		tally_text(text, sizeof(text), res, i, m);
 		e = chain_move(&who, db_int(res, i, 0), (int)db_int(res, i, 1),
 		    carried ? CHAIN_PASS : CHAIN_REJECT, text, NULL, msg, sizeof(msg));
-		if (!committee_result(results, db_int(res, i, 0), e, msg))
+		cJSON_AddStringToObject(committee_result(results, db_int(res, i, 0), e, msg), "action",
+		    carried ? "pass" : "reject");
+		if (e != PERR_OK)
 			failed++;
 		else if (carried)
 			passed++;
 		else
 			rejected++;
-		cJSON_AddStringToObject(cJSON_GetArrayItem(results, cJSON_GetArraySize(results) - 1),
-		    "action", carried ? "pass" : "reject");
 		if (e == PERR_UNAVAILABLE)
 			break;
 	}

@@ -236,7 +236,7 @@ committee_refused(struct req *r, enum perr e)
 	return req_fail(r, PERR_CONFLICT, NULL, "%s", msg);
 }
 
-bool
+cJSON *
 committee_result(cJSON *results, long long id, enum perr e, const char *msg)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -248,7 +248,7 @@ committee_result(cJSON *results, long long id, enum perr e, const char *msg)
 		cJSON_AddStringToObject(o, "message", msg[0] ? msg : err_message(e));
 	}
 	cJSON_AddItemToArray(results, o);
-	return e == PERR_OK;
+	return o;
 }
 
 enum perr
@@ -857,7 +857,8 @@ h_meeting_agenda(struct req *r)
 		char msg[256] = "";
 
 		e = agenda_one(r, app, msg, sizeof(msg));
-		if (committee_result(results, app, e, msg))
+		(void)committee_result(results, app, e, msg);
+		if (e == PERR_OK)
 			ok++;
 		else
 			failed++;

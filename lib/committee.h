@@ -79,8 +79,9 @@ PORTAL_API enum perr committee_agenda(struct req *, PGresult **res);
 PORTAL_API void committee_meeting_json(cJSON *o, const PGresult *res, int row);
 PORTAL_API void committee_meeting_head(cJSON *o, const PGresult *res, int row);
 /* Appends {id, ok, code, message} of one item of a batch to results (a
- * failure's message: msg, or the error's own); returns whether it went. */
-PORTAL_API bool committee_result(cJSON *results, long long id, enum perr e, const char *msg);
+ * failure's message: msg, or the error's own); returns that object, owned
+ * by results. */
+PORTAL_API cJSON *committee_result(cJSON *results, long long id, enum perr e, const char *msg);
 /* The message of a refusal the database states (SQLSTATE ZCB…, sql/013) as
  * the reply: 404 for no meeting, 403 for no member or office, else 409. */
 PORTAL_API enum perr committee_refused(struct req *, enum perr e);
