@@ -9,7 +9,10 @@
 
 #include "portal.h"
 
-enum { AC_ORG, AC_INSERT, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END, AC_LIST, AC__MAX };
+enum {
+	AC_ORG, AC_INSERT, AC_INSERT_MEMBER, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END, AC_LIST,
+	AC__MAX
+};
 
 static struct db_stmt st[AC__MAX] = {
 	[AC_ORG] = { "account_org",
@@ -17,6 +20,9 @@ static struct db_stmt st[AC__MAX] = {
 	[AC_INSERT] = { "account_insert",
 	    "INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin)"
 	    " VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::bool) RETURNING id", 0 },
+	/* the programs may not insert a member's login: the database checks the committee */
+	[AC_INSERT_MEMBER] = { "account_insert_member",
+	    "SELECT committee_account_insert($1, $2, $3, $4, $5)", 0 },
 	/* an account of org $2 (0: of any department or unit, never the platform's) */
 	[AC_FIND] = { "account_find",
 	    "SELECT u.id, u.is_org_admin FROM app_user u JOIN org o ON o.id = u.org_id"
@@ -31,7 +37,7 @@ static struct db_stmt st[AC__MAX] = {
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
 	[AC_LIST] = { "account_list",
 	    "SELECT id, username, name, coalesce(mobile, ''), is_org_admin, disabled_at IS NOT NULL,"
-	    " to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), kind"
 	    " FROM app_user WHERE org_id = $1 ORDER BY id", 0 },
 };
 
@@ -62,8 +68,9 @@ random_password(char *out, size_t outsz)
 	return PERR_OK;
 }
 
-enum perr
-account_create(struct req *r, long long org, const char *username, const char *name,
+/* A new account of org; member: a committee member's login (AC_INSERT_MEMBER). */
+static enum perr
+create(struct req *r, long long org, bool member, const char *username, const char *name,
     const char *mobile, const char *password, bool org_admin, char *pw_out, size_t pw_outsz,
     long long *id)
 {
@@ -86,8 +93,13 @@ account_create(struct req *r, long long org, const char *username, const char *n
 	}
 	if ((e = auth_hash(password, hash, sizeof(hash))) != PERR_OK)
 		return e;
-	e = db_run(&st[AC_INSERT], &res, 7, DB_S(role), DB_S(username), DB_S(name),
-	    DB_S(mobile ? mobile : ""), DB_I(org), DB_S(hash), DB_S(org_admin ? "true" : "false"));
+	if (member)
+		e = db_run(&st[AC_INSERT_MEMBER], &res, 5, DB_I(org), DB_S(username), DB_S(name),
+		    DB_S(mobile ? mobile : ""), DB_S(hash));
+	else
+		e = db_run(&st[AC_INSERT], &res, 7, DB_S(role), DB_S(username), DB_S(name),
+		    DB_S(mobile ? mobile : ""), DB_I(org), DB_S(hash),
+		    DB_S(org_admin ? "true" : "false"));
 	explicit_bzero(hash, sizeof(hash));
 	if (e == PERR_CONFLICT)
 		return req_fail(r, PERR_CONFLICT, "username", "该用户名已被使用，请换一个");
@@ -96,6 +108,22 @@ account_create(struct req *r, long long org, const char *username, const char *n
 	*id = db_int(res, 0, 0);
 	PQclear(res);
 	return req_audit(r, "account_create", "user", *id, NULL);
+}
+
+enum perr
+account_create(struct req *r, long long org, const char *username, const char *name,
+    const char *mobile, const char *password, bool org_admin, char *pw_out, size_t pw_outsz,
+    long long *id)
+{
+	return create(r, org, false, username, name, mobile, password, org_admin, pw_out, pw_outsz,
+	    id);
+}
+
+enum perr
+account_create_member(struct req *r, long long org, const char *username, const char *name,
+    const char *mobile, const char *password, char *pw_out, size_t pw_outsz, long long *id)
+{
+	return create(r, org, true, username, name, mobile, password, false, pw_out, pw_outsz, id);
 }
 
 /* Account id of org (0: any but the platform's); whether it is an administrator. */
@@ -192,6 +220,8 @@ account_list(struct req *r, long long org, cJSON *out)
 		cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 4));
 		cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 5));
 		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 6));
+		/* regular, or committee_member: a committee's expert (lib/committee.c) */
+		cJSON_AddStringToObject(it, "kind", db_str(res, i, 7));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

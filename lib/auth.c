@@ -121,6 +121,7 @@ auth_me_json(struct req *r)
 	    mask_id(r->s.username, masked, sizeof(masked)) : r->s.username);
 	cJSON_AddStringToObject(u, "name", r->s.name);
 	cJSON_AddStringToObject(u, "role", r->s.role);
+	cJSON_AddStringToObject(u, "kind", r->s.member ? "committee_member" : "regular");
 	cJSON_AddStringToObject(u, "mobile", mask_mobile(r->s.mobile, masked, sizeof(masked)));
 	if (r->s.org_id != 0) {
 		o = cJSON_AddObjectToObject(out, "org");

@@ -17,6 +17,7 @@ enum {
 	GT_OBJECTIONS,
 	GT_INTERVIEW,
 	GT_DOCUMENT,
+	GT_VOTE,
 	GT__MAX
 };
 
@@ -54,6 +55,15 @@ static struct db_stmt st[GT__MAX] = {
 	    " JOIN application a ON a.id = i.application_id"
 	    " WHERE i.application_id = $1 AND i.step_seq = $2 AND d.org_id = a.current_org_id"
 	    " AND d.created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
+	/* the application's ballot at this step since it arrived: a closed one
+	 * first (the latest), else one still to be held */
+	[GT_VOTE] = { "gate_vote",
+	    "SELECT m.state, to_char(m.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
+	    " coalesce(ag.carried, false), ag.agree, ag.disagree, ag.abstain, ag.eligible"
+	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " WHERE ag.application_id = $1 AND ag.step_seq = $2"
+	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity')"
+	    " ORDER BY m.state = 'closed' DESC, m.closed_at DESC, m.id DESC LIMIT 1", 0 },
 };
 
 struct gate_ctx {
@@ -182,6 +192,34 @@ g_document(const struct gate_ctx *c, struct gate_state *g)
 	return PERR_OK;
 }
 
+/* A committee's secret ballot at this step (lib/ballot.c), closed and carried. */
+static enum perr
+g_vote(const struct gate_ctx *c, struct gate_state *g)
+{
+	PGresult *res;
+	const char *state;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_VOTE], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		snprintf(g->text, sizeof(g->text), "尚未列入评审会议议程，请在“评审会议”中安排表决");
+		PQclear(res);
+		return PERR_OK;
+	}
+	state = db_str(res, 0, 0);
+	g->met = strcmp(state, "closed") == 0 && db_bool(res, 0, 2);
+	if (strcmp(state, "closed") != 0)
+		snprintf(g->text, sizeof(g->text), "已列入 %s 的评审会议议程，%s", db_str(res, 0, 1),
+		    strcmp(state, "open") == 0 ? "正在投票" : "尚未表决");
+	else
+		snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
+		    "弃权 %lld 票，应参加表决 %lld 人", db_str(res, 0, 1), g->met ? "通过" : "未通过",
+		    db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5), db_int(res, 0, 6));
+	PQclear(res);
+	return PERR_OK;
+}
+
 static const struct {
 	const char *name;
 	enum perr (*check)(const struct gate_ctx *, struct gate_state *);
@@ -191,6 +229,7 @@ static const struct {
 	{ "interview", g_interview },
 	{ "interview_if_called", g_interview_if_called },
 	{ "document", g_document },
+	{ "vote", g_vote },
 };
 
 enum perr

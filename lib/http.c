@@ -512,6 +512,9 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 			return req_fail(r, PERR_FORBIDDEN, NULL, strcmp(r->s.org_status, "rejected") == 0 ?
 			    "单位注册未通过平台审核，请按审核意见修改后重新提交" :
 			    "单位注册正在等待平台审核，审核通过后即可办理业务");
+		/* a committee member's login votes; it never reaches the desk */
+		if (r->s.member && !(rt->flags & R_MEMBER))
+			return req_fail(r, PERR_FORBIDDEN, NULL, "评委账号只能查看本人的评审会议并参加表决");
 	}
 
 	/* CSRF on every state-changing request */

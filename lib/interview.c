@@ -101,20 +101,6 @@ static struct db_stmt st[IV__MAX] = {
 	    "SELECT chain_lock($1)", 0 },
 };
 
-static bool
-valid_minute(const char *s)
-{
-	static const char shape[] = "dddd-dd-dd dd:dd";
-	size_t i;
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return false;
-	return true;
-}
-
 enum { SE_TITLE, SE_STARTS_AT, SE_PLACE, SE_PANEL };
 
 const struct field interview_fields[] = {

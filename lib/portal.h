@@ -114,6 +114,11 @@ PORTAL_API bool valid_text(const char *s, size_t maxchars);
 PORTAL_API bool valid_past_date(const char *s);
 /* 文号 of a document: 1-12 characters, the year in 〔〕, a number, 号: 金建评〔2023〕12号. */
 PORTAL_API bool valid_doc_number(const char *s);
+/* A login name: 3-32 lower-case letters, digits or _, beginning with a letter. */
+PORTAL_API bool valid_login_name(const char *s);
+/* A time of day to the minute by its shape, "YYYY-MM-DD HH:MM" (the database
+ * checks that it is a real one). */
+PORTAL_API bool valid_minute(const char *s);
 
 /* ---------- request parsing (form.c) ---------- */
 
@@ -259,6 +264,7 @@ struct session {
 	char org_region[64];
 	char org_status[16];		/* pending / approved / rejected (units register first) */
 	bool org_admin;			/* the unit's administrator (its first clerk) */
+	bool member;			/* a committee member's login (account kind committee_member) */
 	/* seconds left at lookup: until the idle timeout if nothing else comes
 	 * (never beyond the absolute end), and until the absolute end */
 	long long idle_left;
@@ -345,6 +351,7 @@ enum route_flags {
 	R_UNAPPROVED = 8,	/* open to a unit whose registration is not approved yet */
 	R_ROOT = 16,		/* a page of the site at the pattern itself, not below
 				 * /api/<role> (the web server routes it to this program) */
+	R_MEMBER = 32,		/* open to a committee member's login (refused every other route) */
 };
 
 struct route {
@@ -420,16 +427,16 @@ PORTAL_API extern const struct field password_fields[];
 #define COMMON_ROUTES \
 	{ M_GET, "/health", R_PUBLIC, NULL, h_health }, \
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
-	{ M_POST, "/logout", R_UNAPPROVED, NULL, h_logout }, \
-	{ M_GET, "/me", R_UNAPPROVED, NULL, h_me }, \
-	{ M_GET, "/reference", 0, NULL, h_reference }, \
-	{ M_POST, "/password", R_UNAPPROVED, password_fields, h_password }, \
+	{ M_POST, "/logout", R_UNAPPROVED | R_MEMBER, NULL, h_logout }, \
+	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER, NULL, h_me }, \
+	{ M_GET, "/reference", R_MEMBER, NULL, h_reference }, \
+	{ M_POST, "/password", R_UNAPPROVED | R_MEMBER, password_fields, h_password }, \
 	{ M_POST, "/password/forgot", R_PUBLIC | R_NO_CSRF, password_forgot_fields, \
 	    h_password_forgot }, \
 	{ M_POST, "/password/reset", R_PUBLIC | R_NO_CSRF, password_reset_fields, \
 	    h_password_reset }, \
-	{ M_POST, "/mobile/code", R_UNAPPROVED, mobile_code_fields, h_mobile_code }, \
-	{ M_POST, "/mobile", R_UNAPPROVED, mobile_fields, h_mobile }, \
+	{ M_POST, "/mobile/code", R_UNAPPROVED | R_MEMBER, mobile_code_fields, h_mobile_code }, \
+	{ M_POST, "/mobile", R_UNAPPROVED | R_MEMBER, mobile_fields, h_mobile }, \
 	{ M_POST, "/uploads", R_MULTIPART, upload_fields, h_upload }, \
 	{ M_GET, "/uploads/:id", R_UNAPPROVED, upload_get_fields, h_upload_get }
 
@@ -453,6 +460,12 @@ PORTAL_API enum perr limit_reached(struct req *, const char *what, int max, bool
 PORTAL_API enum perr account_create(struct req *, long long org, const char *username,
     const char *name, const char *mobile, const char *password, bool org_admin,
     char *pw_out, size_t pw_outsz, long long *id);
+/* account_create() for a committee member's login (kind committee_member) of
+ * committee org, in the committee's portal; created by the database
+ * (sql/013_committee.sql), never as an administrator. */
+PORTAL_API enum perr account_create_member(struct req *, long long org, const char *username,
+    const char *name, const char *mobile, const char *password, char *pw_out, size_t pw_outsz,
+    long long *id);
 /* Disables or enables account id of organisation org (0: any organisation
  * but the platform's); a disabled account's sessions end. */
 PORTAL_API enum perr account_disable(struct req *, long long org, long long id, bool disable);

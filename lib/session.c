@@ -38,7 +38,8 @@ static struct db_stmt st[SS__MAX] = {
 	    " least(extract(epoch FROM CASE WHEN s.last_seen < now() - interval '1 minute'"
 	    "   THEN now() ELSE s.last_seen END + make_interval(mins => $3::int) - now()),"
 	    "  extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now()))::int,"
-	    " extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now())::int "
+	    " extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now())::int,"
+	    " u.kind = 'committee_member' "
 	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
 	    " LEFT JOIN org o ON o.id = u.org_id"
 	    " LEFT JOIN org_kind k ON k.code = o.kind"
@@ -146,6 +147,7 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	s->org_admin = db_bool(res, 0, 12);
 	s->idle_left = db_int(res, 0, 13);
 	s->abs_left = db_int(res, 0, 14);
+	s->member = db_bool(res, 0, 15);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -354,3 +354,26 @@ valid_doc_number(const char *s)
 			return false;
 	return p[n + i] == '\0';
 }
+
+bool
+valid_login_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && n <= 32 && s[0] >= 'a' && s[0] <= 'z' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+bool
+valid_minute(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd";
+	size_t i;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return false;
+	return true;
+}

@@ -12,7 +12,9 @@
 // one in 公示; at 婺城区住房和城乡建设局 (wucheng_jsj) two at 资格审查, one of
 // them paid through the demo's simulated gateway, and a third it passed on to
 // 婺城区人力资源和社会保障局 (wucheng_rsj). Nothing happens when applications
-// exist already.
+// exist already. The committees of the chains (婺城区初评委 wucheng_cpw, 市中评委
+// jh_zpw, 市初级评委会 jh_cjpw) each get five experts, who log in to their
+// committee's portal as <office>_w1 … _w5 to vote in 评审会议.
 import { DEMO_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
 import { apply as applyThroughApi, ok, pay, upload } from '../tests/integration/apply.mjs';
 
@@ -56,7 +58,31 @@ async function toCounty(hongda, app) {
 	await move(hongda, app, 'pass', 3, '经单位公示 5 个工作日无异议，同意推荐上报。');
 }
 
+// name, specialty, employer of the experts every demo committee has
+const EXPERTS = [
+	['王建华', '建筑结构', '浙江省建筑设计研究院'],
+	['李卫东', '建筑施工', '金华职业技术学院'],
+	['张丽君', '市政工程', '金华市市政工程设计院'],
+	['陈国平', '工程造价', '浙江师范大学'],
+	['刘志强', '给水排水', '义乌市建筑设计研究院'],
+];
+
+async function committees() {
+	for (const [k, [role, office]] of [['county', 'wucheng_cpw'], ['city', 'jh_zpw'], ['city', 'jh_cjpw']].entries()) {
+		const s = await loginAs(role, office);
+		const have = ok(await s.get('/committee'), 'committee').members.map((m) => m.username);
+		for (const [i, [name, specialty, employer]] of EXPERTS.entries()) {
+			const username = `${office}_w${i + 1}`;
+			if (!have.includes(username))
+				ok(await s.post('/committee/members', { username, name, specialty, employer,
+					mobile: `13957908${k}${i + 10}`, password: DEMO_PASSWORD }), `member ${username}`);
+		}
+	}
+	console.log('demo: five experts in each committee (wucheng_cpw_w1 … jh_zpw_w1 … jh_cjpw_w1 …)');
+}
+
 async function main() {
+	await committees();
 	if (await sqlInt('SELECT count(*) FROM application') > 0) {
 		console.log('demo: applications exist already, nothing to add');
 		return;

@@ -422,7 +422,9 @@ info() {
   平台管理 admin          http://127.0.0.1:$PORT/admin/         admin
 
   Every county has <county>_jsj, <county>_cpw and <county>_rsj accounts: wucheng jindong
-  wuyi pujiang panan lanxi yiwu dongyang yongkang. Stop everything with: make stop
+  wuyi pujiang panan lanxi yiwu dongyang yongkang. The experts of 评审会议 vote with their
+  own logins: wucheng_cpw_w1..w5 (county), jh_zpw_w1..w5 and jh_cjpw_w1..w5 (city), after
+  'stack.sh demo'. Stop everything with: make stop
 INFO
 	if simulated; then
 		cat <<INFO

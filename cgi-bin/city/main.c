@@ -1,6 +1,7 @@
 /* city: the FastCGI program of the 市级主管部门: 市住建局, 市建设中评委办公室, 市初级评委会; its routes, nothing else. */
 #include "review.h"
 #include "stats.h"
+#include "committee.h"
 #include "city.h"
 
 static const struct route routes[] = {
@@ -25,6 +26,8 @@ static const struct route routes[] = {
 	/* lib/stats.c: 统计分析 */
 	{ M_GET, "/stats", 0, stats_query, stats_get },
 	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
+	/* lib/committee.c, ballot.c, minutes.c: 评审会议 and the members' ballot */
+	COMMITTEE_ROUTES,
 };
 
 int

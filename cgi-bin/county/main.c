@@ -1,6 +1,7 @@
 /* county: the FastCGI program of the 县(市、区)主管部门: 建设主管部门 and 建设初评委; its routes, nothing else. */
 #include "review.h"
 #include "stats.h"
+#include "committee.h"
 #include "county.h"
 
 static const struct route routes[] = {
@@ -23,6 +24,8 @@ static const struct route routes[] = {
 	/* lib/stats.c: 统计分析 */
 	{ M_GET, "/stats", 0, stats_query, stats_get },
 	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },
+	/* lib/committee.c, ballot.c, minutes.c: 评审会议 and the members' ballot */
+	COMMITTEE_ROUTES,
 };
 
 int

@@ -327,6 +327,29 @@ t_mask(void **state)
 	assert_string_equal(mask_mobile("123", b, sizeof(b)), "***");
 }
 
+static void
+t_login_name_minute(void **state)
+{
+	(void)state;
+	assert_true(valid_login_name("abc"));
+	assert_false(valid_login_name("ab"));
+	assert_true(valid_login_name("a2345678901234567890123456789012"));	/* 32 */
+	assert_false(valid_login_name("a23456789012345678901234567890123"));	/* 33 */
+	assert_true(valid_login_name("jh_zpw_m1"));
+	assert_false(valid_login_name("1abc"));
+	assert_false(valid_login_name("_abc"));
+	assert_false(valid_login_name("Abc"));
+	assert_false(valid_login_name("ab-c"));
+	assert_false(valid_login_name("ab c"));
+	assert_true(valid_minute("2024-05-06 09:30"));
+	assert_false(valid_minute("2024-05-06 09:3"));
+	assert_false(valid_minute("2024-05-06 09:300"));
+	assert_false(valid_minute("2024-05-06T09:30"));
+	assert_false(valid_minute("2024/05/06 09:30"));
+	assert_false(valid_minute("2024-05-06 0a:30"));
+	assert_false(valid_minute(""));
+}
+
 int
 main(void)
 {
@@ -344,6 +367,7 @@ main(void)
 		cmocka_unit_test(t_utf8),
 		cmocka_unit_test(t_mask),
 		cmocka_unit_test(t_doc_number),
+		cmocka_unit_test(t_login_name_minute),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);

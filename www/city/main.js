@@ -1,7 +1,8 @@
-import { HomeFilled, Money, Promotion, Reading, Setting, Stamp } from '@element-plus/icons-vue'
+import { HomeFilled, Money, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
+import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Publicity = () => import('../common/Publicity.vue')
@@ -25,7 +26,7 @@ createPortal({
     worklistMenu('职称评审资格审查'),
     statsMenu(),
     { label: '收费设定', path: '/fees', icon: Money },
-    { label: '评审会议', icon: Reading, soon: true },
+    ...committeeMenu(),
     { label: '评审结果公示', path: '/publicity', icon: Promotion },
     { label: '制发文件', path: '/documents', icon: Stamp },
     { label: '账号设置', path: '/account', icon: Setting },
@@ -36,5 +37,6 @@ createPortal({
     { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
     { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
     ...statsRoutes(),
+    ...committeeRoutes(),
   ],
 })

@@ -2,9 +2,11 @@
 // single-page portal.
 //   role   'applicant' | 'unit' | 'county' | 'city' | 'hrb' | 'admin' (API base /api/<role>/)
 //   title  the portal's name shown in the top bar, e.g. '申报人员'
-//   menu   [{label, path?, icon?, soon?, adminOnly?}]: side menu; items with soon:true are shown
-//          disabled with "(即将开放)"; items with a path open that route; adminOnly items only
-//          for the organisation's administrator (their routes say meta.adminOnly)
+//   menu   [{label, path?, icon?, soon?, adminOnly?, member?, show?}]: side menu; items with soon:true
+//          are shown disabled with "(即将开放)"; items with a path open that route; adminOnly items
+//          only for the organisation's administrator (their routes say meta.adminOnly); member:true
+//          items are a committee member's (the only ones their login sees, see menu.js);
+//          show(session) hides an item from whoever it is not for
 //   routes extra vue-router routes; those with meta.public are reachable without a session and
 //          are shown full-page, outside the layout (e.g. the phone signing page, reached by a
 //          QR code, where a one-time token is the proof); the others are shown inside the layout
@@ -22,7 +24,7 @@ import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
 import Layout from './Layout.vue'
-import { orgUnapproved, isOrgAdmin } from './menu.js'
+import { orgUnapproved, isOrgAdmin, isMember } from './menu.js'
 // pages load when first opened: the first load of a portal is its frame, not every page
 const Login = () => import('./Login.vue')
 const Home = () => import('./Home.vue')
@@ -82,6 +84,10 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
       return open.has(to.path) ? true : unapproved.home
     }
     if (to.meta.adminOnly && !isOrgAdmin()) return { name: 'home' }
+    // a committee member's login has its ballots and its account, nothing of the desk
+    if (isMember() && router.hasRoute('ballots') && !(to.meta.member || to.name === 'home' || to.name === 'account')) {
+      return { name: 'ballots' }
+    }
     // the labels of states and actions, once per portal; a page still works without them
     await loadReference().catch(() => {})
     return true

@@ -3,6 +3,9 @@
 //    403 to everything else): until then it sees only the portal's `unapproved` menu (its
 //    registration's status, 账号设置), so the menu never offers a page that cannot open.
 //  - Items with adminOnly are for the organisation's administrator (a unit's first clerk).
+//  - A committee member's login (user.kind 'committee_member') sees its own entries (member: true)
+//    besides 首页 and 账号设置, and nothing of the desk; everyone else sees the other entries whose
+//    show(session), when given, says yes (e.g. 评审会议 only for a committee's office).
 import { session } from './session.js'
 
 // true while the signed-in organisation waits for, or failed, the platform's approval
@@ -14,8 +17,19 @@ export function isOrgAdmin() {
   return !!(session.org && session.org.admin)
 }
 
+export function isMember() {
+  return !!(session.user && session.user.kind === 'committee_member')
+}
+
 // The menu items shown now (portal: the object createPortal provides).
 export function visibleMenu(portal) {
   if (portal.unapproved && orgUnapproved()) return portal.unapproved.menu
-  return portal.menu.filter((item) => !item.adminOnly || isOrgAdmin())
+  const member = isMember()
+  return portal.menu.filter((item) => {
+    if (item.path === '/' || item.path === '/account') return true
+    if (member) return !!item.member
+    if (item.member) return false
+    if (item.adminOnly && !isOrgAdmin()) return false
+    return !item.show || item.show(session)
+  })
 }

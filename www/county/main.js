@@ -1,7 +1,8 @@
-import { Calendar, HomeFilled, Money, Reading, Setting } from '@element-plus/icons-vue'
+import { Calendar, HomeFilled, Money, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
+import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 
 const Fees = () => import('../common/Fees.vue')
 const Interviews = () => import('../common/Interviews.vue')
@@ -14,7 +15,7 @@ createPortal({
     worklistMenu('职称评审资格审查'),
     { label: '收费设定', path: '/fees', icon: Money },
     { label: '评前面试', path: '/interviews', icon: Calendar },
-    { label: '评审会议', icon: Reading, soon: true },
+    ...committeeMenu(),
     statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
@@ -23,5 +24,6 @@ createPortal({
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/interviews', name: 'interviews', component: Interviews, meta: { title: '评前面试' } },
     ...statsRoutes(),
+    ...committeeRoutes(),
   ],
 })

@@ -1,0 +1,249 @@
+// 评审会议 in headless Chromium (issue 9), against the real stack:
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/committee-flow.test.mjs
+// An application of the demo applicant waits at 婺城区's 初评委 (mid_review step 7; the steps
+// before are fixtures). By clicking: the committee office (wucheng_cpw) adds two members, makes a
+// meeting, puts the application on its agenda, records both members present and opens the
+// ballot; each member, in a browser of their own, logs in to the county portal (a menu of their
+// ballots only), reads the 评审表 and votes 同意 after a confirmation, and cannot vote again; the
+// office closes the ballot, sees it carried, prints the 会议纪要 (to an A4 PDF) and carries out
+// the result: the application goes on to the city. Screenshots: tests/out/screenshots/committee-*.png.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdir, rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { DEMO_APPLICANT, loginAs, mobile, retire, tag } from '../integration/lib.mjs'
+import { CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
+import { newDrafts } from '../integration/drafts.mjs'
+import { clerk, position, walk } from '../integration/walk.mjs'
+
+const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const OUT = fileURLToPath(new URL('../out/', import.meta.url))
+const TIMEOUT = 15000
+const PASSWORD = 'Member@2023'
+
+let browser
+let office // the API session of wucheng_cpw, for fixtures and cleanup
+let app
+let failed = false
+let current = null
+const setAside = []
+const members = [
+  { username: `bw_${tag()}_1`, name: '陈建国', specialty: '建筑结构', employer: '浙江省建筑设计研究院' },
+  { username: `bw_${tag()}_2`, name: '林晓梅', specialty: '建筑施工', employer: '金华职业技术学院' },
+]
+let meetingTitle
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true })
+  await rm(`${SHOTS}committee-failure.png`, { force: true })
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  office = await clerk('county', 'wucheng_cpw')
+  // the committee is the two members this test adds: those there already sit it out
+  for (const m of (await office.get('/committee')).json.members.filter((x) => !x.disabled)) {
+    assert.equal((await office.post(`/committee/members/${m.id}/disable`, { disabled: true })).status, 200)
+    setAside.push(m.id)
+  }
+  const applicant = await loginAs('applicant', DEMO_APPLICANT)
+  ;[app] = await newDrafts(1)
+  assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200)
+  await walk(app, 7)
+  meetingTitle = `婺城区初评委评审会议 ${tag().slice(-4)}`
+})
+
+after(async () => {
+  if (app) await retire(`id = ${app}`)
+  for (const m of (await office.get('/committee')).json.members)
+    if (members.some((x) => x.username === m.username) && !m.disabled)
+      await office.post(`/committee/members/${m.id}/disable`, { disabled: true })
+  for (const id of setAside) await office.post(`/committee/members/${id}/disable`, { disabled: false })
+  if (browser) await browser.close()
+})
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  page.problems = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') page.problems.push(`${msg.type()}: ${msg.text()}`)
+  })
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
+  current = page
+  return { context, page }
+}
+
+function step(name, fn) {
+  test(name, async (t) => {
+    if (failed) {
+      t.skip('an earlier step failed')
+      return
+    }
+    try {
+      await fn()
+    } catch (e) {
+      failed = true
+      if (current && !current.isClosed()) {
+        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
+        await current.screenshot({ path: `${SHOTS}committee-failure.png`, fullPage: true }).catch(() => {})
+      }
+      throw e
+    }
+  })
+}
+
+async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: `${SHOTS}committee-${name}.png`, fullPage: true })
+}
+
+function answer(page, method, re) {
+  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
+}
+
+async function expectOk(resp, status = 200) {
+  const text = await resp.text()
+  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+async function login(page, username, password) {
+  await page.goto(`${BASE}/county/`, { waitUntil: 'domcontentloaded' })
+  await page.locator('#login-username').fill(username)
+  await page.locator('#login-password').fill(password)
+  await page.locator('.login-submit').click()
+  await page.locator('.welcome').waitFor()
+  page.problems.length = 0 // the login page's own 401 (no session yet) is no problem
+}
+
+// Confirms the open ElMessageBox with its primary button.
+async function confirmBox(page) {
+  const box = page.locator('.el-message-box')
+  await box.waitFor()
+  await box.locator('.el-button--primary').click()
+}
+
+let officePage
+
+step('the office adds two members, each with a password of its own', async () => {
+  const { page } = await newPage()
+  officePage = page
+  await login(page, 'wucheng_cpw', 'Demo@2023')
+  const menu = await page.locator('.side-menu').innerText()
+  assert.match(menu, /评审会议/)
+  assert.doesNotMatch(menu, /即将开放/)
+  await page.locator('.side-menu .el-menu-item', { hasText: '评审会议' }).click()
+  await page.locator('.mt-list').waitFor()
+  await page.locator('.el-tabs__item', { hasText: '委员管理' }).click()
+  for (const m of members) {
+    await page.locator('.mb-new').click()
+    const dlg = page.locator('.el-dialog', { hasText: '新增委员' })
+    await dlg.locator('#mb-username').fill(m.username)
+    await dlg.locator('#mb-name').fill(m.name)
+    await dlg.locator('#mb-specialty').fill(m.specialty)
+    await dlg.locator('#mb-employer').fill(m.employer)
+    await dlg.locator('#mb-mobile').fill(mobile())
+    await dlg.locator('#mb-password').fill(PASSWORD)
+    const [r] = await Promise.all([answer(page, 'POST', /\/committee\/members$/), dlg.locator('.mb-save').click()])
+    const body = await expectOk(r, 201)
+    assert.equal(body.password, undefined, 'a password given is not shown back')
+    await page.locator('.mt-members tbody tr', { hasText: m.username }).waitFor()
+  }
+  await shot(page, 'members')
+})
+
+step('a meeting, the application on its agenda, both members present', async () => {
+  const page = officePage
+  await page.locator('.el-tabs__item', { hasText: '会议安排' }).click()
+  await page.locator('.mt-new').click()
+  const dlg = page.locator('.el-dialog', { hasText: '新建评审会议' })
+  await dlg.locator('#mt-title').fill(meetingTitle)
+  await dlg.locator('#mt-starts-at').fill(new Date(Date.now() + 8 * 3600e3 + 3600e3).toISOString().slice(0, 16).replace('T', ' '))
+  await dlg.locator('#mt-starts-at').press('Enter')
+  await dlg.locator('#mt-place').fill('婺城区住建局三楼会议室')
+  const [r] = await Promise.all([answer(page, 'POST', /\/meetings$/), dlg.locator('.mt-save').click()])
+  await expectOk(r, 201)
+  // the waiting list has this application: chosen by its plan (each test plan is its own)
+  const plan = (await office.get('/meetings')).json.waiting.find((x) => x.id === app).plan
+  await page.locator('.mt-waiting tbody tr', { hasText: plan }).locator('.el-checkbox').click()
+  await page.locator('.mt-target').click()
+  await page.locator('.el-select-dropdown__item', { hasText: meetingTitle }).click()
+  const [a] = await Promise.all([answer(page, 'POST', /\/agenda$/), page.locator('.mt-add').click()])
+  assert.equal((await expectOk(a)).added, 1)
+  await shot(page, 'meetings')
+  await page.locator('.mt-list tbody tr', { hasText: meetingTitle }).locator('.mt-open').click()
+  await page.locator('.md-attendance').waitFor()
+  for (const m of members) await page.locator('.md-member', { hasText: m.name }).click()
+  const [p] = await Promise.all([answer(page, 'PUT', /\/attendance$/), page.locator('.md-save-attendance').click()])
+  const body = await expectOk(p)
+  assert.deepEqual([body.meeting.present, body.meeting.quorum_met], [2, true])
+  await shot(page, 'meeting-planned')
+  await page.locator('.md-open').click()
+  const [o] = await Promise.all([answer(page, 'POST', /\/open$/), confirmBox(page)])
+  assert.equal((await expectOk(o)).meeting.state, 'open')
+  await page.locator('.md-close').waitFor()
+})
+
+async function memberVotes(m, index) {
+  const { context, page } = await newPage()
+  await login(page, m.username, PASSWORD)
+  // a member's menu: their ballots and their account, nothing of the desk
+  assert.deepEqual((await page.locator('.side-menu').innerText()).split('\n'), ['首页', '我的评审会议', '账号设置'])
+  await page.goto(`${BASE}/county/#/worklist`)
+  await page.locator('.ballots').waitFor()
+  await page.locator('.ballots tbody tr', { hasText: meetingTitle }).locator('.bl-open').click()
+  await page.locator('.bt-item').waitFor()
+  // the 评审表 opens in a tab of its own, without the 身份证号 in full
+  const [form] = await Promise.all([context.waitForEvent('page'), page.locator('.bt-form').click()])
+  await form.waitForLoadState()
+  const text = await form.locator('body').innerText()
+  assert.match(text, /专业技术职务任职资格评审表/)
+  assert.ok(!text.includes(DEMO_APPLICANT))
+  await form.close()
+  if (index === 0) await shot(page, 'member-ballot')
+  await page.locator('.bt-agree').click()
+  await page.locator('.el-message-box').waitFor()
+  if (index === 0) await page.screenshot({ path: `${SHOTS}committee-member-confirm.png` })
+  const [v] = await Promise.all([answer(page, 'POST', /\/vote$/), confirmBox(page)])
+  assert.deepEqual(await expectOk(v), { ok: true })
+  await page.locator('.bt-voted').waitFor()
+  assert.equal(await page.locator('.bt-agree').count(), 0, 'no second vote')
+  if (index === 0) await shot(page, 'member-voted')
+  await context.close()
+}
+
+step('each member votes 同意 in a browser of their own, once', async () => {
+  for (let i = 0; i < members.length; i++) await memberVotes(members[i], i)
+  current = officePage
+})
+
+step('the office closes the ballot, sees it carried, prints the minutes and carries out the result', async () => {
+  const page = officePage
+  await page.locator('.md-close').click()
+  const [c] = await Promise.all([answer(page, 'POST', /\/close$/), confirmBox(page)])
+  const body = await expectOk(c)
+  const it = body.agenda.find((x) => x.id === app)
+  assert.deepEqual([it.eligible, it.agree, it.disagree, it.abstain, it.carried], [2, 2, 0, 0, true])
+  await page.locator('.md-agenda .el-table__body .el-tag--success', { hasText: '通过' }).waitFor()
+  await shot(page, 'meeting-closed')
+  const [minutes] = await Promise.all([page.context().waitForEvent('page'), page.locator('.md-minutes').click()])
+  await minutes.waitForLoadState()
+  assert.match(await minutes.locator('h1').innerText(), /评审会议纪要/)
+  await minutes.screenshot({ path: `${SHOTS}committee-minutes.png`, fullPage: true })
+  const pdf = `${OUT}committee-minutes.pdf`
+  await minutes.pdf({ path: pdf, format: 'A4', printBackground: true })
+  await minutes.close()
+  const flat = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')
+  for (const s of ['评审会议纪要', meetingTitle.replace(/\s+/g, ''), members[0].name, members[1].name, '通过'])
+    assert.ok(flat.includes(s), `the minutes lack ${s}`)
+  assert.match(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }), /Page size:\s+595\.\d+ x 84[12]\.\d+ pts \(A4\)/)
+  await page.locator('.md-settle').click()
+  const [s] = await Promise.all([answer(page, 'POST', /\/settle$/), confirmBox(page)])
+  assert.deepEqual([(await expectOk(s)).passed], [1])
+  await page.locator('.md-agenda', { hasText: '已办理' }).waitFor()
+  assert.deepEqual(await position(app), { code: 'mid_review', step: 8, state: 'in_review' })
+  assert.deepEqual(page.problems.filter((p) => !/favicon/.test(p)), [])
+})
