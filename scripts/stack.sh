@@ -298,6 +298,7 @@ ErrorLog $VAR/log/apache-error.log
 Define APACHE_LOG_DIR $VAR/log
 LoadModule mpm_event_module $m/mod_mpm_event.so
 LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule authz_host_module $m/mod_authz_host.so
 LoadModule mime_module $m/mod_mime.so
 LoadModule dir_module $m/mod_dir.so
 LoadModule alias_module $m/mod_alias.so
