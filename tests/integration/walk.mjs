@@ -112,6 +112,8 @@ export async function finish(app) {
 		assert.equal(state, 'in_review', `finish: application ${app} is ${state}`);
 		assert.ok(CLERKS[code]?.[step], `finish: nobody in CLERKS moves step ${step} of ${code}`);
 		await meetGates(app);
+		if ((await position(app)).state === 'completed')	// a gate of the last step completes it
+			return n + 1;
 		const s = await clerk(...CLERKS[code][step]);
 		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
 		assert.equal(r.status, 200, `finish: step ${step} of ${code}: ${r.text}`);
