@@ -25,7 +25,7 @@ LIB_A    := $(BUILD)/libportal.a
 PROGS    := $(ROLES:%=$(BUILD)/bin/%) $(BUILD)/bin/paysim
 TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello $(BUILD)/bin/pool
 
-.PHONY: all programs www deps run stop test unit unit-tests bench loadtest fuzz clean print-ldlibs
+.PHONY: all programs www deps run stop test unit unit-tests bench loadtest fuzz clean print-ldlibs backup restore
 all: programs www
 
 programs: $(PROGS) $(TOOLS)
@@ -79,6 +79,14 @@ run: deps
 
 stop:
 	scripts/stack.sh stop
+
+# pgBackRest on the `make run` stack (docs/operations.md): TYPE=full|diff|incr (diff by
+# default), AT='YYYY-MM-DD HH:MM' Beijing time
+backup:
+	scripts/backup.sh backup $(TYPE)
+
+restore:
+	scripts/backup.sh restore "$(AT)"
 
 test: deps
 	scripts/test.sh

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "portal.h"
+#include "metrics.h"
 
 #define CHAIN_TEXT_MAX 1000
 
@@ -250,14 +251,18 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	snprintf(nstate, sizeof(nstate), "%s", db_str(res, 0, 1));
 	PQclear(res);
 	res = NULL;
-	if ((e = db_commit()) != PERR_OK)
+	if ((e = db_commit()) != PERR_OK) {
+		metrics_chain_move(act, false);
 		return e;
+	}
+	metrics_chain_move(act, true);
 	if (out != NULL) {
 		snprintf(out->state, sizeof(out->state), "%s", nstate);
 		out->step = next;
 	}
 	return PERR_OK;
 fail:
+	metrics_chain_move(act, false);
 	PQclear(res);
 	db_rollback();
 	return e;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "portal.h"
+#include "metrics.h"
 
 #define DB_MAX_PARAMS 24
 
@@ -79,6 +80,8 @@ db_connect(const char *conninfo)
 	conn = PQconnectdb(conninfo_saved);
 	gen++;
 	in_tx = false;
+	if (conninfo == NULL)
+		metrics_db_reconnect(PQstatus(conn) == CONNECTION_OK);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		char b[256];
 

@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
 
 #include "portal.h"
+#include "metrics.h"
 
 #define PATH_MAX_BYTES 512
 #define QUERY_MAX_BYTES 2048
@@ -437,8 +439,9 @@ done:
 	return e;
 }
 
+/* rix: the index of the route taken, for the metrics (METRICS_UNMATCHED: none) */
 static enum perr
-pipeline(struct req *r, const struct route *routes, size_t nroutes)
+pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
 {
 	const char *uri = req_param(r, "DOCUMENT_URI"), *qs;
 	const struct route *rt = NULL;
@@ -476,6 +479,14 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	/* method allowlist and route lookup */
 	if ((r->method = parse_method(req_param(r, "REQUEST_METHOD"))) == 0)
 		return PERR_METHOD;
+	/* the operators' counters (lib/metrics.c): the web server serves them to
+	 * localhost only, and so does the program, should a server not */
+	if (strcmp(r->path, "/metrics") == 0) {
+		if (!metrics_loopback(r->ip))
+			return PERR_NOT_FOUND;
+		*rix = METRICS_SELF;
+		return r->method == M_GET ? metrics_reply(r) : PERR_METHOD;
+	}
 	for (i = 0; i < nroutes; i++) {
 		long long ids[2] = { 0, 0 };
 		char tok[65] = "";
@@ -486,6 +497,7 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 		path_known = true;
 		if (routes[i].method == r->method) {
 			rt = &routes[i];
+			*rix = (int)i;
 			r->id = ids[0];
 			r->id2 = ids[1];
 			memcpy(r->tok, tok, sizeof(tok));
@@ -551,8 +563,10 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes)
 	return e;
 }
 
+/* One request, answered; *rix, *m, *status, *err say what it was for the metrics. */
 static void
-handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
+handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
+    enum method *m, int *status, enum perr *err)
 {
 	struct req r;
 	enum perr e;
@@ -560,7 +574,11 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes)
 	memset(&r, 0, sizeof(r));
 	r.fcgx = fr;
 	(void)db_take_message(NULL, 0);
-	e = pipeline(&r, routes, nroutes);
+	*rix = METRICS_UNMATCHED;
+	e = pipeline(&r, routes, nroutes, rix);
+	*m = r.method;
+	*err = e;
+	*status = e != PERR_OK ? err_status(e) : r.raw != NULL ? 200 : r.status ? r.status : 200;
 	/* a rule the database refused with speaks for itself, unless the
 	 * handler said something more specific */
 	if (e != PERR_OK && r.msg[0] == '\0')
@@ -694,10 +712,24 @@ portal_main(const char *role, const struct route *routes, size_t nroutes,
 		log_err("msg=\"FastCGI init failed\"");
 		return 1;
 	}
+	metrics_init(role, routes, nroutes);
 	log_info("msg=\"worker ready\"");
 	while (FCGX_Accept_r(&fr) >= 0) {
-		handle(&fr, routes, nroutes);
+		struct timespec t0, t1;
+		enum method m;
+		enum perr e;
+		int rix, status;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		metrics_busy(true);
+		handle(&fr, routes, nroutes, &rix, &m, &status, &e);
+		/* counted before the reply's last bytes leave: whoever has the
+		 * whole reply finds the request in the next scrape */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		metrics_request(rix, m, status, e, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		FCGX_Finish_r(&fr);
+		metrics_busy(false);
 	}
 	db_close();
 	return 0;

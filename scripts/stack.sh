@@ -17,6 +17,11 @@
 # payment gateway cgi-bin/paysim, with its own key var/paysim.secret) or external / none
 # (the production configuration of conf/portal.conf.in: no simulator anywhere; the
 # notifications' key is var/payment.secret, the gateway PAYMENT_GATEWAY_URL).
+# ARCHIVE (1): PostgreSQL archives its WAL with pgBackRest into the repository of
+# $VAR/pgbackrest.conf (conf/pgbackrest.conf.in; BACKUP_REPO, default $VAR/backup), for
+# scripts/backup.sh (make backup, make restore; docs/operations.md); 0: no archiving.
+# LISTEN_ADDR: an address nginx also listens on (port PORT), beside 127.0.0.1.
+# SQL_DIR (./sql): where the migrations are.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +36,10 @@ REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
 TLS_PORT=${TLS_PORT:-}
 APACHE_PORT=${APACHE_PORT:-}
+ARCHIVE=${ARCHIVE:-1}
+BACKUP_REPO=${BACKUP_REPO:-$VAR/backup}
+LISTEN_ADDR=${LISTEN_ADDR:-}
+SQL_DIR=${SQL_DIR:-$ROOT/sql}
 ROLES="applicant unit county city hrb admin"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDATA=$VAR/pg/data
@@ -104,6 +113,7 @@ ${PG_EXTRA_CONF:-}
 CONF
 		chown postgres:postgres "$PGDATA"/*.conf
 	fi
+	archive_conf
 	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
 		pg_log_conf || true
 		log_file "$VAR/log/postgres.log" postgres
@@ -111,6 +121,7 @@ CONF
 	elif pg_log_conf; then
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
 	fi
+	archive_apply
 	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
 		pg createdb -h "$PGSOCK" -E UTF8 zcps
 	fi
@@ -133,15 +144,63 @@ pg_log_conf() {
 	return $added
 }
 
-# Applies sql/NNN_*.sql in order, each once, each in one transaction.
+# WAL archiving with pgBackRest (ARCHIVE=1): $VAR/pgbackrest.conf from
+# conf/pgbackrest.conf.in, and $PGDATA/zcps-archive.conf, which postgresql.conf
+# includes, written at every start (so ARCHIVE=0 turns it off again).
+archive_conf() {
+	local f=$PGDATA/postgresql.conf
+	sed -e "s|@VAR@|$VAR|g" -e "s|@PGDATA@|$PGDATA|g" -e "s|@PGSOCK@|$PGSOCK|g" \
+		-e "s|@BACKUP_REPO@|$BACKUP_REPO|g" "$ROOT/conf/pgbackrest.conf.in" > "$VAR/pgbackrest.conf"
+	chown root:postgres "$VAR/pgbackrest.conf"
+	chmod 0640 "$VAR/pgbackrest.conf"
+	grep -q "^include_if_exists = 'zcps-archive.conf'" "$f" ||
+		echo "include_if_exists = 'zcps-archive.conf'" >> "$f"
+	if [ "$ARCHIVE" = 1 ]; then
+		command -v pgbackrest >/dev/null || die "ARCHIVE=1 needs pgBackRest (make deps)"
+		mkdir -p "$BACKUP_REPO" "$VAR/log/pgbackrest" "$VAR/run/pgbackrest"
+		chown postgres:postgres "$BACKUP_REPO" "$VAR/log/pgbackrest" "$VAR/run/pgbackrest"
+		chmod 0750 "$BACKUP_REPO" "$VAR/log/pgbackrest"
+		cat > "$PGDATA/zcps-archive.conf" <<CONF
+# written by scripts/stack.sh (ARCHIVE=1): every WAL segment to the pgBackRest repository
+wal_level = replica
+archive_mode = on
+archive_command = 'pgbackrest --config=$VAR/pgbackrest.conf --stanza=zcps archive-push %p'
+archive_timeout = 300
+CONF
+	else
+		echo "# written by scripts/stack.sh (ARCHIVE=0): no WAL archiving" > "$PGDATA/zcps-archive.conf"
+	fi
+	chown postgres:postgres "$PGDATA/zcps-archive.conf"
+}
+
+# A running PostgreSQL whose archive_mode changed restarts (the programs reconnect);
+# with ARCHIVE=1 the stanza exists (made once; WAL waits in pg_wal until it does).
+archive_apply() {
+	if [ "$(pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT count(*) FROM pg_settings WHERE name = 'archive_mode' AND pending_restart")" != 0 ]; then
+		say "stack: restarting PostgreSQL for archive_mode"
+		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+	fi
+	[ "$ARCHIVE" = 1 ] || return 0
+	[ -s "$BACKUP_REPO/backup/zcps/backup.info" ] && return 0
+	pg pgbackrest --config="$VAR/pgbackrest.conf" --stanza=zcps --log-level-console=warn stanza-create ||
+		die "pgbackrest could not create the stanza in $BACKUP_REPO (see $VAR/log/pgbackrest)"
+}
+
+# Applies $SQL_DIR/NNN_*.sql in order, each once, each in one transaction with its
+# row in schema_migration: a migration that fails leaves nothing of itself behind,
+# and the programs do not start on a database whose migrations did not all apply.
 migrate() {
 	psql_db -c "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
 	local f name
-	for f in "$ROOT"/sql/[0-9][0-9][0-9]_*.sql; do
+	for f in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
 		name=$(basename "$f")
 		if [ -z "$(psql_db -tA -c "SELECT 1 FROM schema_migration WHERE name = '$name'")" ]; then
 			say "stack: applying $name"
-			psql_db -1 -f - -c "INSERT INTO schema_migration (name) VALUES ('$name')" < "$f"
+			# the row last: only a migration that ran to its end is recorded (a file
+			# may not end the transaction itself: tests/integration/ops.test.mjs)
+			if ! psql_db -1 -f - -c "INSERT INTO schema_migration (name) VALUES ('$name')" < "$f"; then
+				die "migration $name failed (the error is above) and was rolled back: the database is as it was before it, with the migrations before it applied. Nothing was started. Fix $name and start again."
+			fi
 		fi
 	done
 }
@@ -240,7 +299,7 @@ make_cert() {
 
 start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
-	local bench="" paysim="" tls=""
+	local bench="" paysim="" tls="" listen=""
 	if [ "$BENCH" = 1 ]; then
 		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
 	fi
@@ -256,7 +315,13 @@ start_nginx() {
 			> "$VAR/nginx/tls.conf"
 		tls="include $VAR/nginx/tls.conf;"
 	fi
+	case $LISTEN_ADDR in
+	'') ;;
+	*:*) listen="listen [$LISTEN_ADDR]:$PORT;" ;;
+	*) listen="listen $LISTEN_ADDR:$PORT;" ;;
+	esac
 	sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" -e "s|@TLS@|$tls|" \
+		-e "s|@LISTEN@|$listen|" \
 		-e "s|@BENCH@|$bench|" -e "s|@PAYSIM@|$paysim|" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
 	log_file "$VAR/log/nginx-access.log" root
 	log_file "$VAR/log/nginx-error.log" root
@@ -301,6 +366,7 @@ ErrorLog $VAR/log/apache-error.log
 Define APACHE_LOG_DIR $VAR/log
 LoadModule mpm_event_module $m/mod_mpm_event.so
 LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule authz_host_module $m/mod_authz_host.so
 LoadModule mime_module $m/mod_mime.so
 LoadModule dir_module $m/mod_dir.so
 LoadModule alias_module $m/mod_alias.so

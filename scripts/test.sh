@@ -4,7 +4,8 @@
 # nginx, browser tests in headless Chromium. The role programs under test are
 # the sanitizer builds. Ends with one line: "N passed, N failed".
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
-# payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd.
+# payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +6 the operations stack of
+# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,9 @@ export WORKERS=3
 # The suites register hundreds of applicants from 127.0.0.1; the limit itself
 # is tested from addresses of its own (tests/integration/register-limit.test.mjs).
 export REGISTER_PER_IP_HOUR=100000 CODES_PER_IP_HOUR=100000
+# No WAL archiving for the test stacks: the restore drill (ops.test.mjs) archives on a
+# stack of its own, as `make run` does.
+export ARCHIVE=0
 OUT=$ROOT/tests/out
 PASS=0
 FAIL=0

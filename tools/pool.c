@@ -21,6 +21,13 @@
  * returns), a second such signal is passed on as SIGTERM, and whatever still
  * runs GRACE_MS after the first gets SIGKILL. The pool exits when the last
  * copy has. A copy whose pool is gone gets SIGTERM (PR_SET_PDEATHSIG).
+ *
+ * Metrics: the pool makes one shared memory segment (memfd) of a slot of
+ * METRICS_SLOT_BYTES per copy and hands it to each copy on an inherited
+ * descriptor, named in its environment (ZCPS_METRICS_FD, ZCPS_METRICS_SLOT,
+ * ZCPS_METRICS_SLOTS, ZCPS_METRICS_SLOT_BYTES). A copy counts in its slot, a
+ * replacement goes on in the slot of the copy it replaces, and a scrape adds
+ * up all slots (lib/metrics.c). The pool itself never reads it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -29,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,6 +47,7 @@
 #define FIRST_BACKOFF_MS 100
 #define MAX_BACKOFF_MS 1000
 #define GRACE_MS 3000
+#define METRICS_SLOT_BYTES (128 * 1024)
 
 struct slot {
 	pid_t pid;		/* 0: not running */
@@ -50,6 +59,7 @@ struct slot {
 static struct slot slots[MAX_WORKERS];
 static int nslots;
 static char **prog;
+static int metrics_fd = -1;
 
 int main(int, char **);
 
@@ -81,6 +91,35 @@ say(const char *level, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The environment that names the metrics segment and slot i (in the child). */
+static void
+metrics_env(int i)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "%d", metrics_fd);
+	setenv("ZCPS_METRICS_FD", v, 1);
+	snprintf(v, sizeof(v), "%d", i);
+	setenv("ZCPS_METRICS_SLOT", v, 1);
+	snprintf(v, sizeof(v), "%d", nslots);
+	setenv("ZCPS_METRICS_SLOTS", v, 1);
+	snprintf(v, sizeof(v), "%d", METRICS_SLOT_BYTES);
+	setenv("ZCPS_METRICS_SLOT_BYTES", v, 1);
+}
+
+/* The shared segment of the copies' counters; without it each counts alone. */
+static void
+metrics_segment(void)
+{
+	metrics_fd = memfd_create("zcps-metrics", 0);
+	if (metrics_fd >= 0 && ftruncate(metrics_fd, (off_t)nslots * METRICS_SLOT_BYTES) == 0)
+		return;
+	say("warn", "msg=\"no shared metrics segment\" error=\"%s\"", strerror(errno));
+	if (metrics_fd >= 0)
+		close(metrics_fd);
+	metrics_fd = -1;
+}
+
 /* Starts the copy of slot i; false when fork failed (it is tried again later). */
 static bool
 start(int i)
@@ -98,6 +137,8 @@ start(int i)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
 			_exit(1);
+		if (metrics_fd >= 0)
+			metrics_env(i);
 		execv(prog[0], prog);
 		say("error", "msg=\"exec failed\" program=%s error=\"%s\"", prog[0], strerror(errno));
 		_exit(127);
@@ -280,6 +321,7 @@ main(int argc, char **argv)
 	signal(SIGCHLD, SIG_DFL);
 	watched(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	metrics_segment();
 	for (i = 0; i < nslots; i++)
 		if (!start(i))
 			slots[i].due = now_ms() + 1000;

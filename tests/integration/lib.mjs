@@ -32,7 +32,8 @@ export const HONGDA = '金华宏达建设工程有限公司';
  * its rows and its errors are known to be complete.
  */
 export class Psql {
-	constructor() {
+	constructor(dir = VAR) {
+		this.dir = dir;
 		this.proc = null;
 		this.queue = Promise.resolve();
 		this.n = 0;
@@ -40,7 +41,7 @@ export class Psql {
 
 	start() {
 		const p = spawn(path.join(ROOT, 'scripts/stack.sh'), ['psql', '-tA', '-v', 'ON_ERROR_STOP=0'], {
-			env: { ...process.env, VAR },
+			env: { ...process.env, VAR: this.dir },
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});
 		p.out = '';
@@ -113,22 +114,26 @@ export class Psql {
 	}
 }
 
-const psql = new Psql();
+/* sql() on the cluster of the stack in dir (a side stack's), through one psql of its own. */
+export function sqlOn(dir) {
+	const psql = new Psql(dir);
+	return async (text) => {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return (await psql.run(text)).trim();
+			} catch (err) {
+				// a psql whose server went away (zz-resilience restarts it) is replaced once
+				if (attempt === 0 && /psql exited|connection to server|server closed/.test(err.message))
+					continue;
+				throw new Error(`sql failed: ${text}\n${err.message}`);
+			}
+		}
+	};
+}
 
 /* Runs SQL as the superuser of the stack's cluster; returns the unaligned,
  * tuples-only output (rows separated by \n, columns by |), trimmed. */
-export async function sql(text) {
-	for (let attempt = 0; ; attempt++) {
-		try {
-			return (await psql.run(text)).trim();
-		} catch (err) {
-			// a psql whose server went away (zz-resilience restarts it) is replaced once
-			if (attempt === 0 && /psql exited|connection to server|server closed/.test(err.message))
-				continue;
-			throw new Error(`sql failed: ${text}\n${err.message}`);
-		}
-	}
-}
+export const sql = sqlOn(VAR);
 
 /* Rows as arrays of column strings. */
 export async function sqlRows(text) {
@@ -476,7 +481,8 @@ export async function worklistRow(s, app, tab = 'waiting') {
  * installation from an empty database): its VAR is $PORTAL_VAR/<name>, nginx on
  * the test port + offset. The sanitizer build when there is one; its reports
  * go beside the test stack's (scripts/test.sh checks them).
- * → { base, stack(...args) (scripts/stack.sh), sql(text), start(), stop() }
+ * → { base, stack(...args) (scripts/stack.sh), script(name, ...args) (another of scripts/, in
+ * the same environment), sql(text), start(), stop() }
  */
 export function sideStack(name, offset, extraEnv = {}) {
 	const dir = path.join(VAR, name);
@@ -500,6 +506,8 @@ export function sideStack(name, offset, extraEnv = {}) {
 		dir,
 		base: `http://127.0.0.1:${port}`,
 		stack,
+		script: (name, ...args) => execFileP(path.join(ROOT, 'scripts', name), args,
+		    { env: env(), maxBuffer: 4 << 20 }),
 		sql: async (text) => (await stack('psql', '-tA', '-c', text)).stdout.trim(),
 		async start(...steps) {
 			await stack('stop').catch(() => {});

@@ -4,7 +4,11 @@
 // document through the API, which completes the application). Not a test file.
 import assert from 'node:assert/strict';
 
-import { DEMO_PASSWORD, loginAs, sql } from './lib.mjs';
+import { DEMO_PASSWORD, loginAs as mainLogin, sql as mainSql } from './lib.mjs';
+
+// the stack walked on: the test stack, unless walkOn() names another
+let sql = mainSql;
+let loginAs = mainLogin;
 
 /* Who moves each step of a 金华宏达 (婺城区) application, per chain. */
 export const CLERKS = {
@@ -29,6 +33,13 @@ export const CLERKS = {
 };
 
 const sessions = new Map();
+
+/* Walks on another stack (upgrade.test.mjs: a stack of its own): its SQL and its logins. */
+export function walkOn({ sql: q, loginAs: login }) {
+	sql = q;
+	loginAs = login;
+	sessions.clear();
+}
 
 /* A logged-in session of a clerk, kept for the run. */
 export async function clerk(role, username) {
@@ -158,5 +169,22 @@ export async function walk(app, to) {
 		const s = await clerk(...CLERKS[code][step]);
 		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
 		assert.equal(r.status, 200, `walk: step ${step}: ${r.text}`);
+	}
+}
+
+/* Passes the application step by step until its chain ends (completed); returns the steps passed. */
+export async function finish(app) {
+	for (let n = 0; ; n++) {
+		const { code, step, state } = await position(app);
+		if (state === 'completed')
+			return n;
+		assert.equal(state, 'in_review', `finish: application ${app} is ${state}`);
+		assert.ok(CLERKS[code]?.[step], `finish: nobody in CLERKS moves step ${step} of ${code}`);
+		await meetGates(app);
+		if ((await position(app)).state === 'completed')	// a gate of the last step completes it
+			return n + 1;
+		const s = await clerk(...CLERKS[code][step]);
+		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
+		assert.equal(r.status, 200, `finish: step ${step} of ${code}: ${r.text}`);
 	}
 }
