@@ -17,7 +17,8 @@ import {
 	sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { clerk, position, soon, walk } from './walk.mjs';
+import { clerk, position, walk } from './walk.mjs';
+import { soon } from './committee-vote.mjs';
 
 const ROLES = ['portal_applicant', 'portal_unit', 'portal_county', 'portal_city', 'portal_hrb', 'portal_admin'];
 const NAMES = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未';
