@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole portal on one machine: a private PostgreSQL cluster under $VAR,
 # the six role programs (spawn-fcgi + tools/pool.c) and nginx.
-#   stack.sh start | init | seed | demo | info | stop | psql [args]
+#   stack.sh start | init | seed | demo | days | info | stop | psql [args]
 # (init: an empty installation, reference data and the operator's account;
 # seed: init, then the demo's organisations, accounts and plans made through
 # the APIs (scripts/setup.mjs); demo: applications made through the API at
@@ -515,8 +515,17 @@ start)
 init) init ;;
 seed) seed ;;
 demo) PORTAL_URL=http://127.0.0.1:$PORT PORTAL_VAR=$VAR node "$ROOT/scripts/demo.mjs" ;;
+days)	# the demo's only time travel (make demo-days): what waits for days has waited them
+	psql_db -1 <<'SQL'
+-- a 公示 lasts 5 working days: the running ones started two weeks ago, as if registered then
+UPDATE publicity SET starts_on = current_date - 14 WHERE starts_on > current_date - 14;
+-- an interview's result is recorded once it began: the sessions ahead began an hour ago
+UPDATE interview_session SET starts_at = now() - interval '1 hour' WHERE starts_at > now();
+SQL
+	echo "demo: every 公示 has run its 5 working days; every 面试 ahead has begun"
+	;;
 info) info ;;
 stop) stop_all ;;
 psql) shift; psql_db "$@" ;;
-*) die "usage: stack.sh start|init|seed|demo|info|stop|psql" ;;
+*) die "usage: stack.sh start|init|seed|demo|days|info|stop|psql" ;;
 esac
