@@ -34,7 +34,7 @@ const FAULT_STATUS = new Set([0, 502, 503, 504]);
 const ACTOR = { 2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['county', 'wucheng_jsj'],
 	5: ['hrb', 'wucheng_rsj'], 6: ['county', 'wucheng_jsj'], 7: ['county', 'wucheng_cpw'], 8: ['city', 'jh_zpw'] };
 
-let person, apps = [], sessions = {}, hongdaUser, jsjUser, interview;
+let person, apps = [], sessions = {}, hongdaUser, jsjUser, interview, meeting;
 
 before(async () => {
 	person = await newPerson(markerName('Faults'));
@@ -50,6 +50,17 @@ before(async () => {
 	interview = await sqlInt(`INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)
 	    SELECT org_id, '故障测试面试', now() - interval '1 hour', '婺城区住建局', '专家', id FROM app_user
 	    WHERE id = ${jsjUser} RETURNING id`);
+	// the county 初评委's meeting (step 7 waits for a carried ballot), closed, every
+	// application on its agenda with 3 of 3 votes 同意 (committee.test.mjs holds real ones)
+	meeting = await sqlInt(`INSERT INTO committee_meeting (org_id, title, starts_at, place, created_by)
+	    SELECT org_id, '故障测试评审会议', now() - interval '1 hour', '婺城区住建局', id FROM app_user
+	    WHERE username = 'wucheng_cpw' RETURNING id`);
+	await sql(`INSERT INTO meeting_agenda (meeting_id, application_id, step_seq, added_by, eligible, agree,
+	    disagree, abstain, carried) SELECT ${meeting}, a, 7, m.created_by, 3, 3, 0, 0, true
+	    FROM unnest(ARRAY[${apps.join(', ')}]::bigint[]) a, committee_meeting m WHERE m.id = ${meeting}`);
+	await sql(`UPDATE committee_meeting SET state = 'closed', roster = '{}', members = 3, present = 3,
+	    quorum_num = 2, quorum_den = 3, pass_num = 2, pass_den = 3, opened_by = created_by,
+	    opened_at = now(), closed_by = created_by, closed_at = now() WHERE id = ${meeting}`);
 	sessions.applicant = person.s;
 	for (const [role, username] of Object.values(ACTOR))
 		sessions[username] ??= await loginAs(role, username);
@@ -90,6 +101,10 @@ const interviewed = (app) => sqlPatiently(`INSERT INTO interview_assignment (ses
     ON CONFLICT (session_id, application_id) DO UPDATE SET assigned_at = now(), result = 'pass',
     recorded_at = now(), step_seq = 6`);
 
+/* The application's ballot carried, on the agenda since it reached step 7. */
+const carried = (app) => sqlPatiently(`UPDATE meeting_agenda SET added_at = now()
+    WHERE meeting_id = ${meeting} AND application_id = ${app}`);
+
 async function position(app) {
 	const [state, step] = (await sqlPatiently(`SELECT state, step_seq FROM application WHERE id = ${app}`)).split('|');
 	return { state, step: Number(step) };
@@ -112,6 +127,8 @@ async function moveOnce(app, at) {
 			await publicise(app);
 		if (at.step === 6)
 			await interviewed(app);
+		if (at.step === 7)
+			await carried(app);
 		body = { action, step: at.step, text: `故障-${app}-${tag()}` };
 		p = `/applications/${app}/move`;
 	}
