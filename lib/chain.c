@@ -67,13 +67,6 @@ static struct db_stmt st[CH__MAX] = {
 	    " NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
 };
 
-static const char *const action_names[CHAIN__MAX] = {
-	[CHAIN_SUBMIT] = "submit",
-	[CHAIN_PASS] = "pass",
-	[CHAIN_RETURN] = "return",
-	[CHAIN_REJECT] = "reject",
-};
-
 static const char *const action_zh[CHAIN__MAX] = {
 	[CHAIN_SUBMIT] = "提交",
 	[CHAIN_PASS] = "通过",
@@ -88,23 +81,6 @@ chain_owners(long long app_id, PGresult **res)
 
 	snprintf(app, sizeof(app), "%lld", app_id);
 	return db_exec(&st[CH_OWNERS], res, 1, app);
-}
-
-enum chain_action
-chain_action_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; s != NULL && i < CHAIN__MAX; i++)
-		if (strcmp(s, action_names[i]) == 0)
-			return (enum chain_action)i;
-	return CHAIN__MAX;
-}
-
-const char *
-chain_action_name(enum chain_action a)
-{
-	return a < CHAIN__MAX ? action_names[a] : "?";
 }
 
 struct app_row {
@@ -130,7 +106,7 @@ load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 		return PERR_NOT_FOUND;
 	}
 	PQclear(res);
-	if ((e = db_exec(&st[CH_LOAD], &res, 3, app, action_names[act], org)) != PERR_OK)
+	if ((e = db_exec(&st[CH_LOAD], &res, 3, app, chain_action_name(act), org)) != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -238,7 +214,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	/* The database checks the move again, decides where it goes, and writes
 	 * position, history, desks, audit and the applicant's notification (its
 	 * text from notice_text); nothing else may (sql/010, sql/012). */
-	if ((e = db_run(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(action_names[act]),
+	if ((e = db_run(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(chain_action_name(act)),
 	    DB_I(a.step), DB_I(who->user_id), DB_I(who->org_id), DB_S(text ? text : ""),
 	    DB_S(x != NULL ? x->checks : NULL), DB_S(who->role), DB_S(who->ip))) != PERR_OK) {
 		if (e == PERR_GATE)

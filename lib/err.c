@@ -1,4 +1,11 @@
-/* err.c: the one error model: enum perr -> HTTP status, stable code, Chinese message. */
+/*
+ * err.c: the names of the library's enums: the one error model (enum perr ->
+ * HTTP status, stable code, Chinese message) and the chain's actions (enum
+ * chain_action <-> "submit", "pass", ...), for whoever needs them, from the
+ * request loop to the metrics.
+ */
+#include <string.h>
+
 #include "portal.h"
 
 static const struct {
@@ -43,4 +50,28 @@ const char *
 err_message(enum perr e)
 {
 	return (e < PERR__MAX) ? errs[e].msg : errs[PERR_INTERNAL].msg;
+}
+
+static const char *const action_names[CHAIN__MAX] = {
+	[CHAIN_SUBMIT] = "submit",
+	[CHAIN_PASS] = "pass",
+	[CHAIN_RETURN] = "return",
+	[CHAIN_REJECT] = "reject",
+};
+
+enum chain_action
+chain_action_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < CHAIN__MAX; i++)
+		if (strcmp(s, action_names[i]) == 0)
+			return (enum chain_action)i;
+	return CHAIN__MAX;
+}
+
+const char *
+chain_action_name(enum chain_action a)
+{
+	return a < CHAIN__MAX ? action_names[a] : "?";
 }

@@ -440,6 +440,19 @@ done:
 }
 
 /* rix: the index of the route taken, for the metrics (METRICS_UNMATCHED: none) */
+/* GET /metrics: the counters of every worker, as Prometheus text. */
+static enum perr
+metrics_reply(struct req *r)
+{
+	char *text;
+	size_t len;
+	enum perr e = metrics_text(&text, &len);
+
+	if (e == PERR_OK)
+		req_raw(r, text, len, "text/plain; version=0.0.4; charset=utf-8", NULL);
+	return e;
+}
+
 static enum perr
 pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
 {

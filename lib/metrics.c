@@ -413,7 +413,7 @@ print_process(FILE *f, const struct slot *s, int alive, int busy)
 }
 
 enum perr
-metrics_reply(struct req *r)
+metrics_text(char **out, size_t *outlen)
 {
 	struct slot *sum;
 	char *text = NULL;
@@ -438,6 +438,7 @@ metrics_reply(struct req *r)
 		free(text);
 		return PERR_INTERNAL;
 	}
-	req_raw(r, text, len, "text/plain; version=0.0.4; charset=utf-8", NULL);
+	*out = text;
+	*outlen = len;
 	return PERR_OK;
 }

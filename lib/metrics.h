@@ -25,9 +25,9 @@ void metrics_request(int route, enum method m, int status, enum perr e, double s
 void metrics_db_reconnect(bool ok);
 /* A move of the chain that was tried: committed (done) or refused. */
 void metrics_chain_move(enum chain_action a, bool done);
-/* The Prometheus text of the whole program (every worker's slot) as the
- * request's raw reply. */
-enum perr metrics_reply(struct req *r);
+/* The Prometheus text of the whole program (every worker's slot), in *out
+ * (malloc'd, *outlen bytes; the caller frees or hands it to req_raw). */
+enum perr metrics_text(char **out, size_t *outlen);
 /* Whether REMOTE_ADDR is a loopback address (127.0.0.0/8, ::1). */
 bool metrics_loopback(const char *ip);
 

@@ -27,14 +27,11 @@ static const struct route routes[] = {
 static char *
 scrape(void)
 {
-	struct req r;
 	char *text;
+	size_t len;
 
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(metrics_reply(&r), PERR_OK);
-	assert_string_equal(r.raw_type, "text/plain; version=0.0.4; charset=utf-8");
-	text = r.raw;
-	assert_int_equal(strlen(text), r.raw_len);
+	assert_int_equal(metrics_text(&text, &len), PERR_OK);
+	assert_int_equal(strlen(text), len);
 	return text;
 }
 
