@@ -58,20 +58,36 @@ async function toCounty(hongda, app) {
 	await move(hongda, app, 'pass', 3, '经单位公示 5 个工作日无异议，同意推荐上报。');
 }
 
-// name, specialty, employer of the experts every demo committee has
-const EXPERTS = [
-	['王建华', '建筑结构', '浙江省建筑设计研究院'],
-	['李卫东', '建筑施工', '金华职业技术学院'],
-	['张丽君', '市政工程', '金华市市政工程设计院'],
-	['陈国平', '工程造价', '浙江师范大学'],
-	['刘志强', '给水排水', '义乌市建筑设计研究院'],
-];
+// name, specialty, employer of each demo committee's five experts (a committee's own people)
+const EXPERTS = {
+	wucheng_cpw: [
+		['王建华', '建筑结构', '婺城区建筑设计院'],
+		['李卫东', '建筑施工', '金华职业技术学院'],
+		['张丽君', '市政工程', '婺城区市政工程管理处'],
+		['陈国平', '工程造价', '金华市婺城区审计事务所'],
+		['刘志强', '给水排水', '婺城区供排水有限公司'],
+	],
+	jh_zpw: [
+		['徐向东', '建筑结构', '浙江省建筑设计研究院'],
+		['何美玲', '建筑施工', '浙江师范大学'],
+		['郑海涛', '岩土工程', '浙江省工程勘察院'],
+		['冯晓红', '工程管理', '金华市建设工程质量监督站'],
+		['蒋文斌', '暖通空调', '义乌市建筑设计研究院'],
+	],
+	jh_cjpw: [
+		['沈佳琪', '建筑施工', '金华市建筑工程管理站'],
+		['韩立新', '市政工程', '金华市市政设计院'],
+		['杨秀英', '建筑电气', '东阳市建筑设计院'],
+		['朱振华', '工程造价', '金华市造价管理站'],
+		['秦雪梅', '建筑结构', '兰溪市建筑设计院'],
+	],
+};
 
 async function committees() {
 	for (const [k, [role, office]] of [['county', 'wucheng_cpw'], ['city', 'jh_zpw'], ['city', 'jh_cjpw']].entries()) {
 		const s = await loginAs(role, office);
 		const have = ok(await s.get('/committee'), 'committee').members.map((m) => m.username);
-		for (const [i, [name, specialty, employer]] of EXPERTS.entries()) {
+		for (const [i, [name, specialty, employer]] of EXPERTS[office].entries()) {
 			const username = `${office}_w${i + 1}`;
 			if (!have.includes(username))
 				ok(await s.post('/committee/members', { username, name, specialty, employer,

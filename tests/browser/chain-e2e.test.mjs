@@ -221,7 +221,8 @@ async function publicityThenPass(page, seq, passLabel, name) {
   const [mv] = await Promise.all([
     answer(page, 'POST', /\/move$/),
     page.locator('.el-message', { hasText: `${who.name}：已${passLabel}` }).waitFor(),
-    page.locator('#report-confirm', { hasText: `确认${passLabel}` }).click(),
+    // the dialog's button: 确认推荐上报, but 确认结果 stays as it is
+    page.locator('#report-confirm', { hasText: passLabel.startsWith('确认') ? passLabel : `确认${passLabel}` }).click(),
   ])
   const moved = await expectOk(mv)
   await row.waitFor({ state: 'detached' })
