@@ -79,6 +79,7 @@ export async function meetGates(app) {
 			break;
 		case 'document':	// a results document through the API: it completes the application
 			await issueDocument(app, step);
+			break;
 		case 'vote':		// a meeting of the holder's committee whose ballot carried
 			await carryVote(app, Number(step));
 			break;
