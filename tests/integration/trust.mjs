@@ -734,17 +734,18 @@ export function worldContext(w, route, { path, refs } = {}) {
 	const P = persona(w, route);
 	const ids = path ?? P.ids, named = refs ?? P.refs;
 	const where = `${route.method} /api/${route.program}${route.pattern}`;
+	const of = `programs.${route.program}${P.kind ? ` (its ${P.kind} persona in as)` : ''}`;
 	return {
 		route, victim: w.victim, orgs: w.orgs, plan: w.plan, region: w.region, today: w.today, nobody: w.nobody,
 		step: P.step,
 		path: (kind, tok) => {
 			const v = tok ? nobodysToken() : pick(ids[kind], route) ?? (kind === 'plans' ? w.plan : undefined);
-			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the path's :id (programs.${route.program}.ids.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the path's :id (${of}.ids.${kind} in makeWorld, tests/integration/trust.mjs)`);
 			return v;
 		},
 		ref: (kind) => {
 			const v = pick(named[kind], route);
-			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the body to name (programs.${route.program}.refs.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the body to name (${of}.refs.${kind} in makeWorld, tests/integration/trust.mjs)`);
 			return v;
 		},
 	};
