@@ -34,7 +34,7 @@ const FAULT_STATUS = new Set([0, 502, 503, 504]);
 const ACTOR = { 2: ['unit', 'unit_hongda'], 3: ['unit', 'unit_hongda'], 4: ['county', 'wucheng_jsj'],
 	5: ['hrb', 'wucheng_rsj'], 6: ['county', 'wucheng_jsj'], 7: ['county', 'wucheng_cpw'], 8: ['city', 'jh_zpw'] };
 
-let person, apps = [], sessions = {}, hongdaUser, jsjUser, interview;
+let person, apps = [], sessions = {}, hongdaUser, jsjUser, cpwUser, interview;
 
 before(async () => {
 	person = await newPerson(markerName('Faults'));
@@ -46,6 +46,7 @@ before(async () => {
 	await sql(`UPDATE application SET paid_at = now() WHERE id IN (${apps.join(', ')})`);
 	hongdaUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'unit_hongda'`);
 	jsjUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'wucheng_jsj'`);
+	cpwUser = await sqlInt(`SELECT id FROM app_user WHERE username = 'wucheng_cpw'`);
 	// the county's 评前面试 (step 6 waits for its result), held an hour ago
 	interview = await sqlInt(`INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)
 	    SELECT org_id, '故障测试面试', now() - interval '1 hour', '婺城区住建局', '专家', id FROM app_user
@@ -90,6 +91,24 @@ const interviewed = (app) => sqlPatiently(`INSERT INTO interview_assignment (ses
     ON CONFLICT (session_id, application_id) DO UPDATE SET assigned_at = now(), result = 'pass',
     recorded_at = now(), step_seq = 6`);
 
+/* The application's 评审会议 at step 7 (the gate 'vote'), held since it reached
+ * the step and carried (the API holds one with members voting from their own
+ * logins, lib/ballot.c: a fixture writes the closed meeting and its tally at
+ * once, in the order the database lets it: the agenda while it is planned). */
+const voted = (app) => sqlPatiently(`DO $$
+    DECLARE m bigint;
+    BEGIN
+	INSERT INTO committee_meeting (org_id, title, starts_at, place, created_by)
+	SELECT org_id, '故障测试评审会议', now(), '婺城区住建局', id FROM app_user WHERE id = ${cpwUser}
+	RETURNING id INTO m;
+	INSERT INTO meeting_agenda (meeting_id, application_id, step_seq, added_by) VALUES (m, ${app}, 7, ${cpwUser});
+	UPDATE committee_meeting SET state = 'closed', roster = '{}', members = 1, present = 1, quorum_num = 2,
+	    quorum_den = 3, pass_num = 2, pass_den = 3, opened_by = ${cpwUser}, opened_at = now(),
+	    closed_by = ${cpwUser}, closed_at = now() WHERE id = m;
+	UPDATE meeting_agenda SET eligible = 1, agree = 1, disagree = 0, abstain = 0, carried = true
+	WHERE meeting_id = m;
+    END $$`);
+
 async function position(app) {
 	const [state, step] = (await sqlPatiently(`SELECT state, step_seq FROM application WHERE id = ${app}`)).split('|');
 	return { state, step: Number(step) };
@@ -112,6 +131,8 @@ async function moveOnce(app, at) {
 			await publicise(app);
 		if (at.step === 6)
 			await interviewed(app);
+		if (at.step === 7)
+			await voted(app);
 		body = { action, step: at.step, text: `故障-${app}-${tag()}` };
 		p = `/applications/${app}/move`;
 	}
