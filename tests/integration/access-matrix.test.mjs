@@ -19,7 +19,7 @@
 //   - the desk and the committee office, on a member's own routes (the
 //     ballot)                            → 403
 //   - a desk whose department is no committee, on a committee office's
-//                                        → 403/404
+//     meetings and members               → 403/404
 //   - a stranger: the same role, another organisation (another applicant)
 //       a path naming someone else's thing       → 403 or 404, also when the
 //                                                  path's other things are the
