@@ -631,7 +631,9 @@ usage(const char *prog)
 
 /* -R: the route table as JSON on stdout (method, pattern, flags, declared
  * fields), for the test suites that derive their requests from it
- * (tests/integration/routes.mjs) rather than from a list of their own. */
+ * (tests/integration/routes.mjs) rather than from a list of their own; and
+ * last the path pipeline() answers before the table, GET /metrics, marked
+ * "loopback" (no session: served to this machine's own address only). */
 static int
 dump_routes(const char *role, const struct route *routes, size_t nroutes)
 {
@@ -655,6 +657,8 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 		cJSON_AddBoolToObject(rt, "no_csrf", routes[i].flags & R_NO_CSRF);
 		cJSON_AddBoolToObject(rt, "multipart", routes[i].flags & R_MULTIPART);
 		cJSON_AddBoolToObject(rt, "unapproved", routes[i].flags & R_UNAPPROVED);
+		cJSON_AddBoolToObject(rt, "root", routes[i].flags & R_ROOT);
+		cJSON_AddBoolToObject(rt, "member", routes[i].flags & R_MEMBER);
 		fl = routes[i].fields ? cJSON_AddArrayToObject(rt, "fields") :
 		    cJSON_AddNullToObject(rt, "fields");
 		for (f = routes[i].fields; f != NULL && f->name != NULL; f++) {
@@ -669,6 +673,13 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 			cJSON_AddBoolToObject(o, "checked", f->check != NULL);
 		}
 	}
+	rt = cJSON_CreateObject();
+	cJSON_AddItemToArray(list, rt);
+	cJSON_AddStringToObject(rt, "method", "GET");
+	cJSON_AddStringToObject(rt, "pattern", "/metrics");
+	cJSON_AddBoolToObject(rt, "public", 1);
+	cJSON_AddBoolToObject(rt, "loopback", 1);
+	cJSON_AddNullToObject(rt, "fields");
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (text == NULL)

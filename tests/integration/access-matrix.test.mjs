@@ -13,6 +13,13 @@
 //                                        → 403, but for the routes open to it
 //                                           (`unapproved` in the table), where
 //                                           someone else's thing is 403/404
+//   - a committee member's login (county, city)
+//                                        → 403 on every route not open to
+//                                           members (`member` in the table)
+//   - the desk and the committee office, on a member's own routes (the
+//     ballot)                            → 403
+//   - a desk whose department is no committee, on a committee office's
+//     meetings and members               → 403/404
 //   - a stranger: the same role, another organisation (another applicant)
 //       a path naming someone else's thing       → 403 or 404, also when the
 //                                                  path's other things are the
@@ -25,6 +32,12 @@
 //   - the owner                          → not 5xx; reading its own things is
 //                                           never 403/404 (the ids are real),
 //                                           nor is writing them 403
+// A program may have more than one kind of owner: the county's and the city's
+// committee offices own their meetings and members, their members the ballots
+// (trust.mjs, persona()); each such route is asked of its own owner and
+// stranger. The operators' counters (GET /metrics, `loopback` in the table)
+// are served to this machine's own address only, whoever asks: from any
+// other, with or without a session, 403.
 // The requests are built from the routes' declared fields (routes.mjs); a
 // field without a plausible value, or a kind of :id the world has no thing
 // of, fails the suite before anything is sent, so that nothing passes merely
@@ -40,7 +53,7 @@ import {
 	PROGRAMS, allRoutes, placeholders, plausible, plausibleRequest, referenceKinds, routeName, routeTable,
 } from './routes.mjs';
 import {
-	checksums, loopback, makeWorld, pick, retireWorld, sendFrom, worldContext, written,
+	checksums, loopback, makeWorld, persona, pick, retireWorld, sendFrom, worldContext, written,
 } from './trust.mjs';
 
 /*
@@ -128,8 +141,21 @@ const refused = (s) => s === 403 || s === 404;
  * markers), control, alike }].
  */
 function refusalCells(route) {
-	const P = w.programs[route.program];
+	const P = persona(w, route), Q = w.programs[route.program];
 	const asOwner = { path: P.ids, refs: P.refs };
+	// the sessions of the other programs, their committee members' among them
+	const others = ROLES.filter((role) => role !== route.program).flatMap((role) => [
+		[`${role}'s session`, w.programs[role].owner],
+		...(w.programs[role].member ? [[`${role}'s committee member's session`, w.programs[role].member]] : []),
+	]);
+	// the operators' counters: this machine's own address only (nginx's allow
+	// 127.0.0.1 and ::1, the program's check behind it); the matrix asks from
+	// another address of 127/8 (loopback()), as any other host would: 403 for
+	// everyone. What 127.0.0.1 is answered is metrics.test.mjs's to prove, and
+	// that a second host is refused ops.test.mjs's (a network namespace).
+	if (route.loopback)
+		return [['no session', null], ...others, ...(Q.owner ? [['its owner', Q.owner]] : [])].map(([who, session]) =>
+			({ who, session, spec: asOwner, expect: (s) => s === 403, want: '403 (this machine only)' }));
 	let anonymous = (s) => s === 401, want = '401', alike = false;
 	if (route.public && ALIKE.has(route.pattern)) {
 		anonymous = is2xx;
@@ -140,12 +166,24 @@ function refusalCells(route) {
 		want = takesInput(route) ? 'refused (4xx)' : '2xx';
 	}
 	const cells = [{ who: 'no session', session: null, spec: asOwner, expect: anonymous, want, alike }];
-	for (const role of ROLES)
-		if (role !== route.program)
-			cells.push({ who: `${role}'s session`, session: w.programs[role].owner, spec: asOwner, expect: anonymous,
-				want, alike });
+	for (const [who, session] of others)
+		cells.push({ who, session, spec: asOwner, expect: anonymous, want, alike });
 	if (route.public || !P.stranger)
 		return cells;
+	// a committee member's login reaches its ballots and its account, nothing
+	// of the desk (lib/http.c refuses it every route not marked R_MEMBER); the
+	// desk and the committee office reach none of a member's ballots; a desk
+	// whose department is no committee, none of an office's meetings
+	const orgOf = (s) => s.me.org.id;
+	const office = Q.as?.find((a) => a.kind === 'office');
+	if (Q.member && !route.member)
+		cells.push({ who: 'a committee member', session: Q.member, spec: asOwner, expect: (s) => s === 403, want: '403' });
+	if (P.kind === 'member')
+		for (const [who, x] of [['the committee office', office], ['the desk', Q]])
+			if (x === office || orgOf(x.owner) !== orgOf(office.owner))
+				cells.push({ who, session: x.owner, spec: asOwner, expect: (s) => s === 403, want: '403' });
+	if (P.kind === 'office' && orgOf(Q.owner) !== orgOf(P.owner))
+		cells.push({ who: 'the desk (no committee)', session: Q.owner, spec: asOwner, expect: refused, want: '403/404' });
 	// a unit not approved yet: its registration and its account, nothing else
 	if (P.pending && !route.unapproved)
 		cells.push({ who: 'a unit not yet approved', session: P.pending, spec: asOwner, expect: (s) => s === 403,
@@ -194,10 +232,14 @@ test('the route tables come from the programs, and every declared field has a pl
 		assert.ok(routeTable(program).length >= 3, `${program}: ${routeTable(program).length} routes`);
 	const missing = [];
 	for (const route of allRoutes()) {
-		const P = w.programs[route.program];
+		const P = persona(w, route);
+		const where = P.kind ? `programs.${route.program}.as (${P.kind})` : `programs.${route.program}`;
 		for (const k of namedKinds(route))
 			if (!isShared(route.program, k.kind) && !pick(P.ids[k.kind], route))
-				missing.push(`${routeName(route)}: the world has no "${k.kind}" of the ${route.program} owner: add a fixture to makeWorld in tests/integration/trust.mjs (programs.${route.program}.ids.${k.kind}, an id the owner may use, and the same kind of thing of its stranger in own.${k.kind} when it has one), or to SHARED in access-matrix.test.mjs if nobody owns it`);
+				missing.push(`${routeName(route)}: the world has no "${k.kind}" of the ${route.program} owner: add a fixture to makeWorld in tests/integration/trust.mjs (${where}.ids.${k.kind}, an id the owner may use, and the same kind of thing of its stranger in own.${k.kind} when it has one), or to SHARED in access-matrix.test.mjs if nobody owns it`);
+		// a member's routes are open to members, or the members could not vote
+		if (P.kind === 'member' && !route.member)
+			missing.push(`${routeName(route)}: asked as a committee member (${where}), but not open to members (R_MEMBER)`);
 		for (const f of route.fields || [])
 			try {
 				plausible(f, worldContext(w, route));
@@ -211,9 +253,9 @@ test('the route tables come from the programs, and every declared field has a pl
 for (const program of PROGRAMS) {
 	test(`${program}: without a session, with another role's, and as a stranger, every route is refused and writes nothing`, async (t) => {
 		const failures = [];
-		const P = w.programs[program];
 		let n = 0;
 		for (const route of routeTable(program)) {
+			const P = persona(w, route);
 			const before = await checksums();
 			const cells = refusalCells(route);
 			const alike = [];
@@ -262,10 +304,10 @@ test('owners: every route on their own things answers without a server error, an
 	const failures = [];
 	let n = 0;
 	// reads first, then writes (which may end a session: it is opened again)
-	const routes = allRoutes().filter((r) => !r.public && w.programs[r.program].owner);
+	const routes = allRoutes().filter((r) => !r.public && persona(w, r).owner);
 	routes.sort((a, b) => (a.method === 'GET' ? 0 : 1) - (b.method === 'GET' ? 0 : 1));
 	for (const route of routes) {
-		const P = w.programs[route.program];
+		const P = persona(w, route);
 		const r = await send(route, P.owner);
 		trace(route, 'its owner', r);
 		n++;

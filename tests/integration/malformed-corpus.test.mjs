@@ -19,7 +19,9 @@ import { ROLES, assertHealthy, workerPids } from './lib.mjs';
 import {
 	PDF, PROGRAMS, allRoutes, isWrite, placeholders, plausible, plausibleBody, plausibleRequest, routeName,
 } from './routes.mjs';
-import { checksums, loopback, makeWorld, retireWorld, sendFrom, worldContext, written } from './trust.mjs';
+import {
+	checksums, loopback, makeWorld, persona, retireWorld, sendFrom, worldContext, written,
+} from './trust.mjs';
 
 let w;
 const pids = {};
@@ -253,7 +255,7 @@ function corpus(route) {
 /* One bad request, as the owner of what it names, from the route's own
  * loopback address; { status, text, json }. */
 async function send(route, req, from) {
-	const P = w.programs[route.program];
+	const P = persona(w, route);
 	const headers = { ...req.headers };
 	const s = route.public ? null : P.owner;
 	if (s) {
@@ -303,7 +305,8 @@ test('every write route refuses its malformed corpus with a 4xx, names the spoil
 	assert.deepEqual(failures, []);
 	// the owners' sessions outlived the corpus: nothing was taken as a logout
 	for (const role of ROLES)
-		assert.equal((await w.programs[role].owner.whoami()).status, 200, `${role}'s session ended`);
+		for (const [i, P] of [w.programs[role], ...(w.programs[role].as ?? [])].entries())
+			assert.equal((await P.owner.whoami()).status, 200, `${role}'s ${i === 0 ? 'owner' : P.kind} session ended`);
 });
 
 test('no worker died under the corpus', async () => {

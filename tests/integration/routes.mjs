@@ -37,7 +37,10 @@ export function programPath(program) {
 const tables = new Map();
 
 /* A program's routes: [{ program, method, pattern, public, no_csrf, multipart,
- * unapproved (open to a unit not approved yet),
+ * unapproved (open to a unit not approved yet), root (a page of the site's
+ * own, at the pattern itself rather than below /api/<program>), member (open
+ * to a committee member's login), loopback (served to this machine's own
+ * address only: GET /metrics, which lib/http.c answers before the table),
  * fields: null | [{ name, type, required, min, max, checked }] }]. */
 export function routeTable(program) {
 	if (!tables.has(program)) {
@@ -58,19 +61,23 @@ export function allRoutes() {
 }
 
 export const isWrite = (r) => r.method !== 'GET';
-export const routeName = (r) => `${r.method} /api/${r.program}${r.pattern}`;
+export const routeName = (r) => r.root ? `${r.method} ${r.pattern} (${r.program})`
+    : `${r.method} /api/${r.program}${r.pattern}`;
 
 /*
  * The placeholders of a pattern, each with the kind of thing it names: the
  * path segment before it ("/applications/:id/files/:id" → applications,
- * files). ":tok" names a signing link.
+ * files). ":tok" names a signing link, "*" the rest of the path (a
+ * certificate's verification code in /verify/*): both secrets a caller is
+ * given, not ids of things.
  */
+const SECRET = new Set([':tok', '*']);
 export function placeholders(pattern) {
 	const segs = pattern.split('/');
 	const out = [];
 	segs.forEach((s, i) => {
-		if (s === ':id' || s === ':tok')
-			out.push({ kind: segs[i - 1], tok: s === ':tok' });
+		if (s === ':id' || SECRET.has(s))
+			out.push({ kind: segs[i - 1], tok: SECRET.has(s) });
 	});
 	return out;
 }
@@ -78,7 +85,7 @@ export function placeholders(pattern) {
 /* The pattern with its placeholders replaced by values(kind, tok). */
 export function fillPath(pattern, values) {
 	return pattern.split('/').map((s, k, segs) =>
-	    (s === ':id' || s === ':tok') ? String(values(segs[k - 1], s === ':tok')) : s).join('/');
+	    (s === ':id' || SECRET.has(s)) ? String(values(segs[k - 1], SECRET.has(s))) : s).join('/');
 }
 
 // ------------------------------------------------------------------ plausible values
@@ -157,7 +164,8 @@ export const PLAUSIBLE = {
 	major: '土木工程',
 	graduation_date: '2006-06-30',
 	work_start_date: '2006-07-15',
-	title: (c) => under(c, '/interviews') ? '评前面试（信任矩阵）' : '助理工程师',
+	title: (c) => under(c, '/interviews') ? '评前面试（信任矩阵）' : under(c, '/meetings') ? '评审会议（信任矩阵）'
+	    : under(c, '/documents') ? '关于公布职称评审结果的通知（信任矩阵）' : '助理工程师',
 	title_date: '2015-01-01',
 	specialty: '建筑工程施工',
 	custody: 'unit',
@@ -194,7 +202,8 @@ export const PLAUSIBLE = {
 	date: '2021-05-01',
 	role: '项目技术负责人',
 	org: (c) => under(c, '/audit') ? c.orgs.hongda : '金华宏达建设工程有限公司',
-	number: 'XM-2021-01',
+	// a results document's 文号 is unique in its department: the world's own
+	number: (c) => under(c, '/documents') ? `矩${c.nobody.slice(-9)}〔2023〕1号` : 'XM-2021-01',
 	level: (c) => under(c, '/plans') ? 'mid' : '市级',
 	description: '负责施工组织设计与技术交底',
 	collective: false,
@@ -210,7 +219,7 @@ export const PLAUSIBLE = {
 		employer: '金华市建筑设计研究院有限公司', cert: c.ref('uploads') }],
 	items: (c) => endsIn(c, '/batch') ? [{ id: c.ref('applications'), step: c.step }]
 	    : endsIn(c, '/fees') ? [{ name: '评审费', amount: 180 }]
-	    : endsIn(c, '/assign') ? [c.ref('applications')]
+	    : endsIn(c, '/assign') || endsIn(c, '/documents') || endsIn(c, '/agenda') ? [c.ref('applications')]
 	    : endsIn(c, '/results') ? [{ id: c.ref('applications'), result: 'pass', note: '面试合格' }]
 	    : [{ item_id: c.ref('archive'), contribution: c.ref('uploads') }],
 	uploads: (c) => [c.ref('uploads')],
@@ -225,7 +234,8 @@ export const PLAUSIBLE = {
 	text: (c) => endsIn(c, '/import') ? `${firstWeekday(Number(c.path('calendar')))} 休 元旦`
 	    : '经审查，符合申报条件，同意',
 	checks: [],
-	reason: '材料齐全',
+	reason: (c) => under(c, '/certificates') ? '经核查，申报材料存在不实内容'
+	    : under(c, '/meetings') || under(c, '/ballots') ? '与申报人曾在同一项目共事' : '材料齐全',
 	starts_on: (c) => c.today,
 	raised_on: (c) => c.today,
 	content: '收到书面异议一份',
@@ -249,6 +259,22 @@ export const PLAUSIBLE = {
 	// the holiday calendar (the operator's), of the year in the path
 	note: '信任矩阵测试年度',
 	days: (c) => [{ day: firstWeekday(Number(c.path('calendar'))), workday: false, note: '元旦' }],
+	// results documents (lib/results.c): a date of the past, as the walks issue them;
+	// the department's certificates filtered by one of its documents
+	issued_on: '2023-12-01',
+	document: (c) => c.ref('documents'),
+	// 评审会议 (lib/committee.c, lib/ballot.c): the rules as the defaults (2/3, 2/3);
+	// a member's employer that is not the applicants' unit (no conflict of interest)
+	quorum_num: 2,
+	quorum_den: 3,
+	pass_num: 2,
+	pass_den: 3,
+	employer: '浙江省建筑设计研究院',
+	disabled: false,
+	present: (c) => [c.ref('members')],
+	application: (c) => c.ref('applications'),
+	member: (c) => c.ref('members'),
+	choice: 'agree',
 	// payment (the provider's callback, the simulated gateway)
 	order: '0123456789abcdef0123456789abcdef',
 	amount: 26000,
@@ -313,8 +339,19 @@ export function multipart(parts, boundary = '----trustproof7MA4YWxkTrZu0gW') {
  */
 export function plausibleRequest(route, ctx) {
 	const p = fillPath(route.pattern, ctx.path);
+	const prefix = route.root ? '' : `/api/${route.program}`;
 	const headers = {};
-	let body;
+	let body, query = '';
+	if (route.method === 'GET' && route.fields) {
+		// a list's filter that names a thing (the certificates of one of the
+		// department's documents) goes in the query string, as the page sends
+		// it; the other filters stay unset, so that a list shows all it may
+		const q = new URLSearchParams();
+		for (const f of route.fields)
+			if (referenceKinds({ ...route, fields: [f] }, ctx).length > 0)
+				q.set(f.name, String(plausible(f, { ...ctx, route })));
+		query = q.size > 0 ? `?${q}` : '';
+	}
 	if (route.method !== 'GET' && route.fields !== null) {
 		if (route.multipart) {
 			// a file part as { filename, ctype, data }; any other value as text
@@ -329,5 +366,5 @@ export function plausibleRequest(route, ctx) {
 			headers['Content-Type'] = 'application/json';
 		}
 	}
-	return { path: `/api/${route.program}${p}`, headers, body };
+	return { path: `${prefix}${p}${query}`, headers, body };
 }

@@ -209,18 +209,20 @@ export async function sqlItem(owner, status, title = `夹具工程项目-${tag()
 }
 
 /*
- * n complete draft mid_review applications of a user at 金华宏达, each under a
- * plan of its own (a person has one live application per plan), filled in to
+ * n complete draft applications of a user at 金华宏达 on a chain (中级评审
+ * unless told), each under a plan of its own (a person has one live
+ * application per plan; a 初级 chain's plan grants 助理工程师), filled in to
  * pass the pre-submission check with the given upload and approved item;
  * returns their ids.
  */
-export async function sqlDrafts(user, n, { upload, item, statement = '本人述职' }) {
-	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)
-	    SELECT 2026, 'trust plan ' || gen_random_uuid(), 'mid', current_date, current_date + 1
+export async function sqlDrafts(user, n, { upload, item, statement = '本人述职', pipeline = 'mid_review' }) {
+	const level = pipeline.startsWith('junior') ? "'junior', '助理工程师'" : "'mid', '工程师'";
+	const out = await sql(`WITH p AS (INSERT INTO plan (year, name, level, title_name, opens_on, closes_on)
+	    SELECT 2026, 'trust plan ' || gen_random_uuid(), ${level}, current_date, current_date + 1
 	    FROM generate_series(1, ${n}) RETURNING id)
 	    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id, photo_id,
 	     signature_id, signed_at, statement, category, method, specialty, accept_org_id)
-	    SELECT ${user}, p.id, (SELECT id FROM pipeline WHERE code = 'mid_review'), o.id, o.region_id,
+	    SELECT ${user}, p.id, (SELECT id FROM pipeline WHERE code = ${lit(pipeline)}), o.id, o.region_id,
 	     ${upload}, ${upload}, now(), ${lit(statement)}, 'construction', 'normal', '建筑工程施工',
 	     (SELECT id FROM org WHERE name = '婺城区住房和城乡建设局')
 	    FROM p, org o WHERE o.name = ${lit(HONGDA)} RETURNING id`);
@@ -249,7 +251,15 @@ export async function sqlMove(app, action, step, username, text = '同意') {
  * who passes each step (the gates are lib/gate.c's, not chain_write's: a
  * fixture climbs past them). */
 const PASSERS = { 2: 'unit_hongda', 3: 'unit_hongda', 4: 'wucheng_jsj', 5: 'wucheng_rsj',
-	6: 'wucheng_jsj', 7: 'wucheng_cpw', 8: 'jh_zpw', 9: 'jh_rsj', 10: 'jh_zpw' };
+	6: 'wucheng_jsj', 7: 'wucheng_cpw', 8: 'jh_zpw', 9: 'jh_rsj', 10: 'jh_zpw', 11: 'jh_zpw' };
+/* The same up the other chains (walk.mjs, CLERKS), and up 中级评审 in 金东区. */
+const PASSERS_OF = {
+	mid_review: PASSERS,
+	mid_assess: { 2: 'unit_hongda', 3: 'unit_hongda', 4: 'jh_zjj', 5: 'jh_rsj', 6: 'jh_rsj' },
+	junior_assess: { 2: 'unit_hongda', 3: 'unit_hongda', 4: 'jh_zjj', 5: 'jh_rsj', 6: 'jh_zjj' },
+	junior_review: { 2: 'unit_hongda', 3: 'unit_hongda' },
+};
+const JINDONG = { ...PASSERS, 4: 'jindong_jsj', 5: 'jindong_rsj', 6: 'jindong_jsj' };
 
 /* Takes a submitted application from step 2 to step `to`, and checks that it
  * is on the desk of `holder`'s organisation there. */
@@ -288,6 +298,153 @@ const sqlObjection = (app, username) => sqlInt(`INSERT INTO objection (applicati
     SELECT a.id, a.step_seq, current_date, '夹具异议', u.id FROM application a, app_user u
     WHERE a.id = ${app} AND u.username = ${lit(username)} RETURNING id`);
 
+/*
+ * n applications of a person ({ id, s }) on a chain (中级评审 unless told),
+ * submitted through the API (each with the snapshot a reviewer's page reads)
+ * and climbed to step `to`, where they are on the desk of `holder`; in
+ * 金东区 with jindong (its county's departments pass them). Their ids.
+ */
+async function atStep(person, n, { pipeline = 'mid_review', to, holder, jindong = false, ...draft }) {
+	const apps = await sqlDrafts(person.id, n, { ...draft, pipeline });
+	if (jindong)
+		await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330703')
+		    WHERE id IN (${apps.join(', ')})`);
+	for (const app of apps) {
+		const r = await person.s.post(`/applications/${app}/submit`);
+		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
+		await climb(app, to, holder, jindong ? JINDONG : PASSERS_OF[pipeline]);
+	}
+	return apps;
+}
+
+/*
+ * A results document a department issues through the API (POST /documents,
+ * lib/results.c) for applications waiting at its 制发文件 step: they end 办结,
+ * each with its certificate. { id, certificates: [their ids, in the order of apps] }.
+ */
+async function issueDocument(s, apps, number) {
+	const r = await s.post('/documents', { number, issued_on: '2023-12-01', title: '关于公布职称评审结果的通知（夹具）',
+		items: apps });
+	assert.equal(r.status, 201, `fixture: document ${number}: ${r.text}`);
+	assert.equal(r.json.completed, apps.length, `fixture: document ${number}: ${r.text}`);
+	const certificates = [];
+	for (const app of apps)
+		certificates.push(await sqlInt(`SELECT id FROM certificate WHERE application_id = ${app}`));
+	return { id: r.json.id, certificates };
+}
+
+/* A member of a committee, added by its office (a Session) through the API with
+ * the demo password and an employer that is not the applicants' unit (no
+ * conflict of interest); { id, username, name, s (logged in, with login) }. */
+async function addMember(office, role, { login = false } = {}) {
+	const username = `mx${tag()}`, name = markerName('Member');
+	const r = await office.post('/committee/members', { username, name, specialty: '建筑工程',
+		employer: '浙江省建筑设计研究院', mobile: mobile(), password: DEMO_PASSWORD });
+	assert.equal(r.status, 201, `fixture: member: ${r.text}`);
+	return { id: r.json.id, username, name, s: login ? await loginAs(role, username) : null };
+}
+
+/*
+ * A meeting of a committee through its office's API (lib/committee.c): on a
+ * day ahead, with the applications on its agenda and every active member of
+ * the committee present (other suites' members too: the quorum counts them);
+ * its ballot opened with open, and closed with close. Its id.
+ */
+async function apiMeeting(office, startsAt, apps, { open = false, close = false } = {}) {
+	const ok = (r, what) => assert.ok(r.status < 300, `fixture: meeting ${what}: ${r.status} ${r.text}`);
+	const m = await office.post('/meetings', { title: '夹具评审会议', starts_at: startsAt, place: '夹具会议室' });
+	ok(m, 'create');
+	const id = m.json.id;
+	if (apps.length > 0) {
+		const a = await office.post(`/meetings/${id}/agenda`, { items: apps });
+		assert.equal(a.json?.added, apps.length, `fixture: agenda: ${a.text}`);
+	}
+	const members = (await office.get('/committee')).json.members.filter((x) => !x.disabled).map((x) => x.id);
+	ok(await office.request('PUT', `/meetings/${id}/attendance`, { json: { present: members } }), 'attendance');
+	if (open)
+		ok(await office.post(`/meetings/${id}/open`), 'open');
+	if (close)
+		ok(await office.post(`/meetings/${id}/close`), 'close');
+	return id;
+}
+
+/* The committees whose meetings the world holds, and their strangers: the
+ * county 初评委 of 婺城区 and of 金东区, the city 中评委 and 初级评委会. */
+const COMMITTEES = ['wucheng_cpw', 'jindong_cpw', 'jh_zpw', 'jh_cjpw'];
+
+/*
+ * The 评审会议 of a portal (county or city): the office of a committee and
+ * its members' logins are two more kinds of caller of the program, each the
+ * owner of things its stranger (another committee of the same portal, and a
+ * member of it) must not reach:
+ *   office   the routes under /committee and /meetings: members (one who
+ *            votes, one the office's routes change), a meeting to come with
+ *            two applications on its agenda (one its routes take off), one
+ *            to cancel, one whose ballot closed (its minutes), an application
+ *            waiting for a meeting
+ *   ballots  the routes under /ballots (R_MEMBER), asked by a member
+ * The stranger committee has a meeting to come with two applications (its
+ * member withdrew from the second), one whose ballot is open with two more
+ * (one its member votes on, one it withdraws from), and one waiting: the
+ * controls of the matrix use them. victimAt(n) and strangerAt(n) make n
+ * applications held by each committee at its vote step.
+ * → { office, ballots (personas, see makeWorld), apps, open: [[meeting, office]], markers }
+ */
+async function committeeWorld(role, officeName, strangerName, step, startsAt, victimAt, strangerAt) {
+	const office = await loginAs(role, officeName), other = await loginAs(role, strangerName);
+	const voter = await addMember(office, role, { login: true });
+	const member = await addMember(office, role);
+	const [onAgenda, toRemove, free, decided] = await victimAt(4);
+	const planned = await apiMeeting(office, startsAt, [onAgenda, toRemove]);
+	const doomed = await apiMeeting(office, startsAt, []);
+	const closed = await apiMeeting(office, startsAt, [decided], { open: true, close: true });
+	const sVoter = await addMember(other, role, { login: true });
+	const [sOnAgenda, sRecused, sFree, sVote, sRecuse] = await strangerAt(5);
+	const sPlanned = await apiMeeting(other, startsAt, [sOnAgenda, sRecused]);
+	const rec = await other.post(`/meetings/${sPlanned}/recusals`, { application: sRecused, member: sVoter.id,
+		reason: '夹具回避' });
+	assert.equal(rec.status, 200, `fixture: recusal: ${rec.text}`);
+	const sOpen = await apiMeeting(other, startsAt, [sVote, sRecuse], { open: true });
+	const ends = (route, ...tails) => tails.some((x) => route.pattern.endsWith(x));
+	return {
+		office: {
+			kind: 'office', under: ['/committee', '/meetings'], step,
+			owner: office, login: [officeName, DEMO_PASSWORD], stranger: other,
+			ids: {
+				meetings: (route) => route.method === 'DELETE' && route.pattern === '/meetings/:id' ? doomed
+				    : ends(route, '/minutes.xhtml', '/settle') ? closed : planned,
+				agenda: toRemove, members: member.id,
+			},
+			refs: { applications: (route) => ends(route, '/agenda') ? free : onAgenda, members: member.id },
+			own: {
+				meetings: sPlanned, agenda: sOnAgenda, members: sVoter.id,
+				applications: (route) => ends(route, '/agenda') ? sFree : ends(route, '/withdraw') ? sRecused : sOnAgenda,
+			},
+		},
+		ballots: {
+			kind: 'member', under: ['/ballots'], step,
+			owner: voter.s, login: [voter.username, DEMO_PASSWORD], stranger: sVoter.s,
+			ids: { ballots: planned, applications: onAgenda },
+			refs: { applications: onAgenda },
+			own: { ballots: sOpen, applications: (route) => ends(route, '/recuse') ? sRecuse : sVote },
+		},
+		apps: [onAgenda, toRemove, free, decided, sOnAgenda, sRecused, sFree, sVote, sRecuse],
+		open: [[sOpen, strangerName]],
+		markers: [voter.name, member.name],
+	};
+}
+
+/* The persona a route is asked as: one of its program's `as` (a committee's
+ * office, a committee member) for the routes under its prefixes, else the
+ * program's own (see makeWorld). */
+export function persona(w, route) {
+	const P = w.programs[route.program];
+	return P.as?.find((x) => x.under.some((u) => route.pattern === u || route.pattern.startsWith(`${u}/`))) ?? P;
+}
+
+/* The applicant's routes of a certificate (its application's, once completed). */
+const certificateOf = (route) => route.pattern.startsWith('/applications/:id/certificate');
+
 /* A value per route: kind → id, or kind → (route) → id when a route needs
  * another one (a session that has begun for results, one to come for the
  * rest). */
@@ -311,12 +468,21 @@ export const FIXTURE_YEAR = 2099;
  *               name), own (kind → id of the stranger's things), step (of
  *               the application in ids); an id may be a function of the route
  *               (pick); the unit's also pending (a Session of a unit whose
- *               registration the operator has not approved yet)
+ *               registration the operator has not approved yet); the county's
+ *               and the city's also `as`, personas of the same shape for the
+ *               routes under their prefixes (`under`): the committee office
+ *               (kind 'office') and a committee member's login (kind
+ *               'member', R_MEMBER routes), see committeeWorld and persona(),
+ *               and member (that member's Session: a caller of its own kind)
  *   markers     strings no stranger's reply may contain
  * The desks: 金华宏达 (unit_hongda) at ③ 单位公示; 婺城区住建局 (wucheng_jsj) at
- * ④ and ⑥ 评前面试; 金华市人力社保局 (jh_rsj) at ⑨ 资格复审并公示; the city's
- * 中评委 (jh_zpw) at ⑪ 公布评审结果. Each stranger is of the same kind in
- * another place: 金华市建筑设计研究院, 金东区住建局, 金东区人力社保局, 市住建局.
+ * ④ and ⑥ 评前面试; 金华市人力社保局 (jh_rsj) at ⑨ 资格复审并公示 and at ⑦
+ * 制发文件 of 中级认定 (a document it issued, its certificate); the city's
+ * 中评委 (jh_zpw) at ⑪ 公布评审结果 and ⑫ 制发文件 (the same). Each stranger
+ * is of the same kind in another place: 金华市建筑设计研究院, 金东区住建局,
+ * 金东区人力社保局, 市住建局 (with a document and a certificate of 初级认定 of
+ * its own). The committees: 婺城区初评委 (wucheng_cpw, ⑦ of 中级评审) against
+ * 金东区's; the city's 中评委 (⑩) against its 初级评委会 (④ of 初级评审).
  */
 export async function makeWorld() {
 	const t = tag();
@@ -399,6 +565,45 @@ export async function makeWorld() {
 	     'mid', '工程师', '{mid_review}', current_date, current_date + 30, 'draft') RETURNING id`);
 	await sql(`INSERT INTO calendar_year (year, note) VALUES (${FIXTURE_YEAR}, '夹具年度') ON CONFLICT DO NOTHING`);
 
+	// 制发文件: the city's 中评委 and the HR bureau each issued a document through
+	// the API (its application ended 办结 with a certificate) and have another
+	// application waiting for one; the city's stranger (市住建局, 初级认定) too
+	const docNo = (n) => `夹${t.slice(-9)}〔2023〕${n}号`;
+	const [cityDone, cityWaiting] = await atStep(victim, 2, { to: 12, holder: 'jh_zpw', upload, item, statement });
+	const cityDoc = await issueDocument(await loginAs('city', 'jh_zpw'), [cityDone], docNo(1));
+	// (中级认定 passes 市住建局 at ④, which may then open those applications'
+	// files: an upload and an item of their own keep the city's stranger a
+	// stranger to the world's others)
+	const [hrbDone, hrbWaiting] = await atStep(victim, 2, { pipeline: 'mid_assess', to: 7, holder: 'jh_rsj',
+		upload: await sqlUpload(victim.id), item: await sqlItem(victim.id, 'approved'), statement });
+	const hrbDoc = await issueDocument(await loginAs('hrb', 'jh_rsj'), [hrbDone], docNo(2));
+	const [strangerDone, strangerWaiting] = await atStep(stranger, 2, { pipeline: 'junior_assess', to: 7,
+		holder: 'jh_zjj', upload: strangerUpload, item: strangerItem });
+	const strangerDoc = await issueDocument(await loginAs('city', 'jh_zjj'), [strangerDone], docNo(3));
+	const isDocuments = (route) => route.pattern === '/documents';
+
+	// 评审会议: the members active before the world, and the committees' own
+	// rules, as retireWorld puts them back
+	const committees = (await sqlRows(`SELECT org_id FROM app_user
+	    WHERE username IN (${COMMITTEES.map(lit).join(', ')})`)).map((r) => Number(r[0]));
+	const committee = {
+		orgs: committees,
+		members: (await sqlRows(`SELECT id FROM app_user WHERE kind = 'committee_member' AND disabled_at IS NULL
+		    AND org_id IN (${committees.join(', ')})`)).map((r) => Number(r[0])),
+		rules: (await sqlRows(`SELECT org_id FROM committee_setting WHERE org_id IN (${committees.join(', ')})`))
+			.map((r) => Number(r[0])),
+	};
+	const startsAt = `${await sql(`SELECT to_char(current_date + 7, 'YYYY-MM-DD')`)} 09:30`;
+	const county = await committeeWorld('county', 'wucheng_cpw', 'jindong_cpw', 7, startsAt,
+	    (n) => atStep(victim, n, { to: 7, holder: 'wucheng_cpw', upload, item, statement }),
+	    (n) => atStep(stranger, n, { to: 7, holder: 'jindong_cpw', jindong: true, upload: strangerUpload,
+		    item: strangerItem }));
+	const city = await committeeWorld('city', 'jh_zpw', 'jh_cjpw', 10, startsAt,
+	    (n) => atStep(victim, n, { to: 10, holder: 'jh_zpw', upload, item, statement }),
+	    (n) => atStep(stranger, n, { pipeline: 'junior_review', to: 4, holder: 'jh_cjpw', upload: strangerUpload,
+		    item: strangerItem }));
+	committee.open = [...county.open, ...city.open];
+
 	const reviewer = async (role, owner, strangerName, app, step, more = {}) => ({
 		owner: await loginAs(role, owner),
 		login: [owner, DEMO_PASSWORD],
@@ -412,10 +617,13 @@ export async function makeWorld() {
 	const programs = {
 		applicant: {
 			owner: victim.s, login: [victim.idcard, victim.password], stranger: stranger.s, step: 1,
-			ids: { applications: draft, files: upload, uploads: upload, archive: pending, messages: message },
+			// a certificate is its application's once completed
+			ids: { applications: (route) => certificateOf(route) ? cityDone : draft, files: upload, uploads: upload,
+				archive: pending, messages: message },
 			// what a body refers to: the approved item, which only its owner may put in an application
 			refs: { applications: draft, uploads: upload, archive: item },
-			own: { applications: strangerDraft, archive: strangerItem, uploads: strangerUpload },
+			own: { applications: (route) => certificateOf(route) ? strangerDone : strangerDraft, archive: strangerItem,
+				uploads: strangerUpload },
 		},
 		unit: await reviewer('unit', 'unit_hongda', 'unit_sjy', atUnit, 3, {
 			ids: { archive: toReview, objections: await sqlObjection(atUnit, 'unit_hongda'), people: bound.id,
@@ -429,13 +637,19 @@ export async function makeWorld() {
 				applications: (route) => route.pattern.endsWith('/results') ? strangerCalled
 				    : route.pattern.endsWith('/assign') ? strangerToCall : undefined },
 		}),
+		// (金东区人力社保局 holds no 制发文件 step: no documents of its own)
 		hrb: await reviewer('hrb', 'jh_rsj', 'jindong_rsj', atHrb, 9, {
 			ids: { objections: await sqlObjection(atHrb, 'jh_rsj'), interviews: await sessions('jh_rsj', [atHrb]),
-				assignments: atHrb },
+				assignments: atHrb, documents: hrbDoc.id, certificates: hrbDoc.certificates[0] },
+			refs: { applications: (route) => isDocuments(route) ? hrbWaiting : atHrb, documents: hrbDoc.id },
 			own: { interviews: await sessions('jindong_rsj', []) },
 		}),
 		city: await reviewer('city', 'jh_zpw', 'jh_zjj', atCity, 11, {
-			ids: { objections: await sqlObjection(atCity, 'jh_zpw') },
+			ids: { objections: await sqlObjection(atCity, 'jh_zpw'), documents: cityDoc.id,
+				certificates: cityDoc.certificates[0] },
+			refs: { applications: (route) => isDocuments(route) ? cityWaiting : atCity, documents: cityDoc.id },
+			own: { applications: (route) => isDocuments(route) ? strangerWaiting : undefined,
+				documents: strangerDoc.id, certificates: strangerDoc.certificates[0] },
 		}),
 		admin: {
 			owner: admin, login: ['admin', DEMO_PASSWORD], stranger: await sameOrgUser('admin', 'admin'), step: 1,
@@ -448,6 +662,11 @@ export async function makeWorld() {
 	// the unit whose registration waits for the operator: it may see its
 	// registration and its account, nothing else
 	programs.unit.pending = await loginAs('unit', registrantName);
+	// the committees' offices and members: personas of the county and the city
+	for (const [P, c] of [[programs.county, county], [programs.city, city]]) {
+		P.as = [c.office, c.ballots];
+		P.member = c.ballots.owner;
+	}
 	const orgs = {
 		hongda,
 		hongdaUscc: await sql(`SELECT uscc FROM org WHERE id = ${hongda}`),
@@ -456,14 +675,16 @@ export async function makeWorld() {
 	};
 	assert.match(orgs.hongdaUscc, /^[0-9A-Z]{18}$/, 'fixture: 金华宏达 has no 统一社会信用代码');
 	return {
-		victim, stranger, bound, programs, orgs,
-		apps: [draft, atUnit, atCounty, atInterview, atHrb, atCity, strangerDraft, strangerToCall, strangerCalled],
+		victim, stranger, bound, programs, orgs, committee,
+		apps: [draft, atUnit, atCounty, atInterview, atHrb, atCity, strangerDraft, strangerToCall, strangerCalled,
+			cityDone, cityWaiting, hrbDone, hrbWaiting, strangerDone, strangerWaiting, ...county.apps, ...city.apps],
 		plans: [draftPlan],
 		plan: await sqlInt(`SELECT plan_id FROM application WHERE id = ${draft}`),
 		region: await sqlInt(`SELECT region_id FROM application WHERE id = ${draft}`),
 		today: await sql(`SELECT to_char(current_date, 'YYYY-MM-DD')`),
 		nobody: `nobody_${t}`,
-		markers: [victim.name, victim.idcard, statement, bound.name, bound.idcard, clerk.name],
+		markers: [victim.name, victim.idcard, statement, bound.name, bound.idcard, clerk.name, ...county.markers,
+			...city.markers],
 	};
 }
 
@@ -482,6 +703,22 @@ export async function retireWorld(w) {
 	if (w.plans)
 		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${FIXTURE_YEAR};
 		    DELETE FROM calendar_year WHERE year = ${FIXTURE_YEAR}`);
+	// 评审会议: the ballots left open close; the members the world (and the
+	// owners' requests) added leave their committees, as committee.test.mjs's
+	// do (a walk's vote counts on the committee having no others); the
+	// committees vote by their own rules again
+	const c = w.committee;
+	if (c) {
+		for (const [meeting, office] of c.open ?? [])
+			await sql(`SELECT ballot_close(m.id, u.id) FROM committee_meeting m, app_user u
+			    WHERE m.id = ${meeting} AND m.state = 'open' AND u.username = ${lit(office)}`);
+		await sql(`WITH gone AS (UPDATE app_user SET disabled_at = now() WHERE kind = 'committee_member'
+		     AND disabled_at IS NULL AND org_id IN (${c.orgs.join(', ')})
+		     AND id <> ALL (ARRAY[${c.members.join(', ')}]::bigint[]) RETURNING id)
+		    UPDATE session SET ended_at = now() WHERE user_id IN (SELECT id FROM gone) AND ended_at IS NULL`);
+		await sql(`DELETE FROM committee_setting WHERE org_id IN (${c.orgs.join(', ')})
+		    AND org_id <> ALL (ARRAY[${c.rules.join(', ')}]::bigint[])`);
+	}
 }
 
 /* 32 random lower-case hex digits: a signing link nobody was given. */
@@ -494,20 +731,21 @@ export const nobodysToken = () => randomBytes(16).toString('hex');
  * is the world's, a token one nobody was given.
  */
 export function worldContext(w, route, { path, refs } = {}) {
-	const P = w.programs[route.program];
+	const P = persona(w, route);
 	const ids = path ?? P.ids, named = refs ?? P.refs;
 	const where = `${route.method} /api/${route.program}${route.pattern}`;
+	const of = `programs.${route.program}${P.kind ? ` (its ${P.kind} persona in as)` : ''}`;
 	return {
 		route, victim: w.victim, orgs: w.orgs, plan: w.plan, region: w.region, today: w.today, nobody: w.nobody,
 		step: P.step,
 		path: (kind, tok) => {
 			const v = tok ? nobodysToken() : pick(ids[kind], route) ?? (kind === 'plans' ? w.plan : undefined);
-			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the path's :id (programs.${route.program}.ids.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the path's :id (${of}.ids.${kind} in makeWorld, tests/integration/trust.mjs)`);
 			return v;
 		},
 		ref: (kind) => {
 			const v = pick(named[kind], route);
-			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the body to name (programs.${route.program}.refs.${kind} in makeWorld, tests/integration/trust.mjs)`);
+			assert.ok(v !== undefined && v !== null, `${where}: the world has no "${kind}" for the body to name (${of}.refs.${kind} in makeWorld, tests/integration/trust.mjs)`);
 			return v;
 		},
 	};
