@@ -44,6 +44,7 @@ after(async () => {
   await h.close()
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
+
 // Full-page pictures start at the top (the top bar is sticky).
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))

@@ -40,6 +40,7 @@ after(async () => {
   await h.close()
   await retire(`id IN (${apps.join(', ') || 0})`)
 })
+
 const shot = (page, name) => page.screenshot({ path: `${SHOTS}certificate-${name}.png`, fullPage: true })
 
 async function login(page, role, username) {

@@ -55,6 +55,7 @@ after(async () => {
   await h.close()
   await afterCleanup().catch(() => {})
 })
+
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   // transitions (a loading mask fading out, a message) finished, not caught half way

@@ -54,6 +54,7 @@ after(async () => {
   for (const id of setAside) await office.post(`/committee/members/${id}/disable`, { disabled: false })
   await h.close()
 })
+
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}committee-${name}.png`, fullPage: true })

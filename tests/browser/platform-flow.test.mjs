@@ -58,6 +58,7 @@ after(async () => {
   await h.close()
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
+
 async function shot(page, name, { fullPage = true } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}platform-${name}.png`, fullPage })
