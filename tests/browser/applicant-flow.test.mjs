@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
 import { VAR, lit, mobile, sql } from '../integration/lib.mjs'
 import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, menu } from './harness.mjs'
 
 const h = flow('flow', { viewport: { width: 1366, height: 800 }, failurePage: () => desk?.page })
 const { newPage, step, cspErrors } = h
@@ -51,17 +51,6 @@ async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}flow-${name}.png`, fullPage: true })
 }
 
-// Waits for the answer to the request matching method + URL (regexp on the path after /api/<role>/).
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
 // Element Plus select: open it, click the option whose text matches in its own listbox, and wait
 // until the select shows it.
 async function pick(page, inputSelector, text, { type } = {}) {
@@ -92,10 +81,6 @@ async function pickDate(page, inputSelector, ymd) {
   await input.fill(ymd)
   await input.press('Enter')
   await page.waitForFunction((sel) => document.querySelector(sel).value.length === 10, inputSelector)
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 async function wizardStep(page, n) {

@@ -14,12 +14,11 @@ import jsQR from 'jsqr'
 import { DEMO_APPLICANT, loginAs, retire, sql } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { position, walk } from '../integration/walk.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, flow, login } from './harness.mjs'
 
 const h = flow('certificate')
 const { newPage, step, cspErrors } = h
 
-const PASSWORD = 'Demo@2023'
 const NUMBER = `金建评${randomInt(1, 1e5)}〔2023〕${randomInt(1, 9999)}号`
 
 let apps = []
@@ -42,14 +41,6 @@ after(async () => {
 })
 
 const shot = (page, name) => page.screenshot({ path: `${SHOTS}certificate-${name}.png`, fullPage: true })
-
-async function login(page, role, username) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(PASSWORD)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
 
 /* The QR code in a PNG screenshot, decoded: the PNG drawn on a canvas of a blank page, then jsQR. */
 async function decodePng(context, png) {

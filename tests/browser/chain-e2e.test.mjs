@@ -28,11 +28,10 @@ import {
 } from '../integration/applicant-fixtures.mjs'
 import { apply } from '../integration/apply.mjs'
 import { position } from '../integration/walk.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
 const JSQR = createRequire(import.meta.url).resolve('jsqr') // its UMD build, for the browser
 const TIMEOUT = 20000
-const PASSWORD = 'Demo@2023'
 const ZJJ = '金华市住房和城乡建设局'
 const RSJ = '金华市人力资源和社会保障局'
 
@@ -60,28 +59,6 @@ async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   // transitions (a loading mask fading out, a message) finished, not caught half way
   await page.screenshot({ path: `${SHOTS}chain-e2e-${name}.png`, fullPage: true, animations: 'disabled' })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-async function login(page, role, username, password = PASSWORD) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(password)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 // The worklist narrowed by the server's search to the applicant; returns the row's locator.

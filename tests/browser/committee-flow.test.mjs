@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { DEMO_APPLICANT, loginAs, mobile, retire, tag } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { clerk, position, walk } from '../integration/walk.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
 
 const h = flow('committee')
 const { newPage, step } = h
@@ -58,16 +58,6 @@ after(async () => {
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}committee-${name}.png`, fullPage: true })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
 }
 
 async function login(page, username, password) {

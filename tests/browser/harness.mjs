@@ -7,10 +7,11 @@
 //   h.step('…', async () => { const { context, page } = await h.newPage(); … })
 //   test('no Content Security Policy violations', () => assert.deepEqual(h.cspErrors, []))
 import { test } from 'node:test'
+import assert from 'node:assert/strict'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { BASE } from '../integration/lib.mjs'
+import { BASE, DEMO_PASSWORD } from '../integration/lib.mjs'
 import { CHROMIUM, CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
 
 export { BASE }
@@ -100,4 +101,29 @@ async function blame(e, page, file) {
   if (!page || page.isClosed()) return
   if (page.problems.length) e.message += `\nbrowser console:\n${page.problems.join('\n')}`
   await page.screenshot({ path: `${SHOTS}${file}`, fullPage: true }).catch(() => {})
+}
+
+// Waits for the answer to the request matching method + URL (regexp on the path).
+export function answer(page, method, re) {
+  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
+}
+
+// The answer's JSON (null if empty), once its status is the one expected.
+export async function expectOk(resp, status = 200) {
+  const text = await resp.text()
+  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+// Logs in on a portal's login page and waits for its 首页.
+export async function login(page, role, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
+  await page.locator('#login-username').fill(username)
+  await page.locator('#login-password').fill(password)
+  await page.locator('.login-submit').click()
+  await page.locator('.welcome').waitFor()
+}
+
+export async function menu(page, label) {
+  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }

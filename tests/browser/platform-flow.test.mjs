@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { lit, sql, sqlInt, tag } from '../integration/lib.mjs'
 import { afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
 import { usccCheckChar } from '../../www/common/validators.js'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
 
 const h = flow('platform')
 const { newPage, step, cspErrors } = h
@@ -62,16 +62,6 @@ after(async () => {
 async function shot(page, name, { fullPage = true } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}platform-${name}.png`, fullPage })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
 }
 
 async function login(page, role, username, password = PASSWORD) {

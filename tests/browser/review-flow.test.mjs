@@ -19,12 +19,11 @@ import {
   afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
   signaturePng, tinyPdf, uploadPdf,
 } from '../integration/applicant-fixtures.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
 const h = flow('review')
 const { newPage, step, cspErrors } = h
 
-const PASSWORD = 'Demo@2023'
 const COUNTY = '婺城区住房和城乡建设局'
 const RETURN_REASON = '专业技术工作经历表扫描件不清晰，请重新上传清晰的扫描件'
 
@@ -48,28 +47,6 @@ after(async () => {
 async function shot(page, name, { fullPage = true } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}review-${name}.png`, fullPage })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-async function login(page, role, username, password = PASSWORD) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(password)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 // The worklist narrowed by the server's search (q) to one person; returns the row's locator.

@@ -10,13 +10,12 @@ import { after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { loginAs, registerApplicant, retire, sql, sqlInt } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
-import { BASE, SHOTS, flow } from './harness.mjs'
+import { BASE, SHOTS, flow, login } from './harness.mjs'
 
 // the login page asks who is signed in first: its 401 is expected
 const h = flow('stats', { ignore: /status of 401/ })
 const { step } = h
 
-const PASSWORD = 'Demo@2023'
 const CHARTS = ['step', 'region', 'category', 'method', 'decision', 'days']
 
 let plan
@@ -61,14 +60,6 @@ async function newPage() {
     if (r.resourceType() === 'script') opened.page.scripts.push(new URL(r.url()).pathname)
   })
   return opened
-}
-
-async function login(page, role, username) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(PASSWORD)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
 }
 
 // Opens 统计分析 from the menu; returns the figures the page was given.
