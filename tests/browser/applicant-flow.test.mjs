@@ -8,19 +8,17 @@
 // tests/out/screenshots/flow-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
-import { chromium } from 'playwright-core'
 import { VAR, lit, mobile, sql } from '../integration/lib.mjs'
 import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, menu } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
+const h = flow('flow', { viewport: { width: 1366, height: 800 }, failurePage: () => desk?.page })
+const { newPage, step, cspErrors } = h
+
 const UNIT = { username: 'unit_hongda', password: 'Demo@2023', name: '金华宏达建设工程有限公司' }
 
 const person = {
@@ -30,95 +28,27 @@ const person = {
   password: `Flow#${randomInt(1000, 9999)}ab`,
 }
 const project = `金华市婺城区安置房${randomInt(100, 999)}号地块工程`
-const cspErrors = []
 const secrets = [] // the signing token and the order number: never in a server's log
-let browser
 let tmp
 let desk // {context, page}: the applicant on a desktop
 let appId = null
 let itemId = null
-let failed = false
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}flow-failure.png`, { force: true })
+  await h.launch()
   tmp = await mkdtemp(join(tmpdir(), 'zcps-flow-'))
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
   desk = await newPage()
 })
 
 after(async () => {
-  if (browser) await browser.close()
+  await h.close()
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 800 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...options,
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const watch = (text) => {
-    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
-  }
-  page.problems = []
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return
-    page.problems.push(`${msg.type()}: ${msg.text()}`)
-    watch(msg.text())
-  })
-  page.on('pageerror', (e) => {
-    page.problems.push(`pageerror: ${e.message}`)
-    watch(e.message)
-  })
-  return { context, page }
-}
-
-// Runs the steps of one test only while the ones before it succeeded.
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (desk && desk.page.problems.length) e.message += `\nbrowser console:\n${desk.page.problems.join('\n')}`
-      if (desk) await desk.page.screenshot({ path: `${SHOTS}flow-failure.png`, fullPage: true }).catch(() => {})
-      throw e
-    }
-  })
-}
 
 // Full-page pictures start at the top (the top bar is sticky).
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}flow-${name}.png`, fullPage: true })
-}
-
-// Waits for the answer to the request matching method + URL (regexp on the path after /api/<role>/).
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
 }
 
 // Element Plus select: open it, click the option whose text matches in its own listbox, and wait
@@ -151,10 +81,6 @@ async function pickDate(page, inputSelector, ymd) {
   await input.fill(ymd)
   await input.press('Enter')
   await page.waitForFunction((sel) => document.querySelector(sel).value.length === 10, inputSelector)
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 async function wizardStep(page, n) {

@@ -9,34 +9,23 @@
 // tests/out/screenshots/certificate-*.png.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, rm } from 'node:fs/promises'
 import { randomInt } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import jsQR from 'jsqr'
 import { DEMO_APPLICANT, loginAs, retire, sql } from '../integration/lib.mjs'
-import { CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { position, walk } from '../integration/walk.mjs'
+import { BASE, SHOTS, flow, login } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
-const PASSWORD = 'Demo@2023'
+const h = flow('certificate')
+const { newPage, step, cspErrors } = h
+
 const NUMBER = `金建评${randomInt(1, 1e5)}〔2023〕${randomInt(1, 9999)}号`
 
-const cspErrors = []
-let browser
 let apps = []
 let verifyUrl = ''
-let failed = false
-let current = null
 
 before(async () => {
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}certificate-failure.png`, { force: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  await h.launch()
   const applicant = await loginAs('applicant', DEMO_APPLICANT)
   apps = await newDrafts(2)
   await sql(`UPDATE application SET specialty = '市政工程' WHERE id = ${apps[1]}`)
@@ -47,53 +36,11 @@ before(async () => {
 })
 
 after(async () => {
-  if (browser) await browser.close()
+  await h.close()
   await retire(`id IN (${apps.join(', ') || 0})`)
 })
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return
-    page.problems.push(`${msg.type()}: ${msg.text()}`)
-    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(`${page.url()}: ${msg.text()}`)
-  })
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
-  current = page
-  return { context, page }
-}
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}certificate-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
-
 const shot = (page, name) => page.screenshot({ path: `${SHOTS}certificate-${name}.png`, fullPage: true })
-
-async function login(page, role, username) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(PASSWORD)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
 
 /* The QR code in a PNG screenshot, decoded: the PNG drawn on a canvas of a blank page, then jsQR. */
 async function decodePng(context, png) {
@@ -172,7 +119,7 @@ step('the applicant sees the certificate, prints it; its QR code opens the publi
   verifyUrl = await decodePng(context, await cert.locator('.qr svg').screenshot())
   assert.match(verifyUrl, new RegExp(`^${BASE}/verify/[0-9a-f]{32}$`))
   // opened by someone else: a fresh browser, no session
-  const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })
+  const other = await h.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })
   const v = await other.newPage()
   const resp = await v.goto(verifyUrl)
   assert.equal(resp.status(), 200)

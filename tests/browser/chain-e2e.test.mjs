@@ -20,127 +20,45 @@
 // Screenshots: tests/out/screenshots/chain-e2e-*.png.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, rm } from 'node:fs/promises'
 import { randomInt } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { createRequire } from 'node:module'
 import { lit, sql, sqlRows } from '../integration/lib.mjs'
 import {
-  CHROMIUM_ARGS, JUNIOR_PLAN, afterCleanup, newApplicant, newOrg, newOrgUser, orgId, planId,
+  JUNIOR_PLAN, afterCleanup, newApplicant, newOrg, newOrgUser, orgId, planId,
 } from '../integration/applicant-fixtures.mjs'
 import { apply } from '../integration/apply.mjs'
 import { position } from '../integration/walk.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
 const JSQR = createRequire(import.meta.url).resolve('jsqr') // its UMD build, for the browser
 const TIMEOUT = 20000
-const PASSWORD = 'Demo@2023'
 const ZJJ = '金华市住房和城乡建设局'
 const RSJ = '金华市人力资源和社会保障局'
 
-const cspErrors = []
-let browser
+const h = flow('chain-e2e', { timeout: TIMEOUT })
+const { newPage, step, cspErrors } = h
+
 let unitOrg // { id, name }: the bureau-affiliated 事业单位
 let unitUser // its clerk's username
 let who // the applicant: { s, idcard, name, password, id }
 let appId
 let today // the database's day (Asia/Shanghai), YYYY-MM-DD
 let verifyUrl = ''
-let failed = false
-let current = null // the page of the step running, for the failure picture
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}chain-e2e-failure.png`, { force: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  await h.launch()
   today = await sql(`SELECT to_char(current_date, 'YYYY-MM-DD')`)
 })
 
 after(async () => {
-  if (browser) await browser.close()
+  await h.close()
   await afterCleanup().catch(() => {})
 })
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 860 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...options,
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  const watch = (text) => {
-    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
-  }
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return
-    page.problems.push(`${msg.type()}: ${msg.text()}`)
-    watch(msg.text())
-  })
-  page.on('pageerror', (e) => {
-    page.problems.push(`pageerror: ${e.message}`)
-    watch(e.message)
-  })
-  current = page
-  return { context, page }
-}
-
-// Runs the steps of the chain only while the ones before it succeeded.
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}chain-e2e-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
 
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   // transitions (a loading mask fading out, a message) finished, not caught half way
   await page.screenshot({ path: `${SHOTS}chain-e2e-${name}.png`, fullPage: true, animations: 'disabled' })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-async function login(page, role, username, password = PASSWORD) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(password)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 // The worklist narrowed by the server's search to the applicant; returns the row's locator.
@@ -475,11 +393,11 @@ step('applicant: 办结, the certificate on 申报进度 → 打印证书; its Q
     assert.match(verifyUrl, new RegExp(`^${BASE}/verify/[0-9a-f]{32}$`))
 
     // opened by someone else: a fresh browser on a phone, no session
-    const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })
+    const other = await h.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })
     try {
       const v = await other.newPage()
       v.setDefaultTimeout(TIMEOUT)
-      current = v
+      h.current = v
       v.problems = []
       const resp = await v.goto(verifyUrl)
       assert.equal(resp.status(), 200)

@@ -10,26 +10,20 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { DEMO_APPLICANT, loginAs, mobile, retire, tag } from '../integration/lib.mjs'
-import { CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { clerk, position, walk } from '../integration/walk.mjs'
+import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const h = flow('committee')
+const { newPage, step } = h
+
 const OUT = fileURLToPath(new URL('../out/', import.meta.url))
-const TIMEOUT = 15000
 const PASSWORD = 'Member@2023'
 
-let browser
 let office // the API session of wucheng_cpw, for fixtures and cleanup
 let app
-let failed = false
-let current = null
 const setAside = []
 const members = [
   { username: `bw_${tag()}_1`, name: '陈建国', specialty: '建筑结构', employer: '浙江省建筑设计研究院' },
@@ -38,9 +32,7 @@ const members = [
 let meetingTitle
 
 before(async () => {
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}committee-failure.png`, { force: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  await h.launch()
   office = await clerk('county', 'wucheng_cpw')
   // the committee is the two members this test adds: those there already sit it out
   for (const m of (await office.get('/committee')).json.members.filter((x) => !x.disabled)) {
@@ -60,54 +52,12 @@ after(async () => {
     if (members.some((x) => x.username === m.username) && !m.disabled)
       await office.post(`/committee/members/${m.id}/disable`, { disabled: true })
   for (const id of setAside) await office.post(`/committee/members/${id}/disable`, { disabled: false })
-  if (browser) await browser.close()
+  await h.close()
 })
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') page.problems.push(`${msg.type()}: ${msg.text()}`)
-  })
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
-  current = page
-  return { context, page }
-}
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}committee-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
 
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}committee-${name}.png`, fullPage: true })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
 }
 
 async function login(page, username, password) {
@@ -217,7 +167,7 @@ async function memberVotes(m, index) {
 
 step('each member votes 同意 in a browser of their own, once', async () => {
   for (let i = 0; i < members.length; i++) await memberVotes(members[i], i)
-  current = officePage
+  h.current = officePage
 })
 
 step('the office closes the ballot, sees it carried, prints the minutes and carries out the result', async () => {
@@ -246,4 +196,8 @@ step('the office closes the ballot, sees it carried, prints the minutes and carr
   await page.locator('.md-agenda', { hasText: '已办理' }).waitFor()
   assert.deepEqual(await position(app), { code: 'mid_review', step: 8, state: 'in_review' })
   assert.deepEqual(page.problems.filter((p) => !/favicon/.test(p)), [])
+})
+
+test('no Content Security Policy violations in the flow', () => {
+  assert.deepEqual(h.cspErrors, [])
 })

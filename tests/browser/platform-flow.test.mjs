@@ -13,19 +13,17 @@
 // login page with the code from the SMS outbox. Screenshots: tests/out/screenshots/platform-*.png.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { lit, sql, sqlInt, tag } from '../integration/lib.mjs'
-import { CHROMIUM_ARGS, afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
+import { afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
 import { usccCheckChar } from '../../www/common/validators.js'
+import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
+const h = flow('platform')
+const { newPage, step, cspErrors } = h
+
 const PASSWORD = 'Demo@2023'
 const REJECT_REASON = '授权委托书未加盖单位公章'
 const FAR_YEAR = 2091 // a calendar year nobody uses, removed again after the test
@@ -42,95 +40,28 @@ const unit = {
 }
 const project = `婺城区某安置房${t.slice(-4)}号地块工程`
 
-const cspErrors = []
-let browser
 let tmp
-let failed = false
-let current = null // the page of the step running, for the failure picture
 let unitDesk // the unit's administrator: {context, page}
 let adminDesk // the operator
 let applicantDesk // the applicant who chooses the unit
 let who // the applicant: {s, idcard, name, password, mobile, id}
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}platform-failure.png`, { force: true })
+  await h.launch()
   tmp = await mkdtemp(join(tmpdir(), 'zcps-platform-'))
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
 })
 
 after(async () => {
   await afterCleanup().catch(() => {})
   await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${FAR_YEAR};
     DELETE FROM calendar_year WHERE year = ${FAR_YEAR}`).catch(() => {})
-  if (browser) await browser.close()
+  await h.close()
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 860 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...options,
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  const watch = (text) => {
-    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
-  }
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return
-    page.problems.push(`${msg.type()}: ${msg.text()}`)
-    watch(msg.text())
-  })
-  page.on('pageerror', (e) => {
-    page.problems.push(`pageerror: ${e.message}`)
-    watch(e.message)
-  })
-  current = page
-  return { context, page }
-}
-
-// Runs the steps of one test only while the ones before it succeeded.
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}platform-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
 
 async function shot(page, name, { fullPage = true } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}platform-${name}.png`, fullPage })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
 }
 
 async function login(page, role, username, password = PASSWORD) {
@@ -141,7 +72,7 @@ async function login(page, role, username, password = PASSWORD) {
 }
 
 async function menu(page, label) {
-  current = page
+  h.current = page
   await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
@@ -321,7 +252,7 @@ describe('a unit registers and the operator reviews it', () => {
 
   step('the unit sees 未通过 with the reason, corrects the form and resubmits with a JPEG scan', async () => {
     const { page } = unitDesk
-    current = page
+    h.current = page
     await page.locator('.registration-page').getByRole('button', { name: '刷新' }).click()
     await page.locator('.reg-rejected', { hasText: REJECT_REASON }).waitFor()
     const form = page.locator('.reg-resubmit')
@@ -345,7 +276,7 @@ describe('a unit registers and the operator reviews it', () => {
 
   step('the operator sees the new scan as an image and approves it', async () => {
     const { page } = adminDesk
-    current = page
+    h.current = page
     await page.locator('.registrations-page').getByRole('button', { name: '刷新' }).click()
     const row = page.locator('.rg-table tbody tr', { hasText: unit.name })
     await row.locator('.rg-open').click()
@@ -367,7 +298,7 @@ describe('a unit registers and the operator reviews it', () => {
 
   step('once approved, the unit\'s whole portal opens', async () => {
     const { page } = unitDesk
-    current = page
+    h.current = page
     await page.locator('.registration-page').getByRole('button', { name: '刷新' }).click()
     await page.locator('.reg-approved').waitFor()
     await page.locator('.side-menu .el-menu-item', { hasText: '人员' }).waitFor()
@@ -407,7 +338,7 @@ describe('an applicant chooses the unit, the unit confirms', () => {
 
   step('the unit confirms the person in 人员 (拒绝 needs a reason)', async () => {
     const { page } = unitDesk
-    current = page
+    h.current = page
     // 首页 says someone waits for the unit (opened afresh)
     await menu(page, '账号设置')
     await page.locator('.password-form').waitFor()
@@ -440,7 +371,7 @@ describe('an applicant chooses the unit, the unit confirms', () => {
 
   step('the applicant sees 单位已确认, changes the mobile number with a code and adds a 业绩档案 item', async () => {
     const { page } = applicantDesk
-    current = page
+    h.current = page
     await menu(page, '首页')
     await page.locator('.welcome').waitFor()
     await menu(page, '个人基本信息')
@@ -486,7 +417,7 @@ describe('an applicant chooses the unit, the unit confirms', () => {
 
   step('the item reaches the unit\'s 业绩档案审核', async () => {
     const { page } = unitDesk
-    current = page
+    h.current = page
     const [list] = await Promise.all([answer(page, 'GET', /\/archive$/), menu(page, '业绩档案审核')])
     assert.ok((await expectOk(list)).items.some((i) => i.title === project), 'the new item waits for the unit')
     await page.locator('.review-table .el-table__body-wrapper tbody tr', { hasText: project }).getByText(who.name).waitFor()
@@ -512,7 +443,7 @@ describe('an applicant chooses the unit, the unit confirms', () => {
 describe('the unit\'s administrator keeps the clerks\' accounts', () => {
   step('a clerk\'s account: the first password shown once and copied, reset, disabled', async () => {
     const { context, page } = unitDesk
-    current = page
+    h.current = page
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE })
     const [list] = await Promise.all([answer(page, 'GET', /\/operators$/), menu(page, '经办人账号')])
     assert.deepEqual((await expectOk(list)).items.map((o) => [o.username, o.admin]), [[unit.username, true]])
@@ -564,7 +495,7 @@ describe('the unit\'s administrator keeps the clerks\' accounts', () => {
 describe('the operator\'s pages', () => {
   step('部门与账号: the name follows region and kind; one of a kind per region; a clerk\'s account', async () => {
     const { page } = adminDesk
-    current = page
+    h.current = page
     const [list] = await Promise.all([answer(page, 'GET', /\/departments$/), menu(page, '部门与账号')])
     const { regions } = await expectOk(list)
     assert.equal(regions[0].level, 'city')
@@ -612,7 +543,7 @@ describe('the operator\'s pages', () => {
 
   step('评审工作计划: a draft, published; applied for, a change needs a reason and shows as an amendment', async () => {
     const { page } = adminDesk
-    current = page
+    h.current = page
     await menu(page, '评审工作计划')
     await page.locator('.plans-table').waitFor()
     await page.locator('.plan-new').click()
@@ -661,7 +592,7 @@ describe('the operator\'s pages', () => {
 
   step('节假日日历: the missing year is named; a year imported from text lines, a bad line named', async () => {
     const { page } = adminDesk
-    current = page
+    h.current = page
     const [cal] = await Promise.all([answer(page, 'GET', /\/calendar$/), menu(page, '节假日日历')])
     const { warning } = await expectOk(cal)
     if (warning) await page.locator('.cal-warning', { hasText: warning.text }).waitFor()
@@ -690,7 +621,7 @@ describe('the operator\'s pages', () => {
 
   step('审计日志: filtered by action, newest first with 更多, exported with the same filters', async () => {
     const { page } = adminDesk
-    current = page
+    h.current = page
     const [first] = await Promise.all([answer(page, 'GET', /\/audit$/), menu(page, '审计日志')])
     const all = await expectOk(first)
     assert.equal(all.items.length, 50)

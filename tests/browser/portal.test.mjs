@@ -4,18 +4,15 @@
 // Screenshots go to tests/out/screenshots/.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { randomInt } from 'node:crypto'
-import { chromium } from 'playwright-core'
 import { idcard, mobile } from '../integration/lib.mjs'
 import { personName } from '../integration/applicant-fixtures.mjs'
+import { BASE, SHOTS, flow } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
+const h = flow('portal', { viewport: { width: 1366, height: 800 } })
+const { newPage, cspErrors } = h
+
 const PASSWORD = 'Demo@2023'
-const TIMEOUT = 15000
 
 const ACCOUNTS = [
   // scripts/setup.mjs: 330702199001010015 (…0014 has a wrong GB 11643 check digit)
@@ -28,54 +25,13 @@ const ACCOUNTS = [
 ]
 const DEPARTMENTS = new Set(['unit', 'county', 'city', 'hrb'])
 
-let browser
-const cspErrors = []
-
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  await h.launch()
 })
 
 after(async () => {
-  if (browser) await browser.close()
+  await h.close()
 })
-
-async function newPage(viewport = { width: 1366, height: 800 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const problems = []
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return
-    const text = msg.text()
-    problems.push(text)
-    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
-  })
-  page.on('pageerror', (e) => {
-    problems.push(`pageerror: ${e.message}`)
-    if (/Content Security Policy/i.test(e.message)) cspErrors.push(`${page.url()}: ${e.message}`)
-  })
-  page.problems = problems
-  return { context, page }
-}
 
 function assertNoCsp(page) {
   const csp = page.problems.filter((t) => /Content Security Policy/i.test(t))
@@ -363,7 +319,7 @@ describe('applicant registration', () => {
 
 describe('phone layout', () => {
   test('the side menu becomes a drawer under 768px', async () => {
-    const { context, page } = await newPage({ width: 390, height: 844 })
+    const { context, page } = await newPage({ viewport: { width: 390, height: 844 } })
     try {
       await openLogin(page, 'applicant')
       await page.screenshot({ path: `${SHOTS}applicant-login-phone.png`, fullPage: true })

@@ -11,124 +11,42 @@
 // on a phone is a list of cards. Screenshots: tests/out/screenshots/review-*.png.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { lit, loginAs, signPost, signToken, sql, sqlInt } from '../integration/lib.mjs'
 import {
-  CHROMIUM_ARGS, afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
+  afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
   signaturePng, tinyPdf, uploadPdf,
 } from '../integration/applicant-fixtures.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
-const PASSWORD = 'Demo@2023'
+const h = flow('review')
+const { newPage, step, cspErrors } = h
+
 const COUNTY = '婺城区住房和城乡建设局'
 const RETURN_REASON = '专业技术工作经历表扫描件不清晰，请重新上传清晰的扫描件'
 
-const cspErrors = []
-let browser
 let tmp
 let who // the applicant: {s, idcard, name, password}
 let appId
 let hongda
-let failed = false
-let current = null // the page of the step running, for the failure picture
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}review-failure.png`, { force: true })
+  await h.launch()
   tmp = await mkdtemp(join(tmpdir(), 'zcps-review-'))
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
   hongda = await loginAs('unit', 'unit_hongda')
 })
 
 after(async () => {
   await afterCleanup().catch(() => {})
-  if (browser) await browser.close()
+  await h.close()
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 860 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    ...options,
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  const watch = (text) => {
-    if (/Content Security Policy/i.test(text)) cspErrors.push(`${page.url()}: ${text}`)
-  }
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return
-    page.problems.push(`${msg.type()}: ${msg.text()}`)
-    watch(msg.text())
-  })
-  page.on('pageerror', (e) => {
-    page.problems.push(`pageerror: ${e.message}`)
-    watch(e.message)
-  })
-  current = page
-  return { context, page }
-}
-
-// Runs the steps of one test only while the ones before it succeeded.
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}review-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
 
 async function shot(page, name, { fullPage = true } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}review-${name}.png`, fullPage })
-}
-
-function answer(page, method, re) {
-  return page.waitForResponse((r) => r.request().method() === method && re.test(new URL(r.url()).pathname))
-}
-
-async function expectOk(resp, status = 200) {
-  const text = await resp.text()
-  assert.equal(resp.status(), status, `${resp.request().method()} ${resp.url()} answered ${resp.status()}: ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-async function login(page, role, username, password = PASSWORD) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(password)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
-}
-
-async function menu(page, label) {
-  await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
 
 // The worklist narrowed by the server's search (q) to one person; returns the row's locator.

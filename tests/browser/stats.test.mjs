@@ -8,36 +8,22 @@
 // platform. Screenshots: tests/out/screenshots/stats-*.png.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, rm } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { loginAs, registerApplicant, retire, sql, sqlInt } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
-import { CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
+import { BASE, SHOTS, flow, login } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
-const PASSWORD = 'Demo@2023'
+// the login page asks who is signed in first: its 401 is expected
+const h = flow('stats', { ignore: /status of 401/ })
+const { step } = h
+
 const CHARTS = ['step', 'region', 'category', 'method', 'decision', 'days']
 
-let browser
 let plan
 let planName
 const apps = []
-let failed = false
-let current = null
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/county/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  await rm(`${SHOTS}stats-failure.png`, { force: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  await h.launch('county')
 
   // the fixture: two applications at the county of 婺城区, one passed and one returned there
   planName = `统计页面测试计划 ${Date.now()}`
@@ -63,53 +49,17 @@ before(async () => {
 
 after(async () => {
   if (apps.length) await retire(`id IN (${apps.join(', ')})`).catch(() => {})
-  if (browser) await browser.close()
+  await h.close()
 })
 
+// A page that also lists the scripts it fetched.
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  page.scripts = []
-  page.on('console', (msg) => {
-    // the login page asks who is signed in first: its 401 is expected
-    if (/status of 401/.test(msg.text())) return
-    if (msg.type() === 'error' || msg.type() === 'warning') page.problems.push(`${msg.type()}: ${msg.text()}`)
+  const opened = await h.newPage()
+  opened.page.scripts = []
+  opened.page.on('request', (r) => {
+    if (r.resourceType() === 'script') opened.page.scripts.push(new URL(r.url()).pathname)
   })
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
-  page.on('request', (r) => {
-    if (r.resourceType() === 'script') page.scripts.push(new URL(r.url()).pathname)
-  })
-  current = page
-  return { context, page }
-}
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed')
-      return
-    }
-    try {
-      await fn()
-    } catch (e) {
-      failed = true
-      if (current && !current.isClosed()) {
-        if (current.problems.length) e.message += `\nbrowser console:\n${current.problems.join('\n')}`
-        await current.screenshot({ path: `${SHOTS}stats-failure.png`, fullPage: true }).catch(() => {})
-      }
-      throw e
-    }
-  })
-}
-
-async function login(page, role, username) {
-  await page.goto(`${BASE}/${role}/`, { waitUntil: 'domcontentloaded' })
-  await page.locator('#login-username').fill(username)
-  await page.locator('#login-password').fill(PASSWORD)
-  await page.locator('.login-submit').click()
-  await page.locator('.welcome').waitFor()
+  return opened
 }
 
 // Opens 统计分析 from the menu; returns the figures the page was given.
@@ -207,4 +157,8 @@ step('the operator: the whole platform, drawn the same way', async () => {
   await page.screenshot({ path: `${SHOTS}stats-admin.png`, fullPage: true })
   assert.deepEqual(page.problems, [])
   await context.close()
+})
+
+test('no Content Security Policy violations in the flow', () => {
+  assert.deepEqual(h.cspErrors, [])
 })

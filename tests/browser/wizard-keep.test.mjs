@@ -13,67 +13,29 @@
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, readdir, rm } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { sql } from '../integration/lib.mjs'
 import {
-  CHROMIUM_ARGS, afterCleanup, completeProfile, newApplicant, newApplication, putProfile,
+  afterCleanup, completeProfile, newApplicant, newApplication, putProfile,
 } from '../integration/applicant-fixtures.mjs'
+import { BASE, SHOTS, TIMEOUT, flow } from './harness.mjs'
 
-const BASE = (process.env.PORTAL_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
-const TIMEOUT = 15000
+const h = flow('keep', { viewport: { width: 1366, height: 800 } })
+const { newPage, guard, cspErrors } = h
 
-const cspErrors = []
-let browser
 let who // the applicant (fixtures: registered, complete profile)
 let appId
 
 before(async () => {
-  try {
-    await fetch(`${BASE}/api/applicant/health`, { signal: AbortSignal.timeout(5000) })
-  } catch (e) {
-    throw new Error(`portal not reachable at ${BASE} (start it with scripts/stack.sh start, or set PORTAL_URL): ${e.message}`)
-  }
-  await mkdir(SHOTS, { recursive: true })
-  for (const f of await readdir(SHOTS)) if (/^keep-.*-failure\.png$/.test(f)) await rm(`${SHOTS}${f}`)
+  await h.launch()
   who = await newApplicant()
   await putProfile(who.s, await completeProfile())
   appId = (await newApplication(who.s)).application.id
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
 })
 
 after(async () => {
-  if (browser) await browser.close()
+  await h.close()
   await afterCleanup()
 })
-
-async function newPage({ clock = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  if (clock) await context.clock.install()
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.problems = []
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text())
-    if (msg.type() === 'error') page.problems.push(msg.text())
-  })
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
-  return { context, page }
-}
-
-// Runs fn; on failure leaves a screenshot and the browser console in the message.
-async function guarded(page, name, fn) {
-  try {
-    await fn()
-  } catch (e) {
-    await page.screenshot({ path: `${SHOTS}keep-${name}-failure.png`, fullPage: true }).catch(() => {})
-    if (page.problems.length) e.message += `\nbrowser console:\n${page.problems.join('\n')}`
-    throw e
-  }
-}
 
 async function shot(page, name, { dialog = false } = {}) {
   if (dialog) await page.waitForTimeout(500) // the dialog's fade-in
@@ -141,7 +103,7 @@ describe('typed text is kept until the server has it', () => {
 
   test('offline: kept across a step switch, saved when the network is back', async () => {
     const { page, context } = desk
-    await guarded(page, 'offline', async () => {
+    await guard(page, 'offline', async () => {
       await openWizard(page, 3)
       try {
         await offlineTyping(page, context)
@@ -185,7 +147,7 @@ describe('typed text is kept until the server has it', () => {
 
   test('a save that keeps failing survives a reload and is retried by itself', async () => {
     const { page } = desk
-    await guarded(page, 'reload', async () => {
+    await guard(page, 'reload', async () => {
       await openWizard(page, 3)
       const before = await serverStatement()
       // the network answers nothing to the saves (the page itself still loads)
@@ -213,7 +175,7 @@ describe('typed text is kept until the server has it', () => {
 
   test('session expired mid-typing: log in again in a dialog, the save is retried', async () => {
     const { page } = desk
-    await guarded(page, 'reauth', async () => {
+    await guard(page, 'reauth', async () => {
       await openWizard(page, 3)
       const before = await serverStatement()
       const wizardUrl = page.url()
@@ -255,7 +217,7 @@ describe('logging out with edits the server has not had', () => {
   test('the person is asked; 删除并退出 leaves nothing in the browser', async () => {
     const { context, page } = await newPage()
     try {
-      await guarded(page, 'logout', async () => {
+      await guard(page, 'logout', async () => {
         await openWizard(page, 3)
         const url = `**/api/applicant/applications/${appId}/info`
         await page.route(url, (route) => route.abort('internetdisconnected'))
@@ -282,7 +244,7 @@ describe('the idle timeout is announced', () => {
   test('a warning 2 minutes before, 继续工作 keeps the session; past it, the login dialog', async () => {
     const { context, page } = await newPage({ clock: true })
     try {
-      await guarded(page, 'idle', async () => {
+      await guard(page, 'idle', async () => {
         await openWizard(page, 3)
         assert.equal(await page.locator('#wz-statement').inputValue(), await serverStatement())
         assert.equal(await page.locator('.idle-warning').isVisible(), false)
