@@ -141,6 +141,9 @@ async function main() {
 		}
 		console.log(`demo: ${person[0]} (${p.idcard}) — application ${app}, ${person[2]}`);
 	}
+	// the unit confirms its people (人员), as its clerk would once they chose it
+	for (const m of ok(await hongda.get('/people'), 'people').items.filter((x) => x.status === 'pending'))
+		ok(await hongda.post(`/people/${m.id}/confirm`), `confirm ${m.name}`);
 }
 
 await main();
