@@ -42,35 +42,32 @@ static const struct {
 	    " FROM session s JOIN app_user u ON u.id = s.user_id"
 	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - interval '30 minutes'" },
-	/* the page's ids from the desk's partial index, then their rows: the
-	 * columns of the portal's worklist (lib/review.c) */
+	/* the portal's worklist page (lib/review.c, waiting, by arrival): the
+	 * desk's index range of the organisation, its rows' names joined */
 	[Q_PAGE] = { "f_page",
-	    "WITH pg AS MATERIALIZED (SELECT d.application_id, d.arrived_at FROM desk d"
-	    "  WHERE d.org_id = $1 AND d.decided_at IS NULL"
-	    "  AND (d.arrived_at, d.application_id) > ($2::timestamptz, $3::bigint)"
-	    "  ORDER BY d.arrived_at, d.application_id LIMIT 21)"
-	    " SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name,"
+	    "SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name,"
 	    " coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq, s.name, a.state,"
 	    " to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
 	    " (SELECT n FROM workday_ordinal WHERE day = current_date) - wo.n,"
 	    " a.paid_at IS NOT NULL,"
-	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
-	    " coalesce((SELECT n.no > 1 AND n.changes <> '[]' FROM application_snapshot n"
-	    "  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1), false),"
+	    " coalesce(sn.no, 0), coalesce(sn.no > 1 AND sn.changes <> '[]', false),"
 	    " coalesce(d.action, ''), '',"
 	    " CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'"
 	    "  THEN array_to_json(s.actions)::text ELSE '[]' END,"
 	    " rg.name,"
 	    " to_char(d.arrived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-	    " FROM pg JOIN desk d ON d.org_id = $1 AND d.application_id = pg.application_id"
-	    " JOIN application a ON a.id = pg.application_id"
+	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
 	    " JOIN region rg ON rg.id = a.region_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " LEFT JOIN workday_ordinal wo"
 	    "  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date"
-	    " ORDER BY pg.arrived_at, pg.application_id" },
+	    " LEFT JOIN LATERAL (SELECT n.no, n.changes FROM application_snapshot n"
+	    "  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1) sn ON true"
+	    " WHERE d.org_id = $1 AND d.decided_at IS NULL"
+	    " AND (d.arrived_at, d.application_id) > ($2::timestamptz, $3::bigint)"
+	    " ORDER BY d.arrived_at, d.application_id LIMIT 21" },
 	[Q_COUNTS] = { "f_counts",
 	    "SELECT coalesce(sum(waiting), 0), coalesce(sum(decided), 0)"
 	    " FROM desk_tally WHERE org_id = $1" },
@@ -150,11 +147,22 @@ add(char *buf, size_t n, size_t *o, const char *fmt, const char *a)
 		*o += (size_t)k;
 }
 
+/* The reply with the headers the portal sends on every answer (lib/http.c):
+ * a program answering the same must send them, and nginx reads them all. */
 static void
 reply(FCGX_Request *r, int status, const char *body)
 {
-	FCGX_FPrintF(r->out, "Status: %d\r\nContent-Type: application/json; charset=utf-8\r\n"
-	    "Cache-Control: no-store\r\nContent-Length: %d\r\n\r\n", status, (int)strlen(body));
+	char head[512];
+	int n = snprintf(head, sizeof(head), "Status: %d\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+	    "Content-Length: %zu\r\n\r\n", status, strlen(body));
+
+	FCGX_PutStr(head, n, r->out);
 	FCGX_PutS(body, r->out);
 }
 
