@@ -23,7 +23,7 @@ LIB_A    := $(BUILD)/libportal.a
 # paysim is the demo's simulated payment gateway: built here, started and
 # routed by scripts/stack.sh only in its demo configuration.
 PROGS    := $(ROLES:%=$(BUILD)/bin/%) $(BUILD)/bin/paysim
-TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-hello $(BUILD)/bin/pool
+TOOLS    := $(BUILD)/bin/portalctl $(BUILD)/bin/fcgi-floor $(BUILD)/bin/pool
 
 .PHONY: all programs www deps run stop demo-days test unit unit-tests bench loadtest fuzz clean print-ldlibs backup restore
 all: programs www
@@ -56,9 +56,10 @@ $(BUILD)/bin/pool: $(BUILD)/tools/pool.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -pie -o $@ $^
 
-$(BUILD)/bin/fcgi-hello: $(BUILD)/tools/fcgi-hello.o
+# the bare programs `make bench` measures the portal against (scripts/bench.sh)
+$(BUILD)/bin/fcgi-floor: $(BUILD)/tools/fcgi-floor.o
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -pie -o $@ $^ -lfcgi
+	$(CC) $(LDFLAGS) -pie -o $@ $^ -lfcgi $(shell pkg-config --libs libpq 2>/dev/null)
 
 www: www/dist/.built
 

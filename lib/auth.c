@@ -116,7 +116,7 @@ auth_me_json(struct req *r)
 	char masked[64];
 
 	u = cJSON_AddObjectToObject(out, "user");
-	cJSON_AddNumberToObject(u, "id", (double)r->s.user_id);
+	json_add_int(u, "id", r->s.user_id);
 	cJSON_AddStringToObject(u, "username", strcmp(r->s.role, "applicant") == 0 ?
 	    mask_id(r->s.username, masked, sizeof(masked)) : r->s.username);
 	cJSON_AddStringToObject(u, "name", r->s.name);
@@ -125,7 +125,7 @@ auth_me_json(struct req *r)
 	cJSON_AddStringToObject(u, "mobile", mask_mobile(r->s.mobile, masked, sizeof(masked)));
 	if (r->s.org_id != 0) {
 		o = cJSON_AddObjectToObject(out, "org");
-		cJSON_AddNumberToObject(o, "id", (double)r->s.org_id);
+		json_add_int(o, "id", r->s.org_id);
 		cJSON_AddStringToObject(o, "name", r->s.org_name);
 		cJSON_AddStringToObject(o, "kind", r->s.org_kind);
 		cJSON_AddStringToObject(o, "kind_name", r->s.org_kind_name);
@@ -138,10 +138,10 @@ auth_me_json(struct req *r)
 	/* the page warns before the idle timeout and counts from here: seconds
 	 * left rather than a time of day, so the browser's clock does not matter */
 	ss = cJSON_AddObjectToObject(out, "session");
-	cJSON_AddNumberToObject(ss, "idle_min", conf.session_idle_min);
-	cJSON_AddNumberToObject(ss, "abs_hours", conf.session_abs_hours);
-	cJSON_AddNumberToObject(ss, "idle_left", (double)(r->s.idle_left > 0 ? r->s.idle_left : 0));
-	cJSON_AddNumberToObject(ss, "abs_left", (double)(r->s.abs_left > 0 ? r->s.abs_left : 0));
+	json_add_int(ss, "idle_min", conf.session_idle_min);
+	json_add_int(ss, "abs_hours", conf.session_abs_hours);
+	json_add_int(ss, "idle_left", r->s.idle_left > 0 ? r->s.idle_left : 0);
+	json_add_int(ss, "abs_left", r->s.abs_left > 0 ? r->s.abs_left : 0);
 }
 
 enum { L_USERNAME, L_PASSWORD };

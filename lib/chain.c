@@ -16,7 +16,7 @@
 
 enum {
 	CH_LOCK,
-	CH_LOAD,
+	CH_OPEN,
 	CH_OWNERS,
 	CH_PUB_LOAD,
 	CH_PUB_SAVE,
@@ -29,14 +29,10 @@ static struct db_stmt st[CH__MAX] = {
 	 * against the new step and lose the row instead of seeing the change. */
 	[CH_LOCK] = { "chain_lock",
 	    "SELECT 1 WHERE chain_lock($1)", 0 },
-	[CH_LOAD] = { "chain_load",
-	    "SELECT a.state, a.step_seq, coalesce(a.current_org_id, 0), a.applicant_id,"
-	    " s.name, $2 = ANY (s.actions),"
-	    " EXISTS (SELECT 1 FROM chain_history h WHERE h.application_id = a.id"
-	    "  AND h.actor_org_id = NULLIF($3, '0')::bigint) "
-	    "FROM application a"
-	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq "
-	    "WHERE a.id = $1", 0 },
+	/* the row locked, then read with the step's gates, in one round trip (sql/017) */
+	[CH_OPEN] = { "chain_open",
+	    "SELECT state, step_seq, current_org, applicant, step_name, allowed, acted_before,"
+	    " actor_level = 'unit', gates::text FROM chain_open($1, $2, NULLIF($3::bigint, 0))", 0 },
 	[CH_OWNERS] = { "chain_owners",
 	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
 	    " SELECT s.seq, s.name, step_owner(a.id, s.seq) AS org_id"
@@ -91,22 +87,19 @@ struct app_row {
 	char step_name[128];
 	bool allowed;
 	bool acted_before;	/* the actor's organisation has moved it before */
+	bool unit;		/* the step is a unit's */
+	char gates[128];	/* the step's gates: {a,b} */
 };
 
 static enum perr
-load(const char *app, const char *org, enum chain_action act, struct app_row *a)
+load(long long app, long long org, enum chain_action act, struct app_row *a)
 {
 	PGresult *res;
 	enum perr e;
 
-	if ((e = db_exec(&st[CH_LOCK], &res, 1, app)) != PERR_OK)
-		return e;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return PERR_NOT_FOUND;
-	}
-	PQclear(res);
-	if ((e = db_exec(&st[CH_LOAD], &res, 3, app, chain_action_name(act), org)) != PERR_OK)
+	/* the move's transaction begins with it, in the same round trip */
+	if ((e = db_begin_run(&st[CH_OPEN], &res, 3, DB_I(app), DB_S(chain_action_name(act)),
+	    DB_I(org))) != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -119,6 +112,8 @@ load(const char *app, const char *org, enum chain_action act, struct app_row *a)
 	snprintf(a->step_name, sizeof(a->step_name), "%s", db_str(res, 0, 4));
 	a->allowed = db_bool(res, 0, 5);
 	a->acted_before = db_bool(res, 0, 6);
+	a->unit = db_bool(res, 0, 7);
+	snprintf(a->gates, sizeof(a->gates), "%s", db_str(res, 0, 8));
 	PQclear(res);
 	return PERR_OK;
 }
@@ -137,7 +132,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
     struct chain_result *out, char *msg, size_t msgsz)
 {
 	struct app_row a;
-	char app[24], oid[24], nstate[16];
+	char app[24], nstate[16];
 	int next = 0;
 	PGresult *res = NULL;
 	enum perr e;
@@ -156,10 +151,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		return PERR_INVALID_FIELD;
 	}
 	snprintf(app, sizeof(app), "%lld", app_id);
-	snprintf(oid, sizeof(oid), "%lld", who->org_id);
-	if ((e = db_begin()) != PERR_OK)
-		return e;
-	if ((e = load(app, oid, act, &a)) != PERR_OK) {
+	if ((e = load(app_id, who->org_id, act, &a)) != PERR_OK) {
 		if (e == PERR_NOT_FOUND)
 			snprintf(msg, msgsz, "申报不存在");
 		goto fail;
@@ -204,7 +196,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		    a.step_name, action_zh[act]);
 		goto fail;
 	}
-	if (act == CHAIN_PASS && (e = gates_check(app_id, msg, msgsz)) != PERR_OK)
+	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
+	    PERR_OK)
 		goto fail;
 	/* The row is locked: what the hook reads (e.g. the content a snapshot
 	 * records) cannot change until the move commits. */
@@ -213,10 +206,15 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 
 	/* The database checks the move again, decides where it goes, and writes
 	 * position, history, desks, audit and the applicant's notification (its
-	 * text from notice_text); nothing else may (sql/010, sql/012). */
-	if ((e = db_run(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(chain_action_name(act)),
+	 * text from notice_text); nothing else may (sql/010, sql/012, sql/017).
+	 * The COMMIT goes with it. */
+	if ((e = db_run_commit(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(chain_action_name(act)),
 	    DB_I(a.step), DB_I(who->user_id), DB_I(who->org_id), DB_S(text ? text : ""),
 	    DB_S(x != NULL ? x->checks : NULL), DB_S(who->role), DB_S(who->ip))) != PERR_OK) {
+		if (!db_in_tx()) {	/* the COMMIT failed: nothing was written */
+			metrics_chain_move(act, false);
+			return e;
+		}
 		if (e == PERR_GATE)
 			(void)db_take_message(msg, msgsz);
 		if (strcmp(db_sqlstate(), "ZC907") == 0)
@@ -227,10 +225,6 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	snprintf(nstate, sizeof(nstate), "%s", db_str(res, 0, 1));
 	PQclear(res);
 	res = NULL;
-	if ((e = db_commit()) != PERR_OK) {
-		metrics_chain_move(act, false);
-		return e;
-	}
 	metrics_chain_move(act, true);
 	if (out != NULL) {
 		snprintf(out->state, sizeof(out->state), "%s", nstate);

@@ -146,11 +146,43 @@ prepare(struct db_stmt *st)
 	return ok;
 }
 
+/* The error of a failed statement's result r (the connection alive), and
+ * its log line: class 22 (a value that does not convert: a date, base64…)
+ * comes from input that slipped past validation, a 400, not a 500; class ZC
+ * is a rule of the portal the database checks (e.g. the holiday calendar does
+ * not cover a year), worded in Chinese for the user: a 409 gate carrying that
+ * message; a unique violation, a serialization failure or a deadlock a 409. */
+static enum perr
+failed(const struct db_stmt *st, const PGresult *r)
+{
+	const char *name = st->name ? st->name : "(unnamed)";
+	char b[256];
+
+	remember_state(r);
+	if (strncmp(last_state, "22", 2) == 0) {
+		log_warn("msg=\"data exception\" stmt=%s sqlstate=%s detail=\"%s\"", name, last_state,
+		    oneline(PQresultErrorMessage(r), b, sizeof(b)));
+		return PERR_INVALID_FIELD;
+	}
+	if (strncmp(last_state, "ZC", 2) == 0) {
+		keep_rule_message(r);
+		log_warn("msg=\"rule refused\" stmt=%s sqlstate=%s", name, last_state);
+		return PERR_GATE;
+	}
+	if (strcmp(last_state, "23505") == 0 || strcmp(last_state, "40001") == 0 ||
+	    strcmp(last_state, "40P01") == 0)
+		return PERR_CONFLICT;
+	log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"", name, last_state,
+	    oneline(PQresultErrorMessage(r), b, sizeof(b)));
+	return PERR_INTERNAL;
+}
+
 enum perr
 db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 {
 	PGresult *r;
 	ExecStatusType s;
+	enum perr e;
 	int attempt;
 
 	if (res != NULL)
@@ -180,8 +212,8 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 				PQclear(r);
 			return PERR_OK;
 		}
-		remember_state(r);
 		if (PQstatus(conn) != CONNECTION_OK) {
+			remember_state(r);
 			PQclear(r);
 			log_warn("msg=\"database connection lost\" stmt=%s",
 			    st->name ? st->name : "(unnamed)");
@@ -189,41 +221,9 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 				return PERR_UNAVAILABLE;
 			continue;	/* reconnect and try once more */
 		}
-		/* class 22 (a value that does not convert: a date, base64…)
-		 * comes from input that slipped past validation: a 400, not a 500 */
-		if (strncmp(last_state, "22", 2) == 0) {
-			char b[256];
-
-			log_warn("msg=\"data exception\" stmt=%s sqlstate=%s detail=\"%s\"",
-			    st->name ? st->name : "(unnamed)", last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
-			PQclear(r);
-			return PERR_INVALID_FIELD;
-		}
-		/* class ZC: a rule of the portal that the database checks (e.g.
-		 * the holiday calendar does not cover a year), worded in Chinese
-		 * for the user: a 409 gate carrying that message */
-		if (strncmp(last_state, "ZC", 2) == 0) {
-			keep_rule_message(r);
-			log_warn("msg=\"rule refused\" stmt=%s sqlstate=%s",
-			    st->name ? st->name : "(unnamed)", last_state);
-			PQclear(r);
-			return PERR_GATE;
-		}
-		if (strcmp(last_state, "23505") == 0 ||
-		    strcmp(last_state, "40001") == 0 ||
-		    strcmp(last_state, "40P01") == 0) {
-			PQclear(r);
-			return PERR_CONFLICT;
-		}
-		{
-			char b[256];
-
-			log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"",
-			    st->name ? st->name : "(unnamed)", last_state,
-			    oneline(PQresultErrorMessage(r), b, sizeof(b)));
-		}
+		e = failed(st, r);
 		PQclear(r);
-		return PERR_INTERNAL;
+		return e;
 	}
 	return PERR_UNAVAILABLE;
 }
@@ -244,17 +244,12 @@ db_exec(struct db_stmt *st, PGresult **res, int n, ...)
 	return db_execv(st, res, n, params);
 }
 
-enum perr
-db_run(struct db_stmt *st, PGresult **res, int n, ...)
+/* The text of n struct dbv arguments into params, numbers formatted in nums. */
+static void
+dbv_params(int n, va_list ap, const char **params, char nums[][24])
 {
-	const char *params[DB_MAX_PARAMS];
-	char nums[DB_MAX_PARAMS][24];
-	va_list ap;
 	int i;
 
-	if (n < 0 || n > DB_MAX_PARAMS)
-		return PERR_INTERNAL;
-	va_start(ap, n);
 	for (i = 0; i < n; i++) {
 		struct dbv v = va_arg(ap, struct dbv);
 
@@ -264,8 +259,177 @@ db_run(struct db_stmt *st, PGresult **res, int n, ...)
 		} else
 			params[i] = v.s;
 	}
+}
+
+enum perr
+db_run(struct db_stmt *st, PGresult **res, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	char nums[DB_MAX_PARAMS][24];
+	va_list ap;
+
+	if (n < 0 || n > DB_MAX_PARAMS)
+		return PERR_INTERNAL;
+	va_start(ap, n);
+	dbv_params(n, ap, params, nums);
 	va_end(ap);
 	return db_execv(st, res, n, params);
+}
+
+/*
+ * before (BEGIN), st and after (COMMIT) in one round trip, libpq's pipeline
+ * mode: a move is two such trips instead of four, and the rows it locks are
+ * held for less time (the next move of the same day waits on its tally row
+ * for this one's COMMIT, not for this worker to be scheduled again to send
+ * it). Either of before and after may be NULL. When a statement fails, those
+ * after it are not run: a failed st leaves the transaction open (aborted) for
+ * the caller to roll back; a failed COMMIT ends it.
+ */
+static enum perr
+pipelined(const char *before, struct db_stmt *st, PGresult **res, int n,
+    const char *const *params, const char *after)
+{
+	const char *what[4];
+	PGresult *r, *mine = NULL;
+	enum perr e = PERR_OK;
+	int k = 0, i, sent;
+
+	if (res != NULL)
+		*res = NULL;
+	last_state[0] = '\0';
+	rule_msg[0] = '\0';
+	if ((conn == NULL || PQstatus(conn) != CONNECTION_OK) &&
+	    (in_tx || db_connect(NULL) != PERR_OK))
+		return PERR_UNAVAILABLE;
+	if (PQenterPipelineMode(conn) != 1)
+		return PERR_INTERNAL;
+	sent = 1;
+	if (before != NULL) {
+		sent &= PQsendQueryParams(conn, before, 0, NULL, NULL, NULL, NULL, 0);
+		what[k++] = before;
+	}
+	if (st->gen != gen) {
+		sent &= PQsendPrepare(conn, st->name, st->sql, 0, NULL);
+		what[k++] = "prepare";
+	}
+	sent &= PQsendQueryPrepared(conn, st->name, n, params, NULL, NULL, 0);
+	what[k++] = "statement";
+	if (after != NULL) {
+		sent &= PQsendQueryParams(conn, after, 0, NULL, NULL, NULL, NULL, 0);
+		what[k++] = after;
+	}
+	sent &= PQpipelineSync(conn);
+	/* the results in order, each followed by NULL, then the sync */
+	for (i = 0; sent && i < k; i++) {
+		ExecStatusType s;
+
+		if ((r = PQgetResult(conn)) == NULL)
+			break;
+		s = PQresultStatus(r);
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+			if (what[i] == before)
+				in_tx = true;
+			else if (strcmp(what[i], "prepare") == 0)
+				st->gen = gen;
+			else if (what[i] == after)
+				in_tx = false;
+			else if (res != NULL) {
+				mine = r;
+				r = NULL;
+			}
+		} else if (s != PGRES_PIPELINE_ABORTED && e == PERR_OK) {
+			if (PQstatus(conn) != CONNECTION_OK) {
+				remember_state(r);
+				e = PERR_UNAVAILABLE;
+			} else if (what[i] == after) {
+				remember_state(r);
+				in_tx = false;		/* a COMMIT that fails rolls back */
+				log_err("msg=\"commit failed\" open_at=%s", tx_where ? tx_where : "?");
+				e = PERR_INTERNAL;
+				if (strcmp(last_state, "40001") == 0)
+					e = PERR_CONFLICT;
+			} else
+				e = failed(st, r);
+		}
+		PQclear(r);
+		while ((r = PQgetResult(conn)) != NULL)
+			PQclear(r);
+	}
+	if (!sent || i < k || (r = PQgetResult(conn)) == NULL ||
+	    PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+		/* the connection broke mid-way: what ran is unknown, it is gone */
+		if (sent && i == k)
+			PQclear(r);
+		PQclear(mine);
+		log_warn("msg=\"database connection lost\" stmt=%s", st->name);
+		db_connect(NULL);
+		return PERR_UNAVAILABLE;
+	}
+	PQclear(r);
+	if (PQexitPipelineMode(conn) != 1) {
+		char b[256];
+
+		log_err("msg=\"pipeline not left\" detail=\"%s\"",
+		    oneline(PQerrorMessage(conn), b, sizeof(b)));
+		PQclear(mine);
+		in_tx = false;
+		db_connect(NULL);
+		return PERR_UNAVAILABLE;
+	}
+	if (e != PERR_OK) {
+		PQclear(mine);
+		return e;
+	}
+	if (res != NULL)
+		*res = mine;
+	return PERR_OK;
+}
+
+enum perr
+db_begin_run_at(const char *where, struct db_stmt *st, PGresult **res, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	char nums[DB_MAX_PARAMS][24];
+	va_list ap;
+	enum perr e;
+
+	if (n < 0 || n > DB_MAX_PARAMS || st->name == NULL)
+		return PERR_INTERNAL;
+	if (in_tx) {
+		log_err("msg=\"nested transaction refused\" where=%s open_at=%s",
+		    where, tx_where ? tx_where : "?");
+		return PERR_INTERNAL;
+	}
+	va_start(ap, n);
+	dbv_params(n, ap, params, nums);
+	va_end(ap);
+	tx_where = where;
+	e = pipelined("BEGIN", st, res, n, params, NULL);
+	/* the connection may have died since the last request: once more, anew */
+	if (e == PERR_UNAVAILABLE && !in_tx)
+		e = pipelined("BEGIN", st, res, n, params, NULL);
+	if (!in_tx)
+		tx_where = NULL;
+	return e;
+}
+
+enum perr
+db_run_commit(struct db_stmt *st, PGresult **res, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	char nums[DB_MAX_PARAMS][24];
+	va_list ap;
+	enum perr e;
+
+	if (n < 0 || n > DB_MAX_PARAMS || st->name == NULL || !in_tx)
+		return PERR_INTERNAL;
+	va_start(ap, n);
+	dbv_params(n, ap, params, nums);
+	va_end(ap);
+	e = pipelined(NULL, st, res, n, params, "COMMIT");
+	if (!in_tx)
+		tx_where = NULL;
+	return e;
 }
 
 static enum perr

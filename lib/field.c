@@ -39,6 +39,15 @@ json_parse_object(const char *body, size_t len, cJSON **out)
 	return PERR_OK;
 }
 
+cJSON *
+json_add_int(cJSON *o, const char *key, long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return cJSON_AddRawToObject(o, key, buf);
+}
+
 int
 field_index(const struct field *fields, const char *name)
 {

@@ -232,12 +232,28 @@ static const struct {
 	{ "vote", g_vote },
 };
 
+/* Checks the gate called name into *g; an unknown name is an error of the data. */
+static enum perr
+eval_one(const struct gate_ctx *c, const char *name, struct gate_state *g)
+{
+	size_t k;
+
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	for (k = 0; k < NITEMS(gates) && strcmp(gates[k].name, name) != 0; k++)
+		;
+	if (k == NITEMS(gates)) {
+		log_err("msg=\"step_gate names an unknown gate\" gate=%s app=%lld", name, c->app);
+		return PERR_INTERNAL;
+	}
+	return gates[k].check(c, g);
+}
+
 enum perr
 gates_eval(long long app_id, struct gate_state *out, int max, int *n)
 {
 	struct gate_ctx c = { app_id, 0, false };
 	PGresult *res;
-	size_t k;
 	int i;
 	enum perr e = PERR_OK;
 
@@ -245,20 +261,9 @@ gates_eval(long long app_id, struct gate_state *out, int max, int *n)
 	if ((e = db_run(&st[GT_LIST], &res, 1, DB_I(app_id))) != PERR_OK)
 		return e;
 	for (i = 0; i < PQntuples(res) && i < max && e == PERR_OK; i++) {
-		const char *name = db_str(res, i, 0);
-
 		c.step = (int)db_int(res, i, 1);
 		c.unit = strcmp(db_str(res, i, 2), "unit") == 0;
-		memset(&out[i], 0, sizeof(out[i]));
-		snprintf(out[i].name, sizeof(out[i].name), "%s", name);
-		for (k = 0; k < NITEMS(gates) && strcmp(gates[k].name, name) != 0; k++)
-			;
-		if (k == NITEMS(gates)) {
-			log_err("msg=\"step_gate names an unknown gate\" gate=%s app=%lld", name,
-			    app_id);
-			e = PERR_INTERNAL;
-		} else
-			e = gates[k].check(&c, &out[i]);
+		e = eval_one(&c, db_str(res, i, 0), &out[i]);
 		*n = i + 1;
 	}
 	PQclear(res);
@@ -266,19 +271,34 @@ gates_eval(long long app_id, struct gate_state *out, int max, int *n)
 }
 
 enum perr
-gates_check(long long app_id, char *msg, size_t msgsz)
+gates_check(long long app_id, int step, bool unit, const char *list, char *msg, size_t msgsz)
 {
-	struct gate_state g[GATES_MAX];
-	int i, n;
+	struct gate_ctx c = { app_id, step, unit };
+	struct gate_state g;
+	char name[24];
+	const char *p = list;
+	size_t len;
 	enum perr e;
 
-	if ((e = gates_eval(app_id, g, GATES_MAX, &n)) != PERR_OK)
-		return e;
-	for (i = 0; i < n; i++)
-		if (!g[i].met) {
-			snprintf(msg, msgsz, "%s", g[i].text);
+	/* a PostgreSQL array of gate names ([a-z_]: never quoted): {a,b} */
+	if (p == NULL || *p++ != '{')
+		return PERR_INTERNAL;
+	while (*p != '\0' && *p != '}') {
+		len = strcspn(p, ",}");
+		if (len == 0 || len >= sizeof(name))
+			return PERR_INTERNAL;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((e = eval_one(&c, name, &g)) != PERR_OK)
+			return e;
+		if (!g.met) {
+			snprintf(msg, msgsz, "%s", g.text);
 			return PERR_GATE;
 		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
 	return PERR_OK;
 }
 

@@ -196,6 +196,12 @@ PORTAL_API enum perr field_check_parts(const struct part *parts, size_t n,
     size_t msgsz);
 /* Parses a JSON text: valid UTF-8, no NUL escapes, an object at the top. */
 PORTAL_API enum perr json_parse_object(const char *body, size_t len, cJSON **out);
+/* Adds the integer v to o under key, as cJSON_AddNumberToObject would print
+ * it, without the C library's floating-point formatting (cJSON 1.7.15 prints
+ * every number with "%1.15g" and reads it back to check: a worklist page of
+ * twenty rows spent a fifth of its worker's time there). The item is raw
+ * text: for replies, not for cJSON_GetNumberValue. Returns the item or NULL. */
+PORTAL_API cJSON *json_add_int(cJSON *o, const char *key, long long v);
 
 /* ---------- database (db.c) ---------- */
 
@@ -232,6 +238,16 @@ PORTAL_API enum perr db_run(struct db_stmt *st, PGresult **res, int n, ...);
 /* Transactions; nesting is refused. where is kept to log failures. */
 PORTAL_API enum perr db_begin_at(const char *where);
 #define db_begin() db_begin_at(__func__)
+/* BEGIN, then db_run() of st, in one round trip (pipeline mode): on success
+ * the transaction is open as after db_begin(); when st fails it is open too
+ * (roll it back); when BEGIN fails it is not. */
+PORTAL_API enum perr db_begin_run_at(const char *where, struct db_stmt *st, PGresult **res,
+    int n, ...);
+#define db_begin_run(...) db_begin_run_at(__func__, __VA_ARGS__)
+/* db_run() of st, then COMMIT, in one round trip: PERR_OK when both went
+ * through; when st fails the transaction is still open (roll it back); when
+ * the COMMIT fails it is over (rolled back). */
+PORTAL_API enum perr db_run_commit(struct db_stmt *st, PGresult **res, int n, ...);
 PORTAL_API enum perr db_commit(void);
 PORTAL_API void db_rollback(void);
 PORTAL_API bool db_in_tx(void);
@@ -598,9 +614,11 @@ struct gate_state {
 /* The gates of the application's current step, in order, each checked
  * (at most max; *n of them). */
 PORTAL_API enum perr gates_eval(long long app_id, struct gate_state *, int max, int *n);
-/* PERR_OK when every gate of the current step holds, else PERR_GATE with
- * msg the first unmet gate's text. */
-PORTAL_API enum perr gates_check(long long app_id, char *msg, size_t msgsz);
+/* PERR_OK when every gate in list holds at the application's step (a unit's
+ * when unit), else PERR_GATE with msg the first unmet gate's text. list is
+ * the step's gates in order as chain_open() (sql/017) gives them: "{a,b}". */
+PORTAL_API enum perr gates_check(long long app_id, int step, bool unit, const char *list,
+    char *msg, size_t msgsz);
 /* [{kind, met, text}] */
 PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
 

@@ -73,9 +73,7 @@
 	" CASE WHEN d.decided_at IS NULL THEN (SELECT n FROM workday_ordinal" \
 	"  WHERE day = current_date) - wo.n END," \
 	" a.paid_at IS NOT NULL," \
-	" (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id)," \
-	" coalesce((SELECT n.no > 1 AND n.changes <> '[]' FROM application_snapshot n" \
-	"  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1), false)," \
+	" coalesce(sn.no, 0), coalesce(sn.no > 1 AND sn.changes <> '[]', false)," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
 	" CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'" \
@@ -87,6 +85,11 @@
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN workday_ordinal wo" \
 	"  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date" \
+	/* the submissions are numbered 1, 2, … as they are made and never \
+	 * deleted (page-applications.c): the last one's number is their count, \
+	 * and whether it changed anything; one probe a row instead of two */ \
+	" LEFT JOIN LATERAL (SELECT n.no, n.changes FROM application_snapshot n" \
+	"  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1) sn ON true" \
 	where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
@@ -376,7 +379,7 @@ row_json(const PGresult *res, int i)
 	cJSON *it = cJSON_CreateObject(), *acts;
 	char masked[40];
 
-	cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+	json_add_int(it, "id", db_int(res, i, 0));
 	cJSON_AddStringToObject(it, "applicant", db_str(res, i, 1));
 	cJSON_AddStringToObject(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
 	cJSON_AddStringToObject(it, "unit", db_str(res, i, 3));
@@ -386,16 +389,16 @@ row_json(const PGresult *res, int i)
 	cJSON_AddStringToObject(it, "category_name", app_category_name(db_str(res, i, 6)));
 	cJSON_AddStringToObject(it, "method", db_str(res, i, 7));
 	cJSON_AddStringToObject(it, "method_name", app_method_name(db_str(res, i, 7)));
-	cJSON_AddNumberToObject(it, "step", (double)db_int(res, i, 8));
+	json_add_int(it, "step", db_int(res, i, 8));
 	cJSON_AddStringToObject(it, "step_name", db_str(res, i, 9));
 	cJSON_AddStringToObject(it, "state", db_str(res, i, 10));
 	cJSON_AddStringToObject(it, "arrived_on", db_str(res, i, 11));
 	if (db_str(res, i, 12) != NULL)
-		cJSON_AddNumberToObject(it, "days_waited", (double)db_int(res, i, 12));
+		json_add_int(it, "days_waited", db_int(res, i, 12));
 	else
 		cJSON_AddNullToObject(it, "days_waited");
 	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
-	cJSON_AddNumberToObject(it, "submissions", (double)db_int(res, i, 14));
+	json_add_int(it, "submissions", db_int(res, i, 14));
 	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
 	cJSON_AddStringToObject(it, "decision", db_str(res, i, 16));
 	cJSON_AddStringToObject(it, "decided_at", db_str(res, i, 17));
@@ -437,10 +440,10 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	} else
 		cJSON_AddNullToObject(out, "next");
 	counts = cJSON_AddObjectToObject(out, "counts");
-	cJSON_AddNumberToObject(counts, "waiting", (double)db_int(cnt, 0, 0));
-	cJSON_AddNumberToObject(counts, "decided", (double)db_int(cnt, 0, 1));
-	cJSON_AddNumberToObject(counts, "all", (double)db_int(cnt, 0, 2));
-	cJSON_AddNumberToObject(out, "size", p.page);
+	json_add_int(counts, "waiting", db_int(cnt, 0, 0));
+	json_add_int(counts, "decided", db_int(cnt, 0, 1));
+	json_add_int(counts, "all", db_int(cnt, 0, 2));
+	json_add_int(out, "size", p.page);
 	PQclear(res);
 	PQclear(cnt);
 	return PERR_OK;
@@ -469,7 +472,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
 		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
-		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
+		const char *waited = db_str(res, i, 12);
 		static const char *const keys[] = { "applicant", "idcard", "unit", "plan",
 		    "category_name", "method_name", "step_name" };
 		size_t k;
@@ -483,8 +486,8 @@ review_export(struct req *r, const struct desk_conf *dc)
 		    strcmp(st_->valuestring, "returned") == 0 ? "已退回修改" :
 		    strcmp(st_->valuestring, "rejected") == 0 ? "不通过" : "已办结"));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 11)));
-		cJSON_AddItemToArray(row, cJSON_IsNumber(waited) ?
-		    cJSON_CreateNumber(waited->valuedouble) : cJSON_CreateString(""));
+		cJSON_AddItemToArray(row, waited != NULL ?
+		    cJSON_CreateNumber((double)db_int(res, i, 12)) : cJSON_CreateString(""));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_bool(res, i, 13) ? "已缴费" : "未缴费"));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 14)));
 		cJSON_AddItemToArray(rows, row);
@@ -1018,7 +1021,7 @@ review_opinions(struct req *r)
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *it = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+		json_add_int(it, "id", db_int(res, i, 0));
 		cJSON_AddStringToObject(it, "text", db_str(res, i, 1));
 		cJSON_AddItemToArray(items, it);
 	}

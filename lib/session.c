@@ -12,38 +12,45 @@
 
 #include "portal.h"
 
-enum { SS_NEW, SS_GET, SS_END, SS_PURGE, SS_OTHERS_END, SS__MAX };
+enum { SS_NEW, SS_GET, SS_GET_PERSON, SS_TOUCH, SS_END, SS_PURGE, SS_OTHERS_END, SS__MAX };
 
 static struct db_stmt st[SS__MAX] = {
 	[SS_NEW] = { "session_new",
 	    "INSERT INTO session (token_hash, user_id, role, csrf, ip)"
 	    " VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, $4, $5)", 0 },
-	/* last_seen is written at most once a minute, so that most requests
-	 * are read-only and cost no WAL flush; idle expiry is exact to a minute. */
+	/* A read-only select, planned once: every request of every program
+	 * runs it. How long ago the session was last seen and began, in
+	 * seconds, so that the caller touches last_seen at most once a minute
+	 * (most requests then cost no write and no WAL flush; idle expiry is
+	 * exact to a minute) and counts what is left itself. */
+#define SS_COLS(org) \
+	"SELECT s.id, u.id, coalesce(u.org_id, 0), u.role, u.name, u.username," \
+	" coalesce(u.mobile, ''), s.csrf, " org ", u.is_org_admin," \
+	" extract(epoch FROM now() - s.last_seen)::int," \
+	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member' " \
+	"FROM session s" \
+	" JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
+#define SS_WHERE \
+	" WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2" \
+	" AND s.ended_at IS NULL" \
+	" AND s.last_seen > now() - make_interval(mins => $3::int)" \
+	" AND s.created_at > now() - make_interval(hours => $4::int)"
 	[SS_GET] = { "session_get",
-	    "WITH s AS ("
-	    " SELECT s.id, s.user_id, s.csrf, s.last_seen, s.created_at FROM session s"
-	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2"
-	    " AND s.ended_at IS NULL"
-	    " AND s.last_seen > now() - make_interval(mins => $3::int)"
-	    " AND s.created_at > now() - make_interval(hours => $4::int)), "
-	    "touch AS (UPDATE session SET last_seen = now() FROM s"
-	    " WHERE session.id = s.id AND s.last_seen < now() - interval '1 minute') "
-	    "SELECT u.id, coalesce(u.org_id, 0), u.role, u.name, u.username,"
-	    " coalesce(u.mobile, ''), s.csrf, coalesce(o.name, ''), coalesce(o.kind, ''),"
+	    SS_COLS("coalesce(o.name, ''), coalesce(o.kind, ''),"
 	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, ''), coalesce(o.status, ''), u.is_org_admin,"
-	    /* seconds this session has left: idle from the last_seen the touch
-	     * leaves behind, and in any case until its absolute end */
-	    " least(extract(epoch FROM CASE WHEN s.last_seen < now() - interval '1 minute'"
-	    "   THEN now() ELSE s.last_seen END + make_interval(mins => $3::int) - now()),"
-	    "  extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now()))::int,"
-	    " extract(epoch FROM s.created_at + make_interval(hours => $4::int) - now())::int,"
-	    " u.kind = 'committee_member' "
-	    "FROM s JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
+	    " coalesce(r.name, ''), coalesce(o.status, '')")
 	    " LEFT JOIN org o ON o.id = u.org_id"
 	    " LEFT JOIN org_kind k ON k.code = o.kind"
-	    " LEFT JOIN region r ON r.id = o.region_id", 0 },
+	    " LEFT JOIN region r ON r.id = o.region_id"
+	    SS_WHERE, 0 },
+	/* the same for an applicant, who belongs to no organisation (app_user's
+	 * check): the applicant program's every request, without the joins that
+	 * find nothing (they cost it a third of its database time) */
+	[SS_GET_PERSON] = { "session_get_person",
+	    SS_COLS("'', '', '', '', ''") SS_WHERE, 0 },
+	[SS_TOUCH] = { "session_touch",
+	    "UPDATE session SET last_seen = now()"
+	    " WHERE id = $1 AND last_seen < now() - interval '1 minute'", 0 },
 	[SS_END] = { "session_end",
 	    "UPDATE session SET ended_at = now()"
 	    " WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL", 0 },
@@ -121,10 +128,11 @@ enum perr
 session_lookup(const char *tok, const char *role, struct session *s)
 {
 	PGresult *res;
+	long long seen, age;
 	enum perr e;
 
-	e = db_run(&st[SS_GET], &res, 4, DB_S(tok), DB_S(role), DB_I(conf.session_idle_min),
-	    DB_I(conf.session_abs_hours));
+	e = db_run(&st[strcmp(role, "applicant") == 0 ? SS_GET_PERSON : SS_GET], &res, 4, DB_S(tok),
+	    DB_S(role), DB_I(conf.session_idle_min), DB_I(conf.session_abs_hours));
 	if (e != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
@@ -132,23 +140,37 @@ session_lookup(const char *tok, const char *role, struct session *s)
 		return PERR_UNAUTHORIZED;
 	}
 	memset(s, 0, sizeof(*s));
-	s->user_id = db_int(res, 0, 0);
-	s->org_id = db_int(res, 0, 1);
-	copy(s->role, sizeof(s->role), db_str(res, 0, 2));
-	copy(s->name, sizeof(s->name), db_str(res, 0, 3));
-	copy(s->username, sizeof(s->username), db_str(res, 0, 4));
-	copy(s->mobile, sizeof(s->mobile), db_str(res, 0, 5));
-	copy(s->csrf, sizeof(s->csrf), db_str(res, 0, 6));
-	copy(s->org_name, sizeof(s->org_name), db_str(res, 0, 7));
-	copy(s->org_kind, sizeof(s->org_kind), db_str(res, 0, 8));
-	copy(s->org_kind_name, sizeof(s->org_kind_name), db_str(res, 0, 9));
-	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 10));
-	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 11));
-	s->org_admin = db_bool(res, 0, 12);
-	s->idle_left = db_int(res, 0, 13);
-	s->abs_left = db_int(res, 0, 14);
-	s->member = db_bool(res, 0, 15);
+	s->user_id = db_int(res, 0, 1);
+	s->org_id = db_int(res, 0, 2);
+	copy(s->role, sizeof(s->role), db_str(res, 0, 3));
+	copy(s->name, sizeof(s->name), db_str(res, 0, 4));
+	copy(s->username, sizeof(s->username), db_str(res, 0, 5));
+	copy(s->mobile, sizeof(s->mobile), db_str(res, 0, 6));
+	copy(s->csrf, sizeof(s->csrf), db_str(res, 0, 7));
+	copy(s->org_name, sizeof(s->org_name), db_str(res, 0, 8));
+	copy(s->org_kind, sizeof(s->org_kind), db_str(res, 0, 9));
+	copy(s->org_kind_name, sizeof(s->org_kind_name), db_str(res, 0, 10));
+	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 11));
+	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 12));
+	s->org_admin = db_bool(res, 0, 13);
+	seen = db_int(res, 0, 14);
+	age = db_int(res, 0, 15);
+	s->member = db_bool(res, 0, 16);
+	/* this request is activity: a last_seen over a minute old moves to now */
+	if (seen >= 60) {
+		if ((e = db_run(&st[SS_TOUCH], NULL, 1, DB_S(db_str(res, 0, 0)))) != PERR_OK) {
+			PQclear(res);
+			return e;
+		}
+		seen = 0;
+	}
 	PQclear(res);
+	/* seconds left: until the absolute end, and until the idle timeout
+	 * from last_seen, never beyond the absolute end */
+	s->abs_left = (long long)conf.session_abs_hours * 3600 - age;
+	s->idle_left = (long long)conf.session_idle_min * 60 - seen;
+	if (s->idle_left > s->abs_left)
+		s->idle_left = s->abs_left;
 	return PERR_OK;
 }
 

@@ -7,7 +7,8 @@
 # the APIs (scripts/setup.mjs); demo: applications made through the API at
 # the unit and county steps, for `make run` only)
 # Environment: VAR (default ./var), PORT (8080), BIN (build/bin), WORKERS (4),
-# BENCH=1 also serves the bare FastCGI hello used by `make bench`,
+# BENCH=1 also serves the bare programs `make bench` measures against (tools/fcgi-floor.c,
+# under /bench/),
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour,
 # CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour.
 # TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
@@ -242,7 +243,7 @@ write_conf() {
 start_programs() {
 	local r
 	mkdir -p "$VAR/run/fcgi" "$VAR/log"
-	for r in $ROLES paysim $([ "$BENCH" = 1 ] && echo hello); do log_file "$VAR/log/$r.log" zcps; done
+	for r in $ROLES paysim $([ "$BENCH" = 1 ] && echo floor); do log_file "$VAR/log/$r.log" zcps; done
 	chown zcps:www-data "$VAR/run/fcgi"
 	chmod 0750 "$VAR/run/fcgi"
 	# programs already running keep the configuration they started with
@@ -263,7 +264,7 @@ start_programs() {
 		stop_one paysim
 	fi
 	if [ "$BENCH" = 1 ]; then
-		spawn_one hello "$BIN/fcgi-hello"
+		spawn_one floor "$BIN/fcgi-floor" "host=$PGSOCK dbname=zcps user=portal_unit application_name=floor"
 	fi
 }
 
@@ -301,7 +302,7 @@ start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
 	local bench="" paysim="" tls="" listen=""
 	if [ "$BENCH" = 1 ]; then
-		bench="location = /bench/hello { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/hello.sock; }"
+		bench="location /bench/ { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/floor.sock; }"
 	fi
 	rm -f "$VAR/nginx/paysim.conf"
 	if simulated; then
@@ -457,14 +458,14 @@ stop_all() {
 		nginx -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx" -s quit 2>/dev/null || true
 	fi
 	# all supervisors are asked at once, then waited for (one by one took ~2 s each)
-	for r in $ROLES paysim hello; do
+	for r in $ROLES paysim floor; do
 		[ -s "$VAR/run/$r.pid" ] && kill -TERM "$(cat "$VAR/run/$r.pid")" 2>/dev/null || true
 	done
 	if [ -s "$VAR/run/apache.pid" ]; then
 		apache2 -f "$VAR/apache/httpd.conf" -k stop 2>/dev/null || true
 		for _ in $(seq 1 50); do [ -s "$VAR/run/apache.pid" ] || break; sleep 0.1; done
 	fi
-	for r in $ROLES paysim hello; do
+	for r in $ROLES paysim floor; do
 		stop_one "$r"
 	done
 	rm -f "$VAR/run/payment_provider"

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, lit, loginAs, mobile, retire, sql,
-	sqlInt, sqlRows, tag,
+	sleep, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
@@ -709,6 +709,9 @@ describe('the secret ballot: nothing any program can read links a member to a ch
 
 	test('the logs (programs, nginx, PostgreSQL) hold no choice', async () => {
 		const ids = new Set(six.flatMap((m) => [m.username, String(m.id)]));
+		// nginx writes its access log in 64 KB blocks, at least every second
+		// (conf/nginx.conf.in): the votes' lines are there a second later
+		await sleep(1500);
 		let lines = 0;
 		for (const f of readdirSync(LOG)) {
 			const p = path.join(LOG, f);
