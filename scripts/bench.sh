@@ -320,7 +320,7 @@ if [ "$APPS" -ge 1000000 ] && [ -s "$ROOT/var/bench-100000.txt" ]; then
 		b=$(awk -v w="$w" 'index($0, w ":") == 1 && /ratio to the floor/ { print $(NF) }' \
 			"$ROOT/var/bench-100000.txt")
 		[ -n "$b" ] && goal "$w at $APPS: ratio within 10 % of 100 000's ($b)" "$a" \
-			"$(awk -v a="$a" -v b="$b" 'BEGIN { print a >= 0.9 * b }')"
+			"$(awk -v a="$a" -v b="$b" 'BEGIN { print (a >= 0.9 * b) ? 1 : 0 }')"
 	done
 fi
 echo "other work on the machine during the lines: $(for r in "${rows[@]}"; do echo "${r##*|}"; done |
