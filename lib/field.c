@@ -43,9 +43,26 @@ cJSON *
 json_add_int(cJSON *o, const char *key, long long v)
 {
 	char buf[24];
+	cJSON *it;
 
 	snprintf(buf, sizeof(buf), "%lld", v);
-	return cJSON_AddRawToObject(o, key, buf);
+	if ((it = cJSON_CreateRaw(buf)) != NULL && !cJSON_AddItemToObjectCS(o, key, it)) {
+		cJSON_Delete(it);
+		it = NULL;
+	}
+	return it;
+}
+
+cJSON *
+json_add_str(cJSON *o, const char *key, const char *v)
+{
+	cJSON *it = cJSON_CreateString(v);
+
+	if (it != NULL && !cJSON_AddItemToObjectCS(o, key, it)) {
+		cJSON_Delete(it);
+		it = NULL;
+	}
+	return it;
 }
 
 int

@@ -200,8 +200,11 @@ PORTAL_API enum perr json_parse_object(const char *body, size_t len, cJSON **out
  * it, without the C library's floating-point formatting (cJSON 1.7.15 prints
  * every number with "%1.15g" and reads it back to check: a worklist page of
  * twenty rows spent a fifth of its worker's time there). The item is raw
- * text: for replies, not for cJSON_GetNumberValue. Returns the item or NULL. */
+ * text: for replies, not for cJSON_GetNumberValue. key is not copied: a
+ * string literal (one allocation less a field). Returns the item or NULL. */
 PORTAL_API cJSON *json_add_int(cJSON *o, const char *key, long long v);
+/* cJSON_AddStringToObject with key not copied: a string literal. */
+PORTAL_API cJSON *json_add_str(cJSON *o, const char *key, const char *v);
 
 /* ---------- database (db.c) ---------- */
 

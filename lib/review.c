@@ -380,19 +380,19 @@ row_json(const PGresult *res, int i)
 	char masked[40];
 
 	json_add_int(it, "id", db_int(res, i, 0));
-	cJSON_AddStringToObject(it, "applicant", db_str(res, i, 1));
-	cJSON_AddStringToObject(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
-	cJSON_AddStringToObject(it, "unit", db_str(res, i, 3));
-	cJSON_AddStringToObject(it, "plan", db_str(res, i, 4));
-	cJSON_AddStringToObject(it, "pipeline", db_str(res, i, 5));
-	cJSON_AddStringToObject(it, "category", db_str(res, i, 6));
-	cJSON_AddStringToObject(it, "category_name", app_category_name(db_str(res, i, 6)));
-	cJSON_AddStringToObject(it, "method", db_str(res, i, 7));
-	cJSON_AddStringToObject(it, "method_name", app_method_name(db_str(res, i, 7)));
+	json_add_str(it, "applicant", db_str(res, i, 1));
+	json_add_str(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
+	json_add_str(it, "unit", db_str(res, i, 3));
+	json_add_str(it, "plan", db_str(res, i, 4));
+	json_add_str(it, "pipeline", db_str(res, i, 5));
+	json_add_str(it, "category", db_str(res, i, 6));
+	json_add_str(it, "category_name", app_category_name(db_str(res, i, 6)));
+	json_add_str(it, "method", db_str(res, i, 7));
+	json_add_str(it, "method_name", app_method_name(db_str(res, i, 7)));
 	json_add_int(it, "step", db_int(res, i, 8));
-	cJSON_AddStringToObject(it, "step_name", db_str(res, i, 9));
-	cJSON_AddStringToObject(it, "state", db_str(res, i, 10));
-	cJSON_AddStringToObject(it, "arrived_on", db_str(res, i, 11));
+	json_add_str(it, "step_name", db_str(res, i, 9));
+	json_add_str(it, "state", db_str(res, i, 10));
+	json_add_str(it, "arrived_on", db_str(res, i, 11));
 	if (db_str(res, i, 12) != NULL)
 		json_add_int(it, "days_waited", db_int(res, i, 12));
 	else
@@ -400,11 +400,13 @@ row_json(const PGresult *res, int i)
 	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
 	json_add_int(it, "submissions", db_int(res, i, 14));
 	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
-	cJSON_AddStringToObject(it, "decision", db_str(res, i, 16));
-	cJSON_AddStringToObject(it, "decided_at", db_str(res, i, 17));
-	acts = cJSON_Parse(db_str(res, i, 18));
-	cJSON_AddItemToObject(it, "actions", acts ? acts : cJSON_CreateArray());
-	cJSON_AddStringToObject(it, "region", db_str(res, i, 19));
+	json_add_str(it, "decision", db_str(res, i, 16));
+	json_add_str(it, "decided_at", db_str(res, i, 17));
+	/* the database's JSON array of action codes, as it is */
+	acts = cJSON_CreateRaw(db_str(res, i, 18));
+	if (acts != NULL && !cJSON_AddItemToObjectCS(it, "actions", acts))
+		cJSON_Delete(acts);
+	json_add_str(it, "region", db_str(res, i, 19));
 	return it;
 }
 
