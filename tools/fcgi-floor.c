@@ -39,7 +39,8 @@ static const struct {
 	[Q_SESSION] = { "f_session",
 	    "SELECT u.id, u.username, u.name, u.role, coalesce(u.mobile, ''), s.csrf,"
 	    " coalesce(u.org_id, 0)"
-	    " FROM session s JOIN app_user u ON u.id = s.user_id"
+	    " FROM session s CROSS JOIN LATERAL (SELECT id, username, name, role, mobile,"
+	    "  org_id FROM app_user WHERE id = s.user_id OFFSET 0) u"
 	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - interval '30 minutes'" },
 	/* the portal's worklist page (lib/review.c, waiting, by arrival): the

@@ -1,7 +1,11 @@
--- Bench data (never used by tests or the demo): :n applications of the
+-- Bench data (never used by tests or the demo): :total applications of the
 -- 中级评审 chain, in set-based statements (a million in a few minutes), on top
 -- of the demo's organisations (stack.sh seed). Run by scripts/bench.sh as the
--- superuser, in one transaction: psql -1 -v n=<count> -f seed.sql.
+-- superuser, in one transaction:
+--   psql -1 -v from=<first> -v n=<last> -v total=<all> -f seed.sql
+-- adds applications from+1 … n of a database that will hold total (the
+-- units are made for total, once): make bench seeds 1 000 first, times the
+-- worklists, then adds the rest and times them again.
 --
 -- The skew of real life: one big unit of 婺城区 (压测大单位) holds a fifth of
 -- all applications, on the day after the deadline: eight in ten wait for its
@@ -30,13 +34,14 @@ JOIN region r ON r.code = s.code;
 
 -- units: 0 is the big one
 CREATE TEMP TABLE b_unit AS
-SELECT g AS u, nextval('org_id_seq') AS id,
+SELECT g AS u, coalesce(o.id, nextval('org_id_seq')) AS id, o.id IS NULL AS is_new,
 	CASE WHEN g = 0 THEN (SELECT id FROM region WHERE code = '330702') ELSE s.region_id END AS region_id
-FROM generate_series(0, greatest(20, :n / 8)) g JOIN b_slot s ON s.i = 1 + g % 20;
+FROM generate_series(0, greatest(20, :total / 8)) g JOIN b_slot s ON s.i = 1 + g % 20
+LEFT JOIN org o ON o.kind = 'unit' AND o.name = CASE WHEN g = 0 THEN '压测大单位' ELSE '压测单位' || g END;
 INSERT INTO org (id, kind, name, region_id, portal, ownership, status)
 SELECT id, 'unit', CASE WHEN u = 0 THEN '压测大单位' ELSE '压测单位' || u END, region_id, 'unit',
 	'private', 'approved'
-FROM b_unit;
+FROM b_unit WHERE is_new;
 
 -- who holds each step of the chain in each region (as step_owner() decides)
 CREATE TEMP TABLE b_owner AS
@@ -53,27 +58,27 @@ FROM region r CROSS JOIN pipeline_step s
 WHERE r.level = 'county' AND s.actor_level IN ('county', 'city')
 	AND s.pipeline_id = (SELECT id FROM pipeline WHERE code = 'mid_review');
 
+-- the big unit's clerk, who logs in for the bench (password of the demo's accounts)
+INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin, mobile)
+SELECT 'unit', 'bench_unit', '压测经办人', id, (SELECT password_hash FROM app_user
+	WHERE username = 'unit_hongda'), true, '13900000000'
+FROM b_unit WHERE u = 0 AND is_new;
+
 -- the user a department's decisions are recorded under; units with no
 -- clerk of their own (the bench's) under the operator's account
 CREATE TEMP TABLE b_actor AS
 SELECT org_id, min(id) AS user_id FROM app_user WHERE org_id IS NOT NULL
 	AND kind <> 'committee_member' GROUP BY org_id;
 
--- the big unit's clerk, who logs in for the bench (password of the demo's accounts)
-INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin, mobile)
-SELECT 'unit', 'bench_unit', '压测经办人', id, (SELECT password_hash FROM app_user
-	WHERE username = 'unit_hongda'), true, '13900000000'
-FROM b_unit WHERE u = 0;
-INSERT INTO b_actor SELECT o.id, u.id FROM b_unit o JOIN app_user u ON u.org_id = o.id WHERE o.u = 0;
 
 -- each application: its unit, where it got to (reach) and how it ended there
 -- (fin: wait, return, reject or done), from hashes of k
 CREATE TEMP TABLE b_app AS
 WITH k AS (
 	SELECT g AS k, abs(hashint4(g)) AS h, abs(hashint4(g * 7 + 3)) AS h2
-	FROM generate_series(1, :n) g
+	FROM generate_series(:from + 1, :n) g
 ), c AS (
-	SELECT k.*, CASE WHEN k % 5 = 0 THEN 0 ELSE 1 + h2 % greatest(20, :n / 8) END AS u,
+	SELECT k.*, CASE WHEN k % 5 = 0 THEN 0 ELSE 1 + h2 % greatest(20, :total / 8) END AS u,
 		CASE WHEN k % 5 = 0 THEN
 			CASE WHEN h % 100 < 80 THEN 2 WHEN h % 100 < 90 THEN 3 ELSE 4 END
 		ELSE CASE WHEN h % 100 < 8 THEN 1 WHEN h % 100 < 13 THEN 2 WHEN h % 100 < 28 THEN 2
