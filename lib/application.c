@@ -31,7 +31,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(a.signature_id, 0), a.step_seq, a.wizard_step,"
 	    /* what was paid keeps its amount; until then what the fee step's department set */
 	    " coalesce((SELECT y.amount_fen / 100 FROM payment y WHERE y.application_id = a.id"
-	    "  AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1), app_fee(a.id)),"
+	    "  AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1), fee.total),"
 	    " coalesce((SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
 	    "  AND g.gate = 'fee'), 0),"
 	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
@@ -55,8 +55,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
 	    " coalesce(emp.name, ''), coalesce(ce.name, ''), coalesce(emp.ownership, ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_complete(a.applicant_id),"
-	    " CASE WHEN a.paid_at IS NULL THEN (SELECT json_agg(json_build_object('name', f.name,"
-	    "  'amount', f.amount))::text FROM app_fee_items(a.id) f) END "
+	    " CASE WHEN a.paid_at IS NULL THEN fee.items END "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -68,7 +67,12 @@ static struct db_stmt st[AP__MAX] = {
 	    " LEFT JOIN org ao ON ao.id = a.accept_org_id"
 	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
 	    " LEFT JOIN org emp ON emp.id = pr.unit_org_id"
-	    " LEFT JOIN org ce ON ce.id = pr.centre_org_id "
+	    " LEFT JOIN org ce ON ce.id = pr.centre_org_id"
+	    /* the fee's items and their sum, found once (each finds the fee
+	     * step's department) */
+	    " CROSS JOIN LATERAL (SELECT coalesce(sum(f.amount), 0)::int AS total,"
+	    "  json_agg(json_build_object('name', f.name, 'amount', f.amount))::text AS items"
+	    "  FROM app_fee_items(a.id) f) fee "
 	    "WHERE a.id = $1 AND" VISIBLE, 0 },
 	[AP_FILES] = { "app_files",
 	    "SELECT f.kind, u.id, u.filename, u.ctype, u.size FROM application_file f"

@@ -34,10 +34,9 @@ static struct db_stmt st[CH__MAX] = {
 	    "SELECT state, step_seq, current_org, applicant, step_name, allowed, acted_before,"
 	    " actor_level = 'unit', gates::text FROM chain_open($1, $2, NULLIF($3::bigint, 0))", 0 },
 	[CH_OWNERS] = { "chain_owners",
-	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '') FROM ("
-	    " SELECT s.seq, s.name, step_owner(a.id, s.seq) AS org_id"
-	    " FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
-	    " WHERE a.id = $1) x LEFT JOIN org o ON o.id = x.org_id ORDER BY x.seq", 0 },
+	    "SELECT x.seq, x.name, coalesce(x.org_id, 0),"
+	    " coalesce((SELECT o.name FROM org o WHERE o.id = x.org_id), '')"
+	    " FROM step_owners($1) x ORDER BY x.seq", 0 },
 	[CH_PUB_LOAD] = { "chain_pub_load",
 	    "SELECT a.state, coalesce(a.current_org_id, 0),"
 	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
