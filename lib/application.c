@@ -30,8 +30,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(a.current_org_id, 0), coalesce(a.accept_org_id, 0), coalesce(a.photo_id, 0),"
 	    " coalesce(a.signature_id, 0), a.step_seq, a.wizard_step,"
 	    /* what was paid keeps its amount; until then what the fee step's department set */
-	    " coalesce((SELECT y.amount_fen / 100 FROM payment y WHERE y.application_id = a.id"
-	    "  AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1), fee.total),"
+	    " coalesce(pay.amount, fee.total),"
 	    " coalesce((SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
 	    "  AND g.gate = 'fee'), 0),"
 	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
@@ -55,7 +54,9 @@ static struct db_stmt st[AP__MAX] = {
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
 	    " coalesce(emp.name, ''), coalesce(ce.name, ''), coalesce(emp.ownership, ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_complete(a.applicant_id),"
-	    " CASE WHEN a.paid_at IS NULL THEN fee.items END "
+	    " CASE WHEN a.paid_at IS NULL THEN fee.items END,"
+	    /* the paid order's number, for the reviewers' reconciliation (a pending one never) */
+	    " pay.order_no "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -72,7 +73,10 @@ static struct db_stmt st[AP__MAX] = {
 	     * step's department) */
 	    " CROSS JOIN LATERAL (SELECT coalesce(sum(f.amount), 0)::int AS total,"
 	    "  json_agg(json_build_object('name', f.name, 'amount', f.amount))::text AS items"
-	    "  FROM app_fee_items(a.id) f) fee "
+	    "  FROM app_fee_items(a.id) f) fee"
+	    " LEFT JOIN LATERAL (SELECT y.amount_fen / 100 AS amount, y.order_no FROM payment y"
+	    "  WHERE y.application_id = a.id AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1) pay"
+	    "  ON true "
 	    "WHERE a.id = $1 AND" VISIBLE, 0 },
 	[AP_FILES] = { "app_files",
 	    "SELECT f.kind, u.id, u.filename, u.ctype, u.size FROM application_file f"
@@ -112,7 +116,7 @@ enum {
 	C_UNIT_NAME, C_ACCEPT_NAME, C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
-	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS,
+	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS, C_ORDER_NO,
 	C__N
 };
 
@@ -290,6 +294,7 @@ fill(struct application *a, const PGresult *r)
 	a->plan_closes_on = S(C_CLOSES_ON);
 	a->submitted_at = S(C_SUBMITTED_AT);
 	a->fee_items = S(C_FEE_ITEMS);
+	a->order_no = S(C_ORDER_NO);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
 		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),
@@ -594,6 +599,11 @@ app_fee_json(const struct application *a)
 	items = a->fee_items != NULL ? cJSON_Parse(a->fee_items) : NULL;
 	cJSON_AddItemToObject(fee, "items", items != NULL ? items : cJSON_CreateArray());
 	add_str(fee, "paid_at", a->paid_at);
+	if (a->order_no != NULL)
+		cJSON_AddStringToObject(fee, "order_no", a->order_no);
+	/* whether its chain charges at all, and from which step */
+	cJSON_AddBoolToObject(fee, "required", a->fee_step > 0 && (a->fee > 0 || a->paid_at != NULL));
+	cJSON_AddNumberToObject(fee, "step", a->fee_step);
 	/* due once the unit has reported it upward to the fee step */
 	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
 	    strcmp(a->state, "in_review") == 0 && a->paid_at == NULL && a->fee > 0);

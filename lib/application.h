@@ -34,6 +34,7 @@ struct application {
 	const char *closed_on;		/* the plan's last day when it is over, else NULL */
 	const char *plan_closes_on, *submitted_at;
 	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
+	const char *order_no;		/* the order that paid the fee, else NULL */
 	struct person person;
 	PGresult *res, *files, *arch, *rec;
 };
@@ -46,7 +47,8 @@ PORTAL_API void app_free(struct application *);
 /* app_load() for the request's actor; a refusal's message goes into r. */
 PORTAL_API enum perr app_open(struct req *, long long id, struct application *a);
 
-/* {amount (元), items: [{name, amount}] while unpaid, paid_at, due} */
+/* {amount (元), items: [{name, amount}] while unpaid, paid_at, order_no (once paid),
+ * required (its chain charges a fee), step (the fee step, 0 none), due} */
 PORTAL_API cJSON *app_fee_json(const struct application *);
 
 /* Labels of the codes an application holds ("" when unknown). */

@@ -174,3 +174,18 @@ fail:
 	db_rollback();
 	return e;
 }
+
+/* GET /applications/:id/fee: the fee of an application its viewer may open,
+ * as the detail page has it (the worklist's 已缴费 / 未缴费 shows it). */
+enum perr
+h_app_fee(struct req *r)
+{
+	struct application a;
+	enum perr e;
+
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
+		return e;
+	cJSON_AddItemToObject(req_out(r), "fee", app_fee_json(&a));
+	app_free(&a);
+	return PERR_OK;
+}

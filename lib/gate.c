@@ -5,6 +5,7 @@
  * is still missing. chain_move() refuses a pass while one is not met; the
  * reviewer's detail page shows them all.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,8 +29,13 @@ static struct db_stmt st[GT__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq"
 	    " WHERE a.id = $1 ORDER BY g.ord, g.gate", 0 },
+	/* paid, the amount due, and the order that paid it (its own amount) */
 	[GT_FEE] = { "gate_fee",
-	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id) FROM application a WHERE a.id = $1", 0 },
+	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id), trim_scale(y.amount_fen / 100.0)::text,"
+	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.order_no"
+	    " FROM application a LEFT JOIN LATERAL (SELECT amount_fen, paid_at, order_no FROM payment"
+	    "  WHERE application_id = a.id AND status = 'paid' ORDER BY paid_at LIMIT 1) y ON true"
+	    " WHERE a.id = $1", 0 },
 	/* only a publicity registered since the application came to this step counts */
 	[GT_PUBLICITY] = { "gate_publicity",
 	    "SELECT working_days(starts_on, current_date), to_char(starts_on, 'YYYY-MM-DD'),"
@@ -72,6 +78,18 @@ struct gate_ctx {
 	bool unit;		/* the step is a unit's (its page has its own name) */
 };
 
+/* Sets what the clerk does next about an unmet gate, and where. */
+static void __attribute__((format(printf, 3, 4)))
+next(struct gate_state *g, const char *page, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g->todo, sizeof(g->todo), fmt, ap);
+	va_end(ap);
+	g->page = page;
+}
+
 static enum perr
 g_fee(const struct gate_ctx *c, struct gate_state *g)
 {
@@ -81,12 +99,18 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 	if ((e = db_run(&st[GT_FEE], &res, 1, DB_I(c->app))) != PERR_OK)
 		return e;
 	g->met = db_bool(res, 0, 0) || db_int(res, 0, 1) == 0;
-	if (db_bool(res, 0, 0))
+	if (db_bool(res, 0, 0) && db_str(res, 0, 2) != NULL)
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用 %s 元（%s，订单号 %s）",
+		    db_str(res, 0, 2), db_str(res, 0, 3), db_str(res, 0, 4));
+	else if (db_bool(res, 0, 0))
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用");
 	else if (g->met)
 		snprintf(g->text, sizeof(g->text), "本计划无需缴纳评审费用");
-	else
-		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳评审费用，缴费后方可审查通过");
+	else {
+		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳评审费用（应缴 %lld 元），缴费后方可审查通过",
+		    db_int(res, 0, 1));
+		next(g, NULL, "等待申报人缴费");
+	}
 	PQclear(res);
 	return PERR_OK;
 }
@@ -106,6 +130,7 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	if (PQntuples(res) == 0) {
 		snprintf(g->text, sizeof(g->text), "该申报尚未公示，请在“%s”中登记公示，"
 		    "公示满 %d 个工作日后方可%s", page, PUBLICITY_DAYS, then);
+		next(g, "/publicity", "去登记公示");
 		PQclear(res);
 		return PERR_OK;
 	}
@@ -114,6 +139,7 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 		snprintf(g->text, sizeof(g->text), "公示自 %s 起已满 %lld 个工作日（至 %s 满 %d 个"
 		    "工作日），期满后方可%s", db_str(res, 0, 1), days, db_str(res, 0, 2),
 		    PUBLICITY_DAYS, then);
+		next(g, "/publicity", "等待公示期满（%s）", db_str(res, 0, 2));
 		PQclear(res);
 		return PERR_OK;
 	}
@@ -126,9 +152,11 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	g->met = open == 0;
 	if (g->met)
 		snprintf(g->text, sizeof(g->text), "公示期满，无未处理的异议");
-	else
+	else {
 		snprintf(g->text, sizeof(g->text), "公示期间收到的 %lld 条异议尚未处理完毕，"
 		    "处理后方可%s", open, then);
+		next(g, "/publicity", "去处理异议");
+	}
 	return PERR_OK;
 }
 
@@ -147,17 +175,23 @@ interview(const struct gate_ctx *c, struct gate_state *g, bool required)
 		snprintf(g->text, sizeof(g->text), "%s", required ?
 		    "尚未安排评前面试或业务能力复审，请在“评前面试”中安排并登记结果" :
 		    "未列入面试范围");
+		if (required)
+			next(g, "/interviews", "去安排面试");
 		PQclear(res);
 		return PERR_OK;
 	}
 	r = db_str(res, 0, 0);
 	g->met = strcmp(r, "pass") == 0;
-	if (r[0] == '\0')
+	if (r[0] == '\0') {
 		snprintf(g->text, sizeof(g->text), "已安排 %s 在%s面试，尚未登记面试结果",
 		    db_str(res, 0, 1), db_str(res, 0, 2));
-	else
+		next(g, "/interviews", "去登记面试结果");
+	} else {
 		snprintf(g->text, sizeof(g->text), "面试结果：%s", g->met ? "通过" :
 		    strcmp(r, "absent") == 0 ? "缺席" : "不通过");
+		if (!g->met)
+			next(g, NULL, "按面试结果办理不通过");
+	}
 	PQclear(res);
 	return PERR_OK;
 }
@@ -185,9 +219,11 @@ g_document(const struct gate_ctx *c, struct gate_state *g)
 	g->met = PQntuples(res) == 1;
 	if (g->met)
 		snprintf(g->text, sizeof(g->text), "已列入结果文件（%s）", db_str(res, 0, 0));
-	else
+	else {
 		snprintf(g->text, sizeof(g->text), "尚未印发结果文件，请在“制发文件”中印发列有该申报人的"
 		    "结果文件，印发后即办结并生成电子证书");
+		next(g, "/documents", "去制发文件");
+	}
 	PQclear(res);
 	return PERR_OK;
 }
@@ -204,18 +240,23 @@ g_vote(const struct gate_ctx *c, struct gate_state *g)
 		return e;
 	if (PQntuples(res) == 0) {
 		snprintf(g->text, sizeof(g->text), "尚未列入评审会议议程，请在“评审会议”中安排表决");
+		next(g, "/meetings", "去安排评审会议");
 		PQclear(res);
 		return PERR_OK;
 	}
 	state = db_str(res, 0, 0);
 	g->met = strcmp(state, "closed") == 0 && db_bool(res, 0, 2);
-	if (strcmp(state, "closed") != 0)
+	if (strcmp(state, "closed") != 0) {
 		snprintf(g->text, sizeof(g->text), "已列入 %s 的评审会议议程，%s", db_str(res, 0, 1),
 		    strcmp(state, "open") == 0 ? "正在投票" : "尚未表决");
-	else
+		next(g, "/meetings", "等待评审会议表决");
+	} else {
 		snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
 		    "弃权 %lld 票，应参加表决 %lld 人", db_str(res, 0, 1), g->met ? "通过" : "未通过",
 		    db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5), db_int(res, 0, 6));
+		if (!g->met)
+			next(g, NULL, "按表决结果办理不通过");
+	}
 	PQclear(res);
 	return PERR_OK;
 }
@@ -302,6 +343,20 @@ gates_check(long long app_id, int step, bool unit, const char *list, char *msg, 
 	return PERR_OK;
 }
 
+/* todo and page of an unmet gate (null when met or nobody here has anything to do) */
+static void
+todo_json(cJSON *o, const struct gate_state *g)
+{
+	if (g->todo[0] != '\0')
+		cJSON_AddStringToObject(o, "todo", g->todo);
+	else
+		cJSON_AddNullToObject(o, "todo");
+	if (g->page != NULL)
+		cJSON_AddStringToObject(o, "page", g->page);
+	else
+		cJSON_AddNullToObject(o, "page");
+}
+
 cJSON *
 gates_json(const struct gate_state *g, int n)
 {
@@ -314,7 +369,36 @@ gates_json(const struct gate_state *g, int n)
 		cJSON_AddStringToObject(it, "kind", g[i].name);
 		cJSON_AddBoolToObject(it, "met", g[i].met);
 		cJSON_AddStringToObject(it, "text", g[i].text);
+		todo_json(it, &g[i]);
 		cJSON_AddItemToArray(arr, it);
 	}
 	return arr;
+}
+
+cJSON *
+gates_verdict_json(const struct gate_state *g, int n)
+{
+	cJSON *o = cJSON_CreateObject();
+	char all[GATES_MAX * 260] = "";
+	size_t len = 0;
+	int i;
+
+	/* the first unmet gate is the one chain_move() refuses with: the same order */
+	for (i = 0; i < n && g[i].met; i++)
+		;
+	cJSON_AddBoolToObject(o, "met", i == n);
+	if (i < n) {
+		cJSON_AddStringToObject(o, "kind", g[i].name);
+		cJSON_AddStringToObject(o, "message", g[i].text);
+		todo_json(o, &g[i]);
+		return o;
+	}
+	for (i = 0; i < n && len < sizeof(all); i++)
+		len += (size_t)snprintf(all + len, sizeof(all) - len, "%s%s", i > 0 ? "；" : "",
+		    g[i].text);
+	cJSON_AddNullToObject(o, "kind");
+	cJSON_AddStringToObject(o, "message", all);
+	cJSON_AddNullToObject(o, "todo");
+	cJSON_AddNullToObject(o, "page");
+	return o;
 }

@@ -606,11 +606,15 @@ PORTAL_API enum perr chain_publicise(const struct actor *, long long app_id,
 /* ---------- gates (gate.c) ---------- */
 
 /* One gate of a step, checked: its name (step_gate.gate), whether it holds
- * and, in words, what it waits for. */
+ * and, in words, what it waits for; while it does not, what the clerk does
+ * next (todo: "去登记公示", "等待申报人缴费") and the portal page where
+ * (page: "/publicity", or NULL when it is someone else's to do). */
 struct gate_state {
 	char name[24];
 	bool met;
 	char text[256];
+	char todo[64];
+	const char *page;
 };
 #define GATES_MAX 4
 
@@ -622,8 +626,13 @@ PORTAL_API enum perr gates_eval(long long app_id, struct gate_state *, int max, 
  * the step's gates in order as chain_open() (sql/017) gives them: "{a,b}". */
 PORTAL_API enum perr gates_check(long long app_id, int step, bool unit, const char *list,
     char *msg, size_t msgsz);
-/* [{kind, met, text}] */
+/* [{kind, met, text, todo, page}] */
 PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
+/* The verdict a 通过 would meet now, from the same checks: {met, kind,
+ * message, todo, page}; when a gate is not met, kind, message (the words
+ * chain_move() refuses with), todo and page are the first such gate's; when
+ * all are, message joins what they found ("" without gates). */
+PORTAL_API cJSON *gates_verdict_json(const struct gate_state *, int n);
 
 /* ---------- performance archive (archive.c) ---------- */
 

@@ -755,6 +755,9 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	    (e = gates_eval(a.id, gates, GATES_MAX, &ngates)) != PERR_OK)
 		goto out;
 	cJSON_AddItemToObject(out, "gates", gates_json(gates, ngates));
+	/* and their verdict on a 通过, before the clerk presses it */
+	cJSON_AddItemToObject(out, "gate", cJSON_GetArraySize(acts) > 0 ?
+	    gates_verdict_json(gates, ngates) : cJSON_CreateNull());
 	list = cJSON_AddArrayToObject(out, "checklist");
 	for (i = 0; i < PQntuples(cl); i++) {
 		cJSON *it = cJSON_CreateObject();
@@ -931,6 +934,24 @@ static const struct field batch_item[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/* Checks every selected row is {id, step} before any is acted on. */
+static enum perr
+batch_items(struct req *r, const cJSON *items)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		struct fval v[FIELDS_MAX];
+		const char *bad;
+		char msg[256];
+
+		if (!cJSON_IsObject(it) || field_check(it, batch_item, v, &bad, msg, sizeof(msg)) !=
+		    PERR_OK)
+			return req_fail(r, PERR_INVALID_FIELD, "items", "所选申报的格式不正确");
+	}
+	return PERR_OK;
+}
+
 /* Each selected row through chain_move() on its own: a row that moved
  * meanwhile reports 409 and the others still pass. Only 通过 goes in batch:
  * returns and refusals need a reason of their own. */
@@ -949,15 +970,8 @@ review_batch(struct req *r, const struct desk_conf *dc)
 		return e;
 	if (act != CHAIN_PASS)
 		return req_fail(r, PERR_INVALID_FIELD, "action", "批量办理只能是通过，退回和不通过须逐件说明理由");
-	cJSON_ArrayForEach(it, r->f[BT_ITEMS].a) {
-		struct fval v[FIELDS_MAX];
-		const char *bad;
-		char msg[256];
-
-		if (!cJSON_IsObject(it) || field_check(it, batch_item, v, &bad, msg, sizeof(msg)) !=
-		    PERR_OK)
-			return req_fail(r, PERR_INVALID_FIELD, "items", "所选申报的格式不正确");
-	}
+	if ((e = batch_items(r, r->f[BT_ITEMS].a)) != PERR_OK)
+		return e;
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	cJSON_ArrayForEach(it, r->f[BT_ITEMS].a) {
 		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
@@ -1081,4 +1095,92 @@ fail:
 	PQclear(res);
 	db_rollback();
 	return e;
+}
+
+/* ---------------------------------------------------------------- pass checks */
+
+/*
+ * What a 通过 of each selected row would meet now, before the clerk presses
+ * it (the worklist's dialogs): whether the row is still this organisation's
+ * to pass at the step the clerk saw, then the gates' verdict from the same
+ * checks chain_move() refuses with (gate.c). Nothing is locked or written;
+ * the move itself still decides.
+ */
+enum { GQ_ITEMS };
+
+const struct field review_gates_fields[] = {
+	[GQ_ITEMS] = { "items", "申报", F_ARRAY, true, 1, BATCH_MAX, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+static struct db_stmt pc[] = {
+	/* a row of the organisation's desk: its step, and whether a 通过 is ours to give */
+	{ "review_passable",
+	    "SELECT a.step_seq, a.state = 'in_review' AND a.current_org_id = d.org_id"
+	    " AND 'pass' = ANY (s.actions)"
+	    " FROM desk d JOIN application a ON a.id = d.application_id"
+	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
+	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
+};
+
+/* Adds one row's verdict to results: review_result()'s {id, ok, code,
+ * message} and "gate" (gates_verdict_json(), null when the row is not ours
+ * to pass); *ok tells whether a 通过 would be taken. */
+static enum perr
+passable(const struct req *r, long long id, int step, cJSON *results, bool *ok)
+{
+	struct gate_state g[GATES_MAX];
+	PGresult *res;
+	cJSON *o, *v = NULL;
+	int n = 0;
+	enum perr e;
+
+	*ok = false;
+	if ((e = db_run(&pc[0], &res, 2, DB_I(r->s.org_id), DB_I(id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0)
+		o = review_result(results, id, PERR_NOT_FOUND, "申报不存在或不在本单位的审查范围内");
+	else if (!db_bool(res, 0, 1) || db_int(res, 0, 0) != step)
+		o = review_result(results, id, PERR_CONFLICT, "该申报已被处理或状态已变化，请刷新后重试");
+	else if ((e = gates_eval(id, g, GATES_MAX, &n)) != PERR_OK) {
+		PQclear(res);
+		return e;
+	} else {
+		v = gates_verdict_json(g, n);
+		*ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "met"));
+		o = review_result(results, id, *ok ? PERR_OK : PERR_GATE,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "message")));
+	}
+	PQclear(res);
+	cJSON_AddItemToObject(o, "gate", v != NULL ? v : cJSON_CreateNull());
+	return PERR_OK;
+}
+
+/* POST /applications/gates {items: [{id, step}]}: {results, ready, refused}. */
+enum perr
+review_gates(struct req *r)
+{
+	const cJSON *it;
+	cJSON *results;
+	int ready = 0, refused = 0;
+	bool ok;
+	enum perr e;
+
+	if ((e = batch_items(r, r->f[GQ_ITEMS].a)) != PERR_OK)
+		return e;
+	results = cJSON_AddArrayToObject(req_out(r), "results");
+	cJSON_ArrayForEach(it, r->f[GQ_ITEMS].a) {
+		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
+		int step = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "step"));
+
+		if ((e = passable(r, id, step, results, &ok)) != PERR_OK)
+			return e;
+		if (ok)
+			ready++;
+		else
+			refused++;
+	}
+	json_add_int(req_out(r), "ready", ready);
+	json_add_int(req_out(r), "refused", refused);
+	return PERR_OK;
 }

@@ -38,6 +38,18 @@ PORTAL_API enum perr review_batch(struct req *, const struct desk_conf *);
  * "message" (msg, or the error's own); added to results, returned for more. */
 PORTAL_API cJSON *review_result(cJSON *results, long long id, enum perr e, const char *msg);
 
+/* POST /applications/gates {items: [{id, step}]}: what a 通过 of each row
+ * would meet now, before the clerk presses it (results as review_result()'s,
+ * each with "gate", gates_verdict_json() or null); GET /applications/:id/fee:
+ * its fee as the detail page has it (app_fee_json(), fee.c). Every
+ * reviewer's program takes both. */
+PORTAL_API extern const struct field review_gates_fields[];
+PORTAL_API enum perr review_gates(struct req *);
+PORTAL_API enum perr h_app_fee(struct req *);
+#define PASS_CHECK_ROUTES \
+	{ M_POST, "/applications/gates", 0, review_gates_fields, review_gates }, \
+	{ M_GET, "/applications/:id/fee", 0, NULL, h_app_fee }
+
 /* GET /opinions, POST /opinions, DELETE /opinions/:id: the organisation's templates. */
 PORTAL_API extern const struct field review_opinion_fields[];
 PORTAL_API enum perr review_opinions(struct req *);

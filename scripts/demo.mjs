@@ -16,7 +16,8 @@
 // jh_zpw, 市初级评委会 jh_cjpw) each get five experts, who log in to their
 // committee's portal as <office>_w1 … _w5 to vote in 评审会议.
 import { DEMO_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
-import { apply as applyThroughApi, ok, pay, upload } from '../tests/integration/apply.mjs';
+import { apply as applyThroughApi, ok, pay, printPdfs, upload } from '../tests/integration/apply.mjs';
+import { demoPdfs } from './demo-pdf.mjs';
 
 const MID_PLAN = '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划';
 const COMMITTEE = '婺城区建设工程技术人员初级工程师职务任职资格评审委员会';
@@ -107,6 +108,8 @@ async function main() {
 	const county = await loginAs('county', 'wucheng_jsj');
 	const unitId = await sqlInt(`SELECT id FROM org WHERE name = '金华宏达建设工程有限公司'`);
 	const committee = await sqlInt(`SELECT id FROM org WHERE name = ${lit(COMMITTEE)}`);
+	// every file a page a reviewer can read, its title in it; one print per title, shared by all
+	printPdfs((file) => pdfs.make(file.replace(/\.pdf$/, ''), ['职称申报材料（演示材料，内容从略）']));
 	for (const [i, person] of PEOPLE.entries()) {
 		const p = await register(person, i);
 		const app = await applyThroughApi({ s: p.s, name: p.name, unit: hongda, unitId, acceptOrg: committee,
@@ -146,4 +149,9 @@ async function main() {
 		ok(await hongda.post(`/people/${m.id}/confirm`), `confirm ${m.name}`);
 }
 
-await main();
+const pdfs = demoPdfs();
+try {
+	await main();
+} finally {
+	await pdfs.close();
+}

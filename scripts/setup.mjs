@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 
 import { DEMO_PASSWORD, Session, loginAs, raw, sql } from '../tests/integration/lib.mjs';
-import { tinyPdf } from '../tests/integration/applicant-fixtures.mjs';
+import { demoPdfs } from './demo-pdf.mjs';
 
 const COUNTIES = [
 	['330702', 'wucheng', '婺城区'], ['330703', 'jindong', '金东区'], ['330723', 'wuyi', '武义县'],
@@ -121,8 +121,11 @@ async function unit(admin, codes, [username, name, kind, ownership, region, uscc
 		fields.affiliation = affiliation;
 	for (const [k, v] of Object.entries(fields))
 		form.append(k, v);
-	form.append('authorization', new Blob([tinyPdf(`${name} authorization`)], { type: 'application/pdf' }),
-	    `${name}授权委托书.pdf`);
+	const letter = await pdfs.make('授权委托书', [`委托单位：${name}`, `统一社会信用代码：${fields.uscc}`,
+		`受托人（经办人）：${contact}，联系电话 ${mobile}`,
+		'委托事项：在职称申报评审管理服务平台办理本单位注册、申报人员资格审查与推荐上报等事务。',
+		'委托期限：自签署之日起至本年度职称评审工作结束。'])
+	form.append('authorization', new Blob([letter], { type: 'application/pdf' }), `${name}授权委托书.pdf`);
 	const r = ok(await new Session('unit').request('POST', '/register', { body: form, headers: { 'Content-Type': null } }),
 	    `register ${name}`);
 	ok(await admin.post(`/registrations/${r.org_id}/approve`, {}), `approve ${name}`);
@@ -147,4 +150,10 @@ async function main() {
 	console.log('setup: departments, plans, units and the demo applicant are in place');
 }
 
-await main();
+// the units' 授权委托书, printed readable (Chromium starts only if a unit is registered)
+const pdfs = demoPdfs();
+try {
+	await main();
+} finally {
+	await pdfs.close();
+}

@@ -13,6 +13,7 @@ static const struct route routes[] = {
 	{ M_GET, "/applications/:id/form.xhtml", 0, NULL, review_form },
 	{ M_POST, "/applications/:id/move", 0, review_move_fields, h_move },
 	{ M_POST, "/applications/batch", 0, review_batch_fields, h_batch },
+	PASS_CHECK_ROUTES,
 	{ M_GET, "/opinions", 0, NULL, review_opinions },
 	{ M_POST, "/opinions", 0, review_opinion_fields, review_opinion_add },
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },

@@ -19,6 +19,7 @@ import {
   afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
   signaturePng, tinyPdf, uploadPdf,
 } from '../integration/applicant-fixtures.mjs'
+import { pay } from '../integration/apply.mjs'
 import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
 const h = flow('review')
@@ -121,9 +122,16 @@ async function submittedApplication(page) {
   assert.equal(r.status, 200, r.text)
 }
 
+// The same, taken to the unit's 公示 step (③) by the unit's 资格审查 through the API.
+async function applicationAtPublicity(page) {
+  await submittedApplication(page)
+  const r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
+  assert.equal(r.status, 200, r.text)
+}
+
 // The same, taken to the county's step: the unit's 资格审查 and report (with a publicity 14 days
-// old) by API, the fee paid by SQL.
-async function applicationAtCounty(page) {
+// old) by API; the fee paid by SQL unless told.
+async function applicationAtCounty(page, { paid = true } = {}) {
   await submittedApplication(page)
   // the unit: 资格审查, a publicity 14 days old, 推荐上报
   let r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 2, text: '资格审查通过' })
@@ -133,7 +141,7 @@ async function applicationAtCounty(page) {
   r = await hongda.post(`/applications/${appId}/move`, { action: 'pass', step: 3, text: '公示无异议，推荐上报' })
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.step, 4)
-  await sql(`UPDATE application SET paid_at = now() WHERE id = ${appId}`)
+  if (paid) await sql(`UPDATE application SET paid_at = now() WHERE id = ${appId}`)
 }
 
 // ------------------------------------------------------------------ the flow
@@ -462,6 +470,151 @@ describe('what changed in the 述职', () => {
       await page.reload({ waitUntil: 'domcontentloaded' })
       await page.locator('.rd-changes-none', { hasText: '自您上次审查以来未作修改' }).waitFor()
       assert.equal(await page.locator('.rd-statement-diff').count(), 0)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('before 通过: what the gates say, and the fee as paid, up front', () => {
+  let unpaid, paid // { id, name }
+  let order
+
+  step('fixture: two applications at the county, one unpaid, one paid at the (simulated) gateway', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/county/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtCounty(page, { paid: false })
+      unpaid = { id: appId, name: who.name }
+      await applicationAtCounty(page, { paid: false })
+      await pay(who.s, appId)
+      paid = { id: appId, name: who.name }
+      order = await sql(`SELECT order_no FROM payment WHERE application_id = ${appId} AND status = 'paid'`)
+      assert.ok(order)
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('county worklist: 缴费 opens amount, time and order; 通过 says up front why not; 批量通过 lists who will be refused', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/worklist?step=4&sort=updated&size=100`, { waitUntil: 'domcontentloaded' })
+      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: x.name })
+      await rowOf(unpaid).waitFor()
+      await rowOf(paid).waitFor()
+
+      // 已缴费 / 未缴费: a click shows the detail (GET applications/:id/fee)
+      await rowOf(paid).locator('.fee-tag').click()
+      const paidPop = page.locator('.fee-popover', { hasText: `订单号 ${order}` })
+      await paidPop.waitFor()
+      assert.match(await paidPop.innerText(), new RegExp(`^已缴费 ¥260，\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d，订单号 ${order}$`))
+      await page.screenshot({ path: `${SHOTS}review-fee-paid.png` })
+      // a second click closes it
+      await rowOf(paid).locator('.fee-tag').click()
+      await paidPop.waitFor({ state: 'hidden' })
+      await rowOf(unpaid).locator('.fee-tag').click()
+      const unpaidPop = page.locator('.fee-popover', { hasText: '未缴费' })
+      await unpaidPop.waitFor()
+      assert.match(await unpaidPop.innerText(), /^未缴费，应缴 ¥260（推荐费 80 元、评审费 180 元）$/)
+      await rowOf(unpaid).locator('.fee-tag').click()
+      await unpaidPop.waitFor({ state: 'hidden' })
+
+      // 通过 on the unpaid row: the dialog says so before anything is typed; nothing can be sent
+      let moved = false
+      const onReq = (r) => {
+        if (/\/move$|\/batch$/.test(r.url())) moved = true
+      }
+      page.on('request', onReq)
+      const [checked] = await Promise.all([answer(page, 'POST', /\/applications\/gates$/), rowOf(unpaid).locator('.act-pass').click()])
+      await expectOk(checked)
+      const blocked = page.locator('.move-blocked')
+      await blocked.waitFor()
+      assert.match(await blocked.innerText(), /暂不能通过/)
+      assert.match(await blocked.innerText(), /申报人尚未缴纳评审费用（应缴 260 元），缴费后方可审查通过/)
+      assert.match(await blocked.innerText(), /下一步：等待申报人缴费/)
+      assert.equal(await page.locator('.move-confirm').isDisabled(), true)
+      await page.waitForTimeout(400) // the dialog's fade-in, for the picture
+      await page.screenshot({ path: `${SHOTS}review-pass-blocked.png` })
+      await page.getByRole('button', { name: '取消' }).click()
+      await blocked.waitFor({ state: 'detached' })
+
+      // on the paid row: what the gate found, and 确认通过 open
+      await rowOf(paid).locator('.act-pass').click()
+      await page.locator('.move-ready', { hasText: `申报人已缴纳评审费用 260 元` }).waitFor()
+      assert.equal(await page.locator('.move-confirm').isDisabled(), false)
+      await page.getByRole('button', { name: '取消' }).click()
+      await page.locator('.move-ready').waitFor({ state: 'detached' })
+
+      // 批量通过 of both: the unpaid one is named with why, and only the paid one is sent
+      await rowOf(unpaid).locator('.el-checkbox').click()
+      await rowOf(paid).locator('.el-checkbox').click()
+      await page.locator('.batch-pass').click()
+      const refused = page.locator('.batch-refused')
+      await refused.waitFor()
+      assert.match(await refused.innerText(), /以下 1 件暂不能通过，不会提交/)
+      assert.match(await refused.innerText(), new RegExp(`${unpaid.name}（申报编号 ${unpaid.id}）：申报人尚未缴纳评审费用（应缴 260 元），缴费后方可审查通过（下一步：等待申报人缴费）`))
+      assert.equal(await page.locator('.batch-who').innerText(), `将以同一审核意见通过以下 1 件申报：${paid.name}`)
+      assert.equal((await page.locator('.batch-confirm').innerText()).trim(), '确认通过（1 件）')
+      await page.screenshot({ path: `${SHOTS}review-batch-refused.png` })
+      assert.equal(moved, false, 'nothing was sent before 确认')
+      page.off('request', onReq)
+      await page.locator('#batch-text').fill('经审查，符合申报条件')
+      const [sent] = await Promise.all([answer(page, 'POST', /\/applications\/batch$/), page.locator('.batch-confirm').click()])
+      const done = await expectOk(sent)
+      assert.deepEqual(JSON.parse(sent.request().postData()).items, [{ id: paid.id, step: 4 }])
+      assert.deepEqual([done.passed, done.failed], [1, 0])
+      await page.locator('.batch-results .is-ok', { hasText: paid.name }).waitFor()
+      assert.match(await page.locator('.batch-results .is-failed', { hasText: unpaid.name }).innerText(), /未提交：申报人尚未缴纳评审费用/)
+      await page.locator('.batch-close').click()
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('county detail: 通过 is marked and closed while unpaid, with the fee and what comes next; 退回 stays', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/applications/${unpaid.id}`, { waitUntil: 'domcontentloaded' })
+      const gate = page.locator('#rd-pass-gate')
+      await gate.waitFor()
+      assert.match(await gate.innerText(), /暂不能通过\s*申报人尚未缴纳评审费用（应缴 260 元），缴费后方可审查通过\s*下一步：等待申报人缴费/)
+      assert.equal(await page.locator('.decide-pass').isDisabled(), true)
+      assert.equal(await page.locator('.decide-pass').getAttribute('aria-describedby'), 'rd-pass-gate')
+      assert.equal(await page.locator('.decide-return').isDisabled(), false)
+      assert.match(await page.locator('.rd-fee').innerText(), /^评审费用：未缴费，应缴 ¥260/)
+      await page.locator('.rd-decide').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `${SHOTS}review-detail-blocked.png` })
+      // paid meanwhile: 重新检查 opens 通过 without leaving the page
+      await sql(`UPDATE application SET paid_at = now() WHERE id = ${unpaid.id}`)
+      await page.locator('.rd-pass-recheck').click()
+      await gate.waitFor({ state: 'detached' })
+      assert.equal(await page.locator('.decide-pass').isDisabled(), false)
+      // the paid one, passed in the batch: its fee in full on its page
+      await page.goto(`${BASE}/county/#/applications/${paid.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-fee', { hasText: `订单号 ${order}` }).waitFor()
+      assert.match(await page.locator('.rd-fee').innerText(), new RegExp(`^评审费用：已缴费 ¥260，\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d，订单号 ${order}$`))
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('unit detail at 公示: 去登记公示 leads to 资格公示与报送', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtPublicity(page)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      const gate = page.locator('#rd-pass-gate')
+      await gate.waitFor()
+      assert.match(await gate.innerText(), /该申报尚未公示，请在“资格公示与报送”中登记公示/)
+      assert.equal(await page.locator('.decide-pass').isDisabled(), true)
+      await gate.locator('.rd-pass-todo', { hasText: '去登记公示' }).click()
+      await page.waitForURL(/#\/publicity$/)
+      await page.locator('.publicity-table .el-table__body-wrapper tbody tr', { hasText: who.name }).waitFor()
     } finally {
       await context.close()
     }

@@ -160,14 +160,14 @@ describe('one application from the wizard to the county', () => {
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
 		const g = await get();
 		assert.deepEqual([g.application.step, g.application.holder], [4, COUNTY_JSJ]);
-		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true,
+		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true, required: true, step: 4,
 		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 	});
 
 	test('the county cannot pass step 4 before the fee is paid: 409 gate', async () => {
 		const n = await historyCount();
 		const e = assertError(await move(county, 'pass', 4, '资格审查通过'), 409, 'gate');
-		assert.equal(e.message, '申报人尚未缴纳评审费用，缴费后方可审查通过');
+		assert.equal(e.message, '申报人尚未缴纳评审费用（应缴 260 元），缴费后方可审查通过');
 		assert.equal(await historyCount(), n);
 		assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${app}`), '4');
 		// the county sees in its worklist that the fee is not paid yet
@@ -254,6 +254,7 @@ describe('one application from the wizard to the county', () => {
 		const g = await get();
 		assert.match(g.application.fee.paid_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
 		assert.equal(g.application.fee.due, false);
+		assert.equal(g.application.fee.order_no, order);
 		assert.equal(await paidNotes(), 1);
 		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id}
 		    AND body = ${lit(`【职称申报】您已成功缴纳职称评审费用 260 元，订单号 ${order}。`)}`), 1);

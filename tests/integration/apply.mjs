@@ -21,8 +21,15 @@ export function ok(r, what) {
 	return r.json;
 }
 
+/* How an uploaded PDF is made from its file name: tinyPdf() for the tests; the demo prints
+ * readable ones (scripts/demo-pdf.mjs) and says so with printPdfs(). */
+let pdfOf = (name) => tinyPdf(name);
+export function printPdfs(make) {
+	pdfOf = make;
+}
+
 export const upload = async (s, name) =>
-	ok(await postFile(s, '/uploads', tinyPdf(name), name, 'application/pdf'), `upload ${name}`).id;
+	ok(await postFile(s, '/uploads', await pdfOf(name), name, 'application/pdf'), `upload ${name}`).id;
 
 /*
  * From a registered applicant's session s to a submitted application of the

@@ -217,7 +217,7 @@ export const PLAUSIBLE = {
 	wizard_step: 3,
 	recommenders: (c) => [{ name: '李建华', title: '高级工程师', specialty: '建筑工程施工',
 		employer: '金华市建筑设计研究院有限公司', cert: c.ref('uploads') }],
-	items: (c) => endsIn(c, '/batch') ? [{ id: c.ref('applications'), step: c.step }]
+	items: (c) => endsIn(c, '/batch') || endsIn(c, '/gates') ? [{ id: c.ref('applications'), step: c.step }]
 	    : endsIn(c, '/fees') ? [{ name: '评审费', amount: 180 }]
 	    : endsIn(c, '/assign') || endsIn(c, '/documents') || endsIn(c, '/agenda') ? [c.ref('applications')]
 	    : endsIn(c, '/results') ? [{ id: c.ref('applications'), result: 'pass', note: '面试合格' }]
