@@ -27,7 +27,8 @@ static struct db_stmt st[SS__MAX] = {
 	"SELECT s.id, u.id, coalesce(u.org_id, 0), u.role, u.name, u.username," \
 	" coalesce(u.mobile, ''), s.csrf, " org ", u.is_org_admin," \
 	" extract(epoch FROM now() - s.last_seen)::int," \
-	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member' " \
+	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member'," \
+	" u.must_change_password " \
 	"FROM session s" \
 	" JOIN app_user u ON u.id = s.user_id AND u.role = $2 AND u.disabled_at IS NULL"
 #define SS_WHERE \
@@ -156,6 +157,7 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	seen = db_int(res, 0, 14);
 	age = db_int(res, 0, 15);
 	s->member = db_bool(res, 0, 16);
+	s->must_change_password = db_bool(res, 0, 17);
 	/* this request is activity: a last_seen over a minute old moves to now */
 	if (seen >= 60) {
 		if ((e = db_run(&st[SS_TOUCH], NULL, 1, DB_S(db_str(res, 0, 0)))) != PERR_OK) {

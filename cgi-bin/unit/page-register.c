@@ -201,7 +201,7 @@ h_unit_register(struct req *r)
 	PQclear(res);
 	res = NULL;
 	if ((e = account_create(r, org, f[RF_USERNAME].s, f[RF_CONTACT].s, f[RF_MOBILE].s,
-	    f[RF_PASSWORD].s, true, pw, sizeof(pw), &user)) != PERR_OK ||
+	    f[RF_PASSWORD].s, true, false, pw, sizeof(pw), &user)) != PERR_OK ||
 	    (e = store_scan(r, user, ctype, &scan)) != PERR_OK ||
 	    (e = db_run(&st[RG_AUTH], NULL, 2, DB_I(org), DB_I(scan))) != PERR_OK ||
 	    (e = req_audit(r, "unit_register", "org", org, NULL)) != PERR_OK ||

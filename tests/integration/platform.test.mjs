@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_PASSWORD, Session, VAR, assertError, loginAs, raw, sql, sqlInt, tag,
+	DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, sql, sqlInt, tag,
 } from './lib.mjs';
 import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
@@ -160,7 +160,8 @@ describe('a unit registers itself', () => {
 		assert.equal(add.status, 201, add.text);
 		assert.match(add.json.password, /^[A-Za-z2-9]{16}$/);
 		const uname = (await unit.get('/operators')).json.items.find((o) => o.id === add.json.id).username;
-		const clerk = await loginAs('unit', uname, add.json.password);
+		// the password shown once is the administrator's choice: the clerk's first login replaces it
+		const clerk = await firstLoginAs('unit', uname, add.json.password);
 		// the registration page links the unit's 授权委托书 for every clerk: it opens (it was once 404
 		// for all but the one who uploaded it), and for no other unit
 		const scan = (await clerk.get('/registration')).json.registration.authorization.url.replace('/api/unit', '');
@@ -178,7 +179,9 @@ describe('a unit registers itself', () => {
 		assert.equal(reset.status, 200);
 		assertError(await new Session('unit').post('/login', { username: uname, password: add.json.password }),
 		    401, 'unauthorized');
-		await loginAs('unit', uname, reset.json.password);
+		const again = await loginAs('unit', uname, reset.json.password);
+		assert.equal(again.me.user.must_change_password, true, 'a reset password is one-time too');
+		assertError(await again.get('/registration'), 403, 'password_change_required');
 		// another unit's clerk is out of reach
 		const hongda = await loginAs('unit', 'unit_hongda');
 		assertError(await hongda.post(`/operators/${add.json.id}/disable`), 404, 'not_found');
@@ -245,10 +248,13 @@ describe('the operator runs the platform', () => {
 		assert.equal(acct.status, 201, acct.text);
 		const clerk = await loginAs('county', username, acct.json.password);
 		assert.equal(clerk.me.org.name, jsj.name);
+		// the operator's choice: the first login must set the clerk's own before any work
+		assert.equal(clerk.me.user.must_change_password, true);
+		assertError(await clerk.get('/worklist'), 403, 'password_change_required');
 		assertError(await new Session('city').post('/login', { username, password: acct.json.password }), 401, 'unauthorized');
 		const reset = await admin.post(`/accounts/${acct.json.id}/reset`);
 		assertError(await clerk.get('/me'), 401, 'unauthorized');
-		await loginAs('county', username, reset.json.password);
+		assert.equal((await loginAs('county', username, reset.json.password)).me.user.must_change_password, true);
 		assert.equal((await admin.post(`/accounts/${acct.json.id}/disable`)).status, 200);
 		assertError(await new Session('county').post('/login', { username, password: reset.json.password }), 401, 'unauthorized');
 		// the operator's own account is not among those it manages
