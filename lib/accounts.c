@@ -17,10 +17,12 @@ enum {
 static struct db_stmt st[AC__MAX] = {
 	[AC_ORG] = { "account_org",
 	    "SELECT portal, kind, status FROM org WHERE id = $1", 0 },
+	/* a taken username inserts nothing (no row: 409), rather than fail
+	 * with an error in the database's log */
 	[AC_INSERT] = { "account_insert",
 	    "INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin,"
 	    " must_change_password) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::bool, $8::bool)"
-	    " RETURNING id", 0 },
+	    " ON CONFLICT (username) DO NOTHING RETURNING id", 0 },
 	/* the programs may not insert a member's login: the database checks the committee */
 	[AC_INSERT_MEMBER] = { "account_insert_member",
 	    "SELECT committee_account_insert($1, $2, $3, $4, $5)", 0 },
@@ -106,6 +108,10 @@ create(struct req *r, long long org, bool member, const char *username, const ch
 		    DB_S(mobile ? mobile : ""), DB_I(org), DB_S(hash),
 		    DB_S(org_admin ? "true" : "false"), DB_S(one_time ? "true" : "false"));
 	explicit_bzero(hash, sizeof(hash));
+	if (e == PERR_OK && PQntuples(res) != 1) {
+		PQclear(res);
+		e = PERR_CONFLICT;
+	}
 	if (e == PERR_CONFLICT)
 		return req_fail(r, PERR_CONFLICT, "username", "该用户名已被使用，请换一个");
 	if (e != PERR_OK)

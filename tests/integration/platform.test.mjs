@@ -6,7 +6,7 @@
 // forgotten password with a code sent to the mobile on file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -30,6 +30,16 @@ before(async () => {
 function newUscc() {
 	const body = `91330702MA${tag().toUpperCase().replace(/[IOZSV]/g, 'A').padEnd(7, '1').slice(0, 7)}`;
 	return body + usccCheck(body);
+}
+
+/* What PostgreSQL logged while fn ran: the new end of its log (it writes an
+ * error's line before the client hears of it). Returns [fn's result, text]. */
+async function pgLogDuring(fn) {
+	const file = path.join(VAR, 'log', 'postgres.log');
+	const size = () => (existsSync(file) ? statSync(file).size : 0);
+	const from = size();
+	const out = await fn();
+	return [out, size() > from ? readFileSync(file).subarray(from).toString('utf8') : ''];
 }
 
 async function regionId(code) {
@@ -82,7 +92,15 @@ describe('a unit registers itself', () => {
 		reg = await registerUnit();
 		assert.equal(reg.r.status, 201, reg.r.text);
 		assert.equal(reg.r.json.status, 'pending');
-		assertError((await registerUnit({ uscc: reg.uscc })).r, 409, 'conflict', 'uscc');
+		// known without a failed statement: nothing in PostgreSQL's log (it was an ERROR line each time)
+		const [dup, logged] = await pgLogDuring(async () => (await registerUnit({ uscc: reg.uscc })).r);
+		assertError(dup, 409, 'conflict', 'uscc');
+		assert.match(dup.json.error.message, /该统一社会信用代码已注册/);
+		assert.doesNotMatch(logged, /ERROR|org_uscc_key/, `postgres.log: ${logged}`);
+		// and a taken login name the same way
+		const [taken, logged2] = await pgLogDuring(async () => (await registerUnit({ username: reg.username })).r);
+		assertError(taken, 409, 'conflict', 'username');
+		assert.doesNotMatch(logged2, /ERROR|app_user_username_key/, `postgres.log: ${logged2}`);
 		assert.equal(await sql(`SELECT status || '|' || kind FROM org WHERE id = ${reg.r.json.org_id}`), 'pending|unit');
 	});
 
@@ -142,6 +160,14 @@ describe('a unit registers itself', () => {
 			region_id: reg.region_id, supervisor: reg.supervisor }))
 			form.append(k, v);
 		form.append('authorization', new Blob([tinyPdf('盖章版')], { type: 'application/pdf' }), '授权委托书（盖章）.pdf');
+		// another organisation's code: 409, found without a failed statement
+		const taken = new FormData();
+		for (const [k, v] of form.entries())
+			taken.append(k, k === 'uscc' ? await sql(`SELECT uscc FROM org WHERE name = '金华宏达建设工程有限公司'`) : v);
+		const [dup, logged] = await pgLogDuring(() => unit.request('POST', '/registration', { body: taken,
+			headers: { 'Content-Type': null } }));
+		assertError(dup, 409, 'conflict', 'uscc');
+		assert.doesNotMatch(logged, /ERROR|org_uscc_key/, `postgres.log: ${logged}`);
 		const again = await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } });
 		assert.equal(again.status, 200, again.text);
 		assert.equal(again.json.registration.status, 'pending');
