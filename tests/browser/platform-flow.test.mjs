@@ -7,7 +7,9 @@
 // scan as an image and approves it; the unit's whole portal opens. An applicant picks the unit in
 // 个人基本信息 (待单位确认), the unit confirms in 人员, the applicant changes the mobile number with a
 // code and adds a 业绩档案 item, which reaches the unit's 业绩档案审核. The unit's administrator opens
-// a clerk's account (the password shown once, copied), resets and disables it. The operator's
+// a clerk's account (the password shown once, copied), resets it; the clerk's first login with it
+// finds 账号设置's password form and nothing else until the password is their own; then it is
+// disabled. The operator's
 // 部门与账号, 评审工作计划 (a draft, published, applied for, then an amendment with a reason),
 // 节假日日历 (a year imported from text) and 审计日志 (filtered, more, exported). 忘记密码 from a
 // login page with the code from the SMS outbox. Screenshots: tests/out/screenshots/platform-*.png.
@@ -480,6 +482,41 @@ describe('the unit\'s administrator keeps the clerks\' accounts', () => {
     assert.equal(await once.locator('.po-password').inputValue(), fresh.password)
     assert.notEqual(fresh.password, made.password)
     await once.locator('.po-done').click()
+
+    // the clerk's first login with it: 账号设置's password form and nothing else until it is theirs
+    const desk = await newPage()
+    try {
+      const refused = []
+      desk.page.on('response', (r) => {
+        if (r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`)
+      })
+      await login(desk.page, 'unit', clerk, fresh.password)
+      await desk.page.locator('.pw-first-alert', { hasText: '请先修改初始密码' }).waitFor()
+      await desk.page.waitForURL(/#\/account$/)
+      assert.deepEqual(await desk.page.locator('.side-menu .el-menu-item').allInnerTexts(), ['账号设置'])
+      assert.equal(await desk.page.locator('.mobile-card').count(), 0, 'only the password form')
+      await shot(desk.page, '12a-first-login')
+      // another page's address leads back to the form
+      await desk.page.goto(`${BASE}/unit/#/worklist`)
+      await desk.page.locator('.pw-first-alert').waitFor()
+      assert.match(desk.page.url(), /#\/account$/)
+      await desk.page.locator('#pw-old').fill(fresh.password)
+      await desk.page.locator('#pw-new').fill('Clerk#Own2027')
+      await desk.page.locator('#pw-confirm').fill('Clerk#Own2027')
+      const [changed] = await Promise.all([
+        answer(desk.page, 'POST', /\/password$/),
+        desk.page.locator('.password-form').getByRole('button', { name: '修改密码' }).click(),
+      ])
+      await expectOk(changed)
+      await desk.page.locator('.welcome').waitFor()
+      await desk.page.locator('.side-menu .el-menu-item', { hasText: '职称申报资格审查' }).waitFor()
+      assert.equal(await desk.page.locator('.pw-first-alert').count(), 0)
+      assert.deepEqual(refused, [], 'the portal asked for nothing the one-time session may not have')
+    } finally {
+      await desk.context.close()
+    }
+    h.current = page
+
     await row.locator('.acct-disable').click()
     const [off] = await Promise.all([
       answer(page, 'POST', /\/operators\/\d+\/disable$/),
