@@ -11,7 +11,7 @@
 // finds 账号设置's password form and nothing else until the password is their own; then it is
 // disabled. The operator's
 // 部门与账号, 评审工作计划 (a draft, published, applied for, then an amendment with a reason),
-// 节假日日历 (a year imported from text) and 审计日志 (filtered, more, exported). 忘记密码 from a
+// 节假日日历 (a year imported from text; a date the server refuses marks its row only) and 审计日志 (filtered, more, exported). 忘记密码 from a
 // login page with the code from the SMS outbox. Screenshots: tests/out/screenshots/platform-*.png.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -654,6 +654,31 @@ describe('the operator\'s pages', () => {
     await page.locator('.cal-years tbody tr', { hasText: String(FAR_YEAR) }).getByText('测试用年度').waitFor()
     await page.locator(`.cal-editor .cal-day[data-day="${FAR_YEAR}-01-06"]`).waitFor()
     await shot(page, '15-calendar')
+
+    // a fourth row the server refuses (a Saturday as 休): that row is marked, the others are not
+    const saturday = [...Array(14).keys()].map((i) => new Date(Date.UTC(FAR_YEAR, 0, 8 + i)))
+      .find((d) => d.getUTCDay() === 6).toISOString().slice(0, 10)
+    await page.locator('.cal-day-add').click()
+    const date = page.getByLabel('第 4 行日期')
+    await date.click()
+    await date.fill(saturday)
+    await date.press('Enter')
+    await page.locator(`.cal-editor .cal-day[data-day="${saturday}"]`).waitFor()
+    await page.getByLabel('第 4 行说明').fill('周六')
+    const [refused] = await Promise.all([answer(page, 'PUT', /\/calendar\/\d+$/), page.locator('.cal-save').click()])
+    assert.equal(refused.status(), 400)
+    const body = await refused.json()
+    assert.deepEqual([body.error.field, body.day, body.index], ['days', saturday, 3])
+    await page.locator('.cal-days-error', { hasText: `第 4 行：${saturday} 是周末` }).waitFor()
+    assert.deepEqual(await page.locator('.cal-editor .cal-day-bad').evaluateAll((rows) => rows.map((r) => r.dataset.day)),
+      [saturday], 'only the refused row is marked')
+    assert.equal(await page.locator('.cal-editor .el-form-item.is-error').count(), 0, 'no whole list in red')
+    await shot(page, '15a-calendar-refused')
+    await page.getByLabel('删除第 4 行').click()
+    assert.equal(await page.locator('.cal-editor .cal-day-bad').count(), 0)
+    assert.equal(await page.locator('.cal-days-error').count(), 0)
+    const [saved] = await Promise.all([answer(page, 'PUT', /\/calendar\/\d+$/), page.locator('.cal-save').click()])
+    assert.equal((await expectOk(saved)).days.length, 3)
   })
 
   step('审计日志: filtered by action, newest first with 更多, exported with the same filters', async () => {

@@ -341,6 +341,39 @@ describe('the operator runs the platform', () => {
 		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
 	});
 
+	test('the calendar: a refused day is named by its date and its row, beside the error', async () => {
+		const y = 2032;
+		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '测试', days } });
+		const day = (d, workday = false) => ({ day: d, workday, note: '测试' });
+		// 2032-01-03 is a Saturday: a holiday there says nothing new
+		let r = await put([day('2032-01-01'), day('2032-01-03'), day('2032-01-02')]);
+		assertError(r, 400, 'invalid_field', 'days');
+		assert.deepEqual([r.json.day, r.json.index], ['2032-01-03', 1]);
+		assert.match(r.json.error.message, /第 2 行：2032-01-03 是周末/);
+		// twice the same date, another year's date, a date that does not exist: known before the
+		// database is asked (nothing in its log)
+		const [dup, logged] = await pgLogDuring(() => put([day('2032-01-01'), day('2032-02-09'), day('2032-01-01')]));
+		assertError(dup, 400, 'invalid_field', 'days');
+		assert.deepEqual([dup.json.day, dup.json.index], ['2032-01-01', 2]);
+		assert.match(dup.json.error.message, /第 3 行：日期 2032-01-01 与第 1 行重复/);
+		assert.doesNotMatch(logged, /ERROR/, `postgres.log: ${logged}`);
+		r = await put([day('2032-01-01'), day('2031-12-31')]);
+		assert.deepEqual([r.json.day, r.json.index], ['2031-12-31', 1]);
+		assert.match(r.json.error.message, /不在 2032 年内/);
+		r = await put([day('2032-01-01'), day('2032-02-30')]);
+		assertError(r, 400, 'invalid_field', 'days');
+		assert.equal(r.json.index, 1);
+		assert.match(r.json.error.message, /第 2 行：日期应为有效的日期/);
+		// an imported text: the line
+		const [imp, logged2] = await pgLogDuring(() => admin.post(`/calendar/${y}/import`, { note: '测试',
+			text: '# 元旦\n2032-01-01 休 元旦\n2032-02-30 休 无此日\n' }));
+		assertError(imp, 400, 'invalid_field', 'days');
+		assert.deepEqual([imp.json.day, imp.json.index, imp.json.line], ['2032-02-30', 1, 3]);
+		assert.match(imp.json.error.message, /第 3 行：2032-02-30 不是有效的日期/);
+		assert.doesNotMatch(logged2, /ERROR/, `postgres.log: ${logged2}`);
+		assert.equal(await sqlInt(`SELECT count(*) FROM calendar_year WHERE year = ${y}`), 0, 'nothing saved');
+	});
+
 	test('the audit log: filtered, exported, and read-only for the operator too', async () => {
 		const r = await admin.get('/audit?action=registration_approve');
 		assert.equal(r.status, 200, r.text);
