@@ -12,8 +12,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, sql, sqlInt, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sql, sqlInt, tag,
 } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
 import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
@@ -399,6 +400,45 @@ describe('the operator runs the platform', () => {
 			refused = String(err.stderr);
 		}
 		assert.match(refused, /permission denied|append-only/);
+	});
+
+	test('the audit log: the organisation picked by name; each detail labelled in Chinese, on the page and in the export', async () => {
+		// the filter's choices: organisations by a part of their name
+		const orgs = await admin.get(`/audit/orgs?q=${encodeURIComponent('宏达')}`);
+		assert.equal(orgs.status, 200, orgs.text);
+		const hongda = orgs.json.items.find((o) => o.name === '金华宏达建设工程有限公司');
+		assert.ok(hongda, orgs.text);
+		assert.deepEqual([hongda.kind_name, hongda.region, hongda.status], ['用人单位', '婺城区', 'approved']);
+		assert.ok(orgs.json.items.every((o) => o.name.includes('宏达')));
+		const first = await admin.get('/audit/orgs');
+		assert.ok(first.json.items.length > 0 && first.json.items.length <= 20);
+		assert.deepEqual((await admin.get(`/audit/orgs?q=${encodeURIComponent("%' OR 1=1 --")}`)).json.items, []);
+		assertError(await admin.get(`/audit/orgs?q=${'长'.repeat(51)}`), 400, 'invalid_field', 'q');
+		assertError(await admin.get('/audit/orgs?org=1'), 400, 'unknown_field');
+		assertError(await admin.get('/audit?from=2031-02-30'), 400, 'invalid_field', 'from');
+		// a move of the chain: its detail as labelled text, the ids and codes by their names
+		const [app] = await newDrafts(1);
+		const applicant = await loginAs('applicant', DEMO_APPLICANT);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		await retire(`id = ${app}`);
+		const moved = await admin.get(`/audit?action=submit&target_type=application&target_id=${app}`);
+		assert.equal(moved.json.items.length, 1, moved.text);
+		const it = moved.json.items[0];
+		const text = Object.fromEntries(it.details.map((d) => [d.label, d.text]));
+		assert.deepEqual(text, { 原环节: '第 1 步 个人网络申报', 转至环节: '第 2 步 单位资格审查', 原状态: '草稿', 新状态: '审查中',
+			转至单位: `金华宏达建设工程有限公司（编号 ${hongda.id}）` }, JSON.stringify(it.details));
+		assert.equal(it.detail.to_org, hongda.id, 'the record as written goes along');
+		// the organisation's own rows only
+		const byOrg = await admin.get(`/audit?org=${hongda.id}`);
+		assert.ok(byOrg.json.items.length > 0 && byOrg.json.items.every((i) => i.org_id === hongda.id));
+		const res = await fetch(admin.url(`/audit.xlsx?action=submit&target_type=application&target_id=${app}`),
+		    { headers: { Cookie: admin.cookieHeader() } });
+		assert.equal(res.status, 200);
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /原状态：草稿；新状态：审查中/);
+		assert.doesNotMatch(strings, /from_state|to_org/);
 	});
 
 	test('the operator has no route to an application or the chain', async () => {
