@@ -1,7 +1,7 @@
 /*
  * page-audit.c: the audit log, for the operator to read and export, never to
  * change (it is append-only by grant and by trigger, for everyone). Filters:
- * actor, organisation (picked by name: GET orgs), action, target, date range;
+ * actor, organisation (picked by name: GET audit/orgs), action, target, date range;
  * pages run newest first. A row's detail is shown as labelled text, the
  * labels kept here once for the page and the export.
  */
@@ -17,8 +17,8 @@
 
 enum { AU_LIST, AU_ORGS, AU__MAX };
 
-/* A detail's number under key as a bigint, or NULL: only what the programs
- * wrote is cast (a stray value must not fail the page). */
+/* A detail's number under key as an SQL number of type, or NULL: only digits
+ * are cast (a stray value must not fail the page). */
 #define DETAIL_ID(key, type) \
 	"CASE WHEN l.detail->>'" key "' ~ '^[0-9]{1,9}$' THEN (l.detail->>'" key "')::" type " END"
 /* the name of a step of the application the row is about */
@@ -63,7 +63,6 @@ static struct db_stmt st[AU__MAX] = {
 
 /* The columns of AU_LIST after the row's own: the detail and its names. */
 enum { AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP, AC_FROM_STATE, AC_TO_STATE };
-
 
 static bool
 valid_word(const char *s)
