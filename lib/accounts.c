@@ -10,19 +10,24 @@
 #include "portal.h"
 
 enum {
-	AC_ORG, AC_INSERT, AC_INSERT_MEMBER, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END, AC_LIST,
-	AC__MAX
+	AC_ORG, AC_INSERT, AC_INSERT_MEMBER, AC_ONE_TIME, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END,
+	AC_LIST, AC__MAX
 };
 
 static struct db_stmt st[AC__MAX] = {
 	[AC_ORG] = { "account_org",
 	    "SELECT portal, kind, status FROM org WHERE id = $1", 0 },
+	/* a taken username inserts nothing (no row: 409), rather than fail
+	 * with an error in the database's log */
 	[AC_INSERT] = { "account_insert",
-	    "INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin)"
-	    " VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::bool) RETURNING id", 0 },
+	    "INSERT INTO app_user (role, username, name, mobile, org_id, password_hash, is_org_admin,"
+	    " must_change_password) VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7::bool, $8::bool)"
+	    " ON CONFLICT (username) DO NOTHING RETURNING id", 0 },
 	/* the programs may not insert a member's login: the database checks the committee */
 	[AC_INSERT_MEMBER] = { "account_insert_member",
 	    "SELECT committee_account_insert($1, $2, $3, $4, $5)", 0 },
+	[AC_ONE_TIME] = { "account_one_time",
+	    "UPDATE app_user SET must_change_password = true WHERE id = $1", 0 },
 	/* an account of org $2 (0: of any department or unit, never the platform's) */
 	[AC_FIND] = { "account_find",
 	    "SELECT u.id, u.is_org_admin FROM app_user u JOIN org o ON o.id = u.org_id"
@@ -30,9 +35,10 @@ static struct db_stmt st[AC__MAX] = {
 	[AC_DISABLE] = { "account_disable",
 	    "UPDATE app_user SET disabled_at = CASE WHEN $2::bool THEN coalesce(disabled_at, now()) END"
 	    " WHERE id = $1", 0 },
+	/* a password made here is someone else's choice: one-time (sql/018) */
 	[AC_PASSWORD] = { "account_password",
 	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(), failed_logins = 0,"
-	    " locked_until = NULL WHERE id = $1", 0 },
+	    " locked_until = NULL, must_change_password = true WHERE id = $1", 0 },
 	[AC_END] = { "account_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
 	[AC_LIST] = { "account_list",
@@ -68,11 +74,12 @@ random_password(char *out, size_t outsz)
 	return PERR_OK;
 }
 
-/* A new account of org; member: a committee member's login (AC_INSERT_MEMBER). */
+/* A new account of org; member: a committee member's login (AC_INSERT_MEMBER);
+ * one_time: its password was chosen by someone else (sql/018). */
 static enum perr
 create(struct req *r, long long org, bool member, const char *username, const char *name,
-    const char *mobile, const char *password, bool org_admin, char *pw_out, size_t pw_outsz,
-    long long *id)
+    const char *mobile, const char *password, bool org_admin, bool one_time, char *pw_out,
+    size_t pw_outsz, long long *id)
 {
 	char hash[256], role[16];
 	PGresult *res = NULL;
@@ -97,33 +104,42 @@ create(struct req *r, long long org, bool member, const char *username, const ch
 		e = db_run(&st[AC_INSERT_MEMBER], &res, 5, DB_I(org), DB_S(username), DB_S(name),
 		    DB_S(mobile ? mobile : ""), DB_S(hash));
 	else
-		e = db_run(&st[AC_INSERT], &res, 7, DB_S(role), DB_S(username), DB_S(name),
+		e = db_run(&st[AC_INSERT], &res, 8, DB_S(role), DB_S(username), DB_S(name),
 		    DB_S(mobile ? mobile : ""), DB_I(org), DB_S(hash),
-		    DB_S(org_admin ? "true" : "false"));
+		    DB_S(org_admin ? "true" : "false"), DB_S(one_time ? "true" : "false"));
 	explicit_bzero(hash, sizeof(hash));
+	if (e == PERR_OK && PQntuples(res) != 1) {
+		PQclear(res);
+		e = PERR_CONFLICT;
+	}
 	if (e == PERR_CONFLICT)
 		return req_fail(r, PERR_CONFLICT, "username", "该用户名已被使用，请换一个");
 	if (e != PERR_OK)
 		return e;
 	*id = db_int(res, 0, 0);
 	PQclear(res);
+	/* the database makes a member's login (sql/013); the flag is set after */
+	if (member && one_time && (e = db_run(&st[AC_ONE_TIME], NULL, 1, DB_I(*id))) != PERR_OK)
+		return e;
 	return req_audit(r, "account_create", "user", *id, NULL);
 }
 
 enum perr
 account_create(struct req *r, long long org, const char *username, const char *name,
-    const char *mobile, const char *password, bool org_admin, char *pw_out, size_t pw_outsz,
-    long long *id)
+    const char *mobile, const char *password, bool org_admin, bool one_time, char *pw_out,
+    size_t pw_outsz, long long *id)
 {
-	return create(r, org, false, username, name, mobile, password, org_admin, pw_out, pw_outsz,
-	    id);
+	return create(r, org, false, username, name, mobile, password, org_admin, one_time, pw_out,
+	    pw_outsz, id);
 }
 
 enum perr
 account_create_member(struct req *r, long long org, const char *username, const char *name,
     const char *mobile, const char *password, char *pw_out, size_t pw_outsz, long long *id)
 {
-	return create(r, org, true, username, name, mobile, password, false, pw_out, pw_outsz, id);
+	/* the office chooses it, never the member */
+	return create(r, org, true, username, name, mobile, password, false, true, pw_out, pw_outsz,
+	    id);
 }
 
 /* Account id of org (0: any but the platform's); whether it is an administrator. */

@@ -42,8 +42,8 @@ static struct db_stmt st[AUTH__MAX] = {
 	[AUTH_HASH_GET] = { "auth_hash_get",
 	    "SELECT password_hash FROM app_user WHERE id = $1 FOR UPDATE", 0 },
 	[AUTH_PW_SET] = { "auth_pw_set",
-	    "UPDATE app_user SET password_hash = $2, password_changed_at = now()"
-	    " WHERE id = $1", 0 },
+	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(),"
+	    " must_change_password = false WHERE id = $1", 0 },
 };
 
 enum perr
@@ -123,6 +123,8 @@ auth_me_json(struct req *r)
 	cJSON_AddStringToObject(u, "role", r->s.role);
 	cJSON_AddStringToObject(u, "kind", r->s.member ? "committee_member" : "regular");
 	cJSON_AddStringToObject(u, "mobile", mask_mobile(r->s.mobile, masked, sizeof(masked)));
+	/* the portal opens 账号设置's password form and nothing else until it is false */
+	cJSON_AddBoolToObject(u, "must_change_password", r->s.must_change_password);
 	if (r->s.org_id != 0) {
 		o = cJSON_AddObjectToObject(out, "org");
 		json_add_int(o, "id", r->s.org_id);

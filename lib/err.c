@@ -22,6 +22,8 @@ static const struct {
 	[PERR_UNAUTHORIZED] = { 401, "unauthorized", "请先登录" },
 	[PERR_FORBIDDEN] = { 403, "forbidden", "无权进行此操作" },
 	[PERR_CSRF] = { 403, "csrf", "请求来源校验失败，请刷新页面后重试" },
+	[PERR_PASSWORD_CHANGE] = { 403, "password_change_required",
+	    "请先修改初始密码：初始密码由他人设置，仅限首次登录使用，修改为您自己的密码后即可办理业务" },
 	[PERR_NOT_FOUND] = { 404, "not_found", "请求的内容不存在" },
 	[PERR_METHOD] = { 405, "method_not_allowed", "不支持的请求方式" },
 	[PERR_CONFLICT] = { 409, "conflict", "数据已被他人修改，请刷新后重试" },

@@ -531,6 +531,9 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
 		if (e != PERR_OK)
 			return e;
 		r->has_session = true;
+		/* a password someone else chose opens the account, not the work */
+		if (r->s.must_change_password && !(rt->flags & R_ONE_TIME))
+			return PERR_PASSWORD_CHANGE;
 		/* a unit that registered itself works only once the platform approved it */
 		if (r->s.org_id != 0 && strcmp(r->s.org_status, "approved") != 0 &&
 		    !(rt->flags & R_UNAPPROVED))
@@ -659,6 +662,7 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 		cJSON_AddBoolToObject(rt, "unapproved", routes[i].flags & R_UNAPPROVED);
 		cJSON_AddBoolToObject(rt, "root", routes[i].flags & R_ROOT);
 		cJSON_AddBoolToObject(rt, "member", routes[i].flags & R_MEMBER);
+		cJSON_AddBoolToObject(rt, "one_time", routes[i].flags & R_ONE_TIME);
 		fl = routes[i].fields ? cJSON_AddArrayToObject(rt, "fields") :
 		    cJSON_AddNullToObject(rt, "fields");
 		for (f = routes[i].fields; f != NULL && f->name != NULL; f++) {

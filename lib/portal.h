@@ -30,6 +30,7 @@ enum perr {
 	PERR_UNAUTHORIZED,	/* 401 */
 	PERR_FORBIDDEN,		/* 403 */
 	PERR_CSRF,		/* 403 csrf */
+	PERR_PASSWORD_CHANGE,	/* 403 password_change_required: a one-time password */
 	PERR_NOT_FOUND,		/* 404 */
 	PERR_METHOD,		/* 405 */
 	PERR_CONFLICT,		/* 409 conflict */
@@ -112,6 +113,8 @@ PORTAL_API bool valid_password(const char *s);
 PORTAL_API bool valid_text(const char *s, size_t maxchars);
 /* A real calendar date "YYYY-MM-DD" between 1900-01-01 and today. */
 PORTAL_API bool valid_past_date(const char *s);
+/* A real calendar date "YYYY-MM-DD" from 1900-01-01 on (2031-02-30 is none). */
+PORTAL_API bool valid_calendar_date(const char *s);
 /* 文号 of a document: 1-12 characters, the year in 〔〕, a number, 号: 金建评〔2023〕12号. */
 PORTAL_API bool valid_doc_number(const char *s);
 /* A login name: 3-32 lower-case letters, digits or _, beginning with a letter. */
@@ -284,6 +287,9 @@ struct session {
 	char org_status[16];		/* pending / approved / rejected (units register first) */
 	bool org_admin;			/* the unit's administrator (its first clerk) */
 	bool member;			/* a committee member's login (account kind committee_member) */
+	/* the password was chosen by someone else (sql/018): until the person
+	 * sets their own, only R_ONE_TIME routes answer */
+	bool must_change_password;
 	/* seconds left at lookup: until the idle timeout if nothing else comes
 	 * (never beyond the absolute end), and until the absolute end */
 	long long idle_left;
@@ -371,6 +377,9 @@ enum route_flags {
 	R_ROOT = 16,		/* a page of the site at the pattern itself, not below
 				 * /api/<role> (the web server routes it to this program) */
 	R_MEMBER = 32,		/* open to a committee member's login (refused every other route) */
+	R_ONE_TIME = 64,	/* open to a session whose password is a one-time one (someone
+				 * else chose it): who am I, change it, log out; every other
+				 * route answers 403 password_change_required */
 };
 
 struct route {
@@ -446,10 +455,10 @@ PORTAL_API extern const struct field password_fields[];
 #define COMMON_ROUTES \
 	{ M_GET, "/health", R_PUBLIC, NULL, h_health }, \
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
-	{ M_POST, "/logout", R_UNAPPROVED | R_MEMBER, NULL, h_logout }, \
-	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER, NULL, h_me }, \
+	{ M_POST, "/logout", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, NULL, h_logout }, \
+	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, NULL, h_me }, \
 	{ M_GET, "/reference", R_MEMBER, NULL, h_reference }, \
-	{ M_POST, "/password", R_UNAPPROVED | R_MEMBER, password_fields, h_password }, \
+	{ M_POST, "/password", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, password_fields, h_password }, \
 	{ M_POST, "/password/forgot", R_PUBLIC | R_NO_CSRF, password_forgot_fields, \
 	    h_password_forgot }, \
 	{ M_POST, "/password/reset", R_PUBLIC | R_NO_CSRF, password_reset_fields, \
@@ -475,21 +484,25 @@ PORTAL_API enum perr limit_reached(struct req *, const char *what, int max, bool
 
 /* A new account of organisation org (its role is the organisation's
  * program); password NULL makes a random one, written into pw_out (>= 17).
- * Inside a transaction. *id gets the new user's id. 409 for a taken username. */
+ * one_time: the password is not the person's own choice (someone else made
+ * or typed it): their sessions answer only R_ONE_TIME routes until they
+ * change it (sql/018). Inside a transaction. *id gets the new user's id. 409
+ * for a taken username. */
 PORTAL_API enum perr account_create(struct req *, long long org, const char *username,
     const char *name, const char *mobile, const char *password, bool org_admin,
-    char *pw_out, size_t pw_outsz, long long *id);
+    bool one_time, char *pw_out, size_t pw_outsz, long long *id);
 /* account_create() for a committee member's login (kind committee_member) of
  * committee org, in the committee's portal; created by the database
- * (sql/013_committee.sql), never as an administrator. */
+ * (sql/013_committee.sql), never as an administrator; its password, the
+ * office's choice, is one-time. */
 PORTAL_API enum perr account_create_member(struct req *, long long org, const char *username,
     const char *name, const char *mobile, const char *password, char *pw_out, size_t pw_outsz,
     long long *id);
 /* Disables or enables account id of organisation org (0: any organisation
  * but the platform's); a disabled account's sessions end. */
 PORTAL_API enum perr account_disable(struct req *, long long org, long long id, bool disable);
-/* A new random password for account id of org (0: any), shown once; its
- * sessions end. */
+/* A new random password for account id of org (0: any), shown once and
+ * good for one login (one-time, as account_create's); its sessions end. */
 PORTAL_API enum perr account_reset(struct req *, long long org, long long id, char *pw_out,
     size_t pw_outsz);
 /* Accounts of an organisation as JSON {items:[…]}, no secrets. */

@@ -33,10 +33,11 @@ static struct db_stmt st[SS__MAX] = {
 	"SELECT s.id, u.id, coalesce(u.org_id, 0), u.role, u.name, u.username," \
 	" coalesce(u.mobile, ''), s.csrf, " org ", u.is_org_admin," \
 	" extract(epoch FROM now() - s.last_seen)::int," \
-	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member' " \
+	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member'," \
+	" u.must_change_password " \
 	"FROM session s CROSS JOIN LATERAL (SELECT id, org_id, role, name, username, mobile," \
-	"  is_org_admin, kind FROM app_user WHERE id = s.user_id AND role = $2" \
-	"  AND disabled_at IS NULL OFFSET 0) u"
+	"  is_org_admin, kind, must_change_password FROM app_user WHERE id = s.user_id" \
+	"  AND role = $2 AND disabled_at IS NULL OFFSET 0) u"
 #define SS_WHERE \
 	" WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.role = $2" \
 	" AND s.ended_at IS NULL" \
@@ -163,6 +164,7 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	seen = db_int(res, 0, 14);
 	age = db_int(res, 0, 15);
 	s->member = db_bool(res, 0, 16);
+	s->must_change_password = db_bool(res, 0, 17);
 	/* this request is activity: a last_seen over a minute old moves to now */
 	if (seen >= 60) {
 		if ((e = db_run(&st[SS_TOUCH], NULL, 1, DB_S(db_str(res, 0, 0)))) != PERR_OK) {

@@ -160,13 +160,12 @@ today8(char out[9])
 	strftime(out, 9, "%Y%m%d", &tm);
 }
 
-/* A real calendar date YYYYMMDD (8 digits) from 1900-01-01 to today. */
+/* A real calendar date YYYYMMDD (8 digits) from 1900-01-01. */
 static bool
-valid_date8(const char *s)
+real_date8(const char *s)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, m, d;
-	char today[9];
 
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[4] - '0') * 10 + (s[5] - '0');
@@ -175,7 +174,16 @@ valid_date8(const char *s)
 		return false;
 	if (d > mdays[m - 1])
 		return false;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* A real calendar date YYYYMMDD (8 digits) from 1900-01-01 to today. */
+static bool
+valid_date8(const char *s)
+{
+	char today[9];
+
+	if (!real_date8(s))
 		return false;
 	/* not after today: digits compare as dates */
 	today8(today);
@@ -305,21 +313,34 @@ valid_text(const char *s, size_t maxchars)
 	return utf8_chars(s) <= maxchars;
 }
 
-bool
-valid_past_date(const char *s)
+/* "YYYY-MM-DD" as "YYYYMMDD" into d8; false when it is not of that shape. */
+static bool
+date8_of(const char *s, char d8[9])
 {
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    !is_digits(s, 4) || !is_digits(s + 5, 2) || !is_digits(s + 8, 2))
 		return false;
-	{
-		char d8[9];
+	memcpy(d8, s, 4);
+	memcpy(d8 + 4, s + 5, 2);
+	memcpy(d8 + 6, s + 8, 2);
+	d8[8] = '\0';
+	return true;
+}
 
-		memcpy(d8, s, 4);
-		memcpy(d8 + 4, s + 5, 2);
-		memcpy(d8 + 6, s + 8, 2);
-		d8[8] = '\0';
-		return valid_date8(d8);
-	}
+bool
+valid_past_date(const char *s)
+{
+	char d8[9];
+
+	return date8_of(s, d8) && valid_date8(d8);
+}
+
+bool
+valid_calendar_date(const char *s)
+{
+	char d8[9];
+
+	return date8_of(s, d8) && real_date8(d8);
 }
 
 /* 文号: a prefix of 1-12 characters (no space, no bracket), the year in

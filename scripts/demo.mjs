@@ -14,8 +14,9 @@
 // 婺城区人力资源和社会保障局 (wucheng_rsj). Nothing happens when applications
 // exist already. The committees of the chains (婺城区初评委 wucheng_cpw, 市中评委
 // jh_zpw, 市初级评委会 jh_cjpw) each get five experts, who log in to their
-// committee's portal as <office>_w1 … _w5 to vote in 评审会议.
-import { DEMO_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
+// committee's portal as <office>_w1 … _w5 to vote in 评审会议 (the office gave
+// each a one-time first password; their first login set the demo password).
+import { DEMO_PASSWORD, FIRST_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
 import { apply as applyThroughApi, ok, pay, printPdfs, upload } from '../tests/integration/apply.mjs';
 import { demoPdfs } from './demo-pdf.mjs';
 
@@ -90,9 +91,11 @@ async function committees() {
 		const have = ok(await s.get('/committee'), 'committee').members.map((m) => m.username);
 		for (const [i, [name, specialty, employer]] of EXPERTS[office].entries()) {
 			const username = `${office}_w${i + 1}`;
-			if (!have.includes(username))
-				ok(await s.post('/committee/members', { username, name, specialty, employer,
-					mobile: `13957908${k}${i + 10}`, password: DEMO_PASSWORD }), `member ${username}`);
+			if (have.includes(username))
+				continue;
+			ok(await s.post('/committee/members', { username, name, specialty, employer,
+				mobile: `13957908${k}${i + 10}`, password: FIRST_PASSWORD }), `member ${username}`);
+			await new Session(role).firstLogin(username);
 		}
 	}
 	console.log('demo: five experts in each committee (wucheng_cpw_w1 … jh_zpw_w1 … jh_cjpw_w1 …)');

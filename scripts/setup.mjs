@@ -3,7 +3,8 @@
 // the operator's account; everything else is done here through the portals'
 // own APIs, as the people of the platform would do it in the pages:
 //   - the operator creates the departments of the city and of every county,
-//     with their clerks' accounts (统一分配的账号), and publishes the plans;
+//     with their clerks' accounts (统一分配的账号), whose first login sets a
+//     password of their own (the operator's is one-time), and publishes the plans;
 //   - units and the talent centre register with their 授权委托书 and the
 //     operator approves them;
 //   - the demo applicant registers.
@@ -12,7 +13,7 @@
 //   node scripts/setup.mjs          (PORTAL_URL and PORTAL_VAR as for the tests)
 import assert from 'node:assert/strict';
 
-import { DEMO_PASSWORD, Session, loginAs, raw, sql } from '../tests/integration/lib.mjs';
+import { DEMO_PASSWORD, FIRST_PASSWORD, Session, loginAs, raw, sql } from '../tests/integration/lib.mjs';
 import { demoPdfs } from './demo-pdf.mjs';
 
 const COUNTIES = [
@@ -73,17 +74,21 @@ async function regions() {
 }
 
 async function departments(admin, codes, city) {
-	const account = async (dept, username, name) => ok(await admin.post(`/departments/${dept}/accounts`,
-	    { username, name, password: DEMO_PASSWORD }), `account ${username}`);
+	// the operator hands over a first password; the clerk's first login replaces it
+	const account = async (dept, username, name) => {
+		ok(await admin.post(`/departments/${dept.id}/accounts`, { username, name, password: FIRST_PASSWORD }),
+		    `account ${username}`);
+		await new Session(dept.portal).firstLogin(username);
+	};
 	for (const [kind, username, name, clerk] of CITY_DEPTS) {
 		const d = ok(await admin.post('/departments', { kind, region_id: city, name }), `department ${name}`);
-		await account(d.id, username, clerk);
+		await account(d, username, clerk);
 	}
 	for (const [code, py, county] of COUNTIES)
 		for (const [kind, suffix, name, clerk] of COUNTY_DEPTS) {
 			const d = ok(await admin.post('/departments', { kind, region_id: codes[code], name: county + name }),
 			    `department ${county}${name}`);
-			await account(d.id, `${py}_${suffix}`, county + clerk);
+			await account(d, `${py}_${suffix}`, county + clerk);
 		}
 }
 

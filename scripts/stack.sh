@@ -414,20 +414,23 @@ wait_healthy() {
 
 # An installation from an empty database: the reference data (the migrations)
 # and one operator account, admin, whose password is $1 or a random one,
-# printed once. Nothing when accounts exist.
+# printed once and good for the first login only (sql/018: the portal asks
+# for a password of the operator's own before anything else). Nothing when
+# accounts exist.
 init() {
-	local pw=${1:-} hash
+	local pw=${1:-} hash one_time=false
 	[ "$(psql_db -tA -c 'SELECT count(*) FROM app_user')" = 0 ] || return 0
 	if [ -z "$pw" ]; then
 		pw="Zc$(od -An -tx1 -N9 /dev/urandom | tr -d ' \n')!"
-		say "stack: the operator's account: admin / $pw (shown once; change it after the first login)"
+		one_time=true
+		say "stack: the operator's account: admin / $pw (shown once; the first login asks for a password of your own)"
 	fi
 	hash=$(printf '%s\n' "$pw" | "$BIN/portalctl" hash-password)
-	psql_db -1 -v pwhash="$hash" <<'SQL'
+	psql_db -1 -v pwhash="$hash" -v one_time="$one_time" <<'SQL'
 INSERT INTO org (kind, name, region_id, portal)
 SELECT 'platform', '职称申报评审平台运维中心', id, 'admin' FROM region WHERE level = 'city';
-INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin)
-SELECT 'admin', 'admin', '平台管理员', id, :'pwhash', true FROM org WHERE kind = 'platform';
+INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin, must_change_password)
+SELECT 'admin', 'admin', '平台管理员', id, :'pwhash', true, :'one_time' FROM org WHERE kind = 'platform';
 SQL
 }
 

@@ -1,17 +1,31 @@
 /*
  * page-audit.c: the audit log, for the operator to read and export, never to
  * change (it is append-only by grant and by trigger, for everyone). Filters:
- * actor, organisation, action, target, date range; pages run newest first.
+ * actor, organisation (picked by name: GET audit/orgs), action, target, date range;
+ * pages run newest first. A row's detail is shown as labelled text, the
+ * labels kept here once for the page and the export.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
 
 #define AUDIT_PAGE 50
 #define AUDIT_EXPORT 20000
+#define ORGS_MAX 20
 
-enum { AU_LIST, AU__MAX };
+enum { AU_LIST, AU_ORGS, AU__MAX };
+
+/* A detail's number under key as an SQL number of type, or NULL: only digits
+ * are cast (a stray value must not fail the page). */
+#define DETAIL_ID(key, type) \
+	"CASE WHEN l.detail->>'" key "' ~ '^[0-9]{1,9}$' THEN (l.detail->>'" key "')::" type " END"
+/* the name of a step of the application the row is about */
+#define STEP_NAME(key) \
+	" coalesce((SELECT s.name FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id" \
+	"  AND s.seq = " DETAIL_ID(key, "int") " WHERE l.target_type = 'application'" \
+	"  AND a.id = l.target_id), '')"
 
 static struct db_stmt st[AU__MAX] = {
 	/* planned at each call: which filters are given decides the plan */
@@ -20,7 +34,12 @@ static struct db_stmt st[AU__MAX] = {
 	    " coalesce(l.actor_user_id, 0), coalesce(u.username, ''), coalesce(u.name, ''),"
 	    " coalesce(l.actor_role, ''), coalesce(l.actor_org_id, 0), coalesce(o.name, ''),"
 	    " coalesce(l.ip, ''), l.action, coalesce(l.target_type, ''), coalesce(l.target_id, 0),"
-	    " coalesce(l.detail::text, '')"
+	    " coalesce(l.detail::text, ''),"
+	    /* the names of what the detail names by id or code */
+	    " coalesce((SELECT d.name FROM org d WHERE d.id = " DETAIL_ID("to_org", "bigint") "), ''),"
+	    STEP_NAME("from_step") "," STEP_NAME("to_step") ","
+	    " coalesce((SELECT name FROM state_label WHERE code = l.detail->>'from_state'), ''),"
+	    " coalesce((SELECT name FROM state_label WHERE code = l.detail->>'to_state'), '')"
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"
 	    " LEFT JOIN org o ON o.id = l.actor_org_id"
 	    " WHERE ($1::text IS NULL OR u.username = $1)"
@@ -32,13 +51,18 @@ static struct db_stmt st[AU__MAX] = {
 	    " AND ($7::date IS NULL OR l.at < ($7::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')"
 	    " AND ($8::bigint IS NULL OR l.id < $8)"
 	    " ORDER BY l.id DESC LIMIT $9", 0 },
+	/* organisations by a part of their name, for the filter: the platform's,
+	 * departments, units and centres, whatever their status */
+	[AU_ORGS] = { "admin_audit_orgs",
+	    "SELECT o.id, o.name, coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END,"
+	    " o.kind), coalesce(r.name, ''), o.status FROM org o"
+	    " LEFT JOIN org_kind k ON k.code = o.kind LEFT JOIN region r ON r.id = o.region_id"
+	    " WHERE $1::text IS NULL OR strpos(o.name, $1) > 0"
+	    " ORDER BY strpos(o.name, coalesce($1, '')), length(o.name), o.id LIMIT $2", 0 },
 };
 
-static bool
-valid_date(const char *s)
-{
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789-") == 10;
-}
+/* The columns of AU_LIST after the row's own: the detail and its names. */
+enum { AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP, AC_FROM_STATE, AC_TO_STATE };
 
 static bool
 valid_word(const char *s)
@@ -54,8 +78,10 @@ const struct field audit_query[] = {
 	[AQ_ACTION] = { "action", "操作", F_STR, false, 1, 40, valid_word, "操作名称不正确" },
 	[AQ_TYPE] = { "target_type", "对象类型", F_STR, false, 1, 40, valid_word, "对象类型不正确" },
 	[AQ_TARGET] = { "target_id", "对象编号", F_INT, false, 1, 1LL << 50, NULL, NULL },
-	[AQ_FROM] = { "from", "开始日期", F_STR, false, 10, 10, valid_date, "日期格式应为 YYYY-MM-DD" },
-	[AQ_TO] = { "to", "结束日期", F_STR, false, 10, 10, valid_date, "日期格式应为 YYYY-MM-DD" },
+	[AQ_FROM] = { "from", "开始日期", F_STR, false, 10, 10, valid_calendar_date,
+	    "开始日期应为有效的日期，格式为 YYYY-MM-DD" },
+	[AQ_TO] = { "to", "结束日期", F_STR, false, 10, 10, valid_calendar_date,
+	    "结束日期应为有效的日期，格式为 YYYY-MM-DD" },
 	[AQ_BEFORE] = { "before", "翻页位置", F_INT, false, 1, 1LL << 60, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -72,6 +98,145 @@ query(struct req *r, int limit, PGresult **res)
 	    DB_I(limit));
 #undef OPT_S
 #undef OPT_I
+}
+
+/* The labels of a detail's keys as lib/chain.c, fee.c, ballot.c, results.c,
+ * certificate.c and chain_write() (sql/017) write them, an action's own
+ * first. A key not here is shown under its own name. */
+static const struct {
+	const char *action, *key, *label;
+} labels[] = {
+	{ NULL, "from_state", "原状态" },
+	{ NULL, "to_state", "新状态" },
+	{ NULL, "from_step", "原环节" },
+	{ NULL, "to_step", "转至环节" },
+	{ NULL, "to_org", "转至单位" },
+	{ NULL, "starts_on", "公示开始日期" },
+	{ NULL, "ends_on", "公示截止日期" },
+	{ NULL, "items", "收费项目" },
+	{ NULL, "meeting", "评审会议编号" },
+	{ "document_issue", "number", "文号" },
+	{ "certificate_revoke", "number", "证书编号" },
+	{ NULL, "number", "编号" },
+	{ NULL, "listed", "列入人数" },
+	{ NULL, "reason", "理由" },
+};
+
+static const char *
+label_of(const char *action, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(labels); i++)
+		if (strcmp(labels[i].key, key) == 0 &&
+		    (labels[i].action == NULL || strcmp(labels[i].action, action) == 0))
+			return labels[i].label;
+	return key;
+}
+
+/* The name AU_LIST found for what key names (row i), or "". */
+static const char *
+name_of(const PGresult *res, int i, const char *key)
+{
+	static const struct {
+		const char *key;
+		int col;
+	} cols[] = { { "to_org", AC_TO_ORG }, { "from_step", AC_FROM_STEP },
+	    { "to_step", AC_TO_STEP }, { "from_state", AC_FROM_STATE }, { "to_state", AC_TO_STATE } };
+	size_t k;
+
+	for (k = 0; k < NITEMS(cols); k++)
+		if (strcmp(cols[k].key, key) == 0)
+			return db_str(res, i, cols[k].col);
+	return "";
+}
+
+/* 收费项目 [{name, amount}] as "推荐费 80 元、评审费 180 元"; false when v is not that. */
+static bool
+fee_items_text(const cJSON *v, char *buf, size_t n)
+{
+	const cJSON *it;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!cJSON_IsArray(v))
+		return false;
+	cJSON_ArrayForEach(it, v) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+		const cJSON *amount = cJSON_GetObjectItemCaseSensitive(it, "amount");
+
+		if (!cJSON_IsString(name) || !cJSON_IsNumber(amount))
+			return false;
+		if (o < n)
+			o += (size_t)snprintf(buf + o, n - o, "%s%s %lld 元", o ? "、" : "",
+			    name->valuestring, (long long)amount->valuedouble);
+	}
+	if (o == 0)
+		snprintf(buf, n, "无");
+	return true;
+}
+
+/* The text of a detail's value v under key, with the names the row found. */
+static void
+value_text(const PGresult *res, int i, const char *key, const cJSON *v, char *buf, size_t n)
+{
+	const char *name = name_of(res, i, key);
+	char *printed;
+
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) {
+		long long x = (long long)v->valuedouble;
+
+		if (strcmp(key, "from_step") == 0 || strcmp(key, "to_step") == 0)
+			snprintf(buf, n, "第 %lld 步%s%s", x, name[0] ? " " : "", name);
+		else if (name[0])
+			snprintf(buf, n, "%s（编号 %lld）", name, x);
+		else
+			snprintf(buf, n, "%lld", x);
+	} else if (cJSON_IsString(v))
+		snprintf(buf, n, "%s", name[0] ? name : v->valuestring);
+	else if (cJSON_IsBool(v))
+		snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "是" : "否");
+	else if (cJSON_IsNull(v))
+		snprintf(buf, n, "—");
+	else if (strcmp(key, "items") != 0 || !fee_items_text(v, buf, n)) {
+		printed = cJSON_PrintUnformatted(v);
+		snprintf(buf, n, "%s", printed ? printed : "");
+		free(printed);
+	}
+}
+
+static void
+add_item(cJSON *out, const PGresult *res, int i, const cJSON *v, const char *label)
+{
+	cJSON *it = cJSON_CreateObject();
+	char text[1000];
+
+	value_text(res, i, v->string, v, text, sizeof(text));
+	cJSON_AddStringToObject(it, "key", v->string);
+	cJSON_AddStringToObject(it, "label", label);
+	cJSON_AddStringToObject(it, "text", text);
+	cJSON_AddItemToArray(out, it);
+}
+
+/* Row i's detail d (parsed; NULL for none) as [{key, label, text}]: the keys
+ * of labels[] in its order (jsonb keeps none of its own), then any other.
+ * Caller frees. */
+static cJSON *
+detail_items(const PGresult *res, int i, const cJSON *d)
+{
+	const char *action = db_str(res, i, 9);
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *v, *obj = cJSON_IsObject(d) ? d : NULL;
+	size_t k;
+
+	for (k = 0; obj != NULL && k < NITEMS(labels); k++)
+		if (label_of(action, labels[k].key) == labels[k].label &&
+		    (v = cJSON_GetObjectItemCaseSensitive(obj, labels[k].key)) != NULL)
+			add_item(out, res, i, v, labels[k].label);
+	cJSON_ArrayForEach(v, obj)
+		if (label_of(action, v->string) == v->string)
+			add_item(out, res, i, v, v->string);
+	return out;
 }
 
 enum perr
@@ -101,7 +266,8 @@ h_admin_audit(struct req *r)
 		cJSON_AddStringToObject(it, "action", db_str(res, i, 9));
 		cJSON_AddStringToObject(it, "target_type", db_str(res, i, 10));
 		cJSON_AddNumberToObject(it, "target_id", (double)db_int(res, i, 11));
-		d = db_str(res, i, 12)[0] ? cJSON_Parse(db_str(res, i, 12)) : NULL;
+		d = db_str(res, i, AC_DETAIL)[0] ? cJSON_Parse(db_str(res, i, AC_DETAIL)) : NULL;
+		cJSON_AddItemToObject(it, "details", detail_items(res, i, d));
 		cJSON_AddItemToObject(it, "detail", d ? d : cJSON_CreateNull());
 		cJSON_AddItemToArray(items, it);
 	}
@@ -113,6 +279,26 @@ h_admin_audit(struct req *r)
 	return PERR_OK;
 }
 
+/* Row i's detail as one line, "label：text；label：text", into buf. */
+static const char *
+detail_line(const PGresult *res, int i, char *buf, size_t n)
+{
+	cJSON *d = db_str(res, i, AC_DETAIL)[0] ? cJSON_Parse(db_str(res, i, AC_DETAIL)) : NULL;
+	cJSON *items = detail_items(res, i, d);
+	const cJSON *it;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(it, items)
+		if (o < n)
+			o += (size_t)snprintf(buf + o, n - o, "%s%s：%s", o ? "；" : "",
+			    cJSON_GetObjectItemCaseSensitive(it, "label")->valuestring,
+			    cJSON_GetObjectItemCaseSensitive(it, "text")->valuestring);
+	cJSON_Delete(items);
+	cJSON_Delete(d);
+	return buf;
+}
+
 enum perr
 h_admin_audit_xlsx(struct req *r)
 {
@@ -121,6 +307,7 @@ h_admin_audit_xlsx(struct req *r)
 	static const int widths[] = { 10, 20, 20, 12, 10, 36, 16, 22, 14, 10, 50 };
 	PGresult *res;
 	cJSON *rows;
+	char text[2000];
 	int i, c;
 	enum perr e;
 
@@ -131,7 +318,7 @@ h_admin_audit_xlsx(struct req *r)
 		cJSON *row = cJSON_CreateArray();
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 0)));
-		for (c = 1; c <= 12; c++) {
+		for (c = 1; c < AC_DETAIL; c++) {
 			if (c == 2 || c == 6)
 				continue;	/* internal ids */
 			if (c == 11)
@@ -139,6 +326,7 @@ h_admin_audit_xlsx(struct req *r)
 			else
 				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, c)));
 		}
+		cJSON_AddItemToArray(row, cJSON_CreateString(detail_line(res, i, text, sizeof(text))));
 		cJSON_AddItemToArray(rows, row);
 	}
 	PQclear(res);
@@ -146,4 +334,39 @@ h_admin_audit_xlsx(struct req *r)
 	    (int)NITEMS(head), rows);
 	cJSON_Delete(rows);
 	return e;
+}
+
+enum { OQ_Q };
+
+const struct field audit_orgs_query[] = {
+	[OQ_Q] = { "q", "单位或部门名称", F_STR, false, 1, 50, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* GET audit/orgs?q=: the organisations whose name has q (all without it), at
+ * most ORGS_MAX, for the filter's searchable select. */
+enum perr
+h_admin_audit_orgs(struct req *r)
+{
+	PGresult *res;
+	cJSON *items;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[AU_ORGS], &res, 2, r->f[OQ_Q].present ? DB_S(r->f[OQ_Q].s) : DB_S(NULL),
+	    DB_I(ORGS_MAX))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		json_add_int(it, "id", db_int(res, i, 0));
+		json_add_str(it, "name", db_str(res, i, 1));
+		json_add_str(it, "kind_name", db_str(res, i, 2));
+		json_add_str(it, "region", db_str(res, i, 3));
+		json_add_str(it, "status", db_str(res, i, 4));
+		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
 }

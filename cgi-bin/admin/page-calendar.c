@@ -110,12 +110,52 @@ struct day {
 	char day[11];
 	bool workday;
 	char note[64];
+	int line;		/* its line of an imported text; 0: a row of the editor's list */
 };
 
-static bool
-valid_date(const char *s)
+/*
+ * Refuses day i (what says why): 400 on "days", the message naming its row
+ * (or the imported text's line), and beside the error which one it was,
+ * {"day","index"[,"line"]}, so that the page marks that row and no other.
+ */
+static enum perr
+refuse_day(struct req *r, const struct day *d, int i, const char *what)
 {
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789-") == 10;
+	cJSON *out = req_out(r);
+
+	json_add_str(out, "day", d->day);
+	json_add_int(out, "index", i);
+	if (d->line > 0)
+		json_add_int(out, "line", d->line);
+	return req_fail(r, PERR_INVALID_FIELD, "days", "第 %d 行：%s", d->line > 0 ? d->line : i + 1,
+	    what);
+}
+
+/* What can be said of the days without the database: each a real date of
+ * the year, none twice. */
+static enum perr
+check_days(struct req *r, long long year, const struct day *d, int n)
+{
+	char what[160];
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!valid_calendar_date(d[i].day)) {
+			snprintf(what, sizeof(what), "%s 不是有效的日期", d[i].day);
+			return refuse_day(r, &d[i], i, what);
+		}
+		if (atoll(d[i].day) != year) {
+			snprintf(what, sizeof(what), "日期 %s 不在 %lld 年内", d[i].day, year);
+			return refuse_day(r, &d[i], i, what);
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(d[j].day, d[i].day) == 0) {
+				snprintf(what, sizeof(what), "日期 %s 与第 %d 行重复", d[i].day,
+				    d[j].line > 0 ? d[j].line : j + 1);
+				return refuse_day(r, &d[i], i, what);
+			}
+	}
+	return PERR_OK;
 }
 
 /* Replaces the year's days and marks it entered, in one transaction. */
@@ -123,31 +163,26 @@ static enum perr
 save_year(struct req *r, long long year, const char *note, const struct day *d, int n)
 {
 	PGresult *res = NULL;
+	char what[160];
 	int i;
 	enum perr e;
 
+	if ((e = check_days(r, year, d, n)) != PERR_OK)
+		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_YEAR], NULL, 1, DB_I(year))) != PERR_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		e = db_run(&st[CL_ADD_DAY], &res, 4, DB_S(d[i].day), DB_S(d[i].workday ? "true" : "false"),
-		    DB_S(d[i].note), DB_I(year));
-		if (e == PERR_CONFLICT || e == PERR_INVALID_FIELD) {
-			e = req_fail(r, PERR_INVALID_FIELD, "days", e == PERR_CONFLICT ?
-			    "日期 %s 重复" : "日期 %s 不是有效的日期", d[i].day);
+		if ((e = db_run(&st[CL_ADD_DAY], &res, 4, DB_S(d[i].day),
+		    DB_S(d[i].workday ? "true" : "false"), DB_S(d[i].note), DB_I(year))) != PERR_OK)
 			goto fail;
-		}
-		if (e != PERR_OK)
-			goto fail;
-		if (PQntuples(res) != 1) {
-			e = req_fail(r, PERR_INVALID_FIELD, "days", "日期 %s 不在 %lld 年内", d[i].day, year);
-			goto fail;
-		}
-		if (!db_bool(res, 0, 0)) {
-			e = req_fail(r, PERR_INVALID_FIELD, "days", d[i].workday ?
-			    "%s 是工作日，无需登记为调休上班" : "%s 是周末，无需登记为节假日", d[i].day);
+		if (PQntuples(res) != 1 || !db_bool(res, 0, 0)) {
+			snprintf(what, sizeof(what), PQntuples(res) != 1 ? "日期 %s 不在该年度内" :
+			    d[i].workday ? "%s 是工作日，无需登记为调休上班" : "%s 是周末，无需登记为节假日",
+			    d[i].day);
+			e = refuse_day(r, &d[i], i, what);
 			goto fail;
 		}
 		PQclear(res);
@@ -173,7 +208,8 @@ const struct field calendar_year_fields[] = {
 };
 
 static const struct field day_fields[] = {
-	{ "day", "日期", F_STR, true, 10, 10, valid_date, "日期格式应为 YYYY-MM-DD" },
+	{ "day", "日期", F_STR, true, 10, 10, valid_calendar_date,
+	  "日期应为有效的日期，格式为 YYYY-MM-DD" },
 	{ "workday", "是否上班", F_BOOL, true, 0, 0, NULL, NULL },
 	{ "note", "说明", F_STR, true, 1, 30, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
@@ -192,13 +228,16 @@ h_admin_calendar_put(struct req *r)
 	cJSON_ArrayForEach(it, r->f[CY_DAYS].a) {
 		struct fval v[FIELDS_MAX];
 		const char *bad;
+		char msg[sizeof(r->msg)];
 
-		if (!cJSON_IsObject(it))
-			return req_fail(r, PERR_INVALID_FIELD, "days", "日期列表格式不正确");
-		if ((e = field_check(it, day_fields, v, &bad, r->msg, sizeof(r->msg))) != PERR_OK) {
-			r->bad_field = "days";
-			return e;
+		/* a row that is no day is named by its place in the list */
+		if (!cJSON_IsObject(it) ||
+		    (e = field_check(it, day_fields, v, &bad, msg, sizeof(msg))) != PERR_OK) {
+			json_add_int(req_out(r), "index", n);
+			return req_fail(r, PERR_INVALID_FIELD, "days", "第 %d 行：%s", n + 1,
+			    cJSON_IsObject(it) ? msg : "格式不正确");
 		}
+		memset(&days[n], 0, sizeof(days[n]));
 		snprintf(days[n].day, sizeof(days[n].day), "%s", v[0].s);
 		days[n].workday = v[1].b;
 		snprintf(days[n].note, sizeof(days[n].note), "%s", v[2].s);
@@ -253,7 +292,8 @@ h_admin_calendar_import(struct req *r)
 		while (*kind == ' ')
 			kind++;
 		note = strchr(kind, ' ');
-		if (!valid_date(s) || note == NULL)
+		/* the shape here; whether it is a real date of the year, save_year() */
+		if (strspn(s, "0123456789-") != 10 || s[4] != '-' || s[7] != '-' || note == NULL)
 			return req_fail(r, PERR_INVALID_FIELD, "text",
 			    "第 %d 行应为“日期 休/班 说明”，如“2027-01-01 休 元旦”", lineno);
 		*note++ = '\0';
@@ -264,8 +304,9 @@ h_admin_calendar_import(struct req *r)
 		if (*note == '\0' || !valid_text(note, 30))
 			return req_fail(r, PERR_INVALID_FIELD, "text", "第 %d 行：请写明说明（不超过 30 字）",
 			    lineno);
-		memcpy(days[n].day, s, 10);	/* valid_date: exactly 10 characters */
+		memcpy(days[n].day, s, 10);	/* exactly 10 characters, checked above */
 		days[n].day[10] = '\0';
+		days[n].line = lineno;
 		days[n].workday = strcmp(kind, "班") == 0;
 		snprintf(days[n].note, sizeof(days[n].note), "%s", note);
 		n++;

@@ -209,9 +209,8 @@ h_admin_department_account_add(struct req *r)
 		return e;
 	if ((e = account_create(r, r->id, r->f[DA_USERNAME].s, r->f[DA_NAME].s,
 	    r->f[DA_MOBILE].present ? r->f[DA_MOBILE].s : "",
-	    r->f[DA_PASSWORD].present ? r->f[DA_PASSWORD].s : NULL, false, pw, sizeof(pw), &id)) !=
-	    PERR_OK ||
-	    (e = db_commit()) != PERR_OK) {
+	    r->f[DA_PASSWORD].present ? r->f[DA_PASSWORD].s : NULL, false, true, pw, sizeof(pw),
+	    &id)) != PERR_OK || (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;
 	}

@@ -58,7 +58,7 @@ h_unit_operator_add(struct req *r)
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = account_create(r, r->s.org_id, r->f[OP_USERNAME].s, r->f[OP_NAME].s,
-	    r->f[OP_MOBILE].s, NULL, false, pw, sizeof(pw), &id)) != PERR_OK ||
+	    r->f[OP_MOBILE].s, NULL, false, true, pw, sizeof(pw), &id)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;

@@ -11,13 +11,16 @@
 
 #include "unit.h"
 
-enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_RESUBMIT, RG_REGION, RG_REGIONS, RG__MAX };
+enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_USCC_TAKEN, RG_RESUBMIT, RG_REGION, RG_REGIONS,
+	RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
+	/* a 统一社会信用代码 registered already inserts nothing (no row: 409),
+	 * rather than fail with an error in the database's log */
 	[RG_ORG] = { "unit_register_org",
 	    "INSERT INTO org (kind, name, region_id, portal, uscc, ownership, affiliation, supervisor,"
 	    " status, submitted_at) VALUES ($1, $2, $3, 'unit', $4, $5, NULLIF($6, ''), $7,"
-	    " 'pending', now()) RETURNING id", 0 },
+	    " 'pending', now()) ON CONFLICT (uscc) DO NOTHING RETURNING id", 0 },
 	[RG_UPLOAD] = { "unit_register_upload",
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
@@ -32,6 +35,10 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.authorization_id, 0), coalesce(u.filename, ''), coalesce(u.ctype, '')"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload u ON u.id = o.authorization_id WHERE o.id = $1", 0 },
+	/* the code of another organisation (the unique constraint stays the
+	 * judge of two resubmissions at once) */
+	[RG_USCC_TAKEN] = { "unit_register_uscc_taken",
+	    "SELECT 1 FROM org WHERE uscc = $1 AND id <> $2", 0 },
 	[RG_RESUBMIT] = { "unit_register_again",
 	    "UPDATE org SET name = $2, ownership = $3, affiliation = NULLIF($4, ''), region_id = $5,"
 	    " supervisor = $6, authorization_id = $7, uscc = $8, status = 'pending', submitted_at = now(),"
@@ -191,6 +198,8 @@ h_unit_register(struct req *r)
 	e = db_run(&st[RG_ORG], &res, 7, DB_S(f[RF_KIND].s), DB_S(f[RF_NAME].s),
 	    DB_I(f[RF_REGION].i), DB_S(f[RF_USCC].s), DB_S(f[RF_OWNERSHIP].s),
 	    DB_S(opt(&f[RF_AFFILIATION])), DB_S(f[RF_SUPERVISOR].s));
+	if (e == PERR_OK && PQntuples(res) != 1)
+		e = PERR_CONFLICT;
 	if (e == PERR_CONFLICT) {
 		e = req_fail(r, PERR_CONFLICT, "uscc", "该统一社会信用代码已注册，请直接登录或联系平台管理员");
 		goto fail;
@@ -201,7 +210,7 @@ h_unit_register(struct req *r)
 	PQclear(res);
 	res = NULL;
 	if ((e = account_create(r, org, f[RF_USERNAME].s, f[RF_CONTACT].s, f[RF_MOBILE].s,
-	    f[RF_PASSWORD].s, true, pw, sizeof(pw), &user)) != PERR_OK ||
+	    f[RF_PASSWORD].s, true, false, pw, sizeof(pw), &user)) != PERR_OK ||
 	    (e = store_scan(r, user, ctype, &scan)) != PERR_OK ||
 	    (e = db_run(&st[RG_AUTH], NULL, 2, DB_I(org), DB_I(scan))) != PERR_OK ||
 	    (e = req_audit(r, "unit_register", "org", org, NULL)) != PERR_OK ||
@@ -296,7 +305,15 @@ h_unit_reregister(struct req *r)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = store_scan(r, r->s.user_id, ctype, &scan)) != PERR_OK ||
+	if ((e = db_run(&st[RG_USCC_TAKEN], &res, 2, DB_S(f[RF_USCC].s), DB_I(r->s.org_id))) !=
+	    PERR_OK)
+		goto fail;
+	if (PQntuples(res) > 0)
+		e = PERR_CONFLICT;
+	PQclear(res);
+	res = NULL;
+	if (e == PERR_CONFLICT ||
+	    (e = store_scan(r, r->s.user_id, ctype, &scan)) != PERR_OK ||
 	    (e = db_run(&st[RG_RESUBMIT], &res, 8, DB_I(r->s.org_id), DB_S(f[RF_NAME].s),
 	    DB_S(f[RF_OWNERSHIP].s), DB_S(opt(&f[RF_AFFILIATION])), DB_I(f[RF_REGION].i),
 	    DB_S(f[RF_SUPERVISOR].s), DB_I(scan), DB_S(f[RF_USCC].s))) != PERR_OK) {

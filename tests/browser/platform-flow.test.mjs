@@ -7,16 +7,20 @@
 // scan as an image and approves it; the unit's whole portal opens. An applicant picks the unit in
 // 个人基本信息 (待单位确认), the unit confirms in 人员, the applicant changes the mobile number with a
 // code and adds a 业绩档案 item, which reaches the unit's 业绩档案审核. The unit's administrator opens
-// a clerk's account (the password shown once, copied), resets and disables it. The operator's
-// 部门与账号, 评审工作计划 (a draft, published, applied for, then an amendment with a reason),
-// 节假日日历 (a year imported from text) and 审计日志 (filtered, more, exported). 忘记密码 from a
-// login page with the code from the SMS outbox. Screenshots: tests/out/screenshots/platform-*.png.
+// a clerk's account (the password shown once, copied), resets it; the clerk's first login with it
+// finds 账号设置's password form and nothing else until the password is their own; then it is
+// disabled. The operator's 部门与账号, 评审工作计划 (a draft, published, applied for, then an
+// amendment with a reason), 节假日日历 (a year imported from text; a date the server refuses marks
+// its row only) and 审计日志 (filtered, more, exported; an organisation picked by its name; a
+// move's 详情 in words, expanded on a click). 忘记密码 from a login page with the code from the SMS
+// outbox. Screenshots: tests/out/screenshots/platform-*.png.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { lit, sql, sqlInt, tag } from '../integration/lib.mjs'
+import { DEMO_APPLICANT, lit, loginAs, retire, sql, sqlInt, tag } from '../integration/lib.mjs'
+import { newDrafts } from '../integration/drafts.mjs'
 import { afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
 import { usccCheckChar } from '../../www/common/validators.js'
 import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
@@ -480,6 +484,41 @@ describe('the unit\'s administrator keeps the clerks\' accounts', () => {
     assert.equal(await once.locator('.po-password').inputValue(), fresh.password)
     assert.notEqual(fresh.password, made.password)
     await once.locator('.po-done').click()
+
+    // the clerk's first login with it: 账号设置's password form and nothing else until it is theirs
+    const desk = await newPage()
+    try {
+      const refused = []
+      desk.page.on('response', (r) => {
+        if (r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`)
+      })
+      await login(desk.page, 'unit', clerk, fresh.password)
+      await desk.page.locator('.pw-first-alert', { hasText: '请先修改初始密码' }).waitFor()
+      await desk.page.waitForURL(/#\/account$/)
+      assert.deepEqual(await desk.page.locator('.side-menu .el-menu-item').allInnerTexts(), ['账号设置'])
+      assert.equal(await desk.page.locator('.mobile-card').count(), 0, 'only the password form')
+      await shot(desk.page, '12a-first-login')
+      // another page's address leads back to the form
+      await desk.page.goto(`${BASE}/unit/#/worklist`)
+      await desk.page.locator('.pw-first-alert').waitFor()
+      assert.match(desk.page.url(), /#\/account$/)
+      await desk.page.locator('#pw-old').fill(fresh.password)
+      await desk.page.locator('#pw-new').fill('Clerk#Own2027')
+      await desk.page.locator('#pw-confirm').fill('Clerk#Own2027')
+      const [changed] = await Promise.all([
+        answer(desk.page, 'POST', /\/password$/),
+        desk.page.locator('.password-form').getByRole('button', { name: '修改密码' }).click(),
+      ])
+      await expectOk(changed)
+      await desk.page.locator('.welcome').waitFor()
+      await desk.page.locator('.side-menu .el-menu-item', { hasText: '职称申报资格审查' }).waitFor()
+      assert.equal(await desk.page.locator('.pw-first-alert').count(), 0)
+      assert.deepEqual(refused, [], 'the portal asked for nothing the one-time session may not have')
+    } finally {
+      await desk.context.close()
+    }
+    h.current = page
+
     await row.locator('.acct-disable').click()
     const [off] = await Promise.all([
       answer(page, 'POST', /\/operators\/\d+\/disable$/),
@@ -617,6 +656,31 @@ describe('the operator\'s pages', () => {
     await page.locator('.cal-years tbody tr', { hasText: String(FAR_YEAR) }).getByText('测试用年度').waitFor()
     await page.locator(`.cal-editor .cal-day[data-day="${FAR_YEAR}-01-06"]`).waitFor()
     await shot(page, '15-calendar')
+
+    // a fourth row the server refuses (a Saturday as 休): that row is marked, the others are not
+    const saturday = [...Array(14).keys()].map((i) => new Date(Date.UTC(FAR_YEAR, 0, 8 + i)))
+      .find((d) => d.getUTCDay() === 6).toISOString().slice(0, 10)
+    await page.locator('.cal-day-add').click()
+    const date = page.getByLabel('第 4 行日期')
+    await date.click()
+    await date.fill(saturday)
+    await date.press('Enter')
+    await page.locator(`.cal-editor .cal-day[data-day="${saturday}"]`).waitFor()
+    await page.getByLabel('第 4 行说明').fill('周六')
+    const [refused] = await Promise.all([answer(page, 'PUT', /\/calendar\/\d+$/), page.locator('.cal-save').click()])
+    assert.equal(refused.status(), 400)
+    const body = await refused.json()
+    assert.deepEqual([body.error.field, body.day, body.index], ['days', saturday, 3])
+    await page.locator('.cal-days-error', { hasText: `第 4 行：${saturday} 是周末` }).waitFor()
+    assert.deepEqual(await page.locator('.cal-editor .cal-day-bad').evaluateAll((rows) => rows.map((r) => r.dataset.day)),
+      [saturday], 'only the refused row is marked')
+    assert.equal(await page.locator('.cal-editor .el-form-item.is-error').count(), 0, 'no whole list in red')
+    await shot(page, '15a-calendar-refused')
+    await page.getByLabel('删除第 4 行').click()
+    assert.equal(await page.locator('.cal-editor .cal-day-bad').count(), 0)
+    assert.equal(await page.locator('.cal-days-error').count(), 0)
+    const [saved] = await Promise.all([answer(page, 'PUT', /\/calendar\/\d+$/), page.locator('.cal-save').click()])
+    assert.equal((await expectOk(saved)).days.length, 3)
   })
 
   step('审计日志: filtered by action, newest first with 更多, exported with the same filters', async () => {
@@ -646,6 +710,51 @@ describe('the operator\'s pages', () => {
     assert.match(xlsx.headers()['content-type'], /spreadsheetml/)
     assert.ok((await xlsx.body()).subarray(0, 2).equals(Buffer.from('PK')), 'a zip (.xlsx)')
     await shot(page, '16-audit')
+  })
+
+  step('审计日志: the organisation picked by its name; a move\'s 详情 in words, expanded on a click', async () => {
+    const { page } = adminDesk
+    h.current = page
+    // a move of the chain to read (the demo applicant submits a draft at 金华宏达)
+    const [app] = await newDrafts(1)
+    const applicant = await loginAs('applicant', DEMO_APPLICANT)
+    assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200)
+    await retire(`id = ${app}`)
+    await page.getByRole('button', { name: '清空' }).click()
+    // the unit registered above, found by a part of its name
+    await pick(page, '#au-org', unit.name, { type: unit.name.slice(2, 8) })
+    const [byOrg] = await Promise.all([answer(page, 'GET', /\/audit$/), page.locator('.audit-search').click()])
+    assert.equal(new URL(byOrg.url()).searchParams.get('org'), String(unit.id))
+    const own = await expectOk(byOrg)
+    assert.ok(own.items.length > 0 && own.items.every((i) => i.org_id === unit.id))
+    await page.locator('.audit-table .au-by-org', { hasText: unit.name }).first().waitFor()
+    // the move: 详情 in words, two lines, then all of it
+    await page.getByRole('button', { name: '清空' }).click()
+    await pick(page, '#au-action', /提交申报/, { type: 'submit' })
+    await pick(page, '#au-type', '申报')
+    await page.locator('#au-target').fill(String(app))
+    const [moved] = await Promise.all([answer(page, 'GET', /\/audit$/), page.locator('.audit-search').click()])
+    assert.equal((await expectOk(moved)).items.length, 1)
+    const cell = page.locator('.audit-table .au-detail').first()
+    await cell.locator('.au-detail-item', { hasText: '原状态' }).getByText('草稿').waitFor()
+    assert.deepEqual(await cell.locator('dt').allInnerTexts(), ['原状态', '新状态'])
+    assert.equal(await cell.getByText('{').count(), 0, 'no JSON before it is asked for')
+    await cell.locator('.au-detail-toggle', { hasText: '展开全部（共 5 项）' }).click()
+    assert.deepEqual(await cell.locator('dt').allInnerTexts(), ['原状态', '新状态', '原环节', '转至环节', '转至单位'])
+    await cell.locator('.au-detail-item', { hasText: '转至单位' }).getByText(/金华宏达建设工程有限公司/).waitFor()
+    assert.match(await cell.locator('.au-detail-json').innerText(), /"to_state": "in_review"/)
+    // nothing of it is cut: the table does not scroll sideways, the text stays inside what is shown
+    assert.deepEqual(await cell.evaluate((el) => {
+      const wrap = el.closest('.el-table').querySelector('.el-table__body-wrapper .el-scrollbar__wrap')
+      const shown = wrap.getBoundingClientRect()
+      const cut = [...el.querySelectorAll('dd, pre')]
+        .filter((x) => x.getBoundingClientRect().right > shown.right + 1 || x.scrollWidth > x.clientWidth + 1)
+        .map((x) => x.textContent.slice(0, 20))
+      return { sideways: wrap.scrollWidth > wrap.clientWidth + 1, cut }
+    }), { sideways: false, cut: [] }, 'the detail fits the page')
+    await shot(page, '16a-audit-detail')
+    await cell.locator('.au-detail-toggle', { hasText: '收起' }).click()
+    assert.equal(await cell.locator('dt').count(), 2)
   })
 })
 

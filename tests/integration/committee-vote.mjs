@@ -1,11 +1,11 @@
 // A committee's meeting held through the API (lib/committee.c, lib/ballot.c), for suites that
-// need a carried ballot: the office's three vote members (made once, with the demo password,
-// named after the office's login), all present, each votes 同意 from their own login. The
+// need a carried ballot: the office's three vote members (made once, with a first password
+// their first login replaced with the demo password, named after the office's login), all present, each votes 同意 from their own login. The
 // committee must have no other active member (committee.test.mjs puts its own back as it found
 // them). Not a test file.
 import assert from 'node:assert/strict';
 
-import { DEMO_PASSWORD, loginAs } from './lib.mjs';
+import { FIRST_PASSWORD, Session, loginAs } from './lib.mjs';
 
 /* Today's date and the time in a minute, in Asia/Shanghai: "YYYY-MM-DD HH:MM". */
 export function soon() {
@@ -28,10 +28,11 @@ export async function holdVote(s, role, apps, { settle = false, login = loginAs 
 	let c = ok(await s.get('/committee'), 'committee');
 	for (const [username, name] of names) {
 		const m = c.members.find((x) => x.username === username);
-		if (!m)
+		if (!m) {
 			ok(await s.post('/committee/members', { username, name, specialty: '建筑工程',
-			    employer: '金华市某设计院', mobile: '13800000000', password: DEMO_PASSWORD }), 'member');
-		else if (m.disabled)
+			    employer: '金华市某设计院', mobile: '13800000000', password: FIRST_PASSWORD }), 'member');
+			await new Session(role, { base: s.base }).firstLogin(username);
+		} else if (m.disabled)
 			ok(await s.post(`/committee/members/${m.id}/disable`, { disabled: false }), 'member back');
 	}
 	c = ok(await s.get('/committee'), 'committee');

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, lit, loginAs, mobile, retire, sql,
-	sleep, sqlInt, sqlRows, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, FIRST_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, lit, loginAs,
+	mobile, retire, sql, sleep, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
@@ -39,7 +39,8 @@ async function atStep(n, to = 7) {
 	return apps;
 }
 
-/* n new members of the office's committee, each logged in: {id, username, name, s} */
+/* n new members of the office's committee, each logged in (their first login set the demo
+ * password instead of the office's one-time one): {id, username, name, s} */
 async function addMembers(s, role, n, employer = '金华市建筑设计研究院有限公司') {
 	const out = [];
 	for (let i = 0; i < n; i++) {
@@ -47,10 +48,10 @@ async function addMembers(s, role, n, employer = '金华市建筑设计研究院
 		const k = named++;	// names differ across calls: the minutes are read by name
 		const name = `委员${NAMES[k % NAMES.length]}${NAMES[((k / NAMES.length) | 0) % NAMES.length]}`;
 		const r = await s.post('/committee/members', { username, name, specialty: '建筑工程', employer,
-			mobile: mobile(), password: DEMO_PASSWORD });
+			mobile: mobile(), password: FIRST_PASSWORD });
 		assert.equal(r.status, 201, r.text);
 		mine.push([s, r.json.id]);
-		out.push({ id: r.json.id, username, name, s: await loginAs(role, username) });
+		out.push({ id: r.json.id, username, name, s: await firstLoginAs(role, username) });
 	}
 	return out;
 }
@@ -117,6 +118,9 @@ describe('members and their logins', () => {
 		const s = await loginAs('county', username, r.json.password);
 		assert.equal(s.me.user.kind, 'committee_member');
 		assert.equal(s.me.org.kind, 'committee_junior');
+		// the office chose it: good for this first login, which must set the member's own
+		assert.equal(s.me.user.must_change_password, true);
+		assertError(await s.get('/ballots'), 403, 'password_change_required');
 		[m] = await addMembers(office, 'county', 1);
 		const list = (await office.get('/committee')).json.members;
 		const row = list.find((x) => x.id === m.id);
@@ -182,7 +186,7 @@ describe('members and their logins', () => {
 		assert.equal((await office.post(`/committee/members/${m.id}/disable`, { disabled: false })).status, 200);
 		const r = await office.post(`/committee/members/${m.id}/password`);
 		assert.equal(r.status, 200, r.text);
-		m.s = await loginAs('county', m.username, r.json.password);
+		m.s = await firstLoginAs('county', m.username, r.json.password, 'Member#Pass2027');
 		assertError(await new Session('county').post('/login', { username: m.username, password: DEMO_PASSWORD }),
 		    401, 'unauthorized');
 	});

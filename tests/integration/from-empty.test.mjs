@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_PASSWORD, sideStack } from './lib.mjs';
+import { DEMO_PASSWORD, FIRST_PASSWORD, Session, assertError, sideStack } from './lib.mjs';
 import { tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
@@ -70,8 +70,14 @@ describe('from an empty database to a unit\'s desk', () => {
 		assert.ok(Number(await side.sql('SELECT count(*) FROM pipeline_step')) > 20);
 		const m = printed.match(/admin \/ (\S+)/);
 		assert.ok(m, `no password printed: ${printed}`);
-		await op.ok('POST', '/login', { json: { username: 'admin', password: m[1] } });
+		const first = await op.ok('POST', '/login', { json: { username: 'admin', password: m[1] } });
+		// printed once, so good for one login: nothing but a password of the operator's own
+		assert.equal(first.user.must_change_password, true);
+		assertError(await op.req('GET', '/reference'), 403, 'password_change_required');
+		assertError(await op.req('POST', '/departments', { json: { kind: 'hrb', region_id: 1, name: 'x' } }), 403,
+		    'password_change_required');
 		await op.ok('POST', '/password', { json: { old: m[1], new: DEMO_PASSWORD } });
+		assert.equal((await op.ok('GET', '/me')).user.must_change_password, false);
 	});
 
 	test('the operator creates the departments of the 中级评审 chain of 婺城区 and their accounts', async () => {
@@ -86,8 +92,10 @@ describe('from an empty database to a unit\'s desk', () => {
 			['hrb', ids.city, '金华市人力资源和社会保障局', 'jh_rsj'],
 		]) {
 			const d = await op.ok('POST', '/departments', { json: { kind, region_id: region, name } });
+			// the operator's first password; the clerk's first login sets their own
 			await op.ok('POST', `/departments/${d.id}/accounts`, { json: { username, name: '经办人',
-				password: DEMO_PASSWORD } });
+				password: FIRST_PASSWORD } });
+			await new Session(d.portal, { base: side.base }).firstLogin(username);
 		}
 		const county = new Client('county');
 		await county.ok('POST', '/login', { json: { username: 'wc_jsj', password: DEMO_PASSWORD } });

@@ -6,14 +6,15 @@
 // forgotten password with a code sent to the mobile on file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_PASSWORD, Session, VAR, assertError, loginAs, raw, sql, sqlInt, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sql, sqlInt, tag,
 } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
 import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
@@ -30,6 +31,16 @@ before(async () => {
 function newUscc() {
 	const body = `91330702MA${tag().toUpperCase().replace(/[IOZSV]/g, 'A').padEnd(7, '1').slice(0, 7)}`;
 	return body + usccCheck(body);
+}
+
+/* What PostgreSQL logged while fn ran: the new end of its log (it writes an
+ * error's line before the client hears of it). Returns [fn's result, text]. */
+async function pgLogDuring(fn) {
+	const file = path.join(VAR, 'log', 'postgres.log');
+	const size = () => (existsSync(file) ? statSync(file).size : 0);
+	const from = size();
+	const out = await fn();
+	return [out, size() > from ? readFileSync(file).subarray(from).toString('utf8') : ''];
 }
 
 async function regionId(code) {
@@ -82,7 +93,15 @@ describe('a unit registers itself', () => {
 		reg = await registerUnit();
 		assert.equal(reg.r.status, 201, reg.r.text);
 		assert.equal(reg.r.json.status, 'pending');
-		assertError((await registerUnit({ uscc: reg.uscc })).r, 409, 'conflict', 'uscc');
+		// known without a failed statement: nothing in PostgreSQL's log (it was an ERROR line each time)
+		const [dup, logged] = await pgLogDuring(async () => (await registerUnit({ uscc: reg.uscc })).r);
+		assertError(dup, 409, 'conflict', 'uscc');
+		assert.match(dup.json.error.message, /该统一社会信用代码已注册/);
+		assert.doesNotMatch(logged, /ERROR|org_uscc_key/, `postgres.log: ${logged}`);
+		// and a taken login name the same way
+		const [taken, logged2] = await pgLogDuring(async () => (await registerUnit({ username: reg.username })).r);
+		assertError(taken, 409, 'conflict', 'username');
+		assert.doesNotMatch(logged2, /ERROR|app_user_username_key/, `postgres.log: ${logged2}`);
 		assert.equal(await sql(`SELECT status || '|' || kind FROM org WHERE id = ${reg.r.json.org_id}`), 'pending|unit');
 	});
 
@@ -142,6 +161,14 @@ describe('a unit registers itself', () => {
 			region_id: reg.region_id, supervisor: reg.supervisor }))
 			form.append(k, v);
 		form.append('authorization', new Blob([tinyPdf('盖章版')], { type: 'application/pdf' }), '授权委托书（盖章）.pdf');
+		// another organisation's code: 409, found without a failed statement
+		const taken = new FormData();
+		for (const [k, v] of form.entries())
+			taken.append(k, k === 'uscc' ? await sql(`SELECT uscc FROM org WHERE name = '金华宏达建设工程有限公司'`) : v);
+		const [dup, logged] = await pgLogDuring(() => unit.request('POST', '/registration', { body: taken,
+			headers: { 'Content-Type': null } }));
+		assertError(dup, 409, 'conflict', 'uscc');
+		assert.doesNotMatch(logged, /ERROR|org_uscc_key/, `postgres.log: ${logged}`);
 		const again = await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } });
 		assert.equal(again.status, 200, again.text);
 		assert.equal(again.json.registration.status, 'pending');
@@ -160,7 +187,8 @@ describe('a unit registers itself', () => {
 		assert.equal(add.status, 201, add.text);
 		assert.match(add.json.password, /^[A-Za-z2-9]{16}$/);
 		const uname = (await unit.get('/operators')).json.items.find((o) => o.id === add.json.id).username;
-		const clerk = await loginAs('unit', uname, add.json.password);
+		// the password shown once is the administrator's choice: the clerk's first login replaces it
+		const clerk = await firstLoginAs('unit', uname, add.json.password);
 		// the registration page links the unit's 授权委托书 for every clerk: it opens (it was once 404
 		// for all but the one who uploaded it), and for no other unit
 		const scan = (await clerk.get('/registration')).json.registration.authorization.url.replace('/api/unit', '');
@@ -178,7 +206,9 @@ describe('a unit registers itself', () => {
 		assert.equal(reset.status, 200);
 		assertError(await new Session('unit').post('/login', { username: uname, password: add.json.password }),
 		    401, 'unauthorized');
-		await loginAs('unit', uname, reset.json.password);
+		const again = await loginAs('unit', uname, reset.json.password);
+		assert.equal(again.me.user.must_change_password, true, 'a reset password is one-time too');
+		assertError(await again.get('/registration'), 403, 'password_change_required');
 		// another unit's clerk is out of reach
 		const hongda = await loginAs('unit', 'unit_hongda');
 		assertError(await hongda.post(`/operators/${add.json.id}/disable`), 404, 'not_found');
@@ -245,10 +275,13 @@ describe('the operator runs the platform', () => {
 		assert.equal(acct.status, 201, acct.text);
 		const clerk = await loginAs('county', username, acct.json.password);
 		assert.equal(clerk.me.org.name, jsj.name);
+		// the operator's choice: the first login must set the clerk's own before any work
+		assert.equal(clerk.me.user.must_change_password, true);
+		assertError(await clerk.get('/worklist'), 403, 'password_change_required');
 		assertError(await new Session('city').post('/login', { username, password: acct.json.password }), 401, 'unauthorized');
 		const reset = await admin.post(`/accounts/${acct.json.id}/reset`);
 		assertError(await clerk.get('/me'), 401, 'unauthorized');
-		await loginAs('county', username, reset.json.password);
+		assert.equal((await loginAs('county', username, reset.json.password)).me.user.must_change_password, true);
 		assert.equal((await admin.post(`/accounts/${acct.json.id}/disable`)).status, 200);
 		assertError(await new Session('county').post('/login', { username, password: reset.json.password }), 401, 'unauthorized');
 		// the operator's own account is not among those it manages
@@ -309,6 +342,39 @@ describe('the operator runs the platform', () => {
 		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
 	});
 
+	test('the calendar: a refused day is named by its date and its row, beside the error', async () => {
+		const y = 2032;
+		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '测试', days } });
+		const day = (d, workday = false) => ({ day: d, workday, note: '测试' });
+		// 2032-01-03 is a Saturday: a holiday there says nothing new
+		let r = await put([day('2032-01-01'), day('2032-01-03'), day('2032-01-02')]);
+		assertError(r, 400, 'invalid_field', 'days');
+		assert.deepEqual([r.json.day, r.json.index], ['2032-01-03', 1]);
+		assert.match(r.json.error.message, /第 2 行：2032-01-03 是周末/);
+		// twice the same date, another year's date, a date that does not exist: known before the
+		// database is asked (nothing in its log)
+		const [dup, logged] = await pgLogDuring(() => put([day('2032-01-01'), day('2032-02-09'), day('2032-01-01')]));
+		assertError(dup, 400, 'invalid_field', 'days');
+		assert.deepEqual([dup.json.day, dup.json.index], ['2032-01-01', 2]);
+		assert.match(dup.json.error.message, /第 3 行：日期 2032-01-01 与第 1 行重复/);
+		assert.doesNotMatch(logged, /ERROR/, `postgres.log: ${logged}`);
+		r = await put([day('2032-01-01'), day('2031-12-31')]);
+		assert.deepEqual([r.json.day, r.json.index], ['2031-12-31', 1]);
+		assert.match(r.json.error.message, /不在 2032 年内/);
+		r = await put([day('2032-01-01'), day('2032-02-30')]);
+		assertError(r, 400, 'invalid_field', 'days');
+		assert.equal(r.json.index, 1);
+		assert.match(r.json.error.message, /第 2 行：日期应为有效的日期/);
+		// an imported text: the line
+		const [imp, logged2] = await pgLogDuring(() => admin.post(`/calendar/${y}/import`, { note: '测试',
+			text: '# 元旦\n2032-01-01 休 元旦\n2032-02-30 休 无此日\n' }));
+		assertError(imp, 400, 'invalid_field', 'days');
+		assert.deepEqual([imp.json.day, imp.json.index, imp.json.line], ['2032-02-30', 1, 3]);
+		assert.match(imp.json.error.message, /第 3 行：2032-02-30 不是有效的日期/);
+		assert.doesNotMatch(logged2, /ERROR/, `postgres.log: ${logged2}`);
+		assert.equal(await sqlInt(`SELECT count(*) FROM calendar_year WHERE year = ${y}`), 0, 'nothing saved');
+	});
+
 	test('the audit log: filtered, exported, and read-only for the operator too', async () => {
 		const r = await admin.get('/audit?action=registration_approve');
 		assert.equal(r.status, 200, r.text);
@@ -334,6 +400,45 @@ describe('the operator runs the platform', () => {
 			refused = String(err.stderr);
 		}
 		assert.match(refused, /permission denied|append-only/);
+	});
+
+	test('the audit log: the organisation picked by name; each detail labelled in Chinese, on the page and in the export', async () => {
+		// the filter's choices: organisations by a part of their name
+		const orgs = await admin.get(`/audit/orgs?q=${encodeURIComponent('宏达')}`);
+		assert.equal(orgs.status, 200, orgs.text);
+		const hongda = orgs.json.items.find((o) => o.name === '金华宏达建设工程有限公司');
+		assert.ok(hongda, orgs.text);
+		assert.deepEqual([hongda.kind_name, hongda.region, hongda.status], ['用人单位', '婺城区', 'approved']);
+		assert.ok(orgs.json.items.every((o) => o.name.includes('宏达')));
+		const first = await admin.get('/audit/orgs');
+		assert.ok(first.json.items.length > 0 && first.json.items.length <= 20);
+		assert.deepEqual((await admin.get(`/audit/orgs?q=${encodeURIComponent("%' OR 1=1 --")}`)).json.items, []);
+		assertError(await admin.get(`/audit/orgs?q=${'长'.repeat(51)}`), 400, 'invalid_field', 'q');
+		assertError(await admin.get('/audit/orgs?org=1'), 400, 'unknown_field');
+		assertError(await admin.get('/audit?from=2031-02-30'), 400, 'invalid_field', 'from');
+		// a move of the chain: its detail as labelled text, the ids and codes by their names
+		const [app] = await newDrafts(1);
+		const applicant = await loginAs('applicant', DEMO_APPLICANT);
+		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+		await retire(`id = ${app}`);
+		const moved = await admin.get(`/audit?action=submit&target_type=application&target_id=${app}`);
+		assert.equal(moved.json.items.length, 1, moved.text);
+		const it = moved.json.items[0];
+		const text = Object.fromEntries(it.details.map((d) => [d.label, d.text]));
+		assert.deepEqual(text, { 原环节: '第 1 步 个人网络申报', 转至环节: '第 2 步 单位资格审查', 原状态: '草稿', 新状态: '审查中',
+			转至单位: `金华宏达建设工程有限公司（编号 ${hongda.id}）` }, JSON.stringify(it.details));
+		assert.equal(it.detail.to_org, hongda.id, 'the record as written goes along');
+		// the organisation's own rows only
+		const byOrg = await admin.get(`/audit?org=${hongda.id}`);
+		assert.ok(byOrg.json.items.length > 0 && byOrg.json.items.every((i) => i.org_id === hongda.id));
+		const res = await fetch(admin.url(`/audit.xlsx?action=submit&target_type=application&target_id=${app}`),
+		    { headers: { Cookie: admin.cookieHeader() } });
+		assert.equal(res.status, 200);
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /原状态：草稿；新状态：审查中/);
+		assert.doesNotMatch(strings, /from_state|to_org/);
 	});
 
 	test('the operator has no route to an application or the chain', async () => {

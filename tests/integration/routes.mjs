@@ -39,7 +39,8 @@ const tables = new Map();
 /* A program's routes: [{ program, method, pattern, public, no_csrf, multipart,
  * unapproved (open to a unit not approved yet), root (a page of the site's
  * own, at the pattern itself rather than below /api/<program>), member (open
- * to a committee member's login), loopback (served to this machine's own
+ * to a committee member's login), one_time (open to a session whose password
+ * someone else chose: me, password, logout), loopback (served to this machine's own
  * address only: GET /metrics, which lib/http.c answers before the table),
  * fields: null | [{ name, type, required, min, max, checked }] }]. */
 export function routeTable(program) {

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import {
-	BASE, DEMO_PASSWORD, HONGDA, Session, VAR, idcard, lit, loginAs, mobile, retire, sql, sqlInt, sqlRows, tag,
+	BASE, DEMO_PASSWORD, FIRST_PASSWORD, HONGDA, Session, VAR, firstLoginAs, idcard, lit, loginAs, mobile, retire, sql,
+	sqlInt, sqlRows, tag,
 } from './lib.mjs';
 
 const execFileP = promisify(execFile);
@@ -334,14 +335,15 @@ async function issueDocument(s, apps, number) {
 }
 
 /* A member of a committee, added by its office (a Session) through the API with
- * the demo password and an employer that is not the applicants' unit (no
- * conflict of interest); { id, username, name, s (logged in, with login) }. */
+ * a first password (one-time) and an employer that is not the applicants' unit
+ * (no conflict of interest); { id, username, name, s (with login: logged in,
+ * the first login having set the demo password) }. */
 async function addMember(office, role, { login = false } = {}) {
 	const username = `mx${tag()}`, name = markerName('Member');
 	const r = await office.post('/committee/members', { username, name, specialty: '建筑工程',
-		employer: '浙江省建筑设计研究院', mobile: mobile(), password: DEMO_PASSWORD });
+		employer: '浙江省建筑设计研究院', mobile: mobile(), password: FIRST_PASSWORD });
 	assert.equal(r.status, 201, `fixture: member: ${r.text}`);
-	return { id: r.json.id, username, name, s: login ? await loginAs(role, username) : null };
+	return { id: r.json.id, username, name, s: login ? await firstLoginAs(role, username) : null };
 }
 
 /*

@@ -95,6 +95,33 @@ t_idcard_today(void **state)
 
 /* 文号: the notice's shape, and each way of getting it wrong */
 static void
+t_calendar_date(void **state)
+{
+	(void)state;
+	assert_true(valid_calendar_date("2031-01-01"));
+	assert_true(valid_calendar_date("2031-12-31"));
+	assert_true(valid_calendar_date("2000-02-29"));	/* divisible by 400 */
+	assert_true(valid_calendar_date("2028-02-29"));
+	assert_true(valid_calendar_date("2099-06-30"));	/* the future too */
+	assert_true(valid_calendar_date("1900-01-01"));
+	assert_false(valid_calendar_date("1899-12-31"));
+	assert_false(valid_calendar_date("2100-02-29"));	/* divisible by 100 only */
+	assert_false(valid_calendar_date("2031-02-29"));
+	assert_false(valid_calendar_date("2031-02-30"));
+	assert_false(valid_calendar_date("2031-04-31"));
+	assert_false(valid_calendar_date("2031-13-01"));
+	assert_false(valid_calendar_date("2031-00-10"));
+	assert_false(valid_calendar_date("2031-01-00"));
+	assert_false(valid_calendar_date("2031-01-32"));
+	assert_false(valid_calendar_date("2031-1-01"));
+	assert_false(valid_calendar_date("2031-01-011"));
+	assert_false(valid_calendar_date("2031/01/01"));
+	assert_false(valid_calendar_date("2031-0a-01"));
+	assert_false(valid_calendar_date(""));
+	assert_false(valid_calendar_date(NULL));
+}
+
+static void
 t_doc_number(void **state)
 {
 	(void)state;
@@ -356,6 +383,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_idcard),
 		cmocka_unit_test(t_idcard_today),
+		cmocka_unit_test(t_calendar_date),
 		cmocka_unit_test(t_uscc),
 		cmocka_unit_test(t_uscc_edges),
 		cmocka_unit_test(t_mobile),

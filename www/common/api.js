@@ -9,12 +9,15 @@
 //    lost; otherwise the 401 is thrown;
 //  - a 403 `csrf` after a login in another tab (new session, new token) fetches the token of the
 //    session the cookie now holds (`me`) and sends the request once more;
+//  - a 403 `password_change_required` (the session's password is a one-time one) tells the portal,
+//    which opens 账号设置's password form; the error is thrown as any other;
 //  - tells the portal of every answer a live session gave (the idle timer counts from there).
 
 let role = ''
 let csrf = ''
 let unauthorizedHandler = null
 let activityHandler = null
+let passwordChangeHandler = null
 
 const NO_CSRF = new Set(['login', 'register'])
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -50,6 +53,7 @@ export function configureApi(options) {
   role = options.role
   if (options.onUnauthorized) unauthorizedHandler = options.onUnauthorized
   if (options.onActivity) activityHandler = options.onActivity
+  if (options.onPasswordChange) passwordChangeHandler = options.onPasswordChange
 }
 
 // Calls the 401 handler; resolves true when the request should be sent again (logged in anew).
@@ -116,6 +120,7 @@ async function request(method, path, body, opts = {}, retried = false) {
     if (res.status === 401 && p !== 'login' && !opts.quiet401) {
       if ((await reauthorised(err)) && !retried) return request(method, path, body, opts, true)
     }
+    if (res.status === 403 && err.code === 'password_change_required' && passwordChangeHandler) passwordChangeHandler(err)
     if (res.status === 403 && err.code === 'csrf' && !retried && p !== 'me') {
       // the cookie now names another session (a login in another tab): take its token
       try {
@@ -170,6 +175,7 @@ function sendForm(path, form, { onProgress } = {}) {
           typeof e.field === 'string' ? e.field : '',
         )
         err.data = data
+        if (xhr.status === 403 && err.code === 'password_change_required' && passwordChangeHandler) passwordChangeHandler(err)
         reject(err)
         return
       }

@@ -24,7 +24,7 @@ import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
 import Layout from './Layout.vue'
-import { orgUnapproved, isOrgAdmin, isMember } from './menu.js'
+import { orgUnapproved, isOrgAdmin, isMember, mustChangePassword } from './menu.js'
 // pages load when first opened: the first load of a portal is its frame, not every page
 const Login = () => import('./Login.vue')
 const Home = () => import('./Home.vue')
@@ -77,6 +77,9 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
     if (!session.user) {
       return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
+    // A password someone else chose: 账号设置's password form, nowhere else, until it is the
+    // person's own (the server refuses everything else with 403 password_change_required)
+    if (mustChangePassword()) return to.name === 'account' ? true : { name: 'account' }
     // Until the platform approves the organisation, only its registration and the account
     // (the server answers 403 to everything else, GET reference included).
     if (unapproved && orgUnapproved()) {
@@ -137,6 +140,12 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
       return false
     },
     onActivity: noteActivity,
+    // a session the server now says has a one-time password (it was reset while a page was open
+    // and the person logged in again with the new one): to the password form
+    onPasswordChange() {
+      if (session.user) session.user.must_change_password = true
+      if (router.currentRoute.value.name !== 'account') router.replace({ name: 'account' })
+    },
   })
 
   const Root = defineComponent({ name: 'PortalRoot', render: () => h(RouterView) })
