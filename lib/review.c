@@ -73,7 +73,9 @@
 	" CASE WHEN d.decided_at IS NULL THEN (SELECT n FROM workday_ordinal" \
 	"  WHERE day = current_date) - wo.n END," \
 	" a.paid_at IS NOT NULL," \
-	" coalesce(sn.no, 0), coalesce(sn.no > 1 AND sn.changes <> '[]', false)," \
+	/* the last submission's number (their count) and whether it changed \
+	 * anything, kept on the application by a trigger (sql/021) */ \
+	" a.snapshot_no, a.snapshot_changed," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
 	" CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'" \
@@ -85,11 +87,6 @@
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN workday_ordinal wo" \
 	"  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date" \
-	/* the submissions are numbered 1, 2, … as they are made and never \
-	 * deleted (page-applications.c): the last one's number is their count, \
-	 * and whether it changed anything; one probe a row instead of two */ \
-	" LEFT JOIN LATERAL (SELECT n.no, n.changes FROM application_snapshot n" \
-	"  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1) sn ON true" \
 	where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)

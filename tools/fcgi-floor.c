@@ -54,7 +54,7 @@ static const struct {
 	    " to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
 	    " (SELECT n FROM workday_ordinal WHERE day = current_date) - wo.n,"
 	    " a.paid_at IS NOT NULL,"
-	    " coalesce(sn.no, 0), coalesce(sn.no > 1 AND sn.changes <> '[]', false),"
+	    " a.snapshot_no, a.snapshot_changed,"
 	    " coalesce(d.action, ''), '',"
 	    " CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'"
 	    "  THEN array_to_json(s.actions)::text ELSE '[]' END,"
@@ -67,8 +67,6 @@ static const struct {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " LEFT JOIN workday_ordinal wo"
 	    "  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date"
-	    " LEFT JOIN LATERAL (SELECT n.no, n.changes FROM application_snapshot n"
-	    "  WHERE n.application_id = a.id ORDER BY n.no DESC LIMIT 1) sn ON true"
 	    " WHERE d.org_id = $1 AND d.decided_at IS NULL"
 	    " AND (d.arrived_at, d.application_id) > ($2::timestamptz, $3::bigint)"
 	    " ORDER BY d.arrived_at, d.application_id LIMIT $4::int" },

@@ -118,7 +118,7 @@ LEFT JOIN b_owner o ON o.region_id = b.region_id AND o.seq = j.j;
 
 INSERT INTO application (id, applicant_id, plan_id, pipeline_id, unit_org_id, region_id, step_seq,
 	state, current_org_id, submitted_at, created_at, updated_at, statement, category, method,
-	specialty)
+	specialty, snapshot_no)
 SELECT b.id, b.uid, (SELECT id FROM plan WHERE name = '压测计划'),
 	(SELECT id FROM pipeline WHERE code = 'mid_review'), b.unit_id, b.region_id,
 	CASE WHEN b.fin IN ('draft', 'return') THEN 1 ELSE b.reach END,
@@ -129,7 +129,7 @@ SELECT b.id, b.uid, (SELECT id FROM plan WHERE name = '压测计划'),
 	pg_temp.b_at(b.t0, b.reach, b.h),
 	'压测述职', (ARRAY['construction', 'construction', 'planning', 'management'])[1 + b.k % 4],
 	(ARRAY['normal', 'normal', 'normal', 'self', 'qualification', 'abc', 'transfer'])[1 + b.k % 7],
-	'建筑工程施工'
+	'建筑工程施工', CASE WHEN b.fin <> 'draft' THEN 1 ELSE 0 END	-- its one submission (sql/021)
 FROM b_app b LEFT JOIN b_step_owner so ON so.app = b.id AND so.seq = b.reach;
 
 INSERT INTO application_snapshot (application_id, no, data, changes, at)
