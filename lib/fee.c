@@ -132,7 +132,7 @@ h_fee_set(struct req *r)
 		if (!cJSON_IsObject(it) ||
 		    field_check(it, fee_item_fields, v, &bad, msg, sizeof(msg)) != PERR_OK)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
-			    cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
+			    "%s", cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
 		if (v[1].i == 0)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
 			    "收费项目的金额应大于 0 元；不收的项目请删除");

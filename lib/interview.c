@@ -555,7 +555,7 @@ h_interview_results(struct req *r)
 		if (!cJSON_IsObject(it) ||
 		    field_check(it, result_item, v, &bad, msg, sizeof(msg)) != PERR_OK)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
-			    cJSON_IsObject(it) ? msg : "面试结果的格式不正确");
+			    "%s", cJSON_IsObject(it) ? msg : "面试结果的格式不正确");
 		if (strcmp(v[RI_RESULT].s, "fail") == 0 &&
 		    (!v[RI_NOTE].present || utf8_blank(v[RI_NOTE].s)))
 			return req_fail(r, PERR_INVALID_FIELD, "items",

@@ -117,6 +117,13 @@ describe('收费设定', () => {
 		assertError(await put(wucheng, plan, Array.from({ length: 11 }, (_, i) => ({ name: `费${i}`, amount: 1 }))),
 		    400, 'invalid_field', 'items');
 		assertError(await put(wucheng, plan, [{ name: '一'.repeat(21), amount: 1 }]), 400, 'invalid_field', 'items');
+		// an item's unknown key is named in the message as written: never read as a printf
+		// format (it was, for the fee's and the interview results' items: %n wrote memory)
+		const key = '%s%s%s%s%n%n';
+		const e = assertError(await put(wucheng, plan, [{ name: '评审费', amount: 1, [key]: 1 }]),
+		    400, 'invalid_field', 'items');
+		assert.ok(e.message.includes(key), e.message);
+		assert.equal((await wucheng.get('/fees')).status, 200);
 		const junior = await sqlInt(`SELECT id FROM plan WHERE level = 'junior' AND status = 'published' LIMIT 1`);
 		assertError(await put(wucheng, junior, [{ name: '评审费', amount: 100 }]), 404, 'not_found');
 		const unit = await clerk('unit', 'unit_hongda');
