@@ -33,7 +33,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(pay.amount, fee.total),"
 	    " coalesce((SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
 	    "  AND g.gate = 'fee'), 0),"
-	    " (SELECT count(*) FROM application_snapshot n WHERE n.application_id = a.id),"
+	    " a.snapshot_no,"	/* the submissions so far (sql/021) */
 	    " a.version, coalesce(a.self_score, -1),"
 	    " coalesce(" YEARS("pr.title_date") ", -1), coalesce(" YEARS("pr.graduation_date") ", -1),"
 	    " coalesce(" YEARS("pr.work_start_date") ", -1),"
