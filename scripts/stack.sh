@@ -302,7 +302,7 @@ start_nginx() {
 	mkdir -p "$VAR/nginx" "$VAR/run" "$VAR/log"
 	local bench="" paysim="" tls="" listen=""
 	if [ "$BENCH" = 1 ]; then
-		bench="location /bench/ { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/floor.sock; }"
+		bench="location ^~ /bench/ { include $ROOT/conf/nginx-fastcgi.conf; fastcgi_pass unix:$VAR/run/fcgi/floor.sock; }"
 	fi
 	rm -f "$VAR/nginx/paysim.conf"
 	if simulated; then
