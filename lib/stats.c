@@ -7,8 +7,9 @@
  * every submitted one): once by all six columns, then that small result
  * four ways at once (GROUPING SETS): by current step and state, by county,
  * by 申报类型, by 申报方式. The second reads the department's decisions as
- * the database counts them when the history is written (stay_tally,
- * sql/016: per step, action and pair of arrival and decision days):
+ * the database counts them (stay_tally, sql/016: per step, action and pair
+ * of arrival and decision days; the decisions written since the last look
+ * are counted first, sql/022):
  * 通过 / 退回修改 / 不通过 per step, and the working days from arrival to
  * decision, counted on the holiday calendar (workday_ordinal) when asked, so
  * the median and 90th percentile come from a distribution of a few hundred
@@ -96,7 +97,7 @@
 	" JOIN pipeline_step s ON s.pipeline_id = t.pipeline_id AND s.seq = t.step" \
 	" ORDER BY p.id, t.step"
 
-enum { ST_PLAN, ST_APPS_ORG, ST_APPS_ALL, ST_STEPS_ORG, ST_STEPS_ALL, ST__MAX };
+enum { ST_PLAN, ST_APPS_ORG, ST_APPS_ALL, ST_FOLD, ST_STEPS_ORG, ST_STEPS_ALL, ST__MAX };
 
 static struct db_stmt st[ST__MAX] = {
 	[ST_PLAN] = { "stats_plan", "SELECT name FROM plan WHERE id = $1", 0 },
@@ -107,6 +108,8 @@ static struct db_stmt st[ST__MAX] = {
 	/* the operator: every application submitted at least once ($1 plan) */
 	[ST_APPS_ALL] = { "stats_apps_all", APPS_SQL(
 	    " FROM application a WHERE a.state <> 'draft'" PLAN("a.plan_id", "$1")), 0 },
+	/* the decisions noted since the last fold, counted (sql/022) */
+	[ST_FOLD] = { "stats_fold", "SELECT stay_fold()", 0 },
 	[ST_STEPS_ORG] = { "stats_steps_org", STEPS_SQL("org_id = $1" PLAN("plan_id", "$2")), 0 },
 	[ST_STEPS_ALL] = { "stats_steps_all", STEPS_SQL("true" PLAN("plan_id", "$1")), 0 },
 };
@@ -276,6 +279,9 @@ collect(struct req *r, cJSON *out)
 	if (e != PERR_OK)
 		return e;
 	apps_json(res, out);
+	PQclear(res);
+	if ((e = db_run(&st[ST_FOLD], &res, 0)) != PERR_OK)
+		return e;
 	PQclear(res);
 	e = everything ? db_run(&st[ST_STEPS_ALL], &res, 1, p) :
 	    db_run(&st[ST_STEPS_ORG], &res, 2, DB_I(r->s.org_id), p);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, loginAs, raw, registerApplicant, retire, sql, sqlInt } from './lib.mjs';
+import { VAR, assertError, loginAs, raw, registerApplicant, retire, sql, sqlInt, sqlOn } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 
 // the working days each application waited at the county before its decision (the last one
@@ -219,6 +219,29 @@ describe('the export and the refusals', () => {
 		await assert.rejects(sql(`SET ROLE portal_unit; SELECT count(*) FROM stay_tally; RESET ROLE`),
 		    /permission denied/, 'a unit reads no figures');
 		await sql('RESET ROLE');
+		// the notes of decisions not yet counted (sql/022): written by the history's trigger only
+		for (const role of ['county', 'city', 'hrb', 'admin', 'unit', 'applicant']) {
+			await assert.rejects(sql(`SET ROLE portal_${role}; INSERT INTO stay_pending VALUES (1); RESET ROLE`),
+			    /permission denied/, `portal_${role} notes a decision`);
+			await sql('RESET ROLE');
+		}
+	});
+
+	test('every decision is counted once, however many departments look at once (sql/022)', async () => {
+		// the whole history's decisions noted afresh, then four folds at the same moment, each
+		// in a session of its own: the notes are taken once, the counts add up to the history
+		const decisions = `SELECT count(*) FROM chain_history h JOIN chain_history p
+			ON p.application_id = h.application_id AND p.no = h.no - 1
+			WHERE h.actor_org_id IS NOT NULL AND h.action IN ('pass', 'return', 'reject')`;
+		const before = await stats(wucheng);
+		await sql(`BEGIN; DELETE FROM stay_tally; INSERT INTO stay_pending SELECT id FROM chain_history
+			WHERE actor_org_id IS NOT NULL AND action IN ('pass', 'return', 'reject'); COMMIT`);
+		assert.ok(await sqlInt('SELECT count(*) FROM stay_pending') > 0);
+		const sessions = [1, 2, 3, 4].map(() => sqlOn(VAR));
+		await Promise.all(sessions.map((q) => q('SELECT stay_fold()')));
+		assert.equal(await sqlInt('SELECT count(*) FROM stay_pending'), 0);
+		assert.equal(await sqlInt('SELECT coalesce(sum(n), 0) FROM stay_tally'), await sqlInt(decisions));
+		assert.deepEqual(await stats(wucheng), before);
 	});
 
 	test('the plan filter: declared, an integer, a plan that exists', async () => {
