@@ -22,6 +22,12 @@
 CREATE TABLE stay_pending (
 	history_id bigint NOT NULL	-- chain_history.id: a decision not yet in stay_tally
 );
+-- every fold deletes what it reads, and the next fold's DELETE walks the dead
+-- rows until a vacuum removes them (13 857 notes folded: an empty fold 1.6 ms
+-- instead of 0.2): vacuumed after every thousand, whatever the table's size
+ALTER TABLE stay_pending SET (autovacuum_vacuum_threshold = 1000,
+	autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_insert_threshold = 1000,
+	autovacuum_vacuum_insert_scale_factor = 0);
 
 CREATE OR REPLACE FUNCTION stay_tally_add() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
