@@ -62,3 +62,11 @@ test('each program writes only its own part: units the publicity, applicants the
 		await denied(role, 'UPDATE upload SET data = data WHERE false');
 	}
 });
+
+test('no program\'s statement is compiled by JIT (sql/023: 75-82 ms a detail page at a million)', async () => {
+	// the setting of each program's role, which its workers' connections take when made
+	for (const r of ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']) {
+		const rows = await sql(`SELECT rolconfig FROM pg_roles WHERE rolname = 'portal_${r}'`);
+		assert.match(rows, /jit=off/, `portal_${r} compiles with JIT: ${rows}`);
+	}
+});
