@@ -6,20 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt } from './lib.mjs';
-import { newDrafts } from './drafts.mjs';
+import { submittedDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
 const created = [];
 let applicant;
 
 /* n submitted mid_review applications of the demo applicant */
-async function submitted(n) {
-	const apps = await newDrafts(n);
-	created.push(...apps);
-	for (const id of apps)
-		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
-	return apps;
-}
+const submitted = (n) => submittedDrafts(applicant, n, created);
 
 const move = (s, app, action, step, text = '同意。') =>
 	s.post(`/applications/${app}/move`, { action, step, text });

@@ -51,3 +51,13 @@ export async function completeDrafts(apps, applicant = DEMO_APPLICANT) {
 	    INSERT INTO application_file (application_id, kind, upload_id)
 	    SELECT a.id, k, f.id FROM a, f, unnest(ARRAY['summary', 'experience', 'm_education', 'm_title']) k`);
 }
+
+/* n new drafts (newDrafts) submitted through the applicant's session; their ids, also added
+ * to `into` (the suite's list of what to retire at its end). */
+export async function submittedDrafts(session, n, into) {
+	const apps = await newDrafts(n);
+	into.push(...apps);
+	for (const id of apps)
+		assert.equal((await session.post(`/applications/${id}/submit`)).status, 200);
+	return apps;
+}

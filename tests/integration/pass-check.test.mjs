@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt } from './lib.mjs';
-import { newDrafts } from './drafts.mjs';
+import { submittedDrafts } from './drafts.mjs';
 import { pay } from './apply.mjs';
 import { clerk, meetGates, position, walk } from './walk.mjs';
 
@@ -14,13 +14,7 @@ const created = [];
 let applicant, wucheng, jindong, hongda;
 
 /* n submitted mid_review applications of the demo applicant (金华宏达, 婺城区) */
-async function submitted(n) {
-	const apps = await newDrafts(n);
-	created.push(...apps);
-	for (const id of apps)
-		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
-	return apps;
-}
+const submitted = (n) => submittedDrafts(applicant, n, created);
 
 const move = (s, app, step, text = '同意。') => s.post(`/applications/${app}/move`, { action: 'pass', step, text });
 const check = (s, items) => s.post('/applications/gates', { items });
