@@ -310,30 +310,43 @@ fill(struct application *a, const PGresult *r)
 #undef S
 }
 
-enum perr
-app_load(const struct actor *viewer, long long id, struct application *a, char *msg,
-    size_t msgsz)
+void
+app_load_add(struct db_batch *b, const struct actor *viewer, long long id, struct application *a)
 {
 	long long uid = viewer->org_id == 0 ? viewer->user_id : 0;
-	enum perr e;
 
 	memset(a, 0, sizeof(*a));
-	if ((e = db_run(&st[AP_LOAD], &a->res, 3, DB_I(id), DB_I(uid), DB_I(viewer->org_id))) !=
-	    PERR_OK)
-		return e;
+	/* the three lists read whether or not the viewer may see the application;
+	 * app_load_done() lets them go unseen when not */
+	db_batch_add(b, &st[AP_LOAD], &a->res, 3, DB_I(id), DB_I(uid), DB_I(viewer->org_id));
+	db_batch_add(b, &st[AP_FILES], &a->files, 1, DB_I(id));
+	db_batch_add(b, &st[AP_ARCH], &a->arch, 1, DB_I(id));
+	db_batch_add(b, &st[AP_REC], &a->rec, 1, DB_I(id));
+}
+
+enum perr
+app_load_done(struct application *a, char *msg, size_t msgsz)
+{
 	if (PQntuples(a->res) != 1 || PQnfields(a->res) != C__N) {
 		app_free(a);
 		snprintf(msg, msgsz, "申报不存在");
 		return PERR_NOT_FOUND;
 	}
 	fill(a, a->res);
-	if ((e = db_run(&st[AP_FILES], &a->files, 1, DB_I(id))) != PERR_OK ||
-	    (e = db_run(&st[AP_ARCH], &a->arch, 1, DB_I(id))) != PERR_OK ||
-	    (e = db_run(&st[AP_REC], &a->rec, 1, DB_I(id))) != PERR_OK) {
-		app_free(a);
-		return e;
-	}
 	return PERR_OK;
+}
+
+enum perr
+app_load(const struct actor *viewer, long long id, struct application *a, char *msg,
+    size_t msgsz)
+{
+	struct db_batch b = { 0 };
+	enum perr e;
+
+	app_load_add(&b, viewer, id, a);
+	if ((e = db_batch_run(&b)) != PERR_OK)
+		return e;
+	return app_load_done(a, msg, msgsz);
 }
 
 enum perr

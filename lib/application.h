@@ -44,6 +44,13 @@ struct application {
 PORTAL_API enum perr app_load(const struct actor *viewer, long long id, struct application *a,
     char *msg, size_t msgsz);
 PORTAL_API void app_free(struct application *);
+/* app_load() as two halves around a db_batch_run() that also carries a
+ * page's other reads (one round trip): app_load_add() puts the application's
+ * statements into b, app_load_done() then answers as app_load() would (and
+ * frees a when it is not found; after a failed run, call neither again). */
+PORTAL_API void app_load_add(struct db_batch *b, const struct actor *viewer, long long id,
+    struct application *a);
+PORTAL_API enum perr app_load_done(struct application *a, char *msg, size_t msgsz);
 /* app_load() for the request's actor; a refusal's message goes into r. */
 PORTAL_API enum perr app_open(struct req *, long long id, struct application *a);
 

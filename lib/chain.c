@@ -72,10 +72,13 @@ static const char *const action_zh[CHAIN__MAX] = {
 enum perr
 chain_owners(long long app_id, PGresult **res)
 {
-	char app[24];
+	return db_run(&st[CH_OWNERS], res, 1, DB_I(app_id));
+}
 
-	snprintf(app, sizeof(app), "%lld", app_id);
-	return db_exec(&st[CH_OWNERS], res, 1, app);
+void
+chain_owners_add(struct db_batch *b, long long app_id, PGresult **res)
+{
+	db_batch_add(b, &st[CH_OWNERS], res, 1, DB_I(app_id));
 }
 
 struct app_row {

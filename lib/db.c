@@ -277,48 +277,101 @@ db_run(struct db_stmt *st, PGresult **res, int n, ...)
 }
 
 /*
- * before (BEGIN), st and after (COMMIT) in one round trip, libpq's pipeline
- * mode: a move is two such trips instead of four, and the rows it locks are
- * held for less time (the next move of the same day waits on its tally row
- * for this one's COMMIT, not for this worker to be scheduled again to send
- * it). Either of before and after may be NULL. When a statement fails, those
- * after it are not run: a failed st leaves the transaction open (aborted) for
- * the caller to roll back; a failed COMMIT ends it.
+ * Statements in one round trip, libpq's pipeline mode: sent together, one
+ * sync after the last, the results read in order. A move is two such trips
+ * instead of four (BEGIN with its first statement, its last with COMMIT), and
+ * the rows it locks are held for less time (the next move of the same day
+ * waits on its tally row for this one's COMMIT, not for this worker to be
+ * scheduled again to send it); a page's reads are one trip instead of one a
+ * statement. A statement not yet prepared on this connection is prepared in
+ * the same trip. When one fails, those after it are not run (a transaction
+ * the pipeline opened stays open, aborted, for the caller to roll back; a
+ * failed COMMIT ends it), and every result is let go.
  */
-static enum perr
-pipelined(const char *before, struct db_stmt *st, PGresult **res, int n,
-    const char *const *params, const char *after)
-{
-	const char *what[4];
-	PGresult *r, *mine = NULL;
-	enum perr e = PERR_OK;
-	int k = 0, i, sent;
+enum call_kind { CALL_BEGIN, CALL_PREPARE, CALL_STMT, CALL_COMMIT };
+struct call {
+	enum call_kind kind;
+	struct db_stmt *st;
+	int n;
+	const char *const *params;
+	PGresult **res;		/* CALL_STMT: where its result goes (NULL: let go) */
+};
 
-	if (res != NULL)
-		*res = NULL;
+/* A connection to send on, made anew if it was lost outside a transaction
+ * (before the calls are listed: a new connection has nothing prepared). */
+static bool
+ready(void)
+{
+	return (conn != NULL && PQstatus(conn) == CONNECTION_OK) ||
+	    (!in_tx && db_connect(NULL) == PERR_OK);
+}
+
+/* Appends st to c, after its PREPARE when neither this connection nor an
+ * earlier call of c has it (c has room for both: the callers' arrays). */
+static void
+call_add(struct call *c, int *k, struct db_stmt *st, int n, const char *const *params,
+    PGresult **res)
+{
+	bool prepared = st->name == NULL || st->gen == gen;
+	int i;
+
+	for (i = 0; i < *k && !prepared; i++)
+		prepared = c[i].kind == CALL_PREPARE && c[i].st == st;
+	if (!prepared)
+		c[(*k)++] = (struct call){ CALL_PREPARE, st, 0, NULL, NULL };
+	c[(*k)++] = (struct call){ CALL_STMT, st, n, params, res };
+}
+
+static int
+call_send(const struct call *c)
+{
+	switch (c->kind) {
+	case CALL_BEGIN:
+		return PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+	case CALL_COMMIT:
+		return PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	case CALL_PREPARE:
+		return PQsendPrepare(conn, c->st->name, c->st->sql, 0, NULL);
+	case CALL_STMT:
+		return c->st->name != NULL ?
+		    PQsendQueryPrepared(conn, c->st->name, c->n, c->params, NULL, NULL, 0) :
+		    PQsendQueryParams(conn, c->st->sql, c->n, NULL, c->params, NULL, NULL, 0);
+	}
+	return 0;
+}
+
+static void
+calls_clear(const struct call *c, int k)
+{
+	int i;
+
+	for (i = 0; i < k; i++)
+		if (c[i].kind == CALL_STMT && c[i].res != NULL) {
+			PQclear(*c[i].res);
+			*c[i].res = NULL;
+		}
+}
+
+static enum perr
+pipelined(const struct call *c, int k)
+{
+	PGresult *r;
+	enum perr e = PERR_OK;
+	const char *name = "(pipeline)";
+	int i, sent;
+
+	for (i = 0; i < k; i++)
+		if (c[i].kind == CALL_STMT && c[i].res != NULL)
+			*c[i].res = NULL;
 	last_state[0] = '\0';
 	rule_msg[0] = '\0';
-	if ((conn == NULL || PQstatus(conn) != CONNECTION_OK) &&
-	    (in_tx || db_connect(NULL) != PERR_OK))
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
 		return PERR_UNAVAILABLE;
 	if (PQenterPipelineMode(conn) != 1)
 		return PERR_INTERNAL;
-	sent = 1;
-	if (before != NULL) {
-		sent &= PQsendQueryParams(conn, before, 0, NULL, NULL, NULL, NULL, 0);
-		what[k++] = before;
-	}
-	if (st->gen != gen) {
-		sent &= PQsendPrepare(conn, st->name, st->sql, 0, NULL);
-		what[k++] = "prepare";
-	}
-	sent &= PQsendQueryPrepared(conn, st->name, n, params, NULL, NULL, 0);
-	what[k++] = "statement";
-	if (after != NULL) {
-		sent &= PQsendQueryParams(conn, after, 0, NULL, NULL, NULL, NULL, 0);
-		what[k++] = after;
-	}
-	sent &= PQpipelineSync(conn);
+	for (i = 0, sent = 1; i < k && sent; i++)
+		sent = call_send(&c[i]);
+	sent = sent && PQpipelineSync(conn);
 	/* the results in order, each followed by NULL, then the sync */
 	for (i = 0; sent && i < k; i++) {
 		ExecStatusType s;
@@ -327,29 +380,34 @@ pipelined(const char *before, struct db_stmt *st, PGresult **res, int n,
 			break;
 		s = PQresultStatus(r);
 		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
-			if (what[i] == before)
+			if (c[i].kind == CALL_BEGIN)
 				in_tx = true;
-			else if (strcmp(what[i], "prepare") == 0)
-				st->gen = gen;
-			else if (what[i] == after)
+			else if (c[i].kind == CALL_PREPARE)
+				c[i].st->gen = gen;
+			else if (c[i].kind == CALL_COMMIT)
 				in_tx = false;
-			else if (res != NULL) {
-				mine = r;
+			else if (c[i].res != NULL) {
+				*c[i].res = r;
 				r = NULL;
 			}
 		} else if (s != PGRES_PIPELINE_ABORTED && e == PERR_OK) {
+			if (c[i].st != NULL && c[i].st->name != NULL)
+				name = c[i].st->name;
 			if (PQstatus(conn) != CONNECTION_OK) {
 				remember_state(r);
 				e = PERR_UNAVAILABLE;
-			} else if (what[i] == after) {
+			} else if (c[i].kind == CALL_COMMIT) {
 				remember_state(r);
 				in_tx = false;		/* a COMMIT that fails rolls back */
 				log_err("msg=\"commit failed\" open_at=%s", tx_where ? tx_where : "?");
 				e = PERR_INTERNAL;
 				if (strcmp(last_state, "40001") == 0)
 					e = PERR_CONFLICT;
+			} else if (c[i].kind == CALL_BEGIN) {
+				remember_state(r);
+				e = PERR_INTERNAL;
 			} else
-				e = failed(st, r);
+				e = failed(c[i].st, r);
 		}
 		PQclear(r);
 		while ((r = PQgetResult(conn)) != NULL)
@@ -360,8 +418,8 @@ pipelined(const char *before, struct db_stmt *st, PGresult **res, int n,
 		/* the connection broke mid-way: what ran is unknown, it is gone */
 		if (sent && i == k)
 			PQclear(r);
-		PQclear(mine);
-		log_warn("msg=\"database connection lost\" stmt=%s", st->name);
+		calls_clear(c, k);
+		log_warn("msg=\"database connection lost\" stmt=%s", name);
 		db_connect(NULL);
 		return PERR_UNAVAILABLE;
 	}
@@ -371,18 +429,104 @@ pipelined(const char *before, struct db_stmt *st, PGresult **res, int n,
 
 		log_err("msg=\"pipeline not left\" detail=\"%s\"",
 		    oneline(PQerrorMessage(conn), b, sizeof(b)));
-		PQclear(mine);
+		calls_clear(c, k);
 		in_tx = false;
 		db_connect(NULL);
 		return PERR_UNAVAILABLE;
 	}
-	if (e != PERR_OK) {
-		PQclear(mine);
-		return e;
+	if (e != PERR_OK)
+		calls_clear(c, k);
+	return e;
+}
+
+/* The index of b's next entry, for st; -1 (and b refused) when it is full. */
+static int
+batch_next(struct db_batch *b, struct db_stmt *st, PGresult **res, int n)
+{
+	if (b->n < 0 || b->n >= DB_BATCH_MAX || n < 0 || n > DB_BATCH_PARAMS) {
+		b->n = -1;	/* db_batch_run() refuses it */
+		return -1;
 	}
+	b->c[b->n].st = st;
+	b->c[b->n].res = res;
+	b->c[b->n].n = n;
 	if (res != NULL)
-		*res = mine;
-	return PERR_OK;
+		*res = NULL;
+	return b->n++;
+}
+
+void
+db_batch_add(struct db_batch *b, struct db_stmt *st, PGresult **res, int n, ...)
+{
+	va_list ap;
+	int i = batch_next(b, st, res, n);
+
+	if (i < 0)
+		return;
+	va_start(ap, n);
+	dbv_params(n, ap, b->c[i].params, b->c[i].nums);
+	va_end(ap);
+}
+
+void
+db_batch_addv(struct db_batch *b, struct db_stmt *st, PGresult **res, int n,
+    const char *const *params)
+{
+	int i = batch_next(b, st, res, n);
+
+	if (i >= 0)
+		memcpy(b->c[i].params, params, (size_t)n * sizeof(*params));
+}
+
+/* The batch's calls, each prepared if not yet on this connection (c holds
+ * a batch's DB_BATCH_MAX statements and as many PREPAREs). */
+static int
+batch_calls(const struct db_batch *b, struct call *c)
+{
+	int i, k = 0;
+
+	for (i = 0; i < b->n; i++)
+		call_add(c, &k, b->c[i].st, b->c[i].n, b->c[i].params, b->c[i].res);
+	return k;
+}
+
+enum perr
+db_batch_run(struct db_batch *b)
+{
+	struct call c[2 * DB_BATCH_MAX];
+	enum perr e;
+	int k;
+
+	if (b->n <= 0 || b->n > DB_BATCH_MAX) {
+		log_err("msg=\"statement batch refused\" n=%d", b->n);
+		return PERR_INTERNAL;
+	}
+	if (!ready())
+		return PERR_UNAVAILABLE;
+	k = batch_calls(b, c);
+	e = pipelined(c, k);
+	/* the connection may have died since the last request: once more, anew */
+	if (e == PERR_UNAVAILABLE && !in_tx && ready())
+		e = pipelined(c, batch_calls(b, c));
+	return e;
+}
+
+/* BEGIN or COMMIT around st, in one trip. */
+static enum perr
+wrapped(bool begin, struct db_stmt *st, PGresult **res, int n, const char *const *params,
+    bool commit)
+{
+	struct call c[4];
+	int k = 0;
+
+	if (!ready())
+		return PERR_UNAVAILABLE;
+	if (begin)
+		c[k++] = (struct call){ CALL_BEGIN, NULL, 0, NULL, NULL };
+	call_add(c, &k, st, n, params, res);
+	if (commit)
+		c[k++] = (struct call){ CALL_COMMIT, NULL, 0, NULL, NULL };
+	return pipelined(c, k);
 }
 
 enum perr
@@ -404,10 +548,10 @@ db_begin_run_at(const char *where, struct db_stmt *st, PGresult **res, int n, ..
 	dbv_params(n, ap, params, nums);
 	va_end(ap);
 	tx_where = where;
-	e = pipelined("BEGIN", st, res, n, params, NULL);
+	e = wrapped(true, st, res, n, params, false);
 	/* the connection may have died since the last request: once more, anew */
 	if (e == PERR_UNAVAILABLE && !in_tx)
-		e = pipelined("BEGIN", st, res, n, params, NULL);
+		e = wrapped(true, st, res, n, params, false);
 	if (!in_tx)
 		tx_where = NULL;
 	return e;
@@ -426,7 +570,7 @@ db_run_commit(struct db_stmt *st, PGresult **res, int n, ...)
 	va_start(ap, n);
 	dbv_params(n, ap, params, nums);
 	va_end(ap);
-	e = pipelined(NULL, st, res, n, params, "COMMIT");
+	e = wrapped(false, st, res, n, params, true);
 	if (!in_tx)
 		tx_where = NULL;
 	return e;

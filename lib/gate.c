@@ -290,23 +290,39 @@ eval_one(const struct gate_ctx *c, const char *name, struct gate_state *g)
 	return gates[k].check(c, g);
 }
 
+void
+gates_list_add(struct db_batch *b, long long app_id, PGresult **list)
+{
+	db_batch_add(b, &st[GT_LIST], list, 1, DB_I(app_id));
+}
+
 enum perr
-gates_eval(long long app_id, struct gate_state *out, int max, int *n)
+gates_eval_list(long long app_id, const PGresult *list, struct gate_state *out, int max, int *n)
 {
 	struct gate_ctx c = { app_id, 0, false };
-	PGresult *res;
 	int i;
 	enum perr e = PERR_OK;
 
 	*n = 0;
-	if ((e = db_run(&st[GT_LIST], &res, 1, DB_I(app_id))) != PERR_OK)
-		return e;
-	for (i = 0; i < PQntuples(res) && i < max && e == PERR_OK; i++) {
-		c.step = (int)db_int(res, i, 1);
-		c.unit = strcmp(db_str(res, i, 2), "unit") == 0;
-		e = eval_one(&c, db_str(res, i, 0), &out[i]);
+	for (i = 0; i < PQntuples(list) && i < max && e == PERR_OK; i++) {
+		c.step = (int)db_int(list, i, 1);
+		c.unit = strcmp(db_str(list, i, 2), "unit") == 0;
+		e = eval_one(&c, db_str(list, i, 0), &out[i]);
 		*n = i + 1;
 	}
+	return e;
+}
+
+enum perr
+gates_eval(long long app_id, struct gate_state *out, int max, int *n)
+{
+	PGresult *res;
+	enum perr e;
+
+	*n = 0;
+	if ((e = db_run(&st[GT_LIST], &res, 1, DB_I(app_id))) != PERR_OK)
+		return e;
+	e = gates_eval_list(app_id, res, out, max, n);
 	PQclear(res);
 	return e;
 }

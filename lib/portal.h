@@ -254,6 +254,28 @@ PORTAL_API enum perr db_begin_run_at(const char *where, struct db_stmt *st, PGre
  * through; when st fails the transaction is still open (roll it back); when
  * the COMMIT fails it is over (rolled back). */
 PORTAL_API enum perr db_run_commit(struct db_stmt *st, PGresult **res, int n, ...);
+/* Reads that do not depend on each other, in one round trip (pipeline mode):
+ * db_batch_add() each (DB_S, DB_I parameters; *res is set by db_batch_run()),
+ * then db_batch_run(). On success every *res holds its result (PQclear each);
+ * on failure none does, and the error is the first failed statement's.
+ * Outside a transaction the batch is one implicit transaction. */
+#define DB_BATCH_MAX 12
+#define DB_BATCH_PARAMS 16
+struct db_batch {
+	int n;			/* -1: an add did not fit, the run refuses */
+	struct {
+		struct db_stmt *st;
+		PGresult **res;
+		int n;
+		const char *params[DB_BATCH_PARAMS];
+		char nums[DB_BATCH_PARAMS][24];
+	} c[DB_BATCH_MAX];
+};
+PORTAL_API void db_batch_add(struct db_batch *b, struct db_stmt *st, PGresult **res, int n, ...);
+/* db_batch_add() with n text parameters (NULL is SQL NULL), as db_execv(). */
+PORTAL_API void db_batch_addv(struct db_batch *b, struct db_stmt *st, PGresult **res, int n,
+    const char *const *params);
+PORTAL_API enum perr db_batch_run(struct db_batch *b);
 PORTAL_API enum perr db_commit(void);
 PORTAL_API void db_rollback(void);
 PORTAL_API bool db_in_tx(void);
@@ -607,6 +629,8 @@ PORTAL_API enum perr chain_move_ex(const struct actor *, long long app_id,
 /* Who owns each step of an application's pipeline (seq, step name, org id
  * or 0, org name), resolved as chain_move() would. PQclear the result. */
 PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
+/* chain_owners() as a statement of a batch (db_batch_run() sets *res). */
+PORTAL_API void chain_owners_add(struct db_batch *b, long long app_id, PGresult **res);
 /* 公示 lasts at least this many working days (the notice, §二.4). */
 #define PUBLICITY_DAYS 5
 
@@ -634,6 +658,11 @@ struct gate_state {
 /* The gates of the application's current step, in order, each checked
  * (at most max; *n of them). */
 PORTAL_API enum perr gates_eval(long long app_id, struct gate_state *, int max, int *n);
+/* gates_eval() in two halves, the list of the step's gates read in a page's
+ * batch: gates_list_add() puts it into b, gates_eval_list() checks them. */
+PORTAL_API void gates_list_add(struct db_batch *b, long long app_id, PGresult **list);
+PORTAL_API enum perr gates_eval_list(long long app_id, const PGresult *list,
+    struct gate_state *, int max, int *n);
 /* PERR_OK when every gate in list holds at the application's step (a unit's
  * when unit), else PERR_GATE with msg the first unmet gate's text. list is
  * the step's gates in order as chain_open() (sql/017) gives them: "{a,b}". */

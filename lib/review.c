@@ -138,7 +138,7 @@ static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
 };
 
 enum {
-	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_SNAPSHOT, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
+	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_CHANGES, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
 	RV_OPINION_DEL, RV__MAX
 };
 
@@ -172,11 +172,16 @@ static struct db_stmt st[RV__MAX] = {
 	    " JOIN action_label l ON l.code = h.action"
 	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
 	    " WHERE h.application_id = $1 ORDER BY h.no", 0 },
-	/* a submission's content ($2 = 0: the latest) */
-	[RV_SNAPSHOT] = { "review_snapshot",
-	    "SELECT no, data::text, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
-	    " FROM application_snapshot WHERE application_id = $1 AND ($2::int = 0 OR no = $2::int)"
-	    " ORDER BY no DESC LIMIT 1", 0 },
+	/* the submission this organisation last decided on and the latest, when
+	 * it is a later one (no row: nothing to compare) */
+	[RV_CHANGES] = { "review_changes",
+	    "SELECT o.no, o.data::text, to_char(o.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " n.no, n.data::text, to_char(n.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM desk d JOIN application_snapshot o ON o.application_id = d.application_id"
+	    "  AND o.no = d.decided_snapshot"
+	    " CROSS JOIN LATERAL (SELECT x.no, x.data, x.at FROM application_snapshot x"
+	    "  WHERE x.application_id = d.application_id ORDER BY x.no DESC LIMIT 1) n"
+	    " WHERE d.org_id = $1 AND d.application_id = $2 AND n.no > o.no", 0 },
 	[RV_CHECKLIST] = { "review_checklist",
 	    "SELECT code, name, hint FROM checklist_item WHERE audience = $1 ORDER BY seq", 0 },
 	[RV_OPINIONS] = { "review_opinions",
@@ -635,53 +640,43 @@ diff(const cJSON *old, const cJSON *now)
 	return out;
 }
 
-/* The submission this organisation last decided on against the latest one;
- * null when it has not decided on an earlier submission. */
-static enum perr
-changes_json(long long app, int seen, cJSON *out)
+/* The submission this organisation last decided on against the latest one
+ * (a row of RV_CHANGES); null when it has not decided on an earlier one. */
+static void
+changes_json(const PGresult *c, cJSON *out)
 {
-	PGresult *o = NULL, *n = NULL;
-	cJSON *oj = NULL, *nj = NULL, *d;
-	enum perr e;
+	cJSON *oj, *nj, *d;
 
-	if (seen == 0) {
+	if (PQntuples(c) != 1) {
 		cJSON_AddNullToObject(out, "changes");
-		return PERR_OK;
+		return;
 	}
-	if ((e = db_run(&st[RV_SNAPSHOT], &o, 2, DB_I(app), DB_I(seen))) != PERR_OK ||
-	    (e = db_run(&st[RV_SNAPSHOT], &n, 2, DB_I(app), DB_I(0))) != PERR_OK)
-		goto out;
-	if (PQntuples(o) != 1 || PQntuples(n) != 1 || db_int(n, 0, 0) <= seen) {
-		cJSON_AddNullToObject(out, "changes");
-		goto out;
-	}
-	oj = cJSON_Parse(db_str(o, 0, 1));
-	nj = cJSON_Parse(db_str(n, 0, 1));
+	oj = cJSON_Parse(db_str(c, 0, 1));
+	nj = cJSON_Parse(db_str(c, 0, 4));
 	d = diff(oj, nj);
-	cJSON_AddNumberToObject(d, "since_no", (double)db_int(o, 0, 0));
-	cJSON_AddStringToObject(d, "since_at", db_str(o, 0, 2));
-	cJSON_AddNumberToObject(d, "now_no", (double)db_int(n, 0, 0));
-	cJSON_AddStringToObject(d, "now_at", db_str(n, 0, 2));
+	cJSON_AddNumberToObject(d, "since_no", (double)db_int(c, 0, 0));
+	cJSON_AddStringToObject(d, "since_at", db_str(c, 0, 2));
+	cJSON_AddNumberToObject(d, "now_no", (double)db_int(c, 0, 3));
+	cJSON_AddStringToObject(d, "now_at", db_str(c, 0, 5));
 	cJSON_AddItemToObject(out, "changes", d);
-out:
 	cJSON_Delete(oj);
 	cJSON_Delete(nj);
-	PQclear(o);
-	PQclear(n);
-	return e;
 }
 
-static enum perr
-history_json(const struct application *a, cJSON *out)
+/* The chain's steps and the history (RV_HISTORY, chain_owners()). */
+static void
+history_add(struct db_batch *b, long long app, PGresult **hist, PGresult **own)
 {
-	PGresult *hist = NULL, *own = NULL;
+	db_batch_add(b, &st[RV_HISTORY], hist, 1, DB_I(app));
+	chain_owners_add(b, app, own);
+}
+
+static void
+history_json(const struct application *a, const PGresult *hist, const PGresult *own, cJSON *out)
+{
 	cJSON *steps, *history;
 	int i;
-	enum perr e;
 
-	if ((e = db_run(&st[RV_HISTORY], &hist, 1, DB_I(a->id))) != PERR_OK ||
-	    (e = chain_owners(a->id, &own)) != PERR_OK)
-		goto out;
 	steps = cJSON_AddArrayToObject(out, "steps");
 	for (i = 0; i < PQntuples(own); i++) {
 		cJSON *it = cJSON_CreateObject();
@@ -712,10 +707,6 @@ history_json(const struct application *a, cJSON *out)
 		cJSON_AddItemToObject(it, "checks", ck ? ck : cJSON_CreateNull());
 		cJSON_AddItemToArray(history, it);
 	}
-out:
-	PQclear(hist);
-	PQclear(own);
-	return e;
 }
 
 enum perr
@@ -724,16 +715,30 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	struct actor who = req_actor(r);
 	struct application a;
 	struct gate_state gates[GATES_MAX];
-	PGresult *desk = NULL, *cl = NULL;
+	struct db_batch b = { 0 };
+	PGresult *desk = NULL, *cl = NULL, *ch = NULL, *hist = NULL, *own = NULL, *gl = NULL;
 	cJSON *out, *d, *acts, *list;
 	int i, ngates = 0;
 	enum perr e;
 
-	if ((e = app_load(&who, r->id, &a, r->msg, sizeof(r->msg))) != PERR_OK)
+	/* the page's reads in one round trip; what it shows of the desk (and the
+	 * rest) only once app_load_done() has found the application theirs */
+	app_load_add(&b, &who, r->id, &a);
+	db_batch_add(&b, &st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id));
+	db_batch_add(&b, &st[RV_CHECKLIST], &cl, 1, DB_S(dc->audience));
+	db_batch_add(&b, &st[RV_CHANGES], &ch, 2, DB_I(r->s.org_id), DB_I(r->id));
+	history_add(&b, r->id, &hist, &own);
+	gates_list_add(&b, r->id, &gl);
+	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK ||
-	    (e = db_run(&st[RV_CHECKLIST], &cl, 1, DB_S(dc->audience))) != PERR_OK)
+	if ((e = app_load_done(&a, r->msg, sizeof(r->msg))) != PERR_OK)
 		goto out;
+	if (PQntuples(desk) != 1) {
+		/* visible to the organisation, yet never on its desk */
+		snprintf(r->msg, sizeof(r->msg), "申报不存在");
+		e = PERR_NOT_FOUND;
+		goto out;
+	}
 	out = req_out(r);
 	cJSON_AddItemToObject(out, "application", app_detail_json(&a, &who));
 	d = cJSON_AddObjectToObject(out, "desk");
@@ -749,7 +754,7 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	cJSON_AddItemToObject(out, "actions", acts ? acts : cJSON_CreateArray());
 	/* what a pass at the current step waits for (none when it is not ours to move) */
 	if (cJSON_GetArraySize(acts) > 0 &&
-	    (e = gates_eval(a.id, gates, GATES_MAX, &ngates)) != PERR_OK)
+	    (e = gates_eval_list(a.id, gl, gates, GATES_MAX, &ngates)) != PERR_OK)
 		goto out;
 	cJSON_AddItemToObject(out, "gates", gates_json(gates, ngates));
 	/* and their verdict on a 通过, before the clerk presses it */
@@ -764,12 +769,15 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		cJSON_AddStringToObject(it, "hint", db_str(cl, i, 2));
 		cJSON_AddItemToArray(list, it);
 	}
-	if ((e = changes_json(a.id, (int)db_int(desk, 0, 4), out)) != PERR_OK ||
-	    (e = history_json(&a, out)) != PERR_OK)
-		goto out;
+	changes_json(ch, out);
+	history_json(&a, hist, own, out);
 out:
 	PQclear(desk);
 	PQclear(cl);
+	PQclear(ch);
+	PQclear(hist);
+	PQclear(own);
+	PQclear(gl);
 	app_free(&a);
 	return e;
 }
@@ -779,20 +787,25 @@ review_view(struct req *r)
 {
 	struct actor who = req_actor(r);
 	struct application a;
+	struct db_batch b = { 0 };
+	PGresult *hist = NULL, *own = NULL;
+	cJSON *h;
 	enum perr e;
 
-	if ((e = app_load(&who, r->id, &a, r->msg, sizeof(r->msg))) != PERR_OK)
+	app_load_add(&b, &who, r->id, &a);
+	history_add(&b, r->id, &hist, &own);
+	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
-	cJSON_AddItemToObject(req_out(r), "application", app_detail_json(&a, &who));
-	e = history_json(&a, req_out(r));
-	app_free(&a);
-	if (e == PERR_OK) {
+	if ((e = app_load_done(&a, r->msg, sizeof(r->msg))) == PERR_OK) {
+		cJSON_AddItemToObject(req_out(r), "application", app_detail_json(&a, &who));
+		history_json(&a, hist, own, req_out(r));
 		/* the reviewers' own ticks are their working notes, not the applicant's */
-		cJSON *h;
-
 		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(req_out(r), "history"))
 			cJSON_DeleteItemFromObjectCaseSensitive(h, "checks");
 	}
+	PQclear(hist);
+	PQclear(own);
+	app_free(&a);
 	return e;
 }
 
