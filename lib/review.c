@@ -348,25 +348,26 @@ wl_params(const struct req *r, struct wl_params *p, int page)
 	p->v[15] = p->size;
 }
 
-/* Runs the page's statement: the plain one when nothing filters. */
+/* Runs the page's statement (the plain one when nothing filters) and, when
+ * cnt is not NULL, the tabs' counts (the kept tally, or counted under the
+ * filters), in one round trip. */
 static enum perr
-wl_exec(const struct wl_params *p, PGresult **res)
+wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 {
 	const char *plain[4] = { p->v[0], p->v[13], p->v[14], p->v[15] };
+	struct db_batch b = { 0 };
 
 	if (p->filtered)
-		return db_execv(&wlf[p->tab][p->sort], res, 16, p->v);
-	return db_execv(&wl[p->tab][p->sort], res, 4, plain);
-}
-
-/* The tabs' counts: the kept tally, or counted under the filters. */
-static enum perr
-wl_counts(struct wl_params *p, PGresult **res)
-{
-	if (!p->filtered)
-		return db_execv(&st[RV_TALLY], res, 1, p->v);
-	p->v[13] = p->v[14] = p->v[15] = NULL;
-	return db_execv(&st[RV_COUNTS], res, 16, p->v);
+		db_batch_addv(&b, &wlf[p->tab][p->sort], res, 16, p->v);
+	else
+		db_batch_addv(&b, &wl[p->tab][p->sort], res, 4, plain);
+	if (cnt != NULL && !p->filtered)
+		db_batch_addv(&b, &st[RV_TALLY], cnt, 1, p->v);
+	else if (cnt != NULL) {
+		p->v[13] = p->v[14] = p->v[15] = NULL;
+		db_batch_addv(&b, &st[RV_COUNTS], cnt, 16, p->v);
+	}
+	return db_batch_run(&b);
 }
 
 static const char *
@@ -425,12 +426,8 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	wl_params(r, &p, r->f[WQ_SIZE].present ? (int)r->f[WQ_SIZE].i : PAGE_DEFAULT);
 	/* one row more than the page tells whether a next page exists */
 	snprintf(p.size, sizeof(p.size), "%d", p.page + 1);
-	if ((e = wl_exec(&p, &res)) != PERR_OK)
+	if ((e = wl_run(&p, &res, &cnt)) != PERR_OK)
 		return e;
-	if ((e = wl_counts(&p, &cnt)) != PERR_OK) {
-		PQclear(res);
-		return e;
-	}
 	n = PQntuples(res) > p.page ? p.page : PQntuples(res);
 	items = cJSON_AddArrayToObject(out, "items");
 	for (i = 0; i < n; i++)
@@ -470,7 +467,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 
 	(void)dc;
 	wl_params(r, &p, EXPORT_MAX);
-	if ((e = wl_exec(&p, &res)) != PERR_OK)
+	if ((e = wl_run(&p, &res, NULL)) != PERR_OK)
 		return e;
 	rows = cJSON_CreateArray();
 	for (i = 0; i < PQntuples(res); i++) {
