@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
 import { VAR, lit, mobile, sql } from '../integration/lib.mjs'
 import { idcardOf, personName, tinyPdf } from '../integration/applicant-fixtures.mjs'
-import { BASE, SHOTS, answer, expectOk, flow, menu } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, menu, pick } from './harness.mjs'
 
 const h = flow('flow', { viewport: { width: 1366, height: 800 }, failurePage: () => desk?.page })
 const { newPage, step, cspErrors } = h
@@ -49,30 +49,6 @@ after(async () => {
 async function shot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: `${SHOTS}flow-${name}.png`, fullPage: true })
-}
-
-// Element Plus select: open it, click the option whose text matches in its own listbox, and wait
-// until the select shows it.
-async function pick(page, inputSelector, text, { type } = {}) {
-  const input = page.locator(inputSelector)
-  const wrapper = page.locator('.el-select__wrapper', { has: input })
-  await wrapper.click()
-  if (type) await input.pressSequentially(type, { delay: 30 })
-  const listbox = page.locator(`[id="${await input.getAttribute('aria-controls')}"]`)
-  const option = listbox
-    .locator('.el-select-dropdown__item')
-    .filter({ hasText: text instanceof RegExp ? text : new RegExp(`^\\s*${text}`) })
-    .first()
-  const label = (await option.locator('span').first().innerText()).trim()
-  await option.click()
-  await listbox.waitFor({ state: 'hidden' })
-  await page.waitForFunction(
-    ([el, want]) => {
-      const w = document.querySelector(el)?.closest('.el-select')
-      return w && w.innerText.includes(want)
-    },
-    [inputSelector, label],
-  )
 }
 
 async function pickDate(page, inputSelector, ymd) {

@@ -127,3 +127,28 @@ export async function login(page, role, username, password = DEMO_PASSWORD) {
 export async function menu(page, label) {
   await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
 }
+
+// Element Plus select: open it, click the option whose text matches in its own listbox, and wait
+// until the list has closed and the select holds it. A click that lands while the list is still
+// opening or being drawn again can go unheard on a busy machine (once in a few full runs the list
+// stayed open 15 s with the option in it): as a clerk would, click it again, at most three times.
+export async function pick(page, inputSelector, text, { type } = {}) {
+  const input = page.locator(inputSelector)
+  const wrapper = page.locator('.el-select__wrapper', { has: input })
+  await wrapper.click()
+  if (type) await input.pressSequentially(type, { delay: 30 })
+  const listbox = page.locator(`[id="${await input.getAttribute('aria-controls')}"]`)
+  const option = listbox
+    .locator('.el-select-dropdown__item')
+    .filter({ hasText: text instanceof RegExp ? text : new RegExp(`^\\s*${text}`) })
+    .first()
+  const label = (await option.locator('span').first().innerText()).trim()
+  for (let tries = 1; ; tries++) {
+    await option.click()
+    const closed = await listbox.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)
+    if (closed) break
+    assert.ok(tries < 3, `the list of ${inputSelector} stayed open after choosing ${label} ${tries} times`)
+  }
+  // the select holds it (shown as its label, or as typed into one that may create its option)
+  await listbox.locator('.el-select-dropdown__item.is-selected', { hasText: label }).first().waitFor({ state: 'attached' })
+}

@@ -23,7 +23,7 @@ import { DEMO_APPLICANT, lit, loginAs, retire, sql, sqlInt, tag } from '../integ
 import { newDrafts } from '../integration/drafts.mjs'
 import { afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
 import { usccCheckChar } from '../../www/common/validators.js'
-import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, pick } from './harness.mjs'
 
 const h = flow('platform')
 const { newPage, step, cspErrors } = h
@@ -78,21 +78,6 @@ async function login(page, role, username, password = PASSWORD) {
 async function menu(page, label) {
   h.current = page
   await page.locator('.side-menu .el-menu-item', { hasText: label }).click()
-}
-
-// Element Plus select: open it, click the option whose text matches in its own listbox.
-async function pick(page, inputSelector, text, { type } = {}) {
-  const input = page.locator(inputSelector)
-  const wrapper = page.locator('.el-select__wrapper', { has: input })
-  await wrapper.click()
-  if (type) await input.pressSequentially(type, { delay: 30 })
-  const listbox = page.locator(`[id="${await input.getAttribute('aria-controls')}"]`)
-  const option = listbox
-    .locator('.el-select-dropdown__item')
-    .filter({ hasText: text instanceof RegExp ? text : new RegExp(`^\\s*${text}`) })
-    .first()
-  await option.click()
-  await listbox.waitFor({ state: 'hidden' })
 }
 
 async function pickDate(page, inputSelector, ymd) {
