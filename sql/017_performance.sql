@@ -233,9 +233,10 @@ BEGIN
 	IF note IS NOT NULL AND a.who_name IS NOT NULL THEN
 		INSERT INTO notification (user_id, mobile, body) VALUES (a.applicant_id, a.who_mobile, note);
 	END IF;
-	-- the history row last: its trigger counts the decision in stay_tally
-	-- (sql/016), whose row for the day is every such move's, locked until
-	-- COMMIT; the later it is taken, the less the next one waits
+	-- the history row last: its trigger notes the decision for the
+	-- statistics (sql/022: in stay_pending, counted by stay_fold(); before,
+	-- it counted it in the day's stay_tally row, every such move's, locked
+	-- until COMMIT, and the later it was taken the less the next one waited)
 	INSERT INTO chain_history (application_id, no, action, from_step, to_step, from_state,
 		to_state, text, actor_user_id, actor_org_id, checks, snapshot_no)
 	VALUES (p_app, (SELECT coalesce(max(no), 0) + 1 FROM chain_history WHERE application_id = p_app),
