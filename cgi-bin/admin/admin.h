@@ -44,6 +44,7 @@ enum perr h_admin_calendar_import(struct req *);
 extern const struct field audit_query[];
 enum perr h_admin_audit(struct req *);
 enum perr h_admin_audit_xlsx(struct req *);
+enum perr h_admin_audit_labels(struct req *);
 extern const struct field audit_orgs_query[];
 enum perr h_admin_audit_orgs(struct req *);
 

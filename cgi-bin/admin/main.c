@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ M_GET, "/audit", 0, audit_query, h_admin_audit },
 	{ M_GET, "/audit.xlsx", 0, audit_query, h_admin_audit_xlsx },
 	{ M_GET, "/audit/orgs", 0, audit_orgs_query, h_admin_audit_orgs },
+	{ M_GET, "/audit/labels", 0, NULL, h_admin_audit_labels },
 	/* lib/stats.c: 统计分析 over the whole platform (counts, no application's content) */
 	{ M_GET, "/stats", 0, stats_query, stats_get },
 	{ M_GET, "/stats.xlsx", 0, stats_query, stats_xlsx },

@@ -15,7 +15,7 @@
 #define AUDIT_EXPORT 20000
 #define ORGS_MAX 20
 
-enum { AU_LIST, AU_ORGS, AU__MAX };
+enum { AU_LIST, AU_ORGS, AU_LABELS, AU__MAX };
 
 /* A detail's number under key as an SQL number of type, or NULL: only digits
  * are cast (a stray value must not fail the page). */
@@ -39,7 +39,13 @@ static struct db_stmt st[AU__MAX] = {
 	    " coalesce((SELECT d.name FROM org d WHERE d.id = " DETAIL_ID("to_org", "bigint") "), ''),"
 	    STEP_NAME("from_step") "," STEP_NAME("to_step") ","
 	    " coalesce((SELECT name FROM state_label WHERE code = l.detail->>'from_state'), ''),"
-	    " coalesce((SELECT name FROM state_label WHERE code = l.detail->>'to_state'), '')"
+	    " coalesce((SELECT name FROM state_label WHERE code = l.detail->>'to_state'), ''),"
+	    /* the names of its own codes (sql/025), or the codes */
+	    " coalesce((SELECT name FROM audit_label WHERE kind = 'action' AND code = l.action), l.action),"
+	    " coalesce((SELECT name FROM audit_label WHERE kind = 'type' AND code = l.target_type),"
+	    "  l.target_type, ''),"
+	    " coalesce((SELECT name FROM audit_label WHERE kind = 'role' AND code = l.actor_role),"
+	    "  l.actor_role, '')"
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"
 	    " LEFT JOIN org o ON o.id = l.actor_org_id"
 	    " WHERE ($1::text IS NULL OR u.username = $1)"
@@ -59,10 +65,16 @@ static struct db_stmt st[AU__MAX] = {
 	    " LEFT JOIN org_kind k ON k.code = o.kind LEFT JOIN region r ON r.id = o.region_id"
 	    " WHERE $1::text IS NULL OR strpos(o.name, $1) > 0"
 	    " ORDER BY strpos(o.name, coalesce($1, '')), length(o.name), o.id LIMIT $2", 0 },
+	[AU_LABELS] = { "admin_audit_labels",
+	    "SELECT kind, code, name FROM audit_label WHERE kind IN ('action', 'type')"
+	    " ORDER BY kind, ord", 0 },
 };
 
 /* The columns of AU_LIST after the row's own: the detail and its names. */
-enum { AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP, AC_FROM_STATE, AC_TO_STATE };
+enum {
+	AC_ROLE = 5, AC_ACTION = 9, AC_TYPE = 10, AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP,
+	AC_FROM_STATE, AC_TO_STATE, AC_ACTION_NAME, AC_TYPE_NAME, AC_ROLE_NAME
+};
 
 static bool
 valid_word(const char *s)
@@ -224,7 +236,7 @@ add_item(cJSON *out, const PGresult *res, int i, const cJSON *v, const char *lab
 static cJSON *
 detail_items(const PGresult *res, int i, const cJSON *d)
 {
-	const char *action = db_str(res, i, 9);
+	const char *action = db_str(res, i, AC_ACTION);
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *v, *obj = cJSON_IsObject(d) ? d : NULL;
 	size_t k;
@@ -259,12 +271,15 @@ h_admin_audit(struct req *r)
 		cJSON_AddNumberToObject(it, "user_id", (double)db_int(res, i, 2));
 		cJSON_AddStringToObject(it, "username", db_str(res, i, 3));
 		cJSON_AddStringToObject(it, "name", db_str(res, i, 4));
-		cJSON_AddStringToObject(it, "role", db_str(res, i, 5));
+		cJSON_AddStringToObject(it, "role", db_str(res, i, AC_ROLE));
+		cJSON_AddStringToObject(it, "role_name", db_str(res, i, AC_ROLE_NAME));
 		cJSON_AddNumberToObject(it, "org_id", (double)db_int(res, i, 6));
 		cJSON_AddStringToObject(it, "org", db_str(res, i, 7));
 		cJSON_AddStringToObject(it, "ip", db_str(res, i, 8));
-		cJSON_AddStringToObject(it, "action", db_str(res, i, 9));
-		cJSON_AddStringToObject(it, "target_type", db_str(res, i, 10));
+		cJSON_AddStringToObject(it, "action", db_str(res, i, AC_ACTION));
+		cJSON_AddStringToObject(it, "action_name", db_str(res, i, AC_ACTION_NAME));
+		cJSON_AddStringToObject(it, "target_type", db_str(res, i, AC_TYPE));
+		cJSON_AddStringToObject(it, "target_type_name", db_str(res, i, AC_TYPE_NAME));
 		cJSON_AddNumberToObject(it, "target_id", (double)db_int(res, i, 11));
 		d = db_str(res, i, AC_DETAIL)[0] ? cJSON_Parse(db_str(res, i, AC_DETAIL)) : NULL;
 		cJSON_AddItemToObject(it, "details", detail_items(res, i, d));
@@ -319,12 +334,16 @@ h_admin_audit_xlsx(struct req *r)
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 0)));
 		for (c = 1; c < AC_DETAIL; c++) {
+			/* the codes by their names */
+			int col = c == AC_ROLE ? AC_ROLE_NAME : c == AC_ACTION ? AC_ACTION_NAME :
+			    c == AC_TYPE ? AC_TYPE_NAME : c;
+
 			if (c == 2 || c == 6)
 				continue;	/* internal ids */
 			if (c == 11)
 				cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, c)));
 			else
-				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, c)));
+				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, col)));
 		}
 		cJSON_AddItemToArray(row, cJSON_CreateString(detail_line(res, i, text, sizeof(text))));
 		cJSON_AddItemToArray(rows, row);
@@ -366,6 +385,31 @@ h_admin_audit_orgs(struct req *r)
 		json_add_str(it, "region", db_str(res, i, 3));
 		json_add_str(it, "status", db_str(res, i, 4));
 		cJSON_AddItemToArray(items, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* The names of the actions and object types, for the page's filters:
+ * {actions: [{value, label}], types: [...]}, in their order. */
+enum perr
+h_admin_audit_labels(struct req *r)
+{
+	PGresult *res;
+	cJSON *actions, *types;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[AU_LABELS], &res, 0)) != PERR_OK)
+		return e;
+	actions = cJSON_AddArrayToObject(req_out(r), "actions");
+	types = cJSON_AddArrayToObject(req_out(r), "types");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "value", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "label", db_str(res, i, 2));
+		cJSON_AddItemToArray(strcmp(db_str(res, i, 0), "action") == 0 ? actions : types, it);
 	}
 	PQclear(res);
 	return PERR_OK;

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sql, sqlInt, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sql, sqlInt, sqlRows,
+	tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
@@ -439,6 +440,30 @@ describe('the operator runs the platform', () => {
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /原状态：草稿；新状态：审查中/);
 		assert.doesNotMatch(strings, /from_state|to_org/);
+		// the codes of the row by their names, on the page and in the export (sql/025)
+		assert.deepEqual([it.action_name, it.target_type_name, it.role_name], ['提交申报', '申报', '申报人员']);
+		for (const name of ['提交申报', '申报人员', '<t>申报</t>'])
+			assert.ok(strings.includes(name), `${name} in the export: ${strings}`);
+		for (const code of ['<t>submit</t>', '<t>application</t>', '<t>applicant</t>'])
+			assert.ok(!strings.includes(code), `no code ${code} in the export`);
+	});
+
+	test('the audit log: the filters\' names of actions and object types, one list for the page', async () => {
+		const r = await admin.get('/audit/labels');
+		assert.equal(r.status, 200, r.text);
+		const actions = Object.fromEntries(r.json.actions.map((a) => [a.value, a.label]));
+		const types = Object.fromEntries(r.json.types.map((t) => [t.value, t.label]));
+		assert.equal(actions.login, '登录');
+		assert.equal(actions.pass, '审核通过');
+		assert.equal(types.application, '申报');
+		assert.equal(r.json.actions[0].value, 'login', 'in the order the filter lists them');
+		// every action and object type the log holds has its name
+		const codes = await sqlRows(`SELECT DISTINCT 'action', action FROM audit_log
+		    UNION SELECT DISTINCT 'type', target_type FROM audit_log WHERE target_type IS NOT NULL`);
+		for (const [kind, code] of codes)
+			assert.ok((kind === 'action' ? actions : types)[code], `${kind} ${code} has no name`);
+		assertError(await admin.get('/audit/labels?x=1'), 400, 'unknown_field');
+		assertError(await (await loginAs('unit', 'unit_hongda')).get('/audit/labels'), 404, 'not_found');
 	});
 
 	test('the operator has no route to an application or the chain', async () => {
