@@ -156,7 +156,7 @@ static struct db_stmt st[RV__MAX] = {
 	    "SELECT to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
 	    " d.decided_at IS NULL, coalesce(d.action, ''),"
 	    " coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
-	    " coalesce(d.decided_snapshot, 0), CASE WHEN d.decided_at IS NULL"
+	    " CASE WHEN d.decided_at IS NULL"
 	    "  THEN days_waited(d.arrived_at) END,"
 	    " CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'"
 	    "  THEN array_to_json(s.actions)::text ELSE '[]' END"
@@ -743,11 +743,11 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	cJSON_AddBoolToObject(d, "waiting", db_bool(desk, 0, 1));
 	cJSON_AddStringToObject(d, "decision", db_str(desk, 0, 2));
 	cJSON_AddStringToObject(d, "decided_at", db_str(desk, 0, 3));
-	if (db_str(desk, 0, 5) != NULL)
-		cJSON_AddNumberToObject(d, "days_waited", (double)db_int(desk, 0, 5));
+	if (db_str(desk, 0, 4) != NULL)
+		cJSON_AddNumberToObject(d, "days_waited", (double)db_int(desk, 0, 4));
 	else
 		cJSON_AddNullToObject(d, "days_waited");
-	acts = cJSON_Parse(db_str(desk, 0, 6));
+	acts = cJSON_Parse(db_str(desk, 0, 5));
 	cJSON_AddItemToObject(out, "actions", acts ? acts : cJSON_CreateArray());
 	/* what a pass at the current step waits for (none when it is not ours to move) */
 	if (cJSON_GetArraySize(acts) > 0 &&
