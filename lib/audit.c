@@ -28,7 +28,7 @@ audit(const struct actor *who, const char *action, const char *target_type,
 	e = db_run(&st[AUDIT_INSERT], NULL, 8, DB_I(who->user_id), DB_S(who->role ? who->role : ""),
 	    DB_I(who->org_id), DB_S(who->ip ? who->ip : ""), DB_S(action), DB_S(target_type),
 	    DB_I(target_id), DB_S(d));
-	free(d);
+	cJSON_free(d);
 	return e;
 }
 

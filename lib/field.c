@@ -1,11 +1,120 @@
 /* field.c: JSON bodies and the declared-field tables every handler uses. */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "portal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_POISON(p, n)	((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+/* The request's arena: chunks, the newest first; the oldest (ARENA_KEEP
+ * bytes) stays from one request to the next, the others go back at the end. */
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_KEEP = 64 * 1024 };
+
+static struct chunk *arena;
+static bool arena_on;
+
+static bool
+in_arena(const void *p)
+{
+	const struct chunk *c;
+	uintptr_t x = (uintptr_t)p;
+
+	for (c = arena; c != NULL; c = c->next)
+		if (x >= (uintptr_t)c->data && x < (uintptr_t)c->data + c->size)
+			return true;
+	return false;
+}
+
+static void *
+arena_malloc(size_t n)
+{
+	struct chunk *c = arena;
+	void *p;
+
+	if (!arena_on)
+		return malloc(n);
+	if (n > SIZE_MAX / 4)
+		return NULL;
+	n = (n + 15) & ~(size_t)15;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > ARENA_KEEP ? n : ARENA_KEEP;
+
+		/* a chunk at least twice the last: a page of 10 000 rows is a
+		 * dozen chunks, not thousands */
+		if (c != NULL && size < 2 * c->size)
+			size = 2 * c->size;
+		if ((c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = arena;
+		ARENA_POISON(c->data, size);
+		arena = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	ARENA_UNPOISON(p, n);
+	return p;
+}
+
+static void
+arena_free(void *p)
+{
+	if (p != NULL && !in_arena(p))
+		free(p);
+}
+
+void
+json_arena_begin(void)
+{
+	static bool hooked;
+
+	if (!hooked) {
+		cJSON_Hooks h = { .malloc_fn = arena_malloc, .free_fn = arena_free };
+
+		cJSON_InitHooks(&h);
+		hooked = true;
+	}
+	arena_on = true;
+}
+
+void
+json_arena_end(void)
+{
+	arena_on = false;
+	while (arena != NULL && arena->next != NULL) {
+		struct chunk *c = arena;
+
+		arena = c->next;
+		free(c);
+	}
+	if (arena != NULL && arena->size > ARENA_KEEP) {
+		free(arena);
+		arena = NULL;
+	}
+	if (arena != NULL) {
+		arena->used = 0;
+		ARENA_POISON(arena->data, arena->size);
+	}
+}
 
 enum perr
 json_parse_object(const char *body, size_t len, cJSON **out)

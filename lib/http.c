@@ -145,7 +145,7 @@ reply(struct req *r, int status, const cJSON *body)
 		FCGX_PutStr(t, (int)strlen(t), fr->out);
 	} else
 		log_err("msg=\"reply header too long\"");
-	free(text);
+	cJSON_free(text);
 }
 
 void
@@ -589,6 +589,7 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
 
 	memset(&r, 0, sizeof(r));
 	r.fcgx = fr;
+	json_arena_begin();
 	(void)db_take_message(NULL, 0);
 	*rix = METRICS_UNMATCHED;
 	e = pipeline(&r, routes, nroutes, rix);
@@ -617,6 +618,7 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
 	}
 	cJSON_Delete(r.json);
 	cJSON_Delete(r.out);
+	json_arena_end();
 	free(r.body);
 	free(r.raw);
 	free(r.uri);
@@ -689,7 +691,7 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 	if (text == NULL)
 		return 1;
 	puts(text);
-	free(text);
+	cJSON_free(text);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -915,7 +915,7 @@ review_move(struct req *r, const struct desk_conf *dc)
 	x.checks = checks;
 	e = chain_move_ex(&who, r->id, (int)r->f[MV_STEP].i, act,
 	    r->f[MV_TEXT].present ? r->f[MV_TEXT].s : NULL, &x, &res, r->msg, sizeof(r->msg));
-	free(checks);
+	cJSON_free(checks);
 	if (e == PERR_INVALID_FIELD)
 		r->bad_field = "text";
 	if (e != PERR_OK)

@@ -213,7 +213,7 @@ value_text(const PGresult *res, int i, const char *key, const cJSON *v, char *bu
 	else if (strcmp(key, "items") != 0 || !fee_items_text(v, buf, n)) {
 		printed = cJSON_PrintUnformatted(v);
 		snprintf(buf, n, "%s", printed ? printed : "");
-		free(printed);
+		cJSON_free(printed);
 	}
 }
 

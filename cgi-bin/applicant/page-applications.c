@@ -554,8 +554,8 @@ snapshot(long long app_id, void *arg)
 	data = cJSON_PrintUnformatted(content);
 	ch = cJSON_PrintUnformatted(changes);
 	e = db_exec(&st[APP_SNAP_INS], NULL, 4, id, no, data, ch);
-	free(data);
-	free(ch);
+	cJSON_free(data);
+	cJSON_free(ch);
 	cJSON_Delete(changes);
 	cJSON_Delete(content);
 	return e;
