@@ -117,10 +117,16 @@ CONF
 	archive_conf
 	if ! pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
 		pg_log_conf || true
+		tuning_conf || true
 		log_file "$VAR/log/postgres.log" postgres
 		pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgres.log" -w -t 60 start >/dev/null
-	elif pg_log_conf; then
-		pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
+	else
+		local changed=1
+		pg_log_conf && changed=0
+		tuning_conf && changed=0
+		if [ "$changed" = 0 ]; then
+			pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null
+		fi
 	fi
 	archive_apply
 	if ! pg psql -X -tA -h "$PGSOCK" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'zcps'" | grep -q 1; then
@@ -143,6 +149,26 @@ pg_log_conf() {
 		added=0
 	done
 	return $added
+}
+
+# WAL: a move touches pages all over the desk's seven indexes, and the first change of
+# a page after a checkpoint writes the whole page into the WAL; at a million applications
+# that was ~36 KB of WAL a move, ~14 KB with the page images compressed and checkpoints
+# further apart (docs/performance.md): less to archive (pgBackRest) and to replicate.
+# $PGDATA/zcps-tuning.conf, included last, written at every start (these lines win over
+# initdb's own max_wal_size). Succeeds when the file changed.
+tuning_conf() {
+	local f=$PGDATA/postgresql.conf t=$PGDATA/zcps-tuning.conf new
+	grep -q "^include_if_exists = 'zcps-tuning.conf'" "$f" ||
+		echo "include_if_exists = 'zcps-tuning.conf'" >> "$f"
+	new="# written by scripts/stack.sh at every start (tuning_conf)
+wal_compression = lz4
+max_wal_size = 4GB
+checkpoint_timeout = 15min"
+	[ -f "$t" ] && [ "$(cat "$t")" = "$new" ] && return 1
+	echo "$new" > "$t"
+	chown postgres:postgres "$t"
+	return 0
 }
 
 # WAL archiving with pgBackRest (ARCHIVE=1): $VAR/pgbackrest.conf from
