@@ -297,6 +297,21 @@ PORTAL_API const char *db_str(const PGresult *, int row, int col); /* NULL for S
 PORTAL_API long long db_int(const PGresult *, int row, int col);
 PORTAL_API bool db_bool(const PGresult *, int row, int col);
 
+/* ---------- the reference tables' names, kept (refnames.c) ---------- */
+
+/* Adds the reading of ref_version (sql/026) to a batch; after the batch,
+ * ref_sync() with its result reads the names again if they have moved. */
+PORTAL_API void ref_version_add(struct db_batch *b, PGresult **res);
+PORTAL_API enum perr ref_sync(const PGresult *version);
+/* Names by id ("" for an id not known); a step's name and its actions (a
+ * JSON array, "[]" when not known); the working-day ordinal of a day
+ * ("YYYY-MM-DD"; false for a day the calendar does not cover). */
+PORTAL_API const char *ref_plan(long long id);
+PORTAL_API const char *ref_pipeline(long long id);
+PORTAL_API const char *ref_region(long long id);
+PORTAL_API const char *ref_step(long long pipeline, long long seq, const char **actions);
+PORTAL_API bool ref_workday(const char *day, long long *n);
+
 /* ---------- requests and replies (http.c) ---------- */
 
 enum method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 };

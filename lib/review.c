@@ -34,12 +34,11 @@
  */
 #define WL_FROM \
 	" FROM desk d JOIN application a ON a.id = d.application_id" \
-	" JOIN app_user u ON u.id = a.applicant_id" \
-	" JOIN pipeline pl ON pl.id = a.pipeline_id"
+	" JOIN app_user u ON u.id = a.applicant_id"
 #define WL_ORG " WHERE d.org_id = $1"
 #define WL_FILTERS WL_ORG \
 	" AND ($2::int IS NULL OR a.plan_id = $2::int)" \
-	" AND ($3::text IS NULL OR pl.code = $3::text)" \
+	" AND ($3::text IS NULL OR a.pipeline_id = (SELECT id FROM pipeline WHERE code = $3::text))" \
 	" AND ($4::text IS NULL OR a.category = $4::text)" \
 	" AND ($5::text IS NULL OR a.method = $5::text)" \
 	" AND ($6::int IS NULL OR a.step_seq = $6::int)" \
@@ -66,27 +65,26 @@
 	" AND (d.touched_at, d.application_id) < (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.touched_at DESC, d.application_id DESC"
 
+/* The plan, pipeline, region and step come as ids and the arrival's working
+ * day as its date: the names, the step's actions and the day's ordinal are
+ * the programs' (lib/refnames.c, read with the page: wl_run); looked up here
+ * they were half of the statement. Today's ordinal is one lookup a page. */
 #define WL_SQL_(key, after, order, tab, where, limit) \
-	"SELECT a.id, d.applicant_name, u.idcard, uo.name, p.name, pl.name," \
-	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq, s.name, a.state," \
+	"SELECT a.id, d.applicant_name, u.idcard, uo.name, a.plan_id, a.pipeline_id," \
+	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq," \
+	" a.current_org_id = d.org_id AND a.state = 'in_review', a.state," \
 	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
 	" CASE WHEN d.decided_at IS NULL THEN (SELECT n FROM workday_ordinal" \
-	"  WHERE day = current_date) - wo.n END," \
+	"  WHERE day = current_date) END," \
 	" a.paid_at IS NOT NULL," \
 	/* the last submission's number (their count) and whether it changed \
 	 * anything, kept on the application by a trigger (sql/021) */ \
 	" a.snapshot_no, a.snapshot_changed," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
-	" CASE WHEN a.current_org_id = d.org_id AND a.state = 'in_review'" \
-	"  THEN array_to_json(s.actions)::text ELSE '[]' END," \
-	" rg.name, " key \
+	" a.region_id, " key \
 	WL_FROM \
-	" JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id" \
-	" JOIN region rg ON rg.id = a.region_id" \
-	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
-	" LEFT JOIN workday_ordinal wo" \
-	"  ON wo.day = (d.arrived_at AT TIME ZONE 'Asia/Shanghai')::date" \
+	" JOIN org uo ON uo.id = a.unit_org_id" \
 	where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
@@ -95,7 +93,7 @@
 #define PLAIN(k) BY_##k("$2", "$3")
 #define FILTERED(k) BY_##k("$14", "$15")
 
-enum { WL_COLS_KEY = 20 };
+enum { WL_COLS_KEY = 19 };
 
 enum sort { SORT_ARRIVAL, SORT_NAME, SORT_UPDATED, SORT__MAX };
 enum tab { TAB_WAITING, TAB_DECIDED, TAB_ALL, TAB__MAX };
@@ -356,7 +354,10 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 {
 	const char *plain[4] = { p->v[0], p->v[13], p->v[14], p->v[15] };
 	struct db_batch b = { 0 };
+	PGresult *ver = NULL;
+	enum perr e;
 
+	ref_version_add(&b, &ver);
 	if (p->filtered)
 		db_batch_addv(&b, &wlf[p->tab][p->sort], res, 16, p->v);
 	else
@@ -367,7 +368,29 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 		p->v[13] = p->v[14] = p->v[15] = NULL;
 		db_batch_addv(&b, &st[RV_COUNTS], cnt, 16, p->v);
 	}
-	return db_batch_run(&b);
+	if ((e = db_batch_run(&b)) != PERR_OK)
+		return e;
+	e = ref_sync(ver);
+	PQclear(ver);
+	if (e != PERR_OK) {
+		PQclear(*res);
+		if (cnt != NULL)
+			PQclear(*cnt);
+	}
+	return e;
+}
+
+/* A row's working days waited (open rows only): today's ordinal less its
+ * arrival's; false when the calendar covers neither. */
+static bool
+wl_days(const PGresult *res, int i, long long *days)
+{
+	long long arrived;
+
+	if (db_str(res, i, 12) == NULL || !ref_workday(db_str(res, i, 11), &arrived))
+		return false;
+	*days = db_int(res, i, 12) - arrived;
+	return true;
 }
 
 static const char *
@@ -381,23 +404,25 @@ row_json(const PGresult *res, int i)
 {
 	cJSON *it = cJSON_CreateObject(), *acts;
 	char masked[40];
+	const char *actions;
+	long long days;
 
 	json_add_int(it, "id", db_int(res, i, 0));
 	json_add_str(it, "applicant", db_str(res, i, 1));
 	json_add_str(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
 	json_add_str(it, "unit", db_str(res, i, 3));
-	json_add_str(it, "plan", db_str(res, i, 4));
-	json_add_str(it, "pipeline", db_str(res, i, 5));
+	json_add_str(it, "plan", ref_plan(db_int(res, i, 4)));
+	json_add_str(it, "pipeline", ref_pipeline(db_int(res, i, 5)));
 	json_add_str(it, "category", db_str(res, i, 6));
 	json_add_str(it, "category_name", app_category_name(db_str(res, i, 6)));
 	json_add_str(it, "method", db_str(res, i, 7));
 	json_add_str(it, "method_name", app_method_name(db_str(res, i, 7)));
 	json_add_int(it, "step", db_int(res, i, 8));
-	json_add_str(it, "step_name", db_str(res, i, 9));
+	json_add_str(it, "step_name", ref_step(db_int(res, i, 5), db_int(res, i, 8), &actions));
 	json_add_str(it, "state", db_str(res, i, 10));
 	json_add_str(it, "arrived_on", db_str(res, i, 11));
-	if (db_str(res, i, 12) != NULL)
-		json_add_int(it, "days_waited", db_int(res, i, 12));
+	if (wl_days(res, i, &days))
+		json_add_int(it, "days_waited", days);
 	else
 		cJSON_AddNullToObject(it, "days_waited");
 	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
@@ -405,11 +430,12 @@ row_json(const PGresult *res, int i)
 	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
 	json_add_str(it, "decision", db_str(res, i, 16));
 	json_add_str(it, "decided_at", db_str(res, i, 17));
-	/* the database's JSON array of action codes, as it is */
-	acts = cJSON_CreateRaw(db_str(res, i, 18));
+	/* the step's actions when the row is this desk's to decide: the
+	 * database's JSON array of action codes, as it is */
+	acts = cJSON_CreateRaw(db_bool(res, i, 9) ? actions : "[]");
 	if (acts != NULL && !cJSON_AddItemToObjectCS(it, "actions", acts))
 		cJSON_Delete(acts);
-	json_add_str(it, "region", db_str(res, i, 19));
+	json_add_str(it, "region", ref_region(db_int(res, i, 18)));
 	return it;
 }
 
@@ -473,7 +499,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
 		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
-		const char *waited = db_str(res, i, 12);
+		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
 		static const char *const keys[] = { "applicant", "idcard", "unit", "plan",
 		    "category_name", "method_name", "step_name" };
 		size_t k;
@@ -487,8 +513,8 @@ review_export(struct req *r, const struct desk_conf *dc)
 		    strcmp(st_->valuestring, "returned") == 0 ? "已退回修改" :
 		    strcmp(st_->valuestring, "rejected") == 0 ? "不通过" : "已办结"));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 11)));
-		cJSON_AddItemToArray(row, waited != NULL ?
-		    cJSON_CreateNumber((double)db_int(res, i, 12)) : cJSON_CreateString(""));
+		cJSON_AddItemToArray(row, cJSON_IsRaw(waited) ?
+		    cJSON_CreateNumber(strtod(waited->valuestring, NULL)) : cJSON_CreateString(""));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_bool(res, i, 13) ? "已缴费" : "未缴费"));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 14)));
 		cJSON_AddItemToArray(rows, row);

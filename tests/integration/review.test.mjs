@@ -289,6 +289,64 @@ describe('the worklist', () => {
 		assert.deepEqual(row.actions, ['pass', 'return', 'reject']);
 	});
 
+	test('a renamed plan, step or region and a changed calendar show on the next page', async () => {
+		// the programs keep these names (lib/refnames.c) and read them again when
+		// ref_version moves (sql/026): every worker must, so each check asks eight times
+		const [app] = await submitted(1, applicant);
+		const rows = async () => {
+			const out = [];
+			for (let i = 0; i < 8; i++)
+				out.push(await worklistRow(hongda, app));
+			return out;
+		};
+		const ids = (await sql(`SELECT plan_id || '|' || pipeline_id || '|' || region_id
+		    FROM application WHERE id = ${app}`)).trim().split('|').map(Number);
+		const [plan, pipeline, region] = ids;
+		const before = (await rows())[0];
+		try {
+			await sql(`UPDATE plan SET name = name || '（更名）' WHERE id = ${plan};
+			    UPDATE pipeline_step SET name = name || '（更名）' WHERE pipeline_id = ${pipeline} AND seq = 2;
+			    UPDATE region SET name = name || '（更名）' WHERE id = ${region}`);
+			for (const r of await rows()) {
+				assert.equal(r.plan, `${before.plan}（更名）`);
+				assert.equal(r.step_name, `${before.step_name}（更名）`);
+				assert.equal(r.region, `${before.region}（更名）`);
+				assert.deepEqual(r.actions, before.actions);
+			}
+		} finally {
+			await sql(`UPDATE plan SET name = replace(name, '（更名）', '') WHERE id = ${plan};
+			    UPDATE pipeline_step SET name = replace(name, '（更名）', '') WHERE pipeline_id = ${pipeline} AND seq = 2;
+			    UPDATE region SET name = replace(name, '（更名）', '') WHERE id = ${region}`);
+		}
+		for (const r of await rows())
+			assert.equal(r.plan, before.plan);
+
+		// arrived ten days ago: the working days since, by the database's own count;
+		// then one of them a holiday, and the wait is a day shorter on every worker
+		await sql(`UPDATE desk SET arrived_at = arrived_at - interval '10 days'
+		    WHERE application_id = ${app} AND decided_at IS NULL`);
+		const arrived = (await sql(`SELECT (arrived_at AT TIME ZONE 'Asia/Shanghai')::date FROM desk
+		    WHERE application_id = ${app} AND decided_at IS NULL`)).trim();
+		const want = await sqlInt(`SELECT working_days('${arrived}'::date, current_date)`);
+		assert.ok(want >= 5, `working days in ten: ${want}`);
+		for (const r of await rows()) {
+			assert.equal(r.arrived_on, arrived);
+			assert.equal(r.days_waited, want);
+		}
+		const day = (await sql(`SELECT d::date FROM generate_series('${arrived}'::date + 1,
+		    current_date - 1, interval '1 day') d WHERE is_working_day(d::date)
+		    AND NOT EXISTS (SELECT 1 FROM calendar_day c WHERE c.day = d::date) LIMIT 1`)).trim();
+		try {
+			await sql(`INSERT INTO calendar_day (day, is_workday, note) VALUES ('${day}', false, '测试')`);
+			for (const r of await rows())
+				assert.equal(r.days_waited, want - 1);
+		} finally {
+			await sql(`DELETE FROM calendar_day WHERE day = '${day}' AND note = '测试'`);
+		}
+		for (const r of await rows())
+			assert.equal(r.days_waited, want);
+	});
+
 	test('keyset pages cover the list once, in order, and agree with the counts', async () => {
 		const seen = [];
 		let next = null, counts = null, pages = 0;

@@ -1,0 +1,211 @@
+/*
+ * refnames.c: the names a worklist row shows from the small reference tables
+ * (plans, pipelines, regions, steps and their actions) and the working-day
+ * ordinals, kept in each worker. Looking them up in the page's statement was
+ * five index probes a row, half of it. They are read again, all at once, when
+ * ref_version.n (sql/026: moved by a statement trigger on each of those
+ * tables) is not the number they were read at; a page reads n with its rows
+ * (ref_version_add) and hands it to ref_sync before it looks anything up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal.h"
+
+struct ref_row {
+	long long a;		/* plan, pipeline or region id; pipeline of a step; day as yyyymmdd */
+	long long b;		/* a step's seq; a day's ordinal */
+	char *name;
+	char *actions;		/* a step's actions, a JSON array */
+};
+
+enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R__MAX };
+
+static struct {
+	long long version;	/* 0: not read yet */
+	struct ref_row *rows[R__MAX];
+	size_t n[R__MAX];
+} ref;
+
+static struct db_stmt st_version = { "ref_version", "SELECT n FROM ref_version", 0 };
+
+/* every row sorted by (kind, a, b), and the version they belong to, in one
+ * statement: one snapshot (one row of NULLs but the version when the tables
+ * are empty) */
+static struct db_stmt st_load = { "ref_load",
+    "SELECT x.k, x.a, x.b, x.name, x.actions, v.n FROM ref_version v LEFT JOIN ("
+    " SELECT 0 AS k, id::bigint AS a, 0::bigint AS b, name, NULL::text AS actions FROM plan"
+    " UNION ALL SELECT 1, id, 0, name, NULL FROM pipeline"
+    " UNION ALL SELECT 2, id, 0, name, NULL FROM region"
+    " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text FROM pipeline_step"
+    " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, n, NULL, NULL FROM workday_ordinal"
+    ") x ON true ORDER BY x.k, x.a, x.b", 0 };
+
+void
+ref_version_add(struct db_batch *b, PGresult **res)
+{
+	db_batch_add(b, &st_version, res, 0);
+}
+
+static void
+drop(void)
+{
+	size_t k, i;
+
+	for (k = 0; k < R__MAX; k++) {
+		for (i = 0; i < ref.n[k]; i++) {
+			free(ref.rows[k][i].name);
+			free(ref.rows[k][i].actions);
+		}
+		free(ref.rows[k]);
+		ref.rows[k] = NULL;
+		ref.n[k] = 0;
+	}
+	ref.version = 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static enum perr
+load(void)
+{
+	PGresult *res;
+	enum perr e;
+	size_t count[R__MAX] = { 0 }, at[R__MAX] = { 0 }, k;
+	int i, n;
+
+	drop();
+	if ((e = db_run(&st_load, &res, 0)) != PERR_OK)
+		return e;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		k = (size_t)db_int(res, i, 0);
+		if (db_str(res, i, 0) != NULL && k < R__MAX)
+			count[k]++;
+	}
+	for (k = 0; k < R__MAX; k++)
+		if (count[k] > 0 && (ref.rows[k] = calloc(count[k], sizeof(struct ref_row))) == NULL)
+			goto oom;
+	for (i = 0; i < n; i++) {
+		struct ref_row *r;
+
+		k = (size_t)db_int(res, i, 0);
+		if (db_str(res, i, 0) == NULL || k >= R__MAX)
+			continue;
+		r = &ref.rows[k][at[k]++];
+		ref.n[k] = at[k];
+		r->a = db_int(res, i, 1);
+		r->b = db_int(res, i, 2);
+		r->name = dup_or_null(db_str(res, i, 3));
+		r->actions = dup_or_null(db_str(res, i, 4));
+		if ((db_str(res, i, 3) != NULL && r->name == NULL) ||
+		    (db_str(res, i, 4) != NULL && r->actions == NULL))
+			goto oom;
+	}
+	ref.version = n > 0 ? db_int(res, 0, 5) : 0;	/* no row: no ref_version, read again */
+	PQclear(res);
+	return PERR_OK;
+oom:
+	PQclear(res);
+	drop();
+	return PERR_INTERNAL;
+}
+
+enum perr
+ref_sync(const PGresult *version)
+{
+	long long v = version != NULL && PQntuples(version) == 1 ? db_int(version, 0, 0) : 0;
+
+	if (v != 0 && v == ref.version)
+		return PERR_OK;
+	return load();
+}
+
+/* the row of kind k with (a, b), or NULL: the rows are sorted */
+static const struct ref_row *
+find(int k, long long a, long long b)
+{
+	size_t lo = 0, hi = ref.n[k];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref_row *r = &ref.rows[k][mid];
+
+		if (r->a < a || (r->a == a && r->b < b))
+			lo = mid + 1;
+		else if (r->a == a && r->b == b)
+			return r;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const char *
+name_of(int k, long long id)
+{
+	const struct ref_row *r = find(k, id, 0);
+
+	return r != NULL && r->name != NULL ? r->name : "";
+}
+
+const char *
+ref_plan(long long id)
+{
+	return name_of(R_PLAN, id);
+}
+
+const char *
+ref_pipeline(long long id)
+{
+	return name_of(R_PIPELINE, id);
+}
+
+const char *
+ref_region(long long id)
+{
+	return name_of(R_REGION, id);
+}
+
+const char *
+ref_step(long long pipeline, long long seq, const char **actions)
+{
+	const struct ref_row *r = find(R_STEP, pipeline, seq);
+
+	if (actions != NULL)
+		*actions = r != NULL && r->actions != NULL ? r->actions : "[]";
+	return r != NULL && r->name != NULL ? r->name : "";
+}
+
+bool
+ref_workday(const char *day, long long *n)
+{
+	int y, m, d;
+	char end;
+	const struct ref_row *r;
+	size_t lo = 0, hi = ref.n[R_DAY];
+	long long key;
+
+	if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3)
+		return false;
+	key = (long long)y * 10000 + m * 100 + d;
+	/* days are unique: b (the ordinal) does not take part in the order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		r = &ref.rows[R_DAY][mid];
+		if (r->a < key)
+			lo = mid + 1;
+		else if (r->a == key) {
+			*n = r->b;
+			return true;
+		} else
+			hi = mid;
+	}
+	return false;
+}
