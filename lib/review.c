@@ -374,8 +374,11 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 	PQclear(ver);
 	if (e != PERR_OK) {
 		PQclear(*res);
-		if (cnt != NULL)
+		*res = NULL;
+		if (cnt != NULL) {
 			PQclear(*cnt);
+			*cnt = NULL;
+		}
 	}
 	return e;
 }
