@@ -299,10 +299,9 @@ PORTAL_API bool db_bool(const PGresult *, int row, int col);
 
 /* ---------- the reference tables' names, kept (refnames.c) ---------- */
 
-/* Adds the reading of ref_version (sql/026) to a batch; after the batch,
- * ref_sync() with its result reads the names again if they have moved. */
-PORTAL_API void ref_version_add(struct db_batch *b, PGresult **res);
-PORTAL_API enum perr ref_sync(const PGresult *version);
+/* Given ref_version.n (sql/026) as a statement read it with its rows, reads
+ * the names again if they have moved since they were read. */
+PORTAL_API enum perr ref_sync(long long version);
 /* Names by id ("" for an id not known); a step's name and its actions (a
  * JSON array, "[]" when not known); the working-day ordinal of a day
  * ("YYYY-MM-DD"; false for a day the calendar does not cover). */

@@ -5,7 +5,8 @@
  * five index probes a row, half of it. They are read again, all at once, when
  * ref_version.n (sql/026: moved by a statement trigger on each of those
  * tables) is not the number they were read at; a page reads n with its rows
- * (ref_version_add) and hands it to ref_sync before it looks anything up.
+ * (a column of its statement) and hands it to ref_sync before it looks
+ * anything up.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,6 @@ static struct {
 	size_t n[R__MAX];
 } ref;
 
-static struct db_stmt st_version = { "ref_version", "SELECT n FROM ref_version", 0 };
-
 /* every row sorted by (kind, a, b), and the version they belong to, in one
  * statement: one snapshot (one row of NULLs but the version when the tables
  * are empty) */
@@ -41,12 +40,6 @@ static struct db_stmt st_load = { "ref_load",
     " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text FROM pipeline_step"
     " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, n, NULL, NULL FROM workday_ordinal"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
-
-void
-ref_version_add(struct db_batch *b, PGresult **res)
-{
-	db_batch_add(b, &st_version, res, 0);
-}
 
 static void
 drop(void)
@@ -117,10 +110,8 @@ oom:
 }
 
 enum perr
-ref_sync(const PGresult *version)
+ref_sync(long long v)
 {
-	long long v = version != NULL && PQntuples(version) == 1 ? db_int(version, 0, 0) : 0;
-
 	if (v != 0 && v == ref.version)
 		return PERR_OK;
 	return load();

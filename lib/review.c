@@ -67,8 +67,9 @@
 
 /* The plan, pipeline, region and step come as ids and the arrival's working
  * day as its date: the names, the step's actions and the day's ordinal are
- * the programs' (lib/refnames.c, read with the page: wl_run); looked up here
- * they were half of the statement. Today's ordinal is one lookup a page. */
+ * the programs' (lib/refnames.c), checked against the version the rows come
+ * with (wl_run); looked up here they were half of the statement. Today's
+ * ordinal and the version are one lookup a page each. */
 #define WL_SQL_(key, after, order, tab, where, limit) \
 	"SELECT a.id, d.applicant_name, u.idcard, uo.name, a.plan_id, a.pipeline_id," \
 	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq," \
@@ -82,7 +83,7 @@
 	" a.snapshot_no, a.snapshot_changed," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
-	" a.region_id, " key \
+	" a.region_id, (SELECT n FROM ref_version), " key \
 	WL_FROM \
 	" JOIN org uo ON uo.id = a.unit_org_id" \
 	where tab after order " LIMIT " limit "::int"
@@ -93,7 +94,7 @@
 #define PLAIN(k) BY_##k("$2", "$3")
 #define FILTERED(k) BY_##k("$14", "$15")
 
-enum { WL_COLS_KEY = 19 };
+enum { WL_COLS_KEY = 20 };
 
 enum sort { SORT_ARRIVAL, SORT_NAME, SORT_UPDATED, SORT__MAX };
 enum tab { TAB_WAITING, TAB_DECIDED, TAB_ALL, TAB__MAX };
@@ -354,10 +355,8 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 {
 	const char *plain[4] = { p->v[0], p->v[13], p->v[14], p->v[15] };
 	struct db_batch b = { 0 };
-	PGresult *ver = NULL;
 	enum perr e;
 
-	ref_version_add(&b, &ver);
 	if (p->filtered)
 		db_batch_addv(&b, &wlf[p->tab][p->sort], res, 16, p->v);
 	else
@@ -370,21 +369,20 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 	}
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
-	e = ref_sync(ver);
-	PQclear(ver);
-	if (e != PERR_OK) {
-		PQclear(*res);
-		*res = NULL;
-		if (cnt != NULL) {
-			PQclear(*cnt);
-			*cnt = NULL;
-		}
+	/* the names as of the rows' version (no rows, no names) */
+	if (PQntuples(*res) == 0 || (e = ref_sync(db_int(*res, 0, WL_COLS_KEY - 1))) == PERR_OK)
+		return PERR_OK;
+	PQclear(*res);
+	*res = NULL;
+	if (cnt != NULL) {
+		PQclear(*cnt);
+		*cnt = NULL;
 	}
 	return e;
 }
 
 /* A row's working days waited (open rows only): today's ordinal less its
- * arrival's; false when the calendar covers neither. */
+ * arrival's; false when the calendar does not cover both days. */
 static bool
 wl_days(const PGresult *res, int i, long long *days)
 {

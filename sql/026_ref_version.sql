@@ -6,7 +6,8 @@
 -- ordinal of its arrival: five index probes a row, half of the page's
 -- statement (~0.5 of 1.15 ms at 100 000 applications). The programs keep these
 -- small tables (lib/refnames.c) and read them again when ref_version.n is not
--- the number they read them at; every page reads n with its rows. Each change
+-- the number they read them at; every page's statement gives n with its rows
+-- (one lookup, in the rows' snapshot). Each change
 -- to one of the tables, by any role, moves it (a statement trigger, so a
 -- rename of ten plans is one step), in the changing transaction: a program
 -- that sees the new names sees the new number.

@@ -57,7 +57,7 @@ static const struct {
 	    " (SELECT n FROM workday_ordinal WHERE day = current_date),"
 	    " a.paid_at IS NOT NULL,"
 	    " a.snapshot_no, a.snapshot_changed,"
-	    " coalesce(d.action, ''), '', a.region_id,"
+	    " coalesce(d.action, ''), '', a.region_id, (SELECT n FROM ref_version),"
 	    " to_char(d.arrived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
@@ -278,7 +278,7 @@ m_list(FCGX_Request *r, PGresult *s)
 	if (PQntuples(p) > 20) {
 		char cur[160];
 
-		snprintf(cur, sizeof(cur), "%s~%s", PQgetvalue(p, 19, 19), PQgetvalue(p, 19, 0));
+		snprintf(cur, sizeof(cur), "%s~%s", PQgetvalue(p, 19, 20), PQgetvalue(p, 19, 0));
 		jstr(buf, sizeof(buf), &o, cur);
 	} else
 		add(buf, sizeof(buf), &o, "%s", "null");
