@@ -16,7 +16,8 @@
 
 struct ref_row {
 	long long a;		/* plan, pipeline or region id; pipeline of a step; day as yyyymmdd */
-	long long b;		/* a step's seq; a day's ordinal */
+	long long b;		/* a step's seq */
+	long long n;		/* a day's working-day ordinal */
 	char *name;
 	char *actions;		/* a step's actions, a JSON array */
 };
@@ -33,12 +34,13 @@ static struct {
  * statement: one snapshot (one row of NULLs but the version when the tables
  * are empty) */
 static struct db_stmt st_load = { "ref_load",
-    "SELECT x.k, x.a, x.b, x.name, x.actions, v.n FROM ref_version v LEFT JOIN ("
-    " SELECT 0 AS k, id::bigint AS a, 0::bigint AS b, name, NULL::text AS actions FROM plan"
-    " UNION ALL SELECT 1, id, 0, name, NULL FROM pipeline"
-    " UNION ALL SELECT 2, id, 0, name, NULL FROM region"
-    " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text FROM pipeline_step"
-    " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, n, NULL, NULL FROM workday_ordinal"
+    "SELECT x.k, x.a, x.b, x.name, x.actions, x.n, v.n FROM ref_version v LEFT JOIN ("
+    " SELECT 0 AS k, id::bigint AS a, 0::bigint AS b, name, NULL::text AS actions,"
+    "  0::bigint AS n FROM plan"
+    " UNION ALL SELECT 1, id, 0, name, NULL, 0 FROM pipeline"
+    " UNION ALL SELECT 2, id, 0, name, NULL, 0 FROM region"
+    " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text, 0 FROM pipeline_step"
+    " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, 0, NULL, NULL, n FROM workday_ordinal"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
 
 static void
@@ -94,13 +96,14 @@ load(void)
 		ref.n[k] = at[k];
 		r->a = db_int(res, i, 1);
 		r->b = db_int(res, i, 2);
+		r->n = db_int(res, i, 5);
 		r->name = dup_or_null(db_str(res, i, 3));
 		r->actions = dup_or_null(db_str(res, i, 4));
 		if ((db_str(res, i, 3) != NULL && r->name == NULL) ||
 		    (db_str(res, i, 4) != NULL && r->actions == NULL))
 			goto oom;
 	}
-	ref.version = n > 0 ? db_int(res, 0, 5) : 0;	/* no row: no ref_version, read again */
+	ref.version = n > 0 ? db_int(res, 0, 6) : 0;	/* no row: no ref_version, read again */
 	PQclear(res);
 	return PERR_OK;
 oom:
@@ -179,24 +182,10 @@ ref_workday(const char *day, long long *n)
 	int y, m, d;
 	char end;
 	const struct ref_row *r;
-	size_t lo = 0, hi = ref.n[R_DAY];
-	long long key;
 
-	if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3)
+	if (day == NULL || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 ||
+	    (r = find(R_DAY, (long long)y * 10000 + m * 100 + d, 0)) == NULL)
 		return false;
-	key = (long long)y * 10000 + m * 100 + d;
-	/* days are unique: b (the ordinal) does not take part in the order */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		r = &ref.rows[R_DAY][mid];
-		if (r->a < key)
-			lo = mid + 1;
-		else if (r->a == key) {
-			*n = r->b;
-			return true;
-		} else
-			hi = mid;
-	}
-	return false;
+	*n = r->n;
+	return true;
 }
