@@ -148,13 +148,228 @@ json_parse_object(const char *body, size_t len, cJSON **out)
 	return PERR_OK;
 }
 
+/* --- printing -------------------------------------------------------- */
+
+struct jbuf {
+	char *p;
+	size_t n, cap;
+	bool bad;
+};
+
+/* Room for n more bytes at b->p + b->n, or NULL (and b->bad). */
+static char *
+jb_grow(struct jbuf *b, size_t n)
+{
+	char *q;
+	size_t cap;
+
+	if (b->bad)
+		return NULL;
+	for (cap = b->cap ? b->cap : 4096; n > cap - b->n; cap *= 2)
+		if (cap > SIZE_MAX / 4) {
+			b->bad = true;
+			return NULL;
+		}
+	if ((q = realloc(b->p, cap)) == NULL) {
+		b->bad = true;
+		return NULL;
+	}
+	b->p = q;
+	b->cap = cap;
+	return b->p + b->n;
+}
+
+static inline char *
+jb_room(struct jbuf *b, size_t n)
+{
+	return !b->bad && n <= b->cap - b->n ? b->p + b->n : jb_grow(b, n);
+}
+
+static void
+jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	char *q = jb_room(b, n);
+
+	if (q != NULL) {
+		memcpy(q, s, n);
+		b->n += n;
+	}
+}
+
+static inline void
+jb_char(struct jbuf *b, char c)
+{
+	if (b->n < b->cap && !b->bad)
+		b->p[b->n++] = c;
+	else
+		jb_put(b, &c, 1);
+}
+
+/* None of the eight bytes at p is below 0x20, '"' or '\\' (the test for a
+ * zero byte, x - 1 & ~x & 0x80 in each, on x, x ^ '"' and x ^ '\\'). */
+static inline bool
+plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t x, dq, bs;
+
+	memcpy(&x, p, 8);
+	dq = x ^ (ones * '"');
+	bs = x ^ (ones * '\\');
+	return ((((x - ones * 0x20) & ~x) | ((dq - ones) & ~dq) | ((bs - ones) & ~bs)) &
+	    high) == 0;
+}
+
+/* a string as cJSON writes it: " \\ and the control characters escaped,
+ * everything else (UTF-8 included) as it is; room for the worst case is
+ * made first, then the bytes go one by one without a check */
+static void
+jb_string(struct jbuf *b, const char *s, char tail)
+{
+	/* 0: as it is; else the letter after the backslash ('u': \u00XX) */
+	static const char esc[256] = {
+		['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+		[1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u', [6] = 'u', [7] = 'u',
+		[11] = 'u', [14] = 'u', [15] = 'u', [16] = 'u', [17] = 'u', [18] = 'u',
+		[19] = 'u', [20] = 'u', [21] = 'u', [22] = 'u', [23] = 'u', [24] = 'u',
+		[25] = 'u', [26] = 'u', [27] = 'u', [28] = 'u', [29] = 'u', [30] = 'u',
+		[31] = 'u', ['"'] = '"', ['\\'] = '\\',
+	};
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *end;
+	size_t len = strlen((const char *)p), k;
+	bool first = true;
+	char *q0, *q;
+	unsigned char c;
+
+	/* room for six times a piece of 4 096 bytes (and the quotes and
+	 * the tail), never for six times a long text */
+	do {
+		k = len < 4096 ? len : 4096;
+		if ((q0 = q = jb_room(b, 6 * k + 3)) == NULL)
+			return;
+		if (first)
+			*q++ = '"';
+		first = false;
+		end = p + k;
+		len -= k;
+		while (p < end) {
+			/* eight bytes at a time while none of them is to be escaped */
+			if (end - p >= 8 && plain8(p)) {
+				memcpy(q, p, 8);
+				q += 8;
+				p += 8;
+				continue;
+			}
+			c = *p++;
+			if (esc[c] == 0) {
+				*q++ = (char)c;
+				continue;
+			}
+			*q++ = '\\';
+			*q++ = esc[c];
+			if (esc[c] == 'u') {
+				*q++ = '0';
+				*q++ = '0';
+				*q++ = hex[c >> 4];
+				*q++ = hex[c & 15];
+			}
+		}
+		if (len == 0) {
+			*q++ = '"';
+			if (tail != '\0')
+				*q++ = tail;
+		}
+		b->n += (size_t)(q - q0);
+	} while (len > 0);
+}
+
+static void
+jb_value(struct jbuf *b, const cJSON *it)
+{
+	const cJSON *c;
+	char num[64];
+
+	switch (it->type & 0xFF) {
+	case cJSON_NULL: jb_put(b, "null", 4); return;
+	case cJSON_False: jb_put(b, "false", 5); return;
+	case cJSON_True: jb_put(b, "true", 4); return;
+	case cJSON_Number:
+		/* cJSON's own formatting of a double, which we keep */
+		if (!cJSON_PrintPreallocated((cJSON *)it, num, sizeof(num), 0))
+			b->bad = true;
+		else
+			jb_put(b, num, strlen(num));
+		return;
+	case cJSON_Raw:
+		if (it->valuestring == NULL)
+			b->bad = true;
+		else
+			jb_put(b, it->valuestring, strlen(it->valuestring));
+		return;
+	case cJSON_String: jb_string(b, it->valuestring, '\0'); return;
+	case cJSON_Array:
+	case cJSON_Object:
+		jb_char(b, (it->type & 0xFF) == cJSON_Array ? '[' : '{');
+		for (c = it->child; c != NULL && !b->bad; c = c->next) {
+			if (c != it->child)
+				jb_char(b, ',');
+			if ((it->type & 0xFF) == cJSON_Object) {
+				jb_string(b, c->string, ':');
+			}
+			jb_value(b, c);
+		}
+		jb_char(b, (it->type & 0xFF) == cJSON_Array ? ']' : '}');
+		return;
+	default:
+		b->bad = true;
+	}
+}
+
+char *
+json_print(const cJSON *item, size_t *len)
+{
+	struct jbuf b = { 0 };
+
+	if (item == NULL)
+		return NULL;
+	jb_value(&b, item);
+	jb_char(&b, '\0');
+	if (b.bad) {
+		free(b.p);
+		return NULL;
+	}
+	if (len != NULL)
+		*len = b.n - 1;
+	return b.p;
+}
+
+size_t
+int_text(char *buf, long long v)
+{
+	/* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char d[20];
+	size_t i = sizeof(d), n = 0;
+
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		buf[n++] = '-';
+	memcpy(buf + n, d + i, sizeof(d) - i);
+	n += sizeof(d) - i;
+	buf[n] = '\0';
+	return n;
+}
+
 cJSON *
 json_add_int(cJSON *o, const char *key, long long v)
 {
 	char buf[24];
 	cJSON *it;
 
-	snprintf(buf, sizeof(buf), "%lld", v);
+	(void)int_text(buf, v);
 	if ((it = cJSON_CreateRaw(buf)) != NULL && !cJSON_AddItemToObjectCS(o, key, it)) {
 		cJSON_Delete(it);
 		it = NULL;

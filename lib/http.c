@@ -183,15 +183,11 @@ head_put(char *b, size_t bsz, size_t *o, const char *s, size_t n)
 }
 
 static bool
-head_num(char *b, size_t bsz, size_t *o, size_t v)
+head_num(char *b, size_t bsz, size_t *o, long long v)
 {
 	char d[24];
-	size_t i = sizeof(d);
 
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return head_put(b, bsz, o, d + i, sizeof(d) - i);
+	return head_put(b, bsz, o, d, int_text(d, v));
 }
 
 /* The JSON reply, its header put together without printf (with the two
@@ -207,15 +203,17 @@ reply(struct req *r, int status, const cJSON *body)
 	    "Referrer-Policy: same-origin\r\n"
 	    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n";
 	FCGX_Request *fr = r->fcgx;
-	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+	size_t tlen = 0, o = 0;
+	char *text = body ? json_print(body, &tlen) : NULL;
 	const char *t = text ? text :
 	    "{\"error\":{\"code\":\"internal\",\"message\":\"系统内部错误\"}}";
-	size_t tlen = strlen(t), o = 0;
 	char head[1024];
 	bool ok;
 
+	if (text == NULL)
+		tlen = strlen(t);
 	ok = head_put(head, sizeof(head), &o, "Status: ", 8) &&
-	    head_num(head, sizeof(head), &o, text && status > 0 ? (size_t)status : 500) &&
+	    head_num(head, sizeof(head), &o, text ? status : 500) &&
 	    head_put(head, sizeof(head), &o, "\r\n", 2) &&
 	    head_put(head, sizeof(head), &o, fixed, sizeof(fixed) - 1);
 	if (ok && r->set_cookie != NULL)
@@ -223,14 +221,14 @@ reply(struct req *r, int status, const cJSON *body)
 		    head_put(head, sizeof(head), &o, r->set_cookie, strlen(r->set_cookie)) &&
 		    head_put(head, sizeof(head), &o, "\r\n", 2);
 	ok = ok && head_put(head, sizeof(head), &o, "Content-Length: ", 16) &&
-	    head_num(head, sizeof(head), &o, tlen) &&
+	    head_num(head, sizeof(head), &o, (long long)tlen) &&
 	    head_put(head, sizeof(head), &o, "\r\n\r\n", 4);
 	if (ok) {
 		FCGX_PutStr(head, (int)o, fr->out);
 		FCGX_PutStr(t, (int)tlen, fr->out);
 	} else
 		log_err("msg=\"reply header too long\"");
-	cJSON_free(text);
+	free(text);
 }
 
 void
