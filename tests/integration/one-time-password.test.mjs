@@ -15,8 +15,7 @@ import {
 } from './lib.mjs';
 import { fillPath, routeName, routeTable } from './routes.mjs';
 import { checksums, written } from './trust.mjs';
-import { usccCheck } from '../../scripts/setup.mjs';
-import { tinyPdf } from './applicant-fixtures.mjs';
+import { newUscc, tinyPdf } from './applicant-fixtures.mjs';
 
 const OWN = 'Mine#Pass2027';
 const cleanup = [];	// [session, path]: the accounts made here are disabled at the end
@@ -182,10 +181,9 @@ describe('a password chosen by someone else opens the account, not the work', ()
 		const a = await registerApplicant();
 		const s = await loginAs('applicant', a.idcard, a.password);
 		assert.equal(s.me.user.must_change_password, false);
-		const body = `91330702MA${tag().toUpperCase().replace(/[IOZSV]/g, 'A').padEnd(7, '1').slice(0, 7)}`;
 		const username = `otp${tag()}`.slice(0, 30);
 		const form = new FormData();
-		for (const [k, v] of Object.entries({ name: `首登测试${tag()}有限公司`, uscc: body + usccCheck(body), kind: 'unit',
+		for (const [k, v] of Object.entries({ name: `首登测试${tag()}有限公司`, uscc: newUscc(), kind: 'unit',
 			ownership: 'private', region_id: String(await sqlInt("SELECT id FROM region WHERE code = '330702'")),
 			supervisor: '婺城区住房和城乡建设局', contact_name: '李经办', contact_mobile: mobile(), username,
 			password: DEMO_PASSWORD }))

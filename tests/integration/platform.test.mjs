@@ -16,8 +16,7 @@ import {
 	tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { afterCleanup, completeProfile, newApplicant, putProfile, tinyPdf } from './applicant-fixtures.mjs';
-import { usccCheck } from '../../scripts/setup.mjs';
+import { afterCleanup, completeProfile, newApplicant, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 
 after(afterCleanup);
 
@@ -27,12 +26,6 @@ before(async () => {
 	admin = await loginAs('admin', 'admin');
 	WUCHENG_ID = await regionId(WUCHENG);
 });
-
-/* A valid 统一社会信用代码 of a private company in 婺城区, new each time. */
-function newUscc() {
-	const body = `91330702MA${tag().toUpperCase().replace(/[IOZSV]/g, 'A').padEnd(7, '1').slice(0, 7)}`;
-	return body + usccCheck(body);
-}
 
 /* What PostgreSQL logged while fn ran: the new end of its log (it writes an
  * error's line before the client hears of it). Returns [fn's result, text]. */
