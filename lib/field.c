@@ -314,9 +314,8 @@ jb_value(struct jbuf *b, const cJSON *it)
 		for (c = it->child; c != NULL && !b->bad; c = c->next) {
 			if (c != it->child)
 				jb_char(b, ',');
-			if ((it->type & 0xFF) == cJSON_Object) {
+			if ((it->type & 0xFF) == cJSON_Object)
 				jb_string(b, c->string, ':');
-			}
 			jb_value(b, c);
 		}
 		jb_char(b, (it->type & 0xFF) == cJSON_Array ? ']' : '}');
