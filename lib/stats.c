@@ -17,7 +17,8 @@
  * whose days the calendar does not cover (a year not entered) is counted
  * apart, never guessed.
  *
- * The operator's figures take every organisation's decisions.
+ * The operator's figures take every organisation's decisions, from the
+ * same counts kept without the organisation (stay_tally_all, sql/027).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,9 +68,9 @@
  * not cover, median, 90th percentile, mean (the last three NULL when none
  * is counted).
  */
-#define STEPS_SQL(where) \
+#define STEPS_SQL(table, where) \
 	"WITH c AS (SELECT pipeline_id, step, action, arrived_on, decided_on, sum(n) AS n" \
-	"  FROM stay_tally WHERE " where " GROUP BY 1, 2, 3, 4, 5)," \
+	"  FROM " table " WHERE " where " GROUP BY 1, 2, 3, 4, 5)," \
 	" d AS (SELECT c.pipeline_id, c.step, c.action, w2.n - w1.n AS days, sum(c.n) AS n FROM c" \
 	"  LEFT JOIN workday_ordinal w1 ON w1.day = c.arrived_on" \
 	"  LEFT JOIN workday_ordinal w2 ON w2.day = c.decided_on GROUP BY 1, 2, 3, 4)," \
@@ -110,8 +111,11 @@ static struct db_stmt st[ST__MAX] = {
 	    " FROM application a WHERE a.state <> 'draft'" PLAN("a.plan_id", "$1")), 0 },
 	/* the decisions noted since the last fold, counted (sql/022) */
 	[ST_FOLD] = { "stats_fold", "SELECT stay_fold()", 0 },
-	[ST_STEPS_ORG] = { "stats_steps_org", STEPS_SQL("org_id = $1" PLAN("plan_id", "$2")), 0 },
-	[ST_STEPS_ALL] = { "stats_steps_all", STEPS_SQL("true" PLAN("plan_id", "$1")), 0 },
+	[ST_STEPS_ORG] = { "stats_steps_org",
+	    STEPS_SQL("stay_tally", "org_id = $1" PLAN("plan_id", "$2")), 0 },
+	/* the same counts without the organisation (sql/027) */
+	[ST_STEPS_ALL] = { "stats_steps_all",
+	    STEPS_SQL("stay_tally_all", "true" PLAN("plan_id", "$1")), 0 },
 };
 
 /* ---------------------------------------------------------------- figures */

@@ -211,14 +211,21 @@ describe('the export and the refusals', () => {
 	});
 
 	test('the counts behind the figures are written by the database alone', async () => {
-		for (const role of ['county', 'city', 'hrb', 'admin', 'unit', 'applicant']) {
-			await assert.rejects(sql(`SET ROLE portal_${role}; UPDATE stay_tally SET n = n + 1; RESET ROLE`),
-			    /permission denied/, `portal_${role} writes stay_tally`);
-			await sql('RESET ROLE');
-		}
+		for (const role of ['county', 'city', 'hrb', 'admin', 'unit', 'applicant'])
+			for (const table of ['stay_tally', 'stay_tally_all']) {
+				await assert.rejects(sql(`SET ROLE portal_${role}; UPDATE ${table} SET n = n + 1; RESET ROLE`),
+				    /permission denied/, `portal_${role} writes ${table}`);
+				await sql('RESET ROLE');
+			}
 		await assert.rejects(sql(`SET ROLE portal_unit; SELECT count(*) FROM stay_tally; RESET ROLE`),
 		    /permission denied/, 'a unit reads no figures');
 		await sql('RESET ROLE');
+		// the operator's counts without the organisation (sql/027) are the operator's alone
+		for (const role of ['county', 'city', 'hrb', 'unit']) {
+			await assert.rejects(sql(`SET ROLE portal_${role}; SELECT count(*) FROM stay_tally_all; RESET ROLE`),
+			    /permission denied/, `portal_${role} reads stay_tally_all`);
+			await sql('RESET ROLE');
+		}
 		// the notes of decisions not yet counted (sql/022): written by the history's trigger only
 		for (const role of ['county', 'city', 'hrb', 'admin', 'unit', 'applicant']) {
 			await assert.rejects(sql(`SET ROLE portal_${role}; INSERT INTO stay_pending VALUES (1); RESET ROLE`),
@@ -233,15 +240,23 @@ describe('the export and the refusals', () => {
 		const decisions = `SELECT count(*) FROM chain_history h JOIN chain_history p
 			ON p.application_id = h.application_id AND p.no = h.no - 1
 			WHERE h.actor_org_id IS NOT NULL AND h.action IN ('pass', 'return', 'reject')`;
-		const before = await stats(wucheng);
-		await sql(`BEGIN; DELETE FROM stay_tally; INSERT INTO stay_pending SELECT id FROM chain_history
+		const [before, beforeAll] = [await stats(wucheng), await stats(admin)];
+		await sql(`BEGIN; DELETE FROM stay_tally; DELETE FROM stay_tally_all;
+			INSERT INTO stay_pending SELECT id FROM chain_history
 			WHERE actor_org_id IS NOT NULL AND action IN ('pass', 'return', 'reject'); COMMIT`);
 		assert.ok(await sqlInt('SELECT count(*) FROM stay_pending') > 0);
 		const sessions = [1, 2, 3, 4].map(() => sqlOn(VAR));
 		await Promise.all(sessions.map((q) => q('SELECT stay_fold()')));
 		assert.equal(await sqlInt('SELECT count(*) FROM stay_pending'), 0);
 		assert.equal(await sqlInt('SELECT coalesce(sum(n), 0) FROM stay_tally'), await sqlInt(decisions));
+		// the operator's table (sql/027) is the organisations' rows summed, row for row
+		assert.equal(await sqlInt(`SELECT count(*) FROM (SELECT plan_id, pipeline_id, step, action,
+			arrived_on, decided_on, sum(n) FROM stay_tally GROUP BY 1, 2, 3, 4, 5, 6
+			EXCEPT ALL SELECT plan_id, pipeline_id, step, action, arrived_on, decided_on, n
+			FROM stay_tally_all) x`), 0);
+		assert.equal(await sqlInt('SELECT coalesce(sum(n), 0) FROM stay_tally_all'), await sqlInt(decisions));
 		assert.deepEqual(await stats(wucheng), before);
+		assert.deepEqual(await stats(admin), beforeAll);
 	});
 
 	test('the plan filter: declared, an integer, a plan that exists', async () => {
