@@ -187,14 +187,8 @@ WHERE h.actor_org_id IS NOT NULL AND h.action IN ('pass', 'return', 'reject')
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (org_id, plan_id, pipeline_id, step, action, arrived_on, decided_on)
 DO UPDATE SET n = t.n + EXCLUDED.n;
--- and without the organisation (sql/027)
-INSERT INTO stay_tally_all AS t (plan_id, pipeline_id, step, action, arrived_on, decided_on, n)
-SELECT a.plan_id, a.pipeline_id, h.from_step, h.action,
-	(p.at AT TIME ZONE 'Asia/Shanghai')::date, (h.at AT TIME ZONE 'Asia/Shanghai')::date, count(*)
-FROM b_app b JOIN chain_history h ON h.application_id = b.id
-JOIN chain_history p ON p.application_id = h.application_id AND p.no = h.no - 1
-JOIN application a ON a.id = h.application_id
-WHERE h.actor_org_id IS NOT NULL AND h.action IN ('pass', 'return', 'reject')
-GROUP BY 1, 2, 3, 4, 5, 6
-ON CONFLICT (plan_id, pipeline_id, step, action, arrived_on, decided_on)
-DO UPDATE SET n = t.n + EXCLUDED.n;
+-- and without the organisation, as sql/027 fills it
+DELETE FROM stay_tally_all;
+INSERT INTO stay_tally_all (plan_id, pipeline_id, step, action, arrived_on, decided_on, n)
+SELECT plan_id, pipeline_id, step, action, arrived_on, decided_on, sum(n)
+FROM stay_tally GROUP BY 1, 2, 3, 4, 5, 6;
