@@ -139,7 +139,6 @@ describe('the tables a move writes keep their rules', () => {
 					WHEN SQLSTATE 'ZZ999' THEN through := through || s;
 				END;
 			END LOOP;
-			RAISE NOTICE 'through: %', through;
 			IF cardinality(through) > 0 THEN RAISE EXCEPTION 'went through: %', through; END IF;
 		END $$; SELECT 'checked'`);
 		assert.equal(out, 'checked');
