@@ -146,4 +146,12 @@ describe('the tables a move writes keep their rules', () => {
 		assert.equal(await sql(`BEGIN; UPDATE application SET category = NULL, method = NULL, self_score = NULL,
 		    wizard_step = 7 WHERE id = ${app}; ROLLBACK; SELECT 'ok'`), 'ok');
 	});
+
+	test('a county\'s or a city\'s step is held by a department, never a unit or a talent centre (sql/030)', async () => {
+		for (const kind of ['unit', 'talent_centre'])
+			await assert.rejects(sql(`BEGIN; UPDATE pipeline_step SET actor_kind = '${kind}'
+			    WHERE actor_level = 'county'; ROLLBACK`), /pipeline_step_dept_kind/);
+		assert.equal(await sql(`BEGIN; UPDATE pipeline_step SET actor_kind = 'hrb' WHERE actor_level = 'county'
+		    AND actor_kind = 'hrb'; ROLLBACK; SELECT 'ok'`), 'ok');
+	});
 });
