@@ -70,3 +70,11 @@ test('no program\'s statement is compiled by JIT (sql/023: 75-82 ms a detail pag
 		assert.match(rows, /jit=off/, `portal_${r} compiles with JIT: ${rows}`);
 	}
 });
+
+test('the database counts days in Beijing time whatever the server\'s time zone (sql/031)', async () => {
+	// a cluster made by other hands than scripts/stack.sh may run in UTC: the
+	// database's own setting is what every program's session takes
+	const rows = await sql(`SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting
+		WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND setrole = 0`);
+	assert.match(rows, /timezone=Asia\/Shanghai/i, `the database's settings: ${rows}`);
+});
