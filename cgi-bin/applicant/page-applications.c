@@ -30,7 +30,7 @@ static struct db_stmt st[APP__MAX] = {
 	/* where an application of this person goes: the unit or talent centre
 	 * that keeps the file, its region, and the employer's affiliation */
 	[APP_WHERE] = { "app_where",
-	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_complete(p.user_id),"
+	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_row_complete(p),"
 	    " coalesce(b.status = 'refused', false), coalesce(b.reason, ''), coalesce(u.name, '')"
 	    " FROM applicant_profile p"
 	    " LEFT JOIN org u ON u.status = 'approved' AND u.id ="
