@@ -135,6 +135,15 @@ check_info(const struct application *a, cJSON *list)
 
 			if (name[0] == '\0')
 				continue;
+			/* two people: the second row naming the first again (or
+			 * showing the first's certificate) is not counted */
+			if (i > 0 && db_str(a->rec, 0, 1)[0] != '\0' &&
+			    ((is(name, db_str(a->rec, 0, 1)) && is(db_str(a->rec, i, 4), db_str(a->rec, 0, 4))) ||
+			    (db_int(a->rec, i, 5) != 0 && db_int(a->rec, i, 5) == db_int(a->rec, 0, 5)))) {
+				unmet(list, 3, "recommenders", "两名推荐人须为不同的人，推荐人%s填写了两次"
+				    "（或两人用了同一份职称证书）", name);
+				continue;
+			}
 			nrec++;
 			if (!is(db_str(a->rec, i, 2), "高级工程师") &&
 			    !is(db_str(a->rec, i, 2), "正高级工程师"))

@@ -211,6 +211,20 @@ describe('自评分申报 (self)', () => {
 		assert.match(messages(r, 'recommenders').join('|'), /已填 1 名/);
 	});
 
+	test('the same person twice (same name and employer, or the same certificate) counts once', async () => {
+		let r = await put('recommenders', { recommenders: [rec(0), rec(0, { cert: certs[1] })] });
+		assert.deepEqual(messages(r, 'recommenders'), [
+		    '两名推荐人须为不同的人，推荐人李高工填写了两次（或两人用了同一份职称证书）',
+		    '“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）']);
+		r = await put('recommenders', { recommenders: [rec(0), rec(1, { cert: certs[0] })] });
+		assert.deepEqual(messages(r, 'recommenders'), [
+		    '两名推荐人须为不同的人，推荐人赵高工填写了两次（或两人用了同一份职称证书）',
+		    '“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）']);
+		// namesakes at different employers are two people
+		r = await put('recommenders', { recommenders: [rec(0), rec(1, { name: '李高工', employer: '义乌市建筑设计院' })] });
+		assert.deepEqual(messages(r, 'recommenders'), []);
+	});
+
 	test('a title other than 高级工程师 is in the check', async () => {
 		const r = await put('recommenders', { recommenders: [rec(0), rec(1, { title: '工程师' })] });
 		assert.deepEqual(messages(r, 'recommenders'), ['推荐人赵高工须为在职高级工程师']);
