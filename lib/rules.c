@@ -83,6 +83,15 @@ unmet(cJSON *list, int step, const char *field, const char *fmt, ...)
 }
 
 /* 3: 申报信息 and the rules of the chosen 申报方式. */
+/* Rows i and j of the recommenders (AP_REC) are one person: the same name
+ * at the same employer, or the same certificate. */
+static bool
+same_recommender(const PGresult *rec, int i, int j)
+{
+	return (is(db_str(rec, i, 1), db_str(rec, j, 1)) && is(db_str(rec, i, 4), db_str(rec, j, 4))) ||
+	    (db_int(rec, i, 5) != 0 && db_int(rec, i, 5) == db_int(rec, j, 5));
+}
+
 static void
 check_info(const struct application *a, cJSON *list)
 {
@@ -137,9 +146,7 @@ check_info(const struct application *a, cJSON *list)
 				continue;
 			/* two people: the second row naming the first again (or
 			 * showing the first's certificate) is not counted */
-			if (i > 0 && db_str(a->rec, 0, 1)[0] != '\0' &&
-			    ((is(name, db_str(a->rec, 0, 1)) && is(db_str(a->rec, i, 4), db_str(a->rec, 0, 4))) ||
-			    (db_int(a->rec, i, 5) != 0 && db_int(a->rec, i, 5) == db_int(a->rec, 0, 5)))) {
+			if (i > 0 && db_str(a->rec, 0, 1)[0] != '\0' && same_recommender(a->rec, i, 0)) {
 				unmet(list, 3, "recommenders", "两名推荐人须为不同的人，推荐人%s填写了两次"
 				    "（或两人用了同一份职称证书）", name);
 				continue;
