@@ -73,10 +73,10 @@ static struct db_stmt st[AP__MAX] = {
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
 	    /* the fee's items and their sum, found once (each finds the fee
-	     * step's department) */
+	     * step's department), from the row read here (sql/033) */
 	    " CROSS JOIN LATERAL (SELECT coalesce(sum(f.amount), 0)::int AS total,"
 	    "  json_agg(json_build_object('name', f.name, 'amount', f.amount))::text AS items"
-	    "  FROM app_fee_items(a.id) f) fee"
+	    "  FROM app_fee_items_of(a.plan_id, a.pipeline_id, a.region_id, a.unit_org_id) f) fee"
 	    " LEFT JOIN LATERAL (SELECT y.amount_fen / 100 AS amount, y.order_no FROM payment y"
 	    "  WHERE y.application_id = a.id AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1) pay"
 	    "  ON true "
