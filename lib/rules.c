@@ -165,11 +165,6 @@ check_info(const struct application *a, cJSON *list)
 			    "“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 %d 名）",
 			    nrec);
 	} else if (is(m, "transfer")) {
-		/* 已取得某专业的中级…任职资格: the profile's title is the person's */
-		if (is(a->level, "mid") && !is(p->title, "工程师"))
-			unmet(list, 3, "method", "“转（兼）评”申报须已取得中级职称"
-			    "（个人基本信息中现有职称：%s），未取得的请按其他方式申报",
-			    p->title ? p->title : "未填写");
 		if (a->held_title == NULL || a->held_title[0] == '\0')
 			unmet(list, 3, "held_title", "请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称");
 	} else if (is(m, "abc")) {
