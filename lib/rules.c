@@ -83,13 +83,29 @@ unmet(cJSON *list, int step, const char *field, const char *fmt, ...)
 }
 
 /* 3: 申报信息 and the rules of the chosen 申报方式. */
-/* Rows i and j of the recommenders (AP_REC) are one person: the same name
- * at the same employer, or the same certificate. */
+/* Whether row i of the recommenders (AP_REC: seq, name, title, specialty,
+ * employer, cert) repeats row 0, said in the check when it does: the same
+ * certificate, or the same name at the same employer without two different
+ * certificates (namesakes with their own certificates are two people). */
 static bool
-same_recommender(const PGresult *rec, int i, int j)
+repeats_first(const PGresult *rec, int i, cJSON *list)
 {
-	return (is(db_str(rec, i, 1), db_str(rec, j, 1)) && is(db_str(rec, i, 4), db_str(rec, j, 4))) ||
-	    (db_int(rec, i, 5) != 0 && db_int(rec, i, 5) == db_int(rec, j, 5));
+	const char *name = db_str(rec, i, 1), *employer = db_str(rec, i, 4);
+	long long cert = db_int(rec, i, 5), first = db_int(rec, 0, 5);
+
+	if (i == 0 || db_str(rec, 0, 1)[0] == '\0')
+		return false;
+	if (cert != 0 && cert == first) {
+		unmet(list, 3, "recommenders", "两名推荐人须为不同的人：推荐人%s与推荐人%s上传的是同一份职称证书",
+		    db_str(rec, 0, 1), name);
+		return true;
+	}
+	if (is(name, db_str(rec, 0, 1)) && employer[0] != '\0' && is(employer, db_str(rec, 0, 4)) &&
+	    (cert == 0 || first == 0)) {
+		unmet(list, 3, "recommenders", "两名推荐人须为不同的人：推荐人%s（%s）填写了两次", name, employer);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -144,13 +160,9 @@ check_info(const struct application *a, cJSON *list)
 
 			if (name[0] == '\0')
 				continue;
-			/* two people: the second row naming the first again (or
-			 * showing the first's certificate) is not counted */
-			if (i > 0 && db_str(a->rec, 0, 1)[0] != '\0' && same_recommender(a->rec, i, 0)) {
-				unmet(list, 3, "recommenders", "两名推荐人须为不同的人，推荐人%s填写了两次"
-				    "（或两人用了同一份职称证书）", name);
+			/* two people: a second row repeating the first is not counted */
+			if (repeats_first(a->rec, i, list))
 				continue;
-			}
 			nrec++;
 			if (!is(db_str(a->rec, i, 2), "高级工程师") &&
 			    !is(db_str(a->rec, i, 2), "正高级工程师"))

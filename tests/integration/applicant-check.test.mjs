@@ -211,17 +211,18 @@ describe('自评分申报 (self)', () => {
 		assert.match(messages(r, 'recommenders').join('|'), /已填 1 名/);
 	});
 
-	test('the same person twice (same name and employer, or the same certificate) counts once', async () => {
-		let r = await put('recommenders', { recommenders: [rec(0), rec(0, { cert: certs[1] })] });
-		assert.deepEqual(messages(r, 'recommenders'), [
-		    '两名推荐人须为不同的人，推荐人李高工填写了两次（或两人用了同一份职称证书）',
-		    '“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）']);
-		r = await put('recommenders', { recommenders: [rec(0), rec(1, { cert: certs[0] })] });
-		assert.deepEqual(messages(r, 'recommenders'), [
-		    '两名推荐人须为不同的人，推荐人赵高工填写了两次（或两人用了同一份职称证书）',
-		    '“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）']);
-		// namesakes at different employers are two people
+	test('the same person twice (the same certificate, or name and employer without two certificates) counts once', async () => {
+		const once = '“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 1 名）';
+		let r = await put('recommenders', { recommenders: [rec(0), rec(1, { cert: certs[0] })] });
+		assert.deepEqual(messages(r, 'recommenders'),
+		    ['两名推荐人须为不同的人：推荐人李高工与推荐人赵高工上传的是同一份职称证书', once]);
+		r = await put('recommenders', { recommenders: [rec(0), rec(0, { cert: 0 })] });
+		assert.deepEqual(messages(r, 'recommenders'),
+		    ['两名推荐人须为不同的人：推荐人李高工（浙江省建筑设计研究院）填写了两次', once]);
+		// namesakes at different employers, or at one with their own certificates, are two people
 		r = await put('recommenders', { recommenders: [rec(0), rec(1, { name: '李高工', employer: '义乌市建筑设计院' })] });
+		assert.deepEqual(messages(r, 'recommenders'), []);
+		r = await put('recommenders', { recommenders: [rec(0), rec(0, { cert: certs[1] })] });
 		assert.deepEqual(messages(r, 'recommenders'), []);
 	});
 
