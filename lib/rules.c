@@ -82,7 +82,6 @@ unmet(cJSON *list, int step, const char *field, const char *fmt, ...)
 	cJSON_AddItemToArray(list, it);
 }
 
-/* 3: 申报信息 and the rules of the chosen 申报方式. */
 /* Whether row i of the recommenders (AP_REC: seq, name, title, specialty,
  * employer, cert) repeats row 0, said in the check when it does: the same
  * certificate, or the same name at the same employer without two different
@@ -108,6 +107,7 @@ repeats_first(const PGresult *rec, int i, cJSON *list)
 	return false;
 }
 
+/* 3: 申报信息 and the rules of the chosen 申报方式. */
 static void
 check_info(const struct application *a, cJSON *list)
 {
