@@ -319,6 +319,11 @@ PORTAL_API const char *ref_pipeline(long long id);
 PORTAL_API const char *ref_region(long long id);
 PORTAL_API const char *ref_step(long long pipeline, long long seq, const char **actions);
 PORTAL_API bool ref_workday(const char *day, long long *n);
+/* The names of the organisations whose ids are column col of a page's rows,
+ * read for those not kept (after ref_sync); ref_org: one of them ("" when not
+ * known). */
+PORTAL_API enum perr ref_orgs(const PGresult *page, int col);
+PORTAL_API const char *ref_org(long long id);
 
 /* ---------- requests and replies (http.c) ---------- */
 

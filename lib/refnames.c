@@ -7,6 +7,10 @@
  * tables) is not the number they were read at; a page reads n with its rows
  * (a column of its statement) and hands it to ref_sync before it looks
  * anything up.
+ *
+ * The organisations' names are kept too, but only those a page showed: a
+ * page's units are read (one statement) when some are not kept yet, and
+ * dropped with the rest when ref_version moves (a rename moves it, sql/034).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,12 @@ static struct {
 	long long version;	/* 0: not read yet */
 	struct ref_row *rows[R__MAX];
 	size_t n[R__MAX];
+	struct ref_row *orgs;	/* a: the organisation's id; sorted */
+	size_t norgs, orgcap;
 } ref;
+
+/* more than any one region's units: past it the names are read afresh */
+enum { ORGS_MAX = 50000 };
 
 /* every row sorted by (kind, a, b), and the version they belong to, in one
  * statement: one snapshot (one row of NULLs but the version when the tables
@@ -42,6 +51,18 @@ static struct db_stmt st_load = { "ref_load",
     " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text, 0 FROM pipeline_step"
     " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, 0, NULL, NULL, n FROM workday_ordinal"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
+
+static void
+drop_orgs(void)
+{
+	size_t i;
+
+	for (i = 0; i < ref.norgs; i++)
+		free(ref.orgs[i].name);
+	free(ref.orgs);
+	ref.orgs = NULL;
+	ref.norgs = ref.orgcap = 0;
+}
 
 static void
 drop(void)
@@ -58,6 +79,7 @@ drop(void)
 		ref.n[k] = 0;
 	}
 	ref.version = 0;
+	drop_orgs();
 }
 
 static char *
@@ -195,4 +217,107 @@ ref_workday(const char *day, long long *n)
 		return false;
 	*n = r->n;
 	return true;
+}
+
+/* the kept name of organisation id, or NULL */
+static const struct ref_row *
+org_find(long long id)
+{
+	size_t lo = 0, hi = ref.norgs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ref.orgs[mid].a < id)
+			lo = mid + 1;
+		else if (ref.orgs[mid].a == id)
+			return &ref.orgs[mid];
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+by_id(const void *x, const void *y)
+{
+	long long a = ((const struct ref_row *)x)->a, b = ((const struct ref_row *)y)->a;
+
+	return (a > b) - (a < b);
+}
+
+static struct db_stmt st_orgs = { "ref_orgs",
+    "SELECT id, name FROM org WHERE id = ANY ($1::bigint[])", 0 };
+
+enum perr
+ref_orgs(const PGresult *page, int col)
+{
+	PGresult *res;
+	enum perr e;
+	char *ids;
+	size_t len = 1, n = 0;
+	int r, rows = PQntuples(page);
+
+	/* the ids not kept, as an array's text: "{3,17}" (the database's own
+	 * digits, nothing else) */
+	if ((ids = malloc((size_t)rows * 21 + 2)) == NULL)
+		return PERR_INTERNAL;
+	ids[0] = '{';
+	for (r = 0; r < rows; r++) {
+		const char *v = db_str(page, r, col);
+		size_t w = v != NULL ? strlen(v) : 0;
+
+		if (w == 0 || w > 19 || strspn(v, "0123456789") != w || org_find(db_int(page, r, col)))
+			continue;
+		if (n++ > 0)
+			ids[len++] = ',';
+		memcpy(ids + len, v, w);
+		len += w;
+	}
+	memcpy(ids + len, "}", 2);
+	if (n == 0) {
+		free(ids);
+		return PERR_OK;
+	}
+	if (ref.norgs + n > ORGS_MAX)
+		drop_orgs();
+	e = db_run(&st_orgs, &res, 1, DB_S(ids));
+	free(ids);
+	if (e != PERR_OK)
+		return e;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct ref_row *o;
+
+		if (ref.norgs == ref.orgcap) {
+			size_t cap = ref.orgcap ? ref.orgcap * 2 : 64;
+			struct ref_row *m = realloc(ref.orgs, cap * sizeof(*m));
+
+			if (m == NULL)
+				goto oom;
+			ref.orgs = m;
+			ref.orgcap = cap;
+		}
+		o = &ref.orgs[ref.norgs];
+		memset(o, 0, sizeof(*o));
+		o->a = db_int(res, r, 0);
+		if ((o->name = strdup(db_str(res, r, 1) ? db_str(res, r, 1) : "")) == NULL)
+			goto oom;
+		ref.norgs++;
+	}
+	/* (each id once: the statement's rows are the organisations') */
+	qsort(ref.orgs, ref.norgs, sizeof(*ref.orgs), by_id);
+	PQclear(res);
+	return PERR_OK;
+oom:
+	PQclear(res);
+	drop_orgs();
+	return PERR_INTERNAL;
+}
+
+const char *
+ref_org(long long id)
+{
+	const struct ref_row *o = org_find(id);
+
+	return o != NULL ? o->name : "";
 }

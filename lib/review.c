@@ -32,9 +32,7 @@
  * id) the page starts after, $16 the page size. NULL filters nothing.
  * The plain shape takes $1 org, $2/$3 the cursor, $4 the page size.
  */
-#define WL_FROM \
-	" FROM desk d JOIN application a ON a.id = d.application_id" \
-	" JOIN app_user u ON u.id = a.applicant_id"
+#define WL_FROM " FROM desk d JOIN application a ON a.id = d.application_id"
 #define WL_ORG " WHERE d.org_id = $1"
 #define WL_FILTERS WL_ORG \
 	" AND ($2::int IS NULL OR a.plan_id = $2::int)" \
@@ -46,9 +44,9 @@
 	" AND ($8::bool IS NULL OR (a.paid_at IS NOT NULL) = $8::bool)" \
 	" AND ($9::int IS NULL OR a.region_id = $9::int)" \
 	" AND ($10::text IS NULL OR strpos(d.applicant_name, $10::text) > 0)" \
-	" AND ($11::text IS NULL OR strpos(u.idcard, $11::text) > 0)" \
-	" AND ($12::text IS NULL OR (left(u.idcard, length($12::text)) = $12::text" \
-	"  AND right(u.idcard, length($13::text)) = $13::text))"
+	" AND ($11::text IS NULL OR strpos(d.applicant_idcard, $11::text) > 0)" \
+	" AND ($12::text IS NULL OR (left(d.applicant_idcard, length($12::text)) = $12::text" \
+	"  AND right(d.applicant_idcard, length($13::text)) = $13::text))"
 #define WL_TAB_WAITING " AND d.decided_at IS NULL"
 #define WL_TAB_DECIDED " AND d.decided_at IS NOT NULL"
 #define WL_TAB_ALL ""
@@ -65,13 +63,14 @@
 	" AND (d.touched_at, d.application_id) < (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.touched_at DESC, d.application_id DESC"
 
-/* The plan, pipeline, region and step come as ids and the arrival's working
- * day as its date: the names, the step's actions and the day's ordinal are
- * the programs' (lib/refnames.c), checked against the version the rows come
- * with (wl_run); looked up here they were half of the statement. Today's
- * ordinal and the version are one lookup a page each. */
+/* The plan, pipeline, region, step and unit come as ids and the arrival's
+ * working day as its date: the names, the step's actions and the day's
+ * ordinal are the programs' (lib/refnames.c), checked against the version the
+ * rows come with (wl_run); looked up here they were half of the statement.
+ * Today's ordinal and the version are one lookup a page each. The applicant's
+ * name and 身份证号 are the desk row's own (sql/034). */
 #define WL_SQL_(key, after, order, tab, where, limit) \
-	"SELECT a.id, d.applicant_name, u.idcard, uo.name, a.plan_id, a.pipeline_id," \
+	"SELECT a.id, d.applicant_name, d.applicant_idcard, a.unit_org_id, a.plan_id, a.pipeline_id," \
 	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq," \
 	" a.current_org_id = d.org_id AND a.state = 'in_review', a.state," \
 	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
@@ -84,9 +83,7 @@
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
 	" a.region_id, (SELECT n FROM ref_version), " key \
-	WL_FROM \
-	" JOIN org uo ON uo.id = a.unit_org_id" \
-	where tab after order " LIMIT " limit "::int"
+	WL_FROM where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
 #define WL(by, tab) WL_EXPAND(WL_SQL_, by, tab, WL_ORG, "$4")
@@ -372,7 +369,8 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
 	/* the names as of the rows' version (no rows, no names) */
-	if (PQntuples(*res) == 0 || (e = ref_sync(db_int(*res, 0, WL_COLS_KEY - 1))) == PERR_OK)
+	if (PQntuples(*res) == 0 || ((e = ref_sync(db_int(*res, 0, WL_COLS_KEY - 1))) == PERR_OK &&
+	    (e = ref_orgs(*res, 3)) == PERR_OK))
 		return PERR_OK;
 	PQclear(*res);
 	*res = NULL;
@@ -413,7 +411,7 @@ row_json(const PGresult *res, int i)
 	json_add_int(it, "id", db_int(res, i, 0));
 	json_add_str(it, "applicant", db_str(res, i, 1));
 	json_add_str(it, "idcard", masked_id(db_str(res, i, 2), masked, sizeof(masked)));
-	json_add_str(it, "unit", db_str(res, i, 3));
+	json_add_str(it, "unit", ref_org(db_int(res, i, 3)));
 	json_add_str(it, "plan", ref_plan(db_int(res, i, 4)));
 	json_add_str(it, "pipeline", ref_pipeline(db_int(res, i, 5)));
 	json_add_str(it, "category", db_str(res, i, 6));

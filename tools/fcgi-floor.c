@@ -44,13 +44,14 @@ static const struct {
 	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - interval '30 minutes'" },
 	/* the portal's worklist page (lib/review.c, waiting, by arrival): the
-	 * desk's index range of the organisation, its rows' applicant and unit
-	 * joined (the reference tables' names are the programs'). The
+	 * desk's index range of the organisation and its rows' applications (the
+	 * reference tables' and the units' names are the programs'). The
 	 * LIMIT is a parameter there too: with LIMIT 21 written in, at a million
 	 * applications (17 rows an organisation on average) the generic plan
 	 * became hash joins and a sort, 5 s a page for the unit of 180 000 */
 	[Q_PAGE] = { "f_page",
-	    "SELECT a.id, d.applicant_name, u.idcard, uo.name, a.plan_id, a.pipeline_id,"
+	    "SELECT a.id, d.applicant_name, d.applicant_idcard, a.unit_org_id, a.plan_id,"
+	    " a.pipeline_id,"
 	    " coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq,"
 	    " a.current_org_id = d.org_id AND a.state = 'in_review', a.state,"
 	    " to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
@@ -60,8 +61,6 @@ static const struct {
 	    " coalesce(d.action, ''), '', a.region_id, (SELECT n FROM ref_version),"
 	    " to_char(d.arrived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
-	    " JOIN app_user u ON u.id = a.applicant_id"
-	    " JOIN org uo ON uo.id = a.unit_org_id"
 	    " WHERE d.org_id = $1 AND d.decided_at IS NULL"
 	    " AND (d.arrived_at, d.application_id) > ($2::timestamptz, $3::bigint)"
 	    " ORDER BY d.arrived_at, d.application_id LIMIT $4::int" },
@@ -227,7 +226,7 @@ m_select(FCGX_Request *r, PGresult *s)
 static void
 m_list(FCGX_Request *r, PGresult *s)
 {
-	/* the plan, pipeline, region and today's working-day ordinal as the
+	/* the unit, plan, pipeline, region and today's working-day ordinal as the
 	 * statement gives them (the portal looks up their names: lib/refnames.c) */
 	static const char *const key[] = { "id", "applicant", "idcard", "unit", "plan",
 	    "pipeline", "category", "method", "step", "mine", "state", "arrived_on",
@@ -259,7 +258,7 @@ m_list(FCGX_Request *r, PGresult *s)
 			const char *x = PQgetvalue(p, i, j);
 
 			add(buf, sizeof(buf), &o, j ? ",\"%s\":" : "\"%s\":", key[j]);
-			if (j == 0 || j == 4 || j == 5 || j == 8 || j == 12 || j == 14 || j == 18)
+			if (j == 0 || j == 3 || j == 4 || j == 5 || j == 8 || j == 12 || j == 14 || j == 18)
 				add(buf, sizeof(buf), &o, "%s", PQgetisnull(p, i, j) ? "null" : x);
 			else if (j == 9 || j == 13 || j == 15)
 				add(buf, sizeof(buf), &o, "%s", x[0] == 't' ? "true" : "false");

@@ -159,9 +159,9 @@ LEFT JOIN b_actor a ON a.org_id = so.org_id;
 -- the desks: one row per organisation the application came to, at the last
 -- step it came there; decided unless it waits there now
 INSERT INTO desk (org_id, application_id, arrived_at, step_seq, decided_at, action,
-	decided_snapshot, applicant_name, touched_at)
+	decided_snapshot, applicant_name, applicant_idcard, touched_at)
 SELECT DISTINCT ON (so.org_id, so.app) so.org_id, so.app, pg_temp.b_at(b.t0, so.seq - 1, b.h), so.seq,
-	d.at, d.action, CASE WHEN d.at IS NOT NULL THEN 1 END, u.name,
+	d.at, d.action, CASE WHEN d.at IS NOT NULL THEN 1 END, u.name, u.idcard,
 	coalesce(d.at, pg_temp.b_at(b.t0, so.seq - 1, b.h))
 FROM b_step_owner so JOIN b_app b ON b.id = so.app JOIN app_user u ON u.id = b.uid
 LEFT JOIN LATERAL (SELECT pg_temp.b_at(b.t0, so.seq, b.h) AS at,

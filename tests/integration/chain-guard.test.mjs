@@ -52,8 +52,8 @@ describe('no program role moves an application by itself', () => {
 				`INSERT INTO chain_history (application_id, no, action, from_step, to_step, from_state, to_state,
 				    actor_user_id) VALUES (${app}, 99, 'pass', 2, 3, 'in_review', 'in_review', ${ids.hongdaUser})`,
 				`UPDATE desk SET decided_at = now(), action = 'pass' WHERE application_id = ${app}`,
-				`INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name, touched_at)
-				    VALUES (${ids.sjy}, ${app}, now(), 2, 'x', now())`,
+				`INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name,
+				    applicant_idcard, touched_at) VALUES (${ids.sjy}, ${app}, now(), 2, 'x', 'x', now())`,
 				`UPDATE desk_tally SET waiting = 0`,
 			]) {
 				const r = sqlAs(role, stmt);

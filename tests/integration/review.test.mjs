@@ -289,7 +289,7 @@ describe('the worklist', () => {
 		assert.deepEqual(row.actions, ['pass', 'return', 'reject']);
 	});
 
-	test('a renamed plan, step or region and a changed calendar show on the next page', async () => {
+	test('a renamed plan, step, region or unit and a changed calendar show on the next page', async () => {
 		// the programs keep these names (lib/refnames.c) and read them again when
 		// ref_version moves (sql/026): every worker must, so each check asks eight times
 		const [app] = await submitted(1, applicant);
@@ -299,9 +299,9 @@ describe('the worklist', () => {
 				out.push(await worklistRow(hongda, app));
 			return out;
 		};
-		const ids = (await sql(`SELECT plan_id || '|' || pipeline_id || '|' || region_id
+		const ids = (await sql(`SELECT plan_id || '|' || pipeline_id || '|' || region_id || '|' || unit_org_id
 		    FROM application WHERE id = ${app}`)).trim().split('|').map(Number);
-		const [plan, pipeline, region] = ids;
+		const [plan, pipeline, region, unit] = ids;
 		const before = (await rows())[0];
 		try {
 			await sql(`UPDATE plan SET name = name || '（更名）' WHERE id = ${plan};
@@ -320,6 +320,16 @@ describe('the worklist', () => {
 		}
 		for (const r of await rows())
 			assert.equal(r.plan, before.plan);
+		// the unit's name alone (the programs keep those a page showed: sql/034)
+		try {
+			await sql(`UPDATE org SET name = name || '（更名）' WHERE id = ${unit}`);
+			for (const r of await rows())
+				assert.equal(r.unit, `${before.unit}（更名）`);
+		} finally {
+			await sql(`UPDATE org SET name = replace(name, '（更名）', '') WHERE id = ${unit}`);
+		}
+		for (const r of await rows())
+			assert.equal(r.unit, before.unit);
 
 		// arrived ten days ago: the working days since, by the database's own count;
 		// then one of them a holiday, and the wait is a day shorter on every worker
