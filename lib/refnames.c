@@ -260,7 +260,7 @@ ref_orgs(const PGresult *page, int col)
 
 	/* the ids not kept, as an array's text: "{3,17}" (the database's own
 	 * digits, nothing else) */
-	if ((ids = malloc((size_t)rows * 21 + 2)) == NULL)
+	if ((ids = malloc((size_t)rows * 20 + 3)) == NULL)	/* "{" ids "," "}" NUL */
 		return PERR_INTERNAL;
 	ids[0] = '{';
 	for (r = 0; r < rows; r++) {
