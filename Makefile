@@ -4,7 +4,7 @@
 ROLES    := applicant unit county city hrb admin
 BUILD    ?= build
 SAN      ?= 0
-PKGS     := libpq libcjson libxml-2.0 icu-uc
+PKGS     := libpq libcjson libxml-2.0 icu-uc libcrypto
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -fvisibility=hidden -fPIE -Icgi-bin \
@@ -45,7 +45,6 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(L
 	$$(CC) $$(LDFLAGS) -pie -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach r,$(ROLES) paysim,$(eval $(call prog_rule,$(r))))
-$(BUILD)/bin/paysim: LDLIBS += $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 $(BUILD)/bin/portalctl: $(BUILD)/tools/portalctl.o $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -59,7 +58,7 @@ $(BUILD)/bin/pool: $(BUILD)/tools/pool.o
 # the bare programs `make bench` measures the portal against (scripts/bench.sh)
 $(BUILD)/bin/fcgi-floor: $(BUILD)/tools/fcgi-floor.o
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -pie -o $@ $^ -lfcgi $(shell pkg-config --libs libpq 2>/dev/null)
+	$(CC) $(LDFLAGS) -pie -o $@ $^ -lfcgi $(shell pkg-config --libs libpq libcrypto 2>/dev/null)
 
 www: www/dist/.built
 

@@ -26,6 +26,7 @@
 
 #include <fcgiapp.h>
 #include <libpq-fe.h>
+#include <openssl/sha.h>
 
 int main(int, char **);
 
@@ -41,7 +42,7 @@ static const struct {
 	    " coalesce(u.org_id, 0)"
 	    " FROM session s CROSS JOIN LATERAL (SELECT id, username, name, role, mobile,"
 	    "  org_id FROM app_user WHERE id = s.user_id OFFSET 0) u"
-	    " WHERE s.token_hash = sha256(convert_to($1, 'UTF8')) AND s.ended_at IS NULL"
+	    " WHERE s.token_hash = $1::bytea AND s.ended_at IS NULL"
 	    " AND s.last_seen > now() - interval '30 minutes'" },
 	/* the portal's worklist page (lib/review.c, waiting, by arrival): the
 	 * desk's index range of the organisation and its rows' applications (the
@@ -314,9 +315,12 @@ static void
 handle(FCGX_Request *r)
 {
 	const char *uri = FCGX_GetParam("DOCUMENT_URI", r->envp);
-	char tok[33];
-	const char *v[1] = { tok };
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	char tok[33], h[2 + 2 * SHA256_DIGEST_LENGTH + 1] = "\\x";
+	const char *v[1] = { h };
 	PGresult *s;
+	size_t i;
 
 	if (uri == NULL || strncmp(uri, "/bench/", 7) != 0) {
 		reply(r, 404, "{\"error\":\"not_found\"}");
@@ -331,6 +335,13 @@ handle(FCGX_Request *r)
 		reply(r, 401, "{\"error\":\"unauthorized\"}");
 		return;
 	}
+	/* its SHA-256 as bytea's text, as the portal hands it (lib/session.c) */
+	SHA256((const unsigned char *)tok, strlen(tok), d);
+	for (i = 0; i < sizeof(d); i++) {
+		h[2 + 2 * i] = hex[d[i] >> 4];
+		h[3 + 2 * i] = hex[d[i] & 15];
+	}
+	h[2 + 2 * sizeof(d)] = '\0';
 	if ((s = run(Q_SESSION, 1, v)) == NULL || PQntuples(s) != 1) {
 		PQclear(s);
 		reply(r, s == NULL ? 500 : 401, "{\"error\":\"session\"}");
