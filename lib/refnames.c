@@ -36,7 +36,7 @@ static struct {
 	size_t norgs, orgcap;
 } ref;
 
-/* more than any one region's units: past it the names are read afresh */
+/* the units' names one worker keeps at most: past it they are read afresh */
 enum { ORGS_MAX = 50000 };
 
 /* every row sorted by (kind, a, b), and the version they belong to, in one
@@ -262,6 +262,10 @@ ref_orgs(const PGresult *page, int col)
 	 * digits, nothing else) */
 	if ((ids = malloc((size_t)rows * 20 + 3)) == NULL)	/* "{" ids "," "}" NUL */
 		return PERR_INTERNAL;
+	/* full (this worker has shown that many units since the names last
+	 * moved): read afresh, this page's units all among the missing */
+	if (ref.norgs + (size_t)rows > ORGS_MAX)
+		drop_orgs();
 	ids[0] = '{';
 	for (r = 0; r < rows; r++) {
 		const char *v = db_str(page, r, col);
@@ -279,8 +283,6 @@ ref_orgs(const PGresult *page, int col)
 		free(ids);
 		return PERR_OK;
 	}
-	if (ref.norgs + n > ORGS_MAX)
-		drop_orgs();
 	e = db_run(&st_orgs, &res, 1, DB_S(ids));
 	free(ids);
 	if (e != PERR_OK)
