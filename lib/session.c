@@ -76,22 +76,32 @@ static struct db_stmt st[SS__MAX] = {
 	    " AND token_hash <> $2::bytea", 0 },
 };
 
-/* A token's SHA-256 as bytea's text: "\\x" and 64 hex digits. */
-static const char *
-token_hash(const char *tok, char out[2 + 2 * SHA256_DIGEST_LENGTH + 1])
+/* n bytes as 2n lower-case hex digits and a NUL */
+static void
+to_hex(char *out, const unsigned char *b, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[SHA256_DIGEST_LENGTH];
 	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+enum { HASH_TEXT = 2 + 2 * SHA256_DIGEST_LENGTH + 1 };
+
+/* A token's SHA-256 as bytea's text: "\\x" and 64 hex digits. */
+static const char *
+token_hash(const char *tok, char out[HASH_TEXT])
+{
+	unsigned char d[SHA256_DIGEST_LENGTH];
 
 	SHA256((const unsigned char *)tok, strlen(tok), d);
 	out[0] = '\\';
 	out[1] = 'x';
-	for (i = 0; i < sizeof(d); i++) {
-		out[2 + 2 * i] = hex[d[i] >> 4];
-		out[3 + 2 * i] = hex[d[i] & 15];
-	}
-	out[2 + 2 * sizeof(d)] = '\0';
+	to_hex(out + 2, d, sizeof(d));
 	return out;
 }
 
@@ -110,12 +120,10 @@ enum perr
 random_hex(char *out, size_t nbytes)
 {
 	unsigned char b[64];
-	size_t i;
 
 	if (nbytes > sizeof(b) || getrandom(b, nbytes, 0) != (ssize_t)nbytes)
 		return PERR_INTERNAL;
-	for (i = 0; i < nbytes; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	to_hex(out, b, nbytes);
 	explicit_bzero(b, sizeof(b));
 	return PERR_OK;
 }
@@ -162,10 +170,11 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	PGresult *res;
 	long long seen, age;
 	enum perr e;
-	char h[2 + 2 * SHA256_DIGEST_LENGTH + 1];
+	char h[HASH_TEXT];
 
 	e = db_run(&st[strcmp(role, "applicant") == 0 ? SS_GET_PERSON : SS_GET], &res, 4,
-	    DB_S(token_hash(tok, h)), DB_S(role), DB_I(conf.session_idle_min), DB_I(conf.session_abs_hours));
+	    DB_S(token_hash(tok, h)), DB_S(role), DB_I(conf.session_idle_min),
+	    DB_I(conf.session_abs_hours));
 	if (e != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
@@ -211,7 +220,7 @@ session_lookup(const char *tok, const char *role, struct session *s)
 enum perr
 session_start(long long user_id, const char *role, const char *ip, char tok[33])
 {
-	char csrf[33], h[2 + 2 * SHA256_DIGEST_LENGTH + 1];
+	char csrf[33], h[HASH_TEXT];
 	enum perr e;
 
 	if ((e = random_hex(tok, 16)) != PERR_OK || (e = random_hex(csrf, 16)) != PERR_OK)
@@ -220,14 +229,14 @@ session_start(long long user_id, const char *role, const char *ip, char tok[33])
 	if ((e = db_run(&st[SS_PURGE], NULL, 3, DB_I(user_id), DB_I(conf.session_idle_min),
 	    DB_I(conf.session_abs_hours))) != PERR_OK)
 		return e;
-	return db_run(&st[SS_NEW], NULL, 5, DB_S(token_hash(tok, h)), DB_I(user_id), DB_S(role), DB_S(csrf),
-	    DB_S(ip));
+	return db_run(&st[SS_NEW], NULL, 5, DB_S(token_hash(tok, h)), DB_I(user_id), DB_S(role),
+	    DB_S(csrf), DB_S(ip));
 }
 
 enum perr
 session_end(const char *tok)
 {
-	char h[2 + 2 * SHA256_DIGEST_LENGTH + 1];
+	char h[HASH_TEXT];
 
 	return db_run(&st[SS_END], NULL, 1, DB_S(token_hash(tok, h)));
 }
@@ -235,7 +244,7 @@ session_end(const char *tok)
 enum perr
 session_end_others(long long user_id, const char *keep_tok)
 {
-	char h[2 + 2 * SHA256_DIGEST_LENGTH + 1];
+	char h[HASH_TEXT];
 
 	return db_run(&st[SS_OTHERS_END], NULL, 2, DB_I(user_id), DB_S(token_hash(keep_tok, h)));
 }
