@@ -2,7 +2,8 @@
 // need a carried ballot: the office's three vote members (made once, with a first password
 // their first login replaced with the demo password, named after the office's login), all present, each votes 同意 from their own login. The
 // committee must have no other active member (committee.test.mjs puts its own back as it found
-// them). Not a test file.
+// them), unless alone is asked for: then the others (a demo's experts, `stack.sh demo`) are
+// disabled first. Not a test file.
 import assert from 'node:assert/strict';
 
 import { FIRST_PASSWORD, Session, loginAs } from './lib.mjs';
@@ -18,7 +19,7 @@ export function soon() {
  * votes 同意, close; with settle, also 按表决结果办理 (each carried application passes).
  * login(role, username) gives a member's session. Returns the meeting's id.
  */
-export async function holdVote(s, role, apps, { settle = false, login = loginAs } = {}) {
+export async function holdVote(s, role, apps, { settle = false, login = loginAs, alone = false } = {}) {
 	const ok = (r, what) => {
 		assert.ok(r.status < 300, `vote: ${what}: ${r.status} ${r.text}`);
 		return r.json;
@@ -37,7 +38,11 @@ export async function holdVote(s, role, apps, { settle = false, login = loginAs 
 	}
 	c = ok(await s.get('/committee'), 'committee');
 	const voters = c.members.filter((x) => names.some(([u]) => u === x.username));
-	const others = c.members.filter((x) => !x.disabled && !voters.includes(x));
+	for (const m of alone ? c.members.filter((x) => !x.disabled && !voters.includes(x)) : [])
+		ok(await s.post(`/committee/members/${m.id}/disable`, { disabled: true }), 'member aside');
+	if (alone)
+		c = ok(await s.get('/committee'), 'committee');
+	const others = c.members.filter((x) => !x.disabled && !voters.some((v) => v.id === x.id));
 	assert.equal(others.length, 0, `vote: ${office} has other members: ${others.map((x) => x.username)}`);
 	const { id } = ok(await s.post('/meetings', { title: '评审会议', starts_at: soon(), place: '会议室' }), 'meeting');
 	assert.equal(ok(await s.post(`/meetings/${id}/agenda`, { items: apps.map(Number) }), 'agenda').added, apps.length);

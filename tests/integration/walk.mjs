@@ -10,6 +10,9 @@ import { loginAs as mainLogin, sql as mainSql } from './lib.mjs';
 // the stack walked on: the test stack, unless walkOn() names another
 let sql = mainSql;
 let loginAs = mainLogin;
+// another stack may hold a demo's committee experts (`stack.sh demo`): there the walk's votes are
+// its own members' alone, the others disabled first
+let alone = false;
 
 /* Who moves each step of a 金华宏达 (婺城区) application, per chain. */
 export const CLERKS = {
@@ -39,6 +42,7 @@ const sessions = new Map();
 export function walkOn({ sql: q, loginAs: login }) {
 	sql = q;
 	loginAs = login;
+	alone = true;
 	sessions.clear();
 }
 
@@ -112,7 +116,7 @@ export async function issueDocument(app, step, title = '关于公布职称评审
 async function carryVote(app, step) {
 	const { code } = await position(app);
 	const [role, office] = CLERKS[code][step];
-	await holdVote(await clerk(role, office), role, [app], { login: clerk });
+	await holdVote(await clerk(role, office), role, [app], { login: clerk, alone });
 }
 
 /* The application's pipeline code and current step. */
