@@ -142,15 +142,15 @@ ref_sync(long long v)
 	return load();
 }
 
-/* the row of kind k with (a, b), or NULL: the rows are sorted */
+/* the row with (a, b) among n sorted by (a, b), or NULL */
 static const struct ref_row *
-find(int k, long long a, long long b)
+search(const struct ref_row *rows, size_t n, long long a, long long b)
 {
-	size_t lo = 0, hi = ref.n[k];
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct ref_row *r = &ref.rows[k][mid];
+		const struct ref_row *r = &rows[mid];
 
 		if (r->a < a || (r->a == a && r->b < b))
 			lo = mid + 1;
@@ -160,6 +160,13 @@ find(int k, long long a, long long b)
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* the row of kind k with (a, b), or NULL */
+static const struct ref_row *
+find(int k, long long a, long long b)
+{
+	return search(ref.rows[k], ref.n[k], a, b);
 }
 
 static const char *
@@ -219,23 +226,11 @@ ref_workday(const char *day, long long *n)
 	return true;
 }
 
-/* the kept name of organisation id, or NULL */
+/* the kept name of organisation id, or NULL (b is 0 in every one) */
 static const struct ref_row *
 org_find(long long id)
 {
-	size_t lo = 0, hi = ref.norgs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ref.orgs[mid].a < id)
-			lo = mid + 1;
-		else if (ref.orgs[mid].a == id)
-			return &ref.orgs[mid];
-		else
-			hi = mid;
-	}
-	return NULL;
+	return search(ref.orgs, ref.norgs, id, 0);
 }
 
 static int
