@@ -257,7 +257,7 @@ h_login(struct req *r)
 	res = NULL;
 	if ((e = db_run(&st[AUTH_OK], NULL, 1, DB_I(who.user_id))) != PERR_OK ||
 	    (e = session_start(who.user_id, portal_role(), r->ip, tok)) != PERR_OK ||
-	    (e = session_lookup(tok, portal_role(), &r->s)) != PERR_OK)
+	    (e = session_lookup(tok, portal_role(), &r->s, false)) != PERR_OK)
 		goto fail;
 	r->has_session = true;
 	who = req_actor(r);
@@ -297,8 +297,12 @@ h_logout(struct req *r)
 enum perr
 h_me(struct req *r)
 {
-	auth_me_json(r);
-	return PERR_OK;
+	/* the seconds left are the database's, from the check of a kept session */
+	enum perr e = session_settle();
+
+	if (e == PERR_OK)
+		auth_me_json(r);
+	return e;
 }
 
 enum perr

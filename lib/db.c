@@ -26,6 +26,25 @@ static char last_state[6];
 static char rule_msg[256];
 
 static const char *oneline(const char *, char *, size_t);
+static enum perr guarded(struct db_stmt *, PGresult **, int, const char *const *);
+
+/*
+ * The guard (db_guard()): one statement the request's next round trip sends
+ * ahead of its own calls, in the same pipeline, so that when it fails they do
+ * not run (pipeline mode skips everything after a failure up to the sync). A
+ * session this worker kept is checked so: a GET's first trip is one, not two.
+ */
+#define GUARD_PARAMS 5
+static struct {
+	struct db_stmt *st;		/* NULL: none pending */
+	int n;
+	const char *params[GUARD_PARAMS];
+	char text[GUARD_PARAMS][80];
+	void (*done)(const PGresult *, void *);
+	void *arg;
+	bool failed;
+} guard;
+
 
 const char *
 db_sqlstate(void)
@@ -188,6 +207,10 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 
 	if (res != NULL)
 		*res = NULL;
+	if (guard.failed)
+		return PERR_UNAUTHORIZED;
+	if (guard.st != NULL)
+		return guarded(st, res, n, params);
 	last_state[0] = '\0';
 	rule_msg[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -353,14 +376,58 @@ calls_clear(const struct call *c, int k)
 		}
 }
 
-static enum perr
-pipelined(const struct call *c, int k)
+void
+db_guard(struct db_stmt *st, int n, const char *const *params,
+    void (*done)(const PGresult *, void *), void *arg)
 {
+	int i;
+
+	memset(&guard, 0, sizeof(guard));
+	if (n < 0 || n > GUARD_PARAMS) {
+		guard.failed = true;	/* fail closed: the caller looks it up anew */
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (params[i] == NULL || strlen(params[i]) >= sizeof(guard.text[i])) {
+			guard.failed = true;
+			return;
+		}
+		snprintf(guard.text[i], sizeof(guard.text[i]), "%s", params[i]);
+		guard.params[i] = guard.text[i];
+	}
+	guard.st = st;
+	guard.n = n;
+	guard.done = done;
+	guard.arg = arg;
+}
+
+void
+db_guard_clear(void)
+{
+	memset(&guard, 0, sizeof(guard));
+}
+
+static enum perr
+pipelined(const struct call *cs, int ks)
+{
+	struct call c[2 + 2 * DB_BATCH_MAX];
 	PGresult *r;
 	enum perr e = PERR_OK;
 	const char *name = "(pipeline)";
-	int i, sent;
+	int i, k = 0, g = -1, g0 = -1, sent;
 
+	/* the guard first (its PREPARE too, if this connection lacks it): calls
+	 * g0 to g */
+	if (guard.st != NULL) {
+		g0 = k;
+		call_add(c, &k, guard.st, guard.n, guard.params, NULL);
+		g = k - 1;
+	}
+	if (ks < 0 || k + ks > (int)(sizeof(c) / sizeof(c[0])))
+		return PERR_INTERNAL;
+	if (ks > 0)
+		memcpy(c + k, cs, (size_t)ks * sizeof(*cs));
+	k += ks;
 	for (i = 0; i < k; i++)
 		if (c[i].kind == CALL_STMT && c[i].res != NULL)
 			*c[i].res = NULL;
@@ -387,7 +454,11 @@ pipelined(const struct call *c, int k)
 				c[i].st->gen = gen;
 			else if (c[i].kind == CALL_COMMIT)
 				in_tx = false;
-			else if (c[i].res != NULL) {
+			else if (i == g) {
+				guard.st = NULL;
+				if (guard.done != NULL)
+					guard.done(r, guard.arg);
+			} else if (c[i].res != NULL) {
 				*c[i].res = r;
 				r = NULL;
 			}
@@ -397,6 +468,15 @@ pipelined(const struct call *c, int k)
 			if (PQstatus(conn) != CONNECTION_OK) {
 				remember_state(r);
 				e = PERR_UNAVAILABLE;
+			} else if (i >= g0 && i <= g) {
+				/* what it guards is no longer so (or could not be
+				 * checked): nothing more this request */
+				remember_state(r);
+				guard.st = NULL;
+				guard.failed = true;
+				e = PERR_UNAUTHORIZED;
+				if (strcmp(last_state, "23514") != 0)
+					(void)failed(c[i].st, r);	/* not its own refusal: logged */
 			} else if (c[i].kind == CALL_COMMIT) {
 				remember_state(r);
 				in_tx = false;		/* a COMMIT that fails rolls back */
@@ -437,6 +517,44 @@ pipelined(const struct call *c, int k)
 	}
 	if (e != PERR_OK)
 		calls_clear(c, k);
+	return e;
+}
+
+enum perr
+db_guard_flush(void)
+{
+	enum perr e;
+
+	if (guard.failed)
+		return PERR_UNAUTHORIZED;
+	if (guard.st == NULL)
+		return PERR_OK;
+	if (!ready())
+		return PERR_UNAVAILABLE;
+	e = pipelined(NULL, 0);
+	/* the connection may have died since the last request: once more, anew */
+	if (e == PERR_UNAVAILABLE && !in_tx && ready())
+		e = pipelined(NULL, 0);
+	return e;
+}
+
+/* db_execv() of the request's first statement, with the guard ahead of it. */
+static enum perr
+guarded(struct db_stmt *st, PGresult **res, int n, const char *const *params)
+{
+	struct call c[2];
+	enum perr e;
+	int k = 0;
+
+	if (!ready())
+		return PERR_UNAVAILABLE;
+	call_add(c, &k, st, n, params, res);
+	e = pipelined(c, k);
+	if (e == PERR_UNAVAILABLE && !in_tx && ready()) {
+		k = 0;
+		call_add(c, &k, st, n, params, res);
+		e = pipelined(c, k);
+	}
 	return e;
 }
 
@@ -502,6 +620,8 @@ db_batch_run(struct db_batch *b)
 		log_err("msg=\"statement batch refused\" n=%d", b->n);
 		return PERR_INTERNAL;
 	}
+	if (guard.failed)
+		return PERR_UNAUTHORIZED;
 	if (!ready())
 		return PERR_UNAVAILABLE;
 	k = batch_calls(b, c);
@@ -520,6 +640,8 @@ wrapped(bool begin, struct db_stmt *st, PGresult **res, int n, const char *const
 	struct call c[4];
 	int k = 0;
 
+	if (guard.failed)
+		return PERR_UNAUTHORIZED;
 	if (!ready())
 		return PERR_UNAVAILABLE;
 	if (begin)
@@ -606,6 +728,8 @@ db_begin_at(const char *where)
 		    where, tx_where ? tx_where : "?");
 		return PERR_INTERNAL;
 	}
+	if ((e = db_guard_flush()) != PERR_OK)
+		return e;
 	if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
 		if (db_connect(NULL) != PERR_OK)
 			return PERR_UNAVAILABLE;

@@ -538,8 +538,10 @@ metrics_reply(struct req *r)
 	return e;
 }
 
+/* kept_ok: a GET's session may be one this worker kept, checked by the
+ * database in the handler's first round trip (session_settle() after). */
 static enum perr
-pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
+pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix, bool kept_ok)
 {
 	const char *uri = r->env[E_DOCUMENT_URI], *qs;
 	const struct route *rt = NULL;
@@ -609,7 +611,8 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
 
 		if (!session_cookie(r->env[E_HTTP_COOKIE], tok))
 			return req_fail(r, PERR_UNAUTHORIZED, NULL, "请先登录");
-		if ((e = session_lookup(tok, prog_role, &r->s)) == PERR_UNAUTHORIZED)
+		if ((e = session_lookup(tok, prog_role, &r->s,
+		    kept_ok && r->method == M_GET)) == PERR_UNAUTHORIZED)
 			return req_fail(r, e, NULL, "登录已过期，请重新登录");
 		if (e != PERR_OK)
 			return e;
@@ -663,20 +666,55 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix)
 }
 
 /* One request, answered; *rix, *m, *status, *err say what it was for the metrics. */
+/* r ready for a request (or for the same request again). */
+static void
+req_init(struct req *r, FCGX_Request *fr)
+{
+	memset(r, 0, offsetof(struct req, f));
+	r->fcgx = fr;
+	env_index(r, fr->envp);
+	json_arena_begin();
+	db_guard_clear();
+	(void)db_take_message(NULL, 0);
+}
+
+/* What req_init() and the request took, let go. */
+static void
+req_release(struct req *r)
+{
+	cJSON_Delete(r->json);
+	cJSON_Delete(r->out);
+	json_arena_end();
+	free(r->body);
+	free(r->raw);
+	free(r->uri);
+	free(r->set_cookie);
+	kv_free(r->query, r->nquery);
+}
+
+/* One request, answered; *rix, *m, *status, *err say what it was for the metrics. */
 static void
 handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
     enum method *m, int *status, enum perr *err)
 {
 	struct req r;
-	enum perr e;
+	enum perr e, s;
 
-	memset(&r, 0, offsetof(struct req, f));
-	r.fcgx = fr;
-	env_index(&r, fr->envp);
-	json_arena_begin();
-	(void)db_take_message(NULL, 0);
+	req_init(&r, fr);
 	*rix = METRICS_UNMATCHED;
-	e = pipeline(&r, routes, nroutes, rix);
+	e = pipeline(&r, routes, nroutes, rix, true);
+	/* a session this worker kept: the database's verdict on it */
+	if ((s = session_settle()) == PERR_UNAUTHORIZED) {
+		/* it ended or changed since, and nothing of the request ran in the
+		 * database: the request again, its session looked up */
+		log_info("msg=\"kept session changed\" path=%s", r.path ? r.path : "?");
+		req_release(&r);
+		req_init(&r, fr);
+		e = pipeline(&r, routes, nroutes, rix, false);
+		s = session_settle();
+	}
+	if (s != PERR_OK)
+		e = s;
 	*m = r.method;
 	*err = e;
 	*status = e != PERR_OK ? err_status(e) : r.raw != NULL ? 200 : r.status ? r.status : 200;
@@ -700,14 +738,7 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
 		reply(&r, r.status ? r.status : 200, ok);
 		cJSON_Delete(ok);
 	}
-	cJSON_Delete(r.json);
-	cJSON_Delete(r.out);
-	json_arena_end();
-	free(r.body);
-	free(r.raw);
-	free(r.uri);
-	free(r.set_cookie);
-	kv_free(r.query, r.nquery);
+	req_release(&r);
 }
 
 static void

@@ -292,6 +292,15 @@ PORTAL_API void db_batch_add(struct db_batch *b, struct db_stmt *st, PGresult **
 PORTAL_API void db_batch_addv(struct db_batch *b, struct db_stmt *st, PGresult **res, int n,
     const char *const *params);
 PORTAL_API enum perr db_batch_run(struct db_batch *b);
+/* The guard: a statement the request's next round trip carries first (n <= 5
+ * text parameters, copied), whose failure stops the statements after it;
+ * done(result, arg) reads its result. Once it failed, every database call of
+ * the request answers PERR_UNAUTHORIZED, and db_guard_flush() too; it runs it
+ * alone when no call carried it. db_guard_clear() forgets it (each request). */
+PORTAL_API void db_guard(struct db_stmt *st, int n, const char *const *params,
+    void (*done)(const PGresult *, void *), void *arg);
+PORTAL_API enum perr db_guard_flush(void);
+PORTAL_API void db_guard_clear(void);
 PORTAL_API enum perr db_commit(void);
 PORTAL_API void db_rollback(void);
 PORTAL_API bool db_in_tx(void);
@@ -471,8 +480,17 @@ PORTAL_API bool ct_equal(const char *a, const char *b);
 PORTAL_API enum perr random_hex(char *out, size_t nbytes);
 /* The "sid" token of a Cookie header into tok; false when absent or malformed. */
 PORTAL_API bool session_cookie(const char *cookie_header, char tok[33]);
-/* A live session of role with this token into *s; PERR_UNAUTHORIZED when none. */
-PORTAL_API enum perr session_lookup(const char *tok, const char *role, struct session *s);
+/* A live session of role with this token into *s; PERR_UNAUTHORIZED when none.
+ * kept_ok: a session this worker looked up before may come from its memory,
+ * checked by the database at the head of the request's first round trip
+ * (db_guard()); session_settle() says how that check went. */
+PORTAL_API enum perr session_lookup(const char *tok, const char *role, struct session *s,
+    bool kept_ok);
+/* After the handler: the check of a kept session done (on its own if no
+ * statement carried it) and last_seen touched if due. PERR_OK; PERR_UNAUTHORIZED
+ * when the session ended or changed since it was kept (nothing of the request
+ * ran in the database: serve it again, looked up anew); or the database's error. */
+PORTAL_API enum perr session_settle(void);
 /* Starts a session (a new token into tok); inside the login's transaction. */
 PORTAL_API enum perr session_start(long long user_id, const char *role, const char *ip,
     char tok[33]);

@@ -17,50 +17,69 @@
 
 #include "portal.h"
 
-enum { SS_NEW, SS_GET, SS_GET_PERSON, SS_TOUCH, SS_END, SS_PURGE, SS_OTHERS_END, SS__MAX };
+enum { SS_NEW, SS_GET, SS_GET_PERSON, SS_CHECK, SS_CHECK_PERSON, SS_TOUCH, SS_END, SS_PURGE,
+	SS_OTHERS_END, SS__MAX };
+
+/* What a request is allowed by: the session, its person and their
+ * organisation (org: five columns of its name, kind, kind's name, region and
+ * status). */
+#define SS_WHO(org) \
+	"s.id, u.id, coalesce(u.org_id, 0), u.role, u.name, u.username," \
+	" coalesce(u.mobile, ''), s.csrf, " org ", u.is_org_admin," \
+	" u.kind = 'committee_member', u.must_change_password"
+#define SS_ORG \
+	"coalesce(o.name, ''), coalesce(o.kind, '')," \
+	" coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, '')," \
+	" coalesce(r.name, ''), coalesce(o.status, '')"
+#define SS_ORG_JOINS \
+	" LEFT JOIN org o ON o.id = u.org_id" \
+	" LEFT JOIN org_kind k ON k.code = o.kind" \
+	" LEFT JOIN region r ON r.id = o.region_id"
+#define SS_NO_ORG "'', '', '', '', ''"
+/* How long ago the session was last seen and began, in seconds. */
+#define SS_AGES \
+	"extract(epoch FROM now() - s.last_seen)::int, extract(epoch FROM now() - s.created_at)::int"
+/* The user is read in a LATERAL subquery the planner may not fold into a
+ * join (OFFSET 0): for the one session row found by its hash, by the user's
+ * primary key, whatever the statistics say. As a plain join, with the
+ * session table analysed while it held five rows, its generic plan had become
+ * a merge join walking every user in id order: 50 ms a request at 100 000
+ * applicants. */
+#define SS_FROM(joins) \
+	" FROM session s CROSS JOIN LATERAL (SELECT id, org_id, role, name, username, mobile," \
+	"  is_org_admin, kind, must_change_password FROM app_user WHERE id = s.user_id" \
+	"  AND role = $2 AND disabled_at IS NULL OFFSET 0) u" joins \
+	" WHERE s.token_hash = $1::bytea AND s.role = $2" \
+	" AND s.ended_at IS NULL" \
+	" AND s.last_seen > now() - make_interval(mins => $3::int)" \
+	" AND s.created_at > now() - make_interval(hours => $4::int)"
+/* The lookup: a read-only select, planned once, that every request not
+ * served from a kept session runs. The ages let the caller touch last_seen
+ * at most once a minute (most requests then cost no write and no WAL flush;
+ * idle expiry is exact to a minute) and count what is left itself; the
+ * digest of what it found is what the check below compares. */
+#define SS_GET_SQL(org, joins) \
+	"SELECT " SS_WHO(org) ", " SS_AGES ", md5(row(" SS_WHO(org) ")::text)" SS_FROM(joins)
+/* The check of a kept session ($5: the lookup's digest), one row always:
+ * its first value is of the domain session_same (sql/035), which refuses
+ * false, so that it fails, and the statements after it in the round trip
+ * with it, when the session ended, expired or is no longer what was kept. */
+#define SS_CHECK_SQL(org, joins) \
+	"SELECT coalesce(bool_and(md5(row(" SS_WHO(org) ")::text) = $5), false)::session_same," \
+	" max(s.id), max(extract(epoch FROM now() - s.last_seen)::int)," \
+	" max(extract(epoch FROM now() - s.created_at)::int)" SS_FROM(joins)
 
 static struct db_stmt st[SS__MAX] = {
 	[SS_NEW] = { "session_new",
 	    "INSERT INTO session (token_hash, user_id, role, csrf, ip)"
 	    " VALUES ($1::bytea, $2, $3, $4, $5)", 0 },
-	/* A read-only select, planned once: every request of every program
-	 * runs it. How long ago the session was last seen and began, in
-	 * seconds, so that the caller touches last_seen at most once a minute
-	 * (most requests then cost no write and no WAL flush; idle expiry is
-	 * exact to a minute) and counts what is left itself. The user is read
-	 * in a LATERAL subquery the planner may not fold into a join (OFFSET
-	 * 0): for the one session row found by its hash, by the user's primary
-	 * key, whatever the statistics say. As a plain join, with the session
-	 * table analysed while it held five rows, its generic plan had become a
-	 * merge join walking every user in id order: 50 ms a request at 100 000
-	 * applicants. */
-#define SS_COLS(org) \
-	"SELECT s.id, u.id, coalesce(u.org_id, 0), u.role, u.name, u.username," \
-	" coalesce(u.mobile, ''), s.csrf, " org ", u.is_org_admin," \
-	" extract(epoch FROM now() - s.last_seen)::int," \
-	" extract(epoch FROM now() - s.created_at)::int, u.kind = 'committee_member'," \
-	" u.must_change_password " \
-	"FROM session s CROSS JOIN LATERAL (SELECT id, org_id, role, name, username, mobile," \
-	"  is_org_admin, kind, must_change_password FROM app_user WHERE id = s.user_id" \
-	"  AND role = $2 AND disabled_at IS NULL OFFSET 0) u"
-#define SS_WHERE \
-	" WHERE s.token_hash = $1::bytea AND s.role = $2" \
-	" AND s.ended_at IS NULL" \
-	" AND s.last_seen > now() - make_interval(mins => $3::int)" \
-	" AND s.created_at > now() - make_interval(hours => $4::int)"
-	[SS_GET] = { "session_get",
-	    SS_COLS("coalesce(o.name, ''), coalesce(o.kind, ''),"
-	    " coalesce(CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END, ''),"
-	    " coalesce(r.name, ''), coalesce(o.status, '')")
-	    " LEFT JOIN org o ON o.id = u.org_id"
-	    " LEFT JOIN org_kind k ON k.code = o.kind"
-	    " LEFT JOIN region r ON r.id = o.region_id"
-	    SS_WHERE, 0 },
+	[SS_GET] = { "session_get", SS_GET_SQL(SS_ORG, SS_ORG_JOINS), 0 },
 	/* the same for an applicant, who belongs to no organisation (app_user's
 	 * check): the applicant program's every request, without the joins that
 	 * find nothing (they cost it a third of its database time) */
-	[SS_GET_PERSON] = { "session_get_person",
-	    SS_COLS("'', '', '', '', ''") SS_WHERE, 0 },
+	[SS_GET_PERSON] = { "session_get_person", SS_GET_SQL(SS_NO_ORG, ""), 0 },
+	[SS_CHECK] = { "session_check", SS_CHECK_SQL(SS_ORG, SS_ORG_JOINS), 0 },
+	[SS_CHECK_PERSON] = { "session_check_person", SS_CHECK_SQL(SS_NO_ORG, ""), 0 },
 	[SS_TOUCH] = { "session_touch",
 	    "UPDATE session SET last_seen = now()"
 	    " WHERE id = $1 AND last_seen < now() - interval '1 minute'", 0 },
@@ -92,16 +111,15 @@ to_hex(char *out, const unsigned char *b, size_t n)
 
 enum { HASH_TEXT = 2 + 2 * SHA256_DIGEST_LENGTH + 1 };
 
-/* A token's SHA-256 as bytea's text: "\\x" and 64 hex digits. */
+/* A token's SHA-256 into d, and as bytea's text into out: "\\x" and 64 hex
+ * digits; returns out. */
 static const char *
-token_hash(const char *tok, char out[HASH_TEXT])
+token_hash(const char *tok, unsigned char d[SHA256_DIGEST_LENGTH], char out[HASH_TEXT])
 {
-	unsigned char d[SHA256_DIGEST_LENGTH];
-
 	SHA256((const unsigned char *)tok, strlen(tok), d);
 	out[0] = '\\';
 	out[1] = 'x';
-	to_hex(out + 2, d, sizeof(d));
+	to_hex(out + 2, d, SHA256_DIGEST_LENGTH);
 	return out;
 }
 
@@ -164,17 +182,87 @@ copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-enum perr
-session_lookup(const char *tok, const char *role, struct session *s)
+/* Seconds left: until the absolute end, and until the idle timeout from
+ * last_seen, never beyond the absolute end. */
+static void
+ages(struct session *s, long long seen, long long age)
 {
+	s->abs_left = (long long)conf.session_abs_hours * 3600 - age;
+	s->idle_left = (long long)conf.session_idle_min * 60 - seen;
+	if (s->idle_left > s->abs_left)
+		s->idle_left = s->abs_left;
+}
+
+/*
+ * The sessions this worker has looked up, by their token's hash (never the
+ * token), one a slot: a GET of one of them does not wait for a lookup of its
+ * own. Its handler's first round trip carries session_check ahead of its
+ * statements (db_guard(), pipeline mode): the session is the database's
+ * still, live and unchanged, or nothing of the request runs and http.c
+ * serves it again after a lookup. What is kept is therefore never trusted
+ * alone; it saves a round trip, not a check.
+ */
+#define KEPT 64
+static struct kept {
+	unsigned char hash[SHA256_DIGEST_LENGTH];
+	char role[16];
+	char digest[40];		/* the lookup's md5 of what it found */
+	struct session s;
+} kept[KEPT];
+
+static struct kept *
+kept_slot(const unsigned char *hash)
+{
+	return &kept[hash[0] % KEPT];
+}
+
+/* The id of the kept session whose check found its last_seen over a minute
+ * old: session_settle() touches it. */
+static char touch_due[24];
+
+/* A kept session's check went through: its seconds left are the database's. */
+static void
+checked(const PGresult *res, void *arg)
+{
+	struct session *s = arg;
+	long long seen = db_int(res, 0, 2);
+
+	/* this request is activity: session_settle() moves last_seen to now */
+	if (seen >= 60) {
+		copy(touch_due, sizeof(touch_due), db_str(res, 0, 1));
+		seen = 0;
+	}
+	ages(s, seen, db_int(res, 0, 3));
+}
+
+enum perr
+session_lookup(const char *tok, const char *role, struct session *s, bool kept_ok)
+{
+	bool person = strcmp(role, "applicant") == 0;
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	struct kept *k;
 	PGresult *res;
-	long long seen, age;
+	long long seen;
 	enum perr e;
 	char h[HASH_TEXT];
 
-	e = db_run(&st[strcmp(role, "applicant") == 0 ? SS_GET_PERSON : SS_GET], &res, 4,
-	    DB_S(token_hash(tok, h)), DB_S(role), DB_I(conf.session_idle_min),
-	    DB_I(conf.session_abs_hours));
+	token_hash(tok, d, h);
+	k = kept_slot(d);
+	touch_due[0] = '\0';
+	if (kept_ok && memcmp(k->hash, d, sizeof(d)) == 0 && strcmp(k->role, role) == 0) {
+		const char *p[5];
+		char idle[16], abs[16];
+
+		*s = k->s;
+		snprintf(idle, sizeof(idle), "%d", conf.session_idle_min);
+		snprintf(abs, sizeof(abs), "%d", conf.session_abs_hours);
+		p[0] = h, p[1] = role, p[2] = idle, p[3] = abs, p[4] = k->digest;
+		db_guard(&st[person ? SS_CHECK_PERSON : SS_CHECK], 5, p, checked, s);
+		return PERR_OK;
+	}
+	memset(k, 0, sizeof(*k));
+	e = db_run(&st[person ? SS_GET_PERSON : SS_GET], &res, 4, DB_S(h), DB_S(role),
+	    DB_I(conf.session_idle_min), DB_I(conf.session_abs_hours));
 	if (e != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {
@@ -195,10 +283,9 @@ session_lookup(const char *tok, const char *role, struct session *s)
 	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 11));
 	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 12));
 	s->org_admin = db_bool(res, 0, 13);
-	seen = db_int(res, 0, 14);
-	age = db_int(res, 0, 15);
-	s->member = db_bool(res, 0, 16);
-	s->must_change_password = db_bool(res, 0, 17);
+	s->member = db_bool(res, 0, 14);
+	s->must_change_password = db_bool(res, 0, 15);
+	seen = db_int(res, 0, 16);
 	/* this request is activity: a last_seen over a minute old moves to now */
 	if (seen >= 60) {
 		if ((e = db_run(&st[SS_TOUCH], NULL, 1, DB_S(db_str(res, 0, 0)))) != PERR_OK) {
@@ -207,19 +294,32 @@ session_lookup(const char *tok, const char *role, struct session *s)
 		}
 		seen = 0;
 	}
+	ages(s, seen, db_int(res, 0, 17));
+	memcpy(k->hash, d, sizeof(d));
+	copy(k->role, sizeof(k->role), role);
+	copy(k->digest, sizeof(k->digest), db_str(res, 0, 18));
+	k->s = *s;
 	PQclear(res);
-	/* seconds left: until the absolute end, and until the idle timeout
-	 * from last_seen, never beyond the absolute end */
-	s->abs_left = (long long)conf.session_abs_hours * 3600 - age;
-	s->idle_left = (long long)conf.session_idle_min * 60 - seen;
-	if (s->idle_left > s->abs_left)
-		s->idle_left = s->abs_left;
 	return PERR_OK;
+}
+
+enum perr
+session_settle(void)
+{
+	enum perr e = db_guard_flush();
+	char id[24];
+
+	copy(id, sizeof(id), touch_due);
+	touch_due[0] = '\0';
+	if (e != PERR_OK || id[0] == '\0')
+		return e;
+	return db_run(&st[SS_TOUCH], NULL, 1, DB_S(id));
 }
 
 enum perr
 session_start(long long user_id, const char *role, const char *ip, char tok[33])
 {
+	unsigned char d[SHA256_DIGEST_LENGTH];
 	char csrf[33], h[HASH_TEXT];
 	enum perr e;
 
@@ -229,22 +329,28 @@ session_start(long long user_id, const char *role, const char *ip, char tok[33])
 	if ((e = db_run(&st[SS_PURGE], NULL, 3, DB_I(user_id), DB_I(conf.session_idle_min),
 	    DB_I(conf.session_abs_hours))) != PERR_OK)
 		return e;
-	return db_run(&st[SS_NEW], NULL, 5, DB_S(token_hash(tok, h)), DB_I(user_id), DB_S(role),
+	return db_run(&st[SS_NEW], NULL, 5, DB_S(token_hash(tok, d, h)), DB_I(user_id), DB_S(role),
 	    DB_S(csrf), DB_S(ip));
 }
 
 enum perr
 session_end(const char *tok)
 {
+	unsigned char d[SHA256_DIGEST_LENGTH];
 	char h[HASH_TEXT];
 
-	return db_run(&st[SS_END], NULL, 1, DB_S(token_hash(tok, h)));
+	token_hash(tok, d, h);
+	if (memcmp(kept_slot(d)->hash, d, sizeof(d)) == 0)
+		memset(kept_slot(d), 0, sizeof(struct kept));
+	return db_run(&st[SS_END], NULL, 1, DB_S(h));
 }
 
 enum perr
 session_end_others(long long user_id, const char *keep_tok)
 {
+	unsigned char d[SHA256_DIGEST_LENGTH];
 	char h[HASH_TEXT];
 
-	return db_run(&st[SS_OTHERS_END], NULL, 2, DB_I(user_id), DB_S(token_hash(keep_tok, h)));
+	return db_run(&st[SS_OTHERS_END], NULL, 2, DB_I(user_id),
+	    DB_S(token_hash(keep_tok, d, h)));
 }

@@ -286,6 +286,50 @@ test('sessions die after 30 idle minutes and after 12 hours in any case', async 
 	    AND last_seen > now() - interval '1 minute'`), 1);
 });
 
+/*
+ * A worker keeps the sessions it looked up (lib/session.c) and checks one in
+ * the first round trip of a GET instead of looking it up first: a session
+ * ended, expired or changed since, whichever worker kept it, is never served
+ * from memory. Sixteen requests a step reach every worker of a program.
+ */
+test('a session a worker kept: changed, ended or expired since, no worker serves it so', async () => {
+	const who = await registerApplicant();
+	const a = await loginAs('applicant', who.idcard, who.password);
+	const where = (s) => `token_hash = sha256(convert_to(${lit(s.cookies.get('sid'))}, 'UTF8'))`;
+	const each = async (s, path) => Promise.all([...Array(16)].map(() => s.get(path)));
+	for (const r of await each(a, '/me'))
+		assert.equal(r.json.user.name, who.name, r.text);
+	// renamed: every worker answers with the new name
+	await sql(`UPDATE app_user SET name = '改名后' WHERE idcard = ${lit(who.idcard)}`);
+	for (const r of await each(a, '/me'))
+		assert.equal(r.status === 200 && r.json.user.name, '改名后', r.text);
+	// idle for 31 minutes: 401 from every worker, the application list too
+	await sql(`UPDATE session SET last_seen = now() - interval '31 minutes' WHERE ${where(a)}`);
+	for (const r of [...await each(a, '/me'), ...await each(a, '/applications')])
+		assertError(r, 401, 'unauthorized');
+	// a department's clerk (the lookup with the organisation): ended elsewhere
+	const c = await loginAs('county', 'wucheng_jsj');
+	for (const r of await each(c, '/worklist'))
+		assert.equal(r.status, 200, r.text);
+	await sql(`UPDATE session SET ended_at = now() WHERE ${where(c)}`);
+	for (const r of [...await each(c, '/worklist'), ...await each(c, '/me')])
+		assertError(r, 401, 'unauthorized');
+	// and its organisation's status: a unit the operator has not approved
+	const u = await loginAs('unit', 'unit_hongda');
+	for (const r of await each(u, '/worklist'))
+		assert.equal(r.status, 200, r.text);
+	const org = await sqlInt(`SELECT org_id FROM app_user WHERE username = 'unit_hongda'`);
+	await sql(`UPDATE org SET status = 'pending' WHERE id = ${org}`);
+	try {
+		for (const r of await each(u, '/worklist'))
+			assertError(r, 403, 'forbidden');
+	} finally {
+		await sql(`UPDATE org SET status = 'approved' WHERE id = ${org}`);
+	}
+	for (const r of await each(u, '/worklist'))
+		assert.equal(r.status, 200, r.text);
+});
+
 test('after a password change the new password works and the old one fails', async () => {
 	const who = await registerApplicant();
 	const a = await loginAs('applicant', who.idcard, who.password);

@@ -1,0 +1,18 @@
+-- 035_session_same.sql: a session a program's worker has seen, checked in
+-- the same round trip as the request's first statements.
+--
+-- Every request looked its session up in a round trip of its own before the
+-- handler's first statement could be sent: for a worklist page, a third of
+-- PostgreSQL's CPU and of the program's (a round trip costs the backend ~25
+-- µs of receiving, waking and sending besides the statement). A worker now
+-- keeps the sessions it has seen (lib/session.c); a GET of one sends, at the
+-- head of the handler's first round trip, a check that the session is still
+-- live and still the same one (the same person, organisation and status,
+-- the same one-time-password and committee flags: a digest of every column
+-- the lookup read, taken by the lookup itself). The check's value is of the
+-- domain below: when the session ended, expired or changed, the check fails
+-- and with it every statement after it in that trip (libpq's pipeline mode,
+-- one implicit transaction), so nothing runs for a session that is no longer
+-- what the worker kept, and the program looks it up again and serves the
+-- request anew, or answers 401.
+CREATE DOMAIN session_same AS bool CONSTRAINT session_changed CHECK (VALUE);
