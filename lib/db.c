@@ -34,12 +34,12 @@ static enum perr guarded(struct db_stmt *, PGresult **, int, const char *const *
  * not run (pipeline mode skips everything after a failure up to the sync). A
  * session this worker kept is checked so: a GET's first trip is one, not two.
  */
-#define GUARD_PARAMS 5
+#define GUARD_PARAMS 20
 static struct {
 	struct db_stmt *st;		/* NULL: none pending */
 	int n;
 	const char *params[GUARD_PARAMS];
-	char text[GUARD_PARAMS][80];
+	char text[2048];		/* the parameters' copies, one after the other */
 	void (*done)(const PGresult *, void *);
 	void *arg;
 	bool failed;
@@ -380,6 +380,7 @@ void
 db_guard(struct db_stmt *st, int n, const char *const *params,
     void (*done)(const PGresult *, void *), void *arg)
 {
+	size_t used = 0, len;
 	int i;
 
 	memset(&guard, 0, sizeof(guard));
@@ -388,12 +389,13 @@ db_guard(struct db_stmt *st, int n, const char *const *params,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (params[i] == NULL || strlen(params[i]) >= sizeof(guard.text[i])) {
+		if (params[i] == NULL || (len = strlen(params[i])) >= sizeof(guard.text) - used) {
 			guard.failed = true;
 			return;
 		}
-		snprintf(guard.text[i], sizeof(guard.text[i]), "%s", params[i]);
-		guard.params[i] = guard.text[i];
+		memcpy(guard.text + used, params[i], len + 1);
+		guard.params[i] = guard.text + used;
+		used += len + 1;
 	}
 	guard.st = st;
 	guard.n = n;

@@ -611,8 +611,8 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix, bo
 
 		if (!session_cookie(r->env[E_HTTP_COOKIE], tok))
 			return req_fail(r, PERR_UNAUTHORIZED, NULL, "请先登录");
-		if ((e = session_lookup(tok, prog_role, &r->s,
-		    kept_ok && r->method == M_GET)) == PERR_UNAUTHORIZED)
+		kept_ok = kept_ok && r->method == M_GET && !(rt->flags & R_SESSION);
+		if ((e = session_lookup(tok, prog_role, &r->s, kept_ok)) == PERR_UNAUTHORIZED)
 			return req_fail(r, e, NULL, "登录已过期，请重新登录");
 		if (e != PERR_OK)
 			return e;

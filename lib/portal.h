@@ -292,7 +292,7 @@ PORTAL_API void db_batch_add(struct db_batch *b, struct db_stmt *st, PGresult **
 PORTAL_API void db_batch_addv(struct db_batch *b, struct db_stmt *st, PGresult **res, int n,
     const char *const *params);
 PORTAL_API enum perr db_batch_run(struct db_batch *b);
-/* The guard: a statement the request's next round trip carries first (n <= 5
+/* The guard: a statement the request's next round trip carries first (n <= 20
  * text parameters, copied), whose failure stops the statements after it;
  * done(result, arg) reads its result. Once it failed, every database call of
  * the request answers PERR_UNAUTHORIZED, and db_guard_flush() too; it runs it
@@ -449,6 +449,9 @@ enum route_flags {
 	R_ONE_TIME = 64,	/* open to a session whose password is a one-time one (someone
 				 * else chose it): who am I, change it, log out; every other
 				 * route answers 403 password_change_required */
+	R_SESSION = 128,	/* answers from the session alone (who am I): looked up, never
+				 * a kept session's check, which would be a trip of its own too
+				 * and costs the database more than the lookup */
 };
 
 struct route {
@@ -534,7 +537,7 @@ PORTAL_API extern const struct field password_fields[];
 	{ M_GET, "/health", R_PUBLIC, NULL, h_health }, \
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
 	{ M_POST, "/logout", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, NULL, h_logout }, \
-	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, NULL, h_me }, \
+	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER | R_ONE_TIME | R_SESSION, NULL, h_me }, \
 	{ M_GET, "/reference", R_MEMBER, NULL, h_reference }, \
 	{ M_POST, "/password", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, password_fields, h_password }, \
 	{ M_POST, "/password/forgot", R_PUBLIC | R_NO_CSRF, password_forgot_fields, \

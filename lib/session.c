@@ -56,17 +56,21 @@ enum { SS_NEW, SS_GET, SS_GET_PERSON, SS_CHECK, SS_CHECK_PERSON, SS_TOUCH, SS_EN
 /* The lookup: a read-only select, planned once, that every request not
  * served from a kept session runs. The ages let the caller touch last_seen
  * at most once a minute (most requests then cost no write and no WAL flush;
- * idle expiry is exact to a minute) and count what is left itself; the
- * digest of what it found is what the check below compares. */
-#define SS_GET_SQL(org, joins) \
-	"SELECT " SS_WHO(org) ", " SS_AGES ", md5(row(" SS_WHO(org) ")::text)" SS_FROM(joins)
-/* The check of a kept session ($5: the lookup's digest), one row always:
- * its first value is of the domain session_same (sql/035), which refuses
- * false, so that it fails, and the statements after it in the round trip
- * with it, when the session ended, expired or is no longer what was kept. */
+ * idle expiry is exact to a minute) and count what is left itself. */
+#define SS_GET_SQL(org, joins) "SELECT " SS_WHO(org) ", " SS_AGES SS_FROM(joins)
+/* The check of a kept session, one row always: its first value is of the
+ * domain session_same (sql/035), which refuses false, so that it fails, and
+ * the statements after it in the round trip with it, when the session ended,
+ * expired, or what the lookup read is no longer so ($5 to $17: the kept
+ * person, organisation and flags, compared one by one; a digest of them cost
+ * the backend more than the comparisons, ~15 us, pgbench). */
 #define SS_CHECK_SQL(org, joins) \
-	"SELECT coalesce(bool_and(md5(row(" SS_WHO(org) ")::text) = $5), false)::session_same," \
-	" max(s.id), max(extract(epoch FROM now() - s.last_seen)::int)," \
+	"SELECT coalesce(bool_and((u.id, coalesce(u.org_id, 0), u.name, u.username," \
+	" coalesce(u.mobile, ''), " org ", u.is_org_admin, u.kind = 'committee_member'," \
+	" u.must_change_password) = ($5::bigint, $6::bigint, $7::text, $8::text, $9::text," \
+	" $10::text, $11::text, $12::text, $13::text, $14::text, $15::bool, $16::bool," \
+	" $17::bool)), false)::session_same, max(s.id)," \
+	" max(extract(epoch FROM now() - s.last_seen)::int)," \
 	" max(extract(epoch FROM now() - s.created_at)::int)" SS_FROM(joins)
 
 static struct db_stmt st[SS__MAX] = {
@@ -176,10 +180,11 @@ session_cookie(const char *c, char tok[33])
 	return false;
 }
 
-static void
+/* src (NULL: "") into dst; false when it was cut to fit. */
+static bool
 copy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	return (size_t)snprintf(dst, n, "%s", src ? src : "") < n;
 }
 
 /* Seconds left: until the absolute end, and until the idle timeout from
@@ -206,7 +211,6 @@ ages(struct session *s, long long seen, long long age)
 static struct kept {
 	unsigned char hash[SHA256_DIGEST_LENGTH];
 	char role[16];
-	char digest[40];		/* the lookup's md5 of what it found */
 	struct session s;
 } kept[KEPT];
 
@@ -235,10 +239,28 @@ checked(const PGresult *res, void *arg)
 	ages(s, seen, db_int(res, 0, 3));
 }
 
+/* The kept session k's check as the guard of the request's first round trip. */
+static void
+check_kept(const struct kept *k, const char *hash, bool person, struct session *s)
+{
+	char n[4][24];
+	const char *p[17] = { hash, k->role, n[0], n[1], n[2], n[3], k->s.name, k->s.username,
+	    k->s.mobile, k->s.org_name, k->s.org_kind, k->s.org_kind_name, k->s.org_region,
+	    k->s.org_status, k->s.org_admin ? "t" : "f", k->s.member ? "t" : "f",
+	    k->s.must_change_password ? "t" : "f" };
+
+	snprintf(n[0], sizeof(n[0]), "%d", conf.session_idle_min);
+	snprintf(n[1], sizeof(n[1]), "%d", conf.session_abs_hours);
+	snprintf(n[2], sizeof(n[2]), "%lld", k->s.user_id);
+	snprintf(n[3], sizeof(n[3]), "%lld", k->s.org_id);
+	*s = k->s;
+	db_guard(&st[person ? SS_CHECK_PERSON : SS_CHECK], NITEMS(p), p, checked, s);
+}
+
 enum perr
 session_lookup(const char *tok, const char *role, struct session *s, bool kept_ok)
 {
-	bool person = strcmp(role, "applicant") == 0;
+	bool person = strcmp(role, "applicant") == 0, whole = true;
 	unsigned char d[SHA256_DIGEST_LENGTH];
 	struct kept *k;
 	PGresult *res;
@@ -250,14 +272,7 @@ session_lookup(const char *tok, const char *role, struct session *s, bool kept_o
 	k = kept_slot(d);
 	touch_due[0] = '\0';
 	if (kept_ok && memcmp(k->hash, d, sizeof(d)) == 0 && strcmp(k->role, role) == 0) {
-		const char *p[5];
-		char idle[16], abs[16];
-
-		*s = k->s;
-		snprintf(idle, sizeof(idle), "%d", conf.session_idle_min);
-		snprintf(abs, sizeof(abs), "%d", conf.session_abs_hours);
-		p[0] = h, p[1] = role, p[2] = idle, p[3] = abs, p[4] = k->digest;
-		db_guard(&st[person ? SS_CHECK_PERSON : SS_CHECK], 5, p, checked, s);
+		check_kept(k, h, person, s);
 		return PERR_OK;
 	}
 	memset(k, 0, sizeof(*k));
@@ -272,16 +287,16 @@ session_lookup(const char *tok, const char *role, struct session *s, bool kept_o
 	memset(s, 0, sizeof(*s));
 	s->user_id = db_int(res, 0, 1);
 	s->org_id = db_int(res, 0, 2);
-	copy(s->role, sizeof(s->role), db_str(res, 0, 3));
-	copy(s->name, sizeof(s->name), db_str(res, 0, 4));
-	copy(s->username, sizeof(s->username), db_str(res, 0, 5));
-	copy(s->mobile, sizeof(s->mobile), db_str(res, 0, 6));
-	copy(s->csrf, sizeof(s->csrf), db_str(res, 0, 7));
-	copy(s->org_name, sizeof(s->org_name), db_str(res, 0, 8));
-	copy(s->org_kind, sizeof(s->org_kind), db_str(res, 0, 9));
-	copy(s->org_kind_name, sizeof(s->org_kind_name), db_str(res, 0, 10));
-	copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 11));
-	copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 12));
+	whole &= copy(s->role, sizeof(s->role), db_str(res, 0, 3));
+	whole &= copy(s->name, sizeof(s->name), db_str(res, 0, 4));
+	whole &= copy(s->username, sizeof(s->username), db_str(res, 0, 5));
+	whole &= copy(s->mobile, sizeof(s->mobile), db_str(res, 0, 6));
+	whole &= copy(s->csrf, sizeof(s->csrf), db_str(res, 0, 7));
+	whole &= copy(s->org_name, sizeof(s->org_name), db_str(res, 0, 8));
+	whole &= copy(s->org_kind, sizeof(s->org_kind), db_str(res, 0, 9));
+	whole &= copy(s->org_kind_name, sizeof(s->org_kind_name), db_str(res, 0, 10));
+	whole &= copy(s->org_region, sizeof(s->org_region), db_str(res, 0, 11));
+	whole &= copy(s->org_status, sizeof(s->org_status), db_str(res, 0, 12));
 	s->org_admin = db_bool(res, 0, 13);
 	s->member = db_bool(res, 0, 14);
 	s->must_change_password = db_bool(res, 0, 15);
@@ -295,11 +310,13 @@ session_lookup(const char *tok, const char *role, struct session *s, bool kept_o
 		seen = 0;
 	}
 	ages(s, seen, db_int(res, 0, 17));
-	memcpy(k->hash, d, sizeof(d));
-	copy(k->role, sizeof(k->role), role);
-	copy(k->digest, sizeof(k->digest), db_str(res, 0, 18));
-	k->s = *s;
 	PQclear(res);
+	/* kept only whole: a value cut to fit would never compare equal */
+	if (whole) {
+		memcpy(k->hash, d, sizeof(d));
+		copy(k->role, sizeof(k->role), role);
+		k->s = *s;
+	}
 	return PERR_OK;
 }
 

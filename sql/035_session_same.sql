@@ -8,8 +8,8 @@
 -- keeps the sessions it has seen (lib/session.c); a GET of one sends, at the
 -- head of the handler's first round trip, a check that the session is still
 -- live and still the same one (the same person, organisation and status,
--- the same one-time-password and committee flags: a digest of every column
--- the lookup read, taken by the lookup itself). The check's value is of the
+-- the same one-time-password and committee flags: each column the lookup
+-- read, compared with what the worker kept). The check's value is of the
 -- domain below: when the session ended, expired or changed, the check fails
 -- and with it every statement after it in that trip (libpq's pipeline mode,
 -- one implicit transaction), so nothing runs for a session that is no longer
