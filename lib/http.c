@@ -665,7 +665,6 @@ pipeline(struct req *r, const struct route *routes, size_t nroutes, int *rix, bo
 	return e;
 }
 
-/* One request, answered; *rix, *m, *status, *err say what it was for the metrics. */
 /* r ready for a request (or for the same request again). */
 static void
 req_init(struct req *r, FCGX_Request *fr)

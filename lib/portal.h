@@ -450,8 +450,8 @@ enum route_flags {
 				 * else chose it): who am I, change it, log out; every other
 				 * route answers 403 password_change_required */
 	R_SESSION = 128,	/* answers from the session alone (who am I): looked up, never
-				 * a kept session's check, which would be a trip of its own too
-				 * and costs the database more than the lookup */
+				 * a kept session's check, which would be a round trip of its
+				 * own as well: nothing saved */
 };
 
 struct route {
