@@ -22,12 +22,6 @@ enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP_FILE, AP__MAX };
 
 #define DATE(x) "to_char(" x ", 'YYYY-MM-DD')"
 #define TIME(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
-/* a name by its row's key, as a subquery of one index probe: joined, each
- * name was a level of the statement's join tree, and PostgreSQL sets up
- * every level (its row of some seventy columns) each time the statement
- * runs: 0.41 of its 1.72 M instructions (callgrind) for nine names and the
- * employer's ownership */
-#define NAME(id) "(SELECT name FROM org WHERE id = " id ")"
 #define YEARS(from) "extract(year FROM age(p.closes_on, " from "))::int"
 
 static struct db_stmt st[AP__MAX] = {
@@ -47,14 +41,13 @@ static struct db_stmt st[AP__MAX] = {
 	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
 	    "  AND from_step = 2),"
 	    " coalesce(pr.title_date <= current_date - interval '4 years', false),"
+	    /* the step's, the pipeline's, the region's and the organisations'
+	     * names are the programs' (lib/refnames.c, as of ref_version,
+	     * the last column): here their ids, or 0 */
 	    " a.state, (SELECT name FROM state_label WHERE code = a.state),"
-	    " (SELECT name FROM pipeline_step WHERE pipeline_id = a.pipeline_id AND seq = a.step_seq),"
-	    " coalesce(" NAME("a.current_org_id") ", ''), p.name, p.level,"
-	    " (SELECT name FROM pipeline WHERE id = a.pipeline_id),"
-	    " (SELECT name FROM region WHERE id = a.region_id),"
+	    " p.name, p.level, coalesce(a.region_id, 0),"
 	    " a.photo_warning, " TIME("a.signed_at") ", a.statement, a.category, a.method,"
-	    " a.specialty, a.held_title, " TIME("a.paid_at") ", " NAME("a.unit_org_id") ","
-	    " coalesce(" NAME("a.accept_org_id") ", ''),"
+	    " a.specialty, a.held_title, " TIME("a.paid_at") ","
 	    " (SELECT text FROM chain_history WHERE application_id = a.id AND action = 'return'"
 	    "  ORDER BY no DESC LIMIT 1),"
 	    " CASE WHEN current_date > p.closes_on THEN " DATE("p.closes_on") " END,"
@@ -63,12 +56,12 @@ static struct db_stmt st[AP__MAX] = {
 	    " u.name, u.idcard, u.mobile, pr.ethnicity, pr.education, pr.degree, pr.school,"
 	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
-	    " coalesce(" NAME("pr.unit_org_id") ", ''), coalesce(" NAME("pr.centre_org_id") ", ''),"
+	    " coalesce(pr.unit_org_id, 0), coalesce(pr.centre_org_id, 0),"
 	    " coalesce((SELECT ownership FROM org WHERE id = pr.unit_org_id), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(pr),"
 	    " CASE WHEN a.paid_at IS NULL THEN fee.items END,"
 	    /* the paid order's number, for the reviewers' reconciliation (a pending one never) */
-	    " pay.order_no "
+	    " pay.order_no, (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
@@ -114,13 +107,13 @@ enum {
 	C_SIGNATURE, C_STEP, C_WIZARD, C_FEE, C_FEE_STEP, C_SUBMISSIONS, C_VERSION, C_SCORE,
 	C_TITLE_YEARS, C_GRAD_YEARS, C_WORK_YEARS,
 	C_EDITABLE, C_SIGNED, C_PASSED_UNIT, C_TITLE_4Y,
-	C_STATE, C_STATE_NAME, C_STEP_NAME, C_HOLDER, C_PLAN, C_LEVEL, C_PIPELINE, C_REGION, C_PHOTO_WARN,
+	C_STATE, C_STATE_NAME, C_PLAN, C_LEVEL, C_REGION_ID, C_PHOTO_WARN,
 	C_SIGNED_AT, C_STATEMENT, C_CATEGORY, C_METHOD, C_SPECIALTY, C_HELD, C_PAID_AT,
-	C_UNIT_NAME, C_ACCEPT_NAME, C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
+	C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
-	P_EMPLOYER, P_CENTRE, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS, C_ORDER_NO,
-	C__N
+	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS, C_ORDER_NO,
+	C_REF_VERSION, C__N
 };
 
 static const struct {
@@ -245,6 +238,13 @@ app_free(struct application *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* a kept name, NULL for one not known (as the subquery it replaced gave) */
+static const char *
+kept(const char *name)
+{
+	return name[0] != '\0' ? name : NULL;
+}
+
 static void
 fill(struct application *a, const PGresult *r)
 {
@@ -276,12 +276,12 @@ fill(struct application *a, const PGresult *r)
 	a->title_4y = B(C_TITLE_4Y);
 	a->state = S(C_STATE);
 	a->state_name = S(C_STATE_NAME);
-	a->step_name = S(C_STEP_NAME);
-	a->holder = S(C_HOLDER);
+	a->step_name = kept(ref_step(a->pipeline_id, a->step, NULL));
+	a->holder = ref_org(a->current_org_id);
 	a->plan = S(C_PLAN);
 	a->level = S(C_LEVEL);
-	a->pipeline = S(C_PIPELINE);
-	a->region = S(C_REGION);
+	a->pipeline = kept(ref_pipeline(a->pipeline_id));
+	a->region = I(C_REGION_ID) != 0 ? kept(ref_region(I(C_REGION_ID))) : NULL;
 	a->photo_warning = S(C_PHOTO_WARN);
 	a->signed_at = S(C_SIGNED_AT);
 	a->statement = S(C_STATEMENT);
@@ -290,8 +290,8 @@ fill(struct application *a, const PGresult *r)
 	a->specialty = S(C_SPECIALTY);
 	a->held_title = S(C_HELD);
 	a->paid_at = S(C_PAID_AT);
-	a->unit_name = S(C_UNIT_NAME);
-	a->accept_name = S(C_ACCEPT_NAME);
+	a->unit_name = a->unit_org_id != 0 ? kept(ref_org(a->unit_org_id)) : NULL;
+	a->accept_name = ref_org(a->accept_org_id);
 	a->return_reason = S(C_RETURN_REASON);
 	a->closed_on = S(C_CLOSED_ON);
 	a->plan_closes_on = S(C_CLOSES_ON);
@@ -304,8 +304,8 @@ fill(struct application *a, const PGresult *r)
 		.school = S(P_SCHOOL), .major = S(P_MAJOR), .graduation_date = S(P_GRADUATION),
 		.work_start_date = S(P_WORK_START), .title = S(P_TITLE),
 		.title_date = S(P_TITLE_DATE), .specialty = S(P_SPECIALTY),
-		.staffing = S(P_STAFFING), .custody = S(P_CUSTODY), .employer = S(P_EMPLOYER),
-		.centre = S(P_CENTRE), .ownership = S(P_OWNERSHIP),
+		.staffing = S(P_STAFFING), .custody = S(P_CUSTODY), .employer = ref_org(I(P_EMPLOYER_ID)),
+		.centre = ref_org(I(P_CENTRE_ID)), .ownership = S(P_OWNERSHIP),
 		.out_of_province_ss = B(P_OOP), .profile_complete = B(P_COMPLETE),
 	};
 #undef I
@@ -330,10 +330,25 @@ app_load_add(struct db_batch *b, const struct actor *viewer, long long id, struc
 enum perr
 app_load_done(struct application *a, char *msg, size_t msgsz)
 {
-	if (PQntuples(a->res) != 1 || PQnfields(a->res) != C__N) {
+	const PGresult *r = a->res;
+	long long org[5];
+	enum perr e;
+
+	if (PQntuples(r) != 1 || PQnfields(r) != C__N) {
 		app_free(a);
 		snprintf(msg, msgsz, "申报不存在");
 		return PERR_NOT_FOUND;
+	}
+	/* the names as of the version read with the row */
+	org[0] = db_int(r, 0, C_CURRENT_ORG);
+	org[1] = db_int(r, 0, C_UNIT_ORG);
+	org[2] = db_int(r, 0, C_ACCEPT);
+	org[3] = db_int(r, 0, P_EMPLOYER_ID);
+	org[4] = db_int(r, 0, P_CENTRE_ID);
+	if ((e = ref_sync(db_int(r, 0, C_REF_VERSION))) != PERR_OK ||
+	    (e = ref_orgs_of(org, NITEMS(org))) != PERR_OK) {
+		app_free(a);
+		return e;
 	}
 	fill(a, a->res);
 	return PERR_OK;

@@ -36,10 +36,11 @@ static struct db_stmt st[CH__MAX] = {
 	    " actor_level = 'unit', gates::text FROM chain_open($1, $2, NULLIF($3::bigint, 0))", 0 },
 	/* OFFSET 0: each step's holder found once; inlined, step_owners()'s
 	 * lookups ran again inside the name's (1.5-1.6 times the statement) */
+	/* the owners' names are the programs' (lib/refnames.c), as of the
+	 * ref_version read with them: chain_owner_name() */
 	[CH_OWNERS] = { "chain_owners",
-	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), coalesce(o.name, '')"
-	    " FROM (SELECT * FROM step_owners($1) OFFSET 0) x LEFT JOIN org o ON o.id = x.org_id"
-	    " ORDER BY x.seq", 0 },
+	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), (SELECT n FROM ref_version)"
+	    " FROM step_owners($1) x ORDER BY x.seq", 0 },
 	[CH_PUB_LOAD] = { "chain_pub_load",
 	    "SELECT a.state, coalesce(a.current_org_id, 0),"
 	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
@@ -79,13 +80,39 @@ static const char *const action_zh[CHAIN__MAX] = {
 enum perr
 chain_owners(long long app_id, PGresult **res)
 {
-	return db_run(&st[CH_OWNERS], res, 1, DB_I(app_id));
+	enum perr e;
+
+	if ((e = db_run(&st[CH_OWNERS], res, 1, DB_I(app_id))) != PERR_OK)
+		return e;
+	if ((e = chain_owners_done(*res)) != PERR_OK) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	return e;
 }
 
 void
 chain_owners_add(struct db_batch *b, long long app_id, PGresult **res)
 {
 	db_batch_add(b, &st[CH_OWNERS], res, 1, DB_I(app_id));
+}
+
+enum perr
+chain_owners_done(const PGresult *own)
+{
+	enum perr e;
+
+	if (PQntuples(own) == 0)
+		return PERR_OK;
+	if ((e = ref_sync(db_int(own, 0, 3))) != PERR_OK)
+		return e;
+	return ref_orgs(own, 2);
+}
+
+const char *
+chain_owner_name(const PGresult *own, int i)
+{
+	return ref_org(db_int(own, i, 2));
 }
 
 struct app_row {

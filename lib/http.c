@@ -684,6 +684,7 @@ req_release(struct req *r)
 	cJSON_Delete(r->json);
 	cJSON_Delete(r->out);
 	json_arena_end();
+	ref_release();
 	free(r->body);
 	free(r->raw);
 	free(r->uri);

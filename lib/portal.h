@@ -332,7 +332,12 @@ PORTAL_API bool ref_workday(const char *day, long long *n);
  * read for those not kept (after ref_sync); ref_org: one of them ("" when not
  * known). */
 PORTAL_API enum perr ref_orgs(const PGresult *page, int col);
+/* the same for count ids (0: none) */
+PORTAL_API enum perr ref_orgs_of(const long long *id, size_t count);
 PORTAL_API const char *ref_org(long long id);
+/* Lets go what the request's drops kept (the names it was handed stay good
+ * until then): lib/http.c, once a reply is out. */
+PORTAL_API void ref_release(void);
 
 /* ---------- requests and replies (http.c) ---------- */
 
@@ -686,10 +691,14 @@ PORTAL_API enum perr chain_move_ex(const struct actor *, long long app_id,
     struct chain_result *out, char *msg, size_t msgsz);
 
 /* Who owns each step of an application's pipeline (seq, step name, org id
- * or 0, org name), resolved as chain_move() would. PQclear the result. */
+ * or 0), resolved as chain_move() would; row i's organisation's name is
+ * chain_owner_name() ("" for none). PQclear the result. */
 PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
-/* chain_owners() as a statement of a batch (db_batch_run() sets *res). */
+/* chain_owners() as a statement of a batch (db_batch_run() sets *res), then
+ * chain_owners_done() on its result before a name is asked for. */
 PORTAL_API void chain_owners_add(struct db_batch *b, long long app_id, PGresult **res);
+PORTAL_API enum perr chain_owners_done(const PGresult *own);
+PORTAL_API const char *chain_owner_name(const PGresult *own, int i);
 /* 公示 lasts at least this many working days (the notice, §二.4). */
 #define PUBLICITY_DAYS 5
 

@@ -11,6 +11,12 @@
  * The organisations' names are kept too, but only those a page showed: a
  * page's units are read (one statement) when some are not kept yet, and
  * dropped with the rest when ref_version moves (a rename moves it, sql/034).
+ *
+ * A name handed out stays good until the request ends: what a drop lets go
+ * (a moved version, too many organisations) is freed by ref_release(), which
+ * lib/http.c calls once the reply is out, so a page may read the version
+ * again (each of its statements that gives ids gives it) while it holds
+ * names read before.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,14 +58,60 @@ static struct db_stmt st_load = { "ref_load",
     " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, 0, NULL, NULL, n FROM workday_ordinal"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
 
+/* rows dropped in this request, freed when it ends */
+static struct {
+	struct retired {
+		struct ref_row *rows;
+		size_t n;
+	} *at;
+	size_t n, cap;
+} retired;
+
 static void
-drop_orgs(void)
+free_rows(struct ref_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ref.norgs; i++)
-		free(ref.orgs[i].name);
-	free(ref.orgs);
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].actions);
+	}
+	free(rows);
+}
+
+/* rows let go, kept until ref_release() (out of memory: never freed, rather
+ * than freed under a name still in use) */
+static void
+retire(struct ref_row *rows, size_t n)
+{
+	if (rows == NULL)
+		return;
+	if (retired.n == retired.cap) {
+		size_t cap = retired.cap ? retired.cap * 2 : 16;
+		struct retired *m = realloc(retired.at, cap * sizeof(*m));
+
+		if (m == NULL)
+			return;
+		retired.at = m;
+		retired.cap = cap;
+	}
+	retired.at[retired.n++] = (struct retired){ rows, n };
+}
+
+void
+ref_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < retired.n; i++)
+		free_rows(retired.at[i].rows, retired.at[i].n);
+	retired.n = 0;
+}
+
+static void
+drop_orgs(void)
+{
+	retire(ref.orgs, ref.norgs);
 	ref.orgs = NULL;
 	ref.norgs = ref.orgcap = 0;
 }
@@ -67,14 +119,10 @@ drop_orgs(void)
 static void
 drop(void)
 {
-	size_t k, i;
+	size_t k;
 
 	for (k = 0; k < R__MAX; k++) {
-		for (i = 0; i < ref.n[k]; i++) {
-			free(ref.rows[k][i].name);
-			free(ref.rows[k][i].actions);
-		}
-		free(ref.rows[k]);
+		retire(ref.rows[k], ref.n[k]);
 		ref.rows[k] = NULL;
 		ref.n[k] = 0;
 	}
@@ -245,33 +293,28 @@ static struct db_stmt st_orgs = { "ref_orgs",
     "SELECT id, name FROM org WHERE id = ANY ($1::bigint[])", 0 };
 
 enum perr
-ref_orgs(const PGresult *page, int col)
+ref_orgs_of(const long long *id, size_t count)
 {
 	PGresult *res;
 	enum perr e;
 	char *ids;
-	size_t len = 1, n = 0;
-	int r, rows = PQntuples(page);
+	size_t len = 1, n = 0, i;
+	int r;
 
-	/* the ids not kept, as an array's text: "{3,17}" (the database's own
-	 * digits, nothing else) */
-	if ((ids = malloc((size_t)rows * 20 + 3)) == NULL)	/* "{" ids "," "}" NUL */
+	/* the ids not kept, as an array's text: "{3,17}" */
+	if ((ids = malloc(count * 21 + 3)) == NULL)	/* "{" ids "," "}" NUL */
 		return PERR_INTERNAL;
-	/* full (this worker has shown that many units since the names last
-	 * moved): read afresh, this page's units all among the missing */
-	if (ref.norgs + (size_t)rows > ORGS_MAX)
+	/* full (this worker has shown that many organisations since the names
+	 * last moved): read afresh, this page's all among the missing */
+	if (ref.norgs + count > ORGS_MAX)
 		drop_orgs();
 	ids[0] = '{';
-	for (r = 0; r < rows; r++) {
-		const char *v = db_str(page, r, col);
-		size_t w = v != NULL ? strlen(v) : 0;
-
-		if (w == 0 || w > 19 || strspn(v, "0123456789") != w || org_find(db_int(page, r, col)))
+	for (i = 0; i < count; i++) {
+		if (id[i] <= 0 || org_find(id[i]) != NULL)
 			continue;
 		if (n++ > 0)
 			ids[len++] = ',';
-		memcpy(ids + len, v, w);
-		len += w;
+		len += (size_t)snprintf(ids + len, 21, "%lld", id[i]);
 	}
 	memcpy(ids + len, "}", 2);
 	if (n == 0) {
@@ -301,7 +344,8 @@ ref_orgs(const PGresult *page, int col)
 			goto oom;
 		ref.norgs++;
 	}
-	/* (each id once: the statement's rows are the organisations') */
+	/* (each id once: the statement's rows are the organisations', however
+	 * often a page gave one) */
 	qsort(ref.orgs, ref.norgs, sizeof(*ref.orgs), by_id);
 	PQclear(res);
 	return PERR_OK;
@@ -309,6 +353,24 @@ oom:
 	PQclear(res);
 	drop_orgs();
 	return PERR_INTERNAL;
+}
+
+enum perr
+ref_orgs(const PGresult *page, int col)
+{
+	int r, rows = PQntuples(page);
+	long long *id;
+	enum perr e;
+
+	if (rows == 0)
+		return PERR_OK;
+	if ((id = malloc((size_t)rows * sizeof(*id))) == NULL)
+		return PERR_INTERNAL;
+	for (r = 0; r < rows; r++)
+		id[r] = db_int(page, r, col);
+	e = ref_orgs_of(id, (size_t)rows);
+	free(id);
+	return e;
 }
 
 const char *

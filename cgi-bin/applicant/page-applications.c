@@ -615,7 +615,7 @@ h_timeline(struct req *r)
 			status = strcmp(state, "rejected") == 0 ? "rejected" : "current";
 		cJSON_AddNumberToObject(it, "seq", seq);
 		cJSON_AddStringToObject(it, "name", db_str(own, i, 1));
-		cJSON_AddStringToObject(it, "holder", seq == 1 ? r->s.name : db_str(own, i, 3));
+		cJSON_AddStringToObject(it, "holder", seq == 1 ? r->s.name : chain_owner_name(own, i));
 		cJSON_AddStringToObject(it, "status", status);
 		cJSON_AddItemToArray(steps, it);
 	}

@@ -142,7 +142,7 @@ app_reply(struct req *r, const struct application *a)
 				continue;
 			it = cJSON_CreateObject();
 			cJSON_AddNumberToObject(it, "id", (double)db_int(own, i, 2));
-			cJSON_AddStringToObject(it, "name", db_str(own, i, 3));
+			cJSON_AddStringToObject(it, "name", chain_owner_name(own, i));
 			cJSON_AddStringToObject(it, "step", db_str(own, i, 1));
 			cJSON_AddItemToArray(orgs, it);
 		}

@@ -357,6 +357,70 @@ describe('the worklist', () => {
 			assert.equal(r.days_waited, want);
 	});
 
+	test('a renamed step, pipeline, region or organisation shows on the next detail page', async () => {
+		// the detail page takes these names from the programs too (lib/refnames.c):
+		// the application's own, the chain's owners, the history's steps and
+		// organisations; every worker reads them again when ref_version moves
+		const [app] = await submitted(1, applicant);
+		await toCounty(hongda, app);
+		const [pipeline, region, unit, county] = (await sql(`SELECT pipeline_id || '|' || region_id
+		    || '|' || unit_org_id || '|' || current_org_id FROM application WHERE id = ${app}`))
+		    .trim().split('|').map(Number);
+		const pages = async () => {
+			const out = [];
+			for (let i = 0; i < 8; i++) {
+				const r = await wucheng.get(`/applications/${app}`);
+				assert.equal(r.status, 200, r.text);
+				out.push(r.json);
+			}
+			return out;
+		};
+		const before = (await pages())[0];
+		const a0 = before.application;
+		const countyStep = before.steps.find(s => s.seq === 4);
+		const unitPass = before.history.find(h => h.step === 2);
+		assert.equal(a0.holder, countyStep.holder);
+		assert.equal(unitPass.org, a0.unit);
+		assert.equal(before.desk.waiting, true);
+		assert.ok(before.actions.length > 0);
+		const names = `UPDATE pipeline_step SET name = name || '（更名）' WHERE pipeline_id = ${pipeline}
+		    AND seq IN (2, 4);
+		    UPDATE pipeline SET name = name || '（更名）' WHERE id = ${pipeline};
+		    UPDATE region SET name = name || '（更名）' WHERE id = ${region};
+		    UPDATE org SET name = name || '（更名）' WHERE id IN (${unit}, ${county})`;
+		try {
+			await sql(names);
+			for (const p of await pages()) {
+				const a = p.application;
+				assert.equal(a.step_name, `${a0.step_name}（更名）`);
+				assert.equal(a.pipeline, `${a0.pipeline}（更名）`);
+				assert.equal(a.region, `${a0.region}（更名）`);
+				assert.equal(a.holder, `${a0.holder}（更名）`);
+				assert.equal(a.unit, `${a0.unit}（更名）`);
+				assert.equal(p.steps.find(s => s.seq === 4).holder, `${countyStep.holder}（更名）`);
+				assert.equal(p.steps.find(s => s.seq === 4).name, `${countyStep.name}（更名）`);
+				const h = p.history.find(x => x.no === unitPass.no);
+				assert.equal(h.step_name, `${unitPass.step_name}（更名）`);
+				assert.equal(h.org, `${unitPass.org}（更名）`);
+				assert.deepEqual(p.actions, before.actions);
+			}
+		} finally {
+			await sql(names.replaceAll(`name || '（更名）'`, `replace(name, '（更名）', '')`));
+		}
+		for (const p of await pages()) {
+			assert.equal(p.application.holder, a0.holder);
+			assert.equal(p.history.find(x => x.no === unitPass.no).org, unitPass.org);
+		}
+		// the wait on the desk by the calendar the programs keep, as on the worklist
+		await sql(`UPDATE desk SET arrived_at = arrived_at - interval '10 days'
+		    WHERE application_id = ${app} AND org_id = ${county}`);
+		const arrived = (await sql(`SELECT (arrived_at AT TIME ZONE 'Asia/Shanghai')::date FROM desk
+		    WHERE application_id = ${app} AND org_id = ${county}`)).trim();
+		const want = await sqlInt(`SELECT working_days('${arrived}'::date, current_date)`);
+		for (const p of await pages())
+			assert.equal(p.desk.days_waited, want);
+	});
+
 	test('keyset pages cover the list once, in order, and agree with the counts', async () => {
 		const seen = [];
 		let next = null, counts = null, pages = 0;
