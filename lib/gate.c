@@ -290,13 +290,7 @@ eval_one(const struct gate_ctx *c, const char *name, struct gate_state *g)
 	return gates[k].check(c, g);
 }
 
-void
-gates_list_add(struct db_batch *b, long long app_id, PGresult **list)
-{
-	db_batch_add(b, &st[GT_LIST], list, 1, DB_I(app_id));
-}
-
-enum perr
+static enum perr
 gates_eval_list(long long app_id, const PGresult *list, struct gate_state *out, int max, int *n)
 {
 	struct gate_ctx c = { app_id, 0, false };
@@ -327,6 +321,27 @@ gates_eval(long long app_id, struct gate_state *out, int max, int *n)
 	return e;
 }
 
+/* The next name of a PostgreSQL array of gate names ([a-z_]: never quoted,
+ * {a,b}) at *p (after the '{' or a ','): 1 with it in name, 0 at the end,
+ * -1 for text that is not such an array. */
+static int
+next_name(const char **p, char *name, size_t namesz)
+{
+	size_t len;
+
+	if (**p == '\0' || **p == '}')
+		return 0;
+	len = strcspn(*p, ",}");
+	if (len == 0 || len >= namesz)
+		return -1;
+	memcpy(name, *p, len);
+	name[len] = '\0';
+	*p += len;
+	if (**p == ',')
+		(*p)++;
+	return 1;
+}
+
 enum perr
 gates_check(long long app_id, int step, bool unit, const char *list, char *msg, size_t msgsz)
 {
@@ -334,29 +349,38 @@ gates_check(long long app_id, int step, bool unit, const char *list, char *msg, 
 	struct gate_state g;
 	char name[24];
 	const char *p = list;
-	size_t len;
 	enum perr e;
+	int k;
 
-	/* a PostgreSQL array of gate names ([a-z_]: never quoted): {a,b} */
 	if (p == NULL || *p++ != '{')
 		return PERR_INTERNAL;
-	while (*p != '\0' && *p != '}') {
-		len = strcspn(p, ",}");
-		if (len == 0 || len >= sizeof(name))
-			return PERR_INTERNAL;
-		memcpy(name, p, len);
-		name[len] = '\0';
+	while ((k = next_name(&p, name, sizeof(name))) == 1) {
 		if ((e = eval_one(&c, name, &g)) != PERR_OK)
 			return e;
 		if (!g.met) {
 			snprintf(msg, msgsz, "%s", g.text);
 			return PERR_GATE;
 		}
-		p += len;
-		if (*p == ',')
-			p++;
 	}
-	return PERR_OK;
+	return k == 0 ? PERR_OK : PERR_INTERNAL;
+}
+
+enum perr
+gates_eval_names(long long app_id, int step, bool unit, const char *list,
+    struct gate_state *out, int max, int *n)
+{
+	struct gate_ctx c = { app_id, step, unit };
+	char name[24];
+	const char *p = list;
+	enum perr e = PERR_OK;
+	int k = 0;
+
+	*n = 0;
+	if (p == NULL || *p++ != '{')
+		return PERR_INTERNAL;
+	while (*n < max && e == PERR_OK && (k = next_name(&p, name, sizeof(name))) == 1)
+		e = eval_one(&c, name, &out[(*n)++]);
+	return k < 0 ? PERR_INTERNAL : e;
 }
 
 /* todo and page of an unmet gate (null when met or nobody here has anything to do) */

@@ -328,6 +328,12 @@ PORTAL_API const char *ref_pipeline(long long id);
 PORTAL_API const char *ref_region(long long id);
 PORTAL_API const char *ref_step(long long pipeline, long long seq, const char **actions);
 PORTAL_API bool ref_workday(const char *day, long long *n);
+/* A step's gates in the order they are asked in, as a PostgreSQL array
+ * ("{}" for none or a step not known), and whether a unit holds it. */
+PORTAL_API const char *ref_step_gates(long long pipeline, long long seq, bool *unit);
+/* The checklist of an audience (unit, department): a JSON array of {code,
+ * name, hint} in order ("[]" when not known). */
+PORTAL_API const char *ref_checklist(const char *audience);
 /* The names of the organisations whose ids are column col of a page's rows,
  * read for those not kept (after ref_sync); ref_org: one of them ("" when not
  * known). */
@@ -726,10 +732,9 @@ struct gate_state {
 /* The gates of the application's current step, in order, each checked
  * (at most max; *n of them). */
 PORTAL_API enum perr gates_eval(long long app_id, struct gate_state *, int max, int *n);
-/* gates_eval() in two halves, the list of the step's gates read in a page's
- * batch: gates_list_add() puts it into b, gates_eval_list() checks them. */
-PORTAL_API void gates_list_add(struct db_batch *b, long long app_id, PGresult **list);
-PORTAL_API enum perr gates_eval_list(long long app_id, const PGresult *list,
+/* The same for the gates in list (at step, a unit's when unit), a PostgreSQL
+ * array of their names in order (ref_step_gates()). */
+PORTAL_API enum perr gates_eval_names(long long app_id, int step, bool unit, const char *list,
     struct gate_state *, int max, int *n);
 /* PERR_OK when every gate in list holds at the application's step (a unit's
  * when unit), else PERR_GATE with msg the first unmet gate's text. list is

@@ -1,7 +1,7 @@
 /*
  * refnames.c: the names a worklist row shows from the small reference tables
- * (plans, pipelines, regions, steps and their actions) and the working-day
- * ordinals, kept in each worker. Looking them up in the page's statement was
+ * (plans, pipelines, regions, steps and their actions and gates) and the
+ * working-day ordinals, kept in each worker, and the reviewers' checklist. Looking them up in the page's statement was
  * five index probes a row, half of it. They are read again, all at once, when
  * ref_version.n (sql/026: moved by a statement trigger on each of those
  * tables) is not the number they were read at; a page reads n with its rows
@@ -25,14 +25,16 @@
 #include "portal.h"
 
 struct ref_row {
-	long long a;		/* plan, pipeline or region id; pipeline of a step; day as yyyymmdd */
+	long long a;		/* plan, pipeline or region id; pipeline of a step; day as
+				 * yyyymmdd; a checklist's order */
 	long long b;		/* a step's seq */
-	long long n;		/* a day's working-day ordinal */
-	char *name;
-	char *actions;		/* a step's actions, a JSON array */
+	long long n;		/* a day's working-day ordinal; 1 for a unit's step */
+	char *name;		/* (a checklist's audience) */
+	char *actions;		/* a step's actions, a JSON array; a checklist's items */
+	char *gates;		/* a step's gates, a PostgreSQL array: {fee,publicity} */
 };
 
-enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R__MAX };
+enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R_CHECKLIST, R__MAX };
 
 static struct {
 	long long version;	/* 0: not read yet */
@@ -49,13 +51,22 @@ enum { ORGS_MAX = 50000 };
  * statement: one snapshot (one row of NULLs but the version when the tables
  * are empty) */
 static struct db_stmt st_load = { "ref_load",
-    "SELECT x.k, x.a, x.b, x.name, x.actions, x.n, v.n FROM ref_version v LEFT JOIN ("
+    "SELECT x.k, x.a, x.b, x.name, x.actions, x.n, v.n, x.gates FROM ref_version v LEFT JOIN ("
     " SELECT 0 AS k, id::bigint AS a, 0::bigint AS b, name, NULL::text AS actions,"
-    "  0::bigint AS n FROM plan"
-    " UNION ALL SELECT 1, id, 0, name, NULL, 0 FROM pipeline"
-    " UNION ALL SELECT 2, id, 0, name, NULL, 0 FROM region"
-    " UNION ALL SELECT 3, pipeline_id, seq, name, array_to_json(actions)::text, 0 FROM pipeline_step"
-    " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, 0, NULL, NULL, n FROM workday_ordinal"
+    "  0::bigint AS n, NULL::text AS gates FROM plan"
+    " UNION ALL SELECT 1, id, 0, name, NULL, 0, NULL FROM pipeline"
+    " UNION ALL SELECT 2, id, 0, name, NULL, 0, NULL FROM region"
+    /* a step's gates in the order they are asked in (lib/gate.c) */
+    " UNION ALL SELECT 3, s.pipeline_id, s.seq, s.name, array_to_json(s.actions)::text,"
+    "  (s.actor_level = 'unit')::int, coalesce((SELECT array_agg(g.gate ORDER BY g.ord, g.gate)"
+    "  FROM step_gate g WHERE g.pipeline_id = s.pipeline_id AND g.seq = s.seq), '{}')::text"
+    "  FROM pipeline_step s"
+    " UNION ALL SELECT 4, to_char(day, 'YYYYMMDD')::bigint, 0, NULL, NULL, n, NULL"
+    "  FROM workday_ordinal"
+    /* the reviewers' checklist, each audience's items as the detail page shows them */
+    " UNION ALL SELECT 5, row_number() OVER (ORDER BY audience), 0, audience,"
+    "  json_agg(json_build_object('code', code, 'name', name, 'hint', hint) ORDER BY seq)::text,"
+    "  0, NULL FROM checklist_item GROUP BY audience"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
 
 /* rows dropped in this request, freed when it ends */
@@ -75,6 +86,7 @@ free_rows(struct ref_row *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		free(rows[i].name);
 		free(rows[i].actions);
+		free(rows[i].gates);
 	}
 	free(rows);
 }
@@ -169,8 +181,10 @@ load(void)
 		r->n = db_int(res, i, 5);
 		r->name = dup_or_null(db_str(res, i, 3));
 		r->actions = dup_or_null(db_str(res, i, 4));
+		r->gates = dup_or_null(db_str(res, i, 7));
 		if ((db_str(res, i, 3) != NULL && r->name == NULL) ||
-		    (db_str(res, i, 4) != NULL && r->actions == NULL))
+		    (db_str(res, i, 4) != NULL && r->actions == NULL) ||
+		    (db_str(res, i, 7) != NULL && r->gates == NULL))
 			goto oom;
 	}
 	ref.version = n > 0 ? db_int(res, 0, 6) : 0;	/* no row: no ref_version, read again */
@@ -251,6 +265,26 @@ ref_step(long long pipeline, long long seq, const char **actions)
 	if (actions != NULL)
 		*actions = r != NULL && r->actions != NULL ? r->actions : "[]";
 	return r != NULL && r->name != NULL ? r->name : "";
+}
+
+const char *
+ref_step_gates(long long pipeline, long long seq, bool *unit)
+{
+	const struct ref_row *r = find(R_STEP, pipeline, seq);
+
+	*unit = r != NULL && r->n == 1;
+	return r != NULL && r->gates != NULL ? r->gates : "{}";
+}
+
+const char *
+ref_checklist(const char *audience)
+{
+	size_t i;
+
+	for (i = 0; i < ref.n[R_CHECKLIST]; i++)
+		if (strcmp(ref.rows[R_CHECKLIST][i].name, audience) == 0)
+			return ref.rows[R_CHECKLIST][i].actions;
+	return "[]";
 }
 
 bool

@@ -762,21 +762,19 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	struct application a;
 	struct gate_state gates[GATES_MAX];
 	struct db_batch b = { 0 };
-	PGresult *desk = NULL, *cl = NULL, *ch = NULL, *hist = NULL, *own = NULL, *gl = NULL;
+	PGresult *desk = NULL, *ch = NULL, *hist = NULL, *own = NULL;
 	cJSON *out, *d, *acts, *list;
 	const char *actions = "[]";
 	long long days;
-	int i, ngates = 0;
+	int ngates = 0;
 	enum perr e;
 
 	/* the page's reads in one round trip; what it shows of the desk (and the
 	 * rest) only once app_load_done() has found the application theirs */
 	app_load_add(&b, &who, r->id, &a);
 	db_batch_add(&b, &st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id));
-	db_batch_add(&b, &st[RV_CHECKLIST], &cl, 1, DB_S(dc->audience));
 	db_batch_add(&b, &st[RV_CHANGES], &ch, 2, DB_I(r->s.org_id), DB_I(r->id));
 	history_add(&b, r->id, &hist, &own);
-	gates_list_add(&b, r->id, &gl);
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
 	if ((e = app_load_done(&a, r->msg, sizeof(r->msg))) != PERR_OK)
@@ -805,32 +803,29 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		(void)ref_step(db_int(desk, 0, 7), db_int(desk, 0, 8), &actions);
 	acts = cJSON_Parse(actions);
 	cJSON_AddItemToObject(out, "actions", acts ? acts : cJSON_CreateArray());
-	/* what a pass at the current step waits for (none when it is not ours to move) */
-	if (cJSON_GetArraySize(acts) > 0 &&
-	    (e = gates_eval_list(a.id, gl, gates, GATES_MAX, &ngates)) != PERR_OK)
-		goto out;
+	/* what a pass at the current step waits for (none when it is not ours to
+	 * move): its gates as the programs keep them */
+	if (cJSON_GetArraySize(acts) > 0) {
+		bool unit;
+		const char *names = ref_step_gates(a.pipeline_id, a.step, &unit);
+
+		if ((e = gates_eval_names(a.id, a.step, unit, names, gates, GATES_MAX, &ngates))
+		    != PERR_OK)
+			goto out;
+	}
 	cJSON_AddItemToObject(out, "gates", gates_json(gates, ngates));
 	/* and their verdict on a 通过, before the clerk presses it */
 	cJSON_AddItemToObject(out, "gate", cJSON_GetArraySize(acts) > 0 ?
 	    gates_verdict_json(gates, ngates) : cJSON_CreateNull());
-	list = cJSON_AddArrayToObject(out, "checklist");
-	for (i = 0; i < PQntuples(cl); i++) {
-		cJSON *it = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(it, "code", db_str(cl, i, 0));
-		cJSON_AddStringToObject(it, "name", db_str(cl, i, 1));
-		cJSON_AddStringToObject(it, "hint", db_str(cl, i, 2));
-		cJSON_AddItemToArray(list, it);
-	}
+	list = cJSON_Parse(ref_checklist(dc->audience));
+	cJSON_AddItemToObject(out, "checklist", list ? list : cJSON_CreateArray());
 	changes_json(ch, out);
 	history_json(&a, hist, own, out);
 out:
 	PQclear(desk);
-	PQclear(cl);
 	PQclear(ch);
 	PQclear(hist);
 	PQclear(own);
-	PQclear(gl);
 	app_free(&a);
 	return e;
 }

@@ -357,7 +357,7 @@ describe('the worklist', () => {
 			assert.equal(r.days_waited, want);
 	});
 
-	test('a renamed step, pipeline, region or organisation shows on the next detail page', async () => {
+	test('a renamed step, pipeline, region or organisation, changed gates and checklist show on the next detail page', async () => {
 		// the detail page takes these names from the programs too (lib/refnames.c):
 		// the application's own, the chain's owners, the history's steps and
 		// organisations; every worker reads them again when ref_version moves
@@ -410,6 +410,28 @@ describe('the worklist', () => {
 		for (const p of await pages()) {
 			assert.equal(p.application.holder, a0.holder);
 			assert.equal(p.history.find(x => x.no === unitPass.no).org, unitPass.org);
+		}
+		// the step's gates and the checklist are the programs' too (sql/037)
+		assert.deepEqual(before.gates.map(g => g.kind), ['fee']);
+		assert.equal(before.checklist[0].code, 'credit');
+		const [gate, item] = [`INSERT INTO step_gate (pipeline_id, seq, gate, ord)
+		    VALUES (${pipeline}, 4, 'publicity', 2)`,
+		    `UPDATE checklist_item SET name = name || '（更名）' WHERE audience = 'department'
+		    AND code = 'credit'`];
+		try {
+			await sql(`${gate}; ${item}`);
+			for (const p of await pages()) {
+				assert.deepEqual(p.gates.map(g => g.kind), ['fee', 'publicity']);
+				assert.equal(p.checklist[0].name, `${before.checklist[0].name}（更名）`);
+			}
+		} finally {
+			await sql(`DELETE FROM step_gate WHERE pipeline_id = ${pipeline} AND seq = 4
+			    AND gate = 'publicity'; ${item.replace(`name || '（更名）'`,
+			    `replace(name, '（更名）', '')`)}`);
+		}
+		for (const p of await pages()) {
+			assert.deepEqual(p.gates.map(g => g.kind), ['fee']);
+			assert.equal(p.checklist[0].name, before.checklist[0].name);
 		}
 		// the wait on the desk by the calendar the programs keep, as on the worklist
 		await sql(`UPDATE desk SET arrived_at = arrived_at - interval '10 days'
