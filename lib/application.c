@@ -281,7 +281,8 @@ fill(struct application *a, const PGresult *r)
 	a->plan = S(C_PLAN);
 	a->level = S(C_LEVEL);
 	a->pipeline = kept(ref_pipeline(a->pipeline_id));
-	a->region = I(C_REGION_ID) != 0 ? kept(ref_region(I(C_REGION_ID))) : NULL;
+	a->region_id = I(C_REGION_ID);
+	a->region = a->region_id != 0 ? kept(ref_region(a->region_id)) : NULL;
 	a->photo_warning = S(C_PHOTO_WARN);
 	a->signed_at = S(C_SIGNED_AT);
 	a->statement = S(C_STATEMENT);

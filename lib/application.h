@@ -24,6 +24,7 @@ struct person {
 struct application {
 	long long id, applicant_id, plan_id, pipeline_id, unit_org_id, current_org_id;
 	long long accept_org_id, photo_id, signature_id;	/* 0 when none */
+	long long region_id;
 	int step, wizard_step, fee, fee_step, submissions, version;
 	int self_score;			/* -1 when not given */
 	int title_years, graduation_years, work_years;	/* at the plan's deadline; -1 unknown */

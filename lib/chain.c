@@ -17,7 +17,6 @@
 enum {
 	CH_LOCK,
 	CH_OPEN,
-	CH_OWNERS,
 	CH_PUB_LOAD,
 	CH_PUB_SAVE,
 	CH_WRITE,
@@ -36,11 +35,6 @@ static struct db_stmt st[CH__MAX] = {
 	    " actor_level = 'unit', gates::text FROM chain_open($1, $2, NULLIF($3::bigint, 0))", 0 },
 	/* OFFSET 0: each step's holder found once; inlined, step_owners()'s
 	 * lookups ran again inside the name's (1.5-1.6 times the statement) */
-	/* the owners' names are the programs' (lib/refnames.c), as of the
-	 * ref_version read with them: chain_owner_name() */
-	[CH_OWNERS] = { "chain_owners",
-	    "SELECT x.seq, x.name, coalesce(x.org_id, 0), (SELECT n FROM ref_version)"
-	    " FROM step_owners($1) x ORDER BY x.seq", 0 },
 	[CH_PUB_LOAD] = { "chain_pub_load",
 	    "SELECT a.state, coalesce(a.current_org_id, 0),"
 	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
@@ -78,41 +72,29 @@ static const char *const action_zh[CHAIN__MAX] = {
 };
 
 enum perr
-chain_owners(long long app_id, PGresult **res)
+chain_owners(long long pipeline, long long region, long long unit, struct chain_owner *out,
+    int max, int *n)
 {
+	const long long *org;
+	const int *seq;
+	long long id[CHAIN_STEPS_MAX];
+	size_t count, i;
 	enum perr e;
 
-	if ((e = db_run(&st[CH_OWNERS], res, 1, DB_I(app_id))) != PERR_OK)
+	*n = 0;
+	if ((e = ref_owners(pipeline, region, &seq, &org, &count)) != PERR_OK)
 		return e;
-	if ((e = chain_owners_done(*res)) != PERR_OK) {
-		PQclear(*res);
-		*res = NULL;
-	}
-	return e;
-}
-
-void
-chain_owners_add(struct db_batch *b, long long app_id, PGresult **res)
-{
-	db_batch_add(b, &st[CH_OWNERS], res, 1, DB_I(app_id));
-}
-
-enum perr
-chain_owners_done(const PGresult *own)
-{
-	enum perr e;
-
-	if (PQntuples(own) == 0)
-		return PERR_OK;
-	if ((e = ref_sync(db_int(own, 0, 3))) != PERR_OK)
+	if (count > (size_t)max || count > NITEMS(id))
+		count = (size_t)(max < (int)NITEMS(id) ? max : (int)NITEMS(id));
+	for (i = 0; i < count; i++)
+		id[i] = org[i] == -1 ? unit : org[i];
+	if ((e = ref_orgs_of(id, count)) != PERR_OK)
 		return e;
-	return ref_orgs(own, 2);
-}
-
-const char *
-chain_owner_name(const PGresult *own, int i)
-{
-	return ref_org(db_int(own, i, 2));
+	for (i = 0; i < count; i++)
+		out[i] = (struct chain_owner){ seq[i], ref_step(pipeline, seq[i], NULL), id[i],
+		    ref_org(id[i]) };
+	*n = (int)count;
+	return PERR_OK;
 }
 
 struct app_row {

@@ -341,6 +341,12 @@ PORTAL_API enum perr ref_orgs(const PGresult *page, int col);
 /* the same for count ids (0: none) */
 PORTAL_API enum perr ref_orgs_of(const long long *id, size_t count);
 PORTAL_API const char *ref_org(long long id);
+/* Each step's holder in a pipeline and region as step_owners_of() has them
+ * (-1: the application's unit; 0: none), in step order, kept per pipeline
+ * and region until ref_version moves (after ref_sync). Good until the next
+ * ref_sync(). */
+PORTAL_API enum perr ref_owners(long long pipeline, long long region, const int **seq,
+    const long long **org, size_t *n);
 /* Lets go what the request's drops kept (the names it was handed stay good
  * until then): lib/http.c, once a reply is out. */
 PORTAL_API void ref_release(void);
@@ -696,15 +702,19 @@ PORTAL_API enum perr chain_move_ex(const struct actor *, long long app_id,
     int expected_step, enum chain_action, const char *text, const struct chain_extra *,
     struct chain_result *out, char *msg, size_t msgsz);
 
-/* Who owns each step of an application's pipeline (seq, step name, org id
- * or 0), resolved as chain_move() would; row i's organisation's name is
- * chain_owner_name() ("" for none). PQclear the result. */
-PORTAL_API enum perr chain_owners(long long app_id, PGresult **res);
-/* chain_owners() as a statement of a batch (db_batch_run() sets *res), then
- * chain_owners_done() on its result before a name is asked for. */
-PORTAL_API void chain_owners_add(struct db_batch *b, long long app_id, PGresult **res);
-PORTAL_API enum perr chain_owners_done(const PGresult *own);
-PORTAL_API const char *chain_owner_name(const PGresult *own, int i);
+/* Who holds each step of an application's pipeline (in its region, of its
+ * unit), resolved as chain_move() would: the rule is step_owners_of()'s,
+ * kept by the programs (ref_owners(); after ref_sync), the names the
+ * programs' too. org 0 and org_name "" for a step nobody holds. */
+struct chain_owner {
+	int seq;
+	const char *step;
+	long long org;
+	const char *org_name;
+};
+#define CHAIN_STEPS_MAX 32
+PORTAL_API enum perr chain_owners(long long pipeline, long long region, long long unit,
+    struct chain_owner *out, int max, int *n);
 /* 公示 lasts at least this many working days (the notice, §二.4). */
 #define PUBLICITY_DAYS 5
 

@@ -36,16 +36,28 @@ struct ref_row {
 
 enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R_CHECKLIST, R__MAX };
 
+/* step_owners_of(pipeline, region, -1): each step's holder, -1 for the unit */
+struct ref_owners {
+	long long pipeline, region;
+	size_t n;
+	int *seq;
+	long long *org;
+};
+
 static struct {
 	long long version;	/* 0: not read yet */
 	struct ref_row *rows[R__MAX];
 	size_t n[R__MAX];
 	struct ref_row *orgs;	/* a: the organisation's id; sorted */
 	size_t norgs, orgcap;
+	struct ref_owners *owners;	/* the chains' holders by pipeline and region */
+	size_t nowners;
 } ref;
 
 /* the units' names one worker keeps at most: past it they are read afresh */
 enum { ORGS_MAX = 50000 };
+/* the chains' holders kept at most (pipelines times regions) */
+enum { OWNERS_MAX = 1024 };
 
 /* every row sorted by (kind, a, b), and the version they belong to, in one
  * statement: one snapshot (one row of NULLs but the version when the tables
@@ -129,6 +141,20 @@ drop_orgs(void)
 }
 
 static void
+drop_owners(void)
+{
+	size_t i;
+
+	for (i = 0; i < ref.nowners; i++) {
+		free(ref.owners[i].seq);
+		free(ref.owners[i].org);
+	}
+	free(ref.owners);
+	ref.owners = NULL;
+	ref.nowners = 0;
+}
+
+static void
 drop(void)
 {
 	size_t k;
@@ -140,6 +166,7 @@ drop(void)
 	}
 	ref.version = 0;
 	drop_orgs();
+	drop_owners();
 }
 
 static char *
@@ -405,6 +432,60 @@ ref_orgs(const PGresult *page, int col)
 	e = ref_orgs_of(id, (size_t)rows);
 	free(id);
 	return e;
+}
+
+static struct db_stmt st_owners = { "ref_owners",
+    "SELECT seq, coalesce(org_id, 0) FROM step_owners_of($1::int, $2::int, -1) ORDER BY seq", 0 };
+
+enum perr
+ref_owners(long long pipeline, long long region, const int **seq, const long long **org,
+    size_t *n)
+{
+	struct ref_owners *o = NULL, *m;
+	PGresult *res = NULL;
+	enum perr e;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ref.nowners && o == NULL; i++)
+		if (ref.owners[i].pipeline == pipeline && ref.owners[i].region == region)
+			o = &ref.owners[i];
+	if (o == NULL) {
+		/* as the departments are now: a change to one moves ref_version
+		 * (sql/038), and the next ref_sync() lets these go */
+		if ((e = db_run(&st_owners, &res, 2, DB_I(pipeline), DB_I(region))) != PERR_OK)
+			return e;
+		if (ref.nowners >= OWNERS_MAX)
+			drop_owners();
+		if ((m = realloc(ref.owners, (ref.nowners + 1) * sizeof(*m))) == NULL)
+			goto oom;
+		ref.owners = m;
+		o = &ref.owners[ref.nowners];
+		memset(o, 0, sizeof(*o));
+		o->pipeline = pipeline;
+		o->region = region;
+		o->n = (size_t)PQntuples(res);
+		o->seq = malloc((o->n ? o->n : 1) * sizeof(*o->seq));
+		o->org = malloc((o->n ? o->n : 1) * sizeof(*o->org));
+		if (o->seq == NULL || o->org == NULL) {
+			free(o->seq);
+			free(o->org);
+			goto oom;
+		}
+		for (r = 0; r < PQntuples(res); r++) {
+			o->seq[r] = (int)db_int(res, r, 0);
+			o->org[r] = db_int(res, r, 1);
+		}
+		ref.nowners++;
+		PQclear(res);
+	}
+	*seq = o->seq;
+	*org = o->org;
+	*n = o->n;
+	return PERR_OK;
+oom:
+	PQclear(res);
+	return PERR_INTERNAL;
 }
 
 const char *

@@ -691,22 +691,12 @@ changes_json(const PGresult *c, cJSON *out)
 	cJSON_Delete(nj);
 }
 
-/* The chain's steps and the history (RV_HISTORY, chain_owners()). */
-static void
-history_add(struct db_batch *b, long long app, PGresult **hist, PGresult **own)
-{
-	db_batch_add(b, &st[RV_HISTORY], hist, 1, DB_I(app));
-	chain_owners_add(b, app, own);
-}
-
-/* their names, after the batch ran */
+/* The history's names, after the batch that read it ran. */
 static enum perr
-history_done(const PGresult *hist, const PGresult *own)
+history_done(const PGresult *hist)
 {
 	enum perr e;
 
-	if ((e = chain_owners_done(own)) != PERR_OK)
-		return e;
 	if (PQntuples(hist) == 0)
 		return PERR_OK;
 	if ((e = ref_sync(db_int(hist, 0, 9))) != PERR_OK)
@@ -714,21 +704,26 @@ history_done(const PGresult *hist, const PGresult *own)
 	return ref_orgs(hist, 4);
 }
 
-static void
-history_json(const struct application *a, const PGresult *hist, const PGresult *own, cJSON *out)
+/* The chain's steps with their holders, and the history. */
+static enum perr
+history_json(const struct application *a, const PGresult *hist, cJSON *out)
 {
+	struct chain_owner own[CHAIN_STEPS_MAX];
 	cJSON *steps, *history;
-	int i;
+	int i, n;
+	enum perr e;
 
+	if ((e = chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX,
+	    &n)) != PERR_OK)
+		return e;
 	steps = cJSON_AddArrayToObject(out, "steps");
-	for (i = 0; i < PQntuples(own); i++) {
+	for (i = 0; i < n; i++) {
 		cJSON *it = cJSON_CreateObject();
-		int seq = (int)db_int(own, i, 0);
+		int seq = own[i].seq;
 
 		cJSON_AddNumberToObject(it, "seq", seq);
-		cJSON_AddStringToObject(it, "name", db_str(own, i, 1));
-		cJSON_AddStringToObject(it, "holder", seq == 1 ? a->person.name :
-		    chain_owner_name(own, i));
+		cJSON_AddStringToObject(it, "name", own[i].step);
+		cJSON_AddStringToObject(it, "holder", seq == 1 ? a->person.name : own[i].org_name);
 		cJSON_AddStringToObject(it, "status", strcmp(a->state, "completed") == 0 ||
 		    seq < a->step ? "done" : seq > a->step ? "todo" :
 		    strcmp(a->state, "rejected") == 0 ? "rejected" : "current");
@@ -753,6 +748,7 @@ history_json(const struct application *a, const PGresult *hist, const PGresult *
 		cJSON_AddItemToObject(it, "checks", ck ? ck : cJSON_CreateNull());
 		cJSON_AddItemToArray(history, it);
 	}
+	return PERR_OK;
 }
 
 enum perr
@@ -762,7 +758,7 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	struct application a;
 	struct gate_state gates[GATES_MAX];
 	struct db_batch b = { 0 };
-	PGresult *desk = NULL, *ch = NULL, *hist = NULL, *own = NULL;
+	PGresult *desk = NULL, *ch = NULL, *hist = NULL;
 	cJSON *out, *d, *acts, *list;
 	const char *actions = "[]";
 	long long days;
@@ -774,7 +770,7 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	app_load_add(&b, &who, r->id, &a);
 	db_batch_add(&b, &st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id));
 	db_batch_add(&b, &st[RV_CHANGES], &ch, 2, DB_I(r->s.org_id), DB_I(r->id));
-	history_add(&b, r->id, &hist, &own);
+	db_batch_add(&b, &st[RV_HISTORY], &hist, 1, DB_I(r->id));
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
 	if ((e = app_load_done(&a, r->msg, sizeof(r->msg))) != PERR_OK)
@@ -785,7 +781,7 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		e = PERR_NOT_FOUND;
 		goto out;
 	}
-	if ((e = ref_sync(db_int(desk, 0, 9))) != PERR_OK || (e = history_done(hist, own)) != PERR_OK)
+	if ((e = ref_sync(db_int(desk, 0, 9))) != PERR_OK || (e = history_done(hist)) != PERR_OK)
 		goto out;
 	out = req_out(r);
 	cJSON_AddItemToObject(out, "application", app_detail_json(&a, &who));
@@ -820,12 +816,11 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	list = cJSON_Parse(ref_checklist(dc->audience));
 	cJSON_AddItemToObject(out, "checklist", list ? list : cJSON_CreateArray());
 	changes_json(ch, out);
-	history_json(&a, hist, own, out);
+	e = history_json(&a, hist, out);
 out:
 	PQclear(desk);
 	PQclear(ch);
 	PQclear(hist);
-	PQclear(own);
 	app_free(&a);
 	return e;
 }
@@ -836,24 +831,23 @@ review_view(struct req *r)
 	struct actor who = req_actor(r);
 	struct application a;
 	struct db_batch b = { 0 };
-	PGresult *hist = NULL, *own = NULL;
+	PGresult *hist = NULL;
 	cJSON *h;
 	enum perr e;
 
 	app_load_add(&b, &who, r->id, &a);
-	history_add(&b, r->id, &hist, &own);
+	db_batch_add(&b, &st[RV_HISTORY], &hist, 1, DB_I(r->id));
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
 	if ((e = app_load_done(&a, r->msg, sizeof(r->msg))) == PERR_OK &&
-	    (e = history_done(hist, own)) == PERR_OK) {
+	    (e = history_done(hist)) == PERR_OK) {
 		cJSON_AddItemToObject(req_out(r), "application", app_detail_json(&a, &who));
-		history_json(&a, hist, own, req_out(r));
+		e = history_json(&a, hist, req_out(r));
 		/* the reviewers' own ticks are their working notes, not the applicant's */
 		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(req_out(r), "history"))
 			cJSON_DeleteItemFromObjectCaseSensitive(h, "checks");
 	}
 	PQclear(hist);
-	PQclear(own);
 	app_free(&a);
 	return e;
 }

@@ -583,10 +583,11 @@ h_timeline(struct req *r)
 	static const char *const acts[] = { "submit", "提交申报", "pass", "通过",
 	    "return", "退回修改", "reject", "不通过", NULL, NULL };
 	char id[24], uid[24];
-	PGresult *own = NULL, *hist = NULL, *snaps = NULL;
+	PGresult *hist = NULL, *snaps = NULL;
+	struct chain_owner own[CHAIN_STEPS_MAX];
 	struct application a;
 	cJSON *steps, *history, *subs;
-	int i, cur;
+	int i, cur, n;
 	const char *state;
 	enum perr e;
 
@@ -594,7 +595,8 @@ h_timeline(struct req *r)
 		return e;
 	num(id, sizeof(id), r->id);
 	num(uid, sizeof(uid), r->s.user_id);
-	if ((e = chain_owners(r->id, &own)) != PERR_OK ||
+	if ((e = chain_owners(a.pipeline_id, a.region_id, a.unit_org_id, own, CHAIN_STEPS_MAX,
+	    &n)) != PERR_OK ||
 	    (e = db_exec(&st[APP_HISTORY], &hist, 2, id, uid)) != PERR_OK ||
 	    (e = db_exec(&st[APP_SNAPS], &snaps, 1, id)) != PERR_OK)
 		goto out;
@@ -602,9 +604,9 @@ h_timeline(struct req *r)
 	cur = a.step;
 	cJSON_AddStringToObject(req_out(r), "state", state);
 	steps = cJSON_AddArrayToObject(req_out(r), "steps");
-	for (i = 0; i < PQntuples(own); i++) {
+	for (i = 0; i < n; i++) {
 		cJSON *it = cJSON_CreateObject();
-		int seq = (int)db_int(own, i, 0);
+		int seq = own[i].seq;
 		const char *status;
 
 		if (strcmp(state, "completed") == 0 || seq < cur)
@@ -614,8 +616,8 @@ h_timeline(struct req *r)
 		else
 			status = strcmp(state, "rejected") == 0 ? "rejected" : "current";
 		cJSON_AddNumberToObject(it, "seq", seq);
-		cJSON_AddStringToObject(it, "name", db_str(own, i, 1));
-		cJSON_AddStringToObject(it, "holder", seq == 1 ? r->s.name : chain_owner_name(own, i));
+		cJSON_AddStringToObject(it, "name", own[i].step);
+		cJSON_AddStringToObject(it, "holder", seq == 1 ? r->s.name : own[i].org_name);
 		cJSON_AddStringToObject(it, "status", status);
 		cJSON_AddItemToArray(steps, it);
 	}
@@ -648,7 +650,6 @@ h_timeline(struct req *r)
 	}
 	app_reply(r, &a);
 out:
-	PQclear(own);
 	PQclear(hist);
 	PQclear(snaps);
 	app_free(&a);

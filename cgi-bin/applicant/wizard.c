@@ -47,34 +47,38 @@ app_editable(struct req *r, const struct application *a)
 	    a->step_name);
 }
 
-/* Whether row i of chain_owners() is a department the applicant may name as
- * 受理单位/评审委员会: an owner after the unit, listed once. */
+/* Whether step i of the chain's holders is a department the applicant may
+ * name as 受理单位/评审委员会: a holder after the unit, listed once. */
 static bool
-accept_row(const struct application *a, const PGresult *own, int i)
+accept_row(const struct application *a, const struct chain_owner *own, int i)
 {
-	long long org = db_int(own, i, 2);
 	int k;
 
-	if (org == 0 || org == a->unit_org_id)
+	if (own[i].org == 0 || own[i].org == a->unit_org_id)
 		return false;
 	for (k = 0; k < i; k++)
-		if (db_int(own, k, 2) == org)
+		if (own[k].org == own[i].org)
 			return false;
 	return true;
+}
+
+static enum perr
+owners(const struct application *a, struct chain_owner *own, int *n)
+{
+	return chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX, n);
 }
 
 bool
 app_accept_ok(const struct application *a, long long org)
 {
-	PGresult *own;
+	struct chain_owner own[CHAIN_STEPS_MAX];
 	bool ok = false;
-	int i;
+	int i, n;
 
-	if (chain_owners(a->id, &own) != PERR_OK)
+	if (owners(a, own, &n) != PERR_OK)
 		return false;
-	for (i = 0; i < PQntuples(own) && !ok; i++)
-		ok = accept_row(a, own, i) && db_int(own, i, 2) == org;
-	PQclear(own);
+	for (i = 0; i < n && !ok; i++)
+		ok = accept_row(a, own, i) && own[i].org == org;
 	return ok;
 }
 
@@ -83,8 +87,8 @@ app_reply(struct req *r, const struct application *a)
 {
 	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c;
 	const struct file_kind *k;
-	PGresult *own = NULL;
-	int i;
+	struct chain_owner own[CHAIN_STEPS_MAX];
+	int i, n;
 
 	cJSON_AddNumberToObject(o, "id", (double)a->id);
 	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
@@ -134,19 +138,18 @@ app_reply(struct req *r, const struct application *a)
 	cJSON_AddStringToObject(c, "title", commitment_title);
 	cJSON_AddStringToObject(c, "text", commitment_text);
 	orgs = cJSON_AddArrayToObject(opts, "accept_orgs");
-	if (chain_owners(a->id, &own) == PERR_OK) {
-		for (i = 0; i < PQntuples(own); i++) {
+	if (owners(a, own, &n) == PERR_OK) {
+		for (i = 0; i < n; i++) {
 			cJSON *it;
 
 			if (!accept_row(a, own, i))
 				continue;
 			it = cJSON_CreateObject();
-			cJSON_AddNumberToObject(it, "id", (double)db_int(own, i, 2));
-			cJSON_AddStringToObject(it, "name", chain_owner_name(own, i));
-			cJSON_AddStringToObject(it, "step", db_str(own, i, 1));
+			cJSON_AddNumberToObject(it, "id", (double)own[i].org);
+			cJSON_AddStringToObject(it, "name", own[i].org_name);
+			cJSON_AddStringToObject(it, "step", own[i].step);
 			cJSON_AddItemToArray(orgs, it);
 		}
-		PQclear(own);
 	}
 	cJSON_AddItemToObject(req_out(r), "check", rule_check(a));
 }

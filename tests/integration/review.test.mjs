@@ -357,7 +357,7 @@ describe('the worklist', () => {
 			assert.equal(r.days_waited, want);
 	});
 
-	test('a renamed step, pipeline, region or organisation, changed gates and checklist show on the next detail page', async () => {
+	test('a renamed step, pipeline, region or organisation, a changed holder, gates and checklist show on the next detail page', async () => {
 		// the detail page takes these names from the programs too (lib/refnames.c):
 		// the application's own, the chain's owners, the history's steps and
 		// organisations; every worker reads them again when ref_version moves
@@ -411,6 +411,29 @@ describe('the worklist', () => {
 			assert.equal(p.application.holder, a0.holder);
 			assert.equal(p.history.find(x => x.no === unitPass.no).org, unitPass.org);
 		}
+		// the chain's holders too (sql/038): the county's department pending
+		// again, its steps fall to the one the rule finds next, on every worker
+		// (the unit's page: the county's clerk may not sign in meanwhile)
+		const holder4 = async () => (await sql(`SELECT coalesce(o.name, '') FROM step_owners(${app}) x
+		    LEFT JOIN org o ON o.id = x.org_id WHERE x.seq = 4`)).trim();
+		const unitPages = async want => {
+			for (let i = 0; i < 8; i++) {
+				const r = await hongda.get(`/applications/${app}`);
+				assert.equal(r.status, 200, r.text);
+				assert.equal(r.json.steps.find(s => s.seq === 4).holder, want);
+			}
+		};
+		await unitPages(countyStep.holder);
+		try {
+			await sql(`UPDATE org SET status = 'pending' WHERE id = ${county}`);
+			const want = await holder4();
+			assert.notEqual(want, countyStep.holder);
+			await unitPages(want);
+		} finally {
+			await sql(`UPDATE org SET status = 'approved' WHERE id = ${county}`);
+		}
+		for (const p of await pages())
+			assert.equal(p.steps.find(s => s.seq === 4).holder, countyStep.holder);
 		// the step's gates and the checklist are the programs' too (sql/037)
 		assert.deepEqual(before.gates.map(g => g.kind), ['fee']);
 		assert.equal(before.checklist[0].code, 'credit');
