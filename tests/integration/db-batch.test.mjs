@@ -19,7 +19,7 @@ before(async () => {
 });
 
 after(async () => {
-	await sql('GRANT SELECT ON checklist_item, desk_tally TO portal_app');
+	await sql('GRANT SELECT ON recommender, desk_tally TO portal_app');
 	if (created.length > 0)
 		await retire(`id IN (${created.join(', ')})`);
 });
@@ -35,18 +35,19 @@ async function times(n, f) {
 const rounds = () => 3 * (workerPids('unit')?.length || 4);
 
 describe('a statement that fails inside a page\'s batch', () => {
-	test('the detail page: 500 while the checklist cannot be read, the same page as before after', async () => {
+	test('the detail page: 500 while the recommenders cannot be read, the same page as before after', async () => {
 		const first = await unit.get(`/applications/${app}`);
 		assert.equal(first.status, 200, first.text);
 		assert.ok(first.json.checklist.length > 0 && first.json.history.length > 0);
-		await sql('REVOKE SELECT ON checklist_item FROM portal_app');
+		// (a statement in the middle of the batch: the application's recommenders)
+		await sql('REVOKE SELECT ON recommender FROM portal_app');
 		try {
 			for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
 				assertError(r, 500, 'internal');
 				assert.equal(r.json.application, undefined, 'nothing of the batch\'s other reads');
 			}
 		} finally {
-			await sql('GRANT SELECT ON checklist_item TO portal_app');
+			await sql('GRANT SELECT ON recommender TO portal_app');
 		}
 		for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
 			assert.equal(r.status, 200, r.text);
