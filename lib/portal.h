@@ -343,8 +343,8 @@ PORTAL_API enum perr ref_orgs_of(const long long *id, size_t count);
 PORTAL_API const char *ref_org(long long id);
 /* Each step's holder in a pipeline and region as step_owners_of() has them
  * (-1: the application's unit; 0: none), in step order, kept per pipeline
- * and region until ref_version moves (after ref_sync). Good until the next
- * ref_sync(). */
+ * and region until ref_version moves (after ref_sync). The arrays are good
+ * until the next ref_owners() or ref_sync(): copy them. */
 PORTAL_API enum perr ref_owners(long long pipeline, long long region, const int **seq,
     const long long **org, size_t *n);
 /* Lets go what the request's drops kept (the names it was handed stay good

@@ -1,7 +1,8 @@
 /*
  * refnames.c: the names a worklist row shows from the small reference tables
  * (plans, pipelines, regions, steps and their actions and gates) and the
- * working-day ordinals, kept in each worker, and the reviewers' checklist. Looking them up in the page's statement was
+ * working-day ordinals, kept in each worker, with the reviewers' checklist
+ * and the chains' holders. Looking them up in the page's statement was
  * five index probes a row, half of it. They are read again, all at once, when
  * ref_version.n (sql/026: moved by a statement trigger on each of those
  * tables) is not the number they were read at; a page reads n with its rows
@@ -52,9 +53,11 @@ static struct {
 	size_t norgs, orgcap;
 	struct ref_owners *owners;	/* the chains' holders by pipeline and region */
 	size_t nowners;
+	bool orgs_full;		/* past ORGS_MAX: let go when the request ends */
 } ref;
 
-/* the units' names one worker keeps at most: past it they are read afresh */
+/* the organisations' names one worker keeps at most: past it they are read
+ * afresh, from the next request on */
 enum { ORGS_MAX = 50000 };
 /* the chains' holders kept at most (pipelines times regions) */
 enum { OWNERS_MAX = 1024 };
@@ -122,22 +125,28 @@ retire(struct ref_row *rows, size_t n)
 	retired.at[retired.n++] = (struct retired){ rows, n };
 }
 
-void
-ref_release(void)
-{
-	size_t i;
-
-	for (i = 0; i < retired.n; i++)
-		free_rows(retired.at[i].rows, retired.at[i].n);
-	retired.n = 0;
-}
-
 static void
 drop_orgs(void)
 {
 	retire(ref.orgs, ref.norgs);
 	ref.orgs = NULL;
 	ref.norgs = ref.orgcap = 0;
+	ref.orgs_full = false;
+}
+
+void
+ref_release(void)
+{
+	size_t i;
+
+	/* this worker has shown that many organisations since the names last
+	 * moved: read afresh from the next request on (never inside one, whose
+	 * later lookups would find none of the names it read before) */
+	if (ref.orgs_full)
+		drop_orgs();
+	for (i = 0; i < retired.n; i++)
+		free_rows(retired.at[i].rows, retired.at[i].n);
+	retired.n = 0;
 }
 
 static void
@@ -365,10 +374,6 @@ ref_orgs_of(const long long *id, size_t count)
 	/* the ids not kept, as an array's text: "{3,17}" */
 	if ((ids = malloc(count * 21 + 3)) == NULL)	/* "{" ids "," "}" NUL */
 		return PERR_INTERNAL;
-	/* full (this worker has shown that many organisations since the names
-	 * last moved): read afresh, this page's all among the missing */
-	if (ref.norgs + count > ORGS_MAX)
-		drop_orgs();
 	ids[0] = '{';
 	for (i = 0; i < count; i++) {
 		if (id[i] <= 0 || org_find(id[i]) != NULL)
@@ -408,6 +413,7 @@ ref_orgs_of(const long long *id, size_t count)
 	/* (each id once: the statement's rows are the organisations', however
 	 * often a page gave one) */
 	qsort(ref.orgs, ref.norgs, sizeof(*ref.orgs), by_id);
+	ref.orgs_full = ref.norgs > ORGS_MAX;
 	PQclear(res);
 	return PERR_OK;
 oom:

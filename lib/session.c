@@ -119,8 +119,6 @@ to_hex(char *out, const unsigned char *b, size_t n)
 
 enum { HASH_TEXT = 2 + 2 * SHA256_DIGEST_LENGTH + 1 };
 
-/* A token's SHA-256 into d, and as bytea's text into out: "\\x" and 64 hex
- * digits; returns out. */
 /* SHA-256 of n bytes at p into d, with the algorithm fetched once; OpenSSL's
  * one-shot SHA256() when that cannot be had */
 static void
@@ -139,6 +137,8 @@ sha256(const void *p, size_t n, unsigned char d[SHA256_DIGEST_LENGTH])
 		SHA256(p, n, d);
 }
 
+/* A token's SHA-256 into d, and as bytea's text into out: "\\x" and 64 hex
+ * digits; returns out. */
 static const char *
 token_hash(const char *tok, unsigned char d[SHA256_DIGEST_LENGTH], char out[HASH_TEXT])
 {

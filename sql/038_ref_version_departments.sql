@@ -10,10 +10,18 @@
 -- and on the organisations' kind, region and status. The programs keep its
 -- answer for each pipeline and region (lib/refnames.c, ref_owners(): the
 -- unit's steps as -1, filled in with the application's unit) and ask again
--- when ref_version moves; a new organisation, or one whose kind, region or
--- status changes (a department approved, a unit registered), now moves it,
--- in the changing transaction. (A rename, a removal moved it already:
--- sql/034.) The routing itself, chain_write()'s step_owner(), still asks the
--- database at every move.
-CREATE TRIGGER ref_version_org_holders AFTER INSERT OR UPDATE OF kind, region_id, status ON org
-	FOR EACH STATEMENT EXECUTE FUNCTION ref_version_bump();
+-- when ref_version moves; a department added, or an organisation's kind,
+-- region or status changed where it is or becomes a department (one
+-- approved, one moved), now moves it, in the changing transaction. Units and
+-- talent centres never hold a county's or a city's step (step_owners_of()
+-- leaves them out), so their registrations and approvals, the common case,
+-- move nothing. (A rename, a removal moved it already: sql/034.) The routing
+-- itself, chain_write()'s step_owner(), still asks the database at every
+-- move.
+CREATE TRIGGER ref_version_org_holders AFTER INSERT ON org
+	FOR EACH ROW WHEN (NEW.kind NOT IN ('unit', 'talent_centre'))
+	EXECUTE FUNCTION ref_version_bump();
+CREATE TRIGGER ref_version_org_holders_changed AFTER UPDATE OF kind, region_id, status ON org
+	FOR EACH ROW WHEN (NEW.kind NOT IN ('unit', 'talent_centre')
+		OR OLD.kind NOT IN ('unit', 'talent_centre'))
+	EXECUTE FUNCTION ref_version_bump();

@@ -340,10 +340,10 @@ handle(FCGX_Request *r)
 	}
 	/* its SHA-256 as bytea's text, as the portal hands it (lib/session.c:
 	 * the algorithm fetched once, one digest context) */
-	if (md == NULL) {
+	if (md == NULL)
 		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (ctx == NULL)
 		ctx = EVP_MD_CTX_new();
-	}
 	if (md == NULL || ctx == NULL || !EVP_DigestInit_ex2(ctx, md, NULL) ||
 	    !EVP_DigestUpdate(ctx, tok, strlen(tok)) || !EVP_DigestFinal_ex(ctx, d, NULL))
 		SHA256((const unsigned char *)tok, strlen(tok), d);
