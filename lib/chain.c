@@ -84,8 +84,10 @@ chain_owners(long long pipeline, long long region, long long unit, struct chain_
 	*n = 0;
 	if ((e = ref_owners(pipeline, region, &seq, &org, &count)) != PERR_OK)
 		return e;
-	if (count > (size_t)max || count > NITEMS(id))
-		count = (size_t)(max < (int)NITEMS(id) ? max : (int)NITEMS(id));
+	if (count > (size_t)max)
+		count = (size_t)max;
+	if (count > NITEMS(id))
+		count = NITEMS(id);
 	for (i = 0; i < count; i++)
 		id[i] = org[i] == -1 ? unit : org[i];
 	if ((e = ref_orgs_of(id, count)) != PERR_OK)

@@ -34,47 +34,38 @@ async function times(n, f) {
 
 const rounds = () => 3 * (workerPids('unit')?.length || 4);
 
-describe('a statement that fails inside a page\'s batch', () => {
-	test('the detail page: 500 while the recommenders cannot be read, the same page as before after', async () => {
-		const first = await unit.get(`/applications/${app}`);
-		assert.equal(first.status, 200, first.text);
-		assert.ok(first.json.checklist.length > 0 && first.json.history.length > 0);
-		// (a statement in the middle of the batch: the application's recommenders)
-		await sql('REVOKE SELECT ON recommender FROM portal_app');
-		try {
-			for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
-				assertError(r, 500, 'internal');
-				assert.equal(r.json.application, undefined, 'nothing of the batch\'s other reads');
-			}
-		} finally {
-			await sql('GRANT SELECT ON recommender TO portal_app');
-		}
+/* The detail page while take (SQL) holds: 500 on every worker with nothing
+ * of its other reads; after giveBack, the same page as before. */
+async function detailFailsThenWhole(take, giveBack) {
+	const first = await unit.get(`/applications/${app}`);
+	assert.equal(first.status, 200, first.text);
+	assert.ok(first.json.checklist.length > 0 && first.json.history.length > 0);
+	await sql(take);
+	try {
 		for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
-			assert.equal(r.status, 200, r.text);
-			assert.deepEqual(r.json, first.json);
+			assertError(r, 500, 'internal');
+			assert.equal(r.json.application, undefined, 'nothing of the batch\'s other reads');
 		}
-	});
+	} finally {
+		await sql(giveBack);
+	}
+	for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json, first.json);
+	}
+}
 
-	test('the detail page: 500 while the kept reference data cannot be read again, whole after', async () => {
+describe('a statement that fails inside a page\'s batch', () => {
+	test('the detail page: 500 while the recommenders cannot be read, the same page as before after', () =>
+		// (a statement in the middle of the batch: the application's recommenders)
+		detailFailsThenWhole('REVOKE SELECT ON recommender FROM portal_app',
+		    'GRANT SELECT ON recommender TO portal_app'));
+
+	test('the detail page: 500 while the kept reference data cannot be read again, whole after', () =>
 		// what the programs keep (lib/refnames.c) is read after the batch, when
 		// ref_version has moved: the checklist is among it
-		const first = await unit.get(`/applications/${app}`);
-		assert.equal(first.status, 200, first.text);
-		await sql(`REVOKE SELECT ON checklist_item FROM portal_app;
-		    UPDATE ref_version SET n = n + 1`);
-		try {
-			for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
-				assertError(r, 500, 'internal');
-				assert.equal(r.json.application, undefined);
-			}
-		} finally {
-			await sql('GRANT SELECT ON checklist_item TO portal_app');
-		}
-		for (const r of await times(rounds(), () => unit.get(`/applications/${app}`))) {
-			assert.equal(r.status, 200, r.text);
-			assert.deepEqual(r.json, first.json);
-		}
-	});
+		detailFailsThenWhole(`REVOKE SELECT ON checklist_item FROM portal_app;
+		    UPDATE ref_version SET n = n + 1`, 'GRANT SELECT ON checklist_item TO portal_app'));
 
 	test('the worklist: 500 while the tally cannot be read (its page read first), whole after', async () => {
 		const first = await unit.get('/worklist');
