@@ -29,10 +29,9 @@ static struct db_stmt st[AP__MAX] = {
 	    "SELECT a.id, a.applicant_id, a.plan_id, a.pipeline_id, a.unit_org_id,"
 	    " coalesce(a.current_org_id, 0), coalesce(a.accept_org_id, 0), coalesce(a.photo_id, 0),"
 	    " coalesce(a.signature_id, 0), a.step_seq, a.wizard_step,"
-	    /* what was paid keeps its amount; until then what the fee step's department set */
-	    " coalesce(pay.amount, fee.total),"
-	    " coalesce((SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
-	    "  AND g.gate = 'fee'), 0),"
+	    /* what was paid keeps its amount (-1: nothing paid); until then what
+	     * the fee step's department set, kept by the programs (ref_fee()) */
+	    " coalesce(pay.amount, -1),"
 	    " a.snapshot_no,"	/* the submissions so far (sql/021) */
 	    " a.version, coalesce(a.self_score, -1),"
 	    " coalesce(" YEARS("pr.title_date") ", -1), coalesce(" YEARS("pr.graduation_date") ", -1),"
@@ -59,17 +58,11 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(pr.unit_org_id, 0), coalesce(pr.centre_org_id, 0),"
 	    " coalesce((SELECT ownership FROM org WHERE id = pr.unit_org_id), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(pr),"
-	    " CASE WHEN a.paid_at IS NULL THEN fee.items END,"
 	    /* the paid order's number, for the reviewers' reconciliation (a pending one never) */
 	    " pay.order_no, (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
-	    /* the fee's items and their sum, found once (each finds the fee
-	     * step's department), from the row read here (sql/033) */
-	    " CROSS JOIN LATERAL (SELECT coalesce(sum(f.amount), 0)::int AS total,"
-	    "  json_agg(json_build_object('name', f.name, 'amount', f.amount))::text AS items"
-	    "  FROM app_fee_items_of(a.plan_id, a.pipeline_id, a.region_id, a.unit_org_id) f) fee"
 	    " LEFT JOIN LATERAL (SELECT y.amount_fen / 100 AS amount, y.order_no FROM payment y"
 	    "  WHERE y.application_id = a.id AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1) pay"
 	    "  ON true "
@@ -104,7 +97,7 @@ static struct db_stmt st[AP__MAX] = {
 /* Columns of AP_LOAD, in order. */
 enum {
 	C_ID, C_APPLICANT, C_PLAN_ID, C_PIPELINE_ID, C_UNIT_ORG, C_CURRENT_ORG, C_ACCEPT, C_PHOTO,
-	C_SIGNATURE, C_STEP, C_WIZARD, C_FEE, C_FEE_STEP, C_SUBMISSIONS, C_VERSION, C_SCORE,
+	C_SIGNATURE, C_STEP, C_WIZARD, C_PAID, C_SUBMISSIONS, C_VERSION, C_SCORE,
 	C_TITLE_YEARS, C_GRAD_YEARS, C_WORK_YEARS,
 	C_EDITABLE, C_SIGNED, C_PASSED_UNIT, C_TITLE_4Y,
 	C_STATE, C_STATE_NAME, C_PLAN, C_LEVEL, C_REGION_ID, C_PHOTO_WARN,
@@ -112,7 +105,7 @@ enum {
 	C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
-	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_FEE_ITEMS, C_ORDER_NO,
+	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO,
 	C_REF_VERSION, C__N
 };
 
@@ -262,8 +255,6 @@ fill(struct application *a, const PGresult *r)
 	a->signature_id = I(C_SIGNATURE);
 	a->step = (int)I(C_STEP);
 	a->wizard_step = (int)I(C_WIZARD);
-	a->fee = (int)I(C_FEE);
-	a->fee_step = (int)I(C_FEE_STEP);
 	a->submissions = (int)I(C_SUBMISSIONS);
 	a->version = (int)I(C_VERSION);
 	a->self_score = (int)I(C_SCORE);
@@ -297,7 +288,6 @@ fill(struct application *a, const PGresult *r)
 	a->closed_on = S(C_CLOSED_ON);
 	a->plan_closes_on = S(C_CLOSES_ON);
 	a->submitted_at = S(C_SUBMITTED_AT);
-	a->fee_items = S(C_FEE_ITEMS);
 	a->order_no = S(C_ORDER_NO);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
@@ -333,7 +323,9 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 {
 	const PGresult *r = a->res;
 	long long org[5];
+	const char *items = NULL;
 	enum perr e;
+	int paid, total = 0;
 
 	if (PQntuples(r) != 1 || PQnfields(r) != C__N) {
 		app_free(a);
@@ -352,6 +344,18 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 		return e;
 	}
 	fill(a, a->res);
+	/* the fee: what was paid, or the items as the fee step's department
+	 * set them (shown while unpaid) */
+	paid = (int)db_int(r, 0, C_PAID);
+	a->fee_step = ref_fee_step(a->pipeline_id);
+	if ((paid < 0 || a->paid_at == NULL) &&
+	    (e = ref_fee(a->plan_id, a->pipeline_id, a->region_id, a->unit_org_id, &total,
+	    &items)) != PERR_OK) {
+		app_free(a);
+		return e;
+	}
+	a->fee = paid >= 0 ? paid : total;
+	a->fee_items = a->paid_at == NULL ? items : NULL;
 	return PERR_OK;
 }
 

@@ -347,6 +347,14 @@ PORTAL_API const char *ref_org(long long id);
  * until the next ref_owners() or ref_sync(): copy them. */
 PORTAL_API enum perr ref_owners(long long pipeline, long long region, const int **seq,
     const long long **org, size_t *n);
+/* A pipeline's first fee step (0: it charges none), and the fee's items for
+ * an application of the plan, pipeline, region (0: none) and unit as
+ * app_fee_items_of() (sql/033) gives them: their sum in 元 and a JSON array
+ * of {name, amount} (NULL for none), kept until ref_version moves (after
+ * ref_sync); items stays good until the request ends. */
+PORTAL_API int ref_fee_step(long long pipeline);
+PORTAL_API enum perr ref_fee(long long plan, long long pipeline, long long region,
+    long long unit, int *total, const char **items);
 /* Lets go what the request's drops kept (the names it was handed stay good
  * until then): lib/http.c, once a reply is out. */
 PORTAL_API void ref_release(void);

@@ -9,6 +9,10 @@
  * (a column of its statement) and hands it to ref_sync before it looks
  * anything up.
  *
+ * Each pipeline's fee step is kept with its steps, and the fee's items an
+ * application's page shows (app_fee_items_of(): 29 of its statement's 56
+ * plan nodes) once asked for, per plan, pipeline and region.
+ *
  * The organisations' names are kept too, but only those a page showed: a
  * page's units are read (one statement) when some are not kept yet, and
  * dropped with the rest when ref_version moves (a rename moves it, sql/034).
@@ -35,7 +39,7 @@ struct ref_row {
 	char *gates;		/* a step's gates, a PostgreSQL array: {fee,publicity} */
 };
 
-enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R_CHECKLIST, R__MAX };
+enum { R_PLAN, R_PIPELINE, R_REGION, R_STEP, R_DAY, R_CHECKLIST, R_FEE_STEP, R__MAX };
 
 /* step_owners_of(pipeline, region, -1): each step's holder, -1 for the unit */
 struct ref_owners {
@@ -43,6 +47,15 @@ struct ref_owners {
 	size_t n;
 	int *seq;
 	long long *org;
+};
+
+/* app_fee_items_of(plan, pipeline, region, unit): the items' sum and the
+ * items as the application's statement gave them (a JSON array, or NULL for
+ * none) in items->name, a row of its own so that a drop can retire it */
+struct ref_fee {
+	long long plan, pipeline, region, unit;
+	long long total;
+	struct ref_row *items;
 };
 
 static struct {
@@ -53,6 +66,8 @@ static struct {
 	size_t norgs, orgcap;
 	struct ref_owners *owners;	/* the chains' holders by pipeline and region */
 	size_t nowners;
+	struct ref_fee *fees;	/* the fees' items by plan, pipeline, region (and unit) */
+	size_t nfees;
 	bool orgs_full;		/* past ORGS_MAX: let go when the request ends */
 } ref;
 
@@ -61,6 +76,9 @@ static struct {
 enum { ORGS_MAX = 50000 };
 /* the chains' holders kept at most (pipelines times regions) */
 enum { OWNERS_MAX = 1024 };
+/* the fees' items kept at most (plans times pipelines times regions; times
+ * units where a unit's step charges) */
+enum { FEES_MAX = 1024 };
 
 /* every row sorted by (kind, a, b), and the version they belong to, in one
  * statement: one snapshot (one row of NULLs but the version when the tables
@@ -82,6 +100,13 @@ static struct db_stmt st_load = { "ref_load",
     " UNION ALL SELECT 5, row_number() OVER (ORDER BY audience), 0, audience,"
     "  json_agg(json_build_object('code', code, 'name', name, 'hint', hint) ORDER BY seq)::text,"
     "  0, NULL FROM checklist_item GROUP BY audience"
+    /* each pipeline's first fee step (app_fee_items_of()'s department is its
+     * holder), named 'unit' when a unit holds one of its fee steps: only
+     * then do the fee's items depend on the application's unit */
+    " UNION ALL SELECT 6, g.pipeline_id, 0, CASE WHEN bool_or(s.actor_level = 'unit') THEN 'unit'"
+    "  END, NULL, min(g.seq), NULL FROM step_gate g LEFT JOIN pipeline_step s"
+    "  ON s.pipeline_id = g.pipeline_id AND s.seq = g.seq WHERE g.gate = 'fee'"
+    "  GROUP BY g.pipeline_id"
     ") x ON true ORDER BY x.k, x.a, x.b", 0 };
 
 /* rows dropped in this request, freed when it ends */
@@ -164,6 +189,18 @@ drop_owners(void)
 }
 
 static void
+drop_fees(void)
+{
+	size_t i;
+
+	for (i = 0; i < ref.nfees; i++)
+		retire(ref.fees[i].items, 1);
+	free(ref.fees);
+	ref.fees = NULL;
+	ref.nfees = 0;
+}
+
+static void
 drop(void)
 {
 	size_t k;
@@ -176,6 +213,7 @@ drop(void)
 	ref.version = 0;
 	drop_orgs();
 	drop_owners();
+	drop_fees();
 }
 
 static char *
@@ -500,4 +538,71 @@ ref_org(long long id)
 	const struct ref_row *o = org_find(id);
 
 	return o != NULL ? o->name : "";
+}
+
+int
+ref_fee_step(long long pipeline)
+{
+	const struct ref_row *r = find(R_FEE_STEP, pipeline, 0);
+
+	return r != NULL ? (int)r->n : 0;
+}
+
+static struct db_stmt st_fee = { "ref_fee",
+    "SELECT coalesce(sum(f.amount), 0)::int,"
+    " json_agg(json_build_object('name', f.name, 'amount', f.amount))::text"
+    " FROM app_fee_items_of($1::int, $2::int, $3::int, $4::bigint) f", 0 };
+
+enum perr
+ref_fee(long long plan, long long pipeline, long long region, long long unit, int *total,
+    const char **items)
+{
+	const struct ref_row *r = find(R_FEE_STEP, pipeline, 0);
+	struct ref_fee *f = NULL, *m;
+	PGresult *res;
+	enum perr e;
+	size_t i;
+
+	*total = 0;
+	*items = NULL;
+	if (r == NULL)		/* no fee step: no items (as app_fee_items_of() has it) */
+		return PERR_OK;
+	if (r->name == NULL)	/* no unit charges it: the same items for every unit */
+		unit = -1;
+	for (i = 0; i < ref.nfees && f == NULL; i++)
+		if (ref.fees[i].plan == plan && ref.fees[i].pipeline == pipeline &&
+		    ref.fees[i].region == region && ref.fees[i].unit == unit)
+			f = &ref.fees[i];
+	if (f == NULL) {
+		/* as they are now: a change to the items, the plan, the steps, their
+		 * gates or the departments moves ref_version (sql/026, 037, 038,
+		 * 039), and the next ref_sync() lets these go */
+		if ((e = db_run(&st_fee, &res, 4, DB_I(plan), DB_I(pipeline), DB_I(region),
+		    DB_I(unit))) != PERR_OK)
+			return e;
+		if (PQntuples(res) != 1) {
+			PQclear(res);
+			return PERR_INTERNAL;
+		}
+		if (ref.nfees >= FEES_MAX)
+			drop_fees();
+		if ((m = realloc(ref.fees, (ref.nfees + 1) * sizeof(*m))) == NULL)
+			goto oom;
+		ref.fees = m;
+		f = &ref.fees[ref.nfees];
+		*f = (struct ref_fee){ plan, pipeline, region, unit, db_int(res, 0, 0), NULL };
+		if ((f->items = calloc(1, sizeof(*f->items))) == NULL ||
+		    (db_str(res, 0, 1) != NULL && (f->items->name = strdup(db_str(res, 0, 1))) == NULL)) {
+			free(f->items);
+			goto oom;
+		}
+		ref.nfees++;
+		PQclear(res);
+	}
+	*total = (int)f->total;
+	*items = f->items->name;
+	return PERR_OK;
+oom:
+	PQclear(res);
+	return PERR_INTERNAL;
 }

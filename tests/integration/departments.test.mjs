@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt } from './lib.mjs';
+import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, workerPids } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
@@ -137,6 +137,35 @@ describe('收费设定', () => {
 		assert.equal(g.json.application.fee.amount, 300);
 		assert.equal(g.json.application.fee.due, true);
 		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 300);
+	});
+
+	test('a change of the county\'s items or the plan\'s fees shows on every worker\'s next page', async () => {
+		// the items are the programs' (lib/refnames.c, ref_fee()): every worker
+		// reads them again when ref_version moves (sql/039 for fee_item, sql/026
+		// for the plan), so each check asks three times a worker
+		const rounds = 3 * (workerPids('applicant')?.length || 4);
+		const fees = async (want) => {
+			for (let i = 0; i < rounds; i++) {
+				const r = await applicant.get(`/applications/${app}`);
+				assert.equal(r.status, 200, r.text);
+				assert.deepEqual([r.json.application.fee.amount, r.json.application.fee.items], want);
+			}
+		};
+		const put = async (items) => assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
+		    { json: { items } })).status, 200);
+		await fees([300, [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]]);
+		await put([{ name: '评审费', amount: 250 }]);
+		await fees([250, [{ name: '评审费', amount: 250 }]]);
+		await put([]);
+		await fees([260, [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]]);
+		try {
+			await sql(`UPDATE plan SET fee_review = fee_review + 1 WHERE id = ${plan}`);
+			await fees([261, [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 181 }]]);
+		} finally {
+			await sql(`UPDATE plan SET fee_review = fee_review - 1 WHERE id = ${plan}`);
+		}
+		await put([{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]);
+		await fees([300, [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]]);
 	});
 
 	test('unpaid, the county cannot pass step 4 (409 gate); paid, a later change leaves what was paid', async () => {
