@@ -810,6 +810,30 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/*
+ * Ends a request whose reply is written. libfcgi's close shuts the sending
+ * side, then waits until nginx has read the reply and closed its end (reading
+ * whatever it still sends), so that a TCP reset cannot make nginx drop a reply
+ * it has not read yet: meanwhile the worker can take no other request, and it
+ * is woken once more only to see the end. A reset comes only from data left
+ * unread when a socket closes: a request read to its end (a GET's empty body
+ * at once; a body up to 64 KB that a refusal left unread) is closed at once
+ * (FCGX_Detach: no shutdown, no wait), and libfcgi's wait is kept for the rest.
+ */
+static void
+finish(FCGX_Request *fr)
+{
+	char rest[4096];
+	size_t left = 64 * 1024;
+	int k;
+
+	while (left > 0 && (k = FCGX_GetStr(rest, sizeof(rest), fr->in)) > 0)
+		left -= (size_t)k < left ? (size_t)k : left;
+	if (FCGX_HasSeenEOF(fr->in) == EOF && FCGX_GetError(fr->in) == 0)
+		(void)FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
+}
+
 int
 portal_main(const char *role, const struct route *routes, size_t nroutes,
     int argc, char **argv)
@@ -876,7 +900,7 @@ portal_main(const char *role, const struct route *routes, size_t nroutes,
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		metrics_request(rix, m, status, e, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		FCGX_Finish_r(&fr);
+		finish(&fr);
 		metrics_busy(false);
 	}
 	db_close();

@@ -383,6 +383,11 @@ main(int argc, char **argv)
 		return 1;
 	while (FCGX_Accept_r(&r) >= 0) {
 		handle(&r);
+		/* as the portal's programs (lib/http.c, finish()): a request without
+		 * a body is closed at once, not after libfcgi's wait for nginx to
+		 * close its end first */
+		if (FCGX_GetChar(r.in) == EOF && FCGX_GetError(r.in) == 0)
+			(void)FCGX_Detach(&r);
 		FCGX_Finish_r(&r);
 	}
 	PQfinish(db);

@@ -164,3 +164,54 @@ test('pool: a program that cannot start is retried for ever, with a back-off, no
 		assert.match(mine.at(-1), / restart_ms=1000$/, 'the back-off stops growing at 1 s');
 	}
 });
+
+/* A name-value pair in its short form (both lengths below 128). */
+const pair = (name, value) => Buffer.concat([Buffer.from([name.length, Buffer.byteLength(value)]),
+    Buffer.from(name), Buffer.from(value)]);
+const FCGI_STDIN = 5;
+
+/* Sends one responder request as nginx does (its connection not kept: flags 0), reads the
+ * reply to its end and then, its own end still open, writes one more byte: what that write
+ * meets says whether the program had closed the connection (EPIPE, ECONNRESET) or had only
+ * shut its sending side and was waiting for this end to close ('close' with no error, once
+ * libfcgi's wait of up to 2 s is over). */
+function afterReply(params, body = Buffer.alloc(0)) {
+	return new Promise((resolve, reject) => {
+		const c = net.createConnection({ path: SOCKET, allowHalfOpen: true });
+		const timer = setTimeout(() => c.destroy(new Error('no end of the reply within 10 s')), 10000);
+		let reply = Buffer.alloc(0), error = null;
+		c.on('connect', () => c.write(Buffer.concat([
+			record(FCGI_BEGIN_REQUEST, 1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])),
+			record(FCGI_PARAMS, 1, Buffer.concat(Object.entries(params).map(([k, v]) => pair(k, v)))),
+			record(FCGI_PARAMS, 1, Buffer.alloc(0)),
+			...(body.length ? [record(FCGI_STDIN, 1, body)] : []),
+			record(FCGI_STDIN, 1, Buffer.alloc(0))])));
+		c.on('data', (d) => { reply = Buffer.concat([reply, d]); });
+		c.on('end', () => c.write(Buffer.from([0])));
+		c.on('error', (e) => { error = e; });
+		c.on('close', () => {
+			clearTimeout(timer);
+			if (error && !['EPIPE', 'ECONNRESET'].includes(error.code))
+				reject(error);
+			else
+				resolve({ reply: reply.toString('latin1'), closed: error !== null });
+		});
+	});
+}
+
+test('a reply\'s connection is closed by the program at once, not held while it waits for nginx to close first', async () => {
+	// libfcgi shuts the sending side and waits until nginx has closed its end (a guard
+	// against a TCP reset): the worker took no other request meanwhile. A request read to
+	// its end is now closed at once (lib/http.c, finish()).
+	const get = await afterReply({ REQUEST_METHOD: 'GET', REQUEST_URI: `/api/${ROLE}/me`,
+	    DOCUMENT_URI: `/api/${ROLE}/me`, QUERY_STRING: '', REMOTE_ADDR: '127.0.0.1' });
+	assert.match(get.reply, /Status: 401/);
+	assert.equal(get.closed, true, 'the connection was still open after the reply');
+	// a body the program refuses without reading it is read to its end all the same
+	const body = Buffer.from('{"username":"x"');
+	const post = await afterReply({ REQUEST_METHOD: 'POST', REQUEST_URI: `/api/${ROLE}/login`,
+	    DOCUMENT_URI: `/api/${ROLE}/login`, QUERY_STRING: '', REMOTE_ADDR: '127.0.0.1',
+	    CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(body.length) }, body);
+	assert.match(post.reply, /Status: 400/);
+	assert.equal(post.closed, true, 'the connection was still open after the reply');
+});
