@@ -35,12 +35,6 @@ seed() {	# from to: add the bench's applications from+1 … to
 	scripts/stack.sh psql -X -q -1 -v from="$1" -v n="$2" -v total="$APPS" \
 		-f "$ROOT/scripts/bench/seed.sql" >/dev/null
 	psql_ -c "VACUUM ANALYZE" >/dev/null
-	# what the seed wrote, on disk before anything is timed: the kernel's
-	# writing back of a hundred thousand applications' pages (and a checkpoint
-	# falling due) went on during the lines after the big seed, never after
-	# the small one, and issue 7's line compares the two
-	psql_ -c "CHECKPOINT" >/dev/null
-	sync
 }
 SMALL=$(( APPS < 1000 ? APPS : 1000 ))
 seed 0 "$SMALL"
