@@ -824,11 +824,11 @@ static void
 finish(FCGX_Request *fr)
 {
 	char rest[4096];
-	size_t left = 64 * 1024;
+	size_t got = 0;
 	int k;
 
-	while (left > 0 && (k = FCGX_GetStr(rest, sizeof(rest), fr->in)) > 0)
-		left -= (size_t)k < left ? (size_t)k : left;
+	while (got < 64 * 1024 && (k = FCGX_GetStr(rest, sizeof(rest), fr->in)) > 0)
+		got += (size_t)k;
 	if (FCGX_HasSeenEOF(fr->in) == EOF && FCGX_GetError(fr->in) == 0)
 		(void)FCGX_Detach(fr);
 	FCGX_Finish_r(fr);
