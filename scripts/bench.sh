@@ -57,13 +57,15 @@ csid=$(login county wucheng_jsj)
 # A worklist's first page one request at a time (p50 and p99, ms), at $SMALL
 # applications and, after the rest are added, at $APPS (issue 7: the same time)
 # (after a second's warming up: the connection's plans made, the pages read once).
-# Three short runs, the one with the lowest p50 kept: what the machine's other
+# Five short runs, the one with the lowest p50 kept: what the machine's other
 # tenants add only ever adds, and the two sizes are timed minutes apart (one
-# 5 s run each had 1.31 against 1.70 ms in a run whose lines said nothing changed)
+# 5 s run each had 1.31 against 1.70 ms in a run whose lines said nothing changed;
+# with three runs of 3 s the line still flipped between runs: a figure of
+# ~0.5 ms at 100 000 was 0.46-0.59 ms at 20 s intervals in one quiet database)
 one() { local i
 	wrk -t1 -c1 -d1s -H "Cookie: sid=$2" "$base$1" >/dev/null
-	for i in 1 2 3; do
-		wrk -t1 -c1 -d"$(( DUR < 6 ? 2 : DUR / 3 ))s" -s "$LUA/report.lua" -H "Cookie: sid=$2" "$base$1" |
+	for i in 1 2 3 4 5; do
+		wrk -t1 -c1 -d2s -s "$LUA/report.lua" -H "Cookie: sid=$2" "$base$1" |
 			awk '/^BENCH / { printf "%.2f %.2f\n", $6 / 1000, $7 / 1000 }'
 	done | sort -n | head -n1; }
 small_u=$(one /api/unit/worklist "$usid") small_c=$(one /api/county/worklist "$csid")
@@ -346,7 +348,13 @@ for r in "${rows[@]}"; do
 done
 goal "read lines: p99 < 25 ms at 64 connections" "worst $worst ms ($wn)" "$(lt "$worst" 25)"
 w=$(awk -v c="$cs" -v a="$as" 'BEGIN { print (c > a ? c : a) }')
-goal "statistics: slowest p50 < 200 ms (issue 9)" "$w ms" "$(lt "$w" 200)"
+# issue 9's line is at 100 000 applications; at another size, the figure only
+if [ "$APPS" -eq 100000 ]; then
+	goal "statistics: slowest p50 < 200 ms (issue 9)" "$w ms" "$(lt "$w" 200)"
+else
+	printf '%-62s %-6s %s\n' "statistics at $APPS: slowest p50 (issue 9's 200 ms: at 100 000)" \
+		- "$w ms"
+fi
 if [ "$APPS" -ge 1000000 ] && [ -s "$ROOT/var/bench-100000.txt" ]; then
 	for w in me "unit worklist, page 1" "unit worklist, page 50" "county worklist"; do
 		a=$(ratio "$w")
