@@ -466,6 +466,13 @@ profile_json(const struct person *p)
 	return o;
 }
 
+/* The 申报方式 chosen is method ("self": 自评与推荐, "transfer": 转（兼）评, …). */
+static bool
+method_is(const struct application *a, const char *method)
+{
+	return a->method != NULL && strcmp(a->method, method) == 0;
+}
+
 cJSON *
 app_content_json(const struct application *a)
 {
@@ -486,14 +493,19 @@ app_content_json(const struct application *a)
 	add_str(o, "specialty", a->specialty);
 	add_id(o, "accept_org_id", a->accept_org_id);
 	cJSON_AddStringToObject(o, "accept_org", a->accept_name);
-	add_str(o, "held_title", a->held_title);
-	if (a->self_score >= 0)
+	/*
+	 * What belongs to another 申报方式 than the one chosen (typed before the
+	 * applicant changed it, and kept for the draft's sake) is no part of the
+	 * application: not in the snapshot, the reviewers' view, the 评审表.
+	 */
+	add_str(o, "held_title", method_is(a, "transfer") ? a->held_title : NULL);
+	if (a->self_score >= 0 && method_is(a, "self"))
 		cJSON_AddNumberToObject(o, "self_score", a->self_score);
 	else
 		cJSON_AddNullToObject(o, "self_score");
 	add_id(o, "photo_id", a->photo_id);
 	recs = cJSON_AddArrayToObject(o, "recommenders");
-	for (i = 0; i < PQntuples(a->rec); i++) {
+	for (i = 0; method_is(a, "self") && i < PQntuples(a->rec); i++) {
 		cJSON *it = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(it, "name", db_str(a->rec, i, 1));
@@ -522,7 +534,8 @@ app_content_json(const struct application *a)
 	for (k = file_kinds; k->code != NULL; k++) {
 		cJSON *arr = cJSON_AddArrayToObject(files, k->code);
 
-		for (i = 0; i < PQntuples(a->files); i++)
+		/* a file of a kind the application's answers leave out, likewise */
+		for (i = 0; rule_file(a, k->code) != FILE_HIDDEN && i < PQntuples(a->files); i++)
 			if (strcmp(db_str(a->files, i, 0), k->code) == 0)
 				cJSON_AddItemToArray(arr, file_json(db_int(a->files, i, 1),
 				    db_str(a->files, i, 2), db_str(a->files, i, 3),

@@ -108,6 +108,34 @@ describe('正常申报 and 自评分申报: the edges the check part leaves', ()
 	});
 });
 
+describe('what another 申报方式 needed', () => {
+	test('typed under 自评与推荐, then 正常申报 chosen: the score, the recommender and the 自评表 are no part of the application', async () => {
+		const a = await draft();
+		await a.put('info', { method: 'self', self_score: 116 });
+		const cert = await uploadPdf(a.s), form = await uploadPdf(a.s, '自评表.pdf');
+		await a.put('recommenders', { recommenders: [{ name: '李高工', title: '工程师', specialty: '建筑工程施工',
+			employer: '某设计院', cert }] });
+		let r = await a.put('files', { kind: 'self_form', uploads: [form] });
+		assert.deepEqual([r.application.self_score, r.application.recommenders.length,
+			r.application.files.self_form.length], [116, 1, 1]);
+		// stored still (the draft's, should the applicant choose it again), shown nowhere
+		r = await a.put('info', { method: 'normal', self_score: 116 });
+		assert.equal(await sqlInt(`SELECT self_score FROM application WHERE id = ${a.app}`), 116);
+		assert.deepEqual([r.application.self_score, r.application.recommenders, r.application.files.self_form],
+		    [null, [], []]);
+		assert.deepEqual(messages(r, 'self_score'), []);
+		const v = await a.s.get(`/applications/${a.app}/view`);
+		assert.equal(v.status, 200, v.text);
+		const c = v.json.application.content;
+		assert.deepEqual([c.method, c.self_score, c.recommenders, c.files.self_form], ['normal', null, [], []]);
+		// 转（兼）评's 已取得的中级职称 likewise
+		r = await a.put('info', { method: 'transfer', held_title: '工程师（给排水，2019年）' });
+		assert.equal(r.application.held_title, '工程师（给排水，2019年）');
+		r = await a.put('info', { method: 'normal', held_title: '工程师（给排水，2019年）' });
+		assert.equal(r.application.held_title, null);
+	});
+});
+
 describe('archive picks after the pick', () => {
 	test('another applicant\'s approved item cannot be picked (400, 业绩不存在)', async () => {
 		const a = await draft(), b = await draft();
