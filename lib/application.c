@@ -22,7 +22,12 @@ enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP_FILE, AP__MAX };
 
 #define DATE(x) "to_char(" x ", 'YYYY-MM-DD')"
 #define TIME(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
-#define YEARS(from) "extract(year FROM age(p.closes_on, " from "))::int"
+/* The day the facts are counted to: the submission's for an application under
+ * review or decided, today's for one its applicant may still change and
+ * submit: the day rule_check()'s 满 4 年 is counted to when it is submitted. */
+#define AS_OF "(CASE WHEN a.state IN ('draft', 'returned') OR a.submitted_at IS NULL" \
+	" THEN current_date ELSE (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date END)"
+#define YEARS(from) "extract(year FROM age(" AS_OF ", " from "))::int"
 
 static struct db_stmt st[AP__MAX] = {
 	[AP_LOAD] = { "app_load",
@@ -39,7 +44,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " a.state IN ('draft', 'returned'), a.signed_at IS NOT NULL,"
 	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
 	    "  AND from_step = 2),"
-	    " coalesce(pr.title_date <= current_date - interval '4 years', false),"
+	    " coalesce(pr.title_date <= " AS_OF " - interval '4 years', false),"
 	    /* the step's, the pipeline's, the region's and the organisations'
 	     * names are the programs' (lib/refnames.c, as of ref_version,
 	     * the last column): here their ids, or 0 */
@@ -50,7 +55,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " (SELECT text FROM chain_history WHERE application_id = a.id AND action = 'return'"
 	    "  ORDER BY no DESC LIMIT 1),"
 	    " CASE WHEN current_date > p.closes_on THEN " DATE("p.closes_on") " END,"
-	    " " DATE("p.closes_on") ", " TIME("a.submitted_at") ","
+	    " " DATE(AS_OF) ", " TIME("a.submitted_at") ","
 	    /* the person */
 	    " u.name, u.idcard, u.mobile, pr.ethnicity, pr.education, pr.degree, pr.school,"
 	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
@@ -102,7 +107,7 @@ enum {
 	C_EDITABLE, C_SIGNED, C_PASSED_UNIT, C_TITLE_4Y,
 	C_STATE, C_STATE_NAME, C_PLAN, C_LEVEL, C_REGION_ID, C_PHOTO_WARN,
 	C_SIGNED_AT, C_STATEMENT, C_CATEGORY, C_METHOD, C_SPECIALTY, C_HELD, C_PAID_AT,
-	C_RETURN_REASON, C_CLOSED_ON, C_CLOSES_ON, C_SUBMITTED_AT,
+	C_RETURN_REASON, C_CLOSED_ON, C_AS_OF, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
 	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO,
@@ -286,7 +291,7 @@ fill(struct application *a, const PGresult *r)
 	a->accept_name = ref_org(a->accept_org_id);
 	a->return_reason = S(C_RETURN_REASON);
 	a->closed_on = S(C_CLOSED_ON);
-	a->plan_closes_on = S(C_CLOSES_ON);
+	a->facts_as_of = S(C_AS_OF);
 	a->submitted_at = S(C_SUBMITTED_AT);
 	a->order_no = S(C_ORDER_NO);
 	a->person = (struct person){
@@ -586,7 +591,7 @@ facts_json(const struct application *a)
 	size_t j;
 	int i;
 
-	cJSON_AddStringToObject(o, "as_of", a->plan_closes_on);
+	cJSON_AddStringToObject(o, "as_of", a->facts_as_of);
 	add_str(o, "education", p->education);
 	add_str(o, "degree", p->degree);
 	for (j = 0; j < NITEMS(higher); j++)

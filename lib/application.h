@@ -27,13 +27,13 @@ struct application {
 	long long region_id;
 	int step, wizard_step, fee, fee_step, submissions, version;
 	int self_score;			/* -1 when not given */
-	int title_years, graduation_years, work_years;	/* at the plan's deadline; -1 unknown */
+	int title_years, graduation_years, work_years;	/* at facts_as_of; -1 unknown */
 	bool editable, signed_in, passed_unit, title_4y;
 	const char *state, *state_name, *step_name, *holder, *plan, *level, *pipeline, *region;
 	const char *photo_warning, *signed_at, *statement, *category, *method, *specialty;
 	const char *held_title, *paid_at, *unit_name, *accept_name, *return_reason;
 	const char *closed_on;		/* the plan's last day when it is over, else NULL */
-	const char *plan_closes_on, *submitted_at;
+	const char *facts_as_of, *submitted_at;	/* the day the facts count to (AS_OF) */
 	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
 	const char *order_no;		/* the order that paid the fee, else NULL */
 	struct person person;

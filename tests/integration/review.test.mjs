@@ -79,6 +79,9 @@ describe('who may open an application', () => {
 		assert.equal(a.facts.education, '大学本科');
 		assert.equal(a.facts.title, '助理工程师');
 		assert.ok(a.facts.title_years >= 4, JSON.stringify(a.facts));
+		// counted to the day it was submitted, the day the 满 4 年 rule was checked on
+		assert.equal(a.facts.as_of, await sql(`SELECT to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')
+		    FROM application WHERE id = ${app}`));
 		assert.deepEqual(a.check, []);
 		assert.deepEqual(r.json.actions, ['pass', 'return', 'reject']);
 		assert.deepEqual(r.json.checklist.map((c) => c.code), ['identity', 'archive', 'materials']);
