@@ -121,7 +121,7 @@ enum perr
 h_fee_set(struct req *r)
 {
 	struct fval v[FIELDS_MAX];
-	const cJSON *it;
+	const cJSON *it, *o;
 	const char *bad;
 	char msg[256];
 	cJSON *detail;
@@ -133,9 +133,17 @@ h_fee_set(struct req *r)
 		    field_check(it, fee_item_fields, v, &bad, msg, sizeof(msg)) != PERR_OK)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
 			    "%s", cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
+		if (utf8_blank(v[0].s))
+			return req_fail(r, PERR_INVALID_FIELD, "items", "请填写收费项目名称");
 		if (v[1].i == 0)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
 			    "收费项目的金额应大于 0 元；不收的项目请删除");
+		/* one line an item: the applicant's fee lists each by its name */
+		for (o = r->f[FS_ITEMS].a->child; o != it; o = o->next)
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name")),
+			    v[0].s) == 0)
+				return req_fail(r, PERR_INVALID_FIELD, "items",
+				    "收费项目名称不能重复：%s", v[0].s);
 	}
 	if ((e = db_begin()) != PERR_OK)
 		return e;

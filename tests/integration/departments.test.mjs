@@ -111,10 +111,16 @@ describe('收费设定', () => {
 		assertError(await put(wucheng, plan, Array.from({ length: 11 }, (_, i) => ({ name: `费${i}`, amount: 1 }))),
 		    400, 'invalid_field', 'items');
 		assertError(await put(wucheng, plan, [{ name: '一'.repeat(21), amount: 1 }]), 400, 'invalid_field', 'items');
+		// a name of blanks, and one name twice (the applicant's fee lists each item by name)
+		let e = assertError(await put(wucheng, plan, [{ name: ' \u3000', amount: 80 }]), 400, 'invalid_field', 'items');
+		assert.equal(e.message, '请填写收费项目名称');
+		e = assertError(await put(wucheng, plan, [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 100 },
+		    { name: '推荐费', amount: 180 }]), 400, 'invalid_field', 'items');
+		assert.equal(e.message, '收费项目名称不能重复：推荐费');
 		// an item's unknown key is named in the message as written: never read as a printf
 		// format (it was, for the fee's and the interview results' items: %n wrote memory)
 		const key = '%s%s%s%s%n%n';
-		const e = assertError(await put(wucheng, plan, [{ name: '评审费', amount: 1, [key]: 1 }]),
+		e = assertError(await put(wucheng, plan, [{ name: '评审费', amount: 1, [key]: 1 }]),
 		    400, 'invalid_field', 'items');
 		assert.ok(e.message.includes(key), e.message);
 		assert.equal((await wucheng.get('/fees')).status, 200);
