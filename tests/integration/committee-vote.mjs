@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 
 import { FIRST_PASSWORD, Session, loginAs } from './lib.mjs';
 
-/* Today's date and the time in a minute, in Asia/Shanghai: "YYYY-MM-DD HH:MM". */
+/* Today's date and the minute now, in Asia/Shanghai: "YYYY-MM-DD HH:MM" (a meeting's ballot
+ * opens at its time, not before: sql/040). */
 export function soon() {
-	return new Date(Date.now() + 8 * 3600e3 + 60e3).toISOString().slice(0, 16).replace('T', ' ');
+	return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /*

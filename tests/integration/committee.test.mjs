@@ -294,7 +294,7 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		const g = (await office.get(`/meetings/${id}`)).json.meeting;
 		assert.deepEqual([g.members, g.present, g.quorum_need, g.quorum_met], [9, 5, 6, false]);
 		assertError(await vote(nine[0], id, P, 'agree'), 409, 'conflict');
-		const e = assertError(await office.post(`/meetings/${id}/open`), 409, 'conflict');
+		let e = assertError(await office.post(`/meetings/${id}/open`), 409, 'conflict');
 		assert.match(e.message, /出席 5 人，未达到法定人数（委员 9 人的 2\/3，至少 6 人）/);
 		assertError(await office.request('PUT', `/meetings/${id}/attendance`, { json: { present: [nine[0].id, nine[0].id] } }),
 		    400, 'invalid_field', 'present');
@@ -302,6 +302,15 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		    400, 'invalid_field', 'present');
 		const p = await office.request('PUT', `/meetings/${id}/attendance`, { json: { present: nine.slice(0, 6).map((x) => x.id) } });
 		assert.deepEqual([p.json.meeting.present, p.json.meeting.quorum_met], [6, true]);
+		// not before the meeting's time: one called for tomorrow is moved to now, then opened
+		const tomorrow = `${await sql(`SELECT to_char(current_date + 1, 'YYYY-MM-DD')`)} 09:30`;
+		const later = await office.request('PUT', `/meetings/${id}`, { json: { title: '边界会议', starts_at: tomorrow, place: '会议室' } });
+		assert.equal(later.status, 200, later.text);
+		e = assertError(await office.post(`/meetings/${id}/open`), 409, 'conflict');
+		assert.equal(e.message, `会议时间（${tomorrow}）未到，不能开始投票；会议提前举行的，请先将会议时间修改为实际时间`);
+		assert.equal((await office.get(`/meetings/${id}`)).json.meeting.state, 'planned');
+		const now = await office.request('PUT', `/meetings/${id}`, { json: { title: '边界会议', starts_at: soon(), place: '会议室' } });
+		assert.equal(now.status, 200, now.text);
 		const o = await office.post(`/meetings/${id}/open`);
 		assert.equal(o.status, 200, o.text);
 		assert.deepEqual([o.json.meeting.state, o.json.meeting.members, o.json.meeting.present], ['open', 9, 6]);

@@ -15,6 +15,7 @@ import {
 	BASE, DEMO_PASSWORD, FIRST_PASSWORD, HONGDA, Session, VAR, firstLoginAs, idcard, lit, loginAs, mobile, retire, sql,
 	sqlInt, sqlRows, tag,
 } from './lib.mjs';
+import { soon } from './committee-vote.mjs';
 
 const execFileP = promisify(execFile);
 
@@ -357,7 +358,9 @@ async function addMember(office, role, { login = false } = {}) {
  */
 async function apiMeeting(office, startsAt, apps, { open = false, close = false } = {}) {
 	const ok = (r, what) => assert.ok(r.status < 300, `fixture: meeting ${what}: ${r.status} ${r.text}`);
-	const m = await office.post('/meetings', { title: '夹具评审会议', starts_at: startsAt, place: '夹具会议室' });
+	// a ballot opens at its meeting's time (sql/040): those opened are held now
+	const m = await office.post('/meetings', { title: '夹具评审会议', starts_at: open ? soon() : startsAt,
+	    place: '夹具会议室' });
 	ok(m, 'create');
 	const id = m.json.id;
 	if (apps.length > 0) {
