@@ -359,6 +359,8 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       await dlg.waitFor({ state: 'hidden' })
       await prow.locator('.report-open:not(.is-disabled)').waitFor()
       await prow.locator('.report-open').click()
+      // the opinion offered says what the publicity brought: an objection, resolved
+      assert.equal(await page.locator('#report-text').inputValue(), '公示期间收到异议 1 条，均已核实处理，同意推荐上报。')
       const [rep] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('#report-confirm').click()])
       const body = await expectOk(rep)
       assert.equal(body.step, 4)
