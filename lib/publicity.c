@@ -26,9 +26,10 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id" \
 	"  AND o.step_seq = a.step_seq)," \
 	" coalesce(a.specialty, ''), coalesce(a.category, ''), coalesce(a.method, ''), p.title_name," \
+	/* 主要业绩: the works, not the 继续教育学时 and 年度考核 the application carries too */ \
 	" coalesce((SELECT string_agg(i.title, '；' ORDER BY i.happened_on, i.id)" \
 	"  FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id" \
-	"  WHERE aa.application_id = a.id), ''), uo.name " \
+	"  WHERE aa.application_id = a.id AND i.kind NOT IN ('education', 'appraisal')), ''), uo.name " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \

@@ -160,6 +160,11 @@ describe('异议 during the 公示, and the 公示表', () => {
 		const [other] = await newDrafts(1);
 		assert.equal((await applicant.post(`/applications/${other}/submit`)).status, 200);
 		assert.equal((await unit.post(`/applications/${other}/move`, { action: 'pass', step: 2, text: '通过' })).status, 200);
+		// 主要业绩 are the works: not the 继续教育学时 the application carries too
+		await sql(`WITH i AS (INSERT INTO archive_item (owner_id, kind, title, status, reviewer_org_id)
+		    SELECT applicant_id, 'education', '夹具继续教育', 'approved', unit_org_id FROM application WHERE id = ${other}
+		    RETURNING id)
+		    INSERT INTO application_archive (application_id, item_id) SELECT ${other}, id FROM i`);
 		const res = await fetch(unit.url('/publicity.xlsx'), { headers: { Cookie: unit.cookieHeader() } });
 		await retire(`id = ${other}`);
 		assert.equal(res.status, 200);
@@ -174,6 +179,7 @@ describe('异议 during the 公示, and the 公示表', () => {
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /职称申报人员公示表/);
 		assert.match(strings, /夹具工程项目/);
+		assert.doesNotMatch(strings, /夹具继续教育/);
 		assert.match(strings, /3307\*{10}0015/);
 		assert.doesNotMatch(strings, /330702199001010015/);
 	});
