@@ -1,5 +1,6 @@
 import { HomeFilled, Money, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
+import { holdsGate } from '../common/reference.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
@@ -25,10 +26,10 @@ createPortal({
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
     statsMenu(),
-    { label: '收费设定', path: '/fees', icon: Money },
+    { label: '收费设定', path: '/fees', icon: Money, show: (s) => holdsGate(s, 'fee') },
     ...committeeMenu(),
-    { label: '评审结果公示', path: '/publicity', icon: Promotion },
-    { label: '制发文件', path: '/documents', icon: Stamp },
+    { label: '评审结果公示', path: '/publicity', icon: Promotion, show: (s) => holdsGate(s, 'publicity') },
+    { label: '制发文件', path: '/documents', icon: Stamp, show: (s) => holdsGate(s, 'document') },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [

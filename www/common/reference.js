@@ -44,6 +44,25 @@ export function loadReference() {
   return pending
 }
 
+// The level of the signed-in department: 'county' when its region is one of the counties, else
+// 'city' (市本级 and the city's own departments).
+export function orgLevel(org) {
+  return (reference.regions || []).some((r) => r.name === (org && org.region) && r.name !== '市本级') ? 'county' : 'city'
+}
+
+// The chains' steps a department holds: of its kind, at its level.
+function heldSteps(org) {
+  const level = orgLevel(org)
+  return (reference.pipelines || []).flatMap((p) => (p.steps || []).filter((s) => s.level === level && s.kind === org.kind))
+}
+
+// Whether the signed-in department holds a step with one of these gates in some chain (the 收费设定,
+// 公示, 面试 and 制发文件 pages are for those that do): yes until the reference is there.
+export function holdsGate(session, ...gates) {
+  if (!session.org || !reference.loaded) return true
+  return heldSteps(session.org).some((s) => (s.gates || []).some((g) => gates.includes(g)))
+}
+
 const TAG_TYPES = new Set(['primary', 'success', 'info', 'warning', 'danger'])
 
 // {label, type} of a state code for an el-tag; `name` is the server's own name when a list

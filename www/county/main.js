@@ -1,5 +1,6 @@
 import { Calendar, HomeFilled, Money, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
+import { holdsGate } from '../common/reference.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
@@ -13,8 +14,8 @@ createPortal({
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
-    { label: '收费设定', path: '/fees', icon: Money },
-    { label: '评前面试', path: '/interviews', icon: Calendar },
+    { label: '收费设定', path: '/fees', icon: Money, show: (s) => holdsGate(s, 'fee') },
+    { label: '评前面试', path: '/interviews', icon: Calendar, show: (s) => holdsGate(s, 'interview') },
     ...committeeMenu(),
     statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },

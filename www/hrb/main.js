@@ -1,5 +1,6 @@
 import { Calendar, HomeFilled, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
+import { holdsGate } from '../common/reference.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 
@@ -29,9 +30,9 @@ createPortal({
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
-    { label: '公示管理', path: '/publicity', icon: Promotion },
-    { label: '面试安排', path: '/interviews', icon: Calendar },
-    { label: '制发文件', path: '/documents', icon: Stamp },
+    { label: '公示管理', path: '/publicity', icon: Promotion, show: (s) => holdsGate(s, 'publicity') },
+    { label: '面试安排', path: '/interviews', icon: Calendar, show: (s) => holdsGate(s, 'interview', 'interview_if_called') },
+    { label: '制发文件', path: '/documents', icon: Stamp, show: (s) => holdsGate(s, 'document') },
     statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
