@@ -47,6 +47,12 @@ export function formatTime(value) {
 }
 
 // A size in bytes as "1.2 MB" / "356 KB".
+// Today in Beijing, "YYYY-MM-DD": the date the portal's records are dated by, whatever the
+// browser's own time zone (a clerk's laptop set to another zone dated a 发文 one day early).
+export function beijingToday() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+}
+
 export function formatSize(n) {
   const v = Number(n) || 0
   if (v >= 1024 * 1024) return `${(v / 1024 / 1024).toFixed(1)} MB`
