@@ -50,17 +50,23 @@ export function orgLevel(org) {
   return (reference.regions || []).some((r) => r.name === (org && org.region) && r.name !== '市本级') ? 'county' : 'city'
 }
 
-// The chains' steps a department holds: of its kind, at its level.
-function heldSteps(org) {
-  const level = orgLevel(org)
-  return (reference.pipelines || []).flatMap((p) => (p.steps || []).filter((s) => s.level === level && s.kind === org.kind))
+// Whether org holds step s: a unit every unit step, a department those of its kind at its level.
+function holds(org, s, unit) {
+  return unit ? s.level === 'unit' : s.level === orgLevel(org) && s.kind === org.kind
+}
+
+// The chains in which org holds a step (unit: org is a unit or 人才交流中心).
+export function heldChains(org, unit = false) {
+  return (reference.pipelines || []).filter((p) => (p.steps || []).some((s) => holds(org, s, unit)))
 }
 
 // Whether the signed-in department holds a step with one of these gates in some chain (the 收费设定,
 // 公示, 面试 and 制发文件 pages are for those that do): yes until the reference is there.
 export function holdsGate(session, ...gates) {
   if (!session.org || !reference.loaded) return true
-  return heldSteps(session.org).some((s) => (s.gates || []).some((g) => gates.includes(g)))
+  return (reference.pipelines || []).some((p) =>
+    (p.steps || []).some((s) => holds(session.org, s, false) && (s.gates || []).some((g) => gates.includes(g))),
+  )
 }
 
 const TAG_TYPES = new Set(['primary', 'success', 'info', 'warning', 'danger'])
