@@ -514,6 +514,27 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		// nobody voted: not carried (0 of 6), and its gate says so
 		assert.deepEqual([(await item(id, S)).agree, (await item(id, S)).carried], [0, false]);
 	});
+
+	test('a member disabled after attendance was recorded: 4 of the 6 present carry, not 4 of 7', async () => {
+		const [T] = await atStep(1);
+		const id = await meeting([T], nine.slice(0, 7), '出席后停用');
+		const gone = nine[6];
+		assert.equal((await office.post(`/committee/members/${gone.id}/disable`, { disabled: true })).status, 200);
+		try {
+			const o = await office.post(`/meetings/${id}/open`);
+			assert.equal(o.status, 200, o.text);
+			assert.deepEqual([o.json.meeting.members, o.json.meeting.present], [8, 6]);
+			for (const [m, choice] of [[nine[0], 'agree'], [nine[1], 'agree'], [nine[2], 'agree'],
+			    [nine[3], 'agree'], [nine[4], 'disagree'], [nine[5], 'abstain']])
+				assert.equal((await vote(m, id, T, choice)).status, 200);
+			const c = await office.post(`/meetings/${id}/close`);
+			assert.equal(c.status, 200, c.text);
+			const x = c.json.agenda.find((y) => y.id === T);
+			assert.deepEqual([x.eligible, x.agree, x.carried], [6, 4, true]);
+		} finally {
+			await office.post(`/committee/members/${gone.id}/disable`, { disabled: false });
+		}
+	});
 });
 
 // ---------------------------------------------------------------- secrecy
