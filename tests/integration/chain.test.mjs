@@ -82,6 +82,10 @@ describe('one application through the chain', () => {
 		assertError(await move(unit, { action: 'pass', step: 2 }), 400, 'invalid_field', 'text');
 		assertError(await move(unit, { action: 'pass', step: 2, text: '' }), 400, 'invalid_field', 'text');
 		assertError(await move(unit, { action: 'return', step: 2 }), 400, 'invalid_field', 'text');
+		// only spaces, a full-width space, line breaks: no reason given
+		for (const text of ['   ', '\u3000\u3000', '\n\r\n', ' \t\u00a0'])
+			for (const action of ['pass', 'return', 'reject'])
+				assertError(await move(unit, { action, step: 2, text }), 400, 'invalid_field', 'text');
 		assertError(await move(unit, { action: 'submit', step: 2, text: '提交' }), 400, 'invalid_field', 'action');
 		assertError(await move(unit, { action: 'approve', step: 2, text: '同意' }), 400, 'invalid_field', 'action');
 		assertError(await move(unit, { action: 'pass', step: 2, text: '长'.repeat(1001) }), 400, 'invalid_field', 'text');
