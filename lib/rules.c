@@ -92,7 +92,7 @@ repeats_first(const PGresult *rec, int i, cJSON *list)
 	const char *name = db_str(rec, i, 1), *employer = db_str(rec, i, 4);
 	long long cert = db_int(rec, i, 5), first = db_int(rec, 0, 5);
 
-	if (i == 0 || db_str(rec, 0, 1)[0] == '\0')
+	if (i == 0 || utf8_blank(db_str(rec, 0, 1)))
 		return false;
 	if (cert != 0 && cert == first) {
 		unmet(list, 3, "recommenders", "两名推荐人须为不同的人：推荐人%s与推荐人%s上传的是同一份职称证书",
@@ -158,7 +158,7 @@ check_info(const struct application *a, cJSON *list)
 		for (i = 0; i < PQntuples(a->rec); i++) {
 			const char *name = db_str(a->rec, i, 1);
 
-			if (name[0] == '\0')
+			if (utf8_blank(name))
 				continue;
 			/* two people: a second row repeating the first is not counted */
 			if (repeats_first(a->rec, i, list))
@@ -167,7 +167,7 @@ check_info(const struct application *a, cJSON *list)
 			if (!is(db_str(a->rec, i, 2), "高级工程师") &&
 			    !is(db_str(a->rec, i, 2), "正高级工程师"))
 				unmet(list, 3, "recommenders", "推荐人%s须为在职高级工程师", name);
-			if (db_str(a->rec, i, 3)[0] == '\0' || db_str(a->rec, i, 4)[0] == '\0')
+			if (utf8_blank(db_str(a->rec, i, 3)) || utf8_blank(db_str(a->rec, i, 4)))
 				unmet(list, 3, "recommenders", "请填写推荐人%s的专业和工作单位", name);
 			if (db_int(a->rec, i, 5) == 0)
 				unmet(list, 3, "recommenders", "请上传推荐人%s的高级工程师职称证书", name);
@@ -177,7 +177,7 @@ check_info(const struct application *a, cJSON *list)
 			    "“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 %d 名）",
 			    nrec);
 	} else if (is(m, "transfer")) {
-		if (a->held_title == NULL || a->held_title[0] == '\0')
+		if (a->held_title == NULL || utf8_blank(a->held_title))
 			unmet(list, 3, "held_title", "请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称");
 	} else if (is(m, "abc")) {
 		if (!is(p->ownership, "private"))

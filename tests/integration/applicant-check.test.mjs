@@ -209,6 +209,9 @@ describe('自评分申报 (self)', () => {
 		// a row without a name does not count
 		r = await put('recommenders', { recommenders: [rec(0), { title: '高级工程师', cert: certs[1] }] });
 		assert.match(messages(r, 'recommenders').join('|'), /已填 1 名/);
+		// spaces are no 专业 or 工作单位
+		r = await put('recommenders', { recommenders: [rec(0), rec(1, { specialty: ' \u3000', employer: '  ' })] });
+		assert.deepEqual(messages(r, 'recommenders'), ['请填写推荐人赵高工的专业和工作单位']);
 	});
 
 	test('the same person twice (the same certificate, or name and employer without two certificates) counts once', async () => {
@@ -271,6 +274,9 @@ describe('转（兼）评 and 直接（ABC类）', () => {
 		let r = await info({ method: 'transfer', held_title: '' });
 		assert.deepEqual(messages(r, 'held_title'), ['请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称']);
 		assert.deepEqual(messages(r, 'method'), []);
+		// spaces (a full-width one too) say nothing of a title held
+		r = await info({ held_title: ' \u3000 ' });
+		assert.deepEqual(messages(r, 'held_title'), ['请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称']);
 		r = await info({ held_title: '工程师（建筑电气），2018-12-01 取得' });
 		assert.deepEqual(messages(r, 'held_title'), []);
 	});
