@@ -193,8 +193,6 @@ h_certificate_revoke(struct req *r)
 	char note[1200];
 	enum perr e;
 
-	if (utf8_blank(reason))
-		return req_fail(r, PERR_INVALID_FIELD, "reason", "请填写撤销理由");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CE_ONE], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)

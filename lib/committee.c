@@ -249,13 +249,6 @@ committee_agenda(struct req *r, PGresult **res)
 	return db_run(&st[CM_AGENDA], res, 2, DB_I(r->id), DB_I(r->s.org_id));
 }
 
-/* A text the user must fill in that shows nothing. */
-static enum perr
-blank(struct req *r, const char *field, const char *label)
-{
-	return req_fail(r, PERR_INVALID_FIELD, field, "请填写%s", label);
-}
-
 /* ---------------------------------------------------------------- the committee */
 
 /* GET /committee: its rules and members. */
@@ -353,17 +346,6 @@ const struct field member_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* The specialty and employer given, not blank. */
-static enum perr
-member_texts(struct req *r, int specialty, int employer)
-{
-	if (utf8_blank(r->f[specialty].s))
-		return blank(r, "specialty", "专业");
-	if (utf8_blank(r->f[employer].s))
-		return blank(r, "employer", "工作单位");
-	return PERR_OK;
-}
-
 /* POST /committee/members: a member and their login; a password made here
  * is shown once. */
 enum perr
@@ -373,8 +355,7 @@ h_member_add(struct req *r)
 	long long id;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK ||
-	    (e = member_texts(r, ME_SPECIALTY, ME_EMPLOYER)) != PERR_OK)
+	if ((e = committee_office(r)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
@@ -432,8 +413,7 @@ h_member_update(struct req *r)
 	PGresult *res = NULL;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK ||
-	    (e = member_texts(r, MU_SPECIALTY, MU_EMPLOYER)) != PERR_OK)
+	if ((e = committee_office(r)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
@@ -642,16 +622,6 @@ bad_time(struct req *r)
 	    "会议时间应为今天起一年内的有效日期和时间");
 }
 
-static enum perr
-meeting_texts(struct req *r)
-{
-	if (utf8_blank(r->f[MT_TITLE].s))
-		return blank(r, "title", "会议名称");
-	if (utf8_blank(r->f[MT_PLACE].s))
-		return blank(r, "place", "会议地点");
-	return PERR_OK;
-}
-
 /* POST /meetings: a new meeting, today or later. */
 enum perr
 h_meeting_create(struct req *r)
@@ -660,7 +630,7 @@ h_meeting_create(struct req *r)
 	long long id;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK || (e = meeting_texts(r)) != PERR_OK)
+	if ((e = committee_office(r)) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CM_CREATE], &res, 5, DB_I(r->s.org_id), DB_S(r->f[MT_TITLE].s),
 	    DB_S(r->f[MT_STARTS_AT].s), DB_S(r->f[MT_PLACE].s), DB_I(r->s.user_id))) != PERR_OK)
@@ -699,7 +669,7 @@ h_meeting_update(struct req *r)
 	int n;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK || (e = meeting_texts(r)) != PERR_OK)
+	if ((e = committee_office(r)) != PERR_OK)
 		return e;
 	if ((e = committee_meeting(r, &res)) != PERR_OK)
 		return e;
@@ -949,8 +919,6 @@ committee_recuse(struct req *r, long long app, long long member, const char *rea
 	const char *why = NULL;
 	enum perr e;
 
-	if (utf8_blank(reason))
-		return blank(r, "reason", "回避理由");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CM_RECUSE_ROW], &res, 4, DB_I(r->id), DB_I(app), DB_I(member),

@@ -424,6 +424,11 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		out->present = true;
 		return PERR_OK;
 	}
+	/* spaces alone (a full-width one, line breaks) fill in nothing */
+	if (n > 0 && f->required && f->min > 0 && utf8_blank(v)) {
+		snprintf(msg, msgsz, "请填写%s", f->label);
+		return PERR_INVALID_FIELD;
+	}
 	if ((long long)n < f->min || (long long)n > f->max) {
 		if (n == 0)
 			snprintf(msg, msgsz, "请填写%s", f->label);

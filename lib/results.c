@@ -362,8 +362,6 @@ h_document_issue(struct req *r)
 	long long doc;
 	enum perr e;
 
-	if (utf8_blank(r->f[DF_TITLE].s))
-		return req_fail(r, PERR_INVALID_FIELD, "title", "请填写文件标题");
 	cJSON_ArrayForEach(it, r->f[DF_ITEMS].a) {
 		if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > (double)(1LL << 50) ||
 		    it->valuedouble != (double)(long long)it->valuedouble)

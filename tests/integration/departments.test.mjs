@@ -310,6 +310,10 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		assert.equal(r.status, 200, r.text);
 		assert.match(await lastNote(), /在“市人力社保部门资格复审并公示”环节公示，公示期至 \d{4}-\d\d-\d\d（5 个工作日）/);
 		assertError(await move(rsj, app, 'pass', 9), 409, 'gate');
+		// spaces (a full-width one, a line break) fill in no required text (lib/field.c)
+		for (const content of ['\u3000\u3000', ' \n '])
+			assertError(await rsj.post(`/applications/${app}/objections`, { raised_on: today, content }),
+			    400, 'invalid_field', 'content');
 		const o = await rsj.post(`/applications/${app}/objections`, { raised_on: today, content: '反映其业绩不实' });
 		assert.equal(o.status, 201, o.text);
 		await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id = ${app} AND step_seq = 9`);
@@ -319,6 +323,7 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		const unit = await clerk('unit', 'unit_hongda');
 		assert.deepEqual((await unit.get(`/applications/${app}/objections`)).json.items, []);
 		assertError(await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '' }), 400, 'invalid_field');
+		assertError(await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '\u3000' }), 400, 'invalid_field', 'resolution');
 		assert.equal((await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '经核实，业绩属实' })).status, 200);
 		assert.equal((await move(rsj, app, 'pass', 9, '复审通过，公示无异议')).status, 200);
 	});
