@@ -123,6 +123,13 @@ describe('login into every portal', () => {
         }
         await page.screenshot({ path: `${SHOTS}${acct.role}.png`, fullPage: true })
 
+        // an address the portal has no page for says so, and leads home
+        await page.evaluate(() => { location.hash = '#/no-such-page' })
+        await page.locator('.not-found', { hasText: '页面不存在' }).waitFor()
+        assert.match(await page.locator('.not-found').innerText(), /no-such-page/)
+        await page.locator('.not-found-home').click()
+        await page.locator('.welcome').waitFor()
+
         // 账号设置
         await page.locator('.side-menu .el-menu-item', { hasText: '账号设置' }).click()
         await page.locator('.password-form').waitFor()

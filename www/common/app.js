@@ -29,6 +29,7 @@ import { orgUnapproved, isOrgAdmin, isMember, mustChangePassword } from './menu.
 const Login = () => import('./Login.vue')
 const Home = () => import('./Home.vue')
 const Account = () => import('./Account.vue')
+const NotFound = () => import('./NotFound.vue')
 import './style.css'
 
 const ForgotPassword = () => import('./ForgotPassword.vue')
@@ -53,9 +54,10 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
           { path: '', name: 'home', component: Home, meta: { title: '首页' } },
           { path: 'account', name: 'account', component: Account, meta: { title: '账号设置' } },
           ...privateRoutes,
+          // an address with no page: said so (after the login, like any page of the portal)
+          { path: ':pathMatch(.*)*', name: 'notfound', component: NotFound, meta: { title: '页面不存在' } },
         ],
       },
-      { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
     scrollBehavior: () => ({ top: 0 }),
   })
