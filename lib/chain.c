@@ -163,7 +163,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	if (act != CHAIN_SUBMIT && (text == NULL || utf8_blank(text))) {
 		snprintf(msg, msgsz, "%s", act == CHAIN_PASS ? "请填写审核意见" :
 		    act == CHAIN_RETURN ? "请填写退回理由（需完善的内容）" :
-		    "请填写不通过的理由");
+		    "请填写不通过理由");
 		return PERR_INVALID_FIELD;
 	}
 	if (text != NULL && !valid_text(text, CHAIN_TEXT_MAX)) {
