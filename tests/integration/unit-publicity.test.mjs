@@ -92,6 +92,10 @@ describe('资格公示与报送', () => {
 		const r = await move(unit, 3, 'pass', '经公示无异议，同意推荐上报。');
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
+		// the 12333 message that asks for the 评审表 and the fee (the notice, 二、7)
+		const note = await sqlRows(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${DEMO_APPLICANT}' ORDER BY n.id DESC LIMIT 1`);
+		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请登录平台导出打印评审表；需缴纳评审费用的，请在规定时间内完成缴费。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
 		assertError(await publicise(unit, await day(0)), 403, 'forbidden');
