@@ -329,6 +329,12 @@ describe('applicant flow: from registration to a submitted application', () => {
     // (the wizard records the step it is at: that save is over before the next step's begin)
     await Promise.all([answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)), page.locator('.wizard-next').click()])
     await wizardStep(page, 3)
+    // the browser's Back goes to the step before, Forward to this one again: the wizard stays
+    await Promise.all([answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)), page.goBack()])
+    await wizardStep(page, 2)
+    assert.match(page.url(), /\/wizard\?step=2$/)
+    await Promise.all([answer(page, 'PUT', new RegExp(`/applications/${appId}/info$`)), page.goForward()])
+    await wizardStep(page, 3)
   })
 
   step('step 3: a half-written 述职 survives a reload (drafts)', async () => {
