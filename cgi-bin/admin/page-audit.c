@@ -56,6 +56,7 @@ static struct db_stmt st[AU__MAX] = {
 	    " AND ($6::date IS NULL OR l.at >= $6::date::timestamp AT TIME ZONE 'Asia/Shanghai')"
 	    " AND ($7::date IS NULL OR l.at < ($7::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')"
 	    " AND ($8::bigint IS NULL OR l.id < $8)"
+	    " AND ($10::bigint IS NULL OR l.actor_user_id = $10)"
 	    " ORDER BY l.id DESC LIMIT $9", 0 },
 	/* organisations by a part of their name, for the filter: the platform's,
 	 * departments, units and centres, whatever their status */
@@ -82,7 +83,7 @@ valid_word(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz_") == strlen(s);
 }
 
-enum { AQ_ACTOR, AQ_ORG, AQ_ACTION, AQ_TYPE, AQ_TARGET, AQ_FROM, AQ_TO, AQ_BEFORE };
+enum { AQ_ACTOR, AQ_ORG, AQ_ACTION, AQ_TYPE, AQ_TARGET, AQ_FROM, AQ_TO, AQ_BEFORE, AQ_ACTOR_ID };
 
 const struct field audit_query[] = {
 	[AQ_ACTOR] = { "actor", "操作人用户名", F_STR, false, 1, 64, NULL, NULL },
@@ -95,6 +96,8 @@ const struct field audit_query[] = {
 	[AQ_TO] = { "to", "结束日期", F_STR, false, 10, 10, valid_calendar_date,
 	    "结束日期应为有效的日期，格式为 YYYY-MM-DD" },
 	[AQ_BEFORE] = { "before", "翻页位置", F_INT, false, 1, 1LL << 60, NULL, NULL },
+	/* an applicant by id: their username (身份证号) is shown masked */
+	[AQ_ACTOR_ID] = { "actor_id", "操作人", F_INT, false, 1, 1LL << 50, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -105,9 +108,9 @@ query(struct req *r, int limit, PGresult **res)
 
 #define OPT_S(k) (f[k].present ? DB_S(f[k].s) : DB_S(NULL))
 #define OPT_I(k) (f[k].present ? DB_I(f[k].i) : DB_S(NULL))
-	return db_run(&st[AU_LIST], res, 9, OPT_S(AQ_ACTOR), OPT_I(AQ_ORG), OPT_S(AQ_ACTION),
+	return db_run(&st[AU_LIST], res, 10, OPT_S(AQ_ACTOR), OPT_I(AQ_ORG), OPT_S(AQ_ACTION),
 	    OPT_S(AQ_TYPE), OPT_I(AQ_TARGET), OPT_S(AQ_FROM), OPT_S(AQ_TO), OPT_I(AQ_BEFORE),
-	    DB_I(limit));
+	    DB_I(limit), OPT_I(AQ_ACTOR_ID));
 #undef OPT_S
 #undef OPT_I
 }
@@ -230,6 +233,15 @@ add_item(cJSON *out, const PGresult *res, int i, const cJSON *v, const char *lab
 	cJSON_AddItemToArray(out, it);
 }
 
+/* The actor's username, an applicant's (their 身份证号) masked as everywhere
+ * else: the operator reads who did what, not people's ID numbers. */
+static const char *
+username(const PGresult *res, int i, char *buf, size_t n)
+{
+	return strcmp(db_str(res, i, AC_ROLE), "applicant") == 0 ?
+	    mask_id(db_str(res, i, 3), buf, n) : db_str(res, i, 3);
+}
+
 /* Row i's detail d (parsed; NULL for none) as [{key, label, text}]: the keys
  * of labels[] in its order (jsonb keeps none of its own), then any other.
  * Caller frees. */
@@ -255,6 +267,7 @@ enum perr
 h_admin_audit(struct req *r)
 {
 	PGresult *res;
+	char masked[64];
 	cJSON *items;
 	int i, n;
 	enum perr e;
@@ -269,7 +282,7 @@ h_admin_audit(struct req *r)
 		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
 		cJSON_AddStringToObject(it, "at", db_str(res, i, 1));
 		cJSON_AddNumberToObject(it, "user_id", (double)db_int(res, i, 2));
-		cJSON_AddStringToObject(it, "username", db_str(res, i, 3));
+		cJSON_AddStringToObject(it, "username", username(res, i, masked, sizeof(masked)));
 		cJSON_AddStringToObject(it, "name", db_str(res, i, 4));
 		cJSON_AddStringToObject(it, "role", db_str(res, i, AC_ROLE));
 		cJSON_AddStringToObject(it, "role_name", db_str(res, i, AC_ROLE_NAME));
@@ -322,7 +335,7 @@ h_admin_audit_xlsx(struct req *r)
 	static const int widths[] = { 10, 20, 20, 12, 10, 36, 16, 22, 14, 10, 50 };
 	PGresult *res;
 	cJSON *rows;
-	char text[2000];
+	char text[2000], masked[64];
 	int i, c;
 	enum perr e;
 
@@ -342,6 +355,9 @@ h_admin_audit_xlsx(struct req *r)
 				continue;	/* internal ids */
 			if (c == 11)
 				cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, c)));
+			else if (c == 3)
+				cJSON_AddItemToArray(row, cJSON_CreateString(username(res, i, masked,
+				    sizeof(masked))));
 			else
 				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, col)));
 		}

@@ -439,6 +439,15 @@ describe('the operator runs the platform', () => {
 			assert.ok(strings.includes(name), `${name} in the export: ${strings}`);
 		for (const code of ['<t>submit</t>', '<t>application</t>', '<t>applicant</t>'])
 			assert.ok(!strings.includes(code), `no code ${code} in the export`);
+		// the applicant's username is their 身份证号: masked on the page and in the export, the
+		// operator's filter by it (full) or by the applicant's id still finds the rows
+		assert.equal(it.username, '3307**********0015');
+		assert.ok(!strings.includes(DEMO_APPLICANT), 'no 身份证号 in the export');
+		assert.ok(strings.includes('3307**********0015'));
+		for (const q of [`actor=${DEMO_APPLICANT}`, `actor_id=${it.user_id}`]) {
+			const mine = await admin.get(`/audit?${q}&action=submit&target_type=application&target_id=${app}`);
+			assert.deepEqual(mine.json.items.map((x) => x.id), [it.id], q);
+		}
 	});
 
 	test('the audit log: the filters\' names of actions and object types, one list for the page', async () => {
