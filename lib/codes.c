@@ -33,7 +33,7 @@ static struct db_stmt st[CD__MAX] = {
 	    " VALUES ($1::bigint, $2, $3, sha256(convert_to($1::bigint::text || ':' || $4, 'UTF8')), $5,"
 	    " now() + make_interval(mins => $6::int))", 0 },
 	[CD_NOTIFY] = { "code_notify",
-	    "INSERT INTO notification (user_id, mobile, body) VALUES ($1, $2, $3)", 0 },
+	    "INSERT INTO notification (user_id, mobile, body, inbox) VALUES ($1, $2, $3, false)", 0 },
 	/* the last code of this purpose (and mobile), still open */
 	[CD_LAST] = { "code_last",
 	    "SELECT id, tries, code_hash = sha256(convert_to($1::bigint::text || ':' || $3, 'UTF8')), mobile"

@@ -9,12 +9,12 @@ enum { MS_LIST, MS_READ, MS__MAX };
 static struct db_stmt st[MS__MAX] = {
 	[MS_LIST] = { "messages_list",
 	    "SELECT id, body, to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    " read_at IS NOT NULL FROM notification WHERE user_id = $1"
+	    " read_at IS NOT NULL FROM notification WHERE user_id = $1 AND inbox"
 	    " ORDER BY created_at DESC, id DESC LIMIT 200", 0 },
 	/* reading again keeps the first time; another person's message is not found */
 	[MS_READ] = { "messages_read",
 	    "UPDATE notification SET read_at = coalesce(read_at, now())"
-	    " WHERE id = $1 AND user_id = $2 RETURNING id", 0 },
+	    " WHERE id = $1 AND user_id = $2 AND inbox RETURNING id", 0 },
 };
 
 enum perr

@@ -147,6 +147,10 @@ describe('profile (个人基本信息)', () => {
 		    ORDER BY id DESC LIMIT 1`);
 		assert.match(sms, /^13800001111\|.*更换手机号码，验证码 \d{6}/);
 		const code = sms.match(/验证码 (\d{6})/)[1];
+		// the code is for the phone: 消息 does not show it (or a number nobody holds could be bound)
+		const inbox = await a.s.get('/messages');
+		assert.equal(inbox.status, 200);
+		assert.ok(!inbox.text.includes(code) && !inbox.text.includes('验证码'), inbox.text);
 		assertError(await a.s.post('/mobile', { mobile: '13800001111', code: code === '000000' ? '111111' : '000000' }),
 		    400, 'invalid_field', 'code');
 		assertError(await a.s.post('/mobile', { mobile: '13800002222', code }), 400, 'invalid_field', 'code');
