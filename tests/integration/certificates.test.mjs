@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 
 import jsQR from 'jsqr';
 
-import { BASE, DEMO_APPLICANT, assertError, lit, loginAs, retire, sql, sqlInt } from './lib.mjs';
+import { BASE, DEMO_APPLICANT, VAR, assertError, lit, loginAs, retire, sleep, sql, sqlInt } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { afterCleanup, launchChromium, newApplicant, outDir } from './applicant-fixtures.mjs';
 import { CLERKS, clerk, issueDocument, meetGates, position, walk } from './walk.mjs';
@@ -300,6 +300,11 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		for (const s of ['330702199001010015', '金华宏达', mobile, plan, code, '申报编号'])
 			assert.ok(!t.includes(s), `the page shows ${s}`);
 		assert.ok(!/<script[\s>]/i.test(r.text));
+		// nor does nginx's access log keep the code (it writes at least every second)
+		await sleep(1300);
+		const access = readFileSync(path.join(VAR, 'log', 'nginx-access.log'), 'utf8');
+		assert.ok(!access.includes(code), 'the access log keeps the verification code');
+		assert.match(access, /"GET \/verify\/- HTTP\/1\.1" 200 /);
 	});
 
 	test('/verify/: a forged, an unknown and a malformed code are each answered plainly: 未找到该证书', async () => {
@@ -324,6 +329,9 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.match(flat(r.text), /证书有效/);
 		assert.match(r.headers.get('content-security-policy'), /^default-src 'none'/);
 		assert.equal((await page0(`/verify/${randomBytes(16).toString('hex')}`, APACHE)).status, 404);
+		const access = readFileSync(path.join(VAR, 'log', 'zcps-access.log'), 'utf8');
+		assert.ok(!access.includes(code), 'Apache\'s access log keeps the verification code');
+		assert.match(access, /"GET \/verify\/- HTTP\/1\.1" 200 /);
 	});
 
 	test('revocation: by the issuing department only, with a reason; final; audited; the holder told', async () => {
