@@ -194,6 +194,7 @@ export const PLAUSIBLE = {
 	size: 20,
 	// the audit log's filters (GET)
 	actor: 'admin',
+	actor_id: 1,
 	target_type: 'application',
 	target_id: 1,
 	from: '2026-01-01',
