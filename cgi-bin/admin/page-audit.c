@@ -45,7 +45,8 @@ static struct db_stmt st[AU__MAX] = {
 	    " coalesce((SELECT name FROM audit_label WHERE kind = 'type' AND code = l.target_type),"
 	    "  l.target_type, ''),"
 	    " coalesce((SELECT name FROM audit_label WHERE kind = 'role' AND code = l.actor_role),"
-	    "  l.actor_role, '')"
+	    "  l.actor_role, ''),"
+	    " coalesce(u.role, '')"
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"
 	    " LEFT JOIN org o ON o.id = l.actor_org_id"
 	    " WHERE ($1::text IS NULL OR u.username = $1)"
@@ -74,7 +75,7 @@ static struct db_stmt st[AU__MAX] = {
 /* The columns of AU_LIST after the row's own: the detail and its names. */
 enum {
 	AC_ROLE = 5, AC_ACTION = 9, AC_TYPE = 10, AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP,
-	AC_FROM_STATE, AC_TO_STATE, AC_ACTION_NAME, AC_TYPE_NAME, AC_ROLE_NAME
+	AC_FROM_STATE, AC_TO_STATE, AC_ACTION_NAME, AC_TYPE_NAME, AC_ROLE_NAME, AC_USER_ROLE
 };
 
 static bool
@@ -233,12 +234,13 @@ add_item(cJSON *out, const PGresult *res, int i, const cJSON *v, const char *lab
 	cJSON_AddItemToArray(out, it);
 }
 
-/* The actor's username, an applicant's (their 身份证号) masked as everywhere
- * else: the operator reads who did what, not people's ID numbers. */
+/* The actor's username, an applicant's (their 身份证号, whatever role the row
+ * was written under) masked as everywhere else: the operator reads who did
+ * what, not people's ID numbers. */
 static const char *
 username(const PGresult *res, int i, char *buf, size_t n)
 {
-	return strcmp(db_str(res, i, AC_ROLE), "applicant") == 0 ?
+	return strcmp(db_str(res, i, AC_USER_ROLE), "applicant") == 0 ?
 	    mask_id(db_str(res, i, 3), buf, n) : db_str(res, i, 3);
 }
 
