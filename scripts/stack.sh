@@ -298,7 +298,9 @@ spawn_one() {
 	local name=$1; shift
 	local sock=$VAR/run/fcgi/$name.sock pidf=$VAR/run/$name.pid
 	if [ -s "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
-		return 0
+		# running: kept, unless rebuilt since it started (make run after a change runs it)
+		[ "$1" -nt "$pidf" ] || [ "$BIN/pool" -nt "$pidf" ] || return 0
+		stop_one "$name"
 	fi
 	rm -f "$sock"
 	[ -x "$BIN/pool" ] || die "$BIN/pool is not built (make programs)"
