@@ -198,6 +198,15 @@ login_name(const char *username, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* A failed login counts against the address it came from: one address may not
+ * try a password on every account, nor learn from what locks which 身份证号 are
+ * registered. The failure past the limit is answered 429. */
+static enum perr
+login_failed(struct req *r)
+{
+	return limit_attempt(r, "login", "失败的登录", conf.login_failures_per_ip_hour);
+}
+
 enum perr
 h_login(struct req *r)
 {
@@ -205,9 +214,15 @@ h_login(struct req *r)
 	PGresult *res = NULL;
 	char tok[33], until[32], namebuf[24];
 	struct actor who = req_actor(r);
+	bool limited;
 	enum perr e;
 
 	username = login_name(r->f[L_USERNAME].s, namebuf, sizeof(namebuf));
+	if ((e = limit_reached(r, "login", conf.login_failures_per_ip_hour, &limited)) != PERR_OK)
+		return e;
+	if (limited)
+		return req_fail(r, PERR_TOO_MANY, NULL, "本网络地址一小时内失败的登录尝试已达 %d 次，"
+		    "请一小时后再试", conf.login_failures_per_ip_hour);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[AUTH_USER_LOCK], &res, 2, DB_S(username), DB_S(portal_role()))) !=
@@ -221,6 +236,8 @@ h_login(struct req *r)
 		 * a password typed into the wrong field; that a login failed, and
 		 * from where, is what the audit needs */
 		(void)audit(&who, "login_unknown_user", "user", 0, NULL);
+		if ((e = login_failed(r)) != PERR_OK)
+			return e;
 		return login_refused(r);
 	}
 	who.user_id = db_int(res, 0, 0);
@@ -228,6 +245,8 @@ h_login(struct req *r)
 		copy(until, sizeof(until), db_str(res, 0, 3));
 		PQclear(res);
 		db_rollback();
+		if ((e = login_failed(r)) != PERR_OK)
+			return e;
 		return req_fail(r, PERR_LOCKED, NULL,
 		    "密码连续输错 %d 次，账号已锁定，请于 %s 后再试",
 		    conf.login_max_failures, until);
@@ -247,6 +266,8 @@ h_login(struct req *r)
 		if ((e = audit(&who, locked ? "login_locked" : "login_failed", "user",
 		    who.user_id, NULL)) != PERR_OK || (e = db_commit()) != PERR_OK)
 			goto fail;
+		if ((e = login_failed(r)) != PERR_OK)
+			return e;
 		if (locked)
 			return req_fail(r, PERR_LOCKED, NULL,
 			    "密码连续输错 %d 次，账号已锁定 %d 分钟，请于 %s 后再试",

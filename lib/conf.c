@@ -20,6 +20,7 @@ struct conf conf = {
 	.payment_provider = "none",
 	.register_per_ip_hour = 20,
 	.codes_per_ip_hour = 30,
+	.login_failures_per_ip_hour = 300,
 };
 
 static int (*program_key)(const char *, const char *);
@@ -149,6 +150,9 @@ conf_set(const char *k, const char *v)
 	else if (strcmp(k, "codes_per_ip_hour") == 0 &&
 	    (rc = set_num(v, 1, 1000000, &n)) == 0)
 		conf.codes_per_ip_hour = (int)n;
+	else if (strcmp(k, "login_failures_per_ip_hour") == 0 &&
+	    (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.login_failures_per_ip_hour = (int)n;
 	return rc;
 }
 

@@ -79,6 +79,7 @@ struct conf {
 	char payment_callback_secret[129]; /* HMAC key the provider's callbacks are checked with */
 	int register_per_ip_hour;	/* registration attempts from one address per hour */
 	int codes_per_ip_hour;		/* SMS codes asked for from one address per hour */
+	int login_failures_per_ip_hour;	/* failed logins from one address per hour */
 };
 
 PORTAL_API extern struct conf conf;

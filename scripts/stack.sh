@@ -10,7 +10,8 @@
 # BENCH=1 also serves the bare programs `make bench` measures against (tools/fcgi-floor.c,
 # under /bench/),
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour,
-# CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour.
+# CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour,
+# LOGIN_FAILURES_PER_IP_HOUR (300) failed logins per IP address and hour.
 # TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
 # self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
 # portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
@@ -35,6 +36,7 @@ PAYMENT_PROVIDER=${PAYMENT_PROVIDER:-simulator}
 PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
+LOGIN_FAILURES_PER_IP_HOUR=${LOGIN_FAILURES_PER_IP_HOUR:-300}
 TLS_PORT=${TLS_PORT:-}
 APACHE_PORT=${APACHE_PORT:-}
 ARCHIVE=${ARCHIVE:-1}
@@ -260,6 +262,7 @@ write_conf() {
 		-e "s|@PAYMENT_GATEWAY_URL@|$url|" -e "s|@PAYMENT_CALLBACK_SECRET@|$secret|" \
 		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
 		-e "s|@CODES_PER_IP_HOUR@|$CODES_PER_IP_HOUR|" \
+		-e "s|@LOGIN_FAILURES_PER_IP_HOUR@|$LOGIN_FAILURES_PER_IP_HOUR|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"

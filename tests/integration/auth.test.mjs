@@ -1,10 +1,14 @@
 // Registration, login, sessions, lockout, password change and CSRF.
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import {
 	BASE, DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, assertError, idcard,
-	idcardBadCheck, idcardCheck, lit, loginAs, mobile, registerApplicant, sql,
+	VAR, idcardBadCheck, idcardCheck, lit, loginAs, mobile, registerApplicant, sql,
 	sqlInt, sqlRows, tag,
 } from './lib.mjs';
 
@@ -445,4 +449,41 @@ test('an applicant registered with a final X logs in typing x', async () => {
 	// only the applicants' 身份证号 are read this way: other usernames stay exact
 	assertError(await new Session('unit').post('/login', { username: 'UNIT_HONGDA', password: DEMO_PASSWORD }),
 	    401, 'unauthorized');
+});
+
+/* POST a JSON body to a program from a source address of our own (127.a.b.c): the limits are
+ * per address */
+function postFrom(ip, p, body) {
+	const u = new URL(`${BASE}${p}`);
+	const data = JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST',
+			localAddress: ip, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } },
+		(res) => {
+			let text = '';
+			res.setEncoding('utf8').on('data', (d) => { text += d; })
+				.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text || 'null'), text }));
+		});
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+test('failed logins from one address are limited per hour (then 429, the right password too); other addresses are not', async () => {
+	const max = Number(readFileSync(path.join(VAR, 'portal.conf'), 'utf8').match(/^login_failures_per_ip_hour = (\d+)$/m)[1]);
+	const who = await registerApplicant();
+	const ip = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+	await sql(`INSERT INTO register_attempt (ip, what) SELECT ${lit(ip)}, 'login' FROM generate_series(1, ${max - 2})`);
+	// a name that is no account counts, and a wrong password: the second is the last allowed
+	assert.equal((await postFrom(ip, '/api/applicant/login', { username: idcard(), password: 'Wrong-1-Pass' })).status, 401);
+	assert.equal((await postFrom(ip, '/api/applicant/login', { username: who.idcard, password: 'Wrong-2-Pass' })).status, 401);
+	for (const password of ['Wrong-3-Pass', who.password]) {
+		const r = await postFrom(ip, '/api/applicant/login', { username: who.idcard, password });
+		assert.equal(r.status, 429, r.text);
+		assert.equal(r.json.error.message, `本网络地址一小时内失败的登录尝试已达 ${max} 次，请一小时后再试`);
+	}
+	assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`), 1,
+	    'refused before the account is looked at');
+	await loginAs('applicant', who.idcard, who.password);
+	await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
 });
