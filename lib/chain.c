@@ -58,7 +58,8 @@ static struct db_stmt st[CH__MAX] = {
 	    "SELECT to_step, to_state, coalesce(next_org, 0), coalesce(next_step_name, ''),"
 	    " coalesce(next_org_name, '') FROM chain_write($1, $2, $3::int, $4,"
 	    " NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
-	/* the same by itself where the step has no gate (sql/036); gated: not tried */
+	/* the same by itself where no gate holds the move back (sql/036, sql/044);
+	 * gated: not tried */
 	[CH_WRITE_UNGATED] = { "chain_write_ungated",
 	    "SELECT gated, coalesce(to_step, 0), coalesce(to_state, '') FROM chain_write_ungated($1,"
 	    " $2, $3::int, $4, NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
@@ -175,7 +176,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	 * A step without gates needs no check of the program's that the
 	 * database's chain_write() does not make itself: a move tried as that
 	 * one statement, committed by itself, is done when it goes through. When
-	 * it does not (the step has a gate, or the move is refused, or it waited
+	 * it does not (a pass at a step with a gate, a 退回 or 不通过 at one with a
+	 * vote or an interview (sql/044), or the move is refused, or it waited
 	 * on a row another move held and read that row's join too early), nothing
 	 * was written, and the path below does it as before: it locks, reads,
 	 * words the refusal and checks the gates. A move with a hook (what is
@@ -247,6 +249,10 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	}
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
 	    PERR_OK)
+		goto fail;
+	if (act != CHAIN_PASS && act != CHAIN_SUBMIT &&
+	    (e = gates_hold(app_id, a.step, a.gates, act == CHAIN_RETURN ? "退回" : "作不通过处理",
+	    msg, msgsz)) != PERR_OK)
 		goto fail;
 	/* The row is locked: what the hook reads (e.g. the content a snapshot
 	 * records) cannot change until the move commits. */

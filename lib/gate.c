@@ -365,6 +365,55 @@ gates_check(long long app_id, int step, bool unit, const char *list, char *msg, 
 	return k == 0 ? PERR_OK : PERR_INTERNAL;
 }
 
+/*
+ * What a 退回 or 不通过 (what, in words) must not undo at the step: the
+ * committee's ballot on the application while it is open or once it carried,
+ * or an interview it passed (a required one; a step that only calls some to
+ * one reviews the rest itself). Those the holder passes, as the result says;
+ * a ballot that did not carry, an interview failed or missed, or none held
+ * yet leave it free (an interview's 不通过 is written in the same move).
+ */
+enum perr
+gates_hold(long long app_id, int step, const char *list, const char *what, char *msg,
+    size_t msgsz)
+{
+	struct gate_ctx c = { app_id, step, false };
+	struct gate_state g;
+	char name[24];
+	const char *p = list, *state;
+	PGresult *res;
+	bool held;
+	enum perr e;
+	int k;
+
+	if (p == NULL || *p++ != '{')
+		return PERR_INTERNAL;
+	while ((k = next_name(&p, name, sizeof(name))) == 1) {
+		if (strcmp(name, "vote") == 0) {
+			if ((e = db_run(&st[GT_VOTE], &res, 2, DB_I(app_id), DB_I(step))) != PERR_OK)
+				return e;
+			state = PQntuples(res) == 1 ? db_str(res, 0, 0) : "";
+			held = strcmp(state, "open") == 0 ||
+			    (strcmp(state, "closed") == 0 && db_bool(res, 0, 2));
+			if (held)
+				snprintf(msg, msgsz, strcmp(state, "open") == 0 ?
+				    "评审会议正在对该申报投票，表决结束前不能%s" :
+				    "评审会议已表决通过该申报，不能%s，请按表决结果办理通过", what);
+			PQclear(res);
+			if (held)
+				return PERR_GATE;
+		} else if (strcmp(name, "interview") == 0) {
+			if ((e = eval_one(&c, name, &g)) != PERR_OK)
+				return e;
+			if (g.met) {
+				snprintf(msg, msgsz, "面试结果为通过，不能%s，请按面试结果办理通过", what);
+				return PERR_GATE;
+			}
+		}
+	}
+	return k == 0 ? PERR_OK : PERR_INTERNAL;
+}
+
 enum perr
 gates_eval_names(long long app_id, int step, bool unit, const char *list,
     struct gate_state *out, int max, int *n)

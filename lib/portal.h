@@ -760,6 +760,11 @@ PORTAL_API enum perr gates_eval_names(long long app_id, int step, bool unit, con
  * the step's gates in order as chain_open() (sql/017) gives them: "{a,b}". */
 PORTAL_API enum perr gates_check(long long app_id, int step, bool unit, const char *list,
     char *msg, size_t msgsz);
+/* PERR_OK when a 退回 or 不通过 (what: its words, 退回 / 作不通过处理) may be done at the step of
+ * the gates in list, else PERR_GATE with msg why: the committee's ballot on
+ * it is open or carried, or it passed its interview. */
+PORTAL_API enum perr gates_hold(long long app_id, int step, const char *list, const char *what,
+    char *msg, size_t msgsz);
 /* [{kind, met, text, todo, page}] */
 PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
 /* The verdict a 通过 would meet now, from the same checks: {met, kind,

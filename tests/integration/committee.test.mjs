@@ -366,9 +366,11 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.deepEqual([(await item(id, P)).voted, (await item(id, P)).carried], [6, null]);
 	});
 
-	test('the gate: no pass before the ballot closed and carried', async () => {
+	test('the gate: no pass before the ballot closed and carried, nor a 不通过 while it is open', async () => {
 		const e = assertError(await move(office, P, 'pass', 7), 409, 'gate');
 		assert.match(e.message, /评审会议议程，正在投票/);
+		const r = assertError(await move(office, Q, 'reject', 7, '不同意'), 409, 'gate');
+		assert.equal(r.message, '评审会议正在对该申报投票，表决结束前不能作不通过处理');
 		const g = (await office.get(`/applications/${R}`)).json.gates;
 		assert.deepEqual(g.map((x) => [x.kind, x.met]), [['vote', false]]);
 		assert.match(g[0].text, /尚未列入评审会议议程/);
@@ -392,6 +394,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.match(ge.message, /评审会议表决未通过：同意 3 票，不同意 2 票，弃权 1 票，应参加表决 6 人/);
 		const g = (await office.get(`/applications/${P}`)).json.gates;
 		assert.deepEqual(g.map((x) => [x.kind, x.met]), [['vote', true]]);
+		// what the committee voted through the office does not end
+		const held = assertError(await move(office, P, 'reject', 7, '不同意'), 409, 'gate');
+		assert.equal(held.message, '评审会议已表决通过该申报，不能作不通过处理，请按表决结果办理通过');
 		// the member sees the result now, still not anyone's choice
 		const mineNow = (await nine[2].s.get(`/ballots/${id}`)).json.items.find((x) => x.id === P);
 		assert.deepEqual(t(mineNow), [6, 4, 1, 1, true]);
