@@ -31,7 +31,8 @@ static struct db_stmt st[APP__MAX] = {
 	 * that keeps the file, its region, and the employer's affiliation */
 	[APP_WHERE] = { "app_where",
 	    "SELECT u.id, coalesce(emp.affiliation, ''), profile_row_complete(p),"
-	    " coalesce(b.status = 'refused', false), coalesce(b.reason, ''), coalesce(u.name, '')"
+	    " coalesce(b.status = 'refused', false), coalesce(b.reason, ''), coalesce(u.name, ''),"
+	    " coalesce(emp.ownership, '')"
 	    " FROM applicant_profile p"
 	    " LEFT JOIN org u ON u.status = 'approved' AND u.id ="
 	    "  CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
@@ -201,6 +202,13 @@ h_app_create(struct req *r)
 			    db_str(w, 0, 5), db_str(w, 0, 4));
 			PQclear(w);
 			return e;
+		}
+		/* the notice's chains are for 企事业单位 (不含参照公务员管理的事业单位) */
+		if (strcmp(db_str(w, 0, 6), "agency") == 0) {
+			PQclear(w);
+			return req_fail(r, PERR_INVALID_FIELD, "profile",
+			    "职称评审面向企事业单位专业技术人员，机关（含参照公务员管理的单位）"
+			    "工作人员不在申报范围内");
 		}
 		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
 		pipeline = pipeline_for(level, db_str(w, 0, 1));

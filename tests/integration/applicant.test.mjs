@@ -369,6 +369,16 @@ describe('plans (评审工作计划) and 马上申报', () => {
 		assert.equal((await newApplication(b.s, await planId(MID_PLAN))).application.pipeline, '中级评审');
 	});
 
+	test('a 机关 is no 企事业单位: its staff cannot apply, with the reason (400)', async () => {
+		const agency = await newOrg({ ownership: 'agency', prefix: '某区机关' });
+		const a = await newApplicant();
+		await putProfile(a.s, await completeProfile({ unit_id: agency.id }));
+		const e = assertError(await a.s.post('/applications', { plan_id: await planId(MID_PLAN) }),
+		    400, 'invalid_field', 'profile');
+		assert.match(e.message, /面向企事业单位专业技术人员，机关（含参照公务员管理的单位）工作人员不在申报范围内/);
+		assert.equal(await sqlInt(`SELECT count(*) FROM application WHERE applicant_id = ${a.id}`), 0);
+	});
+
 	test('with the file kept by a talent centre the application goes to the centre', async () => {
 		const a = await newApplicant();
 		const centre = await orgId(CENTRE);
