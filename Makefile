@@ -4,7 +4,7 @@
 ROLES    := applicant unit county city hrb admin
 BUILD    ?= build
 SAN      ?= 0
-PKGS     := libpq libcjson libxml-2.0 icu-uc libcrypto
+PKGS     := libpq libcjson libxml-2.0 icu-uc libcrypto libpng
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -fvisibility=hidden -fPIE -Icgi-bin \

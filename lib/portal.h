@@ -787,7 +787,7 @@ PORTAL_API cJSON *gates_verdict_json(const struct gate_state *, int n);
 #define ARCHIVE_ITEM_NCOLS 16
 PORTAL_API cJSON *archive_item_json(const PGresult *, int row);
 
-/* ---------- ID photo (photo.c) and QR codes (qr.c) ---------- */
+/* ---------- ID photo (photo.c), signature (signature.c), QR codes (qr.c) ---------- */
 
 struct photo_info {
 	int width, height;	/* as displayed: the EXIF orientation applied */
@@ -807,6 +807,11 @@ PORTAL_API enum perr photo_check(const char *data, size_t len, struct photo_info
  * (caller frees), *outlen its size. PERR_OK or PERR_INVALID_FIELD with msg. */
 PORTAL_API enum perr photo_upright(const char *data, size_t len, char **out, size_t *outlen,
     char *msg, size_t msgsz);
+
+/* Checks the 承诺书's signature, a PNG in standard base64: decoded completely with
+ * libpng, at most 2000 pixels a side, and some ink on it (at least 50 pixels mostly
+ * opaque and dark). PERR_OK, or PERR_INVALID_FIELD with a Chinese message in msg. */
+PORTAL_API enum perr signature_check(const char *b64, char *msg, size_t msgsz);
 
 /* Encodes text as a QR code (libqrencode, error correction M) and writes it as a standalone SVG
  * document built with libxml2's xmlTextWriter (escaping by construction), 4-module quiet zone,

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	build-essential pkg-config git curl ca-certificates
 	libfcgi-dev libfcgi-bin libpq-dev libcjson-dev libxml2-dev libcrypt-dev libssl-dev
-	libjpeg62-turbo-dev libqrencode-dev libcmocka-dev libxlsxwriter-dev libicu-dev unzip
+	libjpeg62-turbo-dev libpng-dev libqrencode-dev libcmocka-dev libxlsxwriter-dev libicu-dev unzip
 	postgresql-15 postgresql-client-15 nginx-light spawn-fcgi logrotate apache2-bin openssl
 	chromium fonts-wqy-microhei poppler-utils wrk clang libclang-rt-14-dev
 	# backups (docs/operations.md); promtool checks the metrics' text format; ip makes the

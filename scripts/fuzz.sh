@@ -5,6 +5,7 @@
 #   fuzz_urlencoded  query strings through the declared-field checks
 #   fuzz_multipart   multipart bodies, their declared parts, sniffing, file names
 #   fuzz_photo       the ID-photo check (libjpeg-turbo)
+#   fuzz_signature   the 承诺书 signature check (libpng)
 #   fuzz_fcgi        FastCGI records through libfcgi and the whole request pipeline
 # `make fuzz SECONDS=n` runs them all for n seconds each; make test, 10 seconds.
 # Findings (crash-*, leak-*, timeout-*) are written to build/fuzz/.

@@ -28,7 +28,7 @@ static struct db_stmt st[SG__MAX] = {
 	    " FROM signing_token t JOIN application a ON a.id = t.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN plan p ON p.id = a.plan_id"
 	    " WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) FOR UPDATE OF t", 0 },
-	/* the PNG is decoded and checked by PostgreSQL: a data URL's base64 */
+	/* a data URL's base64, checked by signature_check(); PostgreSQL decodes it again */
 	[SG_STORE] = { "sign_store",
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " SELECT $1, '承诺书签名.png', 'image/png', length(b), sha256(b), b"
@@ -173,7 +173,7 @@ h_sign_post(struct req *r)
 {
 	static const char prefix[] = "data:image/png;base64,";
 	const char *tok = r->f[SF_TOKEN].s, *sig = r->f[SF_SIGNATURE].s, *b64;
-	char owner[24], app[24], up[24];
+	char owner[24], app[24], up[24], msg[160];
 	PGresult *res = NULL, *stored = NULL;
 	struct actor who;
 	size_t i;
@@ -187,6 +187,8 @@ h_sign_post(struct req *r)
 		    (b64[i] >= '0' && b64[i] <= '9') || b64[i] == '+' || b64[i] == '/' ||
 		    b64[i] == '='))
 			return req_fail(r, PERR_INVALID_FIELD, "signature", "签名图片数据不正确");
+	if ((e = signature_check(b64, msg, sizeof(msg))) != PERR_OK)
+		return e == PERR_INVALID_FIELD ? req_fail(r, e, "signature", "%s", msg) : e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = token(r, tok, &res)) != PERR_OK)

@@ -188,13 +188,13 @@ function chunk(type, data) {
 }
 
 /* A real PNG (greyscale, a dark stroke on white), as a data: URL, like a drawn signature. */
-export function signaturePng(w = 240, h = 80) {
+export function signaturePng(w = 240, h = 80, ink = true) {
 	const rows = [];
 	for (let y = 0; y < h; y++) {
 		const row = Buffer.alloc(w + 1, 255);
 		row[0] = 0;
 		for (let x = 0; x < w; x++)
-			if (Math.abs(y - h / 2 - Math.round(20 * Math.sin(x / 15))) < 2)
+			if (ink && Math.abs(y - h / 2 - Math.round(20 * Math.sin(x / 15))) < 2)
 				row[x + 1] = 20;
 		rows.push(row);
 	}

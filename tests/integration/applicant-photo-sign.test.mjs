@@ -243,6 +243,25 @@ describe('signing the 承诺书', () => {
 		e = assertError(await phonePost(tok, `data:image/png;base64,${randomBytes(300).toString('base64')}`), 400, 'invalid_field', 'signature');
 		assert.equal(e.message, '签名图片不正确，请重新签署');
 		assertError(await phonePost(tok, 'data:image/png;base64,iVBORw0KGgo%%%%%%%%%%%%%%%%%%%%%%%%'), 400, 'invalid_field', 'signature');
+		// the PNG's first bytes and then anything: decoded, it is no image
+		const header = Buffer.from(signaturePng().split(',')[1], 'base64').subarray(0, 8);
+		e = assertError(await phonePost(tok, `data:image/png;base64,${Buffer.concat([header, randomBytes(292)]).toString('base64')}`),
+		    400, 'invalid_field', 'signature');
+		assert.equal(e.message, '签名图片不正确，请重新签署');
+		// a PNG cut short
+		const whole = Buffer.from(signaturePng().split(',')[1], 'base64');
+		assertError(await phonePost(tok, `data:image/png;base64,${whole.subarray(0, whole.length - 40).toString('base64')}`),
+		    400, 'invalid_field', 'signature');
+		// blank paper, white or clear, is no signature
+		e = assertError(await phonePost(tok, signaturePng(240, 80, false)), 400, 'invalid_field', 'signature');
+		assert.equal(e.message, '签名为空白或字迹过少，请在签名区清晰地手写签名后再提交');
+		const clear = await page.evaluate(() => {
+			const c = document.createElement('canvas');
+			c.width = 350;
+			c.height = 200;
+			return c.toDataURL('image/png');
+		});
+		assertError(await phonePost(tok, clear), 400, 'invalid_field', 'signature');
 		// a page of another site cannot post a signature with the phone's browser
 		assertError(await phonePost(tok, signaturePng(), { Origin: 'http://evil.example' }), 403, 'csrf');
 		assert.deepEqual((await tokenRow(tok)).slice(0, 2), [String(app), 'f']);
