@@ -140,14 +140,15 @@ h_admin_registration_scan(struct req *r)
 static bool
 valid_affiliation(const char *s)
 {
-	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 || strcmp(s, "none") == 0;
+	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 ||
+	    strcmp(s, "civil_service") == 0 || strcmp(s, "none") == 0;
 }
 
 enum { RA_AFFILIATION };
 
 const struct field registration_approve_fields[] = {
 	[RA_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 1, 20, valid_affiliation,
-	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或无" },
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员法管理的事业单位或无" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

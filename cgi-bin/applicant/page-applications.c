@@ -204,11 +204,14 @@ h_app_create(struct req *r)
 			return e;
 		}
 		/* the notice's chains are for 企事业单位 (不含参照公务员管理的事业单位) */
-		if (strcmp(db_str(w, 0, 6), "agency") == 0) {
+		if (strcmp(db_str(w, 0, 6), "agency") == 0 ||
+		    strcmp(db_str(w, 0, 1), "civil_service") == 0) {
+			e = req_fail(r, PERR_INVALID_FIELD, "profile", "%s",
+			    strcmp(db_str(w, 0, 6), "agency") == 0 ?
+			    "职称评审面向企事业单位专业技术人员，机关工作人员不在申报范围内" :
+			    "职称评审不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内");
 			PQclear(w);
-			return req_fail(r, PERR_INVALID_FIELD, "profile",
-			    "职称评审面向企事业单位专业技术人员，机关（含参照公务员管理的单位）"
-			    "工作人员不在申报范围内");
+			return e;
 		}
 		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
 		pipeline = pipeline_for(level, db_str(w, 0, 1));

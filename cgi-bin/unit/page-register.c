@@ -66,7 +66,8 @@ valid_org_kind(const char *s)
 static bool
 valid_affiliation(const char *s)
 {
-	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0;
+	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 ||
+	    strcmp(s, "civil_service") == 0;
 }
 
 /* A username: 3-32 lower-case letters, digits and _, starting with a letter. */
@@ -95,7 +96,7 @@ enum {
 	[RF_OWNERSHIP] = { "ownership", "单位性质", F_STR, true, 1, 20, valid_ownership, \
 	    "单位性质只能是国有企业、非公企业、事业单位、机关或其他" }, \
 	[RF_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_affiliation, \
-	    "隶属关系只能是市住建局局属事业单位或市本级直属事业单位" }, \
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或参照公务员法管理的事业单位" }, \
 	[RF_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL }, \
 	[RF_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL }
 

@@ -369,14 +369,20 @@ describe('plans (评审工作计划) and 马上申报', () => {
 		assert.equal((await newApplication(b.s, await planId(MID_PLAN))).application.pipeline, '中级评审');
 	});
 
-	test('a 机关 is no 企事业单位: its staff cannot apply, with the reason (400)', async () => {
+	test('a 机关 or a 参公 事业单位 is outside the chains: its staff cannot apply, with the reason (400)', async () => {
 		const agency = await newOrg({ ownership: 'agency', prefix: '某区机关' });
-		const a = await newApplicant();
-		await putProfile(a.s, await completeProfile({ unit_id: agency.id }));
-		const e = assertError(await a.s.post('/applications', { plan_id: await planId(MID_PLAN) }),
-		    400, 'invalid_field', 'profile');
-		assert.match(e.message, /面向企事业单位专业技术人员，机关（含参照公务员管理的单位）工作人员不在申报范围内/);
-		assert.equal(await sqlInt(`SELECT count(*) FROM application WHERE applicant_id = ${a.id}`), 0);
+		const civil = await newOrg({ ownership: 'institution', affiliation: 'civil_service', prefix: '某参公事业单位' });
+		for (const [org, why] of [[agency, /面向企事业单位专业技术人员，机关工作人员不在申报范围内/],
+		    [civil, /不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内/]]) {
+			const a = await newApplicant();
+			await putProfile(a.s, await completeProfile({ unit_id: org.id }));
+			for (const plan of [MID_PLAN, JUNIOR_PLAN]) {
+				const e = assertError(await a.s.post('/applications', { plan_id: await planId(plan) }),
+				    400, 'invalid_field', 'profile');
+				assert.match(e.message, why);
+			}
+			assert.equal(await sqlInt(`SELECT count(*) FROM application WHERE applicant_id = ${a.id}`), 0);
+		}
 	});
 
 	test('with the file kept by a talent centre the application goes to the centre', async () => {

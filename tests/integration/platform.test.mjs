@@ -81,6 +81,12 @@ describe('a unit registers itself', () => {
 		    'region_id');
 		assertError((await registerUnit({ affiliation: 'bureau' })).r, 400, 'invalid_field', 'affiliation');
 		assertError((await registerUnit({ password: 'short' })).r, 400, 'invalid_field', 'password');
+		// a 事业单位 says whether it is 参照公务员法管理 (the notice's chains leave those out)
+		const civil = await registerUnit({ ownership: 'institution', affiliation: 'civil_service' });
+		assert.equal(civil.r.status, 201, civil.r.text);
+		assert.equal(await sql(`SELECT affiliation FROM org WHERE id = ${civil.r.json.org_id}`), 'civil_service');
+		assertError((await registerUnit({ ownership: 'institution', affiliation: 'ministry' })).r, 400, 'invalid_field',
+		    'affiliation');
 	});
 
 	test('registered: 201 pending; the same code again is 409', async () => {

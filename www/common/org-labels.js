@@ -13,11 +13,13 @@ export const OWNERSHIPS = [
   { value: 'other', label: '其他' },
 ]
 
-// 事业单位 only; it chooses the chain (局属 → 初定, 市本级直属 → 初级评审, else 中级评审)
+// 事业单位 only; it chooses the chain (局属 → 初定, 市本级直属 → 初级评审, 参公 → none, else 中级评审)
 export const AFFILIATIONS = [
   { value: 'bureau', label: '市住建局局属事业单位' },
   { value: 'city_direct', label: '市本级直属事业单位' },
   { value: 'none', label: '其他事业单位' },
+  // 不含参照公务员管理的事业单位: the notice's chains leave these out
+  { value: 'civil_service', label: '参照公务员法管理的事业单位' },
 ]
 
 export const REG_STATUS = {
