@@ -371,6 +371,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.match(e.message, /评审会议议程，正在投票/);
 		const r = assertError(await move(office, Q, 'reject', 7, '不同意'), 409, 'gate');
 		assert.equal(r.message, '评审会议正在对该申报投票，表决结束前不能作不通过处理');
+		// the detail offers what can be done: 通过, once the ballot says so
+		assert.deepEqual((await office.get(`/applications/${Q}`)).json.actions, ['pass']);
+		assert.deepEqual((await office.get(`/applications/${R}`)).json.actions, ['pass', 'reject']);
 		const g = (await office.get(`/applications/${R}`)).json.gates;
 		assert.deepEqual(g.map((x) => [x.kind, x.met]), [['vote', false]]);
 		assert.match(g[0].text, /尚未列入评审会议议程/);
@@ -397,6 +400,8 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		// what the committee voted through the office does not end
 		const held = assertError(await move(office, P, 'reject', 7, '不同意'), 409, 'gate');
 		assert.equal(held.message, '评审会议已表决通过该申报，不能作不通过处理，请按表决结果办理通过');
+		assert.deepEqual((await office.get(`/applications/${P}`)).json.actions, ['pass']);
+		assert.deepEqual((await office.get(`/applications/${Q}`)).json.actions, ['pass', 'reject']);
 		// the member sees the result now, still not anyone's choice
 		const mineNow = (await nine[2].s.get(`/ballots/${id}`)).json.items.find((x) => x.id === P);
 		assert.deepEqual(t(mineNow), [6, 4, 1, 1, true]);

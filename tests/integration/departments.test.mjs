@@ -279,6 +279,7 @@ describe('评前面试', () => {
 		// a passed interview is not turned into a 不通过
 		const held = assertError(await move(county, a1, 'reject', 6, '不同意'), 409, 'gate');
 		assert.equal(held.message, '面试结果为通过，不能作不通过处理，请按面试结果办理通过');
+		assert.deepEqual(g.json.actions, ['pass']);
 		assert.equal((await move(county, a1, 'pass', 6, '面试通过，同意推荐')).status, 200);
 	});
 
