@@ -207,7 +207,7 @@ describe('signing', () => {
 		const dot = signaturePng(1, 1);
 		assert.ok(Buffer.from(dot.split(',')[1], 'base64').length < 100, 'fixture: the dot is under 100 bytes');
 		const e = assertError(await post(dot), 400, 'invalid_field', 'signature');
-		assert.equal(e.message, '签名图片不正确，请重新签署');
+		assert.equal(e.message, '签名为空白或字迹过少，请在签名区清晰地手写签名后再提交');
 		assert.equal(await sql(`SELECT signature_id IS NULL FROM application WHERE id = ${a.app}`), 't');
 		assert.equal((await post(signaturePng())).status, 200);
 		assert.equal((await a.get()).application.signed, true);
