@@ -1,4 +1,5 @@
-/* city: the FastCGI program of the 市级主管部门: 市住建局, 市建设中评委办公室, 市初级评委会; its routes, nothing else. */
+/* city: the FastCGI program of the 市级主管部门: 市住建局, 市建设中评委办公室, 市初级评委会; its routes, nothing else.
+ * 市本级 has no county departments of its own: the city's hold their steps for its applicants. */
 #include "review.h"
 #include "stats.h"
 #include "committee.h"
@@ -20,6 +21,9 @@ static const struct route routes[] = {
 	{ M_DELETE, "/opinions/:id", 0, NULL, review_opinion_delete },
 	/* lib/fee.c: 收费设定 */
 	FEE_ROUTES,
+	/* lib/interview.c: 评前面试 of 市本级's applicants (the county's step, held by
+	 * the city's 住建局 where 市本级 has no department of its own) */
+	INTERVIEW_ROUTES,
 	/* lib/publicity.c: 资格复审公示, 公布评审结果 */
 	PUBLICITY_ROUTES,
 	/* lib/results.c, lib/certificate.c: 制发文件、网络打印证书 */

@@ -290,6 +290,42 @@ describe('评前面试', () => {
 	});
 });
 
+describe('评前面试 of 市本级: the county\'s step, held by the city\'s 住建局', () => {
+	let app, zjj;
+
+	before(async () => {
+		[app] = await submitted(1);
+		await walk(app, 3);
+		// a 市本级 applicant: 市本级 has no county departments, the city's hold their steps
+		await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330700-sbj') WHERE id = ${app}`);
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+		    VALUES (${app}, 3, current_date - 14, (SELECT id FROM app_user WHERE username = 'unit_hongda'))
+		    ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`);
+		assert.equal((await move(await clerk('unit', 'unit_hongda'), app, 'pass', 3)).status, 200);
+		zjj = await clerk('city', 'jh_zjj');
+		await sql(`UPDATE application SET paid_at = now() WHERE id = ${app}`);
+		assert.equal((await move(zjj, app, 'pass', 4)).status, 200);
+		assert.equal((await move(await clerk('hrb', 'jh_rsj'), app, 'pass', 5)).status, 200);
+		assert.deepEqual(await position(app), { code: 'mid_review', step: 6, state: 'in_review' });
+	});
+
+	test('the city\'s 住建局 calls it to an interview, records 通过, and passes the step', async () => {
+		const l = await zjj.get('/interviews');
+		assert.equal(l.status, 200, l.text);
+		assert.ok(l.json.waiting.some((w) => w.id === app && w.required), 'waiting at the city');
+		const starts = await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`);
+		const c = await zjj.post('/interviews', { title: '市本级评前面试', starts_at: starts, place: '市住建局会议室', panel: '专家组' });
+		assert.equal(c.status, 201, c.text);
+		const a = await zjj.post(`/interviews/${c.json.id}/assign`, { items: [app] });
+		assert.deepEqual(a.json.results.map((x) => x.ok), [true]);
+		await sql(`UPDATE interview_session SET starts_at = now() - interval '1 hour' WHERE id = ${c.json.id}`);
+		const r = await zjj.post(`/interviews/${c.json.id}/results`, { items: [{ id: app, result: 'pass' }] });
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await move(zjj, app, 'pass', 6, '面试通过')).status, 200);
+		assert.deepEqual(await position(app), { code: 'mid_review', step: 7, state: 'in_review' });
+	});
+});
+
 describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => {
 	let app, rsj, zpw;
 

@@ -532,6 +532,14 @@ export async function makeWorld() {
 
 	const strangerUpload = await sqlUpload(stranger.id);
 	const strangerItem = await sqlItem(stranger.id, 'approved');
+	// 市本级 has no county departments: its 评前面试 (step 6) is the city's 住建局's.
+	// The stranger's application: the 住建局 is the city desk's stranger, and holds
+	// nothing of the victim's
+	const [atSbjInterview] = await sqlDrafts(stranger.id, 1, { upload: strangerUpload, item: strangerItem });
+	await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330700-sbj')
+	    WHERE id = ${atSbjInterview}`);
+	assert.equal((await stranger.s.post(`/applications/${atSbjInterview}/submit`)).status, 200);
+	await climb(atSbjInterview, 6, 'jh_zjj', { ...PASSERS, 4: 'jh_zjj', 5: 'jh_rsj' });
 	const [strangerDraft, strangerToCall, strangerCalled] = await sqlDrafts(stranger.id, 3,
 	    { upload: strangerUpload, item: strangerItem });
 	// the stranger's applications reviewed in 金东区 (a fixture: its unit is in 婺城区),
@@ -675,6 +683,15 @@ export async function makeWorld() {
 		P.as = [c.office, c.ballots];
 		P.member = c.ballots.owner;
 	}
+	// the city's 评前面试: its 住建局's, for 市本级; the stranger the city's 初级评委会
+	programs.city.as.push({
+		kind: 'interviews', under: ['/interviews'], step: 6,
+		owner: await loginAs('city', 'jh_zjj'), login: ['jh_zjj', DEMO_PASSWORD],
+		stranger: await loginAs('city', 'jh_cjpw'),
+		ids: { interviews: await sessions('jh_zjj', [atSbjInterview]), assignments: atSbjInterview },
+		refs: { applications: atSbjInterview },
+		own: { interviews: await sessions('jh_cjpw', []) },
+	});
 	const orgs = {
 		hongda,
 		hongdaUscc: await sql(`SELECT uscc FROM org WHERE id = ${hongda}`),
@@ -684,7 +701,7 @@ export async function makeWorld() {
 	assert.match(orgs.hongdaUscc, /^[0-9A-Z]{18}$/, 'fixture: 金华宏达 has no 统一社会信用代码');
 	return {
 		victim, stranger, bound, programs, orgs, committee,
-		apps: [draft, atUnit, atCounty, atInterview, atHrb, atCity, strangerDraft, strangerToCall, strangerCalled,
+		apps: [draft, atUnit, atCounty, atInterview, atHrb, atCity, atSbjInterview, strangerDraft, strangerToCall, strangerCalled,
 			cityDone, cityWaiting, hrbDone, hrbWaiting, strangerDone, strangerWaiting, ...county.apps, ...city.apps],
 		plans: [draftPlan],
 		plan: await sqlInt(`SELECT plan_id FROM application WHERE id = ${draft}`),

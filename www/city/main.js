@@ -1,4 +1,4 @@
-import { HomeFilled, Money, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
+import { Calendar, HomeFilled, Money, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { holdsGate } from '../common/reference.js'
 import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
@@ -8,6 +8,7 @@ import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 const Fees = () => import('../common/Fees.vue')
 const Publicity = () => import('../common/Publicity.vue')
 const Documents = () => import('../common/Documents.vue')
+const Interviews = () => import('../common/Interviews.vue')
 
 // 公布评审结果 / 公布初定结果: the results publicity of the city's steps
 const RESULTS = {
@@ -27,14 +28,16 @@ createPortal({
     worklistMenu('职称评审资格审查'),
     statsMenu(),
     { label: '收费设定', path: '/fees', icon: Money, show: (s) => holdsGate(s, 'fee') },
+    { label: '评前面试', path: '/interviews', icon: Calendar, show: (s) => holdsGate(s, 'interview') },
     ...committeeMenu(),
     { label: '评审结果公示', path: '/publicity', icon: Promotion, show: (s) => holdsGate(s, 'publicity') },
     { label: '制发文件', path: '/documents', icon: Stamp, show: (s) => holdsGate(s, 'document') },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
   routes: [
-    ...reviewRoutes('职称评审资格审查'),
+    ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
+    { path: '/interviews', name: 'interviews', component: Interviews, meta: { title: '评前面试' } },
     { path: '/publicity', name: 'publicity', component: Publicity, props: RESULTS, meta: { title: '评审结果公示' } },
     { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
     ...statsRoutes(),

@@ -50,9 +50,13 @@ export function orgLevel(org) {
   return (reference.regions || []).some((r) => r.name === (org && org.region) && r.name !== '市本级') ? 'county' : 'city'
 }
 
-// Whether org holds step s: a unit every unit step, a department those of its kind at its level.
+// Whether org holds step s: a unit every unit step, a department those of its kind at its level;
+// a city department also the county's steps of its kind for 市本级, which has no departments of its
+// own (step_owners_of(), sql/033).
 function holds(org, s, unit) {
-  return unit ? s.level === 'unit' : s.level === orgLevel(org) && s.kind === org.kind
+  if (unit) return s.level === 'unit'
+  const level = orgLevel(org)
+  return s.kind === org.kind && (s.level === level || (level === 'city' && s.level === 'county'))
 }
 
 // The chains in which org holds a step (unit: org is a unit or 人才交流中心).
