@@ -27,6 +27,7 @@ static const char css[] =
     "th { background: #f0f0f0; font-weight: bold; }"
     "table.info th { width: 6em; white-space: nowrap; }"
     "td.n { text-align: center; white-space: nowrap; }"
+    "td.nm { white-space: nowrap; }"
     ".sign { margin-top: 24pt; display: flex; justify-content: space-between; }"
     ".footer { margin-top: 10pt; font-size: 9pt; color: #333; }"
     "@media screen { body { max-width: 210mm; margin: 10mm auto; } }";
@@ -153,7 +154,8 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		num(tr, i + 1);
-		text(tr, "td", db_str(ag, i, 1));
+		/* a name is not broken into a column of characters beside ten columns */
+		xmlNewProp(text(tr, "td", db_str(ag, i, 1)), BAD_CAST "class", BAD_CAST "nm");
 		text(tr, "td", db_str(ag, i, 3));
 		snprintf(b, sizeof(b), "%s（%s）", db_str(ag, i, 7), db_str(ag, i, 4));
 		text(tr, "td", b);

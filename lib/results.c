@@ -58,7 +58,7 @@ static struct db_stmt st[RS__MAX] = {
 	    "SELECT i.application_id, i.name, u.idcard, i.unit, i.specialty, i.title,"
 	    " coalesce(c.number, ''), coalesce(c.id, 0), c.revoked_at IS NOT NULL, a.state,"
 	    " a.state = 'in_review' AND a.step_seq = i.step_seq AND a.current_org_id = d.org_id,"
-	    " i.step_seq"
+	    " i.step_seq, (SELECT pl.name LIKE '%初定' FROM pipeline pl WHERE pl.id = a.pipeline_id)"
 	    " FROM results_document_item i JOIN results_document d ON d.id = i.document_id"
 	    " JOIN application a ON a.id = i.application_id JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN certificate c ON c.application_id = i.application_id"
@@ -80,7 +80,7 @@ static struct db_stmt st[RS__MAX] = {
 
 /* Columns of RS_ITEMS */
 enum { IT_APP, IT_NAME, IT_IDCARD, IT_UNIT, IT_SPECIALTY, IT_TITLE, IT_CERT_NO, IT_CERT,
-	IT_REVOKED, IT_STATE, IT_WAITING, IT_STEP };
+	IT_REVOKED, IT_STATE, IT_WAITING, IT_STEP, IT_ASSESS };
 
 /* GET /documents: the applications waiting for a document, and the documents. */
 enum perr
@@ -423,8 +423,13 @@ h_document_print(struct req *r)
 	xhtml_class(body, "p", "number", db_str(doc, 0, 1));
 	xhtml_class(body, "hr", "red", NULL);
 	xhtml_text(body, "h1", db_str(doc, 0, 3));
-	snprintf(buf, sizeof(buf), "经评审（初定）并公示无异议，下列 %d 名同志取得相应专业技术职务任职资格，"
-	    "现予公布。", PQntuples(items));
+	/* 评审 or 初定 by their chains (the page's preview words it the same way) */
+	for (i = 0; i < PQntuples(items); i++)
+		n += db_bool(items, i, IT_ASSESS);
+	snprintf(buf, sizeof(buf), "经%s并公示无异议，下列 %d 名同志取得相应专业技术职务任职资格，"
+	    "现予公布。", n == 0 ? "评审" : n == PQntuples(items) ? "初定" : "评审（初定）",
+	    PQntuples(items));
+	n = 0;
 	xhtml_class(body, "p", "lead", buf);
 	for (i = 0; i < PQntuples(items); i++) {
 		const char *sp = db_str(items, i, IT_SPECIALTY);

@@ -227,6 +227,8 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.equal(r.status, 200);
 		assert.match(r.headers.get('content-type'), /^application\/xhtml\+xml/);
 		assert.ok(!/<script[\s>]/i.test(r.text));
+		// a 评审 chain's: 经评审, not 经评审（初定）
+		assert.match(r.text, /经评审并公示无异议，下列 3 名同志取得相应专业技术职务任职资格/);
 		const d = (await zpw.get(`/documents/${doc}`)).json;
 		const { text } = await printPdf(r.text, 'certificates-document');
 		for (const s of [`${zpw.me.org.name}文件`, d.document.number, d.document.title, '市政工程专业（1人）',
@@ -444,6 +446,10 @@ describe('the other chains end in a certificate too, issued by the department th
 			assert.equal((await page0(new URL(c.verify_url).pathname)).status, 200);
 			const r = await s.get(`/certificates?q=${encodeURIComponent(c.number)}`);
 			assert.equal(r.json.items.length, 1);
+			// the document says how they got there: 评审, or 初定
+			const docId = await sql(`SELECT document_id FROM results_document_item WHERE application_id = ${app}`);
+			assert.match((await s.get(`/documents/${docId}/document.xhtml`)).text,
+			    new RegExp(`经${code.endsWith('_assess') ? '初定' : '评审'}并公示无异议`));
 		});
 	}
 	test('issueDocument (walk.mjs) refuses nothing twice: a completed application is not listed again', async () => {
