@@ -260,13 +260,15 @@ call_text(char *out, size_t outsz, const char *plan, const char *title, const ch
 }
 
 /* PUT /interviews/:id: a change of title, time, place or panel; those called
- * and not yet recorded are told. */
+ * and not yet recorded are told when what their SMS says (title, time, place)
+ * changed, and the answer's notified says how many were. */
 enum perr
 h_interview_update(struct req *r)
 {
 	PGresult *res = NULL;
 	char note[1024];
-	int i;
+	bool told;
+	int i, n = 0;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -281,6 +283,9 @@ h_interview_update(struct req *r)
 		e = req_fail(r, PERR_CONFLICT, NULL, "面试已开始，不能再修改安排");
 		goto fail;
 	}
+	told = strcmp(db_str(res, 0, 1), r->f[SE_TITLE].s) != 0 ||
+	    strcmp(db_str(res, 0, 2), r->f[SE_STARTS_AT].s) != 0 ||
+	    strcmp(db_str(res, 0, 3), r->f[SE_PLACE].s) != 0;
 	PQclear(res);
 	if ((e = db_run(&st[IV_UPDATE], &res, 6, DB_I(r->id), DB_I(r->s.org_id),
 	    DB_S(r->f[SE_TITLE].s), DB_S(r->f[SE_STARTS_AT].s), DB_S(r->f[SE_PLACE].s),
@@ -294,14 +299,16 @@ h_interview_update(struct req *r)
 		goto fail;
 	}
 	PQclear(res);
-	if ((e = db_run(&st[IV_NOTICE], &res, 1, DB_I(r->id))) != PERR_OK)
+	res = NULL;
+	if (told && (e = db_run(&st[IV_NOTICE], &res, 1, DB_I(r->id))) != PERR_OK)
 		goto fail;
-	for (i = 0; i < PQntuples(res); i++) {
+	for (i = 0; told && i < PQntuples(res); i++, n++) {
 		call_text(note, sizeof(note), db_str(res, i, 1), r->f[SE_TITLE].s,
 		    r->f[SE_STARTS_AT].s, r->f[SE_PLACE].s, true);
 		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
 			goto fail;
 	}
+	json_add_int(req_out(r), "notified", n);
 	if ((e = req_audit(r, "interview_update", "interview_session", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -244,6 +244,22 @@ describe('评前面试', () => {
 		assertError(await hrb.post(`/interviews/${session}/assign`, { items: [a1] }), 404, 'not_found');
 	});
 
+	test('a change of time or place is sent to those called; saving it unchanged sends nothing', async () => {
+		const s = (await county.get(`/interviews/${session}`)).json.session;
+		const body = { title: s.title, starts_at: s.starts_at, place: s.place, panel: s.panel };
+		const count = () => sqlInt(`SELECT count(*) FROM notification WHERE body LIKE '%面试安排有变更%'`);
+		const n = await count();
+		const same = await county.request('PUT', `/interviews/${session}`, { json: body });
+		assert.equal(same.status, 200, same.text);
+		assert.equal(same.json.notified, 0);
+		assert.equal(await count(), n);
+		const moved = await county.request('PUT', `/interviews/${session}`, { json: { ...body, place: '婺城区住建局四楼会议室' } });
+		assert.equal(moved.status, 200, moved.text);
+		assert.equal(moved.json.notified, 3);
+		assert.equal(await count(), n + 3);
+		assert.match(await lastNote(), /面试安排有变更.*婺城区住建局四楼会议室/);
+	});
+
 	test('results wait for the session to begin', async () => {
 		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a1, result: 'pass' }] }),
 		    409, 'conflict');
