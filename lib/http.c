@@ -19,6 +19,7 @@
 
 #include "portal.h"
 #include "metrics.h"
+#include "xhtml.h"
 
 #define PATH_MAX_BYTES 512
 #define QUERY_MAX_BYTES 2048
@@ -315,6 +316,47 @@ reply_error(struct req *r, enum perr e)
 		cJSON_AddStringToObject(err, "field", r->bad_field);
 	reply(r, err_status(e), root);
 	cJSON_Delete(root);
+}
+
+/* A printable page (…xhtml) the browser opened, in a tab of its own: its
+ * refusal as a page in words, with the way to the portal, not as JSON. */
+static bool
+navigated_page(const struct req *r)
+{
+	const char *mode = req_param(r, "HTTP_SEC_FETCH_MODE");
+	size_t n = r->path ? strlen(r->path) : 0;
+
+	return r->method == M_GET && n > 6 && strcmp(r->path + n - 6, ".xhtml") == 0 &&
+	    mode != NULL && strcmp(mode, "navigate") == 0;
+}
+
+static void
+reply_error_page(struct req *r, enum perr e)
+{
+	static const char css[] =
+	    "body { font-family: 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif;"
+	    " max-width: 36em; margin: 15vh auto; padding: 0 1em; color: #303133; }"
+	    "h1 { font-size: 20px; } p { line-height: 1.8; } a { color: #409eff; }";
+	int status = err_status(e);
+	xmlDocPtr x;
+	xmlNodePtr body, a;
+	char href[64], *out;
+	size_t len;
+
+	x = xhtml_new(status == 401 ? "请先登录" : "无法打开此页面", css, &body);
+	xhtml_text(body, "h1", status == 401 ? "请先登录" : "无法打开此页面");
+	xhtml_text(body, "p", r->msg[0] ? r->msg : err_message(e));
+	snprintf(href, sizeof(href), "/%s/", prog_role);
+	a = xhtml_text(xhtml_text(body, "p", NULL), "a", status == 401 ?
+	    "登录后请从平台中重新打开此页面" : "返回平台");
+	xmlNewProp(a, BAD_CAST "href", BAD_CAST href);
+	if (xhtml_dump(x, &out, &len) != PERR_OK) {
+		reply_error(r, e);
+		return;
+	}
+	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
+	r->status = status;
+	reply_raw(r);
 }
 
 /* Matches path against pattern; ":id" takes a positive integer (the first
@@ -726,7 +768,10 @@ handle(FCGX_Request *fr, const struct route *routes, size_t nroutes, int *rix,
 		if (err_status(e) >= 500)
 			log_err("msg=\"request failed\" path=%s code=%s",
 			    r.path ? r.path : "?", err_code(e));
-		reply_error(&r, e);
+		if (navigated_page(&r))
+			reply_error_page(&r, e);
+		else
+			reply_error(&r, e);
 	} else if (r.raw != NULL)
 		reply_raw(&r);
 	else if (r.out != NULL)

@@ -3,10 +3,11 @@
 // a download is named by its checked type, not by the uploader's extension.
 import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { VAR, loginAs, raw } from './lib.mjs';
+import { BASE, VAR, loginAs, raw } from './lib.mjs';
 import { afterCleanup, newApplicant, postFile, tinyPdf, uploadPdf } from './applicant-fixtures.mjs';
 
 after(afterCleanup);
@@ -67,6 +68,32 @@ test('what the programs answer keeps their own headers, each once', async () => 
 	const id = await uploadPdf(a.s);
 	secure(await a.s.get(`/uploads/${id}`), 'upload',
 	    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'", 'SAMEORIGIN');
+});
+
+test('a print page opened in a tab after the session ended says so in a page, not in JSON', async () => {
+	// (node's fetch sends Sec-Fetch-Mode: cors whatever it is told: node:http, as a browser's tab)
+	const navigate = (p) => new Promise((resolve, reject) => {
+		http.get(`${BASE}${p}`, { headers: { 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' } }, (res) => {
+			let text = '';
+			res.setEncoding('utf8');
+			res.on('data', (d) => { text += d; });
+			res.on('end', () => resolve({ status: res.statusCode, text,
+				headers: { get: (k) => [res.headers[k.toLowerCase()]].flat().join(', ') } }));
+		}).on('error', reject);
+	});
+	for (const role of ['county', 'city', 'applicant']) {
+		const r = await navigate(`/api/${role}/applications/1/form.xhtml`);
+		assert.equal(r.status, 401, role);
+		assert.match(r.headers.get('content-type'), /^application\/xhtml\+xml/);
+		assert.match(r.text, /<h1>请先登录<\/h1>/);
+		assert.match(r.text, new RegExp(`<a href="/${role}/">登录后请从平台中重新打开此页面</a>`));
+		secure(r, `${role} print page`, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
+		    'SAMEORIGIN');
+	}
+	// the page's own requests (fetch) keep the JSON
+	const j = await raw('GET', '/api/county/applications/1/form.xhtml');
+	assert.equal(j.status, 401);
+	assert.equal(j.json.error.code, 'unauthorized');
 });
 
 test('a download is named by the detected type, not by the uploader\'s extension', async () => {
