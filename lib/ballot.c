@@ -34,11 +34,14 @@ static struct db_stmt st[BL__MAX] = {
 	    " ag.eligible FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id"
 	    " WHERE ag.meeting_id = $1 AND ag.carried IS NOT NULL AND a.state = 'in_review'"
 	    " AND a.step_seq = ag.step_seq AND a.current_org_id = $2 ORDER BY ag.added_at, a.id", 0 },
-	/* a member's meetings: their committee's */
+	/* a member's meetings: their committee's; items: those they vote on (not
+	 * recused, or recused after voting) */
 	[BL_MINE] = { "ballot_mine",
 	    "SELECT m.id, m.title, " COMMITTEE_TS("m.starts_at") ", m.place, m.state,"
 	    " EXISTS (SELECT 1 FROM meeting_attendance WHERE meeting_id = m.id AND member_id = $2),"
-	    " (SELECT count(*) FROM meeting_agenda WHERE meeting_id = m.id),"
+	    " (SELECT count(*) FROM meeting_agenda ag WHERE ag.meeting_id = m.id"
+	    "  AND (NOT meeting_recused(m.id, ag.application_id, $2) OR EXISTS (SELECT 1 FROM ballot_cast c"
+	    "  WHERE c.meeting_id = m.id AND c.application_id = ag.application_id AND c.member_id = $2))),"
 	    " (SELECT count(*) FROM ballot_cast WHERE meeting_id = m.id AND member_id = $2)"
 	    " FROM committee_meeting m WHERE m.org_id = $1"
 	    " ORDER BY m.starts_at DESC, m.id DESC LIMIT 200", 0 },

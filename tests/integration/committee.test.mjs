@@ -480,6 +480,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		for (const m of [m9, m2, m3]) {
 			const e = assertError(await vote(m, id, R, 'agree'), 409, 'conflict');
 			assert.match(e.message, /已回避该申报的评审，不能投票/);
+			// nothing left for them to vote on in this meeting: 0 of 0, not 0 of 1
+			const mine = (await m.s.get('/ballots')).json.meetings.find((x) => x.id === id);
+			assert.deepEqual([mine.voted, mine.items], [0, 0]);
 		}
 		assert.equal((await vote(m1, id, R, 'agree')).status, 200);
 		const late = assertError(await declare(office, m1.id), 409, 'conflict');
