@@ -14,7 +14,7 @@
 
 enum {
 	IV_LIST, IV_WAITING, IV_GET, IV_ASSIGNED, IV_CREATE, IV_UPDATE, IV_APP, IV_ASSIGN,
-	IV_UNASSIGN, IV_ROW, IV_RESULT, IV_NOTICE, IV_LOCK, IV__MAX
+	IV_UNASSIGN, IV_ROW, IV_RESULT, IV_NOTICE, IV_LOCK, IV_HOLDS, IV__MAX
 };
 
 #define TS(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
@@ -59,6 +59,14 @@ static struct db_stmt st[IV__MAX] = {
 	    " JOIN application a ON a.id = ia.application_id JOIN app_user u ON u.id = a.applicant_id"
 	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
 	    " WHERE ia.session_id = $1 ORDER BY ia.assigned_at, a.id", 0 },
+	/* the organisation holds, somewhere, a step with an interview gate
+	 * (step_owners_of(), sql/033: the city's departments hold 市本级's county steps) */
+	[IV_HOLDS] = { "interview_holds",
+	    "SELECT EXISTS (SELECT 1 FROM step_gate sg JOIN pipeline_step s"
+	    " ON s.pipeline_id = sg.pipeline_id AND s.seq = sg.seq CROSS JOIN region g"
+	    " CROSS JOIN LATERAL step_owners_of(s.pipeline_id, g.id, 0) w"
+	    " WHERE sg.gate IN ('interview', 'interview_if_called') AND w.seq = s.seq"
+	    " AND w.org_id = $1)", 0 },
 	[IV_CREATE] = { "interview_create",
 	    "INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)"
 	    " SELECT $1, $2, $3::timestamp AT TIME ZONE 'Asia/Shanghai', $4, $5, $6"
@@ -230,8 +238,15 @@ h_interview_create(struct req *r)
 {
 	PGresult *res;
 	long long id;
+	bool holds;
 	enum perr e;
 
+	if ((e = db_run(&st[IV_HOLDS], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	holds = db_bool(res, 0, 0);
+	PQclear(res);
+	if (!holds)
+		return req_fail(r, PERR_FORBIDDEN, NULL, "本部门不办理评前面试或面试安排，不能新建面试");
 	if ((e = db_run(&st[IV_CREATE], &res, 6, DB_I(r->s.org_id), DB_S(r->f[SE_TITLE].s),
 	    DB_S(r->f[SE_STARTS_AT].s), DB_S(r->f[SE_PLACE].s), DB_S(r->f[SE_PANEL].s),
 	    DB_I(r->s.user_id))) != PERR_OK)

@@ -218,6 +218,12 @@ describe('评前面试', () => {
 		assertError(await county.post('/interviews', { ...body, starts_at: '2030-02-30 09:00' }), 400, 'invalid_field', 'starts_at');
 		assertError(await county.post('/interviews', { ...body, starts_at: '2030-01-01 9:00' }), 400, 'invalid_field', 'starts_at');
 		assertError(await county.post('/interviews', { ...body, place: '' }), 400, 'invalid_field', 'place');
+		// a department that holds no interview step arranges none
+		for (const [role, name] of [['hrb', 'wucheng_rsj'], ['county', 'wucheng_cpw']]) {
+			const e = assertError(await (await clerk(role, name)).post('/interviews', { ...body, starts_at: await hourFromNow() }),
+			    403, 'forbidden');
+			assert.equal(e.message, '本部门不办理评前面试或面试安排，不能新建面试');
+		}
 		const r = await county.post('/interviews', { ...body, starts_at: await hourFromNow() });
 		assert.equal(r.status, 201, r.text);
 		session = r.json.id;
