@@ -623,6 +623,35 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
   })
 })
 
+describe('导出 after the session ended', () => {
+  step('county worklist: 导出 downloads the .xlsx; once the session ended, the login dialog first, then the file', async () => {
+    const { context, page } = await newPage({ acceptDownloads: true })
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/worklist`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.worklist-table').waitFor()
+      const [first] = await Promise.all([page.waitForEvent('download'), page.locator('.worklist-export').click()])
+      assert.match(first.suggestedFilename(), /\.xlsx$/)
+      // the session ends while the page is open (idle past its limit)
+      await sql(`UPDATE session SET last_seen = now() - interval '31 minutes'
+          WHERE user_id = (SELECT id FROM app_user WHERE username = 'wucheng_jsj') AND ended_at IS NULL`)
+      let saved = null
+      page.on('download', (d) => { saved = d })
+      await page.locator('.worklist-export').click()
+      const dlg = page.locator('.reauth-dialog')
+      await dlg.waitFor()
+      assert.equal(saved, null, 'nothing saved before the login (it was the JSON refusal)')
+      await dlg.locator('#reauth-username').fill('wucheng_jsj')
+      await dlg.locator('#reauth-password').fill('Demo@2023')
+      const [again] = await Promise.all([page.waitForEvent('download'), dlg.locator('.reauth-submit').click()])
+      assert.match(again.suggestedFilename(), /\.xlsx$/)
+      await dlg.waitFor({ state: 'hidden' })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 test('no Content Security Policy violations in the review flow', () => {
   assert.deepEqual(cspErrors, [])
 })

@@ -18,7 +18,7 @@
 import { createApp, defineComponent, h, markRaw } from 'vue'
 import { createRouter, createWebHashHistory, RouterView } from 'vue-router'
 import { ElMessage } from 'element-plus'
-import { configureApi } from './api.js'
+import { api, configureApi } from './api.js'
 import { session, clearSession, configureSession, loadSession, noteActivity, requestReauth } from './session.js'
 import { loadReference } from './reference.js'
 import { installElement } from './element.js'
@@ -149,6 +149,28 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
       if (router.currentRoute.value.name !== 'account') router.replace({ name: 'account' })
     },
   })
+
+  // A download (导出, an .xlsx) is a plain link the browser follows itself: after the session
+  // ended it saved the JSON refusal as a file. The session is asked first; a 401 there opens the
+  // login dialog like any request, and the link is followed once the person is back.
+  const checked = new WeakSet()
+  document.addEventListener(
+    'click',
+    async (ev) => {
+      const a = ev.target instanceof Element ? ev.target.closest('a[download]') : null
+      if (!a || !a.getAttribute('href')?.startsWith('/api/') || checked.has(a)) return
+      ev.preventDefault()
+      try {
+        await api.get('me')
+      } catch {
+        return
+      }
+      checked.add(a)
+      a.click()
+      checked.delete(a)
+    },
+    true,
+  )
 
   const Root = defineComponent({ name: 'PortalRoot', render: () => h(RouterView) })
   const app = createApp(Root)
