@@ -603,6 +603,26 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
     }
   })
 
+  step('county detail: a reason being typed survives a reload; 取消 lets it go', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/applications/${unpaid.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.decide-return').click()
+      await page.locator('#decide-text').fill(RETURN_REASON)
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await page.locator('.decide-restored').waitFor()
+      assert.equal(await page.locator('#decide-text').inputValue(), RETURN_REASON)
+      assert.match(await page.locator('.decide-confirm').innerText(), /确认退回/)
+      await page.locator('.decide-submit .el-button', { hasText: '取消' }).click()
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await page.locator('.decide-return').waitFor()
+      assert.equal(await page.locator('#decide-text').count(), 0, 'nothing restored after 取消')
+    } finally {
+      await context.close()
+    }
+  })
+
   step('unit detail at 公示: 去登记公示 leads to 资格公示与报送', async () => {
     const { context, page } = await newPage()
     try {
