@@ -14,7 +14,7 @@
 
 enum {
 	IV_LIST, IV_WAITING, IV_GET, IV_ASSIGNED, IV_CREATE, IV_UPDATE, IV_APP, IV_ASSIGN,
-	IV_UNASSIGN, IV_ROW, IV_RESULT, IV_NOTICE, IV_LOCK, IV_HOLDS, IV__MAX
+	IV_UNASSIGN, IV_ROW, IV_RESULT, IV_NOTICE, IV_LOCK, IV_HOLDS, IV_DELETE, IV_COUNT, IV__MAX
 };
 
 #define TS(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
@@ -67,6 +67,14 @@ static struct db_stmt st[IV__MAX] = {
 	    " CROSS JOIN LATERAL step_owners_of(s.pipeline_id, g.id, 0) w"
 	    " WHERE sg.gate IN ('interview', 'interview_if_called') AND w.seq = s.seq"
 	    " AND w.org_id = $1)", 0 },
+	/* a session made by mistake: before it starts, nobody on its list */
+	[IV_DELETE] = { "interview_delete",
+	    "DELETE FROM interview_session s WHERE s.id = $1 AND s.org_id = $2 AND s.starts_at > now()"
+	    " AND NOT EXISTS (SELECT 1 FROM interview_assignment ia WHERE ia.session_id = s.id)"
+	    " RETURNING s.id", 0 },
+	[IV_COUNT] = { "interview_count",
+	    "SELECT s.starts_at <= now(), (SELECT count(*) FROM interview_assignment ia"
+	    " WHERE ia.session_id = s.id) FROM interview_session s WHERE s.id = $1 AND s.org_id = $2", 0 },
 	[IV_CREATE] = { "interview_create",
 	    "INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)"
 	    " SELECT $1, $2, $3::timestamp AT TIME ZONE 'Asia/Shanghai', $4, $5, $6"
@@ -447,6 +455,36 @@ h_interview_unassign(struct req *r)
 	if (n != 1)
 		return req_fail(r, PERR_NOT_FOUND, NULL, "该申报不在此次面试名单中，或已登记结果");
 	return req_audit(r, "interview_unassign", "application", r->id2, NULL);
+}
+
+/* DELETE /interviews/:id: a session made by mistake, before it starts and
+ * with nobody on its list (those called are 移出 first: each is told). */
+enum perr
+h_interview_delete(struct req *r)
+{
+	PGresult *res;
+	long long n;
+	bool started;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_DELETE], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n == 1)
+		return req_audit(r, "interview_delete", "interview_session", r->id, NULL);
+	if ((e = db_run(&st[IV_COUNT], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "面试安排不存在");
+	}
+	started = db_bool(res, 0, 0);
+	n = db_int(res, 0, 1);
+	PQclear(res);
+	if (started)
+		return req_fail(r, PERR_CONFLICT, NULL, "面试已开始，不能删除");
+	return req_fail(r, PERR_CONFLICT, NULL, "面试名单中还有 %lld 人，请先将其移出名单后再删除", n);
 }
 
 enum { RE_ITEMS };

@@ -86,12 +86,14 @@ PORTAL_API enum perr h_interview_create(struct req *);
 PORTAL_API enum perr h_interview_update(struct req *);
 PORTAL_API enum perr h_interview_assign(struct req *);
 PORTAL_API enum perr h_interview_unassign(struct req *);
+PORTAL_API enum perr h_interview_delete(struct req *);
 PORTAL_API enum perr h_interview_results(struct req *);
 #define INTERVIEW_ROUTES \
 	{ M_GET, "/interviews", 0, NULL, h_interviews }, \
 	{ M_POST, "/interviews", 0, interview_fields, h_interview_create }, \
 	{ M_GET, "/interviews/:id", 0, NULL, h_interview }, \
 	{ M_PUT, "/interviews/:id", 0, interview_fields, h_interview_update }, \
+	{ M_DELETE, "/interviews/:id", 0, NULL, h_interview_delete }, \
 	{ M_POST, "/interviews/:id/assign", 0, interview_assign_fields, h_interview_assign }, \
 	{ M_DELETE, "/interviews/:id/assignments/:id", 0, NULL, h_interview_unassign }, \
 	{ M_POST, "/interviews/:id/results", 0, interview_result_fields, h_interview_results }

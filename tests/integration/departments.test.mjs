@@ -266,6 +266,21 @@ describe('评前面试', () => {
 		assert.match(await lastNote(), /面试安排有变更.*婺城区住建局四楼会议室/);
 	});
 
+	test('a session made by mistake is deleted; one with people on its list or begun is not', async () => {
+		const body = { title: '误建的面试', starts_at: await hourFromNow(), place: '某会议室', panel: '专家' };
+		const c = await county.post('/interviews', body);
+		assert.equal(c.status, 201, c.text);
+		// another county's clerk finds nothing to delete
+		assertError(await (await clerk('county', 'jindong_jsj')).request('DELETE', `/interviews/${c.json.id}`), 404, 'not_found');
+		assert.equal((await county.request('DELETE', `/interviews/${c.json.id}`)).status, 200);
+		assert.ok(!(await county.get('/interviews')).json.sessions.some((s) => s.id === c.json.id));
+		assert.equal(await sql(`SELECT action FROM audit_log WHERE target_type = 'interview_session'
+		    AND target_id = ${c.json.id} ORDER BY id DESC LIMIT 1`), 'interview_delete');
+		assertError(await county.request('DELETE', `/interviews/${c.json.id}`), 404, 'not_found');
+		const e = assertError(await county.request('DELETE', `/interviews/${session}`), 409, 'conflict');
+		assert.equal(e.message, '面试名单中还有 3 人，请先将其移出名单后再删除');
+	});
+
 	test('results wait for the session to begin', async () => {
 		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a1, result: 'pass' }] }),
 		    409, 'conflict');
@@ -308,6 +323,8 @@ describe('评前面试', () => {
 	test('a session that began can no longer change or take people', async () => {
 		const body = { title: '改期', starts_at: await hourFromNow(), place: '别处', panel: '专家' };
 		assertError(await county.request('PUT', `/interviews/${session}`, { json: body }), 409, 'conflict');
+		const del = assertError(await county.request('DELETE', `/interviews/${session}`), 409, 'conflict');
+		assert.equal(del.message, '面试已开始，不能删除');
 		assertError(await county.post(`/interviews/${session}/assign`, { items: [a1] }), 409, 'conflict');
 	});
 });

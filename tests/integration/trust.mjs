@@ -558,7 +558,10 @@ export async function makeWorld() {
 	const sessions = async (username, apps, { begunOnly = [] } = {}) => {
 		const coming = await sqlInterview(username, { started: false, apps });
 		const begun = await sqlInterview(username, { started: true, apps: [...apps, ...begunOnly] });
-		return (route) => route.pattern.endsWith('/results') ? begun : coming;
+		// one with nobody on its list, for the route that deletes it
+		const empty = await sqlInterview(username, { started: false });
+		return (route) => route.pattern.endsWith('/results') ? begun
+		    : route.method === 'DELETE' && route.pattern === '/interviews/:id' ? empty : coming;
 	};
 	// a clerk of 金华宏达 its administrator keeps
 	const clerk = await sqlAccount('unit_hongda');
