@@ -343,8 +343,8 @@ reply_error_page(struct req *r, enum perr e)
 	char href[64], *out;
 	size_t len;
 
-	x = xhtml_new(status == 401 ? "请先登录" : "无法打开此页面", css, &body);
-	xhtml_text(body, "h1", status == 401 ? "请先登录" : "无法打开此页面");
+	x = xhtml_new("无法打开此页面", css, &body);
+	xhtml_text(body, "h1", "无法打开此页面");
 	xhtml_text(body, "p", r->msg[0] ? r->msg : err_message(e));
 	snprintf(href, sizeof(href), "/%s/", prog_role);
 	a = xhtml_text(xhtml_text(body, "p", NULL), "a", status == 401 ?

@@ -85,7 +85,7 @@ test('a print page opened in a tab after the session ended says so in a page, no
 		const r = await navigate(`/api/${role}/applications/1/form.xhtml`);
 		assert.equal(r.status, 401, role);
 		assert.match(r.headers.get('content-type'), /^application\/xhtml\+xml/);
-		assert.match(r.text, /<h1>请先登录<\/h1>/);
+		assert.match(r.text, /<h1>无法打开此页面<\/h1>\s*<p>请先登录<\/p>/);
 		assert.match(r.text, new RegExp(`<a href="/${role}/">登录后请从平台中重新打开此页面</a>`));
 		secure(r, `${role} print page`, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
 		    'SAMEORIGIN');
