@@ -412,7 +412,7 @@ h_document_print(struct req *r)
 	xmlDocPtr x;
 	xmlNodePtr body, t = NULL;
 	char buf[300];
-	int i, n = 0;
+	int i, n = 0, assess = 0;
 	enum perr e;
 
 	if ((e = load(r, &doc, &items)) != PERR_OK)
@@ -425,11 +425,10 @@ h_document_print(struct req *r)
 	xhtml_text(body, "h1", db_str(doc, 0, 3));
 	/* 评审 or 初定 by their chains (the page's preview words it the same way) */
 	for (i = 0; i < PQntuples(items); i++)
-		n += db_bool(items, i, IT_ASSESS);
+		assess += db_bool(items, i, IT_ASSESS);
 	snprintf(buf, sizeof(buf), "经%s并公示无异议，下列 %d 名同志取得相应专业技术职务任职资格，"
-	    "现予公布。", n == 0 ? "评审" : n == PQntuples(items) ? "初定" : "评审（初定）",
+	    "现予公布。", assess == 0 ? "评审" : assess == PQntuples(items) ? "初定" : "评审（初定）",
 	    PQntuples(items));
-	n = 0;
 	xhtml_class(body, "p", "lead", buf);
 	for (i = 0; i < PQntuples(items); i++) {
 		const char *sp = db_str(items, i, IT_SPECIALTY);
