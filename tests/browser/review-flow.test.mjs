@@ -643,6 +643,70 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
   })
 })
 
+describe('确认并办理下一件: deadline day, one application after another', () => {
+  const mine = [] // { id, name }: two applications waiting at 宏达's 资格审查
+
+  step('fixture: two applications of new applicants wait at the unit', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      for (let i = 0; i < 2; i++) {
+        await submittedApplication(page)
+        mine.push({ id: appId, name: who.name })
+      }
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('unit: a decision opens the list\'s next one to move; the last one goes back to the list', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'unit', 'unit_hongda')
+      const [listed] = await Promise.all([
+        page.waitForResponse((r) => /\/api\/unit\/worklist$/.test(new URL(r.url()).pathname)),
+        page.goto(`${BASE}/unit/#/worklist?step=2&sort=updated&size=100`, { waitUntil: 'domcontentloaded' }),
+      ])
+      const shown = (await expectOk(listed)).items.filter((r) => (r.actions || []).length).map((r) => r.id)
+      const at = mine.map((m) => shown.indexOf(m.id))
+      assert.ok(at[0] >= 0 && at[1] >= 0, 'both fixtures are on the list')
+      const first = at[0] < at[1] ? mine[0] : mine[1]
+      const other = first === mine[0] ? mine[1] : mine[0]
+      // the one shown after the first (the other fixture, unless another test's lies between)
+      const expected = shown[shown.indexOf(first.id) + 1]
+      await page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: first.name }).locator('.open-detail').click()
+      await page.waitForURL(new RegExp(`#/applications/${first.id}$`))
+      await page.locator('.decide-pass').click()
+      await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
+      await page.locator('.decide-confirm-next').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `${SHOTS}review-next-form.png` })
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm-next').click()])
+      await expectOk(mv)
+      await page.waitForURL(new RegExp(`#/applications/${expected}$`))
+      await page.locator('.el-message', { hasText: `${first.name}：` }).filter({ hasText: '已打开下一件' }).waitFor()
+      if (expected === other.id) await page.locator('.rd-title', { hasText: other.name }).waitFor()
+      // the form is fresh for the next one
+      assert.equal(await page.locator('#decide-text').count(), 0)
+      await page.screenshot({ path: `${SHOTS}review-next.png` })
+
+      // the other alone on the list (the server's search): after it, nothing left, the list again
+      await page.goto(`${BASE}/unit/#/worklist?q=${encodeURIComponent(other.name)}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: other.name }).locator('.open-detail').click()
+      await page.waitForURL(new RegExp(`#/applications/${other.id}$`))
+      await page.locator('.decide-pass').click()
+      await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
+      const [mv2] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm-next').click()])
+      assert.equal((await expectOk(mv2)).step, 3)
+      // (it stays on the unit's desk for 公示, yet is not offered again)
+      await page.waitForURL(/#\/worklist/)
+      await page.locator('.el-message', { hasText: `${other.name}：` }).filter({ hasText: '列表中已没有待办理的申报' }).waitFor()
+      assert.equal(new URL(page.url().replace('#/', '')).searchParams.get('q'), other.name, 'the list as it was left')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 describe('导出 after the session ended', () => {
   step('county worklist: 导出 downloads the .xlsx; once the session ended, the login dialog first, then the file', async () => {
     const { context, page } = await newPage({ acceptDownloads: true })

@@ -6,9 +6,53 @@ export const worklistState = {
   key: '', // the filters the cursors belong to
   cursors: [null], // cursors[i] = `after` of page i (null: the first page)
   page: 0,
+  ids: [], // the page's applications this organisation may move now, in the list's order
 }
 
 // the route back to the worklist as it was left
 export function worklistLocation() {
   return { path: '/worklist', query: { ...worklistState.query } }
+}
+
+const movable = (items) =>
+  (Array.isArray(items) ? items : []).filter((r) => Array.isArray(r.actions) && r.actions.length).map((r) => String(r.id))
+
+// The list's applications the organisation may move now, as the page shows them.
+export function rememberMovable(items) {
+  worklistState.ids = movable(items)
+}
+
+// After a decision on application `done`: the next one of the list as it was left to move now,
+// or null. The list is asked again (the decided one has left it or moved on). The one shown
+// after `done` that is still to move comes first; those shown before it were passed over by
+// the reviewer and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk
+// for 公示); one that arrived meanwhile comes after those shown. When the page has none left,
+// its next page.
+export async function nextMovable(api, done) {
+  const base = new URLSearchParams()
+  for (const [k, v] of Object.entries(worklistState.query)) {
+    if (typeof v === 'string' && v !== '') base.set(k, v)
+  }
+  const shown = worklistState.ids
+  const pos = shown.indexOf(String(done))
+  const passed = new Set(pos >= 0 ? shown.slice(0, pos + 1) : [String(done)])
+  let after = worklistState.cursors[worklistState.page] || null
+  for (let i = 0; i < 2; i++) {
+    const p = new URLSearchParams(base)
+    if (after) p.set('after', after)
+    const data = await api.get(`worklist?${p.toString()}`)
+    const ids = movable(data.items).filter((id) => !passed.has(id))
+    const next = shown.slice(pos + 1).find((id) => ids.includes(id)) || ids[0]
+    if (next) {
+      worklistState.ids = movable(data.items)
+      if (i > 0) {
+        worklistState.cursors = [...worklistState.cursors.slice(0, worklistState.page + 1), after]
+        worklistState.page++
+      }
+      return next
+    }
+    if (!data.next) break
+    after = data.next
+  }
+  return null
 }
