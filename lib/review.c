@@ -1172,31 +1172,36 @@ fail:
  * What a 通过 of each selected row would meet now, before the clerk presses
  * it (the worklist's dialogs): whether the row is still this organisation's
  * to pass at the step the clerk saw, then the gates' verdict from the same
- * checks chain_move() refuses with (gate.c). Nothing is locked or written;
+ * checks chain_move() refuses with (gate.c). With action "return" or
+ * "reject" (one row's 退回修改 or 不通过): whether a committee's vote or a
+ * passed interview holds it (gates_hold()). Nothing is locked or written;
  * the move itself still decides.
  */
-enum { GQ_ITEMS };
+enum { GQ_ITEMS, GQ_ACTION };
 
 const struct field review_gates_fields[] = {
 	[GQ_ITEMS] = { "items", "申报", F_ARRAY, true, 1, BATCH_MAX, NULL, NULL },
+	[GQ_ACTION] = { "action", "操作", F_STR, false, 1, 16, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
 static struct db_stmt pc[] = {
-	/* a row of the organisation's desk: its step, and whether a 通过 is ours to give */
+	/* a row of the organisation's desk: its step, whether the action is ours
+	 * to take, the chain */
 	{ "review_passable",
 	    "SELECT a.step_seq, a.state = 'in_review' AND a.current_org_id = d.org_id"
-	    " AND 'pass' = ANY (s.actions)"
+	    " AND $3 = ANY (s.actions), a.pipeline_id"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
 };
 
-/* Adds one row's verdict to results: review_result()'s {id, ok, code,
- * message} and "gate" (gates_verdict_json(), null when the row is not ours
- * to pass); *ok tells whether a 通过 would be taken. */
+/* Adds one row's verdict on act to results: review_result()'s {id, ok,
+ * code, message} and "gate" (a 通过's gates_verdict_json(), else null);
+ * *ok tells whether the move would be taken. */
 static enum perr
-passable(const struct req *r, long long id, int step, cJSON *results, bool *ok)
+passable(const struct req *r, long long id, int step, enum chain_action act, cJSON *results,
+    bool *ok)
 {
 	struct gate_state g[GATES_MAX];
 	PGresult *res;
@@ -1205,13 +1210,27 @@ passable(const struct req *r, long long id, int step, cJSON *results, bool *ok)
 	enum perr e;
 
 	*ok = false;
-	if ((e = db_run(&pc[0], &res, 2, DB_I(r->s.org_id), DB_I(id))) != PERR_OK)
+	if ((e = db_run(&pc[0], &res, 3, DB_I(r->s.org_id), DB_I(id),
+	    DB_S(chain_action_name(act)))) != PERR_OK)
 		return e;
 	if (PQntuples(res) == 0)
 		o = review_result(results, id, PERR_NOT_FOUND, "申报不存在或不在本单位的审查范围内");
 	else if (!db_bool(res, 0, 1) || db_int(res, 0, 0) != step)
 		o = review_result(results, id, PERR_CONFLICT, "该申报已被处理或状态已变化，请刷新后重试");
-	else if ((e = gates_eval(id, g, GATES_MAX, &n)) != PERR_OK) {
+	else if (act != CHAIN_PASS) {
+		bool unit;
+		const char *names = ref_step_gates(db_int(res, 0, 2), step, &unit);
+		char why[160] = "";
+
+		e = names == NULL ? PERR_OK : gates_hold(id, step, names,
+		    act == CHAIN_RETURN ? "退回" : "作不通过处理", why, sizeof(why));
+		if (e != PERR_OK && e != PERR_GATE) {
+			PQclear(res);
+			return e;
+		}
+		*ok = e == PERR_OK;
+		o = review_result(results, id, e, why);
+	} else if ((e = gates_eval(id, g, GATES_MAX, &n)) != PERR_OK) {
 		PQclear(res);
 		return e;
 	} else {
@@ -1232,9 +1251,12 @@ review_gates(struct req *r)
 	const cJSON *it;
 	cJSON *results;
 	int ready = 0, refused = 0;
+	enum chain_action act = CHAIN_PASS;
 	bool ok;
 	enum perr e;
 
+	if (r->f[GQ_ACTION].present && (e = parse_action(r, r->f[GQ_ACTION].s, &act)) != PERR_OK)
+		return e;
 	if ((e = batch_items(r, r->f[GQ_ITEMS].a)) != PERR_OK)
 		return e;
 	results = cJSON_AddArrayToObject(req_out(r), "results");
@@ -1242,7 +1264,7 @@ review_gates(struct req *r)
 		long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "id"));
 		int step = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "step"));
 
-		if ((e = passable(r, id, step, results, &ok)) != PERR_OK)
+		if ((e = passable(r, id, step, act, results, &ok)) != PERR_OK)
 			return e;
 		if (ok)
 			ready++;

@@ -371,6 +371,13 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.match(e.message, /评审会议议程，正在投票/);
 		const r = assertError(await move(office, Q, 'reject', 7, '不同意'), 409, 'gate');
 		assert.equal(r.message, '评审会议正在对该申报投票，表决结束前不能作不通过处理');
+		// the worklist's dialog asks before the reason is typed (POST applications/gates)
+		const asked = await office.post('/applications/gates', { items: [{ id: Q, step: 7 }, { id: R, step: 7 }], action: 'reject' });
+		assert.equal(asked.status, 200, asked.text);
+		assert.deepEqual(asked.json.results.map((x) => [x.id, x.ok, x.code ?? null, x.message ?? null]), [
+			[Q, false, 'gate', '评审会议正在对该申报投票，表决结束前不能作不通过处理'], [R, true, null, null]]);
+		assert.deepEqual([asked.json.ready, asked.json.refused], [1, 1]);
+		assertError(await office.post('/applications/gates', { items: [{ id: Q, step: 7 }], action: 'submit' }), 400, 'invalid_field');
 		// the detail offers what can be done: 通过, once the ballot says so
 		assert.deepEqual((await office.get(`/applications/${Q}`)).json.actions, ['pass']);
 		assert.deepEqual((await office.get(`/applications/${R}`)).json.actions, ['pass', 'reject']);
@@ -400,6 +407,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		// what the committee voted through the office does not end
 		const held = assertError(await move(office, P, 'reject', 7, '不同意'), 409, 'gate');
 		assert.equal(held.message, '评审会议已表决通过该申报，不能作不通过处理，请按表决结果办理通过');
+		const asked = await office.post('/applications/gates', { items: [{ id: P, step: 7 }, { id: Q, step: 7 }], action: 'reject' });
+		assert.deepEqual(asked.json.results.map((x) => [x.id, x.ok, x.message ?? null]), [
+			[P, false, '评审会议已表决通过该申报，不能作不通过处理，请按表决结果办理通过'], [Q, true, null]]);
 		assert.deepEqual((await office.get(`/applications/${P}`)).json.actions, ['pass']);
 		assert.deepEqual((await office.get(`/applications/${Q}`)).json.actions, ['pass', 'reject']);
 		// the member sees the result now, still not anyone's choice
