@@ -705,6 +705,44 @@ describe('确认并办理下一件: deadline day, one application after another'
       await context.close()
     }
   })
+
+  step('unit: 批量推荐上报 of those whose publicity is over without objections; the others named with why', async () => {
+    // both passed 资格审查 above; their publicity began 14 days ago, the other's drew an objection (dealt with)
+    for (const m of mine) {
+      await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+          SELECT ${m.id}, 3, current_date - 14, id FROM app_user WHERE username = 'unit_hongda'`)
+    }
+    const [plain, objected] = mine
+    await sql(`INSERT INTO objection (application_id, step_seq, raised_on, content, created_by, resolution, resolved_by, resolved_at)
+        SELECT ${objected.id}, 3, current_date - 3, '反映其业绩项目时间有误', id, '经核实，项目时间无误', id, now()
+        FROM app_user WHERE username = 'unit_hongda'`)
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'unit', 'unit_hongda')
+      await menu(page, '资格公示与报送')
+      const rowOf = (m) => page.locator('.publicity-table .el-table__body-wrapper tbody tr', { has: page.locator(`a.publicity-open[href$="/applications/${m.id}"]`) })
+      for (const m of mine) {
+        await rowOf(m).getByText('公示期满').waitFor()
+        await rowOf(m).locator('.el-checkbox').click()
+      }
+      await page.locator('#publicity-bulk', { hasText: '批量推荐上报（已选 2 人）' }).click()
+      await page.locator('.bulk-who', { hasText: `将以同一意见推荐上报以下 1 人：${plain.name}` }).waitFor()
+      assert.match(await page.locator('.bulk-skipped').innerText(),
+        new RegExp(`以下 1 人不在此次提交之列[\\s\\S]*${objected.name}：公示期间收到异议 1 条，请逐人推荐上报并写明处理情况`))
+      assert.equal(await page.locator('#bulk-text').inputValue(), '经公示无异议，同意推荐上报。')
+      await page.waitForTimeout(400) // the dialog's fade-in, for the picture
+      await page.screenshot({ path: `${SHOTS}review-bulk-report.png` })
+      const [sent] = await Promise.all([answer(page, 'POST', /\/applications\/batch$/), page.locator('#bulk-confirm', { hasText: '确认推荐上报（1 人）' }).click()])
+      assert.deepEqual(JSON.parse(sent.request().postData()).items, [{ id: plain.id, step: 3 }])
+      assert.equal((await expectOk(sent)).passed, 1)
+      await page.locator('.el-message', { hasText: '已推荐上报 1 人' }).waitFor()
+      await rowOf(plain).waitFor({ state: 'detached' })
+      await rowOf(objected).waitFor()
+      assert.equal((await sqlInt(`SELECT step_seq FROM application WHERE id = ${plain.id}`)), 4)
+    } finally {
+      await context.close()
+    }
+  })
 })
 
 describe('导出 after the session ended', () => {
