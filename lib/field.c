@@ -529,6 +529,14 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				snprintf(msg, msgsz, "%s应为文本", f->label);
 				return PERR_INVALID_FIELD;
 			}
+			/* a line of text (a name, a specialty, a school) is what is
+			 * seen of it: " 建筑工程施工　" is 建筑工程施工, spaces alone
+			 * are nothing given; a password is as typed, and a longer
+			 * text keeps its first line's indent unless it is all blank */
+			if (valid_utf8(it->valuestring, strlen(it->valuestring)) &&
+			    ((f->type == F_STR && strstr(f->label, "密码") == NULL) ||
+			    (f->type == F_TEXT && utf8_blank(it->valuestring))))
+				utf8_trim(it->valuestring);
 			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
 				return e;
 			break;

@@ -103,6 +103,7 @@ PORTAL_API size_t utf8_chars(const char *s);
 PORTAL_API size_t utf8_graphemes(const char *s);
 /* true when valid UTF-8 s shows nothing: empty, white space, invisible marks. */
 PORTAL_API bool utf8_blank(const char *s);
+PORTAL_API void utf8_trim(char *s);
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
 PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */

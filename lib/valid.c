@@ -117,6 +117,13 @@ utf8_graphemes(const char *s)
 	return n;
 }
 
+/* A code point utf8_blank() counts as nothing seen. */
+static bool
+unseen(UChar32 c)
+{
+	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
 /*
  * true when nothing would be seen: only white space (U+3000 and U+00A0
  * included) and invisible code points (zero-width space, joiners, BOM…).
@@ -131,11 +138,37 @@ utf8_blank(const char *s)
 		U8_NEXT(s, i, len, c);
 		if (c < 0)
 			return false;
-		if (!u_isUWhiteSpace(c) &&
-		    !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+		if (!unseen(c))
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Takes what utf8_blank() counts as nothing seen off both ends of s (valid
+ * UTF-8), in place: " 建筑工程施工　" is 建筑工程施工, and spaces alone are "".
+ */
+void
+utf8_trim(char *s)
+{
+	int32_t i = 0, start = 0, end = 0, len = (int32_t)strlen(s);
+	bool lead = true;
+	UChar32 c;
+
+	while (i < len) {
+		U8_NEXT(s, i, len, c);
+		if (c >= 0 && unseen(c)) {
+			if (lead)
+				start = i;
+			continue;
+		}
+		lead = false;
+		end = i;
+	}
+	if (lead)
+		start = end = 0;
+	memmove(s, s + start, (size_t)(end - start));
+	s[end - start] = '\0';
 }
 
 static bool

@@ -127,7 +127,7 @@ describe('review by the unit, versions', () => {
 	});
 
 	test('reject without a reason is 400; a wrong action is 400', async () => {
-		for (const body of [{ action: 'reject' }, { action: 'reject', reason: '' }]) {
+		for (const body of [{ action: 'reject' }, { action: 'reject', reason: '' }, { action: 'reject', reason: ' \u3000\n' }]) {
 			const e = assertError(await hongda.post(`/archive/${item.id}/review`, body), 400, 'invalid_field', 'reason');
 			assert.equal(e.message, '请填写不通过的理由');
 		}

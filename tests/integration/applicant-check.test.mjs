@@ -95,7 +95,7 @@ describe('drafts (PUT info) and the statement', () => {
 	test('a statement of only white space is not a statement: the check says so', async () => {
 		for (const blank of [' ', '\n\n\t', '\u3000\u3000\u3000', '\u00A0\u200B\r\n']) {
 			const r = await info({ statement: blank });
-			assert.equal(r.application.statement, blank, 'the draft keeps what was typed');
+			assert.equal(r.application.statement, null, 'spaces alone are nothing typed');
 			assert.deepEqual(messages(r, 'statement'), ['请填写本人述职（专业工作业绩情况，限 1000 字以内）'],
 			    JSON.stringify(blank));
 		}
@@ -265,6 +265,22 @@ describe('自评分申报 (self)', () => {
 		// the rule is the self method's: normal may differ
 		r = await info({ method: 'normal', specialty: '市政工程施工' });
 		assert.deepEqual(messages(r, 'specialty'), []);
+		await info({ specialty: '建筑工程施工' });
+	});
+
+	test('a 申报专业 is what is seen of it: spaces around it go, spaces alone are none', async () => {
+		let r = await info({ specialty: ' 建筑工程施工\u3000' });
+		assert.equal(r.application.specialty, '建筑工程施工');
+		assert.deepEqual(messages(r, 'specialty'), [], 'equal to the 现从事专业 once trimmed');
+		for (const blank of ['   ', '\u3000', '\u200b']) {
+			r = await info({ specialty: blank });
+			assert.deepEqual(messages(r, 'specialty'), ['请填写申报专业'], JSON.stringify(blank));
+		}
+		// and so in the profile: a school of spaces leaves it incomplete
+		const p = await a.s.request('PUT', '/profile', { json: { school: '  ' } });
+		assert.equal(p.status, 200, p.text);
+		assert.equal(p.json.complete, false);
+		await putProfile(a.s, { school: '浙江工业大学' });
 		await info({ specialty: '建筑工程施工' });
 	});
 });

@@ -330,6 +330,31 @@ t_blank(void **state)
 	assert_false(utf8_blank("\u3002"));			/* 。 is something */
 }
 
+/* utf8_trim(): what utf8_blank() sees as nothing, off both ends only */
+static void
+t_trim(void **state)
+{
+	static const struct { const char *in, *out; } c[] = {
+		{ " 建筑工程施工\u3000", "建筑工程施工" },
+		{ "\u200B\u00A0a b\t\r\n", "a b" },
+		{ "建筑 工程", "建筑 工程" },
+		{ "   ", "" },
+		{ "\u3000\uFEFF", "" },
+		{ "", "" },
+		{ "x", "x" },
+		{ "\u3002 ", "\u3002" },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", c[i].in);
+		utf8_trim(buf);
+		assert_string_equal(buf, c[i].out);
+	}
+}
+
 static void
 t_utf8(void **state)
 {
@@ -392,6 +417,7 @@ main(void)
 		cmocka_unit_test(t_text_chars),
 		cmocka_unit_test(t_graphemes),
 		cmocka_unit_test(t_blank),
+		cmocka_unit_test(t_trim),
 		cmocka_unit_test(t_utf8),
 		cmocka_unit_test(t_mask),
 		cmocka_unit_test(t_doc_number),
