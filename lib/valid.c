@@ -255,6 +255,15 @@ valid_uscc(const char *s)
 	for (i = 0; i < 18; i++)
 		if (s[i] == '\0' || strchr(cs, s[i]) == NULL)
 			return false;
+	/* its parts: the registering department (1 机构编制, 5 民政, 9 市场监管,
+	 * Y 其他, and the others GB 32100 names), the kind of organisation it
+	 * registers (9: 1 企业, 2 个体工商户, 3 农民专业合作社; Y: 1; the others
+	 * 1, 2, 3 or 9), and the registering office's division code (six digits,
+	 * none starting with 0 or 9) */
+	if (strchr("123456789ANY", s[0]) == NULL ||
+	    strchr(s[0] == '9' ? "123" : s[0] == 'Y' ? "1" : "1239", s[1]) == NULL ||
+	    !is_digits(s + 2, 6) || s[2] < '1' || s[2] > '8')
+		return false;
 	for (i = 0; i < 17; i++) {
 		p = strchr(cs, s[i]);
 		sum += (int)(p - cs) * w[i];

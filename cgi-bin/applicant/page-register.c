@@ -12,9 +12,30 @@ static struct db_stmt st[REG__MAX] = {
 	    " VALUES ('applicant', $1, $2, $1, $3, $4) RETURNING id", 0 },
 };
 
+/* A 身份证号 as typed: its last character x is X (the login reads it so too,
+ * lib/auth.c), into out (19 bytes). */
+static void
+idcard_upper(const char *s, char out[19])
+{
+	snprintf(out, 19, "%s", s);
+	if (strlen(out) == 18 && out[17] == 'x')
+		out[17] = 'X';
+}
+
+static bool
+valid_idcard_typed(const char *s)
+{
+	char id[19];
+
+	if (s == NULL || strlen(s) != 18)
+		return false;
+	idcard_upper(s, id);
+	return valid_idcard(id);
+}
+
 const struct field register_fields[] = {
-	{ "idcard", "身份证号", F_STR, true, 18, 18, valid_idcard,
-	  "身份证号不正确，请检查出生日期和最后一位校验码（X 请大写）" },
+	{ "idcard", "身份证号", F_STR, true, 18, 18, valid_idcard_typed,
+	  "身份证号不正确，请检查出生日期和最后一位校验码" },
 	{ "name", "姓名", F_STR, true, 2, 30, valid_person_name,
 	  "姓名只能包含汉字、字母和间隔号“·”，2 至 30 个字" },
 	{ "mobile", "手机号码", F_STR, true, 11, 11, valid_mobile,
@@ -27,12 +48,13 @@ const struct field register_fields[] = {
 enum perr
 h_register(struct req *r)
 {
-	const char *idcard = r->f[0].s, *name = r->f[1].s, *mobile = r->f[2].s;
-	char hash[256];
+	const char *name = r->f[1].s, *mobile = r->f[2].s;
+	char idcard[19], hash[256];
 	PGresult *res = NULL;
 	struct actor who = req_actor(r);
 	enum perr e;
 
+	idcard_upper(r->f[0].s, idcard);
 	/* "已注册" tells whether a 身份证号 is taken: not in bulk, and before any hashing */
 	if ((e = limit_attempt(r, "register", "注册", conf.register_per_ip_hour)) != PERR_OK)
 		return e;

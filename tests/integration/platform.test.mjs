@@ -17,6 +17,7 @@ import {
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { afterCleanup, completeProfile, newApplicant, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
+import { usccCheck } from '../../scripts/setup.mjs';
 
 after(afterCleanup);
 
@@ -66,6 +67,9 @@ describe('a unit registers itself', () => {
 		const n = await sqlInt('SELECT count(*) FROM org');
 		const { r } = await registerUnit({ uscc: bad });
 		assertError(r, 400, 'invalid_field', 'uscc');
+		// right check characters, impossible codes: all zeros, department 0, kind 9 of 市场监管, division 000000
+		for (const body of ['00000000000000000', '00330702MA2812345', '99330702MA2812345', '91000000MA2812345'])
+			assertError((await registerUnit({ uscc: body + usccCheck(body) })).r, 400, 'invalid_field', 'uscc');
 		assert.equal(await sqlInt('SELECT count(*) FROM org'), n);
 	});
 

@@ -159,6 +159,12 @@ t_uscc(void **state)
 	assert_false(valid_uscc("91350100M000100Y433"));	/* 19 */
 	assert_false(valid_uscc("91350100M000100I43"));	/* I is not in the set */
 	assert_false(valid_uscc("91350100m000100Y43"));	/* lower case */
+	/* right check characters, impossible codes */
+	assert_false(valid_uscc("000000000000000000"));
+	assert_false(valid_uscc("00330702MA2812345G"));	/* no department 0 */
+	assert_false(valid_uscc("99330702MA2812345B"));	/* 市场监管 registers no kind 9 */
+	assert_false(valid_uscc("91000000MA2812345J"));	/* no division 000000 */
+	assert_true(valid_uscc("12330700002609388C"));	/* 机构编制, 事业单位 */
 	assert_false(valid_uscc(NULL));
 }
 
