@@ -139,6 +139,25 @@ load(long long app, long long org, enum chain_action act, struct app_row *a)
 	return PERR_OK;
 }
 
+/*
+ * Why an application that is not the applicant's to change (or to submit)
+ * is not, by its state, into buf: under review at step_name, ended with 不通过
+ * there, or finished. what: "不能修改" or "" (the submission's refusal).
+ */
+const char *
+chain_closed_msg(const char *state, const char *step_name, const char *what, char *buf, size_t n)
+{
+	if (strcmp(state, "rejected") == 0)
+		snprintf(buf, n, "该申报已在“%s”环节审查不通过，申报已终止%s%s", step_name,
+		    what[0] ? "，" : "", what);
+	else if (strcmp(state, "completed") == 0)
+		snprintf(buf, n, "该申报已办结%s%s", what[0] ? "，" : "", what);
+	else
+		snprintf(buf, n, "该申报已提交，正在“%s”环节办理%s%s", step_name,
+		    what[0] ? "，" : "", what);
+	return buf;
+}
+
 enum perr
 chain_move(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
@@ -217,7 +236,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		}
 		if (strcmp(a.state, "draft") != 0 && strcmp(a.state, "returned") != 0) {
 			e = PERR_CONFLICT;
-			snprintf(msg, msgsz, "该申报已提交，正在“%s”环节办理", a.step_name);
+			(void)chain_closed_msg(a.state, a.step_name, "", msg, msgsz);
 			goto fail;
 		}
 	} else if (who->org_id == 0 || (a.org != who->org_id && !a.acted_before)) {

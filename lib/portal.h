@@ -680,6 +680,8 @@ struct chain_result {
 
 /* Parses "pass"/"return"/"reject"/"submit". Returns CHAIN__MAX when unknown. */
 PORTAL_API enum chain_action chain_action_parse(const char *);
+PORTAL_API const char *chain_closed_msg(const char *state, const char *step_name,
+    const char *what, char *buf, size_t n);
 PORTAL_API const char *chain_action_name(enum chain_action);
 /*
  * Performs one move on an application in one transaction: locks the row,

@@ -164,8 +164,10 @@ check_info(const struct application *a, cJSON *list)
 			if (repeats_first(a->rec, i, list))
 				continue;
 			nrec++;
+			/* 教授级高级工程师: the 正高级's name before 2017 */
 			if (!is(db_str(a->rec, i, 2), "高级工程师") &&
-			    !is(db_str(a->rec, i, 2), "正高级工程师"))
+			    !is(db_str(a->rec, i, 2), "正高级工程师") &&
+			    !is(db_str(a->rec, i, 2), "教授级高级工程师"))
 				unmet(list, 3, "recommenders", "推荐人%s须为在职高级工程师", name);
 			if (utf8_blank(db_str(a->rec, i, 3)) || utf8_blank(db_str(a->rec, i, 4)))
 				unmet(list, 3, "recommenders", "请填写推荐人%s的专业和工作单位", name);
@@ -199,6 +201,20 @@ rule_check(const struct application *a)
 	/* 0: the profile the application rests on */
 	if (!a->person.profile_complete)
 		unmet(list, 0, "profile", "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）");
+	else if (a->person.ownership != NULL && a->person.ownership[0] != '\0') {
+		/* 编制情况 goes with the employer: 在编, 非在编 and 离岗创业 are a
+		 * 事业单位's (§二.6(4): their 单位说明 rests on it) */
+		const char *sf = a->person.staffing;
+		bool institution = is(a->person.ownership, "institution");
+
+		if (institution && is(sf, "none"))
+			unmet(list, 0, "profile", "现工作单位为事业单位，“编制情况”应为在编、非在编或离岗创业，"
+			    "请在“个人基本信息”中更正");
+		else if (!institution && (is(sf, "regular") || is(sf, "non_staff") ||
+		    is(sf, "leave_startup")))
+			unmet(list, 0, "profile", "现工作单位不是事业单位，“编制情况”应为“非事业单位人员”，"
+			    "请在“个人基本信息”中更正");
+	}
 	if (a->photo_id == 0)
 		unmet(list, 1, "photo", "请上传符合要求的证件照");
 	if (!a->signed_in)

@@ -17,7 +17,7 @@ static struct db_stmt st[WZ__MAX] = {
 	/* the row alone, as chain_move() locks it: writers and the submission queue up */
 	[WZ_LOCK] = { "wizard_lock",
 	    "SELECT state IN ('draft', 'returned'), (SELECT s.name FROM pipeline_step s"
-	    "  WHERE s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq)"
+	    "  WHERE s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq), state"
 	    " FROM application a WHERE a.id = $1 AND a.applicant_id = $2 FOR UPDATE", 0 },
 };
 
@@ -25,6 +25,7 @@ enum perr
 app_lock_editable(struct req *r, long long id)
 {
 	PGresult *res;
+	char why[256];
 	enum perr e;
 
 	if ((e = db_run(&st[WZ_LOCK], &res, 2, DB_I(id), DB_I(r->s.user_id))) != PERR_OK)
@@ -32,8 +33,8 @@ app_lock_editable(struct req *r, long long id)
 	if (PQntuples(res) != 1)
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
 	else if (!db_bool(res, 0, 0))
-		e = req_fail(r, PERR_CONFLICT, NULL, "申报已提交，正在“%s”环节办理，不能修改",
-		    db_str(res, 0, 1));
+		e = req_fail(r, PERR_CONFLICT, NULL, "%s", chain_closed_msg(db_str(res, 0, 2),
+		    db_str(res, 0, 1), "不能修改", why, sizeof(why)));
 	PQclear(res);
 	return e;
 }
@@ -41,10 +42,12 @@ app_lock_editable(struct req *r, long long id)
 enum perr
 app_editable(struct req *r, const struct application *a)
 {
+	char why[256];
+
 	if (a->editable)
 		return PERR_OK;
-	return req_fail(r, PERR_CONFLICT, NULL, "申报已提交，正在“%s”环节办理，不能修改",
-	    a->step_name);
+	return req_fail(r, PERR_CONFLICT, NULL, "%s", chain_closed_msg(a->state, a->step_name,
+	    "不能修改", why, sizeof(why)));
 }
 
 /* Whether step i of the chain's holders is a department the applicant may

@@ -230,8 +230,13 @@ describe('自评分申报 (self)', () => {
 	});
 
 	test('a title other than 高级工程师 is in the check', async () => {
-		const r = await put('recommenders', { recommenders: [rec(0), rec(1, { title: '工程师' })] });
+		let r = await put('recommenders', { recommenders: [rec(0), rec(1, { title: '工程师' })] });
 		assert.deepEqual(messages(r, 'recommenders'), ['推荐人赵高工须为在职高级工程师']);
+		// 正高级 by either of its names
+		for (const title of ['正高级工程师', '教授级高级工程师']) {
+			r = await put('recommenders', { recommenders: [rec(0), rec(1, { title })] });
+			assert.deepEqual(messages(r, 'recommenders'), [], title);
+		}
 	});
 
 	test('a missing certificate, specialty or employer is in the check', async () => {
@@ -334,6 +339,25 @@ describe('file_rules: the attachments each 申报方式 and profile require or h
 		const steps = Object.fromEntries(r.file_rules.map((f) => [f.kind, f.step]));
 		assert.deepEqual([steps.m_education, steps.m_title, steps.summary, steps.skill_cert], [5, 5, 6, 6]);
 		assert.ok(r.file_rules.every((f) => f.label && typeof f.hint === 'string'));
+	});
+
+	test('编制情况 goes with the employer: 在编 / 非在编 / 离岗创业 at a 事业单位, 非事业单位人员 elsewhere (profile)', async () => {
+		const notInst = '现工作单位不是事业单位，“编制情况”应为“非事业单位人员”，请在“个人基本信息”中更正';
+		const inst = '现工作单位为事业单位，“编制情况”应为在编、非在编或离岗创业，请在“个人基本信息”中更正';
+		for (const staffing of ['regular', 'non_staff', 'leave_startup']) {
+			await putProfile(a.s, { staffing });
+			assert.deepEqual(messages(await get(), 'profile'), [notInst], staffing);
+		}
+		await putProfile(a.s, { staffing: 'none' });
+		assert.deepEqual(messages(await get(), 'profile'), []);
+		const institution = await newOrg({ ownership: 'institution', prefix: '金华市某检测中心' });
+		await putProfile(a.s, { unit_id: institution.id });
+		assert.deepEqual(messages(await get(), 'profile'), [inst]);
+		for (const staffing of ['regular', 'non_staff', 'leave_startup']) {
+			await putProfile(a.s, { staffing });
+			assert.deepEqual(messages(await get(), 'profile'), [], staffing);
+		}
+		await putProfile(a.s, { unit_id: await orgId('金华宏达建设工程有限公司'), staffing: 'none' });
 	});
 
 	test('unit_note only for non_staff / leave_startup; ss_proof only with out-of-province social security; m_title optional for 无', async () => {

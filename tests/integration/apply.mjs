@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ROOT, gatewayOrder, paysim, raw, signPost, signToken } from './lib.mjs';
+import { ROOT, gatewayOrder, paysim, raw, signPost, signToken, sql } from './lib.mjs';
 import { postFile, signaturePng, tinyPdf } from './applicant-fixtures.mjs';
 
 const PHOTO = readFileSync(path.join(ROOT, 'sql/seed/demo-photo.jpg'));
@@ -38,11 +38,13 @@ export const upload = async (s, name) =>
  * Returns the application's id.
  */
 export async function apply({ s, name = '申报人', unit, unitId, plan, acceptOrg = null, statement = STATEMENT }) {
+	// 在编 at a 事业单位, else 非事业单位人员 (the check holds them together)
+	const institution = await sql(`SELECT ownership FROM org WHERE id = ${Number(unitId)}`) === 'institution';
 	ok(await s.request('PUT', '/profile', { json: {
 		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学', major: '土木工程',
 		graduation_date: '2007-06-30', work_start_date: '2007-07-15', title: '助理工程师',
-		title_date: '2016-09-01', specialty: '建筑工程施工', custody: 'unit', unit_id: unitId, staffing: 'none',
-		out_of_province_ss: false,
+		title_date: '2016-09-01', specialty: '建筑工程施工', custody: 'unit', unit_id: unitId,
+		staffing: institution ? 'regular' : 'none', out_of_province_ss: false,
 	} }), `profile ${name}`);
 	const items = [];
 	for (const [kind, extra] of [

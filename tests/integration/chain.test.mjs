@@ -186,7 +186,12 @@ describe('one application through the chain', () => {
 
 	test('a rejected application cannot move any more (409)', async () => {
 		const n = await historyCount();
-		assertError(await applicant.post(`/applications/${app}/submit`), 409, 'conflict');
+		const again = assertError(await applicant.post(`/applications/${app}/submit`), 409, 'conflict');
+		// ended, not still being handled there
+		assert.equal(again.message, '该申报已在“单位资格审查”环节审查不通过，申报已终止');
+		const edit = assertError(await applicant.request('PUT', `/applications/${app}/info`, { json: { statement: '再改' } }),
+		    409, 'conflict');
+		assert.equal(edit.message, '该申报已在“单位资格审查”环节审查不通过，申报已终止，不能修改');
 		assertError(await move(county, { action: 'pass', step: 4, text: '同意' }), 409, 'conflict');
 		for (const action of ['pass', 'return', 'reject']) {
 			const r = await move(unit, { action, step: 2, text: '再次办理' });
