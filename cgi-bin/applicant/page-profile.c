@@ -47,8 +47,12 @@ static struct db_stmt st[PR__MAX] = {
 	/* checked on the stored values, whichever request brought each date */
 	[PR_DATES] = { "profile_dates",
 	    "SELECT coalesce(title_date < work_start_date, false),"
-	    " coalesce(work_start_date < graduation_date - interval '10 years', false)"
-	    " FROM applicant_profile WHERE user_id = $1", 0 },
+	    " coalesce(work_start_date < graduation_date - interval '10 years', false),"
+	    /* the birth date the 身份证号 carries (valid_idcard() checked it) */
+	    " coalesce(graduation_date <= to_date(substr(u.idcard, 7, 8), 'YYYYMMDD'), false),"
+	    " coalesce(work_start_date <= to_date(substr(u.idcard, 7, 8), 'YYYYMMDD'), false),"
+	    " to_char(to_date(substr(u.idcard, 7, 8), 'YYYYMMDD'), 'YYYY-MM-DD')"
+	    " FROM applicant_profile p JOIN app_user u ON u.id = p.user_id WHERE p.user_id = $1", 0 },
 };
 
 /* Each profile column is updated by its own statement so that the SQL text
@@ -336,7 +340,11 @@ h_profile_put(struct req *r)
 
 		if ((e = db_exec(&st[PR_DATES], &res, 1, uid)) != PERR_OK)
 			goto fail;
-		if (db_bool(res, 0, 0))
+		if (db_bool(res, 0, 2) || db_bool(res, 0, 3))
+			e = req_fail(r, PERR_INVALID_FIELD, db_bool(res, 0, 2) ? "graduation_date" :
+			    "work_start_date", "%s须晚于出生日期（%s）", db_bool(res, 0, 2) ?
+			    "毕业时间" : "参加工作时间", db_str(res, 0, 4));
+		else if (db_bool(res, 0, 0))
 			e = req_fail(r, PERR_INVALID_FIELD, f[F_TITLE_DATE].present ?
 			    "title_date" : "work_start_date", "职称取得时间不能早于参加工作时间");
 		PQclear(res);

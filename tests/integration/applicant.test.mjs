@@ -114,6 +114,19 @@ describe('profile (个人基本信息)', () => {
 		assert.deepEqual([ok.profile.work_start_date, ok.profile.title_date], ['2010-07-01', '2010-07-01']);
 	});
 
+	test('graduation or work before the birth date the 身份证号 carries is 400; the day after is fine', async () => {
+		const a = await newApplicant({ birth: new Date(Date.UTC(1985, 5, 15)) });
+		let e = assertError(await a.s.request('PUT', '/profile', { json: { graduation_date: '1950-01-01' } }),
+		    400, 'invalid_field', 'graduation_date');
+		assert.equal(e.message, '毕业时间须晚于出生日期（1985-06-15）');
+		e = assertError(await a.s.request('PUT', '/profile', { json: { work_start_date: '1985-06-15' } }),
+		    400, 'invalid_field', 'work_start_date');
+		assert.equal(e.message, '参加工作时间须晚于出生日期（1985-06-15）');
+		assert.equal(await profileRow(a.id), null);
+		const ok = await putProfile(a.s, { graduation_date: '1985-06-16', work_start_date: '1985-06-16' });
+		assert.equal(ok.profile.graduation_date, '1985-06-16');
+	});
+
 	test('title_date before the stored work_start_date is 400 too (the rule holds across requests)', async () => {
 		// docs/api.md: "Every write validates on the server ... nothing is changed by a refused request"
 		const a = await newApplicant();
