@@ -434,6 +434,8 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 			snprintf(msg, msgsz, "请填写%s", f->label);
 		else if (f->min == f->max)
 			snprintf(msg, msgsz, "%s应为 %lld 个字符", f->label, f->max);
+		else if (f->min <= 1 && (long long)n > f->max)
+			snprintf(msg, msgsz, "%s不能超过 %lld 个字符（当前 %zu 个）", f->label, f->max, n);
 		else
 			snprintf(msg, msgsz, "%s长度应为 %lld 至 %lld 个字符（当前 %zu 个）",
 			    f->label, f->min, f->max, n);

@@ -409,7 +409,7 @@ t_fields_text(void **state)
 		assert_int_equal(json_parse_object(bad4[i], strlen(bad4[i]), &j), PERR_OK);
 		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
 		assert_string_equal(bad, "statement");
-		assert_string_equal(msg, "本人述职长度应为 0 至 3 个字符（当前 4 个）");
+		assert_string_equal(msg, "本人述职不能超过 3 个字符（当前 4 个）");
 		cJSON_Delete(j);
 	}
 }
