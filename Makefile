@@ -10,7 +10,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -fvisibility=hidden -fPIE -Icgi-bin \
             -W -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
             -Wwrite-strings -Wformat-security -Werror -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   := -lfcgi -lcrypt -ljpeg -lqrencode -lxlsxwriter $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   := -lfcgi -lcrypt -ljpeg -lqrencode -lxlsxwriter -lm $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifeq ($(SAN),1)
 BUILD    := build/san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

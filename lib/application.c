@@ -38,7 +38,7 @@ static struct db_stmt st[AP__MAX] = {
 	     * the fee step's department set, kept by the programs (ref_fee()) */
 	    " coalesce(pay.amount, -1),"
 	    " a.snapshot_no,"	/* the submissions so far (sql/021) */
-	    " a.version, coalesce(a.self_score, -1),"
+	    " a.version, coalesce((a.self_score * 10)::int, -1),"	/* tenths */
 	    " coalesce(" YEARS("pr.title_date") ", -1), coalesce(" YEARS("pr.graduation_date") ", -1),"
 	    " coalesce(" YEARS("pr.work_start_date") ", -1),"
 	    " a.state IN ('draft', 'returned'), a.signed_at IS NOT NULL,"
@@ -169,6 +169,17 @@ app_category_name(const char *code)
 		if (strcmp(categories[i].code, code) == 0)
 			return categories[i].name;
 	return "";
+}
+
+/* A 自评分 in tenths as it is written: 117, 117.5. */
+const char *
+app_score_text(int tenths, char *buf, size_t n)
+{
+	if (tenths % 10 == 0)
+		snprintf(buf, n, "%d", tenths / 10);
+	else
+		snprintf(buf, n, "%d.%d", tenths / 10, tenths % 10);
+	return buf;
 }
 
 const char *
@@ -505,7 +516,7 @@ app_content_json(const struct application *a)
 	 */
 	add_str(o, "held_title", method_is(a, "transfer") ? a->held_title : NULL);
 	if (a->self_score >= 0 && method_is(a, "self"))
-		cJSON_AddNumberToObject(o, "self_score", a->self_score);
+		cJSON_AddNumberToObject(o, "self_score", a->self_score / 10.0);
 	else
 		cJSON_AddNullToObject(o, "self_score");
 	add_id(o, "photo_id", a->photo_id);

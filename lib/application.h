@@ -26,7 +26,7 @@ struct application {
 	long long accept_org_id, photo_id, signature_id;	/* 0 when none */
 	long long region_id;
 	int step, wizard_step, fee, fee_step, submissions, version;
-	int self_score;			/* -1 when not given */
+	int self_score;			/* in tenths (1175: 117.5); -1 when not given */
 	int title_years, graduation_years, work_years;	/* at facts_as_of; -1 unknown */
 	bool editable, signed_in, passed_unit, title_4y;
 	const char *state, *state_name, *step_name, *holder, *plan, *level, *pipeline, *region;
@@ -64,6 +64,7 @@ PORTAL_API const char *app_method_name(const char *code);
 PORTAL_API const char *app_method_label(const char *code);	/* the plan form's word */
 PORTAL_API const char *app_category_name(const char *code);
 PORTAL_API const char *app_staffing_name(const char *code);
+PORTAL_API const char *app_score_text(int tenths, char *buf, size_t n);
 PORTAL_API bool valid_method(const char *);
 PORTAL_API bool valid_category(const char *);
 

@@ -4,6 +4,7 @@
  * text is escaped by construction; styled for A4. Every viewer entitled to
  * the application prints the same document.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,8 +265,8 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	if (held[0] != '\0')
 		row(t, "已取得的中级职称", held, NULL, NULL);
 	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "self_score"))) {
-		snprintf(score, sizeof(score), "%d",
-		    cJSON_GetObjectItemCaseSensitive(content, "self_score")->valueint);
+		app_score_text((int)llround(cJSON_GetObjectItemCaseSensitive(content,
+		    "self_score")->valuedouble * 10), score, sizeof(score));
 		row(t, "自评分", score, NULL, NULL);
 		recs = cJSON_GetObjectItemCaseSensitive(content, "recommenders");
 		cJSON_ArrayForEach(rc, recs) {

@@ -462,6 +462,23 @@ check_int(const struct field *f, double d, bool ok, struct fval *out, char *msg,
 	return PERR_OK;
 }
 
+/* A number with at most one decimal within [min, max], into out->i in tenths. */
+static enum perr
+check_dec1(const struct field *f, double d, bool ok, struct fval *out, char *msg, size_t msgsz)
+{
+	double t = d * 10;
+
+	if (!ok || !isfinite(d) || d < (double)f->min || d > (double)f->max ||
+	    fabs(t - round(t)) > 1e-6) {
+		snprintf(msg, msgsz, "%s应为 %lld 至 %lld 之间的数，最多一位小数", f->label, f->min,
+		    f->max);
+		return PERR_INVALID_FIELD;
+	}
+	out->i = llround(t);
+	out->present = true;
+	return PERR_OK;
+}
+
 /* The names of a request must be known and given once. */
 static enum perr
 check_name(const struct field *fields, const char *name, bool dup, int *idx, const char **bad,
@@ -544,6 +561,11 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			break;
 		case F_INT:
 			if ((e = check_int(f, it->valuedouble, cJSON_IsNumber(it), &vals[i], msg,
+			    msgsz)) != PERR_OK)
+				return e;
+			break;
+		case F_DEC1:
+			if ((e = check_dec1(f, it->valuedouble, cJSON_IsNumber(it), &vals[i], msg,
 			    msgsz)) != PERR_OK)
 				return e;
 			break;

@@ -805,7 +805,8 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 	static const char *const methods[] = { [M_GET] = "GET", [M_POST] = "POST",
 	    [M_PUT] = "PUT", [M_DELETE] = "DELETE" };
 	static const char *const types[] = { [F_STR] = "str", [F_INT] = "int",
-	    [F_BOOL] = "bool", [F_ARRAY] = "array", [F_FILE] = "file", [F_TEXT] = "text" };
+	    [F_BOOL] = "bool", [F_ARRAY] = "array", [F_FILE] = "file", [F_TEXT] = "text",
+	    [F_DEC1] = "dec1" };
 	cJSON *root = cJSON_CreateObject(), *list, *rt, *fl;
 	const struct field *f;
 	char *text;

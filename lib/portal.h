@@ -161,15 +161,17 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 
 /* F_FILE: a multipart part with a file name and some bytes (R_MULTIPART routes).
  * F_TEXT: a string whose length is counted as a reader sees it (utf8_graphemes),
- * for prose with a limit the user counts on the page; F_STR counts code points. */
-enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT };
+ * for prose with a limit the user counts on the page; F_STR counts code points.
+ * F_DEC1: a number with at most one decimal (a score: 117.5), kept in tenths. */
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT, F_DEC1 };
 
 struct field {
 	const char *name;
 	const char *label;		/* Chinese, for messages */
 	enum ftype type;
 	bool required;
-	long long min, max;		/* characters for F_STR, F_TEXT; range for F_INT; items for F_ARRAY */
+	long long min, max;		/* characters for F_STR, F_TEXT; range for F_INT, F_DEC1 (whole
+					 * units); items for F_ARRAY */
 	bool (*check)(const char *);	/* extra validator for F_STR, F_TEXT, or NULL */
 	const char *check_msg;		/* message when check fails */
 };
@@ -177,7 +179,7 @@ struct field {
 struct fval {
 	bool present;			/* given and not null; an empty optional text is present as "" */
 	const char *s;			/* F_STR, F_TEXT: points into the parsed JSON */
-	long long i;
+	long long i;			/* F_INT; F_DEC1 in tenths */
 	bool b;
 	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */
 	const struct part *part;	/* F_FILE (and F_STR of a multipart body): the part */

@@ -14,8 +14,8 @@
 
 /* 本人述职 (§二.3): "限 1000 字以内" */
 #define STATEMENT_MAX 1000
-/* 自评与推荐 (§二.3(2)): "自评分须达到 117 分以上" */
-#define SELF_SCORE_MIN 117
+/* 自评与推荐 (§二.3(2)): "自评分须达到 117 分以上", in tenths (117.0) */
+#define SELF_SCORE_MIN 1170
 
 static bool
 is(const char *a, const char *b)
@@ -149,7 +149,7 @@ check_info(const struct application *a, cJSON *list)
 			char now[16] = "未填写";
 
 			if (a->self_score >= 0)
-				snprintf(now, sizeof(now), "%d", a->self_score);
+				app_score_text(a->self_score, now, sizeof(now));
 			unmet(list, 3, "self_score", "自评分须达到 117 分以上（当前 %s）", now);
 		}
 		if (a->specialty && p->specialty && !is(a->specialty, p->specialty))

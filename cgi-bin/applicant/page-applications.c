@@ -55,7 +55,7 @@ static struct db_stmt st[APP__MAX] = {
 	    " specialty = CASE WHEN $5::text IS NULL THEN specialty ELSE NULLIF($5, '') END,"
 	    " accept_org_id = CASE WHEN $6::text IS NULL THEN accept_org_id ELSE NULLIF($6, '0')::bigint END,"
 	    " held_title = CASE WHEN $7::text IS NULL THEN held_title ELSE NULLIF($7, '') END,"
-	    " self_score = CASE WHEN $8::text IS NULL THEN self_score ELSE $8::int END,"
+	    " self_score = CASE WHEN $8::text IS NULL THEN self_score ELSE $8::int / 10.0 END,"
 	    " wizard_step = coalesce($9::int, wizard_step), updated_at = now()"
 	    " WHERE id = $1", 0 },
 	[APP_REC_DEL] = { "app_rec_del", "DELETE FROM recommender WHERE application_id = $1", 0 },
@@ -319,7 +319,7 @@ const struct field app_info_fields[] = {
 	[I_SPECIALTY] = { "specialty", "申报专业", F_STR, false, 0, 40, NULL, NULL },
 	[I_ACCEPT] = { "accept_org_id", "受理单位", F_INT, false, 0, 1LL << 40, NULL, NULL },
 	[I_HELD] = { "held_title", "已取得的中级职称及取得时间", F_STR, false, 0, 100, NULL, NULL },
-	[I_SCORE] = { "self_score", "自评分", F_INT, false, 0, 200, NULL, NULL },
+	[I_SCORE] = { "self_score", "自评分", F_DEC1, false, 0, 200, NULL, NULL },
 	[I_WIZARD] = { "wizard_step", "当前步骤", F_INT, false, 1, 7, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };

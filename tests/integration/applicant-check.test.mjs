@@ -105,7 +105,7 @@ describe('drafts (PUT info) and the statement', () => {
 
 	test('category, method, self_score, wizard_step and accept_org_id are validated', async () => {
 		for (const [field, value] of [['category', 'design'], ['method', 'direct'], ['method', 'ABC'],
-			['self_score', 201], ['self_score', -1], ['self_score', 116.5], ['wizard_step', 0], ['wizard_step', 8],
+			['self_score', 201], ['self_score', -1], ['self_score', 116.55], ['self_score', '117'], ['wizard_step', 0], ['wizard_step', 8],
 			['held_title', 'x'.repeat(101)]])
 			assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { [field]: value } }),
 			    400, 'invalid_field', field);
@@ -183,6 +183,12 @@ describe('自评分申报 (self)', () => {
 		assert.equal(r.application.self_score, 117);
 		r = await info({ self_score: 200 });
 		assert.deepEqual(messages(r, 'self_score'), []);
+		// a half point either side of 117
+		r = await info({ self_score: 116.5 });
+		assert.deepEqual(messages(r, 'self_score'), ['自评分须达到 117 分以上（当前 116.5）']);
+		r = await info({ self_score: 117.5 });
+		assert.deepEqual(messages(r, 'self_score'), []);
+		assert.equal(r.application.self_score, 117.5);
 		await info({ self_score: 117 });
 		// the normal rules do not apply to self
 		await putProfile(a.s, { education: '中专' });

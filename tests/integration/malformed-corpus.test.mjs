@@ -68,6 +68,10 @@ function spoiltValues(f) {
 		out.push([`${f.min - 1}`, f.min - 1], [`${f.max + 1}`, f.max + 1], ['1.5', 1.5], ['1e300', 1e300],
 		    ['-1e300', -1e300], ['a string', '1'], ['true', true], ['an array', [1]], ['an object', {}]);
 		break;
+	case 'dec1':
+		out.push([`${f.min - 1}`, f.min - 1], [`${f.max + 0.5}`, f.max + 0.5], ['1.25', 1.25], ['1e300', 1e300],
+		    ['-1e300', -1e300], ['a string', '1'], ['true', true], ['an array', [1]], ['an object', {}]);
+		break;
 	case 'bool':
 		out.push(['"true"', 'true'], ['1', 1], ['0', 0], ['an array', [true]], ['an object', {}], ['"yes"', 'yes']);
 		break;
