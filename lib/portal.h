@@ -190,7 +190,10 @@ struct fval {
 /* The index of the field of that name in a field table, or -1. */
 PORTAL_API int field_index(const struct field *fields, const char *name);
 /* Validates a JSON object against a NULL-terminated field table (name ==
- * NULL ends it). On error writes the field name and a Chinese message. */
+ * NULL ends it). On error writes the field name and a Chinese message.
+ * A line of text (F_STR, not a password) is trimmed in place (utf8_trim()),
+ * as is an F_TEXT of nothing but spaces: the object's strings, not its
+ * shape, change. */
 PORTAL_API enum perr field_check(const cJSON *obj, const struct field *fields,
     struct fval *vals, const char **bad_field, char *msg, size_t msgsz);
 /* The same for a query string's pairs (or a multipart body's parts): values
