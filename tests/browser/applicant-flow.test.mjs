@@ -103,7 +103,11 @@ describe('applicant flow: from registration to a submitted application', () => {
     const found = await expectOk(units)
     assert.ok(found.items.some((u) => u.name === UNIT.name), 'the approved unit is found')
     await page.locator('#pf-custody').getByText('现工作单位').click()
+    // 编制情况 goes with the employer: a company's staff are 非事业单位人员
+    await pick(page, '#pf-staffing', '在编')
+    await page.locator('.pf-staffing-hint', { hasText: '现工作单位不是事业单位，请选择“非事业单位人员”' }).waitFor()
     await pick(page, '#pf-staffing', '非事业单位人员')
+    await page.locator('.pf-staffing-hint').waitFor({ state: 'detached' })
     const [put] = await Promise.all([answer(page, 'PUT', /\/profile$/), page.locator('.profile-save').click()])
     const saved = await expectOk(put)
     assert.equal(saved.complete, true, `profile complete, missing: ${JSON.stringify(saved.missing)}`)
