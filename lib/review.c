@@ -1187,10 +1187,10 @@ const struct field review_gates_fields[] = {
 
 static struct db_stmt pc[] = {
 	/* a row of the organisation's desk: its step, whether the action is ours
-	 * to take, the chain */
+	 * to take, the chain, and the reference's version (ref_step_gates()) */
 	{ "review_passable",
 	    "SELECT a.step_seq, a.state = 'in_review' AND a.current_org_id = d.org_id"
-	    " AND $3 = ANY (s.actions), a.pipeline_id"
+	    " AND $3 = ANY (s.actions), a.pipeline_id, (SELECT n FROM ref_version)"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
@@ -1219,9 +1219,14 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 		o = review_result(results, id, PERR_CONFLICT, "该申报已被处理或状态已变化，请刷新后重试");
 	else if (act != CHAIN_PASS) {
 		bool unit;
-		const char *names = ref_step_gates(db_int(res, 0, 2), step, &unit);
+		const char *names;
 		char why[160] = "";
 
+		if ((e = ref_sync(db_int(res, 0, 3))) != PERR_OK) {
+			PQclear(res);
+			return e;
+		}
+		names = ref_step_gates(db_int(res, 0, 2), step, &unit);
 		e = names == NULL ? PERR_OK : gates_hold(id, step, names,
 		    act == CHAIN_RETURN ? "退回" : "作不通过处理", why, sizeof(why));
 		if (e != PERR_OK && e != PERR_GATE) {
