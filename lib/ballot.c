@@ -50,7 +50,7 @@ static struct db_stmt st[BL__MAX] = {
 	    " AND member_id = $2)", 0 },
 	/* the agenda as member $2 sees it: no 身份证号, their own recusal and whether they voted */
 	[BL_ITEMS] = { "ballot_items",
-	    "SELECT a.id, u.name, uo.name, p.name, s.name, coalesce(a.specialty, ''),"
+	    "SELECT a.id, u.name, " EMPLOYER_NAME ", p.name, s.name, coalesce(a.specialty, ''),"
 	    " meeting_recused(ag.meeting_id, a.id, $2),"
 	    " coalesce((SELECT reason FROM meeting_recusal WHERE meeting_id = ag.meeting_id"
 	    "  AND application_id = a.id AND member_id = $2), '与申报人为同一工作单位'),"
@@ -58,7 +58,7 @@ static struct db_stmt st[BL__MAX] = {
 	    "  AND application_id = a.id AND member_id = $2),"
 	    " ag.carried, ag.agree, ag.disagree, ag.abstain, ag.eligible"
 	    " FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id"
-	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id"
+	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
 	    " JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = ag.step_seq"
 	    " WHERE ag.meeting_id = $1 ORDER BY ag.added_at, a.id", 0 },

@@ -29,10 +29,10 @@ enum {
 	" AND ag.step_seq = (SELECT step_seq FROM application WHERE id = " a ")" \
 	" AND ag.added_at >= coalesce(step_arrival(" a "), '-infinity'))"
 /* who an application is: applicant, 身份证号, unit, plan, step, step name, 申报专业 */
-#define APP_COLS "a.id, u.name, u.idcard, uo.name, p.name, a.step_seq, s.name," \
+#define APP_COLS "a.id, u.name, u.idcard, " EMPLOYER_NAME ", p.name, a.step_seq, s.name," \
 	" coalesce(a.specialty, '')"
 #define APP_JOINS " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" \
-	" JOIN plan p ON p.id = a.plan_id" \
+	EMPLOYER_JOIN " JOIN plan p ON p.id = a.plan_id" \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 #define ACTIVE_MEMBERS(org) \
 	"(SELECT count(*) FROM committee_member cm JOIN app_user mu ON mu.id = cm.user_id" \

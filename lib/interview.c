@@ -40,11 +40,11 @@ static struct db_stmt st[IV__MAX] = {
 	    " WHERE s.org_id = $1 GROUP BY s.id ORDER BY s.starts_at DESC, s.id DESC LIMIT 500", 0 },
 	/* the applications waiting to be called */
 	[IV_WAITING] = { "interview_waiting",
-	    "SELECT a.id, u.name, u.idcard, uo.name, p.name, a.step_seq, s.name,"
+	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", p.name, a.step_seq, s.name,"
 	    " EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
 	    "  AND g.seq = a.step_seq AND g.gate = 'interview')"
 	    " FROM application a JOIN app_user u ON u.id = a.applicant_id"
-	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
+	    " JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN " JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE " AT_INTERVIEW_STEP("$1") " AND NOT " CALLED("a.id")
 	    " ORDER BY a.id LIMIT 1000", 0 },
@@ -52,12 +52,12 @@ static struct db_stmt st[IV__MAX] = {
 	    "SELECT s.id, s.title, " TS("s.starts_at") ", s.place, s.panel, s.starts_at <= now()"
 	    " FROM interview_session s WHERE s.id = $1 AND s.org_id = $2", 0 },
 	[IV_ASSIGNED] = { "interview_assigned",
-	    "SELECT a.id, u.name, u.idcard, uo.name, p.name, ia.step_seq, coalesce(ia.result, ''),"
+	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", p.name, ia.step_seq, coalesce(ia.result, ''),"
 	    " coalesce(ia.note, ''), coalesce(" TS("ia.recorded_at") ", ''), a.state,"
 	    " a.step_seq = ia.step_seq AND a.current_org_id = s.org_id"
 	    " FROM interview_assignment ia JOIN interview_session s ON s.id = ia.session_id"
 	    " JOIN application a ON a.id = ia.application_id JOIN app_user u ON u.id = a.applicant_id"
-	    " JOIN org uo ON uo.id = a.unit_org_id JOIN plan p ON p.id = a.plan_id"
+	    " JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN " JOIN plan p ON p.id = a.plan_id"
 	    " WHERE ia.session_id = $1 ORDER BY ia.assigned_at, a.id", 0 },
 	/* the organisation holds, somewhere, a step with an interview gate
 	 * (step_owners_of(), sql/033: the city's departments hold 市本级's county steps) */

@@ -29,9 +29,10 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	/* 主要业绩: the works, not the 继续教育学时 and 年度考核 the application carries too */ \
 	" coalesce((SELECT string_agg(i.title, '；' ORDER BY i.happened_on, i.id)" \
 	"  FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id" \
-	"  WHERE aa.application_id = a.id AND i.kind NOT IN ('education', 'appraisal')), ''), uo.name " \
+	"  WHERE aa.application_id = a.id AND i.kind NOT IN ('education', 'appraisal')), ''), " \
+	EMPLOYER_NAME " " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
-	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" \
+	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN publicity pb ON pb.application_id = a.id AND pb.step_seq = a.step_seq" \
 	"  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') " \

@@ -38,6 +38,14 @@ PORTAL_API enum perr review_batch(struct req *, const struct desk_conf *);
  * "message" (msg, or the error's own); added to results, returned for more. */
 PORTAL_API cJSON *review_result(cJSON *results, long long id, enum perr e, const char *msg);
 
+/* An application a's 工作单位 as the departments' lists and documents name
+ * it: the applicant's employer (a 人才交流中心 that handles the application
+ * keeps the 人事档案, it does not employ), else the unit handling it (uo).
+ * EMPLOYER_JOIN goes after the join of uo. */
+#define EMPLOYER_JOIN " LEFT JOIN applicant_profile epr ON epr.user_id = a.applicant_id" \
+	" LEFT JOIN org eo ON eo.id = epr.unit_org_id"
+#define EMPLOYER_NAME "coalesce(eo.name, uo.name)"
+
 /* POST /applications/gates {items: [{id, step}]}: what a 通过 of each row
  * would meet now, before the clerk presses it (results as review_result()'s,
  * each with "gate", gates_verdict_json() or null); GET /applications/:id/fee:
