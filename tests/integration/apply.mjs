@@ -37,13 +37,17 @@ export const upload = async (s, name) =>
  * unitId its org id; acceptOrg: the 受理单位 (org id), or the first offered.
  * Returns the application's id.
  */
-export async function apply({ s, name = '申报人', unit, unitId, plan, acceptOrg = null, statement = STATEMENT }) {
+// centreId: the 人事档案 kept by that 人才交流中心, which then handles the application (unit is
+// its clerk); unitId stays the employer.
+export async function apply({ s, name = '申报人', unit, unitId, plan, acceptOrg = null, statement = STATEMENT,
+	centreId = null }) {
 	// 在编 at a 事业单位, else 非事业单位人员 (the check holds them together)
 	const institution = await sql(`SELECT ownership FROM org WHERE id = ${Number(unitId)}`) === 'institution';
 	ok(await s.request('PUT', '/profile', { json: {
 		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学', major: '土木工程',
 		graduation_date: '2007-06-30', work_start_date: '2007-07-15', title: '助理工程师',
-		title_date: '2016-09-01', specialty: '建筑工程施工', custody: 'unit', unit_id: unitId,
+		title_date: '2016-09-01', specialty: '建筑工程施工', unit_id: unitId,
+		...(centreId ? { custody: 'talent_centre', centre_id: centreId } : { custody: 'unit' }),
 		staffing: institution ? 'regular' : 'none', out_of_province_ss: false,
 	} }), `profile ${name}`);
 	const items = [];

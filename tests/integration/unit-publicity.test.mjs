@@ -3,10 +3,15 @@
 // its working days, reports it upward once 5 are over; a returned and
 // resubmitted application is publicised again.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
+import { DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, retire, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
+import { apply } from './apply.mjs';
+import { CENTRE, MID_PLAN, afterCleanup, newApplicant, orgId } from './applicant-fixtures.mjs';
 
 let app, applicant, unit, sjy, county, unitUser;
 const move = (s, step, action = 'pass', text = '同意') => s.post(`/applications/${app}/move`, { action, step, text });
@@ -26,6 +31,7 @@ before(async () => {
 
 after(async () => {
 	await retire(`id = ${app}`);
+	await afterCleanup();
 });
 
 describe('资格公示与报送', () => {
@@ -186,6 +192,28 @@ describe('异议 during the 公示, and the 公示表', () => {
 		assert.doesNotMatch(strings, /夹具继续教育/);
 		assert.match(strings, /3307\*{10}0015/);
 		assert.doesNotMatch(strings, /330702199001010015/);
+	});
+});
+
+describe('an applicant whose 人事档案 a 人才交流中心 keeps', () => {
+	test('the centre publicises and reports it; its 公示表 names the employer as 工作单位, not the centre', async () => {
+		const person = await newApplicant();
+		const centre = await loginAs('unit', 'jh_rcjl');
+		const id = await apply({ s: person.s, name: person.name, unit: centre, unitId: await orgId(HONGDA),
+			centreId: await orgId(CENTRE), plan: await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`) });
+		try {
+			assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${id}`), await orgId(CENTRE));
+			assert.equal((await centre.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '资格审查通过' })).status, 200);
+			const res = await fetch(centre.url('/publicity.xlsx'), { headers: { Cookie: centre.cookieHeader() } });
+			assert.equal(res.status, 200);
+			const file = `${mkdtempSync(`${tmpdir()}/gs-`)}/gs.xlsx`;
+			writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+			assert.match(strings, new RegExp(person.name));
+			assert.match(strings, new RegExp(HONGDA));
+		} finally {
+			await retire(`id = ${id}`);
+		}
 	});
 });
 
