@@ -29,10 +29,10 @@ enum {
 	" WHERE g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq AND g.gate = 'document')"
 /* what a document states of an applicant: name, 身份证号 (masked when shown),
  * unit, specialty, the title granted */
-#define PERSON_COLS "u.name, u.idcard, uo.name, coalesce(a.specialty, ''), p.title_name"
+#define PERSON_COLS "u.name, u.idcard, " EMPLOYER_NAME ", coalesce(a.specialty, ''), p.title_name"
 #define PERSON_JOINS \
 	" JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" \
-	" JOIN plan p ON p.id = a.plan_id"
+	EMPLOYER_JOIN " JOIN plan p ON p.id = a.plan_id"
 
 static struct db_stmt st[RS__MAX] = {
 	[RS_WAITING] = { "results_waiting",
@@ -66,9 +66,11 @@ static struct db_stmt st[RS__MAX] = {
 	/* as chain_move() does: the row alone */
 	[RS_LOCK] = { "results_lock",
 	    "SELECT chain_lock($1)", 0 },
+	/* and the day it reached the step, which the document cannot predate */
 	[RS_APP] = { "results_app",
 	    "SELECT a.step_seq, " PERSON_COLS ","
-	    " EXISTS (SELECT 1 FROM results_document_item i WHERE i.application_id = a.id)"
+	    " EXISTS (SELECT 1 FROM results_document_item i WHERE i.application_id = a.id),"
+	    " coalesce(to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), '')"
 	    " FROM application a" PERSON_JOINS " WHERE a.id = $1 AND " AT_DOCUMENT_STEP("$2"), 0 },
 	[RS_CREATE] = { "results_create",
 	    "INSERT INTO results_document (org_id, number, issued_on, title, created_by)"
@@ -222,9 +224,11 @@ const struct field document_fields[] = {
 
 /* Lists application app as the seq'th of document doc, the row locked;
  * PERR_CONFLICT with msg when it is not waiting at this organisation's
- * document step. */
+ * document step, PERR_INVALID_FIELD when the document (of issued_on,
+ * YYYY-MM-DD) predates its arrival there. */
 static enum perr
-list_one(struct req *r, long long doc, int seq, long long app, char *msg, size_t msgsz)
+list_one(struct req *r, long long doc, int seq, long long app, const char *issued_on, char *msg,
+    size_t msgsz)
 {
 	PGresult *res = NULL;
 	enum perr e;
@@ -238,6 +242,14 @@ list_one(struct req *r, long long doc, int seq, long long app, char *msg, size_t
 		    "所选申报（编号 %lld）已列入其他结果文件", app);
 		PQclear(res);
 		return PERR_CONFLICT;
+	}
+	/* the result it states was published after the application got here:
+	 * a document cannot be older (both are YYYY-MM-DD) */
+	if (strcmp(issued_on, db_str(res, 0, 7)) < 0) {
+		snprintf(msg, msgsz, "发文日期不能早于所列申报到达本环节的日期（%s，申报编号 %lld）",
+		    db_str(res, 0, 7), app);
+		PQclear(res);
+		return PERR_INVALID_FIELD;
 	}
 	e = db_run(&st[RS_ITEM], NULL, 8, DB_I(doc), DB_I(seq), DB_I(app),
 	    DB_I(db_int(res, 0, 0)), DB_S(db_str(res, 0, 1)), DB_S(db_str(res, 0, 3)),
@@ -267,10 +279,10 @@ create(struct req *r, long long *doc)
 	}
 	*doc = db_int(res, 0, 0);
 	cJSON_ArrayForEach(it, r->f[DF_ITEMS].a) {
-		if ((e = list_one(r, *doc, ++seq, (long long)it->valuedouble, msg, sizeof(msg))) !=
-		    PERR_OK) {
-			if (e == PERR_CONFLICT)
-				req_fail(r, e, "items", "%s", msg);
+		if ((e = list_one(r, *doc, ++seq, (long long)it->valuedouble, r->f[DF_ISSUED_ON].s,
+		    msg, sizeof(msg))) != PERR_OK) {
+			if (e == PERR_CONFLICT || e == PERR_INVALID_FIELD)
+				req_fail(r, e, e == PERR_CONFLICT ? "items" : "issued_on", "%s", msg);
 			goto fail;
 		}
 	}

@@ -23,6 +23,10 @@ import { CLERKS, clerk, issueDocument, meetGates, position, walk } from './walk.
 
 const APACHE = process.env.PORTAL_APACHE_URL;
 const DEMO_MASKED = '3307**********0015';
+// the documents are dated today (Beijing): none may predate its applications' arrival
+const [ISSUED, ISSUED_ZH] = (await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),
+    to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY"年"FMMM"月"FMDD"日"')`)).split('|');
+const YEAR = ISSUED.slice(0, 4);
 const created = [];
 let applicant, zpw, browser, page;
 
@@ -47,7 +51,7 @@ async function atLastStep(code, n, specialties = []) {
 }
 
 const docNo = () => `金测${randomInt(1, 1e6)}〔2023〕${randomInt(1, 9999)}号`;
-const issue = (s, items, extra = {}) => s.post('/documents', { number: docNo(), issued_on: '2023-12-01',
+const issue = (s, items, extra = {}) => s.post('/documents', { number: docNo(), issued_on: ISSUED,
 	title: '关于公布2023年度建设工程技术人员职称评审结果的通知', items, ...extra });
 const docCount = () => sqlInt('SELECT count(*) FROM results_document');
 
@@ -150,6 +154,9 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assertError(await issue(zpw, []), 400, 'invalid_field', 'items');
 		assertError(await issue(zpw, [apps[0]], { number: '金建评[2023]12号' }), 400, 'invalid_field', 'number');
 		assertError(await issue(zpw, [apps[0]], { issued_on: '2999-01-01' }), 400, 'invalid_field', 'issued_on');
+		// nor before the application reached the step
+		const old = assertError(await issue(zpw, [apps[0]], { issued_on: '2020-01-01' }), 400, 'invalid_field', 'issued_on');
+		assert.match(old.message, new RegExp(`^发文日期不能早于所列申报到达本环节的日期（\\d{4}-\\d\\d-\\d\\d，申报编号 ${apps[0]}）$`));
 		assertError(await issue(zpw, [apps[0]], { title: '   ' }), 400, 'invalid_field', 'title');
 		assertError(await issue(zpw, [apps[0], apps[0]]), 400, 'invalid_field', 'items');
 		assertError(await issue(zpw, ['1']), 400, 'invalid_field', 'items');
@@ -190,9 +197,9 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.equal(new Set(nums).size, 3);
 		for (const c of certs) {
 			const [no, masked, title, body, authority, on] = c.split('|');
-			assert.match(no, /^JHJS2023Z\d{6}$/);
+			assert.match(no, new RegExp(`^JHJS${YEAR}Z\\d{6}$`));
 			assert.deepEqual([masked, title, body, authority, on], [DEMO_MASKED, '工程师',
-			    '金华市建设工程技术人员工程师职务任职资格评审委员会', zpw.me.org.name, '2023-12-01']);
+			    '金华市建设工程技术人员工程师职务任职资格评审委员会', zpw.me.org.name, ISSUED]);
 		}
 		const note = await sql(`SELECT body FROM notification WHERE user_id = (SELECT id FROM app_user
 		    WHERE username = '${DEMO_APPLICANT}') ORDER BY id DESC LIMIT 1`);
@@ -210,7 +217,7 @@ describe('中级评审: the document, the certificates, printing and verificatio
 	test('the documents list, and a document with its certificates', async () => {
 		const l = await zpw.get('/documents');
 		const d = l.json.documents.find((x) => x.id === doc);
-		assert.deepEqual([d.listed, d.certificates, d.pending, d.issued_on], [3, 3, 0, '2023-12-01']);
+		assert.deepEqual([d.listed, d.certificates, d.pending, d.issued_on], [3, 3, 0, ISSUED]);
 		assert.ok(!l.json.waiting.some((w) => apps.includes(w.id)));
 		const r = await zpw.get(`/documents/${doc}`);
 		assert.equal(r.status, 200, r.text);
@@ -232,7 +239,7 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		const d = (await zpw.get(`/documents/${doc}`)).json;
 		const { text } = await printPdf(r.text, 'certificates-document');
 		for (const s of [`${zpw.me.org.name}文件`, d.document.number, d.document.title, '市政工程专业（1人）',
-		    '建筑工程施工专业（2人）', '张建国', '金华宏达建设工程有限公司', '2023年12月1日',
+		    '建筑工程施工专业（2人）', '张建国', '金华宏达建设工程有限公司', ISSUED_ZH,
 		    ...d.items.map((i) => i.certificate.number)])
 			assert.ok(text.includes(s.replace(/\s+/g, '')), `the document lacks ${s}`);
 		assert.ok(!text.includes('330702199001010015'));
@@ -279,7 +286,7 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.ok(!r.text.includes('330702199001010015'), 'the full 身份证号 on the certificate');
 		const { pdf, text } = await printPdf(r.text, 'certificates-certificate');
 		for (const s of ['专业技术职务任职资格证书', cert.number, '张建国', DEMO_MASKED, '建设工程工程师', '建筑工程施工',
-		    '金华市建设工程技术人员工程师职务任职资格评审委员会', '2023年12月1日', zpw.me.org.name, cert.document])
+		    '金华市建设工程技术人员工程师职务任职资格评审委员会', ISSUED_ZH, zpw.me.org.name, cert.document])
 			assert.ok(text.includes(s), `the printed certificate lacks ${s}`);
 		assert.equal(qrOfPdf(pdf), verifyUrl);
 	});
@@ -294,7 +301,7 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.equal(r.headers.get('cache-control'), 'private, no-store');
 		const t = flat(r.text);
 		assert.match(t, /证书有效/);
-		for (const s of [cert.number, '张建国', DEMO_MASKED, '建设工程工程师', '建筑工程施工', '2023年12月1日', zpw.me.org.name])
+		for (const s of [cert.number, '张建国', DEMO_MASKED, '建设工程工程师', '建筑工程施工', ISSUED_ZH, zpw.me.org.name])
 			assert.ok(t.includes(s), `the page lacks ${s}`);
 		// no more than the certificate: not the full number, the unit, the mobile, the plan, the code
 		const mobile = await sql(`SELECT mobile FROM app_user WHERE username = '${DEMO_APPLICANT}'`);
