@@ -261,9 +261,10 @@ export const PLAUSIBLE = {
 	// the holiday calendar (the operator's), of the year in the path
 	note: '信任矩阵测试年度',
 	days: (c) => [{ day: firstWeekday(Number(c.path('calendar'))), workday: false, note: '元旦' }],
-	// results documents (lib/results.c): a date of the past, as the walks issue them;
-	// the department's certificates filtered by one of its documents
-	issued_on: '2023-12-01',
+	// results documents (lib/results.c): today, as the walks issue them (not before the
+	// applications listed reached the step); the department's certificates filtered by one of
+	// its documents
+	issued_on: (c) => c.today,
 	document: (c) => c.ref('documents'),
 	// 评审会议 (lib/committee.c, lib/ballot.c): the rules as the defaults (2/3, 2/3);
 	// a member's employer that is not the applicants' unit (no conflict of interest)

@@ -328,7 +328,8 @@ async function atStep(person, n, { pipeline = 'mid_review', to, holder, jindong 
  * each with its certificate. { id, certificates: [their ids, in the order of apps] }.
  */
 async function issueDocument(s, apps, number) {
-	const r = await s.post('/documents', { number, issued_on: '2023-12-01', title: '关于公布职称评审结果的通知（夹具）',
+	const today = await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);
+	const r = await s.post('/documents', { number, issued_on: today, title: '关于公布职称评审结果的通知（夹具）',
 		items: apps });
 	assert.equal(r.status, 201, `fixture: document ${number}: ${r.text}`);
 	assert.equal(r.json.completed, apps.length, `fixture: document ${number}: ${r.text}`);
