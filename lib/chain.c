@@ -240,9 +240,11 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 			goto fail;
 		}
 	} else if (who->org_id == 0 || (a.org != who->org_id && !a.acted_before)) {
-		/* neither holding it now nor ever having handled it */
-		e = PERR_FORBIDDEN;
-		snprintf(msg, msgsz, "该申报当前不在本单位办理环节");
+		/* neither holding it now nor ever having handled it: not on the
+		 * organisation's desk, so not there at all (docs/api.md: 404, as
+		 * its GET answers) */
+		e = PERR_NOT_FOUND;
+		snprintf(msg, msgsz, "申报不存在");
 		goto fail;
 	} else if (strcmp(a.state, "in_review") != 0 || a.step != expected_step ||
 	    a.org != who->org_id) {

@@ -49,7 +49,7 @@ describe('one application through the chain', () => {
 		const other = await registerApplicant();
 		const o = await loginAs('applicant', other.idcard, other.password);
 		assertError(await o.post(`/applications/${app}/submit`), 404, 'not_found');
-		assertError(await move(unit, { action: 'pass', step: 1, text: '通过' }), 403, 'forbidden');
+		assertError(await move(unit, { action: 'pass', step: 1, text: '通过' }), 404, 'not_found');
 		assert.equal(await historyCount(), 0);
 		assert.deepEqual(await position(), ['draft', '1', '0', '0']);
 	});
@@ -74,11 +74,11 @@ describe('one application through the chain', () => {
 		assert.equal(await worklistRow(sjy, app, 'all'), undefined, 'unit_sjy sees another unit\'s application');
 	});
 
-	test('another unit moving it is 403; bad moves are 400; nothing is written', async () => {
-		assertError(await move(sjy, { action: 'pass', step: 2, text: '同意' }), 403, 'forbidden');
-		assertError(await move(sjy, { action: 'reject', step: 2, text: '不同意' }), 403, 'forbidden');
-		// the county's department owns a later step, not this one
-		assertError(await move(county, { action: 'pass', step: 2, text: '同意' }), 403, 'forbidden');
+	test('another unit moving it is 404, as its GET; bad moves are 400; nothing is written', async () => {
+		assertError(await move(sjy, { action: 'pass', step: 2, text: '同意' }), 404, 'not_found');
+		assertError(await move(sjy, { action: 'reject', step: 2, text: '不同意' }), 404, 'not_found');
+		// the county's department owns a later step, not this one: not on its desk yet
+		assertError(await move(county, { action: 'pass', step: 2, text: '同意' }), 404, 'not_found');
 		assertError(await move(unit, { action: 'pass', step: 2 }), 400, 'invalid_field', 'text');
 		assertError(await move(unit, { action: 'pass', step: 2, text: '' }), 400, 'invalid_field', 'text');
 		assertError(await move(unit, { action: 'return', step: 2 }), 400, 'invalid_field', 'text');
@@ -98,10 +98,10 @@ describe('one application through the chain', () => {
 		assert.deepEqual((await position()).slice(0, 2), ['in_review', '2']);
 	});
 
-	test('a stranger learns nothing from a wrong step number (403, not 409 with the step name)', async () => {
+	test('a stranger learns nothing from a wrong step number (404, not 409 with the step name)', async () => {
 		// chain.c: "Ownership before anything else: strangers learn nothing."
 		for (const step of [1, 3, 4]) {
-			const e = assertError(await move(sjy, { action: 'pass', step, text: '同意' }), 403, 'forbidden');
+			const e = assertError(await move(sjy, { action: 'pass', step, text: '同意' }), 404, 'not_found');
 			assert.doesNotMatch(e.message, /单位资格审查/);
 		}
 		assert.equal(await historyCount(), 1);
@@ -142,7 +142,7 @@ describe('one application through the chain', () => {
 		assert.ok(!(await worklistRow(unit, app)), 'still in the unit\'s worklist');
 		const jd = await loginAs('county', 'jindong_jsj');
 		assert.ok(!(await worklistRow(jd, app)), 'another county sees it');
-		assertError(await jd.post(`/applications/${app}/move`, { action: 'pass', step: 4, text: '同意' }), 403, 'forbidden');
+		assertError(await jd.post(`/applications/${app}/move`, { action: 'pass', step: 4, text: '同意' }), 404, 'not_found');
 		// the unit's step is over
 		assertError(await move(unit, { action: 'pass', step: 3, text: '再次推荐' }), 409, 'conflict');
 	});

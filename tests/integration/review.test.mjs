@@ -267,7 +267,7 @@ describe('batch 通过', () => {
 		assertError(await hongda.post('/applications/batch', { action: 'pass', text: '通过', items: [] }), 400, 'invalid_field', 'items');
 		const r = await sjy.post('/applications/batch', { action: 'pass', text: '通过', items });
 		assert.equal(r.status, 200);
-		assert.deepEqual(r.json.results.map((x) => x.status), [403, 403]);
+		assert.deepEqual(r.json.results.map((x) => x.status), [404, 404]);
 		assert.equal(await sqlInt(`SELECT count(*) FROM chain_history WHERE application_id IN (${apps.join(', ')})`), 2);
 	});
 });
