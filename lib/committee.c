@@ -302,8 +302,9 @@ const struct field committee_rule_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* PUT /committee: quorum and pass threshold, each at least one half; meetings
- * whose ballot opened keep the rules they opened with. */
+/* PUT /committee: quorum and pass threshold, each at least two thirds (人社部令
+ * 第40号 §22, §24 set that floor; a committee may be stricter, never looser);
+ * meetings whose ballot opened keep the rules they opened with. */
 enum perr
 h_committee_rule(struct req *r)
 {
@@ -313,11 +314,12 @@ h_committee_rule(struct req *r)
 
 	if ((e = committee_office(r)) != PERR_OK)
 		return e;
-	if (qn > qd || qn * 2 < qd)
+	if (qn > qd || qn * 3 < qd * 2)
 		return req_fail(r, PERR_INVALID_FIELD, "quorum_num",
-		    "法定人数比例应在二分之一至全体之间");
-	if (pn > pd || pn * 2 < pd)
-		return req_fail(r, PERR_INVALID_FIELD, "pass_num", "通过比例应在二分之一至全体之间");
+		    "法定人数比例应在三分之二至全体之间（人社部令第40号：出席专家不少于评审委员会人数的三分之二）");
+	if (pn > pd || pn * 3 < pd * 2)
+		return req_fail(r, PERR_INVALID_FIELD, "pass_num",
+		    "通过比例应在三分之二至全体之间（人社部令第40号：同意票数达到出席专家总数的三分之二以上）");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CM_RULE_SET], NULL, 6, DB_I(r->s.org_id), DB_I(qn), DB_I(qd), DB_I(pn),

@@ -214,7 +214,7 @@ describe('members and their logins', () => {
 });
 
 describe('rules: quorum and pass threshold', () => {
-	test('the defaults are 2/3 and 2/3; each may be set between one half and all', async () => {
+	test('the defaults are 2/3 and 2/3; each may be set between two thirds (人社部令第40号) and all', async () => {
 		const c = (await office.get('/committee')).json.committee;
 		assert.deepEqual([c.quorum_num, c.quorum_den, c.pass_num, c.pass_den, c.own], [2, 3, 2, 3, false]);
 		const put = (b) => office.request('PUT', '/committee', { json: b });
@@ -222,10 +222,14 @@ describe('rules: quorum and pass threshold', () => {
 		assertError(await put({ quorum_num: 4, quorum_den: 3, pass_num: 2, pass_den: 3 }), 400, 'invalid_field', 'quorum_num');
 		assertError(await put({ quorum_num: 2, quorum_den: 3, pass_num: 2, pass_den: 5 }), 400, 'invalid_field', 'pass_num');
 		assertError(await put({ quorum_num: 0, quorum_den: 3, pass_num: 2, pass_den: 3 }), 400, 'invalid_field', 'quorum_num');
-		const r = await put({ quorum_num: 3, quorum_den: 4, pass_num: 1, pass_den: 2 });
+		// below the national floor: one half, or 3/5
+		assertError(await put({ quorum_num: 1, quorum_den: 2, pass_num: 2, pass_den: 3 }), 400, 'invalid_field', 'quorum_num');
+		const low = assertError(await put({ quorum_num: 2, quorum_den: 3, pass_num: 3, pass_den: 5 }), 400, 'invalid_field', 'pass_num');
+		assert.match(low.message, /三分之二/);
+		const r = await put({ quorum_num: 3, quorum_den: 4, pass_num: 4, pass_den: 5 });
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.committee.quorum_num, r.json.committee.quorum_den, r.json.committee.pass_num,
-			r.json.committee.pass_den, r.json.committee.own], [3, 4, 1, 2, true]);
+			r.json.committee.pass_den, r.json.committee.own], [3, 4, 4, 5, true]);
 		assert.equal((await put({ quorum_num: 2, quorum_den: 3, pass_num: 2, pass_den: 3 })).status, 200);
 	});
 });
