@@ -3,7 +3,9 @@
  * owns a chain's fee step sets, per plan, the fee items of its region; the
  * applicants it takes pay their sum (app_fee() in sql/012). Without items of
  * its own the plan's defaults apply: 中级 260 元 (推荐费 80 + 评审费 180),
- * 初级 100 元. A change never touches what was paid: an order keeps its amount.
+ * 初级 100 元. The plan's amounts are the standard (浙价费〔2002〕229号): a
+ * department may charge its items or less, never another item or more. A
+ * change never touches what was paid: an order keeps its amount.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +35,7 @@ static struct db_stmt st[FE__MAX] = {
 	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id) "
 	    FEE_PLANS " ORDER BY p.year DESC, p.opens_on DESC, p.id DESC", 0 },
 	[FE_PLAN] = { "fee_plan",
-	    "SELECT p.id " FEE_PLANS " AND p.id = $2", 0 },
+	    "SELECT p.id, p.fee_recommend, p.fee_review " FEE_PLANS " AND p.id = $2", 0 },
 	[FE_CLEAR] = { "fee_clear",
 	    "DELETE FROM fee_item WHERE plan_id = $1 AND org_id = $2", 0 },
 	[FE_ADD] = { "fee_add",
@@ -115,6 +117,32 @@ static const struct field fee_item_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/* Whether items keep to the plan's standard (推荐费 up to recommend, 评审费 up
+ * to review, nothing else); r's 400 when they do not. */
+static enum perr
+within_standard(struct req *r, const cJSON *items, long long recommend, long long review)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+		long long amount = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it,
+		    "amount"));
+		long long cap = strcmp(name, "推荐费") == 0 ? recommend :
+		    strcmp(name, "评审费") == 0 ? review : 0;
+
+		if (cap <= 0)
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    "收费项目只能是本计划收费标准中的%s%s%s（浙价费〔2002〕229号），不能设“%s”",
+			    recommend > 0 ? "推荐费" : "", recommend > 0 && review > 0 ? "、" : "",
+			    review > 0 ? "评审费" : "", name);
+		if (amount > cap)
+			return req_fail(r, PERR_INVALID_FIELD, "items",
+			    "%s不能超过收费标准 %lld 元（浙价费〔2002〕229号）", name, cap);
+	}
+	return PERR_OK;
+}
+
 /* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
  * organisation's for the plan; an empty list restores the plan's defaults. */
 enum perr
@@ -153,11 +181,15 @@ h_fee_set(struct req *r)
 		if ((e = db_run(&st[FE_PLAN], &res, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK)
 			goto fail;
 		seq = PQntuples(res);
-		PQclear(res);
 		if (seq != 1) {
+			PQclear(res);
 			e = req_fail(r, PERR_NOT_FOUND, NULL, "该评审计划不由本部门收费");
 			goto fail;
 		}
+		e = within_standard(r, r->f[FS_ITEMS].a, db_int(res, 0, 1), db_int(res, 0, 2));
+		PQclear(res);
+		if (e != PERR_OK)
+			goto fail;
 	}
 	if ((e = db_run(&st[FE_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		goto fail;

@@ -123,26 +123,33 @@ describe('收费设定', () => {
 		e = assertError(await put(wucheng, plan, [{ name: '评审费', amount: 1, [key]: 1 }]),
 		    400, 'invalid_field', 'items');
 		assert.ok(e.message.includes(key), e.message);
-		assert.equal((await wucheng.get('/fees')).status, 200);
+		// the standard (浙价费〔2002〕229号): no other item, nothing above it
+		e = assertError(await put(wucheng, plan, [{ name: '资料费', amount: 30 }]), 400, 'invalid_field', 'items');
+		assert.equal(e.message, '收费项目只能是本计划收费标准中的推荐费、评审费（浙价费〔2002〕229号），不能设“资料费”');
+		e = assertError(await put(wucheng, plan, [{ name: '推荐费', amount: 81 }, { name: '评审费', amount: 180 }]),
+		    400, 'invalid_field', 'items');
+		assert.equal(e.message, '推荐费不能超过收费标准 80 元（浙价费〔2002〕229号）');
+		assertError(await put(wucheng, plan, [{ name: '评审费', amount: 181 }]), 400, 'invalid_field', 'items');
+		assert.equal((await wucheng.get('/fees')).json.plans.find((x) => x.id === plan).own, false, 'nothing stored');
 		const junior = await sqlInt(`SELECT id FROM plan WHERE level = 'junior' AND status = 'published' LIMIT 1`);
 		assertError(await put(wucheng, junior, [{ name: '评审费', amount: 100 }]), 404, 'not_found');
 		const unit = await clerk('unit', 'unit_hongda');
 		assert.equal((await unit.get('/fees')).status, 404);
 	});
 
-	test('what the county sets is what its applicants pay; another county keeps the defaults', async () => {
+	test('what the county sets (the standard or less) is what its applicants pay; another county keeps the defaults', async () => {
 		const r = await wucheng.request('PUT', `/plans/${plan}/fees`,
-		    { json: { items: [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }] } });
+		    { json: { items: [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }] } });
 		assert.equal(r.status, 200, r.text);
-		assert.equal(r.json.plans.find((x) => x.id === plan).total, 300);
+		assert.equal(r.json.plans.find((x) => x.id === plan).total, 210);
 		assert.equal((await jindong.get('/fees')).json.plans.find((x) => x.id === plan).total, 260);
 		await walk(app, 4);
 		const g = await applicant.get(`/applications/${app}`);
 		assert.deepEqual(g.json.application.fee.items,
-		    [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]);
-		assert.equal(g.json.application.fee.amount, 300);
+		    [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]);
+		assert.equal(g.json.application.fee.amount, 210);
 		assert.equal(g.json.application.fee.due, true);
-		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 300);
+		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 210);
 	});
 
 	test('a change of the county\'s items or the plan\'s fees shows on every worker\'s next page', async () => {
@@ -159,9 +166,9 @@ describe('收费设定', () => {
 		};
 		const put = async (items) => assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
 		    { json: { items } })).status, 200);
-		await fees([300, [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]]);
-		await put([{ name: '评审费', amount: 250 }]);
-		await fees([250, [{ name: '评审费', amount: 250 }]]);
+		await fees([210, [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]]);
+		await put([{ name: '评审费', amount: 170 }]);
+		await fees([170, [{ name: '评审费', amount: 170 }]]);
 		await put([]);
 		await fees([260, [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]]);
 		try {
@@ -170,20 +177,20 @@ describe('收费设定', () => {
 		} finally {
 			await sql(`UPDATE plan SET fee_review = fee_review - 1 WHERE id = ${plan}`);
 		}
-		await put([{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]);
-		await fees([300, [{ name: '推荐费', amount: 100 }, { name: '评审费', amount: 200 }]]);
+		await put([{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]);
+		await fees([210, [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]]);
 	});
 
 	test('unpaid, the county cannot pass step 4 (409 gate); paid, a later change leaves what was paid', async () => {
 		const e = assertError(await move(wucheng, app, 'pass', 4), 409, 'gate');
 		assert.match(e.message, /尚未缴纳评审费用/);
 		await sql(`INSERT INTO payment (order_no, application_id, amount_fen, status, paid_at)
-		    VALUES ('itest-${app}', ${app}, 30000, 'paid', now())`);
+		    VALUES ('itest-${app}', ${app}, 21000, 'paid', now())`);
 		await sql(`UPDATE application SET paid_at = now() WHERE id = ${app}`);
 		assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
-		    { json: { items: [{ name: '评审费', amount: 500 }] } })).status, 200);
+		    { json: { items: [{ name: '评审费', amount: 120 }] } })).status, 200);
 		const fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
-		assert.equal(fee.amount, 300);
+		assert.equal(fee.amount, 210);
 		assert.equal(fee.due, false);
 		assert.equal((await move(wucheng, app, 'pass', 4, '资格审查通过')).status, 200);
 		// an empty list brings the plan's defaults back
