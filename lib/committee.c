@@ -758,6 +758,20 @@ ids(const cJSON *arr)
 	return true;
 }
 
+/* An audit row of application app for what was done at meeting r->id (its
+ * agenda, a recusal): the meeting in the detail. */
+static enum perr
+audit_meeting(struct req *r, const char *action, long long app)
+{
+	cJSON *detail = cJSON_CreateObject();
+	enum perr e;
+
+	cJSON_AddNumberToObject(detail, "meeting", (double)r->id);
+	e = req_audit(r, action, "application", app, detail);
+	cJSON_Delete(detail);
+	return e;
+}
+
 /* One application onto the agenda, in its own transaction, the application locked. */
 static enum perr
 agenda_one(struct req *r, long long app, char *msg, size_t msgsz)
@@ -782,7 +796,7 @@ agenda_one(struct req *r, long long app, char *msg, size_t msgsz)
 	}
 	if ((e = db_run(&st[CM_ADD], NULL, 4, DB_I(r->id), DB_I(app), DB_I(db_int(res, 0, 0)),
 	    DB_I(r->s.user_id))) != PERR_OK ||
-	    (e = req_audit(r, "meeting_agenda_add", "application", app, NULL)) != PERR_OK ||
+	    (e = audit_meeting(r, "meeting_agenda_add", app)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
@@ -845,7 +859,7 @@ h_meeting_unagenda(struct req *r)
 	PQclear(res);
 	if (n != 1)
 		return req_fail(r, PERR_NOT_FOUND, NULL, "该申报不在本次会议议程中");
-	return req_audit(r, "meeting_agenda_remove", "application", r->id2, NULL);
+	return audit_meeting(r, "meeting_agenda_remove", r->id2);
 }
 
 enum { AT_PRESENT };
@@ -946,7 +960,7 @@ committee_recuse(struct req *r, long long app, long long member, const char *rea
 	}
 	if ((e = db_run(&st[CM_RECUSE], NULL, 5, DB_I(r->id), DB_I(app), DB_I(member),
 	    DB_S(reason), DB_I(r->s.user_id))) != PERR_OK ||
-	    (e = req_audit(r, "meeting_recusal", "application", app, NULL)) != PERR_OK ||
+	    (e = audit_meeting(r, "meeting_recusal", app)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
@@ -1003,7 +1017,7 @@ h_meeting_withdraw(struct req *r)
 	PQclear(res);
 	if (n != 1)
 		return req_fail(r, PERR_NOT_FOUND, NULL, "没有该委员对该申报登记的回避");
-	if ((e = req_audit(r, "meeting_recusal_withdraw", "application", r->f[RC_APP].i, NULL)) !=
+	if ((e = audit_meeting(r, "meeting_recusal_withdraw", r->f[RC_APP].i)) !=
 	    PERR_OK)
 		return e;
 	return h_meeting(r);

@@ -522,6 +522,7 @@ write_result(long long app, void *arg)
 {
 	struct record *x = arg;
 	PGresult *res;
+	cJSON *detail;
 	int n;
 	enum perr e;
 
@@ -532,7 +533,15 @@ write_result(long long app, void *arg)
 	PQclear(res);
 	if (n != 1)
 		return PERR_CONFLICT;
-	return req_audit(x->r, "interview_result", "application", app, NULL);
+	/* what was recorded, for the audit log */
+	detail = cJSON_CreateObject();
+	cJSON_AddNumberToObject(detail, "session", (double)x->session);
+	cJSON_AddStringToObject(detail, "result", x->result);
+	if (x->note != NULL && x->note[0] != '\0')
+		cJSON_AddStringToObject(detail, "note", x->note);
+	e = req_audit(x->r, "interview_result", "application", app, detail);
+	cJSON_Delete(detail);
+	return e;
 }
 
 static enum perr

@@ -246,6 +246,7 @@ h_objection_add(struct req *r)
 {
 	PGresult *res = NULL;
 	long long id;
+	cJSON *detail;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -274,8 +275,13 @@ h_objection_add(struct req *r)
 		goto fail;
 	}
 	id = db_int(res, 0, 0);
-	if ((e = req_audit(r, "objection_add", "application", r->id, NULL)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK)
+	detail = cJSON_CreateObject();
+	cJSON_AddNumberToObject(detail, "objection", (double)id);
+	cJSON_AddStringToObject(detail, "raised_on", r->f[OB_RAISED_ON].s);
+	cJSON_AddStringToObject(detail, "content", r->f[OB_CONTENT].s);
+	e = req_audit(r, "objection_add", "application", r->id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
 	cJSON_AddNumberToObject(req_out(r), "id", (double)id);
@@ -299,6 +305,7 @@ h_objection_resolve(struct req *r)
 {
 	PGresult *res = NULL;
 	long long app;
+	cJSON *detail;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -315,9 +322,14 @@ h_objection_resolve(struct req *r)
 	}
 	app = db_int(res, 0, 0);
 	if ((e = db_run(&st[UP_OBJ_RESOLVE], NULL, 3, DB_I(r->id),
-	    DB_S(r->f[RS_RESOLUTION].s), DB_I(r->s.user_id))) != PERR_OK ||
-	    (e = req_audit(r, "objection_resolve", "application", app, NULL)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK)
+	    DB_S(r->f[RS_RESOLUTION].s), DB_I(r->s.user_id))) != PERR_OK)
+		goto fail;
+	detail = cJSON_CreateObject();
+	cJSON_AddNumberToObject(detail, "objection", (double)r->id);
+	cJSON_AddStringToObject(detail, "resolution", r->f[RS_RESOLUTION].s);
+	e = req_audit(r, "objection_resolve", "application", app, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
 	return PERR_OK;

@@ -136,6 +136,13 @@ static const struct {
 	{ NULL, "number", "编号" },
 	{ NULL, "listed", "列入人数" },
 	{ NULL, "reason", "理由" },
+	{ NULL, "objection", "异议编号" },
+	{ NULL, "raised_on", "收到异议日期" },
+	{ NULL, "content", "异议内容" },
+	{ NULL, "resolution", "处理意见" },
+	{ NULL, "session", "面试场次编号" },
+	{ "interview_result", "result", "面试结果" },
+	{ NULL, "note", "说明" },
 };
 
 static const char *

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, workerPids } from './lib.mjs';
+import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows, workerPids } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
@@ -308,6 +308,11 @@ describe('评前面试', () => {
 		assert.deepEqual(await position(a3), { code: 'mid_review', step: 6, state: 'rejected' });
 		assert.equal(await sql(`SELECT text FROM chain_history WHERE application_id = ${a3} ORDER BY no DESC LIMIT 1`),
 		    '面试不通过：专业知识答辩不合格');
+		// the audit log says what was recorded
+		assert.deepEqual(await sqlRows(`SELECT target_id, detail->>'session', detail->>'result', detail->>'note'
+		    FROM audit_log WHERE action = 'interview_result' AND target_id IN (${a1}, ${a2}, ${a3}) ORDER BY target_id`),
+		    [[a1, session, 'pass', ''], [a2, session, 'absent', '未到场'], [a3, session, 'fail', '专业知识答辩不合格']]
+			.sort((x, y) => x[0] - y[0]).map((x) => x.map(String)));
 		// (one applicant has them all: the note of a2 is the one naming a2's plan)
 		assert.match(await sql(`SELECT body FROM notification n, application a JOIN plan p ON p.id = a.plan_id
 		    WHERE a.id = ${a2} AND n.user_id = a.applicant_id AND strpos(n.body, p.name) > 0

@@ -159,6 +159,11 @@ describe('异议 during the 公示, and the 公示表', () => {
 		assert.deepEqual([o.open, o.resolution, o.resolved_by], [false, '经核实，业绩属实，异议不成立', '王丽华']);
 		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE target_id = ${app}
 		    AND action IN ('objection_add', 'objection_resolve')`), 2);
+		// the log says what was raised and how it was dealt with
+		assert.deepEqual(await sqlRows(`SELECT action, detail->>'objection', detail->>'content', detail->>'resolution'
+		    FROM audit_log WHERE target_id = ${app} AND action IN ('objection_add', 'objection_resolve') ORDER BY id`), [
+			['objection_add', String(obj), '有人反映其业绩材料与实际不符', ''],
+			['objection_resolve', String(obj), '', '经核实，业绩属实，异议不成立']]);
 		const r = await move(unit, 3, 'pass', '公示期满，异议已处理，推荐上报');
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json.step, 4);
