@@ -180,9 +180,9 @@ t_submit_and_ownership(void **state)
 		assert_int_equal(chain_move(&other, app, 1, CHAIN_SUBMIT, NULL, &res, msg,
 		    sizeof(msg)), PERR_NOT_FOUND);
 	}
-	/* a department cannot act on a draft */
+	/* a department cannot act on a draft: not on its desk, not there for it */
 	assert_int_equal(chain_move(&unit, app, 1, CHAIN_PASS, "同意", &res, msg, sizeof(msg)),
-	    PERR_FORBIDDEN);
+	    PERR_NOT_FOUND);
 	assert_int_equal(chain_move(&me, app, 1, CHAIN_SUBMIT, NULL, &res, msg, sizeof(msg)),
 	    PERR_OK);
 	assert_string_equal(res.state, "in_review");
@@ -192,11 +192,11 @@ t_submit_and_ownership(void **state)
 	/* submitting twice is a conflict */
 	assert_int_equal(chain_move(&me, app, 1, CHAIN_SUBMIT, NULL, &res, msg, sizeof(msg)),
 	    PERR_CONFLICT);
-	/* another unit may not act, and learns nothing from a wrong step either */
+	/* another unit may not act, and learns nothing (404, as a GET), from a wrong step either */
 	assert_int_equal(chain_move(&stranger, app, 2, CHAIN_PASS, "同意", &res, msg,
-	    sizeof(msg)), PERR_FORBIDDEN);
+	    sizeof(msg)), PERR_NOT_FOUND);
 	assert_int_equal(chain_move(&stranger, app, 3, CHAIN_PASS, "同意", &res, msg,
-	    sizeof(msg)), PERR_FORBIDDEN);
+	    sizeof(msg)), PERR_NOT_FOUND);
 	assert_null(strstr(msg, "单位资格审查"));
 	/* opinion and reasons are required */
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_PASS, "", &res, msg, sizeof(msg)),
