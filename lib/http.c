@@ -171,6 +171,22 @@ req_audit(const struct req *r, const char *action, const char *target_type,
 	return audit(&a, action, target_type, target_id, detail);
 }
 
+enum perr
+req_audit_reason(const struct req *r, const char *action, const char *target_type,
+    long long target_id, const char *reason)
+{
+	cJSON *detail = NULL;
+	enum perr e;
+
+	if (reason != NULL && reason[0] != '\0') {
+		detail = cJSON_CreateObject();
+		cJSON_AddStringToObject(detail, "reason", reason);
+	}
+	e = req_audit(r, action, target_type, target_id, detail);
+	cJSON_Delete(detail);
+	return e;
+}
+
 /* Appends n bytes (or the decimal digits of v) to a header being built in
  * b[bsz] at *o; false, and nothing written, when they do not fit. */
 static bool

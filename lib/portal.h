@@ -467,6 +467,9 @@ PORTAL_API struct actor req_actor(const struct req *);
 /* audit() for the request's actor. */
 PORTAL_API enum perr req_audit(const struct req *, const char *action,
     const char *target_type, long long target_id, const cJSON *detail);
+/* req_audit() with the reason given (a refusal's, an amendment's) as its detail, or none. */
+PORTAL_API enum perr req_audit_reason(const struct req *, const char *action,
+    const char *target_type, long long target_id, const char *reason);
 
 /* ---------- routes and the program main (app.c) ---------- */
 

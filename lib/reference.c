@@ -33,8 +33,10 @@ static struct db_stmt st[RF__MAX] = {
 	    "  AS items FROM checklist_item GROUP BY audience) c),"
 	    " 'regions', (SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY code)"
 	    "  FROM region WHERE level = 'county'),"
+	    /* the plans the portals filter by: a draft is the operator's own until published */
 	    " 'plans', (SELECT json_agg(json_build_object('id', id, 'year', year, 'name', name,"
-	    "  'level', level) ORDER BY year DESC, opens_on DESC, id DESC) FROM plan))::text", 0 },
+	    "  'level', level) ORDER BY year DESC, opens_on DESC, id DESC) FROM plan"
+	    "  WHERE status = 'published'))::text", 0 },
 };
 
 static cJSON *

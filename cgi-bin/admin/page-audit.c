@@ -143,6 +143,8 @@ static const struct {
 	{ NULL, "session", "面试场次编号" },
 	{ "interview_result", "result", "面试结果" },
 	{ NULL, "note", "说明" },
+	{ "calendar_year", "days", "录入天数" },
+	{ NULL, "fields", "变更内容" },
 };
 
 static const char *

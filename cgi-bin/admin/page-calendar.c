@@ -139,6 +139,10 @@ check_days(struct req *r, long long year, const struct day *d, int n)
 	char what[160];
 	int i, j;
 
+	/* every year has its 元旦 and 春节: an empty list would count each weekday worked */
+	if (n == 0)
+		return req_fail(r, PERR_INVALID_FIELD, "days",
+		    "请录入该年度的节假日和调休安排（国务院办公厅的通知），至少一天");
 	for (i = 0; i < n; i++) {
 		if (!valid_calendar_date(d[i].day)) {
 			snprintf(what, sizeof(what), "%s 不是有效的日期", d[i].day);
@@ -156,6 +160,20 @@ check_days(struct req *r, long long year, const struct day *d, int n)
 			}
 	}
 	return PERR_OK;
+}
+
+/* The audit row of a year entered: its source and how many days. */
+static enum perr
+audit_year(struct req *r, long long year, const char *note, int n)
+{
+	cJSON *detail = cJSON_CreateObject();
+	enum perr e;
+
+	cJSON_AddStringToObject(detail, "note", note);
+	cJSON_AddNumberToObject(detail, "days", n);
+	e = req_audit(r, "calendar_year", "calendar", year, detail);
+	cJSON_Delete(detail);
+	return e;
 }
 
 /* Replaces the year's days and marks it entered, in one transaction. */
@@ -189,7 +207,7 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 		res = NULL;
 	}
 	if ((e = db_run(&st[CL_ADD_YEAR], NULL, 2, DB_I(year), DB_S(note))) != PERR_OK ||
-	    (e = req_audit(r, "calendar_year", "calendar", year, NULL)) != PERR_OK ||
+	    (e = audit_year(r, year, note, n)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	return h_admin_calendar_year(r);

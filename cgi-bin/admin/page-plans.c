@@ -15,6 +15,11 @@
 
 enum { PN_INSERT, PN_LOAD, PN_UPDATE, PN_AMEND, PN_PIPES_OK, PN_PUBLISH, PN__MAX };
 
+/* 推荐评审费标准 (管理部门网上审核操作办法 §二(一)1), in 元 */
+#define FEE_MID_RECOMMEND	80
+#define FEE_MID_REVIEW		180
+#define FEE_JUNIOR		100
+
 static struct db_stmt st[PN__MAX] = {
 	[PN_INSERT] = { "admin_plan_insert",
 	    "INSERT INTO plan (year, name, series, level, title_name, pipelines, opens_on, closes_on,"
@@ -51,12 +56,6 @@ valid_level(const char *s)
 	return strcmp(s, "junior") == 0 || strcmp(s, "mid") == 0;
 }
 
-static bool
-valid_date(const char *s)
-{
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789-") == 10;
-}
-
 enum {
 	PF_YEAR, PF_NAME, PF_SERIES, PF_LEVEL, PF_TITLE, PF_PIPELINES, PF_OPENS, PF_CLOSES,
 	PF_FEE_REC, PF_FEE_REV, PF_SCOPE, PF_REQ, PF_PUBLISH, PF_REASON
@@ -69,10 +68,10 @@ const struct field plan_fields[] = {
 	[PF_LEVEL] = { "level", "级别", F_STR, true, 1, 10, valid_level, "级别只能是初级或中级" },
 	[PF_TITLE] = { "title_name", "评审职称", F_STR, true, 2, 30, NULL, NULL },
 	[PF_PIPELINES] = { "pipelines", "评审程序", F_ARRAY, true, 1, 4, NULL, NULL },
-	[PF_OPENS] = { "opens_on", "申报开始日期", F_STR, true, 10, 10, valid_date,
-	    "日期格式应为 YYYY-MM-DD" },
-	[PF_CLOSES] = { "closes_on", "申报截止日期", F_STR, true, 10, 10, valid_date,
-	    "日期格式应为 YYYY-MM-DD" },
+	[PF_OPENS] = { "opens_on", "申报开始日期", F_STR, true, 10, 10, valid_calendar_date,
+	    "申报开始日期应为有效的日期（YYYY-MM-DD）" },
+	[PF_CLOSES] = { "closes_on", "申报截止日期", F_STR, true, 10, 10, valid_calendar_date,
+	    "申报截止日期应为有效的日期（YYYY-MM-DD）" },
 	[PF_FEE_REC] = { "fee_recommend", "推荐费（元）", F_INT, true, 0, 10000, NULL, NULL },
 	[PF_FEE_REV] = { "fee_review", "评审费（元）", F_INT, true, 0, 10000, NULL, NULL },
 	[PF_SCOPE] = { "scope", "适用范围", F_STR, false, 0, 2000, NULL, NULL },
@@ -116,6 +115,17 @@ read_form(struct req *r, struct plan_form *pf)
 		    f[PF_LEVEL].s[0] == 'm' ? "中级" : "初级");
 	if (strcmp(f[PF_CLOSES].s, f[PF_OPENS].s) < 0)
 		return req_fail(r, PERR_INVALID_FIELD, "closes_on", "申报截止日期不能早于开始日期");
+	/* the fee standard (浙价费〔2002〕229号, as the notice keeps it): 中级 推荐费 80
+	 * + 评审费 180, 初级 100 in all; a plan may charge it or less, never more */
+	if (f[PF_LEVEL].s[0] == 'm' && f[PF_FEE_REC].i > FEE_MID_RECOMMEND)
+		return req_fail(r, PERR_INVALID_FIELD, "fee_recommend",
+		    "中级推荐费不能超过收费标准 %d 元（浙价费〔2002〕229号）", FEE_MID_RECOMMEND);
+	if (f[PF_LEVEL].s[0] == 'm' && f[PF_FEE_REV].i > FEE_MID_REVIEW)
+		return req_fail(r, PERR_INVALID_FIELD, "fee_review",
+		    "中级评审费不能超过收费标准 %d 元（浙价费〔2002〕229号）", FEE_MID_REVIEW);
+	if (f[PF_LEVEL].s[0] == 'j' && f[PF_FEE_REC].i + f[PF_FEE_REV].i > FEE_JUNIOR)
+		return req_fail(r, PERR_INVALID_FIELD, "fee_review",
+		    "初级推荐评审费合计不能超过收费标准 %d 元（浙价费〔2002〕229号）", FEE_JUNIOR);
 	snprintf(pf->year, sizeof(pf->year), "%lld", f[PF_YEAR].i);
 	snprintf(pf->fee_rec, sizeof(pf->fee_rec), "%lld", f[PF_FEE_REC].i);
 	snprintf(pf->fee_rev, sizeof(pf->fee_rev), "%lld", f[PF_FEE_REV].i);
@@ -199,7 +209,8 @@ h_admin_plan_edit(struct req *r)
 	struct plan_form pf;
 	PGresult *res = NULL;
 	bool applied;
-	int i, changes = 0;
+	int i, changes = 0, changed[12];
+	cJSON *detail;
 	enum perr e;
 
 	if ((e = read_form(r, &pf)) != PERR_OK)
@@ -213,6 +224,13 @@ h_admin_plan_edit(struct req *r)
 		goto fail;
 	}
 	applied = db_bool(res, 0, 13);
+	/* what applicants were shown stays shown: a published plan is corrected
+	 * by amendments, not taken back */
+	if (f[PF_PUBLISH].present && !f[PF_PUBLISH].b && strcmp(db_str(res, 0, 12), "published") == 0) {
+		e = req_fail(r, PERR_CONFLICT, "publish",
+		    "已发布的评审工作计划不能撤回为草稿；如需更正，请修改后填写变更理由");
+		goto fail;
+	}
 	if (applied && (strcmp(db_str(res, 0, 3), pf.v[3]) != 0 || strcmp(db_str(res, 0, 5), pf.v[5]) != 0)) {
 		e = req_fail(r, PERR_CONFLICT, "pipelines",
 		    "已有人员按本计划申报，级别和评审程序不能再变更");
@@ -222,7 +240,7 @@ h_admin_plan_edit(struct req *r)
 	for (i = 0; i < 12; i++) {
 		if (strcmp(db_str(res, 0, i), pf.v[i]) == 0)
 			continue;
-		changes++;
+		changed[changes++] = i;
 		if (!applied)
 			continue;
 		if (reason[0] == '\0') {
@@ -245,8 +263,21 @@ h_admin_plan_edit(struct req *r)
 			db_rollback();
 			return req_fail(r, PERR_CONFLICT, "name", "已有同名的评审工作计划");
 		}
-		if (e != PERR_OK || (e = req_audit(r, applied ? "plan_amend" : "plan_edit", "plan", r->id,
-		    NULL)) != PERR_OK)
+		if (e != PERR_OK)
+			goto fail;
+		/* the audit row names what changed, and why once people applied */
+		detail = cJSON_CreateObject();
+		{
+			cJSON *names = cJSON_AddArrayToObject(detail, "fields");
+
+			for (i = 0; i < changes; i++)
+				cJSON_AddItemToArray(names, cJSON_CreateString(plan_labels[changed[i]]));
+		}
+		if (applied)
+			cJSON_AddStringToObject(detail, "reason", reason);
+		e = req_audit(r, applied ? "plan_amend" : "plan_edit", "plan", r->id, detail);
+		cJSON_Delete(detail);
+		if (e != PERR_OK)
 			goto fail;
 	}
 	if (f[PF_PUBLISH].present && f[PF_PUBLISH].b) {

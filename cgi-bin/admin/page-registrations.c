@@ -200,8 +200,8 @@ decide(struct req *r, bool approve)
 	for (i = 0; i < PQntuples(res); i++)
 		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
 			goto fail;
-	if ((e = req_audit(r, approve ? "registration_approve" : "registration_reject", "org", r->id,
-	    NULL)) != PERR_OK ||
+	if ((e = req_audit_reason(r, approve ? "registration_approve" : "registration_reject", "org",
+	    r->id, approve ? NULL : reason)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);

@@ -117,8 +117,8 @@ decide(struct req *r, bool confirm)
 	res = NULL;
 	if ((e = db_run(&st[PP_DECIDE], NULL, 5, DB_I(r->id), DB_I(r->s.org_id),
 	    DB_S(confirm ? "confirmed" : "refused"), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK ||
-	    (e = req_audit(r, confirm ? "person_confirm" : "person_refuse", "user", r->id, NULL)) !=
-	    PERR_OK ||
+	    (e = req_audit_reason(r, confirm ? "person_confirm" : "person_refuse", "user", r->id,
+	    confirm ? NULL : reason)) != PERR_OK ||
 	    (e = notify_user(r->id, note)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -155,6 +155,9 @@ describe('a unit registers itself', () => {
 		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
 		assert.match(sms, /未通过平台审核，理由：授权委托书未加盖公章/);
+		// and the audit row keeps the reason
+		assert.equal(await sql(`SELECT detail->>'reason' FROM audit_log WHERE action = 'registration_reject'
+		    AND target_id = ${it.id} ORDER BY id DESC LIMIT 1`), '授权委托书未加盖公章');
 	});
 
 	test('rejected: it corrects and resubmits; approved: it works, and applicants can choose it', async () => {
@@ -237,6 +240,8 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.equal((await hongda.post(`/people/${a.id}/refuse`, { reason: '查无此人' })).status, 200);
 		const b = (await a.s.get('/profile')).json.profile.binding;
 		assert.deepEqual([b.status, b.reason], ['refused', '查无此人']);
+		assert.equal(await sql(`SELECT detail->>'reason' FROM audit_log WHERE action = 'person_refuse'
+		    AND target_id = ${a.id} ORDER BY id DESC LIMIT 1`), '查无此人');
 	});
 
 	test('refused: no archive item and no application goes to that unit', async () => {
@@ -299,32 +304,51 @@ describe('the operator runs the platform', () => {
 			fee_review: 180, scope: '测试', requirements: '测试要求' };
 		assertError(await admin.post('/plans', { ...body, pipelines: ['junior_review'] }), 400, 'invalid_field', 'pipelines');
 		assertError(await admin.post('/plans', { ...body, closes_on: '2020-01-01' }), 400, 'invalid_field', 'closes_on');
+		// a date that does not exist is said so, on its field
+		const bad = assertError(await admin.post('/plans', { ...body, closes_on: '2099-02-30' }), 400, 'invalid_field', 'closes_on');
+		assert.equal(bad.message, '申报截止日期应为有效的日期（YYYY-MM-DD）');
+		// the fee standard (浙价费〔2002〕229号): 中级 推荐费 80 + 评审费 180, 初级 100 in all
+		assertError(await admin.post('/plans', { ...body, fee_recommend: 81 }), 400, 'invalid_field', 'fee_recommend');
+		assertError(await admin.post('/plans', { ...body, fee_review: 181 }), 400, 'invalid_field', 'fee_review');
+		assertError(await admin.post('/plans', { ...body, level: 'junior', pipelines: ['junior_review'], title_name: '助理工程师',
+			fee_recommend: 20, fee_review: 81 }), 400, 'invalid_field', 'fee_review');
 		const p = await admin.post('/plans', body);
 		assert.equal(p.status, 201, p.text);
 		const id = p.json.plan.id;
 		assert.equal(p.json.plan.status, 'draft');
 		const a = await newApplicant();
 		assertError(await a.s.get(`/plans/${id}`), 404, 'not_found');
+		// nor do the departments' lists offer a draft
+		const hongda = await loginAs('unit', 'unit_hongda');
+		assert.ok(!(await hongda.get('/reference')).json.plans.some((x) => x.id === id), 'a draft in the reference');
 		// before anyone applied: corrected freely
-		let e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 200, publish: true } });
+		let e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 170, publish: true } });
 		assert.equal(e.status, 200, e.text);
 		assert.equal(e.json.plan.status, 'published');
 		assert.equal(e.json.plan.amendment_list.length, 0);
+		assert.ok((await hongda.get('/reference')).json.plans.some((x) => x.id === id), 'published, in the reference');
+		// what applicants were shown is not taken back
+		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 170, publish: false } }),
+		    409, 'conflict', 'publish');
 		await putProfile(a.s, await completeProfile());
 		await sql(`UPDATE person_binding SET status = 'confirmed' WHERE user_id = ${a.id}`);
 		assert.equal((await a.s.post('/applications', { plan_id: id })).status, 201);
 		// now: the chain is fixed; a fee or window change needs a reason and shows as an amendment
-		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 200, level: 'mid',
+		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 170, level: 'mid',
 			pipelines: ['mid_review', 'mid_assess'] } }), 409, 'conflict', 'pipelines');
 		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body } }), 400, 'invalid_field', 'reason');
-		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 220,
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, fee_review: 150,
 			closes_on: await sql("SELECT to_char(current_date + 20, 'YYYY-MM-DD')"), reason: '延长申报期' } });
 		assert.equal(e.status, 200, e.text);
 		const seen = (await a.s.get(`/plans/${id}`)).json.plan;
 		assert.deepEqual(seen.amendment_list.map((m) => m.field).sort(), ['申报截止日期', '评审费（元）'].sort());
 		assert.ok(seen.amendment_list.every((m) => m.reason === '延长申报期'));
-		assert.equal(seen.fee.review, 220);
-		assert.deepEqual(seen.amendment_list.find((m) => m.field === '评审费（元）').old, '200');
+		assert.equal(seen.fee.review, 150);
+		assert.deepEqual(seen.amendment_list.find((m) => m.field === '评审费（元）').old, '170');
+		// the audit row says what changed and why
+		const row = JSON.parse(await sql(`SELECT detail::text FROM audit_log WHERE action = 'plan_amend'
+		    AND target_id = ${id} ORDER BY id DESC LIMIT 1`));
+		assert.deepEqual([row.fields.sort(), row.reason], [['申报截止日期', '评审费（元）'].sort(), '延长申报期']);
 	});
 
 	test('the calendar: a year imported from a text list; refused lines name the line', async () => {
@@ -350,8 +374,11 @@ describe('the operator runs the platform', () => {
 		const y = 2032;
 		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '测试', days } });
 		const day = (d, workday = false) => ({ day: d, workday, note: '测试' });
+		// a year with no day at all would count each weekday worked
+		let r = await put([]);
+		assertError(r, 400, 'invalid_field', 'days');
 		// 2032-01-03 is a Saturday: a holiday there says nothing new
-		let r = await put([day('2032-01-01'), day('2032-01-03'), day('2032-01-02')]);
+		r = await put([day('2032-01-01'), day('2032-01-03'), day('2032-01-02')]);
 		assertError(r, 400, 'invalid_field', 'days');
 		assert.deepEqual([r.json.day, r.json.index], ['2032-01-03', 1]);
 		assert.match(r.json.error.message, /第 2 行：2032-01-03 是周末/);
