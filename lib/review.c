@@ -78,8 +78,9 @@
 	"  WHERE day = current_date) END," \
 	" a.paid_at IS NOT NULL," \
 	/* the last submission's number (their count) and whether it changed \
-	 * anything, kept on the application by a trigger (sql/021) */ \
-	" a.snapshot_no, a.snapshot_changed," \
+	 * anything (kept on the application by a trigger, sql/021) since this \
+	 * organisation decided on an earlier one: not for one it never saw */ \
+	" a.snapshot_no, coalesce(a.snapshot_changed AND d.decided_snapshot < a.snapshot_no, false)," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
 	" a.region_id, (SELECT n FROM ref_version), " key \

@@ -286,6 +286,8 @@ describe('applicant flow: from registration to a submitted application', () => {
     assert.match(await page.locator('.qr-img').getAttribute('src'), /^data:image\/svg\+xml;charset=utf-8,/)
     await page.waitForFunction(() => document.querySelector('.qr-img').naturalWidth > 0)
     assert.equal(await page.locator('.qr-url input').inputValue(), link.url)
+    // one cannot scan one's own phone: the page opens here too
+    assert.equal(await page.locator('a.sign-here').getAttribute('href'), link.url)
     await shot(page, '10-step2-qr')
 
     // The phone: no login, the token in the link is the proof.

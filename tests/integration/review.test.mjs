@@ -210,6 +210,19 @@ describe('what changed since the organisation last decided', () => {
 		assert.equal(row.changed, true);
 	});
 
+	test('有修改 is the unit\'s, which saw the earlier submission; the county, which never did, sees none', async () => {
+		const [other] = await submitted(1, applicant);
+		assert.equal((await move(hongda, other, 'return', 2, '述职请写具体')).status, 200);
+		assert.equal((await applicant.request('PUT', `/applications/${other}/info`,
+		    { json: { statement: '本人述职：主持施工组织设计两项' } })).status, 200);
+		assert.equal((await applicant.post(`/applications/${other}/submit`)).status, 200);
+		assert.equal((await worklistRow(hongda, other)).changed, true);
+		await toCounty(hongda, other);
+		const row = await worklistRow(wucheng, other);
+		assert.deepEqual([row.submissions, row.changed], [2, false]);
+		assert.equal((await wucheng.get(`/applications/${other}`)).json.changes, null);
+	});
+
 	test('resubmitted without a change: "none"', async () => {
 		assert.equal((await move(hongda, app, 'return', 2, '请再核对')).status, 200);
 		assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);

@@ -22,8 +22,8 @@ export function rememberMovable(items) {
   worklistState.ids = movable(items)
 }
 
-// After a decision on application `done`: the next one of the list as it was left to move now,
-// or null. The list is asked again (the decided one has left it or moved on). The one shown
+// After a decision on application `done`: { id } of the next one of the list as it was left to
+// move now, or { id: null, left } with how many the page still has that were passed over. The list is asked again (the decided one has left it or moved on). The one shown
 // after `done` that is still to move comes first; those shown before it were passed over by
 // the reviewer and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk
 // for 公示); one that arrived meanwhile comes after those shown. When the page has none left,
@@ -37,22 +37,24 @@ export async function nextMovable(api, done) {
   const pos = shown.indexOf(String(done))
   const passed = new Set(pos >= 0 ? shown.slice(0, pos + 1) : [String(done)])
   let after = worklistState.cursors[worklistState.page] || null
+  let left = 0
   for (let i = 0; i < 2; i++) {
     const p = new URLSearchParams(base)
     if (after) p.set('after', after)
     const data = await api.get(`worklist?${p.toString()}`)
     const ids = movable(data.items).filter((id) => !passed.has(id))
     const next = shown.slice(pos + 1).find((id) => ids.includes(id)) || ids[0]
+    if (i === 0) left = movable(data.items).filter((id) => id !== String(done)).length
     if (next) {
       worklistState.ids = movable(data.items)
       if (i > 0) {
         worklistState.cursors = [...worklistState.cursors.slice(0, worklistState.page + 1), after]
         worklistState.page++
       }
-      return next
+      return { id: next, left: 0 }
     }
     if (!data.next) break
     after = data.next
   }
-  return null
+  return { id: null, left }
 }
