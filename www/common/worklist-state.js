@@ -23,11 +23,11 @@ export function rememberMovable(items) {
 }
 
 // After a decision on application `done`: { id } of the next one of the list as it was left to
-// move now, or { id: null, left } with how many the page still has that were passed over. The list is asked again (the decided one has left it or moved on). The one shown
-// after `done` that is still to move comes first; those shown before it were passed over by
-// the reviewer and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk
-// for 公示); one that arrived meanwhile comes after those shown. When the page has none left,
-// its next page.
+// move now, or { id: null, left } with how many the page still has that were passed over. The
+// list is asked again (the decided one has left it or moved on). The one shown after `done`
+// that is still to move comes first; those shown before it were passed over by the reviewer
+// and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk for 公示); one
+// that arrived meanwhile comes after those shown. When the page has none left, its next page.
 export async function nextMovable(api, done) {
   const base = new URLSearchParams()
   for (const [k, v] of Object.entries(worklistState.query)) {
@@ -42,11 +42,12 @@ export async function nextMovable(api, done) {
     const p = new URLSearchParams(base)
     if (after) p.set('after', after)
     const data = await api.get(`worklist?${p.toString()}`)
-    const ids = movable(data.items).filter((id) => !passed.has(id))
+    const all = movable(data.items)
+    const ids = all.filter((id) => !passed.has(id))
     const next = shown.slice(pos + 1).find((id) => ids.includes(id)) || ids[0]
-    if (i === 0) left = movable(data.items).filter((id) => id !== String(done)).length
+    if (i === 0) left = all.filter((id) => id !== String(done)).length
     if (next) {
-      worklistState.ids = movable(data.items)
+      worklistState.ids = all
       if (i > 0) {
         worklistState.cursors = [...worklistState.cursors.slice(0, worklistState.page + 1), after]
         worklistState.page++
