@@ -16,7 +16,16 @@ static struct db_stmt st[APP__MAX] = {
 	[APP_LIST] = { "applicant_list",
 	    "SELECT a.id, p.name, pl.name, a.step_seq, s.name, a.state,"
 	    " coalesce(o.name, ''),"
-	    " to_char(a.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') "
+	    " to_char(a.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    /* what 首页 reminds of: the plan's last day, the fee once it is due
+	     * (as the detail's fee.due: reported to the fee step, unpaid), why it
+	     * came back */
+	    " to_char(p.closes_on, 'YYYY-MM-DD'), current_date <= p.closes_on,"
+	    " CASE WHEN a.state = 'in_review' AND a.paid_at IS NULL AND EXISTS (SELECT 1"
+	    "  FROM step_gate g WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'"
+	    "  AND g.seq <= a.step_seq) THEN app_fee(a.id) ELSE 0 END,"
+	    " CASE WHEN a.state = 'returned' THEN (SELECT text FROM chain_history"
+	    "  WHERE application_id = a.id AND action = 'return' ORDER BY no DESC LIMIT 1) END "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -126,6 +135,13 @@ h_applications(struct req *r)
 		    strcmp(state, "returned") == 0);
 		cJSON_AddStringToObject(it, "holder", db_str(res, i, 6));
 		cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 7));
+		cJSON_AddStringToObject(it, "closes_on", db_str(res, i, 8));
+		cJSON_AddBoolToObject(it, "plan_open", db_bool(res, i, 9));
+		json_add_int(it, "fee_due", db_int(res, i, 10));
+		if (db_str(res, i, 11) != NULL)
+			cJSON_AddStringToObject(it, "return_reason", db_str(res, i, 11));
+		else
+			cJSON_AddNullToObject(it, "return_reason");
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

@@ -225,7 +225,14 @@ describe('applicant flow: from registration to a submitted application', () => {
     const [created] = await Promise.all([answer(page, 'POST', /\/applications$/), page.locator('.apply-now').click()])
     const body = await expectOk(created, 201)
     appId = body.application.id
-    await page.waitForURL(new RegExp(`#/applications/${appId}/wizard$`))
+    await page.waitForURL(new RegExp(`#/applications/${appId}/wizard(\\?step=1)?$`)) // the wizard then writes its step into the URL
+    await wizardStep(page, 1)
+    // 首页 reminds of the unsubmitted draft and its deadline, and leads back to it
+    await menu(page, '首页')
+    const notice = page.locator('.home-notice', { hasText: `您的申报“${plan.name}”尚未提交，申报截止日期为 ${plan.closes_on}` })
+    await notice.waitFor()
+    await notice.getByRole('link', { name: '继续填写' }).click()
+    await page.waitForURL(new RegExp(`#/applications/${appId}/wizard(\\?step=1)?$`))
     await wizardStep(page, 1)
   })
 

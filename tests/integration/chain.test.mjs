@@ -161,6 +161,10 @@ describe('one application through the chain', () => {
 		assert.equal(item.state, 'returned');
 		assert.equal(item.step, 1);
 		assert.equal(item.step_name, '个人网络申报');
+		// what 首页 reminds the applicant of: why it came back; nothing to pay
+		assert.equal(item.return_reason, returnReason);
+		assert.equal(item.fee_due, 0);
+		assert.match(item.closes_on, /^\d{4}-\d{2}-\d{2}$/);
 		assert.ok(!(await worklistRow(county, app)));
 		assertError(await move(county, { action: 'pass', step: 4, text: '同意' }), 409, 'conflict');
 	});

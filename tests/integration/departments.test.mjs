@@ -150,6 +150,9 @@ describe('收费设定', () => {
 		assert.equal(g.json.application.fee.amount, 210);
 		assert.equal(g.json.application.fee.due, true);
 		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 210);
+		// 首页 reminds the applicant of it (the list's fee_due, the amount)
+		const row = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
+		assert.deepEqual([row.fee_due, row.return_reason], [210, null]);
 	});
 
 	test('a change of the county\'s items or the plan\'s fees shows on every worker\'s next page', async () => {
@@ -192,6 +195,7 @@ describe('收费设定', () => {
 		const fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
 		assert.equal(fee.amount, 210);
 		assert.equal(fee.due, false);
+		assert.equal((await applicant.get('/applications')).json.items.find((x) => x.id === app).fee_due, 0);
 		assert.equal((await move(wucheng, app, 'pass', 4, '资格审查通过')).status, 200);
 		// an empty list brings the plan's defaults back
 		const r = await wucheng.request('PUT', `/plans/${plan}/fees`, { json: { items: [] } });

@@ -1,5 +1,6 @@
 import { Bell, Calendar, Document, Files, HomeFilled, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
+import { api, seg } from '../common/api.js'
 const Register = () => import('./Register.vue')
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
@@ -27,6 +28,36 @@ createPortal({
     { label: '消息', path: '/messages', icon: Bell },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
+  // 首页: what the applicant's applications wait for from them
+  async notices() {
+    const { items } = await api.get('applications')
+    const out = []
+    for (const a of items || []) {
+      const plan = `“${a.plan}”`
+      if (a.state === 'returned')
+        out.push({
+          type: 'error',
+          text: `您的申报${plan}被退回修改${a.return_reason ? `：${a.return_reason}` : ''}。请修改后重新提交。`,
+          to: `/applications/${seg(a.id)}/wizard`,
+          link: '修改申报',
+        })
+      else if (a.state === 'draft' && a.plan_open)
+        out.push({
+          type: 'warning',
+          text: `您的申报${plan}尚未提交，申报截止日期为 ${a.closes_on}。`,
+          to: `/applications/${seg(a.id)}/wizard`,
+          link: '继续填写',
+        })
+      else if (a.fee_due > 0)
+        out.push({
+          type: 'warning',
+          text: `您的申报${plan}已报送至${a.holder || '审核部门'}，请缴纳评审费用 ${a.fee_due} 元。`,
+          to: `/applications/${seg(a.id)}`,
+          link: '前往缴费',
+        })
+    }
+    return out
+  },
   routes: [
     { path: '/register', name: 'register', component: Register, meta: { public: true, title: '注册' } },
     // Reached from a QR code on a phone: no login needed (the one-time token in the URL is the
