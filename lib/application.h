@@ -9,6 +9,10 @@
 
 #include "portal.h"
 
+/* 现有职称 in the profile: the engineering series' titles, and one for a 中级
+ * of another series (a 经济师's, say), which is what 转（兼）评 rests on. */
+#define TITLE_OTHER_MID "其他系列中级职称"
+
 /* Who is looking: the applicant (org_id 0) sees their own applications; an
  * organisation sees those that reached its desk (its unit or talent centre
  * once submitted, a department once the chain arrived at a step it owns). */

@@ -179,12 +179,18 @@ check_info(const struct application *a, cJSON *list)
 			    "“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 %d 名）",
 			    nrec);
 	} else if (is(m, "transfer")) {
+		/* 已取得某专业的中级专业技术职务任职资格: 工程师, or another series' 中级 */
+		if (!is(p->title, "工程师") && !is(p->title, TITLE_OTHER_MID))
+			unmet(list, 3, "method", "“转（兼）评”须已取得中级专业技术职务任职资格"
+			    "（个人基本信息中现有职称为“%s”），请改选其他申报方式或更正个人基本信息",
+			    p->title ? p->title : "未填写");
 		if (a->held_title == NULL || utf8_blank(a->held_title))
 			unmet(list, 3, "held_title", "请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称");
 	} else if (is(m, "abc")) {
+		/* 面向建设类非公企业（不含事业单位、国企） */
 		if (!is(p->ownership, "private"))
-			unmet(list, 3, "method", "直接（ABC类）申报仅面向建设类非公企业，"
-			    "事业单位和国有企业人员不能选择");
+			unmet(list, 3, "method", "直接（ABC类）申报仅面向建设类非公企业（不含事业单位、国企），"
+			    "您的现工作单位不是非公企业");
 	}
 }
 
@@ -193,7 +199,7 @@ rule_check(const struct application *a)
 {
 	cJSON *list = cJSON_CreateArray();
 	const struct file_kind *k;
-	int i;
+	int i, works;
 
 	/* A first submission only inside the plan's window; a returned one may come back later. */
 	if (is(a->state, "draft") && a->closed_on != NULL)
@@ -221,9 +227,15 @@ rule_check(const struct application *a)
 		unmet(list, 2, "signature", "请扫码在线签署《专业技术资格申报材料真实性保证书》");
 	check_info(a, list);
 
-	/* 4: performance archive */
-	if (PQntuples(a->arch) == 0)
-		unmet(list, 4, "archive", "请从业绩档案中至少选择一项已通过单位审核的业绩");
+	/* 4: performance archive: 相应业绩材料, of which 继续教育学时 and 年度考核
+	 * (conditions of §四.2, kept in the same archive) are none */
+	for (i = 0, works = 0; i < PQntuples(a->arch); i++)
+		works += !is(db_str(a->arch, i, 1), "education") && !is(db_str(a->arch, i, 1), "appraisal");
+	if (works == 0)
+		unmet(list, 4, "archive", PQntuples(a->arch) == 0 ?
+		    "请从业绩档案中至少选择一项已通过单位审核的业绩" :
+		    "请从业绩档案中至少选择一项已通过单位审核的专业技术业绩（工程项目、论文、获奖、专利、"
+		    "技术报告或标准规范；继续教育学时和年度考核不是业绩）");
 	for (i = 0; i < PQntuples(a->arch); i++) {
 		const char *title = db_str(a->arch, i, 3), *status = db_str(a->arch, i, 11);
 

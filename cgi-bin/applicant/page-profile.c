@@ -96,7 +96,8 @@ v_degree(const char *s)
 static bool
 v_title(const char *s)
 {
-	static const char *const set[] = { "无", "技术员", "助理工程师", "工程师", NULL };
+	static const char *const set[] = { "无", "技术员", "助理工程师", "工程师", TITLE_OTHER_MID,
+	    NULL };
 	return one_of(s, set);
 }
 

@@ -298,6 +298,7 @@ describe('自评分申报 (self)', () => {
 
 describe('转（兼）评 and 直接（ABC类）', () => {
 	test('transfer without held_title is in the check (held_title); with it, not', async () => {
+		await putProfile(a.s, { title: '工程师' });
 		let r = await info({ method: 'transfer', held_title: '' });
 		assert.deepEqual(messages(r, 'held_title'), ['请在“专业技术职务任职资格及取得时间”中写明已取得的中级职称']);
 		assert.deepEqual(messages(r, 'method'), []);
@@ -308,6 +309,21 @@ describe('转（兼）评 and 直接（ABC类）', () => {
 		assert.deepEqual(messages(r, 'held_title'), []);
 	});
 
+	test('transfer needs a 中级 held (已取得某专业的中级…任职资格): 工程师 or another series\' 中级', async () => {
+		await info({ method: 'transfer', held_title: '工程师（建筑电气），2018-12-01 取得' });
+		for (const title of ['无', '技术员', '助理工程师']) {
+			await putProfile(a.s, { title });
+			assert.deepEqual(messages(await get(), 'method'), [`“转（兼）评”须已取得中级专业技术职务任职资格`
+			    + `（个人基本信息中现有职称为“${title}”），请改选其他申报方式或更正个人基本信息`], title);
+		}
+		for (const title of ['工程师', '其他系列中级职称']) {
+			await putProfile(a.s, { title });
+			assert.deepEqual(messages(await get(), 'method'), [], title);
+		}
+		assertError(await a.s.request('PUT', '/profile', { json: { title: '经济师' } }), 400, 'invalid_field', 'title');
+		await putProfile(a.s, { title: '助理工程师' });
+	});
+
 	test('abc at a private unit: no ownership complaint', async () => {
 		const r = await info({ method: 'abc' });
 		assert.deepEqual(messages(r, 'method'), []);
@@ -315,7 +331,7 @@ describe('转（兼）评 and 直接（ABC类）', () => {
 	});
 
 	test('abc at unit_sjy\'s org (state-owned) or an institution: in the check (method)', async () => {
-		const want = ['直接（ABC类）申报仅面向建设类非公企业，事业单位和国有企业人员不能选择'];
+		const want = ['直接（ABC类）申报仅面向建设类非公企业（不含事业单位、国企），您的现工作单位不是非公企业'];
 		await putProfile(a.s, { unit_id: await orgId(SJY) });
 		assert.deepEqual(messages(await get(), 'method'), want);
 		const inst = await newOrg({ ownership: 'institution', prefix: '金华市某事业单位' });
@@ -440,6 +456,18 @@ describe('archive picks', () => {
 		assertError(await a.s.request('PUT', `/applications/${app}/archive`, { json: { items: [{ item_id: 999999999 }] } }),
 		    400, 'invalid_field', 'items');
 		assert.equal(await sqlInt(`SELECT count(*) FROM application_archive WHERE application_id = ${app}`), 0);
+	});
+
+	test('继续教育学时 and 年度考核 alone are no 业绩: in the check until a 业绩 is picked too', async () => {
+		const edu = await approvedItem(a.s, hongda, { kind: 'education', title: `继续教育-${Date.now()}`, number: '90' });
+		const appraisal = await approvedItem(a.s, hongda, { kind: 'appraisal', title: `年度考核-${Date.now()}`, level: '合格' });
+		let r = await put('archive', { items: [{ item_id: edu.id }, { item_id: appraisal.id }] });
+		assert.deepEqual(messages(r, 'archive'), ['请从业绩档案中至少选择一项已通过单位审核的专业技术业绩'
+		    + '（工程项目、论文、获奖、专利、技术报告或标准规范；继续教育学时和年度考核不是业绩）']);
+		const paper = await approvedItem(a.s, hongda, { kind: 'paper', title: `论文-${Date.now()}`, role: '第一作者' });
+		r = await put('archive', { items: [{ item_id: edu.id }, { item_id: paper.id }] });
+		assert.deepEqual(messages(r, 'archive'), []);
+		await put('archive', { items: [] });
 	});
 
 	test('an approved collective project without a contribution proof is in the check; with one, not', async () => {

@@ -3,7 +3,8 @@
 
 export const EDUCATIONS = ['博士研究生', '硕士研究生', '大学本科', '大学专科', '中专', '高中及以下']
 export const DEGREES = ['博士', '硕士', '学士', '无']
-export const TITLES = ['无', '技术员', '助理工程师', '工程师']
+// the engineering series', and a 中级 of another series (a 经济师's): 转（兼）评 rests on a 中级
+export const TITLES = ['无', '技术员', '助理工程师', '工程师', '其他系列中级职称']
 export const STAFFING = [
   { value: 'regular', label: '在编' },
   { value: 'non_staff', label: '非在编' },
