@@ -1,0 +1,78 @@
+// 评前面试 in headless Chromium, against the real stack:
+//   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/interview-flow.test.mjs
+// Two applications of the demo applicant wait at 婺城区's 评前面试 (mid_review step 6; the steps
+// before are fixtures), both on one session that has begun. The county's clerk (wucheng_jsj)
+// marks one 通过 and one 缺席: 缺席 ends an application, so 保存结果 first names who it ends; 取消
+// records nothing, 确认保存 records both.
+import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { DEMO_APPLICANT, loginAs, retire, sql, tag } from '../integration/lib.mjs'
+import { newDrafts } from '../integration/drafts.mjs'
+import { clerk, position, walk } from '../integration/walk.mjs'
+import { SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
+
+const h = flow('interview')
+const { newPage, step } = h
+
+let county // the API session of wucheng_jsj
+let apps = []
+let session
+const title = `评前面试 ${tag().slice(-4)}`
+
+before(async () => {
+  await h.launch()
+  const applicant = await loginAs('applicant', DEMO_APPLICANT)
+  apps = await newDrafts(2)
+  for (const app of apps) {
+    assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200)
+    await walk(app, 6)
+  }
+  county = await clerk('county', 'wucheng_jsj')
+  const when = await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`)
+  const r = await county.post('/interviews', { title, starts_at: when, place: '住建局三楼会议室', panel: '张工、李工、王工' })
+  assert.equal(r.status, 201, r.text)
+  session = r.json.id
+  assert.equal((await county.post(`/interviews/${session}/assign`, { items: apps })).json.assigned, 2)
+  // it began an hour ago: its results may be recorded
+  await sql(`UPDATE interview_session SET starts_at = now() - interval '1 hour' WHERE id = ${session}`)
+})
+
+after(async () => {
+  if (apps.length) await retire(`id IN (${apps.join(', ')})`)
+  await h.close()
+})
+
+const recorded = async () => ((await county.get(`/interviews/${session}`)).json.items || []).filter((i) => i.result)
+
+step('缺席 ends an application: 保存结果 names whom first; 取消 records nothing, 确认保存 both', async () => {
+  const { page } = await newPage()
+  await login(page, 'county', 'wucheng_jsj')
+  page.problems.length = 0 // the login page's own 401 (no session yet) is no problem
+  await menu(page, '评前面试')
+  await page.locator('.iv-sessions tr', { hasText: title }).locator('.iv-open').click()
+  const roster = page.locator('.iv-roster')
+  const rows = roster.locator('.el-table__body tbody tr')
+  await rows.nth(1).waitFor()
+  await rows.nth(0).getByText('通过', { exact: true }).click()
+  await rows.nth(1).getByText('缺席', { exact: true }).click()
+  await roster.locator('.iv-record').click()
+  const box = page.locator('.iv-record-confirm')
+  await box.getByText(/缺席（1 人）：.+。以上申报将终止于本环节/).waitFor()
+  assert.doesNotMatch(await box.innerText(), /面试不通过/)
+  await box.getByRole('button', { name: '取消' }).click()
+  await box.waitFor({ state: 'hidden' })
+  assert.deepEqual(await recorded(), [])
+  assert.deepEqual((await Promise.all(apps.map(position))).map((p) => [p.step, p.state]),
+      [[6, 'in_review'], [6, 'in_review']])
+
+  await roster.locator('.iv-record').click()
+  const [saved] = await Promise.all([
+    answer(page, 'POST', new RegExp(`/interviews/${session}/results$`)),
+    box.getByRole('button', { name: '确认保存' }).click(),
+  ])
+  assert.equal((await expectOk(saved)).recorded, 2)
+  assert.deepEqual((await recorded()).map((i) => i.result).sort(), ['absent', 'pass'])
+  // the absent one ended at the step, the other waits there for its 通过
+  assert.deepEqual((await Promise.all(apps.map(position))).map((p) => p.state).sort(), ['in_review', 'rejected'])
+  assert.deepEqual(page.problems, [])
+})
