@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { DEMO_APPLICANT, loginAs, retire, sql, tag } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { clerk, position, walk } from '../integration/walk.mjs'
-import { SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
+import { answer, expectOk, flow, login, menu } from './harness.mjs'
 
 const h = flow('interview')
 const { newPage, step } = h
