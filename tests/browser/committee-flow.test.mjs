@@ -152,14 +152,22 @@ step('a meeting, the application on its agenda, both members present', async () 
   await page.locator('.md-close').waitFor()
 })
 
+// the second member votes on a phone, where the meetings are cards with their button in sight
 async function memberVotes(m, index) {
-  const { context, page } = await newPage()
+  const phone = index === 1
+  const { context, page } = await newPage(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {})
   await login(page, m.username, PASSWORD, { own: OWN })
   // a member's menu: their ballots and their account, nothing of the desk
-  assert.deepEqual((await page.locator('.side-menu').innerText()).split('\n'), ['首页', '我的评审会议', '账号设置'])
+  if (!phone) assert.deepEqual((await page.locator('.side-menu').innerText()).split('\n'), ['首页', '我的评审会议', '账号设置'])
   await page.goto(`${BASE}/county/#/worklist`)
   await page.locator('.ballots').waitFor()
-  await page.locator('.ballots tbody tr', { hasText: meetingTitle }).locator('.bl-open').click()
+  const meeting = phone ? page.locator('.bl-card', { hasText: meetingTitle }) : page.locator('.ballots tbody tr', { hasText: meetingTitle })
+  if (phone) {
+    await meeting.getByText('已登记出席 · 已表决 0 / 1 份').waitFor()
+    const box = await meeting.locator('.bl-open').boundingBox()
+    assert.ok(box && box.x + box.width <= 390, `进入表决 in sight: ${JSON.stringify(box)}`)
+  }
+  await meeting.locator('.bl-open').click()
   await page.locator('.bt-item').waitFor()
   // the 评审表 opens in a tab of its own, without the 身份证号 in full
   const [form] = await Promise.all([context.waitForEvent('page'), page.locator('.bt-form').click()])
