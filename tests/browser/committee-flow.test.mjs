@@ -159,6 +159,8 @@ async function memberVotes(m, index) {
   await login(page, m.username, PASSWORD, { own: OWN })
   // a member's menu: their ballots and their account, nothing of the desk
   if (!phone) assert.deepEqual((await page.locator('.side-menu').innerText()).split('\n'), ['首页', '我的评审会议', '账号设置'])
+  // the header says what they are here, not the department's portal
+  assert.equal(await page.locator('.brand-portal').innerText(), '评审委员会委员')
   await page.goto(`${BASE}/county/#/worklist`)
   await page.locator('.ballots').waitFor()
   const meeting = phone ? page.locator('.bl-card', { hasText: meetingTitle }) : page.locator('.ballots tbody tr', { hasText: meetingTitle })
