@@ -107,6 +107,8 @@ PORTAL_API void utf8_trim(char *s);
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
 PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
+PORTAL_API bool valid_ownership(const char *s);	/* 单位性质: state private institution agency other */
+PORTAL_API bool valid_unit_affiliation(const char *s); /* bureau city_direct civil_service */
 PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */
 /* Password policy: 8-128 characters, at least three of upper/lower/digit/symbol. */

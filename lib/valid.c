@@ -241,6 +241,22 @@ valid_idcard(const char *s)
 	return s[17] == check[sum % 11];
 }
 
+/* 单位性质: 国有企业, 非公企业, 事业单位, 机关, 其他 (sql/011). */
+bool
+valid_ownership(const char *s)
+{
+	return strcmp(s, "state") == 0 || strcmp(s, "private") == 0 ||
+	    strcmp(s, "institution") == 0 || strcmp(s, "agency") == 0 || strcmp(s, "other") == 0;
+}
+
+/* A 事业单位's 隶属关系: 市住建局局属, 市本级直属, 参照公务员法管理. */
+bool
+valid_unit_affiliation(const char *s)
+{
+	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 ||
+	    strcmp(s, "civil_service") == 0;
+}
+
 bool
 valid_uscc(const char *s)
 {

@@ -12,6 +12,8 @@ enum perr h_admin_registrations(struct req *);
 enum perr h_admin_registration_scan(struct req *);
 enum perr h_admin_registration_approve(struct req *);
 enum perr h_admin_registration_reject(struct req *);
+extern const struct field registration_amend_fields[];
+enum perr h_admin_registration_amend(struct req *);
 
 /* page-departments.c: departments and their accounts */
 extern const struct field departments_query[];

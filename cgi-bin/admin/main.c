@@ -14,6 +14,7 @@ static const struct route routes[] = {
 	    h_admin_registration_approve },
 	{ M_POST, "/registrations/:id/reject", 0, registration_reject_fields,
 	    h_admin_registration_reject },
+	{ M_PUT, "/registrations/:id", 0, registration_amend_fields, h_admin_registration_amend },
 	/* page-departments.c */
 	{ M_GET, "/departments", 0, departments_query, h_admin_departments },
 	{ M_POST, "/departments", 0, department_fields, h_admin_department_add },

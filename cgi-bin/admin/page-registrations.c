@@ -11,7 +11,8 @@
 
 #include "admin.h"
 
-enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG__MAX };
+enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_REGION, RG_USCC_TAKEN,
+	RG_AMEND, RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
 	[RG_LIST] = { "admin_registrations",
@@ -22,7 +23,8 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.authorization_id, 0), coalesce(up.filename, ''), coalesce(up.ctype, ''),"
 	    " coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.username, ''),"
 	    " (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status)"
-	    "  ORDER BY d.id), '[]')::text FROM org d WHERE d.name = o.name AND d.id <> o.id)"
+	    "  ORDER BY d.id), '[]')::text FROM org d WHERE d.name = o.name AND d.id <> o.id),"
+	    " o.region_id"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload up ON up.id = o.authorization_id"
 	    " LEFT JOIN app_user c ON c.org_id = o.id AND c.is_org_admin"
@@ -41,6 +43,19 @@ static struct db_stmt st[RG__MAX] = {
 	[RG_SCAN] = { "admin_registration_scan",
 	    "SELECT u.filename, u.ctype, u.data FROM org o JOIN upload u ON u.id = o.authorization_id"
 	    " WHERE o.id = $1", 0 },
+	/* what a correction changes, as it is now (its columns in the order of amend_fields) */
+	[RG_OLD] = { "admin_registration_old",
+	    "SELECT o.status, o.name, coalesce(o.uscc, ''), coalesce(o.ownership, ''),"
+	    " coalesce(o.affiliation, ''), o.region_id::text, coalesce(o.supervisor, '')"
+	    " FROM org o WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre')"
+	    " AND o.submitted_at IS NOT NULL FOR UPDATE", 0 },
+	[RG_REGION] = { "admin_registration_region",
+	    "SELECT 1 FROM region WHERE id = $1 AND level = 'county'", 0 },
+	[RG_USCC_TAKEN] = { "admin_registration_uscc_taken",
+	    "SELECT 1 FROM org WHERE uscc = $1 AND id <> $2", 0 },
+	[RG_AMEND] = { "admin_registration_amend",
+	    "UPDATE org SET name = $2, uscc = $3, ownership = $4, affiliation = NULLIF($5, ''),"
+	    " region_id = $6, supervisor = $7 WHERE id = $1", 0 },
 };
 
 static bool
@@ -83,6 +98,7 @@ h_admin_registrations(struct req *r)
 		cJSON_AddStringToObject(it, "ownership", db_str(res, i, 4));
 		cJSON_AddStringToObject(it, "affiliation", db_str(res, i, 5));
 		cJSON_AddStringToObject(it, "region", db_str(res, i, 6));
+		cJSON_AddNumberToObject(it, "region_id", (double)db_int(res, i, 18));
 		cJSON_AddStringToObject(it, "supervisor", db_str(res, i, 7));
 		cJSON_AddStringToObject(it, "status", db_str(res, i, 8));
 		cJSON_AddStringToObject(it, "reject_reason", db_str(res, i, 9));
@@ -222,4 +238,119 @@ enum perr
 h_admin_registration_reject(struct req *r)
 {
 	return decide(r, false);
+}
+
+/*
+ * 更正单位信息: the operator corrects an approved unit's registration (a new
+ * name, 统一社会信用代码, 单位性质, 隶属关系, county or 主管部门, on the
+ * unit's proof), with a reason, told to its clerks. Its applications keep
+ * the chain they were made in (their county and chain are the
+ * application's); what it applies to next follows the new details.
+ */
+enum { AM_NAME, AM_USCC, AM_OWNERSHIP, AM_AFFILIATION, AM_REGION, AM_SUPERVISOR, AM_REASON };
+
+const struct field registration_amend_fields[] = {
+	[AM_NAME] = { "name", "单位名称", F_STR, true, 2, 100, NULL, NULL },
+	[AM_USCC] = { "uscc", "统一社会信用代码", F_STR, true, 18, 18, valid_uscc,
+	    "统一社会信用代码不正确，请核对 18 位代码及最后一位校验码" },
+	[AM_OWNERSHIP] = { "ownership", "单位性质", F_STR, true, 1, 20, valid_ownership,
+	    "单位性质只能是国有企业、非公企业、事业单位、机关或其他" },
+	[AM_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_affiliation,
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员法管理的事业单位或无" },
+	[AM_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL },
+	[AM_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL },
+	[AM_REASON] = { "reason", "更正理由", F_STR, true, 1, 500, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_admin_registration_amend(struct req *r)
+{
+	const struct fval *f = r->f;
+	/* none (as on approval), empty or absent: no 隶属关系 */
+	const char *aff = f[AM_AFFILIATION].present && strcmp(f[AM_AFFILIATION].s, "none") != 0 ?
+	    f[AM_AFFILIATION].s : "";
+	char region[24], what[200] = "", note[1400];
+	const char *now[AM_REASON];
+	PGresult *old = NULL, *res = NULL;
+	cJSON *changed, *detail;
+	int i, n = 0;
+	enum perr e;
+
+	snprintf(region, sizeof(region), "%lld", f[AM_REGION].i);
+	now[AM_NAME] = f[AM_NAME].s;
+	now[AM_USCC] = f[AM_USCC].s;
+	now[AM_OWNERSHIP] = f[AM_OWNERSHIP].s;
+	now[AM_AFFILIATION] = aff;
+	now[AM_REGION] = region;
+	now[AM_SUPERVISOR] = f[AM_SUPERVISOR].s;
+	if (aff[0] != '\0' && strcmp(f[AM_OWNERSHIP].s, "institution") != 0)
+		return req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[RG_OLD], &old, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(old) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "单位不存在");
+		goto fail;
+	}
+	if (strcmp(db_str(old, 0, 0), "approved") != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, strcmp(db_str(old, 0, 0), "pending") == 0 ?
+		    "该单位的注册尚待审核，请先审核" :
+		    "该单位的注册未通过审核，请由单位修改后重新提交");
+		goto fail;
+	}
+	if ((e = db_run(&st[RG_REGION], &res, 1, DB_I(f[AM_REGION].i))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) == 0) {
+		e = req_fail(r, PERR_INVALID_FIELD, "region_id", "请选择单位所在的县（市、区）");
+		goto fail;
+	}
+	PQclear(res);
+	if ((e = db_run(&st[RG_USCC_TAKEN], &res, 2, DB_S(f[AM_USCC].s), DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) > 0) {
+		e = req_fail(r, PERR_CONFLICT, "uscc", "该统一社会信用代码已被其他单位注册");
+		goto fail;
+	}
+	PQclear(res);
+	res = NULL;
+	/* what differs, by its label: nothing, and nothing is written */
+	changed = cJSON_AddArrayToObject(req_out(r), "changed");
+	for (i = 0; i < AM_REASON; i++)
+		if (strcmp(db_str(old, 0, i + 1), now[i]) != 0) {
+			cJSON_AddItemToArray(changed, cJSON_CreateString(registration_amend_fields[i].label));
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s", n++ ? "、" : "",
+			    registration_amend_fields[i].label);
+		}
+	if (n == 0) {
+		PQclear(old);
+		return db_commit();
+	}
+	snprintf(note, sizeof(note), "【职称申报】平台已更正%s的单位信息（%s），理由：%s。"
+	    "此前的申报按原办理渠道继续办理。", now[AM_NAME], what, f[AM_REASON].s);
+	detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(detail, "fields", what);
+	cJSON_AddStringToObject(detail, "reason", f[AM_REASON].s);
+	if ((e = db_run(&st[RG_AMEND], NULL, 7, DB_I(r->id), DB_S(now[AM_NAME]), DB_S(now[AM_USCC]),
+	    DB_S(now[AM_OWNERSHIP]), DB_S(aff), DB_I(f[AM_REGION].i), DB_S(now[AM_SUPERVISOR]))) !=
+	    PERR_OK || (e = db_run(&st[RG_CLERKS], &res, 1, DB_I(r->id))) != PERR_OK) {
+		cJSON_Delete(detail);
+		goto fail;
+	}
+	for (i = 0; i < PQntuples(res) && e == PERR_OK; i++)
+		e = notify_user(db_int(res, i, 0), note);
+	if (e == PERR_OK)
+		e = req_audit(r, "registration_amend", "org", r->id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(old);
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(old);
+	PQclear(res);
+	db_rollback();
+	return e;
 }

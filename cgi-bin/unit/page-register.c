@@ -51,23 +51,9 @@ static struct db_stmt st[RG__MAX] = {
 };
 
 static bool
-valid_ownership(const char *s)
-{
-	return strcmp(s, "state") == 0 || strcmp(s, "private") == 0 ||
-	    strcmp(s, "institution") == 0 || strcmp(s, "agency") == 0 || strcmp(s, "other") == 0;
-}
-
-static bool
 valid_org_kind(const char *s)
 {
 	return strcmp(s, "unit") == 0 || strcmp(s, "talent_centre") == 0;
-}
-
-static bool
-valid_affiliation(const char *s)
-{
-	return strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0 ||
-	    strcmp(s, "civil_service") == 0;
 }
 
 /* A username: 3-32 lower-case letters, digits and _, starting with a letter. */
@@ -95,7 +81,7 @@ enum {
 	    "单位类型只能是用人单位或人才交流中心" }, \
 	[RF_OWNERSHIP] = { "ownership", "单位性质", F_STR, true, 1, 20, valid_ownership, \
 	    "单位性质只能是国有企业、非公企业、事业单位、机关或其他" }, \
-	[RF_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_affiliation, \
+	[RF_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_unit_affiliation, \
 	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或参照公务员法管理的事业单位" }, \
 	[RF_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL }, \
 	[RF_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL }

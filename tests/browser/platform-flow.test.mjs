@@ -285,6 +285,32 @@ describe('a unit registers and the operator reviews it', () => {
       WHERE u.username = ${lit(unit.username)} ORDER BY n.id DESC LIMIT 1`), /注册已通过平台审核/)
   })
 
+  step('approved, the operator corrects its 主管部门 with a reason (更正单位信息)', async () => {
+    const { page } = adminDesk
+    await page.locator('.rg-tabs').getByRole('tab', { name: '已通过' }).click()
+    const row = page.locator('.rg-table tbody tr', { hasText: unit.name })
+    await row.locator('.rg-open').click()
+    const detail = page.locator('.rg-detail')
+    await detail.locator('.rg-detail-name', { hasText: unit.name }).waitFor()
+    await detail.locator('.rg-amend').click()
+    const dialog = page.locator('.rg-amend-dialog')
+    assert.equal(await dialog.locator('#rg-am-name').inputValue(), unit.name)
+    await dialog.locator('#rg-am-supervisor').fill('金华市住房和城乡建设局')
+    // no reason: said beside it, nothing sent
+    await dialog.locator('.rg-amend-save').click()
+    await dialog.getByText('请填写更正理由').waitFor()
+    await dialog.locator('#rg-am-reason').fill('主管部门调整，凭单位来函更正')
+    await shot(page, '05b-admin-amend')
+    const [put] = await Promise.all([answer(page, 'PUT', new RegExp(`/registrations/${unit.id}$`)),
+      dialog.locator('.rg-amend-save').click()])
+    assert.deepEqual((await expectOk(put)).changed, ['主管部门'])
+    await dialog.waitFor({ state: 'hidden' })
+    await detail.getByText('金华市住房和城乡建设局').waitFor()
+    assert.equal(await sql(`SELECT supervisor FROM org WHERE id = ${unit.id}`), '金华市住房和城乡建设局')
+    assert.match(await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+      WHERE u.username = ${lit(unit.username)} ORDER BY n.id DESC LIMIT 1`), /平台已更正.*（主管部门），理由：主管部门调整/)
+  })
+
   step('once approved, the unit\'s whole portal opens', async () => {
     const { page } = unitDesk
     h.current = page
@@ -295,6 +321,8 @@ describe('a unit registers and the operator reviews it', () => {
       assert.ok((await page.locator('.side-menu').innerText()).includes(label), `menu lists ${label}`)
     }
     assert.equal(await page.locator('.side-menu .menu-soon').count(), 0, 'no page announced as coming')
+    // 单位信息 says who corrects what
+    await page.locator('.reg-change-tip', { hasText: '请持变更证明材料联系平台运营方更正' }).waitFor()
     await page.locator('.reg-enter').click()
     await page.locator('.welcome').waitFor()
   })

@@ -189,6 +189,61 @@ describe('a unit registers itself', () => {
 		    200);
 	});
 
+	test('approved, its details are corrected by the operator with a reason: told to its clerks, audited', async () => {
+		const id = reg.r.json.org_id;
+		const body = { name: `${reg.name}（更名）`, uscc: newUscc(), ownership: 'institution', affiliation: 'city_direct',
+			region_id: Number(reg.region_id), supervisor: '金华市住房和城乡建设局', reason: '单位更名，凭市场监管部门变更通知更正' };
+		// checked as on registration; a 隶属关系 is a 事业单位's; a code of another organisation is 409
+		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, reason: '' } }), 400, 'invalid_field', 'reason');
+		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, uscc: '91330702MA28X0000X' } }),
+		    400, 'invalid_field', 'uscc');
+		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, ownership: 'private' } }),
+		    400, 'invalid_field', 'affiliation');
+		assertError(await admin.request('PUT', `/registrations/${id}`,
+		    { json: { ...body, region_id: await sqlInt('SELECT id FROM region WHERE level = \'city\' LIMIT 1') } }),
+		    400, 'invalid_field', 'region_id');
+		assertError(await admin.request('PUT', `/registrations/${id}`,
+		    { json: { ...body, uscc: await sql(`SELECT uscc FROM org WHERE name = '金华宏达建设工程有限公司'`) } }),
+		    409, 'conflict', 'uscc');
+		assertError(await admin.request('PUT', '/registrations/999999999', { json: body }), 404, 'not_found');
+		const r = await admin.request('PUT', `/registrations/${id}`, { json: body });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '主管部门']);
+		const g = (await unit.get('/registration')).json.registration;
+		assert.deepEqual([g.name, g.uscc, g.ownership, g.affiliation, g.supervisor, g.status],
+		    [body.name, body.uscc, 'institution', 'city_direct', body.supervisor, 'approved']);
+		assert.equal((await unit.get('/me')).json.org.name, body.name);
+		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
+		assert.equal(sms, `【职称申报】平台已更正${body.name}的单位信息（单位名称、统一社会信用代码、单位性质、隶属关系、主管部门），`
+		    + `理由：${body.reason}。此前的申报按原办理渠道继续办理。`);
+		assert.deepEqual(await sqlRows(`SELECT detail->>'fields', detail->>'reason' FROM audit_log
+		    WHERE action = 'registration_amend' AND target_id = ${id} ORDER BY id DESC LIMIT 1`),
+		    [['单位名称、统一社会信用代码、单位性质、隶属关系、主管部门', body.reason]]);
+		// the same again changes nothing, and tells nobody
+		const n = await sqlInt(`SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${reg.username}'`);
+		assert.deepEqual((await admin.request('PUT', `/registrations/${id}`, { json: body })).json.changed, []);
+		assert.equal(await sqlInt(`SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${reg.username}'`), n);
+		// back to what it was (a company, no 隶属关系), for the tests after
+		const back = await admin.request('PUT', `/registrations/${id}`, { json: { ...body, name: reg.name, uscc: reg.uscc,
+			ownership: 'private', affiliation: 'none', supervisor: reg.supervisor } });
+		assert.deepEqual(back.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '主管部门']);
+	});
+
+	test('a registration waiting or refused is not corrected (409): the operator decides it, or the unit resubmits', async () => {
+		const waiting = await registerUnit();
+		const body = { name: waiting.name, uscc: waiting.uscc, ownership: 'private', region_id: Number(waiting.region_id),
+			supervisor: waiting.supervisor, reason: '更正' };
+		const e = assertError(await admin.request('PUT', `/registrations/${waiting.r.json.org_id}`, { json: body }),
+		    409, 'conflict');
+		assert.match(e.message, /尚待审核/);
+		// and a department is not a registration
+		assertError(await admin.request('PUT', `/registrations/${await sqlInt(`SELECT id FROM org WHERE kind = 'construction' LIMIT 1`)}`,
+		    { json: body }), 404, 'not_found');
+	});
+
 	test('the administrator keeps the clerks: add, disable, enable, reset; a clerk cannot', async () => {
 		const add = await unit.post('/operators', { username: `c${tag()}`.slice(0, 30), name: '赵经办', mobile: '13957905678' });
 		assert.equal(add.status, 201, add.text);

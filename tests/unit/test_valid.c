@@ -147,6 +147,22 @@ t_doc_number(void **state)
 	assert_false(valid_doc_number("金建评\xe3\x80〔2023〕12号"));	/* not UTF-8 */
 }
 
+/* 单位性质 and a 事业单位's 隶属关系: the codes of sql/011, nothing else */
+static void
+t_org_codes(void **state)
+{
+	(void)state;
+	assert_true(valid_ownership("state"));
+	assert_true(valid_ownership("other"));
+	assert_false(valid_ownership("State"));
+	assert_false(valid_ownership(""));
+	assert_false(valid_ownership("privatex"));
+	assert_true(valid_unit_affiliation("bureau"));
+	assert_true(valid_unit_affiliation("civil_service"));
+	assert_false(valid_unit_affiliation("none"));
+	assert_false(valid_unit_affiliation(""));
+}
+
 static void
 t_uscc(void **state)
 {
@@ -415,6 +431,7 @@ main(void)
 		cmocka_unit_test(t_idcard),
 		cmocka_unit_test(t_idcard_today),
 		cmocka_unit_test(t_calendar_date),
+		cmocka_unit_test(t_org_codes),
 		cmocka_unit_test(t_uscc),
 		cmocka_unit_test(t_uscc_edges),
 		cmocka_unit_test(t_mobile),
