@@ -83,7 +83,9 @@ static struct db_stmt st[CM__MAX] = {
 	    "  ON mu.id = ma.member_id WHERE ma.meeting_id = m.id AND mu.disabled_at IS NULL)),"
 	    " coalesce(m.quorum_num, r.quorum_num), coalesce(m.quorum_den, r.quorum_den),"
 	    " coalesce(m.pass_num, r.pass_num), coalesce(m.pass_den, r.pass_den),"
-	    " coalesce(" COMMITTEE_TS("m.opened_at") ", ''), coalesce(" COMMITTEE_TS("m.closed_at") ", '')"
+	    " coalesce(" COMMITTEE_TS("m.opened_at") ", ''), coalesce(" COMMITTEE_TS("m.closed_at") ", ''),"
+	    /* seconds until its time, when the ballot may open (0: it has come) */
+	    " greatest(0, ceil(extract(epoch FROM m.starts_at - now())))::bigint"
 	    " FROM committee_meeting m, committee_rule(m.org_id) r WHERE m.id = $1 AND m.org_id = $2", 0 },
 	/* the members: until the ballot opens the active ones, then those it opened with */
 	[CM_ROSTER] = { "meeting_roster",
@@ -218,6 +220,7 @@ committee_meeting_json(cJSON *o, const PGresult *res, int i)
 	cJSON_AddBoolToObject(o, "quorum_met", members > 0 && present * qd >= members * qn);
 	cJSON_AddStringToObject(o, "opened_at", db_str(res, i, 11));
 	cJSON_AddStringToObject(o, "closed_at", db_str(res, i, 12));
+	json_add_int(o, "starts_in", db_int(res, i, 13));
 }
 
 enum perr

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { DEMO_APPLICANT, loginAs, mobile, retire, tag } from '../integration/lib.mjs'
+import { DEMO_APPLICANT, lit, loginAs, mobile, retire, sql, tag } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { clerk, position, walk } from '../integration/walk.mjs'
 import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
@@ -146,6 +146,13 @@ step('a meeting, the application on its agenda, both members present', async () 
   const body = await expectOk(p)
   assert.deepEqual([body.meeting.present, body.meeting.quorum_met], [2, true])
   await shot(page, 'meeting-planned')
+  // a few seconds before its time 开始投票 waits, said beside it, and comes by itself when it is time
+  await sql(`UPDATE committee_meeting SET starts_at = now() + interval '4 seconds' WHERE title = ${lit(meetingTitle)}`)
+  await page.locator('.meeting > .page-head').getByRole('button', { name: '刷新' }).click()
+  await page.locator('.md-early').waitFor()
+  assert.ok(await page.locator('.md-open').isDisabled())
+  await page.locator('.md-early').waitFor({ state: 'detached' })
+  assert.ok(await page.locator('.md-open').isEnabled())
   await page.locator('.md-open').click()
   const [o] = await Promise.all([answer(page, 'POST', /\/open$/), confirmBox(page)])
   assert.equal((await expectOk(o)).meeting.state, 'open')

@@ -312,9 +312,13 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.equal(later.status, 200, later.text);
 		e = assertError(await office.post(`/meetings/${id}/open`), 409, 'conflict');
 		assert.equal(e.message, `会议时间（${tomorrow}）未到，不能开始投票；会议提前举行的，请先将会议时间修改为实际时间`);
-		assert.equal((await office.get(`/meetings/${id}`)).json.meeting.state, 'planned');
+		const planned = (await office.get(`/meetings/${id}`)).json.meeting;
+		assert.equal(planned.state, 'planned');
+		// the page's 开始投票 waits for it: the seconds until then, by the server's clock
+		assert.ok(planned.starts_in > 0 && planned.starts_in <= 2 * 86400, `starts_in ${planned.starts_in}`);
 		const now = await office.request('PUT', `/meetings/${id}`, { json: { title: '边界会议', starts_at: soon(), place: '会议室' } });
 		assert.equal(now.status, 200, now.text);
+		assert.equal(now.json.meeting ? now.json.meeting.starts_in : (await office.get(`/meetings/${id}`)).json.meeting.starts_in, 0);
 		const o = await office.post(`/meetings/${id}/open`);
 		assert.equal(o.status, 200, o.text);
 		assert.deepEqual([o.json.meeting.state, o.json.meeting.members, o.json.meeting.present], ['open', 9, 6]);
