@@ -313,6 +313,8 @@ fill(struct application *a, const PGresult *r)
 		.title_date = S(P_TITLE_DATE), .specialty = S(P_SPECIALTY),
 		.staffing = S(P_STAFFING), .custody = S(P_CUSTODY), .employer = ref_org(I(P_EMPLOYER_ID)),
 		.centre = ref_org(I(P_CENTRE_ID)), .ownership = S(P_OWNERSHIP),
+		.keeper_id = S(P_CUSTODY) != NULL && strcmp(S(P_CUSTODY), "talent_centre") == 0 ?
+		    I(P_CENTRE_ID) : I(P_EMPLOYER_ID),
 		.out_of_province_ss = B(P_OOP), .profile_complete = B(P_COMPLETE),
 	};
 #undef I

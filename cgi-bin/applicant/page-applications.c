@@ -9,7 +9,7 @@
 enum {
 	APP_LIST, APP_PLAN, APP_WHERE, APP_INSERT, APP_EXISTING, APP_SET_INFO, APP_REC_DEL,
 	APP_REC_INS, APP_ARCH_DEL, APP_ARCH_ITEM, APP_ARCH_INS, APP_FILES_DEL, APP_FILES_INS,
-	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP__MAX
+	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP_DRAFTS, APP_DRAFT_ROUTE, APP__MAX
 };
 
 static struct db_stmt st[APP__MAX] = {
@@ -97,6 +97,13 @@ static struct db_stmt st[APP__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
 	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
 	    " WHERE h.application_id = $1 AND a.applicant_id = $2 ORDER BY h.no", 0 },
+	/* the applicant's drafts, with what routing them asks (their plan's level and chains) */
+	[APP_DRAFTS] = { "app_drafts",
+	    "SELECT a.id, p.level, array_to_string(p.pipelines, ',') FROM application a"
+	    " JOIN plan p ON p.id = a.plan_id WHERE a.applicant_id = $1 AND a.state = 'draft'"
+	    " AND a.submitted_at IS NULL ORDER BY a.id", 0 },
+	[APP_DRAFT_ROUTE] = { "app_draft_route",
+	    "SELECT app_draft_route($1, $2, $3, $4)", 0 },
 	[APP_SNAPS] = { "app_snaps",
 	    "SELECT no, changes::text, to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
 	    " FROM application_snapshot WHERE application_id = $1 ORDER BY no", 0 },
@@ -166,14 +173,96 @@ pipeline_for(const char *level, const char *affiliation)
 	return NULL;
 }
 
+/*
+ * Where an application of user uid to a plan of level (its chains, pipes:
+ * comma-separated, empty for all of its level) goes, by the profile as it is
+ * now: the unit or talent centre that keeps the file (*unit) and the chain
+ * (*pipeline). PERR_INVALID_FIELD with why and its field when it cannot go:
+ * no approved unit, an incomplete profile, a refused binding, a 机关 or a
+ * 参公 unit, a plan not for this unit. The same rules for 马上申报 and for a
+ * draft whose applicant changed units (app_drafts_follow()).
+ */
+static enum perr
+app_route(long long uid, const char *level, const char *pipes, long long *unit,
+    const char **pipeline, char *why, size_t whysz, const char **field)
+{
+	PGresult *w;
+	char want[40], all[210];
+	enum perr e;
+
+	*field = "profile";
+	if ((e = db_run(&st[APP_WHERE], &w, 1, DB_I(uid))) != PERR_OK)
+		return e;
+	e = PERR_INVALID_FIELD;
+	if (PQntuples(w) != 1 || db_str(w, 0, 0) == NULL)
+		snprintf(why, whysz, "请先在“个人基本信息”中选择已通过平台审核的现工作单位"
+		    "（人事档案由人才交流中心代理的，选择该中心）");
+	else if (!db_bool(w, 0, 2))
+		snprintf(why, whysz, "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）后再申报");
+	else if (db_bool(w, 0, 3))
+		snprintf(why, whysz, "%s未确认您的人员信息（理由：%s），请在“个人基本信息”中重新选择后再申报",
+		    db_str(w, 0, 5), db_str(w, 0, 4));
+	/* the notice's chains are for 企事业单位 (不含参照公务员管理的事业单位) */
+	else if (strcmp(db_str(w, 0, 6), "agency") == 0)
+		snprintf(why, whysz, "职称评审面向企事业单位专业技术人员，机关工作人员不在申报范围内");
+	else if (strcmp(db_str(w, 0, 1), "civil_service") == 0)
+		snprintf(why, whysz, "职称评审不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内");
+	else if ((*pipeline = pipeline_for(level, db_str(w, 0, 1))) == NULL) {
+		*field = "plan_id";
+		snprintf(why, whysz, "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
+	} else {
+		/* the plan says which of the notice's chains it runs (none listed: all of its level) */
+		snprintf(want, sizeof(want), ",%s,", *pipeline);
+		snprintf(all, sizeof(all), ",%s,", pipes);
+		if (pipes[0] != '\0' && strstr(all, want) == NULL) {
+			*field = "plan_id";
+			snprintf(why, whysz, "该评审工作计划不适用于您所在单位（按规定应走的评审程序本计划未开放）");
+		} else {
+			*unit = db_int(w, 0, 0);
+			e = PERR_OK;
+		}
+	}
+	PQclear(w);
+	return e;
+}
+
+/* The applicant's drafts go where 马上申报 would send them now (sql/052):
+ * called as the profile is saved, in its transaction. One the new unit
+ * cannot take (a plan not for it, a 机关) stays where it is; the check says
+ * so (rules.c). */
+enum perr
+app_drafts_follow(long long uid)
+{
+	PGresult *d;
+	const char *pipeline, *field;
+	char why[300];
+	long long unit;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[APP_DRAFTS], &d, 1, DB_I(uid))) != PERR_OK)
+		return e;
+	for (i = 0; i < PQntuples(d) && e == PERR_OK; i++) {
+		e = app_route(uid, db_str(d, i, 1), db_str(d, i, 2), &unit, &pipeline, why, sizeof(why),
+		    &field);
+		if (e == PERR_OK)
+			e = db_run(&st[APP_DRAFT_ROUTE], NULL, 4, DB_I(db_int(d, i, 0)), DB_I(uid),
+			    DB_I(unit), DB_S(pipeline));
+		else if (e == PERR_INVALID_FIELD)
+			e = PERR_OK;
+	}
+	PQclear(d);
+	return e;
+}
+
 enum perr
 h_app_create(struct req *r)
 {
-	char uid[24], plan[24], unit[24];
+	char uid[24], plan[24], unit[24], level[8], pipes[200], why[300];
 	PGresult *res = NULL;
-	const char *pipeline;
+	const char *pipeline, *field;
 	struct application a;
-	long long id;
+	long long id, unit_id;
 	enum perr e;
 
 	num(uid, sizeof(uid), r->s.user_id);
@@ -191,60 +280,14 @@ h_app_create(struct req *r)
 		PQclear(res);
 		return e;
 	}
-	{
-		PGresult *w;
-		char level[8], pipes[200];
-
-		snprintf(level, sizeof(level), "%s", db_str(res, 0, 0));
-		snprintf(pipes, sizeof(pipes), ",%s,", db_str(res, 0, 5));
-		PQclear(res);
-		res = NULL;
-		if ((e = db_exec(&st[APP_WHERE], &w, 1, uid)) != PERR_OK)
-			return e;
-		if (PQntuples(w) != 1 || db_str(w, 0, 0) == NULL) {
-			PQclear(w);
-			return req_fail(r, PERR_INVALID_FIELD, "profile",
-			    "请先在“个人基本信息”中选择已通过平台审核的现工作单位"
-			    "（人事档案由人才交流中心代理的，选择该中心）");
-		}
-		if (!db_bool(w, 0, 2)) {
-			PQclear(w);
-			return req_fail(r, PERR_INVALID_FIELD, "profile",
-			    "请先完善“个人基本信息”（学历、职称、现从事专业、编制情况等）后再申报");
-		}
-		if (db_bool(w, 0, 3)) {
-			e = req_fail(r, PERR_INVALID_FIELD, "profile",
-			    "%s未确认您的人员信息（理由：%s），请在“个人基本信息”中重新选择后再申报",
-			    db_str(w, 0, 5), db_str(w, 0, 4));
-			PQclear(w);
-			return e;
-		}
-		/* the notice's chains are for 企事业单位 (不含参照公务员管理的事业单位) */
-		if (strcmp(db_str(w, 0, 6), "agency") == 0 ||
-		    strcmp(db_str(w, 0, 1), "civil_service") == 0) {
-			e = req_fail(r, PERR_INVALID_FIELD, "profile", "%s",
-			    strcmp(db_str(w, 0, 6), "agency") == 0 ?
-			    "职称评审面向企事业单位专业技术人员，机关工作人员不在申报范围内" :
-			    "职称评审不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内");
-			PQclear(w);
-			return e;
-		}
-		snprintf(unit, sizeof(unit), "%s", db_str(w, 0, 0));
-		pipeline = pipeline_for(level, db_str(w, 0, 1));
-		PQclear(w);
-		if (pipeline == NULL)
-			return req_fail(r, PERR_INVALID_FIELD, "plan_id",
-			    "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
-		/* the plan says which of the notice's chains it runs (none listed: all of its level) */
-		{
-			char want[40];
-
-			snprintf(want, sizeof(want), ",%s,", pipeline);
-			if (strcmp(pipes, ",,") != 0 && strstr(pipes, want) == NULL)
-				return req_fail(r, PERR_INVALID_FIELD, "plan_id",
-				    "该评审工作计划不适用于您所在单位（按规定应走的评审程序本计划未开放）");
-		}
-	}
+	snprintf(level, sizeof(level), "%s", db_str(res, 0, 0));
+	snprintf(pipes, sizeof(pipes), "%s", db_str(res, 0, 5));
+	PQclear(res);
+	res = NULL;
+	if ((e = app_route(r->s.user_id, level, pipes, &unit_id, &pipeline, why, sizeof(why),
+	    &field)) != PERR_OK)
+		return e == PERR_INVALID_FIELD ? req_fail(r, e, field, "%s", why) : e;
+	num(unit, sizeof(unit), unit_id);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	e = db_exec(&st[APP_INSERT], &res, 4, uid, plan, pipeline, unit);

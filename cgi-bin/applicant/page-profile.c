@@ -352,7 +352,9 @@ h_profile_put(struct req *r)
 		if (e != PERR_OK)
 			goto fail;
 	}
-	if ((e = req_audit(r, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
+	/* a draft goes where the unit chosen now would send it */
+	if ((e = app_drafts_follow(r->s.user_id)) != PERR_OK ||
+	    (e = req_audit(r, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	return profile_reply(r);

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assertError, loginAs, sql, sqlInt, sqlRows } from './lib.mjs';
+import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
 import {
 	SJY, afterCleanup, approvedItem, checkFor, completeProfile, newApplicant, newApplication, newOrg,
 	orgId, putProfile, sqlDate, uploadPdf,
@@ -503,5 +504,48 @@ describe('submitting with unmet rules', () => {
 		assert.equal(await sqlInt(`SELECT count(*) FROM chain_history WHERE application_id = ${app}`), 0);
 		assert.equal(await sqlInt(`SELECT count(*) FROM application_snapshot WHERE application_id = ${app}`), 0);
 		assertError(await a.s.post(`/applications/${app}/submit`, undefined, { csrf: false }), 403, 'csrf');
+	});
+});
+
+describe('a draft goes where the applicant now works', () => {
+	test('another unit chosen in 个人基本信息 takes the draft (its county, chain; 受理单位 again); one that cannot keeps it out', async () => {
+		const b = await newApplicant();
+		await putProfile(b.s, await completeProfile());
+		const draft = (await newApplication(b.s)).application.id;
+		const accept = (await b.s.get(`/applications/${draft}`)).json.options.accept_orgs[0].id;
+		const r0 = await b.s.request('PUT', `/applications/${draft}/info`, { json: { accept_org_id: accept } });
+		assert.equal(r0.status, 200, r0.text);
+		const where = async () => (await sqlRows(`SELECT a.unit_org_id, r.code, p.code, coalesce(a.accept_org_id, 0)
+		    FROM application a JOIN region r ON r.id = a.region_id JOIN pipeline p ON p.id = a.pipeline_id
+		    WHERE a.id = ${draft}`))[0];
+		// a company of 金东区: the draft goes there, its 受理单位 (婺城区's) chosen again
+		const jindong = await newOrg({ region: '330703', prefix: '金东测试建设' });
+		await putProfile(b.s, { unit_id: jindong.id });
+		assert.deepEqual(await where(), [String(jindong.id), '330703', 'mid_review', '0']);
+		let g = (await b.s.get(`/applications/${draft}`)).json;
+		assert.equal(g.application.unit, jindong.name);
+		assert.deepEqual(checkFor(g, 'profile'), []);
+		assert.ok(g.options.accept_orgs.length > 0 && g.options.accept_orgs.every((o) => o.id !== accept));
+		// a 机关 cannot take it: it stays, and the check says why it cannot go
+		const agency = await newOrg({ ownership: 'agency', prefix: '测试机关' });
+		await putProfile(b.s, { unit_id: agency.id });
+		assert.deepEqual((await where())[0], String(jindong.id));
+		g = (await b.s.get(`/applications/${draft}`)).json;
+		assert.deepEqual(checkFor(g, 'profile').map((c) => c.message), [`“个人基本信息”中的现工作单位（${agency.name}）`
+		    + `与本申报的报送单位（${jindong.name}）不一致，而新单位不能受理本申报（本计划不适用于该单位的人员，`
+		    + '或该单位未确认您的人员信息），本申报不能提交']);
+		assertError(await b.s.post(`/applications/${draft}/submit`), 400, 'invalid_field', 'check');
+		// back at 金华宏达: there again, the check is clear of it
+		await putProfile(b.s, { unit_id: await orgId('金华宏达建设工程有限公司') });
+		assert.deepEqual((await where()).slice(0, 3), [String(await orgId('金华宏达建设工程有限公司')), '330702', 'mid_review']);
+		assert.deepEqual(checkFor((await b.s.get(`/applications/${draft}`)).json, 'profile'), []);
+		// a submitted one stays where it went (its position is chain_write()'s): only drafts move
+		const [sent] = await newDrafts(1);
+		assert.equal((await (await loginAs('applicant', DEMO_APPLICANT)).post(`/applications/${sent}/submit`)).status, 200);
+		assert.equal(await sql(`SELECT coalesce(app_draft_route(id, applicant_id, ${jindong.id}, 'mid_review')::text, 'none')
+		    FROM application WHERE id = ${sent}`), 'none');
+		assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${sent}`),
+		    await orgId('金华宏达建设工程有限公司'));
+		await retire(`id = ${sent}`);
 	});
 });
