@@ -11,7 +11,7 @@
 
 #include "applicant.h"
 
-enum { WZ_LOCK, WZ__MAX };
+enum { WZ_LOCK, WZ_COMMITTEES, WZ__MAX };
 
 static struct db_stmt st[WZ__MAX] = {
 	/* the row alone, as chain_move() locks it: writers and the submission queue up */
@@ -19,6 +19,10 @@ static struct db_stmt st[WZ__MAX] = {
 	    "SELECT state IN ('draft', 'returned'), (SELECT s.name FROM pipeline_step s"
 	    "  WHERE s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq), state"
 	    " FROM application a WHERE a.id = $1 AND a.applicant_id = $2 FOR UPDATE", 0 },
+	/* which of the chain's holders are 评审委员会 */
+	[WZ_COMMITTEES] = { "wizard_committees",
+	    "SELECT id FROM org WHERE id = ANY ($1::bigint[])"
+	    " AND kind IN ('committee_junior', 'committee_mid')", 0 },
 };
 
 enum perr
@@ -50,10 +54,10 @@ app_editable(struct req *r, const struct application *a)
 	    "不能修改", why, sizeof(why)));
 }
 
-/* Whether step i of the chain's holders is a department the applicant may
- * name as 受理单位/评审委员会: a holder after the unit, listed once. */
+/* Whether step i of the chain's holders is a department after the unit,
+ * listed once. */
 static bool
-accept_row(const struct application *a, const struct chain_owner *own, int i)
+after_unit(const struct application *a, const struct chain_owner *own, int i)
 {
 	int k;
 
@@ -65,24 +69,55 @@ accept_row(const struct application *a, const struct chain_owner *own, int i)
 	return true;
 }
 
-static enum perr
-owners(const struct application *a, struct chain_owner *own, int *n)
+/*
+ * The 受理单位 the applicant may name (notice 一.3: 根据用人单位所属关系选择相应的
+ * 受理单位或“受理评审委员会”): the chain, chosen by the employer's 所属关系, has
+ * its 评审委员会 (中级评审: the county's 初评委 and the city's 中评委; 初级评审:
+ * the city's 初级评委会), else (初定) the department the unit reports to.
+ * Their indexes in own, in its order, into pick; how many.
+ */
+static int
+accept_list(const struct application *a, struct chain_owner *own, int *pick)
 {
-	return chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX, n);
+	char ids[CHAIN_STEPS_MAX * 24 + 3];
+	PGresult *res;
+	size_t o = 0;
+	int i, k, n, np = 0, first = -1;
+
+	if (chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX, &n)
+	    != PERR_OK)
+		return 0;
+	ids[o++] = '{';
+	for (i = 0; i < n; i++)
+		if (after_unit(a, own, i)) {
+			o += (size_t)snprintf(ids + o, sizeof(ids) - o, "%s%lld", first < 0 ? "" : ",",
+			    own[i].org);
+			if (first < 0)
+				first = i;
+		}
+	snprintf(ids + o, sizeof(ids) - o, "}");
+	if (first < 0 || db_run(&st[WZ_COMMITTEES], &res, 1, DB_S(ids)) != PERR_OK)
+		return 0;
+	for (i = 0; i < n; i++)
+		for (k = 0; after_unit(a, own, i) && k < PQntuples(res); k++)
+			if (db_int(res, k, 0) == own[i].org)
+				pick[np++] = i;
+	PQclear(res);
+	if (np == 0)
+		pick[np++] = first;
+	return np;
 }
 
 bool
 app_accept_ok(const struct application *a, long long org)
 {
 	struct chain_owner own[CHAIN_STEPS_MAX];
-	bool ok = false;
-	int i, n;
+	int pick[CHAIN_STEPS_MAX], i, n = accept_list(a, own, pick);
 
-	if (owners(a, own, &n) != PERR_OK)
-		return false;
-	for (i = 0; i < n && !ok; i++)
-		ok = accept_row(a, own, i) && own[i].org == org;
-	return ok;
+	for (i = 0; i < n; i++)
+		if (own[pick[i]].org == org)
+			return true;
+	return false;
 }
 
 void
@@ -91,7 +126,7 @@ app_reply(struct req *r, const struct application *a)
 	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c;
 	const struct file_kind *k;
 	struct chain_owner own[CHAIN_STEPS_MAX];
-	int i, n;
+	int pick[CHAIN_STEPS_MAX], i, n;
 
 	cJSON_AddNumberToObject(o, "id", (double)a->id);
 	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
@@ -141,18 +176,14 @@ app_reply(struct req *r, const struct application *a)
 	cJSON_AddStringToObject(c, "title", commitment_title);
 	cJSON_AddStringToObject(c, "text", commitment_text);
 	orgs = cJSON_AddArrayToObject(opts, "accept_orgs");
-	if (owners(a, own, &n) == PERR_OK) {
-		for (i = 0; i < n; i++) {
-			cJSON *it;
+	n = accept_list(a, own, pick);
+	for (i = 0; i < n; i++) {
+		cJSON *it = cJSON_CreateObject();
 
-			if (!accept_row(a, own, i))
-				continue;
-			it = cJSON_CreateObject();
-			cJSON_AddNumberToObject(it, "id", (double)own[i].org);
-			cJSON_AddStringToObject(it, "name", own[i].org_name);
-			cJSON_AddStringToObject(it, "step", own[i].step);
-			cJSON_AddItemToArray(orgs, it);
-		}
+		cJSON_AddNumberToObject(it, "id", (double)own[pick[i]].org);
+		cJSON_AddStringToObject(it, "name", own[pick[i]].org_name);
+		cJSON_AddStringToObject(it, "step", own[pick[i]].step);
+		cJSON_AddItemToArray(orgs, it);
 	}
 	cJSON_AddItemToObject(req_out(r), "check", rule_check(a));
 }

@@ -111,11 +111,13 @@ describe('drafts (PUT info) and the statement', () => {
 			assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { [field]: value } }),
 			    400, 'invalid_field', field);
 		const r = await get();
+		// 根据用人单位所属关系选择相应的受理单位或“受理评审委员会”: a 婺城区 company's 中级评审 has
+		// two 评审委员会, the county's 初评委 (评审推荐) and the city's 中评委 (评审); not the
+		// bureaus, not the unit itself
 		const orgs = r.options.accept_orgs.map((o) => o.name);
-		assert.ok(orgs.includes(COMMITTEE_MID), `accept_orgs: ${orgs.join(', ')}`);
-		assert.ok(!orgs.includes('金华宏达建设工程有限公司'), 'the unit itself is offered as 受理单位');
-		assert.equal(new Set(orgs).size, orgs.length, 'an organisation is offered twice');
-		for (const bad of [await orgId('金华宏达建设工程有限公司'), await orgId(SJY), 999999]) {
+		assert.deepEqual(orgs, ['婺城区建设工程技术人员初级工程师职务任职资格评审委员会', COMMITTEE_MID]);
+		for (const bad of [await orgId('金华宏达建设工程有限公司'), await orgId(SJY), 999999,
+			await orgId('婺城区住房和城乡建设局'), await orgId('婺城区人力资源和社会保障局')]) {
 			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { accept_org_id: bad } }),
 			    400, 'invalid_field', 'accept_org_id');
 			assert.match(e.message, /受理单位/);
@@ -547,5 +549,16 @@ describe('a draft goes where the applicant now works', () => {
 		assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${sent}`),
 		    await orgId('金华宏达建设工程有限公司'));
 		await retire(`id = ${sent}`);
+	});
+});
+
+describe('受理单位 by the employer\'s 所属关系', () => {
+	test('初定 (a 局属 事业单位) has no 评审委员会: its 受理单位 is the department the unit reports to', async () => {
+		const c = await newApplicant();
+		const bureau = await newOrg({ ownership: 'institution', affiliation: 'bureau', prefix: '金华市住建局某中心' });
+		await putProfile(c.s, await completeProfile({ unit_id: bureau.id, staffing: 'regular' }));
+		const g = (await c.s.get(`/applications/${(await newApplication(c.s)).application.id}`)).json;
+		assert.equal(g.application.pipeline, '中级初定');
+		assert.deepEqual(g.options.accept_orgs.map((o) => o.name), ['金华市住房和城乡建设局']);
 	});
 });
