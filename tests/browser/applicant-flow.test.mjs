@@ -103,6 +103,12 @@ describe('applicant flow: from registration to a submitted application', () => {
     const found = await expectOk(units)
     assert.ok(found.items.some((u) => u.name === UNIT.name), 'the approved unit is found')
     await page.locator('#pf-custody').getByText('现工作单位').click()
+    // what is typed and not saved survives a reload, said so, the chosen unit with its name
+    await page.reload()
+    await page.locator('.pf-restored', { hasText: '已恢复您在本浏览器中尚未保存的修改' }).waitFor()
+    assert.equal(await page.locator('#pf-school').inputValue(), '浙江工业大学')
+    assert.equal(await page.locator('#pf-specialty').inputValue(), '建筑工程施工')
+    await page.locator('.profile-form .el-select__selected-item', { hasText: UNIT.name }).waitFor()
     // 编制情况 goes with the employer: a company's staff are 非事业单位人员
     await pick(page, '#pf-staffing', '在编')
     await page.locator('.pf-staffing-hint', { hasText: '现工作单位不是事业单位，请选择“非事业单位人员”' }).waitFor()
@@ -114,6 +120,9 @@ describe('applicant flow: from registration to a submitted application', () => {
     assert.equal(saved.profile.unit_name, UNIT.name)
     assert.equal(saved.profile.title_date, '2018-01-01')
     await page.locator('.profile-complete').waitFor()
+    // saved: nothing is kept any more
+    await page.locator('.pf-restored').waitFor({ state: 'detached' })
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(':profile')).length), 0)
     await shot(page, '02-profile-saved')
   })
 
