@@ -71,10 +71,11 @@ after_unit(const struct application *a, const struct chain_owner *own, int i)
 
 /*
  * The 受理单位 the applicant may name (notice 一.3: 根据用人单位所属关系选择相应的
- * 受理单位或“受理评审委员会”): the chain, chosen by the employer's 所属关系, has
- * its 评审委员会 (中级评审: the county's 初评委 and the city's 中评委; 初级评审:
- * the city's 初级评委会), else (初定) the department the unit reports to.
- * Their indexes in own, in its order, into pick; how many.
+ * 受理单位或“受理评审委员会”): of the chain chosen by the employer's 所属关系, the
+ * department the unit reports to (the 受理单位) and its 评审委员会 (中级评审: the
+ * county's 住建局, its 初评委 and the city's 中评委; 初级评审: the city's 初级
+ * 评委会, which is also the one reported to; 初定: the 市住建局 alone), not the
+ * 人力社保 bureaus. Their indexes in own, in its order, into pick; how many.
  */
 static int
 accept_list(const struct application *a, struct chain_owner *own, int *pick)
@@ -98,13 +99,15 @@ accept_list(const struct application *a, struct chain_owner *own, int *pick)
 	snprintf(ids + o, sizeof(ids) - o, "}");
 	if (first < 0 || db_run(&st[WZ_COMMITTEES], &res, 1, DB_S(ids)) != PERR_OK)
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		bool committee = false;
+
 		for (k = 0; after_unit(a, own, i) && k < PQntuples(res); k++)
-			if (db_int(res, k, 0) == own[i].org)
-				pick[np++] = i;
+			committee |= db_int(res, k, 0) == own[i].org;
+		if (i == first || committee)
+			pick[np++] = i;
+	}
 	PQclear(res);
-	if (np == 0)
-		pick[np++] = first;
 	return np;
 }
 

@@ -111,13 +111,14 @@ describe('drafts (PUT info) and the statement', () => {
 			assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { [field]: value } }),
 			    400, 'invalid_field', field);
 		const r = await get();
-		// 根据用人单位所属关系选择相应的受理单位或“受理评审委员会”: a 婺城区 company's 中级评审 has
-		// two 评审委员会, the county's 初评委 (评审推荐) and the city's 中评委 (评审); not the
-		// bureaus, not the unit itself
+		// 根据用人单位所属关系选择相应的受理单位或“受理评审委员会”: a 婺城区 company's 中级评审 is
+		// received by the county's 住建局 and reviewed by two 评审委员会, the county's 初评委
+		// (评审推荐) and the city's 中评委 (评审); not the 人力社保 bureaus, not the unit itself
 		const orgs = r.options.accept_orgs.map((o) => o.name);
-		assert.deepEqual(orgs, ['婺城区建设工程技术人员初级工程师职务任职资格评审委员会', COMMITTEE_MID]);
+		assert.deepEqual(orgs, ['婺城区住房和城乡建设局', '婺城区建设工程技术人员初级工程师职务任职资格评审委员会',
+			COMMITTEE_MID]);
 		for (const bad of [await orgId('金华宏达建设工程有限公司'), await orgId(SJY), 999999,
-			await orgId('婺城区住房和城乡建设局'), await orgId('婺城区人力资源和社会保障局')]) {
+			await orgId('婺城区人力资源和社会保障局'), await orgId('金华市人力资源和社会保障局')]) {
 			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { accept_org_id: bad } }),
 			    400, 'invalid_field', 'accept_org_id');
 			assert.match(e.message, /受理单位/);

@@ -151,8 +151,8 @@ describe('from an empty database to a unit\'s desk', () => {
 		const app = await a.ok('POST', '/applications', { json: { plan_id: ids.plan } });
 		assert.equal(app.application.pipeline, '中级评审');
 		assert.equal(app.application.unit, '金华某某建设有限公司');
-		// every department it will meet exists: its 受理单位 are the chain's two 评审委员会
-		// (the county's 初评委 and the city's 中评委)
-		assert.equal(app.options.accept_orgs.length, 2);
+		// every department it will meet exists: its 受理单位 are the county's 住建局 and the
+		// chain's two 评审委员会 (the county's 初评委 and the city's 中评委)
+		assert.equal(app.options.accept_orgs.length, 3);
 	});
 });
