@@ -44,7 +44,9 @@ static struct db_stmt st[CH__MAX] = {
 	    " $2::date < (step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai')::date,"
 	    " to_char(nth_working_day($2::date, $3::int), 'YYYY-MM-DD'),"
 	    " a.step_seq, s.actor_level = 'unit', s.name,"
-	    " (SELECT o.name FROM org o WHERE o.id = a.current_org_id) "
+	    " (SELECT o.name FROM org o WHERE o.id = a.current_org_id),"
+	    /* whether it ever came to the caller's desk: else a stranger's (404) */
+	    " EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $4 AND d.application_id = a.id) "
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1", 0 },
@@ -325,7 +327,7 @@ enum perr
 chain_publicise(const struct actor *who, long long app_id, const char *starts_on,
     char *ends_on, char *msg, size_t msgsz)
 {
-	char app[24], uid[24], days[8], note[1024];
+	char app[24], uid[24], org[24], days[8], note[1024];
 	long long applicant;
 	int step;
 	PGresult *res = NULL;
@@ -345,12 +347,16 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 	if ((e = db_exec(&st[CH_LOCK], &res, 1, app)) != PERR_OK)
 		goto fail;
 	PQclear(res);
-	if ((e = db_exec(&st[CH_PUB_LOAD], &res, 3, app, starts_on, days)) != PERR_OK)
+	snprintf(org, sizeof(org), "%lld", who->org_id);
+	if ((e = db_exec(&st[CH_PUB_LOAD], &res, 4, app, starts_on, days, org)) != PERR_OK)
 		goto fail;
+	/* strangers learn nothing (404, as for a move); one that was on the
+	 * caller's desk and moved on is a conflict */
 	if (PQntuples(res) != 1 || who->org_id == 0 || db_int(res, 0, 1) != who->org_id) {
-		e = PQntuples(res) == 1 && who->org_id != 0 ? PERR_FORBIDDEN : PERR_NOT_FOUND;
-		snprintf(msg, msgsz, "%s", e == PERR_FORBIDDEN ?
-		    "该申报当前不在本单位办理环节" : "申报不存在");
+		e = PQntuples(res) == 1 && who->org_id != 0 && db_bool(res, 0, 12) ?
+		    PERR_CONFLICT : PERR_NOT_FOUND;
+		snprintf(msg, msgsz, "%s", e == PERR_CONFLICT ?
+		    "该申报当前不在本单位办理环节，请刷新后重试" : "申报不存在");
 		goto fail;
 	}
 	if (strcmp(db_str(res, 0, 0), "in_review") != 0 || !db_bool(res, 0, 2)) {

@@ -59,7 +59,9 @@ describe('资格公示与报送', () => {
 		// not before 资格审查 passed (today)
 		const e = assertError(await publicise(unit, await day(-1)), 400, 'invalid_field', 'starts_on');
 		assert.match(e.message, /不能早于资格审查通过的日期/);
-		assertError(await publicise(sjy, await day(0)), 403, 'forbidden');
+		// another unit learns nothing of it (404, as for a move)
+		const other = assertError(await publicise(sjy, await day(0)), 404, 'not_found');
+		assert.doesNotMatch(other.message, /本单位办理环节/);
 		assertError(await unit.post('/applications/999999999/publicity', { starts_on: await day(0) }), 404, 'not_found');
 		assertError(await publicise(county, await day(0)), 404, 'not_found');
 		assertError(await unit.post(`/applications/${app}/publicity`, {}), 400, 'invalid_field', 'starts_on');
@@ -104,7 +106,9 @@ describe('资格公示与报送', () => {
 		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请登录平台导出打印评审表；需缴纳评审费用的，请在规定时间内完成缴费。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
-		assertError(await publicise(unit, await day(0)), 403, 'forbidden');
+		// reported up, it is no longer the unit's to publicise: a conflict, not a stranger's 404
+		const e = assertError(await publicise(unit, await day(0)), 409, 'conflict');
+		assert.match(e.message, /当前不在本单位办理环节/);
 	});
 
 	test('returned and resubmitted: the old 公示 no longer counts, a new one is registered over it', async () => {
