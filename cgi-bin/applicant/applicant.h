@@ -33,6 +33,7 @@ enum perr h_plan(struct req *);
 enum perr h_applications(struct req *);
 enum perr h_app_create(struct req *);
 enum perr app_drafts_follow(long long uid);
+cJSON *app_check(const struct application *);
 enum perr h_app_get(struct req *);
 enum perr h_app_info(struct req *);
 enum perr h_app_recommenders(struct req *);

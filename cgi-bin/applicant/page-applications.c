@@ -590,7 +590,7 @@ snapshot(long long app_id, void *arg)
 
 	if ((e = app_open(r, app_id, &a)) != PERR_OK)
 		return e;
-	check = rule_check(&a);
+	check = app_check(&a);
 	if (cJSON_GetArraySize(check) > 0) {
 		e = req_fail(r, PERR_INVALID_FIELD, "check", "尚有 %d 项未满足申报要求，请按提示完善后再提交",
 		    cJSON_GetArraySize(check));

@@ -11,7 +11,7 @@
 
 #include "applicant.h"
 
-enum { WZ_LOCK, WZ_COMMITTEES, WZ__MAX };
+enum { WZ_LOCK, WZ_COMMITTEES, WZ_REFUSED, WZ__MAX };
 
 static struct db_stmt st[WZ__MAX] = {
 	/* the row alone, as chain_move() locks it: writers and the submission queue up */
@@ -23,7 +23,40 @@ static struct db_stmt st[WZ__MAX] = {
 	[WZ_COMMITTEES] = { "wizard_committees",
 	    "SELECT id FROM org WHERE id = ANY ($1::bigint[])"
 	    " AND kind IN ('committee_junior', 'committee_mid')", 0 },
+	/* the unit (or centre) the application goes to has refused the person */
+	[WZ_REFUSED] = { "wizard_refused",
+	    "SELECT o.name, coalesce(b.reason, '') FROM person_binding b JOIN org o ON o.id = b.org_id"
+	    " WHERE b.user_id = $1 AND b.org_id = $2 AND b.status = 'refused'", 0 },
 };
+
+/*
+ * The pre-submission check (lib/rules.c), and what only the applicant's side
+ * asks: whether the unit or centre it goes to has refused the person (人员
+ * 确认: a refused person's applications go nowhere until they choose again).
+ * The wizard shows it; the submission refuses with it.
+ */
+cJSON *
+app_check(const struct application *a)
+{
+	cJSON *list = rule_check(a), *it;
+	PGresult *res;
+	char msg[600];
+
+	if (!a->editable || db_run(&st[WZ_REFUSED], &res, 2, DB_I(a->applicant_id),
+	    DB_I(a->unit_org_id)) != PERR_OK)
+		return list;
+	if (PQntuples(res) == 1) {
+		snprintf(msg, sizeof(msg), "%s未确认您的人员信息（理由：%s），本申报不能提交；"
+		    "请在“个人基本信息”中重新选择现工作单位", db_str(res, 0, 0), db_str(res, 0, 1));
+		it = cJSON_CreateObject();
+		cJSON_AddNumberToObject(it, "step", 0);
+		cJSON_AddStringToObject(it, "field", "profile");
+		cJSON_AddStringToObject(it, "message", msg);
+		cJSON_InsertItemInArray(list, 0, it);
+	}
+	PQclear(res);
+	return list;
+}
 
 enum perr
 app_lock_editable(struct req *r, long long id)
@@ -188,5 +221,5 @@ app_reply(struct req *r, const struct application *a)
 		cJSON_AddStringToObject(it, "step", own[pick[i]].step);
 		cJSON_AddItemToArray(orgs, it);
 	}
-	cJSON_AddItemToObject(req_out(r), "check", rule_check(a));
+	cJSON_AddItemToObject(req_out(r), "check", app_check(a));
 }

@@ -16,7 +16,7 @@ import {
 	tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { afterCleanup, completeProfile, newApplicant, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
+import { afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
 after(afterCleanup);
@@ -278,12 +278,14 @@ describe('a unit registers itself', () => {
 });
 
 describe('人员: the unit confirms or refuses the people who chose it', () => {
-	let a, hongda;
+	let a, hongda, draft;
 
 	before(async () => {
 		a = await newApplicant();
 		hongda = await loginAs('unit', 'unit_hongda');
 		await a.s.request('PUT', '/profile', { json: await completeProfile() });
+		// made while the unit had not yet decided (pending does not hold an application back)
+		draft = (await newApplication(a.s)).application.id;
 	});
 
 	test('a choice asks the unit: pending; the unit refuses with a reason', async () => {
@@ -305,11 +307,21 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.match(item.json.error.message, /查无此人/);
 		const plan = await sqlInt(`SELECT id FROM plan WHERE level = 'mid' AND name NOT LIKE 'test plan%' ORDER BY id LIMIT 1`);
 		assertError(await a.s.post('/applications', { plan_id: plan }), 400, 'invalid_field', 'profile');
+		// nor the draft made before: its check says so, and its submission is refused with it
+		const refusal = '金华宏达建设工程有限公司未确认您的人员信息（理由：查无此人），本申报不能提交；'
+		    + '请在“个人基本信息”中重新选择现工作单位';
+		const g = (await a.s.get(`/applications/${draft}`)).json;
+		assert.deepEqual(g.check[0], { step: 0, field: 'profile', message: refusal });
+		const sub = await a.s.post(`/applications/${draft}/submit`);
+		assertError(sub, 400, 'invalid_field', 'check');
+		assert.deepEqual(sub.json.check[0], { step: 0, field: 'profile', message: refusal });
+		assert.equal((await a.s.get(`/applications/${draft}`)).json.application.state, 'draft');
 	});
 
 	test('choosing again asks again; confirmed, it goes on; another unit cannot decide', async () => {
 		await putProfile(a.s, await completeProfile());
 		assert.equal((await a.s.get('/profile')).json.profile.binding.status, 'pending');
+		assert.ok(!(await a.s.get(`/applications/${draft}`)).json.check.some((c) => /未确认您的人员信息/.test(c.message)));
 		const sjy = await loginAs('unit', 'unit_sjy');
 		assertError(await sjy.post(`/people/${a.id}/confirm`), 404, 'not_found');
 		assert.equal((await hongda.post(`/people/${a.id}/confirm`)).status, 200);
