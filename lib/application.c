@@ -28,6 +28,10 @@ enum { AP_LOAD, AP_FILES, AP_ARCH, AP_REC, AP_FILE, AP__MAX };
 #define AS_OF "(CASE WHEN a.state IN ('draft', 'returned') OR a.submitted_at IS NULL" \
 	" THEN current_date ELSE (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date END)"
 #define YEARS(from) "extract(year FROM age(" AS_OF ", " from "))::int"
+/* The employer: as the profile says while the applicant may still change and
+ * submit it, as it was when submitted after that (sql/054). */
+#define EMPLOYER "(CASE WHEN a.state IN ('draft', 'returned') OR a.employer_org_id IS NULL" \
+	" THEN pr.unit_org_id ELSE a.employer_org_id END)"
 
 static struct db_stmt st[AP__MAX] = {
 	[AP_LOAD] = { "app_load",
@@ -60,8 +64,8 @@ static struct db_stmt st[AP__MAX] = {
 	    " u.name, u.idcard, u.mobile, pr.ethnicity, pr.education, pr.degree, pr.school,"
 	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
-	    " coalesce(pr.unit_org_id, 0), coalesce(pr.centre_org_id, 0),"
-	    " coalesce((SELECT ownership FROM org WHERE id = pr.unit_org_id), ''),"
+	    " coalesce(" EMPLOYER ", 0), coalesce(pr.centre_org_id, 0),"
+	    " coalesce((SELECT ownership FROM org WHERE id = " EMPLOYER "), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(pr),"
 	    /* the paid order's number, for the reviewers' reconciliation (a pending one never) */
 	    " pay.order_no, (SELECT n FROM ref_version) "

@@ -70,7 +70,8 @@
  * Today's ordinal and the version are one lookup a page each. The applicant's
  * name and 身份证号 are the desk row's own (sql/034). */
 #define WL_SQL_(key, after, order, tab, where, limit) \
-	"SELECT a.id, d.applicant_name, d.applicant_idcard, a.unit_org_id, a.plan_id, a.pipeline_id," \
+	"SELECT a.id, d.applicant_name, d.applicant_idcard, coalesce(a.employer_org_id, a.unit_org_id)," \
+	" a.plan_id, a.pipeline_id," \
 	" coalesce(a.category, ''), coalesce(a.method, ''), a.step_seq," \
 	" a.current_org_id = d.org_id AND a.state = 'in_review', a.state," \
 	" to_char(d.arrived_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \

@@ -39,11 +39,10 @@ PORTAL_API enum perr review_batch(struct req *, const struct desk_conf *);
 PORTAL_API cJSON *review_result(cJSON *results, long long id, enum perr e, const char *msg);
 
 /* An application a's 工作单位 as the departments' lists and documents name
- * it: the applicant's employer (a 人才交流中心 that handles the application
- * keeps the 人事档案, it does not employ), else the unit handling it (uo).
- * EMPLOYER_JOIN goes after the join of uo. */
-#define EMPLOYER_JOIN " LEFT JOIN applicant_profile epr ON epr.user_id = a.applicant_id" \
-	" LEFT JOIN org eo ON eo.id = epr.unit_org_id"
+ * it: the applicant's employer when it was submitted (sql/054; a 人才交流中心
+ * that handles the application keeps the 人事档案, it does not employ), else
+ * the unit handling it (uo). EMPLOYER_JOIN goes after the join of uo. */
+#define EMPLOYER_JOIN " LEFT JOIN org eo ON eo.id = a.employer_org_id"
 #define EMPLOYER_NAME "coalesce(eo.name, uo.name)"
 
 /* POST /applications/gates {items: [{id, step}]}: what a 通过 of each row

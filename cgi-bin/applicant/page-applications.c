@@ -9,7 +9,8 @@
 enum {
 	APP_LIST, APP_PLAN, APP_WHERE, APP_INSERT, APP_EXISTING, APP_SET_INFO, APP_REC_DEL,
 	APP_REC_INS, APP_ARCH_DEL, APP_ARCH_ITEM, APP_ARCH_INS, APP_FILES_DEL, APP_FILES_INS,
-	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP_DRAFTS, APP_DRAFT_ROUTE, APP__MAX
+	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP_DRAFTS, APP_DRAFT_ROUTE, APP_EMPLOYER,
+	APP__MAX
 };
 
 static struct db_stmt st[APP__MAX] = {
@@ -87,6 +88,10 @@ static struct db_stmt st[APP__MAX] = {
 	[APP_SNAP_LAST] = { "app_snap_last",
 	    "SELECT no, data::text FROM application_snapshot WHERE application_id = $1"
 	    " ORDER BY no DESC LIMIT 1", 0 },
+	/* the employer it is submitted from (sql/054): the lists and documents name it */
+	[APP_EMPLOYER] = { "app_employer",
+	    "UPDATE application a SET employer_org_id = p.unit_org_id FROM applicant_profile p"
+	    " WHERE a.id = $1 AND p.user_id = a.applicant_id", 0 },
 	[APP_SNAP_INS] = { "app_snap_ins",
 	    "INSERT INTO application_snapshot (application_id, no, data, changes)"
 	    " VALUES ($1, $2, $3::jsonb, $4::jsonb)", 0 },
@@ -601,6 +606,10 @@ snapshot(long long app_id, void *arg)
 	cJSON_Delete(check);
 	content = app_content_json(&a);
 	app_free(&a);
+	if ((e = db_run(&st[APP_EMPLOYER], NULL, 1, DB_I(app_id))) != PERR_OK) {
+		cJSON_Delete(content);
+		return e;
+	}
 	num(id, sizeof(id), app_id);
 	if ((e = db_exec(&st[APP_SNAP_LAST], &res, 1, id)) != PERR_OK) {
 		cJSON_Delete(content);

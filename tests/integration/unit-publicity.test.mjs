@@ -220,6 +220,25 @@ describe('an applicant whose 人事档案 a 人才交流中心 keeps', () => {
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			assert.match(strings, new RegExp(person.name));
 			assert.match(strings, new RegExp(HONGDA));
+			// the centre's worklist names the employer too, not itself
+			assert.equal((await worklistRow(centre, id)).unit, HONGDA);
+			// the employer it was submitted from stays, whatever the profile says later: the 公示
+			// list, its 公示表 and the 评审表 (sql/054)
+			const sjy = await orgId('金华市建筑设计研究院有限公司');
+			assert.equal((await person.s.request('PUT', '/profile', { json: { custody: 'unit', unit_id: sjy,
+				staffing: 'none' } })).status, 200);
+			const again = await fetch(centre.url('/publicity.xlsx'), { headers: { Cookie: centre.cookieHeader() } });
+			writeFileSync(file, Buffer.from(await again.arrayBuffer()));
+			const later = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+			assert.match(later, new RegExp(HONGDA));
+			assert.doesNotMatch(later, /金华市建筑设计研究院/);
+			assert.equal((await worklistRow(centre, id)).unit, HONGDA);
+			const form = await fetch(centre.url(`/applications/${id}/form.xhtml`), { headers: { Cookie: centre.cookieHeader() } });
+			const xhtml = await form.text();
+			assert.match(xhtml, new RegExp(HONGDA));
+			assert.doesNotMatch(xhtml, /金华市建筑设计研究院/);
+			const d = (await centre.get(`/applications/${id}`)).json.application;
+			assert.equal(d.content.profile.employer, HONGDA);
 		} finally {
 			await retire(`id = ${id}`);
 		}
