@@ -19,8 +19,10 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	"SELECT a.id, u.name, u.idcard, p.name, a.step_seq, s.name," \
 	" to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')," \
 	" coalesce(to_char(pb.starts_on, 'YYYY-MM-DD'), '')," \
-	" coalesce(to_char(nth_working_day(pb.starts_on, $2::int), 'YYYY-MM-DD'), '')," \
-	" coalesce(working_days(pb.starts_on, current_date), 0)," \
+	/* from the calendar's ordinals: unknown (empty, 0) past what it covers, \
+	 * never an error that would take the whole list with it (sql/055) */ \
+	" coalesce(to_char(workday_nth(pb.starts_on, $2::int), 'YYYY-MM-DD'), '')," \
+	" coalesce(publicity_done(pb.starts_on, $2::int), 0)," \
 	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id" \
 	"  AND o.step_seq = a.step_seq AND o.resolved_at IS NULL)," \
 	" (SELECT count(*) FROM objection o WHERE o.application_id = a.id" \
