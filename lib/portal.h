@@ -109,6 +109,14 @@ PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
 PORTAL_API bool valid_ownership(const char *s);	/* 单位性质: state private institution agency other */
 PORTAL_API bool valid_unit_affiliation(const char *s); /* bureau city_direct civil_service */
+/* 局属 and 市本级直属 事业单位 are 市本级's (notice: 金华市本级（含金华双龙风景旅游区）
+ * 直属事业单位): affiliation_of_city() tells such an affiliation, REGION_OF_CITY is
+ * the SQL test of a region row r that is 市本级 (sql/002), AFFILIATION_CITY_MSG
+ * the refusal of another. */
+PORTAL_API bool affiliation_of_city(const char *affiliation);
+#define REGION_OF_CITY "(r.code LIKE '%-sbj')"
+#define AFFILIATION_CITY_MSG \
+	"市住建局局属事业单位和市本级直属事业单位的所在地区应为“市本级”（含金华双龙风景旅游区）"
 PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */
 /* Password policy: 8-128 characters, at least three of upper/lower/digit/symbol. */

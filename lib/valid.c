@@ -258,6 +258,12 @@ valid_unit_affiliation(const char *s)
 }
 
 bool
+affiliation_of_city(const char *s)
+{
+	return s != NULL && (strcmp(s, "bureau") == 0 || strcmp(s, "city_direct") == 0);
+}
+
+bool
 valid_uscc(const char *s)
 {
 	static const char cs[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

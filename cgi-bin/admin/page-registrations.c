@@ -32,8 +32,9 @@ static struct db_stmt st[RG__MAX] = {
 	    " AND ($1 = 'all' OR o.status = $1)"
 	    " ORDER BY o.status = 'pending' DESC, o.submitted_at, o.id LIMIT 500", 0 },
 	[RG_LOAD] = { "admin_registration_load",
-	    "SELECT status, name, coalesce(ownership, '') FROM org WHERE id = $1"
-	    " AND kind IN ('unit', 'talent_centre') AND submitted_at IS NOT NULL FOR UPDATE", 0 },
+	    "SELECT o.status, o.name, coalesce(o.ownership, ''), " REGION_OF_CITY
+	    " FROM org o JOIN region r ON r.id = o.region_id WHERE o.id = $1"
+	    " AND o.kind IN ('unit', 'talent_centre') AND o.submitted_at IS NOT NULL FOR UPDATE OF o", 0 },
 	[RG_DECIDE] = { "admin_registration_decide",
 	    "UPDATE org SET status = $2, reject_reason = NULLIF($3, ''), reviewed_by = $4,"
 	    " reviewed_at = now(), affiliation = CASE WHEN $5 = '' THEN affiliation"
@@ -50,7 +51,7 @@ static struct db_stmt st[RG__MAX] = {
 	    " FROM org o WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre')"
 	    " AND o.submitted_at IS NOT NULL FOR UPDATE", 0 },
 	[RG_REGION] = { "admin_registration_region",
-	    "SELECT 1 FROM region WHERE id = $1 AND level = 'county'", 0 },
+	    "SELECT " REGION_OF_CITY " FROM region r WHERE r.id = $1 AND r.level = 'county'", 0 },
 	[RG_USCC_TAKEN] = { "admin_registration_uscc_taken",
 	    "SELECT 1 FROM org WHERE uscc = $1 AND id <> $2", 0 },
 	[RG_AMEND] = { "admin_registration_amend",
@@ -201,6 +202,10 @@ decide(struct req *r, bool approve)
 		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
 		goto fail;
 	}
+	if (affiliation_of_city(aff) && !db_bool(res, 0, 3)) {
+		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
+		goto fail;
+	}
 	if (approve)
 		snprintf(note, sizeof(note), "【职称申报】%s的单位注册已通过平台审核，"
 		    "请登录平台办理人员确认、业绩档案审核和职称申报审查。", db_str(res, 0, 1));
@@ -304,6 +309,10 @@ h_admin_registration_amend(struct req *r)
 		goto fail;
 	if (PQntuples(res) == 0) {
 		e = req_fail(r, PERR_INVALID_FIELD, "region_id", "请选择单位所在的县（市、区）");
+		goto fail;
+	}
+	if (affiliation_of_city(aff) && !db_bool(res, 0, 0)) {
+		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
 		goto fail;
 	}
 	PQclear(res);

@@ -45,7 +45,7 @@ static struct db_stmt st[RG__MAX] = {
 	    " reject_reason = NULL, reviewed_by = NULL, reviewed_at = NULL"
 	    " WHERE id = $1 AND status = 'rejected' RETURNING id", 0 },
 	[RG_REGION] = { "unit_register_region",
-	    "SELECT 1 FROM region WHERE id = $1 AND level = 'county'", 0 },
+	    "SELECT " REGION_OF_CITY " FROM region r WHERE r.id = $1 AND r.level = 'county'", 0 },
 	[RG_REGIONS] = { "unit_register_regions",
 	    "SELECT id, name FROM region WHERE level = 'county' ORDER BY code", 0 },
 };
@@ -114,14 +114,18 @@ check_form(struct req *r, const char **ctype)
 	const struct part *file = r->f[RF_FILE].part;
 	PGresult *res;
 	enum perr e;
+	bool city;
 	int n;
 
 	if ((e = db_run(&st[RG_REGION], &res, 1, DB_I(r->f[RF_REGION].i))) != PERR_OK)
 		return e;
 	n = PQntuples(res);
+	city = n == 1 && db_bool(res, 0, 0);
 	PQclear(res);
 	if (n != 1)
 		return req_fail(r, PERR_INVALID_FIELD, "region_id", "请选择单位所在的县（市、区）");
+	if (r->f[RF_AFFILIATION].present && affiliation_of_city(r->f[RF_AFFILIATION].s) && !city)
+		return req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
 	if ((*ctype = upload_sniff(file->data, file->len)) == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "authorization",
 		    "授权委托书须为完整的 PDF 或 JPEG 扫描件（以文件内容为准）");

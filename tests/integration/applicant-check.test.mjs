@@ -556,7 +556,7 @@ describe('a draft goes where the applicant now works', () => {
 describe('受理单位 by the employer\'s 所属关系', () => {
 	test('初定 (a 局属 事业单位) has no 评审委员会: its 受理单位 is the department the unit reports to', async () => {
 		const c = await newApplicant();
-		const bureau = await newOrg({ ownership: 'institution', affiliation: 'bureau', prefix: '金华市住建局某中心' });
+		const bureau = await newOrg({ ownership: 'institution', affiliation: 'bureau', region: '330700-sbj', prefix: '金华市住建局某中心' });
 		await putProfile(c.s, await completeProfile({ unit_id: bureau.id, staffing: 'regular' }));
 		const g = (await c.s.get(`/applications/${(await newApplication(c.s)).application.id}`)).json;
 		assert.equal(g.application.pipeline, '中级初定');

@@ -91,6 +91,15 @@ describe('a unit registers itself', () => {
 		assert.equal(await sql(`SELECT affiliation FROM org WHERE id = ${civil.r.json.org_id}`), 'civil_service');
 		assertError((await registerUnit({ ownership: 'institution', affiliation: 'ministry' })).r, 400, 'invalid_field',
 		    'affiliation');
+		// 局属 and 市本级直属 are 市本级's (金华市本级（含金华双龙风景旅游区）直属事业单位): not a county's
+		for (const affiliation of ['bureau', 'city_direct']) {
+			const e = assertError((await registerUnit({ ownership: 'institution', affiliation })).r, 400,
+			    'invalid_field', 'affiliation');
+			assert.match(e.message, /所在地区应为“市本级”（含金华双龙风景旅游区）/);
+			const city = await registerUnit({ ownership: 'institution', affiliation,
+				region_id: String(await sqlInt(`SELECT id FROM region WHERE code = '330700-sbj'`)) });
+			assert.equal(city.r.status, 201, city.r.text);
+		}
 	});
 
 	test('registered: 201 pending; the same code again is 409', async () => {
@@ -192,7 +201,11 @@ describe('a unit registers itself', () => {
 	test('approved, its details are corrected by the operator with a reason: told to its clerks, audited', async () => {
 		const id = reg.r.json.org_id;
 		const body = { name: `${reg.name}（更名）`, uscc: newUscc(), ownership: 'institution', affiliation: 'city_direct',
-			region_id: Number(reg.region_id), supervisor: '金华市住房和城乡建设局', reason: '单位更名，凭市场监管部门变更通知更正' };
+			region_id: await sqlInt(`SELECT id FROM region WHERE code = '330700-sbj'`), supervisor: '金华市住房和城乡建设局',
+			reason: '单位更名，凭市场监管部门变更通知更正' };
+		// 市本级直属 is 市本级's, not a county's
+		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, region_id: Number(reg.region_id) } }),
+		    400, 'invalid_field', 'affiliation');
 		// checked as on registration; a 隶属关系 is a 事业单位's; a code of another organisation is 409
 		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, reason: '' } }), 400, 'invalid_field', 'reason');
 		assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, uscc: '91330702MA28X0000X' } }),
@@ -208,18 +221,18 @@ describe('a unit registers itself', () => {
 		assertError(await admin.request('PUT', '/registrations/999999999', { json: body }), 404, 'not_found');
 		const r = await admin.request('PUT', `/registrations/${id}`, { json: body });
 		assert.equal(r.status, 200, r.text);
-		assert.deepEqual(r.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '主管部门']);
+		assert.deepEqual(r.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '所在地区', '主管部门']);
 		const g = (await unit.get('/registration')).json.registration;
 		assert.deepEqual([g.name, g.uscc, g.ownership, g.affiliation, g.supervisor, g.status],
 		    [body.name, body.uscc, 'institution', 'city_direct', body.supervisor, 'approved']);
 		assert.equal((await unit.get('/me')).json.org.name, body.name);
 		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
-		assert.equal(sms, `【职称申报】平台已更正${body.name}的单位信息（单位名称、统一社会信用代码、单位性质、隶属关系、主管部门），`
+		assert.equal(sms, `【职称申报】平台已更正${body.name}的单位信息（单位名称、统一社会信用代码、单位性质、隶属关系、所在地区、主管部门），`
 		    + `理由：${body.reason}。此前的申报按原办理渠道继续办理。`);
 		assert.deepEqual(await sqlRows(`SELECT detail->>'fields', detail->>'reason' FROM audit_log
 		    WHERE action = 'registration_amend' AND target_id = ${id} ORDER BY id DESC LIMIT 1`),
-		    [['单位名称、统一社会信用代码、单位性质、隶属关系、主管部门', body.reason]]);
+		    [['单位名称、统一社会信用代码、单位性质、隶属关系、所在地区、主管部门', body.reason]]);
 		// the same again changes nothing, and tells nobody
 		const n = await sqlInt(`SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${reg.username}'`);
@@ -228,8 +241,8 @@ describe('a unit registers itself', () => {
 		    WHERE u.username = '${reg.username}'`), n);
 		// back to what it was (a company, no 隶属关系), for the tests after
 		const back = await admin.request('PUT', `/registrations/${id}`, { json: { ...body, name: reg.name, uscc: reg.uscc,
-			ownership: 'private', affiliation: 'none', supervisor: reg.supervisor } });
-		assert.deepEqual(back.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '主管部门']);
+			ownership: 'private', affiliation: 'none', region_id: Number(reg.region_id), supervisor: reg.supervisor } });
+		assert.deepEqual(back.json.changed, ['单位名称', '统一社会信用代码', '单位性质', '隶属关系', '所在地区', '主管部门']);
 	});
 
 	test('a registration waiting or refused is not corrected (409): the operator decides it, or the unit resubmits', async () => {
@@ -239,6 +252,12 @@ describe('a unit registers itself', () => {
 		const e = assertError(await admin.request('PUT', `/registrations/${waiting.r.json.org_id}`, { json: body }),
 		    409, 'conflict');
 		assert.match(e.message, /尚待审核/);
+		// nor approved as 市本级直属 or 局属 when it is a county's
+		const inst = await registerUnit({ ownership: 'institution' });
+		const bad = assertError(await admin.post(`/registrations/${inst.r.json.org_id}/approve`, { affiliation: 'city_direct' }),
+		    400, 'invalid_field', 'affiliation');
+		assert.match(bad.message, /市本级/);
+		assert.equal(await sql(`SELECT status FROM org WHERE id = ${inst.r.json.org_id}`), 'pending');
 		// and a department is not a registration
 		assertError(await admin.request('PUT', `/registrations/${await sqlInt(`SELECT id FROM org WHERE kind = 'construction' LIMIT 1`)}`,
 		    { json: body }), 404, 'not_found');
