@@ -335,6 +335,10 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 	enum perr e;
 
 	msg[0] = '\0';
+	if (!valid_calendar_date(starts_on)) {
+		snprintf(msg, msgsz, "公示开始日期不是有效的日期，应为 YYYY-MM-DD");
+		return PERR_INVALID_FIELD;
+	}
 	if (!valid_past_date(starts_on)) {
 		snprintf(msg, msgsz, "公示开始日期应为不晚于今天的日期");
 		return PERR_INVALID_FIELD;

@@ -52,10 +52,12 @@ describe('资格公示与报送', () => {
 	});
 
 	test('bad dates, other units and other roles are refused; nothing is written', async () => {
-		for (const bad of ['2023-13-01', '20230101xx', await day(1)]) {
+		for (const bad of ['2023-13-01', '2026-02-30', '20230101xx']) {
 			const e = assertError(await publicise(unit, bad), 400, 'invalid_field', 'starts_on');
-			assert.match(e.message, /不晚于今天/);
+			assert.match(e.message, /不是有效的日期/, bad);
 		}
+		const future = assertError(await publicise(unit, await day(1)), 400, 'invalid_field', 'starts_on');
+		assert.match(future.message, /不晚于今天/);
 		// not before 资格审查 passed (today)
 		const e = assertError(await publicise(unit, await day(-1)), 400, 'invalid_field', 'starts_on');
 		assert.match(e.message, /不能早于资格审查通过的日期/);
