@@ -18,6 +18,7 @@ enum {
 	CH_LOCK,
 	CH_OPEN,
 	CH_PUB_LOAD,
+	CH_PUB_END,
 	CH_PUB_SAVE,
 	CH_WRITE,
 	CH_WRITE_UNGATED,
@@ -42,7 +43,9 @@ static struct db_stmt st[CH__MAX] = {
 	    " a.applicant_id, p.name,"
 	    " to_char(step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
 	    " $2::date < (step_arrival(a.id) AT TIME ZONE 'Asia/Shanghai')::date,"
-	    " to_char(nth_working_day($2::date, $3::int), 'YYYY-MM-DD'),"
+	    /* (unknown past the calendar: CH_PUB_END names the year, once the
+	     * caller is known to hold it) */
+	    " to_char(workday_nth($2::date, $3::int), 'YYYY-MM-DD'),"
 	    " a.step_seq, s.actor_level = 'unit', s.name,"
 	    " (SELECT o.name FROM org o WHERE o.id = a.current_org_id),"
 	    /* whether it ever came to the caller's desk: else a stranger's (404) */
@@ -50,6 +53,9 @@ static struct db_stmt st[CH__MAX] = {
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1", 0 },
+	/* the last day where the calendar does not cover it: refused, naming the year */
+	[CH_PUB_END] = { "chain_pub_end",
+	    "SELECT to_char(nth_working_day($1::date, $2::int), 'YYYY-MM-DD')", 0 },
 	[CH_PUB_SAVE] = { "chain_pub_save",
 	    "INSERT INTO publicity (application_id, step_seq, starts_on, created_by)"
 	    " VALUES ($1, $4, $2, $3)"
@@ -376,7 +382,15 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 	}
 	applicant = db_int(res, 0, 3);
 	step = (int)db_int(res, 0, 8);
-	snprintf(ends_on, 11, "%s", db_str(res, 0, 7));
+	if (db_str(res, 0, 7) == NULL) {
+		PGresult *end;
+
+		if ((e = db_exec(&st[CH_PUB_END], &end, 2, starts_on, days)) != PERR_OK)
+			goto fail;	/* ZC001, the year to enter */
+		snprintf(ends_on, 11, "%s", db_str(end, 0, 0));
+		PQclear(end);
+	} else
+		snprintf(ends_on, 11, "%s", db_str(res, 0, 7));
 	if (db_bool(res, 0, 9))
 		snprintf(note, sizeof(note), "【职称申报】您申报的《%s》自 %s 起在单位公示，"
 		    "公示期至 %s（%d 个工作日）。公示无异议后由单位推荐上报。",

@@ -204,10 +204,10 @@ rule_check(const struct application *a)
 	/* A first submission only inside the plan's window; a returned one may come back later. */
 	if (is(a->state, "draft") && a->closed_on != NULL)
 		unmet(list, 7, "plan", "《%s》的申报已于 %s 截止，不能再提交", a->plan, a->closed_on);
-	/* 0: the profile the application rests on; a draft goes where the file is
-	 * kept now (app_drafts_follow() routes it again when the profile changes,
-	 * but not to a unit the plan is not for) */
-	if (is(a->state, "draft") && a->person.keeper_id != 0 && a->person.keeper_id != a->unit_org_id)
+	/* 0: the profile the application rests on; one its applicant may still
+	 * submit goes where the file is kept now (app_drafts_follow() routes it
+	 * again when the profile changes, but not to a unit the plan is not for) */
+	if (a->editable && a->person.keeper_id != 0 && a->person.keeper_id != a->unit_org_id)
 		unmet(list, 0, "profile", "“个人基本信息”中的%s（%s）与本申报的报送单位（%s）不一致，"
 		    "而新单位不能受理本申报（本计划不适用于该单位的人员，或该单位未确认您的人员信息），"
 		    "本申报不能提交",

@@ -13,7 +13,21 @@ ALTER TABLE application ADD COLUMN employer_org_id bigint REFERENCES org(id);
 UPDATE application a SET employer_org_id = p.unit_org_id
 FROM applicant_profile p
 WHERE p.user_id = a.applicant_id AND a.state <> 'draft' AND p.unit_org_id IS NOT NULL;
-GRANT UPDATE (employer_org_id) ON application TO portal_applicant;
+-- Recorded by app_employer_set() alone (as a draft's route by sql/052's): for
+-- an application of that applicant that they may still submit, the employer
+-- their profile names; the programs cannot write the column.
+GRANT UPDATE (employer_org_id) ON application TO portal_chain;
+CREATE FUNCTION app_employer_set(p_app bigint, p_user bigint) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	UPDATE application a SET employer_org_id = pr.unit_org_id
+	FROM applicant_profile pr
+	WHERE a.id = p_app AND a.applicant_id = p_user AND a.state IN ('draft', 'returned')
+	AND pr.user_id = p_user
+	RETURNING true
+$$;
+ALTER FUNCTION app_employer_set(bigint, bigint) OWNER TO portal_chain;
+REVOKE ALL ON FUNCTION app_employer_set(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app_employer_set(bigint, bigint) TO portal_applicant;
 
 -- A committee member's conflict (sql/013) counts that employer too, beside the
 -- unit it went through and the one the profile names now.

@@ -32,7 +32,7 @@ static struct db_stmt st[RG__MAX] = {
 	    " AND ($1 = 'all' OR o.status = $1)"
 	    " ORDER BY o.status = 'pending' DESC, o.submitted_at, o.id LIMIT 500", 0 },
 	[RG_LOAD] = { "admin_registration_load",
-	    "SELECT o.status, o.name, coalesce(o.ownership, ''), " REGION_OF_CITY
+	    "SELECT o.status, o.name, coalesce(o.ownership, ''), " REGION_OF_CITY ", coalesce(o.affiliation, '')"
 	    " FROM org o JOIN region r ON r.id = o.region_id WHERE o.id = $1"
 	    " AND o.kind IN ('unit', 'talent_centre') AND o.submitted_at IS NOT NULL FOR UPDATE OF o", 0 },
 	[RG_DECIDE] = { "admin_registration_decide",
@@ -181,7 +181,7 @@ decide(struct req *r, bool approve)
 {
 	const char *reason = approve ? "" : r->f[RJ_REASON].s;
 	const char *aff = approve && r->f[RA_AFFILIATION].present ? r->f[RA_AFFILIATION].s : "";
-	char note[1200];
+	char note[2400];
 	PGresult *res = NULL;
 	int i;
 	enum perr e;
@@ -202,7 +202,8 @@ decide(struct req *r, bool approve)
 		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
 		goto fail;
 	}
-	if (affiliation_of_city(aff) && !db_bool(res, 0, 3)) {
+	/* the one chosen now, else the one registered */
+	if (affiliation_of_city(aff[0] != '\0' ? aff : db_str(res, 0, 4)) && !db_bool(res, 0, 3)) {
 		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
 		goto fail;
 	}
@@ -275,7 +276,7 @@ h_admin_registration_amend(struct req *r)
 	/* none (as on approval), empty or absent: no 隶属关系 */
 	const char *aff = f[AM_AFFILIATION].present && strcmp(f[AM_AFFILIATION].s, "none") != 0 ?
 	    f[AM_AFFILIATION].s : "";
-	char region[24], what[200] = "", note[1400];
+	char region[24], what[200] = "", note[2400];
 	const char *now[AM_REASON];
 	PGresult *old = NULL, *res = NULL;
 	cJSON *changed, *detail;

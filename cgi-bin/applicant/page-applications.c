@@ -90,8 +90,7 @@ static struct db_stmt st[APP__MAX] = {
 	    " ORDER BY no DESC LIMIT 1", 0 },
 	/* the employer it is submitted from (sql/054): the lists and documents name it */
 	[APP_EMPLOYER] = { "app_employer",
-	    "UPDATE application a SET employer_org_id = p.unit_org_id FROM applicant_profile p"
-	    " WHERE a.id = $1 AND p.user_id = a.applicant_id", 0 },
+	    "SELECT app_employer_set($1, $2)", 0 },
 	[APP_SNAP_INS] = { "app_snap_ins",
 	    "INSERT INTO application_snapshot (application_id, no, data, changes)"
 	    " VALUES ($1, $2, $3::jsonb, $4::jsonb)", 0 },
@@ -102,11 +101,12 @@ static struct db_stmt st[APP__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
 	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
 	    " WHERE h.application_id = $1 AND a.applicant_id = $2 ORDER BY h.no", 0 },
-	/* the applicant's drafts, with what routing them asks (their plan's level and chains) */
+	/* the applicant's drafts and returned applications, with what routing them
+	 * asks (their plan's level and chains) */
 	[APP_DRAFTS] = { "app_drafts",
 	    "SELECT a.id, p.level, array_to_string(p.pipelines, ',') FROM application a"
-	    " JOIN plan p ON p.id = a.plan_id WHERE a.applicant_id = $1 AND a.state = 'draft'"
-	    " AND a.submitted_at IS NULL ORDER BY a.id", 0 },
+	    " JOIN plan p ON p.id = a.plan_id WHERE a.applicant_id = $1"
+	    " AND a.state IN ('draft', 'returned') ORDER BY a.id", 0 },
 	[APP_DRAFT_ROUTE] = { "app_draft_route",
 	    "SELECT app_draft_route($1, $2, $3, $4)", 0 },
 	[APP_SNAPS] = { "app_snaps",
@@ -231,10 +231,10 @@ app_route(long long uid, const char *level, const char *pipes, long long *unit,
 	return e;
 }
 
-/* The applicant's drafts go where 马上申报 would send them now (sql/052):
- * called as the profile is saved, in its transaction. One the new unit
- * cannot take (a plan not for it, a 机关) stays where it is; the check says
- * so (rules.c). */
+/* The applicant's drafts and returned applications go where 马上申报 would
+ * send them now (sql/052): called as the profile is saved, in its
+ * transaction. One the new unit cannot take (a plan not for it, a 机关) stays
+ * where it is; its check says so (rules.c) and it cannot be submitted. */
 enum perr
 app_drafts_follow(long long uid)
 {
@@ -606,7 +606,7 @@ snapshot(long long app_id, void *arg)
 	cJSON_Delete(check);
 	content = app_content_json(&a);
 	app_free(&a);
-	if ((e = db_run(&st[APP_EMPLOYER], NULL, 1, DB_I(app_id))) != PERR_OK) {
+	if ((e = db_run(&st[APP_EMPLOYER], NULL, 2, DB_I(app_id), DB_I(r->s.user_id))) != PERR_OK) {
 		cJSON_Delete(content);
 		return e;
 	}

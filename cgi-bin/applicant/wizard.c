@@ -40,10 +40,19 @@ app_check(const struct application *a)
 {
 	cJSON *list = rule_check(a), *it;
 	PGresult *res;
-	char msg[600];
+	char msg[1800];
 
-	if (!a->editable || db_run(&st[WZ_REFUSED], &res, 2, DB_I(a->applicant_id),
-	    DB_I(a->unit_org_id)) != PERR_OK)
+	if (!a->editable)
+		return list;
+	/* one named before the list changed (another chain, a department added) */
+	if (a->accept_org_id != 0 && !app_accept_ok(a, a->accept_org_id)) {
+		it = cJSON_CreateObject();
+		cJSON_AddNumberToObject(it, "step", 3);
+		cJSON_AddStringToObject(it, "field", "accept_org_id");
+		cJSON_AddStringToObject(it, "message", "原选择的受理单位已不在可选范围内，请重新选择受理单位（评审委员会）");
+		cJSON_AddItemToArray(list, it);
+	}
+	if (db_run(&st[WZ_REFUSED], &res, 2, DB_I(a->applicant_id), DB_I(a->unit_org_id)) != PERR_OK)
 		return list;
 	if (PQntuples(res) == 1) {
 		snprintf(msg, sizeof(msg), "%s未确认您的人员信息（理由：%s），本申报不能提交；"

@@ -542,6 +542,24 @@ describe('a draft goes where the applicant now works', () => {
 		await putProfile(b.s, { unit_id: await orgId('金华宏达建设工程有限公司') });
 		assert.deepEqual((await where()).slice(0, 3), [String(await orgId('金华宏达建设工程有限公司')), '330702', 'mid_review']);
 		assert.deepEqual(checkFor((await b.s.get(`/applications/${draft}`)).json, 'profile'), []);
+		// a returned one goes where the applicant now works too: its resubmission reaches the new unit
+		const [back] = await newDrafts(1, { applicant: b.idcard });
+		assert.equal((await b.s.post(`/applications/${back}/submit`)).status, 200);
+		assert.equal((await (await loginAs('unit', 'unit_hongda')).post(`/applications/${back}/move`,
+		    { action: 'return', step: 2, text: '请补充材料' })).status, 200);
+		await putProfile(b.s, { unit_id: jindong.id });
+		assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${back}`), jindong.id);
+		// (its 受理单位 was 婺城区's: chosen again before it goes)
+		const sent2 = await b.s.post(`/applications/${back}/submit`);
+		assertError(sent2, 400, 'invalid_field', 'check');
+		assert.deepEqual(sent2.json.check.map((c) => c.field), ['accept_org_id']);
+		const offered = (await b.s.get(`/applications/${back}`)).json.options.accept_orgs;
+		assert.equal((await b.s.request('PUT', `/applications/${back}/info`, { json: { accept_org_id: offered[0].id } })).status, 200);
+		assert.equal((await b.s.post(`/applications/${back}/submit`)).status, 200);
+		assert.deepEqual(await sqlRows(`SELECT state, step_seq, current_org_id, employer_org_id FROM application
+		    WHERE id = ${back}`), [['in_review', '2', String(jindong.id), String(jindong.id)]]);
+		await retire(`id = ${back}`);
+		await putProfile(b.s, { unit_id: await orgId('金华宏达建设工程有限公司') });
 		// a submitted one stays where it went (its position is chain_write()'s): only drafts move
 		const [sent] = await newDrafts(1);
 		assert.equal((await (await loginAs('applicant', DEMO_APPLICANT)).post(`/applications/${sent}/submit`)).status, 200);
@@ -561,5 +579,11 @@ describe('受理单位 by the employer\'s 所属关系', () => {
 		const g = (await c.s.get(`/applications/${(await newApplication(c.s)).application.id}`)).json;
 		assert.equal(g.application.pipeline, '中级初定');
 		assert.deepEqual(g.options.accept_orgs.map((o) => o.name), ['金华市住房和城乡建设局']);
+		// one named that is no longer offered (set as a list of an earlier day offered it) is asked again
+		await sql(`UPDATE application SET accept_org_id = (SELECT id FROM org WHERE name = '金华市人力资源和社会保障局')
+		    WHERE id = ${g.application.id}`);
+		const again = (await c.s.get(`/applications/${g.application.id}`)).json;
+		assert.deepEqual(checkFor(again, 'accept_org_id').map((x) => x.message),
+		    ['原选择的受理单位已不在可选范围内，请重新选择受理单位（评审委员会）']);
 	});
 });

@@ -257,6 +257,9 @@ describe('a unit registers itself', () => {
 		const bad = assertError(await admin.post(`/registrations/${inst.r.json.org_id}/approve`, { affiliation: 'city_direct' }),
 		    400, 'invalid_field', 'affiliation');
 		assert.match(bad.message, /市本级/);
+		// nor with one registered before that was checked, when none is chosen now
+		await sql(`UPDATE org SET affiliation = 'bureau' WHERE id = ${inst.r.json.org_id}`);
+		assertError(await admin.post(`/registrations/${inst.r.json.org_id}/approve`, {}), 400, 'invalid_field', 'affiliation');
 		assert.equal(await sql(`SELECT status FROM org WHERE id = ${inst.r.json.org_id}`), 'pending');
 		// and a department is not a registration
 		assertError(await admin.request('PUT', `/registrations/${await sqlInt(`SELECT id FROM org WHERE kind = 'construction' LIMIT 1`)}`,
