@@ -480,6 +480,12 @@ PORTAL_API enum perr req_audit(const struct req *, const char *action,
 /* req_audit() with the reason given (a refusal's, an amendment's) as its detail, or none. */
 PORTAL_API enum perr req_audit_reason(const struct req *, const char *action,
     const char *target_type, long long target_id, const char *reason);
+/* An organisation's registration as the form cannot check it (orgform.c): the
+ * county (400 region_id), the 隶属关系 (a 事业单位's, 市本级's for 局属 and
+ * 市本级直属: 400 affiliation) and, unless uscc is NULL, a code another
+ * organisation than self has (409 uscc); the refusal's message into r. */
+PORTAL_API enum perr org_form_check(struct req *r, long long region, const char *ownership,
+    const char *affiliation, const char *uscc, long long self);
 
 /* ---------- routes and the program main (app.c) ---------- */
 

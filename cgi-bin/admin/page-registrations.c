@@ -11,8 +11,7 @@
 
 #include "admin.h"
 
-enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_REGION, RG_USCC_TAKEN,
-	RG_AMEND, RG__MAX };
+enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_AMEND, RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
 	[RG_LIST] = { "admin_registrations",
@@ -50,10 +49,6 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.affiliation, ''), o.region_id::text, coalesce(o.supervisor, '')"
 	    " FROM org o WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre')"
 	    " AND o.submitted_at IS NOT NULL FOR UPDATE", 0 },
-	[RG_REGION] = { "admin_registration_region",
-	    "SELECT " REGION_OF_CITY " FROM region r WHERE r.id = $1 AND r.level = 'county'", 0 },
-	[RG_USCC_TAKEN] = { "admin_registration_uscc_taken",
-	    "SELECT 1 FROM org WHERE uscc = $1 AND id <> $2", 0 },
 	[RG_AMEND] = { "admin_registration_amend",
 	    "UPDATE org SET name = $2, uscc = $3, ownership = $4, affiliation = NULLIF($5, ''),"
 	    " region_id = $6, supervisor = $7 WHERE id = $1", 0 },
@@ -290,8 +285,6 @@ h_admin_registration_amend(struct req *r)
 	now[AM_AFFILIATION] = aff;
 	now[AM_REGION] = region;
 	now[AM_SUPERVISOR] = f[AM_SUPERVISOR].s;
-	if (aff[0] != '\0' && strcmp(f[AM_OWNERSHIP].s, "institution") != 0)
-		return req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[RG_OLD], &old, 1, DB_I(r->id))) != PERR_OK)
@@ -306,25 +299,9 @@ h_admin_registration_amend(struct req *r)
 		    "该单位的注册未通过审核，请由单位修改后重新提交");
 		goto fail;
 	}
-	if ((e = db_run(&st[RG_REGION], &res, 1, DB_I(f[AM_REGION].i))) != PERR_OK)
+	if ((e = org_form_check(r, f[AM_REGION].i, f[AM_OWNERSHIP].s, aff, f[AM_USCC].s, r->id)) !=
+	    PERR_OK)
 		goto fail;
-	if (PQntuples(res) == 0) {
-		e = req_fail(r, PERR_INVALID_FIELD, "region_id", "请选择单位所在的县（市、区）");
-		goto fail;
-	}
-	if (affiliation_of_city(aff) && !db_bool(res, 0, 0)) {
-		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
-		goto fail;
-	}
-	PQclear(res);
-	if ((e = db_run(&st[RG_USCC_TAKEN], &res, 2, DB_S(f[AM_USCC].s), DB_I(r->id))) != PERR_OK)
-		goto fail;
-	if (PQntuples(res) > 0) {
-		e = req_fail(r, PERR_CONFLICT, "uscc", "该统一社会信用代码已被其他单位注册");
-		goto fail;
-	}
-	PQclear(res);
-	res = NULL;
 	/* what differs, by its label: nothing, and nothing is written */
 	changed = cJSON_AddArrayToObject(req_out(r), "changed");
 	for (i = 0; i < AM_REASON; i++)

@@ -11,8 +11,7 @@
 
 #include "unit.h"
 
-enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_USCC_TAKEN, RG_RESUBMIT, RG_REGION, RG_REGIONS,
-	RG__MAX };
+enum { RG_ORG, RG_UPLOAD, RG_AUTH, RG_GET, RG_RESUBMIT, RG_REGIONS, RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
 	/* a 统一社会信用代码 registered already inserts nothing (no row: 409),
@@ -35,17 +34,11 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.authorization_id, 0), coalesce(u.filename, ''), coalesce(u.ctype, '')"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload u ON u.id = o.authorization_id WHERE o.id = $1", 0 },
-	/* the code of another organisation (the unique constraint stays the
-	 * judge of two resubmissions at once) */
-	[RG_USCC_TAKEN] = { "unit_register_uscc_taken",
-	    "SELECT 1 FROM org WHERE uscc = $1 AND id <> $2", 0 },
 	[RG_RESUBMIT] = { "unit_register_again",
 	    "UPDATE org SET name = $2, ownership = $3, affiliation = NULLIF($4, ''), region_id = $5,"
 	    " supervisor = $6, authorization_id = $7, uscc = $8, status = 'pending', submitted_at = now(),"
 	    " reject_reason = NULL, reviewed_by = NULL, reviewed_at = NULL"
 	    " WHERE id = $1 AND status = 'rejected' RETURNING id", 0 },
-	[RG_REGION] = { "unit_register_region",
-	    "SELECT " REGION_OF_CITY " FROM region r WHERE r.id = $1 AND r.level = 'county'", 0 },
 	[RG_REGIONS] = { "unit_register_regions",
 	    "SELECT id, name FROM region WHERE level = 'county' ORDER BY code", 0 },
 };
@@ -107,31 +100,22 @@ const struct field unit_reregister_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* Checks what the form can't: the county, the scan's content. */
+/* Checks what the form can't: the county, the 隶属关系, the code against
+ * other organisations' (self: the unit resubmitting, 0 for a new one, whose
+ * code the insert judges), the scan's content. */
 static enum perr
-check_form(struct req *r, const char **ctype)
+check_form(struct req *r, long long self, const char **ctype)
 {
 	const struct part *file = r->f[RF_FILE].part;
-	PGresult *res;
 	enum perr e;
-	bool city;
-	int n;
 
-	if ((e = db_run(&st[RG_REGION], &res, 1, DB_I(r->f[RF_REGION].i))) != PERR_OK)
+	if ((e = org_form_check(r, r->f[RF_REGION].i, r->f[RF_OWNERSHIP].s,
+	    r->f[RF_AFFILIATION].present ? r->f[RF_AFFILIATION].s : NULL,
+	    self != 0 ? r->f[RF_USCC].s : NULL, self)) != PERR_OK)
 		return e;
-	n = PQntuples(res);
-	city = n == 1 && db_bool(res, 0, 0);
-	PQclear(res);
-	if (n != 1)
-		return req_fail(r, PERR_INVALID_FIELD, "region_id", "请选择单位所在的县（市、区）");
-	if (r->f[RF_AFFILIATION].present && affiliation_of_city(r->f[RF_AFFILIATION].s) && !city)
-		return req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
 	if ((*ctype = upload_sniff(file->data, file->len)) == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "authorization",
 		    "授权委托书须为完整的 PDF 或 JPEG 扫描件（以文件内容为准）");
-	if (r->f[RF_AFFILIATION].present && r->f[RF_AFFILIATION].s[0] != '\0' &&
-	    strcmp(r->f[RF_OWNERSHIP].s, "institution") != 0)
-		return req_fail(r, PERR_INVALID_FIELD, "affiliation", "隶属关系只适用于事业单位");
 	return PERR_OK;
 }
 
@@ -182,7 +166,7 @@ h_unit_register(struct req *r)
 	enum perr e;
 
 	if ((e = limit_attempt(r, "unit_register", "单位注册", conf.register_per_ip_hour)) != PERR_OK ||
-	    (e = check_form(r, &ctype)) != PERR_OK)
+	    (e = check_form(r, 0, &ctype)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
@@ -292,19 +276,11 @@ h_unit_reregister(struct req *r)
 
 	if (!r->s.org_admin)
 		return req_fail(r, PERR_FORBIDDEN, NULL, "只有单位管理员可以重新提交注册信息");
-	if ((e = check_form(r, &ctype)) != PERR_OK)
+	if ((e = check_form(r, r->s.org_id, &ctype)) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[RG_USCC_TAKEN], &res, 2, DB_S(f[RF_USCC].s), DB_I(r->s.org_id))) !=
-	    PERR_OK)
-		goto fail;
-	if (PQntuples(res) > 0)
-		e = PERR_CONFLICT;
-	PQclear(res);
-	res = NULL;
-	if (e == PERR_CONFLICT ||
-	    (e = store_scan(r, r->s.user_id, ctype, &scan)) != PERR_OK ||
+	if ((e = store_scan(r, r->s.user_id, ctype, &scan)) != PERR_OK ||
 	    (e = db_run(&st[RG_RESUBMIT], &res, 8, DB_I(r->s.org_id), DB_S(f[RF_NAME].s),
 	    DB_S(f[RF_OWNERSHIP].s), DB_S(opt(&f[RF_AFFILIATION])), DB_I(f[RF_REGION].i),
 	    DB_S(f[RF_SUPERVISOR].s), DB_I(scan), DB_S(f[RF_USCC].s))) != PERR_OK) {

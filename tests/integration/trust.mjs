@@ -229,7 +229,8 @@ export async function sqlDrafts(user, n, { upload, item, statement = '本人述�
 	     signature_id, signed_at, statement, category, method, specialty, accept_org_id)
 	    SELECT ${user}, p.id, (SELECT id FROM pipeline WHERE code = ${lit(pipeline)}), o.id, o.region_id,
 	     ${upload}, ${upload}, now(), ${lit(statement)}, 'construction', 'normal', '建筑工程施工',
-	     (SELECT id FROM org WHERE name = '婺城区住房和城乡建设局')
+	     (SELECT w.org_id FROM step_owners_of((SELECT id FROM pipeline WHERE code = ${lit(pipeline)}),
+	      o.region_id, o.id) w WHERE w.seq = 4)
 	    FROM p, org o WHERE o.name = ${lit(HONGDA)} RETURNING id`);
 	const ids = out.split('\n').filter(Boolean).map(Number);
 	assert.equal(ids.length, n, `fixture: ${out}`);
@@ -239,6 +240,15 @@ export async function sqlDrafts(user, n, { upload, item, statement = '本人述�
 	    SELECT a, k, ${upload} FROM unnest(ARRAY[${ids.join(', ')}]::bigint[]) a,
 	    unnest(ARRAY['summary', 'experience', 'm_education', 'm_title']) k`);
 	return ids;
+}
+
+/* Moves fixture applications to another county (a fixture: their unit stays in
+ * 婺城区), with that county's 受理单位 (step 4's department), as the wizard would
+ * offer it there. */
+async function inRegion(ids, code) {
+	await sql(`UPDATE application a SET region_id = r.id, accept_org_id = (SELECT w.org_id
+	    FROM step_owners_of(a.pipeline_id, r.id, a.unit_org_id) w WHERE w.seq = 4)
+	    FROM region r WHERE r.code = ${lit(code)} AND a.id IN (${ids.join(', ')})`);
 }
 
 /* Moves an application as chain_write() would for that account (the test's
@@ -312,8 +322,7 @@ const sqlObjection = (app, username) => sqlInt(`INSERT INTO objection (applicati
 async function atStep(person, n, { pipeline = 'mid_review', to, holder, jindong = false, ...draft }) {
 	const apps = await sqlDrafts(person.id, n, { ...draft, pipeline });
 	if (jindong)
-		await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330703')
-		    WHERE id IN (${apps.join(', ')})`);
+		await inRegion(apps, '330703');
 	for (const app of apps) {
 		const r = await person.s.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
@@ -537,8 +546,7 @@ export async function makeWorld() {
 	// The stranger's application: the 住建局 is the city desk's stranger, and holds
 	// nothing of the victim's
 	const [atSbjInterview] = await sqlDrafts(stranger.id, 1, { upload: strangerUpload, item: strangerItem });
-	await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330700-sbj')
-	    WHERE id = ${atSbjInterview}`);
+	await inRegion([atSbjInterview], '330700-sbj');
 	assert.equal((await stranger.s.post(`/applications/${atSbjInterview}/submit`)).status, 200);
 	await climb(atSbjInterview, 6, 'jh_zjj', { ...PASSERS, 4: 'jh_zjj', 5: 'jh_rsj' });
 	const [strangerDraft, strangerToCall, strangerCalled] = await sqlDrafts(stranger.id, 3,
@@ -546,8 +554,7 @@ export async function makeWorld() {
 	// the stranger's applications reviewed in 金东区 (a fixture: its unit is in 婺城区),
 	// at the county's 评前面试 there, so that the county's stranger calls one and
 	// records the other's result
-	await sql(`UPDATE application SET region_id = (SELECT id FROM region WHERE code = '330703')
-	    WHERE id IN (${strangerToCall}, ${strangerCalled})`);
+	await inRegion([strangerToCall, strangerCalled], '330703');
 	for (const app of [strangerToCall, strangerCalled]) {
 		const r = await stranger.s.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
