@@ -33,7 +33,7 @@ enum perr h_plan(struct req *);
 enum perr h_applications(struct req *);
 enum perr h_app_create(struct req *);
 enum perr app_drafts_follow(long long uid);
-cJSON *app_check(const struct application *);
+enum perr app_check(const struct application *, cJSON **check);
 enum perr h_app_get(struct req *);
 enum perr h_app_info(struct req *);
 enum perr h_app_recommenders(struct req *);
@@ -70,6 +70,6 @@ enum perr app_editable(struct req *, const struct application *);
  * it cannot slip in beside a submission (chain_move() locks the same row). */
 enum perr app_lock_editable(struct req *, long long id);
 /* Whether org may be named as 受理单位 of the application. */
-bool app_accept_ok(const struct application *, long long org);
+enum perr app_accept_ok(const struct application *, long long org, bool *ok);
 
 #endif

@@ -394,9 +394,16 @@ do_info(struct req *r, struct application *a, const char *id)
 	const struct fval *f = r->f;
 	char accept[24], score[24], wiz[24];
 
-	if (f[I_ACCEPT].present && f[I_ACCEPT].i != 0 && !app_accept_ok(a, f[I_ACCEPT].i))
-		return req_fail(r, PERR_INVALID_FIELD, "accept_org_id",
-		    "请从本计划评审流程的受理单位（评审委员会）中选择");
+	if (f[I_ACCEPT].present && f[I_ACCEPT].i != 0) {
+		bool ok;
+		enum perr e;
+
+		if ((e = app_accept_ok(a, f[I_ACCEPT].i, &ok)) != PERR_OK)
+			return e;
+		if (!ok)
+			return req_fail(r, PERR_INVALID_FIELD, "accept_org_id",
+			    "请从本计划评审流程的受理单位（评审委员会）中选择");
+	}
 	num(accept, sizeof(accept), f[I_ACCEPT].i);
 	num(score, sizeof(score), f[I_SCORE].i);
 	num(wiz, sizeof(wiz), f[I_WIZARD].i);
@@ -595,7 +602,10 @@ snapshot(long long app_id, void *arg)
 
 	if ((e = app_open(r, app_id, &a)) != PERR_OK)
 		return e;
-	check = app_check(&a);
+	if ((e = app_check(&a, &check)) != PERR_OK) {
+		app_free(&a);
+		return e;
+	}
 	if (cJSON_GetArraySize(check) > 0) {
 		e = req_fail(r, PERR_INVALID_FIELD, "check", "尚有 %d 项未满足申报要求，请按提示完善后再提交",
 		    cJSON_GetArraySize(check));

@@ -35,25 +35,34 @@ static struct db_stmt st[WZ__MAX] = {
  * 确认: a refused person's applications go nowhere until they choose again).
  * The wizard shows it; the submission refuses with it.
  */
-cJSON *
-app_check(const struct application *a)
+enum perr
+app_check(const struct application *a, cJSON **out)
 {
 	cJSON *list = rule_check(a), *it;
 	PGresult *res;
 	char msg[1800];
+	bool ok;
+	enum perr e;
 
+	*out = list;
 	if (!a->editable)
-		return list;
+		return PERR_OK;
 	/* one named before the list changed (another chain, a department added) */
-	if (a->accept_org_id != 0 && !app_accept_ok(a, a->accept_org_id)) {
-		it = cJSON_CreateObject();
-		cJSON_AddNumberToObject(it, "step", 3);
-		cJSON_AddStringToObject(it, "field", "accept_org_id");
-		cJSON_AddStringToObject(it, "message", "原选择的受理单位已不在可选范围内，请重新选择受理单位（评审委员会）");
-		cJSON_AddItemToArray(list, it);
+	if (a->accept_org_id != 0) {
+		if ((e = app_accept_ok(a, a->accept_org_id, &ok)) != PERR_OK)
+			goto fail;
+		if (!ok) {
+			it = cJSON_CreateObject();
+			cJSON_AddNumberToObject(it, "step", 3);
+			cJSON_AddStringToObject(it, "field", "accept_org_id");
+			cJSON_AddStringToObject(it, "message",
+			    "原选择的受理单位已不在可选范围内，请重新选择受理单位（评审委员会）");
+			cJSON_AddItemToArray(list, it);
+		}
 	}
-	if (db_run(&st[WZ_REFUSED], &res, 2, DB_I(a->applicant_id), DB_I(a->unit_org_id)) != PERR_OK)
-		return list;
+	if ((e = db_run(&st[WZ_REFUSED], &res, 2, DB_I(a->applicant_id), DB_I(a->unit_org_id))) !=
+	    PERR_OK)
+		goto fail;
 	if (PQntuples(res) == 1) {
 		snprintf(msg, sizeof(msg), "%s未确认您的人员信息（理由：%s），本申报不能提交；"
 		    "请在“个人基本信息”中重新选择现工作单位", db_str(res, 0, 0), db_str(res, 0, 1));
@@ -64,7 +73,11 @@ app_check(const struct application *a)
 		cJSON_InsertItemInArray(list, 0, it);
 	}
 	PQclear(res);
-	return list;
+	return PERR_OK;
+fail:
+	cJSON_Delete(list);
+	*out = NULL;
+	return e;
 }
 
 enum perr
@@ -119,17 +132,19 @@ after_unit(const struct application *a, const struct chain_owner *own, int i)
  * 评委会, which is also the one reported to; 初定: the 市住建局 alone), not the
  * 人力社保 bureaus. Their indexes in own, in its order, into pick; how many.
  */
-static int
-accept_list(const struct application *a, struct chain_owner *own, int *pick)
+static enum perr
+accept_list(const struct application *a, struct chain_owner *own, int *pick, int *np)
 {
 	char ids[CHAIN_STEPS_MAX * 24 + 3];
 	PGresult *res;
 	size_t o = 0;
-	int i, k, n, np = 0, first = -1;
+	int i, k, n, first = -1;
+	enum perr e;
 
-	if (chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX, &n)
-	    != PERR_OK)
-		return 0;
+	*np = 0;
+	if ((e = chain_owners(a->pipeline_id, a->region_id, a->unit_org_id, own, CHAIN_STEPS_MAX,
+	    &n)) != PERR_OK)
+		return e;
 	ids[o++] = '{';
 	for (i = 0; i < n; i++)
 		if (after_unit(a, own, i)) {
@@ -139,36 +154,41 @@ accept_list(const struct application *a, struct chain_owner *own, int *pick)
 				first = i;
 		}
 	snprintf(ids + o, sizeof(ids) - o, "}");
-	if (first < 0 || db_run(&st[WZ_COMMITTEES], &res, 1, DB_S(ids)) != PERR_OK)
-		return 0;
+	if (first < 0)
+		return PERR_OK;
+	if ((e = db_run(&st[WZ_COMMITTEES], &res, 1, DB_S(ids))) != PERR_OK)
+		return e;
 	for (i = 0; i < n; i++) {
 		bool committee = false;
 
 		for (k = 0; after_unit(a, own, i) && k < PQntuples(res); k++)
 			committee |= db_int(res, k, 0) == own[i].org;
 		if (i == first || committee)
-			pick[np++] = i;
+			pick[(*np)++] = i;
 	}
 	PQclear(res);
-	return np;
+	return PERR_OK;
 }
 
-bool
-app_accept_ok(const struct application *a, long long org)
+enum perr
+app_accept_ok(const struct application *a, long long org, bool *ok)
 {
 	struct chain_owner own[CHAIN_STEPS_MAX];
-	int pick[CHAIN_STEPS_MAX], i, n = accept_list(a, own, pick);
+	int pick[CHAIN_STEPS_MAX], i, n;
+	enum perr e;
 
-	for (i = 0; i < n; i++)
-		if (own[pick[i]].org == org)
-			return true;
-	return false;
+	*ok = false;
+	if ((e = accept_list(a, own, pick, &n)) != PERR_OK)
+		return e;
+	for (i = 0; i < n && !*ok; i++)
+		*ok = own[pick[i]].org == org;
+	return PERR_OK;
 }
 
 void
 app_reply(struct req *r, const struct application *a)
 {
-	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c;
+	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c, *check;
 	const struct file_kind *k;
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	int pick[CHAIN_STEPS_MAX], i, n;
@@ -221,7 +241,8 @@ app_reply(struct req *r, const struct application *a)
 	cJSON_AddStringToObject(c, "title", commitment_title);
 	cJSON_AddStringToObject(c, "text", commitment_text);
 	orgs = cJSON_AddArrayToObject(opts, "accept_orgs");
-	n = accept_list(a, own, pick);
+	if (accept_list(a, own, pick, &n) != PERR_OK)
+		n = 0;
 	for (i = 0; i < n; i++) {
 		cJSON *it = cJSON_CreateObject();
 
@@ -230,5 +251,8 @@ app_reply(struct req *r, const struct application *a)
 		cJSON_AddStringToObject(it, "step", own[pick[i]].step);
 		cJSON_AddItemToArray(orgs, it);
 	}
-	cJSON_AddItemToObject(req_out(r), "check", app_check(a));
+	/* (the database failing here, the rules' own check) */
+	if (app_check(a, &check) != PERR_OK)
+		check = rule_check(a);
+	cJSON_AddItemToObject(req_out(r), "check", check);
 }

@@ -38,7 +38,11 @@ async function atLastStep(code, n, specialties = []) {
 		await sql(`UPDATE plan SET level = 'junior', title_name = '助理工程师' WHERE id IN
 		    (SELECT plan_id FROM application WHERE id IN (${apps.join(', ')}) AND ${lit(code)} LIKE 'junior%');
 		    UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = ${lit(code)})
-		    WHERE id IN (${apps.join(', ')})`);
+		    WHERE id IN (${apps.join(', ')});
+		    -- and that chain's 受理单位, as the wizard offers it: the department the unit reports to
+		    UPDATE application a SET accept_org_id = (SELECT w.org_id
+		    FROM step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) w WHERE w.seq = 4)
+		    WHERE a.id IN (${apps.join(', ')})`);
 	for (const [i, sp] of specialties.entries())
 		await sql(`UPDATE application SET specialty = ${lit(sp)} WHERE id = ${apps[i]}`);
 	const last = Math.max(...Object.keys(CLERKS[code]).map(Number));
