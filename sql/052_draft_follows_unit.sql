@@ -6,10 +6,11 @@
 -- who then chose another unit in 个人基本信息 (a wrong pick corrected, a new
 -- job) kept a draft bound for the old one, and could neither move it nor make
 -- another for the plan (one per plan); one returned to them went back to the
--- unit they had left. When the profile changes, the applicant program routes
--- each such application again by the rules of 马上申报
--- (cgi-bin/applicant/page-applications.c, app_drafts_follow()) and moves it
--- here: a draft or a returned application of that applicant only, to the
+-- unit they had left. When the profile changes, and before such an
+-- application is shown or submitted (its unit's county or 隶属关系 may have
+-- been corrected, cgi-bin/admin), the applicant program routes it again by
+-- the rules of 马上申报 (cgi-bin/applicant/page-applications.c,
+-- app_drafts_follow()) and moves it here: a draft or a returned application of that applicant only, to the
 -- unit or centre that keeps their file now, on a chain of its plan's level.
 -- A submitted application's position stays chain_write()'s alone (sql/010);
 -- its 受理单位 (a department of the old chain) is chosen again.
@@ -29,7 +30,7 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
 	AND o.id = p_unit AND o.kind IN ('unit', 'talent_centre') AND o.status = 'approved'
 	AND o.id = CASE WHEN pr.custody = 'talent_centre' THEN pr.centre_org_id ELSE pr.unit_org_id END
 	AND pl.code = p_pipeline AND pl.level = p.level
-	AND (a.unit_org_id, a.pipeline_id) IS DISTINCT FROM (o.id, pl.id)
+	AND (a.unit_org_id, a.pipeline_id, a.region_id) IS DISTINCT FROM (o.id, pl.id, o.region_id)
 	RETURNING true
 $$;
 ALTER FUNCTION app_draft_route(bigint, bigint, bigint, text) OWNER TO portal_chain;

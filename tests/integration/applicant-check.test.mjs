@@ -8,7 +8,7 @@ import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows } fr
 import { newDrafts } from './drafts.mjs';
 import {
 	SJY, afterCleanup, approvedItem, checkFor, completeProfile, newApplicant, newApplication, newOrg,
-	orgId, putProfile, sqlDate, uploadPdf,
+	newUscc, orgId, putProfile, sqlDate, uploadPdf,
 } from './applicant-fixtures.mjs';
 
 after(afterCleanup);
@@ -568,6 +568,28 @@ describe('a draft goes where the applicant now works', () => {
 		assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${sent}`),
 		    await orgId('金华宏达建设工程有限公司'));
 		await retire(`id = ${sent}`);
+	});
+});
+
+describe('a draft follows its unit\'s corrected details', () => {
+	test('the operator moves the unit to another county: the draft, when opened, goes there', async () => {
+		const org = await newOrg({ region: '330703', prefix: '金东测试更正' });
+		await sql(`UPDATE org SET submitted_at = now() WHERE id = ${org.id}`);	// (a registration, as the operator sees it)
+		const c = await newApplicant();
+		await putProfile(c.s, await completeProfile({ unit_id: org.id }));
+		const id = (await newApplication(c.s)).application.id;
+		const accept = (await c.s.get(`/applications/${id}`)).json.options.accept_orgs[0].id;
+		assert.equal((await c.s.request('PUT', `/applications/${id}/info`, { json: { accept_org_id: accept } })).status, 200);
+		const admin = await loginAs('admin', 'admin');
+		const r = await admin.request('PUT', `/registrations/${org.id}`, { json: { name: org.name, uscc: newUscc(),
+			ownership: 'private', region_id: await sqlInt(`SELECT id FROM region WHERE code = '330702'`),
+			supervisor: '婺城区住房和城乡建设局', reason: '所在地区登记有误' } });
+		assert.equal(r.status, 200, r.text);
+		const g = (await c.s.get(`/applications/${id}`)).json;
+		assert.equal(await sql(`SELECT r.code FROM application a JOIN region r ON r.id = a.region_id WHERE a.id = ${id}`),
+		    '330702');
+		assert.deepEqual(checkFor(g, 'accept_org_id').map((x) => x.message), ['请选择受理单位（评审委员会）']);
+		assert.ok(g.options.accept_orgs.some((o) => o.name === '婺城区住房和城乡建设局'));
 	});
 });
 
