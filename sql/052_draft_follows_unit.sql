@@ -6,9 +6,9 @@
 -- who then chose another unit in 个人基本信息 (a wrong pick corrected, a new
 -- job) kept a draft bound for the old one, and could neither move it nor make
 -- another for the plan (one per plan); one returned to them went back to the
--- unit they had left. When the profile changes, and before such an
--- application is shown or submitted (its unit's county or 隶属关系 may have
--- been corrected, cgi-bin/admin), the applicant program routes it again by
+-- unit they had left. When the profile changes, and as such an application
+-- is opened (its unit's county or 隶属关系 may have been corrected,
+-- cgi-bin/admin), the applicant program routes it again by
 -- the rules of 马上申报 (cgi-bin/applicant/page-applications.c,
 -- app_drafts_follow()) and moves it here: a draft or a returned application of that applicant only, to the
 -- unit or centre that keeps their file now, on a chain of its plan's level.

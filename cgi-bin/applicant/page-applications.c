@@ -233,10 +233,10 @@ app_route(long long uid, const char *level, const char *pipes, long long *unit,
 
 /* The applicant's drafts and returned applications go where 马上申报 would
  * send them now (sql/052): called as the profile is saved (in its
- * transaction), and before one is shown or submitted (the unit's county or
- * 隶属关系 may have been corrected since). One the new unit cannot take (a
- * plan not for it, a 机关) stays where it is; its check says so (rules.c) and
- * it cannot be submitted. */
+ * transaction), and as one is opened (the wizard, where it is submitted: the
+ * unit's county or 隶属关系 may have been corrected since). One the new unit
+ * cannot take (a plan not for it, a 机关) stays where it is; its check says
+ * so (rules.c) and it cannot be submitted. */
 enum perr
 app_drafts_follow(long long uid)
 {
@@ -662,10 +662,6 @@ h_submit(struct req *r)
 	struct chain_result res;
 	enum perr e;
 
-	/* routed as 马上申报 would now, before the submission's check (a 受理单位
-	 * of another county is then asked for again) */
-	if ((e = app_drafts_follow(r->s.user_id)) != PERR_OK)
-		return e;
 	e = chain_move_ex(&who, r->id, 1, CHAIN_SUBMIT, NULL, &x, &res, r->msg, sizeof(r->msg));
 	if (e != PERR_OK)
 		return e;

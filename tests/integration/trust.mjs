@@ -242,9 +242,9 @@ export async function sqlDrafts(user, n, { upload, item, statement = '本人述�
 	return ids;
 }
 
-/* Moves fixture applications to another county (a fixture: their unit stays in
- * 婺城区), with that county's 受理单位 (step 4's department), as the wizard would
- * offer it there. */
+/* Moves submitted fixture applications to another county (a fixture: their unit
+ * stays in 婺城区; a draft would go back where its unit is when submitted), with
+ * that county's 受理单位 (step 4's department), as the wizard would offer it. */
 async function inRegion(ids, code) {
 	await sql(`UPDATE application a SET region_id = r.id, accept_org_id = (SELECT w.org_id
 	    FROM step_owners_of(a.pipeline_id, r.id, a.unit_org_id) w WHERE w.seq = 4)
@@ -321,11 +321,12 @@ const sqlObjection = (app, username) => sqlInt(`INSERT INTO objection (applicati
  */
 async function atStep(person, n, { pipeline = 'mid_review', to, holder, jindong = false, ...draft }) {
 	const apps = await sqlDrafts(person.id, n, { ...draft, pipeline });
-	if (jindong)
-		await inRegion(apps, '330703');
 	for (const app of apps) {
 		const r = await person.s.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
+		// (moved once submitted: a draft goes where its unit is, app_drafts_follow())
+		if (jindong)
+			await inRegion([app], '330703');
 		await climb(app, to, holder, jindong ? JINDONG : PASSERS_OF[pipeline]);
 	}
 	return apps;
@@ -546,18 +547,18 @@ export async function makeWorld() {
 	// The stranger's application: the 住建局 is the city desk's stranger, and holds
 	// nothing of the victim's
 	const [atSbjInterview] = await sqlDrafts(stranger.id, 1, { upload: strangerUpload, item: strangerItem });
-	await inRegion([atSbjInterview], '330700-sbj');
 	assert.equal((await stranger.s.post(`/applications/${atSbjInterview}/submit`)).status, 200);
+	await inRegion([atSbjInterview], '330700-sbj');
 	await climb(atSbjInterview, 6, 'jh_zjj', { ...PASSERS, 4: 'jh_zjj', 5: 'jh_rsj' });
 	const [strangerDraft, strangerToCall, strangerCalled] = await sqlDrafts(stranger.id, 3,
 	    { upload: strangerUpload, item: strangerItem });
 	// the stranger's applications reviewed in 金东区 (a fixture: its unit is in 婺城区),
 	// at the county's 评前面试 there, so that the county's stranger calls one and
 	// records the other's result
-	await inRegion([strangerToCall, strangerCalled], '330703');
 	for (const app of [strangerToCall, strangerCalled]) {
 		const r = await stranger.s.post(`/applications/${app}/submit`);
 		assert.equal(r.status, 200, `submit ${app}: ${r.text}`);
+		await inRegion([app], '330703');
 		await climb(app, 6, 'jindong_jsj', { ...PASSERS, 4: 'jindong_jsj', 5: 'jindong_rsj' });
 	}
 
