@@ -4,7 +4,7 @@
 
 #include "applicant.h"
 
-enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_BIND, PR_BINDINGS, PR_DATES, PR__MAX };
+enum { PR_GET, PR_SAVE, PR_ORG_OK, PR_UNITS, PR_BIND, PR_ARCHIVE_FOLLOW, PR_BINDINGS, PR_DATES, PR__MAX };
 
 static struct db_stmt st[PR__MAX] = {
 	[PR_GET] = { "profile_get",
@@ -38,6 +38,14 @@ static struct db_stmt st[PR__MAX] = {
 	    " ON CONFLICT (user_id, org_id) DO UPDATE SET status = 'pending', reason = NULL,"
 	    " requested_at = now(), decided_by = NULL, decided_at = NULL"
 	    " WHERE person_binding.status = 'refused'", 0 },
+	/* the pending archive items go to the organisation chosen now (the
+	 * reviewed ones stay as reviewed) */
+	[PR_ARCHIVE_FOLLOW] = { "profile_archive_follow",
+	    "UPDATE archive_item i SET reviewer_org_id = x.org, updated_at = now() FROM"
+	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
+	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " WHERE i.owner_id = $1 AND i.status = 'pending' AND x.org IS NOT NULL"
+	    " AND i.reviewer_org_id <> x.org", 0 },
 	[PR_BINDINGS] = { "profile_bindings",
 	    "SELECT b.org_id, o.name, b.status, coalesce(b.reason, ''),"
 	    " coalesce(to_char(b.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')"
@@ -334,7 +342,8 @@ h_profile_put(struct req *r)
 		    "更换手机号码须先向新号码发送验证码，验证后生效");
 		goto fail;
 	}
-	if ((e = db_run(&st[PR_BIND], NULL, 1, DB_I(r->s.user_id))) != PERR_OK)
+	if ((e = db_run(&st[PR_BIND], NULL, 1, DB_I(r->s.user_id))) != PERR_OK ||
+	    (e = db_run(&st[PR_ARCHIVE_FOLLOW], NULL, 1, DB_I(r->s.user_id))) != PERR_OK)
 		goto fail;
 	{
 		PGresult *res;

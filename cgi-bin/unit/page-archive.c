@@ -15,10 +15,17 @@ static struct db_stmt st[UA__MAX] = {
 	    " JOIN app_user o ON o.id = i.owner_id"
 	    " WHERE i.reviewer_org_id = $1 AND i.status <> 'superseded'"
 	    " AND ($2 = 'all' OR i.status = $2)"
+	    /* a person the unit refused is not its to review: their pending
+	     * items wait for the unit they choose next (page-profile.c) */
+	    " AND (i.status <> 'pending' OR NOT EXISTS (SELECT 1 FROM person_binding b"
+	    "  WHERE b.user_id = i.owner_id AND b.org_id = i.reviewer_org_id"
+	    "  AND b.status = 'refused'))"
 	    " ORDER BY i.status = 'pending' DESC, i.updated_at, i.id LIMIT 500", 0 },
 	[UA_LOAD] = { "unit_archive_load",
-	    "SELECT status, owner_id, title, previous_id FROM archive_item"
-	    " WHERE id = $1 AND reviewer_org_id = $2 FOR UPDATE", 0 },
+	    "SELECT i.status, i.owner_id, i.title, i.previous_id, EXISTS (SELECT 1"
+	    "  FROM person_binding b WHERE b.user_id = i.owner_id AND b.org_id = i.reviewer_org_id"
+	    "  AND b.status = 'refused') FROM archive_item i"
+	    " WHERE i.id = $1 AND i.reviewer_org_id = $2 FOR UPDATE OF i", 0 },
 	[UA_DECIDE] = { "unit_archive_decide",
 	    "UPDATE archive_item SET status = $2, reason = NULLIF($3, ''), reviewed_by = $4,"
 	    " reviewed_at = now(), updated_at = now() WHERE id = $1", 0 },
@@ -96,6 +103,10 @@ h_unit_archive_review(struct req *r)
 		goto fail;
 	if (PQntuples(res) != 1) {
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "业绩不存在或不属于本单位人员");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "pending") == 0 && db_bool(res, 0, 4)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "本单位已拒绝确认该人员，其业绩档案不再由本单位审核");
 		goto fail;
 	}
 	if (strcmp(db_str(res, 0, 0), "pending") != 0) {

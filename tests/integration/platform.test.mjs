@@ -16,7 +16,7 @@ import {
 	tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
+import { SJY, afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
 after(afterCleanup);
@@ -352,6 +352,28 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.equal((await a.s.post('/archive', { kind: 'project', title: '某项目', attachments: [] })).status, 201);
 		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`),
 		    /已确认您为本单位人员/);
+	});
+
+	test('a refused person\'s pending archive items leave the unit; they go to the unit chosen next', async () => {
+		const b = await newApplicant();
+		await putProfile(b.s, await completeProfile());
+		const item = await b.s.post('/archive', { kind: 'project', title: '拒绝前提交的业绩', attachments: [] });
+		assert.equal(item.status, 201, item.text);
+		const id = item.json.item.id;
+		const pendingAt = async (s) => (await s.get('/archive?status=pending')).json.items.some((x) => x.id === id);
+		assert.ok(await pendingAt(hongda));
+		assert.equal((await hongda.post(`/people/${b.id}/refuse`, { reason: '非本单位职工' })).status, 200);
+		assert.ok(!(await pendingAt(hongda)));
+		const r = await hongda.post(`/archive/${id}/review`, { action: 'approve' });
+		assertError(r, 409, 'conflict');
+		assert.match(r.json.error.message, /已拒绝确认该人员/);
+		// another unit chosen: the item is that unit's to review; the refusing one still cannot
+		const sjy = await loginAs('unit', 'unit_sjy');
+		await putProfile(b.s, await completeProfile({ unit_id: await sqlInt(`SELECT id FROM org WHERE name = '${SJY}'`) }));
+		assert.ok(await pendingAt(sjy));
+		assertError(await hongda.post(`/archive/${id}/review`, { action: 'approve' }), 404, 'not_found');
+		assert.equal((await sjy.post(`/archive/${id}/review`, { action: 'approve' })).status, 200);
+		assert.equal((await b.s.get('/archive')).json.items.find((x) => x.id === id).status, 'approved');
 	});
 });
 
