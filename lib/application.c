@@ -67,14 +67,14 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(" EMPLOYER ", 0), coalesce(pr.centre_org_id, 0),"
 	    " coalesce((SELECT ownership FROM org WHERE id = " EMPLOYER "), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(pr),"
-	    /* the paid order's number, for the reviewers' reconciliation (a pending one never) */
+	    /* the paid orders' numbers, for the reviewers' reconciliation (a pending one never) */
 	    " pay.order_no, (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
-	    " LEFT JOIN LATERAL (SELECT y.amount_fen / 100 AS amount, y.order_no FROM payment y"
-	    "  WHERE y.application_id = a.id AND y.status = 'paid' ORDER BY y.paid_at LIMIT 1) pay"
-	    "  ON true "
+	    " LEFT JOIN LATERAL (SELECT sum(y.amount_fen) / 100 AS amount,"
+	    "  string_agg(y.order_no, '、' ORDER BY y.paid_at) AS order_no FROM payment y"
+	    "  WHERE y.application_id = a.id AND y.status = 'paid') pay ON true "
 	    "WHERE a.id = $1 AND" VISIBLE, 0 },
 	[AP_FILES] = { "app_files",
 	    "SELECT f.kind, u.id, u.filename, u.ctype, u.size FROM application_file f"
@@ -376,7 +376,8 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 		app_free(a);
 		return e;
 	}
-	a->fee = paid >= 0 ? paid : total;
+	a->fee = a->paid_at != NULL && paid >= 0 ? paid : total;
+	a->paid_part = a->paid_at == NULL && paid > 0 ? paid : 0;
 	a->fee_items = a->paid_at == NULL ? items : NULL;
 	return PERR_OK;
 }
@@ -672,6 +673,8 @@ app_fee_json(const struct application *a)
 	add_str(fee, "paid_at", a->paid_at);
 	if (a->order_no != NULL)
 		cJSON_AddStringToObject(fee, "order_no", a->order_no);
+	if (a->paid_part > 0)
+		json_add_int(fee, "paid_part", a->paid_part);
 	/* whether its chain charges at all, and from which step */
 	cJSON_AddBoolToObject(fee, "required", a->fee_step > 0 && (a->fee > 0 || a->paid_at != NULL));
 	cJSON_AddNumberToObject(fee, "step", a->fee_step);

@@ -31,6 +31,7 @@ struct application {
 	long long accept_org_id, photo_id, signature_id;	/* 0 when none */
 	long long region_id;
 	int step, wizard_step, fee, fee_step, submissions, version;
+	int paid_part;			/* 元 paid towards a fee not paid in full (it was raised) */
 	int self_score;			/* in tenths (1175: 117.5); -1 when not given */
 	int title_years, graduation_years, work_years;	/* at facts_as_of; -1 unknown */
 	bool editable, signed_in, passed_unit, title_4y;
@@ -40,7 +41,7 @@ struct application {
 	const char *closed_on;		/* the plan's last day when it is over, else NULL */
 	const char *facts_as_of, *submitted_at;	/* the day the facts count to (AS_OF) */
 	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
-	const char *order_no;		/* the order that paid the fee, else NULL */
+	const char *order_no;		/* the orders paid towards the fee, else NULL */
 	struct person person;
 	PGresult *res, *files, *arch, *rec;
 };
@@ -61,7 +62,8 @@ PORTAL_API enum perr app_load_done(struct application *a, char *msg, size_t msgs
 PORTAL_API enum perr app_open(struct req *, long long id, struct application *a);
 
 /* {amount (元), items: [{name, amount}] while unpaid, paid_at, order_no (once paid),
- * required (its chain charges a fee), step (the fee step, 0 none), due} */
+ * paid_part (元 paid towards a fee raised since, when there is some), required (its chain
+ * charges a fee), step (the fee step, 0 none), due} */
 PORTAL_API cJSON *app_fee_json(const struct application *);
 
 /* Labels of the codes an application holds ("" when unknown). */

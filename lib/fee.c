@@ -5,7 +5,8 @@
  * its own the plan's defaults apply: 中级 260 元 (推荐费 80 + 评审费 180),
  * 初级 100 元. The plan's amounts are the standard (浙价费〔2002〕229号): a
  * department may charge its items or less, never another item or more. A
- * change never touches what was paid: an order keeps its amount.
+ * change never touches what was paid; an order still waiting for payment is
+ * made again at the new amount when the applicant pays (applicant/page-pay.c).
  */
 #include <stdio.h>
 #include <string.h>

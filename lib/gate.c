@@ -29,12 +29,14 @@ static struct db_stmt st[GT__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq"
 	    " WHERE a.id = $1 ORDER BY g.ord, g.gate", 0 },
-	/* paid, the amount due, and the order that paid it (its own amount) */
+	/* paid, the amount due, and the orders that paid it (their own amounts;
+	 * more than one when the fee was raised after the first was paid) */
 	[GT_FEE] = { "gate_fee",
-	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id), trim_scale(y.amount_fen / 100.0)::text,"
-	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.order_no"
-	    " FROM application a LEFT JOIN LATERAL (SELECT amount_fen, paid_at, order_no FROM payment"
-	    "  WHERE application_id = a.id AND status = 'paid' ORDER BY paid_at LIMIT 1) y ON true"
+	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id), trim_scale(y.fen / 100.0)::text,"
+	    " to_char(y.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.orders"
+	    " FROM application a LEFT JOIN LATERAL (SELECT sum(amount_fen) AS fen, max(paid_at) AS at,"
+	    "  string_agg(order_no, '、' ORDER BY paid_at) AS orders FROM payment"
+	    "  WHERE application_id = a.id AND status = 'paid') y ON true"
 	    " WHERE a.id = $1", 0 },
 	/* only a publicity registered since the application came to this step counts */
 	/* its days done and last day from the calendar's ordinals (sql/055): over
@@ -111,6 +113,13 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用");
 	else if (g->met)
 		snprintf(g->text, sizeof(g->text), "本计划无需缴纳评审费用");
+	else if (db_str(res, 0, 2) != NULL) {
+		/* paid towards a fee the department raised since */
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用 %s 元（订单号 %s），收费标准调整后"
+		    "应缴 %lld 元，补缴后方可审查通过", db_str(res, 0, 2), db_str(res, 0, 4),
+		    db_int(res, 0, 1));
+		next(g, NULL, "等待申报人补缴");
+	}
 	else {
 		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳评审费用（应缴 %lld 元），缴费后方可审查通过",
 		    db_int(res, 0, 1));

@@ -145,6 +145,12 @@ static const struct {
 	{ NULL, "note", "说明" },
 	{ "calendar_year", "days", "录入天数" },
 	{ NULL, "fields", "变更内容" },
+	{ NULL, "order", "订单号" },
+	{ NULL, "amount", "金额（元）" },
+	{ NULL, "voided", "作废的订单号" },
+	{ NULL, "fee", "应缴费用（元）" },
+	{ NULL, "paid_total", "已缴合计（元）" },
+	{ NULL, "surplus", "多缴（元）" },
 };
 
 static const char *

@@ -15,22 +15,27 @@
 
 #include "applicant.h"
 
-enum { PY_DUE, PY_PENDING, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_PAID, PY__MAX };
+enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_TOTAL, PY_APP_PAID,
+    PY__MAX };
 
 /* The subject the gateway shows is the plan's name, cut to what it accepts. */
 #define SUBJECT_CHARS 80
 
 static struct db_stmt st[PY__MAX] = {
-	/* amount, paid already, whether the unit has reported it up to the fee step, subject */
+	/* amount, paid already, whether the unit has reported it up to the fee
+	 * step, subject, and what its paid orders came to (fen) */
 	[PY_DUE] = { "pay_due",
 	    "SELECT app_fee(a.id), a.paid_at IS NOT NULL,"
 	    " a.state = 'in_review' AND a.step_seq >= coalesce((SELECT min(g.seq) FROM step_gate g"
 	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'), 1000),"
-	    " left(p.name, 80)"
+	    " left(p.name, 80), (SELECT coalesce(sum(y.amount_fen), 0) FROM payment y"
+	    "  WHERE y.application_id = a.id AND y.status = 'paid')"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },
 	[PY_PENDING] = { "pay_pending",
 	    "SELECT order_no, amount_fen FROM payment WHERE application_id = $1 AND status = 'pending'", 0 },
+	[PY_VOID] = { "pay_void",
+	    "UPDATE payment SET status = 'void' WHERE order_no = $1 AND status = 'pending'", 0 },
 	[PY_NEW] = { "pay_new",
 	    "INSERT INTO payment (order_no, application_id, amount_fen) VALUES ($1, $2, $3)", 0 },
 	[PY_SIGN] = { "pay_sign",
@@ -41,6 +46,11 @@ static struct db_stmt st[PY__MAX] = {
 	[PY_PAID] = { "pay_paid",
 	    "UPDATE payment SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN now() END"
 	    " WHERE order_no = $1", 0 },
+	/* the application locked: paid already, the fee (fen), what its paid orders came to */
+	[PY_TOTAL] = { "pay_total",
+	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id) * 100, (SELECT coalesce(sum(y.amount_fen), 0)"
+	    "  FROM payment y WHERE y.application_id = a.id AND y.status = 'paid')"
+	    " FROM application a WHERE a.id = $1 FOR UPDATE", 0 },
 	[PY_APP_PAID] = { "pay_app_paid",
 	    "UPDATE application SET paid_at = now(), updated_at = now()"
 	    " WHERE id = $1 AND paid_at IS NULL", 0 },
@@ -136,13 +146,26 @@ h_payment(struct req *r)
 	return PERR_OK;
 }
 
+/* fen in yuan, as the pages and messages write it: "260", "0.50" */
+static const char *
+yuan(long long fen, char *buf, size_t bufsz)
+{
+	if (fen % 100 == 0)
+		snprintf(buf, bufsz, "%lld", fen / 100);
+	else
+		snprintf(buf, bufsz, "%lld.%02lld", fen / 100, llabs(fen % 100));
+	return buf;
+}
+
 enum perr
 h_pay(struct req *r)
 {
 	unsigned char b[12];
-	char order[25], id[24], uid[24], fen[24], subject[SUBJECT_CHARS * 4 + 1];
+	char order[25], old[25] = "", id[24], uid[24], fen[24], y[32];
+	char subject[SUBJECT_CHARS * 4 + 1];
 	PGresult *res;
-	long long amount;
+	long long due;
+	cJSON *d;
 	size_t i;
 	enum perr e;
 
@@ -156,40 +179,61 @@ h_pay(struct req *r)
 		PQclear(res);
 		return req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");
 	}
-	amount = db_int(res, 0, 0);
-	if (db_bool(res, 0, 1) || !db_bool(res, 0, 2) || amount <= 0) {
+	if (db_bool(res, 0, 1) || !db_bool(res, 0, 2) || db_int(res, 0, 0) <= 0) {
 		e = req_fail(r, PERR_CONFLICT, NULL, db_bool(res, 0, 1) ?
 		    "评审费用已缴纳，无需重复缴费" :
 		    "申报尚未报送至主管部门，暂不需要缴费；请留意短信通知");
 		PQclear(res);
 		return e;
 	}
+	/* what is still due: the fee less what its paid orders came to */
+	due = db_int(res, 0, 0) * 100 - db_int(res, 0, 4);
 	snprintf(subject, sizeof(subject), "%s", db_str(res, 0, 3));
 	PQclear(res);
-	/* one order at a time: a second click (or tab) continues the first, at its own amount */
+	if (due <= 0) {
+		/* paid in full by orders made before the department lowered the fee */
+		if ((e = db_run(&st[PY_APP_PAID], NULL, 1, DB_I(r->id))) != PERR_OK)
+			return e;
+		return req_fail(r, PERR_CONFLICT, NULL, "评审费用已缴纳，无需重复缴费");
+	}
+	/* one order at a time: a second click (or tab) continues the first while
+	 * it is for what is due; one made before the department changed the fee
+	 * is voided and made again */
 	if ((e = db_exec(&st[PY_PENDING], &res, 1, id)) != PERR_OK)
 		return e;
-	if (PQntuples(res) == 1) {
+	if (PQntuples(res) == 1 && db_int(res, 0, 1) == due) {
 		snprintf(order, sizeof(order), "%s", db_str(res, 0, 0));
 		snprintf(fen, sizeof(fen), "%s", db_str(res, 0, 1));
 		PQclear(res);
-	} else {
-		PQclear(res);
-		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-			return PERR_INTERNAL;
-		for (i = 0; i < sizeof(b); i++)
-			snprintf(order + 2 * i, 3, "%02x", b[i]);
-		snprintf(fen, sizeof(fen), "%lld", amount * 100);
-		if ((e = db_begin()) != PERR_OK)
-			return e;
-		if ((e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
-		    (e = req_audit(r, "pay_order", "application", r->id, NULL)) != PERR_OK ||
-		    (e = db_commit()) != PERR_OK) {
-			db_rollback();
-			return e == PERR_CONFLICT ?
-			    req_fail(r, PERR_CONFLICT, NULL, "已有一笔待支付的订单，请刷新后继续支付") : e;
-		}
+		return pay_url(r, order, fen, subject);
 	}
+	if (PQntuples(res) == 1)
+		snprintf(old, sizeof(old), "%s", db_str(res, 0, 0));
+	PQclear(res);
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return PERR_INTERNAL;
+	for (i = 0; i < sizeof(b); i++)
+		snprintf(order + 2 * i, 3, "%02x", b[i]);
+	snprintf(fen, sizeof(fen), "%lld", due);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "order", order);
+	cJSON_AddStringToObject(d, "amount", yuan(due, y, sizeof(y)));
+	if (old[0] != '\0')
+		cJSON_AddStringToObject(d, "voided", old);
+	if ((e = db_begin()) != PERR_OK) {
+		cJSON_Delete(d);
+		return e;
+	}
+	if ((old[0] != '\0' && (e = db_exec(&st[PY_VOID], NULL, 1, old)) != PERR_OK) ||
+	    (e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
+	    (e = req_audit(r, "pay_order", "application", r->id, d)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		cJSON_Delete(d);
+		db_rollback();
+		return e == PERR_CONFLICT ?
+		    req_fail(r, PERR_CONFLICT, NULL, "已有一笔待支付的订单，请刷新后继续支付") : e;
+	}
+	cJSON_Delete(d);
 	return pay_url(r, order, fen, subject);
 }
 
@@ -214,12 +258,13 @@ const struct field paycallback_fields[] = {
 enum perr
 h_paycallback(struct req *r)
 {
-	const char *order = r->f[0].s, *status = r->f[2].s;
-	long long fen = r->f[1].i, app;
+	const char *order = r->f[0].s, *status = r->f[2].s, *action = "paid";
+	long long fen = r->f[1].i, app, fee, total;
 	struct actor payer = req_actor(r);
-	char msg[160], want[65], appid[24], note[256];
+	char msg[160], want[65], note[400], y1[32], y2[32], y3[32];
 	PGresult *res = NULL;
-	bool ok = strcmp(status, "success") == 0;
+	bool ok = strcmp(status, "success") == 0, was_paid;
+	cJSON *d = NULL;
 	enum perr e;
 
 	if (strcmp(conf.payment_provider, "none") == 0)
@@ -241,8 +286,10 @@ h_paycallback(struct req *r)
 		e = req_fail(r, PERR_INVALID_FIELD, "order", "订单不存在或金额不符");
 		goto fail;
 	}
-	if (strcmp(db_str(res, 0, 0), "pending") != 0) {
-		/* gateways repeat notifications: the first one decided */
+	/* gateways repeat notifications: a success decided for good; a failure
+	 * changes only an order still waiting */
+	if (strcmp(db_str(res, 0, 0), "paid") == 0 ||
+	    (!ok && strcmp(db_str(res, 0, 0), "pending") != 0)) {
 		PQclear(res);
 		db_rollback();
 		return PERR_OK;
@@ -251,19 +298,65 @@ h_paycallback(struct req *r)
 	payer.user_id = db_int(res, 0, 3);
 	PQclear(res);
 	res = NULL;
-	snprintf(appid, sizeof(appid), "%lld", app);
-	snprintf(note, sizeof(note), "【职称申报】您已成功缴纳职称评审费用 %lld 元，订单号 %s。",
-	    fen / 100, order);
-	if ((e = db_exec(&st[PY_PAID], NULL, 2, order, ok ? "paid" : "failed")) != PERR_OK ||
-	    (ok && (e = db_exec(&st[PY_APP_PAID], NULL, 1, appid)) != PERR_OK) ||
-	    (e = audit(&payer, ok ? "paid" : "pay_failed", "application", app, NULL)) != PERR_OK ||
-	    (ok && (e = notify_user(payer.user_id, note)) != PERR_OK) ||
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "order", order);
+	cJSON_AddStringToObject(d, "amount", yuan(fen, y1, sizeof(y1)));
+	if (!ok) {
+		if ((e = db_exec(&st[PY_PAID], NULL, 2, order, "failed")) != PERR_OK ||
+		    (e = audit(&payer, "pay_failed", "application", app, d)) != PERR_OK ||
+		    (e = db_commit()) != PERR_OK)
+			goto fail;
+		goto done;
+	}
+	/* money taken counts, whatever became of its order meanwhile (failed, or
+	 * voided by a newer one): the application is paid once its paid orders
+	 * reach the fee */
+	if ((e = db_exec(&st[PY_PAID], NULL, 2, order, "paid")) != PERR_OK ||
+	    (e = db_run(&st[PY_TOTAL], &res, 1, DB_I(app))) != PERR_OK)
+		goto fail;
+	was_paid = db_bool(res, 0, 0);
+	fee = db_int(res, 0, 1);
+	total = db_int(res, 0, 2);
+	PQclear(res);
+	res = NULL;
+	cJSON_AddStringToObject(d, "fee", yuan(fee, y2, sizeof(y2)));
+	cJSON_AddStringToObject(d, "paid_total", yuan(total, y3, sizeof(y3)));
+	if (was_paid || total > fee) {
+		/* paid twice (an old order completed late) or more than the fee: the
+		 * department refunds it */
+		action = "pay_surplus";
+		cJSON_AddStringToObject(d, "surplus", yuan(was_paid ? fen : total - fee, y3,
+		    sizeof(y3)));
+		log_warn("msg=\"payment beyond the fee\" application=%lld order=%s amount_fen=%lld",
+		    app, order, fen);
+	}
+	if (was_paid)
+		snprintf(note, sizeof(note), "【职称申报】您的订单 %s 缴纳的 %s 元为重复缴费（评审费用此前已"
+		    "缴清），将由主管部门核实后退还。", order, y1);
+	else if (total > fee)
+		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳职称评审费用 %s 元，订单号 %s；"
+		    "应缴 %s 元，多缴的 %s 元将由主管部门核实后退还。", y1, order, y2,
+		    yuan(total - fee, y3, sizeof(y3)));
+	else if (total == fee)
+		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳职称评审费用 %s 元，订单号 %s。",
+		    y1, order);
+	else
+		snprintf(note, sizeof(note), "【职称申报】已收到您缴纳的评审费用 %s 元（订单号 %s）。收费标准"
+		    "已调整为 %s 元，尚需补缴 %s 元，请登录平台补缴。", y1, order, y2,
+		    yuan(fee - total, y3, sizeof(y3)));
+	if ((!was_paid && total >= fee &&
+	    (e = db_run(&st[PY_APP_PAID], NULL, 1, DB_I(app))) != PERR_OK) ||
+	    (e = audit(&payer, action, "application", app, d)) != PERR_OK ||
+	    (e = notify_user(payer.user_id, note)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
+done:
+	cJSON_Delete(d);
 	cJSON_AddNumberToObject(req_out(r), "application_id", (double)app);
 	cJSON_AddStringToObject(req_out(r), "status", ok ? "paid" : "failed");
 	return PERR_OK;
 fail:
+	cJSON_Delete(d);
 	PQclear(res);
 	db_rollback();
 	return e;

@@ -399,3 +399,67 @@ describe('paying twice', () => {
 		assert.equal(paid.length, 1, `${paid.length} paid payments of 260 元 for one application (orders ${orders.map((o) => o.order).join(', ')}); ${told} 已成功缴纳 messages`);
 	});
 });
+
+describe('the fee corrected while an order waits (收费设定)', () => {
+	test('the waiting order is voided and made again at the fee; money taken on the old one is recorded, never lost', async () => {
+		const b = await newApplicant();
+		await putProfile(b.s, await completeProfile());
+		const id = (await newApplication(b.s)).application.id;
+		await sql(`UPDATE application SET state = 'in_review', step_seq = 4,
+		    current_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)}) WHERE id = ${id}`);
+		const plan = await sqlInt(`SELECT plan_id FROM application WHERE id = ${id}`);
+		const county = await loginAs('county', 'wucheng_jsj');
+		const fees = async (items) => assert.equal((await county.request('PUT', `/plans/${plan}/fees`,
+		    { json: { items } })).status, 200);
+		const pay = async () => {
+			const r = await b.s.post(`/applications/${id}/pay`);
+			assert.equal(r.status, 200, r.text);
+			return gatewayOrder(r.json.pay_url);
+		};
+		const settle = async (o) => {
+			const gw = await paysim('pay', { ...o, result: 'success' });
+			assert.equal(gw.status, 200, gw.text);
+			const r = await raw('POST', '/api/applicant/paycallback',
+			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
+			assert.equal(r.status, 200, r.text);
+		};
+		const lastNote = () => sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`);
+		const paidAt = () => sql(`SELECT paid_at IS NOT NULL FROM application WHERE id = ${id}`);
+		try {
+			await fees([{ name: '推荐费', amount: 1 }]);	// a slip, corrected below
+			const slip = await pay();
+			assert.equal(slip.amount, 100);
+			await fees([{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]);
+			const right = await pay();
+			assert.equal(right.amount, 26000);
+			assert.notEqual(right.order, slip.order);
+			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(slip.order)}`), 'void');
+			assert.equal(await sql(`SELECT detail->>'voided' FROM audit_log WHERE action = 'pay_order'
+			    AND target_id = ${id} ORDER BY id DESC LIMIT 1`), slip.order);
+			// the old order paid at the gateway all the same: recorded; the fee is not met by it
+			await settle(slip);
+			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(slip.order)}`), 'paid');
+			assert.equal(await paidAt(), 'f');
+			assert.match(await lastNote(), /已收到您缴纳的评审费用 1 元.*已调整为 260 元，尚需补缴 259 元/);
+			const e = assertError(await county.post(`/applications/${id}/move`, { action: 'pass', step: 4, text: '通过' }),
+			    409, 'gate');
+			assert.match(e.message, /已缴纳评审费用 1 元.*应缴 260 元，补缴后方可审查通过/);
+			// the rest is asked for: the waiting 260 order voided for one of 259
+			const rest = await pay();
+			assert.equal(rest.amount, 25900);
+			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(right.order)}`), 'void');
+			await settle(rest);
+			assert.equal(await paidAt(), 't');
+			const fee = (await b.s.get(`/applications/${id}`)).json.application.fee;
+			assert.deepEqual([fee.amount, fee.order_no], [260, `${slip.order}、${rest.order}`]);
+			assertError(await b.s.post(`/applications/${id}/pay`), 409, 'conflict');
+			// and the voided 260 order completed late: a surplus for the department to refund
+			await settle(right);
+			assert.match(await lastNote(), /为重复缴费.*将由主管部门核实后退还/);
+			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_surplus'
+			    AND target_id = ${id}`), '260');
+		} finally {
+			await fees([]);
+		}
+	});
+});

@@ -5,5 +5,6 @@ export function feeText(fee) {
   if (fee.paid_at) return `已缴费 ¥${fee.amount}，${fee.paid_at}${fee.order_no ? `，订单号 ${fee.order_no}` : ''}`
   if (!fee.required) return '无需缴费'
   const items = (fee.items || []).map((i) => `${i.name} ${i.amount} 元`).join('、')
+  if (fee.paid_part) return `未缴清，应缴 ¥${fee.amount}，已缴 ¥${fee.paid_part}（订单号 ${fee.order_no}），尚需补缴 ¥${fee.amount - fee.paid_part}`
   return `未缴费，应缴 ¥${fee.amount}${items ? `（${items}）` : ''}${fee.due ? '' : '，到达缴费环节后由申报人缴纳'}`
 }
