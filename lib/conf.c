@@ -97,6 +97,29 @@ set_gateway_url(const char *v)
 	return set_str(v, conf.payment_gateway_url, sizeof(conf.payment_gateway_url));
 }
 
+/* scheme://host[:port], nothing after it but an optional "/" (dropped); "" unsets it */
+static int
+set_public_url(const char *v)
+{
+	size_t n = strlen(v), i, from;
+
+	if (n == 0) {
+		conf.public_url[0] = '\0';
+		return 0;
+	}
+	from = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+	if (v[n - 1] == '/')
+		n--;
+	if (from == 0 || n == from || n >= sizeof(conf.public_url))
+		return -1;
+	for (i = from; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && strchr(".-:[]", v[i]) == NULL)
+			return -1;
+	memcpy(conf.public_url, v, n);
+	conf.public_url[n] = '\0';
+	return 0;
+}
+
 static int
 conf_set(const char *k, const char *v)
 {
@@ -118,6 +141,8 @@ conf_set(const char *k, const char *v)
 		    set_str(v, conf.payment_provider, sizeof(conf.payment_provider));
 	if (strcmp(k, "payment_gateway_url") == 0)
 		return set_gateway_url(v);
+	if (strcmp(k, "public_url") == 0)
+		return set_public_url(v);
 	if (strcmp(k, "payment_callback_secret") == 0)
 		return strlen(v) < 32 ? -1 : set_str(v, conf.payment_callback_secret,
 		    sizeof(conf.payment_callback_secret));

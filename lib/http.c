@@ -139,6 +139,10 @@ req_base_url(const struct req *r, char *buf, size_t bufsz)
 	const char *host = req_param(r, "HTTP_HOST"), *port = req_param(r, "SERVER_PORT");
 	int n;
 
+	if (conf.public_url[0] != '\0') {
+		n = snprintf(buf, bufsz, "%s", conf.public_url);
+		return n > 0 && (size_t)n < bufsz ? PERR_OK : PERR_BAD_REQUEST;
+	}
 	/* nginx passes the host without its port, Apache with it */
 	if (host == NULL || host[0] == '\0' || strpbrk(host, "/\\\"'<>?#@ ") != NULL)
 		return PERR_BAD_REQUEST;

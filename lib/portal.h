@@ -80,6 +80,10 @@ struct conf {
 	int register_per_ip_hour;	/* registration attempts from one address per hour */
 	int codes_per_ip_hour;		/* SMS codes asked for from one address per hour */
 	int login_failures_per_ip_hour;	/* failed logins from one address per hour */
+	/* the address people reach the portal at (scheme://host[:port]), for the
+	 * links it hands out (certificates' QR codes, the signing link); "": the
+	 * request's own Host, for a machine reached by many names (tests, demo) */
+	char public_url[256];
 };
 
 PORTAL_API extern struct conf conf;
@@ -452,8 +456,9 @@ PORTAL_API void req_raw(struct req *, char *data, size_t len, const char *type,
 PORTAL_API const char *req_query(const struct req *, const char *key);
 /* A CGI parameter (FastCGI environment), or NULL. */
 PORTAL_API const char *req_param(const struct req *, const char *name);
-/* The site's address as the browser reached it ("https://host[:port]"), for
- * links a phone opens (QR codes); PERR_BAD_REQUEST without a usable Host. */
+/* The site's address ("https://host[:port]"), for links a phone opens (QR
+ * codes): conf.public_url, or else as the browser reached it (its Host);
+ * PERR_BAD_REQUEST without a usable Host. */
 PORTAL_API enum perr req_base_url(const struct req *, char *buf, size_t bufsz);
 /* Sets an error with a specific Chinese message; returns e for "return req_fail(...)". */
 PORTAL_API enum perr req_fail(struct req *, enum perr e, const char *field,

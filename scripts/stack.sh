@@ -23,6 +23,8 @@
 # $VAR/pgbackrest.conf (conf/pgbackrest.conf.in; BACKUP_REPO, default $VAR/backup), for
 # scripts/backup.sh (make backup, make restore; docs/operations.md); 0: no archiving.
 # LISTEN_ADDR: an address nginx also listens on (port PORT), beside 127.0.0.1.
+# PUBLIC_URL: the portal's public address for the links it hands out (conf/portal.conf.in's
+# public_url); unset, each request's own Host (the demo is reached by several names).
 # SQL_DIR (./sql): where the migrations are.
 set -euo pipefail
 
@@ -38,6 +40,7 @@ REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
 LOGIN_FAILURES_PER_IP_HOUR=${LOGIN_FAILURES_PER_IP_HOUR:-300}
 TLS_PORT=${TLS_PORT:-}
+PUBLIC_URL=${PUBLIC_URL:-}
 APACHE_PORT=${APACHE_PORT:-}
 ARCHIVE=${ARCHIVE:-1}
 BACKUP_REPO=${BACKUP_REPO:-$VAR/backup}
@@ -260,6 +263,7 @@ write_conf() {
 	fi
 	sed -e "s|@VAR@|$VAR|g" -e "s|^payment_provider = external$|payment_provider = $provider|" \
 		-e "s|@PAYMENT_GATEWAY_URL@|$url|" -e "s|@PAYMENT_CALLBACK_SECRET@|$secret|" \
+		-e "s|@PUBLIC_URL@|$PUBLIC_URL|" \
 		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
 		-e "s|@CODES_PER_IP_HOUR@|$CODES_PER_IP_HOUR|" \
 		-e "s|@LOGIN_FAILURES_PER_IP_HOUR@|$LOGIN_FAILURES_PER_IP_HOUR|" \

@@ -8,6 +8,7 @@
 // simulator is in applicant-submit.test.mjs and tests/browser/applicant-flow.test.mjs.
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,7 +18,9 @@ import {
 	sideStack,
 } from './lib.mjs';
 
-const side = sideStack('production', 1, { PAYMENT_PROVIDER: 'external', PAYMENT_GATEWAY_URL: 'https://pay.example.invalid/gateway' });
+const PUBLIC = 'https://zcps.example.invalid';
+const side = sideStack('production', 1, { PAYMENT_PROVIDER: 'external', PAYMENT_GATEWAY_URL: 'https://pay.example.invalid/gateway',
+	PUBLIC_URL: `${PUBLIC}/` });
 const PROD_VAR = side.dir;
 const PROD = side.base;
 const GATEWAY = 'https://pay.example.invalid/gateway';
@@ -147,5 +150,30 @@ describe('the production configuration (PAYMENT_PROVIDER=external)', () => {
 		assert.equal(await state(), 'paid true');
 		assert.equal((await prod('POST', '/api/applicant/paycallback', { json: good })).status, 200);
 		assert.equal(await prodSql(`SELECT count(*) FROM payment WHERE application_id = ${app} AND status = 'paid'`), '1');
+	});
+
+	test('the links it hands out are made from public_url, whatever Host a client sends', async () => {
+		assert.equal(portalConf('public_url', PROD_VAR), `${PUBLIC}/`);
+		const draft = Number(await prodSql(`WITH p AS (INSERT INTO plan (year, name, level, opens_on, closes_on)
+		    VALUES (2023, '签署链接检查计划', 'mid', current_date, current_date + 30) RETURNING id)
+		    INSERT INTO application (applicant_id, plan_id, pipeline_id, unit_org_id, region_id)
+		    SELECT u.id, p.id, (SELECT id FROM pipeline WHERE code = 'mid_review'), o.id, o.region_id
+		    FROM p, app_user u, org o WHERE u.username = ${lit(DEMO_APPLICANT)} AND o.name = ${lit(HONGDA)} RETURNING id`));
+		const login = await prod('POST', '/api/applicant/login', { json: { username: DEMO_APPLICANT, password: DEMO_PASSWORD } });
+		const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		const url = new URL(PROD);
+		const r = await new Promise((resolve, reject) => {
+			const q = http.request({ host: url.hostname, port: url.port, method: 'POST',
+				path: `/api/applicant/applications/${draft}/sign-link`,
+				headers: { Host: 'evil.example', Cookie: cookie, 'X-CSRF-Token': login.json.csrf } }, (res) => {
+				let body = '';
+				res.on('data', (c) => { body += c; });
+				res.on('end', () => resolve({ status: res.statusCode, body }));
+			});
+			q.on('error', reject);
+			q.end();
+		});
+		assert.equal(r.status, 200, r.body);
+		assert.ok(JSON.parse(r.body).url.startsWith(`${PUBLIC}/applicant/#/sign/`), r.body);
 	});
 });
