@@ -110,7 +110,7 @@ set_public_url(const char *v)
 	from = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
 	if (v[n - 1] == '/')
 		n--;
-	if (from == 0 || n == from || n >= sizeof(conf.public_url))
+	if (from == 0 || n <= from || n >= sizeof(conf.public_url))
 		return -1;
 	for (i = from; i < n; i++)
 		if (!isalnum((unsigned char)v[i]) && strchr(".-:[]", v[i]) == NULL)

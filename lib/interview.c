@@ -78,11 +78,13 @@ static struct db_stmt st[IV__MAX] = {
 	[IV_CREATE] = { "interview_create",
 	    "INSERT INTO interview_session (org_id, title, starts_at, place, panel, created_by)"
 	    " SELECT $1, $2, $3::timestamp AT TIME ZONE 'Asia/Shanghai', $4, $5, $6"
-	    " WHERE $3::timestamp AT TIME ZONE 'Asia/Shanghai' > now() RETURNING id", 0 },
+	    " WHERE $3::timestamp AT TIME ZONE 'Asia/Shanghai' > now()"
+	    " AND $3::timestamp::date <= current_date + 366 RETURNING id", 0 },
 	[IV_UPDATE] = { "interview_update",
 	    "UPDATE interview_session SET title = $3, starts_at = $4::timestamp AT TIME ZONE"
 	    " 'Asia/Shanghai', place = $5, panel = $6 WHERE id = $1 AND org_id = $2"
-	    " AND $4::timestamp AT TIME ZONE 'Asia/Shanghai' > now() RETURNING id", 0 },
+	    " AND $4::timestamp AT TIME ZONE 'Asia/Shanghai' > now()"
+	    " AND $4::timestamp::date <= current_date + 366 RETURNING id", 0 },
 	/* an application to call: held here at an interview step and not called yet */
 	[IV_APP] = { "interview_app",
 	    "SELECT a.step_seq, a.applicant_id, " CALLED("a.id") ", p.name FROM application a"
@@ -237,7 +239,7 @@ h_interview(struct req *r)
 static enum perr
 bad_time(struct req *r)
 {
-	return req_fail(r, PERR_INVALID_FIELD, "starts_at", "面试时间应为今后的有效日期和时间");
+	return req_fail(r, PERR_INVALID_FIELD, "starts_at", "面试时间应为今后一年内的有效日期和时间");
 }
 
 /* POST /interviews: a new session. */

@@ -135,7 +135,7 @@ PORTAL_API bool valid_calendar_date(const char *s);
 PORTAL_API bool valid_doc_number(const char *s);
 /* A login name: 3-32 lower-case letters, digits or _, beginning with a letter. */
 PORTAL_API bool valid_login_name(const char *s);
-/* A time of day to the minute by its shape, "YYYY-MM-DD HH:MM" (the database
+/* A time of day to the minute, "YYYY-MM-DD HH:MM", 00:00-23:59 (the database
  * checks that it is a real one). */
 PORTAL_API bool valid_minute(const char *s);
 

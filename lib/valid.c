@@ -460,5 +460,6 @@ valid_minute(const char *s)
 	for (i = 0; shape[i] != '\0'; i++)
 		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
 			return false;
-	return true;
+	/* 00:00-23:59: PostgreSQL would read 24:00 as the next day's midnight */
+	return (s[11] - '0') * 10 + (s[12] - '0') <= 23 && s[14] <= '5';
 }

@@ -247,7 +247,7 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 
 	test('a meeting: today or later within a year, its texts filled in', async () => {
 		const body = { title: '评审会议', starts_at: soon(), place: '会议室' };
-		for (const starts_at of ['2020-01-01 09:00', '2099-01-01 09:00', '2024-02-30 09:00'])
+		for (const starts_at of ['2020-01-01 09:00', '2099-01-01 09:00', '2024-02-30 09:00', `${soon().slice(0, 10)} 24:00`])
 			assertError(await office.post('/meetings', { ...body, starts_at }), 400, 'invalid_field', 'starts_at');
 		assertError(await office.post('/meetings', { ...body, starts_at: '明天上午' }), 400, 'invalid_field', 'starts_at');
 		assertError(await office.post('/meetings', { ...body, title: ' ' }), 400, 'invalid_field', 'title');

@@ -228,6 +228,11 @@ describe('评前面试', () => {
 		assertError(await county.post('/interviews', body), 400, 'invalid_field', 'starts_at');
 		assertError(await county.post('/interviews', { ...body, starts_at: '2030-02-30 09:00' }), 400, 'invalid_field', 'starts_at');
 		assertError(await county.post('/interviews', { ...body, starts_at: '2030-01-01 9:00' }), 400, 'invalid_field', 'starts_at');
+		// no 24:00 (the next day's midnight), nothing beyond a year ahead (the 12333 text names the day)
+		const tomorrow = await sql(`SELECT to_char(current_date + 1, 'YYYY-MM-DD')`);
+		assertError(await county.post('/interviews', { ...body, starts_at: `${tomorrow} 24:00` }), 400, 'invalid_field', 'starts_at');
+		const e = assertError(await county.post('/interviews', { ...body, starts_at: '9999-12-31 09:00' }), 400, 'invalid_field', 'starts_at');
+		assert.equal(e.message, '面试时间应为今后一年内的有效日期和时间');
 		assertError(await county.post('/interviews', { ...body, place: '' }), 400, 'invalid_field', 'place');
 		// a department that holds no interview step arranges none
 		for (const [role, name] of [['hrb', 'wucheng_rsj'], ['county', 'wucheng_cpw']]) {

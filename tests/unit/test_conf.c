@@ -101,6 +101,29 @@ t_gateway_url(void **state)
 	}
 }
 
+static void
+t_public_url(void **state)
+{
+	static const char *bad[] = { "@PUBLIC_URL@", "zcps.example.cn", "ftp://zcps.example.cn",
+		"https://", "https://zcps.example.cn/applicant", "https://a b", "https://x\"y",
+		"https://zcps.example.cn?x=1", "https://zcps.example.cn#x", "javascript:alert(1)" };
+	char text[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(bad); i++) {
+		snprintf(text, sizeof(text), "public_url = %s\n", bad[i]);
+		assert_int_equal(load(text), -1);
+	}
+	assert_int_equal(load("public_url = https://zcps.example.cn/\n"), 0);
+	assert_string_equal(conf.public_url, "https://zcps.example.cn");
+	assert_int_equal(load("public_url = http://127.0.0.1:8080\n"), 0);
+	assert_string_equal(conf.public_url, "http://127.0.0.1:8080");
+	/* empty (the demo's): each request's own address */
+	assert_int_equal(load("public_url =\n"), 0);
+	assert_string_equal(conf.public_url, "");
+}
+
 static char program_value[64];
 
 static int
@@ -136,6 +159,7 @@ main(void)
 		cmocka_unit_test(t_template),
 		cmocka_unit_test(t_provider),
 		cmocka_unit_test(t_gateway_url),
+		cmocka_unit_test(t_public_url),
 		cmocka_unit_test(t_program_keys),
 	};
 

@@ -421,6 +421,10 @@ t_login_name_minute(void **state)
 	assert_false(valid_minute("2024-05-06T09:30"));
 	assert_false(valid_minute("2024/05/06 09:30"));
 	assert_false(valid_minute("2024-05-06 0a:30"));
+	assert_true(valid_minute("2024-05-06 00:00"));
+	assert_true(valid_minute("2024-05-06 23:59"));
+	assert_false(valid_minute("2024-05-06 24:00"));
+	assert_false(valid_minute("2024-05-06 12:60"));
 	assert_false(valid_minute(""));
 }
 
