@@ -105,7 +105,7 @@ describe('资格公示与报送', () => {
 		// the 12333 message that asks for the 评审表 and the fee (the notice, 二、7)
 		const note = await sqlRows(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${DEMO_APPLICANT}' ORDER BY n.id DESC LIMIT 1`);
-		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请登录平台导出打印评审表；需缴纳评审费用的，请在规定时间内完成缴费。$/);
+		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请在规定时间内登录平台导出打印评审表，并缴纳评审费用 260 元（推荐费 80 元、评审费 180 元）。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
 		// reported up, it is no longer the unit's to publicise: a conflict, not a stranger's 404
@@ -199,6 +199,17 @@ describe('异议 during the 公示, and the 公示表', () => {
 		writeFileSync(file, bytes);
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /职称申报人员公示表/);
+		// 基本情况 (notice 一.4); the column is the 申报专业 it shows; where to object
+		for (const h of ['学历', '现有职称（取得时间）', '参加工作时间', '申报专业', '公示事项', '如有异议，请在公示期内向本单位反映'])
+			assert.ok(strings.includes(h), `the 公示表 lacks ${h}`);
+		assert.doesNotMatch(strings, /现从事专业/);
+		// printed on A4 across, one page wide, the header on every page
+		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
+		const setup = sheet.match(/<pageSetup [^>]*>/)?.[0] ?? '';
+		for (const a of ['paperSize="9"', 'orientation="landscape"', 'fitToHeight="0"'])
+			assert.ok(setup.includes(a), `the 公示表's page setup lacks ${a}: ${setup}`);
+		assert.match(sheet, /<pageSetUpPr fitToPage="1"\/>/);
+		assert.match(execFileSync('unzip', ['-p', file, 'xl/workbook.xml']).toString(), /_xlnm.Print_Titles/);
 		assert.match(strings, /夹具工程项目/);
 		assert.doesNotMatch(strings, /夹具继续教育/);
 		assert.match(strings, /3307\*{10}0015/);
