@@ -32,8 +32,12 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	" coalesce((SELECT string_agg(i.title, '；' ORDER BY i.happened_on, i.id)" \
 	"  FROM application_archive aa JOIN archive_item i ON i.id = aa.item_id" \
 	"  WHERE aa.application_id = a.id AND i.kind NOT IN ('education', 'appraisal')), ''), " \
-	EMPLOYER_NAME " " \
+	EMPLOYER_NAME ", " \
+	/* 基本情况 (notice 一.4): 学历, 现有职称 and when, 参加工作时间 */ \
+	" coalesce(pr.education, ''), coalesce(pr.title, ''), coalesce(to_char(pr.title_date, 'YYYY-MM-DD'), '')," \
+	" coalesce(to_char(pr.work_start_date, 'YYYY-MM-DD'), '') " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
+	" LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id" \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN publicity pb ON pb.application_id = a.id AND pb.step_seq = a.step_seq" \
@@ -74,7 +78,7 @@ static struct db_stmt st[UP__MAX] = {
 enum {
 	PB_ID, PB_NAME, PB_IDCARD, PB_PLAN, PB_STEP, PB_STEP_NAME, PB_ARRIVED, PB_STARTS, PB_ENDS,
 	PB_DONE, PB_OPEN, PB_OBJECTIONS, PB_SPECIALTY, PB_CATEGORY, PB_METHOD, PB_TITLE,
-	PB_ACHIEVEMENTS, PB_UNIT
+	PB_ACHIEVEMENTS, PB_UNIT, PB_EDUCATION, PB_HELD, PB_HELD_DATE, PB_WORK_START
 };
 
 enum perr
@@ -121,14 +125,19 @@ h_publicity(struct req *r)
 	return PERR_OK;
 }
 
-/* 公示表: what is publicised (notice 一.4: 申报人员的基本情况和业绩材料). */
+/* 公示表: what is publicised (notice 一.4: 申报人员的基本情况和业绩材料), and of
+ * which step: a unit's 资格公示, a department's 资格复审 or result, named in
+ * the title when every row is of one step, else row by row. */
 enum perr
 h_publicity_xlsx(struct req *r)
 {
-	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "现从事专业",
-	    "申报类型", "申报方式", "申报职称", "主要业绩", "公示时间" };
-	static const int widths[] = { 6, 10, 20, 30, 16, 14, 18, 12, 60, 24 };
-	char masked[32], when[40], title[400];
+	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "学历",
+	    "现有职称（取得时间）", "参加工作时间", "申报专业", "申报类型", "申报方式", "申报职称",
+	    "主要业绩", "公示事项", "公示时间" };
+	static const int widths[] = { 5, 8, 20, 24, 8, 20, 12, 14, 14, 16, 10, 44, 18, 24 };
+	bool unit = strcmp(req_actor(r).role, "unit") == 0;
+	const char *step = NULL;
+	char masked[32], when[40], held[80], title[600];
 	PGresult *res;
 	cJSON *rows;
 	int i;
@@ -145,25 +154,41 @@ h_publicity_xlsx(struct req *r)
 			    db_str(res, i, PB_ENDS));
 		else
 			snprintf(when, sizeof(when), "未登记");
+		if (db_str(res, i, PB_HELD_DATE)[0] != '\0')
+			snprintf(held, sizeof(held), "%s（%s）", db_str(res, i, PB_HELD),
+			    db_str(res, i, PB_HELD_DATE));
+		else
+			snprintf(held, sizeof(held), "%s", db_str(res, i, PB_HELD));
+		step = i == 0 || (step != NULL && strcmp(step, db_str(res, i, PB_STEP_NAME)) == 0) ?
+		    db_str(res, i, PB_STEP_NAME) : NULL;
 		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_NAME)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(
 		    mask_id(db_str(res, i, PB_IDCARD), masked, sizeof(masked))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_UNIT)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_EDUCATION)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(held));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_WORK_START)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_SPECIALTY)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(app_category_name(db_str(res, i, PB_CATEGORY))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(app_method_name(db_str(res, i, PB_METHOD))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_TITLE)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_ACHIEVEMENTS)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_STEP_NAME)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(when));
 		cJSON_AddItemToArray(rows, row);
 	}
+	if (unit)
+		snprintf(title, sizeof(title), "%s 职称申报人员公示表", r->s.org_name);
+	else if (step != NULL)
+		snprintf(title, sizeof(title), "%s “%s”公示表", r->s.org_name, step);
+	else
+		snprintf(title, sizeof(title), "%s 职称公示表", r->s.org_name);
+	snprintf(title + strlen(title), sizeof(title) - strlen(title), "（公示期不少于 %d 个工作日；"
+	    "如有异议，请在公示期内向%s反映）", PUBLICITY_DAYS, unit ? "本单位" : r->s.org_name);
 	PQclear(res);
-	snprintf(title, sizeof(title), "%s %s（公示期不少于 %d 个工作日）", r->s.org_name,
-	    strcmp(req_actor(r).role, "unit") == 0 ? "职称申报人员公示表" : "职称评审公示表",
-	    PUBLICITY_DAYS);
-	e = xlsx_reply(r, "职称申报公示表.xlsx", "公示表", title, head, widths, (int)NITEMS(head),
-	    rows);
+	e = xlsx_reply(r, unit ? "职称申报公示表.xlsx" : "职称公示表.xlsx", "公示表", title, head, widths,
+	    (int)NITEMS(head), rows);
 	cJSON_Delete(rows);
 	return e;
 }

@@ -37,9 +37,11 @@ slurp(const char *path, char **data, size_t *len)
 	return PERR_OK;
 }
 
-/* One sheet into the workbook: the title row, the bold header, the rows. */
+/* One sheet into the workbook: the title row, the bold header, the rows;
+ * printed on A4 across, as wide as the paper, the header on every page. */
 static void
-sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw_format *big)
+sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw_format *big,
+    lxw_format *wrap)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, sh->name);
 	const cJSON *row, *cell;
@@ -51,6 +53,10 @@ sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw
 		worksheet_write_string(ws, 1, (lxw_col_t)c, sh->head[c], bold);
 	}
 	worksheet_freeze_panes(ws, 2, 0);
+	worksheet_set_paper(ws, 9);	/* A4 */
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 1, 1);
 	cJSON_ArrayForEach(row, sh->rows) {
 		c = 0;
 		cJSON_ArrayForEach(cell, row) {
@@ -59,7 +65,7 @@ sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw
 				    cell->valuedouble, NULL);
 			else if (cJSON_IsString(cell))
 				worksheet_write_string(ws, (lxw_row_t)(n + 2), (lxw_col_t)c,
-				    cell->valuestring, NULL);
+				    cell->valuestring, wrap);
 			c++;
 		}
 		n++;
@@ -72,7 +78,7 @@ xlsx_reply_sheets(struct req *r, const char *filename, const struct xlsx_sheet *
 {
 	char path[] = "/tmp/zcps-xlsx-XXXXXX";
 	lxw_workbook *wb;
-	lxw_format *bold, *big;
+	lxw_format *bold, *big, *wrap;
 	char *data = NULL;
 	size_t len = 0;
 	int fd, i;
@@ -94,8 +100,11 @@ xlsx_reply_sheets(struct req *r, const char *filename, const struct xlsx_sheet *
 	big = workbook_add_format(wb);
 	format_set_bold(big);
 	format_set_font_size(big, 14);
+	wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
 	for (i = 0; i < nsheets; i++)
-		sheet_write(wb, &sheets[i], bold, big);
+		sheet_write(wb, &sheets[i], bold, big, wrap);
 	if (workbook_close(wb) != LXW_NO_ERROR) {
 		unlink(path);
 		return PERR_INTERNAL;
