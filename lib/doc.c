@@ -20,7 +20,8 @@ static struct db_stmt st[FM__MAX] = {
 	    "  FROM upload WHERE id = a.photo_id),"
 	    " (SELECT 'data:' || ctype || ';base64,' || translate(encode(data, 'base64'), E'\\n', '')"
 	    "  FROM upload WHERE id = a.signature_id),"
-	    " coalesce(to_char(a.signed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), '')"
+	    " coalesce(to_char(a.signed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), ''),"
+	    " (SELECT p.title_name FROM plan p WHERE p.id = a.plan_id)"
 	    " FROM application a WHERE a.id = $1", 0 },
 	[FM_ITEMS] = { "form_items",
 	    "SELECT k.name, i.title, coalesce(to_char(i.happened_on, 'YYYY-MM-DD'), ''),"
@@ -146,7 +147,9 @@ xhtml_reply(struct req *r, xmlDocPtr doc)
 xmlNodePtr
 xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols, size_t n)
 {
-	xmlNodePtr tr = xmlNewChild(table, NULL, BAD_CAST "tr", NULL);
+	/* a row of headings is the table's head, printed again atop each page it runs on to */
+	xmlNodePtr tr = xmlNewChild(strcmp(cell, "th") == 0 ? xmlNewChild(table, NULL,
+	    BAD_CAST "thead", NULL) : table, NULL, BAD_CAST "tr", NULL);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -258,9 +261,11 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	/* 申报信息 */
 	xhtml_text(body, "h2", "二、申报信息");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
+	row(t, "申报职称", db_str(img, 0, 3), "评审程序",
+	    jstr(content, "pipeline"));
 	row(t, "申报类型", jstr(content, "category_name"), "申报方式", jstr(content, "method_name"));
 	row(t, "申报专业", jstr(content, "specialty"), "受理单位", jstr(content, "accept_org"));
-	row(t, "评审程序", jstr(content, "pipeline"), "用人单位", jstr(content, "unit"));
+	row(t, "用人单位", jstr(content, "unit"), NULL, NULL);
 	snprintf(held, sizeof(held), "%s", jstr(content, "held_title"));
 	if (held[0] != '\0')
 		row(t, "已取得的中级职称", held, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "committee.h"
+#include "xhtml.h"
 
 static const char css[] =
     "@page { size: A4; margin: 20mm 18mm; }"
@@ -139,14 +140,11 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 	    "应参加表决", "同意", "不同意", "弃权", "未投票", "结果" };
 	xmlNodePtr t, tr;
 	char b[1024];
-	size_t k;
 	int i, carried = 0;
 
 	text(body, "h2", "二、表决结果");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
-	tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
-	for (k = 0; k < NITEMS(cols); k++)
-		text(tr, "th", cols[k]);
+	xhtml_row(t, "th", cols, NITEMS(cols));
 	for (i = 0; i < PQntuples(ag); i++) {
 		long long eligible = db_int(ag, i, 8), agree = db_int(ag, i, 9),
 		    disagree = db_int(ag, i, 10), abstain = db_int(ag, i, 11);

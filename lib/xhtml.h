@@ -18,7 +18,8 @@ xmlDocPtr xhtml_new(const char *title, const char *css, xmlNodePtr *body);
 /* A child element holding text (NULL: none); cls, when not NULL, its class. */
 xmlNodePtr xhtml_text(xmlNodePtr parent, const char *tag, const char *content);
 xmlNodePtr xhtml_class(xmlNodePtr parent, const char *tag, const char *cls, const char *content);
-/* A row (<tr>) of n cells of the element cell ("th" or "td") holding cols. */
+/* A row (<tr>) of n cells of the element cell ("th" or "td") holding cols; a
+ * row of "th" in a <thead> of its own (repeated on each printed page). */
 xmlNodePtr xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols, size_t n);
 /* Serialises doc (UTF-8, indented) into *out (malloc'd, caller frees) and
  * *len, and frees doc whatever happens. */

@@ -177,7 +177,7 @@ describe('one application from the wizard to the county', () => {
 	let order, req, callback;
 	const payRow = async () => (await sqlRows(`SELECT y.status, y.amount_fen, y.paid_at IS NULL, a.paid_at IS NULL
 	    FROM payment y JOIN application a ON a.id = y.application_id WHERE y.order_no = ${lit(order)}`))[0];
-	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '260 元') > 0`);
+	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '已成功缴纳职称评审费用 260 元') > 0`);
 	const callbackPost = (body) => raw('POST', '/api/applicant/paycallback',
 	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 	const flip = (s) => (s[0] === '0' ? '1' : '0') + s.slice(1);
@@ -295,9 +295,13 @@ describe('the printable 评审表 (form.xhtml)', () => {
 			const doc = new DOMParser().parseFromString(text, 'application/xhtml+xml');
 			return { root: doc.documentElement.localName, ns: doc.documentElement.namespaceURI,
 				errors: doc.getElementsByTagName('parsererror').length,
-				statement: doc.querySelector('.statement')?.textContent };
+				statement: doc.querySelector('.statement')?.textContent,
+				// the title applied for; the heads of the tables that run over pages, printed again
+				title: [...doc.querySelectorAll('th')].find((th) => th.textContent === '申报职称')?.nextElementSibling?.textContent,
+				heads: [...doc.querySelectorAll('thead th:first-child')].map((th) => th.textContent) };
 		}, xhtml);
-		assert.deepEqual(parsed, { root: 'html', ns: 'http://www.w3.org/1999/xhtml', errors: 0, statement: STATEMENT_2 });
+		assert.deepEqual(parsed, { root: 'html', ns: 'http://www.w3.org/1999/xhtml', errors: 0, statement: STATEMENT_2,
+			title: '工程师', heads: ['类型', '环节'] });
 		const other = await newApplicant();
 		assertError(await other.s.get(`/applications/${app}/form.xhtml`), 404, 'not_found');
 	});
