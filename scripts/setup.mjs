@@ -28,7 +28,7 @@ const COUNTY_DEPTS = [
 ];
 const CITY_DEPTS = [
 	['construction', 'jh_zjj', '金华市住房和城乡建设局', '市住建局经办人'],
-	['committee_junior', 'jh_cjpw', '金华市住建局系统工程技术人员初级技术职务评审委员会', '市初级评委会经办人'],
+	['committee_junior', 'jh_cjpw', '金华市住房和城乡建设局系统工程技术人员初级技术职务评审委员会', '市初级评委会经办人'],
 	['committee_mid', 'jh_zpw', '金华市建设工程技术人员工程师职务任职资格评审委员会办公室', '市中评委办公室经办人'],
 	['hrb', 'jh_rsj', '金华市人力资源和社会保障局', '市人社局经办人'],
 ];
