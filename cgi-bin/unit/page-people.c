@@ -11,6 +11,11 @@
 
 enum { PP_LIST, PP_LOCK, PP_DECIDE, PP__MAX };
 
+/* whether the person's current choice (unit, or centre for the 人事档案) is still this one */
+#define PP_CURRENT \
+	"coalesce(CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id" \
+	" ELSE p.unit_org_id END = b.org_id, false)"
+
 static struct db_stmt st[PP__MAX] = {
 	[PP_LIST] = { "unit_people",
 	    "SELECT b.user_id, u.name, u.idcard, coalesce(u.mobile, ''), b.status,"
@@ -18,13 +23,16 @@ static struct db_stmt st[PP__MAX] = {
 	    " to_char(b.requested_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
 	    " coalesce(to_char(b.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
 	    " coalesce(p.education, ''), coalesce(p.title, ''), coalesce(p.specialty, ''),"
-	    " coalesce(p.custody, '')"
+	    " coalesce(p.custody, ''), " PP_CURRENT
 	    " FROM person_binding b JOIN app_user u ON u.id = b.user_id"
 	    " LEFT JOIN applicant_profile p ON p.user_id = b.user_id"
 	    " WHERE b.org_id = $1 AND ($2 = 'all' OR b.status = $2)"
+	    /* a request the person withdrew by choosing another unit is no one's to decide */
+	    " AND (b.status <> 'pending' OR " PP_CURRENT ")"
 	    " ORDER BY b.status = 'pending' DESC, b.requested_at DESC, b.user_id LIMIT 500", 0 },
 	[PP_LOCK] = { "unit_people_lock",
-	    "SELECT b.status, u.name FROM person_binding b JOIN app_user u ON u.id = b.user_id"
+	    "SELECT b.status, u.name, " PP_CURRENT " FROM person_binding b"
+	    " JOIN app_user u ON u.id = b.user_id LEFT JOIN applicant_profile p ON p.user_id = b.user_id"
 	    " WHERE b.user_id = $1 AND b.org_id = $2 FOR UPDATE OF b", 0 },
 	[PP_DECIDE] = { "unit_people_decide",
 	    "UPDATE person_binding SET status = $3, reason = NULLIF($4, ''), decided_by = $5,"
@@ -74,6 +82,7 @@ h_unit_people(struct req *r)
 		cJSON_AddStringToObject(it, "title", db_str(res, i, 9));
 		cJSON_AddStringToObject(it, "specialty", db_str(res, i, 10));
 		cJSON_AddStringToObject(it, "custody", db_str(res, i, 11));
+		cJSON_AddBoolToObject(it, "current", db_bool(res, i, 12));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
@@ -101,6 +110,10 @@ decide(struct req *r, bool confirm)
 		goto fail;
 	if (PQntuples(res) != 1) {
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "该人员未选择本单位");
+		goto fail;
+	}
+	if (!db_bool(res, 0, 2)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该人员已改选其他单位，无需再确认或拒绝");
 		goto fail;
 	}
 	if (strcmp(db_str(res, 0, 0), confirm ? "confirmed" : "refused") == 0) {

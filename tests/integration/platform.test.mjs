@@ -372,6 +372,12 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		await putProfile(b.s, await completeProfile({ unit_id: await sqlInt(`SELECT id FROM org WHERE name = '${SJY}'`) }));
 		assert.ok(await pendingAt(sjy));
 		assertError(await hongda.post(`/archive/${id}/review`, { action: 'approve' }), 404, 'not_found');
+		// the unit left sees that the person chose another, and decides nothing for them
+		const row = (await hongda.get('/people?status=all')).json.items.find((x) => x.id === b.id);
+		assert.deepEqual([row.status, row.current], ['refused', false]);
+		const e = assertError(await hongda.post(`/people/${b.id}/confirm`), 409, 'conflict');
+		assert.equal(e.message, '该人员已改选其他单位，无需再确认或拒绝');
+		assert.ok((await sjy.get('/people')).json.items.some((x) => x.id === b.id && x.current));
 		assert.equal((await sjy.post(`/archive/${id}/review`, { action: 'approve' })).status, 200);
 		assert.equal((await b.s.get('/archive')).json.items.find((x) => x.id === id).status, 'approved');
 	});
