@@ -54,7 +54,8 @@ static struct db_stmt st[IV__MAX] = {
 	[IV_ASSIGNED] = { "interview_assigned",
 	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", p.name, ia.step_seq, coalesce(ia.result, ''),"
 	    " coalesce(ia.note, ''), coalesce(" TS("ia.recorded_at") ", ''), a.state,"
-	    " a.step_seq = ia.step_seq AND a.current_org_id = s.org_id"
+	    " a.step_seq = ia.step_seq AND a.current_org_id = s.org_id, coalesce(a.specialty, ''),"
+	    " p.title_name"
 	    " FROM interview_assignment ia JOIN interview_session s ON s.id = ia.session_id"
 	    " JOIN application a ON a.id = ia.application_id JOIN app_user u ON u.id = a.applicant_id"
 	    " JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN " JOIN plan p ON p.id = a.plan_id"
@@ -227,12 +228,64 @@ h_interview(struct req *r)
 		cJSON_AddStringToObject(o, "note", db_str(res, i, 7));
 		cJSON_AddStringToObject(o, "recorded_at", db_str(res, i, 8));
 		cJSON_AddStringToObject(o, "state", db_str(res, i, 9));
+		cJSON_AddStringToObject(o, "specialty", db_str(res, i, 11));
 		/* still here to be recorded (not moved on, returned or withdrawn meanwhile) */
 		cJSON_AddBoolToObject(o, "open", result[0] == '\0' && db_bool(res, i, 10));
 		cJSON_AddItemToArray(arr, o);
 	}
 	PQclear(res);
 	return PERR_OK;
+}
+
+/* GET /interviews/:id/list.xlsx: the 面试名单 to print, with a column to sign
+ * in and one for the result, the session's time, place and panel above it. */
+enum perr
+h_interview_xlsx(struct req *r)
+{
+	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "申报专业",
+	    "申报职称", "评审计划", "签到", "面试结果" };
+	static const int widths[] = { 5, 10, 20, 28, 16, 10, 36, 12, 12 };
+	char masked[32], title[1200], name[200];
+	PGresult *res;
+	cJSON *rows;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[IV_GET], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "面试安排不存在");
+	}
+	snprintf(title, sizeof(title), "%s %s 面试名单（时间：%s；地点：%s；面试专家：%s）",
+	    r->s.org_name, db_str(res, 0, 1), db_str(res, 0, 2), db_str(res, 0, 3),
+	    db_str(res, 0, 4));
+	snprintf(name, sizeof(name), "面试名单-%.10s.xlsx", db_str(res, 0, 2));
+	PQclear(res);
+	if ((e = db_run(&st[IV_ASSIGNED], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	rows = cJSON_CreateArray();
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *row = cJSON_CreateArray();
+		const char *result = db_str(res, i, 6);
+
+		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 1)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(
+		    mask_id(db_str(res, i, 2), masked, sizeof(masked))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 3)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 11)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 12)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 4)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(""));
+		cJSON_AddItemToArray(row, cJSON_CreateString(strcmp(result, "pass") == 0 ? "通过" :
+		    strcmp(result, "fail") == 0 ? "不通过" : strcmp(result, "absent") == 0 ? "缺席" : ""));
+		cJSON_AddItemToArray(rows, row);
+	}
+	PQclear(res);
+	e = xlsx_reply(r, name, "面试名单", title, head, widths, (int)NITEMS(head), rows);
+	cJSON_Delete(rows);
+	return e;
 }
 
 /* The message of a refused time: in the past, or not a real date. */

@@ -88,6 +88,7 @@ PORTAL_API extern const struct field interview_fields[];
 PORTAL_API extern const struct field interview_assign_fields[];
 PORTAL_API extern const struct field interview_result_fields[];
 PORTAL_API enum perr h_interviews(struct req *);
+PORTAL_API enum perr h_interview_xlsx(struct req *);
 PORTAL_API enum perr h_interview(struct req *);
 PORTAL_API enum perr h_interview_create(struct req *);
 PORTAL_API enum perr h_interview_update(struct req *);
@@ -99,6 +100,7 @@ PORTAL_API enum perr h_interview_results(struct req *);
 	{ M_GET, "/interviews", 0, NULL, h_interviews }, \
 	{ M_POST, "/interviews", 0, interview_fields, h_interview_create }, \
 	{ M_GET, "/interviews/:id", 0, NULL, h_interview }, \
+	{ M_GET, "/interviews/:id/list.xlsx", 0, NULL, h_interview_xlsx }, \
 	{ M_PUT, "/interviews/:id", 0, interview_fields, h_interview_update }, \
 	{ M_DELETE, "/interviews/:id", 0, NULL, h_interview_delete }, \
 	{ M_POST, "/interviews/:id/assign", 0, interview_assign_fields, h_interview_assign }, \

@@ -53,6 +53,9 @@ step('缺席 ends an application: 保存结果 names whom first; 取消 records 
   const roster = page.locator('.iv-roster')
   const rows = roster.locator('.el-table__body tbody tr')
   await rows.nth(1).waitFor()
+  // the list to print is one click away, for this session
+  const xlsx = roster.locator('.iv-xlsx')
+  assert.equal(await xlsx.getAttribute('href'), `/api/county/interviews/${session}/list.xlsx`)
   await rows.nth(0).getByText('通过', { exact: true }).click()
   await rows.nth(1).getByText('缺席', { exact: true }).click()
   await roster.locator('.iv-record').click()

@@ -3,6 +3,10 @@
 // and the results publicity (lib/publicity.c), and the notification texts of
 // notice_text.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows, workerPids } from './lib.mjs';
@@ -264,6 +268,21 @@ describe('评前面试', () => {
 		assert.deepEqual([again.json.results[0].ok, again.json.results[0].message], [false, '该申报已安排面试']);
 		// the HR bureau holds none of them: not its to call
 		assertError(await hrb.post(`/interviews/${session}/assign`, { items: [a1] }), 404, 'not_found');
+		// the 面试名单 to print: the three called, 申报专业 and a column to sign in; another's is 404
+		assert.ok((await county.get(`/interviews/${session}`)).json.items.every((x) => x.specialty === '建筑工程施工'));
+		const x = await fetch(county.url(`/interviews/${session}/list.xlsx`), { headers: { Cookie: county.cookieHeader() } });
+		assert.equal(x.status, 200);
+		assert.match(x.headers.get('content-disposition'), /attachment/);
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'iv-')), 'list.xlsx');
+		writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		for (const s of ['面试名单', '2023年中级评前面试', '婺城区住建局三楼会议室', '签到', '申报专业', '建筑工程施工'])
+			assert.ok(strings.includes(s), `the 面试名单 lacks ${s}`);
+		assert.match(strings, /\d{4}\*{10}\d{3}[\dX]/);
+		assert.doesNotMatch(strings, /\d{17}[\dX]/);
+		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
+		assert.equal((sheet.match(/<row /g) || []).length, 2 + 3, 'the title, the head and the three called');
+		assertError(await jindong.get(`/interviews/${session}/list.xlsx`), 404, 'not_found');
 	});
 
 	test('a change of time or place is sent to those called; saving it unchanged sends nothing', async () => {
