@@ -676,6 +676,8 @@ describe('确认并办理下一件: deadline day, one application after another'
       const expected = shown[shown.indexOf(first.id) + 1]
       await page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: first.name }).locator('.open-detail').click()
       await page.waitForURL(new RegExp(`#/applications/${first.id}$`))
+      // a reload (F5) of the application keeps the list it was opened from (the tab's storage)
+      await page.reload({ waitUntil: 'domcontentloaded' })
       await page.locator('.decide-pass').click()
       await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
       await page.locator('.decide-confirm-next').scrollIntoViewIfNeeded()
@@ -739,6 +741,37 @@ describe('确认并办理下一件: deadline day, one application after another'
       await rowOf(plain).waitFor({ state: 'detached' })
       await rowOf(objected).waitFor()
       assert.equal((await sqlInt(`SELECT step_seq FROM application WHERE id = ${plain.id}`)), 4)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('不通过 on the detail page asks first', () => {
+  step('unit: 确认不通过 names whom it ends; 取消 sends nothing, 确认不通过 ends it', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const id = appId, name = who.name
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.decide-reject').click()
+      await page.locator('#decide-text').fill('不具备申报资格：现有职称取得时间不满 4 年')
+      let moved = false
+      const onReq = (r) => { if (r.url().endsWith('/move')) moved = true }
+      page.on('request', onReq)
+      await page.locator('.decide-confirm').click()
+      const box = page.locator('.decide-reject-confirm')
+      await box.getByText(`${name}的申报将终止于“单位资格审查”`).waitFor()
+      await box.getByRole('button', { name: '取消' }).click()
+      await box.waitFor({ state: 'hidden' })
+      assert.equal(moved, false, 'a 不通过 sent before it was confirmed')
+      page.off('request', onReq)
+      await page.locator('.decide-confirm').click()
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/),
+        page.locator('.decide-reject-confirm').getByRole('button', { name: '确认不通过' }).click()])
+      assert.equal((await expectOk(mv)).state, 'rejected')
     } finally {
       await context.close()
     }

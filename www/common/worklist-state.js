@@ -1,12 +1,34 @@
 // Where the reviewer was in the worklist: its filters (the route's query) and the keyset
 // cursors of the pages seen, so that coming back from an application (after a decision, or
-// with 返回列表) shows the same list at the same page.
+// with 返回列表) shows the same list at the same page. Kept in the tab's sessionStorage too,
+// so that a reload (or a tab opened from this one) still knows the list and its page.
+const STORE = `zcps.worklist.${typeof location === 'undefined' ? '' : location.pathname}`
+
+function restored() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(STORE) || 'null')
+    if (s && typeof s === 'object' && Array.isArray(s.cursors) && Array.isArray(s.ids)) return s
+  } catch {
+    // storage unavailable or its value unreadable: start afresh
+  }
+  return null
+}
+
 export const worklistState = {
   query: {}, // the last /worklist query (filters, tab, sort, size)
   key: '', // the filters the cursors belong to
   cursors: [null], // cursors[i] = `after` of page i (null: the first page)
   page: 0,
   ids: [], // the page's applications this organisation may move now, in the list's order
+  ...restored(),
+}
+
+export function saveWorklistState() {
+  try {
+    sessionStorage.setItem(STORE, JSON.stringify(worklistState))
+  } catch {
+    // private mode or full: the list is still kept for this page's life
+  }
 }
 
 // the route back to the worklist as it was left
@@ -20,6 +42,7 @@ const movable = (items) =>
 // The list's applications the organisation may move now, as the page shows them.
 export function rememberMovable(items) {
   worklistState.ids = movable(items)
+  saveWorklistState()
 }
 
 // After a decision on application `done`: { id } of the next one of the list as it was left to
@@ -52,6 +75,7 @@ export async function nextMovable(api, done) {
         worklistState.cursors = [...worklistState.cursors.slice(0, worklistState.page + 1), after]
         worklistState.page++
       }
+      saveWorklistState()
       return { id: next, left: 0 }
     }
     if (!data.next) break
