@@ -56,8 +56,10 @@ step('缺席 ends an application: 保存结果 names whom first; 取消 records 
   // the list to print is one click away, for this session
   const xlsx = roster.locator('.iv-xlsx')
   assert.equal(await xlsx.getAttribute('href'), `/api/county/interviews/${session}/list.xlsx`)
-  await rows.nth(0).getByText('通过', { exact: true }).click()
+  // one marked 缺席, the rest 通过 in one click
   await rows.nth(1).getByText('缺席', { exact: true }).click()
+  await roster.locator('.iv-all-pass', { hasText: '其余均标为通过（1 人）' }).click()
+  await roster.locator('.iv-all-pass').waitFor({ state: 'detached' })
   await roster.locator('.iv-record').click()
   const box = page.locator('.iv-record-confirm')
   await box.getByText(/缺席（1 人）：.+。以上申报将终止于本环节/).waitFor()
@@ -77,5 +79,37 @@ step('缺席 ends an application: 保存结果 names whom first; 取消 records 
   assert.deepEqual((await recorded()).map((i) => i.result).sort(), ['absent', 'pass'])
   // the absent one ended at the step, the other waits there for its 通过
   assert.deepEqual((await Promise.all(apps.map(position))).map((p) => p.state).sort(), ['in_review', 'rejected'])
+  assert.deepEqual(page.problems, [])
+})
+
+step('those chosen for an interview stay chosen while a session is made for them, and go to it', async () => {
+  const applicant = await loginAs('applicant', DEMO_APPLICANT)
+  const [third] = await newDrafts(1)
+  apps.push(third)
+  assert.equal((await applicant.post(`/applications/${third}/submit`)).status, 200)
+  await walk(third, 6)
+  const { page } = await newPage()
+  await login(page, 'county', 'wucheng_jsj')
+  page.problems.length = 0
+  // as the worklist's 安排面试 sends it
+  await page.goto(page.url().replace(/#.*$/, `#/interviews?assign=${third}`), { waitUntil: 'domcontentloaded' })
+  const assign = page.locator('.iv-assign')
+  await assign.getByText('已选 1 人').waitFor()
+  await page.locator('.iv-new').click()
+  const later = await sql(`SELECT to_char((now() + interval '2 days') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`)
+  const name = `${title} 第二场`
+  await page.locator('#iv-title').fill(name)
+  await page.locator('#iv-starts-at').fill(later)
+  await page.locator('#iv-starts-at').press('Enter')
+  await page.locator('#iv-place').fill('住建局四楼会议室')
+  await page.locator('#iv-panel').fill('赵工、钱工、孙工')
+  const [made] = await Promise.all([answer(page, 'POST', /\/interviews$/), page.locator('.iv-save').click()])
+  assert.equal(made.status(), 201)
+  const created = (await made.json()).id
+  await page.locator('.el-message', { hasText: '面试已新建' }).waitFor()
+  await assign.getByText('已选 1 人').waitFor()
+  await page.locator('.iv-target', { hasText: name }).waitFor()
+  const [sent] = await Promise.all([answer(page, 'POST', new RegExp(`/interviews/${created}/assign$`)), assign.click()])
+  assert.equal((await expectOk(sent)).assigned, 1)
   assert.deepEqual(page.problems, [])
 })
