@@ -3,6 +3,8 @@
 // opened. The menu entry keeps its path; its name follows the notice's wording per portal:
 // the unit's 职称申报资格审查, the departments' 职称评审资格审查.
 import { Tickets } from '@element-plus/icons-vue'
+import { api } from './api.js'
+import { isMember } from './menu.js'
 
 const Worklist = () => import('./Worklist.vue')
 const ReviewDetail = () => import('./ReviewDetail.vue')
@@ -23,4 +25,13 @@ export function reviewRoutes(label, { interviews = false } = {}) {
       meta: { title: '申报详情', menu: '/worklist' },
     },
   ]
+}
+
+// 首页's notice of the work waiting: how many applications wait for this organisation's
+// decision (the worklist's 待审查 count). A committee's expert has no worklist: none.
+export async function worklistNotices() {
+  if (isMember()) return []
+  const data = await api.get('worklist?size=1')
+  const n = data && data.counts ? Number(data.counts.waiting) || 0 : 0
+  return n ? [{ type: 'info', text: `有 ${n} 件申报等待本单位审查。`, to: '/worklist', link: '前往审查' }] : []
 }

@@ -1,7 +1,7 @@
 import { Calendar, HomeFilled, Money, Setting } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { holdsGate } from '../common/reference.js'
-import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { reviewRoutes, worklistMenu, worklistNotices } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 import { committeeMenu, committeeRoutes } from '../common/committee-route.js'
 
@@ -20,6 +20,7 @@ createPortal({
     statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
+  notices: worklistNotices,
   routes: [
     ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },

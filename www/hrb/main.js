@@ -1,7 +1,7 @@
 import { Calendar, HomeFilled, Promotion, Setting, Stamp } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { holdsGate } from '../common/reference.js'
-import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { reviewRoutes, worklistMenu, worklistNotices } from '../common/worklist-route.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 
 const Interviews = () => import('../common/Interviews.vue')
@@ -36,6 +36,7 @@ createPortal({
     statsMenu(),
     { label: '账号设置', path: '/account', icon: Setting },
   ],
+  notices: worklistNotices,
   routes: [
     ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/publicity', name: 'publicity', component: Publicity, props: PUBLICITY, meta: { title: '公示管理' } },

@@ -1,7 +1,7 @@
 import { Avatar, Files, HomeFilled, OfficeBuilding, Promotion, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { api } from '../common/api.js'
-import { reviewRoutes, worklistMenu } from '../common/worklist-route.js'
+import { reviewRoutes, worklistMenu, worklistNotices } from '../common/worklist-route.js'
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
 const Register = () => import('./Register.vue')
@@ -33,11 +33,11 @@ createPortal({
       { label: '账号设置', path: '/account', icon: Setting },
     ],
   },
-  // 首页: the people waiting for the unit's confirmation
+  // 首页: the people waiting for the unit's confirmation, and the applications for its decision
   async notices() {
-    const { items } = await api.get('people?status=pending')
-    if (!items || !items.length) return []
-    return [{ type: 'warning', text: `有 ${items.length} 名人员选择了本单位，等待确认。`, to: '/people', link: '前往确认' }]
+    const [{ items }, waiting] = await Promise.all([api.get('people?status=pending'), worklistNotices()])
+    return [...(items && items.length ? [{ type: 'warning', text: `有 ${items.length} 名人员选择了本单位，等待确认。`,
+      to: '/people', link: '前往确认' }] : []), ...waiting]
   },
   routes: [
     // 单位注册 (public): a unit registers itself with its 授权委托书
