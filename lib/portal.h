@@ -17,6 +17,9 @@
 
 #define PORTAL_API __attribute__((visibility("default")))
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal: STRINGIFY(PUBLICITY_DAYS) is "5". */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
 /* ---------- errors (err.c) ---------- */
 

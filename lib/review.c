@@ -173,7 +173,15 @@ static struct db_stmt st[RV__MAX] = {
 	    " h.from_step, coalesce(h.actor_org_id, 0), CASE WHEN h.actor_org_id IS NULL"
 	    "  THEN (SELECT u.name FROM app_user u WHERE u.id = h.actor_user_id) END,"
 	    " coalesce(h.text, ''), to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    " coalesce(h.checks::text, ''), (SELECT n FROM ref_version)"
+	    " coalesce(h.checks::text, ''), (SELECT n FROM ref_version),"
+	    /* a pass at a step with a 公示: "starts|last day|objections" of the
+	     * publicity it passed on (the county checks the unit's 5 working days) */
+	    " CASE WHEN h.action = 'pass' THEN (SELECT to_char(p.starts_on, 'YYYY-MM-DD') || '|'"
+	    "  || coalesce(to_char(workday_nth(p.starts_on, " STRINGIFY(PUBLICITY_DAYS) "), 'YYYY-MM-DD'), '')"
+	    "  || '|' || (SELECT count(*) FROM objection o WHERE o.application_id = p.application_id"
+	    "  AND o.step_seq = p.step_seq AND o.raised_on >= p.starts_on) FROM publicity p"
+	    "  WHERE p.application_id = h.application_id AND p.step_seq = h.from_step"
+	    "  AND p.created_at <= h.at) END"
 	    " FROM chain_history h WHERE h.application_id = $1 ORDER BY h.no", 0 },
 	/* the submission this organisation last decided on and the latest, when
 	 * it is a later one (no row: nothing to compare) */
@@ -748,6 +756,22 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 		if (db_str(hist, i, 8)[0] != '\0')
 			ck = cJSON_Parse(db_str(hist, i, 8));
 		cJSON_AddItemToObject(it, "checks", ck ? ck : cJSON_CreateNull());
+		if (db_str(hist, i, 10) != NULL) {
+			char starts[11] = "", ends[11] = "";
+			long long objections = 0;
+			cJSON *pb = cJSON_AddObjectToObject(it, "publicity");
+
+			(void)sscanf(db_str(hist, i, 10), "%10[^|]|%10[^|]|%lld", starts, ends,
+			    &objections);
+			if (ends[0] == '\0')	/* the calendar does not cover it: "||n" */
+				(void)sscanf(db_str(hist, i, 10), "%10[^|]||%lld", starts, &objections);
+			cJSON_AddStringToObject(pb, "starts_on", starts);
+			if (ends[0] != '\0')
+				cJSON_AddStringToObject(pb, "ends_on", ends);
+			else
+				cJSON_AddNullToObject(pb, "ends_on");
+			json_add_int(pb, "objections", objections);
+		}
 		cJSON_AddItemToArray(history, it);
 	}
 	return PERR_OK;

@@ -108,6 +108,11 @@ describe('资格公示与报送', () => {
 		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请在规定时间内登录平台导出打印评审表，并缴纳评审费用 260 元（推荐费 80 元、评审费 180 元）。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
+		// the county reads in the history the publicity the unit passed on: its days, its objections
+		const hist = (await county.get(`/applications/${app}`)).json.history
+		assert.deepEqual(hist.at(-1).publicity, { starts_on: it.publicity.starts_on, ends_on: it.publicity.ends_on,
+			objections: await sqlInt(`SELECT count(*) FROM objection WHERE application_id = ${app} AND step_seq = 3`) });
+		assert.equal(hist.at(-2).publicity, undefined, 'the 资格审查 passed on no publicity');
 		// reported up, it is no longer the unit's to publicise: a conflict, not a stranger's 404
 		const e = assertError(await publicise(unit, await day(0)), 409, 'conflict');
 		assert.match(e.message, /当前不在本单位办理环节/);
