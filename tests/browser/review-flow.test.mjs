@@ -434,7 +434,20 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
         const box = await card.locator(cls).boundingBox()
         assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${cls} on screen`)
       }
+      // the cards' 全选 chooses every one the page may pass
+      const all = page.locator('.batch-all')
+      await all.click()
+      await page.locator('.batch-pass', { hasText: '已选 1 件' }).waitFor()
+      await all.click()
+      await page.locator('.batch-pass', { hasText: '已选 0 件' }).waitFor()
       await shot(page, 'phone-worklist')
+      // the detail: 去审查 brings the decision, at the foot of the whole application, on screen
+      await card.locator('.open-detail-btn').click()
+      await page.locator('.rd-jump').click()
+      await page.waitForFunction(() => {
+        const r = document.querySelector('.decide-buttons').getBoundingClientRect()
+        return r.top >= 0 && r.bottom <= window.innerHeight
+      })
     } finally {
       await context.close()
     }
