@@ -692,7 +692,14 @@ describe('确认并办理下一件: deadline day, one application after another'
       // a reload (F5) of the application keeps the list it was opened from (the tab's storage)
       await page.reload({ waitUntil: 'domcontentloaded' })
       await page.locator('.decide-pass').click()
-      await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
+      // a 常用意见 picked (one is saved for the unit above, or one is saved now)
+      const common = '经审查，材料齐全，符合申报条件'
+      await page.locator('#decide-text').fill(common)
+      await Promise.all([answer(page, 'POST', /\/opinions$/), page.locator('.opinion-save').click()])
+      await page.locator('#decide-text').fill('')
+      await page.locator('.opinion-select').click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^${common}$`) }).first().click()
+      assert.equal(await page.locator('#decide-text').inputValue(), common)
       await page.locator('.decide-confirm-next').scrollIntoViewIfNeeded()
       await page.screenshot({ path: `${SHOTS}review-next-form.png` })
       const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm-next').click()])
@@ -700,8 +707,11 @@ describe('确认并办理下一件: deadline day, one application after another'
       await page.waitForURL(new RegExp(`#/applications/${expected}$`))
       await page.locator('.el-message', { hasText: `${first.name}：` }).filter({ hasText: '已打开下一件' }).waitFor()
       if (expected === other.id) await page.locator('.rd-title', { hasText: other.name }).waitFor()
-      // the form is fresh for the next one
+      // the form is fresh for the next one; its 通过 comes with the 常用意见 last picked, to read
       assert.equal(await page.locator('#decide-text').count(), 0)
+      await page.locator('.decide-pass').click()
+      await page.waitForFunction((t) => document.querySelector('#decide-text')?.value === t, common)
+      await page.locator('.decide-submit').getByRole('button', { name: '取消' }).click()
       await page.screenshot({ path: `${SHOTS}review-next.png` })
 
       // the other alone on the list (the server's search): after it, nothing left, the list again
