@@ -377,7 +377,8 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 		return e;
 	}
 	a->fee = a->paid_at != NULL && paid >= 0 ? paid : total;
-	a->paid_part = a->paid_at == NULL && paid > 0 ? paid : 0;
+	a->fee_met = a->paid_at != NULL || (paid > 0 && paid >= total);
+	a->paid_part = !a->fee_met && paid > 0 ? paid : 0;
 	a->fee_items = a->paid_at == NULL ? items : NULL;
 	return PERR_OK;
 }
@@ -680,7 +681,7 @@ app_fee_json(const struct application *a)
 	cJSON_AddNumberToObject(fee, "step", a->fee_step);
 	/* due once the unit has reported it upward to the fee step */
 	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
-	    strcmp(a->state, "in_review") == 0 && a->paid_at == NULL && a->fee > 0);
+	    strcmp(a->state, "in_review") == 0 && !a->fee_met && a->fee > 0);
 	return fee;
 }
 

@@ -218,5 +218,8 @@ conf_load(const char *path)
 		    " payment_callback_secret\"", conf.payment_provider);
 		rc = -1;
 	}
+	if (rc == 0 && strcmp(conf.payment_provider, "external") == 0 && conf.public_url[0] == '\0')
+		log_warn("msg=\"public_url is not set: the links handed out (certificates' QR codes,"
+		    " the signing link) take the Host header of each request\"");
 	return rc;
 }

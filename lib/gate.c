@@ -29,12 +29,15 @@ static struct db_stmt st[GT__MAX] = {
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = a.step_seq"
 	    " WHERE a.id = $1 ORDER BY g.ord, g.gate", 0 },
-	/* paid, the amount due, and the orders that paid it (their own amounts;
-	 * more than one when the fee was raised after the first was paid) */
+	/* paid (so marked, or its paid orders reach the fee: one lowered after a
+	 * part was paid), the amount due, and the orders that paid it (their own
+	 * amounts; more than one when the fee was raised after the first was paid) */
 	[GT_FEE] = { "gate_fee",
-	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id), trim_scale(y.fen / 100.0)::text,"
+	    "SELECT a.paid_at IS NOT NULL OR coalesce(y.fen, 0) >= f.fee * 100, f.fee,"
+	    " trim_scale(y.fen / 100.0)::text,"
 	    " to_char(y.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.orders"
-	    " FROM application a LEFT JOIN LATERAL (SELECT sum(amount_fen) AS fen, max(paid_at) AS at,"
+	    " FROM application a CROSS JOIN LATERAL (SELECT app_fee(a.id) AS fee) f"
+	    " LEFT JOIN LATERAL (SELECT sum(amount_fen) AS fen, max(paid_at) AS at,"
 	    "  string_agg(order_no, '、' ORDER BY paid_at) AS orders FROM payment"
 	    "  WHERE application_id = a.id AND status = 'paid') y ON true"
 	    " WHERE a.id = $1", 0 },

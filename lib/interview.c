@@ -245,7 +245,7 @@ h_interview_xlsx(struct req *r)
 	static const char *const head[] = { "序号", "姓名", "身份证号", "工作单位", "申报专业",
 	    "申报职称", "评审计划", "签到", "面试结果" };
 	static const int widths[] = { 5, 10, 20, 28, 16, 10, 36, 12, 12 };
-	char masked[32], title[1200], name[200];
+	char masked[32], title[4096], name[200];
 	PGresult *res;
 	cJSON *rows;
 	int i;

@@ -7,19 +7,28 @@
 -- of what (中级 260 元: 推荐费 80 元、评审费 180 元; 初级 100 元), as the fee
 -- step's department set it, or that nothing is due.
 
--- ", and pay 260 元 (推荐费 80 元、评审费 180 元)" of the application's fee, or
--- that there is none to pay
+-- ", and pay 260 元 (推荐费 80 元、评审费 180 元)" of the application's fee; that
+-- it was paid (an application returned after paying comes this way again), or
+-- what is left (a fee raised after a payment); or that there is none to pay
 CREATE FUNCTION fee_phrase(app bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN coalesce(sum(f.amount), 0) > 0
-		THEN '，并缴纳评审费用 ' || sum(f.amount) || ' 元（'
-			|| string_agg(f.name || ' ' || f.amount || ' 元', '、') || '）'
-		ELSE '；本计划无需缴纳评审费用' END
-	FROM app_fee_items(app) f
+	WITH f AS (SELECT coalesce(sum(i.amount), 0) AS total,
+		string_agg(i.name || ' ' || i.amount || ' 元', '、' ORDER BY i.n) AS items
+		FROM (SELECT x.name, x.amount, row_number() OVER () AS n FROM app_fee_items(app) x) i),
+	p AS (SELECT a.paid_at IS NOT NULL AS paid, (SELECT coalesce(sum(y.amount_fen), 0) / 100
+		FROM payment y WHERE y.application_id = a.id AND y.status = 'paid') AS got
+		FROM application a WHERE a.id = app)
+	SELECT CASE WHEN f.total = 0 THEN '；本计划无需缴纳评审费用'
+		WHEN p.paid OR p.got >= f.total THEN '（评审费用已缴纳）'
+		WHEN p.got > 0 THEN '，并补缴评审费用 ' || (f.total - p.got) || ' 元（应缴 ' || f.total
+			|| ' 元，已缴 ' || p.got || ' 元）'
+		ELSE '，并缴纳评审费用 ' || f.total || ' 元（' || f.items || '）' END
+	FROM f, p
 $$;
 
--- chain_write() (its owner, portal_chain) reads the fee as the programs do
-GRANT SELECT ON fee_item TO portal_chain;
+-- chain_write() (its owner, portal_chain) reads the fee as the programs do, and
+-- what was paid
+GRANT SELECT ON fee_item, payment TO portal_chain;
 
 UPDATE notice_text SET text = '【职称申报】您申报的《{plan}》已通过“{step}”，现由{next_org}进行“{next_step}”。'
 	'请在规定时间内登录平台导出打印评审表{fee}。'

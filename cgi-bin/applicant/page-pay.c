@@ -15,8 +15,8 @@
 
 #include "applicant.h"
 
-enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_TOTAL, PY_APP_PAID,
-    PY__MAX };
+enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_LOCK, PY_TOTAL,
+    PY_APP_PAID, PY__MAX };
 
 /* The subject the gateway shows is the plan's name, cut to what it accepts. */
 #define SUBJECT_CHARS 80
@@ -35,7 +35,8 @@ static struct db_stmt st[PY__MAX] = {
 	[PY_PENDING] = { "pay_pending",
 	    "SELECT order_no, amount_fen FROM payment WHERE application_id = $1 AND status = 'pending'", 0 },
 	[PY_VOID] = { "pay_void",
-	    "UPDATE payment SET status = 'void' WHERE order_no = $1 AND status = 'pending'", 0 },
+	    "UPDATE payment SET status = 'void' WHERE order_no = $1 AND status = 'pending'"
+	    " RETURNING 1", 0 },
 	[PY_NEW] = { "pay_new",
 	    "INSERT INTO payment (order_no, application_id, amount_fen) VALUES ($1, $2, $3)", 0 },
 	[PY_SIGN] = { "pay_sign",
@@ -46,11 +47,16 @@ static struct db_stmt st[PY__MAX] = {
 	[PY_PAID] = { "pay_paid",
 	    "UPDATE payment SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN now() END"
 	    " WHERE order_no = $1", 0 },
-	/* the application locked: paid already, the fee (fen), what its paid orders came to */
+	/* the application locked (its payments' notifications one after the other) */
+	[PY_APP_LOCK] = { "pay_app_lock",
+	    "SELECT 1 FROM application WHERE id = $1 FOR UPDATE", 0 },
+	/* then, in a statement of its own (a snapshot taken once the lock is held:
+	 * another notification's payment committed meanwhile counts), paid
+	 * already, the fee (fen), what its paid orders came to */
 	[PY_TOTAL] = { "pay_total",
 	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id) * 100, (SELECT coalesce(sum(y.amount_fen), 0)"
 	    "  FROM payment y WHERE y.application_id = a.id AND y.status = 'paid')"
-	    " FROM application a WHERE a.id = $1 FOR UPDATE", 0 },
+	    " FROM application a WHERE a.id = $1", 0 },
 	[PY_APP_PAID] = { "pay_app_paid",
 	    "UPDATE application SET paid_at = now(), updated_at = now()"
 	    " WHERE id = $1 AND paid_at IS NULL", 0 },
@@ -192,8 +198,17 @@ h_pay(struct req *r)
 	PQclear(res);
 	if (due <= 0) {
 		/* paid in full by orders made before the department lowered the fee */
-		if ((e = db_run(&st[PY_APP_PAID], NULL, 1, DB_I(r->id))) != PERR_OK)
+		if ((e = db_begin()) != PERR_OK)
 			return e;
+		if ((e = db_run(&st[PY_APP_PAID], &res, 1, DB_I(r->id))) != PERR_OK ||
+		    (PQcmdTuples(res)[0] != '0' &&
+		    (e = req_audit(r, "paid", "application", r->id, NULL)) != PERR_OK) ||
+		    (e = db_commit()) != PERR_OK) {
+			PQclear(res);
+			db_rollback();
+			return e;
+		}
+		PQclear(res);
 		return req_fail(r, PERR_CONFLICT, NULL, "评审费用已缴纳，无需重复缴费");
 	}
 	/* one order at a time: a second click (or tab) continues the first while
@@ -224,8 +239,19 @@ h_pay(struct req *r)
 		cJSON_Delete(d);
 		return e;
 	}
-	if ((old[0] != '\0' && (e = db_exec(&st[PY_VOID], NULL, 1, old)) != PERR_OK) ||
-	    (e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
+	/* the old order paid (or failed) meanwhile: what is due is no longer known */
+	if (old[0] != '\0') {
+		if ((e = db_exec(&st[PY_VOID], &res, 1, old)) == PERR_OK && PQntuples(res) != 1)
+			e = PERR_CONFLICT;
+		PQclear(res);
+		if (e != PERR_OK) {
+			cJSON_Delete(d);
+			db_rollback();
+			return e == PERR_CONFLICT ?
+			    req_fail(r, PERR_CONFLICT, NULL, "订单状态已变化，请刷新后重试") : e;
+		}
+	}
+	if ((e = db_exec(&st[PY_NEW], NULL, 3, order, id, fen)) != PERR_OK ||
 	    (e = req_audit(r, "pay_order", "application", r->id, d)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		cJSON_Delete(d);
@@ -312,6 +338,7 @@ h_paycallback(struct req *r)
 	 * voided by a newer one): the application is paid once its paid orders
 	 * reach the fee */
 	if ((e = db_exec(&st[PY_PAID], NULL, 2, order, "paid")) != PERR_OK ||
+	    (e = db_run(&st[PY_APP_LOCK], NULL, 1, DB_I(app))) != PERR_OK ||
 	    (e = db_run(&st[PY_TOTAL], &res, 1, DB_I(app))) != PERR_OK)
 		goto fail;
 	was_paid = db_bool(res, 0, 0);

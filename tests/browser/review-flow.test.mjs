@@ -711,6 +711,9 @@ describe('确认并办理下一件: deadline day, one application after another'
       assert.equal(await page.locator('#decide-text').count(), 0)
       await page.locator('.decide-pass').click()
       await page.waitForFunction((t) => document.querySelector('#decide-text')?.value === t, common)
+      // …which is no reason for a 退回 chosen after it
+      await page.locator('.decide-return').click()
+      assert.equal(await page.locator('#decide-text').inputValue(), '')
       await page.locator('.decide-submit').getByRole('button', { name: '取消' }).click()
       await page.screenshot({ path: `${SHOTS}review-next.png` })
 

@@ -434,6 +434,9 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const slip = await pay();
 			assert.equal(slip.amount, 100);
 			await fees([{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]);
+			// what the 12333 message into the fee step says of it (sql/057), at each point below
+			const phrase = () => sql(`SELECT fee_phrase(${id})`);
+			assert.equal(await phrase(), '，并缴纳评审费用 260 元（推荐费 80 元、评审费 180 元）');
 			const right = await pay();
 			assert.equal(right.amount, 26000);
 			assert.notEqual(right.order, slip.order);
@@ -445,6 +448,7 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(slip.order)}`), 'paid');
 			assert.equal(await paidAt(), 'f');
 			assert.match(await lastNote(), /已收到您缴纳的评审费用 1 元.*已调整为 260 元，尚需补缴 259 元/);
+			assert.equal(await phrase(), '，并补缴评审费用 259 元（应缴 260 元，已缴 1 元）');
 			const e = assertError(await county.post(`/applications/${id}/move`, { action: 'pass', step: 4, text: '通过' }),
 			    409, 'gate');
 			assert.match(e.message, /已缴纳评审费用 1 元.*应缴 260 元，补缴后方可审查通过/);
@@ -454,6 +458,8 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(right.order)}`), 'void');
 			await settle(rest);
 			assert.equal(await paidAt(), 't');
+			// returned after paying and reported again: nothing more to pay
+			assert.equal(await phrase(), '（评审费用已缴纳）');
 			const fee = (await b.s.get(`/applications/${id}`)).json.application.fee;
 			assert.deepEqual([fee.amount, fee.order_no], [260, `${slip.order}、${rest.order}`]);
 			assertError(await b.s.post(`/applications/${id}/pay`), 409, 'conflict');

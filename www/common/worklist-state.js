@@ -1,7 +1,10 @@
 // Where the reviewer was in the worklist: its filters (the route's query) and the keyset
 // cursors of the pages seen, so that coming back from an application (after a decision, or
 // with 返回列表) shows the same list at the same page. Kept in the tab's sessionStorage too,
-// so that a reload (or a tab opened from this one) still knows the list and its page.
+// so that a reload (or a tab opened from this one) still knows the list and its page: the
+// clerk's own (uid), never another's who used this tab before.
+import { session } from './session.js'
+
 const STORE = `zcps.worklist.${typeof location === 'undefined' ? '' : location.pathname}`
 
 function restored() {
@@ -20,10 +23,20 @@ export const worklistState = {
   cursors: [null], // cursors[i] = `after` of page i (null: the first page)
   page: 0,
   ids: [], // the page's applications this organisation may move now, in the list's order
+  uid: null, // whose list it is
   ...restored(),
 }
 
+// The state as the clerk logged in now left it; another's (or none) is forgotten.
+export function ownWorklistState() {
+  const uid = session.user ? session.user.id : null
+  if (worklistState.uid !== uid)
+    Object.assign(worklistState, { query: {}, key: '', cursors: [null], page: 0, ids: [], uid })
+  return worklistState
+}
+
 export function saveWorklistState() {
+  worklistState.uid = session.user ? session.user.id : null
   try {
     sessionStorage.setItem(STORE, JSON.stringify(worklistState))
   } catch {
@@ -33,7 +46,7 @@ export function saveWorklistState() {
 
 // the route back to the worklist as it was left
 export function worklistLocation() {
-  return { path: '/worklist', query: { ...worklistState.query } }
+  return { path: '/worklist', query: { ...ownWorklistState().query } }
 }
 
 const movable = (items) =>
@@ -52,6 +65,7 @@ export function rememberMovable(items) {
 // and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk for 公示); one
 // that arrived meanwhile comes after those shown. When the page has none left, its next page.
 export async function nextMovable(api, done) {
+  ownWorklistState()
   const base = new URLSearchParams()
   for (const [k, v] of Object.entries(worklistState.query)) {
     if (typeof v === 'string' && v !== '') base.set(k, v)
