@@ -13,7 +13,7 @@
 
 #include "review.h"
 
-enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE__MAX };
+enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE__MAX };
 
 /* the plans whose fee step an organisation of this kind and level owns ($1
  * org): a county's steps are the city's for the city's own (市本级) units */
@@ -42,6 +42,17 @@ static struct db_stmt st[FE__MAX] = {
 	[FE_ADD] = { "fee_add",
 	    "INSERT INTO fee_item (plan_id, org_id, seq, name, amount, updated_by)"
 	    " VALUES ($1, $2, $3, $4, $5, $6)", 0 },
+	/* the paid orders of the plan's applications whose fee step this
+	 * organisation holds ($1 org, $2 plan), in the order they were paid */
+	[FE_PAYMENTS] = { "fee_payments",
+	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", y.order_no, y.amount_fen,"
+	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " FROM payment y JOIN application a ON a.id = y.application_id"
+	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
+	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND EXISTS (SELECT 1 FROM step_gate g"
+	    "  JOIN step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) o ON o.seq = g.seq"
+	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee' AND o.org_id = $1)"
+	    " ORDER BY y.paid_at, y.order_no LIMIT 20000", 0 },
 };
 
 /* The plan's defaults, as items. */
@@ -229,4 +240,53 @@ h_app_fee(struct req *r)
 	cJSON_AddItemToObject(req_out(r), "fee", app_fee_json(&a));
 	app_free(&a);
 	return PERR_OK;
+}
+
+/* GET /plans/:id/payments.xlsx: 收费明细, the fees paid for the plan to this
+ * department (the applications whose fee step it holds), to reconcile with
+ * the payment provider's statement. */
+enum perr
+h_fee_payments_xlsx(struct req *r)
+{
+	static const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "工作单位",
+	    "订单号", "金额（元）", "缴费时间" };
+	static const int widths[] = { 6, 10, 10, 20, 30, 28, 12, 18 };
+	char masked[32], title[600];
+	long long fen = 0;
+	PGresult *res;
+	cJSON *rows;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[FE_PLAN], &res, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return req_fail(r, PERR_NOT_FOUND, NULL, "该评审计划不由本部门收费");
+	}
+	PQclear(res);
+	if ((e = db_run(&st[FE_PAYMENTS], &res, 2, DB_I(r->s.org_id), DB_I(r->id))) != PERR_OK)
+		return e;
+	rows = cJSON_CreateArray();
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *row = cJSON_CreateArray();
+
+		fen += db_int(res, i, 5);
+		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
+		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 0)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 1)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(
+		    mask_id(db_str(res, i, 2), masked, sizeof(masked))));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 3)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 4)));
+		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 5) / 100.0));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 6)));
+		cJSON_AddItemToArray(rows, row);
+	}
+	snprintf(title, sizeof(title), "%s 评审费用收费明细（共 %d 笔，合计 %lld.%02lld 元）",
+	    r->s.org_name, PQntuples(res), fen / 100, fen % 100);
+	PQclear(res);
+	e = xlsx_reply(r, "收费明细.xlsx", "收费明细", title, head, widths, (int)NITEMS(head), rows);
+	cJSON_Delete(rows);
+	return e;
 }

@@ -79,9 +79,11 @@ PORTAL_API enum perr h_objection_resolve(struct req *);
 PORTAL_API extern const struct field fee_set_fields[];
 PORTAL_API enum perr h_fees(struct req *);
 PORTAL_API enum perr h_fee_set(struct req *);
+PORTAL_API enum perr h_fee_payments_xlsx(struct req *);
 #define FEE_ROUTES \
 	{ M_GET, "/fees", 0, NULL, h_fees }, \
-	{ M_PUT, "/plans/:id/fees", 0, fee_set_fields, h_fee_set }
+	{ M_PUT, "/plans/:id/fees", 0, fee_set_fields, h_fee_set }, \
+	{ M_GET, "/plans/:id/payments.xlsx", 0, NULL, h_fee_payments_xlsx }
 
 /* interview.c: 评前面试 / 业务能力复审, and the interviews of 面试范围. */
 PORTAL_API extern const struct field interview_fields[];

@@ -468,6 +468,25 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			assert.match(await lastNote(), /为重复缴费.*将由主管部门核实后退还/);
 			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_surplus'
 			    AND target_id = ${id}`), '260');
+			// the department's 收费明细 of the plan lists each order paid to it, with its amount
+			const x = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
+			assert.equal(x.status, 200);
+			const file = path.join(outDir(), 'payments.xlsx');
+			writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+			for (const o of [slip, rest, right])
+				assert.ok(strings.includes(o.order), `收费明细 lacks the order ${o.order}`);
+			assert.match(strings, /评审费用收费明细（共 \d+ 笔，合计 [\d.]+ 元）/);
+			const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
+			for (const v of ['<v>1</v>', '<v>259</v>', '<v>260</v>'])
+				assert.ok(sheet.includes(v), `收费明细 lacks the amount ${v}`);
+			// another county's department: not its plan's fees (404), nor anyone else's rows
+			const jindong = await loginAs('county', 'jindong_jsj');
+			const other = await fetch(jindong.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: jindong.cookieHeader() } });
+			if (other.status === 200) {
+				writeFileSync(file, Buffer.from(await other.arrayBuffer()));
+				assert.ok(!execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString().includes(rest.order));
+			} else assert.equal(other.status, 404);
 		} finally {
 			await fees([]);
 		}

@@ -704,6 +704,15 @@ export async function makeWorld() {
 		refs: { applications: atSbjInterview },
 		own: { interviews: await sessions('jh_cjpw', []) },
 	});
+	// the city's 收费明细: its 初级评委会's, which charges the junior plans; the stranger its 中评委办
+	programs.city.as.push({
+		kind: 'fees', under: ['/plans/:id/payments.xlsx'], step: 1,
+		owner: await loginAs('city', 'jh_cjpw'), login: ['jh_cjpw', DEMO_PASSWORD],
+		stranger: await loginAs('city', 'jh_zpw'),
+		ids: { plans: await sqlInt(`SELECT id FROM plan WHERE level = 'junior' AND status = 'published'
+		    ORDER BY id LIMIT 1`) },
+		refs: {}, own: {},
+	});
 	const orgs = {
 		hongda,
 		hongdaUscc: await sql(`SELECT uscc FROM org WHERE id = ${hongda}`),
