@@ -20,6 +20,9 @@
 /* A macro's value as a string literal: STRINGIFY(PUBLICITY_DAYS) is "5". */
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
+/* The organisation that confirms a person and reviews their archive items
+ * (applicant_profile p): the talent centre keeping their 人事档案, else their unit. */
+#define PROFILE_ORG "CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
 
 /* ---------- errors (err.c) ---------- */
 

@@ -45,7 +45,7 @@ static struct db_stmt st[APP__MAX] = {
 	    " coalesce(emp.ownership, '')"
 	    " FROM applicant_profile p"
 	    " LEFT JOIN org u ON u.status = 'approved' AND u.id ="
-	    "  CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
+	    "  " PROFILE_ORG
 	    " LEFT JOIN org emp ON emp.id = p.unit_org_id AND emp.status = 'approved'"
 	    " LEFT JOIN person_binding b ON b.user_id = p.user_id AND b.org_id = u.id"
 	    " WHERE p.user_id = $1", 0 },

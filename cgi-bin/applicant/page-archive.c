@@ -18,8 +18,7 @@ static struct db_stmt st[AR__MAX] = {
 	    "SELECT " ARCHIVE_ITEM_COLS " FROM archive_item i WHERE i.id = $1 AND i.owner_id = $2", 0 },
 	[AR_REVIEWER] = { "archive_reviewer",
 	    "SELECT x.org, b.status = 'refused', coalesce(b.reason, ''), coalesce(o.name, '') FROM"
-	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
-	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " (SELECT " PROFILE_ORG " AS org FROM applicant_profile p WHERE p.user_id = $1) x"
 	    " LEFT JOIN person_binding b ON b.user_id = $1 AND b.org_id = x.org"
 	    " LEFT JOIN org o ON o.id = x.org", 0 },
 	[AR_INSERT] = { "archive_insert",

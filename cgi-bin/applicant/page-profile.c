@@ -32,8 +32,7 @@ static struct db_stmt st[PR__MAX] = {
 	 * again after a refusal; a confirmation stands */
 	[PR_BIND] = { "profile_bind",
 	    "INSERT INTO person_binding (user_id, org_id) SELECT $1, x.org FROM"
-	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
-	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " (SELECT " PROFILE_ORG " AS org FROM applicant_profile p WHERE p.user_id = $1) x"
 	    " WHERE x.org IS NOT NULL"
 	    " ON CONFLICT (user_id, org_id) DO UPDATE SET status = 'pending', reason = NULL,"
 	    " requested_at = now(), decided_by = NULL, decided_at = NULL"
@@ -42,16 +41,14 @@ static struct db_stmt st[PR__MAX] = {
 	 * reviewed ones stay as reviewed) */
 	[PR_ARCHIVE_FOLLOW] = { "profile_archive_follow",
 	    "UPDATE archive_item i SET reviewer_org_id = x.org, updated_at = now() FROM"
-	    " (SELECT CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id"
-	    "  ELSE p.unit_org_id END AS org FROM applicant_profile p WHERE p.user_id = $1) x"
+	    " (SELECT " PROFILE_ORG " AS org FROM applicant_profile p WHERE p.user_id = $1) x"
 	    " WHERE i.owner_id = $1 AND i.status = 'pending' AND x.org IS NOT NULL"
 	    " AND i.reviewer_org_id <> x.org", 0 },
 	[PR_BINDINGS] = { "profile_bindings",
 	    "SELECT b.org_id, o.name, b.status, coalesce(b.reason, ''),"
 	    " coalesce(to_char(b.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')"
 	    " FROM person_binding b JOIN org o ON o.id = b.org_id JOIN applicant_profile p"
-	    "  ON p.user_id = b.user_id AND b.org_id = CASE WHEN p.custody = 'talent_centre'"
-	    "  THEN p.centre_org_id ELSE p.unit_org_id END WHERE b.user_id = $1", 0 },
+	    "  ON p.user_id = b.user_id AND b.org_id = " PROFILE_ORG " WHERE b.user_id = $1", 0 },
 	/* checked on the stored values, whichever request brought each date */
 	[PR_DATES] = { "profile_dates",
 	    "SELECT coalesce(title_date < work_start_date, false),"

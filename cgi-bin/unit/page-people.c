@@ -13,8 +13,7 @@ enum { PP_LIST, PP_LOCK, PP_DECIDE, PP__MAX };
 
 /* whether the person's current choice (unit, or centre for the 人事档案) is still this one */
 #define PP_CURRENT \
-	"coalesce(CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id" \
-	" ELSE p.unit_org_id END = b.org_id, false)"
+	"coalesce(" PROFILE_ORG " = b.org_id, false)"
 
 static struct db_stmt st[PP__MAX] = {
 	[PP_LIST] = { "unit_people",
