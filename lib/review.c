@@ -181,7 +181,14 @@ static struct db_stmt st[RV__MAX] = {
 	    "  || '|' || (SELECT count(*) FROM objection o WHERE o.application_id = p.application_id"
 	    "  AND o.step_seq = p.step_seq AND o.raised_on >= p.starts_on) FROM publicity p"
 	    "  WHERE p.application_id = h.application_id AND p.step_seq = h.from_step"
-	    "  AND p.created_at <= h.at) END"
+	    "  AND p.created_at <= h.at) END,"
+	    /* a pass at a step with an interview: "time|result" of the latest
+	     * one recorded there before it (the city reads the county's 评前面试) */
+	    " CASE WHEN h.action = 'pass' THEN (SELECT to_char(s.starts_at AT TIME ZONE 'Asia/Shanghai',"
+	    "  'YYYY-MM-DD HH24:MI') || '|' || ia.result FROM interview_assignment ia"
+	    "  JOIN interview_session s ON s.id = ia.session_id WHERE ia.application_id = h.application_id"
+	    "  AND ia.step_seq = h.from_step AND ia.recorded_at <= h.at"
+	    "  ORDER BY ia.assigned_at DESC LIMIT 1) END"
 	    " FROM chain_history h WHERE h.application_id = $1 ORDER BY h.no", 0 },
 	/* the submission this organisation last decided on and the latest, when
 	 * it is a later one (no row: nothing to compare) */
@@ -771,6 +778,14 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 			else
 				cJSON_AddNullToObject(pb, "ends_on");
 			json_add_int(pb, "objections", objections);
+		}
+		if (db_str(hist, i, 11) != NULL) {
+			char at[17] = "", result[8] = "";
+			cJSON *iv = cJSON_AddObjectToObject(it, "interview");
+
+			(void)sscanf(db_str(hist, i, 11), "%16[^|]|%7s", at, result);
+			cJSON_AddStringToObject(iv, "starts_at", at);
+			cJSON_AddStringToObject(iv, "result", result);
 		}
 		cJSON_AddItemToArray(history, it);
 	}

@@ -358,6 +358,12 @@ describe('评前面试', () => {
 		assert.equal(held.message, '面试结果为通过，不能作不通过处理，请按面试结果办理通过');
 		assert.deepEqual(g.json.actions, ['pass']);
 		assert.equal((await move(county, a1, 'pass', 6, '面试通过，同意推荐')).status, 200);
+		// the pass carries the interview it came after, for the city that reads it next
+		const starts = await sql(`SELECT to_char(starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
+		    FROM interview_session WHERE id = ${session}`);
+		const h = (await county.get(`/applications/${a1}`)).json.history;
+		assert.deepEqual(h.filter((x) => x.interview).map((x) => [x.action, x.step, x.interview]),
+		    [['pass', 6, { starts_at: starts, result: 'pass' }]]);
 	});
 
 	test('a session that began can no longer change or take people', async () => {
