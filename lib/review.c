@@ -137,7 +137,7 @@ static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
 
 enum {
 	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_CHANGES, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
-	RV_OPINION_DEL, RV__MAX
+	RV_OPINION_DEL, RV_EXPORT_MORE, RV__MAX
 };
 
 static struct db_stmt st[RV__MAX] = {
@@ -209,6 +209,14 @@ static struct db_stmt st[RV__MAX] = {
 	    " RETURNING id", 0 },
 	[RV_OPINION_DEL] = { "review_opinion_del",
 	    "DELETE FROM opinion_template WHERE id = $1 AND org_id = $2 RETURNING id", 0 },
+	/* what the list's export adds to the worklist's rows ($2, in their
+	 * order): 申报专业 and the applicant's mobile, for those on the desk */
+	[RV_EXPORT_MORE] = { "review_export_more",
+	    "SELECT coalesce(a.specialty, ''), coalesce(u.mobile, '')"
+	    " FROM unnest($2::bigint[]) WITH ORDINALITY x(id, ord)"
+	    " LEFT JOIN desk d ON d.org_id = $1 AND d.application_id = x.id"
+	    " LEFT JOIN application a ON a.id = d.application_id"
+	    " LEFT JOIN app_user u ON u.id = a.applicant_id ORDER BY x.ord", 0 },
 };
 
 static bool
@@ -501,15 +509,16 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 enum perr
 review_export(struct req *r, const struct desk_conf *dc)
 {
-	static const char *const head[] = { "序号", "姓名", "身份证号", "单位", "评审计划",
-	    "申报类型", "申报方式", "当前环节", "状态", "到达日期", "已等待（工作日）", "缴费",
-	    "提交次数" };
-	static const int widths[] = { 6, 10, 20, 30, 40, 14, 18, 28, 10, 12, 14, 8, 10 };
+	static const char *const head[] = { "序号", "姓名", "身份证号", "手机号码", "单位", "评审计划",
+	    "申报类型", "申报方式", "申报专业", "当前环节", "状态", "到达日期", "已等待（工作日）",
+	    "缴费", "提交次数" };
+	static const int widths[] = { 6, 10, 20, 13, 30, 40, 14, 18, 20, 28, 10, 12, 14, 8, 10 };
 	static const char *const tabs[] = { "待审查", "已审查", "全部" };
 	struct wl_params p;
-	PGresult *res;
+	PGresult *res, *more;
 	cJSON *rows;
-	char title[400], name[80];
+	char title[400], name[80], *ids;
+	size_t len = 0, cap;
 	int i;
 	enum perr e;
 
@@ -517,18 +526,37 @@ review_export(struct req *r, const struct desk_conf *dc)
 	wl_params(r, &p, EXPORT_MAX);
 	if ((e = wl_run(&p, &res, NULL)) != PERR_OK)
 		return e;
+	/* the rows' ids as a PostgreSQL array, for what the worklist does not read */
+	cap = 3 + (size_t)PQntuples(res) * 21;
+	if ((ids = malloc(cap)) == NULL) {
+		PQclear(res);
+		return PERR_INTERNAL;
+	}
+	ids[len++] = '{';
+	for (i = 0; i < PQntuples(res); i++)
+		len += (size_t)snprintf(ids + len, cap - len, "%s%lld", i > 0 ? "," : "",
+		    db_int(res, i, 0));
+	snprintf(ids + len, cap - len, "}");
+	e = db_run(&st[RV_EXPORT_MORE], &more, 2, DB_I(r->s.org_id), DB_S(ids));
+	free(ids);
+	if (e != PERR_OK) {
+		PQclear(res);
+		return e;
+	}
 	rows = cJSON_CreateArray();
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
 		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
 		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
-		static const char *const keys[] = { "applicant", "idcard", "unit", "plan",
-		    "category_name", "method_name", "step_name" };
+		/* "#n": column n of RV_EXPORT_MORE's row */
+		static const char *const keys[] = { "applicant", "idcard", "#1", "unit", "plan",
+		    "category_name", "method_name", "#0", "step_name" };
 		size_t k;
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
 		for (k = 0; k < NITEMS(keys); k++)
-			cJSON_AddItemToArray(row, cJSON_CreateString(
+			cJSON_AddItemToArray(row, cJSON_CreateString(keys[k][0] == '#' ?
+			    db_str(more, i, keys[k][1] - '0') :
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, keys[k]))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(
 		    strcmp(st_->valuestring, "in_review") == 0 ? "审查中" :
@@ -543,6 +571,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 		cJSON_Delete(it);
 	}
 	PQclear(res);
+	PQclear(more);
 	snprintf(title, sizeof(title), "%s %s（%s）", r->s.org_name, tabs[p.tab], "身份证号已隐去中间位");
 	snprintf(name, sizeof(name), "%s列表.xlsx", tabs[p.tab]);
 	e = xlsx_reply(r, name, tabs[p.tab], title, head, widths, (int)NITEMS(head), rows);

@@ -557,6 +557,11 @@ describe('the worklist', () => {
 		assert.match(strings, /张建国/);
 		assert.match(strings, /3307\*{10}0015/);
 		assert.doesNotMatch(strings, /330702199001010015/);
+		// what a clerk calls or sorts by: the mobile and 申报专业, beside the columns of the list
+		const [mobile, specialty] = (await sql(`SELECT u.mobile || '|' || a.specialty FROM application a
+		    JOIN app_user u ON u.id = a.applicant_id WHERE a.id = ${apps[3]}`)).split('|');
+		for (const want of ['手机号码', '申报专业', mobile, specialty])
+			assert.ok(strings.includes(`>${want}<`), want);
 		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 		assert.equal((sheet.match(/<row /g) || []).length, 3, 'title, header and one row');
 	});
