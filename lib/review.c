@@ -27,7 +27,8 @@
  * filters (planned at each call, because which filters are given decides
  * the right plan). Parameters of the filtered shape:
  * $1 org, $2 plan, $3 pipeline code, $4 category, $5 method, $6 step,
- * $7 state, $8 paid, $9 region, $10 name, $11 part of a 身份证号,
+ * $7 state, $8 paid, $9 region, $10 name, $11 part of a 身份证号 (four
+ * characters or more) or a 申报编号,
  * $12/$13 head and tail of a masked 身份证号, $14/$15 the cursor (sort key,
  * id) the page starts after, $16 the page size. NULL filters nothing.
  * The plain shape takes $1 org, $2/$3 the cursor, $4 the page size.
@@ -44,7 +45,8 @@
 	" AND ($8::bool IS NULL OR (a.paid_at IS NOT NULL) = $8::bool)" \
 	" AND ($9::int IS NULL OR a.region_id = $9::int)" \
 	" AND ($10::text IS NULL OR strpos(d.applicant_name, $10::text) > 0)" \
-	" AND ($11::text IS NULL OR strpos(d.applicant_idcard, $11::text) > 0)" \
+	" AND ($11::text IS NULL OR (length($11::text) >= 4" \
+	"  AND strpos(d.applicant_idcard, $11::text) > 0) OR d.application_id::text = $11::text)" \
 	" AND ($12::text IS NULL OR (left(d.applicant_idcard, length($12::text)) = $12::text" \
 	"  AND right(d.applicant_idcard, length($13::text)) = $13::text))"
 #define WL_TAB_WAITING " AND d.decided_at IS NULL"
@@ -270,7 +272,7 @@ const struct field review_worklist_query[] = {
 	[WQ_STATE] = { "state", "状态", F_STR, false, 1, 20, valid_state, "状态不正确" },
 	[WQ_PAID] = { "paid", "缴费情况", F_BOOL, false, 0, 0, NULL, NULL },
 	[WQ_REGION] = { "region", "地区", F_INT, false, 1, 1LL << 30, NULL, NULL },
-	[WQ_Q] = { "q", "姓名或身份证号", F_STR, false, 0, 30, NULL, NULL },
+	[WQ_Q] = { "q", "姓名、身份证号或申报编号", F_STR, false, 0, 30, NULL, NULL },
 	[WQ_SORT] = { "sort", "排序", F_STR, false, 1, 10, valid_sort, "排序方式不正确" },
 	[WQ_AFTER] = { "after", "翻页位置", F_STR, false, 3, 80, valid_cursor, "翻页位置不正确" },
 	[WQ_SIZE] = { "size", "每页条数", F_INT, false, 1, 100, NULL, NULL },
@@ -288,8 +290,8 @@ struct wl_params {
 	bool filtered;		/* a filter or a search is given */
 };
 
-/* The search box: a name, digits of a 身份证号, or a masked one as the lists
- * show it ("3307**********0015"). */
+/* The search box: a name, digits of a 身份证号 or a 申报编号, or a masked
+ * 身份证号 as the lists show it ("3307**********0015"). */
 static void
 search(struct wl_params *p, const char *q)
 {
@@ -304,7 +306,7 @@ search(struct wl_params *p, const char *q)
 		snprintf(p->tail, sizeof(p->tail), "%s", q + digits + stars);
 		p->v[11] = p->head;
 		p->v[12] = p->tail;
-	} else if (digits == n && n >= 4) {
+	} else if (digits == n) {
 		snprintf(p->idsub, sizeof(p->idsub), "%s", q);
 		p->v[10] = p->idsub;
 	} else

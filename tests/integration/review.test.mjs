@@ -519,7 +519,7 @@ describe('the worklist', () => {
 		assert.ok(await plan(page1[0].id));
 	});
 
-	test('filters: plan, state, step, paid, 申报方式, search by name and by masked 身份证号', async () => {
+	test('filters: plan, state, step, paid, 申报方式, search by name, by masked 身份证号 and by 申报编号', async () => {
 		const p = await sqlInt(`SELECT plan_id FROM application WHERE id = ${apps[1]}`);
 		const one = async (q) => {
 			const r = await hongda.get(`/worklist?tab=all&plan=${p}${q}`);
@@ -536,6 +536,10 @@ describe('the worklist', () => {
 		assert.deepEqual(await one(`&q=${encodeURIComponent('3307**********0015')}`), [apps[1]]);
 		assert.deepEqual(await one(`&q=${encodeURIComponent('3307*0016')}`), []);
 		assert.deepEqual(await one('&q=19900101'), [apps[1]]);
+		// the 申报编号 an applicant reads out on the phone, however short
+		assert.deepEqual(await one(`&q=${apps[1]}`), [apps[1]]);
+		assert.deepEqual(await one('&q=9999999999'), []);
+		assert.ok((await hongda.get(`/worklist?tab=all&q=${apps[1]}`)).json.items.some((i) => i.id === apps[1]));
 		assertError(await hongda.get('/worklist?tab=mine'), 400, 'invalid_field', 'tab');
 		assertError(await hongda.get('/worklist?size=101'), 400, 'invalid_field', 'size');
 		assertError(await hongda.get('/worklist?after=xyz'), 400, 'invalid_field', 'after');
