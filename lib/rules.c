@@ -178,6 +178,10 @@ check_info(const struct application *a, cJSON *list)
 			unmet(list, 3, "recommenders",
 			    "“自评与推荐”申报须由 2 名本专业或相近专业在职高级工程师推荐（已填 %d 名）",
 			    nrec);
+	} else if ((is(m, "transfer") || is(m, "abc")) && !is(a->level, "mid")) {
+		/* 参评另一专业的中级; 错过参评初级但符合申报中级 */
+		unmet(list, 3, "method", "%s仅适用于中级职称申报，本计划为初级，请改选其他申报方式",
+		    app_method_name(m));
 	} else if (is(m, "transfer")) {
 		/* 已取得某专业的中级专业技术职务任职资格: 工程师, or another series' 中级 */
 		if (!is(p->title, "工程师") && !is(p->title, TITLE_OTHER_MID))

@@ -86,6 +86,12 @@ describe('正常申报 and 自评分申报: the edges the check part leaves', ()
 		const r = await a.s.request('PUT', `/applications/${app.id}/info`, { json: { method: 'normal' } });
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual(messages(r.json, 'method'), []);
+		// 转（兼）评 (参评另一专业的中级) and 直接（ABC类） (符合申报中级) are ways to 中级 only
+		for (const [method, name] of [['transfer', '“转（兼）评”申报'], ['abc', '直接（ABC类）申报']]) {
+			const t = await a.s.request('PUT', `/applications/${app.id}/info`, { json: { method } });
+			assert.equal(t.status, 200, t.text);
+			assert.deepEqual(messages(t.json, 'method'), [`${name}仅适用于中级职称申报，本计划为初级，请改选其他申报方式`]);
+		}
 	});
 
 	test('自评分申报 without a self score is in the check (当前 未填写)', async () => {

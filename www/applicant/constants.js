@@ -69,6 +69,7 @@ export const METHODS = [
   {
     value: 'transfer',
     label: '“转（兼）评”申报',
+    midOnly: true, // 参评另一专业的中级
     plan: '转（兼）评',
     help:
       '已取得某专业的中级专业技术职务任职资格，根据岗位变动或工作需要参评另一专业中级资格的，需写明已取得的' +
@@ -77,6 +78,7 @@ export const METHODS = [
   {
     value: 'abc',
     label: '直接（ABC类）申报',
+    midOnly: true, // 错过参评初级但符合申报中级
     plan: '破格申报',
     help:
       '面向建设类非公企业（不含事业单位、国企）长期从事建设行业的有较大贡献的专业技术骨干、企业负责人及错过参评' +
@@ -95,6 +97,11 @@ export const METHODS = [
     help: '根据《关于进一步加强高技能人才与专业技术人才职业发展贯通的实施办法》（浙人社发〔2022〕77号）申报的。',
   },
 ]
+
+// the ways of applying that a plan of this level offers
+export function methodsFor(level) {
+  return METHODS.filter((m) => level === 'mid' || !m.midOnly)
+}
 
 export function methodOf(value) {
   return METHODS.find((m) => m.value === value) || null
