@@ -466,15 +466,19 @@ check_int(const struct field *f, double d, bool ok, struct fval *out, char *msg,
 static enum perr
 check_dec1(const struct field *f, double d, bool ok, struct fval *out, char *msg, size_t msgsz)
 {
-	double t = d * 10;
+	char one[64];
 
+	/* at most one decimal: the number is the one its one-decimal text reads
+	 * back as (116.99999999999999 is not 117.0, 116.9 is 116.9) */
+	if (ok && isfinite(d))
+		snprintf(one, sizeof(one), "%.1f", d);
 	if (!ok || !isfinite(d) || d < (double)f->min || d > (double)f->max ||
-	    fabs(t - round(t)) > 1e-6) {
+	    strtod(one, NULL) != d) {
 		snprintf(msg, msgsz, "%s应为 %lld 至 %lld 之间的数，最多一位小数", f->label, f->min,
 		    f->max);
 		return PERR_INVALID_FIELD;
 	}
-	out->i = llround(t);
+	out->i = llround(d * 10);
 	out->present = true;
 	return PERR_OK;
 }

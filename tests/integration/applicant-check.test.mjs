@@ -193,6 +193,13 @@ describe('自评分申报 (self)', () => {
 		r = await info({ self_score: 117.5 });
 		assert.deepEqual(messages(r, 'self_score'), []);
 		assert.equal(r.application.self_score, 117.5);
+		// just short of 117 is not 117, nor a second decimal made one
+		for (const v of [116.99999999999999, 116.95, 0.00000001]) {
+			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { self_score: v } }),
+			    400, 'invalid_field', 'self_score');
+			assert.equal(e.message, '自评分应为 0 至 200 之间的数，最多一位小数');
+		}
+		assert.equal((await get()).application.self_score, 117.5);
 		await info({ self_score: 117 });
 		// the normal rules do not apply to self
 		await putProfile(a.s, { education: '中专' });
