@@ -441,6 +441,10 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 			    f->label, f->min, f->max, n);
 		return PERR_INVALID_FIELD;
 	}
+	if (f->check == valid_past_date && !valid_calendar_date(v)) {
+		snprintf(msg, msgsz, "%s不是有效的日期，请按 YYYY-MM-DD 填写", f->label);
+		return PERR_INVALID_FIELD;
+	}
 	if (f->check != NULL && !f->check(v)) {
 		snprintf(msg, msgsz, "%s", f->check_msg ? f->check_msg : "填写的内容不符合要求");
 		return PERR_INVALID_FIELD;
