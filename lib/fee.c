@@ -125,7 +125,7 @@ const struct field fee_set_fields[] = {
 
 static const struct field fee_item_fields[] = {
 	{ "name", "收费项目名称", F_STR, true, 1, 20, NULL, NULL },
-	{ "amount", "金额（元）", F_INT, true, 0, 100000, NULL, NULL },
+	{ "amount", "金额（元）", F_INT, true, 1, 100000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -175,9 +175,6 @@ h_fee_set(struct req *r)
 			    "%s", cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
 		if (utf8_blank(v[0].s))
 			return req_fail(r, PERR_INVALID_FIELD, "items", "请填写收费项目名称");
-		if (v[1].i == 0)
-			return req_fail(r, PERR_INVALID_FIELD, "items",
-			    "收费项目的金额应大于 0 元；不收的项目请删除");
 		/* one line an item: the applicant's fee lists each by its name */
 		for (o = r->f[FS_ITEMS].a->child; o != it; o = o->next)
 			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name")),

@@ -170,7 +170,7 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	if (g->met)
 		snprintf(g->text, sizeof(g->text), "公示期满，无未处理的异议");
 	else {
-		snprintf(g->text, sizeof(g->text), "公示期间收到的 %lld 条异议尚未处理完毕，"
+		snprintf(g->text, sizeof(g->text), "已收到的 %lld 条异议尚未处理完毕，"
 		    "处理后方可%s", open, then);
 		next(g, "/publicity", "去处理异议");
 	}

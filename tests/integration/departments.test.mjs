@@ -110,6 +110,9 @@ describe('收费设定', () => {
 	test('refused: zero, too many items, a long name, another department\'s plan; units have no such page', async () => {
 		const put = (s, p, items) => s.request('PUT', `/plans/${p}/fees`, { json: { items } });
 		assertError(await put(wucheng, plan, [{ name: '评审费', amount: 0 }]), 400, 'invalid_field', 'items');
+		// the range said is the range held
+		const half = assertError(await put(wucheng, plan, [{ name: '推荐费', amount: 79.5 }]), 400, 'invalid_field', 'items');
+		assert.equal(half.message, '金额（元）应为 1 至 100000 之间的整数');
 		assertError(await put(wucheng, plan, [{ name: '评审费', amount: -5 }]), 400, 'invalid_field', 'items');
 		assertError(await put(wucheng, plan, [{ name: '评审费', amount: 100001 }]), 400, 'invalid_field', 'items');
 		assertError(await put(wucheng, plan, Array.from({ length: 11 }, (_, i) => ({ name: `费${i}`, amount: 1 }))),
