@@ -124,8 +124,8 @@ describe('login into every portal', () => {
         if (DEPARTMENTS.has(acct.role)) {
           // 首页 says how much waits for a decision, a click from the list
           const { counts } = (await (await page.request.get(`${BASE}/api/${acct.role}/worklist?size=1`)).json())
-          const notice = page.locator('.home-notice', { hasText: '件申报等待本单位审查' })
-          if (counts.waiting > 0) assert.match(await notice.innerText(), new RegExp(`有 ${counts.waiting} 件申报等待本单位审查。`))
+          const notice = page.locator('.home-notice', { hasText: '件申报等待本单位办理' })
+          if (counts.waiting > 0) assert.match(await notice.innerText(), new RegExp(`有 ${counts.waiting} 件申报等待本单位办理。`))
           else assert.equal(await notice.count(), 0)
         }
         await page.screenshot({ path: `${SHOTS}${acct.role}.png`, fullPage: true })

@@ -650,6 +650,13 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
       await gate.locator('.rd-pass-todo', { hasText: '去登记公示' }).click()
       await page.waitForURL(/#\/publicity$/)
       await page.locator('.publicity-table .el-table__body-wrapper tbody tr', { hasText: who.name }).waitFor()
+      // the worklist's row, found by its 申报编号, says where its step is done
+      await menu(page, '职称申报资格审查')
+      const row = await findInWorklist(page, String(appId))
+      const link = row.locator('.wl-step-page')
+      assert.equal(await link.innerText(), '在“资格公示与报送”中办理')
+      await link.click()
+      await page.waitForURL(/#\/publicity$/)
     } finally {
       await context.close()
     }

@@ -27,11 +27,12 @@ export function reviewRoutes(label, { interviews = false } = {}) {
   ]
 }
 
-// 首页's notice of the work waiting: how many applications wait for this organisation's
-// decision (the worklist's 待审查 count). A committee's expert has no worklist: none.
+// 首页's notice of the work waiting: how many applications wait for this organisation (the
+// worklist's 待审查 count: to review, or at its 公示, meeting or document steps, each row of the
+// list says where). A committee's expert has no worklist: none.
 export async function worklistNotices() {
   if (isMember()) return []
   const data = await api.get('worklist?size=1')
   const n = data && data.counts ? Number(data.counts.waiting) || 0 : 0
-  return n ? [{ type: 'info', text: `有 ${n} 件申报等待本单位审查。`, to: '/worklist', link: '前往审查' }] : []
+  return n ? [{ type: 'info', text: `有 ${n} 件申报等待本单位办理。`, to: '/worklist', link: '前往办理' }] : []
 }
