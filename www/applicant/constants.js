@@ -57,6 +57,7 @@ export const METHODS = [
     label: '正常申报',
     plan: '正常申报',
     help: '具备规定学历，取得并被聘任建设工程类助理工程师满 4 年以上的申报人员。',
+    juniorHelp: '具备初级（助理工程师）申报条件的申报人员。',
   },
   {
     value: 'self',
@@ -98,9 +99,10 @@ export const METHODS = [
   },
 ]
 
-// the ways of applying that a plan of this level offers
+// the ways of applying that a plan of this level offers, each with the conditions of that level
 export function methodsFor(level) {
-  return METHODS.filter((m) => level === 'mid' || !m.midOnly)
+  if (level === 'mid') return METHODS
+  return METHODS.filter((m) => !m.midOnly).map((m) => (m.juniorHelp ? { ...m, help: m.juniorHelp } : m))
 }
 
 export function methodOf(value) {
