@@ -35,7 +35,10 @@ enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE
 	EMPLOYER_NAME ", " \
 	/* 基本情况 (notice 一.4): 学历, 现有职称 and when, 参加工作时间 */ \
 	" coalesce(pr.education, ''), coalesce(pr.title, ''), coalesce(to_char(pr.title_date, 'YYYY-MM-DD'), '')," \
-	" coalesce(to_char(pr.work_start_date, 'YYYY-MM-DD'), '') " \
+	" coalesce(to_char(pr.work_start_date, 'YYYY-MM-DD'), '')," \
+	/* the chain's holders, for the one the pass reports to (the programs' \
+	 * names, as of the version read with them) */ \
+	" a.pipeline_id, coalesce(a.region_id, 0), a.unit_org_id, (SELECT n FROM ref_version) " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
 	" LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id" \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN \
@@ -78,8 +81,33 @@ static struct db_stmt st[UP__MAX] = {
 enum {
 	PB_ID, PB_NAME, PB_IDCARD, PB_PLAN, PB_STEP, PB_STEP_NAME, PB_ARRIVED, PB_STARTS, PB_ENDS,
 	PB_DONE, PB_OPEN, PB_OBJECTIONS, PB_SPECIALTY, PB_CATEGORY, PB_METHOD, PB_TITLE,
-	PB_ACHIEVEMENTS, PB_UNIT, PB_EDUCATION, PB_HELD, PB_HELD_DATE, PB_WORK_START
+	PB_ACHIEVEMENTS, PB_UNIT, PB_EDUCATION, PB_HELD, PB_HELD_DATE, PB_WORK_START, PB_PIPELINE,
+	PB_REGION, PB_UNIT_ORG, PB_VERSION
 };
+
+/* The step a pass of row i goes to and its holder ("next"; null at the last). */
+static enum perr
+next_json(const PGresult *res, int i, cJSON *it)
+{
+	struct chain_owner own[CHAIN_STEPS_MAX];
+	int n, k;
+	enum perr e;
+
+	if ((e = chain_owners(db_int(res, i, PB_PIPELINE), db_int(res, i, PB_REGION),
+	    db_int(res, i, PB_UNIT_ORG), own, CHAIN_STEPS_MAX, &n)) != PERR_OK)
+		return e;
+	for (k = 0; k < n && own[k].seq != db_int(res, i, PB_STEP) + 1; k++)
+		;
+	if (k == n) {
+		cJSON_AddNullToObject(it, "next");
+	} else {
+		cJSON *nx = cJSON_AddObjectToObject(it, "next");
+
+		cJSON_AddStringToObject(nx, "step_name", own[k].step);
+		cJSON_AddStringToObject(nx, "holder", own[k].org_name);
+	}
+	return PERR_OK;
+}
 
 enum perr
 h_publicity(struct req *r)
@@ -92,6 +120,10 @@ h_publicity(struct req *r)
 
 	if ((e = db_run(&st[UP_LIST], &res, 2, DB_I(r->s.org_id), DB_I(PUBLICITY_DAYS))) != PERR_OK)
 		return e;
+	if (PQntuples(res) > 0 && (e = ref_sync(db_int(res, 0, PB_VERSION))) != PERR_OK) {
+		PQclear(res);
+		return e;
+	}
 	cJSON_AddNumberToObject(req_out(r), "days", PUBLICITY_DAYS);
 	items = cJSON_AddArrayToObject(req_out(r), "items");
 	for (i = 0; i < PQntuples(res); i++) {
@@ -120,9 +152,11 @@ h_publicity(struct req *r)
 			cJSON_AddBoolToObject(pb, "over", done >= PUBLICITY_DAYS);
 		}
 		cJSON_AddItemToArray(items, it);
+		if ((e = next_json(res, i, it)) != PERR_OK)
+			break;
 	}
 	PQclear(res);
-	return PERR_OK;
+	return e;
 }
 
 /* 公示表: what is publicised (notice 一.4: 申报人员的基本情况和业绩材料), and of

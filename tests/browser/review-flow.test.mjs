@@ -361,6 +361,8 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       await prow.locator('.report-open').click()
       // the opinion offered says what the publicity brought: an objection, resolved
       assert.equal(await page.locator('#report-text').inputValue(), '公示期间收到异议 1 条，均已核实处理，同意推荐上报。')
+      // to whom: the county's 建设初评委 of 宏达's region, by the step's name
+      assert.match(await page.locator('.report-next').innerText(), /^报送：.+（县（市、区）建设初评委资格审查）$/)
       const [rep] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('#report-confirm').click()])
       const body = await expectOk(rep)
       assert.equal(body.step, 4)
