@@ -1,7 +1,8 @@
 // Vite multi-page build of the six role portals, of the platform's home page (www/index.html,
 // served at /: no script, a link to each portal) and of the demo's simulated payment gateway
 // (paysim: built always, served by nginx only in the demo configuration).
-// www/<page>/index.html -> www/dist/<page>/index.html, shared code in www/dist/assets/.
+// www/<page>/index.html -> www/dist/<page>/index.html, shared code in www/dist/assets/; the
+// 操作手册 (www/manual/index.html, no script either) beside them.
 // Templates are precompiled by @vitejs/plugin-vue and `vue` resolves to the runtime-only
 // build, so the pages run under `script-src 'self'` without 'unsafe-eval'.
 import { fileURLToPath } from 'node:url'
@@ -13,7 +14,7 @@ import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 export const roles = ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']
-const pages = [...roles, 'paysim']
+const pages = [...roles, 'paysim', 'manual']
 
 // Long-lived vendor chunks shared by every portal (cached once by the browser).
 function vendorChunk(id) {

@@ -47,6 +47,22 @@ test('dist/index.html (the home page) links every portal and runs no script', { 
   }
   assert.match(html, /href="\/unit\/#\/register"/, '单位注册')
   assert.match(html, /href="\/applicant\/#\/register"/, '个人注册')
+  // the two 操作手册 the notice sends people to, published (no placeholder)
+  assert.match(html, /href="\/manual\/#applicant"/)
+  assert.match(html, /href="\/manual\/#unit"/)
+  assert.doesNotMatch(html, /即将发布/)
+})
+
+// The 操作手册: a page of its own, no script either, both manuals in it.
+test('dist/manual/index.html holds both 操作手册 and runs no script', { skip: !built && 'www/dist not built' }, () => {
+  const html = readFileSync(`${DIST}manual/index.html`, 'utf8')
+  assert.doesNotMatch(html, /<script\b/i, 'no script')
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//i, 'nothing from another host')
+  for (const [, ref] of html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)) {
+    assert.ok(existsSync(`${DIST}${ref.slice(1)}`), `${ref} exists`)
+  }
+  assert.match(html, /<article id="applicant"[^>]*>\s*<h2[^>]*>《个人用户操作手册》<\/h2>/)
+  assert.match(html, /<article id="unit"[^>]*>\s*<h2[^>]*>《用人单位操作手册》<\/h2>/)
 })
 
 test('bundles use no eval and no external URLs for code or fonts', { skip: !built && 'www/dist not built' }, () => {

@@ -25,7 +25,7 @@ function secure(r, what, csp = PAGE_CSP, frame = 'DENY') {
 }
 
 test('nginx\'s own redirects, 404s and 413s carry the security headers', async () => {
-	for (const [p, status] of [['/', 200], ['/unit', 302], ['/applicant/', 200], ['/applicant/nope.js', 404],
+	for (const [p, status] of [['/', 200], ['/unit', 302], ['/applicant/', 200], ['/applicant/nope.js', 404], ['/manual/', 200], ['/manual', 302],
 	    ['/assets/nope.js', 404], ['/nope', 404], ['/api/nope/health', 404]]) {
 		const r = await raw('GET', p);
 		assert.equal(r.status, status, p);
