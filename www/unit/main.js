@@ -13,7 +13,7 @@ const Operators = () => import('./Operators.vue')
 
 createPortal({
   role: 'unit',
-  title: '用人单位(人才交流中心)',
+  title: '用人单位（人才交流中心）',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     { label: '人员', path: '/people', icon: User },
