@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { DEMO_APPLICANT, lit, loginAs, mobile, retire, sql, tag } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { clerk, position, walk } from '../integration/walk.mjs'
-import { BASE, SHOTS, answer, expectOk, flow } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, menu } from './harness.mjs'
 
 const h = flow('committee')
 const { newPage, step } = h
@@ -168,6 +168,12 @@ async function memberVotes(m, index) {
   if (!phone) assert.deepEqual((await page.locator('.side-menu').innerText()).split('\n'), ['首页', '我的评审会议', '账号设置'])
   // the header says what they are here, not the department's portal
   assert.equal(await page.locator('.brand-portal').innerText(), '评审委员会委员')
+  if (!phone) {
+    // and so does 账号设置, not the department's 县(市、区)主管部门
+    await menu(page, '账号设置')
+    await page.locator('.password-form').waitFor()
+    assert.match(await page.locator('.account').innerText(), /角色\s+评审委员会委员/)
+  }
   await page.goto(`${BASE}/county/#/worklist`)
   await page.locator('.ballots').waitFor()
   const meeting = phone ? page.locator('.bl-card', { hasText: meetingTitle }) : page.locator('.ballots tbody tr', { hasText: meetingTitle })

@@ -9,7 +9,7 @@
 //  - A committee member's login (user.kind 'committee_member') sees its own entries (member: true)
 //    besides 首页 and 账号设置, and nothing of the desk; everyone else sees the other entries whose
 //    show(session), when given, says yes (e.g. 评审会议 only for a committee's office).
-import { session } from './session.js'
+import { ROLE_NAMES, session } from './session.js'
 
 // true while the signed-in organisation waits for, or failed, the platform's approval
 export function orgUnapproved() {
@@ -27,6 +27,13 @@ export function mustChangePassword() {
 
 export function isMember() {
   return !!(session.user && session.user.kind === 'committee_member')
+}
+
+// The signed-in person's role as 首页 and 账号设置 name it (a committee's expert signs in to a
+// department's portal, yet is no department's clerk).
+export function roleName(portal) {
+  if (isMember()) return '评审委员会委员'
+  return ROLE_NAMES[session.user && session.user.role] || portal.title
 }
 
 // The menu items shown now (portal: the object createPortal provides).
