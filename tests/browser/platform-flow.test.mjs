@@ -120,9 +120,10 @@ describe('the platform\'s home page', () => {
       }
       assert.equal(await page.locator('a[href="/unit/#/register"]').innerText(), '单位注册')
       assert.equal(await page.locator('a[href="/applicant/#/register"]').innerText(), '个人注册')
-      // the manuals are not published yet: named, not linked
-      assert.equal(await page.locator('.soon', { hasText: '操作手册（即将发布）' }).count(), 2)
-      assert.equal(await page.locator('a', { hasText: '操作手册' }).count(), 0, 'no dead link to a manual')
+      // the two manuals the notice names, each a link to its part of /manual/ (checked below)
+      assert.equal(await page.locator('a.manual-name[href="/manual/#applicant"]').innerText(), '《个人用户操作手册》')
+      assert.equal(await page.locator('a.manual-name[href="/manual/#unit"]').innerText(), '《用人单位操作手册》')
+      assert.equal(await page.getByText('即将发布').count(), 0, 'no placeholder')
       // every link leads somewhere that answers
       for (const href of await page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
         const r = await page.request.get(`${BASE}${href.split('#')[0]}`)
