@@ -163,7 +163,11 @@ static struct db_stmt st[RV__MAX] = {
 	    " CASE WHEN d.decided_at IS NULL THEN (SELECT n FROM workday_ordinal"
 	    "  WHERE day = current_date) END,"
 	    " a.current_org_id = d.org_id AND a.state = 'in_review', a.pipeline_id, a.step_seq,"
-	    " (SELECT n FROM ref_version)"
+	    " (SELECT n FROM ref_version),"
+	    /* submitted again since this organisation decided: RV_CHANGES has
+	     * something to compare (the application's last submission's number
+	     * is kept by a trigger, sql/021) */
+	    " coalesce(d.decided_snapshot < a.snapshot_no, false)"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
 	[RV_HISTORY] = { "review_history",
@@ -723,7 +727,7 @@ changes_json(const PGresult *c, cJSON *out)
 {
 	cJSON *oj, *nj, *d;
 
-	if (PQntuples(c) != 1) {
+	if (c == NULL || PQntuples(c) != 1) {	/* not read: nothing to compare */
 		cJSON_AddNullToObject(out, "changes");
 		return;
 	}
@@ -838,10 +842,11 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	enum perr e;
 
 	/* the page's reads in one round trip; what it shows of the desk (and the
-	 * rest) only once app_load_done() has found the application theirs */
+	 * rest) only once app_load_done() has found the application theirs; the
+	 * changes since this organisation's decision (an application returned
+	 * and submitted again: few) in a second, when the desk says there are */
 	app_load_add(&b, &who, r->id, &a);
 	db_batch_add(&b, &st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id));
-	db_batch_add(&b, &st[RV_CHANGES], &ch, 2, DB_I(r->s.org_id), DB_I(r->id));
 	db_batch_add(&b, &st[RV_HISTORY], &hist, 1, DB_I(r->id));
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
@@ -854,6 +859,9 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		goto out;
 	}
 	if ((e = ref_sync(db_int(desk, 0, 9))) != PERR_OK || (e = history_done(hist)) != PERR_OK)
+		goto out;
+	if (db_bool(desk, 0, 10) && (e = db_run(&st[RV_CHANGES], &ch, 2, DB_I(r->s.org_id),
+	    DB_I(r->id))) != PERR_OK)
 		goto out;
 	out = req_out(r);
 	cJSON_AddItemToObject(out, "application", app_detail_json(&a, &who));
