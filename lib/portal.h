@@ -303,7 +303,7 @@ PORTAL_API enum perr db_run_commit(struct db_stmt *st, PGresult **res, int n, ..
  * on failure none does, and the error is the first failed statement's.
  * Outside a transaction the batch is one implicit transaction. */
 #define DB_BATCH_MAX 12
-#define DB_BATCH_PARAMS 16
+#define DB_BATCH_PARAMS 17
 struct db_batch {
 	int n;			/* -1: an add did not fit, the run refuses */
 	struct {

@@ -28,9 +28,10 @@
  * the right plan). Parameters of the filtered shape:
  * $1 org, $2 plan, $3 pipeline code, $4 category, $5 method, $6 step,
  * $7 state, $8 paid, $9 region, $10 name, $11 part of a 身份证号 (four
- * characters or more) or a 申报编号,
+ * characters or more),
  * $12/$13 head and tail of a masked 身份证号, $14/$15 the cursor (sort key,
- * id) the page starts after, $16 the page size. NULL filters nothing.
+ * id) the page starts after, $16 the page size, $17 a 申报编号 (digits
+ * that may be one). NULL filters nothing.
  * The plain shape takes $1 org, $2/$3 the cursor, $4 the page size.
  */
 #define WL_FROM " FROM desk d JOIN application a ON a.id = d.application_id"
@@ -45,8 +46,13 @@
 	" AND ($8::bool IS NULL OR (a.paid_at IS NOT NULL) = $8::bool)" \
 	" AND ($9::int IS NULL OR a.region_id = $9::int)" \
 	" AND ($10::text IS NULL OR strpos(d.applicant_name, $10::text) > 0)" \
-	" AND ($11::text IS NULL OR (length($11::text) >= 4" \
-	"  AND strpos(d.applicant_idcard, $11::text) > 0) OR d.application_id::text = $11::text)" \
+	/* a 申报编号 on this desk is that application alone; else digits are \
+	 * part of a 身份证号 (four or more), a number too short for one none */ \
+	" AND CASE WHEN $17::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM desk x" \
+	"  WHERE x.org_id = $1 AND x.application_id = $17::bigint)" \
+	"  THEN d.application_id = $17::bigint" \
+	"  WHEN $11::text IS NOT NULL THEN strpos(d.applicant_idcard, $11::text) > 0" \
+	"  ELSE $17::bigint IS NULL END" \
 	" AND ($12::text IS NULL OR (left(d.applicant_idcard, length($12::text)) = $12::text" \
 	"  AND right(d.applicant_idcard, length($13::text)) = $13::text))"
 #define WL_TAB_WAITING " AND d.decided_at IS NULL"
@@ -285,9 +291,9 @@ const struct field review_worklist_query[] = {
 
 /* The statement parameters of a worklist query. */
 struct wl_params {
-	const char *v[16];
+	const char *v[17];
 	char org[24], plan[24], step[24], region[24], size[24];
-	char head[24], tail[24], idsub[24], key[64], after_id[24];
+	char head[24], tail[24], idsub[24], idnum[24], key[64], after_id[24];
 	enum tab tab;
 	enum sort sort;
 	int page;
@@ -311,8 +317,18 @@ search(struct wl_params *p, const char *q)
 		p->v[11] = p->head;
 		p->v[12] = p->tail;
 	} else if (digits == n) {
-		snprintf(p->idsub, sizeof(p->idsub), "%s", q);
-		p->v[10] = p->idsub;
+		/* a 申报编号 (no leading zero, no X), and four or more digits part
+		 * of a 身份证号 too; a short number that is neither finds none */
+		if (n >= 4) {
+			snprintf(p->idsub, sizeof(p->idsub), "%s", q);
+			p->v[10] = p->idsub;
+		}
+		if (strspn(q, "0123456789") == n && q[0] != '0' && n <= 18) {
+			snprintf(p->idnum, sizeof(p->idnum), "%s", q);
+			p->v[16] = p->idnum;
+		}
+		if (p->v[10] == NULL && p->v[16] == NULL)
+			p->v[9] = q;
 	} else
 		p->v[9] = q;
 	/* a final x of a 身份证号 is stored as X */
@@ -362,6 +378,7 @@ wl_params(const struct req *r, struct wl_params *p, int page)
 		search(p, f[WQ_Q].s);
 	for (int i = 1; i <= 12; i++)
 		p->filtered |= p->v[i] != NULL;
+	p->filtered |= p->v[16] != NULL;
 	/* the page starts after the cursor, or before the first row of the sort */
 	if (f[WQ_AFTER].present) {
 		const char *t = strrchr(f[WQ_AFTER].s, '~');
@@ -391,14 +408,14 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 	enum perr e;
 
 	if (p->filtered)
-		db_batch_addv(&b, &wlf[p->tab][p->sort], res, 16, p->v);
+		db_batch_addv(&b, &wlf[p->tab][p->sort], res, 17, p->v);
 	else
 		db_batch_addv(&b, &wl[p->tab][p->sort], res, 4, plain);
 	if (cnt != NULL && !p->filtered)
 		db_batch_addv(&b, &st[RV_TALLY], cnt, 1, p->v);
 	else if (cnt != NULL) {
 		p->v[13] = p->v[14] = p->v[15] = NULL;
-		db_batch_addv(&b, &st[RV_COUNTS], cnt, 16, p->v);
+		db_batch_addv(&b, &st[RV_COUNTS], cnt, 17, p->v);
 	}
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
