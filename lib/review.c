@@ -222,7 +222,8 @@ static struct db_stmt st[RV__MAX] = {
 	[RV_OPINION_DEL] = { "review_opinion_del",
 	    "DELETE FROM opinion_template WHERE id = $1 AND org_id = $2 RETURNING id", 0 },
 	/* what the list's export adds to the worklist's rows ($2, in their
-	 * order): 申报专业 and the applicant's mobile, for those on the desk */
+	 * order): 申报专业 and the applicant's mobile (masked in the file, as
+	 * the 身份证号: the detail page has it whole), for those on the desk */
 	[RV_EXPORT_MORE] = { "review_export_more",
 	    "SELECT coalesce(a.specialty, ''), coalesce(u.mobile, '')"
 	    " FROM unnest($2::bigint[]) WITH ORDINALITY x(id, ord)"
@@ -574,12 +575,14 @@ review_export(struct req *r, const struct desk_conf *dc)
 		/* "#n": column n of RV_EXPORT_MORE's row */
 		static const char *const keys[] = { "applicant", "idcard", "#1", "unit", "plan",
 		    "category_name", "method_name", "#0", "step_name" };
+		char phone[24];
 		size_t k;
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
 		for (k = 0; k < NITEMS(keys); k++)
-			cJSON_AddItemToArray(row, cJSON_CreateString(keys[k][0] == '#' ?
-			    db_str(more, i, keys[k][1] - '0') :
+			cJSON_AddItemToArray(row, cJSON_CreateString(strcmp(keys[k], "#0") == 0 ?
+			    db_str(more, i, 0) : strcmp(keys[k], "#1") == 0 ?
+			    mask_mobile(db_str(more, i, 1), phone, sizeof(phone)) :
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, keys[k]))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(
 		    strcmp(st_->valuestring, "in_review") == 0 ? "审查中" :
@@ -595,7 +598,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 	}
 	PQclear(res);
 	PQclear(more);
-	snprintf(title, sizeof(title), "%s %s（%s）", r->s.org_name, tabs[p.tab], "身份证号已隐去中间位");
+	snprintf(title, sizeof(title), "%s %s（%s）", r->s.org_name, tabs[p.tab], "身份证号、手机号码已隐去中间位");
 	snprintf(name, sizeof(name), "%s列表.xlsx", tabs[p.tab]);
 	e = xlsx_reply(r, name, tabs[p.tab], title, head, widths, (int)NITEMS(head), rows);
 	cJSON_Delete(rows);

@@ -561,11 +561,20 @@ describe('the worklist', () => {
 		assert.match(strings, /张建国/);
 		assert.match(strings, /3307\*{10}0015/);
 		assert.doesNotMatch(strings, /330702199001010015/);
-		// what a clerk calls or sorts by: the mobile and 申报专业, beside the columns of the list
-		const [mobile, specialty] = (await sql(`SELECT u.mobile || '|' || a.specialty FROM application a
-		    JOIN app_user u ON u.id = a.applicant_id WHERE a.id = ${apps[3]}`)).split('|');
-		for (const want of ['手机号码', '申报专业', mobile, specialty])
-			assert.ok(strings.includes(`>${want}<`), want);
+		// the mobile (masked as the 身份证号 is) and 申报专业, each in its column: the shared
+		// strings come in the order the sheet first uses them, the header row's then the row's
+		const [mobile, specialty, unit] = (await sql(`SELECT u.mobile || '|' || a.specialty || '|' || o.name
+		    FROM application a JOIN app_user u ON u.id = a.applicant_id JOIN org o ON o.id = a.unit_org_id
+		    WHERE a.id = ${apps[3]}`)).split('|');
+		const masked = `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+		assert.ok(!strings.includes(mobile), 'no whole mobile in the file');
+		const at = (s) => strings.indexOf(`>${s}<`);
+		for (const want of ['身份证号', '手机号码', '单位', '申报方式', '申报专业', '当前环节', masked, unit, specialty])
+			assert.ok(at(want) > 0, want);
+		assert.ok(at('身份证号') < at('手机号码') && at('手机号码') < at('单位'), 'header: 身份证号, 手机号码, 单位');
+		assert.ok(at('申报方式') < at('申报专业') && at('申报专业') < at('当前环节'), 'header: 申报方式, 申报专业, 当前环节');
+		assert.ok(at('当前环节') < at(masked) && at(masked) < at(unit), 'the row: the mobile before the unit');
+		assert.match(strings, /身份证号、手机号码已隐去中间位/);
 		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 		assert.equal((sheet.match(/<row /g) || []).length, 3, 'title, header and one row');
 	});
