@@ -120,7 +120,10 @@ h_publicity(struct req *r)
 
 	if ((e = db_run(&st[UP_LIST], &res, 2, DB_I(r->s.org_id), DB_I(PUBLICITY_DAYS))) != PERR_OK)
 		return e;
-	if (PQntuples(res) > 0 && (e = ref_sync(db_int(res, 0, PB_VERSION))) != PERR_OK) {
+	/* the names as of the rows' version; the units' (a pass's holder at a
+	 * unit's step) in one read, not one a row */
+	if (PQntuples(res) > 0 && ((e = ref_sync(db_int(res, 0, PB_VERSION))) != PERR_OK ||
+	    (e = ref_orgs(res, PB_UNIT_ORG)) != PERR_OK)) {
 		PQclear(res);
 		return e;
 	}
