@@ -442,7 +442,8 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		return PERR_INVALID_FIELD;
 	}
 	if (f->check == valid_past_date && !valid_calendar_date(v)) {
-		snprintf(msg, msgsz, "%s不是有效的日期，请按 YYYY-MM-DD 填写", f->label);
+		snprintf(msg, msgsz, date_shaped(v) ? "%s不是有效的日期（该日不存在）" :
+		    "%s不是有效的日期，请按 YYYY-MM-DD 填写", f->label);
 		return PERR_INVALID_FIELD;
 	}
 	if (f->check != NULL && !f->check(v)) {

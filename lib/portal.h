@@ -137,6 +137,8 @@ PORTAL_API bool valid_text(const char *s, size_t maxchars);
 PORTAL_API bool valid_past_date(const char *s);
 /* A real calendar date "YYYY-MM-DD" from 1900-01-01 on (2031-02-30 is none). */
 PORTAL_API bool valid_calendar_date(const char *s);
+/* "YYYY-MM-DD" in shape, whether or not the calendar has that day */
+PORTAL_API bool date_shaped(const char *s);
 /* 文号 of a document: 1-12 characters, the year in 〔〕, a number, 号: 金建评〔2023〕12号. */
 PORTAL_API bool valid_doc_number(const char *s);
 /* A login name: 3-32 lower-case letters, digits or _, beginning with a letter. */

@@ -400,6 +400,14 @@ valid_past_date(const char *s)
 }
 
 bool
+date_shaped(const char *s)
+{
+	char d8[9];
+
+	return date8_of(s, d8);
+}
+
+bool
 valid_calendar_date(const char *s)
 {
 	char d8[9];

@@ -184,7 +184,10 @@ describe('profile (个人基本信息)', () => {
 			// a day the calendar does not have is named as such, not as one in the future
 			const no = assertError(await a.s.request('PUT', '/profile', { json: { [field]: '2023-02-29' } }),
 			    400, 'invalid_field', field);
-			assert.match(no.message, /不是有效的日期，请按 YYYY-MM-DD 填写$/);
+			assert.match(no.message, /不是有效的日期（该日不存在）$/);
+			const shape = assertError(await a.s.request('PUT', '/profile', { json: { [field]: '2023/01/01' } }),
+			    400, 'invalid_field', field);
+			assert.match(shape.message, /不是有效的日期，请按 YYYY-MM-DD 填写$/);
 			assertError(await a.s.request('PUT', '/profile', { json: { [field]: '2999-01-01' } }),
 			    400, 'invalid_field', field);
 		}

@@ -119,6 +119,12 @@ t_calendar_date(void **state)
 	assert_false(valid_calendar_date("2031-0a-01"));
 	assert_false(valid_calendar_date(""));
 	assert_false(valid_calendar_date(NULL));
+	/* the shape alone: a day the calendar lacks is still one written right */
+	assert_true(date_shaped("2031-02-30"));
+	assert_true(date_shaped("2031-13-01"));
+	assert_false(date_shaped("2031/01/01"));
+	assert_false(date_shaped("2031-1-01"));
+	assert_false(date_shaped(NULL));
 }
 
 static void
