@@ -1,4 +1,4 @@
-/* county: the FastCGI program of the 县(市、区)主管部门: 建设主管部门 and 建设初评委; its routes, nothing else. */
+/* county: the FastCGI program of the 县（市、区）主管部门: 建设主管部门 and 建设初评委; its routes, nothing else. */
 #include "review.h"
 #include "stats.h"
 #include "committee.h"

@@ -169,7 +169,7 @@ async function memberVotes(m, index) {
   // the header says what they are here, not the department's portal
   assert.equal(await page.locator('.brand-portal').innerText(), '评审委员会委员')
   if (!phone) {
-    // and so does 账号设置, not the department's 县(市、区)主管部门
+    // and so does 账号设置, not the department's 县（市、区）主管部门
     await menu(page, '账号设置')
     await page.locator('.password-form').waitFor()
     assert.match(await page.locator('.account').innerText(), /角色\s+评审委员会委员/)

@@ -109,7 +109,7 @@ describe('the platform\'s home page', () => {
       const links = {
         '/applicant/': '申报人员',
         '/unit/': '用人单位',
-        '/county/': '县(市、区)主管部门',
+        '/county/': '县（市、区）主管部门',
         '/city/': '市级主管部门',
         '/hrb/': '人力社保局',
         '/admin/': '平台管理',

@@ -18,7 +18,7 @@ const ACCOUNTS = [
   // scripts/setup.mjs: 330702199001010015 (…0014 has a wrong GB 11643 check digit)
   { role: 'applicant', username: process.env.DEMO_APPLICANT || '330702199001010015', name: '张建国', title: '申报人员' },
   { role: 'unit', username: 'unit_hongda', org: '金华宏达建设工程有限公司', title: '用人单位（人才交流中心）' },
-  { role: 'county', username: 'wucheng_jsj', title: '县(市、区)主管部门' },
+  { role: 'county', username: 'wucheng_jsj', title: '县（市、区）主管部门' },
   { role: 'city', username: 'jh_zjj', title: '市级主管部门' },
   { role: 'hrb', username: 'wucheng_rsj', title: '人力社保局' },
   { role: 'admin', username: 'admin', title: '平台管理' },

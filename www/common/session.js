@@ -165,7 +165,7 @@ export function abandonReauth() {
 export const ROLE_NAMES = {
   applicant: '申报人员',
   unit: '用人单位经办人',
-  county: '县(市、区)主管部门',
+  county: '县（市、区）主管部门',
   city: '市级主管部门',
   hrb: '人力社保局',
   admin: '平台管理员',

@@ -10,7 +10,7 @@ const Interviews = () => import('../common/Interviews.vue')
 
 createPortal({
   role: 'county',
-  title: '县(市、区)主管部门',
+  title: '县（市、区）主管部门',
   menu: [
     { label: '首页', path: '/', icon: HomeFilled },
     worklistMenu('职称评审资格审查'),
