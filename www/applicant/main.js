@@ -37,7 +37,8 @@ createPortal({
       if (a.state === 'returned')
         out.push({
           type: 'error',
-          text: `您的申报${plan}被退回修改${a.return_reason ? `：${a.return_reason}` : ''}。请修改后重新提交。`,
+          // the reason's own closing 。 is the sentence's (never 。。)
+          text: `您的申报${plan}被退回修改${a.return_reason ? `：${a.return_reason.replace(/[。．.\s]+$/u, '')}` : ''}。请修改后重新提交。`,
           to: `/applications/${seg(a.id)}/wizard`,
           link: '修改申报',
         })
