@@ -90,6 +90,10 @@ xhtml_new(const char *title, const char *css, xmlNodePtr *body)
 	xmlNewProp(n, BAD_CAST "name", BAD_CAST "viewport");
 	xmlNewProp(n, BAD_CAST "content", BAD_CAST "width=device-width, initial-scale=1");
 	xhtml_text(head, "title", title);
+	/* no icon to fetch: a browser would ask the server for /favicon.ico, a 404 */
+	n = xmlNewChild(head, NULL, BAD_CAST "link", NULL);
+	xmlNewProp(n, BAD_CAST "rel", BAD_CAST "icon");
+	xmlNewProp(n, BAD_CAST "href", BAD_CAST "data:,");
 	xhtml_text(head, "style", css);
 	*body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
 	return doc;

@@ -313,6 +313,8 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		for (const s of ['330702199001010015', '金华宏达', mobile, plan, code, '申报编号'])
 			assert.ok(!t.includes(s), `the page shows ${s}`);
 		assert.ok(!/<script[\s>]/i.test(r.text));
+		// its icon is none: a browser does not ask for /favicon.ico (a 404 in its console)
+		assert.match(r.text, /<link rel="icon" href="data:,"\s*\/>/);
 		// nor does nginx's access log keep the code (it writes at least every second)
 		await sleep(1300);
 		const access = readFileSync(path.join(VAR, 'log', 'nginx-access.log'), 'utf8');
