@@ -530,6 +530,14 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	return PERR_OK;
 }
 
+/* A cell of the export: the worklist row's text called key. */
+static void
+cell(cJSON *row, const cJSON *it, const char *key)
+{
+	cJSON_AddItemToArray(row, cJSON_CreateString(
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, key))));
+}
+
 enum perr
 review_export(struct req *r, const struct desk_conf *dc)
 {
@@ -572,18 +580,19 @@ review_export(struct req *r, const struct desk_conf *dc)
 		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
 		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
 		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
-		/* "#n": column n of RV_EXPORT_MORE's row */
-		static const char *const keys[] = { "applicant", "idcard", "#1", "unit", "plan",
-		    "category_name", "method_name", "#0", "step_name" };
 		char phone[24];
-		size_t k;
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
-		for (k = 0; k < NITEMS(keys); k++)
-			cJSON_AddItemToArray(row, cJSON_CreateString(strcmp(keys[k], "#0") == 0 ?
-			    db_str(more, i, 0) : strcmp(keys[k], "#1") == 0 ?
-			    mask_mobile(db_str(more, i, 1), phone, sizeof(phone)) :
-			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, keys[k]))));
+		cell(row, it, "applicant");
+		cell(row, it, "idcard");
+		cJSON_AddItemToArray(row, cJSON_CreateString(mask_mobile(db_str(more, i, 1), phone,
+		    sizeof(phone))));
+		cell(row, it, "unit");
+		cell(row, it, "plan");
+		cell(row, it, "category_name");
+		cell(row, it, "method_name");
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(more, i, 0)));	/* 申报专业 */
+		cell(row, it, "step_name");
 		cJSON_AddItemToArray(row, cJSON_CreateString(
 		    strcmp(st_->valuestring, "in_review") == 0 ? "审查中" :
 		    strcmp(st_->valuestring, "returned") == 0 ? "已退回修改" :
