@@ -603,6 +603,8 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
       assert.equal(await page.locator('.decide-return').isDisabled(), false)
       assert.match(await page.locator('.rd-fee').innerText(), /^评审费用：未缴费，应缴 ¥260/)
       await page.locator('.rd-decide').scrollIntoViewIfNeeded()
+      // the decision names the step it is for, in the notice's words
+      assert.equal(await page.locator('.rd-decide .card-title').innerText(), '审查结果（县（市、区）建设初评委资格审查）')
       await page.screenshot({ path: `${SHOTS}review-detail-blocked.png` })
       // paid meanwhile: 重新检查 opens 通过 without leaving the page
       await sql(`UPDATE application SET paid_at = now() WHERE id = ${unpaid.id}`)
