@@ -45,6 +45,11 @@ const CHANGED = {
 	'public.pipeline_step.actions': {
 		why: '012_gates_notices.sql: 公布评审结果 and 公布初定结果 only pass or reject (no return)',
 	},
+	'public.audit_label.name': {
+		why: '058_county_portal_name.sql: the county portal\'s role named 县（市、区）主管部门, as the notice writes it',
+		before: "SELECT kind, code, replace(replace(name, '(', '（'), ')', '）') FROM audit_label",
+		after: 'SELECT kind, code, name FROM audit_label',
+	},
 };
 const git = async (...args) => (await execFileP('git', ['-C', ROOT, ...args])).stdout.trim();
 
