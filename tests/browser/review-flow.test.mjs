@@ -688,7 +688,9 @@ describe('确认并办理下一件: deadline day, one application after another'
     try {
       await login(page, 'unit', 'unit_hongda')
       const [listed] = await Promise.all([
-        page.waitForResponse((r) => /\/api\/unit\/worklist$/.test(new URL(r.url()).pathname)),
+        // the list's own answer (size=100), not 首页's count of the waiting work (size=1) still on its way
+        page.waitForResponse((r) => /\/api\/unit\/worklist$/.test(new URL(r.url()).pathname) &&
+          new URL(r.url()).searchParams.get('size') === '100'),
         page.goto(`${BASE}/unit/#/worklist?step=2&sort=updated&size=100`, { waitUntil: 'domcontentloaded' }),
       ])
       const shown = (await expectOk(listed)).items.filter((r) => (r.actions || []).length).map((r) => r.id)
