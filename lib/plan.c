@@ -1,14 +1,16 @@
 /*
  * plan.c: 评审工作计划 as every portal shows them: the window, the fee, the
  * chains the plan runs with their steps, its scope and requirements, and the
- * amendments made after people applied (shown to everyone). Applicants see
+ * amendments made after people applied (shown to everyone), and its files
+ * (附件: the forms and samples the notice sends applicants to). Applicants see
  * published plans only; the operator sees drafts too.
  */
 #include <stdio.h>
 
 #include "portal.h"
+#include "application.h"
 
-enum { PL_LIST, PL_ONE, PL_STEPS, PL_AMEND, PL__MAX };
+enum { PL_LIST, PL_ONE, PL_STEPS, PL_AMEND, PL_FILES, PL__MAX };
 
 #define PLAN_COLS \
 	"p.id, p.year, p.name, p.series, p.level, to_char(p.opens_on, 'YYYY-MM-DD')," \
@@ -37,6 +39,10 @@ static struct db_stmt st[PL__MAX] = {
 	    "SELECT m.id, m.field, m.old_value, m.new_value, m.reason,"
 	    " to_char(m.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
 	    " FROM plan_amendment m WHERE m.plan_id = $1 ORDER BY m.id", 0 },
+	[PL_FILES] = { "plan_files",
+	    "SELECT f.upload_id, f.title, coalesce(f.kind, ''), u.filename, u.ctype, u.size"
+	    " FROM plan_file f JOIN upload u ON u.id = f.upload_id WHERE f.plan_id = $1"
+	    " ORDER BY f.seq", 0 },
 };
 
 static cJSON *
@@ -130,6 +136,30 @@ plan_get(long long id, bool drafts, cJSON *out)
 		cJSON_AddStringToObject(it, "new", db_str(more, i, 3));
 		cJSON_AddStringToObject(it, "reason", db_str(more, i, 4));
 		cJSON_AddStringToObject(it, "at", db_str(more, i, 5));
+		cJSON_AddItemToArray(list, it);
+	}
+	PQclear(more);
+	if ((e = db_run(&st[PL_FILES], &more, 1, DB_I(id))) != PERR_OK)
+		return e;
+	list = cJSON_AddArrayToObject(p, "files");
+	for (i = 0; i < PQntuples(more); i++) {
+		cJSON *it = cJSON_CreateObject();
+		const struct file_kind *k = file_kind(db_str(more, i, 2));
+		char name[256];
+
+		upload_filename(db_str(more, i, 3), db_str(more, i, 4), name, sizeof(name));
+		cJSON_AddNumberToObject(it, "id", (double)db_int(more, i, 0));
+		cJSON_AddStringToObject(it, "title", db_str(more, i, 1));
+		if (k != NULL) {
+			cJSON_AddStringToObject(it, "kind", k->code);
+			cJSON_AddStringToObject(it, "kind_name", k->label);
+		} else {
+			cJSON_AddNullToObject(it, "kind");
+			cJSON_AddNullToObject(it, "kind_name");
+		}
+		cJSON_AddStringToObject(it, "name", name);
+		cJSON_AddStringToObject(it, "type", db_str(more, i, 4));
+		cJSON_AddNumberToObject(it, "size", (double)db_int(more, i, 5));
 		cJSON_AddItemToArray(list, it);
 	}
 	PQclear(more);

@@ -14,7 +14,8 @@ static struct db_stmt st[UP__MAX] = {
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
 	/* the owner, or a department that holds or has handled an application
 	 * using the file, or the unit reviewing an archive item with it, or the
-	 * unit whose 授权委托书 it is (every clerk's registration page links it) */
+	 * unit whose 授权委托书 it is (every clerk's registration page links it),
+	 * or anyone signed in for a form of a published 评审工作计划 (plan_file) */
 	[UP_GET] = { "upload_get",
 	    "SELECT u.filename, u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
 	    " u.owner_id = $2 OR EXISTS ("
@@ -31,7 +32,9 @@ static struct db_stmt st[UP__MAX] = {
 	    "      AND (aa.contribution_id = u.id OR u.id = ANY (i.attachments)))))"
 	    " OR EXISTS (SELECT 1 FROM archive_item i WHERE i.reviewer_org_id = $3"
 	    "  AND u.id = ANY (i.attachments))"
-	    " OR EXISTS (SELECT 1 FROM org o WHERE o.id = $3 AND o.authorization_id = u.id))", 0 },
+	    " OR EXISTS (SELECT 1 FROM org o WHERE o.id = $3 AND o.authorization_id = u.id)"
+	    " OR EXISTS (SELECT 1 FROM plan_file f JOIN plan p ON p.id = f.plan_id"
+	    "  WHERE f.upload_id = u.id AND p.status = 'published'))", 0 },
 };
 
 const char *

@@ -5,15 +5,21 @@
  * that, its chains and level are fixed, and a change to its rules, fee or
  * window is an amendment with a reason, shown to everyone with the plan
  * (orders already made keep their amount). Closing or extending the window
- * is such a change too.
+ * is such a change too. Its files (附件: the forms and samples the notice sends
+ * applicants to) are uploaded first, then named in the form; once people
+ * applied, changing them is an amendment as well.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
+#include "application.h"
 
-enum { PN_INSERT, PN_LOAD, PN_UPDATE, PN_AMEND, PN_PIPES_OK, PN_PUBLISH, PN__MAX };
+enum {
+	PN_INSERT, PN_LOAD, PN_UPDATE, PN_AMEND, PN_PIPES_OK, PN_PUBLISH, PN_FILES_OK, PN_FILES_DEL,
+	PN_FILES_ADD, PN__MAX
+};
 
 /* 推荐评审费标准 (管理部门网上审核操作办法 §二(一)1), in 元 */
 #define FEE_MID_RECOMMEND	80
@@ -31,7 +37,11 @@ static struct db_stmt st[PN__MAX] = {
 	    "SELECT year::text, name, series, level, title_name, array_to_string(pipelines, ','),"
 	    " to_char(opens_on, 'YYYY-MM-DD'), to_char(closes_on, 'YYYY-MM-DD'), fee_recommend::text,"
 	    " fee_review::text, scope, requirements, status,"
-	    " EXISTS (SELECT 1 FROM application a WHERE a.plan_id = plan.id)"
+	    " EXISTS (SELECT 1 FROM application a WHERE a.plan_id = plan.id),"
+	    " (SELECT coalesce(string_agg(f.upload_id || ':' || coalesce(f.kind, '') || ':' || f.title,"
+	    "  '|' ORDER BY f.seq), '') FROM plan_file f WHERE f.plan_id = plan.id),"
+	    " (SELECT coalesce(string_agg(f.title, '、' ORDER BY f.seq), '')"
+	    "  FROM plan_file f WHERE f.plan_id = plan.id)"
 	    " FROM plan WHERE id = $1 FOR UPDATE", 0 },
 	[PN_UPDATE] = { "admin_plan_update",
 	    "UPDATE plan SET year = $2, name = $3, series = $4, level = $5, title_name = $6,"
@@ -48,6 +58,15 @@ static struct db_stmt st[PN__MAX] = {
 	[PN_PUBLISH] = { "admin_plan_publish",
 	    "UPDATE plan SET status = 'published', updated_at = now() WHERE id = $1 AND status = 'draft'"
 	    " RETURNING id", 0 },
+	/* the files named are uploads of this operator's, or already the plan's */
+	[PN_FILES_OK] = { "admin_plan_files_ok",
+	    "SELECT count(*) FROM upload u WHERE u.id = ANY ($1::bigint[]) AND (u.owner_id = $2"
+	    " OR EXISTS (SELECT 1 FROM plan_file f WHERE f.upload_id = u.id AND f.plan_id = $3))", 0 },
+	[PN_FILES_DEL] = { "admin_plan_files_del", "DELETE FROM plan_file WHERE plan_id = $1", 0 },
+	[PN_FILES_ADD] = { "admin_plan_files_add",
+	    "INSERT INTO plan_file (plan_id, upload_id, seq, title, kind)"
+	    " SELECT $1, (v->>'upload_id')::bigint, n, v->>'title', nullif(v->>'kind', '')"
+	    " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n)", 0 },
 };
 
 static bool
@@ -58,8 +77,10 @@ valid_level(const char *s)
 
 enum {
 	PF_YEAR, PF_NAME, PF_SERIES, PF_LEVEL, PF_TITLE, PF_PIPELINES, PF_OPENS, PF_CLOSES,
-	PF_FEE_REC, PF_FEE_REV, PF_SCOPE, PF_REQ, PF_PUBLISH, PF_REASON
+	PF_FEE_REC, PF_FEE_REV, PF_SCOPE, PF_REQ, PF_PUBLISH, PF_REASON, PF_FILES
 };
+
+#define PLAN_FILES_MAX 10
 
 const struct field plan_fields[] = {
 	[PF_YEAR] = { "year", "年度", F_INT, true, 2000, 2100, NULL, NULL },
@@ -78,14 +99,128 @@ const struct field plan_fields[] = {
 	[PF_REQ] = { "requirements", "申报要求", F_STR, false, 0, 5000, NULL, NULL },
 	[PF_PUBLISH] = { "publish", "发布", F_BOOL, false, 0, 0, NULL, NULL },
 	[PF_REASON] = { "reason", "变更理由", F_STR, false, 0, 500, NULL, NULL },
+	[PF_FILES] = { "files", "附件", F_ARRAY, false, 0, PLAN_FILES_MAX, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* The form's values as text, in PN_LOAD's column order (0-11). */
+/* The form's values as text, in PN_LOAD's column order (0-11); the files, when
+ * the form names them, as JSON for PN_FILES_ADD, their ids for PN_FILES_OK, and
+ * as PN_LOAD's columns 14 (what identifies them) and 15 (their titles). */
 struct plan_form {
 	char year[8], pipes[200], fee_rec[16], fee_rev[16];
 	const char *v[12];
+	bool files;
+	char *files_json;
+	char ids[PLAN_FILES_MAX * 21 + 3];
+	char key[PLAN_FILES_MAX * 300], titles[PLAN_FILES_MAX * 260];
 };
+
+static void
+form_free(struct plan_form *pf)
+{
+	cJSON_free(pf->files_json);
+	pf->files_json = NULL;
+}
+
+/* The files of the form: [{upload_id, title, kind}], each an upload once, a
+ * title of 2-60 characters, kind empty or an application file's. */
+static enum perr
+read_files(struct req *r, struct plan_form *pf)
+{
+	const cJSON *it;
+	cJSON *out;
+	long long seen[PLAN_FILES_MAX];
+	size_t ko = 0, to = 0, io = 0;
+	int n = 0, i;
+
+	if (!r->f[PF_FILES].present)
+		return PERR_OK;
+	pf->files = true;
+	out = cJSON_CreateArray();
+	io += (size_t)snprintf(pf->ids, sizeof(pf->ids), "{");
+	cJSON_ArrayForEach(it, r->f[PF_FILES].a) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "upload_id");
+		const cJSON *title = cJSON_GetObjectItemCaseSensitive(it, "title");
+		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+		const char *k = cJSON_IsString(kind) ? kind->valuestring : "";
+		char t[256];
+		size_t chars;
+		cJSON *o;
+
+		if (!cJSON_IsObject(it) || !cJSON_IsNumber(id) || id->valuedouble < 1 ||
+		    id->valuedouble > (double)(1LL << 50) ||
+		    id->valuedouble != (double)(long long)id->valuedouble) {
+			cJSON_Delete(out);
+			return req_fail(r, PERR_INVALID_FIELD, "files", "附件不正确，请重新上传");
+		}
+		if (!cJSON_IsString(title) || strlen(title->valuestring) >= sizeof(t) ||
+		    !valid_text(title->valuestring, 200)) {
+			cJSON_Delete(out);
+			return req_fail(r, PERR_INVALID_FIELD, "files", "附件名称应为 2 至 60 个字的文字");
+		}
+		snprintf(t, sizeof(t), "%s", title->valuestring);
+		utf8_trim(t);
+		chars = utf8_chars(t);
+		if (chars < 2 || chars > 60 || strpbrk(t, "\n\r\t|") != NULL) {
+			cJSON_Delete(out);
+			return req_fail(r, PERR_INVALID_FIELD, "files",
+			    "附件名称应为 2 至 60 个字（不含换行和“|”），当前“%s”", t);
+		}
+		if (!(kind == NULL || cJSON_IsNull(kind) || cJSON_IsString(kind)) ||
+		    (k[0] != '\0' && file_kind(k) == NULL)) {
+			cJSON_Delete(out);
+			return req_fail(r, PERR_INVALID_FIELD, "files", "附件“%s”对应的申报材料不正确", t);
+		}
+		for (i = 0; i < n; i++)
+			if (seen[i] == (long long)id->valuedouble) {
+				cJSON_Delete(out);
+				return req_fail(r, PERR_INVALID_FIELD, "files", "同一文件只能作为一个附件");
+			}
+		seen[n++] = (long long)id->valuedouble;
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "upload_id", id->valuedouble);
+		cJSON_AddStringToObject(o, "title", t);
+		cJSON_AddStringToObject(o, "kind", k);
+		cJSON_AddItemToArray(out, o);
+		io += (size_t)snprintf(pf->ids + io, sizeof(pf->ids) - io, "%s%lld", n > 1 ? "," : "",
+		    seen[n - 1]);
+		ko += (size_t)snprintf(pf->key + ko, sizeof(pf->key) - ko, "%s%lld:%s:%s", n > 1 ? "|" : "",
+		    seen[n - 1], k, t);
+		to += (size_t)snprintf(pf->titles + to, sizeof(pf->titles) - to, "%s%s", n > 1 ? "、" : "",
+		    t);
+	}
+	snprintf(pf->ids + io, sizeof(pf->ids) - io, "}");
+	pf->files_json = cJSON_PrintUnformatted(out);
+	cJSON_Delete(out);
+	return pf->files_json != NULL ? PERR_OK : PERR_INTERNAL;
+}
+
+/* The form's files become the plan's: each one this operator's upload or the
+ * plan's already (plan 0: a new one). */
+static enum perr
+write_files(struct req *r, long long plan, const struct plan_form *pf)
+{
+	PGresult *res;
+	long long n;
+	int want = 0;
+	const char *p;
+	enum perr e;
+
+	for (p = pf->ids; *p != '\0'; p++)
+		want += *p == ',';
+	if (strcmp(pf->ids, "{}") != 0)
+		want++;
+	if ((e = db_run(&st[PN_FILES_OK], &res, 3, DB_S(pf->ids), DB_I(r->s.user_id), DB_I(plan))) !=
+	    PERR_OK)
+		return e;
+	n = db_int(res, 0, 0);
+	PQclear(res);
+	if (n != want)
+		return req_fail(r, PERR_INVALID_FIELD, "files", "附件不存在或不是本人上传的文件，请重新上传");
+	if ((e = db_run(&st[PN_FILES_DEL], NULL, 1, DB_I(plan))) != PERR_OK)
+		return e;
+	return db_run(&st[PN_FILES_ADD], NULL, 2, DB_I(plan), DB_S(pf->files_json));
+}
 
 static enum perr
 read_form(struct req *r, struct plan_form *pf)
@@ -169,28 +304,37 @@ h_admin_plan_add(struct req *r)
 	long long id;
 	enum perr e;
 
-	if ((e = read_form(r, &pf)) != PERR_OK)
+	if ((e = read_form(r, &pf)) != PERR_OK || (e = read_files(r, &pf)) != PERR_OK) {
+		form_free(&pf);
 		return e;
-	if ((e = db_begin()) != PERR_OK)
+	}
+	if ((e = db_begin()) != PERR_OK) {
+		form_free(&pf);
 		return e;
+	}
 	e = db_run(&st[PN_INSERT], &res, 14, DB_I(f[PF_YEAR].i), DB_S(pf.v[1]), DB_S(pf.v[2]),
 	    DB_S(pf.v[3]), DB_S(pf.v[4]), DB_S(pf.v[5]), DB_S(pf.v[6]), DB_S(pf.v[7]),
 	    DB_I(f[PF_FEE_REC].i), DB_I(f[PF_FEE_REV].i), DB_S(pf.v[10]), DB_S(pf.v[11]),
 	    DB_S(f[PF_PUBLISH].present && f[PF_PUBLISH].b ? "published" : "draft"), DB_I(r->s.user_id));
 	if (e == PERR_CONFLICT) {
 		db_rollback();
+		form_free(&pf);
 		return req_fail(r, PERR_CONFLICT, "name", "已有同名的评审工作计划");
 	}
 	if (e != PERR_OK)
 		goto fail;
 	id = db_int(res, 0, 0);
+	if (pf.files && (e = write_files(r, id, &pf)) != PERR_OK)
+		goto fail;
 	if ((e = req_audit(r, "plan_add", "plan", id, NULL)) != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
+	form_free(&pf);
 	r->status = 201;
 	return plan_get(id, true, req_out(r));
 fail:
 	PQclear(res);
+	form_free(&pf);
 	db_rollback();
 	return e;
 }
@@ -208,15 +352,19 @@ h_admin_plan_edit(struct req *r)
 	const char *reason = f[PF_REASON].present ? f[PF_REASON].s : "";
 	struct plan_form pf;
 	PGresult *res = NULL;
-	bool applied;
+	bool applied, files_changed = false;
 	int i, changes = 0, changed[12];
 	cJSON *detail;
 	enum perr e;
 
-	if ((e = read_form(r, &pf)) != PERR_OK)
+	if ((e = read_form(r, &pf)) != PERR_OK || (e = read_files(r, &pf)) != PERR_OK) {
+		form_free(&pf);
 		return e;
-	if ((e = db_begin()) != PERR_OK)
+	}
+	if ((e = db_begin()) != PERR_OK) {
+		form_free(&pf);
 		return e;
+	}
 	if ((e = db_run(&st[PN_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1) {
@@ -252,15 +400,36 @@ h_admin_plan_edit(struct req *r)
 		    DB_S(db_str(res, 0, i)), DB_S(pf.v[i]), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK)
 			goto fail;
 	}
+	/* the files: by their titles in the amendment, a file replaced under the
+	 * same title said so */
+	if (pf.files && strcmp(db_str(res, 0, 14), pf.key) != 0) {
+		char was[sizeof(pf.titles)], now[sizeof(pf.titles) + 32];
+
+		files_changed = true;
+		snprintf(was, sizeof(was), "%s", db_str(res, 0, 15)[0] ? db_str(res, 0, 15) : "无");
+		snprintf(now, sizeof(now), "%s%s", pf.titles[0] ? pf.titles : "无",
+		    strcmp(db_str(res, 0, 15), pf.titles) == 0 ? "（文件已更换）" : "");
+		if (applied && reason[0] == '\0') {
+			e = req_fail(r, PERR_INVALID_FIELD, "reason",
+			    "已有人员按本计划申报，变更须填写理由（将作为更正公告向申报人员公开）");
+			goto fail;
+		}
+		if (applied && (e = db_run(&st[PN_AMEND], NULL, 6, DB_I(r->id), DB_S("附件"), DB_S(was),
+		    DB_S(now), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK)
+			goto fail;
+		if ((e = write_files(r, r->id, &pf)) != PERR_OK)
+			goto fail;
+	}
 	PQclear(res);
 	res = NULL;
-	if (changes > 0) {
+	if (changes > 0 || files_changed) {
 		e = db_run(&st[PN_UPDATE], NULL, 13, DB_I(r->id), DB_I(f[PF_YEAR].i), DB_S(pf.v[1]),
 		    DB_S(pf.v[2]), DB_S(pf.v[3]), DB_S(pf.v[4]), DB_S(pf.v[5]), DB_S(pf.v[6]),
 		    DB_S(pf.v[7]), DB_I(f[PF_FEE_REC].i), DB_I(f[PF_FEE_REV].i), DB_S(pf.v[10]),
 		    DB_S(pf.v[11]));
 		if (e == PERR_CONFLICT) {
 			db_rollback();
+			form_free(&pf);
 			return req_fail(r, PERR_CONFLICT, "name", "已有同名的评审工作计划");
 		}
 		if (e != PERR_OK)
@@ -272,6 +441,8 @@ h_admin_plan_edit(struct req *r)
 
 			for (i = 0; i < changes; i++)
 				cJSON_AddItemToArray(names, cJSON_CreateString(plan_labels[changed[i]]));
+			if (files_changed)
+				cJSON_AddItemToArray(names, cJSON_CreateString("附件"));
 		}
 		if (applied)
 			cJSON_AddStringToObject(detail, "reason", reason);
@@ -290,9 +461,11 @@ h_admin_plan_edit(struct req *r)
 	}
 	if ((e = db_commit()) != PERR_OK)
 		goto fail;
+	form_free(&pf);
 	return plan_get(r->id, true, req_out(r));
 fail:
 	PQclear(res);
+	form_free(&pf);
 	db_rollback();
 	return e;
 }

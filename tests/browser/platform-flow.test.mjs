@@ -614,9 +614,21 @@ describe('the operator\'s pages', () => {
     await pickDate(page, '#pe-closes', day(20))
     await page.locator('#pe-scope').fill('婺城区企业工程技术人员（测试）')
     await page.locator('#pe-requirements').fill('按通知要求申报（测试）')
+    // its 附件: a form uploaded, named after its file until renamed, and tied to the application file it is for
+    const formPdf = join(tmp, '自评表与推荐表.pdf')
+    await writeFile(formPdf, tinyPdf('self assessment form'))
+    const [up] = await Promise.all([
+      answer(page, 'POST', /\/uploads$/),
+      page.locator('.pe-files input[type=file]').setInputFiles(formPdf),
+    ])
+    const upload = await expectOk(up, 201)
+    assert.equal(await page.locator('#pe-file-title-0').inputValue(), '自评表与推荐表')
+    await page.locator('#pe-file-title-0').fill('自评表与推荐表（附件4）')
+    await pick(page, '#pe-file-kind-0', '自评表与推荐表')
     const [draft] = await Promise.all([answer(page, 'POST', /\/plans$/), page.locator('.pe-save').click()])
     const { plan } = await expectOk(draft, 201)
     assert.deepEqual([plan.status, plan.pipelines], ['draft', ['mid_review']])
+    assert.deepEqual(plan.files.map((f) => [f.id, f.title, f.kind]), [[upload.id, '自评表与推荐表（附件4）', 'self_form']])
     await page.waitForURL(new RegExp(`#/plans/${plan.id}$`))
     await page.locator('.pe-status', { hasText: '草稿' }).waitFor()
     const [pub] = await Promise.all([answer(page, 'PUT', /\/plans\/\d+$/), page.locator('.pe-publish').click()])
@@ -641,6 +653,8 @@ describe('the operator\'s pages', () => {
     // the applicant reads it with the plan
     const seen = await who.s.get(`/plans/${plan.id}`)
     assert.equal(seen.json.plan.amendment_list.length, 1)
+    assert.deepEqual(seen.json.plan.files.map((f) => f.title), ['自评表与推荐表（附件4）'])
+    assert.equal((await who.s.get(`/uploads/${upload.id}?download=1`)).status, 200)
   })
 
   step('节假日日历: the missing year is named; a year imported from text lines, a bad line named', async () => {

@@ -16,7 +16,9 @@ import {
 	tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { SJY, afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf } from './applicant-fixtures.mjs';
+import {
+	SJY, afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf, uploadPdf,
+} from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
 after(afterCleanup);
@@ -466,6 +468,69 @@ describe('the operator runs the platform', () => {
 		const row = JSON.parse(await sql(`SELECT detail::text FROM audit_log WHERE action = 'plan_amend'
 		    AND target_id = ${id} ORDER BY id DESC LIMIT 1`));
 		assert.deepEqual([row.fields.sort(), row.reason], [['申报截止日期', '评审费（元）'].sort(), '延长申报期']);
+	});
+
+	test('plans: their 附件 (the forms the notice sends applicants to) are the operator\'s uploads, downloaded by applicants once published', async () => {
+		const body = { year: 2023, name: `测试附件计划${tag()}`, series: '建设工程', level: 'mid', title_name: '工程师',
+			pipelines: ['mid_review'], opens_on: await sql("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"),
+			closes_on: await sql("SELECT to_char(current_date + 10, 'YYYY-MM-DD')"), fee_recommend: 80,
+			fee_review: 180 };
+		const form = await uploadPdf(admin, '自评表与推荐表.pdf');
+		const sample = await uploadPdf(admin, '工作经历表样例.pdf');
+		const a = await newApplicant();
+		const own = await uploadPdf(a.s, '申报人的文件.pdf');
+		// what the form may name: the operator's own uploads, each once, a title of 2-60
+		// characters, the kind of an application file or none
+		const file = (upload_id, title = '自评表与推荐表（附件4）', kind = 'self_form') => ({ upload_id, title, kind });
+		assertError(await admin.post('/plans', { ...body, files: [file(own)] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: [file(form), file(form, '又一次')] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: [file(form, ' 表 ')] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: [file(form, '自评表\n推荐表')] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: [file(form, '自评表', 'no_such_kind')] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: [{ upload_id: -1, title: '自评表' }] }), 400, 'invalid_field', 'files');
+		assertError(await admin.post('/plans', { ...body, files: Array.from({ length: 11 }, (_, i) => file(form + i)) }),
+		    400, 'invalid_field', 'files');
+		const p = await admin.post('/plans', { ...body, files: [file(form), file(sample, ' 专业技术工作经历表（样例） ', 'experience')] });
+		assert.equal(p.status, 201, p.text);
+		const id = p.json.plan.id;
+		assert.deepEqual(p.json.plan.files.map((f) => [f.id, f.title, f.kind, f.kind_name, f.name, f.type]), [
+			[form, '自评表与推荐表（附件4）', 'self_form', '自评表与推荐表', '自评表与推荐表.pdf', 'application/pdf'],
+			[sample, '专业技术工作经历表（样例）', 'experience', '专业技术工作经历表', '工作经历表样例.pdf', 'application/pdf'],
+		]);
+		// a draft's files are not the applicants' yet
+		assertError(await a.s.get(`/uploads/${form}`), 404, 'not_found');
+		let e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, publish: true } });
+		assert.equal(e.status, 200, e.text);
+		assert.equal(e.json.plan.files.length, 2, 'a form without files keeps them');
+		const seen = (await a.s.get(`/plans/${id}`)).json.plan;
+		assert.deepEqual(seen.files.map((f) => f.id), [form, sample]);
+		const got = await a.s.get(`/uploads/${sample}?download=1`);
+		assert.equal(got.status, 200);
+		assert.match(got.headers.get('content-disposition'), /attachment/);
+		// a unit's clerk too (anyone signed in), and not another upload of the operator's
+		assert.equal((await (await loginAs('unit', 'unit_hongda')).get(`/uploads/${form}`)).status, 200);
+		const spare = await uploadPdf(admin, '未用的文件.pdf');
+		assertError(await a.s.get(`/uploads/${spare}`), 404, 'not_found');
+		// once people applied, changing the files is an amendment with a reason
+		await putProfile(a.s, await completeProfile());
+		await sql(`UPDATE person_binding SET status = 'confirmed' WHERE user_id = ${a.id}`);
+		assert.equal((await a.s.post('/applications', { plan_id: id })).status, 201);
+		assertError(await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form)] } }), 400, 'invalid_field', 'reason');
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
+			reason: '更换样例' } });
+		assert.equal(e.status, 200, e.text);
+		const m = e.json.plan.amendment_list.find((x) => x.field === '附件');
+		assert.deepEqual([m.old, m.new, m.reason], ['自评表与推荐表（附件4）、专业技术工作经历表（样例）',
+			'自评表与推荐表（附件4）、专业技术工作经历表（样例）（文件已更换）', '更换样例']);
+		assertError(await a.s.get(`/uploads/${sample}`), 404, 'not_found');
+		assert.equal((await a.s.get(`/uploads/${spare}`)).status, 200);
+		// the same files again: nothing to amend
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
+			reason: '无变更' } });
+		assert.equal(e.json.plan.amendment_list.length, 1);
+		const row = JSON.parse(await sql(`SELECT detail::text FROM audit_log WHERE action = 'plan_amend'
+		    AND target_id = ${id} ORDER BY id DESC LIMIT 1`));
+		assert.deepEqual(row.fields, ['附件']);
 	});
 
 	test('the calendar: a year imported from a text list; refused lines name the line', async () => {
