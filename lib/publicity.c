@@ -9,7 +9,7 @@
 
 #include "review.h"
 
-enum { UP_LIST, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE, UP__MAX };
+enum { UP_LIST, UP_LOCK, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OBJ_RESOLVE, UP__MAX };
 
 /* The organisation's applications at a publicity step ($1 org, $2 days). */
 #define AT_PUBLICITY_STEP \
@@ -51,6 +51,9 @@ static struct db_stmt st[UP__MAX] = {
 	[UP_LIST] = { "publicity_list",
 	    PUBLICITY_ROWS " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
 	/* an application the organisation holds at a publicity step */
+	/* the application's row, as a move takes it: an objection and the pass
+	 * it would hold back are one after the other, never both at once */
+	[UP_LOCK] = { "objection_lock", "SELECT chain_lock($1)", 0 },
 	[UP_OBJ_APP] = { "objection_app",
 	    "SELECT a.current_org_id = $2 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP
 	    " FROM application a"
@@ -315,7 +318,8 @@ h_objection_add(struct req *r)
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[UP_OBJ_APP], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+	if ((e = db_run(&st[UP_LOCK], NULL, 1, DB_I(r->id))) != PERR_OK ||
+	    (e = db_run(&st[UP_OBJ_APP], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1) {
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "申报不存在");

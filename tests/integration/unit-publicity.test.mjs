@@ -224,6 +224,43 @@ describe('异议 during the 公示, and the 公示表', () => {
 	});
 });
 
+describe('an objection and the pass it would hold back, at the same moment', () => {
+	let apps = [];
+	after(async () => {
+		if (apps.length)
+			await retire(`id IN (${apps.join(',')})`);
+	});
+
+	// (a race the concurrency probe found: both succeeded, and the application went on with an
+	// objection left open at a step nobody holds any more)
+	test('one of them wins: never a pass with an open objection left behind', async () => {
+		apps = await newDrafts(6);
+		for (const id of apps) {
+			assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
+			assert.equal((await unit.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '同意' })).status, 200);
+			assert.equal((await unit.post(`/applications/${id}/publicity`, { starts_on: await day(0) })).status, 200);
+		}
+		await sql(`UPDATE publicity SET starts_on = current_date - 14 WHERE application_id IN (${apps.join(',')})`);
+		const today = await day(0);
+		for (const id of apps) {
+			const [pass, obj] = await Promise.all([
+				unit.post(`/applications/${id}/move`, { action: 'pass', step: 3, text: '公示期满无异议' }),
+				unit.post(`/applications/${id}/objections`, { raised_on: today, content: '群众反映业绩不实' }),
+			]);
+			const step = await sqlInt(`SELECT step_seq FROM application WHERE id = ${id}`);
+			const open = await sqlInt(`SELECT count(*) FROM objection WHERE application_id = ${id} AND resolved_at IS NULL`);
+			if (pass.status === 200) {
+				assert.equal(obj.status, 409, `${id}: passed, and the objection was ${obj.status} ${obj.text}`);
+				assert.deepEqual([step, open], [4, 0]);
+			} else {
+				assert.equal(pass.status, 409, pass.text);
+				assert.equal(obj.status, 201, obj.text);
+				assert.deepEqual([step, open], [3, 1]);
+			}
+		}
+	});
+});
+
 describe('an applicant whose 人事档案 a 人才交流中心 keeps', () => {
 	test('the centre publicises and reports it; its 公示表 names the employer as 工作单位, not the centre', async () => {
 		const person = await newApplicant();
