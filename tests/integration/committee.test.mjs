@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	DEMO_APPLICANT, DEMO_PASSWORD, FIRST_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, lit, loginAs,
-	mobile, retire, sql, sleep, sqlInt, sqlRows, tag,
+	mobile, retire, sql, sleep, sqlInt, sqlOn, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
@@ -547,6 +547,29 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.equal((await office.post(`/meetings/${id}/close`)).status, 200);
 		// nobody voted: not carried (0 of 6), and its gate says so
 		assert.deepEqual([(await item(id, S)).agree, (await item(id, S)).carried], [0, false]);
+	});
+
+	// (a race the concurrency probe found: the meeting opened without a tally of an application
+	// added meanwhile; its members' votes were taken and counted nowhere, and it could go on no
+	// meeting again)
+	test('an agenda change while the ballot opens: refused once it opened, never on the agenda without a tally', async () => {
+		const [T, U] = await atStep(2);
+		const id = await meeting([T], nine.slice(0, 6), '议程与开始投票');
+		// the opening in a transaction of its own that holds for a moment (the office's own
+		// function, as the program calls it); U is added meanwhile
+		const side = sqlOn(VAR);
+		const opening = side(`BEGIN; SELECT ballot_open(${id}, ${office.me.user.id}); SELECT pg_sleep(1.5); COMMIT`);
+		await sleep(400);
+		const add = await office.post(`/meetings/${id}/agenda`, { items: [U] });
+		await opening;
+		assert.equal(add.status, 200, add.text);
+		assert.deepEqual([add.json.added, add.json.failed], [0, 1], add.text);
+		assert.match(add.json.results[0].message, /评审会议已开始投票/);
+		assert.equal(await sqlInt(`SELECT count(*) FROM meeting_agenda ag WHERE ag.meeting_id = ${id} AND NOT EXISTS
+		    (SELECT 1 FROM ballot_tally t WHERE t.meeting_id = ag.meeting_id AND t.application_id = ag.application_id)`), 0);
+		// U waits for the next meeting
+		assert.ok((await office.get('/meetings')).json.waiting.some((x) => x.id === U));
+		assert.equal((await office.post(`/meetings/${id}/close`)).status, 200);
 	});
 
 	test('a member disabled after attendance was recorded: 4 of the 6 present carry, not 4 of 7', async () => {
