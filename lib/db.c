@@ -171,7 +171,9 @@ prepare(struct db_stmt *st)
  * comes from input that slipped past validation, a 400, not a 500; class ZC
  * is a rule of the portal the database checks (e.g. the holiday calendar does
  * not cover a year), worded in Chinese for the user: a 409 gate carrying that
- * message; a unique violation, a serialization failure or a deadlock a 409. */
+ * message; a unique violation, a serialization failure or a deadlock a 409, and
+ * so a row referred to that another request deleted meanwhile (or a row still
+ * referred to that another request added meanwhile: a foreign key's 23503). */
 static enum perr
 failed(const struct db_stmt *st, const PGresult *r)
 {
@@ -192,6 +194,10 @@ failed(const struct db_stmt *st, const PGresult *r)
 	if (strcmp(last_state, "23505") == 0 || strcmp(last_state, "40001") == 0 ||
 	    strcmp(last_state, "40P01") == 0)
 		return PERR_CONFLICT;
+	if (strcmp(last_state, "23503") == 0) {
+		log_warn("msg=\"referred row changed\" stmt=%s sqlstate=%s", name, last_state);
+		return PERR_CONFLICT;
+	}
 	log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"", name, last_state,
 	    oneline(PQresultErrorMessage(r), b, sizeof(b)));
 	return PERR_INTERNAL;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, loginAs, retire, sql, sqlInt, sqlRows, workerPids } from './lib.mjs';
+import {
+	DEMO_APPLICANT, VAR, assertError, loginAs, retire, sleep, sql, sqlInt, sqlOn, sqlRows, workerPids,
+} from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
@@ -317,6 +319,20 @@ describe('评前面试', () => {
 		assertError(await county.request('DELETE', `/interviews/${c.json.id}`), 404, 'not_found');
 		const e = assertError(await county.request('DELETE', `/interviews/${session}`), 409, 'conflict');
 		assert.equal(e.message, '面试名单中还有 3 人，请先将其移出名单后再删除');
+
+		// someone put on its list while it is being deleted: a 409, not a 500 (the concurrency
+		// probe: the foreign key's refusal was an internal error)
+		const d = await county.post('/interviews', { ...body, title: '正在删除的面试' });
+		assert.equal(d.status, 201, d.text);
+		const adding = sqlOn(VAR)(`BEGIN; INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by)
+		    SELECT ${d.json.id}, ${a3}, step_seq, ${county.me.user.id} FROM application WHERE id = ${a3};
+		    SELECT pg_sleep(1); COMMIT`);
+		await sleep(300);
+		const gone = await county.request('DELETE', `/interviews/${d.json.id}`);
+		await adding;
+		await sql(`DELETE FROM interview_assignment WHERE session_id = ${d.json.id}`);
+		assertError(gone, 409, 'conflict');
+		assert.equal((await county.request('DELETE', `/interviews/${d.json.id}`)).status, 200);
 	});
 
 	test('results wait for the session to begin', async () => {
