@@ -209,6 +209,9 @@ archive_save(struct req *r, long long update_id, long long previous_id)
 		    reviewer, prev);
 		if (e == PERR_OK)
 			new_id = db_int(res, 0, 0);
+		/* another edit made the revision of this item first (sql/061) */
+		else if (e == PERR_CONFLICT && prev[0] != '0')
+			e = req_fail(r, PERR_CONFLICT, NULL, "该业绩的修改已在另一处保存，请刷新后修改");
 	}
 	PQclear(res);
 	res = NULL;

@@ -243,6 +243,25 @@ describe('review by the unit, versions', () => {
 	});
 });
 
+describe('an approved item edited in two places at once', () => {
+	// (the concurrency probe: three edits at once made three pending versions, and the unit's
+	// approval of each left three approved copies of one achievement)
+	test('one revision waits; the edits that lose are 409, none makes a second', async () => {
+		const a = await newApplicant();
+		await putProfile(a.s, await completeProfile());
+		const item = await approvedItem(a.s, hongda);
+		const other = await loginAs('applicant', a.idcard, a.password);
+		const rs = await Promise.all([a.s, other, a.s, other].map((s, i) =>
+			s.request('PUT', `/archive/${item.id}`, { json: itemBody({ title: `${item.title}（修改${i}）` }) })));
+		assert.ok(rs.every((r) => [200, 201, 409].includes(r.status)), rs.map((r) => r.text).join('\n'));
+		assert.equal(rs.filter((r) => r.status === 201).length, 1, rs.map((r) => r.status).join(' '));
+		for (const r of rs.filter((x) => x.status === 409))
+			assert.match(r.json.error.message, /请刷新后/);
+		assert.equal(await sqlInt(`SELECT count(*) FROM archive_item WHERE previous_id = ${item.id}
+		    AND status IN ('pending', 'rejected')`), 1);
+	});
+});
+
 /* The archive entries of the check of a GET applications/:id reply. */
 function checkArchive(r) {
 	assert.equal(r.status, 200, r.text);
