@@ -803,6 +803,13 @@ describe('不通过 on the detail page asks first', () => {
       await page.locator('.decide-confirm').click()
       const box = page.locator('.decide-reject-confirm')
       await box.getByText(`${name}的申报将终止于“单位资格审查”`).waitFor()
+      // what cannot be undone is not what a second Enter does: the box opens on 取消
+      await page.waitForFunction(() => document.activeElement && document.activeElement.closest('.decide-reject-confirm')
+        && document.activeElement.textContent.trim() === '取消')
+      await page.keyboard.press('Enter')
+      await box.waitFor({ state: 'hidden' })
+      assert.equal(moved, false, 'Enter in the box sent the 不通过')
+      await page.locator('.decide-confirm').click()
       await box.getByRole('button', { name: '取消' }).click()
       await box.waitFor({ state: 'hidden' })
       assert.equal(moved, false, 'a 不通过 sent before it was confirmed')
