@@ -36,7 +36,7 @@ static struct db_stmt st[FE__MAX] = {
 	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id) "
 	    FEE_PLANS " ORDER BY p.year DESC, p.opens_on DESC, p.id DESC", 0 },
 	[FE_PLAN] = { "fee_plan",
-	    "SELECT p.id, p.fee_recommend, p.fee_review " FEE_PLANS " AND p.id = $2", 0 },
+	    "SELECT p.id, p.fee_recommend, p.fee_review " FEE_PLANS " AND p.id = $2::bigint", 0 },
 	[FE_CLEAR] = { "fee_clear",
 	    "DELETE FROM fee_item WHERE plan_id = $1 AND org_id = $2", 0 },
 	[FE_ADD] = { "fee_add",

@@ -27,7 +27,8 @@ static struct db_stmt st[PL__MAX] = {
 	    " AND ($1::bool OR p.status = 'published')"
 	    " ORDER BY p.closes_on DESC, p.id", 0 },
 	[PL_ONE] = { "plan_one",
-	    "SELECT " PLAN_COLS " FROM plan p WHERE p.id = $1 AND ($2::bool OR p.status = 'published')", 0 },
+	    "SELECT " PLAN_COLS " FROM plan p WHERE p.id = $1::bigint"
+	    " AND ($2::bool OR p.status = 'published')", 0 },
 	/* the procedures the plan runs, step by step */
 	[PL_STEPS] = { "plan_steps",
 	    "SELECT pl.code, pl.name, pl.scope, string_agg(s.name, ' → ' ORDER BY s.seq)"

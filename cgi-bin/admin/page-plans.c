@@ -42,7 +42,7 @@ static struct db_stmt st[PN__MAX] = {
 	    "  '|' ORDER BY f.seq), '') FROM plan_file f WHERE f.plan_id = plan.id),"
 	    " (SELECT coalesce(string_agg(f.title, '、' ORDER BY f.seq), '')"
 	    "  FROM plan_file f WHERE f.plan_id = plan.id)"
-	    " FROM plan WHERE id = $1 FOR UPDATE", 0 },
+	    " FROM plan WHERE id = $1::bigint FOR UPDATE", 0 },
 	[PN_UPDATE] = { "admin_plan_update",
 	    "UPDATE plan SET year = $2, name = $3, series = $4, level = $5, title_name = $6,"
 	    " pipelines = string_to_array($7, ','), opens_on = $8::date, closes_on = $9::date,"

@@ -161,7 +161,7 @@ h_applications(struct req *r)
 }
 
 const struct field app_create_fields[] = {
-	{ "plan_id", "评审工作计划", F_INT, true, 1, 1LL << 40, NULL, NULL },
+	{ "plan_id", "评审工作计划", F_INT, true, 1, 2147483647, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

@@ -533,6 +533,18 @@ describe('the operator runs the platform', () => {
 		assert.deepEqual(row.fields, ['附件']);
 	});
 
+	test('a plan id past what a plan can be is no plan: 404, or the field named (not the database\'s refusal)', async () => {
+		const a = await newApplicant();
+		assertError(await a.s.get('/plans/99999999999'), 404, 'not_found');
+		assertError(await admin.get('/plans/3000000000'), 404, 'not_found');
+		assertError(await admin.request('PUT', '/plans/3000000000', { json: { year: 2023, name: '不存在的计划', series: '建设工程',
+			level: 'mid', title_name: '工程师', pipelines: ['mid_review'], opens_on: '2023-01-01', closes_on: '2023-02-01',
+			fee_recommend: 80, fee_review: 180 } }), 404, 'not_found');
+		assertError(await a.s.post('/applications', { plan_id: 1099511627776 }), 400, 'invalid_field', 'plan_id');
+		const county = await loginAs('county', 'wucheng_jsj');
+		assertError(await county.get('/plans/99999999999/payments.xlsx'), 404, 'not_found');
+	});
+
 	test('the calendar: a year imported from a text list; refused lines name the line', async () => {
 		const cal = await admin.get('/calendar');
 		assert.ok(cal.json.years.some((y) => y.year === 2026));
