@@ -1,5 +1,7 @@
 /* page-archive.c: 业绩档案审核: the unit (or talent centre) approves or
- * rejects the archive items of its people. */
+ * rejects the archive items of its people. Approving the item of a person
+ * the unit has not confirmed yet confirms them too (人员): a unit vouches
+ * for the 业绩 of its own people only, and says so on the record. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +9,13 @@
 #include "portal.h"
 #include "unit.h"
 
-enum { UA_LIST, UA_LOAD, UA_DECIDE, UA_SUPERSEDE, UA__MAX };
+enum { UA_LIST, UA_LOAD, UA_DECIDE, UA_SUPERSEDE, UA_CONFIRM, UA__MAX };
 
 static struct db_stmt st[UA__MAX] = {
 	[UA_LIST] = { "unit_archive_list",
-	    "SELECT " ARCHIVE_ITEM_COLS ", o.name, o.idcard FROM archive_item i"
+	    "SELECT " ARCHIVE_ITEM_COLS ", o.name, o.idcard, coalesce((SELECT b.status"
+	    "  FROM person_binding b WHERE b.user_id = i.owner_id AND b.org_id = i.reviewer_org_id),"
+	    "  'pending') FROM archive_item i"
 	    " JOIN app_user o ON o.id = i.owner_id"
 	    " WHERE i.reviewer_org_id = $1 AND i.status <> 'superseded'"
 	    " AND ($2 = 'all' OR i.status = $2)"
@@ -32,6 +36,11 @@ static struct db_stmt st[UA__MAX] = {
 	[UA_SUPERSEDE] = { "unit_archive_supersede",
 	    "UPDATE archive_item SET status = 'superseded', updated_at = now()"
 	    " WHERE id = $1 AND status = 'approved'", 0 },
+	/* the person, not confirmed yet, confirmed by the approval */
+	[UA_CONFIRM] = { "unit_archive_confirm",
+	    "UPDATE person_binding SET status = 'confirmed', reason = NULL, decided_by = $3,"
+	    " decided_at = now() WHERE user_id = $1 AND org_id = $2 AND status = 'pending'"
+	    " RETURNING user_id", 0 },
 };
 
 static bool
@@ -68,6 +77,8 @@ h_unit_archive(struct req *r)
 		cJSON_AddStringToObject(it, "owner", db_str(res, i, ARCHIVE_ITEM_NCOLS));
 		cJSON_AddStringToObject(it, "owner_idcard",
 		    mask_id(db_str(res, i, ARCHIVE_ITEM_NCOLS + 1), masked, sizeof(masked)));
+		cJSON_AddBoolToObject(it, "owner_confirmed",
+		    strcmp(db_str(res, i, ARCHIVE_ITEM_NCOLS + 2), "confirmed") == 0);
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
@@ -84,8 +95,8 @@ enum perr
 h_unit_archive_review(struct req *r)
 {
 	const char *action = r->f[0].s, *reason = r->f[1].present ? r->f[1].s : "";
-	char id[24], org[24], uid[24], prev[24], note[2560];
-	bool approve = strcmp(action, "approve") == 0;
+	char id[24], org[24], uid[24], prev[24], title[1024], note[2560];
+	bool approve = strcmp(action, "approve") == 0, confirmed = false;
 	long long owner;
 	PGresult *res = NULL;
 	enum perr e;
@@ -114,13 +125,28 @@ h_unit_archive_review(struct req *r)
 		goto fail;
 	}
 	owner = db_int(res, 0, 1);
-	snprintf(note, sizeof(note), approve ?
-	    "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。" :
-	    "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。请修改后重新提交。",
-	    db_str(res, 0, 2), reason);
+	snprintf(title, sizeof(title), "%s", db_str(res, 0, 2));
 	snprintf(prev, sizeof(prev), "%s", db_str(res, 0, 3) ? db_str(res, 0, 3) : "");
 	PQclear(res);
 	res = NULL;
+	if (approve) {
+		if ((e = db_run(&st[UA_CONFIRM], &res, 3, DB_I(owner), DB_I(r->s.org_id),
+		    DB_I(r->s.user_id))) != PERR_OK)
+			goto fail;
+		confirmed = PQntuples(res) == 1;
+		PQclear(res);
+		res = NULL;
+		if (confirmed && (e = req_audit(r, "person_confirm", "user", owner, NULL)) != PERR_OK)
+			goto fail;
+	}
+	if (confirmed)
+		snprintf(note, sizeof(note), "【职称申报】%s已确认您为本单位人员；您的业绩档案《%s》"
+		    "已通过单位审核，可在申报时提取。", r->s.org_name, title);
+	else
+		snprintf(note, sizeof(note), approve ?
+		    "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。" :
+		    "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。请修改后重新提交。",
+		    title, reason);
 	if ((e = db_exec(&st[UA_DECIDE], NULL, 4, id, approve ? "approved" : "rejected",
 	    approve ? "" : reason, uid)) != PERR_OK)
 		goto fail;
@@ -132,6 +158,7 @@ h_unit_archive_review(struct req *r)
 	    (e = notify_user(owner, note)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
+	cJSON_AddBoolToObject(req_out(r), "person_confirmed", confirmed);
 	return PERR_OK;
 fail:
 	PQclear(res);

@@ -206,8 +206,11 @@ describe('applicant flow: from registration to a submitted application', () => {
       await dlg.waitFor({ state: 'hidden' })
       page.off('request', onReq)
       assert.equal(sent, false, 'no review without a reason')
+      // not confirmed in 人员 yet: said beside the name, and the approval confirms them
+      await row.locator('.owner-unconfirmed', { hasText: '人员待确认（通过即确认）' }).waitFor()
       const [rev] = await Promise.all([answer(page, 'POST', /\/archive\/\d+\/review$/), row.locator('.review-approve').click()])
-      await expectOk(rev)
+      assert.equal((await expectOk(rev)).person_confirmed, true)
+      await page.locator('.el-message', { hasText: `并已确认${person.name}为本单位人员` }).waitFor()
       await row.waitFor({ state: 'detached' })
       await page.locator('.review-tabs').getByText('已通过').click()
       await page.locator('.review-table tbody tr', { hasText: project }).getByText('已通过').waitFor()

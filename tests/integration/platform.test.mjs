@@ -380,8 +380,24 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		const e = assertError(await hongda.post(`/people/${b.id}/confirm`), 409, 'conflict');
 		assert.equal(e.message, '该人员已改选其他单位，无需再确认或拒绝');
 		assert.ok((await sjy.get('/people')).json.items.some((x) => x.id === b.id && x.current));
-		assert.equal((await sjy.post(`/archive/${id}/review`, { action: 'approve' })).status, 200);
+		// not confirmed yet: the list says so, and approving the item confirms the person on the
+		// record (a unit vouches for the 业绩 of its own people only; the security probe found a
+		// unit approving for someone it never confirmed)
+		assert.equal((await sjy.get('/archive')).json.items.find((x) => x.id === id).owner_confirmed, false);
+		const ok = await sjy.post(`/archive/${id}/review`, { action: 'approve' });
+		assert.equal(ok.status, 200, ok.text);
+		assert.equal(ok.json.person_confirmed, true);
 		assert.equal((await b.s.get('/archive')).json.items.find((x) => x.id === id).status, 'approved');
+		assert.equal(await sql(`SELECT status FROM person_binding WHERE user_id = ${b.id}
+		    AND org_id = (SELECT id FROM org WHERE name = '${SJY}')`), 'confirmed');
+		assert.equal(await sql(`SELECT action FROM audit_log WHERE target_type = 'user' AND target_id = ${b.id}
+		    ORDER BY id DESC LIMIT 1`), 'person_confirm');
+		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`),
+		    /已确认您为本单位人员；您的业绩档案《拒绝前提交的业绩》已通过单位审核/);
+		// a second item of a person confirmed: approved alone
+		const more = await b.s.post('/archive', { kind: 'project', title: '确认后提交的业绩', attachments: [] });
+		const again = await sjy.post(`/archive/${more.json.item.id}/review`, { action: 'approve' });
+		assert.equal(again.json.person_confirmed, false);
 	});
 });
 
