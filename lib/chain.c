@@ -56,11 +56,14 @@ static struct db_stmt st[CH__MAX] = {
 	/* the last day where the calendar does not cover it: refused, naming the year */
 	[CH_PUB_END] = { "chain_pub_end",
 	    "SELECT to_char(nth_working_day($1::date, $2::int), 'YYYY-MM-DD')", 0 },
+	/* nothing when the same 公示 stands already (registered twice: one message) */
 	[CH_PUB_SAVE] = { "chain_pub_save",
 	    "INSERT INTO publicity (application_id, step_seq, starts_on, created_by)"
 	    " VALUES ($1, $4, $2, $3)"
 	    " ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on,"
-	    " created_by = EXCLUDED.created_by, created_at = now()", 0 },
+	    " created_by = EXCLUDED.created_by, created_at = now()"
+	    " WHERE publicity.starts_on IS DISTINCT FROM EXCLUDED.starts_on"
+	    " OR publicity.created_at < coalesce(step_arrival($1), '-infinity') RETURNING 1", 0 },
 	/* the move itself: checked again and written by the database (sql/010) */
 	[CH_WRITE] = { "chain_write",
 	    "SELECT to_step, to_state, coalesce(next_org, 0), coalesce(next_step_name, ''),"
@@ -335,7 +338,7 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 {
 	char app[24], uid[24], org[24], days[8], note[1024];
 	long long applicant;
-	int step;
+	int step, n;
 	PGresult *res = NULL;
 	cJSON *detail;
 	enum perr e;
@@ -402,9 +405,17 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 		    db_str(res, 0, 11));
 	PQclear(res);
 	res = NULL;
-	if ((e = db_run(&st[CH_PUB_SAVE], NULL, 4, DB_S(app), DB_S(starts_on), DB_S(uid),
+	if ((e = db_run(&st[CH_PUB_SAVE], &res, 4, DB_S(app), DB_S(starts_on), DB_S(uid),
 	    DB_I(step))) != PERR_OK)
 		goto fail;
+	n = PQntuples(res);
+	PQclear(res);
+	res = NULL;
+	if (n == 0) {	/* as it was: no second audit row or message */
+		if ((e = db_commit()) != PERR_OK)
+			goto fail;
+		return PERR_OK;
+	}
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "starts_on", starts_on);
 	cJSON_AddStringToObject(detail, "ends_on", ends_on);

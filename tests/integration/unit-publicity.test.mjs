@@ -87,6 +87,16 @@ describe('资格公示与报送', () => {
 		assert.match(note[0][0], new RegExp(`公示期至 ${ends}`));
 		const e = assertError(await move(unit, 3), 409, 'gate');
 		assert.match(e.message, /已满 0 个工作日/);
+		// the same 公示 registered again (twice at once, as a double click would): as it was, no
+		// second audit row or message (the concurrency probe: two identical SMS)
+		const notes = () => sqlInt(`SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id
+		    WHERE u.username = '${DEMO_APPLICANT}'`);
+		const before = await notes();
+		const again = await Promise.all([publicise(unit, await day(0)), publicise(unit, await day(0))]);
+		assert.deepEqual(again.map((x) => [x.status, x.json.ends_on]), [[200, ends], [200, ends]]);
+		assert.equal(await notes(), before);
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'publicise'
+		    AND target_id = ${app} AND actor_user_id = ${unitUser}`), 1);
 	});
 
 	test('nth_working_day skips weekends and the seeded holidays', async () => {
