@@ -274,7 +274,7 @@ enum {
 
 const struct field review_worklist_query[] = {
 	[WQ_TAB] = { "tab", "列表", F_STR, false, 1, 10, valid_tab, "列表只能是待审查、已审查或全部" },
-	[WQ_PLAN] = { "plan", "评审计划", F_INT, false, 1, 1LL << 40, NULL, NULL },
+	[WQ_PLAN] = { "plan", "评审计划", F_INT, false, 1, 2147483647, NULL, NULL },
 	[WQ_PIPELINE] = { "pipeline", "评审程序", F_STR, false, 1, 30, valid_code, "评审程序不正确" },
 	[WQ_CATEGORY] = { "category", "申报类型", F_STR, false, 1, 20, valid_category,
 	    "申报类型只能是规划与设计类、施工与监理类或技术管理类" },

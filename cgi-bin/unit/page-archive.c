@@ -9,7 +9,7 @@
 #include "portal.h"
 #include "unit.h"
 
-enum { UA_LIST, UA_LOAD, UA_DECIDE, UA_SUPERSEDE, UA_CONFIRM, UA__MAX };
+enum { UA_LIST, UA_LOAD, UA_BINDING, UA_DECIDE, UA_SUPERSEDE, UA_CONFIRM, UA__MAX };
 
 static struct db_stmt st[UA__MAX] = {
 	[UA_LIST] = { "unit_archive_list",
@@ -26,10 +26,12 @@ static struct db_stmt st[UA__MAX] = {
 	    "  AND b.status = 'refused'))"
 	    " ORDER BY i.status = 'pending' DESC, i.updated_at, i.id LIMIT 500", 0 },
 	[UA_LOAD] = { "unit_archive_load",
-	    "SELECT i.status, i.owner_id, i.title, i.previous_id, EXISTS (SELECT 1"
-	    "  FROM person_binding b WHERE b.user_id = i.owner_id AND b.org_id = i.reviewer_org_id"
-	    "  AND b.status = 'refused') FROM archive_item i"
+	    "SELECT i.status, i.owner_id, i.title, i.previous_id FROM archive_item i"
 	    " WHERE i.id = $1 AND i.reviewer_org_id = $2 FOR UPDATE OF i", 0 },
+	/* the person's standing with the unit, locked as 人员's decision locks it: a
+	 * refusal meanwhile is seen, not approved past */
+	[UA_BINDING] = { "unit_archive_binding",
+	    "SELECT status FROM person_binding WHERE user_id = $1 AND org_id = $2 FOR UPDATE", 0 },
 	[UA_DECIDE] = { "unit_archive_decide",
 	    "UPDATE archive_item SET status = $2, reason = NULLIF($3, ''), reviewed_by = $4,"
 	    " reviewed_at = now(), updated_at = now() WHERE id = $1", 0 },
@@ -39,8 +41,7 @@ static struct db_stmt st[UA__MAX] = {
 	/* the person, not confirmed yet, confirmed by the approval */
 	[UA_CONFIRM] = { "unit_archive_confirm",
 	    "UPDATE person_binding SET status = 'confirmed', reason = NULL, decided_by = $3,"
-	    " decided_at = now() WHERE user_id = $1 AND org_id = $2 AND status = 'pending'"
-	    " RETURNING user_id", 0 },
+	    " decided_at = now() WHERE user_id = $1 AND org_id = $2 AND status = 'pending'", 0 },
 };
 
 static bool
@@ -116,10 +117,6 @@ h_unit_archive_review(struct req *r)
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "业绩不存在或不属于本单位人员");
 		goto fail;
 	}
-	if (strcmp(db_str(res, 0, 0), "pending") == 0 && db_bool(res, 0, 4)) {
-		e = req_fail(r, PERR_CONFLICT, NULL, "本单位已拒绝确认该人员，其业绩档案不再由本单位审核");
-		goto fail;
-	}
 	if (strcmp(db_str(res, 0, 0), "pending") != 0) {
 		e = req_fail(r, PERR_CONFLICT, NULL, "该业绩已审核或已被申报人修改，请刷新后重试");
 		goto fail;
@@ -129,16 +126,19 @@ h_unit_archive_review(struct req *r)
 	snprintf(prev, sizeof(prev), "%s", db_str(res, 0, 3) ? db_str(res, 0, 3) : "");
 	PQclear(res);
 	res = NULL;
-	if (approve) {
-		if ((e = db_run(&st[UA_CONFIRM], &res, 3, DB_I(owner), DB_I(r->s.org_id),
-		    DB_I(r->s.user_id))) != PERR_OK)
-			goto fail;
-		confirmed = PQntuples(res) == 1;
-		PQclear(res);
-		res = NULL;
-		if (confirmed && (e = req_audit(r, "person_confirm", "user", owner, NULL)) != PERR_OK)
-			goto fail;
+	if ((e = db_run(&st[UA_BINDING], &res, 2, DB_I(owner), DB_I(r->s.org_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) == 1 && strcmp(db_str(res, 0, 0), "refused") == 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "本单位已拒绝确认该人员，其业绩档案不再由本单位审核");
+		goto fail;
 	}
+	confirmed = approve && PQntuples(res) == 1 && strcmp(db_str(res, 0, 0), "pending") == 0;
+	PQclear(res);
+	res = NULL;
+	if (confirmed && ((e = db_run(&st[UA_CONFIRM], NULL, 3, DB_I(owner), DB_I(r->s.org_id),
+	    DB_I(r->s.user_id))) != PERR_OK ||
+	    (e = req_audit(r, "person_confirm", "user", owner, NULL)) != PERR_OK))
+		goto fail;
 	if (confirmed)
 		snprintf(note, sizeof(note), "【职称申报】%s已确认您为本单位人员；您的业绩档案《%s》"
 		    "已通过单位审核，可在申报时提取。", r->s.org_name, title);

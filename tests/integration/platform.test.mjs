@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sql, sqlInt, sqlRows,
-	tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sleep, sql,
+	sqlInt, sqlOn, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import {
@@ -399,6 +399,23 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		const again = await sjy.post(`/archive/${more.json.item.id}/review`, { action: 'approve' });
 		assert.equal(again.json.person_confirmed, false);
 	});
+
+	test('a person refused while their 业绩 is being approved: the approval sees the refusal (409)', async () => {
+		const c = await newApplicant();
+		await putProfile(c.s, await completeProfile());
+		const item = await c.s.post('/archive', { kind: 'project', title: '审核时被拒绝的人员的业绩', attachments: [] });
+		assert.equal(item.status, 201, item.text);
+		const org = await sqlInt(`SELECT id FROM org WHERE name = '${HONGDA}'`);
+		// the refusal in a transaction of its own that holds for a moment, as 人员's would
+		const refusing = sqlOn(VAR)(`BEGIN; UPDATE person_binding SET status = 'refused', reason = '非本单位职工',
+		    decided_at = now() WHERE user_id = ${c.id} AND org_id = ${org}; SELECT pg_sleep(1); COMMIT`);
+		await sleep(300);
+		const r = await hongda.post(`/archive/${item.json.item.id}/review`, { action: 'approve' });
+		await refusing;
+		assertError(r, 409, 'conflict');
+		assert.match(r.json.error.message, /已拒绝确认该人员/);
+		assert.equal(await sql(`SELECT status FROM archive_item WHERE id = ${item.json.item.id}`), 'pending');
+	});
 });
 
 describe('the operator runs the platform', () => {
@@ -559,6 +576,7 @@ describe('the operator runs the platform', () => {
 		assertError(await a.s.post('/applications', { plan_id: 1099511627776 }), 400, 'invalid_field', 'plan_id');
 		const county = await loginAs('county', 'wucheng_jsj');
 		assertError(await county.get('/plans/99999999999/payments.xlsx'), 404, 'not_found');
+		assertError(await county.get('/worklist?plan=3000000000'), 400, 'invalid_field', 'plan');
 	});
 
 	test('the calendar: a year imported from a text list; refused lines name the line', async () => {
