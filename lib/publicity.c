@@ -50,10 +50,10 @@ enum { UP_LIST, UP_LOCK, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OB
 static struct db_stmt st[UP__MAX] = {
 	[UP_LIST] = { "publicity_list",
 	    PUBLICITY_ROWS " ORDER BY pb.starts_on NULLS FIRST, a.updated_at, a.id LIMIT 1000", 0 },
-	/* an application the organisation holds at a publicity step */
 	/* the application's row, as a move takes it: an objection and the pass
 	 * it would hold back are one after the other, never both at once */
 	[UP_LOCK] = { "objection_lock", "SELECT chain_lock($1)", 0 },
+	/* an application the organisation holds at a publicity step */
 	[UP_OBJ_APP] = { "objection_app",
 	    "SELECT a.current_org_id = $2 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP
 	    " FROM application a"

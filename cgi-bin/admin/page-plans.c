@@ -41,6 +41,8 @@ static struct db_stmt st[PN__MAX] = {
 	    " (SELECT coalesce(string_agg(f.upload_id || ':' || coalesce(f.kind, '') || ':' || f.title,"
 	    "  '|' ORDER BY f.seq), '') FROM plan_file f WHERE f.plan_id = plan.id),"
 	    " (SELECT coalesce(string_agg(f.title, '、' ORDER BY f.seq), '')"
+	    "  FROM plan_file f WHERE f.plan_id = plan.id),"
+	    " (SELECT '{' || coalesce(string_agg(f.upload_id::text, ',' ORDER BY f.seq), '') || '}'"
 	    "  FROM plan_file f WHERE f.plan_id = plan.id)"
 	    " FROM plan WHERE id = $1::bigint FOR UPDATE", 0 },
 	[PN_UPDATE] = { "admin_plan_update",
@@ -104,8 +106,8 @@ const struct field plan_fields[] = {
 };
 
 /* The form's values as text, in PN_LOAD's column order (0-11); the files, when
- * the form names them, as JSON for PN_FILES_ADD, their ids for PN_FILES_OK, and
- * as PN_LOAD's columns 14 (what identifies them) and 15 (their titles). */
+ * the form names them, as JSON for PN_FILES_ADD, and as PN_LOAD's columns 14
+ * (what identifies them), 15 (their titles) and 16 (their ids, for PN_FILES_OK). */
 struct plan_form {
 	char year[8], pipes[200], fee_rec[16], fee_rev[16];
 	const char *v[12];
@@ -156,7 +158,7 @@ read_files(struct req *r, struct plan_form *pf)
 		if (!cJSON_IsString(title) || strlen(title->valuestring) >= sizeof(t) ||
 		    !valid_text(title->valuestring, 200)) {
 			cJSON_Delete(out);
-			return req_fail(r, PERR_INVALID_FIELD, "files", "附件名称应为 2 至 60 个字的文字");
+			return req_fail(r, PERR_INVALID_FIELD, "files", "附件名称应为 2 至 60 个字");
 		}
 		snprintf(t, sizeof(t), "%s", title->valuestring);
 		utf8_trim(t);
@@ -196,7 +198,7 @@ read_files(struct req *r, struct plan_form *pf)
 }
 
 /* The form's files become the plan's: each one this operator's upload or the
- * plan's already (plan 0: a new one). */
+ * plan's already. */
 static enum perr
 write_files(struct req *r, long long plan, const struct plan_form *pf)
 {
@@ -339,6 +341,33 @@ fail:
 	return e;
 }
 
+/*
+ * The form's files, other than the plan's (res: PN_LOAD's row), become the
+ * plan's; once people applied, with a reason and an amendment naming them by
+ * their titles, and saying what changed under the same titles.
+ */
+static enum perr
+change_files(struct req *r, const PGresult *res, const struct plan_form *pf, bool applied,
+    const char *reason)
+{
+	char was[sizeof(pf->titles)], now[sizeof(pf->titles) + 64];
+	const char *same = "";
+	enum perr e;
+
+	if (applied && reason[0] == '\0')
+		return req_fail(r, PERR_INVALID_FIELD, "reason",
+		    "已有人员按本计划申报，变更须填写理由（将作为更正公告向申报人员公开）");
+	if (strcmp(db_str(res, 0, 15), pf->titles) == 0)
+		same = strcmp(db_str(res, 0, 16), pf->ids) != 0 ? "（文件已更换）" :
+		    "（对应的申报材料已调整）";
+	snprintf(was, sizeof(was), "%s", db_str(res, 0, 15)[0] ? db_str(res, 0, 15) : "无");
+	snprintf(now, sizeof(now), "%s%s", pf->titles[0] ? pf->titles : "无", same);
+	if (applied && (e = db_run(&st[PN_AMEND], NULL, 6, DB_I(r->id), DB_S("附件"), DB_S(was),
+	    DB_S(now), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK)
+		return e;
+	return write_files(r, r->id, pf);
+}
+
 /* Labels of the fields an amendment names. */
 static const char *const plan_labels[12] = {
 	"年度", "计划名称", "系列", "级别", "评审职称", "评审程序", "申报开始日期", "申报截止日期",
@@ -400,24 +429,9 @@ h_admin_plan_edit(struct req *r)
 		    DB_S(db_str(res, 0, i)), DB_S(pf.v[i]), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK)
 			goto fail;
 	}
-	/* the files: by their titles in the amendment, a file replaced under the
-	 * same title said so */
 	if (pf.files && strcmp(db_str(res, 0, 14), pf.key) != 0) {
-		char was[sizeof(pf.titles)], now[sizeof(pf.titles) + 32];
-
 		files_changed = true;
-		snprintf(was, sizeof(was), "%s", db_str(res, 0, 15)[0] ? db_str(res, 0, 15) : "无");
-		snprintf(now, sizeof(now), "%s%s", pf.titles[0] ? pf.titles : "无",
-		    strcmp(db_str(res, 0, 15), pf.titles) == 0 ? "（文件已更换）" : "");
-		if (applied && reason[0] == '\0') {
-			e = req_fail(r, PERR_INVALID_FIELD, "reason",
-			    "已有人员按本计划申报，变更须填写理由（将作为更正公告向申报人员公开）");
-			goto fail;
-		}
-		if (applied && (e = db_run(&st[PN_AMEND], NULL, 6, DB_I(r->id), DB_S("附件"), DB_S(was),
-		    DB_S(now), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK)
-			goto fail;
-		if ((e = write_files(r, r->id, &pf)) != PERR_OK)
+		if ((e = change_files(r, res, &pf, applied, reason)) != PERR_OK)
 			goto fail;
 	}
 	PQclear(res);

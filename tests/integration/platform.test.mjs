@@ -557,10 +557,18 @@ describe('the operator runs the platform', () => {
 			'自评表与推荐表（附件4）、专业技术工作经历表（样例）（文件已更换）', '更换样例']);
 		assertError(await a.s.get(`/uploads/${sample}`), 404, 'not_found');
 		assert.equal((await a.s.get(`/uploads/${spare}`)).status, 200);
+		// the same file tied to another application file: said so, not as a file replaced
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'other')],
+			reason: '调整对应材料' } });
+		assert.equal(e.status, 200, e.text);
+		assert.equal(e.json.plan.amendment_list.at(-1).new, '自评表与推荐表（附件4）、专业技术工作经历表（样例）（对应的申报材料已调整）');
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
+			reason: '调整回原对应材料' } });
+		assert.equal(e.status, 200, e.text);
 		// the same files again: nothing to amend
 		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
 			reason: '无变更' } });
-		assert.equal(e.json.plan.amendment_list.length, 1);
+		assert.equal(e.json.plan.amendment_list.length, 3);
 		const row = JSON.parse(await sql(`SELECT detail::text FROM audit_log WHERE action = 'plan_amend'
 		    AND target_id = ${id} ORDER BY id DESC LIMIT 1`));
 		assert.deepEqual(row.fields, ['附件']);
