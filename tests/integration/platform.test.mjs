@@ -530,8 +530,13 @@ describe('the operator runs the platform', () => {
 			[form, '自评表与推荐表（附件4）', 'self_form', '自评表与推荐表', '自评表与推荐表.pdf', 'application/pdf'],
 			[sample, '专业技术工作经历表（样例）', 'experience', '专业技术工作经历表', '工作经历表样例.pdf', 'application/pdf'],
 		]);
-		// a draft's files are not the applicants' yet
+		// a draft's files are not the applicants' yet; another operator editing the draft reads them
 		assertError(await a.s.get(`/uploads/${form}`), 404, 'not_found');
+		await sql(`INSERT INTO app_user (username, name, role, org_id, password_hash)
+		    SELECT 'admin_second', '第二管理员', 'admin', org_id, password_hash FROM app_user WHERE username = 'admin'
+		    ON CONFLICT (username) DO UPDATE SET disabled_at = NULL`);
+		assert.equal((await (await loginAs('admin', 'admin_second', DEMO_PASSWORD)).get(`/uploads/${form}`)).status, 200);
+		await sql(`UPDATE app_user SET disabled_at = now() WHERE username = 'admin_second'`);
 		let e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, publish: true } });
 		assert.equal(e.status, 200, e.text);
 		assert.equal(e.json.plan.files.length, 2, 'a form without files keeps them');
