@@ -565,6 +565,9 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
       await page.locator('.move-ready').waitFor({ state: 'detached' })
 
       // 批量通过 of both: the unpaid one is named with why, and only the paid one is sent
+      // each box names whose application it ticks
+      assert.equal(await rowOf(paid).locator('input[type=checkbox]').getAttribute('aria-label'),
+        `选择 ${paid.name}（申报编号 ${paid.id}）`)
       await rowOf(unpaid).locator('.el-checkbox').click()
       await rowOf(paid).locator('.el-checkbox').click()
       await page.locator('.batch-pass').click()
