@@ -18,7 +18,10 @@ static struct db_stmt st[UP__MAX] = {
 	 * or anyone signed in for a form of a published 评审工作计划 (plan_file),
 	 * and the operators for one of a draft */
 	[UP_GET] = { "upload_get",
-	    "SELECT u.filename, u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
+	    /* a plan's form is saved under the title applicants read, not the
+	     * operator's file name */
+	    "SELECT coalesce((SELECT f.title FROM plan_file f WHERE f.upload_id = u.id LIMIT 1),"
+	    " u.filename), u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
 	    " u.owner_id = $2 OR EXISTS ("
 	    "  SELECT 1 FROM application a WHERE"
 	    "   (a.current_org_id = $3 OR EXISTS (SELECT 1 FROM chain_history h"

@@ -623,6 +623,11 @@ describe('the operator\'s pages', () => {
     ])
     const upload = await expectOk(up, 201)
     assert.equal(await page.locator('#pe-file-title-0').inputValue(), '自评表与推荐表')
+    // a name too short is said of its row, before anything is sent, and the keyboard is put there
+    await page.locator('#pe-file-title-0').fill('表')
+    await page.locator('.pe-save').click()
+    await page.locator('.pe-file-error', { hasText: '第 1 个附件的名称应为 2 至 60 个字' }).waitFor()
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'pe-file-title-0')
     await page.locator('#pe-file-title-0').fill('自评表与推荐表（附件4）')
     await pick(page, '#pe-file-kind-0', '自评表与推荐表')
     const [draft] = await Promise.all([answer(page, 'POST', /\/plans$/), page.locator('.pe-save').click()])

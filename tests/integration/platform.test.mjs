@@ -545,6 +545,8 @@ describe('the operator runs the platform', () => {
 		const got = await a.s.get(`/uploads/${sample}?download=1`);
 		assert.equal(got.status, 200);
 		assert.match(got.headers.get('content-disposition'), /attachment/);
+		// saved under the title applicants read, not the operator's file name
+		assert.match(decodeURIComponent(got.headers.get('content-disposition')), /专业技术工作经历表（样例）\.pdf/);
 		// a unit's clerk too (anyone signed in), and not another upload of the operator's
 		assert.equal((await (await loginAs('unit', 'unit_hongda')).get(`/uploads/${form}`)).status, 200);
 		const spare = await uploadPdf(admin, '未用的文件.pdf');
