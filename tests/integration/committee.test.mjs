@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	DEMO_APPLICANT, DEMO_PASSWORD, FIRST_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, lit, loginAs,
-	mobile, retire, sql, sleep, sqlInt, sqlOn, sqlRows, tag,
+	holding, mobile, retire, sql, sleep, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
@@ -557,11 +557,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		const id = await meeting([T], nine.slice(0, 6), '议程与开始投票');
 		// the opening in a transaction of its own that holds for a moment (the office's own
 		// function, as the program calls it); U is added meanwhile
-		const side = sqlOn(VAR);
-		const opening = side(`BEGIN; SELECT ballot_open(${id}, ${office.me.user.id}); SELECT pg_sleep(1.5); COMMIT`);
-		await sleep(400);
+		const opening = await holding(`SELECT ballot_open(${id}, ${office.me.user.id})`);
 		const add = await office.post(`/meetings/${id}/agenda`, { items: [U] });
-		await opening;
+		await opening.done;
 		assert.equal(add.status, 200, add.text);
 		assert.deepEqual([add.json.added, add.json.failed], [0, 1], add.text);
 		assert.match(add.json.results[0].message, /评审会议已开始投票/);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, VAR, assertError, loginAs, retire, sleep, sql, sqlInt, sqlOn, sqlRows, workerPids,
+	DEMO_APPLICANT, assertError, holding, loginAs, retire, sql, sqlInt, sqlRows, workerPids,
 } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
@@ -324,12 +324,10 @@ describe('评前面试', () => {
 		// probe: the foreign key's refusal was an internal error)
 		const d = await county.post('/interviews', { ...body, title: '正在删除的面试' });
 		assert.equal(d.status, 201, d.text);
-		const adding = sqlOn(VAR)(`BEGIN; INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by)
-		    SELECT ${d.json.id}, ${a3}, step_seq, ${county.me.user.id} FROM application WHERE id = ${a3};
-		    SELECT pg_sleep(1); COMMIT`);
-		await sleep(300);
+		const adding = await holding(`INSERT INTO interview_assignment (session_id, application_id, step_seq, assigned_by)
+		    SELECT ${d.json.id}, ${a3}, step_seq, ${county.me.user.id} FROM application WHERE id = ${a3}`);
 		const gone = await county.request('DELETE', `/interviews/${d.json.id}`);
-		await adding;
+		await adding.done;
 		await sql(`DELETE FROM interview_assignment WHERE session_id = ${d.json.id}`);
 		assertError(gone, 409, 'conflict');
 		assert.equal((await county.request('DELETE', `/interviews/${d.json.id}`)).status, 200);

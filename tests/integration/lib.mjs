@@ -560,3 +560,21 @@ export function sideStack(name, offset, extraEnv = {}) {
 export function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
+
+/*
+ * A race made certain: statements run in a transaction of a psql of its own, which then
+ * holds its locks for `seconds` (pg_sleep) before it commits. Resolves once that transaction
+ * is seen sleeping, so that what the test does next meets its locks; { done } is the commit.
+ */
+let holds = 0;
+export async function holding(statements, seconds = 2) {
+	const mark = `itest_hold_${process.pid}_${++holds}`;
+	const done = sqlOn(VAR)(`BEGIN; ${statements}; SELECT pg_sleep(${seconds}) /* ${mark} */; COMMIT`);
+	for (let i = 0; ; i++) {
+		if (await sqlInt(`SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%/* ${mark} */%'
+		    AND pid <> pg_backend_pid()`) > 0)
+			return { done };
+		assert.ok(i < 400, `the holding transaction (${mark}) did not start: ${statements}`);
+		await sleep(25);
+	}
+}

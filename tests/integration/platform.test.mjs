@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, loginAs, raw, retire, sleep, sql,
-	sqlInt, sqlOn, sqlRows, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, loginAs, raw, retire, sql,
+	sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import {
@@ -407,11 +407,10 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.equal(item.status, 201, item.text);
 		const org = await sqlInt(`SELECT id FROM org WHERE name = '${HONGDA}'`);
 		// the refusal in a transaction of its own that holds for a moment, as 人员's would
-		const refusing = sqlOn(VAR)(`BEGIN; UPDATE person_binding SET status = 'refused', reason = '非本单位职工',
-		    decided_at = now() WHERE user_id = ${c.id} AND org_id = ${org}; SELECT pg_sleep(1); COMMIT`);
-		await sleep(300);
+		const refusing = await holding(`UPDATE person_binding SET status = 'refused', reason = '非本单位职工',
+		    decided_at = now() WHERE user_id = ${c.id} AND org_id = ${org}`);
 		const r = await hongda.post(`/archive/${item.json.item.id}/review`, { action: 'approve' });
-		await refusing;
+		await refusing.done;
 		assertError(r, 409, 'conflict');
 		assert.match(r.json.error.message, /已拒绝确认该人员/);
 		assert.equal(await sql(`SELECT status FROM archive_item WHERE id = ${item.json.item.id}`), 'pending');
