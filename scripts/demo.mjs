@@ -18,6 +18,7 @@
 // each a one-time first password; their first login set the demo password).
 import { DEMO_PASSWORD, FIRST_PASSWORD, Session, idcardCheck, lit, loginAs, sql, sqlInt } from '../tests/integration/lib.mjs';
 import { apply as applyThroughApi, ok, pay, printPdfs, upload } from '../tests/integration/apply.mjs';
+import { postFile } from '../tests/integration/applicant-fixtures.mjs';
 import { demoPdfs } from './demo-pdf.mjs';
 
 const MID_PLAN = '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划';
@@ -101,12 +102,37 @@ async function committees() {
 	console.log('demo: five experts in each committee (wucheng_cpw_w1 … jh_zpw_w1 … jh_cjpw_w1 …)');
 }
 
+/* The plans' 附件: the operator adds the sample 专业技术工作经历表 the notice says to follow
+ * (参照样例填写), tied to that upload of the wizard (a demo's sample, written for the demo). */
+async function planForms() {
+	const admin = await loginAs('admin', 'admin');
+	const title = '专业技术工作经历表（样例）';
+	const bytes = await pdfs.make(title, [
+		'姓名：张某某　　现工作单位：金华某建设工程有限公司　　申报专业：建筑工程施工',
+		'起止年月｜工作单位｜从事何种专业技术工作（职务）｜证明人',
+		'2010.07—2014.06｜金华某建设工程有限公司｜房屋建筑工程施工员，负责现场施工技术管理｜李某某',
+		'2014.07—2019.06｜金华某建设工程有限公司｜项目技术负责人，主持某安置房工程施工组织设计｜王某某',
+		'2019.07—至今｜金华某建设工程有限公司｜项目经理，负责某学校迁建工程施工技术与质量管理｜赵某某',
+		'填写说明：按时间先后填写参加工作以来的专业技术工作经历，与申报的业绩、任职时间相一致；'
+		+ '经所在单位审核盖章后扫描，在“专业技术工作经历表”处上传。',
+	]);
+	const id = ok(await postFile(admin, '/uploads', bytes, `${title}.pdf`, 'application/pdf'), 'upload sample').id;
+	for (const { id: plan } of ok(await admin.get('/plans'), 'plans').items) {
+		const p = ok(await admin.get(`/plans/${plan}`), 'plan').plan;
+		ok(await admin.request('PUT', `/plans/${plan}`, { json: { year: p.year, name: p.name, series: p.series,
+			level: p.level, title_name: p.title_name, pipelines: p.pipelines, opens_on: p.opens_on,
+			closes_on: p.closes_on, fee_recommend: p.fee.recommend, fee_review: p.fee.review, scope: p.scope,
+			requirements: p.requirements, files: [{ upload_id: id, title, kind: 'experience' }] } }), `files of ${p.name}`);
+	}
+}
+
 async function main() {
 	await committees();
 	if (await sqlInt('SELECT count(*) FROM application') > 0) {
 		console.log('demo: applications exist already, nothing to add');
 		return;
 	}
+	await planForms();
 	const hongda = await loginAs('unit', 'unit_hongda');
 	const county = await loginAs('county', 'wucheng_jsj');
 	const unitId = await sqlInt(`SELECT id FROM org WHERE name = '金华宏达建设工程有限公司'`);
