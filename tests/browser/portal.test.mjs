@@ -310,6 +310,26 @@ describe('applicant registration', () => {
     }
   })
 
+  test('a field in error says so to assistive technology: aria-invalid, the error named, required marked', async () => {
+    const { context, page } = await newPage()
+    try {
+      await openLogin(page, 'applicant')
+      const user = page.locator('#login-username')
+      assert.equal(await user.getAttribute('aria-required'), 'true')
+      assert.equal(await user.getAttribute('aria-invalid'), null)
+      await page.locator('.login-submit').click()
+      await page.waitForFunction(() => document.getElementById('login-username').getAttribute('aria-invalid') === 'true')
+      const described = await user.getAttribute('aria-describedby')
+      const text = await page.locator(`[id="${described}"]`).innerText()
+      assert.match(text, /[\u4e00-\u9fff]/, `the error named: ${text}`)
+      await user.fill('330702199001010015')
+      await page.locator('#login-password').focus() // checked when it is left
+      await page.waitForFunction(() => !document.getElementById('login-username').hasAttribute('aria-invalid'))
+    } finally {
+      await context.close()
+    }
+  })
+
   test('a wrong password shows the Chinese error', async () => {
     // Uses the person registered above, so the demo accounts never collect failed logins.
     const username = registered ? person.idcard : idcard()

@@ -23,6 +23,7 @@ import { session, clearSession, configureSession, loadSession, noteActivity, req
 import { loadReference } from './reference.js'
 import { installElement } from './element.js'
 import { PLATFORM_NAME } from './ui.js'
+import { watchFormFields } from './a11y.js'
 import Layout from './Layout.vue'
 import { orgUnapproved, isOrgAdmin, isMember, mustChangePassword } from './menu.js'
 // pages load when first opened: the first load of a portal is its frame, not every page
@@ -183,6 +184,9 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
   })
   installElement(app)
   app.use(router)
-  router.isReady().then(() => app.mount('#app'))
+  router.isReady().then(() => {
+    app.mount('#app')
+    watchFormFields()
+  })
   return app
 }
