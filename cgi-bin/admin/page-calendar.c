@@ -14,7 +14,9 @@
 
 #define DAYS_MAX 80
 
-enum { CL_YEARS, CL_DAYS, CL_DEL_DAYS, CL_DEL_YEAR, CL_ADD_DAY, CL_ADD_YEAR, CL_NEXT, CL__MAX };
+enum {
+	CL_YEARS, CL_DAYS, CL_LOCK, CL_DEL_DAYS, CL_DEL_YEAR, CL_ADD_DAY, CL_ADD_YEAR, CL_NEXT, CL__MAX
+};
 
 static struct db_stmt st[CL__MAX] = {
 	[CL_YEARS] = { "admin_calendar_years",
@@ -25,6 +27,11 @@ static struct db_stmt st[CL__MAX] = {
 	[CL_DAYS] = { "admin_calendar_days",
 	    "SELECT to_char(day, 'YYYY-MM-DD'), is_workday, note FROM calendar_day"
 	    " WHERE extract(year FROM day) = $1 ORDER BY day", 0 },
+	/* one calendar saved at a time: each save rebuilds the working-day
+	 * ordinals of every year (sql/008's trigger), and two rebuilds at once
+	 * collided even for different years (the concurrency probe) */
+	[CL_LOCK] = { "admin_calendar_lock",
+	    "SELECT pg_advisory_xact_lock(hashtext('zcps calendar'))", 0 },
 	[CL_DEL_DAYS] = { "admin_calendar_del_days",
 	    "DELETE FROM calendar_day WHERE extract(year FROM day) = $1", 0 },
 	[CL_DEL_YEAR] = { "admin_calendar_del_year",
@@ -189,7 +196,8 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
+	if ((e = db_run(&st[CL_LOCK], NULL, 0)) != PERR_OK ||
+	    (e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_YEAR], NULL, 1, DB_I(year))) != PERR_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {

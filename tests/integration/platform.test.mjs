@@ -609,7 +609,17 @@ describe('the operator runs the platform', () => {
 		assert.deepEqual(r.json.days.map((d) => [d.day, d.workday]), [['2031-01-01', false], ['2031-01-02', false],
 			['2031-01-05', true]]);
 		assert.equal(await sql("SELECT working_days('2031-01-01', '2031-01-08')"), '4');
-		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
+		// two years saved by two operators at the same moment: both saved (each save rebuilds the
+		// working days of every year; two at once collided, the concurrency probe)
+		const other = await loginAs('admin', 'admin');
+		const both = await Promise.all([
+			admin.post(`/calendar/${y}/import`, { note: '测试用年度', text: '2031-01-01 休 元旦\n2031-01-02 休 元旦' }),
+			other.post(`/calendar/${y + 2}/import`, { note: '测试用年度', text: '2033-01-03 休 元旦' }),
+		]);
+		assert.deepEqual(both.map((x) => x.status), [200, 200], both.map((x) => x.text).join('\n'));
+		assert.equal(await sqlInt("SELECT count(*) FROM calendar_day WHERE day IN ('2031-01-02', '2033-01-03')"), 2);
+		await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) IN (${y}, ${y + 2});
+		    DELETE FROM calendar_year WHERE year IN (${y}, ${y + 2})`);
 	});
 
 	test('the calendar: a refused day is named by its date and its row, beside the error', async () => {
