@@ -18,7 +18,8 @@ enum { PL_LIST, PL_ONE, PL_STEPS, PL_AMEND, PL_FILES, PL__MAX };
 	" p.fee_recommend, p.fee_review, p.title_name, p.requirements, p.scope, p.status," \
 	" array_to_json(p.pipelines)::text," \
 	" (SELECT count(*) FROM application a WHERE a.plan_id = p.id)," \
-	" (SELECT count(*) FROM plan_amendment m WHERE m.plan_id = p.id)"
+	" (SELECT count(*) FROM plan_amendment m WHERE m.plan_id = p.id)," \
+	" to_char(p.updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
 
 static struct db_stmt st[PL__MAX] = {
 	/* $1: true for drafts too */
@@ -71,6 +72,8 @@ plan_json(const PGresult *res, int i, bool detail)
 	cJSON_AddItemToObject(p, "pipelines", pipes ? pipes : cJSON_CreateArray());
 	cJSON_AddNumberToObject(p, "applications", (double)db_int(res, i, 15));
 	cJSON_AddNumberToObject(p, "amendments", (double)db_int(res, i, 16));
+	/* what the operator's form read: its save is refused if the plan changed since */
+	cJSON_AddStringToObject(p, "updated_at", db_str(res, i, 17));
 	if (detail) {
 		cJSON_AddStringToObject(p, "requirements", db_str(res, i, 11));
 		cJSON_AddStringToObject(p, "scope", db_str(res, i, 12));

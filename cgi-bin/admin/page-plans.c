@@ -43,7 +43,8 @@ static struct db_stmt st[PN__MAX] = {
 	    " (SELECT coalesce(string_agg(f.title, '、' ORDER BY f.seq), '')"
 	    "  FROM plan_file f WHERE f.plan_id = plan.id),"
 	    " (SELECT '{' || coalesce(string_agg(f.upload_id::text, ',' ORDER BY f.seq), '') || '}'"
-	    "  FROM plan_file f WHERE f.plan_id = plan.id)"
+	    "  FROM plan_file f WHERE f.plan_id = plan.id),"
+	    " to_char(updated_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
 	    " FROM plan WHERE id = $1::bigint FOR UPDATE", 0 },
 	[PN_UPDATE] = { "admin_plan_update",
 	    "UPDATE plan SET year = $2, name = $3, series = $4, level = $5, title_name = $6,"
@@ -79,7 +80,7 @@ valid_level(const char *s)
 
 enum {
 	PF_YEAR, PF_NAME, PF_SERIES, PF_LEVEL, PF_TITLE, PF_PIPELINES, PF_OPENS, PF_CLOSES,
-	PF_FEE_REC, PF_FEE_REV, PF_SCOPE, PF_REQ, PF_PUBLISH, PF_REASON, PF_FILES
+	PF_FEE_REC, PF_FEE_REV, PF_SCOPE, PF_REQ, PF_PUBLISH, PF_REASON, PF_FILES, PF_SEEN
 };
 
 #define PLAN_FILES_MAX 10
@@ -102,6 +103,9 @@ const struct field plan_fields[] = {
 	[PF_PUBLISH] = { "publish", "发布", F_BOOL, false, 0, 0, NULL, NULL },
 	[PF_REASON] = { "reason", "变更理由", F_STR, false, 0, 500, NULL, NULL },
 	[PF_FILES] = { "files", "附件", F_ARRAY, false, 0, PLAN_FILES_MAX, NULL, NULL },
+	/* the plan's updated_at as the form read it (plan_get): a save over a change made
+	 * meanwhile by another operator is refused, not a silent loss of theirs */
+	[PF_SEEN] = { "updated_at", "读取时间", F_STR, false, 0, 40, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -401,6 +405,11 @@ h_admin_plan_edit(struct req *r)
 		goto fail;
 	}
 	applied = db_bool(res, 0, 13);
+	if (f[PF_SEEN].present && f[PF_SEEN].s[0] != '\0' && strcmp(f[PF_SEEN].s, db_str(res, 0, 17)) != 0) {
+		e = req_fail(r, PERR_CONFLICT, "updated_at",
+		    "该评审工作计划已被他人修改，请刷新页面查看后再修改（本次修改未保存）");
+		goto fail;
+	}
 	/* what applicants were shown stays shown: a published plan is corrected
 	 * by amendments, not taken back */
 	if (f[PF_PUBLISH].present && !f[PF_PUBLISH].b && strcmp(db_str(res, 0, 12), "published") == 0) {

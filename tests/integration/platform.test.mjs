@@ -571,10 +571,30 @@ describe('the operator runs the platform', () => {
 		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
 			reason: '调整回原对应材料' } });
 		assert.equal(e.status, 200, e.text);
+		// two operators saving the form each read: the second is told the plan changed meanwhile,
+		// and saves nothing (the concurrency probe: one operator's file was silently lost)
+		const read = (await admin.get(`/plans/${id}`)).json.plan;
+		const [s1, s2] = await Promise.all([
+			admin.request('PUT', `/plans/${id}`, { json: { ...body, updated_at: read.updated_at, reason: '补充附件',
+				files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience'), file(sample, '另一份样例', '')] } }),
+			(await loginAs('admin', 'admin')).request('PUT', `/plans/${id}`, { json: { ...body, updated_at: read.updated_at,
+				reason: '补充附件', files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience'),
+					file(await uploadPdf(admin, '又一份.pdf'), '又一份样例', '')] } }),
+		]);
+		assert.deepEqual([s1.status, s2.status].sort(), [200, 409], `${s1.text}\n${s2.text}`);
+		const lost = [s1, s2].find((x) => x.status === 409);
+		assert.match(lost.json.error.message, /已被他人修改/);
+		assert.equal((await admin.get(`/plans/${id}`)).json.plan.files.length, 3);
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, updated_at: read.updated_at, reason: '过期的表单',
+			files: [file(form)] } });
+		assertError(e, 409, 'conflict', 'updated_at');
+		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, reason: '恢复',
+			files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')] } });
+		assert.equal(e.status, 200, e.text);
 		// the same files again: nothing to amend
 		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, files: [file(form), file(spare, '专业技术工作经历表（样例）', 'experience')],
 			reason: '无变更' } });
-		assert.equal(e.json.plan.amendment_list.length, 3);
+		assert.equal(e.json.plan.amendment_list.length, 5);
 		const row = JSON.parse(await sql(`SELECT detail::text FROM audit_log WHERE action = 'plan_amend'
 		    AND target_id = ${id} ORDER BY id DESC LIMIT 1`));
 		assert.deepEqual(row.fields, ['附件']);

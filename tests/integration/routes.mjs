@@ -259,6 +259,7 @@ export const PLAUSIBLE = {
 	requirements: '信任矩阵测试要求',
 	publish: false,
 	files: (c) => [{ upload_id: c.ref('uploads'), title: '信任矩阵测试附件', kind: 'self_form' }],
+	updated_at: '',
 	// the holiday calendar (the operator's), of the year in the path
 	note: '信任矩阵测试年度',
 	days: (c) => [{ day: firstWeekday(Number(c.path('calendar'))), workday: false, note: '元旦' }],
