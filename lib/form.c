@@ -160,6 +160,28 @@ form_boundary(const char *ctype, char *buf, size_t bufsz)
 	return PERR_BAD_REQUEST;
 }
 
+/* Drops from a file's name the marks that reorder or hide what is shown of it
+ * (U+200E/F, U+202A-202E, U+2066-2069: "a<RLO>fdp.exe" reads "aexe.pdf"). */
+static void
+drop_bidi(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	while (*r != '\0') {
+		if (r[0] == 0xE2 && r[1] == 0x80 && (r[2] == 0x8E || r[2] == 0x8F ||
+		    (r[2] >= 0xAA && r[2] <= 0xAE))) {
+			r += 3;
+			continue;
+		}
+		if (r[0] == 0xE2 && r[1] == 0x81 && r[2] >= 0xA6 && r[2] <= 0xA9) {
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 /* Copies the value of parameter `key` (quoted or not) of a header value into
  * buf. Returns 1 when found, 0 when absent, -1 when malformed or too long.
  * Quoted values take no backslash escapes: browsers send none (they
@@ -249,6 +271,7 @@ part_headers(const char *h, size_t len, struct part *p)
 
 				if (base != NULL)
 					memmove(p->filename, base + 1, strlen(base + 1) + 1);
+				drop_bidi(p->filename);
 				if (p->filename[0] == '\0' ||
 				    !valid_text(p->filename, 200) ||
 				    strpbrk(p->filename, "\r\n\t") != NULL ||

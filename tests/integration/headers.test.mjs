@@ -104,6 +104,9 @@ test('a download is named by the detected type, not by the uploader\'s extension
 		[jpeg, 'poly.svg', 'image/svg+xml', 'poly.jpg'],
 		[tinyPdf(), 'poly.html', 'text/html', 'poly.pdf'],
 		[tinyPdf(), '业绩证明.PDF', 'application/pdf', '业绩证明.pdf'],
+		// marks that reorder what is shown (a name reading 证明exe.pdf that is 证明fdp.exe): dropped
+		[tinyPdf(), 'a\u202Efdp.exe', 'application/pdf', 'afdp.pdf'],
+		[tinyPdf(), '\u2067证明\u2069\u200F.pdf', 'application/pdf', '证明.pdf'],
 	]) {
 		const up = await postFile(a.s, '/uploads', bytes, name, type);
 		assert.equal(up.status, 201, up.text);
