@@ -13,9 +13,12 @@
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { sql } from '../integration/lib.mjs'
 import {
-  afterCleanup, completeProfile, newApplicant, newApplication, putProfile,
+  afterCleanup, completeProfile, newApplicant, newApplication, putProfile, tinyPdf,
 } from '../integration/applicant-fixtures.mjs'
 import { BASE, SHOTS, TIMEOUT, flow } from './harness.mjs'
 
@@ -110,6 +113,36 @@ describe('typed text is kept until the server has it', () => {
       } finally {
         await context.setOffline(false)
       }
+    })
+  })
+
+  // (the failure probe: a file arriving after its step's page was gone was stored and never
+  // attached, while the wizard said 已保存)
+  test('a file on its way when the step is changed: the step waits for it, and it is attached', async () => {
+    const { page } = desk
+    await guard(page, 'upload-step', async () => {
+      await openWizard(page, 6)
+      const slot = page.locator('.file-block[data-kind="summary"]')
+      await slot.waitFor()
+      await page.route('**/api/applicant/uploads', async (r) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        await r.continue()
+      })
+      try {
+        const dir = await mkdtemp(join(tmpdir(), 'zcps-keep-'))
+        const file = join(dir, '任职期间技术总结.pdf')
+        await writeFile(file, tinyPdf('summary'))
+        await slot.locator('input[type=file]').setInputFiles(file)
+        await slot.getByText('正在上传：任职期间技术总结.pdf').waitFor()
+        await page.locator('.wizard-prev').click()
+        await page.getByText('附件正在上传，上传完成后继续').waitFor()
+        await page.locator('.wizard-body[data-step="5"]').waitFor({ timeout: TIMEOUT })
+        await rm(dir, { recursive: true, force: true })
+      } finally {
+        await page.unroute('**/api/applicant/uploads')
+      }
+      const files = (await who.s.get(`/applications/${appId}`)).json.application.files.summary || []
+      assert.deepEqual(files.map((f) => f.name), ['任职期间技术总结.pdf'], 'attached, not only uploaded')
     })
   })
 
