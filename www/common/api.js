@@ -38,6 +38,13 @@ const STATUS_MESSAGES = {
   503: '服务暂时不可用，请稍后再试',
   504: '服务器响应超时，请稍后再试',
 }
+// A change whose answer was lost on the way (the gateway's 502 / 504 without the program's own
+// answer): it may have been made. Said so, instead of "try again" (the failure probe: a 退回 made,
+// then told to retry, then told it had been handled by someone).
+const UNKNOWN_OUTCOME = {
+  502: '服务暂时不可用，本次办理的结果未知：请刷新页面，确认是否已办理后再操作',
+  504: '服务器响应超时，本次办理的结果未知：请刷新页面，确认是否已办理后再操作',
+}
 
 export class ApiError extends Error {
   constructor(status, code, message, field) {
@@ -113,7 +120,9 @@ async function request(method, path, body, opts = {}, retried = false) {
     const err = new ApiError(
       res.status,
       typeof e.code === 'string' ? e.code : `http_${res.status}`,
-      typeof e.message === 'string' && e.message ? e.message : STATUS_MESSAGES[res.status] || `请求失败（${res.status}）`,
+      typeof e.message === 'string' && e.message
+        ? e.message
+        : (UNSAFE.has(method) && UNKNOWN_OUTCOME[res.status]) || STATUS_MESSAGES[res.status] || `请求失败（${res.status}）`,
       typeof e.field === 'string' ? e.field : '',
     )
     err.data = data // the whole body: some errors carry more (e.g. `check`, `existing_id`)
