@@ -203,6 +203,31 @@ describe('login into every portal', () => {
   }
 })
 
+// (the failure probe: a reload while the service was down showed the login page to someone still
+// signed in, and the page they were on was forgotten)
+test('a reload while the service is down: 服务暂时不可用, not the login page; back where it was once up', async () => {
+  const { context, page } = await newPage()
+  try {
+    await openLogin(page, 'unit')
+    const { status } = await login(page, 'unit_hongda', PASSWORD)
+    assert.equal(status, 200)
+    await page.locator('.welcome').waitFor()
+    await page.goto(`${BASE}/unit/#/account`, { waitUntil: 'domcontentloaded' })
+    await page.locator('.topbar').waitFor()
+    await page.route('**/api/unit/me', (r) => r.fulfill({ status: 503, body: '<html>503</html>' }))
+    await page.reload({ waitUntil: 'domcontentloaded' })
+    await page.locator('.unavailable', { hasText: '服务暂时不可用' }).waitFor()
+    assert.equal(await page.locator('#login-username').count(), 0, 'not the login page')
+    assert.match(page.url(), /#\/unavailable\?redirect=(%2F|\/)account/)
+    await page.unroute('**/api/unit/me')
+    // it tries again by itself, and opens the page asked for
+    await page.waitForURL(/#\/account$/, { timeout: 15000 })
+    await page.locator('.topbar .user-name').waitFor()
+  } finally {
+    await context.close()
+  }
+})
+
 describe('applicant registration', () => {
   const person = { idcard: idcard(), name: personName(), mobile: mobile(), password: `Reg#${randomInt(1000, 9999)}ab` }
   let registered = false

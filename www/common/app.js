@@ -31,6 +31,7 @@ const Login = () => import('./Login.vue')
 const Home = () => import('./Home.vue')
 const Account = () => import('./Account.vue')
 const NotFound = () => import('./NotFound.vue')
+const Unavailable = () => import('./Unavailable.vue')
 import './style.css'
 
 const ForgotPassword = () => import('./ForgotPassword.vue')
@@ -47,6 +48,7 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
     routes: [
       { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
       { path: '/forgot', name: 'forgot', component: ForgotPassword, meta: { public: true, title: '忘记密码' } },
+      { path: '/unavailable', name: 'unavailable', component: Unavailable, meta: { public: true, title: '服务暂时不可用' } },
       ...publicRoutes,
       {
         path: '/',
@@ -73,9 +75,18 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
       }
     }
     if (to.meta.public) {
-      // A signed-in person has nothing to do on the login, registration or 忘记密码 page.
-      if (session.user && ['login', 'register', 'forgot'].includes(to.name)) return { name: 'home' }
+      // A signed-in person has nothing to do on the login, registration or 忘记密码 page: the
+      // page they were sent there from, or 首页
+      if (session.user && ['login', 'register', 'forgot'].includes(to.name)) {
+        const r = to.query.redirect
+        return typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') ? r : { name: 'home' }
+      }
       return true
+    }
+    // the service did not say who is signed in (not a 401): not a logout
+    if (!session.loaded) {
+      sessionError = null
+      return { name: 'unavailable', query: { redirect: to.fullPath } }
     }
     if (!session.user) {
       return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }

@@ -95,8 +95,9 @@ export async function loadSession() {
   try {
     setSession(await api.get('me', { quiet401: true }))
   } catch (e) {
-    clearSession()
+    // a 401 says nobody is signed in; any other failure says nothing (session.loaded stays false)
     if (e.status !== 401) throw e
+    clearSession()
   }
 }
 
