@@ -611,7 +611,14 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
     const { context, page } = await newPage()
     try {
       await login(page, 'county', 'wucheng_jsj')
+      // the service failing on the first read: said so with 重试, which reads it again
+      const detail = `**/api/county/applications/${unpaid.id}`
+      await page.route(detail, (r) => r.fulfill({ status: 503, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unavailable', message: '系统暂时无法提供服务，请稍后重试' } }) }))
       await page.goto(`${BASE}/county/#/applications/${unpaid.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-retry').waitFor()
+      await page.unroute(detail)
+      await page.locator('.rd-retry').click()
       const gate = page.locator('#rd-pass-gate')
       await gate.waitFor()
       // by keyboard: the page starts at whose application it is, one Tab and Enter from the decision
