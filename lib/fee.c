@@ -42,16 +42,15 @@ static struct db_stmt st[FE__MAX] = {
 	[FE_ADD] = { "fee_add",
 	    "INSERT INTO fee_item (plan_id, org_id, seq, name, amount, updated_by)"
 	    " VALUES ($1, $2, $3, $4, $5, $6)", 0 },
-	/* the paid orders of the plan's applications whose fee step this
-	 * organisation holds ($1 org, $2 plan), in the order they were paid */
+	/* the orders of the plan's applications paid to this organisation ($1
+	 * org, $2 plan: the fee step's holder when each was paid, sql/062), in
+	 * the order they were paid */
 	[FE_PAYMENTS] = { "fee_payments",
 	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", y.order_no, y.amount_fen,"
 	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
 	    " FROM payment y JOIN application a ON a.id = y.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
-	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND EXISTS (SELECT 1 FROM step_gate g"
-	    "  JOIN step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) o ON o.seq = g.seq"
-	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee' AND o.org_id = $1)"
+	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND y.payee_org_id = $1"
 	    " ORDER BY y.paid_at, y.order_no LIMIT 20000", 0 },
 };
 

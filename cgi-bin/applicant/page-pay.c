@@ -44,8 +44,13 @@ static struct db_stmt st[PY__MAX] = {
 	[PY_LOCK] = { "pay_lock",
 	    "SELECT y.status, y.amount_fen, y.application_id, a.applicant_id FROM payment y"
 	    " JOIN application a ON a.id = y.application_id WHERE y.order_no = $1 FOR UPDATE OF y", 0 },
+	/* paid: to the department holding the fee step now (its 缴费明细, sql/062) */
 	[PY_PAID] = { "pay_paid",
-	    "UPDATE payment SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN now() END"
+	    "UPDATE payment y SET status = $2, paid_at = CASE WHEN $2 = 'paid' THEN now() END,"
+	    " payee_org_id = CASE WHEN $2 = 'paid' THEN (SELECT o.org_id FROM application a"
+	    "  JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.gate = 'fee'"
+	    "  JOIN step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) o ON o.seq = g.seq"
+	    "  WHERE a.id = y.application_id ORDER BY g.seq LIMIT 1) END"
 	    " WHERE order_no = $1", 0 },
 	/* the application locked (its payments' notifications one after the other) */
 	[PY_APP_LOCK] = { "pay_app_lock",

@@ -10,9 +10,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, assertError, holding, loginAs, retire, sql, sqlInt, sqlRows, workerPids,
+	DEMO_APPLICANT, HONGDA, assertError, holding, lit, loginAs, retire, sql, sqlInt, sqlRows, workerPids,
 } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
+import { apply, pay } from './apply.mjs';
+import { MID_PLAN, SJY, completeProfile, newApplicant, orgId, putProfile } from './applicant-fixtures.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
 const created = [];
@@ -483,5 +485,38 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		    SELECT ${app}, 11, current_date - 14, id FROM app_user WHERE username = 'jh_zpw'`);
 		assert.equal((await move(zpw, app, 'pass', 11, '结果公示无异议')).status, 200);
 		assert.equal((await position(app)).step, 12);
+	});
+});
+
+// (the exports probe: an application returned after its fee was paid, whose applicant then
+// moved to a unit of 市本级, left 婺城区's 缴费明细 and appeared in 市住建局's, which was never paid)
+describe('收费明细: an order stays with the department it was paid to', () => {
+	test('the application moves to another region after paying: still the county\'s, not the city\'s', async () => {
+		const a = await newApplicant();
+		const hongda = await loginAs('unit', 'unit_hongda');
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+		created.push(app);
+		await walk(app, 4);
+		await pay(a.s, app);
+		const order = await sql(`SELECT order_no FROM payment WHERE application_id = ${app} AND status = 'paid'`);
+		const county = await clerk('county', 'wucheng_jsj');
+		assert.equal((await move(county, app, 'return', 4, '请补充继续教育证明。')).status, 200);
+		const before = await sqlInt(`SELECT region_id FROM application WHERE id = ${app}`);
+		await putProfile(a.s, await completeProfile({ unit_id: await orgId(SJY) }));
+		await a.s.get(`/applications/${app}`); // opening the returned application routes it anew
+		assert.notEqual(await sqlInt(`SELECT region_id FROM application WHERE id = ${app}`), before, 'moved to 市本级');
+		const orders = async (s) => {
+			const x = await fetch(s.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: s.cookieHeader() } });
+			if (x.status === 404)
+				return '';
+			assert.equal(x.status, 200);
+			const dir = mkdtempSync(path.join(tmpdir(), 'zcps-pay-'));
+			const file = path.join(dir, 'payments.xlsx');
+			writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+			return execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		};
+		assert.ok((await orders(county)).includes(order), 'the county that was paid lists the order');
+		assert.ok(!(await orders(await clerk('city', 'jh_zjj'))).includes(order), 'the city never held it');
 	});
 });
