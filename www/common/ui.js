@@ -53,6 +53,14 @@ export function beijingToday() {
   return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
 }
 
+// After a page turns or a row is decided, the keyboard goes on at row i of a list (the last
+// when there are fewer): its first link or enabled button; with no row, the page's heading.
+export function focusRowIn(rows, i, heading, opts = {}) {
+  const row = rows.length ? rows[Math.min(i, rows.length - 1)] : null
+  const target = (row && row.querySelector('a[href], button:not([disabled])')) || heading
+  if (target) target.focus(opts)
+}
+
 export function formatSize(n) {
   const v = Number(n) || 0
   if (v >= 1024 * 1024) return `${(v / 1024 / 1024).toFixed(1)} MB`
