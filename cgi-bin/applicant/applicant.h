@@ -69,6 +69,14 @@ enum perr app_editable(struct req *, const struct application *);
  * unless it may still be edited. Every content write takes this lock first, so
  * it cannot slip in beside a submission (chain_move() locks the same row). */
 enum perr app_lock_editable(struct req *, long long id);
+/* Inside the save's transaction, the application loaded after its lock: 409 (field
+ * "rev") when the save names the digest its edit was typed over (rev, optional) and
+ * key's part of the draft ("info", "recommenders", "archive", "files-<kind>") is
+ * no longer that: another window or device saved it meanwhile. app_reply() hands
+ * out each part's digest in application.revs. */
+enum perr app_rev_check(struct req *, const struct application *, const char *key,
+    const struct fval *rev);
+bool valid_rev(const char *);	/* 16 lower-case hex digits */
 /* Whether org may be named as 受理单位 of the application. */
 enum perr app_accept_ok(const struct application *, long long org, bool *ok);
 

@@ -375,7 +375,7 @@ out:
 	return e;
 }
 
-enum { I_STATEMENT, I_CATEGORY, I_METHOD, I_SPECIALTY, I_ACCEPT, I_HELD, I_SCORE, I_WIZARD };
+enum { I_STATEMENT, I_CATEGORY, I_METHOD, I_SPECIALTY, I_ACCEPT, I_HELD, I_SCORE, I_WIZARD, I_REV };
 
 const struct field app_info_fields[] = {
 	/* 限 1000 字: characters as the page counts them */
@@ -389,6 +389,8 @@ const struct field app_info_fields[] = {
 	[I_HELD] = { "held_title", "已取得的中级职称及取得时间", F_STR, false, 0, 100, NULL, NULL },
 	[I_SCORE] = { "self_score", "自评分", F_DEC1, false, 0, 200, NULL, NULL },
 	[I_WIZARD] = { "wizard_step", "当前步骤", F_INT, false, 1, 7, NULL, NULL },
+	/* the digest of what the edit was typed over (application.revs.info): app_rev_check() */
+	[I_REV] = { "rev", "版本", F_STR, false, 16, 16, valid_rev, "版本标识不正确" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -397,10 +399,12 @@ do_info(struct req *r, struct application *a, const char *id)
 {
 	const struct fval *f = r->f;
 	char accept[24], score[24], wiz[24];
+	enum perr e;
 
+	if ((e = app_rev_check(r, a, "info", &f[I_REV])) != PERR_OK)
+		return e;
 	if (f[I_ACCEPT].present && f[I_ACCEPT].i != 0) {
 		bool ok;
-		enum perr e;
 
 		if ((e = app_accept_ok(a, f[I_ACCEPT].i, &ok)) != PERR_OK)
 			return e;
@@ -430,6 +434,7 @@ h_app_info(struct req *r)
 
 const struct field app_recommenders_fields[] = {
 	{ "recommenders", "推荐人", F_ARRAY, true, 0, 2, NULL, NULL },
+	{ "rev", "版本", F_STR, false, 16, 16, valid_rev, "版本标识不正确" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -450,8 +455,8 @@ do_recommenders(struct req *r, struct application *a, const char *id)
 	int seq = 0;
 	enum perr e;
 
-	(void)a;
-	if ((e = db_exec(&st[APP_REC_DEL], NULL, 1, id)) != PERR_OK)
+	if ((e = app_rev_check(r, a, "recommenders", &r->f[1])) != PERR_OK ||
+	    (e = db_exec(&st[APP_REC_DEL], NULL, 1, id)) != PERR_OK)
 		return e;
 	cJSON_ArrayForEach(it, r->f[0].a) {
 		struct fval v[FIELDS_MAX];
@@ -489,6 +494,7 @@ h_app_recommenders(struct req *r)
 
 const struct field app_archive_fields[] = {
 	{ "items", "业绩", F_ARRAY, true, 0, 30, NULL, NULL },
+	{ "rev", "版本", F_STR, false, 16, 16, valid_rev, "版本标识不正确" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -505,9 +511,9 @@ do_archive(struct req *r, struct application *a, const char *id)
 	char uid[24];
 	enum perr e;
 
-	(void)a;
 	num(uid, sizeof(uid), r->s.user_id);
-	if ((e = db_exec(&st[APP_ARCH_DEL], NULL, 1, id)) != PERR_OK)
+	if ((e = app_rev_check(r, a, "archive", &r->f[1])) != PERR_OK ||
+	    (e = db_exec(&st[APP_ARCH_DEL], NULL, 1, id)) != PERR_OK)
 		return e;
 	cJSON_ArrayForEach(it, r->f[0].a) {
 		struct fval v[FIELDS_MAX];
@@ -555,6 +561,7 @@ h_app_archive(struct req *r)
 const struct field app_files_fields[] = {
 	{ "kind", "附件类型", F_STR, true, 1, 20, NULL, NULL },
 	{ "uploads", "附件", F_ARRAY, true, 0, 10, NULL, NULL },
+	{ "rev", "版本", F_STR, false, 16, 16, valid_rev, "版本标识不正确" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -562,12 +569,15 @@ static enum perr
 do_files(struct req *r, struct application *a, const char *id)
 {
 	const struct file_kind *k = file_kind(r->f[0].s);
-	char arr[256];
+	char arr[256], key[40];
 	int n;
 	enum perr e;
 
 	if (k == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "kind", "附件类型不正确");
+	snprintf(key, sizeof(key), "files-%s", k->code);
+	if ((e = app_rev_check(r, a, key, &r->f[2])) != PERR_OK)
+		return e;
 	if (rule_file(a, k->code) == FILE_HIDDEN)
 		return req_fail(r, PERR_INVALID_FIELD, "kind", "当前申报方式无需上传“%s”",
 		    k->label);

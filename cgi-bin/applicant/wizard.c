@@ -5,6 +5,7 @@
  * pre-submission check (lib/rules.c). Loading and rules live in lib/; this
  * file only shapes the wizard's reply.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,11 +186,82 @@ app_accept_ok(const struct application *a, long long org, bool *ok)
 	return PERR_OK;
 }
 
+/*
+ * What one kind of the draft holds, as a digest ("info", "recommenders", "archive",
+ * "files-<kind>", the wizard's own keys): a save that names the digest of what it
+ * was typed over is refused when another window or device saved that kind since,
+ * instead of overwriting it unseen. FNV-1a over the stored values (NULL apart from
+ * ""), 16 hex digits into out.
+ */
+static uint64_t
+mix(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "\x02");
+
+	for (; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (h ^ 0x1f) * 1099511628211ULL;
+}
+
+static void
+app_rev(const struct application *a, const char *key, char out[17])
+{
+	uint64_t h = 14695981039346656037ULL;
+	char n[2][24];
+	int i, c;
+
+	if (strcmp(key, "info") == 0) {
+		snprintf(n[0], sizeof(n[0]), "%lld", a->accept_org_id);
+		snprintf(n[1], sizeof(n[1]), "%d", a->self_score);
+		h = mix(mix(mix(mix(h, a->statement), a->category), a->method), a->specialty);
+		h = mix(mix(mix(h, n[0]), a->held_title), n[1]);
+	} else if (strcmp(key, "recommenders") == 0) {
+		for (i = 0; i < PQntuples(a->rec); i++)
+			for (c = 1; c <= 5; c++)
+				h = mix(h, db_str(a->rec, i, c));
+	} else if (strcmp(key, "archive") == 0) {
+		for (i = 0; i < PQntuples(a->arch); i++)
+			h = mix(mix(h, db_str(a->arch, i, 0)), db_str(a->arch, i, ARCHIVE_ITEM_NCOLS));
+	} else if (strncmp(key, "files-", 6) == 0) {
+		for (i = 0; i < PQntuples(a->files); i++)
+			if (strcmp(db_str(a->files, i, 0), key + 6) == 0)
+				h = mix(h, db_str(a->files, i, 1));
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+enum perr
+app_rev_check(struct req *r, const struct application *a, const char *key,
+    const struct fval *rev)
+{
+	char now[17];
+
+	if (!rev->present)
+		return PERR_OK;
+	app_rev(a, key, now);
+	if (strcmp(now, rev->s) == 0)
+		return PERR_OK;
+	return req_fail(r, PERR_CONFLICT, "rev", "这部分内容已在其他窗口或设备上修改并保存，"
+	    "本次修改未保存：请选择保留哪一份");
+}
+
+bool
+valid_rev(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == 16;
+}
+
 void
 app_reply(struct req *r, const struct application *a)
 {
-	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c, *check;
+	cJSON *o = app_content_json(a), *rules, *opts, *orgs, *c, *check, *revs;
 	const struct file_kind *k;
+	char rev[17];
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	int pick[CHAIN_STEPS_MAX], i, n;
 
@@ -221,6 +293,20 @@ app_reply(struct req *r, const struct application *a)
 		cJSON_AddNullToObject(o, "signed_at");
 	cJSON_AddBoolToObject(o, "printable", a->passed_unit);
 	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
+	revs = cJSON_AddObjectToObject(o, "revs");
+	app_rev(a, "info", rev);
+	cJSON_AddStringToObject(revs, "info", rev);
+	app_rev(a, "recommenders", rev);
+	cJSON_AddStringToObject(revs, "recommenders", rev);
+	app_rev(a, "archive", rev);
+	cJSON_AddStringToObject(revs, "archive", rev);
+	for (k = file_kinds; k->code != NULL; k++) {
+		char key[40];
+
+		snprintf(key, sizeof(key), "files-%s", k->code);
+		app_rev(a, key, rev);
+		cJSON_AddStringToObject(revs, key, rev);
+	}
 	cJSON_AddItemToObject(req_out(r), "application", o);
 
 	rules = cJSON_AddArrayToObject(req_out(r), "file_rules");

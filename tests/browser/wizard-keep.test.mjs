@@ -8,7 +8,9 @@
 //    same page, logging in there sends the save again (new session, new CSRF token) and the
 //    server has every character;
 // 3. logging out while something is kept only in the browser asks whether to keep it there;
-// 4. two minutes before the idle timeout a warning counts down (the page's clock is driven by
+// 4. two tabs of one draft: a save over what the other tab saved meanwhile is refused by the
+//    server (the part's digest, application.revs) and the tab asks which text to keep;
+// 5. two minutes before the idle timeout a warning counts down (the page's clock is driven by
 //    Playwright's page.clock), 继续工作 keeps the session; past the timeout the login dialog opens.
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
@@ -243,6 +245,55 @@ describe('typed text is kept until the server has it', () => {
       assert.equal(page.url(), wizardUrl)
       await shot(page, '05-after-login-saved')
     })
+  })
+})
+
+// (the failure probe: two tabs of one draft each said 已保存, and the last save won unseen)
+describe('two tabs of one draft', () => {
+  test('a save over what the other tab saved is not made: the tab asks which to keep', async () => {
+    const { context, page: a } = await newPage()
+    let b
+    try {
+      await guard(a, 'two-tabs', async () => {
+        await openWizard(a, 3)
+        b = await context.newPage() // the same browser: the same session
+        b.setDefaultTimeout(TIMEOUT)
+        b.problems = []
+        await openWizard(b, 3)
+        const start = await serverStatement()
+        assert.equal(await b.locator('#wz-statement').inputValue(), start)
+        await type(a, '（甲）')
+        await waitServer(`${start}（甲）`)
+        await state(a).filter({ hasText: '已保存' }).waitFor()
+        // B still shows the text from before A's save
+        const refused = b.waitForResponse((r) => isInfoPut(r) && r.status() === 409)
+        await type(b, '（乙）')
+        await refused
+        const banner = b.locator('.keep-conflict')
+        await banner.waitFor()
+        assert.match(await banner.innerText(), /第 3 步「申报信息」/)
+        assert.match(await state(b).innerText(), /未保存/)
+        assert.equal(await serverStatement(), `${start}（甲）`, 'what A saved stays')
+        await shot(b, '09-two-tabs-conflict')
+        // B keeps its own text: saved over A's, by the person's choice
+        await banner.locator('.keep-local').click()
+        await waitServer(`${start}（乙）`)
+        await banner.waitFor({ state: 'hidden' })
+        await state(b).filter({ hasText: '已保存' }).waitFor()
+        // now A is behind: its next save is refused too, and it takes the server's text
+        const refusedA = a.waitForResponse((r) => isInfoPut(r) && r.status() === 409)
+        await type(a, '（丙）')
+        await refusedA
+        const bannerA = a.locator('.keep-conflict')
+        await bannerA.waitFor()
+        await bannerA.locator('.keep-server').click()
+        await bannerA.waitFor({ state: 'hidden' })
+        assert.equal(await a.locator('#wz-statement').inputValue(), `${start}（乙）`)
+        assert.equal(await serverStatement(), `${start}（乙）`)
+      })
+    } finally {
+      await context.close()
+    }
   })
 })
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { DEMO_APPLICANT, loginAs, retire, signPost, signToken, sql, sqlRows } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { signaturePng } from './applicant-fixtures.mjs';
+import { signaturePng, uploadPdf } from './applicant-fixtures.mjs';
 
 const N = 50;
 let apps = [];
@@ -78,5 +78,90 @@ describe('autosave at the moment of submission', () => {
 		const phone = await signPost(tok, signaturePng());
 		assert.equal(phone.status, 409, phone.text);
 		assert.equal(await sql(`SELECT signature_id FROM application WHERE id = ${draft}`), signed);
+	});
+});
+
+// Two windows (or devices) of one draft: each part of the draft has a digest
+// (application.revs); a save naming the digest its edit was typed over is refused
+// with 409 field "rev" when another window saved that part since, and writes
+// nothing; a save naming none overwrites as before (API clients).
+describe('two windows of one draft: a save over what the other window saved is refused', () => {
+	let s, app;
+
+	before(async () => {
+		s = await loginAs('applicant', DEMO_APPLICANT);
+		[app] = await newDrafts(1);
+		apps.push(app);
+	});
+
+	const revs = async () => {
+		const r = await s.get(`/applications/${app}`);
+		assert.equal(r.status, 200, r.text);
+		return r.json.application.revs;
+	};
+	const put = (part, json) => s.request('PUT', `/applications/${app}/${part}`, { json });
+	const stored = () => sql(`SELECT coalesce(statement, '') FROM application WHERE id = ${app}`);
+
+	test('info: window B, loaded before A saved, is refused and the text of A stays', async () => {
+		const seen = await revs(); // both windows open on this
+		const a = await put('info', { statement: '甲窗口写的述职', rev: seen.info });
+		assert.equal(a.status, 200, a.text);
+		assert.notEqual(a.json.application.revs.info, seen.info);
+		const b = await put('info', { statement: '乙窗口写的述职', rev: seen.info });
+		assert.equal(b.status, 409, b.text);
+		assert.equal(b.json.error.field, 'rev');
+		assert.match(b.json.error.message, /其他窗口或设备/);
+		assert.equal(await stored(), '甲窗口写的述职');
+		// B chose its own text: it saves over the digest it now has
+		const again = await put('info', { statement: '乙窗口写的述职', rev: a.json.application.revs.info });
+		assert.equal(again.status, 200, again.text);
+		assert.equal(await stored(), '乙窗口写的述职');
+		// one window's consecutive saves each name the digest the last one answered
+		const next = await put('info', { statement: '乙窗口接着写', rev: again.json.application.revs.info });
+		assert.equal(next.status, 200, next.text);
+		// without a digest a save overwrites, as it always did
+		const plain = await put('info', { statement: '不带版本的保存' });
+		assert.equal(plain.status, 200, plain.text);
+		assert.equal(await stored(), '不带版本的保存');
+	});
+
+	test('the step a window is on is no edit: it changes no digest', async () => {
+		const seen = await revs();
+		const w = await put('info', { wizard_step: 4 });
+		assert.equal(w.status, 200, w.text);
+		assert.equal(w.json.application.revs.info, seen.info);
+		const ok = await put('info', { statement: '换步后的述职', rev: seen.info });
+		assert.equal(ok.status, 200, ok.text);
+	});
+
+	test('parts are apart: a save of the files of one kind does not refuse another part', async () => {
+		const seen = await revs();
+		const f = await put('files', { kind: 'other', uploads: [await uploadPdf(s)], rev: seen['files-other'] });
+		assert.equal(f.status, 200, f.text);
+		assert.notEqual(f.json.application.revs['files-other'], seen['files-other']);
+		assert.equal(f.json.application.revs['files-summary'], seen['files-summary']);
+		const i = await put('info', { statement: '附件之后的述职', rev: seen.info });
+		assert.equal(i.status, 200, i.text);
+		// the other window's choice of files, typed over the old list, is refused
+		const before = await sql(`SELECT string_agg(upload_id::text, ',') FROM application_file WHERE application_id = ${app}`);
+		const g = await put('files', { kind: 'other', uploads: [], rev: seen['files-other'] });
+		assert.equal(g.status, 409, g.text);
+		assert.equal(g.json.error.field, 'rev');
+		assert.equal(await sql(`SELECT string_agg(upload_id::text, ',') FROM application_file WHERE application_id = ${app}`), before);
+		for (const [part, body] of [['recommenders', { recommenders: [] }], ['archive', { items: [] }]]) {
+			const r = await put(part, { ...body, rev: 'ffffffffffffffff' });
+			assert.equal(r.status, 409, `${part}: ${r.text}`);
+			assert.equal(r.json.error.field, 'rev');
+			const ok = await put(part, { ...body, rev: seen[part] });
+			assert.equal(ok.status, 200, `${part}: ${ok.text}`);
+		}
+	});
+
+	test('a digest that is not one is 400 and names the field', async () => {
+		for (const rev of ['xyz', 'FFFFFFFFFFFFFFFF', '0'.repeat(17), 12]) {
+			const r = await put('info', { statement: '坏版本', rev });
+			assert.equal(r.status, 400, `${rev}: ${r.text}`);
+			assert.equal(r.json.error.field, 'rev');
+		}
 	});
 });

@@ -9,13 +9,16 @@
 //   {path, body (what is PUT), keep (what the step shows again), partial (body lacks part of
 //    keep, e.g. a 述职 over 1000 characters: kept, not sendable), seq (edits so far),
 //    sentSeq (the edit the server confirmed), base (the server's data of that kind when the
-//    first unsaved edit was made), fail: null|{kind: 'network'|'auth'|'rejected', message,
-//    seq}, conflict, at, volatile}
+//    first unsaved edit was made), rev (the server's digest of that data, application.revs:
+//    sent with the edit, so a save over what another window or device saved since is refused,
+//    409 field "rev", and becomes a conflict), fail: null|{kind: 'network'|'auth'|'rejected',
+//    message, seq}, conflict, at, volatile}
 //
 // When the page opens with kept entries: one the server already has goes; one whose server data
 // changed since it was made (edited on another device) is not sent by itself: the wizard shows
 // both choices (keep this device's text and save it, or take the server's). Any new edit of that
-// kind means the person chose this device's text.
+// kind means the person chose this device's text. The same choice is offered when the server
+// refuses a save because another window saved that kind meanwhile (two tabs of one draft).
 import { computed, ref } from 'vue'
 import { api } from '../../common/api.js'
 import { draftStore } from '../../common/drafts.js'
@@ -47,6 +50,9 @@ function onServer(key, body, a) {
   if (key.startsWith('files-')) return JSON.stringify((body.uploads || []).map(Number)) === snapshot(key, a)
   return false
 }
+
+// The server's digest of one kind of the application's data ('' when it gave none).
+const revOf = (key, a) => (a && a.revs && a.revs[key]) || ''
 
 function clock() {
   const d = new Date()
@@ -81,13 +87,13 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     store = draftStore('applicant', userId, `application-${appId}`)
     const a = app()
     for (const key of store.keys()) {
-      const e = store.get(key)
+      const e = { ...store.get(key), reloading: false }
       if (e.volatile) store.remove(key)
       else if (onServer(key, e.body, a)) {
-        if (e.partial) store.set(key, { ...e, sentSeq: e.seq, base: snapshot(key, a), fail: null })
+        if (e.partial) store.set(key, { ...e, sentSeq: e.seq, base: snapshot(key, a), rev: revOf(key, a), fail: null })
         else store.remove(key)
       } else if (e.base !== snapshot(key, a)) store.set(key, { ...e, conflict: true, fail: null })
-      else store.set(key, { ...e, fail: null })
+      else store.set(key, { ...e, rev: revOf(key, a), fail: null })
     }
     bump()
     retryAll()
@@ -103,8 +109,11 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   // An edit: kept at once, sent after `delay` ms of quiet.
   function edit(key, path, body, { keep, partial = false, delay = 600, volatile = false } = {}) {
     const old = store.get(key)
+    // typing on over a conflict is choosing this device's text: over what the server has now
+    const over = old && !old.conflict
     const e = {
-      base: old ? old.base : snapshot(key, app()),
+      base: over ? old.base : snapshot(key, app()),
+      rev: over ? old.rev : revOf(key, app()),
       seq: old ? old.seq + 1 : 1,
       sentSeq: old ? old.sentSeq : 0,
       path,
@@ -136,8 +145,10 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     const e = store.get(key)
     if (!needsSending(e)) return Promise.resolve()
     const seq = e.seq
+    // (the volatile wizard_step goes without: it overwrites nothing typed)
+    const body = e.rev && !e.volatile ? { ...e.body, rev: e.rev } : e.body
     const p = api
-      .put(e.path, e.body)
+      .put(e.path, body)
       .then((data) => confirmed(key, seq, data), (err) => failed(key, seq, err))
       .finally(() => {
         inflight.delete(key)
@@ -155,7 +166,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     if (cur && cur.seq === seq && !cur.partial) store.remove(key)
     else if (cur) {
       const a = data && data.application
-      store.set(key, { ...cur, sentSeq: cur.seq === seq ? seq : cur.sentSeq, base: snapshot(key, a), fail: null })
+      store.set(key, { ...cur, sentSeq: cur.seq === seq ? seq : cur.sentSeq, base: snapshot(key, a), rev: revOf(key, a), fail: null })
     }
     savedAt.value = clock()
     retryStep = 0
@@ -167,6 +178,17 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     let kind = 'rejected'
     if (err.status === 0 || err.status >= 500) kind = 'network'
     else if (err.status === 401 || (err.status === 403 && err.code === 'csrf')) kind = 'auth'
+    if (err.status === 409 && err.field === 'rev') {
+      // another window saved this kind since: the page reloads the server's copy, then the
+      // person chooses (not before: 改用服务器上的内容 must show what the server has now)
+      if (cur) store.set(key, { ...cur, conflict: true, reloading: true, fail: null })
+      bump()
+      return Promise.resolve(notEditable(err)).finally(() => {
+        const e = store.get(key)
+        if (e && e.reloading) store.set(key, { ...e, reloading: false })
+        bump()
+      })
+    }
     if (cur) store.set(key, { ...cur, fail: { kind, message: err.message, seq } })
     bump()
     if (kind === 'network') scheduleRetry()
@@ -210,7 +232,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   function keepLocal(key) {
     const e = store.get(key)
     if (!e) return
-    store.set(key, { ...e, conflict: false, base: snapshot(key, app()), fail: null })
+    store.set(key, { ...e, conflict: false, base: snapshot(key, app()), rev: revOf(key, app()), fail: null })
     bump()
     send(key)
   }
@@ -223,7 +245,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     void version.value
     return store.keys().map((k) => ({ key: k, ...store.get(k) })).filter((e) => !e.volatile)
   })
-  const conflicts = computed(() => entries.value.filter((e) => e.conflict).map((e) => e.key))
+  const conflicts = computed(() => entries.value.filter((e) => e.conflict && !e.reloading).map((e) => e.key))
   // Something typed is not on the server (yet).
   const unsaved = computed(() => entries.value.some((e) => e.seq !== e.sentSeq || e.partial))
   const busy = computed(() => {
@@ -235,7 +257,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   const status = computed(() => {
     const list = entries.value
     const failing = (kind) => list.find((e) => e.fail && e.fail.kind === kind && e.seq !== e.sentSeq)
-    if (conflicts.value.length) return { kind: 'error', text: '未保存：本机暂存的内容与服务器上的不同，请选择保留哪一份' }
+    if (list.some((e) => e.conflict)) return { kind: 'error', text: '未保存：本机暂存的内容与服务器上的不同，请选择保留哪一份' }
     const refused = failing('rejected')
     if (refused) return { kind: 'error', text: `保存失败：${refused.fail.message}（已暂存在本机）` }
     if (unsaved.value && (session.reauth || failing('auth'))) return { kind: 'unsaved', text: '未保存（登录已失效，已暂存在本机，重新登录后自动保存）' }
