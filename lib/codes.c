@@ -1,8 +1,10 @@
 /*
- * codes.c: codes sent by SMS (the notification outbox, like every message of
- * the portal): 忘记密码 (a code to the mobile on file, then a new password;
- * every session ends) and a new mobile number (a code to the new number).
- * 6 digits, valid 10 minutes, 5 tries; kept only as a hash. Asking is limited
+ * codes.c: codes sent by SMS: 忘记密码 (a code to the mobile on file, then a
+ * new password; every session ends) and a new mobile number (a code to the new
+ * number). 6 digits, valid 10 minutes, 5 tries; kept only as a hash, which the
+ * programs cannot read (sms_code_matches() answers whether a code is right),
+ * and its text goes to an outbox of its own (code_sms) that only the SMS
+ * sender reads, gone once the code expired (sql/063). Asking is limited
  * per address (lib/limit.c) and per account (5 an hour, one a minute); the
  * answers are the same whether or not an account exists.
  */
@@ -33,10 +35,11 @@ static struct db_stmt st[CD__MAX] = {
 	    " VALUES ($1::bigint, $2, $3, sha256(convert_to($1::bigint::text || ':' || $4, 'UTF8')), $5,"
 	    " now() + make_interval(mins => $6::int))", 0 },
 	[CD_NOTIFY] = { "code_notify",
-	    "INSERT INTO notification (user_id, mobile, body, inbox) VALUES ($1, $2, $3, false)", 0 },
+	    "INSERT INTO code_sms (user_id, mobile, body, expires_at)"
+	    " VALUES ($1, $2, $3, now() + make_interval(mins => $4::int))", 0 },
 	/* the last code of this purpose (and mobile), still open */
 	[CD_LAST] = { "code_last",
-	    "SELECT id, tries, code_hash = sha256(convert_to($1::bigint::text || ':' || $3, 'UTF8')), mobile"
+	    "SELECT id, tries, sms_code_matches(id, $1::bigint, $3), mobile"
 	    " FROM sms_code WHERE user_id = $1::bigint AND purpose = $2 AND used_at IS NULL"
 	    " AND expires_at > now() AND ($4 = '' OR mobile = $4)"
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE", 0 },
@@ -95,7 +98,8 @@ send_code(struct req *r, long long user, const char *purpose, const char *mobile
 	e = db_run(&st[CD_NEW], NULL, 6, DB_I(user), DB_S(purpose), DB_S(mobile), DB_S(code),
 	    DB_S(r->ip), DB_I(CODE_MINUTES));
 	if (e == PERR_OK)
-		e = db_run(&st[CD_NOTIFY], NULL, 3, DB_I(user), DB_S(mobile), DB_S(text));
+		e = db_run(&st[CD_NOTIFY], NULL, 4, DB_I(user), DB_S(mobile), DB_S(text),
+		    DB_I(CODE_MINUTES));
 	explicit_bzero(code, sizeof(code));
 	explicit_bzero(text, sizeof(text));
 	return e;

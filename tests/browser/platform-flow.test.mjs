@@ -88,9 +88,9 @@ async function pickDate(page, inputSelector, ymd) {
   await page.waitForFunction(([sel, want]) => document.querySelector(sel).value === want, [inputSelector, ymd])
 }
 
-// The last SMS code sent to a user (the notification outbox, as the SMS sender would send it).
+// The last SMS code sent to a user (the codes' outbox, code_sms, as the SMS sender would send it).
 async function lastCode(userId) {
-  const body = await sql(`SELECT body FROM notification WHERE user_id = ${userId} ORDER BY id DESC LIMIT 1`)
+  const body = await sql(`SELECT body FROM code_sms WHERE user_id = ${userId} ORDER BY id DESC LIMIT 1`)
   const m = /验证码 (\d{6})/.exec(body)
   assert.ok(m, `no code in: ${body}`)
   return m[1]
@@ -402,7 +402,7 @@ describe('an applicant chooses the unit, the unit confirms', () => {
     const [sent] = await Promise.all([answer(page, 'POST', /\/mobile\/code$/), page.locator('.mobile-send').click()])
     await expectOk(sent)
     await page.locator('.mobile-sent').waitFor()
-    assert.equal(await sql(`SELECT mobile FROM notification WHERE user_id = ${who.id} ORDER BY id DESC LIMIT 1`), newMobile,
+    assert.equal(await sql(`SELECT mobile FROM code_sms WHERE user_id = ${who.id} ORDER BY id DESC LIMIT 1`), newMobile,
       'the code goes to the new number')
     await page.locator('#pf-mobile-code').fill(await lastCode(who.id))
     const [changed] = await Promise.all([answer(page, 'POST', /\/mobile$/), page.locator('.mobile-confirm').click()])

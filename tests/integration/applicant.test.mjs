@@ -156,7 +156,7 @@ describe('profile (个人基本信息)', () => {
 		assert.equal((await a.s.request('PUT', '/profile', { json: { mobile: before, ethnicity: '汉族' } })).status, 200);
 		// a code to the new number, then the change with it
 		assert.equal((await a.s.post('/mobile/code', { mobile: '13800001111' })).status, 200);
-		const sms = await sql(`SELECT mobile || '|' || body FROM notification WHERE user_id = ${a.id}
+		const sms = await sql(`SELECT mobile || '|' || body FROM code_sms WHERE user_id = ${a.id}
 		    ORDER BY id DESC LIMIT 1`);
 		assert.match(sms, /^13800001111\|.*更换手机号码，验证码 \d{6}/);
 		const code = sms.match(/验证码 (\d{6})/)[1];

@@ -63,6 +63,24 @@ test('each program writes only its own part: units the publicity, applicants the
 	}
 });
 
+// (the privacy review: the applicant program's role read every code sent, in the outbox, and
+// every program the codes' hashes, sha256 over a million possible codes)
+test('one-time codes: no program reads a code sent or its hash; the SMS sender reads the codes', async () => {
+	for (const role of ['portal_applicant', 'portal_unit', 'portal_county', 'portal_city', 'portal_hrb', 'portal_admin']) {
+		await denied(role, 'SELECT body FROM code_sms');
+		await denied(role, 'SELECT code_hash FROM sms_code');
+		await denied(role, 'DELETE FROM code_sms');
+		await allowed(role, `SELECT count(*), bool_or(sms_code_matches(id, user_id, '000000')) FROM sms_code`);
+		await allowed(role, `INSERT INTO code_sms (user_id, mobile, body, expires_at)
+		    VALUES ((SELECT min(id) FROM app_user), '13800000000', 'x', now() + interval '10 minutes')`);
+	}
+	await allowed('portal_sms', 'SELECT body FROM code_sms');
+	await allowed('portal_sms', 'UPDATE code_sms SET sent_at = now() WHERE false');
+	await denied('portal_sms', 'SELECT code_hash FROM sms_code');
+	assert.equal(await sql(`SELECT count(*) FROM notification WHERE body LIKE '%验证码%'`), '0',
+	    'a code in the outbox every program reads');
+});
+
 test('no program\'s statement is compiled by JIT (sql/023: 75-82 ms a detail page at a million)', async () => {
 	// the setting of each program's role, which its workers' connections take when made
 	for (const r of ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']) {

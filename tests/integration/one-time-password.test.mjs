@@ -162,7 +162,7 @@ describe('a password chosen by someone else opens the account, not the work', ()
 		// the clerk forgot it: a code to the mobile on file, a password of their own
 		const json = (body) => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 		assert.equal((await raw('POST', '/api/county/password/forgot', json({ username: who.username }))).status, 200);
-		const code = (await sql(`SELECT body FROM notification WHERE user_id = ${who.id} ORDER BY id DESC LIMIT 1`))
+		const code = (await sql(`SELECT body FROM code_sms WHERE user_id = ${who.id} ORDER BY id DESC LIMIT 1`))
 		    .match(/验证码 (\d{6})/)[1];
 		const ok = await raw('POST', '/api/county/password/reset', json({ username: who.username, code, password: 'Sms#Pass2027' }));
 		assert.equal(ok.status, 200, ok.text);

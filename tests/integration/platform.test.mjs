@@ -795,7 +795,7 @@ describe('忘记密码', () => {
 		const unknown = await raw('POST', '/api/applicant/password/forgot', { headers: { 'Content-Type': 'application/json' },
 		    body: JSON.stringify({ username: '110101199003070011' }) });
 		assert.deepEqual(unknown.json, f.json, 'an unknown account must get the same answer');
-		const sms = await sql(`SELECT mobile || '|' || body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`);
+		const sms = await sql(`SELECT mobile || '|' || body FROM code_sms WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`);
 		assert.ok(sms.startsWith(`${a.mobile}|`));
 		const code = sms.match(/验证码 (\d{6})/)[1];
 		const reset = (body) => raw('POST', '/api/applicant/password/reset', { headers: { 'Content-Type': 'application/json' },
@@ -809,7 +809,7 @@ describe('忘记密码', () => {
 		await sql(`UPDATE sms_code SET created_at = created_at - interval '2 minutes' WHERE user_id = ${a.id}`);
 		await raw('POST', '/api/applicant/password/forgot', { headers: { 'Content-Type': 'application/json' },
 		    body: JSON.stringify({ username: a.idcard }) });
-		const code2 = (await sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`))
+		const code2 = (await sql(`SELECT body FROM code_sms WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`))
 		    .match(/验证码 (\d{6})/)[1];
 		const ok = await reset({ code: code2 });
 		assert.equal(ok.status, 200, ok.text);
