@@ -417,7 +417,7 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
 		return PERR_INVALID_FIELD;
 	}
-	n = f->type == F_TEXT ? utf8_graphemes(v) : utf8_chars(v);
+	n = f->type == F_TEXT ? utf8_words(v) : utf8_chars(v);
 	if (n == 0 && !f->required) {
 		/* an empty optional text is given as "" (drafts clear with it) */
 		out->s = v;
@@ -560,11 +560,15 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			/* a line of text (a name, a specialty, a school) is what is
 			 * seen of it: " 建筑工程施工　" is 建筑工程施工, spaces alone
 			 * are nothing given; a password is as typed, and a longer
-			 * text keeps its first line's indent unless it is all blank */
+			 * text keeps its first line's indent unless it is all blank,
+			 * and loses what ends it unseen (a paste's last line break) */
 			if (valid_utf8(it->valuestring, strlen(it->valuestring)) &&
 			    ((f->type == F_STR && strstr(f->label, "密码") == NULL) ||
 			    (f->type == F_TEXT && utf8_blank(it->valuestring))))
 				utf8_trim(it->valuestring);
+			else if (f->type == F_TEXT &&
+			    valid_utf8(it->valuestring, strlen(it->valuestring)))
+				utf8_trim_end(it->valuestring);
 			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
 				return e;
 			break;

@@ -111,9 +111,12 @@ PORTAL_API size_t utf8_chars(const char *s);
 /* Number of characters as a reader sees them (extended grapheme clusters,
  * ICU) in valid UTF-8: "é" written e + U+0301, "👨‍👩‍👧", "🇨🇳" and CR LF count once. */
 PORTAL_API size_t utf8_graphemes(const char *s);
+/* 字 as a limit counts them (F_TEXT): utf8_graphemes() without the line breaks. */
+PORTAL_API size_t utf8_words(const char *s);
 /* true when valid UTF-8 s shows nothing: empty, white space, invisible marks. */
 PORTAL_API bool utf8_blank(const char *s);
 PORTAL_API void utf8_trim(char *s);
+PORTAL_API void utf8_trim_end(char *s);	/* the same off the end only */
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
 PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
@@ -182,8 +185,9 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
 /* ---------- declared fields (field.c) ---------- */
 
 /* F_FILE: a multipart part with a file name and some bytes (R_MULTIPART routes).
- * F_TEXT: a string whose length is counted as a reader sees it (utf8_graphemes),
- * for prose with a limit the user counts on the page; F_STR counts code points.
+ * F_TEXT: a string whose length is counted as a reader sees it (utf8_words: graphemes,
+ * not the line breaks), for prose with a limit the user counts on the page, its end
+ * trimmed of what is unseen; F_STR counts code points.
  * F_DEC1: a number with at most one decimal (a score: 117.5), kept in tenths. */
 enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT, F_DEC1 };
 

@@ -117,11 +117,12 @@ check_info(const struct application *a, cJSON *list)
 	int i, nrec = 0;
 	size_t j;
 
-	/* counted as a reader sees it (graphemes); white space alone is no statement */
+	/* counted as a reader sees it (graphemes, not the line breaks); white space alone
+	 * is no statement */
 	if (stmt == NULL || utf8_blank(stmt))
 		unmet(list, 3, "statement", "请填写本人述职（专业工作业绩情况，限 1000 字以内）");
-	else if (utf8_graphemes(stmt) > STATEMENT_MAX)
-		unmet(list, 3, "statement", "本人述职不能超过 1000 字（当前 %zu 字）", utf8_graphemes(stmt));
+	else if (utf8_words(stmt) > STATEMENT_MAX)
+		unmet(list, 3, "statement", "本人述职不能超过 1000 字（当前 %zu 字）", utf8_words(stmt));
 	if (a->category == NULL)
 		unmet(list, 3, "category", "请选择申报类型");
 	if (a->specialty == NULL)

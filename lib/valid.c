@@ -117,6 +117,25 @@ utf8_graphemes(const char *s)
 	return n;
 }
 
+/*
+ * 字 as the notice's limits count them (本人述职 限 1000 字) and the page counts
+ * them: utf8_graphemes() but for the line breaks between paragraphs (LF, CR,
+ * CR LF), which nobody counts as a 字 (nor does a word processor's 字数).
+ */
+size_t
+utf8_words(const char *s)
+{
+	size_t n = utf8_graphemes(s);
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' && s[1] == '\n')
+			s++;
+		if ((*s == '\n' || *s == '\r') && n > 0)
+			n--;
+	}
+	return n;
+}
+
 /* A code point utf8_blank() counts as nothing seen. */
 static bool
 unseen(UChar32 c)
@@ -169,6 +188,24 @@ utf8_trim(char *s)
 		start = end = 0;
 	memmove(s, s + start, (size_t)(end - start));
 	s[end - start] = '\0';
+}
+
+/* Takes white space and the invisible marks that stand alone (zero-width space, word
+ * joiner, BOM) off the end of s (valid UTF-8), in place: a paragraph's indent stays, a
+ * paste's last line break goes, and so does nothing that belongs to the last character
+ * (an emoji's variation selector or joiner, a combining mark). */
+void
+utf8_trim_end(char *s)
+{
+	int32_t i = 0, end = 0, len = (int32_t)strlen(s);
+	UChar32 c;
+
+	while (i < len) {
+		U8_NEXT(s, i, len, c);
+		if (c < 0 || !(u_isUWhiteSpace(c) || c == 0x200B || c == 0x2060 || c == 0xFEFF))
+			end = i;
+	}
+	s[end] = '\0';
 }
 
 static bool

@@ -72,9 +72,9 @@ describe('drafts (PUT info) and the statement', () => {
 
 	test('the 1000 characters are counted as a reader sees them, not in code points', async () => {
 		// each of these is one character on the page: é as e + U+0301, a family
-		// joined by ZWJ, a flag, a thumb with a skin tone, a heart with VS16, CR LF
+		// joined by ZWJ, a flag, a thumb with a skin tone, a heart with VS16
 		const one = ['e\u0301', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '\u{1F1E8}\u{1F1F3}',
-		    '\u{1F44D}\u{1F3FD}', '\u2764\uFE0F', '\r\n'];
+		    '\u{1F44D}\u{1F3FD}', '\u2764\uFE0F'];
 		for (const g of one) {
 			const s1000 = '述'.repeat(999) + g;
 			const r = await info({ statement: s1000 });
@@ -89,6 +89,31 @@ describe('drafts (PUT info) and the statement', () => {
 		assert.deepEqual(messages(await info({ statement: flags }), 'statement'), []);
 		// and what the check re-reads from the row is counted the same way
 		await sql(`UPDATE application SET statement = repeat(U&'\\+01F1E8\\+01F1F3', 1001) WHERE id = ${app}`);
+		assert.deepEqual(messages(await get(), 'statement'), ['本人述职不能超过 1000 字（当前 1001 字）']);
+		await info({ statement: '本人任职以来主持完成多项住宅工程施工技术管理工作。' });
+	});
+
+	// (the rules probe: 1000 字 in two paragraphs, or pasted with its last line break, was refused)
+	test('the line breaks between paragraphs are no 字, and what ends the text unseen is dropped', async () => {
+		const two = `\u3000\u3000${'述'.repeat(499)}\r\n\u3000\u3000${'职'.repeat(497)}`; // indents are typed: they count
+		const r = await info({ statement: two });
+		assert.equal(r.application.statement, two, 'kept as typed, indents and all');
+		assert.deepEqual(messages(r, 'statement'), []);
+		const paras = '述'.repeat(250) + '\n\n'.repeat(3) + '述'.repeat(750);
+		assert.equal((await info({ statement: paras })).application.statement, paras);
+		// a paste's last line break, a space, an invisible mark: not stored, not counted
+		for (const end of ['\n', '\r\n', ' ', '\u3000', '\u200B', '\n\n \uFEFF']) {
+			const got = await info({ statement: '述'.repeat(1000) + end });
+			assert.equal(got.application.statement, '述'.repeat(1000), JSON.stringify(end));
+			assert.deepEqual(messages(got, 'statement'), [], JSON.stringify(end));
+		}
+		const e = assertError(await a.s.request('PUT', `/applications/${app}/info`,
+		    { json: { statement: `${'述'.repeat(500)}\n${'述'.repeat(501)}` } }), 400, 'invalid_field', 'statement');
+		assert.match(e.message, /当前 1001 个/);
+		// the check counts what it re-reads from the row the same way
+		await sql(`UPDATE application SET statement = repeat('述' || chr(10), 1000) WHERE id = ${app}`);
+		assert.deepEqual(messages(await get(), 'statement'), []);
+		await sql(`UPDATE application SET statement = repeat('述' || chr(10), 1001) WHERE id = ${app}`);
 		assert.deepEqual(messages(await get(), 'statement'), ['本人述职不能超过 1000 字（当前 1001 字）']);
 		await info({ statement: '本人任职以来主持完成多项住宅工程施工技术管理工作。' });
 	});

@@ -341,7 +341,13 @@ t_graphemes(void **state)
 	free(s);
 	t = rep("\u8FF0\r\n", 500);	/* 述 CR LF */
 	assert_int_equal(utf8_graphemes(t), 1000);
+	/* 字 as the limits count them: the line breaks between paragraphs are none */
+	assert_int_equal(utf8_words(t), 500);
 	free(t);
+	assert_int_equal(utf8_words("a\r\nb\nc\rd\n\re"), 5);
+	assert_int_equal(utf8_words("\n\n"), 0);
+	assert_int_equal(utf8_words("\u3000\u3000\u8FF0\n"), 3);	/* an indent is typed, it counts */
+	assert_int_equal(utf8_words(""), 0);
 }
 
 static void
@@ -381,6 +387,16 @@ t_trim(void **state)
 		utf8_trim(buf);
 		assert_string_equal(buf, c[i].out);
 	}
+	/* utf8_trim_end(): a paragraph's indent stays, a paste's last line break goes */
+	snprintf(buf, sizeof(buf), "%s", "\u3000\u3000\u8FF0\u3002\r\n \u200B");
+	utf8_trim_end(buf);
+	assert_string_equal(buf, "\u3000\u3000\u8FF0\u3002");
+	snprintf(buf, sizeof(buf), "%s", " \n");
+	utf8_trim_end(buf);
+	assert_string_equal(buf, "");
+	snprintf(buf, sizeof(buf), "%s", "\u2764\uFE0F\n");	/* the heart keeps its VS16 */
+	utf8_trim_end(buf);
+	assert_string_equal(buf, "\u2764\uFE0F");
 }
 
 static void

@@ -122,10 +122,16 @@ export function charCount(s) {
   return [...String(s || '')].length
 }
 
-// Characters as a reader sees them (extended grapheme clusters), as the server counts 本人述职
-// (ICU, the library behind Intl.Segmenter): é written e + U+0301, 👨‍👩‍👧, 🇨🇳 and a CR LF each count once.
+// 字 as the server counts 本人述职 (lib/valid.c utf8_words): characters as a reader sees them
+// (extended grapheme clusters, ICU, the library behind Intl.Segmenter: é written e + U+0301,
+// 👨‍👩‍👧 and 🇨🇳 each count once), not the line breaks between paragraphs, nor what ends the text
+// unseen (a last line break, spaces: the server drops them).
 const graphemes = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter('zh-CN', { granularity: 'grapheme' }) : null
+const BREAKS = new Set(['\n', '\r', '\r\n'])
 export function graphemeCount(s) {
-  const t = String(s || '')
-  return graphemes ? [...graphemes.segment(t)].length : charCount(t)
+  const t = String(s || '').replace(/[\s\u200B\u2060\uFEFF]+$/u, '')
+  if (!graphemes) return charCount(t.replace(/\r\n|\n|\r/g, ''))
+  let n = 0
+  for (const g of graphemes.segment(t)) if (!BREAKS.has(g.segment)) n++
+  return n
 }
