@@ -66,12 +66,12 @@ static struct db_stmt st[AP__MAX] = {
 	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
 	    " coalesce(" EMPLOYER ", 0), coalesce(pr.centre_org_id, 0),"
 	    " coalesce((SELECT ownership FROM org WHERE id = " EMPLOYER "), ''),"
-	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(pr),"
+	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(" PROFILE_ROW "),"
 	    /* the paid orders' numbers, for the reviewers' reconciliation (a pending one never) */
 	    " pay.order_no, (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
-	    " LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id"
+	    PROFILE_JOIN
 	    " LEFT JOIN LATERAL (SELECT sum(y.amount_fen) / 100 AS amount,"
 	    "  string_agg(y.order_no, '、' ORDER BY y.paid_at) AS order_no FROM payment y"
 	    "  WHERE y.application_id = a.id AND y.status = 'paid') pay ON true "

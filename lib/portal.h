@@ -23,6 +23,15 @@
 /* The organisation that confirms a person and reviews their archive items
  * (applicant_profile p): the talent centre keeping their 人事档案, else their unit. */
 #define PROFILE_ORG "CASE WHEN p.custody = 'talent_centre' THEN p.centre_org_id ELSE p.unit_org_id END"
+/* The applicant's profile as application a has it (sql/064): as it was submitted once
+ * the application is under review or decided, as it is now while the applicant may
+ * still change and submit it. PROFILE_JOIN joins its columns as pr; PROFILE_ROW is
+ * the whole row (an applicant_profile). */
+#define PROFILE_ROW "(CASE WHEN fp.application_id IS NULL THEN lp ELSE fp.profile END)"
+#define PROFILE_JOIN " LEFT JOIN applicant_profile lp ON lp.user_id = a.applicant_id" \
+	" LEFT JOIN application_profile fp ON fp.application_id = a.id" \
+	"  AND a.state NOT IN ('draft', 'returned')" \
+	" LEFT JOIN LATERAL (SELECT " PROFILE_ROW ".*) pr ON true"
 
 /* ---------- errors (err.c) ---------- */
 

@@ -40,7 +40,7 @@ enum { UP_LIST, UP_LOCK, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OB
 	 * names, as of the version read with them) */ \
 	" a.pipeline_id, coalesce(a.region_id, 0), a.unit_org_id, (SELECT n FROM ref_version) " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
-	" LEFT JOIN applicant_profile pr ON pr.user_id = a.applicant_id" \
+	PROFILE_JOIN \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN \
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN publicity pb ON pb.application_id = a.id AND pb.step_seq = a.step_seq" \

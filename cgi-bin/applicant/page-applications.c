@@ -10,6 +10,7 @@ enum {
 	APP_LIST, APP_PLAN, APP_WHERE, APP_INSERT, APP_EXISTING, APP_SET_INFO, APP_REC_DEL,
 	APP_REC_INS, APP_ARCH_DEL, APP_ARCH_ITEM, APP_ARCH_INS, APP_FILES_DEL, APP_FILES_INS,
 	APP_SNAP_LAST, APP_SNAP_INS, APP_HISTORY, APP_SNAPS, APP_DRAFTS, APP_DRAFT_ROUTE, APP_EMPLOYER,
+	APP_PROFILE_LOCK,
 	APP__MAX
 };
 
@@ -89,8 +90,13 @@ static struct db_stmt st[APP__MAX] = {
 	    "SELECT no, data::text FROM application_snapshot WHERE application_id = $1"
 	    " ORDER BY no DESC LIMIT 1", 0 },
 	/* the employer it is submitted from (sql/054): the lists and documents name it */
+	/* the employer and the whole profile as submitted (sql/054, sql/064) */
 	[APP_EMPLOYER] = { "app_employer",
-	    "SELECT app_employer_set($1, $2)", 0 },
+	    "SELECT app_employer_set($1, $2), app_profile_set($1, $2)", 0 },
+	/* the profile, until the submission's end: what is checked is what is recorded
+	 * (a profile saved at that moment waits, or loses a deadlock as a 409) */
+	[APP_PROFILE_LOCK] = { "app_profile_lock",
+	    "SELECT 1 FROM applicant_profile WHERE user_id = $1 FOR SHARE", 0 },
 	[APP_SNAP_INS] = { "app_snap_ins",
 	    "INSERT INTO application_snapshot (application_id, no, data, changes)"
 	    " VALUES ($1, $2, $3::jsonb, $4::jsonb)", 0 },
@@ -601,7 +607,8 @@ h_app_files(struct req *r)
 /* Inside the submission's transaction, with the row locked: the
  * pre-submission check on the content as it is now, and a snapshot of that
  * content with the parts changed since the previous submission (for the
- * reviewers). Nothing can be written between the check and the move. */
+ * reviewers), the employer and the profile it was submitted with. Nothing can
+ * be written between the check and the move. */
 static enum perr
 snapshot(long long app_id, void *arg)
 {
@@ -614,7 +621,8 @@ snapshot(long long app_id, void *arg)
 	int last = 0;
 	enum perr e;
 
-	if ((e = app_open(r, app_id, &a)) != PERR_OK)
+	if ((e = db_run(&st[APP_PROFILE_LOCK], NULL, 1, DB_I(r->s.user_id))) != PERR_OK ||
+	    (e = app_open(r, app_id, &a)) != PERR_OK)
 		return e;
 	if ((e = app_check(&a, &check)) != PERR_OK) {
 		app_free(&a);

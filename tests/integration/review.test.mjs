@@ -10,11 +10,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, assertError, loginAs, raw, retire, sql, sqlInt, sqlRows, tag, workerPids,
-	worklistRow,
+	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, raw, retire, sql, sqlInt, sqlRows, tag,
+	workerPids, worklistRow,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { uploadPdf } from './applicant-fixtures.mjs';
+import { MID_PLAN, newApplicant, orgId, uploadPdf } from './applicant-fixtures.mjs';
+import { apply } from './apply.mjs';
 
 const created = [];
 after(async () => {
@@ -147,6 +148,59 @@ describe('who may open an application', () => {
 		assert.equal(u.json.desk.decision, 'pass');
 		assert.ok(await worklistRow(hongda, app, 'decided'));
 		assert.equal(await worklistRow(hongda, app, 'waiting'), undefined);
+	});
+});
+
+// (the rules probe: after submitting, an applicant changed 现有职称, its date and 学历 in the
+// profile; the unit's detail page, its check and the printed 评审表 showed the new ones, and a
+// check clean at submission listed two unmet rules)
+describe('what the departments review is what was submitted', () => {
+	test('a profile changed after the submission changes nothing under review; a return takes the new one', async () => {
+		const a = await newApplicant();
+		const hongda = await loginAs('unit', 'unit_hongda');
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+		created.push(app);
+		const seen = async () => {
+			const r = await hongda.get(`/applications/${app}`);
+			assert.equal(r.status, 200, r.text);
+			const { content, facts, check } = r.json.application;
+			return { title: content.profile.title, date: content.profile.title_date, education: content.profile.education, facts, check };
+		};
+		const before = await seen();
+		assert.deepEqual([before.title, before.date, before.education], ['助理工程师', '2016-09-01', '大学本科']);
+		assert.deepEqual(before.check, []);
+		const changed = await a.s.request('PUT', '/profile', { json: { title: '技术员', title_date: '2025-01-01', education: '高中及以下' } });
+		assert.equal(changed.status, 200, changed.text);
+		assert.deepEqual(await seen(), before, 'the detail page, its facts and its check are as submitted');
+		const form = await hongda.get(`/applications/${app}/form.xhtml`);
+		assert.equal(form.status, 200);
+		assert.ok(form.text.includes('2016-09-01') && !form.text.includes('2025-01-01'), 'the 评审表 as submitted');
+		assert.ok(!form.text.includes('高中及以下'));
+		const mine = await a.s.get(`/applications/${app}`);
+		assert.equal(mine.json.application.profile.title, '助理工程师', 'the applicant sees what they submitted');
+		// the unit's 公示表 too (its 公示 is the step after the 资格审查)
+		assert.equal((await move(hongda, app, 'pass', 2, '符合申报条件。')).status, 200);
+		const today = await sql(`SELECT to_char(current_date, 'YYYY-MM-DD')`);
+		const pub = await hongda.post(`/applications/${app}/publicity`, { starts_on: today });
+		assert.equal(pub.status, 200, pub.text);
+		const x = await fetch(hongda.url('/publicity.xlsx'), { headers: { Cookie: hongda.cookieHeader() } });
+		assert.equal(x.status, 200);
+		const dir = mkdtempSync(path.join(tmpdir(), 'zcps-pub-'));
+		writeFileSync(path.join(dir, 'p.xlsx'), Buffer.from(await x.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', path.join(dir, 'p.xlsx'), 'xl/sharedStrings.xml']).toString();
+		assert.ok(strings.includes(a.name) && strings.includes('2016-09-01') && !strings.includes('2025-01-01'));
+		// returned: the applicant may change it now, and the next submission takes the new one
+		assert.equal((await move(hongda, app, 'return', 3, '请核对现有职称。')).status, 200);
+		const back = await hongda.get(`/applications/${app}`);
+		assert.equal(back.json.application.content.profile.title, '技术员', 'a returned application is the applicant\'s to change');
+		assert.equal((await a.s.request('PUT', '/profile', { json: { title: '助理工程师', title_date: '2017-03-01', education: '大学本科' } })).status, 200);
+		assert.equal((await a.s.post(`/applications/${app}/submit`)).status, 200);
+		const again = await seen();
+		assert.equal(again.date, '2017-03-01');
+		await a.s.request('PUT', '/profile', { json: { title_date: '2018-01-01' } });
+		assert.equal((await seen()).date, '2017-03-01');
+		assert.equal(await sql(`SELECT (profile).title_date FROM application_profile WHERE application_id = ${app}`), '2017-03-01');
 	});
 });
 
