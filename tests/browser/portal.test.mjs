@@ -178,10 +178,12 @@ describe('login into every portal', () => {
               }
               page.on('request', onReq)
               await row.locator('.act-return').click()
-              const dlg = page.locator('.el-dialog', { hasText: '退回理由' })
+              // (the notice's words: the unit's 退回 with 理由, a department's 退回修改 with 需完善的内容)
+              const what = acct.role === 'unit' ? '退回理由' : '需完善的内容'
+              const dlg = page.locator('.el-dialog', { hasText: what })
               await dlg.waitFor()
               await dlg.locator('.move-confirm').click()
-              await dlg.getByText('请填写退回理由').waitFor()
+              await dlg.getByText(`请填写${what}`).waitFor()
               await dlg.getByRole('button', { name: '取消' }).click()
               await dlg.waitFor({ state: 'hidden' })
               page.off('request', onReq)

@@ -5,6 +5,7 @@
 // the 评审工作计划 the worklist filters by.
 import { reactive } from 'vue'
 import { api } from './api.js'
+import { portalRole } from './session.js'
 
 export const reference = reactive({
   loaded: false,
@@ -99,6 +100,28 @@ export function actionName(code, fallback = '') {
 export function actionTextLabel(code) {
   const a = action(code)
   return (a && a.text_label) || ''
+}
+
+// The decision buttons as the notice names them (管理部门网上审核操作办法): the unit's
+// 通过 / 退回 / 不通过, with 审核通过意见 and 理由; the departments' (主管部门, 人力社保部门, 评委会)
+// 审查通过 / 退回修改 / 审查不通过, with 审查意见 and 需完善的内容. [button, what is written, done]
+const BUTTONS = {
+  unit: { pass: ['通过', '审核通过意见', '已通过'], return: ['退回', '退回理由', '已退回'], reject: ['不通过', '不通过理由', '已作不通过处理'] },
+  dept: { pass: ['审查通过', '审查意见', '已审查通过'], return: ['退回修改', '需完善的内容', '已退回修改'], reject: ['审查不通过', '不通过理由', '已审查不通过'] },
+}
+const button = (code) => (BUTTONS[portalRole() === 'unit' ? 'unit' : 'dept'][code] || null)
+export function buttonName(code) {
+  const b = button(code)
+  return b ? b[0] : actionName(code)
+}
+export function buttonTextLabel(code) {
+  const b = button(code)
+  return b ? b[1] : actionTextLabel(code)
+}
+// the line a decision made here is told with: 已审查通过：孙建平
+export function buttonDone(code, who) {
+  const b = button(code)
+  return `${b ? b[2] : actionDone(code)}：${who}`
 }
 
 // what a decided row shows: 通过 / 退回修改 / 不通过

@@ -25,6 +25,9 @@ const TOUCH_SLACK_MS = 60 * 1000
 let role = ''
 const shareKey = () => `zcps-session:${role}`
 
+// The portal this page is ('unit', 'county', …; '' before createPortal()).
+export const portalRole = () => role
+
 export function configureSession(r) {
   role = r
   // another tab's activity keeps the same session alive: take its deadline
