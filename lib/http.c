@@ -237,6 +237,12 @@ reply(struct req *r, int status, const cJSON *body)
 	    head_num(head, sizeof(head), &o, text ? status : 500) &&
 	    head_put(head, sizeof(head), &o, "\r\n", 2) &&
 	    head_put(head, sizeof(head), &o, fixed, sizeof(fixed) - 1);
+	/* who asked, for the access log's u= (nginx, Apache): the account that read or did
+	 * what the path names (docs/security.md); the client is that account itself */
+	if (ok && r->s.user_id > 0)
+		ok = head_put(head, sizeof(head), &o, "X-Zcps-User: ", 13) &&
+		    head_num(head, sizeof(head), &o, r->s.user_id) &&
+		    head_put(head, sizeof(head), &o, "\r\n", 2);
 	if (ok && r->set_cookie != NULL)
 		ok = head_put(head, sizeof(head), &o, "Set-Cookie: ", 12) &&
 		    head_put(head, sizeof(head), &o, r->set_cookie, strlen(r->set_cookie)) &&
@@ -299,9 +305,11 @@ static void
 reply_raw(struct req *r)
 {
 	FCGX_Request *fr = r->fcgx;
-	char head[1024];
+	char head[1024], who[48] = "";
 	int n;
 
+	if (r->s.user_id > 0)	/* as reply()'s */
+		snprintf(who, sizeof(who), "X-Zcps-User: %lld\r\n", r->s.user_id);
 	n = snprintf(head, sizeof(head),
 	    "Status: %d\r\n"
 	    "Content-Type: %s\r\n"
@@ -312,8 +320,9 @@ reply_raw(struct req *r)
 	    "Referrer-Policy: same-origin\r\n"
 	    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
 	    "img-src 'self' data:; frame-ancestors 'self'\r\n"
+	    "%s"
 	    "Content-Length: %zu\r\n\r\n",
-	    r->status ? r->status : 200, r->raw_type, r->raw_disposition, r->raw_len);
+	    r->status ? r->status : 200, r->raw_type, r->raw_disposition, who, r->raw_len);
 	if (n > 0 && (size_t)n < sizeof(head)) {
 		FCGX_PutStr(head, n, fr->out);
 		FCGX_PutStr(r->raw, (int)r->raw_len, fr->out);

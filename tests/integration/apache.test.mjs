@@ -81,7 +81,9 @@ describe('Apache httpd with conf/apache-zcps.conf', { skip: !APACHE && 'this sta
 		assertError({ ...r, json: JSON.parse(r.text) }, 400, 'unknown_field');
 		await sleep(200);
 		const log = readFileSync(path.join(VAR, 'log', 'zcps-access.log'), 'utf8');
-		assert.match(log, /"GET \/api\/applicant\/health HTTP\/1\.1" 400 /);
+		assert.match(log, /"GET \/api\/applicant\/health HTTP\/1\.1" 400 \d+ \d+ u=-$/m);
 		assert.ok(!log.includes(probe), 'the query string is in the access log');
+		// the account of a signed-in request, as nginx writes it
+		assert.match(log, /"GET \/api\/applicant\/uploads\/\d+ HTTP\/1\.1" 200 \d+ \d+ u=\d+$/m);
 	});
 });

@@ -66,6 +66,27 @@ test('nginx\'s access log has the paths without their query strings', async () =
 	assert.ok(!text.includes(searched.slice(6, 14)), 'the birth date searched for is in the access log');
 });
 
+// (the privacy review: who read an application's personal data and files was recorded nowhere;
+// nginx wrote the path and the address, not the account)
+test('the access log names the account of every signed-in request: who read which application and file', async () => {
+	const county = await loginAs('county', 'wucheng_jsj');
+	const uid = await sql(`SELECT id FROM app_user WHERE username = 'wucheng_jsj'`);
+	const [[app, file]] = await sqlRows(`SELECT a.id, f.upload_id FROM application a
+	    JOIN application_file f ON f.application_id = a.id JOIN desk d ON d.application_id = a.id
+	    WHERE d.org_id = (SELECT org_id FROM app_user WHERE id = ${uid}) ORDER BY a.id LIMIT 1`);
+	const detail = await county.get(`/applications/${app}`);
+	assert.equal(detail.status, 200, detail.text);
+	assert.equal(detail.headers.get('x-zcps-user'), null, 'nginx keeps the header to itself');
+	const f = await fetch(county.url(`/applications/${app}/files/${file}`), { headers: { Cookie: county.cookieHeader() } });
+	assert.equal(f.status, 200);
+	assert.equal(f.headers.get('x-zcps-user'), null);
+	assert.equal((await raw('GET', '/api/county/health')).status, 200);
+	const text = await accessLog();
+	assert.match(text, new RegExp(`"GET /api/county/applications/${app} HTTP/1\\.1" 200 .* u=${uid}$`, 'm'));
+	assert.match(text, new RegExp(`"GET /api/county/applications/${app}/files/${file} HTTP/1\\.1" 200 .* u=${uid}$`, 'm'));
+	assert.match(text, /"GET \/api\/county\/health HTTP\/1\.1" 200 .* u=-$/m, 'nobody signed in: -');
+});
+
 /* mode and group of every log, as "name mode gid" lines for one assertion */
 function modes() {
 	return readdirSync(LOG).filter((f) => /\.log(\.\d+)?$/.test(f)).sort()
