@@ -705,6 +705,66 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
   })
 })
 
+// (the deadline-day probe: 确认并办理下一件 opened an unpaid application whose 通过 was disabled,
+// with no way on but the list; back on the list the clerk's place was lost; names were buttons
+// that no Ctrl+click could open in a tab of their own)
+describe('one after another at the county: the next one passable, a skip, the place kept', () => {
+  let first, unpaid, third // { id, name }, arriving in this order
+
+  step('fixture: three applications at the county, the middle one unpaid', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/county/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtCounty(page, { paid: false })
+      await pay(who.s, appId)
+      first = { id: appId, name: who.name }
+      await applicationAtCounty(page, { paid: false })
+      unpaid = { id: appId, name: who.name }
+      await applicationAtCounty(page, { paid: false })
+      await pay(who.s, appId)
+      third = { id: appId, name: who.name }
+    } finally {
+      await context.close()
+    }
+  })
+
+  step('a name is a link; 跳过 opens the next without deciding; back on the list, the last one opened is marked and focused; 确认并办理下一件 after a 通过 passes over the unpaid one', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/worklist?step=4&sort=arrival&size=100`, { waitUntil: 'domcontentloaded' })
+      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: x.name })
+      await rowOf(third).waitFor()
+      const link = rowOf(first).locator('a.open-detail')
+      assert.equal(await link.getAttribute('href'), `#/applications/${first.id}`)
+      await link.click()
+      await page.waitForURL(new RegExp(`#/applications/${first.id}$`))
+      await page.locator('.rd-next-skip').click()
+      await page.waitForURL(new RegExp(`#/applications/${unpaid.id}$`))
+      await page.locator('.rd-title', { hasText: unpaid.name }).waitFor()
+      // 返回列表: the one just seen is marked, in view, and has the keyboard
+      await page.locator('.rd-back').click()
+      await page.waitForURL(/#\/worklist/)
+      await rowOf(unpaid).and(page.locator('tr.row-last-opened')).waitFor()
+      await page.waitForFunction((name) => document.activeElement?.classList.contains('open-detail')
+        && document.activeElement.textContent.trim() === name, unpaid.name)
+      await page.screenshot({ path: `${SHOTS}review-back-marked.png` })
+      // 通过 the first, then the next one a 通过 could pass: the third, not the unpaid one
+      await rowOf(first).locator('a.open-detail').click()
+      await page.waitForURL(new RegExp(`#/applications/${first.id}$`))
+      await page.locator('.decide-pass').click()
+      await page.locator('#decide-text').fill('经审查，符合申报条件。')
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm-next').click()])
+      await expectOk(mv)
+      await page.waitForURL(new RegExp(`#/applications/${third.id}$`))
+      await page.locator('.rd-title', { hasText: third.name }).waitFor()
+      assert.equal(await page.locator('.decide-pass').isDisabled(), false, 'the one opened can be passed')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 describe('确认并办理下一件: deadline day, one application after another', () => {
   const mine = [] // { id, name }: two applications waiting at 宏达's 资格审查
 

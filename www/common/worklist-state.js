@@ -23,6 +23,7 @@ export const worklistState = {
   cursors: [null], // cursors[i] = `after` of page i (null: the first page)
   page: 0,
   ids: [], // the page's applications this organisation may move now, in the list's order
+  opened: null, // the application last opened from it (marked when the clerk comes back)
   uid: null, // whose list it is
   ...restored(),
 }
@@ -31,7 +32,7 @@ export const worklistState = {
 export function ownWorklistState() {
   const uid = session.user ? session.user.id : null
   if (worklistState.uid !== uid)
-    Object.assign(worklistState, { query: {}, key: '', cursors: [null], page: 0, ids: [], uid })
+    Object.assign(worklistState, { query: {}, key: '', cursors: [null], page: 0, ids: [], opened: null, uid })
   return worklistState
 }
 
@@ -44,9 +45,29 @@ export function saveWorklistState() {
   }
 }
 
+// An application opened (from the list, or as its next one): marked there on the way back.
+export function noteOpened(id) {
+  ownWorklistState().opened = String(id)
+  saveWorklistState()
+}
+
 // the route back to the worklist as it was left
 export function worklistLocation() {
   return { path: '/worklist', query: { ...ownWorklistState().query } }
+}
+
+// Of ids (rows of items), those a 通过 would pass now, in their order (all of them when the
+// check itself fails: the decision then says why, as before).
+async function gatesMet(api, items, ids) {
+  const rows = items.filter((r) => ids.includes(String(r.id)) && (r.actions || []).includes('pass'))
+  if (!rows.length) return []
+  try {
+    const data = await api.post('applications/gates', { items: rows.map((r) => ({ id: r.id, step: r.step })) })
+    const ok = new Set((data.results || []).filter((x) => x.ok).map((x) => String(x.id)))
+    return ids.filter((id) => ok.has(id))
+  } catch {
+    return ids
+  }
 }
 
 const movable = (items) =>
@@ -64,7 +85,10 @@ export function rememberMovable(items) {
 // that is still to move comes first; those shown before it were passed over by the reviewer
 // and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk for 公示); one
 // that arrived meanwhile comes after those shown. When the page has none left, its next page.
-export async function nextMovable(api, done) {
+// passable: only one that a 通过 could pass now (its gates met: paid, its 公示 over…), for the
+// clerk passing one after another (the deadline-day probe: 确认并办理下一件 opened an unpaid one,
+// whose 通过 was disabled, and left nowhere to go); the ones skipped stay on the list.
+export async function nextMovable(api, done, { passable = false } = {}) {
   ownWorklistState()
   const base = new URLSearchParams()
   for (const [k, v] of Object.entries(worklistState.query)) {
@@ -80,7 +104,8 @@ export async function nextMovable(api, done) {
     if (after) p.set('after', after)
     const data = await api.get(`worklist?${p.toString()}`)
     const all = movable(data.items)
-    const ids = all.filter((id) => !passed.has(id))
+    let ids = all.filter((id) => !passed.has(id))
+    if (passable && ids.length) ids = await gatesMet(api, data.items, ids)
     const next = shown.slice(pos + 1).find((id) => ids.includes(id)) || ids[0]
     if (i === 0) left = all.filter((id) => id !== String(done)).length
     if (next) {
