@@ -225,8 +225,16 @@ static struct db_stmt st[RV__MAX] = {
 	 * order): 申报专业 and the applicant's mobile (masked in the file, as
 	 * the 身份证号: the detail page has it whole), for those on the desk */
 	[RV_EXPORT_MORE] = { "review_export_more",
-	    "SELECT coalesce(a.specialty, ''), coalesce(u.mobile, '')"
+	    "SELECT coalesce(a.specialty, ''), coalesce(u.mobile, ''),"
+	    /* what this organisation last decided, when, with its opinion or reason (a
+	     * unit's 资格审查 passed is a decision though the 公示 brings it back) */
+	    " coalesce((SELECT l.done FROM action_label l WHERE l.code = h.action), ''),"
+	    " coalesce(h.text, ''),"
+	    " coalesce(to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')"
 	    " FROM unnest($2::bigint[]) WITH ORDINALITY x(id, ord)"
+	    " LEFT JOIN LATERAL (SELECT h.action, h.text, h.at FROM chain_history h"
+	    "  WHERE h.application_id = x.id AND h.actor_org_id = $1 AND h.action <> 'submit'"
+	    "  ORDER BY h.no DESC LIMIT 1) h ON true"
 	    " LEFT JOIN desk d ON d.org_id = $1 AND d.application_id = x.id"
 	    " LEFT JOIN application a ON a.id = d.application_id"
 	    " LEFT JOIN app_user u ON u.id = a.applicant_id ORDER BY x.ord", 0 },
@@ -541,10 +549,13 @@ cell(cJSON *row, const cJSON *it, const char *key)
 enum perr
 review_export(struct req *r, const struct desk_conf *dc)
 {
-	static const char *const head[] = { "序号", "姓名", "身份证号", "手机号码", "单位", "评审计划",
-	    "申报类型", "申报方式", "申报专业", "当前环节", "状态", "到达日期", "已等待（工作日）",
-	    "缴费", "提交次数" };
-	static const int widths[] = { 6, 10, 20, 13, 30, 40, 14, 18, 20, 28, 10, 12, 14, 8, 10 };
+	/* a record of the day's work as well as a list: the 申报编号 it is found by, and what
+	 * this organisation decided, when, and with what opinion or reason */
+	static const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "手机号码", "单位",
+	    "评审计划", "申报类型", "申报方式", "申报专业", "当前环节", "状态", "到达日期",
+	    "已等待（工作日）", "缴费", "提交次数", "本单位审查结果", "审查时间", "审查意见或理由" };
+	static const int widths[] = { 6, 10, 10, 20, 13, 30, 40, 14, 18, 20, 28, 10, 12, 14, 8, 10, 14,
+	    17, 40 };
 	static const char *const tabs[] = { "待审查", "已审查", "全部" };
 	struct wl_params p;
 	PGresult *res, *more;
@@ -583,6 +594,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 		char phone[24];
 
 		cJSON_AddItemToArray(row, cJSON_CreateNumber(i + 1));
+		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 0)));
 		cell(row, it, "applicant");
 		cell(row, it, "idcard");
 		cJSON_AddItemToArray(row, cJSON_CreateString(mask_mobile(db_str(more, i, 1), phone,
@@ -602,6 +614,9 @@ review_export(struct req *r, const struct desk_conf *dc)
 		    cJSON_CreateNumber(strtod(waited->valuestring, NULL)) : cJSON_CreateString(""));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_bool(res, i, 13) ? "已缴费" : "未缴费"));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 14)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(more, i, 2)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(more, i, 4)));
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(more, i, 3)));
 		cJSON_AddItemToArray(rows, row);
 		cJSON_Delete(it);
 	}

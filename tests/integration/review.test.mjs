@@ -602,6 +602,9 @@ describe('the worklist', () => {
 
 	test('export: a real .xlsx of the filtered list, with masked 身份证号', async () => {
 		const p = await sqlInt(`SELECT plan_id FROM application WHERE id = ${apps[3]}`);
+		const step = await sqlInt(`SELECT step_seq FROM application WHERE id = ${apps[3]}`);
+		const decided = await move(hongda, apps[3], 'pass', step, `经审查，材料齐全（${apps[3]}）。`);
+		assert.equal(decided.status, 200, decided.text);
 		const res = await fetch(hongda.url(`/worklist.xlsx?tab=all&plan=${p}`), { headers: { Cookie: hongda.cookieHeader() } });
 		assert.equal(res.status, 200);
 		assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -631,6 +634,18 @@ describe('the worklist', () => {
 		assert.match(strings, /身份证号、手机号码已隐去中间位/);
 		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 		assert.equal((sheet.match(/<row /g) || []).length, 3, 'title, header and one row');
+		// a record of the day's work too (the deadline-day probe): the 申报编号 it is found by, and
+		// what this organisation decided, when, with what opinion
+		for (const want of ['申报编号', '本单位审查结果', '审查时间', '审查意见或理由'])
+			assert.ok(at(want) > 0, want);
+		assert.match(sheet, new RegExp(`<c r="B3"[^>]*><v>${apps[3]}</v></c>`), 'the 申报编号 in the second column');
+		// (passed, it came back to the unit for its 公示: still the unit's decision)
+		const opinion = `经审查，材料齐全（${apps[3]}）。`;
+		for (const v of ['通过', opinion])
+			assert.ok(at(v) > at('审查意见或理由'), v);
+		const when = await sql(`SELECT to_char(max(at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
+		    FROM chain_history WHERE application_id = ${apps[3]} AND action = 'pass'`);
+		assert.ok(at(when) > 0, when);
 	});
 });
 
