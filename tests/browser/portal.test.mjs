@@ -123,10 +123,19 @@ describe('login into every portal', () => {
         }
         if (DEPARTMENTS.has(acct.role)) {
           // 首页 says how much waits for a decision, a click from the list
-          const { counts } = (await (await page.request.get(`${BASE}/api/${acct.role}/worklist?size=1`)).json())
-          const notice = page.locator('.home-notice', { hasText: '件申报等待本单位办理' })
-          if (counts.waiting > 0) assert.match(await notice.innerText(), new RegExp(`有 ${counts.waiting} 件申报等待本单位办理。`))
+          // (the unit's: those to review apart from those at its 公示, each a click from where it is done)
+          const unit = acct.role === 'unit'
+          const { counts } = (await (await page.request.get(`${BASE}/api/${acct.role}/worklist?size=1${unit ? '&step=2' : ''}`)).json())
+          const said = unit ? '件申报等待资格审查' : '件申报等待本单位办理'
+          const notice = page.locator('.home-notice', { hasText: said })
+          if (counts.waiting > 0) assert.match(await notice.innerText(), new RegExp(`有 ${counts.waiting} ${said}。`))
           else assert.equal(await notice.count(), 0)
+          if (unit) {
+            const atPublicity = (await (await page.request.get(`${BASE}/api/unit/worklist?size=1&step=3`)).json()).counts.waiting
+            const pub = page.locator('.home-notice', { hasText: '资格公示与报送环节' })
+            if (atPublicity > 0) assert.match(await pub.innerText(), new RegExp(`有 ${atPublicity} 件申报在资格公示与报送环节`))
+            else assert.equal(await pub.count(), 0)
+          }
         }
         await page.screenshot({ path: `${SHOTS}${acct.role}.png`, fullPage: true })
 

@@ -14,10 +14,11 @@ export function worklistMenu(label) {
 }
 
 // interviews: the portal calls applicants to interviews (评前面试), so the worklist offers
-// 安排面试 for the rows chosen.
-export function reviewRoutes(label, { interviews = false } = {}) {
+// 安排面试 for the rows chosen. defaultQuery: the filters the list opens with when the menu opens
+// it (the unit's: its 资格审查 step; what passes it waits for 公示 on 资格公示与报送).
+export function reviewRoutes(label, { interviews = false, defaultQuery = null } = {}) {
   return [
-    { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: label, interviews } },
+    { path: '/worklist', name: 'worklist', component: Worklist, meta: { title: label, interviews, defaultQuery } },
     {
       path: '/applications/:id',
       name: 'review',
@@ -33,6 +34,20 @@ export function reviewRoutes(label, { interviews = false } = {}) {
 export async function worklistNotices() {
   if (isMember()) return []
   const data = await api.get('worklist?size=1')
-  const n = data && data.counts ? Number(data.counts.waiting) || 0 : 0
+  const n = waitingOf(data)
   return n ? [{ type: 'info', text: `有 ${n} 件申报等待本单位办理。`, to: '/worklist', link: '前往办理' }] : []
+}
+const waitingOf = (data) => (data && data.counts ? Number(data.counts.waiting) || 0 : 0)
+
+// The unit's: those to review (单位资格审查) and those at 单位公示并推荐上报, each where it is done
+// (the deadline-day probe: one count that a 通过 never lowered, the passed ones waiting for 公示).
+export async function unitWorklistNotices() {
+  const [review, publicity] = await Promise.all([api.get('worklist?size=1&step=2'), api.get('worklist?size=1&step=3')])
+  const out = []
+  if (waitingOf(review)) out.push({ type: 'info', text: `有 ${waitingOf(review)} 件申报等待资格审查。`, to: '/worklist', link: '前往审查' })
+  if (waitingOf(publicity)) {
+    out.push({ type: 'info', text: `有 ${waitingOf(publicity)} 件申报在资格公示与报送环节（公示期满且无异议后推荐上报）。`,
+      to: '/publicity', link: '前往公示与报送' })
+  }
+  return out
 }

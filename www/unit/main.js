@@ -1,7 +1,7 @@
 import { Avatar, Files, HomeFilled, OfficeBuilding, Promotion, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { api } from '../common/api.js'
-import { reviewRoutes, worklistMenu, worklistNotices } from '../common/worklist-route.js'
+import { reviewRoutes, unitWorklistNotices, worklistMenu } from '../common/worklist-route.js'
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
 const Register = () => import('./Register.vue')
@@ -35,7 +35,7 @@ createPortal({
   },
   // 首页: the people waiting for the unit's confirmation, and the applications for its decision
   async notices() {
-    const [{ items }, waiting] = await Promise.all([api.get('people?status=pending'), worklistNotices()])
+    const [{ items }, waiting] = await Promise.all([api.get('people?status=pending'), unitWorklistNotices()])
     return [...(items && items.length ? [{ type: 'warning', text: `有 ${items.length} 名人员选择了本单位，等待确认。`,
       to: '/people', link: '前往确认' }] : []), ...waiting]
   },
@@ -44,7 +44,8 @@ createPortal({
     { path: '/register', name: 'register', component: Register, meta: { public: true, title: '单位注册' } },
     { path: '/registration', name: 'registration', component: Registration, meta: { title: '单位信息' } },
     { path: '/people', name: 'people', component: People, meta: { title: '人员' } },
-    ...reviewRoutes('职称申报资格审查'),
+    // opened on its 资格审查 (step 2 of every chain); 单位公示并推荐上报 is 资格公示与报送's
+    ...reviewRoutes('职称申报资格审查', { defaultQuery: { step: '2' } }),
     { path: '/archive', name: 'archive', component: ArchiveReview, meta: { title: '业绩档案审核' } },
     { path: '/publicity', name: 'publicity', component: Publicity, meta: { title: '资格公示与报送' } },
     { path: '/operators', name: 'operators', component: Operators, meta: { title: '经办人账号', adminOnly: true } },
