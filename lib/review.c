@@ -215,9 +215,9 @@ static struct db_stmt st[RV__MAX] = {
 	[RV_CHECKLIST] = { "review_checklist",
 	    "SELECT code, name, hint FROM checklist_item WHERE audience = $1 ORDER BY seq", 0 },
 	[RV_OPINIONS] = { "review_opinions",
-	    "SELECT id, text FROM opinion_template WHERE org_id = $1 ORDER BY id", 0 },
+	    "SELECT id, text, action FROM opinion_template WHERE org_id = $1 ORDER BY id", 0 },
 	[RV_OPINION_ADD] = { "review_opinion_add",
-	    "INSERT INTO opinion_template (org_id, text, created_by) VALUES ($1, $2, $3)"
+	    "INSERT INTO opinion_template (org_id, text, created_by, action) VALUES ($1, $2, $3, $4)"
 	    " RETURNING id", 0 },
 	[RV_OPINION_DEL] = { "review_opinion_del",
 	    "DELETE FROM opinion_template WHERE id = $1 AND org_id = $2 RETURNING id", 0 },
@@ -1194,10 +1194,19 @@ review_batch(struct req *r, const struct desk_conf *dc)
 
 /* ---------------------------------------------------------------- opinions */
 
-enum { OP_TEXT };
+enum { OP_TEXT, OP_ACTION };
+
+static bool
+valid_opinion_action(const char *s)
+{
+	return strcmp(s, "pass") == 0 || strcmp(s, "return") == 0 || strcmp(s, "reject") == 0;
+}
 
 const struct field review_opinion_fields[] = {
 	[OP_TEXT] = { "text", "意见", F_STR, true, 1, 500, NULL, NULL },
+	/* the decision it is kept for (通过 by default, 退回 and 不通过 their reasons) */
+	[OP_ACTION] = { "action", "用于", F_STR, false, 1, 10, valid_opinion_action,
+	    "常用意见只能用于通过、退回或不通过" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -1232,6 +1241,7 @@ review_opinions(struct req *r)
 
 		json_add_int(it, "id", db_int(res, i, 0));
 		cJSON_AddStringToObject(it, "text", db_str(res, i, 1));
+		cJSON_AddStringToObject(it, "action", db_str(res, i, 2));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
@@ -1246,8 +1256,8 @@ review_opinion_add(struct req *r)
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	e = db_run(&st[RV_OPINION_ADD], &res, 3, DB_I(r->s.org_id), DB_S(r->f[OP_TEXT].s),
-	    DB_I(r->s.user_id));
+	e = db_run(&st[RV_OPINION_ADD], &res, 4, DB_I(r->s.org_id), DB_S(r->f[OP_TEXT].s),
+	    DB_I(r->s.user_id), DB_S(r->f[OP_ACTION].present ? r->f[OP_ACTION].s : "pass"));
 	if (e == PERR_CONFLICT) {
 		db_rollback();
 		return req_fail(r, PERR_CONFLICT, "text", "已有相同的常用意见");

@@ -20,7 +20,7 @@ import {
   signaturePng, tinyPdf, uploadPdf,
 } from '../integration/applicant-fixtures.mjs'
 import { pay } from '../integration/apply.mjs'
-import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
+import { BASE, SHOTS, answer, expectOk, flow, login, menu, pick } from './harness.mjs'
 
 const h = flow('review')
 const { newPage, step, cspErrors } = h
@@ -326,9 +326,24 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       // the unit's buttons as the notice names them, and 通过 with 审核通过意见
       assert.deepEqual(await Promise.all(['pass', 'return', 'reject'].map(async (a) => (await page.locator(`.decide-${a}`).innerText()).trim())),
         ['通过', '退回', '不通过'])
+      // a 退回's reason kept for next time, among the reasons, not 通过's opinions
+      await page.locator('.decide-return').click()
+      const reason = `请补充继续教育学时证明（${who.name}）`
+      await page.locator('#decide-text').fill(reason)
+      assert.equal((await page.locator('.opinion-save').innerText()).trim(), '存为常用理由')
+      const [kept] = await Promise.all([answer(page, 'POST', /\/opinions$/), page.locator('.opinion-save').click()])
+      assert.equal(JSON.parse(kept.request().postData()).action, 'return')
+      await expectOk(kept, 201)
+      await page.locator('.opinion-select').click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: reason }).waitFor()
+      await page.keyboard.press('Escape')
       // 通过 with an opinion from the 常用意见 kept for next time
       await page.locator('.decide-pass').click()
       await page.locator('.decide-form .el-form-item__label', { hasText: '审核通过意见' }).waitFor()
+      await page.locator('.opinion-select').click()
+      await page.waitForTimeout(300)
+      assert.equal(await page.locator('.el-select-dropdown__item:visible', { hasText: reason }).count(), 0, 'a reason is no 通过 opinion')
+      await page.keyboard.press('Escape')
       const opinion = `经审查，材料齐全，符合申报条件（${who.name}）`
       await page.locator('#decide-text').fill(opinion)
       const [saved] = await Promise.all([answer(page, 'POST', /\/opinions$/), page.locator('.opinion-save').click()])
@@ -336,6 +351,17 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm').click()])
       await expectOk(mv)
       await page.waitForURL(/#\/worklist/)
+      // the menu opens the unit's list on its 资格审查: passed, the application has gone on to
+      // 资格公示与报送 and is no longer among those waiting there (a search still finds it)
+      const [opened] = await Promise.all([
+        page.waitForResponse((r) => /\/api\/unit\/worklist$/.test(new URL(r.url()).pathname)
+          && new URL(r.url()).searchParams.get('q') === null),
+        menu(page, '职称申报资格审查'),
+      ])
+      assert.equal(new URL(opened.url()).searchParams.get('step'), '2')
+      assert.ok(!(await expectOk(opened)).items.some((i) => i.id === appId), 'passed: not among those to review')
+      await page.locator('.worklist-table').waitFor()
+      assert.equal(await page.locator('.worklist-table tbody tr', { hasText: who.name }).count(), 0)
 
       // the publicity began 14 days ago (fixture); an objection holds the report back
       await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
@@ -343,6 +369,18 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
           ON CONFLICT (application_id, step_seq) DO UPDATE SET starts_on = EXCLUDED.starts_on, created_at = now()`)
       await menu(page, '资格公示与报送')
       const prow = page.locator('.publicity-table .el-table__body-wrapper tbody tr', { hasText: who.name })
+      await prow.waitFor()
+      // one person among many: found by name, or by 申报编号; a stage shows those at it
+      const prows = page.locator('.publicity-table .el-table__body-wrapper tbody tr')
+      await page.locator('#publicity-search').fill(who.name)
+      await page.waitForFunction(() => document.querySelectorAll('.publicity-table .el-table__body-wrapper tbody tr').length === 1)
+      assert.match(await prows.first().innerText(), new RegExp(who.name))
+      await page.locator('#publicity-search').fill(String(appId))
+      assert.match(await prows.first().innerText(), new RegExp(who.name))
+      await page.locator('#publicity-search').fill('')
+      await pick(page, '#publicity-stage', '未公示')
+      assert.equal(await prow.count(), 0, 'its 公示 began 14 days ago: not among 未公示')
+      await pick(page, '#publicity-stage', '全部')
       await prow.waitFor()
       assert.match(await page.locator('.publicity-export').getAttribute('href'), /^\/api\/unit\/publicity\.xlsx$/)
       await prow.locator('.objections-open').click()

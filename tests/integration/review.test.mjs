@@ -661,6 +661,23 @@ describe('opinion templates', () => {
 		assert.equal((await hongda.request('DELETE', `/opinions/${r.json.id}`)).status, 200);
 		assert.ok(!(await hongda.get('/opinions')).json.items.some((o) => o.text === text));
 	});
+
+	// (the deadline-day probe: every 退回理由 was typed afresh)
+	test('a 退回 and a 不通过 keep their reasons too, apart from 通过\'s opinions', async () => {
+		const text = `请补充继续教育学时证明-${tag()}`;
+		const ret = await hongda.post('/opinions', { text, action: 'return' });
+		assert.equal(ret.status, 201, ret.text);
+		assertError(await hongda.post('/opinions', { text, action: 'return' }), 409, 'conflict', 'text');
+		const rej = await hongda.post('/opinions', { text, action: 'reject' }); // the same words, another decision's
+		assert.equal(rej.status, 201, rej.text);
+		const plain = await hongda.post('/opinions', { text }); // no action: 通过's, as before
+		assert.equal(plain.status, 201, plain.text);
+		const mine = (await hongda.get('/opinions')).json.items.filter((o) => o.text === text);
+		assert.deepEqual(mine.map((o) => o.action).sort(), ['pass', 'reject', 'return']);
+		assertError(await hongda.post('/opinions', { text, action: 'submit' }), 400, 'invalid_field', 'action');
+		for (const o of mine)
+			assert.equal((await hongda.request('DELETE', `/opinions/${o.id}`)).status, 200);
+	});
 });
 
 describe('reference data', () => {
