@@ -771,7 +771,9 @@ describe('one after another at the county: the next one passable, a skip, the pl
     try {
       await login(page, 'county', 'wucheng_jsj')
       await page.goto(`${BASE}/county/#/worklist?step=4&sort=arrival&size=100`, { waitUntil: 'domcontentloaded' })
-      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: x.name })
+      // (by 申报编号: the fixtures' random names may meet another's)
+      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr',
+        { has: page.locator(`a.open-detail[href="#/applications/${x.id}"]`) })
       await rowOf(third).waitFor()
       const link = rowOf(first).locator('a.open-detail')
       assert.equal(await link.getAttribute('href'), `#/applications/${first.id}`)
@@ -784,8 +786,8 @@ describe('one after another at the county: the next one passable, a skip, the pl
       await page.locator('.rd-back').click()
       await page.waitForURL(/#\/worklist/)
       await rowOf(unpaid).and(page.locator('tr.row-last-opened')).waitFor()
-      await page.waitForFunction((name) => document.activeElement?.classList.contains('open-detail')
-        && document.activeElement.textContent.trim() === name, unpaid.name)
+      await page.waitForFunction((href) => document.activeElement?.classList.contains('open-detail')
+        && document.activeElement.getAttribute('href') === href, `#/applications/${unpaid.id}`)
       await page.screenshot({ path: `${SHOTS}review-back-marked.png` })
       // 通过 the first, then the next one a 通过 could pass: the third, not the unpaid one
       await rowOf(first).locator('a.open-detail').click()
