@@ -373,7 +373,8 @@ t_part_fields(void **state)
 }
 
 /* F_TEXT counts as a reader sees it: 3 characters here are 3 flags (6 code
- * points) or 3 letters with combining marks. */
+ * points) or 3 letters with combining marks; the line breaks between
+ * paragraphs are none (utf8_words). */
 static void
 t_fields_text(void **state)
 {
@@ -385,11 +386,12 @@ t_fields_text(void **state)
 		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\"}",
 		"{\"statement\":\"e\u0301e\u0301e\u0301\"}",
 		"{\"statement\":\"a\\r\\nb\"}",
+		"{\"statement\":\"a\\n\\rb\\n\\nc\"}",
 		"{\"statement\":\"\"}",
 	};
 	static const char *const bad4[] = {
 		"{\"statement\":\"\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1E8\U0001F1F3\U0001F1FA\U0001F1F8\"}",
-		"{\"statement\":\"a\\n\\rb\"}",
+		"{\"statement\":\"a\\n\\rbcd\"}",
 	};
 	struct fval v[FIELDS_MAX];
 	const char *bad;
