@@ -480,6 +480,14 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 			for (const v of ['<v>1</v>', '<v>259</v>', '<v>260</v>'])
 				assert.ok(sheet.includes(v), `收费明细 lacks the amount ${v}`);
+			// the amounts read as money, 260.00: their cells take the style whose number format is #,##0.00
+			const styles = execFileSync('unzip', ['-p', file, 'xl/styles.xml']).toString();
+			const fmt = styles.match(/<numFmt numFmtId="(\d+)" formatCode="#,##0\.00"\/>/);
+			assert.ok(fmt, 'a money format');
+			const xfs = [...styles.match(/<cellXfs[^>]*>([\s\S]*?)<\/cellXfs>/)[1].matchAll(/<xf [^>]*>/g)].map((m) => m[0]);
+			const money = xfs.findIndex((x) => x.includes(`numFmtId="${fmt[1]}"`));
+			assert.ok(money > 0);
+			assert.match(sheet, new RegExp(`<c r="G\\d+" s="${money}"><v>260</v></c>`), 'an amount in the money style');
 			// another county's department: not its plan's fees (404), nor anyone else's rows
 			const jindong = await loginAs('county', 'jindong_jsj');
 			const other = await fetch(jindong.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: jindong.cookieHeader() } });
