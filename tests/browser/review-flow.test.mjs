@@ -799,6 +799,9 @@ describe('one after another at the county: the next one passable, a skip, the pl
       await page.waitForURL(new RegExp(`#/applications/${third.id}$`))
       await page.locator('.rd-title', { hasText: third.name }).waitFor()
       assert.equal(await page.locator('.decide-pass').isDisabled(), false, 'the one opened can be passed')
+      // searched for among those waiting, the one passed says where it is
+      await page.goto(`${BASE}/county/#/worklist?q=${first.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.worklist-table .el-table__empty-text', { hasText: '没有符合条件的申报；“已审查”中有 1 件' }).waitFor()
     } finally {
       await context.close()
     }
@@ -947,7 +950,9 @@ describe('不通过 on the detail page asks first', () => {
       await page.keyboard.press('Enter')
       await box.waitFor({ state: 'hidden' })
       assert.equal(moved, false, 'Enter in the box sent the 不通过')
-      await page.locator('.decide-confirm').click()
+      // Ctrl+Enter in the box is the 确认 button: it asks too
+      await page.locator('#decide-text').press('Control+Enter')
+      await box.waitFor()
       await box.getByRole('button', { name: '取消' }).click()
       await box.waitFor({ state: 'hidden' })
       assert.equal(moved, false, 'a 不通过 sent before it was confirmed')
