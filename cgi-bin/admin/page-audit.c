@@ -127,6 +127,7 @@ static const struct {
 	{ NULL, "from_step", "原环节" },
 	{ NULL, "to_step", "转至环节" },
 	{ NULL, "to_org", "转至单位" },
+	{ NULL, "from_unit", "原单位" },
 	{ NULL, "starts_on", "公示开始日期" },
 	{ NULL, "ends_on", "公示截止日期" },
 	{ NULL, "items", "收费项目" },

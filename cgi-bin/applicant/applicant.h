@@ -32,7 +32,7 @@ enum perr h_plans(struct req *);
 enum perr h_plan(struct req *);
 enum perr h_applications(struct req *);
 enum perr h_app_create(struct req *);
-enum perr app_drafts_follow(long long uid);
+enum perr app_drafts_follow(struct req *);	/* (in a transaction) */
 enum perr app_check(const struct application *, cJSON **check);
 enum perr h_app_get(struct req *);
 enum perr h_app_info(struct req *);

@@ -110,8 +110,9 @@ static struct db_stmt st[APP__MAX] = {
 	/* the applicant's drafts and returned applications, with what routing them
 	 * asks (their plan's level and chains) */
 	[APP_DRAFTS] = { "app_drafts",
-	    "SELECT a.id, p.level, array_to_string(p.pipelines, ',') FROM application a"
-	    " JOIN plan p ON p.id = a.plan_id WHERE a.applicant_id = $1"
+	    "SELECT a.id, p.level, array_to_string(p.pipelines, ','), o.name FROM application a"
+	    " JOIN plan p ON p.id = a.plan_id JOIN org o ON o.id = a.unit_org_id"
+	    " WHERE a.applicant_id = $1"
 	    " AND a.state IN ('draft', 'returned') ORDER BY a.id", 0 },
 	[APP_DRAFT_ROUTE] = { "app_draft_route",
 	    "SELECT app_draft_route($1, $2, $3, $4)", 0 },
@@ -238,18 +239,19 @@ app_route(long long uid, const char *level, const char *pipes, long long *unit,
 }
 
 /* The applicant's drafts and returned applications go where 马上申报 would
- * send them now (sql/052): called as the profile is saved (in its
- * transaction), and as one is opened (the wizard, where it is submitted: the
- * unit's county or 隶属关系 may have been corrected since). One the new unit
- * cannot take (a plan not for it, a 机关) stays where it is; its check says
- * so (rules.c) and it cannot be submitted. */
+ * send them now (sql/052): called as the profile is saved, and as one is opened
+ * (the wizard, where it is submitted: the unit's county or 隶属关系 may have been
+ * corrected since), inside a transaction. One the new unit cannot take (a plan
+ * not for it, a 机关) stays where it is; its check says so (rules.c) and it
+ * cannot be submitted. One that moves is audited (application_reroute): a
+ * returned application leaves the departments that returned it. */
 enum perr
-app_drafts_follow(long long uid)
+app_drafts_follow(struct req *r)
 {
-	PGresult *d;
+	long long uid = r->s.user_id, unit;
+	PGresult *d, *moved;
 	const char *pipeline, *field;
 	char why[300];
-	long long unit;
 	int i;
 	enum perr e;
 
@@ -258,11 +260,22 @@ app_drafts_follow(long long uid)
 	for (i = 0; i < PQntuples(d) && e == PERR_OK; i++) {
 		e = app_route(uid, db_str(d, i, 1), db_str(d, i, 2), &unit, &pipeline, why, sizeof(why),
 		    &field);
-		if (e == PERR_OK)
-			e = db_run(&st[APP_DRAFT_ROUTE], NULL, 4, DB_I(db_int(d, i, 0)), DB_I(uid),
-			    DB_I(unit), DB_S(pipeline));
-		else if (e == PERR_INVALID_FIELD)
+		if (e == PERR_INVALID_FIELD) {
 			e = PERR_OK;
+			continue;
+		}
+		if (e != PERR_OK || (e = db_run(&st[APP_DRAFT_ROUTE], &moved, 4, DB_I(db_int(d, i, 0)),
+		    DB_I(uid), DB_I(unit), DB_S(pipeline))) != PERR_OK)
+			break;
+		if (db_bool(moved, 0, 0)) {
+			cJSON *detail = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(detail, "from_unit", db_str(d, i, 3));
+			cJSON_AddNumberToObject(detail, "to_org", (double)unit);
+			e = req_audit(r, "application_reroute", "application", db_int(d, i, 0), detail);
+			cJSON_Delete(detail);
+		}
+		PQclear(moved);
 	}
 	PQclear(d);
 	return e;
@@ -342,8 +355,13 @@ h_app_get(struct req *r)
 	enum perr e;
 
 	/* where it goes now: the unit's details may have been corrected */
-	if ((e = app_drafts_follow(r->s.user_id)) != PERR_OK ||
-	    (e = app_open(r, r->id, &a)) != PERR_OK)
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = app_drafts_follow(r)) != PERR_OK || (e = db_commit()) != PERR_OK) {
+		db_rollback();
+		return e;
+	}
+	if ((e = app_open(r, r->id, &a)) != PERR_OK)
 		return e;
 	app_reply(r, &a);
 	app_free(&a);

@@ -359,7 +359,7 @@ h_profile_put(struct req *r)
 			goto fail;
 	}
 	/* a draft goes where the unit chosen now would send it */
-	if ((e = app_drafts_follow(r->s.user_id)) != PERR_OK ||
+	if ((e = app_drafts_follow(r)) != PERR_OK ||
 	    (e = req_audit(r, "profile_save", "user", r->s.user_id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -506,6 +506,10 @@ describe('收费明细: an order stays with the department it was paid to', () =
 		await putProfile(a.s, await completeProfile({ unit_id: await orgId(SJY) }));
 		await a.s.get(`/applications/${app}`); // opening the returned application routes it anew
 		assert.notEqual(await sqlInt(`SELECT region_id FROM application WHERE id = ${app}`), before, 'moved to 市本级');
+		// (the exports probe: it left the county that returned it without a line in the audit log)
+		const moved = (await sqlRows(`SELECT detail->>'from_unit', detail->>'to_org', actor_role FROM audit_log
+		    WHERE action = 'application_reroute' AND target_type = 'application' AND target_id = ${app}`));
+		assert.deepEqual(moved, [[HONGDA, String(await orgId(SJY)), 'applicant']]);
 		const orders = async (s) => {
 			const x = await fetch(s.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: s.cookieHeader() } });
 			if (x.status === 404)
