@@ -544,6 +544,12 @@ declared(struct req *r, const struct route *rt)
 	const char *bad = NULL;
 	enum perr e;
 
+	/* a page of the site's own takes no parameters, and a link to it that picked some up on
+	 * its way (a messenger's ?from=…, a campaign's) is still that page, not a JSON error */
+	if (r->method == M_GET && (rt->flags & R_ROOT) && rt->fields == NULL) {
+		memset(r->f, 0, sizeof(r->f));
+		return PERR_OK;
+	}
 	if (r->method == M_GET) {
 		e = field_check_kv(r->query, r->nquery, fields, r->f, &bad, r->msg, sizeof(r->msg));
 		goto done;

@@ -313,6 +313,10 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		for (const s of ['330702199001010015', '金华宏达', mobile, plan, code, '申报编号'])
 			assert.ok(!t.includes(s), `the page shows ${s}`);
 		assert.ok(!/<script[\s>]/i.test(r.text));
+		// a link shared on a messenger comes back with its parameters: still the page
+		const shared = await page0(`${new URL(verifyUrl).pathname}?from=singlemessage&isappinstalled=0`);
+		assert.equal(shared.status, 200, shared.text);
+		assert.match(flat(shared.text), /证书有效/);
 		// its icon is none: a browser does not ask for /favicon.ico (a 404 in its console)
 		assert.match(r.text, /<link rel="icon" href="data:,"\s*\/>/);
 		// nor does nginx's access log keep the code (it writes at least every second)
