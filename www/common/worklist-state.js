@@ -56,18 +56,26 @@ export function worklistLocation() {
   return { path: '/worklist', query: { ...ownWorklistState().query } }
 }
 
+// What a 通过 (or another action) of worklist rows would meet now: {id → result of POST
+// applications/gates}; null when the check itself failed (the move still decides, as before).
+export async function gateVerdicts(api, rows, action = 'pass') {
+  try {
+    const items = rows.map((r) => ({ id: r.id, step: r.step }))
+    const data = await api.post('applications/gates', action === 'pass' ? { items } : { items, action })
+    return new Map((data.results || []).map((x) => [x.id, x]))
+  } catch {
+    return null
+  }
+}
+
 // Of ids (rows of items), those a 通过 would pass now, in their order (all of them when the
 // check itself fails: the decision then says why, as before).
 async function gatesMet(api, items, ids) {
   const rows = items.filter((r) => ids.includes(String(r.id)) && (r.actions || []).includes('pass'))
   if (!rows.length) return []
-  try {
-    const data = await api.post('applications/gates', { items: rows.map((r) => ({ id: r.id, step: r.step })) })
-    const ok = new Set((data.results || []).filter((x) => x.ok).map((x) => String(x.id)))
-    return ids.filter((id) => ok.has(id))
-  } catch {
-    return ids
-  }
+  const verdicts = await gateVerdicts(api, rows)
+  if (!verdicts) return ids
+  return ids.filter((id) => rows.some((r) => String(r.id) === id && verdicts.get(r.id)?.ok))
 }
 
 const movable = (items) =>
