@@ -63,10 +63,11 @@
 #define BY_ARRIVAL(k, i) UTC_TEXT("d.arrived_at"), \
 	" AND (d.arrived_at, d.application_id) > (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.arrived_at, d.application_id"
+/* by 姓名: pinyin, a surname read as a surname (曾 under Z, sql/067) */
 #define BY_NAME(k, i) "d.applicant_name", \
-	" AND (d.applicant_name COLLATE \"zh-x-icu\", d.application_id) >" \
-	"  (" k "::text COLLATE \"zh-x-icu\", " i "::bigint)", \
-	" ORDER BY d.applicant_name COLLATE \"zh-x-icu\", d.application_id"
+	" AND (name_sort_key(d.applicant_name) COLLATE \"zh-x-icu\", d.application_id) >" \
+	"  (name_sort_key(" k "::text) COLLATE \"zh-x-icu\", " i "::bigint)", \
+	" ORDER BY name_sort_key(d.applicant_name) COLLATE \"zh-x-icu\", d.application_id"
 #define BY_UPDATED(k, i) UTC_TEXT("d.touched_at"), \
 	" AND (d.touched_at, d.application_id) < (" k "::timestamptz, " i "::bigint)", \
 	" ORDER BY d.touched_at DESC, d.application_id DESC"

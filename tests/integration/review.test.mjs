@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -571,6 +572,28 @@ describe('the worklist', () => {
 		assert.deepEqual(second.json.items.map((i) => i.id), expected.slice(3, 6));
 		assert.equal(await worklistRow(hongda, page1[0].id), undefined);
 		assert.ok(await plan(page1[0].id));
+	});
+
+	// the deadline-day walk: ICU's pinyin reads 曾 as céng and filed 曾 among the C's (sql/067)
+	test('sorted by name, a surname is read as a surname: 陈, 曾 (zēng), 张, 解 (xiè) after 王', async () => {
+		const given = '鉴' + '可敬思远'[randomInt(4)] + '宁安'[randomInt(2)];
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const ids = {};
+		for (const surname of ['张', '解', '曾', '王', '陈']) {
+			const a = await newApplicant({ name: surname + given });
+			ids[surname] = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+			created.push(ids[surname]);
+		}
+		const mine = new Set(Object.values(ids));
+		const r = await hongda.get(`/worklist?tab=all&sort=name&size=100&q=${encodeURIComponent(given)}`);
+		assert.equal(r.status, 200, r.text);
+		const order = r.json.items.filter((i) => mine.has(i.id)).map((i) => i.applicant[0]);
+		assert.deepEqual(order, ['陈', '王', '解', '曾', '张']);
+		// the keyset pages agree with the one page
+		const first = await hongda.get(`/worklist?tab=all&sort=name&size=2&q=${encodeURIComponent(given)}`);
+		const rest = await hongda.get(`/worklist?tab=all&sort=name&size=100&q=${encodeURIComponent(given)}`
+		    + `&after=${encodeURIComponent(first.json.next)}`);
+		assert.deepEqual([...first.json.items, ...rest.json.items].map((i) => i.id), r.json.items.map((i) => i.id));
 	});
 
 	test('filters: plan, state, step, paid, 申报方式, search by name, by masked 身份证号 and by 申报编号', async () => {
