@@ -390,6 +390,36 @@ describe('applicant registration', () => {
   })
 })
 
+// the accessibility walk: Element Plus's eye icon could not be reached with Tab
+test('the password eye is a button Tab reaches: Space shows the password, again hides it', async () => {
+  const { context, page } = await newPage()
+  try {
+    await openLogin(page, 'unit')
+    await page.fill('#login-password', 'Secret#123')
+    await page.focus('#login-password')
+    await page.keyboard.press('Tab')
+    const eye = page.locator('.password-eye')
+    assert.equal(await eye.evaluate((e) => e === document.activeElement), true, 'Tab from the password lands on its eye')
+    assert.equal(await eye.getAttribute('aria-label'), '显示密码')
+    await page.keyboard.press('Space')
+    assert.equal(await page.locator('#login-password').getAttribute('type'), 'text')
+    assert.equal(await eye.getAttribute('aria-pressed'), 'true')
+    assert.equal(await eye.getAttribute('aria-label'), '隐藏密码')
+    assert.equal(await page.inputValue('#login-password'), 'Secret#123')
+    await page.keyboard.press('Space')
+    assert.equal(await page.locator('#login-password').getAttribute('type'), 'password')
+    // Enter in the password still signs in: the eye is type=button, not the form's submit
+    await page.fill('#login-password', 'Wrong#Pass1')
+    await page.fill('#login-username', 'unit_nobody')
+    await page.focus('#login-password')
+    await page.keyboard.press('Enter')
+    await page.locator('.login-error').waitFor()
+    assertNoCsp(page)
+  } finally {
+    await context.close()
+  }
+})
+
 describe('phone layout', () => {
   test('the side menu becomes a drawer under 768px', async () => {
     const { context, page } = await newPage({ viewport: { width: 390, height: 844 } })
