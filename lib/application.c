@@ -438,15 +438,6 @@ app_file(const struct actor *viewer, long long id, long long upload_id, char **d
 /* --- JSON ---------------------------------------------------------------- */
 
 static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-static void
 add_id(cJSON *o, const char *k, long long v)
 {
 	if (v != 0)
@@ -475,16 +466,16 @@ profile_json(const struct person *p)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_str(o, "education", p->education);
-	add_str(o, "degree", p->degree);
-	add_str(o, "school", p->school);
-	add_str(o, "major", p->major);
-	add_str(o, "graduation_date", p->graduation_date);
-	add_str(o, "work_start_date", p->work_start_date);
-	add_str(o, "title", p->title);
-	add_str(o, "title_date", p->title_date);
-	add_str(o, "specialty", p->specialty);
-	add_str(o, "staffing", p->staffing);
+	json_add_str_null(o, "education", p->education);
+	json_add_str_null(o, "degree", p->degree);
+	json_add_str_null(o, "school", p->school);
+	json_add_str_null(o, "major", p->major);
+	json_add_str_null(o, "graduation_date", p->graduation_date);
+	json_add_str_null(o, "work_start_date", p->work_start_date);
+	json_add_str_null(o, "title", p->title);
+	json_add_str_null(o, "title_date", p->title_date);
+	json_add_str_null(o, "specialty", p->specialty);
+	json_add_str_null(o, "staffing", p->staffing);
 	cJSON_AddStringToObject(o, "staffing_name", app_staffing_name(p->staffing));
 	cJSON_AddStringToObject(o, "employer", p->employer);
 	return o;
@@ -505,16 +496,16 @@ app_content_json(const struct application *a)
 	int i;
 
 	cJSON_AddItemToObject(o, "profile", profile_json(&a->person));
-	add_str(o, "statement", a->statement);
-	add_str(o, "category", a->category);
+	json_add_str_null(o, "statement", a->statement);
+	json_add_str_null(o, "category", a->category);
 	if (a->category != NULL)
 		cJSON_AddStringToObject(o, "category_name", app_category_name(a->category));
-	add_str(o, "method", a->method);
+	json_add_str_null(o, "method", a->method);
 	if (a->method != NULL) {
 		cJSON_AddStringToObject(o, "method_name", app_method_name(a->method));
 		cJSON_AddStringToObject(o, "method_label", app_method_label(a->method));
 	}
-	add_str(o, "specialty", a->specialty);
+	json_add_str_null(o, "specialty", a->specialty);
 	add_id(o, "accept_org_id", a->accept_org_id);
 	cJSON_AddStringToObject(o, "accept_org", a->accept_name);
 	/*
@@ -522,7 +513,7 @@ app_content_json(const struct application *a)
 	 * applicant changed it, and kept for the draft's sake) is no part of the
 	 * application: not in the snapshot, the reviewers' view, the 评审表.
 	 */
-	add_str(o, "held_title", method_is(a, "transfer") ? a->held_title : NULL);
+	json_add_str_null(o, "held_title", method_is(a, "transfer") ? a->held_title : NULL);
 	if (a->self_score >= 0 && method_is(a, "self"))
 		cJSON_AddNumberToObject(o, "self_score", a->self_score / 10.0);
 	else
@@ -584,16 +575,16 @@ person_json(const struct application *a)
 	char birth[16] = "";
 
 	cJSON_AddStringToObject(o, "name", p->name);
-	add_str(o, "idcard", p->idcard);
-	add_str(o, "mobile", p->mobile);
+	json_add_str_null(o, "idcard", p->idcard);
+	json_add_str_null(o, "mobile", p->mobile);
 	if (p->idcard != NULL && strlen(p->idcard) == 18) {
 		snprintf(birth, sizeof(birth), "%.4s-%.2s-%.2s", p->idcard + 6, p->idcard + 10,
 		    p->idcard + 12);
 		cJSON_AddStringToObject(o, "gender", (p->idcard[16] - '0') % 2 ? "男" : "女");
 		cJSON_AddStringToObject(o, "birth_date", birth);
 	}
-	add_str(o, "ethnicity", p->ethnicity);
-	add_str(o, "custody", p->custody);
+	json_add_str_null(o, "ethnicity", p->ethnicity);
+	json_add_str_null(o, "custody", p->custody);
 	cJSON_AddStringToObject(o, "centre", p->centre);
 	cJSON_AddBoolToObject(o, "out_of_province_ss", p->out_of_province_ss);
 	return o;
@@ -611,13 +602,13 @@ facts_json(const struct application *a)
 	int i;
 
 	cJSON_AddStringToObject(o, "as_of", a->facts_as_of);
-	add_str(o, "education", p->education);
-	add_str(o, "degree", p->degree);
+	json_add_str_null(o, "education", p->education);
+	json_add_str_null(o, "degree", p->degree);
 	for (j = 0; j < NITEMS(higher); j++)
 		higher_edu |= p->education != NULL && strcmp(p->education, higher[j]) == 0;
 	cJSON_AddBoolToObject(o, "education_ok", higher_edu);
-	add_str(o, "title", p->title);
-	add_str(o, "title_date", p->title_date);
+	json_add_str_null(o, "title", p->title);
+	json_add_str_null(o, "title_date", p->title_date);
 	if (a->title_years >= 0)
 		cJSON_AddNumberToObject(o, "title_years", a->title_years);
 	else
@@ -630,7 +621,7 @@ facts_json(const struct application *a)
 		cJSON_AddNumberToObject(o, "work_years", a->work_years);
 	else
 		cJSON_AddNullToObject(o, "work_years");
-	add_str(o, "staffing", p->staffing);
+	json_add_str_null(o, "staffing", p->staffing);
 	cJSON_AddStringToObject(o, "staffing_name", app_staffing_name(p->staffing));
 	cJSON_AddStringToObject(o, "ownership", p->ownership);
 	/* 继续教育学时 per year and 年度考核 from the chosen archive items */
@@ -644,7 +635,7 @@ facts_json(const struct application *a)
 			continue;
 		it = cJSON_CreateObject();
 		cJSON_AddStringToObject(it, "title", db_str(a->arch, i, 3));
-		add_str(it, "date", date);
+		json_add_str_null(it, "date", date);
 		if (strcmp(kind, "education") == 0) {
 			const char *h = db_str(a->arch, i, 7);
 
@@ -653,10 +644,10 @@ facts_json(const struct application *a)
 				cJSON_AddNumberToObject(it, "hours", atoi(h));
 			else
 				cJSON_AddNullToObject(it, "hours");
-			add_str(it, "subject", db_str(a->arch, i, 5));
+			json_add_str_null(it, "subject", db_str(a->arch, i, 5));
 			cJSON_AddItemToArray(edu, it);
 		} else {
-			add_str(it, "result", db_str(a->arch, i, 8));
+			json_add_str_null(it, "result", db_str(a->arch, i, 8));
 			cJSON_AddItemToArray(appr, it);
 		}
 	}
@@ -671,7 +662,7 @@ app_fee_json(const struct application *a)
 	cJSON_AddNumberToObject(fee, "amount", a->fee);
 	items = a->fee_items != NULL ? cJSON_Parse(a->fee_items) : NULL;
 	cJSON_AddItemToObject(fee, "items", items != NULL ? items : cJSON_CreateArray());
-	add_str(fee, "paid_at", a->paid_at);
+	json_add_str_null(fee, "paid_at", a->paid_at);
 	if (a->order_no != NULL)
 		cJSON_AddStringToObject(fee, "order_no", a->order_no);
 	if (a->paid_part > 0)
@@ -705,8 +696,8 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 	cJSON_AddStringToObject(o, "holder", a->holder);
 	cJSON_AddStringToObject(o, "unit", a->unit_name);
 	cJSON_AddNumberToObject(o, "submissions", a->submissions);
-	add_str(o, "submitted_at", a->submitted_at);
-	add_str(o, "return_reason", strcmp(a->state, "returned") == 0 ? a->return_reason : NULL);
+	json_add_str_null(o, "submitted_at", a->submitted_at);
+	json_add_str_null(o, "return_reason", strcmp(a->state, "returned") == 0 ? a->return_reason : NULL);
 	cJSON_AddBoolToObject(o, "mine", viewer->org_id != 0 && a->current_org_id == viewer->org_id &&
 	    strcmp(a->state, "in_review") == 0);
 	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
@@ -718,12 +709,12 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 		app_file_url(a, a->photo_id, url, sizeof(url));
 		cJSON_AddStringToObject(c, "photo_url", url);
 	}
-	add_str(c, "photo_warning", a->photo_warning);
+	json_add_str_null(c, "photo_warning", a->photo_warning);
 	if (a->signature_id != 0) {
 		app_file_url(a, a->signature_id, url, sizeof(url));
 		cJSON_AddStringToObject(c, "signature_url", url);
 	}
-	add_str(c, "signed_at", a->signed_at);
+	json_add_str_null(c, "signed_at", a->signed_at);
 	files = cJSON_GetObjectItemCaseSensitive(c, "files");
 	for (k = file_kinds; k->code != NULL; k++) {
 		arr = cJSON_GetObjectItemCaseSensitive(files, k->code);

@@ -384,6 +384,15 @@ json_add_int(cJSON *o, const char *key, long long v)
 	return it;
 }
 
+void
+json_add_str_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 cJSON *
 json_add_str(cJSON *o, const char *key, const char *v)
 {

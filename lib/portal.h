@@ -257,6 +257,8 @@ PORTAL_API size_t int_text(char *buf, long long v);
  * malloc'd, for free(), its length in *len (when not NULL). NULL where
  * cJSON fails too. */
 PORTAL_API char *json_print(const cJSON *item, size_t *len);
+/* v as a string, or null where v is NULL. */
+PORTAL_API void json_add_str_null(cJSON *o, const char *key, const char *v);
 /* cJSON_AddStringToObject with key not copied: a string literal. */
 PORTAL_API cJSON *json_add_str(cJSON *o, const char *key, const char *v);
 /* Between json_arena_begin() and json_arena_end() (one request), cJSON's

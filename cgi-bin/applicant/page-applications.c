@@ -26,8 +26,13 @@ static struct db_stmt st[APP__MAX] = {
 	    " CASE WHEN a.state = 'in_review' AND a.paid_at IS NULL AND EXISTS (SELECT 1"
 	    "  FROM step_gate g WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'"
 	    "  AND g.seq <= a.step_seq) THEN app_fee(a.id) ELSE 0 END,"
-	    " CASE WHEN a.state = 'returned' THEN (SELECT text FROM chain_history"
-	    "  WHERE application_id = a.id AND action = 'return' ORDER BY no DESC LIMIT 1) END "
+	    " CASE WHEN a.state IN ('returned', 'rejected') THEN (SELECT text FROM chain_history"
+	    "  WHERE application_id = a.id AND action = CASE a.state WHEN 'returned' THEN 'return'"
+	    "  ELSE 'reject' END ORDER BY no DESC LIMIT 1) END,"
+	    /* a 不通过 or a certificate is said on 首页 for 30 days (a.updated_at: the decision) */
+	    " a.updated_at > now() - interval '30 days',"
+	    " (SELECT c.number FROM certificate c WHERE c.application_id = a.id"
+	    "  AND c.revoked_at IS NULL AND c.created_at > now() - interval '30 days') "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -157,10 +162,11 @@ h_applications(struct req *r)
 		cJSON_AddStringToObject(it, "closes_on", db_str(res, i, 8));
 		cJSON_AddBoolToObject(it, "plan_open", db_bool(res, i, 9));
 		json_add_int(it, "fee_due", db_int(res, i, 10));
-		if (db_str(res, i, 11) != NULL)
-			cJSON_AddStringToObject(it, "return_reason", db_str(res, i, 11));
-		else
-			cJSON_AddNullToObject(it, "return_reason");
+		/* why it came back, or why it ended (as the progress page's history says) */
+		json_add_str_null(it, "return_reason", strcmp(state, "returned") == 0 ? db_str(res, i, 11) : NULL);
+		json_add_str_null(it, "reject_reason", strcmp(state, "rejected") == 0 ? db_str(res, i, 11) : NULL);
+		cJSON_AddBoolToObject(it, "decided_recently", db_bool(res, i, 12));
+		json_add_str_null(it, "certificate_issued", db_str(res, i, 13));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

@@ -160,15 +160,6 @@ labels(const char *const *map, const char *code)
 	return "";
 }
 
-static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 /* Fills the reply with the profile; returns PERR_OK. */
 /* Whether the chosen unit (or centre) has confirmed the person: "binding". */
 static enum perr
@@ -215,32 +206,32 @@ profile_reply(struct req *r)
 	idc = db_str(res, 0, 0);
 	p = cJSON_AddObjectToObject(req_out(r), "profile");
 	cJSON_AddStringToObject(p, "idcard", mask_id(idc, masked, sizeof(masked)));
-	add_str(p, "mobile", db_str(res, 0, 1));
-	add_str(p, "ethnicity", db_str(res, 0, 2));
-	add_str(p, "education", db_str(res, 0, 3));
-	add_str(p, "degree", db_str(res, 0, 4));
-	add_str(p, "school", db_str(res, 0, 5));
-	add_str(p, "major", db_str(res, 0, 6));
-	add_str(p, "graduation_date", db_str(res, 0, 7));
-	add_str(p, "work_start_date", db_str(res, 0, 8));
-	add_str(p, "title", db_str(res, 0, 9));
-	add_str(p, "title_date", db_str(res, 0, 10));
-	add_str(p, "specialty", db_str(res, 0, 11));
-	add_str(p, "custody", db_str(res, 0, 12));
+	json_add_str_null(p, "mobile", db_str(res, 0, 1));
+	json_add_str_null(p, "ethnicity", db_str(res, 0, 2));
+	json_add_str_null(p, "education", db_str(res, 0, 3));
+	json_add_str_null(p, "degree", db_str(res, 0, 4));
+	json_add_str_null(p, "school", db_str(res, 0, 5));
+	json_add_str_null(p, "major", db_str(res, 0, 6));
+	json_add_str_null(p, "graduation_date", db_str(res, 0, 7));
+	json_add_str_null(p, "work_start_date", db_str(res, 0, 8));
+	json_add_str_null(p, "title", db_str(res, 0, 9));
+	json_add_str_null(p, "title_date", db_str(res, 0, 10));
+	json_add_str_null(p, "specialty", db_str(res, 0, 11));
+	json_add_str_null(p, "custody", db_str(res, 0, 12));
 	if (db_str(res, 0, 13))
 		cJSON_AddNumberToObject(p, "unit_id", (double)db_int(res, 0, 13));
 	else
 		cJSON_AddNullToObject(p, "unit_id");
-	add_str(p, "unit_name", db_str(res, 0, 14));
+	json_add_str_null(p, "unit_name", db_str(res, 0, 14));
 	if (db_str(res, 0, 15))
 		cJSON_AddNumberToObject(p, "centre_id", (double)db_int(res, 0, 15));
 	else
 		cJSON_AddNullToObject(p, "centre_id");
-	add_str(p, "centre_name", db_str(res, 0, 16));
-	add_str(p, "staffing", db_str(res, 0, 17));
-	add_str(p, "staffing_name", labels(staffing, db_str(res, 0, 17)));
+	json_add_str_null(p, "centre_name", db_str(res, 0, 16));
+	json_add_str_null(p, "staffing", db_str(res, 0, 17));
+	json_add_str_null(p, "staffing_name", labels(staffing, db_str(res, 0, 17)));
 	cJSON_AddBoolToObject(p, "out_of_province_ss", db_bool(res, 0, 18));
-	add_str(p, "unit_ownership", db_str(res, 0, 19));
+	json_add_str_null(p, "unit_ownership", db_str(res, 0, 19));
 	if ((e = binding_json(r, p)) != PERR_OK) {
 		PQclear(res);
 		return e;

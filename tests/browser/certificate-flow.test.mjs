@@ -104,7 +104,10 @@ step('the clerk issues a results document from 制发文件: choose, 文号, pre
 step('the applicant sees the certificate, prints it; its QR code opens the public verification page', async () => {
   const { context, page } = await newPage()
   await login(page, 'applicant', DEMO_APPLICANT)
-  await page.goto(`${BASE}/applicant/#/applications/${apps[0]}`)
+  // 首页 says it, and its link opens the application
+  const notice = page.locator('.home-notice', { has: page.locator(`.home-notice-link[href="#/applications/${apps[0]}"]`) })
+  assert.match(await notice.innerText(), /已评审通过，证书已发放（证书编号 JHJS\d{4}Z\d{6}），可在线查看并打印。\s*查看证书/)
+  await notice.locator('.home-notice-link').click()
   const card = page.locator('.pg-certificate')
   await card.waitFor()
   assert.match(await card.innerText(), /JHJS\d{4}Z\d{6}[\s\S]*建设工程工程师[\s\S]*有效/)

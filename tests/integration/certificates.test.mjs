@@ -281,6 +281,9 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		const l = await zpw.get(`/certificates?document=${doc}`);
 		assert.equal(l.json.items.length, 3);
 		assert.ok(!l.text.includes(code));
+		// 首页 says it for 30 days
+		const item = (await applicant.get('/applications')).json.items.find((i) => i.id === apps[0]);
+		assert.equal(item.certificate_issued, cert.number);
 	});
 
 	test('the applicant prints it on A4; its QR code, decoded from the printed page, is the verification page', async () => {
@@ -372,6 +375,8 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		const mine = (await applicant.get(`/applications/${apps[0]}/certificate`)).json.certificate;
 		assert.deepEqual([mine.revoked, mine.revoke_reason, mine.verify_url], [true, '经查实申报业绩材料弄虚作假', undefined]);
 		assertError(await applicant.get(`/applications/${apps[0]}/certificate.xhtml`), 409, 'conflict');
+		// and 首页 no longer says it was issued
+		assert.equal((await applicant.get('/applications')).json.items.find((i) => i.id === apps[0]).certificate_issued, null);
 		const l = (await zpw.get(`/certificates?q=${encodeURIComponent(cert.number)}`)).json.items;
 		assert.deepEqual(l.map((c) => [c.id, c.revoked]), [[id, true]]);
 		assert.equal((await zpw.get(`/documents/${doc}`)).json.items.filter((i) => i.certificate.revoked).length, 1);

@@ -186,6 +186,12 @@ describe('one application through the chain', () => {
 		assert.ok(!(await worklistRow(unit, app)));
 		const item = (await applicant.get('/applications')).json.items.find((i) => i.id === app);
 		assert.equal(item.state, 'rejected');
+		// what 首页 says for 30 days: why it ended (the return's reason is no longer one)
+		assert.deepEqual([item.reject_reason, item.return_reason, item.decided_recently, item.certificate_issued],
+		    [rejectReason, null, true, null]);
+		await sql(`UPDATE application SET updated_at = now() - interval '31 days' WHERE id = ${app}`);
+		const later = (await applicant.get('/applications')).json.items.find((i) => i.id === app);
+		assert.deepEqual([later.reject_reason, later.decided_recently], [rejectReason, false]);
 	});
 
 	test('a rejected application cannot move any more (409)', async () => {

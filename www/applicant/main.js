@@ -28,7 +28,8 @@ createPortal({
     { label: '消息', path: '/messages', icon: Bell },
     { label: '账号设置', path: '/account', icon: Setting },
   ],
-  // 首页: what the applicant's applications wait for from them
+  // 首页: what the applicant's applications wait for from them, and how one ended lately (a 不通过,
+  // a certificate: for 30 days)
   async notices() {
     const { items } = await api.get('applications')
     const out = []
@@ -48,6 +49,20 @@ createPortal({
           text: `您的申报${plan}尚未提交，申报截止日期为 ${a.closes_on}。`,
           to: `/applications/${seg(a.id)}/wizard`,
           link: '继续填写',
+        })
+      else if (a.state === 'rejected' && a.decided_recently)
+        out.push({
+          type: 'error',
+          text: `您的申报${plan}未通过${a.reject_reason ? `，理由：${a.reject_reason.replace(/[。．.\s]+$/u, '')}` : ''}。`,
+          to: `/applications/${seg(a.id)}`,
+          link: '查看详情',
+        })
+      else if (a.certificate_issued)
+        out.push({
+          type: 'success',
+          text: `您的申报${plan}已评审通过，证书已发放（证书编号 ${a.certificate_issued}），可在线查看并打印。`,
+          to: `/applications/${seg(a.id)}`,
+          link: '查看证书',
         })
       else if (a.fee_due > 0)
         out.push({
