@@ -190,7 +190,6 @@ h_certificate_revoke(struct req *r)
 	const char *reason = r->f[RV_REASON].s;
 	PGresult *res = NULL;
 	cJSON *detail;
-	char note[1200];
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -202,12 +201,12 @@ h_certificate_revoke(struct req *r)
 		    req_fail(r, PERR_CONFLICT, NULL, "该证书已撤销");
 		goto fail;
 	}
-	snprintf(note, sizeof(note), "【职称申报】您的%s资格电子证书（编号 %s）已被%s撤销，理由：%s。"
-	    "如有疑问，请与发证机关联系。", db_str(res, 0, 3), db_str(res, 0, 2), r->s.org_name, reason);
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "number", db_str(res, 0, 2));
 	cJSON_AddStringToObject(detail, "reason", reason);
-	if ((e = notify_user(db_int(res, 0, 1), note)) != PERR_OK ||
+	if ((e = notify_userf(db_int(res, 0, 1), "【职称申报】您的%s资格电子证书（编号 %s）已被%s撤销，"
+	    "理由：%s。如有疑问，请与发证机关联系。", db_str(res, 0, 3), db_str(res, 0, 2), r->s.org_name,
+	    reason)) != PERR_OK ||
 	    (e = req_audit(r, "certificate_revoke", "certificate", r->id, detail)) != PERR_OK) {
 		cJSON_Delete(detail);
 		goto fail;

@@ -149,7 +149,7 @@ valid_code(const char *s)
 static enum perr
 user_of(const char *username, long long *id, char *mobile, size_t mobilesz)
 {
-	char name[80];
+	char name[64 * 4 + 1];	/* the field's 64 字, at most 4 bytes each */
 	PGresult *res;
 	size_t n = strlen(username);
 	enum perr e;

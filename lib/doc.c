@@ -176,7 +176,8 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	    "单位/刊物", "编号/学时", "级别/结果", "集体项目" };
 	static const char *const hist_cols[] = { "环节", "办理单位", "结果", "意见或理由", "时间" };
 	const struct person *p = &a->person;
-	char gender[4] = "", birth[16] = "", held[160], score[16];
+	char gender[4] = "", birth[16] = "", score[16];
+	const char *held;
 	PGresult *img = NULL, *items = NULL, *hist = NULL;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr body, t, tr, td, n;
@@ -248,18 +249,25 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	}
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	{
-		char school[256], title[128];
+		/* whole, however long (a cut character would make the page unreadable) */
+		char *school = NULL, *title = NULL;
+		bool dated = p->title_date != NULL && p->title_date[0] != '\0' &&
+		    p->title != NULL && strcmp(p->title, "无") != 0;
 
-		snprintf(school, sizeof(school), "%s %s", p->school ? p->school : "",
-		    p->major ? p->major : "");
-		snprintf(title, sizeof(title), "%s（%s取得）", p->title ? p->title : "",
-		    p->title_date ? p->title_date : "");
+		if (asprintf(&school, "%s %s", p->school ? p->school : "", p->major ? p->major : "") < 0)
+			school = NULL;
+		/* 无, or no date: the title alone (never 无（取得）) */
+		if (asprintf(&title, dated ? "%s（%s取得）" : "%s", p->title ? p->title : "",
+		    dated ? p->title_date : "") < 0)
+			title = NULL;
 		row(t, "毕业院校及专业", school, "参加工作时间", p->work_start_date);
 		/* the file is kept by the unit unless a talent centre keeps it */
 		row(t, "现工作单位", p->employer, "人事档案保管",
 		    p->custody != NULL && strcmp(p->custody, "talent_centre") == 0 ?
 		    p->centre : p->employer);
 		row(t, "现有职称", title, "现从事专业", p->specialty);
+		free(school);
+		free(title);
 	}
 
 	/* 申报信息 */
@@ -270,7 +278,7 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	row(t, "申报类型", jstr(content, "category_name"), "申报方式", jstr(content, "method_name"));
 	row(t, "申报专业", jstr(content, "specialty"), "受理单位", jstr(content, "accept_org"));
 	row(t, "用人单位", jstr(content, "unit"), NULL, NULL);
-	snprintf(held, sizeof(held), "%s", jstr(content, "held_title"));
+	held = jstr(content, "held_title");
 	if (held[0] != '\0')
 		row(t, "已取得的中级职称", held, NULL, NULL);
 	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "self_score"))) {
@@ -279,11 +287,13 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 		row(t, "自评分", score, NULL, NULL);
 		recs = cJSON_GetObjectItemCaseSensitive(content, "recommenders");
 		cJSON_ArrayForEach(rc, recs) {
-			char who[400];
+			char *who;
 
-			snprintf(who, sizeof(who), "%s，%s，%s，%s", jstr(rc, "name"),
-			    jstr(rc, "title"), jstr(rc, "specialty"), jstr(rc, "employer"));
+			if (asprintf(&who, "%s，%s，%s，%s", jstr(rc, "name"), jstr(rc, "title"),
+			    jstr(rc, "specialty"), jstr(rc, "employer")) < 0)
+				who = NULL;
 			row(t, "推荐人", who, NULL, NULL);
+			free(who);
 		}
 	}
 
@@ -307,20 +317,17 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	files = cJSON_GetObjectItemCaseSensitive(content, "files");
 	for (k = file_kinds; k->code != NULL; k++) {
 		cJSON *arr = cJSON_GetObjectItemCaseSensitive(files, k->code);
-		char names[1024] = "";
-		size_t o = 0;
+		char *names = NULL;
+		size_t len = 0;
+		FILE *m;
 
-		if (cJSON_GetArraySize(arr) == 0)
+		if (cJSON_GetArraySize(arr) == 0 || (m = open_memstream(&names, &len)) == NULL)
 			continue;
-		cJSON_ArrayForEach(f, arr) {
-			int w = snprintf(names + o, sizeof(names) - o, "%s%s", o ? "；" : "",
-			    jstr(f, "name"));
-
-			if (w < 0 || (size_t)w >= sizeof(names) - o)
-				break;
-			o += (size_t)w;
-		}
+		cJSON_ArrayForEach(f, arr)
+			fprintf(m, "%s%s", f != arr->child ? "；" : "", jstr(f, "name"));
+		fclose(m);
 		row(t, k->label, names, NULL, NULL);
+		free(names);
 	}
 
 	xhtml_text(body, "h2", "六、各级审核意见");

@@ -117,11 +117,13 @@ req_fail(struct req *r, enum perr e, const char *field, const char *fmt, ...)
 			n = sizeof(r->msg) - 1;
 		memcpy(r->msg, fmt, n);
 		r->msg[n] = '\0';
+		utf8_cut(r->msg);
 		return e;
 	}
 	va_start(ap, fmt);
 	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
 	va_end(ap);
+	utf8_cut(r->msg);
 	return e;
 }
 
@@ -747,6 +749,7 @@ static void
 req_init(struct req *r, FCGX_Request *fr)
 {
 	memset(r, 0, offsetof(struct req, f));
+	r->msg[0] = '\0';
 	r->fcgx = fr;
 	env_index(r, fr->envp);
 	json_arena_begin();

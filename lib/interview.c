@@ -327,12 +327,12 @@ h_interview_create(struct req *r)
 	return PERR_OK;
 }
 
-/* The call, in the 12333 style. */
-static void
-call_text(char *out, size_t outsz, const char *plan, const char *title, const char *when,
+/* The call, in the 12333 style, to the applicant. */
+static enum perr
+call_notify(long long applicant, const char *plan, const char *title, const char *when,
     const char *place, bool changed)
 {
-	snprintf(out, outsz, "【职称申报】您申报的《%s》%s请于 %s 到%s参加“%s”，"
+	return notify_userf(applicant, "【职称申报】您申报的《%s》%s请于 %s 到%s参加“%s”，"
 	    "请携带身份证原件准时参加；无故缺席的，视为放弃。", plan,
 	    changed ? "面试安排有变更，" : "", when, place, title);
 }
@@ -344,7 +344,6 @@ enum perr
 h_interview_update(struct req *r)
 {
 	PGresult *res = NULL;
-	char note[1024];
 	bool told;
 	int i, n = 0;
 	enum perr e;
@@ -381,9 +380,8 @@ h_interview_update(struct req *r)
 	if (told && (e = db_run(&st[IV_NOTICE], &res, 1, DB_I(r->id))) != PERR_OK)
 		goto fail;
 	for (i = 0; told && i < PQntuples(res); i++, n++) {
-		call_text(note, sizeof(note), db_str(res, i, 1), r->f[SE_TITLE].s,
-		    r->f[SE_STARTS_AT].s, r->f[SE_PLACE].s, true);
-		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
+		if ((e = call_notify(db_int(res, i, 0), db_str(res, i, 1), r->f[SE_TITLE].s,
+		    r->f[SE_STARTS_AT].s, r->f[SE_PLACE].s, true)) != PERR_OK)
 			goto fail;
 	}
 	json_add_int(req_out(r), "notified", n);
@@ -410,7 +408,6 @@ static enum perr
 assign_one(struct req *r, PGresult *sess, long long app, char *msg, size_t msgsz)
 {
 	PGresult *res = NULL;
-	char note[1024];
 	int step;
 	long long applicant;
 	enum perr e;
@@ -432,11 +429,10 @@ assign_one(struct req *r, PGresult *sess, long long app, char *msg, size_t msgsz
 	}
 	step = (int)db_int(res, 0, 0);
 	applicant = db_int(res, 0, 1);
-	call_text(note, sizeof(note), db_str(res, 0, 3), db_str(sess, 0, 1), db_str(sess, 0, 2),
-	    db_str(sess, 0, 3), false);
 	if ((e = db_run(&st[IV_ASSIGN], NULL, 4, DB_I(r->id), DB_I(app), DB_I(step),
 	    DB_I(r->s.user_id))) != PERR_OK ||
-	    (e = notify_user(applicant, note)) != PERR_OK ||
+	    (e = call_notify(applicant, db_str(res, 0, 3), db_str(sess, 0, 1), db_str(sess, 0, 2),
+	    db_str(sess, 0, 3), false)) != PERR_OK ||
 	    (e = req_audit(r, "interview_assign", "application", app, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

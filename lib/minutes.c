@@ -109,27 +109,31 @@ meeting_part(xmlNodePtr body, const PGresult *m, const PGresult *roster)
 	pair(t, "表决方式", b);
 }
 
-/* The names of an agenda item's recused members (its JSON), 、-separated. */
+/* A cell of the names of an agenda item's recused members (its JSON), 、-separated,
+ * each with its reason: all of them, however long (a cut character would make the
+ * minutes unreadable). */
 static void
-recused_names(const char *json, char *out, size_t outsz)
+recused_cell(xmlNodePtr tr, const char *json)
 {
 	cJSON *arr = cJSON_Parse(json ? json : "[]"), *it;
-	size_t o = 0;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
 
-	out[0] = '\0';
 	cJSON_ArrayForEach(it, arr) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(it, "reason");
-		int w = snprintf(out + o, outsz - o, "%s%s（%s）", o ? "、" : "",
-		    cJSON_IsString(n) ? n->valuestring : "", cJSON_IsString(why) ? why->valuestring : "");
 
-		if (w < 0 || (size_t)w >= outsz - o)
-			break;
-		o += (size_t)w;
+		if (m != NULL)
+			fprintf(m, "%s%s（%s）", it != arr->child ? "、" : "",
+			    cJSON_IsString(n) ? n->valuestring : "",
+			    cJSON_IsString(why) ? why->valuestring : "");
 	}
 	cJSON_Delete(arr);
-	if (o == 0)
-		snprintf(out, outsz, "无");
+	if (m != NULL)
+		fclose(m);
+	text(tr, "td", out != NULL && out[0] != '\0' ? out : "无");
+	free(out);
 }
 
 /* 表决结果: one row per application; returns how many carried. */
@@ -157,8 +161,7 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 		text(tr, "td", db_str(ag, i, 3));
 		snprintf(b, sizeof(b), "%s（%s）", db_str(ag, i, 7), db_str(ag, i, 4));
 		text(tr, "td", b);
-		recused_names(db_str(ag, i, 15), b, sizeof(b));
-		text(tr, "td", b);
+		recused_cell(tr, db_str(ag, i, 15));
 		num(tr, eligible);
 		num(tr, agree);
 		num(tr, disagree);

@@ -94,26 +94,14 @@ photo_msg(char *out, size_t msgsz, const char *fmt, ...)
 static void
 photo_msg(char *out, size_t msgsz, const char *fmt, ...)
 {
-	unsigned char *msg = (unsigned char *)out, lead;
 	va_list ap;
-	size_t i, need;
-	int n;
 
 	if (out == NULL || msgsz == 0)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(out, msgsz, fmt, ap);
+	vsnprintf(out, msgsz, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n >= msgsz) {
-		for (i = msgsz - 1; i > 0 && (msg[i - 1] & 0xC0) == 0x80; i--)
-			continue;
-		if (i > 0 && (msg[i - 1] & 0x80)) {	/* i - 1: a lead byte */
-			lead = msg[i - 1];
-			need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-			if (i - 1 + need > msgsz - 1)
-				msg[i - 1] = '\0';
-		}
-	}
+	utf8_cut(out);
 }
 
 static unsigned

@@ -126,6 +126,8 @@ PORTAL_API size_t utf8_words(const char *s);
 PORTAL_API bool utf8_blank(const char *s);
 PORTAL_API void utf8_trim(char *s);
 PORTAL_API void utf8_trim_end(char *s);	/* the same off the end only */
+/* Drops the part of a character snprintf() left at the end of s when it cut s short. */
+PORTAL_API void utf8_cut(char *s);
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */
 PORTAL_API bool valid_idcard(const char *s);
 PORTAL_API bool valid_uscc(const char *s);	/* GB 32100: 18 chars, check character */
@@ -463,11 +465,14 @@ struct req {
 	char raw_type[128];
 	char raw_disposition[400];
 	const char *bad_field;
-	char msg[256];			/* Chinese message for an error reply */
 	/* Not cleared for each request (12 KB of a 401's 23 us went to that):
-	 * declared() fills f before a handler runs, parts below nparts. */
+	 * declared() fills f before a handler runs, parts below nparts, req_init()
+	 * empties msg. */
 	struct fval f[FIELDS_MAX];	/* validated fields, indexed as declared */
 	struct part parts[PARTS_MAX];	/* a multipart body, split (they point into body) */
+	/* Chinese message for an error reply: room for a 500-字 reason quoted in it;
+	 * never ends in part of a character (req_fail) */
+	char msg[2560];
 };
 
 /* Replies with bytes instead of JSON; takes ownership of data (malloc'd).
@@ -703,6 +708,10 @@ PORTAL_API enum perr audit(const struct actor *, const char *action,
     const char *target_type, long long target_id, const cJSON *detail);
 /* Queues an SMS-style notification for a user (the outbox is the default sender). */
 PORTAL_API enum perr notify_user(long long user_id, const char *text);
+/* The same, its text formatted (never cut: a reason of 500 字 is 1 500 bytes); NULL
+ * arguments are not allowed. PERR_INTERNAL when memory runs out. */
+PORTAL_API enum perr notify_userf(long long user_id, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* ---------- uploads (upload.c) ---------- */
 

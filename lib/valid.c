@@ -190,6 +190,21 @@ utf8_trim(char *s)
 	s[end - start] = '\0';
 }
 
+void
+utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+
+	/* back over continuation bytes to the last lead byte */
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80 && n - i < 3)
+		i--;
+	if (i == 0 || !((unsigned char)s[i - 1] & 0x80))
+		return;		/* ASCII, or nothing but continuation bytes: not ours to judge */
+	need = (unsigned char)s[i - 1] >= 0xF0 ? 4 : (unsigned char)s[i - 1] >= 0xE0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 /* Takes white space and the invisible marks that stand alone (zero-width space, word
  * joiner, BOM) off the end of s (valid UTF-8), in place: a paragraph's indent stays, a
  * paste's last line break goes, and so does nothing that belongs to the last character

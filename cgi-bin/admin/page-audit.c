@@ -241,9 +241,10 @@ static void
 add_item(cJSON *out, const PGresult *res, int i, const cJSON *v, const char *label)
 {
 	cJSON *it = cJSON_CreateObject();
-	char text[1000];
+	char text[4096];	/* a reason of 500 字 and more */
 
 	value_text(res, i, v->string, v, text, sizeof(text));
+	utf8_cut(text);
 	cJSON_AddStringToObject(it, "key", v->string);
 	cJSON_AddStringToObject(it, "label", label);
 	cJSON_AddStringToObject(it, "text", text);
@@ -325,24 +326,32 @@ h_admin_audit(struct req *r)
 	return PERR_OK;
 }
 
-/* Row i's detail as one line, "label：text；label：text", into buf. */
-static const char *
-detail_line(const PGresult *res, int i, char *buf, size_t n)
+/* Row i's detail as one line, "label：text；label：text", whole: a cJSON string. */
+static cJSON *
+detail_line(const PGresult *res, int i)
 {
 	cJSON *d = db_str(res, i, AC_DETAIL)[0] ? cJSON_Parse(db_str(res, i, AC_DETAIL)) : NULL;
-	cJSON *items = detail_items(res, i, d);
+	cJSON *items = detail_items(res, i, d), *line;
 	const cJSON *it;
-	size_t o = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
 
-	buf[0] = '\0';
 	cJSON_ArrayForEach(it, items)
-		if (o < n)
-			o += (size_t)snprintf(buf + o, n - o, "%s%s：%s", o ? "；" : "",
-			    cJSON_GetObjectItemCaseSensitive(it, "label")->valuestring,
-			    cJSON_GetObjectItemCaseSensitive(it, "text")->valuestring);
+		if (m != NULL) {
+			const char *label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "label"));
+			const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "text"));
+
+			fprintf(m, "%s%s：%s", it != items->child ? "；" : "", label ? label : "",
+			    text ? text : "");
+		}
+	if (m != NULL)
+		fclose(m);
+	line = cJSON_CreateString(buf != NULL ? buf : "");
+	free(buf);
 	cJSON_Delete(items);
 	cJSON_Delete(d);
-	return buf;
+	return line;
 }
 
 enum perr
@@ -353,7 +362,7 @@ h_admin_audit_xlsx(struct req *r)
 	static const int widths[] = { 10, 20, 20, 12, 10, 36, 16, 22, 14, 10, 50 };
 	PGresult *res;
 	cJSON *rows;
-	char text[2000], masked[64];
+	char masked[64];
 	int i, c;
 	enum perr e;
 
@@ -379,7 +388,7 @@ h_admin_audit_xlsx(struct req *r)
 			else
 				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, col)));
 		}
-		cJSON_AddItemToArray(row, cJSON_CreateString(detail_line(res, i, text, sizeof(text))));
+		cJSON_AddItemToArray(row, detail_line(res, i));
 		cJSON_AddItemToArray(rows, row);
 	}
 	PQclear(res);

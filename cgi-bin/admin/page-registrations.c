@@ -176,8 +176,8 @@ decide(struct req *r, bool approve)
 {
 	const char *reason = approve ? "" : r->f[RJ_REASON].s;
 	const char *aff = approve && r->f[RA_AFFILIATION].present ? r->f[RA_AFFILIATION].s : "";
-	char note[2400];
-	PGresult *res = NULL;
+	const char *name;
+	PGresult *res = NULL, *clerks = NULL;
 	int i;
 	enum perr e;
 
@@ -202,28 +202,27 @@ decide(struct req *r, bool approve)
 		e = req_fail(r, PERR_INVALID_FIELD, "affiliation", AFFILIATION_CITY_MSG);
 		goto fail;
 	}
-	if (approve)
-		snprintf(note, sizeof(note), "【职称申报】%s的单位注册已通过平台审核，"
-		    "请登录平台办理人员确认、业绩档案审核和职称申报审查。", db_str(res, 0, 1));
-	else
-		snprintf(note, sizeof(note), "【职称申报】%s的单位注册未通过平台审核，理由：%s。"
-		    "请登录平台修改后重新提交。", db_str(res, 0, 1), reason);
-	PQclear(res);
-	res = NULL;
+	name = db_str(res, 0, 1);
 	if ((e = db_run(&st[RG_DECIDE], NULL, 5, DB_I(r->id), DB_S(approve ? "approved" : "rejected"),
 	    DB_S(reason), DB_I(r->s.user_id), DB_S(aff))) != PERR_OK ||
-	    (e = db_run(&st[RG_CLERKS], &res, 1, DB_I(r->id))) != PERR_OK)
+	    (e = db_run(&st[RG_CLERKS], &clerks, 1, DB_I(r->id))) != PERR_OK)
 		goto fail;
-	for (i = 0; i < PQntuples(res); i++)
-		if ((e = notify_user(db_int(res, i, 0), note)) != PERR_OK)
-			goto fail;
+	for (i = 0; i < PQntuples(clerks) && e == PERR_OK; i++)
+		e = approve ? notify_userf(db_int(clerks, i, 0), "【职称申报】%s的单位注册已通过平台审核，"
+		    "请登录平台办理人员确认、业绩档案审核和职称申报审查。", name) :
+		    notify_userf(db_int(clerks, i, 0), "【职称申报】%s的单位注册未通过平台审核，理由：%s。"
+		    "请登录平台修改后重新提交。", name, reason);
+	if (e != PERR_OK)
+		goto fail;
 	if ((e = req_audit_reason(r, approve ? "registration_approve" : "registration_reject", "org",
 	    r->id, approve ? NULL : reason)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
+	PQclear(clerks);
 	PQclear(res);
 	return PERR_OK;
 fail:
+	PQclear(clerks);
 	PQclear(res);
 	db_rollback();
 	return e;
@@ -271,7 +270,7 @@ h_admin_registration_amend(struct req *r)
 	/* none (as on approval), empty or absent: no 隶属关系 */
 	const char *aff = f[AM_AFFILIATION].present && strcmp(f[AM_AFFILIATION].s, "none") != 0 ?
 	    f[AM_AFFILIATION].s : "";
-	char region[24], what[200] = "", note[2400];
+	char region[24], what[200] = "";
 	const char *now[AM_REASON];
 	PGresult *old = NULL, *res = NULL;
 	cJSON *changed, *detail;
@@ -314,8 +313,6 @@ h_admin_registration_amend(struct req *r)
 		PQclear(old);
 		return db_commit();
 	}
-	snprintf(note, sizeof(note), "【职称申报】平台已更正%s的单位信息（%s），理由：%s。"
-	    "此前的申报按原办理渠道继续办理。", now[AM_NAME], what, f[AM_REASON].s);
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "fields", what);
 	cJSON_AddStringToObject(detail, "reason", f[AM_REASON].s);
@@ -326,7 +323,8 @@ h_admin_registration_amend(struct req *r)
 		goto fail;
 	}
 	for (i = 0; i < PQntuples(res) && e == PERR_OK; i++)
-		e = notify_user(db_int(res, i, 0), note);
+		e = notify_userf(db_int(res, i, 0), "【职称申报】平台已更正%s的单位信息（%s），理由：%s。"
+		    "此前的申报按原办理渠道继续办理。", now[AM_NAME], what, f[AM_REASON].s);
 	if (e == PERR_OK)
 		e = req_audit(r, "registration_amend", "org", r->id, detail);
 	cJSON_Delete(detail);

@@ -96,7 +96,7 @@ enum perr
 h_unit_archive_review(struct req *r)
 {
 	const char *action = r->f[0].s, *reason = r->f[1].present ? r->f[1].s : "";
-	char id[24], org[24], uid[24], prev[24], title[1024], note[2560];
+	char id[24], org[24], uid[24], prev[24], title[1024];
 	bool approve = strcmp(action, "approve") == 0, confirmed = false;
 	long long owner;
 	PGresult *res = NULL;
@@ -139,14 +139,6 @@ h_unit_archive_review(struct req *r)
 	    DB_I(r->s.user_id))) != PERR_OK ||
 	    (e = req_audit(r, "person_confirm", "user", owner, NULL)) != PERR_OK))
 		goto fail;
-	if (confirmed)
-		snprintf(note, sizeof(note), "【职称申报】%s已确认您为本单位人员；您的业绩档案《%s》"
-		    "已通过单位审核，可在申报时提取。", r->s.org_name, title);
-	else
-		snprintf(note, sizeof(note), approve ?
-		    "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。" :
-		    "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。请修改后重新提交。",
-		    title, reason);
 	if ((e = db_exec(&st[UA_DECIDE], NULL, 4, id, approve ? "approved" : "rejected",
 	    approve ? "" : reason, uid)) != PERR_OK)
 		goto fail;
@@ -154,9 +146,18 @@ h_unit_archive_review(struct req *r)
 	    (e = db_exec(&st[UA_SUPERSEDE], NULL, 1, prev)) != PERR_OK)
 		goto fail;
 	if ((e = req_audit(r, approve ? "archive_approve" : "archive_reject", "archive_item",
-	    r->id, NULL)) != PERR_OK ||
-	    (e = notify_user(owner, note)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK)
+	    r->id, NULL)) != PERR_OK)
+		goto fail;
+	if (confirmed)
+		e = notify_userf(owner, "【职称申报】%s已确认您为本单位人员；您的业绩档案《%s》"
+		    "已通过单位审核，可在申报时提取。", r->s.org_name, title);
+	else if (approve)
+		e = notify_userf(owner, "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。",
+		    title);
+	else
+		e = notify_userf(owner, "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。"
+		    "请修改后重新提交。", title, reason);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	cJSON_AddBoolToObject(req_out(r), "person_confirmed", confirmed);
 	return PERR_OK;

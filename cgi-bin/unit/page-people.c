@@ -99,7 +99,6 @@ static enum perr
 decide(struct req *r, bool confirm)
 {
 	const char *reason = confirm ? "" : r->f[PD_REASON].s;
-	char note[1200];
 	PGresult *res = NULL;
 	enum perr e;
 
@@ -119,20 +118,20 @@ decide(struct req *r, bool confirm)
 		e = req_fail(r, PERR_CONFLICT, NULL, confirm ? "已确认该人员" : "已拒绝该人员");
 		goto fail;
 	}
-	if (confirm)
-		snprintf(note, sizeof(note), "【职称申报】%s已确认您为本单位人员，可在平台提交业绩档案和职称申报。",
-		    r->s.org_name);
-	else
-		snprintf(note, sizeof(note), "【职称申报】%s未确认您为本单位人员，理由：%s。"
-		    "请登录平台在“个人基本信息”中重新选择现工作单位。", r->s.org_name, reason);
 	PQclear(res);
 	res = NULL;
 	if ((e = db_run(&st[PP_DECIDE], NULL, 5, DB_I(r->id), DB_I(r->s.org_id),
 	    DB_S(confirm ? "confirmed" : "refused"), DB_S(reason), DB_I(r->s.user_id))) != PERR_OK ||
 	    (e = req_audit_reason(r, confirm ? "person_confirm" : "person_refuse", "user", r->id,
-	    confirm ? NULL : reason)) != PERR_OK ||
-	    (e = notify_user(r->id, note)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK)
+	    confirm ? NULL : reason)) != PERR_OK)
+		goto fail;
+	if (confirm)
+		e = notify_userf(r->id, "【职称申报】%s已确认您为本单位人员，"
+		    "可在平台提交业绩档案和职称申报。", r->s.org_name);
+	else
+		e = notify_userf(r->id, "【职称申报】%s未确认您为本单位人员，理由：%s。"
+		    "请登录平台在“个人基本信息”中重新选择现工作单位。", r->s.org_name, reason);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	return PERR_OK;
 fail:

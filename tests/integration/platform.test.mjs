@@ -356,6 +356,36 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		    /已确认您为本单位人员/);
 	});
 
+	// the static analysis: a reason of 500 字 was cut at 1 200 bytes inside a character, and
+	// the SMS's insert failed (500); a message quoting it lost its instruction
+	test('a refusal of 500 字 is said whole: the SMS (one 。), the archive\'s refusal with what to do', async () => {
+		const b = await newApplicant();
+		await b.s.request('PUT', '/profile', { json: await completeProfile() });
+		const reason = '经核实该人员未与本单位签订劳动合同'.repeat(30).slice(0, 499) + '。';
+		assert.equal([...reason].length, 500);
+		const r = await hongda.post(`/people/${b.id}/refuse`, { reason });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(await sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`),
+		    `【职称申报】金华宏达建设工程有限公司未确认您为本单位人员，理由：${reason}`
+		    + '请登录平台在“个人基本信息”中重新选择现工作单位。');
+		const item = await b.s.post('/archive', { kind: 'project', title: '某项目', attachments: [] });
+		assertError(item, 400, 'invalid_field', 'kind');
+		assert.equal(item.json.error.message, `金华宏达建设工程有限公司未确认您的人员信息（理由：${reason}），`
+		    + '请在“个人基本信息”中重新选择现工作单位（或人才交流中心）');
+		// the operator's audit log, on the page and in the export (cut, the xlsx was not XML)
+		const admin = await loginAs('admin', 'admin');
+		const q = `action=person_refuse&target_type=user&target_id=${b.id}`;
+		const row = (await admin.get(`/audit?${q}`)).json.items[0];
+		assert.equal(row.details.find((d) => d.key === 'reason').text, reason);
+		const res = await fetch(admin.url(`/audit.xlsx?${q}`), { headers: { Cookie: admin.cookieHeader() } });
+		assert.equal(res.status, 200);
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.ok(strings.includes(`理由：${reason}`), 'the export has the whole reason');
+		assert.ok(Buffer.from(strings, 'utf8').toString('utf8') === strings && !strings.includes('\ufffd'));
+	});
+
 	test('a refused person\'s pending archive items leave the unit; they go to the unit chosen next', async () => {
 		const b = await newApplicant();
 		await putProfile(b.s, await completeProfile());

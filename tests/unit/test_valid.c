@@ -412,6 +412,28 @@ t_utf8(void **state)
 	assert_true(valid_utf8("", 0));
 }
 
+/* utf8_cut(): what snprintf() left of a character at the end goes, nothing else */
+static void
+t_utf8_cut(void **state)
+{
+	char b[16];
+	size_t i;
+
+	(void)state;
+	for (i = 1; i <= 10; i++) {	/* 中文😀 cut after every byte */
+		snprintf(b, i + 1, "%s", "\u4E2D\u6587\U0001F600");
+		utf8_cut(b);
+		assert_true(valid_utf8(b, strlen(b)));
+		assert_int_equal(strlen(b), i < 3 ? 0 : i < 6 ? 3 : i < 10 ? 6 : 10);
+	}
+	snprintf(b, sizeof(b), "%s", "ab");
+	utf8_cut(b);
+	assert_string_equal(b, "ab");
+	b[0] = '\0';
+	utf8_cut(b);
+	assert_string_equal(b, "");
+}
+
 static void
 t_mask(void **state)
 {
@@ -468,6 +490,7 @@ main(void)
 		cmocka_unit_test(t_blank),
 		cmocka_unit_test(t_trim),
 		cmocka_unit_test(t_utf8),
+		cmocka_unit_test(t_utf8_cut),
 		cmocka_unit_test(t_mask),
 		cmocka_unit_test(t_doc_number),
 		cmocka_unit_test(t_login_name_minute),
