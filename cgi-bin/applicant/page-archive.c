@@ -69,7 +69,7 @@ const struct field archive_fields[] = {
 	[A_KIND] = { "kind", "业绩类型", F_STR, true, 1, 16, v_kind, "请选择业绩类型" },
 	[A_TITLE] = { "title", "名称", F_STR, true, 2, 100, NULL, NULL },
 	[A_DATE] = { "date", "时间", F_STR, false, 10, 10, valid_past_date,
-	    "时间应为不晚于今天的日期（YYYY-MM-DD）" },
+	    "时间应为不晚于今天的日期（如 2023-05-08）" },
 	[A_ROLE] = { "role", "本人角色", F_STR, false, 1, 30, NULL, NULL },
 	[A_ORG] = { "org", "单位或刊物", F_STR, false, 1, 100, NULL, NULL },
 	[A_NUMBER] = { "number", "编号或学时", F_STR, false, 1, 50, NULL, NULL },
@@ -100,11 +100,12 @@ h_archive_list(struct req *r)
 }
 
 /* Writes the upload ids of a JSON array as a PostgreSQL array literal
- * ("{1,2}") into buf, refusing anything but positive integers. */
+ * ("{1,2}") into buf, refusing anything but positive integers, and an id
+ * given twice (own_uploads() counts them: it would read as another's file). */
 enum perr
 id_array(struct req *r, const cJSON *a, const char *field, char *buf, size_t bufsz, int *n)
 {
-	const cJSON *it;
+	const cJSON *it, *before;
 	size_t o = 1;
 
 	buf[0] = '{';
@@ -115,6 +116,9 @@ id_array(struct req *r, const cJSON *a, const char *field, char *buf, size_t buf
 		if (!cJSON_IsNumber(it) || it->valuedouble < 1 || it->valuedouble > 1e15 ||
 		    it->valuedouble != (double)(long long)it->valuedouble)
 			return req_fail(r, PERR_INVALID_FIELD, field, "附件编号不正确");
+		for (before = a->child; before != it; before = before->next)
+			if (before->valuedouble == it->valuedouble)
+				return req_fail(r, PERR_INVALID_FIELD, field, "同一文件不能重复添加");
 		k = snprintf(buf + o, bufsz - o, "%s%lld", *n ? "," : "",
 		    (long long)it->valuedouble);
 		if (k < 0 || (size_t)k >= bufsz - o - 1)

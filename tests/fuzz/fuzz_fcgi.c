@@ -206,6 +206,8 @@ enum {
 static void
 put(const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* memcpy from NULL, even of nothing, is undefined */
 	if (c.outlen + n > c.outcap) {
 		c.outcap = (c.outlen + n) * 2;
 		if ((c.out = realloc(c.out, c.outcap)) == NULL)

@@ -91,6 +91,10 @@ describe('adding items', () => {
 		    400, 'invalid_field', 'attachments');
 		assert.equal(e.message, '只能使用本人上传的文件，请重新上传');
 		assertError(await a.s.post('/archive', itemBody({ attachments: [999999999] })), 400, 'invalid_field', 'attachments');
+		// one's own file twice is said as that, not as someone else's (the static analysis)
+		const twice = assertError(await a.s.post('/archive', itemBody({ attachments: [own, own] })),
+		    400, 'invalid_field', 'attachments');
+		assert.equal(twice.message, '同一文件不能重复添加');
 		assert.equal(await countItems(a.id), 0);
 		const ok = await a.s.post('/archive', itemBody({ attachments: [own] }));
 		assert.equal(ok.status, 201, ok.text);
