@@ -103,11 +103,17 @@ async function committees() {
 }
 
 /* The plans' 附件: the operator adds the sample 专业技术工作经历表 the notice says to follow
- * (参照样例填写), tied to that upload of the wizard (a demo's sample, written for the demo). */
+ * (参照样例填写), and the blank forms it sends applicants to (附件4 自评表与推荐表, the 直接ABC类申报
+ * 审批表), each tied to that upload of the wizard (written for the demo, not the real forms). */
 async function planForms() {
 	const admin = await loginAs('admin', 'admin');
-	const title = '专业技术工作经历表（样例）';
-	const bytes = await pdfs.make(title, [
+	const forms = [];
+	const form = async (title, kind, lines) => {
+		const bytes = await pdfs.make(title, lines);
+		forms.push({ upload_id: ok(await postFile(admin, '/uploads', bytes, `${title}.pdf`, 'application/pdf'),
+			`upload ${title}`).id, title, kind });
+	};
+	await form('专业技术工作经历表（样例）', 'experience', [
 		'姓名：张某某　　现工作单位：金华某建设工程有限公司　　申报专业：建筑工程施工',
 		'起止年月｜工作单位｜从事何种专业技术工作（职务）｜证明人',
 		'2010.07—2014.06｜金华某建设工程有限公司｜房屋建筑工程施工员，负责现场施工技术管理｜李某某',
@@ -116,13 +122,24 @@ async function planForms() {
 		'填写说明：按时间先后填写参加工作以来的专业技术工作经历，与申报的业绩、任职时间相一致；'
 		+ '经所在单位审核盖章后扫描，在“专业技术工作经历表”处上传。',
 	]);
-	const id = ok(await postFile(admin, '/uploads', bytes, `${title}.pdf`, 'application/pdf'), 'upload sample').id;
+	await form('建设工程专业技术职务任职资格自评表与推荐表（空白表）', 'self_form', [
+		'一、申报人基本情况：姓名、现工作单位、现有职称及取得时间、申报专业（应与“现从事专业”一致）',
+		'二、自评：学历资历、专业技术工作经历、业绩成果、论文著作、继续教育等各项得分及合计（须达到 117 分以上）',
+		'三、推荐：2 名本专业或相近专业在职高级工程师的推荐意见、签名及职称证书编号（附证书复印件）',
+		'（演示用空白表，以评审工作计划发布的正式表格为准）',
+	]);
+	await form('直接ABC类申报审批表（空白表）', 'abc_form', [
+		'申报人姓名、现工作单位（建设类非公企业）、从事建设行业年限、申报类别（A / B / C）',
+		'符合直接申报条件的情况说明及佐证材料目录',
+		'单位意见（盖章）　　主管部门意见（盖章）',
+		'（演示用空白表，以评审工作计划发布的正式表格为准）',
+	]);
 	for (const { id: plan } of ok(await admin.get('/plans'), 'plans').items) {
 		const p = ok(await admin.get(`/plans/${plan}`), 'plan').plan;
 		ok(await admin.request('PUT', `/plans/${plan}`, { json: { year: p.year, name: p.name, series: p.series,
 			level: p.level, title_name: p.title_name, pipelines: p.pipelines, opens_on: p.opens_on,
 			closes_on: p.closes_on, fee_recommend: p.fee.recommend, fee_review: p.fee.review, scope: p.scope,
-			requirements: p.requirements, files: [{ upload_id: id, title, kind: 'experience' }] } }), `files of ${p.name}`);
+			requirements: p.requirements, files: forms } }), `files of ${p.name}`);
 	}
 }
 
