@@ -174,8 +174,10 @@ dummy_verify(const char *pw)
 static enum perr
 login_refused(struct req *r)
 {
+	/* an applicant signs in with the 身份证号 the form asks for */
 	return req_fail(r, PERR_UNAUTHORIZED, "password",
-	    "用户名或密码错误（连续输错 %d 次，账号将被锁定 %d 分钟）",
+	    "%s或密码错误（连续输错 %d 次，账号将被锁定 %d 分钟）",
+	    strcmp(portal_role(), "applicant") == 0 ? "身份证号" : "用户名",
 	    conf.login_max_failures, conf.login_lock_min);
 }
 

@@ -192,8 +192,11 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	if (act >= CHAIN__MAX)
 		return PERR_INVALID_FIELD;
 	if (act != CHAIN_SUBMIT && (text == NULL || utf8_blank(text))) {
-		snprintf(msg, msgsz, "%s", act == CHAIN_PASS ? "请填写审核意见" :
-		    act == CHAIN_RETURN ? "请填写退回理由（需完善的内容）" :
+		/* the notice's words: the unit's 审核通过意见, the departments' 审查意见 and 需完善的内容 */
+		bool unit = who->role != NULL && strcmp(who->role, "unit") == 0;
+
+		snprintf(msg, msgsz, "%s", act == CHAIN_PASS ? (unit ? "请填写审核通过意见" : "请填写审查意见") :
+		    act == CHAIN_RETURN ? (unit ? "请填写退回理由" : "请填写需完善的内容") :
 		    "请填写不通过理由");
 		return PERR_INVALID_FIELD;
 	}
@@ -345,7 +348,7 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 
 	msg[0] = '\0';
 	if (!valid_calendar_date(starts_on)) {
-		snprintf(msg, msgsz, "公示开始日期不是有效的日期，应为 YYYY-MM-DD");
+		snprintf(msg, msgsz, "公示开始日期不是有效的日期，应如 2023-05-08");
 		return PERR_INVALID_FIELD;
 	}
 	if (!valid_past_date(starts_on)) {
@@ -369,7 +372,7 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 		e = PQntuples(res) == 1 && who->org_id != 0 && db_bool(res, 0, 12) ?
 		    PERR_CONFLICT : PERR_NOT_FOUND;
 		snprintf(msg, msgsz, "%s", e == PERR_CONFLICT ?
-		    "该申报当前不在本单位办理环节，请刷新后重试" : "申报不存在");
+		    "该申报当前不在您的办理环节，请刷新后重试" : "申报不存在");
 		goto fail;
 	}
 	if (strcmp(db_str(res, 0, 0), "in_review") != 0 || !db_bool(res, 0, 2)) {

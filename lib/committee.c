@@ -615,7 +615,7 @@ enum { MT_TITLE, MT_STARTS_AT, MT_PLACE };
 const struct field meeting_fields[] = {
 	[MT_TITLE] = { "title", "会议名称", F_STR, true, 1, 60, NULL, NULL },
 	[MT_STARTS_AT] = { "starts_at", "会议时间", F_STR, true, 16, 16, valid_minute,
-	    "会议时间的格式应为 YYYY-MM-DD HH:MM" },
+	    "会议时间应为日期和时间，如 2023-05-08 14:30" },
 	[MT_PLACE] = { "place", "会议地点", F_STR, true, 1, 200, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };

@@ -277,10 +277,11 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	    jstr(content, "pipeline"));
 	row(t, "申报类型", jstr(content, "category_name"), "申报方式", jstr(content, "method_name"));
 	row(t, "申报专业", jstr(content, "specialty"), "受理单位", jstr(content, "accept_org"));
-	row(t, "用人单位", jstr(content, "unit"), NULL, NULL);
+	/* the unit, or the 人才交流中心 that keeps the file: the notice's 推荐单位 (四、1) */
+	row(t, "推荐单位", jstr(content, "unit"), NULL, NULL);
 	held = jstr(content, "held_title");
 	if (held[0] != '\0')
-		row(t, "已取得的中级职称", held, NULL, NULL);
+		row(t, "专业技术职务任职资格及取得时间", held, NULL, NULL);
 	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(content, "self_score"))) {
 		app_score_text((int)llround(cJSON_GetObjectItemCaseSensitive(content,
 		    "self_score")->valuedouble * 10), score, sizeof(score));

@@ -26,7 +26,7 @@ static const struct {
 	    "请先修改初始密码：初始密码由他人设置，仅限首次登录使用，修改为您自己的密码后即可办理业务" },
 	[PERR_NOT_FOUND] = { 404, "not_found", "请求的内容不存在" },
 	[PERR_METHOD] = { 405, "method_not_allowed", "不支持的请求方式" },
-	[PERR_CONFLICT] = { 409, "conflict", "数据已被他人修改，请刷新后重试" },
+	[PERR_CONFLICT] = { 409, "conflict", "数据已发生变化（可能已在其他窗口或由他人办理），请刷新后重试" },
 	[PERR_GATE] = { 409, "gate", "尚未满足办理条件" },
 	[PERR_TOO_LARGE] = { 413, "payload_too_large", "提交的内容过大" },
 	[PERR_MEDIA_TYPE] = { 415, "unsupported_media_type", "不支持的内容类型" },

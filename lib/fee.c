@@ -279,7 +279,7 @@ h_fee_payments_xlsx(struct req *r)
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 6)));
 		cJSON_AddItemToArray(rows, row);
 	}
-	snprintf(title, sizeof(title), "%s 评审费用收费明细（共 %d 笔，合计 %lld.%02lld 元）",
+	snprintf(title, sizeof(title), "%s 推荐评审费收费明细（共 %d 笔，合计 %lld.%02lld 元）",
 	    r->s.org_name, PQntuples(res), fen / 100, fen % 100);
 	PQclear(res);
 	e = xlsx_reply(r, "收费明细.xlsx", "收费明细", title, head, widths, (int)NITEMS(head), rows);

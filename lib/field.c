@@ -452,7 +452,7 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 	}
 	if (f->check == valid_past_date && !valid_calendar_date(v)) {
 		snprintf(msg, msgsz, date_shaped(v) ? "%s不是有效的日期（该日不存在）" :
-		    "%s不是有效的日期，请按 YYYY-MM-DD 填写", f->label);
+		    "%s不是有效的日期，请按 2023-05-08 的格式填写", f->label);
 		return PERR_INVALID_FIELD;
 	}
 	if (f->check != NULL && !f->check(v)) {
@@ -504,15 +504,16 @@ check_name(const struct field *fields, const char *name, bool dup, int *idx, con
 {
 	*bad = name;
 	if (dup) {
-		snprintf(msg, msgsz, "字段重复：%s", name);
+		snprintf(msg, msgsz, "请求中的字段 %s 重复，请刷新页面后重试", name);
 		return PERR_DUP_FIELD;
 	}
 	if ((*idx = field_index(fields, name)) < 0 || *idx >= FIELDS_MAX) {
-		/* never cut a name mid-character: long ones are not echoed */
+		/* never cut a name mid-character: long ones are not echoed; a page cached from
+		 * before an upgrade is what sends one to a person */
 		if (strlen(name) <= 60)
-			snprintf(msg, msgsz, "不支持的字段：%s", name);
+			snprintf(msg, msgsz, "页面可能已更新（不支持的字段 %s），请刷新页面后重试", name);
 		else
-			snprintf(msg, msgsz, "请求包含不支持的字段");
+			snprintf(msg, msgsz, "页面可能已更新（请求包含不支持的字段），请刷新页面后重试");
 		return PERR_UNKNOWN_FIELD;
 	}
 	*bad = fields[*idx].name;

@@ -110,21 +110,21 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 		return e;
 	g->met = db_bool(res, 0, 0) || db_int(res, 0, 1) == 0;
 	if (db_bool(res, 0, 0) && db_str(res, 0, 2) != NULL)
-		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用 %s 元（%s，订单号 %s）",
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（%s，订单号 %s）",
 		    db_str(res, 0, 2), db_str(res, 0, 3), db_str(res, 0, 4));
 	else if (db_bool(res, 0, 0))
-		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用");
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费");
 	else if (g->met)
-		snprintf(g->text, sizeof(g->text), "本计划无需缴纳评审费用");
+		snprintf(g->text, sizeof(g->text), "本计划无需缴纳推荐评审费");
 	else if (db_str(res, 0, 2) != NULL) {
 		/* paid towards a fee the department raised since */
-		snprintf(g->text, sizeof(g->text), "申报人已缴纳评审费用 %s 元（订单号 %s），收费标准调整后"
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（订单号 %s），收费标准调整后"
 		    "应缴 %lld 元，补缴后方可审查通过", db_str(res, 0, 2), db_str(res, 0, 4),
 		    db_int(res, 0, 1));
 		next(g, NULL, "等待申报人补缴");
 	}
 	else {
-		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳评审费用（应缴 %lld 元），缴费后方可审查通过",
+		snprintf(g->text, sizeof(g->text), "申报人尚未缴纳推荐评审费（应缴 %lld 元），缴费后方可审查通过",
 		    db_int(res, 0, 1));
 		next(g, NULL, "等待申报人缴费");
 	}
@@ -135,8 +135,10 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 static enum perr
 g_publicity(const struct gate_ctx *c, struct gate_state *g)
 {
-	const char *page = c->unit ? "资格公示与报送" : "公示管理";
-	const char *then = c->unit ? "推荐上报" : "办理通过";
+	/* the page and its button where the reader is: the city's results publicity has its own */
+	bool city = !c->unit && strcmp(portal_role(), "city") == 0;
+	const char *page = c->unit ? "资格公示与报送" : city ? "评审结果公示" : "公示管理";
+	const char *then = c->unit ? "推荐上报" : city ? "确认结果" : "办理通过";
 	PGresult *res;
 	long long days, open;
 	enum perr e;

@@ -42,6 +42,12 @@ portal_role(void)
 	return prog_role;
 }
 
+const char *
+portal_here(void)
+{
+	return strcmp(prog_role, "unit") == 0 ? "本单位" : "本部门";
+}
+
 /* The parameters the pipeline reads on every request, in r->env: one pass
  * over the environment instead of a scan of it for each (a 401 asked for
  * seven, four of them absent). Grouped by first letter for env_index(). */
@@ -229,7 +235,7 @@ reply(struct req *r, int status, const cJSON *body)
 	size_t tlen = 0, o = 0;
 	char *text = body ? json_print(body, &tlen) : NULL;
 	const char *t = text ? text :
-	    "{\"error\":{\"code\":\"internal\",\"message\":\"系统内部错误\"}}";
+	    "{\"error\":{\"code\":\"internal\",\"message\":\"系统内部错误，请稍后重试\"}}";
 	char head[1024];
 	bool ok;
 

@@ -125,7 +125,7 @@ enum { SE_TITLE, SE_STARTS_AT, SE_PLACE, SE_PANEL };
 const struct field interview_fields[] = {
 	[SE_TITLE] = { "title", "面试名称", F_STR, true, 1, 60, NULL, NULL },
 	[SE_STARTS_AT] = { "starts_at", "面试时间", F_STR, true, 16, 16, valid_minute,
-	    "面试时间的格式应为 YYYY-MM-DD HH:MM" },
+	    "面试时间应为日期和时间，如 2023-05-08 14:30" },
 	[SE_PLACE] = { "place", "面试地点", F_STR, true, 1, 200, NULL, NULL },
 	[SE_PANEL] = { "panel", "面试专家", F_STR, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },

@@ -558,6 +558,8 @@ PORTAL_API int portal_main(const char *role, const struct route *routes,
  * connects to the database. Call before portal_main. */
 PORTAL_API void portal_standalone(int (*conf_key)(const char *key, const char *value));
 PORTAL_API const char *portal_role(void);
+/* How a clerk's texts name their own organisation: 本单位 at a unit, 本部门 at a department. */
+PORTAL_API const char *portal_here(void);
 
 /* ---------- sessions (session.c), below the pipeline ---------- */
 

@@ -214,7 +214,9 @@ h_publicity_xlsx(struct req *r)
 		cJSON_AddItemToArray(row, cJSON_CreateString(app_method_name(db_str(res, i, PB_METHOD))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_TITLE)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_ACHIEVEMENTS)));
-		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_STEP_NAME)));
+		/* 公示事项: what the public reads, not the step's name (单位公示并推荐上报) */
+		cJSON_AddItemToArray(row, cJSON_CreateString(unit ? "职称申报资格公示" :
+		    db_str(res, i, PB_STEP_NAME)));
 		cJSON_AddItemToArray(row, cJSON_CreateString(when));
 		cJSON_AddItemToArray(rows, row);
 	}
@@ -301,7 +303,7 @@ enum { OB_RAISED_ON, OB_CONTENT };
 
 const struct field objection_fields[] = {
 	[OB_RAISED_ON] = { "raised_on", "收到异议日期", F_STR, true, 10, 10, valid_date,
-	    "日期格式应为 YYYY-MM-DD" },
+	    "日期应为有效的日期，如 2023-05-08" },
 	[OB_CONTENT] = { "content", "异议内容", F_STR, true, 1, 1000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -326,7 +328,7 @@ h_objection_add(struct req *r)
 		goto fail;
 	}
 	if (!db_bool(res, 0, 0)) {
-		e = req_fail(r, PERR_CONFLICT, NULL, "该申报不在本单位的公示环节，不能登记异议");
+		e = req_fail(r, PERR_CONFLICT, NULL, "该申报不在%s的公示环节，不能登记异议", portal_here());
 		goto fail;
 	}
 	PQclear(res);

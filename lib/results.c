@@ -238,8 +238,8 @@ list_one(struct req *r, long long doc, int seq, long long app, const char *issue
 		return e;
 	if (PQntuples(res) != 1 || db_bool(res, 0, 6)) {
 		snprintf(msg, msgsz, PQntuples(res) != 1 ?
-		    "所选申报（编号 %lld）当前不在本部门的“制发文件”环节，请刷新后重试" :
-		    "所选申报（编号 %lld）已列入其他结果文件", app);
+		    "所选申报（申报编号 %lld）当前不在本部门的“制发文件”环节，请刷新后重试" :
+		    "所选申报（申报编号 %lld）已列入其他结果文件", app);
 		PQclear(res);
 		return PERR_CONFLICT;
 	}

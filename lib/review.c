@@ -552,9 +552,11 @@ review_export(struct req *r, const struct desk_conf *dc)
 {
 	/* a record of the day's work as well as a list: the 申报编号 it is found by, and what
 	 * this organisation decided, when, and with what opinion or reason */
-	static const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "手机号码", "单位",
+	const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "手机号码", "单位",
 	    "评审计划", "申报类型", "申报方式", "申报专业", "当前环节", "状态", "到达日期",
-	    "已等待（工作日）", "缴费", "提交次数", "本单位审查结果", "审查时间", "审查意见或理由" };
+	    "已等待（工作日）", "缴费", "提交次数",
+	    strcmp(portal_role(), "unit") == 0 ? "本单位审查结果" : "本部门审查结果",
+	    "审查时间", "审查意见或理由" };
 	static const int widths[] = { 6, 10, 10, 20, 13, 30, 40, 14, 18, 20, 28, 10, 12, 14, 8, 10, 14,
 	    17, 40 };
 	static const char *const tabs[] = { "待审查", "已审查", "全部" };
@@ -636,7 +638,7 @@ static const struct {
 	const char *key, *label;
 } field_labels[] = {
 	{ "statement", "本人述职" }, { "category_name", "申报类型" }, { "method_name", "申报方式" },
-	{ "specialty", "申报专业" }, { "accept_org", "受理单位" }, { "held_title", "已取得的中级职称" },
+	{ "specialty", "申报专业" }, { "accept_org", "受理单位" }, { "held_title", "专业技术职务任职资格及取得时间" },
 	{ "self_score", "自评分" }, { "photo_id", "证件照" },
 }, profile_labels[] = {
 	{ "education", "学历" }, { "degree", "学位" }, { "school", "毕业院校" },
@@ -1117,7 +1119,7 @@ enum { BT_ACTION, BT_TEXT, BT_ITEMS };
 
 const struct field review_batch_fields[] = {
 	[BT_ACTION] = { "action", "操作", F_STR, true, 1, 16, NULL, NULL },
-	[BT_TEXT] = { "text", "审核意见", F_STR, true, 1, 1000, NULL, NULL },
+	[BT_TEXT] = { "text", "意见", F_STR, true, 1, 1000, NULL, NULL },
 	[BT_ITEMS] = { "items", "申报", F_ARRAY, true, 1, BATCH_MAX, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -1349,7 +1351,7 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 	    DB_S(chain_action_name(act)))) != PERR_OK)
 		return e;
 	if (PQntuples(res) == 0)
-		o = review_result(results, id, PERR_NOT_FOUND, "申报不存在或不在本单位的审查范围内");
+		o = review_result(results, id, PERR_NOT_FOUND, "申报不存在，或不在您的审查范围内");
 	else if (!db_bool(res, 0, 1) || db_int(res, 0, 0) != step)
 		o = review_result(results, id, PERR_CONFLICT, "该申报已被处理或状态已变化，请刷新后重试");
 	else if (act != CHAIN_PASS) {

@@ -215,8 +215,8 @@ rule_check(const struct application *a)
 	if (a->editable && a->person.keeper_id != 0 && a->person.keeper_id != a->unit_org_id)
 		unmet(list, 0, "profile", "“个人基本信息”中的%s（%s）与本申报的报送单位（%s）不一致，"
 		    "而新单位不能受理本申报（本计划不适用于该单位的人员，或该单位未确认您的人员信息），"
-		    "本申报不能提交",
-		    is(a->person.custody, "talent_centre") ? "人事档案代理机构" : "现工作单位",
+		    "本申报不能提交；请在“个人基本信息”中改回原单位，或待新单位确认您的人员信息后再提交",
+		    is(a->person.custody, "talent_centre") ? "人才交流中心" : "现工作单位",
 		    is(a->person.custody, "talent_centre") ? a->person.centre : a->person.employer,
 		    a->unit_name);
 	if (!a->person.profile_complete)

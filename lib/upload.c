@@ -143,7 +143,8 @@ h_upload(struct req *r)
 
 	if ((ctype = upload_sniff(file->data, file->len)) == NULL)
 		return req_fail(r, PERR_INVALID_FIELD, "file",
-		    "文件内容不是完整的 PDF 或 JPEG（以文件内容为准，不看扩展名）");
+		    "文件内容不是完整的 PDF 或 JPEG（以文件内容为准，不看扩展名），"
+		    "请重新扫描或另存为 PDF、JPG 后上传");
 	if ((hex = malloc(file->len * 2 + 3)) == NULL)
 		return PERR_INTERNAL;
 	hexify(file->data, file->len, hex);

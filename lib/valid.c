@@ -301,7 +301,7 @@ valid_ownership(const char *s)
 	    strcmp(s, "institution") == 0 || strcmp(s, "agency") == 0 || strcmp(s, "other") == 0;
 }
 
-/* A 事业单位's 隶属关系: 市住建局局属, 市本级直属, 参照公务员法管理. */
+/* A 事业单位's 隶属关系: 市住建局局属, 市本级直属, 参照公务员管理. */
 bool
 valid_unit_affiliation(const char *s)
 {

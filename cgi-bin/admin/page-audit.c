@@ -93,9 +93,9 @@ const struct field audit_query[] = {
 	[AQ_TYPE] = { "target_type", "对象类型", F_STR, false, 1, 40, valid_word, "对象类型不正确" },
 	[AQ_TARGET] = { "target_id", "对象编号", F_INT, false, 1, 1LL << 50, NULL, NULL },
 	[AQ_FROM] = { "from", "开始日期", F_STR, false, 10, 10, valid_calendar_date,
-	    "开始日期应为有效的日期，格式为 YYYY-MM-DD" },
+	    "开始日期应为有效的日期，如 2023-05-08" },
 	[AQ_TO] = { "to", "结束日期", F_STR, false, 10, 10, valid_calendar_date,
-	    "结束日期应为有效的日期，格式为 YYYY-MM-DD" },
+	    "结束日期应为有效的日期，如 2023-05-08" },
 	[AQ_BEFORE] = { "before", "翻页位置", F_INT, false, 1, 1LL << 60, NULL, NULL },
 	/* an applicant by id: their username (身份证号) is shown masked */
 	[AQ_ACTOR_ID] = { "actor_id", "操作人", F_INT, false, 1, 1LL << 50, NULL, NULL },

@@ -235,7 +235,7 @@ const struct field calendar_year_fields[] = {
 
 static const struct field day_fields[] = {
 	{ "day", "日期", F_STR, true, 10, 10, valid_calendar_date,
-	  "日期应为有效的日期，格式为 YYYY-MM-DD" },
+	  "日期应为有效的日期，如 2023-05-08" },
 	{ "workday", "是否上班", F_BOOL, true, 0, 0, NULL, NULL },
 	{ "note", "说明", F_STR, true, 1, 30, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },

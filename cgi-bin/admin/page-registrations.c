@@ -11,7 +11,7 @@
 
 #include "admin.h"
 
-enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_AMEND, RG__MAX };
+enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_NAME_TAKEN, RG_AMEND, RG__MAX };
 
 static struct db_stmt st[RG__MAX] = {
 	[RG_LIST] = { "admin_registrations",
@@ -49,6 +49,10 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.affiliation, ''), o.region_id::text, coalesce(o.supervisor, '')"
 	    " FROM org o WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre')"
 	    " AND o.submitted_at IS NOT NULL FOR UPDATE", 0 },
+	/* another organisation in use under that name (where it is) */
+	[RG_NAME_TAKEN] = { "admin_registration_name_taken",
+	    "SELECT coalesce(r.name, '') FROM org o LEFT JOIN region r ON r.id = o.region_id"
+	    " WHERE o.name = $1 AND o.id <> $2 AND o.status = 'approved' LIMIT 1", 0 },
 	[RG_AMEND] = { "admin_registration_amend",
 	    "UPDATE org SET name = $2, uscc = $3, ownership = $4, affiliation = NULLIF($5, ''),"
 	    " region_id = $6, supervisor = $7 WHERE id = $1", 0 },
@@ -160,7 +164,7 @@ enum { RA_AFFILIATION };
 
 const struct field registration_approve_fields[] = {
 	[RA_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 1, 20, valid_affiliation,
-	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员法管理的事业单位或无" },
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员管理的事业单位或其他事业单位" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -256,7 +260,7 @@ const struct field registration_amend_fields[] = {
 	[AM_OWNERSHIP] = { "ownership", "单位性质", F_STR, true, 1, 20, valid_ownership,
 	    "单位性质只能是国有企业、非公企业、事业单位、机关或其他" },
 	[AM_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_affiliation,
-	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员法管理的事业单位或无" },
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员管理的事业单位或其他事业单位" },
 	[AM_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL },
 	[AM_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL },
 	[AM_REASON] = { "reason", "更正理由", F_STR, true, 1, 500, NULL, NULL },
@@ -301,6 +305,18 @@ h_admin_registration_amend(struct req *r)
 	if ((e = org_form_check(r, f[AM_REGION].i, f[AM_OWNERSHIP].s, aff, f[AM_USCC].s, r->id)) !=
 	    PERR_OK)
 		goto fail;
+	/* a rename onto a name in use would give applicants two of it to choose from */
+	if (strcmp(db_str(old, 0, 1), now[AM_NAME]) != 0) {
+		if ((e = db_run(&st[RG_NAME_TAKEN], &res, 2, DB_S(now[AM_NAME]), DB_I(r->id))) != PERR_OK)
+			goto fail;
+		if (PQntuples(res) > 0) {
+			e = req_fail(r, PERR_CONFLICT, "name", "平台中已有名为“%s”的单位或部门（%s），"
+			    "请核对单位名称", now[AM_NAME], db_str(res, 0, 0));
+			goto fail;
+		}
+		PQclear(res);
+		res = NULL;
+	}
 	/* what differs, by its label: nothing, and nothing is written */
 	changed = cJSON_AddArrayToObject(req_out(r), "changed");
 	for (i = 0; i < AM_REASON; i++)

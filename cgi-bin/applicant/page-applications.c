@@ -224,7 +224,7 @@ app_route(long long uid, const char *level, const char *pipes, long long *unit,
 	else if (strcmp(db_str(w, 0, 6), "agency") == 0)
 		snprintf(why, whysz, "职称评审面向企事业单位专业技术人员，机关工作人员不在申报范围内");
 	else if (strcmp(db_str(w, 0, 1), "civil_service") == 0)
-		snprintf(why, whysz, "职称评审不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内");
+		snprintf(why, whysz, "职称评审不含参照公务员管理的事业单位，您所在单位的人员不在申报范围内");
 	else if ((*pipeline = pipeline_for(level, db_str(w, 0, 1))) == NULL) {
 		*field = "plan_id";
 		snprintf(why, whysz, "初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员");
@@ -329,7 +329,7 @@ h_app_create(struct req *r)
 		    PQntuples(res) == 1) {
 			cJSON_AddNumberToObject(req_out(r), "existing_id", (double)db_int(res, 0, 0));
 			e = req_fail(r, PERR_CONFLICT, "plan_id",
-			    "您已有该计划的申报（编号 %s），请在“我的申报”中继续", db_str(res, 0, 0));
+			    "您已有该计划的申报（申报编号 %s），请在“我的申报”中继续", db_str(res, 0, 0));
 		}
 		PQclear(res);
 		return e;
@@ -416,7 +416,7 @@ const struct field app_info_fields[] = {
 	    "请从六种申报方式中选择" },
 	[I_SPECIALTY] = { "specialty", "申报专业", F_STR, false, 0, 40, NULL, NULL },
 	[I_ACCEPT] = { "accept_org_id", "受理单位", F_INT, false, 0, 1LL << 40, NULL, NULL },
-	[I_HELD] = { "held_title", "已取得的中级职称及取得时间", F_STR, false, 0, 100, NULL, NULL },
+	[I_HELD] = { "held_title", "专业技术职务任职资格及取得时间", F_STR, false, 0, 100, NULL, NULL },
 	[I_SCORE] = { "self_score", "自评分", F_DEC1, false, 0, 200, NULL, NULL },
 	[I_WIZARD] = { "wizard_step", "当前步骤", F_INT, false, 1, 7, NULL, NULL },
 	/* the digest of what the edit was typed over (application.revs.info): app_rev_check() */

@@ -192,7 +192,7 @@ h_pay(struct req *r)
 	}
 	if (db_bool(res, 0, 1) || !db_bool(res, 0, 2) || db_int(res, 0, 0) <= 0) {
 		e = req_fail(r, PERR_CONFLICT, NULL, db_bool(res, 0, 1) ?
-		    "评审费用已缴纳，无需重复缴费" :
+		    "推荐评审费已缴纳，无需重复缴费" :
 		    "申报尚未报送至主管部门，暂不需要缴费；请留意短信通知");
 		PQclear(res);
 		return e;
@@ -214,7 +214,7 @@ h_pay(struct req *r)
 			return e;
 		}
 		PQclear(res);
-		return req_fail(r, PERR_CONFLICT, NULL, "评审费用已缴纳，无需重复缴费");
+		return req_fail(r, PERR_CONFLICT, NULL, "推荐评审费已缴纳，无需重复缴费");
 	}
 	/* one order at a time: a second click (or tab) continues the first while
 	 * it is for what is due; one made before the department changed the fee
@@ -363,17 +363,17 @@ h_paycallback(struct req *r)
 		    app, order, fen);
 	}
 	if (was_paid)
-		snprintf(note, sizeof(note), "【职称申报】您的订单 %s 缴纳的 %s 元为重复缴费（评审费用此前已"
+		snprintf(note, sizeof(note), "【职称申报】您的订单 %s 缴纳的 %s 元为重复缴费（推荐评审费此前已"
 		    "缴清），将由主管部门核实后退还。", order, y1);
 	else if (total > fee)
-		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳职称评审费用 %s 元，订单号 %s；"
+		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳推荐评审费 %s 元，订单号 %s；"
 		    "应缴 %s 元，多缴的 %s 元将由主管部门核实后退还。", y1, order, y2,
 		    yuan(total - fee, y3, sizeof(y3)));
 	else if (total == fee)
-		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳职称评审费用 %s 元，订单号 %s。",
+		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳推荐评审费 %s 元，订单号 %s。",
 		    y1, order);
 	else
-		snprintf(note, sizeof(note), "【职称申报】已收到您缴纳的评审费用 %s 元（订单号 %s）。收费标准"
+		snprintf(note, sizeof(note), "【职称申报】已收到您缴纳的推荐评审费 %s 元（订单号 %s）。收费标准"
 		    "已调整为 %s 元，尚需补缴 %s 元，请登录平台补缴。", y1, order, y2,
 		    yuan(fee - total, y3, sizeof(y3)));
 	if ((!was_paid && total >= fee &&

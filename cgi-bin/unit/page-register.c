@@ -75,7 +75,7 @@ enum {
 	[RF_OWNERSHIP] = { "ownership", "单位性质", F_STR, true, 1, 20, valid_ownership, \
 	    "单位性质只能是国有企业、非公企业、事业单位、机关或其他" }, \
 	[RF_AFFILIATION] = { "affiliation", "隶属关系", F_STR, false, 0, 20, valid_unit_affiliation, \
-	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或参照公务员法管理的事业单位" }, \
+	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位或参照公务员管理的事业单位" }, \
 	[RF_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL }, \
 	[RF_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL }
 
@@ -176,7 +176,9 @@ h_unit_register(struct req *r)
 	if (e == PERR_OK && PQntuples(res) != 1)
 		e = PERR_CONFLICT;
 	if (e == PERR_CONFLICT) {
-		e = req_fail(r, PERR_CONFLICT, "uscc", "该统一社会信用代码已注册，请直接登录或联系平台管理员");
+		/* a second clerk of the unit, most often: where their account comes from */
+		e = req_fail(r, PERR_CONFLICT, "uscc", "该统一社会信用代码已注册。本单位的其他经办人，"
+		    "请由本单位管理员（注册时的经办人）在“经办人账号”中开设账号；忘记密码的，可在登录页找回");
 		goto fail;
 	}
 	if (e != PERR_OK)

@@ -268,7 +268,7 @@ step('④ city 市住建局: worklist → detail: the fee gate is met → 通过
     const gate = page.locator('.rd-gate')
     await gate.waitFor()
     assert.equal(await gate.count(), 1)
-    assert.match(await gate.innerText(), /申报人已缴纳评审费用/)
+    assert.match(await gate.innerText(), /申报人已缴纳推荐评审费/)
     assert.match(await gate.getAttribute('class'), /el-alert--success/)
     await page.locator('.decide-pass').waitFor()
     assert.equal(await page.locator('.decide-pass').isEnabled(), true)

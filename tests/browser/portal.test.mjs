@@ -126,7 +126,7 @@ describe('login into every portal', () => {
           // (the unit's: those to review apart from those at its 公示, each a click from where it is done)
           const unit = acct.role === 'unit'
           const { counts } = (await (await page.request.get(`${BASE}/api/${acct.role}/worklist?size=1${unit ? '&step=2' : ''}`)).json())
-          const said = unit ? '件申报等待资格审查' : '件申报等待本单位办理'
+          const said = unit ? '件申报等待资格审查' : '件申报等待本部门办理'
           const notice = page.locator('.home-notice', { hasText: said })
           if (counts.waiting > 0) assert.match(await notice.innerText(), new RegExp(`有 ${counts.waiting} ${said}。`))
           else assert.equal(await notice.count(), 0)

@@ -568,7 +568,7 @@ describe('a draft goes where the applicant now works', () => {
 		g = (await b.s.get(`/applications/${draft}`)).json;
 		assert.deepEqual(checkFor(g, 'profile').map((c) => c.message), [`“个人基本信息”中的现工作单位（${agency.name}）`
 		    + `与本申报的报送单位（${jindong.name}）不一致，而新单位不能受理本申报（本计划不适用于该单位的人员，`
-		    + '或该单位未确认您的人员信息），本申报不能提交']);
+		    + '或该单位未确认您的人员信息），本申报不能提交；请在“个人基本信息”中改回原单位，或待新单位确认您的人员信息后再提交']);
 		assertError(await b.s.post(`/applications/${draft}/submit`), 400, 'invalid_field', 'check');
 		// back at 金华宏达: there again, the check is clear of it
 		await putProfile(b.s, { unit_id: await orgId('金华宏达建设工程有限公司') });

@@ -167,7 +167,7 @@ describe('one application from the wizard to the county', () => {
 	test('the county cannot pass step 4 before the fee is paid: 409 gate', async () => {
 		const n = await historyCount();
 		const e = assertError(await move(county, 'pass', 4, '资格审查通过'), 409, 'gate');
-		assert.equal(e.message, '申报人尚未缴纳评审费用（应缴 260 元），缴费后方可审查通过');
+		assert.equal(e.message, '申报人尚未缴纳推荐评审费（应缴 260 元），缴费后方可审查通过');
 		assert.equal(await historyCount(), n);
 		assert.equal(await sql(`SELECT step_seq FROM application WHERE id = ${app}`), '4');
 		// the county sees in its worklist that the fee is not paid yet
@@ -177,7 +177,7 @@ describe('one application from the wizard to the county', () => {
 	let order, req, callback;
 	const payRow = async () => (await sqlRows(`SELECT y.status, y.amount_fen, y.paid_at IS NULL, a.paid_at IS NULL
 	    FROM payment y JOIN application a ON a.id = y.application_id WHERE y.order_no = ${lit(order)}`))[0];
-	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '已成功缴纳职称评审费用 260 元') > 0`);
+	const paidNotes = () => sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '已成功缴纳推荐评审费 260 元') > 0`);
 	const callbackPost = (body) => raw('POST', '/api/applicant/paycallback',
 	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 	const flip = (s) => (s[0] === '0' ? '1' : '0') + s.slice(1);
@@ -257,7 +257,7 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(g.application.fee.order_no, order);
 		assert.equal(await paidNotes(), 1);
 		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id}
-		    AND body = ${lit(`【职称申报】您已成功缴纳职称评审费用 260 元，订单号 ${order}。`)}`), 1);
+		    AND body = ${lit(`【职称申报】您已成功缴纳推荐评审费 260 元，订单号 ${order}。`)}`), 1);
 		const paidAt = await sql(`SELECT paid_at FROM application WHERE id = ${app}`);
 
 		const again = await callbackPost(callback);
@@ -265,7 +265,7 @@ describe('one application from the wizard to the county', () => {
 		assert.equal(await sql(`SELECT paid_at FROM application WHERE id = ${app}`), paidAt);
 		assert.equal(await paidNotes(), 1);
 		const e = assertError(await a.s.post(`/applications/${app}/pay`), 409, 'conflict');
-		assert.equal(e.message, '评审费用已缴纳，无需重复缴费');
+		assert.equal(e.message, '推荐评审费已缴纳，无需重复缴费');
 	});
 
 	test('now the county passes step 4', async () => {
@@ -436,7 +436,7 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			await fees([{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]);
 			// what the 12333 message into the fee step says of it (sql/057), at each point below
 			const phrase = () => sql(`SELECT fee_phrase(${id})`);
-			assert.equal(await phrase(), '，并缴纳评审费用 260 元（推荐费 80 元、评审费 180 元）');
+			assert.equal(await phrase(), '，并缴纳推荐评审费 260 元（推荐费 80 元、评审费 180 元）');
 			const right = await pay();
 			assert.equal(right.amount, 26000);
 			assert.notEqual(right.order, slip.order);
@@ -447,11 +447,11 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			await settle(slip);
 			assert.equal(await sql(`SELECT status FROM payment WHERE order_no = ${lit(slip.order)}`), 'paid');
 			assert.equal(await paidAt(), 'f');
-			assert.match(await lastNote(), /已收到您缴纳的评审费用 1 元.*已调整为 260 元，尚需补缴 259 元/);
-			assert.equal(await phrase(), '，并补缴评审费用 259 元（应缴 260 元，已缴 1 元）');
+			assert.match(await lastNote(), /已收到您缴纳的推荐评审费 1 元.*已调整为 260 元，尚需补缴 259 元/);
+			assert.equal(await phrase(), '，并补缴推荐评审费 259 元（应缴 260 元，已缴 1 元）');
 			const e = assertError(await county.post(`/applications/${id}/move`, { action: 'pass', step: 4, text: '通过' }),
 			    409, 'gate');
-			assert.match(e.message, /已缴纳评审费用 1 元.*应缴 260 元，补缴后方可审查通过/);
+			assert.match(e.message, /已缴纳推荐评审费 1 元.*应缴 260 元，补缴后方可审查通过/);
 			// the rest is asked for: the waiting 260 order voided for one of 259
 			const rest = await pay();
 			assert.equal(rest.amount, 25900);
@@ -459,7 +459,7 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			await settle(rest);
 			assert.equal(await paidAt(), 't');
 			// returned after paying and reported again: nothing more to pay
-			assert.equal(await phrase(), '（评审费用已缴纳）');
+			assert.equal(await phrase(), '（推荐评审费已缴纳）');
 			const fee = (await b.s.get(`/applications/${id}`)).json.application.fee;
 			assert.deepEqual([fee.amount, fee.order_no], [260, `${slip.order}、${rest.order}`]);
 			assertError(await b.s.post(`/applications/${id}/pay`), 409, 'conflict');
@@ -476,7 +476,7 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			for (const o of [slip, rest, right])
 				assert.ok(strings.includes(o.order), `收费明细 lacks the order ${o.order}`);
-			assert.match(strings, /评审费用收费明细（共 \d+ 笔，合计 [\d.]+ 元）/);
+			assert.match(strings, /推荐评审费收费明细（共 \d+ 笔，合计 [\d.]+ 元）/);
 			const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 			for (const v of ['<v>1</v>', '<v>259</v>', '<v>260</v>'])
 				assert.ok(sheet.includes(v), `收费明细 lacks the amount ${v}`);

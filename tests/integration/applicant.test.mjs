@@ -187,7 +187,7 @@ describe('profile (个人基本信息)', () => {
 			assert.match(no.message, /不是有效的日期（该日不存在）$/);
 			const shape = assertError(await a.s.request('PUT', '/profile', { json: { [field]: '2023/01/01' } }),
 			    400, 'invalid_field', field);
-			assert.match(shape.message, /不是有效的日期，请按 YYYY-MM-DD 填写$/);
+			assert.match(shape.message, /不是有效的日期，请按 2023-05-08 的格式填写$/);
 			assertError(await a.s.request('PUT', '/profile', { json: { [field]: '2999-01-01' } }),
 			    400, 'invalid_field', field);
 		}
@@ -393,7 +393,7 @@ describe('plans (评审工作计划) and 马上申报', () => {
 		const agency = await newOrg({ ownership: 'agency', prefix: '某区机关' });
 		const civil = await newOrg({ ownership: 'institution', affiliation: 'civil_service', prefix: '某参公事业单位' });
 		for (const [org, why] of [[agency, /面向企事业单位专业技术人员，机关工作人员不在申报范围内/],
-		    [civil, /不含参照公务员法管理的事业单位，您所在单位的人员不在申报范围内/]]) {
+		    [civil, /不含参照公务员管理的事业单位，您所在单位的人员不在申报范围内/]]) {
 			const a = await newApplicant();
 			await putProfile(a.s, await completeProfile({ unit_id: org.id }));
 			for (const plan of [MID_PLAN, JUNIOR_PLAN]) {

@@ -197,7 +197,7 @@ describe('收费设定', () => {
 
 	test('unpaid, the county cannot pass step 4 (409 gate); paid, a later change leaves what was paid', async () => {
 		const e = assertError(await move(wucheng, app, 'pass', 4), 409, 'gate');
-		assert.match(e.message, /尚未缴纳评审费用/);
+		assert.match(e.message, /尚未缴纳推荐评审费/);
 		await sql(`INSERT INTO payment (order_no, application_id, amount_fen, status, paid_at)
 		    VALUES ('itest-${app}', ${app}, 21000, 'paid', now())`);
 		await sql(`UPDATE application SET paid_at = now() WHERE id = ${app}`);
@@ -477,7 +477,8 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		assert.deepEqual(JSON.parse(await sql(`SELECT to_json(actions) FROM pipeline_step s JOIN application a
 		    ON a.pipeline_id = s.pipeline_id AND s.seq = 11 WHERE a.id = ${app}`)), ['pass', 'reject']);
 		const e = assertError(await move(zpw, app, 'pass', 11), 409, 'gate');
-		assert.match(e.message, /尚未公示/);
+		// the city's page and button by their names (it has no 公示管理)
+		assert.equal(e.message, '该申报尚未公示，请在“评审结果公示”中登记公示，公示满 5 个工作日后方可确认结果');
 		const x = await zpw.get('/publicity.xlsx');
 		assert.equal(x.status, 200);
 		assert.match(x.headers.get('content-type'), /spreadsheetml/);

@@ -45,7 +45,7 @@ describe('the fee gate, known before 通过', () => {
 		const d = await wucheng.get(`/applications/${unpaid}`);
 		assert.equal(d.status, 200, d.text);
 		assert.deepEqual(d.json.gate, {
-			met: false, kind: 'fee', message: `申报人尚未缴纳评审费用（应缴 ${await due(unpaid)} 元），缴费后方可审查通过`,
+			met: false, kind: 'fee', message: `申报人尚未缴纳推荐评审费（应缴 ${await due(unpaid)} 元），缴费后方可审查通过`,
 			todo: '等待申报人缴费', page: null,
 		});
 		const e = assertError(await move(wucheng, unpaid, 4), 409, 'gate');
@@ -65,8 +65,8 @@ describe('the fee gate, known before 通过', () => {
 		const [a, b, c, d] = r.json.results;
 		assert.deepEqual([a.id, a.ok, a.code, a.gate.kind, a.gate.todo], [unpaid, false, 'gate', 'fee', '等待申报人缴费']);
 		assert.equal(a.message, a.gate.message);
-		assert.match(a.message, /^申报人尚未缴纳评审费用（应缴 \d+ 元）/);
-		assert.deepEqual(b, { id: paid, ok: true, gate: { met: true, kind: null, message: '申报人已缴纳评审费用', todo: null, page: null } });
+		assert.match(a.message, /^申报人尚未缴纳推荐评审费（应缴 \d+ 元）/);
+		assert.deepEqual(b, { id: paid, ok: true, gate: { met: true, kind: null, message: '申报人已缴纳推荐评审费', todo: null, page: null } });
 		assert.deepEqual([c.id, c.ok, c.code, c.message, c.gate], [paid, false, 'conflict', '该申报已被处理或状态已变化，请刷新后重试', null]);
 		assert.deepEqual([d.id, d.ok, d.code, d.gate], [stranger, false, 'not_found', null]);
 		// a check, not a move
@@ -123,7 +123,7 @@ describe('the fee as paid: amount, time and order number', () => {
 		assert.equal(fee.amount, await sqlInt(`SELECT amount_fen / 100 FROM payment WHERE order_no = '${order}'`));
 		assert.equal(fee.due, false);
 		assert.deepEqual(d.json.gate, { met: true, kind: null, todo: null, page: null,
-			message: `申报人已缴纳评审费用 ${fee.amount} 元（${fee.paid_at}，订单号 ${order}）` });
+			message: `申报人已缴纳推荐评审费 ${fee.amount} 元（${fee.paid_at}，订单号 ${order}）` });
 		assert.deepEqual((await hongda.get(`/applications/${app}/fee`)).json.fee, fee);
 		assert.equal((await move(wucheng, app, 4)).status, 200);
 	});

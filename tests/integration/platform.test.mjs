@@ -87,7 +87,7 @@ describe('a unit registers itself', () => {
 		    'region_id');
 		assertError((await registerUnit({ affiliation: 'bureau' })).r, 400, 'invalid_field', 'affiliation');
 		assertError((await registerUnit({ password: 'short' })).r, 400, 'invalid_field', 'password');
-		// a 事业单位 says whether it is 参照公务员法管理 (the notice's chains leave those out)
+		// a 事业单位 says whether it is 参照公务员管理 (the notice's chains leave those out)
 		const civil = await registerUnit({ ownership: 'institution', affiliation: 'civil_service' });
 		assert.equal(civil.r.status, 201, civil.r.text);
 		assert.equal(await sql(`SELECT affiliation FROM org WHERE id = ${civil.r.json.org_id}`), 'civil_service');
@@ -220,6 +220,10 @@ describe('a unit registers itself', () => {
 		assertError(await admin.request('PUT', `/registrations/${id}`,
 		    { json: { ...body, uscc: await sql(`SELECT uscc FROM org WHERE name = '金华宏达建设工程有限公司'`) } }),
 		    409, 'conflict', 'uscc');
+		// nor renamed onto a name in use (the clerk's-week walk: applicants then saw two 金华宏达…)
+		const twin = assertError(await admin.request('PUT', `/registrations/${id}`, { json: { ...body, name: '金华宏达建设工程有限公司' } }),
+		    409, 'conflict', 'name');
+		assert.equal(twin.message, '平台中已有名为“金华宏达建设工程有限公司”的单位或部门（婺城区），请核对单位名称');
 		assertError(await admin.request('PUT', '/registrations/999999999', { json: body }), 404, 'not_found');
 		const r = await admin.request('PUT', `/registrations/${id}`, { json: body });
 		assert.equal(r.status, 200, r.text);
@@ -487,7 +491,7 @@ describe('the operator runs the platform', () => {
 		assertError(await admin.post('/plans', { ...body, closes_on: '2020-01-01' }), 400, 'invalid_field', 'closes_on');
 		// a date that does not exist is said so, on its field
 		const bad = assertError(await admin.post('/plans', { ...body, closes_on: '2099-02-30' }), 400, 'invalid_field', 'closes_on');
-		assert.equal(bad.message, '申报截止日期应为有效的日期（YYYY-MM-DD）');
+		assert.equal(bad.message, '申报截止日期应为有效的日期（如 2023-05-08）');
 		// the fee standard (浙价费〔2002〕229号): 中级 推荐费 80 + 评审费 180, 初级 100 in all
 		assertError(await admin.post('/plans', { ...body, fee_recommend: 81 }), 400, 'invalid_field', 'fee_recommend');
 		assertError(await admin.post('/plans', { ...body, fee_review: 181 }), 400, 'invalid_field', 'fee_review');
@@ -613,7 +617,7 @@ describe('the operator runs the platform', () => {
 		]);
 		assert.deepEqual([s1.status, s2.status].sort(), [200, 409], `${s1.text}\n${s2.text}`);
 		const lost = [s1, s2].find((x) => x.status === 409);
-		assert.match(lost.json.error.message, /已被他人修改/);
+		assert.match(lost.json.error.message, /已被他人修改|数据已发生变化/);
 		assert.equal((await admin.get(`/plans/${id}`)).json.plan.files.length, 3);
 		e = await admin.request('PUT', `/plans/${id}`, { json: { ...body, updated_at: read.updated_at, reason: '过期的表单',
 			files: [file(form)] } });
@@ -795,7 +799,7 @@ describe('the operator runs the platform', () => {
 		const actions = Object.fromEntries(r.json.actions.map((a) => [a.value, a.label]));
 		const types = Object.fromEntries(r.json.types.map((t) => [t.value, t.label]));
 		assert.equal(actions.login, '登录');
-		assert.equal(actions.pass, '审核通过');
+		assert.deepEqual([actions.pass, actions.return, actions.reject], ['申报通过', '申报退回修改', '申报不通过']);
 		assert.equal(types.application, '申报');
 		assert.equal(r.json.actions[0].value, 'login', 'in the order the filter lists them');
 		// every action and object type the log holds has its name

@@ -117,7 +117,7 @@ describe('资格公示与报送', () => {
 		// the 12333 message that asks for the 评审表 and the fee (the notice, 二、7)
 		const note = await sqlRows(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${DEMO_APPLICANT}' ORDER BY n.id DESC LIMIT 1`);
-		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请在规定时间内登录平台导出打印评审表，并缴纳评审费用 260 元（推荐费 80 元、评审费 180 元）。$/);
+		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请在规定时间内登录平台导出打印评审表，并缴纳推荐评审费 260 元（推荐费 80 元、评审费 180 元）。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
 		// the county reads in the history the publicity the unit passed on: its days, its objections
@@ -127,7 +127,7 @@ describe('资格公示与报送', () => {
 		assert.equal(hist.at(-2).publicity, undefined, 'the 资格审查 passed on no publicity');
 		// reported up, it is no longer the unit's to publicise: a conflict, not a stranger's 404
 		const e = assertError(await publicise(unit, await day(0)), 409, 'conflict');
-		assert.match(e.message, /当前不在本单位办理环节/);
+		assert.match(e.message, /当前不在您的办理环节/);
 	});
 
 	test('returned and resubmitted: the old 公示 no longer counts, a new one is registered over it', async () => {
@@ -220,6 +220,9 @@ describe('异议 during the 公示, and the 公示表', () => {
 		for (const h of ['学历', '现有职称（取得时间）', '参加工作时间', '申报专业', '公示事项', '如有异议，请在公示期内向本单位反映'])
 			assert.ok(strings.includes(h), `the 公示表 lacks ${h}`);
 		assert.doesNotMatch(strings, /现从事专业/);
+		// 公示事项 says what is publicised, not the step's name
+		assert.match(strings, /职称申报资格公示/);
+		assert.doesNotMatch(strings, /单位公示并推荐上报/);
 		// printed on A4 across, one page wide, the header on every page
 		const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 		const setup = sheet.match(/<pageSetup [^>]*>/)?.[0] ?? '';

@@ -46,9 +46,14 @@ const CHANGED = {
 		why: '012_gates_notices.sql: 公布评审结果 and 公布初定结果 only pass or reject (no return)',
 	},
 	'public.audit_label.name': {
-		why: '058_county_portal_name.sql: the county portal\'s role named 县（市、区）主管部门, as the notice writes it',
-		before: "SELECT kind, code, replace(replace(name, '(', '（'), ')', '）') FROM audit_label",
-		after: 'SELECT kind, code, name FROM audit_label',
+		why: '058_county_portal_name.sql: the county portal\'s role named 县（市、区）主管部门, as the notice writes it; '
+		    + '069_decision_words.sql: the chain\'s moves named 申报通过 / 申报退回修改 / 申报不通过',
+	},
+	'public.org_kind.name': {
+		why: '069_decision_words.sql: the committees by the notice\'s names (建设初评委, 市建设中评委办公室)',
+	},
+	'public.action_label.text_label': {
+		why: '069_decision_words.sql: a pass\'s history line says 意见 (审核意见 was the unit\'s word at every desk)',
 	},
 };
 const git = async (...args) => (await execFileP('git', ['-C', ROOT, ...args])).stdout.trim();

@@ -67,7 +67,7 @@ createPortal({
       else if (a.fee_due > 0)
         out.push({
           type: 'warning',
-          text: `您的申报${plan}已报送至${a.holder || '审核部门'}，请缴纳评审费用 ${a.fee_due} 元。`,
+          text: `您的申报${plan}已报送至${a.holder || '审核部门'}，请缴纳推荐评审费 ${a.fee_due} 元。`,
           to: `/applications/${seg(a.id)}`,
           link: '前往缴费',
         })

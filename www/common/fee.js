@@ -1,10 +1,10 @@
 // The review fee of an application as a reviewer reads it (the detail's application.fee, or GET
-// applications/:id/fee): 已缴费 ¥260，2026-03-02 10:15，订单号 …, or what is due.
+// applications/:id/fee): 已缴费 260 元，2026-03-02 10:15，订单号 …, or what is due.
 export function feeText(fee) {
   if (!fee) return '—'
-  if (fee.paid_at) return `已缴费 ¥${fee.amount}，${fee.paid_at}${fee.order_no ? `，订单号 ${fee.order_no}` : ''}`
+  if (fee.paid_at) return `已缴费 ${fee.amount} 元，${fee.paid_at}${fee.order_no ? `，订单号 ${fee.order_no}` : ''}`
   if (!fee.required) return '无需缴费'
   const items = (fee.items || []).map((i) => `${i.name} ${i.amount} 元`).join('、')
-  if (fee.paid_part) return `未缴清，应缴 ¥${fee.amount}，已缴 ¥${fee.paid_part}（订单号 ${fee.order_no}），尚需补缴 ¥${fee.amount - fee.paid_part}`
-  return `未缴费，应缴 ¥${fee.amount}${items ? `（${items}）` : ''}${fee.due ? '' : '，到达缴费环节后由申报人缴纳'}`
+  if (fee.paid_part) return `未缴清，应缴 ${fee.amount} 元，已缴 ${fee.paid_part} 元（订单号 ${fee.order_no}），尚需补缴 ${fee.amount - fee.paid_part} 元`
+  return `未缴费，应缴 ${fee.amount} 元${items ? `（${items}）` : ''}${fee.due ? '' : '，到达缴费环节后由申报人缴纳'}`
 }

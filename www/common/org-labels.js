@@ -19,7 +19,7 @@ export const AFFILIATIONS = [
   { value: 'city_direct', label: '市本级直属事业单位' },
   { value: 'none', label: '其他事业单位' },
   // 不含参照公务员管理的事业单位: the notice's chains leave these out
-  { value: 'civil_service', label: '参照公务员法管理的事业单位' },
+  { value: 'civil_service', label: '参照公务员管理的事业单位' },
 ]
 
 export const REG_STATUS = {

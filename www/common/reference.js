@@ -118,10 +118,14 @@ export function buttonTextLabel(code) {
   const b = button(code)
   return b ? b[1] : actionTextLabel(code)
 }
+// what a decision made here did: 已通过 (the unit), 已审查通过 (a department)
+export function buttonDoneWord(code) {
+  const b = button(code)
+  return b ? b[2] : actionDone(code)
+}
 // the line a decision made here is told with: 已审查通过：孙建平
 export function buttonDone(code, who) {
-  const b = button(code)
-  return `${b ? b[2] : actionDone(code)}：${who}`
+  return `${buttonDoneWord(code)}：${who}`
 }
 
 // what a decided row shows: 通过 / 退回修改 / 不通过

@@ -35,15 +35,22 @@ export async function worklistNotices() {
   if (isMember()) return []
   const data = await api.get('worklist?size=1')
   const n = waitingOf(data)
-  return n ? [{ type: 'info', text: `有 ${n} 件申报等待本单位办理。`, to: '/worklist', link: '前往办理' }] : []
+  return n ? [{ type: 'info', text: `有 ${n} 件申报等待本部门办理。`, to: '/worklist', link: '前往办理' }] : []
 }
 const waitingOf = (data) => (data && data.counts ? Number(data.counts.waiting) || 0 : 0)
 
 // The unit's: those to review (单位资格审查) and those at 单位公示并推荐上报, each where it is done
 // (the deadline-day probe: one count that a 通过 never lowered, the passed ones waiting for 公示).
 export async function unitWorklistNotices() {
-  const [review, publicity] = await Promise.all([api.get('worklist?size=1&step=2'), api.get('worklist?size=1&step=3')])
+  // the notice (用人单位网上审核操作办法 1): 系统会显示需要审核的业绩档案信息和职称申报申请 (a list
+  // of at most 500 pending 业绩档案)
+  const [review, publicity, archive] = await Promise.all([api.get('worklist?size=1&step=2'),
+    api.get('worklist?size=1&step=3'), api.get('archive?status=pending')])
   const out = []
+  const pending = archive && archive.items ? archive.items.length : 0
+  if (pending) {
+    out.push({ type: 'info', text: `有 ${pending}${pending >= 500 ? ' 余' : ''} 项业绩档案等待审核。`, to: '/archive', link: '前往审核' })
+  }
   if (waitingOf(review)) out.push({ type: 'info', text: `有 ${waitingOf(review)} 件申报等待资格审查。`, to: '/worklist', link: '前往审查' })
   if (waitingOf(publicity)) {
     out.push({ type: 'info', text: `有 ${waitingOf(publicity)} 件申报在资格公示与报送环节（公示期满且无异议后推荐上报）。`,
