@@ -112,7 +112,7 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
     const char *mobile)
 {
 	PGresult *res;
-	long long id;
+	long long id, tries;
 	enum perr e;
 
 	if ((e = db_run(&st[CD_LAST], &res, 4, DB_I(user), DB_S(purpose), DB_S(code),
@@ -123,7 +123,8 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
 	}
 	id = db_int(res, 0, 0);
-	if (db_int(res, 0, 1) >= CODE_TRIES) {
+	tries = db_int(res, 0, 1);
+	if (tries >= CODE_TRIES) {
 		PQclear(res);
 		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码错误次数过多，请重新获取");
 	}
@@ -133,7 +134,11 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 		 * (the caller's rollback then has nothing left to undo) */
 		if ((e = db_run(&st[CD_TRY], NULL, 1, DB_I(id))) != PERR_OK || (e = db_commit()) != PERR_OK)
 			return e;
-		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
+		/* the code sent is still good: said as a typing error, with the tries left */
+		return tries + 1 >= CODE_TRIES ?
+		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码错误次数过多，请重新获取") :
+		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确，请核对短信中的 6 位验证码"
+		    "（还可输入 %lld 次）", CODE_TRIES - tries - 1);
 	}
 	PQclear(res);
 	return db_run(&st[CD_USE], NULL, 1, DB_I(id));

@@ -216,6 +216,24 @@ describe('login into every portal', () => {
 
 // (the failure probe: a reload while the service was down showed the login page to someone still
 // signed in, and the page they were on was forgotten)
+// the first-day walk: after a redeployment a page whose CSS was gone did nothing when clicked
+test('a page whose CSS cannot be loaded (a redeployment) reloads the portal once and opens', async () => {
+  const { context, page } = await newPage()
+  try {
+    await openLogin(page, 'county')
+    assert.equal((await login(page, 'wucheng_jsj', PASSWORD)).status, 200)
+    await page.locator('.welcome').waitFor()
+    let refused = 0
+    await page.route(/\/assets\/Worklist-[^/]*\.css$/, (route) => (refused++ ? route.continue() : route.abort()))
+    await page.locator('.side-menu .el-menu-item', { hasText: '职称评审资格审查' }).click()
+    await page.locator('.worklist-tabs').waitFor()
+    assert.equal(refused, 2, 'refused once, then loaded after the reload')
+    assert.match(page.url(), /#\/worklist/)
+  } finally {
+    await context.close()
+  }
+})
+
 test('a reload while the service is down: 服务暂时不可用, not the login page; back where it was once up', async () => {
   const { context, page } = await newPage()
   try {

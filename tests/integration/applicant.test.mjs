@@ -164,8 +164,11 @@ describe('profile (个人基本信息)', () => {
 		const inbox = await a.s.get('/messages');
 		assert.equal(inbox.status, 200);
 		assert.ok(!inbox.text.includes(code) && !inbox.text.includes('验证码'), inbox.text);
-		assertError(await a.s.post('/mobile', { mobile: '13800001111', code: code === '000000' ? '111111' : '000000' }),
+		// a mistyped code is said as one, with the tries left: the code sent still works (the
+		// first-day walk was told 不正确或已过期 of a code that then went through)
+		const typo = assertError(await a.s.post('/mobile', { mobile: '13800001111', code: code === '000000' ? '111111' : '000000' }),
 		    400, 'invalid_field', 'code');
+		assert.equal(typo.message, '验证码不正确，请核对短信中的 6 位验证码（还可输入 4 次）');
 		assertError(await a.s.post('/mobile', { mobile: '13800002222', code }), 400, 'invalid_field', 'code');
 		const r = await a.s.post('/mobile', { mobile: '13800001111', code });
 		assert.equal(r.status, 200, r.text);

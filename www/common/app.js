@@ -110,9 +110,11 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
     return true
   })
   // A page's code is loaded when first opened; after a new deployment the old file names are
-  // gone, so load the new version of the portal once (then just report the failure).
+  // gone, so load the new version of the portal once (then just report the failure). A page
+  // whose script is cached but whose CSS is gone fails in Vite's preload ("Unable to preload
+  // CSS"): the first-day walk's click on a menu item then did nothing at all.
   router.onError((err, to) => {
-    const missing = /dynamically imported module|Importing a module script failed|error loading dynamically/i.test(
+    const missing = /dynamically imported module|Importing a module script failed|error loading dynamically|Unable to preload CSS/i.test(
       String(err && err.message),
     )
     if (!missing) return
