@@ -28,10 +28,10 @@ static struct db_stmt st[AC__MAX] = {
 	    "SELECT committee_account_insert($1, $2, $3, $4, $5)", 0 },
 	[AC_ONE_TIME] = { "account_one_time",
 	    "UPDATE app_user SET must_change_password = true WHERE id = $1", 0 },
-	/* an account of org $2 (0: of any department or unit, never the platform's) */
+	/* an account of org $2 (0: any account, an applicant's too, never the platform's) */
 	[AC_FIND] = { "account_find",
-	    "SELECT u.id, u.is_org_admin FROM app_user u JOIN org o ON o.id = u.org_id"
-	    " WHERE u.id = $1 AND ($2 = 0 OR u.org_id = $2) AND o.kind <> 'platform'", 0 },
+	    "SELECT u.id, u.is_org_admin FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
+	    " WHERE u.id = $1 AND ($2 = 0 OR u.org_id = $2) AND coalesce(o.kind, '') <> 'platform'", 0 },
 	[AC_DISABLE] = { "account_disable",
 	    "UPDATE app_user SET disabled_at = CASE WHEN $2::bool THEN coalesce(disabled_at, now()) END"
 	    " WHERE id = $1", 0 },

@@ -27,6 +27,11 @@ enum perr h_admin_account_disable(struct req *);
 enum perr h_admin_account_enable(struct req *);
 enum perr h_admin_account_reset(struct req *);
 
+/* page-accounts.c: 账号查询 (any account but the platform's) */
+extern const struct field accounts_query[];
+enum perr h_admin_accounts(struct req *);
+enum perr h_admin_account_admin(struct req *);
+
 /* page-plans.c: 评审工作计划 */
 extern const struct field plan_fields[];
 enum perr h_admin_plans(struct req *);

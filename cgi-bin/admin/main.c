@@ -24,6 +24,8 @@ static const struct route routes[] = {
 	{ M_POST, "/accounts/:id/disable", 0, NULL, h_admin_account_disable },
 	{ M_POST, "/accounts/:id/enable", 0, NULL, h_admin_account_enable },
 	{ M_POST, "/accounts/:id/reset", 0, NULL, h_admin_account_reset },
+	{ M_GET, "/accounts", 0, accounts_query, h_admin_accounts },
+	{ M_POST, "/accounts/:id/admin", 0, NULL, h_admin_account_admin },
 	/* page-plans.c */
 	{ M_GET, "/plans", 0, NULL, h_admin_plans },
 	{ M_GET, "/plans/:id", 0, NULL, h_admin_plan },

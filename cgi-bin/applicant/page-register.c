@@ -65,7 +65,9 @@ h_register(struct req *r)
 	e = db_exec(&st[REG_INSERT], &res, 4, idcard, name, mobile, hash);
 	if (e == PERR_CONFLICT) {
 		db_rollback();
-		return req_fail(r, PERR_CONFLICT, "idcard", "该身份证号已注册，请直接登录");
+		/* and the way out for one whose number somebody else registered */
+		return req_fail(r, PERR_CONFLICT, "idcard", "该身份证号已注册，请直接登录（忘记密码的，"
+		    "可在登录页找回）；如非本人注册，请携本人身份证件联系平台管理员核实处理");
 	}
 	if (e == PERR_OK) {
 		who.user_id = db_int(res, 0, 0);

@@ -594,6 +594,44 @@ describe('the operator\'s pages', () => {
     await shot(page, '13-departments')
   })
 
+  step('账号查询: a unit whose administrator left gets another clerk as its administrator; a password reset', async () => {
+    const { page } = adminDesk
+    h.current = page
+    const org = await sqlInt(`INSERT INTO org (kind, name, region_id, portal, ownership, status)
+        VALUES ('unit', ${lit(`账号查询测试${t}有限公司`)}, (SELECT id FROM region WHERE code = '330702'), 'unit', 'private', 'approved')
+        RETURNING id`)
+    const clerk = (username, admin) => sqlInt(`INSERT INTO app_user (role, username, name, org_id, password_hash, is_org_admin)
+        SELECT 'unit', ${lit(username)}, '接任经办人', ${org}, password_hash, ${admin} FROM app_user WHERE username = 'unit_hongda'
+        RETURNING id`)
+    const left = `aq_left_${t}`.slice(0, 32), next = `aq_next_${t}`.slice(0, 32)
+    await clerk(left, true)
+    const nextId = await clerk(next, false)
+    await menu(page, '账号查询')
+    await page.locator('#acct-q').fill(next)
+    await Promise.all([answer(page, 'GET', /\/accounts$/), page.locator('.acct-search-go').click()])
+    const row = page.locator('.acct-found tbody tr', { hasText: next })
+    await row.getByText(`账号查询测试${t}有限公司`).waitFor()
+    await row.locator('.acct-make-admin').click()
+    const [made] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/accounts/${nextId}/admin$`)),
+      page.locator('.el-message-box').getByRole('button', { name: '设为管理员' }).click(),
+    ])
+    await expectOk(made)
+    await row.getByText('单位管理员').waitFor()
+    assert.equal(await sql(`SELECT string_agg(username || ':' || is_org_admin, ',' ORDER BY id) FROM app_user WHERE org_id = ${org}`),
+        `${left}:false,${next}:true`)
+    await row.locator('.acct-reset').click()
+    const [reset] = await Promise.all([
+      answer(page, 'POST', new RegExp(`/accounts/${nextId}/reset$`)),
+      page.locator('.el-message-box').getByRole('button', { name: '重置' }).click(),
+    ])
+    const { password } = await expectOk(reset)
+    const once = page.locator('.password-once')
+    assert.equal(await once.locator('.po-password').inputValue(), password)
+    await shot(page, '13a-accounts')
+    await once.locator('.po-done').click()
+  })
+
   step('评审工作计划: a draft, published; applied for, a change needs a reason and shows as an amendment', async () => {
     const { page } = adminDesk
     h.current = page

@@ -113,7 +113,7 @@ describe('login into every portal', () => {
           assert.equal(await page.locator('.menu-soon').count(), 0, `no disabled ${acct.role} pages`)
           const labels = acct.role === 'unit'
             ? ['人员', '业绩档案审核', '职称申报资格审查', '资格公示与报送', '单位信息', '经办人账号']
-            : ['单位注册审核', '部门与账号', '评审工作计划', '节假日日历', '审计日志']
+            : ['单位注册审核', '部门与账号', '账号查询', '评审工作计划', '节假日日历', '审计日志']
           for (const label of labels) {
             assert.ok((await page.locator('.side-menu').innerText()).includes(label), `menu lists ${label}`)
           }

@@ -33,6 +33,9 @@ test('accounts: a program writes only its own portal\'s accounts; none changes a
 	await denied('portal_county', user('admin'));
 	await denied('portal_admin', `INSERT INTO app_user (role, username, name, password_hash, idcard)
 	    VALUES ('applicant', '330702199001010015', 'x', '$y$x', '330702199001010015')`);
+	// the operator's 账号查询 resets or disables an applicant's account (sql/070), never its username
+	await allowed('portal_admin', `UPDATE app_user SET disabled_at = disabled_at WHERE username = '330702199001010015'`);
+	await denied('portal_admin', `UPDATE app_user SET username = username WHERE username = '330702199001010015'`);
 	await allowed('portal_unit', user('unit'));
 	await allowed('portal_admin', user('county'));
 	// the unit's program cannot lock or disable another portal's account either

@@ -17,7 +17,8 @@ import {
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import {
-	SJY, afterCleanup, completeProfile, newApplicant, newApplication, newUscc, putProfile, tinyPdf, uploadPdf,
+	SJY, afterCleanup, completeProfile, newApplicant, newApplication, newOrg, newOrgUser, newUscc, putProfile,
+	tinyPdf, uploadPdf,
 } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
@@ -809,6 +810,49 @@ describe('the operator runs the platform', () => {
 			assert.ok((kind === 'action' ? actions : types)[code], `${kind} ${code} has no name`);
 		assertError(await admin.get('/audit/labels?x=1'), 400, 'unknown_field');
 		assertError(await (await loginAs('unit', 'unit_hongda')).get('/audit/labels'), 404, 'not_found');
+	});
+
+	// the walks: a 身份证号 registered by someone else, a unit whose administrator left, a clerk
+	// locked out with a new phone had nobody to turn to but the database
+	test('账号查询: any account found whole by 身份证号, name or mobile; reset, disabled, a clerk made administrator', async () => {
+		const a = await newApplicant();
+		const masked = `${a.idcard.slice(0, 4)}**********${a.idcard.slice(-4)}`;
+		for (const q of [a.idcard, a.mobile, a.name]) {
+			const r = await admin.get(`/accounts?q=${encodeURIComponent(q)}`);
+			assert.equal(r.status, 200, r.text);
+			const it = r.json.items.find((x) => x.id === a.id);
+			assert.ok(it, q);
+			assert.deepEqual([it.role, it.username, it.org, it.admin, it.disabled, it.locked], ['applicant', masked, '', false, false, false]);
+			assert.ok(!r.text.includes(a.idcard) && !r.text.includes(a.mobile), 'masked');
+		}
+		assert.deepEqual((await admin.get(`/accounts?q=${a.idcard.slice(0, 10)}`)).json.items, [], 'whole, not a part');
+		assert.deepEqual((await admin.get('/accounts?q=admin')).json.items, [], 'never the platform\'s');
+		assertError(await admin.get('/accounts'), 400, 'invalid_field', 'q');
+		// reset: one-time, handed over in person; the applicant sets their own at first login
+		const reset = await admin.post(`/accounts/${a.id}/reset`);
+		assert.equal(reset.status, 200, reset.text);
+		assertError(await a.s.get('/me'), 401, 'unauthorized');
+		const again = await firstLoginAs('applicant', a.idcard, reset.json.password, `Again-${tag()}A1`);
+		assert.equal((await again.get('/profile')).status, 200);
+		assert.equal((await admin.post(`/accounts/${a.id}/disable`)).status, 200);
+		assert.equal((await admin.get(`/accounts?q=${a.idcard}`)).json.items[0].disabled, true);
+		assert.equal((await admin.post(`/accounts/${a.id}/enable`)).status, 200);
+		// a unit whose administrator left: another clerk becomes it, the first a clerk
+		const org = await newOrg();
+		const first = await newOrgUser(org.id), second = await newOrgUser(org.id);
+		await sql(`UPDATE app_user SET is_org_admin = true WHERE id = ${first.userId}`);
+		assertError(await admin.post(`/accounts/${a.id}/admin`), 404, 'not_found');
+		assertError(await admin.post(`/accounts/${first.userId}/admin`), 409, 'conflict');
+		const made = await admin.post(`/accounts/${second.userId}/admin`);
+		assert.equal(made.status, 200, made.text);
+		assert.deepEqual(await sqlRows(`SELECT id, is_org_admin FROM app_user WHERE org_id = ${org.id} ORDER BY id`),
+		    [[String(first.userId), 'f'], [String(second.userId), 't']]);
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'account_admin' AND target_id = ${second.userId}`), 1);
+		const labels = Object.fromEntries((await admin.get('/audit/labels')).json.actions.map((x) => [x.value, x.label]));
+		assert.equal(labels.account_admin, '设为单位管理员');
+		// a department's account is no unit's clerk
+		const jsj = await sqlInt(`SELECT id FROM app_user WHERE username = 'wucheng_jsj'`);
+		assertError(await admin.post(`/accounts/${jsj}/admin`), 404, 'not_found');
 	});
 
 	test('the operator has no route to an application or the chain', async () => {

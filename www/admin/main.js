@@ -1,4 +1,4 @@
-import { Calendar, Clock, HomeFilled, Memo, OfficeBuilding, Setting, UserFilled } from '@element-plus/icons-vue'
+import { Calendar, Clock, HomeFilled, Memo, OfficeBuilding, Search, Setting, UserFilled } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { statsMenu, statsRoutes } from '../common/stats-route.js'
 import { api } from '../common/api.js'
@@ -6,6 +6,7 @@ import { api } from '../common/api.js'
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
 const Registrations = () => import('./Registrations.vue')
 const Departments = () => import('./Departments.vue')
+const Accounts = () => import('./Accounts.vue')
 const Plans = () => import('./Plans.vue')
 const PlanEdit = () => import('./PlanEdit.vue')
 const CalendarPage = () => import('./Calendar.vue')
@@ -18,6 +19,7 @@ createPortal({
     { label: '首页', path: '/', icon: HomeFilled },
     { label: '单位注册审核', path: '/registrations', icon: OfficeBuilding },
     { label: '部门与账号', path: '/departments', icon: UserFilled },
+    { label: '账号查询', path: '/accounts', icon: Search },
     { label: '评审工作计划', path: '/plans', icon: Calendar },
     { label: '节假日日历', path: '/calendar', icon: Clock },
     { label: '审计日志', path: '/audit', icon: Memo },
@@ -41,6 +43,7 @@ createPortal({
   routes: [
     { path: '/registrations', name: 'registrations', component: Registrations, meta: { title: '单位注册审核' } },
     { path: '/departments', name: 'departments', component: Departments, meta: { title: '部门与账号' } },
+    { path: '/accounts', name: 'accounts', component: Accounts, meta: { title: '账号查询' } },
     { path: '/plans', name: 'plans', component: Plans, meta: { title: '评审工作计划' } },
     { path: '/plans/new', name: 'plan-new', component: PlanEdit, meta: { title: '新增评审工作计划', menu: '/plans' } },
     { path: '/plans/:id(\\d+)', name: 'plan-edit', component: PlanEdit, meta: { title: '编辑评审工作计划', menu: '/plans' } },

@@ -1,0 +1,124 @@
+/*
+ * page-accounts.c: 账号查询, the operator's way to any account of the
+ * platform but its own: an applicant whose 身份证号 somebody else
+ * registered, a unit whose administrator left, a clerk locked out. The
+ * operator finds the account by its 身份证号 or username, a name or a mobile
+ * number, and resets its password (one-time, handed over in person after the
+ * identity is checked), disables or enables it (page-departments.c's
+ * handlers, lib/accounts.c), or makes a unit's clerk its administrator.
+ * 身份证号 and mobile numbers are shown masked; every action is audited.
+ */
+#include <string.h>
+
+#include "admin.h"
+
+enum { AQ_FIND, AQ_ADMIN_LOAD, AQ_ADMIN_SET, AQ__MAX };
+
+static struct db_stmt st[AQ__MAX] = {
+	/* the platform's own accounts are the operators' business, not this page's */
+	[AQ_FIND] = { "admin_accounts_find",
+	    "SELECT u.id, u.role, u.username, u.name, coalesce(u.mobile, ''),"
+	    " coalesce(o.name, ''), coalesce(o.kind, ''), u.is_org_admin,"
+	    " u.disabled_at IS NOT NULL, coalesce(u.locked_until > now(), false),"
+	    " to_char(u.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), u.kind"
+	    " FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
+	    " WHERE coalesce(o.kind, '') <> 'platform'"
+	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"
+	    " ORDER BY u.role, u.id LIMIT 51", 0 },
+	[AQ_ADMIN_LOAD] = { "admin_accounts_admin_load",
+	    "SELECT u.org_id, o.kind, u.is_org_admin, u.disabled_at IS NOT NULL, u.kind"
+	    " FROM app_user u JOIN org o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u", 0 },
+	/* one administrator a unit: the one named, the others its clerks */
+	[AQ_ADMIN_SET] = { "admin_accounts_admin_set",
+	    "UPDATE app_user SET is_org_admin = (id = $1) WHERE org_id = $2"
+	    " AND (is_org_admin OR id = $1)", 0 },
+};
+
+enum { AQ_Q };
+
+const struct field accounts_query[] = {
+	[AQ_Q] = { "q", "查询内容", F_STR, true, 1, 40, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* GET accounts?q=: the accounts whose 身份证号 or username, name or mobile is q
+ * (at most 50; more says so) */
+enum perr
+h_admin_accounts(struct req *r)
+{
+	PGresult *res;
+	cJSON *items;
+	char masked[32];
+	int i, n;
+	enum perr e;
+
+	if ((e = db_run(&st[AQ_FIND], &res, 1, DB_S(r->f[AQ_Q].s))) != PERR_OK)
+		return e;
+	n = PQntuples(res) > 50 ? 50 : PQntuples(res);
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	for (i = 0; i < n; i++) {
+		cJSON *it = cJSON_CreateObject();
+		bool applicant = strcmp(db_str(res, i, 1), "applicant") == 0;
+
+		json_add_int(it, "id", db_int(res, i, 0));
+		cJSON_AddStringToObject(it, "role", db_str(res, i, 1));
+		/* an applicant's username is their 身份证号 */
+		cJSON_AddStringToObject(it, "username", applicant ?
+		    mask_id(db_str(res, i, 2), masked, sizeof(masked)) : db_str(res, i, 2));
+		cJSON_AddStringToObject(it, "name", db_str(res, i, 3));
+		cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 4), masked,
+		    sizeof(masked)));
+		cJSON_AddStringToObject(it, "org", db_str(res, i, 5));
+		cJSON_AddStringToObject(it, "org_kind", db_str(res, i, 6));
+		cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 7));
+		cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 8));
+		cJSON_AddBoolToObject(it, "locked", db_bool(res, i, 9));
+		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 10));
+		cJSON_AddStringToObject(it, "kind", db_str(res, i, 11));
+		cJSON_AddItemToArray(items, it);
+	}
+	cJSON_AddBoolToObject(req_out(r), "more", PQntuples(res) > 50);
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* POST accounts/:id/admin: a clerk of a unit (or 人才交流中心) becomes its
+ * administrator, who keeps its clerks' accounts; the one before stays a clerk
+ * (the unit whose first clerk left could not hand over) */
+enum perr
+h_admin_account_admin(struct req *r)
+{
+	PGresult *res = NULL;
+	long long org;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[AQ_ADMIN_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1 || (strcmp(db_str(res, 0, 1), "unit") != 0 &&
+	    strcmp(db_str(res, 0, 1), "talent_centre") != 0)) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "该账号不是用人单位或人才交流中心的经办人账号");
+		goto fail;
+	}
+	if (db_bool(res, 0, 2)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该账号已是单位管理员");
+		goto fail;
+	}
+	if (db_bool(res, 0, 3)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该账号已停用，请先启用");
+		goto fail;
+	}
+	org = db_int(res, 0, 0);
+	PQclear(res);
+	res = NULL;
+	if ((e = db_run(&st[AQ_ADMIN_SET], NULL, 2, DB_I(r->id), DB_I(org))) != PERR_OK ||
+	    (e = req_audit(r, "account_admin", "user", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
