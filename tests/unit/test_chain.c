@@ -201,9 +201,11 @@ t_submit_and_ownership(void **state)
 	/* opinion and reasons are required */
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_PASS, "", &res, msg, sizeof(msg)),
 	    PERR_INVALID_FIELD);
-	assert_string_equal(msg, "请填写审核意见");
+	/* in the unit's words (the departments': 审查意见, 需完善的内容) */
+	assert_string_equal(msg, "请填写审核通过意见");
 	assert_int_equal(chain_move(&unit, app, 2, CHAIN_RETURN, NULL, &res, msg, sizeof(msg)),
 	    PERR_INVALID_FIELD);
+	assert_string_equal(msg, "请填写退回理由");
 	/* a stale view is a conflict */
 	assert_int_equal(chain_move(&unit, app, 3, CHAIN_PASS, "同意", &res, msg, sizeof(msg)),
 	    PERR_CONFLICT);
