@@ -149,8 +149,10 @@ h_unit_archive_review(struct req *r)
 	    r->id, NULL)) != PERR_OK)
 		goto fail;
 	if (confirmed)
-		e = notify_userf(owner, "【职称申报】%s已确认您为本单位人员；您的业绩档案《%s》"
-		    "已通过单位审核，可在申报时提取。", r->s.org_name, title);
+		e = notify_userf(owner, "【职称申报】%s已确认%s；您的业绩档案《%s》"
+		    "已通过单位审核，可在申报时提取。", r->s.org_name,
+		    strcmp(r->s.org_kind, "talent_centre") == 0 ? "代理您的人事档案" : "您为本单位人员",
+		    title);
 	else if (approve)
 		e = notify_userf(owner, "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。",
 		    title);

@@ -125,7 +125,13 @@ decide(struct req *r, bool confirm)
 	    (e = req_audit_reason(r, confirm ? "person_confirm" : "person_refuse", "user", r->id,
 	    confirm ? NULL : reason)) != PERR_OK)
 		goto fail;
-	if (confirm)
+	/* a 人才交流中心 keeps the person's 人事档案: it is not their employer */
+	if (strcmp(r->s.org_kind, "talent_centre") == 0)
+		e = confirm ? notify_userf(r->id, "【职称申报】%s已确认代理您的人事档案，"
+		    "可在平台提交业绩档案和职称申报。", r->s.org_name) :
+		    notify_userf(r->id, "【职称申报】%s未确认代理您的人事档案，理由：%s。"
+		    "请登录平台在“个人基本信息”中重新选择“人事档案存放”和人才交流中心。", r->s.org_name, reason);
+	else if (confirm)
 		e = notify_userf(r->id, "【职称申报】%s已确认您为本单位人员，"
 		    "可在平台提交业绩档案和职称申报。", r->s.org_name);
 	else

@@ -286,6 +286,14 @@ describe('custody by the talent centre', () => {
 		const ok = await rcjl.post(`/archive/${id}/review`, { action: 'approve' });
 		assert.equal(ok.status, 200, ok.text);
 		assert.equal((await itemRow(id))[0], 'approved');
+		// the centre keeps the 人事档案; it is not the person's employer (the clerk's-week walk)
+		const told = () => sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`);
+		assert.match(await told(), /^【职称申报】金华市人才交流中心已确认代理您的人事档案；您的业绩档案《.+》已通过单位审核/);
+		const b = await newApplicant();
+		await putProfile(b.s, await completeProfile({ custody: 'talent_centre', centre_id: centreOrg }));
+		assert.equal((await rcjl.post(`/people/${b.id}/refuse`, { reason: '档案不在本中心' })).status, 200);
+		assert.equal(await sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`),
+		    '【职称申报】金华市人才交流中心未确认代理您的人事档案，理由：档案不在本中心。请登录平台在“个人基本信息”中重新选择“人事档案存放”和人才交流中心。');
 	});
 
 	test('an applicant of unit_sjy\'s org is reviewed by unit_sjy', async () => {

@@ -136,7 +136,8 @@ export function actionDone(code) {
 
 export function fileKindName(code) {
   const k = reference.file_kinds.find((x) => x.code === code)
-  return (k && k.name) || code
+  // (the reference data not loaded, a network blip: never the code on screen)
+  return (k && k.name) || '附件'
 }
 
 // a checklist item's name, whoever's list it is in (unit or department)
@@ -145,5 +146,5 @@ export function checkName(code) {
     const c = (list || []).find((x) => x.code === code)
     if (c) return c.name
   }
-  return code
+  return '审查要点'
 }
