@@ -68,7 +68,13 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce((SELECT ownership FROM org WHERE id = " EMPLOYER "), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(" PROFILE_ROW "),"
 	    /* the paid orders' numbers, for the reviewers' reconciliation (a pending one never) */
-	    " pay.order_no, (SELECT n FROM ref_version) "
+	    " pay.order_no,"
+	    /* who keeps the person's file now, by the profile as it is, while the application
+	     * is under review (what was submitted names the unit that vouches for it) */
+	    " CASE WHEN a.state = 'in_review' THEN (SELECT CASE WHEN cp.custody = 'talent_centre'"
+	    "  THEN cp.centre_org_id ELSE cp.unit_org_id END FROM applicant_profile cp"
+	    "  WHERE cp.user_id = a.applicant_id) END,"
+	    " (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    PROFILE_JOIN
@@ -115,7 +121,7 @@ enum {
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
 	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO,
-	C_REF_VERSION, C__N
+	C_KEEPER_NOW, C_REF_VERSION, C__N
 };
 
 static const struct {
@@ -309,6 +315,7 @@ fill(struct application *a, const PGresult *r)
 	a->facts_as_of = S(C_AS_OF);
 	a->submitted_at = S(C_SUBMITTED_AT);
 	a->order_no = S(C_ORDER_NO);
+	a->keeper_now_id = I(C_KEEPER_NOW);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
 		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),
@@ -344,7 +351,7 @@ enum perr
 app_load_done(struct application *a, char *msg, size_t msgsz)
 {
 	const PGresult *r = a->res;
-	long long org[5];
+	long long org[6];
 	const char *items = NULL;
 	enum perr e;
 	int paid, total = 0;
@@ -360,6 +367,7 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 	org[2] = db_int(r, 0, C_ACCEPT);
 	org[3] = db_int(r, 0, P_EMPLOYER_ID);
 	org[4] = db_int(r, 0, P_CENTRE_ID);
+	org[5] = db_int(r, 0, C_KEEPER_NOW);
 	if ((e = ref_sync(db_int(r, 0, C_REF_VERSION))) != PERR_OK ||
 	    (e = ref_orgs_of(org, NITEMS(org))) != PERR_OK) {
 		app_free(a);
@@ -702,6 +710,10 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 	    strcmp(a->state, "in_review") == 0);
 	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
 	cJSON_AddItemToObject(o, "person", person_json(a));
+	/* the person chose another unit (or 人才交流中心) after submitting: the one that
+	 * vouches for the application is still the one it was submitted from */
+	json_add_str_null(o, "moved_to", a->keeper_now_id != 0 && a->keeper_now_id != a->unit_org_id ?
+	    ref_org(a->keeper_now_id) : NULL);
 
 	/* the content, with a URL for each file in this program */
 	c = app_content_json(a);

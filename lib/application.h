@@ -43,6 +43,7 @@ struct application {
 	const char *facts_as_of, *submitted_at;	/* the day the facts count to (AS_OF) */
 	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
 	const char *order_no;		/* the orders paid towards the fee, else NULL */
+	long long keeper_now_id;	/* under review: who keeps the file by the profile now, else 0 */
 	struct person person;
 	PGresult *res, *files, *arch, *rec;
 };

@@ -62,7 +62,9 @@ async function findInWorklist(page, name) {
   assert.ok(body.items.some((i) => i.id === appId), `the search for ${name} finds application ${appId}`)
   // the search is the server's: no empty parameter was sent
   for (const [k, v] of new URL(resp.url()).searchParams) assert.notEqual(v, '', `empty parameter ${k}`)
-  const row = page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: name })
+  // the row by its 申报编号 (two fixtures' random names can be the same)
+  const row = page.locator('.worklist-table .el-table__body-wrapper tbody tr',
+    { has: page.locator(`a.open-detail[href="#/applications/${appId}"]`) })
   await row.waitFor()
   return row
 }
@@ -841,7 +843,7 @@ describe('确认并办理下一件: deadline day, one application after another'
       const other = first === mine[0] ? mine[1] : mine[0]
       // the one shown after the first (the other fixture, unless another test's lies between)
       const expected = shown[shown.indexOf(first.id) + 1]
-      await page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: first.name }).locator('.open-detail').click()
+      await page.locator(`.worklist-table a.open-detail[href="#/applications/${first.id}"]`).click()
       await page.waitForURL(new RegExp(`#/applications/${first.id}$`))
       // a reload (F5) of the application keeps the list it was opened from (the tab's storage)
       await page.reload({ waitUntil: 'domcontentloaded' })
@@ -871,9 +873,10 @@ describe('确认并办理下一件: deadline day, one application after another'
       await page.locator('.decide-submit').getByRole('button', { name: '取消' }).click()
       await page.screenshot({ path: `${SHOTS}review-next.png` })
 
-      // the other alone on the list (the server's search): after it, nothing left, the list again
-      await page.goto(`${BASE}/unit/#/worklist?q=${encodeURIComponent(other.name)}`, { waitUntil: 'domcontentloaded' })
-      await page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: other.name }).locator('.open-detail').click()
+      // the other alone on the list (the server's search, by its 申报编号: two fixtures' random names
+      // can be the same): after it, nothing left, the list again
+      await page.goto(`${BASE}/unit/#/worklist?q=${other.id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator(`.worklist-table a.open-detail[href="#/applications/${other.id}"]`).click()
       await page.waitForURL(new RegExp(`#/applications/${other.id}$`))
       await page.locator('.decide-pass').click()
       await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
@@ -882,7 +885,7 @@ describe('确认并办理下一件: deadline day, one application after another'
       // (it stays on the unit's desk for 公示, yet is not offered again)
       await page.waitForURL(/#\/worklist/)
       await page.locator('.el-message', { hasText: other.name }).filter({ hasText: '列表中已没有待办理的申报' }).waitFor()
-      assert.equal(new URL(page.url().replace('#/', '')).searchParams.get('q'), other.name, 'the list as it was left')
+      assert.equal(new URL(page.url().replace('#/', '')).searchParams.get('q'), String(other.id), 'the list as it was left')
     } finally {
       await context.close()
     }
@@ -921,6 +924,26 @@ describe('确认并办理下一件: deadline day, one application after another'
       await rowOf(plain).waitFor({ state: 'detached' })
       await rowOf(objected).waitFor()
       assert.equal((await sqlInt(`SELECT step_seq FROM application WHERE id = ${plain.id}`)), 4)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+// the clerk's-week walk: a person who chose another unit mid-review was nowhere said to have gone
+describe('the person chose another unit after submitting', () => {
+  step('unit: the detail page says where they went, and that the application is still the unit\'s', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const sjy = await sqlInt(`SELECT id FROM org WHERE name = '金华市建筑设计研究院有限公司'`)
+      assert.equal((await who.s.request('PUT', '/profile', { json: { unit_id: sjy } })).status, 200)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      const moved = page.locator('.rd-moved')
+      assert.match(await moved.innerText(), /改为：金华市建筑设计研究院有限公司[\s\S]*仍由提交时的推荐单位（金华宏达建设工程有限公司）推荐。请核实其是否仍为本单位人员/)
+      await shot(page, 'moved')
     } finally {
       await context.close()
     }

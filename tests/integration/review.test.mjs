@@ -15,7 +15,7 @@ import {
 	workerPids, worklistRow,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { MID_PLAN, newApplicant, orgId, uploadPdf } from './applicant-fixtures.mjs';
+import { MID_PLAN, SJY, newApplicant, orgId, uploadPdf } from './applicant-fixtures.mjs';
 import { apply } from './apply.mjs';
 
 const created = [];
@@ -202,6 +202,26 @@ describe('what the departments review is what was submitted', () => {
 		await a.s.request('PUT', '/profile', { json: { title_date: '2018-01-01' } });
 		assert.equal((await seen()).date, '2017-03-01');
 		assert.equal(await sql(`SELECT (profile).title_date FROM application_profile WHERE application_id = ${app}`), '2017-03-01');
+	});
+});
+
+// the clerk's-week walk: a person who left for another unit mid-review was still the old unit's
+// to pass, and nothing on its page said they had gone
+describe('an applicant who chooses another unit while under review', () => {
+	test('stays with the unit it was submitted from, whose page says where the person went', async () => {
+		const a = await newApplicant();
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+		created.push(app);
+		const detail = async (s) => (await s.get(`/applications/${app}`)).json.application;
+		assert.equal((await detail(hongda)).moved_to, null);
+		const r = await a.s.request('PUT', '/profile', { json: { unit_id: await orgId(SJY) } });
+		assert.equal(r.status, 200, r.text);
+		const d = await detail(hongda);
+		assert.deepEqual([d.moved_to, d.unit, d.mine], [SJY, HONGDA, true]);
+		// back at the first unit: nothing to say
+		assert.equal((await a.s.request('PUT', '/profile', { json: { unit_id: await orgId(HONGDA) } })).status, 200);
+		assert.equal((await detail(hongda)).moved_to, null);
 	});
 });
 
