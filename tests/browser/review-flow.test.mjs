@@ -503,6 +503,38 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
   })
 })
 
+// the first-day walk: on a phone the unit's 资格公示与报送 kept its desktop columns, the 公示情况
+// and the 登记 / 处理异议 link a sideways swipe away
+describe('资格公示与报送 on a phone', () => {
+  step('one card a person: the 公示, the 异议 and 推荐上报 on screen, a choice for 登记公示', async () => {
+    const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await applicationAtPublicity(page)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/publicity`, { waitUntil: 'domcontentloaded' })
+      await page.locator('#publicity-search').fill(String(appId))
+      const card = page.locator(`.publicity-card[data-application="${appId}"]`)
+      await card.waitFor()
+      assert.equal(await page.locator('.publicity-table').count(), 0, 'no table on a phone')
+      assert.match(await card.innerText(), /未公示[\s\S]*异议：无/)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= 390, `no sideways scrolling (${width}px)`)
+      for (const cls of ['.objections-open', '.report-open']) {
+        const box = await card.locator(cls).boundingBox()
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${cls} on screen`)
+      }
+      await card.locator('.publicity-pick').click()
+      await page.locator('#publicity-begin', { hasText: '已选 1 人' }).waitFor()
+      assert.ok(await page.locator('#publicity-begin').isEnabled())
+      assert.match(await card.locator('.publicity-pick').getAttribute('class'), /is-checked/)
+      await shot(page, 'phone-publicity')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 describe('what changed in the 述职', () => {
   step('the unit sees a changed 述职 character by character, then "未作修改" after an unchanged resubmission', async () => {
     const { context, page } = await newPage()
@@ -527,6 +559,13 @@ describe('what changed in the 述职', () => {
       assert.match(await page.locator('.rd-changes').innerText(), /本人述职/)
       await page.locator('.rd-statement-block').scrollIntoViewIfNeeded()
       await page.screenshot({ path: `${SHOTS}review-statement-diff.png` })
+      // the new text whole, a click away (a rewrite is unreadable as a diff), and back
+      await page.locator('.rd-statement-view').getByText('显示修改后全文').click()
+      assert.equal(await page.locator('.rd-statement-now').innerText(),
+        '本人自2006年参加工作以来一直从事房屋建筑工程施工技术与管理工作。\n主持完成金华市婺城区安置房工程施工组织设计和深基坑专项方案。')
+      assert.equal(await diff.count(), 0)
+      await page.locator('.rd-statement-view').getByText('显示修改处').click()
+      await diff.waitFor()
 
       r = await hongda.post(`/applications/${appId}/move`, { action: 'return', step: 2, text: '请再核对一遍' })
       assert.equal(r.status, 200, r.text)
