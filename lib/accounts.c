@@ -35,10 +35,14 @@ static struct db_stmt st[AC__MAX] = {
 	[AC_DISABLE] = { "account_disable",
 	    "UPDATE app_user SET disabled_at = CASE WHEN $2::bool THEN coalesce(disabled_at, now()) END"
 	    " WHERE id = $1", 0 },
-	/* a password made here is someone else's choice: one-time (sql/018) */
+	/* a password made here is someone else's choice: one-time (sql/018). An applicant's
+	 * (the operator's 账号查询: a 身份证号 somebody else registered) loses its mobile too,
+	 * or whoever holds that phone takes the account back by 忘记密码; its owner binds
+	 * their own in 账号设置 after the first login */
 	[AC_PASSWORD] = { "account_password",
 	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(), failed_logins = 0,"
-	    " locked_until = NULL, must_change_password = true WHERE id = $1", 0 },
+	    " locked_until = NULL, must_change_password = true,"
+	    " mobile = CASE WHEN role = 'applicant' THEN NULL ELSE mobile END WHERE id = $1", 0 },
 	[AC_END] = { "account_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
 	[AC_LIST] = { "account_list",

@@ -351,7 +351,7 @@ enum perr
 app_load_done(struct application *a, char *msg, size_t msgsz)
 {
 	const PGresult *r = a->res;
-	long long org[6];
+	long long org[5];
 	const char *items = NULL;
 	enum perr e;
 	int paid, total = 0;
@@ -367,7 +367,6 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 	org[2] = db_int(r, 0, C_ACCEPT);
 	org[3] = db_int(r, 0, P_EMPLOYER_ID);
 	org[4] = db_int(r, 0, P_CENTRE_ID);
-	org[5] = db_int(r, 0, C_KEEPER_NOW);
 	if ((e = ref_sync(db_int(r, 0, C_REF_VERSION))) != PERR_OK ||
 	    (e = ref_orgs_of(org, NITEMS(org))) != PERR_OK) {
 		app_free(a);
@@ -711,9 +710,9 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 	cJSON_AddItemToObject(o, "fee", app_fee_json(a));
 	cJSON_AddItemToObject(o, "person", person_json(a));
 	/* the person chose another unit (or 人才交流中心) after submitting: the one that
-	 * vouches for the application is still the one it was submitted from */
-	json_add_str_null(o, "moved_to", a->keeper_now_id != 0 && a->keeper_now_id != a->unit_org_id ?
-	    ref_org(a->keeper_now_id) : NULL);
+	 * vouches for the application is still the one it was submitted from (which one
+	 * they chose is none of the reviewers' business) */
+	cJSON_AddBoolToObject(o, "moved", a->keeper_now_id != 0 && a->keeper_now_id != a->unit_org_id);
 
 	/* the content, with a URL for each file in this program */
 	c = app_content_json(a);

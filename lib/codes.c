@@ -134,7 +134,11 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 		 * (the caller's rollback then has nothing left to undo) */
 		if ((e = db_run(&st[CD_TRY], NULL, 1, DB_I(id))) != PERR_OK || (e = db_commit()) != PERR_OK)
 			return e;
-		/* the code sent is still good: said as a typing error, with the tries left */
+		/* signed in (a new mobile number), the code sent is still good: said as a
+		 * typing error, with the tries left. Not to 忘记密码's nobody: an account
+		 * that does not exist is answered 不正确或已过期, and so is every other one */
+		if (r->s.user_id == 0)
+			return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
 		return tries + 1 >= CODE_TRIES ?
 		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码错误次数过多，请重新获取") :
 		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确，请核对短信中的 6 位验证码"

@@ -69,13 +69,14 @@ unmet(cJSON *list, int step, const char *field, const char *fmt, ...)
 static void
 unmet(cJSON *list, int step, const char *field, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[1600];	/* three organisations' names of 100 字 in the longest */
 	va_list ap;
 	cJSON *it = cJSON_CreateObject();
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_cut(msg);
 	cJSON_AddNumberToObject(it, "step", step);
 	cJSON_AddStringToObject(it, "field", field);
 	cJSON_AddStringToObject(it, "message", msg);

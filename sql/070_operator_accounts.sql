@@ -10,8 +10,8 @@ INSERT INTO audit_label (kind, ord, code, name) VALUES ('action', 82, 'account_a
 
 -- sql/012: each program writes only its own portal's accounts, the operator's every one but an
 -- applicant's. The operator now updates an applicant's too (the columns sql/003, 011 and 018
--- grant: its password, its disabling, never its role, username or organisation), and still
--- never creates one.
+-- grant the programs: the password and its lock, disabling, the name and the mobile, never the
+-- role, username or organisation), and still never creates one.
 CREATE OR REPLACE FUNCTION app_user_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -12,11 +12,11 @@
 
 #include "admin.h"
 
-enum { AQ_FIND, AQ_ADMIN_LOAD, AQ_ADMIN_SET, AQ__MAX };
+enum { AK_FIND, AK_ADMIN_LOAD, AK_ADMIN_SET, AK__MAX };
 
-static struct db_stmt st[AQ__MAX] = {
+static struct db_stmt st[AK__MAX] = {
 	/* the platform's own accounts are the operators' business, not this page's */
-	[AQ_FIND] = { "admin_accounts_find",
+	[AK_FIND] = { "admin_accounts_find",
 	    "SELECT u.id, u.role, u.username, u.name, coalesce(u.mobile, ''),"
 	    " coalesce(o.name, ''), coalesce(o.kind, ''), u.is_org_admin,"
 	    " u.disabled_at IS NOT NULL, coalesce(u.locked_until > now(), false),"
@@ -25,19 +25,21 @@ static struct db_stmt st[AQ__MAX] = {
 	    " WHERE coalesce(o.kind, '') <> 'platform'"
 	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"
 	    " ORDER BY u.role, u.id LIMIT 51", 0 },
-	[AQ_ADMIN_LOAD] = { "admin_accounts_admin_load",
-	    "SELECT u.org_id, o.kind, u.is_org_admin, u.disabled_at IS NOT NULL, u.kind"
-	    " FROM app_user u JOIN org o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u", 0 },
+	/* the unit's row locked too: two operators naming two clerks at once are one after
+	 * the other, and the second's update sees the first's administrator */
+	[AK_ADMIN_LOAD] = { "admin_accounts_admin_load",
+	    "SELECT u.org_id, o.kind, u.is_org_admin, u.disabled_at IS NOT NULL"
+	    " FROM app_user u JOIN org o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF o, u", 0 },
 	/* one administrator a unit: the one named, the others its clerks */
-	[AQ_ADMIN_SET] = { "admin_accounts_admin_set",
+	[AK_ADMIN_SET] = { "admin_accounts_admin_set",
 	    "UPDATE app_user SET is_org_admin = (id = $1) WHERE org_id = $2"
 	    " AND (is_org_admin OR id = $1)", 0 },
 };
 
-enum { AQ_Q };
+enum { AK_Q };
 
 const struct field accounts_query[] = {
-	[AQ_Q] = { "q", "查询内容", F_STR, true, 1, 40, NULL, NULL },
+	[AK_Q] = { "q", "查询内容", F_STR, true, 1, 40, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -52,7 +54,7 @@ h_admin_accounts(struct req *r)
 	int i, n;
 	enum perr e;
 
-	if ((e = db_run(&st[AQ_FIND], &res, 1, DB_S(r->f[AQ_Q].s))) != PERR_OK)
+	if ((e = db_run(&st[AK_FIND], &res, 1, DB_S(r->f[AK_Q].s))) != PERR_OK)
 		return e;
 	n = PQntuples(res) > 50 ? 50 : PQntuples(res);
 	items = cJSON_AddArrayToObject(req_out(r), "items");
@@ -94,7 +96,7 @@ h_admin_account_admin(struct req *r)
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[AQ_ADMIN_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
+	if ((e = db_run(&st[AK_ADMIN_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1 || (strcmp(db_str(res, 0, 1), "unit") != 0 &&
 	    strcmp(db_str(res, 0, 1), "talent_centre") != 0)) {
@@ -112,7 +114,7 @@ h_admin_account_admin(struct req *r)
 	org = db_int(res, 0, 0);
 	PQclear(res);
 	res = NULL;
-	if ((e = db_run(&st[AQ_ADMIN_SET], NULL, 2, DB_I(r->id), DB_I(org))) != PERR_OK ||
+	if ((e = db_run(&st[AK_ADMIN_SET], NULL, 2, DB_I(r->id), DB_I(org))) != PERR_OK ||
 	    (e = req_audit(r, "account_admin", "user", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -29,8 +29,10 @@ static struct db_stmt st[APP__MAX] = {
 	    " CASE WHEN a.state IN ('returned', 'rejected') THEN (SELECT text FROM chain_history"
 	    "  WHERE application_id = a.id AND action = CASE a.state WHEN 'returned' THEN 'return'"
 	    "  ELSE 'reject' END ORDER BY no DESC LIMIT 1) END,"
-	    /* a 不通过 or a certificate is said on 首页 for 30 days (a.updated_at: the decision) */
-	    " a.updated_at > now() - interval '30 days',"
+	    /* a 不通过 or a certificate is said on 首页 for 30 days from the last move (not
+	     * a.updated_at, which a late payment's notice moves too) */
+	    " coalesce((SELECT max(h.at) FROM chain_history h WHERE h.application_id = a.id),"
+	    "  a.updated_at) > now() - interval '30 days',"
 	    " (SELECT c.number FROM certificate c WHERE c.application_id = a.id"
 	    "  AND c.revoked_at IS NULL AND c.created_at > now() - interval '30 days') "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"

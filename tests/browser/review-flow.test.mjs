@@ -271,9 +271,16 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       await page.keyboard.press('Enter')
       await page.locator('.wizard-body[data-step="6"]').waitFor()
       const block = page.locator('.file-block[data-kind="experience"]')
+      // asked first (one click lost a file); 取消 keeps it
+      const files = await block.locator('.file-remove').count()
+      await block.locator('.file-remove').first().click()
+      await page.locator('.el-message-box', { hasText: '删除后如需使用，须重新上传' }).getByRole('button', { name: '取消' }).click()
+      await page.locator('.el-message-box').waitFor({ state: 'hidden' })
+      assert.equal(await block.locator('.file-remove').count(), files)
+      await block.locator('.file-remove').first().click()
       const [removed] = await Promise.all([
         answer(page, 'PUT', new RegExp(`/applications/${appId}/files$`)),
-        block.locator('.file-remove').first().click(),
+        page.locator('.el-message-box').getByRole('button', { name: '删除' }).click(),
       ])
       await expectOk(removed)
       const file = join(tmp, '专业技术工作经历表（清晰版）.pdf')
@@ -971,7 +978,7 @@ describe('确认并办理下一件: deadline day, one application after another'
 
 // the clerk's-week walk: a person who chose another unit mid-review was nowhere said to have gone
 describe('the person chose another unit after submitting', () => {
-  step('unit: the detail page says where they went, and that the application is still the unit\'s', async () => {
+  step('unit: the detail page says the person moved (not where), and that the application is still the unit\'s', async () => {
     const { context, page } = await newPage()
     try {
       await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
@@ -981,7 +988,8 @@ describe('the person chose another unit after submitting', () => {
       await login(page, 'unit', 'unit_hongda')
       await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
       const moved = page.locator('.rd-moved')
-      assert.match(await moved.innerText(), /改为：金华市建筑设计研究院有限公司[\s\S]*仍由提交时的推荐单位（金华宏达建设工程有限公司）推荐。请核实其是否仍为本单位人员/)
+      assert.match(await moved.innerText(), /更换了现工作单位（或人才交流中心）[\s\S]*仍由提交时的推荐单位（金华宏达建设工程有限公司）推荐。请核实其是否仍为本单位人员/)
+      assert.doesNotMatch(await moved.innerText(), /设计研究院/)
       await shot(page, 'moved')
     } finally {
       await context.close()

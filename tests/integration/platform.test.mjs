@@ -832,6 +832,8 @@ describe('the operator runs the platform', () => {
 		const reset = await admin.post(`/accounts/${a.id}/reset`);
 		assert.equal(reset.status, 200, reset.text);
 		assertError(await a.s.get('/me'), 401, 'unauthorized');
+		// the mobile goes with it (whoever holds that phone would take the account back)
+		assert.equal(await sql(`SELECT coalesce(mobile, '-') FROM app_user WHERE id = ${a.id}`), '-');
 		const again = await firstLoginAs('applicant', a.idcard, reset.json.password, `Again-${tag()}A1`);
 		assert.equal((await again.get('/profile')).status, 200);
 		assert.equal((await admin.post(`/accounts/${a.id}/disable`)).status, 200);
@@ -853,6 +855,16 @@ describe('the operator runs the platform', () => {
 		// a department's account is no unit's clerk
 		const jsj = await sqlInt(`SELECT id FROM app_user WHERE username = 'wucheng_jsj'`);
 		assertError(await admin.post(`/accounts/${jsj}/admin`), 404, 'not_found');
+		// two operators naming two clerks at once: one administrator, the second named (the diff
+		// review: each locked only its own clerk, and both became administrators). The one in
+		// office is held so that both meet there.
+		const third = await newOrgUser(org.id);
+		const held = await holding(`SELECT 1 FROM app_user WHERE id = ${second.userId} FOR UPDATE`);
+		const other = await loginAs('admin', 'admin');
+		const [x, y] = await Promise.all([admin.post(`/accounts/${first.userId}/admin`), other.post(`/accounts/${third.userId}/admin`)]);
+		await held.done;
+		assert.deepEqual([x.status, y.status], [200, 200], `${x.text} ${y.text}`);
+		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE org_id = ${org.id} AND is_org_admin`), 1);
 	});
 
 	test('the operator has no route to an application or the chain', async () => {
@@ -879,8 +891,15 @@ describe('忘记密码', () => {
 		const reset = (body) => raw('POST', '/api/applicant/password/reset', { headers: { 'Content-Type': 'application/json' },
 		    body: JSON.stringify({ username: a.idcard, password: 'New-Passw0rd', ...body }) });
 		const wrong = code === '123456' ? '654321' : '123456';
-		for (let i = 0; i < 5; i++)
-			assertError(await reset({ code: wrong }), 400, 'invalid_field', 'code');
+		// a wrong code tells nothing an unknown account's answer does not (the diff review:
+		// the tries left told in one request which 身份证号 are registered)
+		const nobody = await raw('POST', '/api/applicant/password/reset', { headers: { 'Content-Type': 'application/json' },
+		    body: JSON.stringify({ username: '110101199003070011', password: 'New-Passw0rd', code: wrong }) });
+		for (let i = 0; i < 5; i++) {
+			const e = await reset({ code: wrong });
+			assertError(e, 400, 'invalid_field', 'code');
+			assert.deepEqual([e.status, e.json], [nobody.status, nobody.json], `try ${i + 1}`);
+		}
 		const tooMany = assertError(await reset({ code }), 400, 'invalid_field', 'code');
 		assert.match(tooMany.message, /次数过多/);
 		// a new code (after the one-minute pause) works

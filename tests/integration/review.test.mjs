@@ -208,20 +208,22 @@ describe('what the departments review is what was submitted', () => {
 // the clerk's-week walk: a person who left for another unit mid-review was still the old unit's
 // to pass, and nothing on its page said they had gone
 describe('an applicant who chooses another unit while under review', () => {
-	test('stays with the unit it was submitted from, whose page says where the person went', async () => {
+	test('stays with the unit it was submitted from, whose page says the person moved', async () => {
 		const a = await newApplicant();
 		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
 		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
 		created.push(app);
 		const detail = async (s) => (await s.get(`/applications/${app}`)).json.application;
-		assert.equal((await detail(hongda)).moved_to, null);
+		assert.equal((await detail(hongda)).moved, false);
 		const r = await a.s.request('PUT', '/profile', { json: { unit_id: await orgId(SJY) } });
 		assert.equal(r.status, 200, r.text);
 		const d = await detail(hongda);
-		assert.deepEqual([d.moved_to, d.unit, d.mine], [SJY, HONGDA, true]);
+		// that they moved, not where to: the new employer is none of the reviewers' business
+		assert.deepEqual([d.moved, d.unit, d.mine], [true, HONGDA, true]);
+		assert.ok(!JSON.stringify(d).includes(SJY));
 		// back at the first unit: nothing to say
 		assert.equal((await a.s.request('PUT', '/profile', { json: { unit_id: await orgId(HONGDA) } })).status, 200);
-		assert.equal((await detail(hongda)).moved_to, null);
+		assert.equal((await detail(hongda)).moved, false);
 	});
 });
 

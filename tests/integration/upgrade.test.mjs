@@ -48,6 +48,10 @@ const CHANGED = {
 	'public.audit_label.name': {
 		why: '058_county_portal_name.sql: the county portal\'s role named 县（市、区）主管部门, as the notice writes it; '
 		    + '069_decision_words.sql: the chain\'s moves named 申报通过 / 申报退回修改 / 申报不通过',
+		before: "SELECT kind, code, CASE WHEN kind = 'action' AND code = 'pass' THEN '申报通过'"
+		    + " WHEN kind = 'action' AND code = 'return' THEN '申报退回修改' WHEN kind = 'action' AND code = 'reject' THEN '申报不通过'"
+		    + " ELSE replace(replace(name, '(', '（'), ')', '）') END FROM audit_label",
+		after: 'SELECT kind, code, name FROM audit_label',
 	},
 	'public.org_kind.name': {
 		why: '069_decision_words.sql: the committees by the notice\'s names (建设初评委, 市建设中评委办公室)',

@@ -45,11 +45,11 @@ export async function unitWorklistNotices() {
   // the notice (用人单位网上审核操作办法 1): 系统会显示需要审核的业绩档案信息和职称申报申请 (a list
   // of at most 500 pending 业绩档案)
   const [review, publicity, archive] = await Promise.all([api.get('worklist?size=1&step=2'),
-    api.get('worklist?size=1&step=3'), api.get('archive?status=pending')])
+    api.get('worklist?size=1&step=3'), api.get('archive?status=pending').catch(() => null)])
   const out = []
   const pending = archive && archive.items ? archive.items.length : 0
   if (pending) {
-    out.push({ type: 'info', text: `有 ${pending}${pending >= 500 ? ' 余' : ''} 项业绩档案等待审核。`, to: '/archive', link: '前往审核' })
+    out.push({ type: 'info', text: `有 ${pending}${pending >= 500 ? ' 余' : ' '}项业绩档案等待审核。`, to: '/archive', link: '前往审核' })
   }
   if (waitingOf(review)) out.push({ type: 'info', text: `有 ${waitingOf(review)} 件申报等待资格审查。`, to: '/worklist', link: '前往审查' })
   if (waitingOf(publicity)) {
