@@ -11,7 +11,7 @@
 
 enum {
 	AC_ORG, AC_INSERT, AC_INSERT_MEMBER, AC_ONE_TIME, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END,
-	AC_LIST, AC__MAX
+	AC_LIST, AC_SEARCH, AC__MAX
 };
 
 static struct db_stmt st[AC__MAX] = {
@@ -45,10 +45,21 @@ static struct db_stmt st[AC__MAX] = {
 	    " mobile = CASE WHEN role = 'applicant' THEN NULL ELSE mobile END WHERE id = $1", 0 },
 	[AC_END] = { "account_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
+	/* (the first eight columns of the two lists are account_row()'s) */
 	[AC_LIST] = { "account_list",
 	    "SELECT id, username, name, coalesce(mobile, ''), is_org_admin, disabled_at IS NOT NULL,"
-	    " to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), kind"
+	    " to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), kind, role"
 	    " FROM app_user WHERE org_id = $1 ORDER BY id", 0 },
+	/* the platform's own accounts are the operators' business, not the search's */
+	[AC_SEARCH] = { "account_search",
+	    "SELECT u.id, u.username, u.name, coalesce(u.mobile, ''), u.is_org_admin,"
+	    " u.disabled_at IS NOT NULL,"
+	    " to_char(u.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), u.kind, u.role,"
+	    " coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(u.locked_until > now(), false)"
+	    " FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
+	    " WHERE coalesce(o.kind, '') <> 'platform'"
+	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"
+	    " ORDER BY u.role, u.id LIMIT 51", 0 },
 };
 
 /* 16 characters from an alphabet without look-alikes, meeting the password
@@ -217,12 +228,33 @@ account_reset(struct req *r, long long org, long long id, char *pw_out, size_t p
 	return PERR_OK;
 }
 
+/* Row i of AC_LIST or AC_SEARCH as an account: no secret, the mobile masked, and an
+ * applicant's username (their 身份证号) masked too. */
+static cJSON *
+account_row(const PGresult *res, int i)
+{
+	cJSON *it = cJSON_CreateObject();
+	char masked[32];
+
+	cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
+	cJSON_AddStringToObject(it, "username", strcmp(db_str(res, i, 8), "applicant") == 0 ?
+	    mask_id(db_str(res, i, 1), masked, sizeof(masked)) : db_str(res, i, 1));
+	cJSON_AddStringToObject(it, "name", db_str(res, i, 2));
+	cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 3), masked, sizeof(masked)));
+	cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 4));
+	cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 5));
+	cJSON_AddStringToObject(it, "created_at", db_str(res, i, 6));
+	/* regular, or committee_member: a committee's expert (lib/committee.c) */
+	cJSON_AddStringToObject(it, "kind", db_str(res, i, 7));
+	cJSON_AddStringToObject(it, "role", db_str(res, i, 8));
+	return it;
+}
+
 enum perr
 account_list(struct req *r, long long org, cJSON *out)
 {
 	PGresult *res;
 	cJSON *items;
-	char masked[32];
 	int i;
 	enum perr e;
 
@@ -230,20 +262,33 @@ account_list(struct req *r, long long org, cJSON *out)
 	if ((e = db_run(&st[AC_LIST], &res, 1, DB_I(org))) != PERR_OK)
 		return e;
 	items = cJSON_AddArrayToObject(out, "items");
-	for (i = 0; i < PQntuples(res); i++) {
-		cJSON *it = cJSON_CreateObject();
+	for (i = 0; i < PQntuples(res); i++)
+		cJSON_AddItemToArray(items, account_row(res, i));
+	PQclear(res);
+	return PERR_OK;
+}
 
-		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
-		cJSON_AddStringToObject(it, "username", db_str(res, i, 1));
-		cJSON_AddStringToObject(it, "name", db_str(res, i, 2));
-		cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 3), masked, sizeof(masked)));
-		cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 4));
-		cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 5));
-		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 6));
-		/* regular, or committee_member: a committee's expert (lib/committee.c) */
-		cJSON_AddStringToObject(it, "kind", db_str(res, i, 7));
+enum perr
+account_search(const char *q, cJSON *out)
+{
+	PGresult *res;
+	cJSON *items;
+	int i, n;
+	enum perr e;
+
+	if ((e = db_run(&st[AC_SEARCH], &res, 1, DB_S(q))) != PERR_OK)
+		return e;
+	n = PQntuples(res) > 50 ? 50 : PQntuples(res);
+	items = cJSON_AddArrayToObject(out, "items");
+	for (i = 0; i < n; i++) {
+		cJSON *it = account_row(res, i);
+
+		cJSON_AddStringToObject(it, "org", db_str(res, i, 9));
+		cJSON_AddStringToObject(it, "org_kind", db_str(res, i, 10));
+		cJSON_AddBoolToObject(it, "locked", db_bool(res, i, 11));
 		cJSON_AddItemToArray(items, it);
 	}
+	cJSON_AddBoolToObject(out, "more", PQntuples(res) > 50);
 	PQclear(res);
 	return PERR_OK;
 }

@@ -674,6 +674,10 @@ PORTAL_API enum perr account_reset(struct req *, long long org, long long id, ch
     size_t pw_outsz);
 /* Accounts of an organisation as JSON {items:[…]}, no secrets. */
 PORTAL_API enum perr account_list(struct req *, long long org, cJSON *out);
+/* The operator's 账号查询: the accounts (the platform's aside) whose 身份证号 or username,
+ * name or mobile is q, as account_list()'s with their role, organisation and lock,
+ * at most 50 ({items:[…], more}). */
+PORTAL_API enum perr account_search(const char *q, cJSON *out);
 
 /* ---------- spreadsheets (xlsx.c) ---------- */
 

@@ -12,19 +12,9 @@
 
 #include "admin.h"
 
-enum { AK_FIND, AK_ADMIN_LOAD, AK_ADMIN_SET, AK__MAX };
+enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK__MAX };
 
 static struct db_stmt st[AK__MAX] = {
-	/* the platform's own accounts are the operators' business, not this page's */
-	[AK_FIND] = { "admin_accounts_find",
-	    "SELECT u.id, u.role, u.username, u.name, coalesce(u.mobile, ''),"
-	    " coalesce(o.name, ''), coalesce(o.kind, ''), u.is_org_admin,"
-	    " u.disabled_at IS NOT NULL, coalesce(u.locked_until > now(), false),"
-	    " to_char(u.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), u.kind"
-	    " FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
-	    " WHERE coalesce(o.kind, '') <> 'platform'"
-	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"
-	    " ORDER BY u.role, u.id LIMIT 51", 0 },
 	/* the unit's row locked too: two operators naming two clerks at once are one after
 	 * the other, and the second's update sees the first's administrator */
 	[AK_ADMIN_LOAD] = { "admin_accounts_admin_load",
@@ -44,44 +34,11 @@ const struct field accounts_query[] = {
 };
 
 /* GET accounts?q=: the accounts whose 身份证号 or username, name or mobile is q
- * (at most 50; more says so) */
+ * (lib/accounts.c) */
 enum perr
 h_admin_accounts(struct req *r)
 {
-	PGresult *res;
-	cJSON *items;
-	char masked[32];
-	int i, n;
-	enum perr e;
-
-	if ((e = db_run(&st[AK_FIND], &res, 1, DB_S(r->f[AK_Q].s))) != PERR_OK)
-		return e;
-	n = PQntuples(res) > 50 ? 50 : PQntuples(res);
-	items = cJSON_AddArrayToObject(req_out(r), "items");
-	for (i = 0; i < n; i++) {
-		cJSON *it = cJSON_CreateObject();
-		bool applicant = strcmp(db_str(res, i, 1), "applicant") == 0;
-
-		json_add_int(it, "id", db_int(res, i, 0));
-		cJSON_AddStringToObject(it, "role", db_str(res, i, 1));
-		/* an applicant's username is their 身份证号 */
-		cJSON_AddStringToObject(it, "username", applicant ?
-		    mask_id(db_str(res, i, 2), masked, sizeof(masked)) : db_str(res, i, 2));
-		cJSON_AddStringToObject(it, "name", db_str(res, i, 3));
-		cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 4), masked,
-		    sizeof(masked)));
-		cJSON_AddStringToObject(it, "org", db_str(res, i, 5));
-		cJSON_AddStringToObject(it, "org_kind", db_str(res, i, 6));
-		cJSON_AddBoolToObject(it, "admin", db_bool(res, i, 7));
-		cJSON_AddBoolToObject(it, "disabled", db_bool(res, i, 8));
-		cJSON_AddBoolToObject(it, "locked", db_bool(res, i, 9));
-		cJSON_AddStringToObject(it, "created_at", db_str(res, i, 10));
-		cJSON_AddStringToObject(it, "kind", db_str(res, i, 11));
-		cJSON_AddItemToArray(items, it);
-	}
-	cJSON_AddBoolToObject(req_out(r), "more", PQntuples(res) > 50);
-	PQclear(res);
-	return PERR_OK;
+	return account_search(r->f[AK_Q].s, req_out(r));
 }
 
 /* POST accounts/:id/admin: a clerk of a unit (or 人才交流中心) becomes its
