@@ -142,6 +142,8 @@ PORTAL_API bool affiliation_of_city(const char *affiliation);
 #define AFFILIATION_CITY_MSG \
 	"市住建局局属事业单位和市本级直属事业单位的所在地区应为“市本级”（含金华双龙风景旅游区）"
 PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
+PORTAL_API bool valid_phone_text(const char *s);	/* 0579-82468888、12345 (a help desk's) */
+PORTAL_API bool valid_email(const char *s);	/* name@host.domain, ASCII */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */
 /* Password policy: 8-128 characters, at least three of upper/lower/digit/symbol. */
 PORTAL_API bool valid_password(const char *s);
@@ -597,6 +599,10 @@ PORTAL_API void auth_me_json(struct req *);
 
 /* Handlers every program has. */
 PORTAL_API enum perr h_health(struct req *);
+/* 技术支持联系方式 (support.c): GET in every program without a session, PUT the operator's */
+PORTAL_API enum perr h_support(struct req *);
+PORTAL_API enum perr h_support_put(struct req *);
+PORTAL_API extern const struct field support_fields[];
 PORTAL_API enum perr h_login(struct req *);
 PORTAL_API enum perr h_logout(struct req *);
 PORTAL_API enum perr h_me(struct req *);
@@ -621,6 +627,7 @@ PORTAL_API extern const struct field password_fields[];
 
 #define COMMON_ROUTES \
 	{ M_GET, "/health", R_PUBLIC, NULL, h_health }, \
+	{ M_GET, "/support", R_PUBLIC, NULL, h_support }, \
 	{ M_POST, "/login", R_PUBLIC | R_NO_CSRF, login_fields, h_login }, \
 	{ M_POST, "/logout", R_UNAPPROVED | R_MEMBER | R_ONE_TIME, NULL, h_logout }, \
 	{ M_GET, "/me", R_UNAPPROVED | R_MEMBER | R_ONE_TIME | R_SESSION, NULL, h_me }, \

@@ -1,4 +1,5 @@
 /* valid.c: named domain validators. Each returns true when the value is acceptable. */
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -353,6 +354,63 @@ valid_mobile(const char *s)
 {
 	return s != NULL && strlen(s) == 11 && s[0] == '1' && s[1] >= '3' &&
 	    s[1] <= '9' && is_digits(s, 11);
+}
+
+/* Telephone numbers as a help desk writes them: digits with - ( ) （ ） and
+ * spaces, several joined by 、 or ，, an extension after 转; 5 digits at least
+ * (12345), no letters. */
+bool
+valid_phone_text(const char *s)
+{
+	static const char *const seps[] = { "（", "）", "、", "，", "转" };
+	size_t digits = 0, i, k;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; s[i] != '\0';) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			digits++;
+			i++;
+			continue;
+		}
+		if (strchr("-() ,/", s[i]) != NULL) {
+			i++;
+			continue;
+		}
+		for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++)
+			if (strncmp(s + i, seps[k], strlen(seps[k])) == 0)
+				break;
+		if (k == sizeof(seps) / sizeof(seps[0]))
+			return false;
+		i += strlen(seps[k]);
+	}
+	return digits >= 5;
+}
+
+/* An e-mail address of the plain kind: name@host.domain, ASCII letters,
+ * digits and . _ % + - before the @, labels of letters, digits and - after. */
+bool
+valid_email(const char *s)
+{
+	const char *at, *p;
+	bool dot = false;
+
+	if (s == NULL || (at = strchr(s, '@')) == NULL || at == s || at - s > 64 ||
+	    strchr(at + 1, '@') != NULL)
+		return false;
+	for (p = s; p < at; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._%+-", *p) == NULL)
+			return false;
+	for (p = at + 1; *p != '\0'; p++) {
+		if (*p == '.') {
+			/* no empty label: not first, not last, never two together */
+			if (p == at + 1 || p[1] == '\0' || p[1] == '.')
+				return false;
+			dot = true;
+		} else if (!isalnum((unsigned char)*p) && *p != '-')
+			return false;
+	}
+	return dot;
 }
 
 bool

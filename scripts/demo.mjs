@@ -143,8 +143,18 @@ async function planForms() {
 	}
 }
 
+/* The 技术支持联系方式 the home page and the login pages show (the operator's; a demo number). */
+async function supportContact() {
+	const admin = await loginAs('admin', 'admin');
+	if ((await admin.get('/support')).json.contact)
+		return;
+	ok(await admin.request('PUT', '/support', { json: { name: '平台技术支持（演示）', phone: '0579-82468888',
+		email: 'zcps-support@example.gov.cn', hours: '工作日 8:30-12:00、14:00-17:30' } }), 'support contact');
+}
+
 async function main() {
 	await committees();
+	await supportContact();
 	if (await sqlInt('SELECT count(*) FROM application') > 0) {
 		console.log('demo: applications exist already, nothing to add');
 		return;

@@ -1,8 +1,8 @@
 // Vite multi-page build of the six role portals, of the platform's home page (www/index.html,
-// served at /: no script, a link to each portal) and of the demo's simulated payment gateway
+// served at /: a link to each portal, and one small script that fills in the 技术支持联系方式) and of the demo's simulated payment gateway
 // (paysim: built always, served by nginx only in the demo configuration).
 // www/<page>/index.html -> www/dist/<page>/index.html, shared code in www/dist/assets/; the
-// 操作手册 (www/manual/index.html, no script either) beside them.
+// 操作手册 (www/manual/index.html, the same small script) beside them.
 // Templates are precompiled by @vitejs/plugin-vue and `vue` resolves to the runtime-only
 // build, so the pages run under `script-src 'self'` without 'unsafe-eval'.
 import { fileURLToPath } from 'node:url'

@@ -36,6 +36,8 @@ static const struct route routes[] = {
 	{ M_GET, "/calendar/:id", 0, NULL, h_admin_calendar_year },
 	{ M_PUT, "/calendar/:id", 0, calendar_year_fields, h_admin_calendar_put },
 	{ M_POST, "/calendar/:id/import", 0, calendar_import_fields, h_admin_calendar_import },
+	/* lib/support.c: 技术支持联系方式 (every program reads it) */
+	{ M_PUT, "/support", 0, support_fields, h_support_put },
 	/* page-audit.c */
 	{ M_GET, "/audit", 0, audit_query, h_admin_audit },
 	{ M_GET, "/audit.xlsx", 0, audit_query, h_admin_audit_xlsx },

@@ -827,6 +827,44 @@ describe('the operator\'s pages', () => {
     await cell.locator('.au-detail-toggle', { hasText: '收起' }).click()
     assert.equal(await cell.locator('dt').count(), 2)
   })
+
+  step('技术支持联系方式: the operator enters it (a number that is none is refused on its field); the home page, the 操作手册 and a login page show it', async () => {
+    const { page } = adminDesk
+    h.current = page
+    const kept = await sql('SELECT row_to_json(s) FROM support_contact s')
+    await sql('DELETE FROM support_contact')
+    try {
+      const [got] = await Promise.all([answer(page, 'GET', /\/support$/), menu(page, '技术支持联系方式')])
+      assert.equal((await expectOk(got)).contact, null)
+      await page.locator('.support-unset').waitFor()
+      await page.locator('#support-name').fill('平台运维服务中心')
+      await page.locator('#support-phone').fill('请拨打客服电话')
+      await page.locator('.support-save').click()
+      await page.locator('.el-form-item', { has: page.locator('#support-phone') }).getByText('联系电话应为电话号码').waitFor()
+      await page.locator('#support-phone').fill('0579-82468888')
+      await page.locator('#support-hours').fill('工作日 8:30-17:30')
+      const [put] = await Promise.all([answer(page, 'PUT', /\/support$/), page.locator('.support-save').click()])
+      assert.equal((await expectOk(put)).contact.phone, '0579-82468888')
+      await page.locator('.support-when').waitFor()
+      assert.equal(await page.locator('.support-unset').count(), 0)
+      await shot(page, '17-support')
+      const want = '平台运维服务中心，电话 0579-82468888（工作日 8:30-17:30）'
+      const { context, page: anyone } = await newPage()
+      try {
+        for (const path of ['/', '/manual/']) {
+          await anyone.goto(`${BASE}${path}`, { waitUntil: 'domcontentloaded' })
+          await anyone.locator('[data-support]', { hasText: want }).waitFor()
+        }
+        await anyone.goto(`${BASE}/hrb/`, { waitUntil: 'domcontentloaded' })
+        await anyone.locator('.login-support', { hasText: `系统操作咨询：${want}` }).waitFor()
+      } finally {
+        await context.close()
+      }
+    } finally {
+      await sql('DELETE FROM support_contact')
+      if (kept) await sql(`INSERT INTO support_contact SELECT * FROM json_populate_record(null::support_contact, ${lit(kept)})`)
+    }
+  })
 })
 
 describe('忘记密码', () => {

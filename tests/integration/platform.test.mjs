@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, loginAs, raw, retire, sql,
+	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, lit, loginAs, raw, retire, sql,
 	sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
@@ -871,6 +871,58 @@ describe('the operator runs the platform', () => {
 		for (const p of ['/worklist', '/applications/1', '/applications/1/files/1', '/applications/1/form.xhtml'])
 			assertError(await admin.get(p), 404, 'not_found');
 		assertError(await admin.post('/applications/1/move', { action: 'pass', step: 2, text: 'x' }), 404, 'not_found');
+	});
+});
+
+describe('技术支持联系方式 (the notice: 系统操作有疑问的，可咨询管理服务系统技术支持联系人)', () => {
+	test('the operator enters it, checked and audited; every program shows it to anyone, no login needed', async () => {
+		// the demo's contact, put back after
+		const before = await sql('SELECT row_to_json(s) FROM support_contact s');
+		try {
+			await sql('DELETE FROM support_contact');
+			for (const role of ['applicant', 'unit', 'county', 'city', 'hrb', 'admin']) {
+				const r = await raw('GET', `/api/${role}/support`);
+				assert.equal(r.status, 200, `${role}: ${r.text}`);
+				assert.deepEqual(r.json, { contact: null }, role);
+			}
+			const good = { name: '平台运维服务中心', phone: '0579-82468888、12345', email: 'zcps@example.gov.cn',
+				hours: '工作日 8:30-12:00、14:30-17:30' };
+			// what a help desk's number is not; an address that is not one; a name of one character
+			for (const [field, value] of [['phone', '请拨打客服'], ['phone', '1234'], ['phone', '0579-8246888a'],
+				['email', 'zcps@'], ['email', 'zcps@example'], ['email', 'a b@example.cn'], ['email', 'x@a..cn'],
+				['name', '王'], ['name', ' '], ['hours', 'x'.repeat(61)]]) {
+				const e = assertError(await admin.request('PUT', '/support', { json: { ...good, [field]: value } }),
+				    400, 'invalid_field', field);
+				assert.match(e.message, /联系电话应为电话号码|电子邮箱格式不正确|技术支持单位或联系人|服务时间/, e.message);
+			}
+			assert.equal(await sqlInt('SELECT count(*) FROM support_contact'), 0, 'nothing saved by a refusal');
+			// only the operator: a department's clerk cannot set it
+			const county = await loginAs('county', 'wucheng_jsj');
+			assert.equal((await county.request('PUT', '/support', { json: good })).status, 405);
+			const put = await admin.request('PUT', '/support', { json: good });
+			assert.equal(put.status, 200, put.text);
+			assert.equal(put.json.contact.phone, good.phone);
+			assert.match(put.json.contact.updated_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+			for (const role of ['applicant', 'unit', 'city']) {
+				const r = await raw('GET', `/api/${role}/support`);
+				assert.deepEqual({ ...r.json.contact, updated_at: undefined }, { ...good, updated_at: undefined }, role);
+			}
+			// saved again without the optional ones: none, not ""
+			const again = await admin.request('PUT', '/support', { json: { name: '王工', phone: '12345', email: '', hours: '' } });
+			assert.equal(again.status, 200, again.text);
+			assert.equal(again.json.contact.email, null);
+			assert.equal(again.json.contact.hours, null);
+			assert.equal(await sqlInt('SELECT count(*) FROM support_contact'), 1, 'one contact, replaced');
+			assert.deepEqual(await sqlRows(`SELECT detail->>'phone', detail->>'email' FROM audit_log
+			    WHERE action = 'support_contact' AND actor_user_id = ${admin.me.user.id} ORDER BY id DESC LIMIT 2`),
+			[['12345', ''], [good.phone, good.email]]);
+			// the audit log names the action and what it was done to
+			assert.equal(await sqlInt(`SELECT count(*) FROM audit_label WHERE code = 'support_contact'`), 2);
+		} finally {
+			await sql('DELETE FROM support_contact');
+			if (before)
+				await sql(`INSERT INTO support_contact SELECT * FROM json_populate_record(null::support_contact, ${lit(before)})`);
+		}
 	});
 });
 

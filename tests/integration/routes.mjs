@@ -249,6 +249,10 @@ export const PLAUSIBLE = {
 	starts_at: (c) => `${addDays(c.today, 7)} 09:30`,
 	place: '婺城区住房和城乡建设局三楼会议室',
 	panel: '张建国、李卫东、王海涛',
+	// 技术支持联系方式 (lib/support.c)
+	phone: '0579-82468888、12345',
+	email: 'zcps@example.gov.cn',
+	hours: '工作日 8:30-12:00、14:30-17:30',
 	// plans (the operator's)
 	year: (c) => Number(c.today.slice(0, 4)),
 	series: '建设工程',

@@ -243,6 +243,36 @@ t_mobile(void **state)
 	assert_false(valid_mobile(NULL));
 }
 
+/* a help desk's numbers (技术支持联系方式) and an e-mail address */
+static void
+t_phone_email(void **state)
+{
+	(void)state;
+	assert_true(valid_phone_text("0579-82468888"));
+	assert_true(valid_phone_text("12345"));
+	assert_true(valid_phone_text("0579-82468888、12345"));
+	assert_true(valid_phone_text("（0579）82468888 转 8001"));
+	assert_true(valid_phone_text("0579-82468888, 13957901234"));
+	assert_false(valid_phone_text("1234"));			/* five digits at least */
+	assert_false(valid_phone_text("请拨打客服电话"));
+	assert_false(valid_phone_text("0579-8246888a"));
+	assert_false(valid_phone_text("\xe8\xbd"));		/* a cut 转 */
+	assert_false(valid_phone_text(""));
+	assert_false(valid_phone_text(NULL));
+	assert_true(valid_email("zcps@example.gov.cn"));
+	assert_true(valid_email("zcps.support+1@mail-1.example.cn"));
+	assert_false(valid_email("zcps@"));
+	assert_false(valid_email("@example.cn"));
+	assert_false(valid_email("zcps@example"));		/* no dot after the @ */
+	assert_false(valid_email("a b@example.cn"));
+	assert_false(valid_email("x@a..cn"));
+	assert_false(valid_email("x@.a.cn"));
+	assert_false(valid_email("x@a.cn."));
+	assert_false(valid_email("x@y@a.cn"));
+	assert_false(valid_email("张@a.cn"));
+	assert_false(valid_email(NULL));
+}
+
 static void
 t_name(void **state)
 {
@@ -477,6 +507,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_idcard),
+		cmocka_unit_test(t_phone_email),
 		cmocka_unit_test(t_idcard_today),
 		cmocka_unit_test(t_calendar_date),
 		cmocka_unit_test(t_org_codes),
