@@ -5,8 +5,9 @@
  * programs cannot read (sms_code_matches() answers whether a code is right),
  * and its text goes to an outbox of its own (code_sms) that only the SMS
  * sender reads, gone once the code expired (sql/063). Asking is limited
- * per address (lib/limit.c) and per account (5 an hour, one a minute); the
- * answers are the same whether or not an account exists.
+ * per address (lib/limit.c) and per account (5 an hour, one a minute), and so
+ * are failed resets per address; the answers are the same whether or not an
+ * account exists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,9 +125,12 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 	}
 	id = db_int(res, 0, 0);
 	tries = db_int(res, 0, 1);
+	/* to 忘记密码's nobody, a code tried too often is one more that is not
+	 * right: "过多" would say that the account exists and was sent one */
 	if (tries >= CODE_TRIES) {
 		PQclear(res);
-		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码错误次数过多，请重新获取");
+		return req_fail(r, PERR_INVALID_FIELD, "code", r->s.user_id == 0 ?
+		    "验证码不正确或已过期，请重新获取" : "验证码错误次数过多，请重新获取");
 	}
 	if (!db_bool(res, 0, 2)) {
 		PQclear(res);
@@ -223,25 +227,54 @@ const struct field password_reset_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/* A reset that failed (no such account, a wrong or spent code) counts against
+ * the address: with the same answer for every account, guessing which 身份证号
+ * exist here costs as much as asking 注册. Past the limit, 429. */
+static enum perr
+reset_missed(struct req *r, enum perr e)
+{
+	enum perr lim;
+
+	db_rollback();
+	if (e != PERR_INVALID_FIELD)
+		return e;
+	lim = limit_attempt(r, "reset", "重置密码", conf.codes_per_ip_hour);
+	return lim == PERR_OK ? e : lim;
+}
+
+/*
+ * The new password is hashed only once the code is right: a wrong code costs
+ * an account that exists no more than one that does not (the hash took 20 ms,
+ * a difference anyone could time), and a stream of them does not tie up the
+ * workers.
+ */
 enum perr
 h_password_reset(struct req *r)
 {
 	char mobile[32], hash[256];
 	long long user;
 	struct actor who = req_actor(r);
+	bool limited;
 	enum perr e;
 
-	if ((e = user_of(r->f[PR_USERNAME].s, &user, mobile, sizeof(mobile))) != PERR_OK)
+	if ((e = limit_reached(r, "reset", conf.codes_per_ip_hour, &limited)) != PERR_OK)
 		return e;
-	if (user == 0)
-		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
-	if ((e = auth_hash(r->f[PR_PASSWORD].s, hash, sizeof(hash))) != PERR_OK)
+	if (limited)
+		return req_fail(r, PERR_TOO_MANY, NULL, "本网络地址一小时内重置密码尝试已达 %d 次，"
+		    "请一小时后再试", conf.codes_per_ip_hour);
+	if ((e = user_of(r->f[PR_USERNAME].s, &user, mobile, sizeof(mobile))) != PERR_OK)
 		return e;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
+	/* an account that does not exist has no code: looked for all the same */
+	if ((e = check_code(r, user, "password", r->f[PR_CODE].s, "")) != PERR_OK)
+		return reset_missed(r, e);
+	if ((e = auth_hash(r->f[PR_PASSWORD].s, hash, sizeof(hash))) != PERR_OK) {
+		db_rollback();
+		return e;
+	}
 	who.user_id = user;
-	if ((e = check_code(r, user, "password", r->f[PR_CODE].s, "")) != PERR_OK ||
-	    (e = db_run(&st[CD_PASSWORD], NULL, 2, DB_I(user), DB_S(hash))) != PERR_OK ||
+	if ((e = db_run(&st[CD_PASSWORD], NULL, 2, DB_I(user), DB_S(hash))) != PERR_OK ||
 	    (e = db_run(&st[CD_END], NULL, 1, DB_I(user))) != PERR_OK ||
 	    (e = audit(&who, "password_reset", "user", user, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {

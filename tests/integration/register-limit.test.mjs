@@ -98,3 +98,43 @@ test('SMS codes: the limit per IP address and hour (conf codes_per_ip_hour), the
 		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
 	}
 });
+
+test('failed password resets: counted per IP address and hour (codes_per_ip_hour), then 429; a code tried too often answers as for nobody', async () => {
+	const limit = Number(/^codes_per_ip_hour\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
+	assert.ok(limit >= 10, `codes_per_ip_hour = ${limit}`);
+	const ip = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+	const a = await registerApplicant();
+	a.id = await sqlInt(`SELECT id FROM app_user WHERE username = ${lit(a.idcard)}`);
+	const reset = (username, code = '000000') => postFrom(ip, '/api/applicant/password/reset',
+		{ username, code, password: 'New-Passw0rd-2026' });
+	const misses = () => sqlInt(`SELECT count(*) FROM register_attempt WHERE ip = ${lit(ip)} AND what = 'reset'`);
+	try {
+		assert.equal((await forgotFrom(ip, a.idcard)).status, 200);
+		const code = /验证码 (\d{6})/.exec(await sql(`SELECT body FROM code_sms WHERE user_id = ${a.id}
+		    ORDER BY id DESC LIMIT 1`))[1];
+		const wrong = code === '000000' ? '111111' : '000000';
+		// six wrong codes to the account (the sixth past its five tries), one to nobody: one answer
+		const said = new Set();
+		for (let i = 0; i < 6; i++)
+			said.add(assertError(await reset(a.idcard, wrong), 400, 'invalid_field', 'code').message);
+		said.add(assertError(await reset(idcard(), wrong), 400, 'invalid_field', 'code').message);
+		assert.deepEqual([...said], ['验证码不正确或已过期，请重新获取']);
+		assert.equal(await misses(), 7);
+		// the last miss allowed, then 429: the right code of a fresh one too
+		await sql(`INSERT INTO register_attempt (ip, what) SELECT ${lit(ip)}, 'reset' FROM generate_series(1, ${limit - 8})`);
+		assertError(await reset(idcard()), 400, 'invalid_field', 'code');
+		assert.equal(await misses(), limit);
+		await sql(`UPDATE sms_code SET created_at = created_at - interval '2 minutes' WHERE user_id = ${a.id}`);
+		assert.equal((await forgotFrom(ip, a.idcard)).status, 200);
+		const fresh = /验证码 (\d{6})/.exec(await sql(`SELECT body FROM code_sms WHERE user_id = ${a.id}
+		    ORDER BY id DESC LIMIT 1`))[1];
+		const e = assertError(await reset(a.idcard, fresh), 429, 'too_many_requests');
+		assert.match(e.message, /重置密码尝试已达 \d+ 次/);
+		// a reset that succeeds is no miss: from another address, the code still works
+		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
+		assert.equal((await reset(a.idcard, fresh)).status, 200);
+		assert.equal(await misses(), 0);
+	} finally {
+		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
+	}
+});
