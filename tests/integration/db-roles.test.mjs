@@ -68,6 +68,33 @@ test('each program writes only its own part: units the publicity, applicants the
 
 // (the privacy review: the applicant program's role read every code sent, in the outbox, and
 // every program the codes' hashes, sha256 over a million possible codes)
+test('sessions and codes: a program makes them for its own portal\'s accounts only (sql/072: one program taken over is not the operator)', async () => {
+	const admin = "(SELECT id FROM app_user WHERE username = 'admin')";
+	const applicant = "(SELECT id FROM app_user WHERE role = 'applicant' ORDER BY id LIMIT 1)";
+	const session = (role, user) => `INSERT INTO session (token_hash, user_id, role, csrf, ip)
+	    VALUES (sha256(convert_to(random()::text, 'UTF8')), ${user}, '${role}', 'x', '127.0.0.1')`;
+	const code = (user) => `INSERT INTO sms_code (user_id, purpose, mobile, code_hash, ip, expires_at)
+	    VALUES (${user}, 'password', '13957900000', sha256(convert_to('x', 'UTF8')), '127.0.0.1', now() + interval '10 minutes')`;
+	// the probe's: the public-facing program minted the operator's session
+	await denied('portal_applicant', session('admin', admin));
+	await denied('portal_applicant', session('applicant', admin));
+	await denied('portal_unit', session('admin', admin));
+	await denied('portal_applicant', code(admin));
+	await denied('portal_county', code(admin));
+	// nor makes one by rewriting a row it may keep up to date
+	for (const col of ['user_id', 'role', 'token_hash', 'csrf'])
+		await denied('portal_applicant', `UPDATE session SET ${col} = ${col} WHERE false`);
+	for (const col of ['user_id', 'code_hash', 'mobile', 'expires_at'])
+		await denied('portal_applicant', `UPDATE sms_code SET ${col} = ${col} WHERE false`);
+	// what the programs do: their own, kept up to date, ended (also another portal's: a disabled account)
+	await allowed('portal_admin', session('admin', admin));
+	await allowed('portal_applicant', session('applicant', applicant));
+	await allowed('portal_applicant', code(applicant));
+	await allowed('portal_admin', code(admin));
+	await allowed('portal_unit', 'UPDATE session SET last_seen = now(), ended_at = now() WHERE false');
+	await allowed('portal_unit', 'UPDATE sms_code SET tries = tries + 1, used_at = now() WHERE false');
+});
+
 test('one-time codes: no program reads a code sent or its hash; the SMS sender reads the codes', async () => {
 	for (const role of ['portal_applicant', 'portal_unit', 'portal_county', 'portal_city', 'portal_hrb', 'portal_admin']) {
 		await denied(role, 'SELECT body FROM code_sms');
