@@ -220,6 +220,10 @@ account_reset(struct req *r, long long org, long long id, char *pw_out, size_t p
 	    (e = db_run(&st[AC_PASSWORD], NULL, 2, DB_I(id), DB_S(hash))) != PERR_OK ||
 	    (e = db_run(&st[AC_END], NULL, 1, DB_I(id))) != PERR_OK ||
 	    (e = req_audit(r, "account_reset", "user", id, NULL)) != PERR_OK ||
+	    /* the person hears of it: a reset they did not ask for is someone
+	     * else about to sign in as them (a committee office, its expert) */
+	    (e = notify_userf(id, "【职称申报】您的账号密码已由%s重置，原密码已失效。"
+	    "如非您本人申请，请立即与%s联系。", r->s.org_name, r->s.org_name)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;

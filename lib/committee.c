@@ -62,8 +62,11 @@ static struct db_stmt st[CM__MAX] = {
 	[CM_MEMBER_UPDATE] = { "committee_member_update",
 	    "UPDATE committee_member SET specialty = $3, employer = $4, updated_at = now()"
 	    " WHERE user_id = $1 AND org_id = $2 RETURNING user_id", 0 },
+	/* and whether a ballot the member is on is open */
 	[CM_MEMBER_FIND] = { "committee_member_find",
-	    "SELECT 1 FROM committee_member WHERE user_id = $1 AND org_id = $2", 0 },
+	    "SELECT EXISTS (SELECT 1 FROM committee_meeting m WHERE m.org_id = $2"
+	    "  AND m.state = 'open' AND $1 = ANY (m.roster))"
+	    " FROM committee_member WHERE user_id = $1 AND org_id = $2", 0 },
 	[CM_LIST] = { "meeting_list",
 	    "SELECT m.id, m.title, " COMMITTEE_TS("m.starts_at") ", m.place, m.state,"
 	    " count(ag.application_id), count(*) FILTER (WHERE ag.carried),"
@@ -469,22 +472,28 @@ h_member_disable(struct req *r)
 	return h_committee(r);
 }
 
-/* POST /committee/members/:id/password: a new password, shown once. */
+/* POST /committee/members/:id/password: a new password, shown once; told to
+ * the member. Not while a ballot the member is on is open: the office, which
+ * opens and closes it, would hold the member's secret vote. */
 enum perr
 h_member_password(struct req *r)
 {
 	PGresult *res;
 	char pw[24];
-	int n;
+	bool found, voting;
 	enum perr e;
 
 	if ((e = committee_office(r)) != PERR_OK ||
 	    (e = db_run(&st[CM_MEMBER_FIND], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		return e;
-	n = PQntuples(res);
+	found = PQntuples(res) == 1;
+	voting = found && db_bool(res, 0, 0);
 	PQclear(res);
-	if (n != 1)
+	if (!found)
 		return req_fail(r, PERR_NOT_FOUND, NULL, "委员不存在");
+	if (voting)
+		return req_fail(r, PERR_CONFLICT, NULL, "该委员参加的评审会议正在投票，投票结束前不能重置其密码；"
+		    "委员忘记密码的，可在登录页点击“忘记密码”，用本人手机号码接收验证码重置");
 	if ((e = account_reset(r, r->s.org_id, r->id, pw, sizeof(pw))) != PERR_OK)
 		return e;
 	cJSON_AddStringToObject(req_out(r), "password", pw);

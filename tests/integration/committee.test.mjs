@@ -186,6 +186,9 @@ describe('members and their logins', () => {
 		assert.equal((await office.post(`/committee/members/${m.id}/disable`, { disabled: false })).status, 200);
 		const r = await office.post(`/committee/members/${m.id}/password`);
 		assert.equal(r.status, 200, r.text);
+		// the member is told: a reset not asked for is someone else about to sign in as them
+		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${m.id} ORDER BY id DESC LIMIT 1`),
+		    /^【职称申报】您的账号密码已由婺城区建设工程技术人员初级工程师职务任职资格评审委员会重置，原密码已失效。如非您本人申请/);
 		m.s = await firstLoginAs('county', m.username, r.json.password, 'Member#Pass2027');
 		assertError(await new Session('county').post('/login', { username: m.username, password: DEMO_PASSWORD }),
 		    401, 'unauthorized');
@@ -334,6 +337,10 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assertError(await office.request('PUT', `/meetings/${id}`, { json: { title: 'x', starts_at: soon(), place: 'y' } }),
 		    409, 'conflict');
 		assertError(await office.post(`/meetings/${id}/open`), 409, 'conflict');
+		// nor a member's new password, which would give the office, which opens and closes the
+		// ballot, the member's secret vote (the security probe); 忘记密码 by the member's own phone stays
+		const held = assertError(await office.post(`/committee/members/${nine[0].id}/password`), 409, 'conflict');
+		assert.match(held.message, /正在投票.*忘记密码/);
 		// the committee now wants 3/4 for both; this meeting keeps the 2/3 it opened with
 		const put = await office.request('PUT', '/committee', { json: { quorum_num: 3, quorum_den: 4, pass_num: 3, pass_den: 4 } });
 		assert.equal(put.status, 200, put.text);
