@@ -343,6 +343,43 @@ const struct field password_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/*
+ * A wrong 原密码 counts as a failed login of the account: whoever holds a
+ * session someone left open may not try passwords on it to keep the account
+ * (the security probe: 31 tries, no lock). At login_max_failures the account
+ * locks as a login's would, and every session of it ends, this one too.
+ * Called inside the transaction; ends it.
+ */
+static enum perr
+old_password_wrong(struct req *r, const char *tok)
+{
+	struct actor who = req_actor(r);
+	PGresult *res;
+	char until[32];
+	bool locked;
+	enum perr e;
+
+	if ((e = db_run(&st[AUTH_FAIL], &res, 3, DB_I(r->s.user_id), DB_I(conf.login_max_failures),
+	    DB_I(conf.login_lock_min))) != PERR_OK)
+		goto fail;
+	locked = db_bool(res, 0, 0);
+	copy(until, sizeof(until), db_str(res, 0, 1));
+	PQclear(res);
+	if (locked && ((e = session_end_others(r->s.user_id, tok)) != PERR_OK ||
+	    (e = session_end(tok)) != PERR_OK ||
+	    (e = audit(&who, "login_locked", "user", r->s.user_id, NULL)) != PERR_OK))
+		goto fail;
+	if ((e = db_commit()) != PERR_OK)
+		goto fail;
+	if (locked)
+		return req_fail(r, PERR_LOCKED, NULL, "原密码连续输错 %d 次，账号已锁定 %d 分钟，"
+		    "请于 %s 后重新登录", conf.login_max_failures, conf.login_lock_min, until);
+	return req_fail(r, PERR_INVALID_FIELD, "old", "原密码不正确");
+fail:
+	db_rollback();
+	return e;
+}
+
 enum perr
 h_password(struct req *r)
 {
@@ -361,8 +398,8 @@ h_password(struct req *r)
 		goto fail;
 	if (PQntuples(res) != 1 || !auth_verify(old, db_str(res, 0, 0))) {
 		PQclear(res);
-		db_rollback();
-		return req_fail(r, PERR_INVALID_FIELD, "old", "原密码不正确");
+		res = NULL;
+		return old_password_wrong(r, tok);
 	}
 	PQclear(res);
 	res = NULL;

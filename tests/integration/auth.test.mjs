@@ -218,6 +218,26 @@ test('a 身份证号 registered twice is 409 conflict', async () => {
 	await loginAs('applicant', who.idcard, who.password);
 });
 
+test('a wrong 原密码 counts as a failed login: the fifth locks the account and ends its sessions (the security probe: 31 tries, no lock)', async () => {
+	const who = await registerApplicant();
+	const s = await loginAs('applicant', who.idcard, who.password);
+	const other = await loginAs('applicant', who.idcard, who.password);
+	for (let i = 1; i <= 4; i++) {
+		const e = assertError(await s.post('/password', { old: `Wrong-${i}-Pass`, new: 'New-Passw0rd-2026' }),
+		    400, 'invalid_field', 'old');
+		assert.equal(e.message, '原密码不正确');
+		assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`), i);
+	}
+	const fifth = assertError(await s.post('/password', { old: 'Wrong-5-Pass', new: 'New-Passw0rd-2026' }), 423, 'locked');
+	assert.match(fifth.message, /原密码连续输错 5 次，账号已锁定 \d+ 分钟/);
+	// every session of it ends, this one too; the right password waits for the lock
+	assertError(await s.get('/me'), 401, 'unauthorized');
+	assertError(await other.get('/me'), 401, 'unauthorized');
+	assertError(await new Session('applicant').post('/login', { username: who.idcard, password: who.password }), 423, 'locked');
+	assert.equal(await sql(`SELECT a.action FROM audit_log a JOIN app_user u ON u.id = a.target_id
+	    WHERE a.target_type = 'user' AND u.idcard = ${lit(who.idcard)} ORDER BY a.id DESC LIMIT 1`), 'login_locked');
+});
+
 test('five wrong passwords lock the account; then even the right one is 423', async () => {
 	const who = await registerApplicant();
 	const s = new Session('applicant');
