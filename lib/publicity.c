@@ -112,6 +112,32 @@ next_json(const PGresult *res, int i, cJSON *it)
 	return PERR_OK;
 }
 
+/*
+ * "held": what else the step waits for once the publicity is over and no
+ * objection is open (ready), in the words a 通过 would be refused with (the
+ * 市人力社保局's 资格复审并公示 waits for the results of an interview it
+ * called), or null. The clerks' walk: the batch promised two, one passed, and
+ * the other's row said nothing.
+ */
+static enum perr
+held_json(cJSON *it, long long app, bool ready)
+{
+	struct gate_state g[GATES_MAX];
+	int n, k;
+	enum perr e;
+
+	if (!ready) {
+		cJSON_AddNullToObject(it, "held");
+		return PERR_OK;
+	}
+	if ((e = gates_eval(app, g, GATES_MAX, &n)) != PERR_OK)
+		return e;
+	for (k = 0; k < n && (g[k].met || strcmp(g[k].name, "publicity") == 0); k++)
+		;
+	json_add_str_null(it, "held", k < n ? g[k].text : NULL);
+	return PERR_OK;
+}
+
 enum perr
 h_publicity(struct req *r)
 {
@@ -158,7 +184,9 @@ h_publicity(struct req *r)
 			cJSON_AddBoolToObject(pb, "over", done >= PUBLICITY_DAYS);
 		}
 		cJSON_AddItemToArray(items, it);
-		if ((e = next_json(res, i, it)) != PERR_OK)
+		if ((e = next_json(res, i, it)) != PERR_OK ||
+		    (e = held_json(it, db_int(res, i, PB_ID), done >= PUBLICITY_DAYS &&
+		    db_int(res, i, PB_OPEN) == 0)) != PERR_OK)
 			break;
 	}
 	PQclear(res);

@@ -469,6 +469,21 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		assertError(await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '' }), 400, 'invalid_field');
 		assertError(await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '\u3000' }), 400, 'invalid_field', 'resolution');
 		assert.equal((await rsj.post(`/objections/${o.json.id}/resolve`, { resolution: '经核实，业绩属实' })).status, 200);
+		const row = async () => (await rsj.get('/publicity')).json.items.find((i) => i.id === app);
+		assert.equal((await row()).held, null, 'over, no objection open: nothing else waited for');
+		// an interview the bureau called holds it too, and its row says so before any batch
+		// promises it (the clerks' walk: 批量公示期满通过 of two passed one, and the other's row said nothing)
+		const tomorrow = await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`);
+		const iv = await rsj.post('/interviews', { title: '资格复审面试', starts_at: tomorrow, place: '市人力社保局会议室',
+			panel: '张工、李工、王工' });
+		assert.equal(iv.status, 201, iv.text);
+		assert.equal((await rsj.post(`/interviews/${iv.json.id}/assign`, { items: [app] })).status, 200);
+		const held = (await row()).held;
+		assert.match(held, /^已安排 .+面试，尚未登记面试结果$/);
+		assert.equal(assertError(await move(rsj, app, 'pass', 9), 409, 'gate').message, held);
+		assert.equal((await rsj.request('DELETE', `/interviews/${iv.json.id}/assignments/${app}`)).status, 200);
+		assert.equal((await rsj.request('DELETE', `/interviews/${iv.json.id}`)).status, 200);
+		assert.equal((await row()).held, null);
 		assert.equal((await move(rsj, app, 'pass', 9, '复审通过，公示无异议')).status, 200);
 	});
 
