@@ -223,6 +223,18 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       assert.match(await facts.innerText(), /各项申报条件均已满足/)
       await shot(page, 'detail')
 
+      // on a laptop's screen (1366×768), once the page is scrolled, the checklist and the decision
+      // are both in view beside the facts (the clerks' walk: the checklist hid below the facts' fold)
+      await page.setViewportSize({ width: 1366, height: 768 })
+      await page.mouse.move(400, 400)
+      await page.mouse.wheel(0, 600)
+      await page.waitForFunction(() => {
+        const r = (s) => document.querySelector(s).getBoundingClientRect()
+        return r('.rd-checklist').top >= 56 && r('.rd-checklist').bottom <= r('.rd-decide').top + 1 &&
+          r('.rd-decide').bottom <= window.innerHeight + 1
+      })
+      await shot(page, 'detail-laptop')
+      await page.setViewportSize({ width: 1366, height: 860 })
       // tick two items of the checklist, return with a reason
       const codes = d.checklist.map((c) => c.code)
       await page.locator(`.rd-checklist .check-${codes[0]}`).click()
