@@ -1078,6 +1078,51 @@ describe('导出 after the session ended', () => {
   })
 })
 
+describe('收费设定: what is typed is checked, never quietly changed; a new total is confirmed first', () => {
+  step('-5, 12.5 and 200 are refused by name (the box had made them 1, 13 and 180 and saved); 取消 saves nothing', async () => {
+    const { context, page } = await newPage()
+    const name = '2023年度金华市建设工程技术人员工程师职务任职资格评审工作计划'
+    const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(name)}`)
+    const org = await sqlInt(`SELECT id FROM org WHERE name = '婺城区住房和城乡建设局'`)
+    // the plan's standard to start from (another suite may have set the county's own), put back after
+    const kept = await sql(`SELECT coalesce(json_agg(f), '[]') FROM fee_item f WHERE plan_id = ${plan} AND org_id = ${org}`)
+    await sql(`DELETE FROM fee_item WHERE plan_id = ${plan} AND org_id = ${org}`)
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/fees`, { waitUntil: 'domcontentloaded' })
+      const row = page.locator('.fees-table tbody tr', { hasText: '技术人员工程师职务任职资格评审工作计划' })
+      await row.locator('.fees-edit').click()
+      const dlg = page.getByRole('dialog')
+      const amount = dlg.getByLabel('第 2 项金额（元）')
+      for (const [typed, said] of [['-5', /评审费的金额应为大于 0 的整数/], ['12.5', /评审费的金额应为大于 0 的整数/],
+        ['200', /评审费不能超过收费标准 180 元/]]) {
+        await amount.fill(typed)
+        await amount.press('Tab')
+        assert.equal(await amount.inputValue(), typed, 'as typed')
+        await dlg.locator('.fees-save').click()
+        await dlg.getByRole('alert').filter({ hasText: said }).waitFor()
+      }
+      await amount.fill('150')
+      await amount.press('Tab')
+      await dlg.locator('.fees-save').click()
+      const box = page.locator('.el-message-box')
+      await box.getByText(/合计由 260 元改为 230 元/).waitFor()
+      await box.getByRole('button', { name: '取消' }).click()
+      await page.waitForTimeout(300)
+      assert.equal(await sqlInt(`SELECT count(*) FROM fee_item WHERE plan_id = ${plan} AND org_id = ${org}`), 0,
+        'nothing saved without the confirmation')
+      await dlg.locator('.fees-save').click()
+      const [put] = await Promise.all([answer(page, 'PUT', /\/fees$/), box.getByRole('button', { name: '确认保存' }).click()])
+      assert.equal(put.status(), 200)
+      await row.locator('.fees-items', { hasText: '评审费 150 元' }).waitFor()
+    } finally {
+      await context.close()
+      await sql(`DELETE FROM fee_item WHERE plan_id = ${plan} AND org_id = ${org};
+        INSERT INTO fee_item SELECT * FROM json_populate_recordset(null::fee_item, ${lit(kept)})`)
+    }
+  })
+})
+
 test('no Content Security Policy violations in the review flow', () => {
   assert.deepEqual(cspErrors, [])
 })
