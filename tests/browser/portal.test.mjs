@@ -234,6 +234,29 @@ test('a page whose CSS cannot be loaded (a redeployment) reloads the portal once
   }
 })
 
+// the clerks' walk: after a redeployment an open tab hung at its login, a lazily loaded part
+// (not a page) gone; the portal now loads its new version, as for a page
+test('a lazily loaded part that is not a page (the session dialog) missing after a redeployment: the portal reloads once and works', async () => {
+  const { context, page } = await newPage()
+  try {
+    // gone until the page is loaded again (the deployment's new index names the new file)
+    let loads = 0
+    let served = 0
+    page.on('load', () => { loads++ })
+    await page.route(/\/assets\/SessionGuard-[^/]*\.js$/, (route) => (loads < 2 ? route.abort() : (served++, route.continue())))
+    await openLogin(page, 'county')
+    assert.equal((await login(page, 'wucheng_jsj', PASSWORD)).status, 200)
+    for (let i = 0; i < 100 && served === 0; i++) await page.waitForTimeout(100)
+    assert.ok(served > 0, 'loaded after the reload')
+    await page.locator('.welcome').waitFor()
+    // loaded again, not left without its session dialog (a 401 then waited for a dialog that never came)
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type), 'reload')
+    assert.match(page.url(), /\/county\/#\/$/)
+  } finally {
+    await context.close()
+  }
+})
+
 test('a reload while the service is down: 服务暂时不可用, not the login page; back where it was once up', async () => {
   const { context, page } = await newPage()
   try {

@@ -66,7 +66,9 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
   })
 
   let sessionError = null
+  let pending = null // the page being opened, where a reload for a missing file lands (below)
   router.beforeEach(async (to) => {
+    pending = to.fullPath
     if (!session.loaded) {
       try {
         await loadSession()
@@ -128,7 +130,21 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
     sessionStorage.removeItem(key)
     ElMessage({ type: 'error', message: '页面加载失败，请刷新浏览器后重试', showClose: true, duration: 5000 })
   })
+  // Any other part loaded when first needed (the login dialog, the charts, a dialog's code)
+  // meets the same after a deployment, outside the router: the clerks' walk had an open tab
+  // hang at its login, with no word, once a lazy part's file was gone. The new version is
+  // loaded (at most once in ten seconds; after that the error goes on, to the handler above
+  // when it was a page).
+  window.addEventListener('vite:preloadError', (event) => {
+    const last = Number(sessionStorage.getItem('zcps-reload-at') || 0)
+    if (Date.now() - last < 10000) return
+    sessionStorage.setItem('zcps-reload-at', String(Date.now()))
+    event.preventDefault()
+    if (pending) window.location.hash = pending
+    window.location.reload()
+  })
   router.afterEach((to) => {
+    pending = null
     sessionStorage.removeItem('zcps-reloaded')
     const page = to.meta && to.meta.title ? `${to.meta.title} - ` : ''
     document.title = `${page}${title} - ${PLATFORM_NAME}`
