@@ -193,6 +193,26 @@ h_publicity(struct req *r)
 	return e;
 }
 
+/* What the public reads a step's 公示 as (公示事项, the 公示表's title): the
+ * steps are named for what the department does (公布评审结果), which read as
+ * “公布评审结果”公示表 (the clerks' walk). */
+static const char *
+publicity_subject(const char *step)
+{
+	static const struct { const char *step, *subject; } as[] = {
+		{ "单位公示并推荐上报", "职称申报资格公示" },
+		{ "市人力社保部门资格复审并公示", "职称评审资格复审公示" },
+		{ "公布评审结果", "职称评审结果公示" },
+		{ "公布初定结果", "职称初定结果公示" },
+	};
+	size_t k;
+
+	for (k = 0; k < NITEMS(as); k++)
+		if (strcmp(step, as[k].step) == 0)
+			return as[k].subject;
+	return step;
+}
+
 /* 公示表: what is publicised (notice 一.4: 申报人员的基本情况和业绩材料), and of
  * which step: a unit's 资格公示, a department's 资格复审 or result, named in
  * the title when every row is of one step, else row by row. */
@@ -244,12 +264,14 @@ h_publicity_xlsx(struct req *r)
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, PB_ACHIEVEMENTS)));
 		/* 公示事项: what the public reads, not the step's name (单位公示并推荐上报) */
 		cJSON_AddItemToArray(row, cJSON_CreateString(unit ? "职称申报资格公示" :
-		    db_str(res, i, PB_STEP_NAME)));
+		    publicity_subject(db_str(res, i, PB_STEP_NAME))));
 		cJSON_AddItemToArray(row, cJSON_CreateString(when));
 		cJSON_AddItemToArray(rows, row);
 	}
 	if (unit)
 		snprintf(title, sizeof(title), "%s 职称申报人员公示表", r->s.org_name);
+	else if (step != NULL && publicity_subject(step) != step)
+		snprintf(title, sizeof(title), "%s %s表", r->s.org_name, publicity_subject(step));
 	else if (step != NULL)
 		snprintf(title, sizeof(title), "%s “%s”公示表", r->s.org_name, step);
 	else

@@ -242,6 +242,9 @@ step('the office closes the ballot, sees it carried, prints the minutes and carr
   await blocked.waitFor({ state: 'detached' })
   await page.goto(meetingUrl)
   await page.locator('.md-settle').click()
+  // who goes which way, by name, before the click that cannot be undone
+  const applicantName = await sql(`SELECT u.name FROM application a JOIN app_user u ON u.id = a.applicant_id WHERE a.id = ${app}`)
+  await page.locator('.el-message-box').getByText(`表决通过，审查通过并进入下一环节：${applicantName}。`).waitFor()
   const [s] = await Promise.all([answer(page, 'POST', /\/settle$/), confirmBox(page)])
   assert.deepEqual([(await expectOk(s)).passed], [1])
   await page.locator('.md-agenda', { hasText: '已办理' }).waitFor()

@@ -494,9 +494,15 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		const e = assertError(await move(zpw, app, 'pass', 11), 409, 'gate');
 		// the city's page and button by their names (it has no 公示管理)
 		assert.equal(e.message, '该申报尚未公示，请在“评审结果公示”中登记公示，公示满 5 个工作日后方可确认结果');
-		const x = await zpw.get('/publicity.xlsx');
+		const x = await fetch(zpw.url('/publicity.xlsx'), { headers: { Cookie: zpw.cookieHeader() } });
 		assert.equal(x.status, 200);
 		assert.match(x.headers.get('content-type'), /spreadsheetml/);
+		// what the public reads: 职称评审结果公示, not the step's “公布评审结果”公示 (the clerks' walk)
+		const file = `${mkdtempSync(`${tmpdir()}/pb-`)}/pb.xlsx`;
+		writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /职称评审结果公示/);
+		assert.doesNotMatch(strings, /“公布评审结果”/);
 		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
 		    SELECT ${app}, 11, current_date - 14, id FROM app_user WHERE username = 'jh_zpw'`);
 		assert.equal((await move(zpw, app, 'pass', 11, '结果公示无异议')).status, 200);
