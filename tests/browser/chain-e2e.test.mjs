@@ -286,6 +286,10 @@ step('⑤ hrb 市人社局: worklist → 通过 from the list', async () => {
     await menu(page, '职称评审资格审查')
     const row = await findInWorklist(page)
     assert.match(await row.innerText(), /初定结果报市人力社保局/)
+    // above the counties, the unit's 县（市、区） beside it
+    const region = await sql(`SELECT rg.name FROM application a JOIN org o ON o.id = a.unit_org_id
+        JOIN region rg ON rg.id = o.region_id WHERE a.id = ${appId}`)
+    assert.equal(await row.locator('.wl-region').innerText(), region)
     assert.equal(await row.locator('.act-return').count(), 0, '退回 is not an action of this step')
     const pass = row.locator('.act-pass')
     assert.equal(await pass.isEnabled(), true)
