@@ -21,6 +21,8 @@ struct conf conf = {
 	.register_per_ip_hour = 20,
 	.codes_per_ip_hour = 30,
 	.login_failures_per_ip_hour = 300,
+	.uploads_per_day = 300,
+	.upload_mb_per_day = 1024,
 };
 
 static int (*program_key)(const char *, const char *);
@@ -178,6 +180,10 @@ conf_set(const char *k, const char *v)
 	else if (strcmp(k, "login_failures_per_ip_hour") == 0 &&
 	    (rc = set_num(v, 1, 1000000, &n)) == 0)
 		conf.login_failures_per_ip_hour = (int)n;
+	else if (strcmp(k, "uploads_per_day") == 0 && (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.uploads_per_day = (int)n;
+	else if (strcmp(k, "upload_mb_per_day") == 0 && (rc = set_num(v, 1, 1000000, &n)) == 0)
+		conf.upload_mb_per_day = (int)n;
 	return rc;
 }
 

@@ -95,6 +95,8 @@ struct conf {
 	int register_per_ip_hour;	/* registration attempts from one address per hour */
 	int codes_per_ip_hour;		/* SMS codes asked for from one address per hour */
 	int login_failures_per_ip_hour;	/* failed logins from one address per hour */
+	int uploads_per_day;		/* files one account may upload in 24 hours */
+	int upload_mb_per_day;		/* and their size in MiB */
 	/* the address people reach the portal at (scheme://host[:port]), for the
 	 * links it hands out (certificates' QR codes, the signing link); "": the
 	 * request's own Host, for a machine reached by many names (tests, demo) */

@@ -6,9 +6,13 @@
 
 #include "portal.h"
 
-enum { UP_INSERT, UP_GET, UP__MAX };
+enum { UP_QUOTA, UP_INSERT, UP_GET, UP__MAX };
 
 static struct db_stmt st[UP__MAX] = {
+	/* what the account uploaded in the last 24 hours: files and bytes */
+	[UP_QUOTA] = { "upload_quota",
+	    "SELECT count(*), coalesce(sum(size), 0) FROM upload"
+	    " WHERE owner_id = $1 AND created_at > now() - interval '1 day'", 0 },
 	[UP_INSERT] = { "upload_insert",
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
@@ -124,6 +128,34 @@ hexify(const char *src, size_t n, char *dst)
 	dst[2 + 2 * n] = '\0';
 }
 
+/*
+ * An account uploads at most conf.uploads_per_day files and upload_mb_per_day
+ * MiB in 24 hours (429 past it): a whole application is a few dozen files,
+ * and without a limit one account, or a script behind one, could fill the
+ * disk the database lives on (the security probe: 8 × 9 MB in 1.7 s, and
+ * nothing ever limited or removed them).
+ */
+static enum perr
+within_quota(struct req *r, size_t len)
+{
+	PGresult *res;
+	long long files, bytes;
+	enum perr e;
+
+	if ((e = db_run(&st[UP_QUOTA], &res, 1, DB_I(r->s.user_id))) != PERR_OK)
+		return e;
+	files = db_int(res, 0, 0);
+	bytes = db_int(res, 0, 1);
+	PQclear(res);
+	if (files >= conf.uploads_per_day)
+		return req_fail(r, PERR_TOO_MANY, "file", "24 小时内已上传 %lld 个文件，达到每日上限 %d 个，"
+		    "请明天再上传；如确有需要，请联系技术支持", files, conf.uploads_per_day);
+	if (bytes + (long long)len > (long long)conf.upload_mb_per_day * 1024 * 1024)
+		return req_fail(r, PERR_TOO_MANY, "file", "24 小时内已上传 %lld MB，再上传此文件将超过每日上限 %d MB，"
+		    "请明天再上传；如确有需要，请联系技术支持", bytes / (1024 * 1024), conf.upload_mb_per_day);
+	return PERR_OK;
+}
+
 enum { UF_FILE };
 
 const struct field upload_fields[] = {
@@ -145,6 +177,8 @@ h_upload(struct req *r)
 		return req_fail(r, PERR_INVALID_FIELD, "file",
 		    "文件内容不是完整的 PDF 或 JPEG（以文件内容为准，不看扩展名），"
 		    "请重新扫描或另存为 PDF、JPG 后上传");
+	if ((e = within_quota(r, file->len)) != PERR_OK)
+		return e;
 	if ((hex = malloc(file->len * 2 + 3)) == NULL)
 		return PERR_INTERNAL;
 	hexify(file->data, file->len, hex);

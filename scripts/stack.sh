@@ -11,7 +11,8 @@
 # under /bench/),
 # REGISTER_PER_IP_HOUR (20) registrations tried per IP address and hour,
 # CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour,
-# LOGIN_FAILURES_PER_IP_HOUR (300) failed logins per IP address and hour.
+# LOGIN_FAILURES_PER_IP_HOUR (300) failed logins per IP address and hour,
+# UPLOADS_PER_DAY (300) and UPLOAD_MB_PER_DAY (1024) files and MiB one account uploads in 24 hours.
 # TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
 # self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
 # portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
@@ -39,6 +40,8 @@ PAYMENT_GATEWAY_URL=${PAYMENT_GATEWAY_URL:-https://pay.example.invalid/gateway}
 REGISTER_PER_IP_HOUR=${REGISTER_PER_IP_HOUR:-20}
 CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
 LOGIN_FAILURES_PER_IP_HOUR=${LOGIN_FAILURES_PER_IP_HOUR:-300}
+UPLOADS_PER_DAY=${UPLOADS_PER_DAY:-300}
+UPLOAD_MB_PER_DAY=${UPLOAD_MB_PER_DAY:-1024}
 TLS_PORT=${TLS_PORT:-}
 PUBLIC_URL=${PUBLIC_URL:-}
 APACHE_PORT=${APACHE_PORT:-}
@@ -267,6 +270,7 @@ write_conf() {
 		-e "s|@REGISTER_PER_IP_HOUR@|$REGISTER_PER_IP_HOUR|" \
 		-e "s|@CODES_PER_IP_HOUR@|$CODES_PER_IP_HOUR|" \
 		-e "s|@LOGIN_FAILURES_PER_IP_HOUR@|$LOGIN_FAILURES_PER_IP_HOUR|" \
+		-e "s|@UPLOADS_PER_DAY@|$UPLOADS_PER_DAY|" -e "s|@UPLOAD_MB_PER_DAY@|$UPLOAD_MB_PER_DAY|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"

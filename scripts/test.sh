@@ -18,6 +18,8 @@ export WORKERS=3
 # The suites register hundreds of applicants from 127.0.0.1; the limit itself
 # is tested from addresses of its own (tests/integration/register-limit.test.mjs).
 export REGISTER_PER_IP_HOUR=100000 CODES_PER_IP_HOUR=100000 LOGIN_FAILURES_PER_IP_HOUR=100000
+# the suites upload thousands of files as a few demo accounts
+export UPLOADS_PER_DAY=100000 UPLOAD_MB_PER_DAY=100000
 # No WAL archiving for the test stacks: the restore drill (ops.test.mjs) archives on a
 # stack of its own, as `make run` does.
 export ARCHIVE=0

@@ -9,9 +9,12 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { BASE, VAR, assertError, idcard, lit, mobile, registerApplicant, sql, sqlInt, tag } from './lib.mjs';
+import { afterCleanup, newApplicant, postFile, tinyPdf } from './applicant-fixtures.mjs';
+
+after(afterCleanup);
 
 const LIMIT = Number(/^register_per_ip_hour\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
 
@@ -136,5 +139,36 @@ test('failed password resets: counted per IP address and hour (codes_per_ip_hour
 		assert.equal(await misses(), 0);
 	} finally {
 		await sql(`DELETE FROM register_attempt WHERE ip = ${lit(ip)}`);
+	}
+});
+
+test('uploads: an account uploads at most uploads_per_day files and upload_mb_per_day MiB in 24 hours, then 429', async () => {
+	const conf = readFileSync(path.join(VAR, 'portal.conf'), 'utf8');
+	const files = Number(/^uploads_per_day\s*=\s*(\d+)/m.exec(conf)[1]);
+	const mb = Number(/^upload_mb_per_day\s*=\s*(\d+)/m.exec(conf)[1]);
+	const a = await newApplicant();
+	const pdf = tinyPdf('quota');
+	const up = () => postFile(a.s, '/uploads', pdf, '材料.pdf', 'application/pdf');
+	// what the account uploaded today, recorded directly (the limits are raised for the suites)
+	const fill = (n, size) => sql(`INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)
+	    SELECT ${a.id}, 'x.pdf', 'application/pdf', ${size}, sha256('x'::bytea), 'x'::bytea FROM generate_series(1, ${n})`);
+	try {
+		await fill(files - 1, 1);
+		assert.equal((await up()).status, 201, 'the last file of the day');
+		const e = assertError(await up(), 429, 'too_many_requests');
+		assert.match(e.message, new RegExp(`24 小时内已上传 ${files} 个文件，达到每日上限 ${files} 个`));
+		// a day later they count no more
+		await sql(`UPDATE upload SET created_at = now() - interval '25 hours' WHERE owner_id = ${a.id}`);
+		assert.equal((await up()).status, 201);
+		// bytes: what is left of the day's MiB is less than this file
+		const whole = mb * 1024 * 1024;
+		const big = 2 ** 31 - 1;
+		await fill(Math.floor((whole - pdf.length) / big), big);
+		// the file would fit exactly in what is left; one byte more recorded, and it does not
+		await fill(1, whole - Math.floor((whole - pdf.length) / big) * big - pdf.length + 1);
+		const b = assertError(await up(), 429, 'too_many_requests');
+		assert.match(b.message, new RegExp(`再上传此文件将超过每日上限 ${mb} MB`));
+	} finally {
+		await sql(`DELETE FROM upload WHERE owner_id = ${a.id} AND filename = 'x.pdf'`);
 	}
 });
