@@ -207,6 +207,23 @@ decide(struct req *r, bool approve)
 		goto fail;
 	}
 	name = db_str(res, 0, 1);
+	/* two units of one name cannot both be chosen by their people (the amendment refuses it
+	 * too); approving only warned of it */
+	if (approve) {
+		PGresult *taken;
+
+		if ((e = db_run(&st[RG_NAME_TAKEN], &taken, 2, DB_S(name), DB_I(r->id))) != PERR_OK)
+			goto fail;
+		if (PQntuples(taken) > 0) {
+			e = req_fail(r, PERR_CONFLICT, NULL, "平台上已有通过审核的同名单位（%s）：同一单位不能注册两次。"
+			    "如确为两个不同单位，请先在“更正单位信息”中更正已通过审核的那家单位的名称（如加注所在地）；"
+			    "如为重复注册，请作不通过处理，"
+			    "并告知其联系本单位的管理员", db_str(taken, 0, 0));
+			PQclear(taken);
+			goto fail;
+		}
+		PQclear(taken);
+	}
 	if ((e = db_run(&st[RG_DECIDE], NULL, 5, DB_I(r->id), DB_S(approve ? "approved" : "rejected"),
 	    DB_S(reason), DB_I(r->s.user_id), DB_S(aff))) != PERR_OK ||
 	    (e = db_run(&st[RG_CLERKS], &clerks, 1, DB_I(r->id))) != PERR_OK)

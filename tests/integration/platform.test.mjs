@@ -201,6 +201,19 @@ describe('a unit registers itself', () => {
 		    200);
 	});
 
+	test('a registration under the name of a unit already approved cannot be approved (it only warned)', async () => {
+		// registered while the first was pending, or before a second clerk was told to ask its administrator
+		const twin = await registerUnit();
+		assert.equal(twin.r.status, 201, twin.r.text);
+		await sql(`UPDATE org SET name = ${lit(reg.name)} WHERE id = ${twin.r.json.org_id}`);
+		const it = (await admin.get('/registrations')).json.items.find((x) => x.id === twin.r.json.org_id);
+		assert.deepEqual(it.same_name.map((d) => [d.id, d.status]), [[reg.r.json.org_id, 'approved']]);
+		const e = assertError(await admin.post(`/registrations/${it.id}/approve`, {}), 409, 'conflict');
+		assert.match(e.message, /已有通过审核的同名单位（婺城区）：同一单位不能注册两次/);
+		assert.equal(await sql(`SELECT status FROM org WHERE id = ${it.id}`), 'pending');
+		assert.equal((await admin.post(`/registrations/${it.id}/reject`, { reason: '重复注册，请联系本单位管理员' })).status, 200);
+	});
+
 	test('approved, its details are corrected by the operator with a reason: told to its clerks, audited', async () => {
 		const id = reg.r.json.org_id;
 		const body = { name: `${reg.name}（更名）`, uscc: newUscc(), ownership: 'institution', affiliation: 'city_direct',
