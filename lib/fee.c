@@ -9,11 +9,12 @@
  * made again at the new amount when the applicant pays (applicant/page-pay.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "review.h"
 
-enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE__MAX };
+enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE_DUE, FE_TELL, FE__MAX };
 
 /* the plans whose fee step an organisation of this kind and level owns ($1
  * org): a county's steps are the city's for the city's own (市本级) units */
@@ -52,6 +53,30 @@ static struct db_stmt st[FE__MAX] = {
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
 	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND y.payee_org_id = $1"
 	    " ORDER BY y.paid_at, y.order_no LIMIT 20000", 0 },
+	/* the plan's applications waiting at this organisation's fee step with
+	 * nothing paid (told the amount by SMS when they arrived), and what
+	 * they owe now */
+	[FE_DUE] = { "fee_due",
+	    "SELECT a.id, app_fee(a.id) FROM application a WHERE a.plan_id = $1"
+	    " AND a.current_org_id = $2 AND a.state = 'in_review' AND a.paid_at IS NULL"
+	    " AND EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id"
+	    "  AND g.seq = a.step_seq AND g.gate = 'fee')"
+	    " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.application_id = a.id"
+	    "  AND y.status = 'paid')", 0 },
+	/* of those ($1 ids, $2 what each owed), the ones whose fee changed are
+	 * told the new one ($3 the department) */
+	[FE_TELL] = { "fee_tell",
+	    "INSERT INTO notification (user_id, mobile, body)"
+	    " SELECT a.applicant_id, u.mobile, '【职称申报】' || $3 || '调整了《' || p.name"
+	    "  || '》的推荐评审费，您应缴纳 ' || f.total || ' 元（' || f.items"
+	    "  || '），请登录平台缴纳。此前短信所列金额不再适用。'"
+	    " FROM unnest($1::bigint[], $2::int[]) AS d(id, owed)"
+	    " JOIN application a ON a.id = d.id JOIN app_user u ON u.id = a.applicant_id"
+	    " JOIN plan p ON p.id = a.plan_id"
+	    " CROSS JOIN LATERAL (SELECT coalesce(sum(x.amount), 0) AS total,"
+	    "  string_agg(x.name || ' ' || x.amount || ' 元', '、') AS items"
+	    "  FROM app_fee_items(a.id) x) f"
+	    " WHERE f.total <> d.owed AND f.total > 0", 0 },
 };
 
 /* The plan's defaults, as items. */
@@ -156,14 +181,42 @@ within_standard(struct req *r, const cJSON *items, long long recommend, long lon
 
 /* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
  * organisation's for the plan; an empty list restores the plan's defaults. */
+/* The ids and the amounts owed of FE_DUE's rows as two PostgreSQL arrays,
+ * "{1,2}" and "{260,260}" (malloc'd); -1 when memory runs out. */
+static int
+due_arrays(const PGresult *res, char **ids, char **owed)
+{
+	size_t n1, n2;
+	FILE *a = open_memstream(ids, &n1), *b = open_memstream(owed, &n2);
+	int i;
+
+	if (a == NULL || b == NULL) {
+		if (a != NULL)
+			fclose(a);
+		if (b != NULL)
+			fclose(b);
+		return -1;
+	}
+	fputc('{', a);
+	fputc('{', b);
+	for (i = 0; i < PQntuples(res); i++) {
+		fprintf(a, "%s%s", i ? "," : "", db_str(res, i, 0));
+		fprintf(b, "%s%s", i ? "," : "", db_str(res, i, 1));
+	}
+	fputc('}', a);
+	fputc('}', b);
+	return fclose(a) == 0 && fclose(b) == 0 ? 0 : -1;
+}
+
 enum perr
 h_fee_set(struct req *r)
 {
 	struct fval v[FIELDS_MAX];
 	const cJSON *it, *o;
 	const char *bad;
-	char msg[256];
+	char msg[256], *ids = NULL, *owed = NULL;
 	cJSON *detail;
+	long long told = 0;
 	int seq = 0;
 	enum perr e;
 
@@ -199,6 +252,19 @@ h_fee_set(struct req *r)
 		if (e != PERR_OK)
 			goto fail;
 	}
+	/* who was told an amount that may change (the clerks' walk: 260 元 by SMS, then
+	 * another amount on the portal and not a word) */
+	{
+		PGresult *res;
+
+		if ((e = db_run(&st[FE_DUE], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+			goto fail;
+		if (due_arrays(res, &ids, &owed) != 0)
+			e = PERR_INTERNAL;
+		PQclear(res);
+		if (e != PERR_OK)
+			goto fail;
+	}
 	if ((e = db_run(&st[FE_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		goto fail;
 	seq = 0;
@@ -211,14 +277,30 @@ h_fee_set(struct req *r)
 		    DB_I(r->s.user_id))) != PERR_OK)
 			goto fail;
 	}
+	{
+		PGresult *res;
+
+		if ((e = db_run(&st[FE_TELL], &res, 3, DB_S(ids), DB_S(owed), DB_S(r->s.org_name))) !=
+		    PERR_OK)
+			goto fail;
+		told = atoll(PQcmdTuples(res));
+		PQclear(res);
+	}
 	detail = cJSON_CreateObject();
 	cJSON_AddItemReferenceToObject(detail, "items", (cJSON *)r->f[FS_ITEMS].a);
+	json_add_int(detail, "told", told);
 	e = req_audit(r, "fee_set", "plan", r->id, detail);
 	cJSON_Delete(detail);
 	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
-	return h_fees(r);
+	free(ids);
+	free(owed);
+	if ((e = h_fees(r)) == PERR_OK)
+		json_add_int(req_out(r), "told", told);
+	return e;
 fail:
+	free(ids);
+	free(owed);
 	db_rollback();
 	return e;
 }

@@ -178,10 +178,24 @@ describe('收费设定', () => {
 				assert.deepEqual([r.json.application.fee.amount, r.json.application.fee.items], want);
 			}
 		};
-		const put = async (items) => assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
-		    { json: { items } })).status, 200);
+		const put = async (items) => {
+			const r = await wucheng.request('PUT', `/plans/${plan}/fees`, { json: { items } });
+			assert.equal(r.status, 200, r.text);
+			return r.json.told;
+		};
 		await fees([210, [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]]);
-		await put([{ name: '评审费', amount: 170 }]);
+		// the applicant, waiting at the fee step with nothing paid, was told 210 元: now told 170 元
+		// (the clerks' walk: a new amount on the portal, and not a word)
+		const before = await sqlInt(`SELECT count(*) FROM notification n JOIN application a ON a.applicant_id = n.user_id
+		    WHERE a.id = ${app}`);
+		assert.ok(await put([{ name: '评审费', amount: 170 }]) >= 1);
+		assert.match(await sql(`SELECT n.body FROM notification n JOIN application a ON a.applicant_id = n.user_id
+		    WHERE a.id = ${app} ORDER BY n.id DESC LIMIT 1`),
+		/^【职称申报】婺城区住房和城乡建设局调整了《.+》的推荐评审费，您应缴纳 170 元（评审费 170 元），请登录平台缴纳。/);
+		// the same again: nothing changed, nobody told
+		assert.equal(await put([{ name: '评审费', amount: 170 }]), 0);
+		assert.equal(await sqlInt(`SELECT count(*) FROM notification n JOIN application a ON a.applicant_id = n.user_id
+		    WHERE a.id = ${app}`), before + 1);
 		await fees([170, [{ name: '评审费', amount: 170 }]]);
 		await put([]);
 		await fees([260, [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]]);
@@ -201,8 +215,10 @@ describe('收费设定', () => {
 		await sql(`INSERT INTO payment (order_no, application_id, amount_fen, status, paid_at)
 		    VALUES ('itest-${app}', ${app}, 21000, 'paid', now())`);
 		await sql(`UPDATE application SET paid_at = now() WHERE id = ${app}`);
-		assert.equal((await wucheng.request('PUT', `/plans/${plan}/fees`,
-		    { json: { items: [{ name: '评审费', amount: 120 }] } })).status, 200);
+		const paidChange = await wucheng.request('PUT', `/plans/${plan}/fees`, { json: { items: [{ name: '评审费', amount: 120 }] } });
+		assert.equal(paidChange.status, 200);
+		assert.equal(await sql(`SELECT count(*) FROM notification n JOIN application a ON a.applicant_id = n.user_id
+		    WHERE a.id = ${app} AND n.body LIKE '%调整了%' AND n.body LIKE '%120 元%'`), '0', 'paid: not told');
 		const fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
 		assert.equal(fee.amount, 210);
 		assert.equal(fee.due, false);
