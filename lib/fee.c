@@ -179,8 +179,6 @@ within_standard(struct req *r, const cJSON *items, long long recommend, long lon
 	return PERR_OK;
 }
 
-/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
- * organisation's for the plan; an empty list restores the plan's defaults. */
 /* The ids and the amounts owed of FE_DUE's rows as two PostgreSQL arrays,
  * "{1,2}" and "{260,260}" (malloc'd); -1 when memory runs out. */
 static int
@@ -208,6 +206,9 @@ due_arrays(const PGresult *res, char **ids, char **owed)
 	return fclose(a) == 0 && fclose(b) == 0 ? 0 : -1;
 }
 
+/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
+ * organisation's for the plan; an empty list restores the plan's defaults; those
+ * waiting to pay whose fee changed are told the new one. */
 enum perr
 h_fee_set(struct req *r)
 {

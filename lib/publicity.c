@@ -38,7 +38,10 @@ enum { UP_LIST, UP_LOCK, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OB
 	" coalesce(to_char(pr.work_start_date, 'YYYY-MM-DD'), '')," \
 	/* the chain's holders, for the one the pass reports to (the programs' \
 	 * names, as of the version read with them) */ \
-	" a.pipeline_id, coalesce(a.region_id, 0), a.unit_org_id, (SELECT n FROM ref_version) " \
+	" a.pipeline_id, coalesce(a.region_id, 0), a.unit_org_id, (SELECT n FROM ref_version)," \
+	/* whether the step waits for more than its 公示 (an interview it called) */ \
+	" EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id" \
+	"  AND g.seq = a.step_seq AND g.gate <> 'publicity') " \
 	"FROM application a JOIN app_user u ON u.id = a.applicant_id" \
 	PROFILE_JOIN \
 	" JOIN plan p ON p.id = a.plan_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN \
@@ -85,7 +88,7 @@ enum {
 	PB_ID, PB_NAME, PB_IDCARD, PB_PLAN, PB_STEP, PB_STEP_NAME, PB_ARRIVED, PB_STARTS, PB_ENDS,
 	PB_DONE, PB_OPEN, PB_OBJECTIONS, PB_SPECIALTY, PB_CATEGORY, PB_METHOD, PB_TITLE,
 	PB_ACHIEVEMENTS, PB_UNIT, PB_EDUCATION, PB_HELD, PB_HELD_DATE, PB_WORK_START, PB_PIPELINE,
-	PB_REGION, PB_UNIT_ORG, PB_VERSION
+	PB_REGION, PB_UNIT_ORG, PB_VERSION, PB_MORE_GATES
 };
 
 /* The step a pass of row i goes to and its holder ("next"; null at the last). */
@@ -114,7 +117,7 @@ next_json(const PGresult *res, int i, cJSON *it)
 
 /*
  * "held": what else the step waits for once the publicity is over and no
- * objection is open (ready), in the words a 通过 would be refused with (the
+ * objection is open and the step has other gates (ready), in the words a 通过 would be refused with (the
  * 市人力社保局's 资格复审并公示 waits for the results of an interview it
  * called), or null. The clerks' walk: the batch promised two, one passed, and
  * the other's row said nothing.
@@ -186,7 +189,7 @@ h_publicity(struct req *r)
 		cJSON_AddItemToArray(items, it);
 		if ((e = next_json(res, i, it)) != PERR_OK ||
 		    (e = held_json(it, db_int(res, i, PB_ID), done >= PUBLICITY_DAYS &&
-		    db_int(res, i, PB_OPEN) == 0)) != PERR_OK)
+		    db_int(res, i, PB_OPEN) == 0 && db_bool(res, i, PB_MORE_GATES))) != PERR_OK)
 			break;
 	}
 	PQclear(res);
