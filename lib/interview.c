@@ -231,6 +231,8 @@ h_interview(struct req *r)
 		cJSON_AddStringToObject(o, "specialty", db_str(res, i, 11));
 		/* still here to be recorded (not moved on, returned or withdrawn meanwhile) */
 		cJSON_AddBoolToObject(o, "open", result[0] == '\0' && db_bool(res, i, 10));
+		/* still at the step, recorded or not (one who passed waits for its 通过) */
+		cJSON_AddBoolToObject(o, "here", db_bool(res, i, 10));
 		cJSON_AddItemToArray(arr, o);
 	}
 	PQclear(res);

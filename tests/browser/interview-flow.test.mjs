@@ -82,6 +82,31 @@ step('缺席 ends an application: 保存结果 names whom first; 取消 records 
   assert.deepEqual(page.problems, [])
 })
 
+step('the one who passed gets its 审查通过 from the roster, with one opinion (not again from the worklist)', async () => {
+  const { page } = await newPage()
+  await login(page, 'county', 'wucheng_jsj')
+  page.problems.length = 0
+  await menu(page, '评前面试')
+  await page.locator('.iv-sessions tr', { hasText: title }).locator('.iv-open').click()
+  const roster = page.locator('.iv-roster')
+  await roster.locator('.iv-pass-on', { hasText: '审查通过面试通过的人员（1 人）' }).click()
+  const box = page.locator('.iv-pass-confirm')
+  await box.getByText(/面试通过的 1 人：.+。以同一意见审查通过，进入下一环节/).waitFor()
+  assert.equal(await box.locator('input').inputValue(), '面试通过，同意推荐。')
+  const [sent] = await Promise.all([
+    answer(page, 'POST', /\/applications\/batch$/),
+    box.getByRole('button', { name: '确认审查通过' }).click(),
+  ])
+  const body = JSON.parse(sent.request().postData())
+  assert.equal(body.text, '面试通过，同意推荐。')
+  assert.equal(body.items.length, 1)
+  assert.equal((await expectOk(sent)).passed, 1)
+  const passed = body.items[0].id
+  assert.deepEqual(await position(passed), { code: 'mid_review', step: 7, state: 'in_review' })
+  await roster.locator('.iv-pass-on').waitFor({ state: 'detached' })
+  assert.deepEqual(page.problems, [])
+})
+
 step('those chosen for an interview stay chosen while a session is made for them, and go to it', async () => {
   const applicant = await loginAs('applicant', DEMO_APPLICANT)
   const [third] = await newDrafts(1)
