@@ -19,6 +19,7 @@ enum {
 	GT_INTERVIEW,
 	GT_DOCUMENT,
 	GT_VOTE,
+	GT_STEP_NAME,
 	GT__MAX
 };
 
@@ -80,6 +81,10 @@ static struct db_stmt st[GT__MAX] = {
 	    " WHERE ag.application_id = $1 AND ag.step_seq = $2"
 	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity')"
 	    " ORDER BY m.state = 'closed' DESC, m.closed_at DESC, m.id DESC LIMIT 1", 0 },
+	/* the name of the application's step seq $2 */
+	[GT_STEP_NAME] = { "gate_step_name",
+	    "SELECT s.name FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
+	    " AND s.seq = $2 WHERE a.id = $1", 0 },
 };
 
 struct gate_ctx {
@@ -138,6 +143,7 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	/* the page and its button where the reader is: the city's results publicity has its own */
 	bool city = !c->unit && strcmp(portal_role(), "city") == 0;
 	const char *page = c->unit ? "资格公示与报送" : city ? "评审结果公示" : "公示管理";
+	char assess[40];
 	const char *then = c->unit ? "推荐上报" : city ? "确认结果" : "办理通过";
 	PGresult *res;
 	long long days, open;
@@ -147,10 +153,20 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	    DB_I(PUBLICITY_DAYS))) != PERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
+		PQclear(res);
+		/* 市住建局's page is named for the 初定 it publicises (www/city/main.js) */
+		if (city) {
+			if ((e = db_run(&st[GT_STEP_NAME], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
+				return e;
+			if (PQntuples(res) == 1 && strstr(db_str(res, 0, 0), "初定") != NULL) {
+				snprintf(assess, sizeof(assess), "初定结果公示");
+				page = assess;
+			}
+			PQclear(res);
+		}
 		snprintf(g->text, sizeof(g->text), "该申报尚未公示，请在“%s”中登记公示，"
 		    "公示满 %d 个工作日后方可%s", page, PUBLICITY_DAYS, then);
 		next(g, "/publicity", "去登记公示");
-		PQclear(res);
 		return PERR_OK;
 	}
 	days = db_int(res, 0, 0);

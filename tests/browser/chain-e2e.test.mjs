@@ -27,7 +27,7 @@ import {
   JUNIOR_PLAN, afterCleanup, newApplicant, newOrg, newOrgUser, orgId, planId,
 } from '../integration/applicant-fixtures.mjs'
 import { apply } from '../integration/apply.mjs'
-import { position } from '../integration/walk.mjs'
+import { clerk, position } from '../integration/walk.mjs'
 import { BASE, SHOTS, answer, expectOk, flow, login, menu } from './harness.mjs'
 
 const JSQR = createRequire(import.meta.url).resolve('jsqr') // its UMD build, for the browser
@@ -307,13 +307,19 @@ step('⑤ hrb 市人社局: worklist → 通过 from the list', async () => {
   }
 })
 
-step('⑥ city: 评审结果公示 → 登记公示 → (14 days later) 确认结果', async () => {
+step('⑥ city: 初定结果公示 → 登记公示 → (14 days later) 确认结果', async () => {
   const { context, page } = await newPage()
   try {
     await login(page, 'city', 'jh_zjj')
-    await menu(page, '评审结果公示')
+    // 市住建局 publicises 初定 results: its page says so (it read 评审结果公示 and 评审通过), and so
+    // does the gate that sends the clerk there
+    const gate = (await (await clerk('city', 'jh_zjj')).post(`/applications/${appId}/move`,
+      { action: 'pass', step: 6, text: '确认' })).json.error.message
+    assert.equal(gate, '该申报尚未公示，请在“初定结果公示”中登记公示，公示满 5 个工作日后方可确认结果')
+    await menu(page, '初定结果公示')
     await page.locator('.publicity-table').waitFor()
-    await page.locator('.page-title', { hasText: '评审结果公示' }).waitFor()
+    await page.locator('.page-title', { hasText: '初定结果公示' }).waitFor()
+    assert.match(await page.locator('.publicity-table').innerText(), /初定通过/)
     const moved = await publicityThenPass(page, 6, '确认结果', '10-city-publicity')
     assert.equal(moved.step, 7)
   } finally {

@@ -8,7 +8,8 @@
 //    password_change_required to everything but me, password and logout).
 //  - A committee member's login (user.kind 'committee_member') sees its own entries (member: true)
 //    besides 首页 and 账号设置, and nothing of the desk; everyone else sees the other entries whose
-//    show(session), when given, says yes (e.g. 评审会议 only for a committee's office).
+//    show(session), when given, says yes (e.g. 评审会议 only for a committee's office); an item's
+//    labelFor(session), when given, names it for the organisation (初定结果公示 at 市住建局).
 import { ROLE_NAMES, session } from './session.js'
 
 // true while the signed-in organisation waits for, or failed, the platform's approval
@@ -47,5 +48,5 @@ export function visibleMenu(portal) {
     if (item.member) return false
     if (item.adminOnly && !isOrgAdmin()) return false
     return !item.show || item.show(session)
-  })
+  }).map((item) => (item.labelFor ? { ...item, label: item.labelFor(session) } : item))
 }

@@ -65,6 +65,14 @@ export function heldChains(org, unit = false) {
   return (reference.pipelines || []).filter((p) => (p.steps || []).some((s) => holds(org, s, unit)))
 }
 
+// The names of the steps with this gate the signed-in department holds (e.g. its 公示: 公布评审结果,
+// 公布初定结果), [] until the reference is there.
+export function heldGateSteps(session, gate) {
+  if (!session.org || !reference.loaded) return []
+  return (reference.pipelines || []).flatMap((p) =>
+    (p.steps || []).filter((s) => holds(session.org, s, false) && (s.gates || []).includes(gate)).map((s) => s.name))
+}
+
 // Whether the signed-in department holds a step with one of these gates in some chain (the 收费设定,
 // 公示, 面试 and 制发文件 pages are for those that do): yes until the reference is there.
 export function holdsGate(session, ...gates) {
