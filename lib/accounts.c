@@ -221,9 +221,12 @@ account_reset(struct req *r, long long org, long long id, char *pw_out, size_t p
 	    (e = db_run(&st[AC_END], NULL, 1, DB_I(id))) != PERR_OK ||
 	    (e = req_audit(r, "account_reset", "user", id, NULL)) != PERR_OK ||
 	    /* the person hears of it: a reset they did not ask for is someone
-	     * else about to sign in as them (a committee office, its expert) */
+	     * else about to sign in as them (a committee office, its expert); whom
+	     * to turn to is not who reset it. An applicant's mobile the operator's
+	     * reset has just taken off (it may be the squatter's): the message
+	     * waits in the portal, no SMS */
 	    (e = notify_userf(id, "【职称申报】您的账号密码已由%s重置，原密码已失效。"
-	    "如非您本人申请，请立即与%s联系。", r->s.org_name, r->s.org_name)) != PERR_OK ||
+	    "如非您本人申请，请立即联系平台技术支持（联系方式见平台首页）。", r->s.org_name)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;

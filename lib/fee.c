@@ -76,7 +76,9 @@ static struct db_stmt st[FE__MAX] = {
 	    " CROSS JOIN LATERAL (SELECT coalesce(sum(x.amount), 0) AS total,"
 	    "  string_agg(x.name || ' ' || x.amount || ' 元', '、') AS items"
 	    "  FROM app_fee_items(a.id) x) f"
-	    " WHERE f.total <> d.owed AND f.total > 0", 0 },
+	    " WHERE f.total <> d.owed AND f.total > 0 AND a.paid_at IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.application_id = a.id"
+	    "  AND y.status = 'paid')", 0 },
 };
 
 /* The plan's defaults, as items. */
@@ -203,23 +205,52 @@ due_arrays(const PGresult *res, char **ids, char **owed)
 	}
 	fputc('}', a);
 	fputc('}', b);
-	return fclose(a) == 0 && fclose(b) == 0 ? 0 : -1;
+	i = fclose(a);
+	return fclose(b) == 0 && i == 0 ? 0 : -1;
 }
 
-/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
- * organisation's for the plan; an empty list restores the plan's defaults; those
- * waiting to pay whose fee changed are told the new one. */
-enum perr
-h_fee_set(struct req *r)
+/* Who waits at this organisation's fee step for the plan with nothing paid,
+ * told an amount on arrival: FE_DUE's ids and amounts as the arrays FE_TELL
+ * takes (malloc'd). Inside the transaction, before the items change. */
+static enum perr
+owed_now(struct req *r, char **ids, char **owed)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[FE_DUE], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	if (due_arrays(res, ids, owed) != 0)
+		e = PERR_INTERNAL;
+	PQclear(res);
+	return e;
+}
+
+/* Tells those of owed_now() whose fee the change moved the new one (the
+ * clerks' walk: 260 元 by SMS, then another amount on the portal and not a
+ * word); *told how many. */
+static enum perr
+tell_changed(struct req *r, const char *ids, const char *owed, long long *told)
+{
+	PGresult *res;
+	enum perr e;
+
+	if ((e = db_run(&st[FE_TELL], &res, 3, DB_S(ids), DB_S(owed), DB_S(r->s.org_name))) != PERR_OK)
+		return e;
+	*told = atoll(PQcmdTuples(res));
+	PQclear(res);
+	return PERR_OK;
+}
+
+/* The items as sent: each of fee_item_fields, its name not blank and not
+ * another's (the applicant's fee lists each by its name). */
+static enum perr
+items_check(struct req *r)
 {
 	struct fval v[FIELDS_MAX];
 	const cJSON *it, *o;
 	const char *bad;
-	char msg[256], *ids = NULL, *owed = NULL;
-	cJSON *detail;
-	long long told = 0;
-	int seq = 0;
-	enum perr e;
+	char msg[256];
 
 	cJSON_ArrayForEach(it, r->f[FS_ITEMS].a) {
 		if (!cJSON_IsObject(it) ||
@@ -228,14 +259,29 @@ h_fee_set(struct req *r)
 			    "%s", cJSON_IsObject(it) ? msg : "收费项目的格式不正确");
 		if (utf8_blank(v[0].s))
 			return req_fail(r, PERR_INVALID_FIELD, "items", "请填写收费项目名称");
-		/* one line an item: the applicant's fee lists each by its name */
 		for (o = r->f[FS_ITEMS].a->child; o != it; o = o->next)
 			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name")),
 			    v[0].s) == 0)
 				return req_fail(r, PERR_INVALID_FIELD, "items",
 				    "收费项目名称不能重复：%s", v[0].s);
 	}
-	if ((e = db_begin()) != PERR_OK)
+	return PERR_OK;
+}
+
+/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
+ * organisation's for the plan; an empty list restores the plan's defaults; those
+ * waiting to pay whose fee changed are told the new one. */
+enum perr
+h_fee_set(struct req *r)
+{
+	const cJSON *it;
+	char *ids = NULL, *owed = NULL;
+	cJSON *detail;
+	long long told = 0;
+	int seq = 0;
+	enum perr e;
+
+	if ((e = items_check(r)) != PERR_OK || (e = db_begin()) != PERR_OK)
 		return e;
 	{
 		PGresult *res;
@@ -253,20 +299,8 @@ h_fee_set(struct req *r)
 		if (e != PERR_OK)
 			goto fail;
 	}
-	/* who was told an amount that may change (the clerks' walk: 260 元 by SMS, then
-	 * another amount on the portal and not a word) */
-	{
-		PGresult *res;
-
-		if ((e = db_run(&st[FE_DUE], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
-			goto fail;
-		if (due_arrays(res, &ids, &owed) != 0)
-			e = PERR_INTERNAL;
-		PQclear(res);
-		if (e != PERR_OK)
-			goto fail;
-	}
-	if ((e = db_run(&st[FE_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
+	if ((e = owed_now(r, &ids, &owed)) != PERR_OK ||
+	    (e = db_run(&st[FE_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		goto fail;
 	seq = 0;
 	cJSON_ArrayForEach(it, r->f[FS_ITEMS].a) {
@@ -278,15 +312,8 @@ h_fee_set(struct req *r)
 		    DB_I(r->s.user_id))) != PERR_OK)
 			goto fail;
 	}
-	{
-		PGresult *res;
-
-		if ((e = db_run(&st[FE_TELL], &res, 3, DB_S(ids), DB_S(owed), DB_S(r->s.org_name))) !=
-		    PERR_OK)
-			goto fail;
-		told = atoll(PQcmdTuples(res));
-		PQclear(res);
-	}
+	if ((e = tell_changed(r, ids, owed, &told)) != PERR_OK)
+		goto fail;
 	detail = cJSON_CreateObject();
 	cJSON_AddItemReferenceToObject(detail, "items", (cJSON *)r->f[FS_ITEMS].a);
 	json_add_int(detail, "told", told);

@@ -143,7 +143,6 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 	/* the page and its button where the reader is: the city's results publicity has its own */
 	bool city = !c->unit && strcmp(portal_role(), "city") == 0;
 	const char *page = c->unit ? "资格公示与报送" : city ? "评审结果公示" : "公示管理";
-	char assess[40];
 	const char *then = c->unit ? "推荐上报" : city ? "确认结果" : "办理通过";
 	PGresult *res;
 	long long days, open;
@@ -158,10 +157,8 @@ g_publicity(const struct gate_ctx *c, struct gate_state *g)
 		if (city) {
 			if ((e = db_run(&st[GT_STEP_NAME], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
 				return e;
-			if (PQntuples(res) == 1 && strstr(db_str(res, 0, 0), "初定") != NULL) {
-				snprintf(assess, sizeof(assess), "初定结果公示");
-				page = assess;
-			}
+			if (PQntuples(res) == 1 && strstr(db_str(res, 0, 0), "初定") != NULL)
+				page = "初定结果公示";
 			PQclear(res);
 		}
 		snprintf(g->text, sizeof(g->text), "该申报尚未公示，请在“%s”中登记公示，"

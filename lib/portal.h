@@ -739,6 +739,10 @@ PORTAL_API const char *upload_sniff(const char *data, size_t len);
 PORTAL_API void upload_filename(const char *stored, const char *ctype, char *out,
     size_t outsz);
 PORTAL_API enum perr h_upload(struct req *);
+/* PERR_OK while user may store len bytes more today (conf uploads_per_day,
+ * upload_mb_per_day), else 429 on "file" in words. Every handler that stores
+ * an upload asks it first. */
+PORTAL_API enum perr upload_quota(struct req *, long long user, size_t len);
 PORTAL_API extern const struct field upload_fields[];
 PORTAL_API extern const struct field upload_get_fields[];
 /* GET uploads/:id: one's own upload, or one in an application the caller's

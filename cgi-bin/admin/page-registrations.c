@@ -11,7 +11,10 @@
 
 #include "admin.h"
 
-enum { RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_NAME_TAKEN, RG_AMEND, RG__MAX };
+enum {
+	RG_LIST, RG_LOAD, RG_DECIDE, RG_CLERKS, RG_SCAN, RG_OLD, RG_NAME_TAKEN, RG_NAME_LOCK, RG_AMEND,
+	RG__MAX
+};
 
 static struct db_stmt st[RG__MAX] = {
 	[RG_LIST] = { "admin_registrations",
@@ -53,6 +56,9 @@ static struct db_stmt st[RG__MAX] = {
 	[RG_NAME_TAKEN] = { "admin_registration_name_taken",
 	    "SELECT coalesce(r.name, '') FROM org o LEFT JOIN region r ON r.id = o.region_id"
 	    " WHERE o.name = $1 AND o.id <> $2 AND o.status = 'approved' LIMIT 1", 0 },
+	/* two operators approving two registrations of one name at once: one after the other */
+	[RG_NAME_LOCK] = { "admin_registration_name_lock",
+	    "SELECT pg_advisory_xact_lock(hashtext('zcps org name ' || $1))", 0 },
 	[RG_AMEND] = { "admin_registration_amend",
 	    "UPDATE org SET name = $2, uscc = $3, ownership = $4, affiliation = NULLIF($5, ''),"
 	    " region_id = $6, supervisor = $7 WHERE id = $1", 0 },
@@ -212,7 +218,8 @@ decide(struct req *r, bool approve)
 	if (approve) {
 		PGresult *taken;
 
-		if ((e = db_run(&st[RG_NAME_TAKEN], &taken, 2, DB_S(name), DB_I(r->id))) != PERR_OK)
+		if ((e = db_run(&st[RG_NAME_LOCK], NULL, 1, DB_S(name))) != PERR_OK ||
+		    (e = db_run(&st[RG_NAME_TAKEN], &taken, 2, DB_S(name), DB_I(r->id))) != PERR_OK)
 			goto fail;
 		if (PQntuples(taken) > 0) {
 			e = req_fail(r, PERR_CONFLICT, NULL, "平台上已有通过审核的同名单位（%s）：同一单位不能注册两次。"
@@ -324,7 +331,8 @@ h_admin_registration_amend(struct req *r)
 		goto fail;
 	/* a rename onto a name in use would give applicants two of it to choose from */
 	if (strcmp(db_str(old, 0, 1), now[AM_NAME]) != 0) {
-		if ((e = db_run(&st[RG_NAME_TAKEN], &res, 2, DB_S(now[AM_NAME]), DB_I(r->id))) != PERR_OK)
+		if ((e = db_run(&st[RG_NAME_LOCK], NULL, 1, DB_S(now[AM_NAME]))) != PERR_OK ||
+		    (e = db_run(&st[RG_NAME_TAKEN], &res, 2, DB_S(now[AM_NAME]), DB_I(r->id))) != PERR_OK)
 			goto fail;
 		if (PQntuples(res) > 0) {
 			e = req_fail(r, PERR_CONFLICT, "name", "平台中已有名为“%s”的单位或部门（%s），"

@@ -74,6 +74,9 @@ h_app_photo(struct req *r)
 	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
 	snprintf(size, sizeof(size), "%zu", nbytes);
 	snprintf(id, sizeof(id), "%lld", r->id);
+	/* each new photo is an upload of its own: a script could store one a request */
+	if ((e = upload_quota(r, r->s.user_id, nbytes)) != PERR_OK)
+		goto out;
 	if ((e = db_begin()) != PERR_OK)
 		goto out;
 	if ((e = app_lock_editable(r, r->id)) != PERR_OK ||

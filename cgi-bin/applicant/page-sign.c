@@ -195,7 +195,8 @@ h_sign_post(struct req *r)
 		goto fail;
 	snprintf(app, sizeof(app), "%s", db_str(res, 0, 0));
 	snprintf(owner, sizeof(owner), "%s", db_str(res, 0, 6));
-	if ((e = db_exec(&st[SG_STORE], &stored, 2, owner, b64)) != PERR_OK)
+	if ((e = upload_quota(r, db_int(res, 0, 6), strlen(b64) * 3 / 4)) != PERR_OK ||
+	    (e = db_exec(&st[SG_STORE], &stored, 2, owner, b64)) != PERR_OK)
 		goto fail;
 	if (PQntuples(stored) != 1) {
 		e = req_fail(r, PERR_INVALID_FIELD, "signature", "签名图片不正确，请重新签署");

@@ -103,6 +103,11 @@ step('the one who passed gets its 审查通过 from the roster, with one opinion
   assert.equal((await expectOk(sent)).passed, 1)
   const passed = body.items[0].id
   assert.deepEqual(await position(passed), { code: 'mid_review', step: 7, state: 'in_review' })
+  // each person's outcome, kept until closed
+  const outcome = page.locator('.iv-pass-outcome')
+  await outcome.locator('.batch-summary', { hasText: '已审查通过 1 人' }).waitFor()
+  assert.match(await outcome.locator('.batch-results').innerText(), new RegExp(`（申报编号 ${passed}）：已审查通过`))
+  await outcome.getByRole('button', { name: '关闭', exact: true }).click()
   await roster.locator('.iv-pass-on').waitFor({ state: 'detached' })
   assert.deepEqual(page.problems, [])
 })

@@ -188,7 +188,7 @@ describe('members and their logins', () => {
 		assert.equal(r.status, 200, r.text);
 		// the member is told: a reset not asked for is someone else about to sign in as them
 		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${m.id} ORDER BY id DESC LIMIT 1`),
-		    /^【职称申报】您的账号密码已由婺城区建设工程技术人员初级工程师职务任职资格评审委员会重置，原密码已失效。如非您本人申请/);
+		    /^【职称申报】您的账号密码已由婺城区建设工程技术人员初级工程师职务任职资格评审委员会重置，原密码已失效。如非您本人申请，请立即联系平台技术支持/);
 		m.s = await firstLoginAs('county', m.username, r.json.password, 'Member#Pass2027');
 		assertError(await new Session('county').post('/login', { username: m.username, password: DEMO_PASSWORD }),
 		    401, 'unauthorized');

@@ -12,7 +12,10 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { BASE, VAR, assertError, idcard, lit, mobile, registerApplicant, sql, sqlInt, tag } from './lib.mjs';
-import { afterCleanup, newApplicant, postFile, tinyPdf } from './applicant-fixtures.mjs';
+import {
+	afterCleanup, completeProfile, newApplicant, newApplication, postFile, putProfile, tinyPdf,
+} from './applicant-fixtures.mjs';
+import { PHOTO } from './routes.mjs';
 
 after(afterCleanup);
 
@@ -157,6 +160,11 @@ test('uploads: an account uploads at most uploads_per_day files and upload_mb_pe
 		assert.equal((await up()).status, 201, 'the last file of the day');
 		const e = assertError(await up(), 429, 'too_many_requests');
 		assert.match(e.message, new RegExp(`24 小时内已上传 ${files} 个文件，达到每日上限 ${files} 个`));
+		// a photo is an upload too (the diff review: a script could store one a request)
+		await putProfile(a.s, await completeProfile());
+		const app = (await newApplication(a.s)).application.id;
+		const photo = await postFile(a.s, `/applications/${app}/photo`, PHOTO, '证件照.jpg', 'image/jpeg');
+		assert.match(assertError(photo, 429, 'too_many_requests', 'file').message, /达到每日上限/);
 		// a day later they count no more
 		await sql(`UPDATE upload SET created_at = now() - interval '25 hours' WHERE owner_id = ${a.id}`);
 		assert.equal((await up()).status, 201);
