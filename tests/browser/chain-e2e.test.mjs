@@ -319,6 +319,7 @@ step('⑥ city: 初定结果公示 → 登记公示 → (14 days later) 确认�
     await menu(page, '初定结果公示')
     await page.locator('.publicity-table').waitFor()
     await page.locator('.page-title', { hasText: '初定结果公示' }).waitFor()
+    assert.match(await page.title(), /^初定结果公示 - 市级主管部门 - /)
     assert.match(await page.locator('.publicity-table').innerText(), /初定通过/)
     const moved = await publicityThenPass(page, 6, '确认结果', '10-city-publicity')
     assert.equal(moved.step, 7)

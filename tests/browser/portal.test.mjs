@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
-import { idcard, mobile } from '../integration/lib.mjs'
+import { idcard, mobile, registerApplicant } from '../integration/lib.mjs'
 import { personName } from '../integration/applicant-fixtures.mjs'
 import { BASE, SHOTS, flow } from './harness.mjs'
 
@@ -252,6 +252,33 @@ test('a lazily loaded part that is not a page (the session dialog) missing after
     // loaded again, not left without its session dialog (a 401 then waited for a dialog that never came)
     assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type), 'reload')
     assert.match(page.url(), /\/county\/#\/$/)
+  } finally {
+    await context.close()
+  }
+})
+
+// the walk: the fifth wrong 原密码 locked the account, yet the page stayed, and the next click
+// offered a login that could not succeed
+test('the fifth wrong 原密码 in 账号设置 locks the account and leads to the login page, which says so', async () => {
+  const who = await registerApplicant()
+  const { context, page } = await newPage()
+  try {
+    await openLogin(page, 'applicant')
+    assert.equal((await login(page, who.idcard, who.password)).status, 200)
+    await page.locator('.welcome').waitFor()
+    await page.locator('.side-menu .el-menu-item', { hasText: '账号设置' }).click()
+    for (let i = 1; i <= 5; i++) {
+      await page.locator('#pw-old').fill(`Wrong-${i}-Pass`)
+      await page.locator('#pw-new').fill('New-Passw0rd-2026')
+      await page.locator('#pw-confirm').fill('New-Passw0rd-2026')
+      const [r] = await Promise.all([
+        page.waitForResponse((x) => x.url().endsWith('/api/applicant/password') && x.request().method() === 'POST'),
+        page.getByRole('button', { name: '修改密码' }).click(),
+      ])
+      assert.equal(r.status(), i < 5 ? 400 : 423)
+    }
+    await page.locator('.login-notice', { hasText: '原密码连续输错，账号已锁定' }).waitFor()
+    assert.match(page.url(), /#\/login\?locked=1$/)
   } finally {
     await context.close()
   }

@@ -234,12 +234,17 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
           r('.rd-decide').bottom <= window.innerHeight + 1
       })
       await shot(page, 'detail-laptop')
-      await page.setViewportSize({ width: 1366, height: 860 })
       // tick two items of the checklist, return with a reason
       const codes = d.checklist.map((c) => c.code)
       await page.locator(`.rd-checklist .check-${codes[0]}`).click()
       await page.locator(`.rd-checklist .check-${codes[1]}`).click()
       await page.locator('.decide-return').click()
+      // the decision's form open, its 确认 still on the laptop's screen (the walk: below the window)
+      await page.waitForFunction(() => {
+        const b = document.querySelector('.decide-confirm')
+        return b && b.getBoundingClientRect().bottom <= window.innerHeight && b.getBoundingClientRect().top > 56
+      })
+      await page.setViewportSize({ width: 1366, height: 860 })
       // a reason is required: nothing is sent without one
       let moved = false
       const onReq = (r) => {

@@ -51,7 +51,7 @@ createPortal({
     ...reviewRoutes('职称评审资格审查', { interviews: true }),
     { path: '/fees', name: 'fees', component: Fees, meta: { title: '收费设定' } },
     { path: '/interviews', name: 'interviews', component: Interviews, meta: { title: '评前面试' } },
-    { path: '/publicity', name: 'publicity', component: Publicity, props: results, meta: { title: '结果公示' } },
+    { path: '/publicity', name: 'publicity', component: Publicity, props: results, meta: { title: '结果公示', titleFor: (s) => `${resultsWord(s)}结果公示` } },
     { path: '/documents', name: 'documents', component: Documents, meta: { title: '制发文件' } },
     ...statsRoutes(),
     ...committeeRoutes(),

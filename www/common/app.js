@@ -146,7 +146,8 @@ export function createPortal({ role, title, menu = [], routes = [], unapproved =
   router.afterEach((to) => {
     pending = null
     sessionStorage.removeItem('zcps-reloaded')
-    const page = to.meta && to.meta.title ? `${to.meta.title} - ` : ''
+    const name = to.meta && (to.meta.titleFor ? to.meta.titleFor(session) : to.meta.title)
+    const page = name ? `${name} - ` : ''
     document.title = `${page}${title} - ${PLATFORM_NAME}`
     if (sessionError) {
       ElMessage({ type: 'error', message: sessionError.message, showClose: true, duration: 5000 })
