@@ -16,8 +16,8 @@ static struct db_stmt st[UP__MAX] = {
 	[UP_INSERT] = { "upload_insert",
 	    "INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)"
 	    " VALUES ($1, $2, $3, $4, sha256($5::bytea), $5::bytea) RETURNING id", 0 },
-	/* the owner, or a department that holds or has handled an application
-	 * using the file, or the unit reviewing an archive item with it, or the
+	/* the owner, or an organisation with an application using the file on
+	 * its desk, or the unit reviewing an archive item with it, or the
 	 * unit whose 授权委托书 it is (every clerk's registration page links it),
 	 * or anyone signed in for a form of a published 评审工作计划 (plan_file),
 	 * and the operators for one of a draft */
@@ -28,8 +28,10 @@ static struct db_stmt st[UP__MAX] = {
 	    " u.filename), u.ctype, u.data FROM upload u WHERE u.id = $1 AND ("
 	    " u.owner_id = $2 OR EXISTS ("
 	    "  SELECT 1 FROM application a WHERE"
-	    "   (a.current_org_id = $3 OR EXISTS (SELECT 1 FROM chain_history h"
-	    "     WHERE h.application_id = a.id AND h.actor_org_id = $3))"
+	    /* on the organisation's desk, as lib/application.c VISIBLE: an
+	     * organisation an application left by following its applicant to
+	     * another unit has no desk for it any more (sql/073) */
+	    "   EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $3 AND d.application_id = a.id)"
 	    "   AND (a.photo_id = u.id OR a.signature_id = u.id"
 	    "    OR EXISTS (SELECT 1 FROM application_file f"
 	    "      WHERE f.application_id = a.id AND f.upload_id = u.id)"
@@ -38,8 +40,10 @@ static struct db_stmt st[UP__MAX] = {
 	    "    OR EXISTS (SELECT 1 FROM application_archive aa"
 	    "      JOIN archive_item i ON i.id = aa.item_id WHERE aa.application_id = a.id"
 	    "      AND (aa.contribution_id = u.id OR u.id = ANY (i.attachments)))))"
+	    /* an item the unit reviews, not one revised since (it may be
+	     * another unit's now, the person gone) */
 	    " OR EXISTS (SELECT 1 FROM archive_item i WHERE i.reviewer_org_id = $3"
-	    "  AND u.id = ANY (i.attachments))"
+	    "  AND i.status <> 'superseded' AND u.id = ANY (i.attachments))"
 	    " OR EXISTS (SELECT 1 FROM org o WHERE o.id = $3 AND o.authorization_id = u.id)"
 	    " OR EXISTS (SELECT 1 FROM plan_file f JOIN plan p ON p.id = f.plan_id"
 	    "  WHERE f.upload_id = u.id AND (p.status = 'published' OR EXISTS (SELECT 1"

@@ -67,21 +67,24 @@ h_unit_people(struct req *r)
 	items = cJSON_AddArrayToObject(req_out(r), "items");
 	for (i = 0; i < PQntuples(res); i++) {
 		cJSON *it = cJSON_CreateObject();
+		/* one who chose another unit is no longer this one's concern: their
+		 * name and decision stay on its record, not what they write now */
+		bool current = db_bool(res, i, 12);
 
 		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
 		cJSON_AddStringToObject(it, "name", db_str(res, i, 1));
 		cJSON_AddStringToObject(it, "idcard", mask_id(db_str(res, i, 2), masked, sizeof(masked)));
-		cJSON_AddStringToObject(it, "mobile",
-		    mask_mobile(db_str(res, i, 3), mmasked, sizeof(mmasked)));
+		cJSON_AddStringToObject(it, "mobile", current ?
+		    mask_mobile(db_str(res, i, 3), mmasked, sizeof(mmasked)) : "");
 		cJSON_AddStringToObject(it, "status", db_str(res, i, 4));
 		cJSON_AddStringToObject(it, "reason", db_str(res, i, 5));
 		cJSON_AddStringToObject(it, "requested_at", db_str(res, i, 6));
 		cJSON_AddStringToObject(it, "decided_at", db_str(res, i, 7));
-		cJSON_AddStringToObject(it, "education", db_str(res, i, 8));
-		cJSON_AddStringToObject(it, "title", db_str(res, i, 9));
-		cJSON_AddStringToObject(it, "specialty", db_str(res, i, 10));
-		cJSON_AddStringToObject(it, "custody", db_str(res, i, 11));
-		cJSON_AddBoolToObject(it, "current", db_bool(res, i, 12));
+		cJSON_AddStringToObject(it, "education", current ? db_str(res, i, 8) : "");
+		cJSON_AddStringToObject(it, "title", current ? db_str(res, i, 9) : "");
+		cJSON_AddStringToObject(it, "specialty", current ? db_str(res, i, 10) : "");
+		cJSON_AddStringToObject(it, "custody", current ? db_str(res, i, 11) : "");
+		cJSON_AddBoolToObject(it, "current", current);
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

@@ -562,3 +562,45 @@ describe('收费明细: an order stays with the department it was paid to', () =
 		assert.ok(!(await orders(await clerk('city', 'jh_zjj'))).includes(order), 'the city never held it');
 	});
 });
+
+// (the privacy probe: the unit a person had left, and its county, kept reading the application
+// they had returned once it followed the person to another unit: the new employer, the new
+// statement, the files uploaded since, the 评审表, the worklist row, the person's live profile)
+describe('an application that follows its applicant to another unit leaves the old desks', () => {
+	test('the unit left and the old county no longer read it, its files or its row; the new unit does', async () => {
+		const a = await newApplicant();
+		const hongda = await loginAs('unit', 'unit_hongda');
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+		created.push(app);
+		await walk(app, 4);
+		const county = await clerk('county', 'wucheng_jsj');
+		const photo = await sqlInt(`SELECT photo_id FROM application WHERE id = ${app}`);
+		const reads = async (s) => [
+			(await s.get(`/applications/${app}`)).status,
+			(await s.get(`/applications/${app}/files/${photo}`)).status,
+			(await s.get(`/uploads/${photo}`)).status,
+			(await s.get('/worklist?tab=all&q=' + encodeURIComponent(a.name))).json.items.some((i) => i.id === app),
+		];
+		assert.deepEqual(await reads(county), [200, 200, 200, true]);
+		assert.equal((await move(county, app, 'return', 4, '请补充继续教育证明。')).status, 200);
+		// returned, not moved: the desks that handled it keep it
+		assert.deepEqual(await reads(hongda), [200, 200, 200, true]);
+		await putProfile(a.s, await completeProfile({ unit_id: await orgId(SJY) }));
+		await a.s.get(`/applications/${app}`); // opening the returned application routes it anew
+		for (const s of [hongda, county])
+			assert.deepEqual(await reads(s), [404, 404, 404, false]);
+		// the unit's 人员 keeps the name and its decision, not what the person writes now
+		const person = (await hongda.get('/people?status=all')).json.items.find((p) => p.id === a.id);
+		assert.deepEqual([person.current, person.education, person.title, person.specialty, person.mobile],
+			[false, '', '', '', '']);
+		// the unit of 市本级 it goes to reads it once it arrives
+		const sjy = await sqlInt(`SELECT id FROM org WHERE name = ${lit(SJY)}`);
+		assert.equal(await sqlInt(`SELECT unit_org_id FROM application WHERE id = ${app}`), sjy);
+		assert.equal(await sqlInt(`SELECT count(*) FROM desk WHERE application_id = ${app}`), 0);
+		// and the tallies behind the tabs' counts lost the rows with them
+		assert.equal(await sqlInt(`SELECT count(*) FROM (SELECT org_id, sum(waiting + decided) n FROM desk_tally
+		    GROUP BY org_id) t FULL JOIN (SELECT org_id, count(*) n FROM desk GROUP BY org_id) d USING (org_id)
+		    WHERE coalesce(t.n, 0) <> coalesce(d.n, 0)`), 0);
+	});
+});
