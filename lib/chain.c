@@ -169,6 +169,19 @@ chain_closed_msg(const char *state, const char *step_name, const char *what, cha
 	return buf;
 }
 
+const char *
+chain_moved_msg(const char *state, const char *step_name, char *buf, size_t n)
+{
+	if (strcmp(state, "in_review") == 0)
+		snprintf(buf, n, "该申报已不在所选环节，现处于“%s”环节，可能已由他人或在其他窗口办理",
+		    step_name);
+	else
+		snprintf(buf, n, "该申报%s，可能已由他人或在其他窗口办理",
+		    strcmp(state, "rejected") == 0 ? "已审查不通过" :
+		    strcmp(state, "completed") == 0 ? "已办结" : "已退回申报人");
+	return buf;
+}
+
 enum perr
 chain_move(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
@@ -264,11 +277,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	    a.org != who->org_id) {
 		/* a colleague (or this reviewer, in another tab) got there first */
 		e = PERR_CONFLICT;
-		snprintf(msg, msgsz,
-		    "该申报已被处理或状态已变化（当前：%s），请刷新后重试",
-		    strcmp(a.state, "in_review") == 0 ? a.step_name :
-		    strcmp(a.state, "rejected") == 0 ? "审查不通过" :
-		    strcmp(a.state, "completed") == 0 ? "已办结" : "已退回申报人");
+		(void)chain_moved_msg(a.state, a.step_name, msg, msgsz);
 		goto fail;
 	}
 	if (a.step != expected_step) {

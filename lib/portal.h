@@ -763,6 +763,10 @@ PORTAL_API enum chain_action chain_action_parse(const char *);
 PORTAL_API const char *chain_closed_msg(const char *state, const char *step_name,
     const char *what, char *buf, size_t n);
 PORTAL_API const char *chain_action_name(enum chain_action);
+/* What a reviewer is told of an application that left the step they acted
+ * from (a colleague, or another tab, got there first): where it is now. */
+PORTAL_API const char *chain_moved_msg(const char *state, const char *step_name, char *buf,
+    size_t n);
 /*
  * Performs one move on an application in one transaction: locks the row,
  * checks that the application is still at expected_step, that the actor

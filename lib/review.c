@@ -1327,7 +1327,7 @@ static struct db_stmt pc[] = {
 	 * to take, the chain, and the reference's version (ref_step_gates()) */
 	{ "review_passable",
 	    "SELECT a.step_seq, a.state = 'in_review' AND a.current_org_id = d.org_id"
-	    " AND $3 = ANY (s.actions), a.pipeline_id, (SELECT n FROM ref_version)"
+	    " AND $3 = ANY (s.actions), a.pipeline_id, (SELECT n FROM ref_version), a.state"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
@@ -1352,9 +1352,23 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 		return e;
 	if (PQntuples(res) == 0)
 		o = review_result(results, id, PERR_NOT_FOUND, "申报不存在，或不在您的审查范围内");
-	else if (!db_bool(res, 0, 1) || db_int(res, 0, 0) != step)
-		o = review_result(results, id, PERR_CONFLICT, "该申报已被处理或状态已变化，请刷新后重试");
-	else if (act != CHAIN_PASS) {
+	else if (!db_bool(res, 0, 1) || db_int(res, 0, 0) != step) {
+		char moved[200];
+
+		if ((e = ref_sync(db_int(res, 0, 3))) != PERR_OK) {
+			PQclear(res);
+			return e;
+		}
+		const char *here = ref_step(db_int(res, 0, 2), db_int(res, 0, 0), NULL);
+
+		/* still at the step, and the step has no such action */
+		if (db_int(res, 0, 0) == step && strcmp(db_str(res, 0, 4), "in_review") == 0)
+			snprintf(moved, sizeof(moved), "当前环节（%s）不能执行“%s”操作", here,
+			    act == CHAIN_RETURN ? "退回" : act == CHAIN_REJECT ? "不通过" : "通过");
+		else
+			(void)chain_moved_msg(db_str(res, 0, 4), here, moved, sizeof(moved));
+		o = review_result(results, id, PERR_CONFLICT, moved);
+	} else if (act != CHAIN_PASS) {
 		bool unit;
 		const char *names;
 		char why[160] = "";

@@ -67,7 +67,9 @@ describe('the fee gate, known before 通过', () => {
 		assert.equal(a.message, a.gate.message);
 		assert.match(a.message, /^申报人尚未缴纳推荐评审费（应缴 \d+ 元）/);
 		assert.deepEqual(b, { id: paid, ok: true, gate: { met: true, kind: null, message: '申报人已缴纳推荐评审费', todo: null, page: null } });
-		assert.deepEqual([c.id, c.ok, c.code, c.message, c.gate], [paid, false, 'conflict', '该申报已被处理或状态已变化，请刷新后重试', null]);
+		assert.deepEqual([c.id, c.ok, c.code, c.gate], [paid, false, 'conflict', null]);
+		// where it is now, not "refresh and try again" (a batch's line for one a colleague moved)
+		assert.match(c.message, /^该申报已不在所选环节，现处于“县（市、区）建设初评委资格审查”环节，可能已由他人或在其他窗口办理$/);
 		assert.deepEqual([d.id, d.ok, d.code, d.gate], [stranger, false, 'not_found', null]);
 		// a check, not a move
 		assert.deepEqual([(await position(unpaid)).step, (await position(paid)).step], [4, 4]);
