@@ -51,7 +51,9 @@ static struct db_stmt st[CM__MAX] = {
 	    " updated_by = EXCLUDED.updated_by, updated_at = now()", 0 },
 	[CM_MEMBERS] = { "committee_members",
 	    "SELECT u.id, u.username, u.name, coalesce(u.mobile, ''), m.specialty, m.employer,"
-	    " u.disabled_at IS NOT NULL FROM committee_member m JOIN app_user u ON u.id = m.user_id"
+	    " u.disabled_at IS NOT NULL, EXISTS (SELECT 1 FROM committee_meeting cm"
+	    "  WHERE cm.org_id = m.org_id AND cm.state = 'open' AND u.id = ANY (cm.roster))"
+	    " FROM committee_member m JOIN app_user u ON u.id = m.user_id"
 	    " WHERE m.org_id = $1 ORDER BY u.disabled_at IS NOT NULL, m.created_at, u.id", 0 },
 	[CM_MEMBER_ADD] = { "committee_member_add",
 	    "INSERT INTO committee_member (user_id, org_id, specialty, employer, created_by)"
@@ -292,6 +294,8 @@ h_committee(struct req *r)
 		cJSON_AddStringToObject(o, "specialty", db_str(res, i, 4));
 		cJSON_AddStringToObject(o, "employer", db_str(res, i, 5));
 		cJSON_AddBoolToObject(o, "disabled", db_bool(res, i, 6));
+		/* on a ballot that is open: no new password until it closes */
+		cJSON_AddBoolToObject(o, "voting", db_bool(res, i, 7));
 		cJSON_AddItemToArray(arr, o);
 	}
 	PQclear(res);

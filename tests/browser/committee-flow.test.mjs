@@ -203,6 +203,21 @@ async function memberVotes(m, index) {
   await context.close()
 }
 
+// the office, which opens and closes the ballot, would hold a member's secret vote with a
+// password of its making: 重置密码 is not offered while the member's ballot is open
+step('while the ballot is open, 重置密码 is not offered for its members', async () => {
+  const page = officePage
+  const meetingUrl = page.url()
+  await page.locator('.side-menu .el-menu-item', { hasText: '评审会议' }).click()
+  await page.locator('.el-tabs__item', { hasText: '委员管理' }).click()
+  for (const m of members) {
+    const row = page.locator('.mt-members tbody tr', { hasText: m.username })
+    assert.ok(await row.locator('.mb-reset').isDisabled(), `${m.name}: 重置密码 disabled`)
+  }
+  await page.goto(meetingUrl)
+  await page.locator('.md-close').waitFor()
+})
+
 step('each member votes 同意 in a browser of their own, once', async () => {
   for (let i = 0; i < members.length; i++) await memberVotes(members[i], i)
   h.current = officePage
@@ -244,7 +259,9 @@ step('the office closes the ballot, sees it carried, prints the minutes and carr
   await page.locator('.md-settle').click()
   // who goes which way, by name, before the click that cannot be undone
   const applicantName = await sql(`SELECT u.name FROM application a JOIN app_user u ON u.id = a.applicant_id WHERE a.id = ${app}`)
-  await page.locator('.el-message-box').getByText(`表决通过，审查通过并进入下一环节：${applicantName}。`).waitFor()
+  const box = page.locator('.el-message-box')
+  await box.getByText('表决通过，审查通过并进入下一环节（1 份）：').waitFor()
+  assert.deepEqual(await box.locator('.settle-names li').allInnerTexts(), [applicantName])
   const [s] = await Promise.all([answer(page, 'POST', /\/settle$/), confirmBox(page)])
   assert.deepEqual([(await expectOk(s)).passed], [1])
   await page.locator('.md-agenda', { hasText: '已办理' }).waitFor()
