@@ -312,6 +312,27 @@ describe('a unit registers and the operator reviews it', () => {
       WHERE u.username = ${lit(unit.username)} ORDER BY n.id DESC LIMIT 1`), /平台已更正.*（主管部门），理由：主管部门调整/)
   })
 
+  // (the clerks' walk: 通过 was offered beside an approved twin, and only the 409 explained)
+  step('a second registration under the approved name: 通过 not offered, 不通过 with the reason written', async () => {
+    const { page } = adminDesk
+    const twin = await sqlInt(`INSERT INTO org (kind, name, region_id, portal, ownership, status, submitted_at)
+        VALUES ('unit', ${lit(unit.name)}, (SELECT id FROM region WHERE code = '330702'), 'unit', 'private', 'pending', now())
+        RETURNING id`)
+    try {
+      await page.locator('.rg-tabs').getByRole('tab', { name: '待审核' }).click()
+      await page.locator('.registrations-page').getByRole('button', { name: '刷新' }).click()
+      await page.locator('.rg-table tbody tr', { hasText: unit.name }).locator('.rg-open').click()
+      const detail = page.locator('.rg-detail')
+      await detail.locator('.rg-namesakes', { hasText: `平台上已有通过审核的同名单位（编号 ${unit.id}）` }).waitFor()
+      assert.ok(await detail.locator('.rg-approve').isDisabled())
+      await detail.locator('.rg-reject').click()
+      assert.match(await page.locator('#rg-reason').inputValue(), /同一单位不能重复注册/)
+      await page.locator('.rg-reject-dialog').getByRole('button', { name: '取消' }).click()
+    } finally {
+      await sql(`DELETE FROM org WHERE id = ${twin}`)
+    }
+  })
+
   step('once approved, the unit\'s whole portal opens', async () => {
     const { page } = unitDesk
     h.current = page
