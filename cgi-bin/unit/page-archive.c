@@ -26,7 +26,8 @@ static struct db_stmt st[UA__MAX] = {
 	    "  AND b.status = 'refused'))"
 	    " ORDER BY i.status = 'pending' DESC, i.updated_at, i.id LIMIT 500", 0 },
 	[UA_LOAD] = { "unit_archive_load",
-	    "SELECT i.status, i.owner_id, i.title, i.previous_id FROM archive_item i"
+	    "SELECT i.status, i.owner_id, i.title, i.previous_id, k.name FROM archive_item i"
+	    " JOIN archive_kind k ON k.code = i.kind"
 	    " WHERE i.id = $1 AND i.reviewer_org_id = $2 FOR UPDATE OF i", 0 },
 	/* the person's standing with the unit, locked as 人员's decision locks it: a
 	 * refusal meanwhile is seen, not approved past */
@@ -122,7 +123,8 @@ h_unit_archive_review(struct req *r)
 		goto fail;
 	}
 	owner = db_int(res, 0, 1);
-	snprintf(title, sizeof(title), "%s", db_str(res, 0, 2));
+	/* by its kind too: a 年度考核's title is its year, and “《2022》” said nothing */
+	snprintf(title, sizeof(title), "（%s）《%s》", db_str(res, 0, 4), db_str(res, 0, 2));
 	snprintf(prev, sizeof(prev), "%s", db_str(res, 0, 3) ? db_str(res, 0, 3) : "");
 	PQclear(res);
 	res = NULL;
@@ -149,15 +151,15 @@ h_unit_archive_review(struct req *r)
 	    r->id, NULL)) != PERR_OK)
 		goto fail;
 	if (confirmed)
-		e = notify_userf(owner, "【职称申报】%s已确认%s；您的业绩档案《%s》"
+		e = notify_userf(owner, "【职称申报】%s已确认%s；您的业绩档案%s"
 		    "已通过单位审核，可在申报时提取。", r->s.org_name,
 		    strcmp(r->s.org_kind, "talent_centre") == 0 ? "代理您的人事档案" : "您为本单位人员",
 		    title);
 	else if (approve)
-		e = notify_userf(owner, "【职称申报】您的业绩档案《%s》已通过单位审核，可在申报时提取。",
+		e = notify_userf(owner, "【职称申报】您的业绩档案%s已通过单位审核，可在申报时提取。",
 		    title);
 	else
-		e = notify_userf(owner, "【职称申报】您的业绩档案《%s》未通过单位审核，理由：%s。"
+		e = notify_userf(owner, "【职称申报】您的业绩档案%s未通过单位审核，理由：%s。"
 		    "请修改后重新提交。", title, reason);
 	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;

@@ -156,6 +156,9 @@ describe('review by the unit, versions', () => {
 		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id}`), notes + 1);
 		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id}
 		    AND strpos(body, ${lit(reason)}) > 0 AND strpos(body, ${lit(item.title)}) > 0`), 1);
+		// named by its kind too (a 年度考核's title is its year: “《2022》” said nothing)
+		assert.equal(await sqlInt(`SELECT count(*) FROM notification n, archive_item i JOIN archive_kind k ON k.code = i.kind
+		    WHERE n.user_id = ${a.id} AND i.id = ${item.id} AND strpos(n.body, '您的业绩档案（' || k.name || '）《' || i.title || '》') > 0`), 1);
 		// decided: a second decision is 409
 		assertError(await hongda.post(`/archive/${item.id}/review`, { action: 'approve' }), 409, 'conflict');
 	});
@@ -288,7 +291,7 @@ describe('custody by the talent centre', () => {
 		assert.equal((await itemRow(id))[0], 'approved');
 		// the centre keeps the 人事档案; it is not the person's employer (the clerk's-week walk)
 		const told = () => sql(`SELECT body FROM notification WHERE user_id = ${a.id} ORDER BY id DESC LIMIT 1`);
-		assert.match(await told(), /^【职称申报】金华市人才交流中心已确认代理您的人事档案；您的业绩档案《.+》已通过单位审核/);
+		assert.match(await told(), /^【职称申报】金华市人才交流中心已确认代理您的人事档案；您的业绩档案\S+《.+》已通过单位审核/);
 		const b = await newApplicant();
 		await putProfile(b.s, await completeProfile({ custody: 'talent_centre', centre_id: centreOrg }));
 		assert.equal((await rcjl.post(`/people/${b.id}/refuse`, { reason: '档案不在本中心' })).status, 200);

@@ -441,7 +441,7 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.equal(await sql(`SELECT action FROM audit_log WHERE target_type = 'user' AND target_id = ${b.id}
 		    ORDER BY id DESC LIMIT 1`), 'person_confirm');
 		assert.match(await sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`),
-		    /已确认您为本单位人员；您的业绩档案《拒绝前提交的业绩》已通过单位审核/);
+		    /已确认您为本单位人员；您的业绩档案[^《]+《拒绝前提交的业绩》已通过单位审核/);
 		// a second item of a person confirmed: approved alone
 		const more = await b.s.post('/archive', { kind: 'project', title: '确认后提交的业绩', attachments: [] });
 		const again = await sjy.post(`/archive/${more.json.item.id}/review`, { action: 'approve' });
