@@ -54,7 +54,8 @@ static const char css[] =
     "td.photo { width: 30mm; text-align: center; vertical-align: middle; }"
     "td.photo img { width: 26mm; }"
     ".statement { white-space: pre-wrap; border: 0.5pt solid #000; padding: 6pt; min-height: 60mm; }"
-    ".sign img { height: 18mm; }"
+    /* the signature on its line, the words beside its middle (it stood above an empty line) */
+    ".sign img { height: 18mm; vertical-align: middle; margin-right: 6mm; }"
     ".footer { margin-top: 10pt; font-size: 9pt; color: #333; }"
     "@media screen { body { max-width: 210mm; margin: 10mm auto; } }";
 
