@@ -18,6 +18,9 @@
 #define CODE_MINUTES 10
 #define CODE_TRIES 5
 #define CODES_PER_HOUR 5
+/* to 忘记密码, whose answers are one for every account: a typing error and a
+ * code gone both said, the first as the likelier */
+#define CODE_NOT_RIGHT "验证码不正确或已过期：请核对短信中的 6 位验证码后重新输入，或重新获取"
 
 enum { CD_USER, CD_RECENT, CD_NEW, CD_NOTIFY, CD_LAST, CD_TRY, CD_USE, CD_PASSWORD, CD_END,
 	CD_MOBILE, CD__MAX };
@@ -121,7 +124,7 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
+		return req_fail(r, PERR_INVALID_FIELD, "code", CODE_NOT_RIGHT);
 	}
 	id = db_int(res, 0, 0);
 	tries = db_int(res, 0, 1);
@@ -130,7 +133,7 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 	if (tries >= CODE_TRIES) {
 		PQclear(res);
 		return req_fail(r, PERR_INVALID_FIELD, "code", r->s.user_id == 0 ?
-		    "验证码不正确或已过期，请重新获取" : "验证码错误次数过多，请重新获取");
+		    CODE_NOT_RIGHT : "验证码错误次数过多，请重新获取");
 	}
 	if (!db_bool(res, 0, 2)) {
 		PQclear(res);
@@ -142,7 +145,7 @@ check_code(struct req *r, long long user, const char *purpose, const char *code,
 		 * typing error, with the tries left. Not to 忘记密码's nobody: an account
 		 * that does not exist is answered 不正确或已过期, and so is every other one */
 		if (r->s.user_id == 0)
-			return req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确或已过期，请重新获取");
+			return req_fail(r, PERR_INVALID_FIELD, "code", CODE_NOT_RIGHT);
 		return tries + 1 >= CODE_TRIES ?
 		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码错误次数过多，请重新获取") :
 		    req_fail(r, PERR_INVALID_FIELD, "code", "验证码不正确，请核对短信中的 6 位验证码"

@@ -914,7 +914,10 @@ describe('忘记密码', () => {
       const [ok] = await Promise.all([answer(page, 'POST', /\/password\/reset$/), page.locator('.forgot-reset-submit').click()])
       await expectOk(ok)
       await page.locator('.login-notice', { hasText: '密码已重置' }).waitFor()
-      await page.locator('#login-username').fill(a.idcard)
+      // the wrong code's refusal was said beside its field only: no toast outlives it here
+      assert.equal(await page.locator('.el-message--error').count(), 0)
+      // the account just reset is filled in (as typed, its x made X)
+      assert.equal(await page.locator('#login-username').inputValue(), a.idcard.toUpperCase())
       await page.locator('#login-password').fill('New#Pass2027')
       await page.locator('.login-submit').click()
       await page.locator('.welcome').waitFor()
