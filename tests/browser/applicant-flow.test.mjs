@@ -559,6 +559,9 @@ describe('applicant flow: from registration to a submitted application', () => {
     await expectOk(read)
     await first.locator('.message-body').waitFor()
     assert.equal(await page.locator('.message.unread').count(), unread.length - 1, 'opened one is read')
+    // an unread one is shown whole; an opened one says where to act on it
+    for (const m of unread.slice(1)) assert.equal(await page.locator(`.message[data-id="${m.id}"] .message-body`).innerText(), m.body)
+    if (/申报|缴|业绩档案|单位/.test(unread[0].body)) await first.locator('.message-go').waitFor()
     await shot(page, '22-messages')
   })
 
@@ -621,6 +624,8 @@ describe('applicant flow: from registration to a submitted application', () => {
     await page.locator('.check-ok').waitFor()
     await page.locator('.wizard-submit').click()
     const confirm = page.locator('.el-message-box', { hasText: '确认提交' })
+    // the reason once more, before it goes back
+    await confirm.getByText(`本申报曾被退回，退回理由：${reason}`).waitFor()
     const [sub] = await Promise.all([
       answer(page, 'POST', new RegExp(`/applications/${appId}/submit$`)),
       confirm.getByRole('button', { name: '确认提交' }).click(),
