@@ -41,7 +41,8 @@ static struct db_stmt st[AC__MAX] = {
 	 * their own in 账号设置 after the first login */
 	[AC_PASSWORD] = { "account_password",
 	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(), failed_logins = 0,"
-	    " locked_until = NULL, must_change_password = true,"
+	    " locked_until = NULL, known_failed_logins = 0, known_locked_until = NULL,"
+	    " must_change_password = true,"
 	    " mobile = CASE WHEN role = 'applicant' THEN NULL ELSE mobile END WHERE id = $1", 0 },
 	[AC_END] = { "account_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
@@ -55,7 +56,7 @@ static struct db_stmt st[AC__MAX] = {
 	    "SELECT u.id, u.username, u.name, coalesce(u.mobile, ''), u.is_org_admin,"
 	    " u.disabled_at IS NOT NULL,"
 	    " to_char(u.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), u.kind, u.role,"
-	    " coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(u.locked_until > now(), false)"
+	    " coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(greatest(u.locked_until, u.known_locked_until) > now(), false)"
 	    " FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
 	    " WHERE coalesce(o.kind, '') <> 'platform'"
 	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"

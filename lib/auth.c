@@ -22,23 +22,40 @@ enum {
 };
 
 #define LOCAL_TIME(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+/* whether account id was signed in from address ip in the last 30 days */
+#define KNOWN(id, ip) \
+	"EXISTS (SELECT 1 FROM session s WHERE s.user_id = " id " AND s.ip = " ip \
+	" AND s.created_at > now() - interval '30 days')"
+/* the lock that holds for an address known or not */
+#define LOCK_OF(known) "(CASE WHEN " known " THEN known_locked_until ELSE locked_until END)"
 
 static struct db_stmt st[AUTH__MAX] = {
 	[AUTH_PING] = { "auth_ping", "SELECT 1", 0 },
+	/* the lock of the address's kind (sql/074): one the account was signed in
+	 * from in the last 30 days, or any other */
 	[AUTH_USER_LOCK] = { "auth_user_lock",
-	    "SELECT id, password_hash, coalesce(locked_until > now(), false), "
-	    LOCAL_TIME("locked_until")
-	    " FROM app_user WHERE username = $1 AND role = $2 AND disabled_at IS NULL FOR UPDATE", 0 },
+	    "SELECT u.id, u.password_hash, coalesce(" LOCK_OF("k.known") " > now(), false), "
+	    LOCAL_TIME(LOCK_OF("k.known"))
+	    " FROM app_user u CROSS JOIN LATERAL (SELECT " KNOWN("u.id", "$3") " AS known) k"
+	    " WHERE u.username = $1 AND u.role = $2 AND u.disabled_at IS NULL FOR UPDATE OF u", 0 },
+	/* one more wrong password from $4: counted, and the account locked at $2, for
+	 * the addresses of its kind */
 	[AUTH_FAIL] = { "auth_fail",
+	    "WITH k AS (SELECT " KNOWN("$1::bigint", "$4") " AS known) "
 	    "UPDATE app_user SET "
-	    " locked_until = CASE WHEN failed_logins + 1 >= $2::int"
+	    " locked_until = CASE WHEN NOT k.known AND failed_logins + 1 >= $2::int"
 	    "   THEN now() + make_interval(mins => $3::int) ELSE locked_until END,"
-	    " failed_logins = CASE WHEN failed_logins + 1 >= $2::int THEN 0"
-	    "   ELSE failed_logins + 1 END "
-	    "WHERE id = $1 RETURNING coalesce(locked_until > now(), false), "
-	    LOCAL_TIME("locked_until") ", failed_logins", 0 },
+	    " failed_logins = CASE WHEN k.known THEN failed_logins"
+	    "   WHEN failed_logins + 1 >= $2::int THEN 0 ELSE failed_logins + 1 END,"
+	    " known_locked_until = CASE WHEN k.known AND known_failed_logins + 1 >= $2::int"
+	    "   THEN now() + make_interval(mins => $3::int) ELSE known_locked_until END,"
+	    " known_failed_logins = CASE WHEN NOT k.known THEN known_failed_logins"
+	    "   WHEN known_failed_logins + 1 >= $2::int THEN 0 ELSE known_failed_logins + 1 END"
+	    " FROM k WHERE id = $1 RETURNING coalesce(" LOCK_OF("k.known") " > now(), false), "
+	    LOCAL_TIME(LOCK_OF("k.known")), 0 },
 	[AUTH_OK] = { "auth_ok",
-	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1", 0 },
+	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL, known_failed_logins = 0,"
+	    " known_locked_until = NULL WHERE id = $1", 0 },
 	[AUTH_HASH_GET] = { "auth_hash_get",
 	    "SELECT password_hash FROM app_user WHERE id = $1 FOR UPDATE", 0 },
 	[AUTH_PW_SET] = { "auth_pw_set",
@@ -227,8 +244,8 @@ h_login(struct req *r)
 		    "请一小时后再试", conf.login_failures_per_ip_hour);
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[AUTH_USER_LOCK], &res, 2, DB_S(username), DB_S(portal_role()))) !=
-	    PERR_OK)
+	if ((e = db_run(&st[AUTH_USER_LOCK], &res, 3, DB_S(username), DB_S(portal_role()),
+	    DB_S(r->ip))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -258,8 +275,8 @@ h_login(struct req *r)
 
 		PQclear(res);
 		res = NULL;
-		if ((e = db_run(&st[AUTH_FAIL], &res, 3, DB_I(who.user_id),
-		    DB_I(conf.login_max_failures), DB_I(conf.login_lock_min))) != PERR_OK)
+		if ((e = db_run(&st[AUTH_FAIL], &res, 4, DB_I(who.user_id),
+		    DB_I(conf.login_max_failures), DB_I(conf.login_lock_min), DB_S(r->ip))) != PERR_OK)
 			goto fail;
 		locked = db_bool(res, 0, 0);
 		copy(until, sizeof(until), db_str(res, 0, 1));
@@ -359,8 +376,8 @@ old_password_wrong(struct req *r, const char *tok)
 	bool locked;
 	enum perr e;
 
-	if ((e = db_run(&st[AUTH_FAIL], &res, 3, DB_I(r->s.user_id), DB_I(conf.login_max_failures),
-	    DB_I(conf.login_lock_min))) != PERR_OK)
+	if ((e = db_run(&st[AUTH_FAIL], &res, 4, DB_I(r->s.user_id), DB_I(conf.login_max_failures),
+	    DB_I(conf.login_lock_min), DB_S(r->ip))) != PERR_OK)
 		goto fail;
 	locked = db_bool(res, 0, 0);
 	copy(until, sizeof(until), db_str(res, 0, 1));

@@ -54,7 +54,8 @@ static struct db_stmt st[CD__MAX] = {
 	/* a password of one's own: a one-time one (sql/018) is gone */
 	[CD_PASSWORD] = { "code_password",
 	    "UPDATE app_user SET password_hash = $2, password_changed_at = now(), failed_logins = 0,"
-	    " locked_until = NULL, must_change_password = false WHERE id = $1", 0 },
+	    " locked_until = NULL, known_failed_logins = 0, known_locked_until = NULL,"
+	    " must_change_password = false WHERE id = $1", 0 },
 	[CD_END] = { "code_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
 	[CD_MOBILE] = { "code_mobile",

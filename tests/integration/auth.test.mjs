@@ -226,7 +226,8 @@ test('a wrong 原密码 counts as a failed login: the fifth locks the account an
 		const e = assertError(await s.post('/password', { old: `Wrong-${i}-Pass`, new: 'New-Passw0rd-2026' }),
 		    400, 'invalid_field', 'old');
 		assert.equal(e.message, '原密码不正确');
-		assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`), i);
+		// (counted for the addresses it was signed in from: this one, sql/074)
+		assert.equal(await sqlInt(`SELECT known_failed_logins FROM app_user WHERE idcard = ${lit(who.idcard)}`), i);
 	}
 	const fifth = assertError(await s.post('/password', { old: 'Wrong-5-Pass', new: 'New-Passw0rd-2026' }), 423, 'locked');
 	assert.match(fifth.message, /原密码连续输错 5 次，账号已锁定 \d+ 分钟/);
@@ -273,6 +274,39 @@ test('a lock that has run out lets the right password in and resets the counter'
 	assert.equal((await s.get('/me')).status, 200);
 	assert.deepEqual(await sqlRows(`SELECT failed_logins, locked_until IS NULL FROM app_user
 	    WHERE idcard = ${lit(who.idcard)}`), [['0', 't']]);
+});
+
+// (predictable department usernames: five requests every half hour kept a county's clerks out)
+test('five wrong passwords from elsewhere do not lock the owner out where they signed in lately; theirs lock there', async () => {
+	const who = await registerApplicant();
+	const id = await sqlInt(`SELECT id FROM app_user WHERE idcard = ${lit(who.idcard)}`);
+	const login = (password) => new Session('applicant').post('/login', { username: who.idcard, password });
+	(await loginAs('applicant', who.idcard, who.password)).post('/logout');
+	// the owner's desk is elsewhere: this address (the tests') is a stranger's
+	const desk = (ip) => sql(`UPDATE session SET ip = '${ip}' WHERE user_id = ${id}`);
+	await desk('203.0.113.7');
+	for (let i = 1; i <= 4; i++)
+		assertError(await login(`Wrong-${i}-Pass`), 401, 'unauthorized');
+	assertError(await login('Wrong-5-Pass'), 423, 'locked');
+	assertError(await login(who.password), 423, 'locked');
+	assert.deepEqual(await sqlRows(`SELECT locked_until > now(), known_locked_until IS NULL, known_failed_logins
+	    FROM app_user WHERE id = ${id}`), [['t', 't', '0']]);
+	// at the owner's desk (an address signed in from in the last 30 days) the password goes through,
+	// and clears the lock
+	await desk('127.0.0.1');
+	const s = await loginAs('applicant', who.idcard, who.password);
+	assert.equal((await s.get('/me')).status, 200);
+	assert.deepEqual(await sqlRows(`SELECT locked_until IS NULL, failed_logins FROM app_user WHERE id = ${id}`), [['t', '0']]);
+	// five wrong ones at the desk lock the desk, as before
+	for (let i = 1; i <= 4; i++)
+		assertError(await login(`Wrong-${i}-Pass`), 401, 'unauthorized');
+	assertError(await login('Wrong-5-Pass'), 423, 'locked');
+	assertError(await login(who.password), 423, 'locked');
+	// a sign-in older than 30 days does not make an address known
+	await sql(`UPDATE session SET created_at = now() - interval '31 days' WHERE user_id = ${id}`);
+	await sql(`UPDATE app_user SET known_locked_until = now() + interval '30 minutes' WHERE id = ${id}`);
+	const far = await login(who.password);
+	assert.equal(far.status, 200, far.text);
 });
 
 test('sessions die after 30 idle minutes and after 12 hours in any case', async () => {
@@ -462,7 +496,8 @@ test('an applicant registered with a final X (typed x) logs in typing x', async 
 	// a wrong password typed with x counts against the same account
 	assertError(await new Session('applicant').post('/login', { username: id.slice(0, 17) + 'x', password: 'Wrong-1-Pass' }),
 	    401, 'unauthorized');
-	assert.equal(await sqlInt(`SELECT failed_logins FROM app_user WHERE id = ${uid}`), 1);
+	// (from the address it was just signed in from: counted as such, sql/074)
+	assert.equal(await sqlInt(`SELECT known_failed_logins FROM app_user WHERE id = ${uid}`), 1);
 	// only the applicants' 身份证号 are read this way: other usernames stay exact
 	assertError(await new Session('unit').post('/login', { username: 'UNIT_HONGDA', password: DEMO_PASSWORD }),
 	    401, 'unauthorized');
