@@ -504,6 +504,12 @@ describe('applicant flow: from registration to a submitted application', () => {
     await shot(page, '17a-step7-check-list')
     await fix.locator('.check-fix', { hasText: '去第 5 步修改' }).click()
     await wizardStep(page, 5)
+    // on without them: what step 5 still lacks is said (it went by silently), and on it goes
+    await page.locator('.wizard-next').click()
+    await page.locator('.wizard-open-items', { hasText: /尚有 \d+ 项未完成（请上传/ }).waitFor()
+    await wizardStep(page, 6)
+    await page.locator('.wizard-prev').click()
+    await wizardStep(page, 5)
     await uploadRequired(page, 5)
     await shot(page, '17-step5-evidence')
     await page.locator('.wizard-next').click()
