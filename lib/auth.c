@@ -22,10 +22,10 @@ enum {
 };
 
 #define LOCAL_TIME(x) "to_char(" x " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
-/* whether account id was signed in from address ip in the last 30 days */
+/* whether account id signed in from address ip in the last 30 days (sql/074) */
 #define KNOWN(id, ip) \
-	"EXISTS (SELECT 1 FROM session s WHERE s.user_id = " id " AND s.ip = " ip \
-	" AND s.created_at > now() - interval '30 days')"
+	"EXISTS (SELECT 1 FROM login_address la WHERE la.user_id = " id " AND la.ip = " ip \
+	" AND la.last_ok_at > now() - interval '30 days')"
 /* the lock that holds for an address known or not */
 #define LOCK_OF(known) "(CASE WHEN " known " THEN known_locked_until ELSE locked_until END)"
 
@@ -35,7 +35,7 @@ static struct db_stmt st[AUTH__MAX] = {
 	 * from in the last 30 days, or any other */
 	[AUTH_USER_LOCK] = { "auth_user_lock",
 	    "SELECT u.id, u.password_hash, coalesce(" LOCK_OF("k.known") " > now(), false), "
-	    LOCAL_TIME(LOCK_OF("k.known"))
+	    LOCAL_TIME(LOCK_OF("k.known")) ", k.known"
 	    " FROM app_user u CROSS JOIN LATERAL (SELECT " KNOWN("u.id", "$3") " AS known) k"
 	    " WHERE u.username = $1 AND u.role = $2 AND u.disabled_at IS NULL FOR UPDATE OF u", 0 },
 	/* one more wrong password from $4: counted, and the account locked at $2, for
@@ -53,9 +53,17 @@ static struct db_stmt st[AUTH__MAX] = {
 	    "   WHEN known_failed_logins + 1 >= $2::int THEN 0 ELSE known_failed_logins + 1 END"
 	    " FROM k WHERE id = $1 RETURNING coalesce(" LOCK_OF("k.known") " > now(), false), "
 	    LOCAL_TIME(LOCK_OF("k.known")), 0 },
+	/* the password went through from $2 (known, $3): its kind's count is
+	 * cleared; from elsewhere, both (the owner proved it: a stranger's lock
+	 * is not lifted by the owner signing in at the desk); and $2 is known */
 	[AUTH_OK] = { "auth_ok",
-	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL, known_failed_logins = 0,"
-	    " known_locked_until = NULL WHERE id = $1", 0 },
+	    "WITH gone AS (DELETE FROM login_address WHERE user_id = $1"
+	    "  AND ip <> $2 AND last_ok_at <= now() - interval '30 days'),"
+	    " here AS (INSERT INTO login_address (user_id, ip) VALUES ($1, $2)"
+	    "  ON CONFLICT (user_id, ip) DO UPDATE SET last_ok_at = now())"
+	    " UPDATE app_user SET known_failed_logins = 0, known_locked_until = NULL,"
+	    " failed_logins = CASE WHEN $3::bool THEN failed_logins ELSE 0 END,"
+	    " locked_until = CASE WHEN $3::bool THEN locked_until END WHERE id = $1", 0 },
 	[AUTH_HASH_GET] = { "auth_hash_get",
 	    "SELECT password_hash FROM app_user WHERE id = $1 FOR UPDATE", 0 },
 	[AUTH_PW_SET] = { "auth_pw_set",
@@ -233,7 +241,7 @@ h_login(struct req *r)
 	PGresult *res = NULL;
 	char tok[33], until[32], namebuf[24];
 	struct actor who = req_actor(r);
-	bool limited;
+	bool limited, known;
 	enum perr e;
 
 	username = login_name(r->f[L_USERNAME].s, namebuf, sizeof(namebuf));
@@ -260,6 +268,7 @@ h_login(struct req *r)
 		return login_refused(r);
 	}
 	who.user_id = db_int(res, 0, 0);
+	known = db_bool(res, 0, 4);
 	if (db_bool(res, 0, 2)) {
 		copy(until, sizeof(until), db_str(res, 0, 3));
 		PQclear(res);
@@ -295,7 +304,8 @@ h_login(struct req *r)
 	}
 	PQclear(res);
 	res = NULL;
-	if ((e = db_run(&st[AUTH_OK], NULL, 1, DB_I(who.user_id))) != PERR_OK ||
+	if ((e = db_run(&st[AUTH_OK], NULL, 3, DB_I(who.user_id), DB_S(r->ip),
+	    DB_S(known ? "true" : "false"))) != PERR_OK ||
 	    (e = session_start(who.user_id, portal_role(), r->ip, tok)) != PERR_OK ||
 	    (e = session_lookup(tok, portal_role(), &r->s, false)) != PERR_OK)
 		goto fail;

@@ -281,32 +281,39 @@ test('five wrong passwords from elsewhere do not lock the owner out where they s
 	const who = await registerApplicant();
 	const id = await sqlInt(`SELECT id FROM app_user WHERE idcard = ${lit(who.idcard)}`);
 	const login = (password) => new Session('applicant').post('/login', { username: who.idcard, password });
-	(await loginAs('applicant', who.idcard, who.password)).post('/logout');
+	const lock = () => sqlRows(`SELECT coalesce(locked_until > now(), false), coalesce(known_locked_until > now(), false)
+	    FROM app_user WHERE id = ${id}`);
+	await (await loginAs('applicant', who.idcard, who.password)).post('/logout');
+	assert.deepEqual(await sqlRows(`SELECT ip FROM login_address WHERE user_id = ${id}`), [['127.0.0.1']]);
 	// the owner's desk is elsewhere: this address (the tests') is a stranger's
-	const desk = (ip) => sql(`UPDATE session SET ip = '${ip}' WHERE user_id = ${id}`);
-	await desk('203.0.113.7');
+	await sql(`UPDATE login_address SET ip = '203.0.113.7' WHERE user_id = ${id}`);
 	for (let i = 1; i <= 4; i++)
 		assertError(await login(`Wrong-${i}-Pass`), 401, 'unauthorized');
 	assertError(await login('Wrong-5-Pass'), 423, 'locked');
 	assertError(await login(who.password), 423, 'locked');
-	assert.deepEqual(await sqlRows(`SELECT locked_until > now(), known_locked_until IS NULL, known_failed_logins
-	    FROM app_user WHERE id = ${id}`), [['t', 't', '0']]);
-	// at the owner's desk (an address signed in from in the last 30 days) the password goes through,
-	// and clears the lock
-	await desk('127.0.0.1');
+	assert.deepEqual(await lock(), [['t', 'f']]);
+	// at the owner's desk (an address signed in from in the last 30 days: not only at the last
+	// sign-in, which purges the older sessions) the password goes through; the stranger's lock stays
+	await sql(`INSERT INTO login_address (user_id, ip) VALUES (${id}, '127.0.0.1')`);
 	const s = await loginAs('applicant', who.idcard, who.password);
 	assert.equal((await s.get('/me')).status, 200);
-	assert.deepEqual(await sqlRows(`SELECT locked_until IS NULL, failed_logins FROM app_user WHERE id = ${id}`), [['t', '0']]);
+	assert.deepEqual(await lock(), [['t', 'f']]);
+	assert.equal(await sqlInt(`SELECT count(*) FROM login_address WHERE user_id = ${id}`), 2, 'both desks known');
 	// five wrong ones at the desk lock the desk, as before
 	for (let i = 1; i <= 4; i++)
 		assertError(await login(`Wrong-${i}-Pass`), 401, 'unauthorized');
 	assertError(await login('Wrong-5-Pass'), 423, 'locked');
 	assertError(await login(who.password), 423, 'locked');
-	// a sign-in older than 30 days does not make an address known
-	await sql(`UPDATE session SET created_at = now() - interval '31 days' WHERE user_id = ${id}`);
-	await sql(`UPDATE app_user SET known_locked_until = now() + interval '30 minutes' WHERE id = ${id}`);
+	assert.deepEqual(await lock(), [['t', 't']]);
+	// a sign-in older than 30 days makes no address known, and is forgotten at the next one
+	await sql(`UPDATE login_address SET last_ok_at = now() - interval '31 days' WHERE user_id = ${id}`);
+	await sql(`UPDATE app_user SET locked_until = NULL, failed_logins = 0 WHERE id = ${id}`);
 	const far = await login(who.password);
 	assert.equal(far.status, 200, far.text);
+	assert.deepEqual(await sqlRows(`SELECT ip, last_ok_at > now() - interval '1 minute' FROM login_address
+	    WHERE user_id = ${id}`), [['127.0.0.1', 't']]);
+	// from a stranger's address the owner proved the password: both counts are clear
+	assert.deepEqual(await lock(), [['f', 'f']]);
 });
 
 test('sessions die after 30 idle minutes and after 12 hours in any case', async () => {

@@ -93,6 +93,14 @@ test('sessions and codes: a program makes them for its own portal\'s accounts on
 	await allowed('portal_admin', code(admin));
 	await allowed('portal_unit', 'UPDATE session SET last_seen = now(), ended_at = now() WHERE false');
 	await allowed('portal_unit', 'UPDATE sms_code SET tries = tries + 1, used_at = now() WHERE false');
+	// the addresses an account signed in from (sql/074): a known one is spared a stranger's lock
+	const address = (user) => `INSERT INTO login_address (user_id, ip) VALUES (${user}, '198.51.100.${Math.floor(Math.random() * 250)}')
+	    ON CONFLICT DO NOTHING`;
+	await denied('portal_applicant', address(admin));
+	await denied('portal_unit', address(applicant));
+	await denied('portal_applicant', 'UPDATE login_address SET user_id = user_id, ip = ip WHERE false');
+	await allowed('portal_applicant', address(applicant));
+	await allowed('portal_admin', address(admin));
 });
 
 test('one-time codes: no program reads a code sent or its hash; the SMS sender reads the codes', async () => {
