@@ -1327,7 +1327,8 @@ static struct db_stmt pc[] = {
 	 * to take, the chain, and the reference's version (ref_step_gates()) */
 	{ "review_passable",
 	    "SELECT a.step_seq, a.state = 'in_review' AND a.current_org_id = d.org_id"
-	    " AND $3 = ANY (s.actions), a.pipeline_id, (SELECT n FROM ref_version), a.state"
+	    " AND $3 = ANY (s.actions), a.pipeline_id, (SELECT n FROM ref_version), a.state,"
+	    " a.current_org_id = d.org_id"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
@@ -1362,7 +1363,8 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 		const char *here = ref_step(db_int(res, 0, 2), db_int(res, 0, 0), NULL);
 
 		/* still at the step, and the step has no such action */
-		if (db_int(res, 0, 0) == step && strcmp(db_str(res, 0, 4), "in_review") == 0)
+		if (db_int(res, 0, 0) == step && strcmp(db_str(res, 0, 4), "in_review") == 0 &&
+		    db_bool(res, 0, 5))
 			snprintf(moved, sizeof(moved), "当前环节（%s）不能执行“%s”操作", here,
 			    act == CHAIN_RETURN ? "退回" : act == CHAIN_REJECT ? "不通过" : "通过");
 		else

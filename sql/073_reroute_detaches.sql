@@ -37,7 +37,8 @@ BEGIN
 		-- the tally rows the desks' trigger (sql/008) changes, locked first and in
 		-- the order chain_write() takes them (organisation id): no deadlock with a move
 		PERFORM 1 FROM desk_tally t WHERE t.shard = p_app % 8 AND t.org_id IN (
-			SELECT d.org_id FROM desk d WHERE d.application_id = p_app)
+			SELECT d.org_id FROM desk d WHERE d.application_id = p_app
+			AND NOT EXISTS (SELECT 1 FROM step_owners(p_app) s WHERE s.org_id = d.org_id))
 		ORDER BY t.org_id FOR UPDATE;
 		DELETE FROM desk d WHERE d.application_id = p_app
 		AND NOT EXISTS (SELECT 1 FROM step_owners(p_app) s WHERE s.org_id = d.org_id);
