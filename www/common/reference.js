@@ -60,6 +60,8 @@ function holds(org, s, unit) {
   return s.kind === org.kind && (s.level === level || (level === 'city' && s.level === 'county'))
 }
 
+export { holds as holdsStep }
+
 // The chains in which org holds a step (unit: org is a unit or 人才交流中心).
 export function heldChains(org, unit = false) {
   return (reference.pipelines || []).filter((p) => (p.steps || []).some((s) => holds(org, s, unit)))
