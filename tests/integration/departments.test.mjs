@@ -526,16 +526,22 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 	});
 });
 
+/* a new applicant's mid_review application of 金华宏达, at 婺城区's step 4 */
+async function atCounty() {
+	const a = await newApplicant();
+	const hongda = await loginAs('unit', 'unit_hongda');
+	const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+	const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
+	created.push(app);
+	await walk(app, 4);
+	return { a, hongda, plan, app };
+}
+
 // (the exports probe: an application returned after its fee was paid, whose applicant then
 // moved to a unit of 市本级, left 婺城区's 缴费明细 and appeared in 市住建局's, which was never paid)
 describe('收费明细: an order stays with the department it was paid to', () => {
 	test('the application moves to another region after paying: still the county\'s, not the city\'s', async () => {
-		const a = await newApplicant();
-		const hongda = await loginAs('unit', 'unit_hongda');
-		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
-		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
-		created.push(app);
-		await walk(app, 4);
+		const { a, plan, app } = await atCounty();
 		await pay(a.s, app);
 		const order = await sql(`SELECT order_no FROM payment WHERE application_id = ${app} AND status = 'paid'`);
 		const county = await clerk('county', 'wucheng_jsj');
@@ -568,12 +574,7 @@ describe('收费明细: an order stays with the department it was paid to', () =
 // statement, the files uploaded since, the 评审表, the worklist row, the person's live profile)
 describe('an application that follows its applicant to another unit leaves the old desks', () => {
 	test('the unit left and the old county no longer read it, its files or its row; the new unit does', async () => {
-		const a = await newApplicant();
-		const hongda = await loginAs('unit', 'unit_hongda');
-		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
-		const app = await apply({ s: a.s, name: a.name, unit: hongda, unitId: await orgId(HONGDA), plan });
-		created.push(app);
-		await walk(app, 4);
+		const { a, hongda, app } = await atCounty();
 		const county = await clerk('county', 'wucheng_jsj');
 		const photo = await sqlInt(`SELECT photo_id FROM application WHERE id = ${app}`);
 		const reads = async (s) => [
