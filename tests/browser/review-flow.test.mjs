@@ -265,6 +265,9 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       await page.waitForURL(/#\/worklist\?/)
       assert.equal(await page.locator('#worklist-search').inputValue(), who.name)
       await page.getByText('没有符合条件的申报').waitFor()
+      // opened again while the applicant is at it: said to be their edits, not a submission
+      await page.goto(`${BASE}/county/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-returned', { hasText: '该申报已退回申报人修改，尚未重新提交' }).waitFor()
     } finally {
       await context.close()
     }
