@@ -26,6 +26,8 @@ enum {
 #define KNOWN(id, ip) \
 	"EXISTS (SELECT 1 FROM login_address la WHERE la.user_id = " id " AND la.ip = " ip \
 	" AND la.last_ok_at > now() - interval '30 days')"
+/* what a locked account's owner can do meanwhile: a reset clears the lock (lib/codes.c) */
+#define LOCKED_WAY_OUT "；也可点击“忘记密码”，用登记的手机号码接收验证码重置密码后登录"
 /* the lock that holds for an address known or not */
 #define LOCK_OF(known) "(CASE WHEN " known " THEN known_locked_until ELSE locked_until END)"
 
@@ -276,8 +278,8 @@ h_login(struct req *r)
 		if ((e = login_failed(r)) != PERR_OK)
 			return e;
 		return req_fail(r, PERR_LOCKED, NULL,
-		    "密码连续输错 %d 次，账号已锁定，请于 %s 后再试",
-		    conf.login_max_failures, until);
+		    "密码连续输错 %d 次，账号已锁定 %d 分钟，请于 %s 后再试" LOCKED_WAY_OUT,
+		    conf.login_max_failures, conf.login_lock_min, until);
 	}
 	if (!auth_verify(pw, db_str(res, 0, 1))) {
 		bool locked;
@@ -298,7 +300,7 @@ h_login(struct req *r)
 			return e;
 		if (locked)
 			return req_fail(r, PERR_LOCKED, NULL,
-			    "密码连续输错 %d 次，账号已锁定 %d 分钟，请于 %s 后再试",
+			    "密码连续输错 %d 次，账号已锁定 %d 分钟，请于 %s 后再试" LOCKED_WAY_OUT,
 			    conf.login_max_failures, conf.login_lock_min, until);
 		return login_refused(r);
 	}

@@ -20,7 +20,7 @@
 #define CODES_PER_HOUR 5
 /* to 忘记密码, whose answers are one for every account: a typing error and a
  * code gone both said, the first as the likelier */
-#define CODE_NOT_RIGHT "验证码不正确或已过期：请核对短信中的 6 位验证码后重新输入，或重新获取"
+#define CODE_NOT_RIGHT "验证码不正确或已过期：请核对后重新输入，或重新获取"
 
 enum { CD_USER, CD_RECENT, CD_NEW, CD_NOTIFY, CD_LAST, CD_TRY, CD_USE, CD_PASSWORD, CD_END,
 	CD_MOBILE, CD__MAX };

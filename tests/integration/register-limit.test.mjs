@@ -124,7 +124,7 @@ test('failed password resets: counted per IP address and hour (codes_per_ip_hour
 		for (let i = 0; i < 6; i++)
 			said.add(assertError(await reset(a.idcard, wrong), 400, 'invalid_field', 'code').message);
 		said.add(assertError(await reset(idcard(), wrong), 400, 'invalid_field', 'code').message);
-		assert.deepEqual([...said], ['验证码不正确或已过期：请核对短信中的 6 位验证码后重新输入，或重新获取']);
+		assert.deepEqual([...said], ['验证码不正确或已过期：请核对后重新输入，或重新获取']);
 		assert.equal(await misses(), 7);
 		// the last miss allowed, then 429: the right code of a fresh one too
 		await sql(`INSERT INTO register_attempt (ip, what) SELECT ${lit(ip)}, 'reset' FROM generate_series(1, ${limit - 8})`);
