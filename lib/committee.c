@@ -129,8 +129,13 @@ static struct db_stmt st[CM__MAX] = {
 	[CM_LOCK] = { "meeting_app_lock",
 	    "SELECT chain_lock($1)", 0 },
 	/* an application to put on the agenda: held here at a vote step, not voted yet */
+	/* and the meeting it is on the agenda of, when it is ("" if not) */
 	[CM_APP] = { "meeting_app",
-	    "SELECT a.step_seq, " ON_AGENDA("a.id") " FROM application a"
+	    "SELECT a.step_seq, " ON_AGENDA("a.id") ", coalesce((SELECT m.title || '（' ||"
+	    " to_char(m.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '）'"
+	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " WHERE ag.application_id = a.id AND ag.step_seq = a.step_seq"
+	    " ORDER BY ag.added_at DESC LIMIT 1), '') FROM application a"
 	    " WHERE a.id = $1 AND " AT_VOTE_STEP("$2"), 0 },
 	[CM_ADD] = { "meeting_agenda_add",
 	    "INSERT INTO meeting_agenda (meeting_id, application_id, step_seq, added_by)"
@@ -807,7 +812,7 @@ agenda_one(struct req *r, long long app, char *msg, size_t msgsz)
 	}
 	if (db_bool(res, 0, 1)) {
 		e = PERR_CONFLICT;
-		snprintf(msg, msgsz, "该申报已列入评审会议议程");
+		snprintf(msg, msgsz, "该申报已列入评审会议“%s”的议程", db_str(res, 0, 2));
 		goto fail;
 	}
 	if ((e = db_run(&st[CM_ADD], NULL, 4, DB_I(r->id), DB_I(app), DB_I(db_int(res, 0, 0)),

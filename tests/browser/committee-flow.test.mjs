@@ -213,6 +213,7 @@ step('while the ballot is open, 重置密码 is not offered for its members', as
   for (const m of members) {
     const row = page.locator('.mt-members tbody tr', { hasText: m.username })
     assert.ok(await row.locator('.mb-reset').isDisabled(), `${m.name}: 重置密码 disabled`)
+    await row.locator('.mb-voting', { hasText: '投票中' }).waitFor()
   }
   await page.goto(meetingUrl)
   await page.locator('.md-close').waitFor()

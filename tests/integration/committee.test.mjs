@@ -270,7 +270,7 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		for (const x of r.json.results.filter((y) => !y.ok))
 			assert.match(x.message, /不在本评委会的评审表决环节/);
 		const again = await office.post(`/meetings/${id}/agenda`, { items: [P] });
-		assert.match(again.json.results[0].message, /已列入评审会议议程/);
+		assert.match(again.json.results[0].message, /^该申报已列入评审会议“.+（\d{4}-\d\d-\d\d \d\d:\d\d）”的议程$/);
 		assert.ok(!(await office.get('/meetings')).json.waiting.some((x) => x.id === P));
 		assertError(await office.post(`/meetings/${id}/agenda`, { items: ['x'] }), 400, 'invalid_field', 'items');
 		// 金东区's committee and the city's: no such meeting, none of these applications
