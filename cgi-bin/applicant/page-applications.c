@@ -117,7 +117,7 @@ static struct db_stmt st[APP__MAX] = {
 	/* the applicant's drafts and returned applications, with what routing them
 	 * asks (their plan's level and chains) */
 	[APP_DRAFTS] = { "app_drafts",
-	    "SELECT a.id, p.level, array_to_string(p.pipelines, ','), o.name FROM application a"
+	    "SELECT a.id, p.level, array_to_string(p.pipelines, ','), o.name, p.name FROM application a"
 	    " JOIN plan p ON p.id = a.plan_id JOIN org o ON o.id = a.unit_org_id"
 	    " WHERE a.applicant_id = $1"
 	    " AND a.state IN ('draft', 'returned') ORDER BY a.id", 0 },
@@ -258,6 +258,7 @@ app_drafts_follow(struct req *r)
 {
 	long long uid = r->s.user_id, unit;
 	PGresult *d, *moved;
+	cJSON *rerouted = NULL;
 	const char *pipeline, *field;
 	char why[300];
 	int i;
@@ -276,12 +277,20 @@ app_drafts_follow(struct req *r)
 		    DB_I(uid), DB_I(unit), DB_S(pipeline))) != PERR_OK)
 			break;
 		if (db_bool(moved, 0, 0)) {
-			cJSON *detail = cJSON_CreateObject();
+			cJSON *detail = cJSON_CreateObject(), *it;
 
 			cJSON_AddStringToObject(detail, "from_unit", db_str(d, i, 3));
 			cJSON_AddNumberToObject(detail, "to_org", (double)unit);
 			e = req_audit(r, "application_reroute", "application", db_int(d, i, 0), detail);
 			cJSON_Delete(detail);
+			/* and the applicant is told which (its 受理单位 may have to be chosen again) */
+			if (rerouted == NULL)
+				rerouted = cJSON_AddArrayToObject(req_out(r), "rerouted");
+			if ((it = cJSON_CreateObject()) != NULL) {
+				cJSON_AddNumberToObject(it, "id", (double)db_int(d, i, 0));
+				cJSON_AddStringToObject(it, "plan", db_str(d, i, 4));
+				cJSON_AddItemToArray(rerouted, it);
+			}
 		}
 		PQclear(moved);
 	}

@@ -590,8 +590,10 @@ describe('an application that follows its applicant to another unit leaves the o
 		assert.equal((await move(county, app, 'return', 4, '请补充继续教育证明。')).status, 200);
 		// returned, not moved: the desks that handled it keep it
 		assert.deepEqual(await reads(hongda), [200, 200, 200, true]);
-		await putProfile(a.s, await completeProfile({ unit_id: await orgId(SJY) }));
-		await a.s.get(`/applications/${app}`); // opening the returned application routes it anew
+		const saved = await putProfile(a.s, await completeProfile({ unit_id: await orgId(SJY) }));
+		// the applicant is told which application followed (its 受理单位 is to be chosen again)
+		assert.deepEqual(saved.rerouted, [{ id: app, plan: MID_PLAN }]);
+		await a.s.get(`/applications/${app}`); // opening it routes it too: nothing more moves
 		for (const s of [hongda, county])
 			assert.deepEqual(await reads(s), [404, 404, 404, false]);
 		// the unit's 人员 keeps the name and its decision, not what the person writes now
