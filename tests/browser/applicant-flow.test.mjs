@@ -458,6 +458,21 @@ describe('applicant flow: from registration to a submitted application', () => {
     const { page } = desk
     const item = page.locator(`.pick-item[data-item="${itemId}"]`)
     await item.waitFor()
+    // one waiting for the unit is not to be chosen yet; approved meanwhile, 刷新 makes it one
+    // (it stayed unselectable until a reload: the applicant walk)
+    const waiting = await sql(`INSERT INTO archive_item (owner_id, kind, title, reviewer_org_id)
+        SELECT owner_id, 'paper', '待审核的论文', reviewer_org_id FROM archive_item WHERE id = ${itemId} RETURNING id`)
+    await page.reload()
+    const later = page.locator(`.pick-item[data-item="${waiting}"]`)
+    await later.waitFor()
+    assert.ok(await later.locator('.pick-check input').isDisabled())
+    await sql(`UPDATE archive_item SET status = 'approved', reviewed_at = now() WHERE id = ${waiting}`)
+    await page.locator('.pick-reload').click()
+    await page.locator('.pick-refresh').waitFor({ state: 'detached' })
+    assert.ok(await later.locator('.pick-check input').isEnabled())
+    await sql(`DELETE FROM archive_item WHERE id = ${waiting}`)
+    await page.reload()
+    await item.waitFor()
     const [put] = await Promise.all([
       answer(page, 'PUT', new RegExp(`/applications/${appId}/archive$`)),
       item.locator('.pick-check').click(),
