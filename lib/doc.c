@@ -57,7 +57,12 @@ static const char css[] =
     /* the signature on its line, the words beside its middle (it stood above an empty line) */
     ".sign img { height: 18mm; vertical-align: middle; margin-right: 6mm; }"
     ".footer { margin-top: 10pt; font-size: 9pt; color: #333; }"
-    "@media screen { body { max-width: 210mm; margin: 10mm auto; } }";
+    "@media screen { body { max-width: 210mm; margin: 10mm auto; } }"
+    /* on a phone the page fits its width (the tables were 498 px on 390): labels wrap, long
+     * numbers break, the photo is smaller; print keeps A4 */
+    "@media screen and (max-width: 600px) { body { margin: 2mm; }"
+    " th { white-space: normal; } td { overflow-wrap: anywhere; }"
+    " td.photo { width: 18mm; } td.photo img { width: 16mm; } }";
 
 xmlNodePtr
 xhtml_text(xmlNodePtr parent, const char *tag, const char *content)
