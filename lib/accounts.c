@@ -74,9 +74,8 @@ random_password(char *out, size_t outsz)
 	const size_t len[] = { sizeof(up) - 1, sizeof(lo) - 1, sizeof(dg) - 1 };
 	char hex[33];
 	size_t i;
-	enum perr e;
 
-	if (outsz < 17 || (e = random_hex(hex, 16)) != PERR_OK)
+	if (outsz < 17 || random_hex(hex, 16) != PERR_OK)
 		return PERR_INTERNAL;
 	for (i = 0; i < 16; i++) {
 		unsigned v = (unsigned)((hex[2 * i] >= 'a' ? hex[2 * i] - 'a' + 10 : hex[2 * i] - '0') * 16 +
@@ -165,6 +164,7 @@ find(struct req *r, long long org, long long id, bool *admin)
 	PGresult *res;
 	enum perr e;
 
+	*admin = false;
 	if ((e = db_run(&st[AC_FIND], &res, 2, DB_I(id), DB_I(org))) != PERR_OK)
 		return e;
 	if (PQntuples(res) != 1) {

@@ -349,7 +349,7 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	}
 
 	xhtml_text(body, "h2", "七、本人承诺");
-	n = xhtml_text(body, "p", "本人对所提交的全部申报材料的真实性负责，已在线签署《专业技术资格申报材料真实性保证书》。");
+	(void)xhtml_text(body, "p", "本人对所提交的全部申报材料的真实性负责，已在线签署《专业技术资格申报材料真实性保证书》。");
 	n = xmlNewChild(body, NULL, BAD_CAST "p", NULL);
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "sign");
 	xmlNodeAddContent(n, BAD_CAST "本人签名：");

@@ -27,10 +27,11 @@ hexval(int c)
 static char *
 url_decode(const char *s, size_t n, size_t *outlen)
 {
-	char *out = malloc(n + 1);
+	char *out;
 	size_t i, j = 0;
 
-	if (out == NULL)
+	/* (a body is a few MB at most: n + 1 never wraps) */
+	if (n >= SIZE_MAX / 2 || (out = malloc(n + 1)) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '+')

@@ -319,8 +319,8 @@ finish_one(struct req *r, long long doc, long long app, int step, const char *nu
 
 		if ((e2 = db_begin()) != PERR_OK)
 			return e2;
-		if ((e2 = db_run(&st[RS_LOCK], NULL, 1, DB_I(app))) == PERR_OK &&
-		    (e2 = cert_create(app, &doc)) == PERR_OK && (e2 = db_commit()) == PERR_OK)
+		if (db_run(&st[RS_LOCK], NULL, 1, DB_I(app)) == PERR_OK &&
+		    cert_create(app, &doc) == PERR_OK && db_commit() == PERR_OK)
 			return PERR_OK;
 		db_rollback();
 	}

@@ -949,7 +949,6 @@ review_detail(struct req *r, const struct desk_conf *dc)
 				}
 			} else if (e != PERR_OK)
 				goto out;
-			e = PERR_OK;
 		}
 	}
 	cJSON_AddItemToObject(out, "gates", gates_json(gates, ngates));

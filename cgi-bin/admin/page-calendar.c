@@ -247,7 +247,6 @@ h_admin_calendar_put(struct req *r)
 	struct day days[DAYS_MAX];
 	const cJSON *it;
 	int n = 0;
-	enum perr e;
 
 	if (r->id < 2000 || r->id > 2100)
 		return req_fail(r, PERR_NOT_FOUND, NULL, "年份不正确");
@@ -258,7 +257,7 @@ h_admin_calendar_put(struct req *r)
 
 		/* a row that is no day is named by its place in the list */
 		if (!cJSON_IsObject(it) ||
-		    (e = field_check(it, day_fields, v, &bad, msg, sizeof(msg))) != PERR_OK) {
+		    field_check(it, day_fields, v, &bad, msg, sizeof(msg)) != PERR_OK) {
 			json_add_int(req_out(r), "index", n);
 			return req_fail(r, PERR_INVALID_FIELD, "days", "第 %d 行：%s", n + 1,
 			    cJSON_IsObject(it) ? msg : "格式不正确");

@@ -417,7 +417,9 @@ h_admin_plan_edit(struct req *r)
 		    "已发布的评审工作计划不能撤回为草稿；如需更正，请修改后填写变更理由");
 		goto fail;
 	}
-	if (applied && (strcmp(db_str(res, 0, 3), pf.v[3]) != 0 || strcmp(db_str(res, 0, 5), pf.v[5]) != 0)) {
+	/* (the level is a required field: never NULL here) */
+	if (applied && (strcmp(db_str(res, 0, 3), pf.v[3] ? pf.v[3] : "") != 0 ||
+	    strcmp(db_str(res, 0, 5), pf.v[5]) != 0)) {
 		e = req_fail(r, PERR_CONFLICT, "pipelines",
 		    "已有人员按本计划申报，级别和评审程序不能再变更");
 		goto fail;
