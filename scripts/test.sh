@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks, against a real stack of its own (var/test, port 8091):
-# unit tests (cmocka, ASan+UBSan), fuzz smoke runs, integration tests through
+# unit tests (cmocka, ASan+UBSan), fuzz smoke runs, clang's static analyser, integration tests through
 # nginx, browser tests in headless Chromium. The role programs under test are
 # the sanitizer builds. Ends with one line: "N passed, N failed".
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
@@ -97,6 +97,18 @@ if scripts/fuzz.sh 10 > "$OUT/fuzz.log" 2>&1; then
 else
 	tail -n 40 "$OUT/fuzz.log"
 	tally fuzz "$(grep -c '^fuzz ok' "$OUT/fuzz.log")" 1
+fi
+
+# clang's static analyser over every program and tool: a report is a failure (its paths are
+# the ones the compiler's warnings do not follow: a value never read, a NULL passed on)
+note "static analysis (scan-build)"
+rm -rf "$ROOT/build/scan" "$OUT/scan-build"
+if scan-build -o "$OUT/scan-build" --status-bugs make -s -j2 BUILD=build/scan programs > "$OUT/scan-build.log" 2>&1; then
+	tally scan-build 1 0
+else
+	grep -A3 'warning:' "$OUT/scan-build.log" | head -n 60
+	tail -n 5 "$OUT/scan-build.log"
+	tally scan-build 0 1
 fi
 
 run_node() {	# suite dir
