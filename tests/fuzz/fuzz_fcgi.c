@@ -109,6 +109,15 @@ static const struct route routes[] = {
 };
 
 static char conf_path[80];
+static char conf_dir[] = "/tmp/fuzz-fcgi-XXXXXX";
+
+/* the configuration's directory goes with the run (every run left one in /tmp) */
+static void
+conf_remove(void)
+{
+	unlink(conf_path);
+	rmdir(conf_dir);
+}
 static int echo;
 
 /* One client thread for the whole run (a thread per input would make every
@@ -163,15 +172,16 @@ client(void *arg)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/fuzz-fcgi-XXXXXX";
+	const char *dir = conf_dir;
 	pthread_t t;
 	FILE *f;
 
 	(void)argc;
 	(void)argv;
-	if (mkdtemp(dir) == NULL)
+	if (mkdtemp(conf_dir) == NULL)
 		abort();
 	snprintf(conf_path, sizeof(conf_path), "%s/portal.conf", dir);
+	atexit(conf_remove);
 	if ((f = fopen(conf_path, "w")) == NULL)
 		abort();
 	/* no database answers there: routes that need one answer 503 */

@@ -7,16 +7,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import jsQR from 'jsqr';
 
-import { BASE, DEMO_APPLICANT, VAR, assertError, lit, loginAs, retire, sleep, sql, sqlInt } from './lib.mjs';
+import {
+	BASE, DEMO_APPLICANT, VAR, assertError, lit, loginAs, retire, scratchDir, sleep, sql, sqlInt,
+} from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { afterCleanup, launchChromium, newApplicant, outDir } from './applicant-fixtures.mjs';
 import { CLERKS, clerk, issueDocument, meetGates, position, walk } from './walk.mjs';
@@ -93,7 +94,7 @@ async function printPdf(xhtml, name) {
 
 /* Decodes the QR code of a PDF's first page as printed: pdftoppm (PPM) → RGBA → jsQR. */
 function qrOfPdf(pdf) {
-	const base = path.join(mkdtempSync(path.join(tmpdir(), 'qr-')), 'p');
+	const base = path.join(scratchDir('qr-'), 'p');
 	execFileSync('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-singlefile', pdf, base]);
 	const ppm = readFileSync(`${base}.ppm`);
 	// P6 <w> <h> 255, one white space, then RGB bytes
@@ -253,7 +254,7 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		const res = await fetch(zpw.url(`/documents/${doc}/document.xlsx`), { headers: { Cookie: zpw.cookieHeader() } });
 		assert.equal(res.status, 200);
 		assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-		const file = path.join(mkdtempSync(path.join(tmpdir(), 'doc-')), 'd.xlsx');
+		const file = path.join(scratchDir('doc-'), 'd.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		for (const s of ['张建国', '市政工程', '工程师', '有效'])

@@ -4,13 +4,12 @@
 // notice_text.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, HONGDA, assertError, holding, lit, loginAs, retire, sql, sqlInt, sqlRows, workerPids,
+	DEMO_APPLICANT, HONGDA, assertError, holding, lit, loginAs, retire, scratchDir, sql, sqlInt, sqlRows, workerPids,
 } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { apply, pay } from './apply.mjs';
@@ -296,7 +295,7 @@ describe('评前面试', () => {
 		const x = await fetch(county.url(`/interviews/${session}/list.xlsx`), { headers: { Cookie: county.cookieHeader() } });
 		assert.equal(x.status, 200);
 		assert.match(x.headers.get('content-disposition'), /attachment/);
-		const file = path.join(mkdtempSync(path.join(tmpdir(), 'iv-')), 'list.xlsx');
+		const file = path.join(scratchDir('iv-'), 'list.xlsx');
 		writeFileSync(file, Buffer.from(await x.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		for (const s of ['面试名单', '2023年中级评前面试', '婺城区住建局三楼会议室', '签到', '申报专业', '建筑工程施工'])
@@ -514,7 +513,7 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		assert.equal(x.status, 200);
 		assert.match(x.headers.get('content-type'), /spreadsheetml/);
 		// what the public reads: 职称评审结果公示, not the step's “公布评审结果”公示 (the clerks' walk)
-		const file = `${mkdtempSync(`${tmpdir()}/pb-`)}/pb.xlsx`;
+		const file = `${scratchDir('pb-')}/pb.xlsx`;
 		writeFileSync(file, Buffer.from(await x.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /职称评审结果公示/);
@@ -562,7 +561,7 @@ describe('收费明细: an order stays with the department it was paid to', () =
 			if (x.status === 404)
 				return '';
 			assert.equal(x.status, 200);
-			const dir = mkdtempSync(path.join(tmpdir(), 'zcps-pay-'));
+			const dir = scratchDir('zcps-pay-');
 			const file = path.join(dir, 'payments.xlsx');
 			writeFileSync(file, Buffer.from(await x.arrayBuffer()));
 			return execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -199,6 +200,19 @@ export function mobile() {
 }
 
 /* A short random token for texts that must be found again in the database. */
+// A directory of the system's temporary one for a test's files (downloads to unzip and the
+// like), removed when the test process ends: the suites left hundreds behind in /tmp.
+const scratch = [];
+process.on('exit', () => {
+	for (const d of scratch)
+		rmSync(d, { recursive: true, force: true });
+});
+export function scratchDir(prefix) {
+	const d = mkdtempSync(path.join(tmpdir(), prefix));
+	scratch.push(d);
+	return d;
+}
+
 export function tag() {
 	return `${Date.now().toString(36)}${randomInt(1e9).toString(36)}`;
 }

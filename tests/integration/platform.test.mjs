@@ -6,14 +6,12 @@
 // forgotten password with a code sent to the mobile on file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, lit, loginAs, raw, retire, sql,
-	sqlInt, sqlRows, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, lit, loginAs, raw, retire, scratchDir, sql, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import {
@@ -397,7 +395,7 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		assert.equal(row.details.find((d) => d.key === 'reason').text, reason);
 		const res = await fetch(admin.url(`/audit.xlsx?${q}`), { headers: { Cookie: admin.cookieHeader() } });
 		assert.equal(res.status, 200);
-		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		const file = path.join(scratchDir('audit-'), 'a.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.ok(strings.includes(`理由：${reason}`), 'the export has the whole reason');
@@ -737,7 +735,7 @@ describe('the operator runs the platform', () => {
 		assert.ok(next.json.items[0].id < page.json.items.at(-1).id + 1);
 		const res = await fetch(admin.url('/audit.xlsx?action=login&from=2000-01-01'), { headers: { Cookie: admin.cookieHeader() } });
 		assert.equal(res.status, 200);
-		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		const file = path.join(scratchDir('audit-'), 'a.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		assert.match(execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString(), /审计日志/);
 		assertError(await admin.request('DELETE', '/audit'), 405, 'method_not_allowed');
@@ -785,7 +783,7 @@ describe('the operator runs the platform', () => {
 		const res = await fetch(admin.url(`/audit.xlsx?action=submit&target_type=application&target_id=${app}`),
 		    { headers: { Cookie: admin.cookieHeader() } });
 		assert.equal(res.status, 200);
-		const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'a.xlsx');
+		const file = path.join(scratchDir('audit-'), 'a.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /原状态：草稿；新状态：审查中/);

@@ -4,15 +4,13 @@
 // decisions, opinion templates, and the applicant's read-only view.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, raw, retire, sql, sqlInt, sqlRows, tag,
-	workerPids, worklistRow,
+	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, raw, retire, scratchDir, sql, sqlInt, sqlRows, tag, workerPids, worklistRow,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { MID_PLAN, SJY, newApplicant, orgId, uploadPdf } from './applicant-fixtures.mjs';
@@ -187,7 +185,7 @@ describe('what the departments review is what was submitted', () => {
 		assert.equal(pub.status, 200, pub.text);
 		const x = await fetch(hongda.url('/publicity.xlsx'), { headers: { Cookie: hongda.cookieHeader() } });
 		assert.equal(x.status, 200);
-		const dir = mkdtempSync(path.join(tmpdir(), 'zcps-pub-'));
+		const dir = scratchDir('zcps-pub-');
 		writeFileSync(path.join(dir, 'p.xlsx'), Buffer.from(await x.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', path.join(dir, 'p.xlsx'), 'xl/sharedStrings.xml']).toString();
 		assert.ok(strings.includes(a.name) && strings.includes('2016-09-01') && !strings.includes('2025-01-01'));
@@ -656,7 +654,7 @@ describe('the worklist', () => {
 		assert.match(res.headers.get('content-disposition'), /^attachment;.*\.xlsx/);
 		const bytes = Buffer.from(await res.arrayBuffer());
 		assert.equal(bytes.subarray(0, 2).toString(), 'PK');
-		const dir = mkdtempSync(path.join(tmpdir(), 'xlsx-'));
+		const dir = scratchDir('xlsx-');
 		const file = path.join(dir, 'list.xlsx');
 		writeFileSync(file, bytes);
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();

@@ -5,12 +5,11 @@
 // departments (their own desk only) and the operator; never an applicant or a unit.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { VAR, assertError, loginAs, raw, registerApplicant, retire, sql, sqlInt, sqlOn } from './lib.mjs';
+import { VAR, assertError, loginAs, raw, registerApplicant, retire, scratchDir, sql, sqlInt, sqlOn } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 
 // the working days each application waited at the county before its decision (the last one
@@ -181,7 +180,7 @@ describe('the export and the refusals', () => {
 		assert.equal(res.status, 200);
 		assert.equal(res.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
 		assert.match(res.headers.get('content-disposition'), /^attachment;.*\.xlsx/);
-		const dir = mkdtempSync(path.join(tmpdir(), 'stats-'));
+		const dir = scratchDir('stats-');
 		const file = path.join(dir, 'stats.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		const unzip = (part) => execFileSync('unzip', ['-p', file, part]).toString();

@@ -4,11 +4,12 @@
 // resubmitted application is publicised again.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, retire, sql, sqlInt, sqlRows, worklistRow } from './lib.mjs';
+import {
+	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, retire, scratchDir, sql, sqlInt, sqlRows, worklistRow,
+} from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { apply } from './apply.mjs';
 import { CENTRE, MID_PLAN, afterCleanup, newApplicant, orgId } from './applicant-fixtures.mjs';
@@ -210,9 +211,8 @@ describe('异议 during the 公示, and the 公示表', () => {
 		const bytes = Buffer.from(await res.arrayBuffer());
 		assert.equal(bytes.subarray(0, 2).toString(), 'PK');
 		const { execFileSync } = await import('node:child_process');
-		const { mkdtempSync, writeFileSync } = await import('node:fs');
-		const { tmpdir } = await import('node:os');
-		const file = `${mkdtempSync(`${tmpdir()}/gs-`)}/gs.xlsx`;
+		const { writeFileSync } = await import('node:fs');
+		const file = `${scratchDir('gs-')}/gs.xlsx`;
 		writeFileSync(file, bytes);
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.match(strings, /职称申报人员公示表/);
@@ -285,7 +285,7 @@ describe('an applicant whose 人事档案 a 人才交流中心 keeps', () => {
 			assert.equal((await centre.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '资格审查通过' })).status, 200);
 			const res = await fetch(centre.url('/publicity.xlsx'), { headers: { Cookie: centre.cookieHeader() } });
 			assert.equal(res.status, 200);
-			const file = `${mkdtempSync(`${tmpdir()}/gs-`)}/gs.xlsx`;
+			const file = `${scratchDir('gs-')}/gs.xlsx`;
 			writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			assert.match(strings, new RegExp(person.name));
