@@ -182,6 +182,14 @@ chain_moved_msg(const char *state, const char *step_name, char *buf, size_t n)
 	return buf;
 }
 
+const char *
+chain_disallowed_msg(const char *step_name, enum chain_action act, char *buf, size_t n)
+{
+	snprintf(buf, n, "当前环节（%s）不能执行“%s”操作", step_name,
+	    act >= 0 && act < CHAIN__MAX && action_zh[act] ? action_zh[act] : "");
+	return buf;
+}
+
 enum perr
 chain_move(const struct actor *who, long long app_id, int expected_step,
     enum chain_action act, const char *text, struct chain_result *out,
@@ -287,8 +295,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	}
 	if (!a.allowed) {
 		e = PERR_INVALID_FIELD;
-		snprintf(msg, msgsz, "当前环节（%s）不能执行“%s”操作",
-		    a.step_name, action_zh[act]);
+		(void)chain_disallowed_msg(a.step_name, act, msg, msgsz);
 		goto fail;
 	}
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=

@@ -767,6 +767,9 @@ PORTAL_API const char *chain_action_name(enum chain_action);
  * from (a colleague, or another tab, got there first): where it is now. */
 PORTAL_API const char *chain_moved_msg(const char *state, const char *step_name, char *buf,
     size_t n);
+/* ... and of one still at the step, which has no such action. */
+PORTAL_API const char *chain_disallowed_msg(const char *step_name, enum chain_action act,
+    char *buf, size_t n);
 /*
  * Performs one move on an application in one transaction: locks the row,
  * checks that the application is still at expected_step, that the actor

@@ -1364,8 +1364,7 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 		/* still at the step, and the step has no such action */
 		if (db_int(res, 0, 0) == step && strcmp(db_str(res, 0, 4), "in_review") == 0 &&
 		    db_bool(res, 0, 5))
-			snprintf(moved, sizeof(moved), "当前环节（%s）不能执行“%s”操作", here,
-			    act == CHAIN_RETURN ? "退回" : act == CHAIN_REJECT ? "不通过" : "通过");
+			(void)chain_disallowed_msg(here, act, moved, sizeof(moved));
 		else
 			(void)chain_moved_msg(db_str(res, 0, 4), here, moved, sizeof(moved));
 		o = review_result(results, id, PERR_CONFLICT, moved);
