@@ -1,8 +1,9 @@
 /*
- * application.h: the application model every program shares (application.c,
- * rules.c, doc.c): one loader that takes the viewer and refuses in its SQL
- * whoever may not see the application, the rules of the notice, the JSON
- * built in one place per viewer, and the printable 评审表.
+ * application.h: the application model every program shares: one loader
+ * that takes the viewer and refuses in its SQL whoever may not see the
+ * application (application.c), the rules of the notice (rules.c), the JSON
+ * built in one place per viewer (appjson.c), and the printable 评审表
+ * (doc.c); each of these uses only those before it.
  */
 #ifndef APPLICATION_H
 #define APPLICATION_H
@@ -63,7 +64,7 @@ PORTAL_API enum perr app_load_done(struct application *a, char *msg, size_t msgs
 /* app_load() for the request's actor; a refusal's message goes into r. */
 PORTAL_API enum perr app_open(struct req *, long long id, struct application *a);
 
-/* {amount (元), items: [{name, amount}] while unpaid, paid_at, order_no (once paid),
+/* appjson.c: {amount (元), items: [{name, amount}] while unpaid, paid_at, order_no (once paid),
  * paid_part (元 paid towards a fee raised since, when there is some), required (its chain
  * charges a fee), step (the fee step, 0 none), due} */
 PORTAL_API cJSON *app_fee_json(const struct application *);
@@ -94,8 +95,8 @@ PORTAL_API enum file_rule rule_file(const struct application *, const char *kind
  * submitted. Caller frees. */
 PORTAL_API cJSON *rule_check(const struct application *);
 
-/* The content of an application, the part each submission's snapshot
- * records and reviewers compare. Caller frees. */
+/* appjson.c: the content of an application, the part each submission's
+ * snapshot records and reviewers compare. Caller frees. */
 PORTAL_API cJSON *app_content_json(const struct application *);
 /* The whole application for its detail page, as the viewer may see it: the
  * person (身份证号 and mobile in full: the detail page is for those entitled

@@ -377,8 +377,7 @@ reply_error_page(struct req *r, enum perr e)
 	int status = err_status(e);
 	xmlDocPtr x;
 	xmlNodePtr body, a;
-	char href[64], *out;
-	size_t len;
+	char href[64];
 
 	x = xhtml_new("无法打开此页面", css, &body);
 	xhtml_text(body, "h1", "无法打开此页面");
@@ -387,13 +386,25 @@ reply_error_page(struct req *r, enum perr e)
 	a = xhtml_text(xhtml_text(body, "p", NULL), "a", status == 401 ?
 	    "登录后请从平台中重新打开此页面" : "返回平台");
 	xmlNewProp(a, BAD_CAST "href", BAD_CAST href);
-	if (xhtml_dump(x, &out, &len) != PERR_OK) {
+	if (xhtml_reply(r, x) != PERR_OK) {
 		reply_error(r, e);
 		return;
 	}
-	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
 	r->status = status;
 	reply_raw(r);
+}
+
+enum perr
+xhtml_reply(struct req *r, xmlDocPtr doc)
+{
+	char *out;
+	size_t len;
+	enum perr e;
+
+	if ((e = xhtml_dump(doc, &out, &len)) != PERR_OK)
+		return e;
+	req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
+	return PERR_OK;
 }
 
 /* Matches path against pattern; ":id" takes a positive integer (the first

@@ -1,7 +1,7 @@
 /*
- * xhtml.h: the printable documents' common part (doc.c): an XHTML document
+ * xhtml.h: the printable documents' common part: an XHTML document
  * built with libxml2's tree API, so that every text is escaped by
- * construction, and its serialisation. The 评审表 (doc.c), the results
+ * construction, and its serialisation (xhtml.c). The 评审表 (doc.c), the results
  * document (results.c), the certificate and its verification page
  * (certificate.c) are made with it.
  */
@@ -25,7 +25,7 @@ xmlNodePtr xhtml_row(xmlNodePtr table, const char *cell, const char *const *cols
  * *len, and frees doc whatever happens. */
 enum perr xhtml_dump(xmlDocPtr doc, char **out, size_t *len);
 
-/* Replies with doc (freed) as an XHTML page shown inline. */
+/* Replies with doc (freed) as an XHTML page shown inline (http.c). */
 enum perr xhtml_reply(struct req *, xmlDocPtr doc);
 
 #endif
