@@ -12,7 +12,8 @@ struct conf conf = {
 	.db_name = "zcps",
 	.db_user = "",
 	.max_json_bytes = 64 * 1024,
-	.max_upload_bytes = 10 * 1024 * 1024,
+	/* a file of 10 MiB and its multipart envelope (the file's own limit is its field's) */
+	.max_upload_bytes = 10 * 1024 * 1024 + 100 * 1024,
 	.session_idle_min = 30,
 	.session_abs_hours = 12,
 	.login_max_failures = 5,

@@ -711,7 +711,11 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 			if (parts[k].filename[0] == '\0' || parts[k].len == 0)
 				continue;	/* no file chosen: absent */
 			if ((long long)parts[k].len > f->max) {
-				snprintf(msg, msgsz, "%s不能超过 %lld KB", f->label, f->max / 1024);
+				if (f->max % (1024 * 1024) == 0)
+					snprintf(msg, msgsz, "%s不能超过 %lldMB（当前 %.2fMB）", f->label,
+					    f->max / (1024 * 1024), (double)parts[k].len / (1024 * 1024));
+				else
+					snprintf(msg, msgsz, "%s不能超过 %lldKB", f->label, f->max / 1024);
 				return PERR_TOO_LARGE;
 			}
 			vals[i].present = true;

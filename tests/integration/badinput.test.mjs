@@ -306,16 +306,36 @@ describe('uploads', () => {
 		assert.equal(r.json.name, 'diploma.pdf');
 	});
 
-	test('an upload over 10 MiB is 413 from nginx', async () => {
+	test('a file of 10 MB is taken whole; one byte more is refused by the program, far more by nginx', async () => {
+		// a PDF of exactly n bytes: its header, a comment line of padding, the rest
+		const pdfOf = (n) => Buffer.concat([PDF.subarray(0, 9), Buffer.from('%'),
+		    Buffer.alloc(n - PDF.length - 2, 0x41), Buffer.from('\n'), PDF.subarray(9)]);
+		const MB10 = 10 * 1024 * 1024;
+		const whole = pdfOf(MB10);
+		assert.equal(whole.length, MB10);
+		// nginx's limit is the whole body's: the envelope must not push a file of
+		// exactly 10 MB over it (it did: 10 485 591 bytes were the most that got through)
+		const r = await upload(Buffer.concat([part(fileHead('十兆.pdf'), whole), closing]));
+		assert.equal(r.status, 201, r.text.slice(0, 200));
+		assert.equal(r.json.size, MB10);
+		assert.equal(await sqlInt(`SELECT size FROM upload WHERE id = ${r.json.id}`), MB10);
+
+		// one byte more: the program names the rule and the file's size
+		const over = await refused(Buffer.concat([part(fileHead('超出.pdf'), pdfOf(MB10 + 1)), closing]),
+		    413, 'payload_too_large');
+		assert.match(over.json.error.message, /^要上传的文件不能超过 10MB（当前 10\.00MB）$/);
+
+		// far more is nginx's to refuse, before any program reads it
 		const c0 = await counts(uid);
-		const big = Buffer.concat([part(fileHead('big.pdf'), Buffer.alloc((10 << 20) + 1024, 0x41)), closing]);
-		let r;
+		const big = Buffer.concat([part(fileHead('big.pdf'), Buffer.alloc(MB10 + 200 * 1024, 0x41)), closing]);
+		let n;
 		try {
-			r = await upload(big);
+			n = await upload(big);
 		} catch (err) {
 			assert.fail(`connection closed instead of 413: ${err.cause?.code || err}`);
 		}
-		assert.equal(r.status, 413, r.text.slice(0, 200));
+		assert.equal(n.status, 413, n.text.slice(0, 200));
+		assert.match(n.json.error.message, /附件不超过 10MB/, 'the 413 should come from nginx');
 		assert.deepEqual(await counts(uid), c0);
 	});
 });
