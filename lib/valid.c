@@ -468,23 +468,34 @@ valid_password(const char *s)
 	return upper + lower + digit + sym >= 3;
 }
 
+/* A character no text of ours may hold: a control but line breaks and tabs; a
+ * noncharacter (U+FFFE, U+FFFF and their like in every plane, U+FDD0-U+FDEF),
+ * which XML 1.0 forbids, so that one of them in an opinion would break every
+ * 评审表 and sheet printed after it; the controls that embed, override or
+ * isolate a direction (U+202A-U+202E, U+2066-U+2069), with which a title
+ * could make a 12333 message read otherwise than it was written. */
+static bool
+refused_char(unsigned cp)
+{
+	return (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0) ||
+	    (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 bool
 valid_text(const char *s, size_t maxchars)
 {
-	size_t len, i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i, k, n = 0;
+	unsigned cp;
 
 	if (s == NULL)
 		return false;
 	len = strlen(s);
-	if (!valid_utf8(s, len))
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
+	for (i = 0; i < len; i += k, n++)
+		if ((k = utf8_decode(p + i, len - i, &cp)) == 0 || refused_char(cp))
 			return false;
-	}
-	return utf8_chars(s) <= maxchars;
+	return n <= maxchars;
 }
 
 /* "YYYY-MM-DD" as "YYYYMMDD" into d8; false when it is not of that shape. */

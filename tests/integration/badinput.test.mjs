@@ -8,6 +8,7 @@ import {
 	assertError, assertHealthy, idcard, lit, loginAs, mobile, raw,
 	registerApplicant, sqlInt, sqlRows, tag, workerPids,
 } from './lib.mjs';
+import { itemBody } from './applicant-fixtures.mjs';
 
 const counts = async (ownerId = 0) => {
 	const rows = await sqlRows(`SELECT (SELECT count(*) FROM app_user), (SELECT count(*) FROM audit_log),
@@ -139,6 +140,21 @@ describe('JSON bodies', () => {
 		// lone surrogate escapes are not text either
 		await refused(JSON.stringify(f).replace('钱多多', '钱\\ud800多'), 400, 'invalid_json');
 		await refused(JSON.stringify(f).replace('钱多多', '钱\\udc00多'), 400, 'invalid_json');
+	});
+
+	test('a noncharacter or a direction override in a text is 400, nothing stored', async () => {
+		// U+FFFF cannot stand in XML: one in a 业绩's title broke the 评审表 and every sheet
+		// that lists it; U+202E would turn a 12333 message's words around
+		const who = await registerApplicant();
+		const s = await loginAs('applicant', who.idcard, who.password);
+		const before = await sqlInt(`SELECT count(*) FROM archive_item WHERE owner_id = ${s.me.user.id}`);
+		for (const bad of ['\uffff', '\ufffe', '\ufdd0', '\u202e', '\u0085'])
+			assertError(await s.post('/archive', itemBody({ title: `住宅小区${bad}施工项目` })), 400,
+			    'invalid_field', 'title');
+		assert.equal(await sqlInt(`SELECT count(*) FROM archive_item WHERE owner_id = ${s.me.user.id}`), before);
+		// what is near them is text: the title passes (the item then waits for a unit to be chosen)
+		const ok = await s.post('/archive', itemBody({ title: '住宅小区\u{20BB7}施工项目\ufffd' }));
+		assert.equal(ok.json?.error?.field, 'kind', ok.text);
 	});
 
 	test('a top-level value that is not an object is 400', async () => {

@@ -332,6 +332,17 @@ t_text_chars(void **state)
 	free(s);
 	assert_true(valid_text("第一行\n第二行\t", 10));
 	assert_false(valid_text("bell\a", 10));
+	/* XML 1.0 has no place for a noncharacter: one in an opinion broke every 评审表 */
+	assert_false(valid_text("同意\xEF\xBF\xBF" "推荐", 10));	/* U+FFFF */
+	assert_false(valid_text("同意\xEF\xBF\xBE", 10));	/* U+FFFE */
+	assert_false(valid_text("\xEF\xB7\x90", 10));		/* U+FDD0 */
+	assert_false(valid_text("\xF0\x9F\xBF\xBF", 10));	/* U+1FFFF */
+	assert_false(valid_text("a\xC2\x85" "b", 10));		/* U+0085, a C1 control */
+	/* nor a control that turns a text's direction (a title in a 12333 message) */
+	assert_false(valid_text("证书\xE2\x80\xAE" "fdp.exe", 20));	/* U+202E */
+	assert_false(valid_text("\xE2\x81\xA6x", 20));		/* U+2066 */
+	/* what is near them is text */
+	assert_true(valid_text("\xEF\xBF\xBD\xEF\xBF\xBC \xEF\xB7\x8F\xEF\xB7\xB0 \xF0\xA0\xAE\xB7 \xE2\x80\x8F", 20));
 }
 
 /* Characters as a reader sees them (extended grapheme clusters). */
