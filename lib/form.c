@@ -183,6 +183,52 @@ drop_bidi(char *s)
 	*w = '\0';
 }
 
+/* A file name as the browser wrote it: the HTML standard has it write a
+ * quote as %22 and a line break as %0A or %0D. The quote is the name's; a
+ * line break in a name is a space. */
+static void
+browser_unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		if (r[0] == '%' && r[1] == '2' && r[2] == '2') {
+			*w++ = '"';
+			r += 3;
+		} else if (r[0] == '%' && r[1] == '0' && r[2] != '\0' && strchr("AaDd", r[2]) != NULL) {
+			*w++ = ' ';
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* A file name of more than max characters keeps its beginning and its
+ * extension (up to 10 characters): what the person would recognise. */
+static void
+shorten_name(char *s, size_t max)
+{
+	size_t n = utf8_chars(s), ext_n = 0, keep, i = 0, c = 0;
+	char *dot = strrchr(s, '.');
+
+	if (n <= max)
+		return;
+	if (dot != NULL && dot != s && (ext_n = utf8_chars(dot)) > 10)
+		ext_n = 0;
+	keep = max - ext_n;
+	while (c < keep) {	/* the byte where character keep begins */
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		c++;
+	}
+	if (ext_n > 0)
+		memmove(s + i, dot, strlen(dot) + 1);
+	else
+		s[i] = '\0';
+}
+
 /* Copies the value of parameter `key` (quoted or not) of a header value into
  * buf. Returns 1 when found, 0 when absent, -1 when malformed or too long.
  * Quoted values take no backslash escapes: browsers send none (they
@@ -211,7 +257,7 @@ header_param(const char *h, size_t hlen, const char *key, char *buf, size_t bufs
 			for (j += quoted; j < hlen; j++) {
 				if (quoted ? h[j] == '"' : (h[j] == ';' || h[j] == ' '))
 					break;
-				if (o + 1 >= bufsz)
+				if (h[j] == '\0' || o + 1 >= bufsz)
 					goto bad;
 				buf[o++] = h[j];
 			}
@@ -273,6 +319,9 @@ part_headers(const char *h, size_t len, struct part *p)
 				if (base != NULL)
 					memmove(p->filename, base + 1, strlen(base + 1) + 1);
 				drop_bidi(p->filename);
+				browser_unescape(p->filename);
+				if (valid_utf8(p->filename, strlen(p->filename)))
+					shorten_name(p->filename, 200);
 				if (p->filename[0] == '\0' ||
 				    !valid_text(p->filename, 200) ||
 				    strpbrk(p->filename, "\r\n\t") != NULL ||

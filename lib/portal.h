@@ -182,7 +182,7 @@ PORTAL_API void kv_free(struct kv *, size_t n);
 
 struct part {
 	char name[64];
-	char filename[256];	/* empty when not a file */
+	char filename[1024];	/* empty when not a file; at most 200 characters */
 	char ctype[128];
 	const char *data;	/* points into the body */
 	size_t len;

@@ -146,6 +146,38 @@ t_multipart(void **state)
 	/* a filename that is only a path */
 	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a/\"\r\n\r\n"
 	    "x\r\n--XyZ--", p, 4, &n), PERR_BAD_REQUEST);
+	/* a NUL in a name is refused, not taken as its end ("a\0.pdf" was stored as "a") */
+	{
+		static const char nul[] = "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; "
+		    "filename=\"a\0.pdf\"\r\n\r\nx\r\n--XyZ--";
+
+		assert_int_equal(form_multipart(nul, sizeof(nul) - 1, "XyZ", p, 4, &n), PERR_BAD_REQUEST);
+	}
+	/* the browser's %22 is the name's quote, its %0A or %0D a space */
+	assert_int_equal(mp("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; "
+	    "filename=\"获奖 %22证书%22%0Aa.pdf\"\r\n\r\nx\r\n--XyZ--", p, 4, &n), PERR_OK);
+	assert_string_equal(p[0].filename, "获奖 \"证书\" a.pdf");
+	/* a name of more than 200 characters keeps its beginning and its extension */
+	{
+		char body[2048], want[1024];
+		size_t o = 0, w = 0;
+
+		o += (size_t)snprintf(body, sizeof(body), "--XyZ\r\nContent-Disposition: form-data; "
+		    "name=\"f\"; filename=\"");
+		for (int i = 0; i < 250; i++) {
+			memcpy(body + o, "证", 3);
+			o += 3;
+			if (i < 196) {
+				memcpy(want + w, "证", 3);
+				w += 3;
+			}
+		}
+		snprintf(body + o, sizeof(body) - o, ".pdf\"\r\n\r\nx\r\n--XyZ--");
+		snprintf(want + w, sizeof(want) - w, ".pdf");
+		assert_int_equal(mp(body, p, 4, &n), PERR_OK);
+		assert_string_equal(p[0].filename, want);
+		assert_int_equal(utf8_chars(p[0].filename), 200);
+	}
 }
 
 static void
