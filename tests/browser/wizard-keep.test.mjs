@@ -11,7 +11,9 @@
 // 4. two tabs of one draft: a save over what the other tab saved meanwhile is refused by the
 //    server (the part's digest, application.revs) and the tab asks which text to keep;
 // 5. two minutes before the idle timeout a warning counts down (the page's clock is driven by
-//    Playwright's page.clock), 继续工作 keeps the session; past the timeout the login dialog opens.
+//    Playwright's page.clock), 继续工作 keeps the session; past the timeout the login dialog opens;
+// 6. a 自评分 is taken as typed: 116.95 is refused beside the field and not saved (rounded to one
+//    decimal it had read 117.0 and passed).
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -83,6 +85,15 @@ async function waitServer(want) {
     await new Promise((r) => setTimeout(r, 200))
   }
   assert.equal(got, want, 'the server has every character')
+}
+
+async function waitFor(cond, what = 'the server has it') {
+  const deadline = Date.now() + TIMEOUT
+  while (Date.now() < deadline) {
+    if (await cond()) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  assert.fail(what)
 }
 
 const state = (page) => page.locator('.save-state')
@@ -357,6 +368,38 @@ describe('the idle timeout is announced', () => {
         assert.equal(await page.locator('.idle-warning').isVisible(), false)
         await shot(page, '07-idle-timeout-dialog', { dialog: true })
       })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+describe('a 自评分 is taken as typed', () => {
+  test('116.95 is not rounded up to 117: it is refused there, unsaved; 116.9 and 117 are saved', async () => {
+    const r = await who.s.request('PUT', `/applications/${appId}/info`, { json: { method: 'self' } })
+    assert.equal(r.status, 200, r.text)
+    const { page, context } = await newPage()
+    try {
+      await openWizard(page, 3)
+      const box = page.locator('input#wz-self-score')
+      const item = page.locator('.el-form-item', { has: page.locator('#wz-self-score') })
+      const score = () => sql(`SELECT coalesce((self_score * 10)::int::text, '') FROM application WHERE id = ${Number(appId)}`)
+      const enter = async (v) => {
+        await box.fill(v)
+        await box.blur()
+      }
+      await enter('117')
+      await waitFor(async () => (await score()) === '1170')
+      // rounded to one decimal (the input's precision) it read 117.0, was saved so and passed the check
+      await enter('116.95')
+      await item.locator('.el-form-item__error', { hasText: '最多保留一位小数' }).waitFor()
+      assert.equal(await box.inputValue(), '116.95')
+      await page.waitForTimeout(1500) // an autosave's delay: nothing goes out
+      assert.equal(await score(), '1170', 'a score of two decimals is not saved')
+      await shot(page, 'score-two-decimals')
+      await enter('116.9')
+      await item.locator('.el-form-item__error', { hasText: '须达到 117 分以上（当前 116.9）' }).waitFor()
+      await waitFor(async () => (await score()) === '1169')
     } finally {
       await context.close()
     }
