@@ -63,7 +63,7 @@ static struct db_stmt st[CE__MAX] = {
 	[CE_LIST] = { "cert_list",
 	    "SELECT " CERT_COLS ", c.revoke_reason, c.application_id"
 	    " FROM certificate c JOIN results_document d ON d.id = c.document_id"
-	    " WHERE c.org_id = $1 AND ($2 = '' OR c.name = $2 OR c.number = upper($2))"
+	    " WHERE c.org_id = $1 AND ($2 = '' OR strpos(c.name, $2) > 0 OR c.number = upper($2))"
 	    " AND ($3::bigint IS NULL OR c.document_id = $3::bigint)"
 	    " ORDER BY c.created_at DESC, c.id DESC LIMIT 1000", 0 },
 	[CE_ONE] = { "cert_one",
@@ -155,11 +155,15 @@ h_certificates(struct req *r)
 {
 	PGresult *res;
 	cJSON *arr;
+	char q[4 * 40 + 1];	/* CQ_Q's 40 characters */
 	int i;
 	enum perr e;
 
-	if ((e = db_run(&st[CE_LIST], &res, 3, DB_I(r->s.org_id),
-	    DB_S(r->f[CQ_Q].present ? r->f[CQ_Q].s : ""),
+	/* a name or part of it, as names are stored (name_tidy), or a number */
+	snprintf(q, sizeof(q), "%s", r->f[CQ_Q].present ? r->f[CQ_Q].s : "");
+	utf8_trim(q);
+	name_tidy(q);
+	if ((e = db_run(&st[CE_LIST], &res, 3, DB_I(r->s.org_id), DB_S(q),
 	    r->f[CQ_DOCUMENT].present ? DB_I(r->f[CQ_DOCUMENT].i) : DB_S(NULL))) != PERR_OK)
 		return e;
 	arr = cJSON_AddArrayToObject(req_out(r), "items");

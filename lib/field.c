@@ -579,6 +579,8 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			else if (f->type == F_TEXT &&
 			    valid_utf8(it->valuestring, strlen(it->valuestring)))
 				utf8_trim_end(it->valuestring);
+			if (f->check == valid_person_name)
+				name_tidy(it->valuestring);
 			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
 				return e;
 			break;
@@ -657,6 +659,9 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		switch (f->type) {
 		case F_STR:
 		case F_TEXT:
+			/* a search as a JSON line is: what is seen of it (" 张三" is 张三) */
+			if (valid_utf8(kv[k].val, strlen(kv[k].val)))
+				utf8_trim(kv[k].val);
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
 		case F_INT: {
@@ -728,6 +733,8 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 			snprintf(msg, msgsz, "%s格式不正确", f->label);
 			return PERR_INVALID_FIELD;
 		}
+		if (f->check == valid_person_name)
+			name_tidy((char *)parts[k].data);	/* the body's copy, NUL-ended above */
 		if (f->type == F_STR || f->type == F_TEXT)
 			e = check_text(f, parts[k].data, &vals[i], msg, msgsz);
 		else if (f->type == F_INT) {

@@ -147,6 +147,9 @@ PORTAL_API bool valid_mobile(const char *s);	/* mainland: 1[3-9] + 9 digits */
 PORTAL_API bool valid_phone_text(const char *s);	/* 0579-82468888、12345 (a help desk's) */
 PORTAL_API bool valid_email(const char *s);	/* name@host.domain, ASCII */
 PORTAL_API bool valid_person_name(const char *s); /* 2-30 chars: CJK, letters, middle dot, space */
+/* A name's 间隔号 as U+00B7 whatever dot was typed, two spaces as one (in place);
+ * field.c does it to every name before valid_person_name() reads it. */
+PORTAL_API void name_tidy(char *s);
 /* Password policy: 8-128 characters, at least three of upper/lower/digit/symbol. */
 PORTAL_API bool valid_password(const char *s);
 /* Plain text: valid UTF-8, no control characters but \n \t, at most maxchars characters. */

@@ -303,7 +303,7 @@ const struct field review_worklist_query[] = {
 struct wl_params {
 	const char *v[17];
 	char org[24], plan[24], step[24], region[24], size[24];
-	char head[24], tail[24], idsub[24], idnum[24], key[64], after_id[24];
+	char head[24], tail[24], idsub[24], idnum[24], key[64], after_id[24], name[128];
 	enum tab tab;
 	enum sort sort;
 	int page;
@@ -339,8 +339,12 @@ search(struct wl_params *p, const char *q)
 		}
 		if (p->v[10] == NULL && p->v[16] == NULL)
 			p->v[9] = q;
-	} else
-		p->v[9] = q;
+	} else {
+		/* a name as it is stored: 阿卜杜•热合曼 finds 阿卜杜·热合曼 */
+		snprintf(p->name, sizeof(p->name), "%s", q);
+		name_tidy(p->name);
+		p->v[9] = p->name;
+	}
 	/* a final x of a 身份证号 is stored as X */
 	if (p->v[11] != NULL || p->v[10] != NULL) {
 		char *x;

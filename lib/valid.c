@@ -413,6 +413,42 @@ valid_email(const char *s)
 	return dot;
 }
 
+/* The 间隔号 of a name is U+00B7: what input methods and fonts put in its
+ * place (•, ‧, ・, ･, ∙, ⋅, the Greek ano teleia) is it, so that a name is
+ * stored, and found, one way. Two spaces are one. In place. */
+void
+name_tidy(char *s)
+{
+	static const char *const dots[] = { "\u2022", "\u2027", "\u30FB", "\uFF65", "\u2219",
+	    "\u22C5", "\u0387" };
+	char *r = s, *w = s;
+	size_t i;
+
+	while (*r != '\0') {
+		for (i = 0; i < sizeof(dots) / sizeof(dots[0]); i++)
+			if (strncmp(r, dots[i], strlen(dots[i])) == 0)
+				break;
+		if (i < sizeof(dots) / sizeof(dots[0])) {
+			*w++ = '\xC2';
+			*w++ = '\xB7';
+			r += strlen(dots[i]);
+		} else if (*r == ' ' && w > s && w[-1] == ' ')
+			r++;
+		else
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* 汉字 of every block a name may hold: the URO, Extension A, Extensions B-F
+ * and I (U+20000-U+2EE5F, 赵孟𫖯's 𫖯 is in C, 王𬱖's 𬱖 in E), G and H; and 〇. */
+static bool
+han(unsigned cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	    (cp >= 0x20000 && cp <= 0x2EE5F) || (cp >= 0x30000 && cp <= 0x323AF) || cp == 0x3007;
+}
+
 bool
 valid_person_name(const char *s)
 {
@@ -430,10 +466,8 @@ valid_person_name(const char *s)
 			return false;
 		i += k;
 		n++;
-		if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-		    (cp >= 0x20000 && cp <= 0x2A6DF) ||
-		    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-		    cp == 0xB7 || cp == 0x2022 || cp == ' ')
+		if (han(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    cp == 0xB7 || cp == ' ')
 			continue;
 		return false;
 	}

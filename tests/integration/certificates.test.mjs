@@ -380,6 +380,9 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		assert.equal((await applicant.get('/applications')).json.items.find((i) => i.id === apps[0]).certificate_issued, null);
 		const l = (await zpw.get(`/certificates?q=${encodeURIComponent(cert.number)}`)).json.items;
 		assert.deepEqual(l.map((c) => [c.id, c.revoked]), [[id, true]]);
+		// found by a part of the name too, as the worklists find people (only the whole name did)
+		const part = (await zpw.get(`/certificates?q=${encodeURIComponent(` ${[...cert.name].slice(1).join('')} `)}`)).json.items;
+		assert.ok(part.some((c) => c.id === id), JSON.stringify(part));
 		assert.equal((await zpw.get(`/documents/${doc}`)).json.items.filter((i) => i.certificate.revoked).length, 1);
 	});
 

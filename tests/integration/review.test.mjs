@@ -616,6 +616,21 @@ describe('the worklist', () => {
 		assert.deepEqual([...first.json.items, ...rest.json.items].map((i) => i.id), r.json.items.map((i) => i.id));
 	});
 
+	// a probe of awkward names: 阿卜杜•热合曼 (typed with •) was stored so, and searching with · found nothing
+	test('a name\'s 间隔号 is ·, however it was typed, and the search finds it typed any way', async () => {
+		const given = '热合' + '曼提江'[randomInt(3)] + '可敬思远'[randomInt(4)];
+		const a = await newApplicant({ name: `阿卜杜•${given}` });
+		assert.equal(await sql(`SELECT name FROM app_user WHERE id = ${a.id}`), `阿卜杜·${given}`);
+		const plan = await sqlInt(`SELECT id FROM plan WHERE name = ${lit(MID_PLAN)}`);
+		const id = await apply({ s: a.s, name: `阿卜杜·${given}`, unit: hongda, unitId: await orgId(HONGDA), plan });
+		created.push(id);
+		for (const q of [`阿卜杜·${given}`, `阿卜杜・${given}`, `阿卜杜•${given}`, ` 阿卜杜‧${given} `]) {
+			const r = await hongda.get(`/worklist?tab=all&q=${encodeURIComponent(q)}`);
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual(r.json.items.map((i) => i.id), [id], q);
+		}
+	});
+
 	test('filters: plan, state, step, paid, 申报方式, search by name, by masked 身份证号 and by 申报编号', async () => {
 		const p = await sqlInt(`SELECT plan_id FROM application WHERE id = ${apps[1]}`);
 		const one = async (q) => {

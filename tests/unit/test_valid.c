@@ -292,6 +292,37 @@ t_name(void **state)
 	s = rep("张", 31);
 	assert_false(valid_person_name(s));
 	free(s);
+	/* 汉字 beyond Extension B are 汉字 (赵孟𫖯: C, 王𬱖: E, 𰀀: G), and 〇 */
+	assert_true(valid_person_name("赵孟\U0002B5AF"));
+	assert_true(valid_person_name("王\U0002CC56"));
+	assert_true(valid_person_name("\U00030000\u3007"));
+	assert_false(valid_person_name("王\U000323B0"));	/* past Extension H */
+	assert_false(valid_person_name("王\uE000"));		/* a private use character */
+}
+
+static void
+t_name_tidy(void **state)
+{
+	static const struct { const char *in, *out; } c[] = {
+		{ "阿卜杜•热合曼", "阿卜杜·热合曼" },	/* U+2022 */
+		{ "阿卜杜・热合曼", "阿卜杜·热合曼" },	/* U+30FB */
+		{ "阿卜杜‧热合曼", "阿卜杜·热合曼" },	/* U+2027 */
+		{ "阿卜杜･热合曼", "阿卜杜·热合曼" },	/* U+FF65 */
+		{ "阿卜杜·热合曼", "阿卜杜·热合曼" },
+		{ "张  三", "张 三" },
+		{ "John   Smith", "John Smith" },
+		{ "", "" },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", c[i].in);
+		name_tidy(buf);
+		assert_string_equal(buf, c[i].out);
+		assert_true(c[i].out[0] == '\0' || valid_person_name(buf));
+	}
 }
 
 static void
@@ -527,6 +558,7 @@ main(void)
 		cmocka_unit_test(t_mobile),
 		cmocka_unit_test(t_name),
 		cmocka_unit_test(t_password),
+		cmocka_unit_test(t_name_tidy),
 		cmocka_unit_test(t_text_chars),
 		cmocka_unit_test(t_graphemes),
 		cmocka_unit_test(t_blank),

@@ -79,7 +79,11 @@ export function checkMobile(value) {
   return ''
 }
 
-// 2–30 characters: Chinese characters, Latin letters, the middle dot, inner spaces.
+// the 间隔号 as typed by other input methods (the server stores each as ·)
+const DOTS = [0xb7, 0x2022, 0x2027, 0x30fb, 0xff65, 0x2219, 0x22c5, 0x0387]
+
+// 2–30 characters: Chinese characters (every block of them, as lib/valid.c), Latin letters,
+// the middle dot, inner spaces.
 export function checkName(value) {
   const s = String(value || '')
   if (!s.trim()) return '请输入姓名'
@@ -91,11 +95,12 @@ export function checkName(value) {
     const ok =
       (cp >= 0x4e00 && cp <= 0x9fff) ||
       (cp >= 0x3400 && cp <= 0x4dbf) ||
-      (cp >= 0x20000 && cp <= 0x2a6df) ||
+      (cp >= 0x20000 && cp <= 0x2ee5f) ||
+      (cp >= 0x30000 && cp <= 0x323af) ||
+      cp === 0x3007 ||
       (cp >= 0x41 && cp <= 0x5a) ||
       (cp >= 0x61 && cp <= 0x7a) ||
-      cp === 0xb7 ||
-      cp === 0x2022 ||
+      DOTS.includes(cp) ||
       cp === 0x20
     if (!ok) return '姓名只能包含汉字、英文字母、间隔号“·”和空格'
   }
