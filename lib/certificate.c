@@ -281,7 +281,7 @@ h_my_certificate(struct req *r)
 
 static const char cert_css[] =
     "@page { size: A4; margin: 18mm; }"
-    "body { font-family: 'SimSun', 'Songti SC', 'WenQuanYi Micro Hei', serif; color: #000; margin: 0; }"
+    "body { font-family: " XHTML_SERIF "; color: #000; margin: 0; }"
     ".cert { border: 3pt double #8b0000; padding: 14mm 16mm; min-height: 230mm; box-sizing: border-box; }"
     "h1 { text-align: center; font-size: 24pt; letter-spacing: 4pt; margin: 6mm 0 2mm; color: #8b0000; }"
     "p.sub { text-align: center; margin: 0 0 10mm; font-size: 12pt; }"
@@ -391,7 +391,7 @@ valid_code(const char *s)
 }
 
 static const char verify_css[] =
-    "body { font-family: 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif;"
+    "body { font-family: " XHTML_SANS ";"
     " margin: 0; background: #f2f4f7; color: #222; }"
     ".box { max-width: 640px; margin: 24px auto; background: #fff; padding: 20px 24px;"
     " border-radius: 6px; }"

@@ -42,7 +42,7 @@ static struct db_stmt st[FM__MAX] = {
 
 static const char css[] =
     "@page { size: A4; margin: 15mm 15mm 18mm; }"
-    "body { font-family: 'SimSun', 'Songti SC', 'WenQuanYi Micro Hei', serif; font-size: 10.5pt;"
+    "body { font-family: " XHTML_SERIF "; font-size: 10.5pt;"
     " color: #000; margin: 0; }"
     "h1 { text-align: center; font-size: 18pt; margin: 0 0 4pt; letter-spacing: 2pt; }"
     "p.plan { text-align: center; margin: 0 0 10pt; }"

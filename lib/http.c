@@ -371,7 +371,7 @@ static void
 reply_error_page(struct req *r, enum perr e)
 {
 	static const char css[] =
-	    "body { font-family: 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif;"
+	    "body { font-family: " XHTML_SANS ";"
 	    " max-width: 36em; margin: 15vh auto; padding: 0 1em; color: #303133; }"
 	    "h1 { font-size: 20px; } p { line-height: 1.8; } a { color: #409eff; }";
 	int status = err_status(e);

@@ -17,35 +17,32 @@
 
 static const char css[] =
     "@page { size: A4; margin: 20mm 18mm; }"
-    "body { font-family: 'SimSun', 'Songti SC', 'WenQuanYi Micro Hei', serif; font-size: 11pt;"
+    "body { font-family: " XHTML_SERIF "; font-size: 11pt;"
     " color: #000; margin: 0; }"
     "h1 { text-align: center; font-size: 20pt; margin: 0 0 4pt; letter-spacing: 4pt; }"
     "p.org { text-align: center; margin: 0 0 12pt; }"
     "h2 { font-size: 12pt; margin: 12pt 0 4pt; }"
     "table { width: 100%; border-collapse: collapse; }"
     "tr { page-break-inside: avoid; }"
-    "th, td { border: 0.5pt solid #000; padding: 3pt 4pt; vertical-align: top; text-align: left; }"
+    "th, td { border: 0.5pt solid #000; padding: 3pt 4pt; vertical-align: top; text-align: left;"
+    " overflow-wrap: anywhere; }"
     "th { background: #f0f0f0; font-weight: bold; }"
     "table.info th { width: 6em; white-space: nowrap; }"
     "td.n { text-align: center; white-space: nowrap; }"
-    "td.nm { white-space: nowrap; }"
+    /* a name on one line while the page has room; one of 30 characters wraps rather than
+     * push the table off the page (nowrap did: 731 px on A4's 658) */
+    "td.nm { word-break: keep-all; }"
     ".sign { margin-top: 24pt; display: flex; justify-content: space-between; }"
     ".footer { margin-top: 10pt; font-size: 9pt; color: #333; }"
     "@media screen { body { max-width: 210mm; margin: 10mm auto; } }";
-
-static xmlNodePtr
-text(xmlNodePtr parent, const char *tag, const char *content)
-{
-	return xmlNewTextChild(parent, NULL, BAD_CAST tag, BAD_CAST(content ? content : ""));
-}
 
 static void
 pair(xmlNodePtr table, const char *label, const char *value)
 {
 	xmlNodePtr tr = xmlNewChild(table, NULL, BAD_CAST "tr", NULL);
 
-	text(tr, "th", label);
-	text(tr, "td", value);
+	xhtml_text(tr, "th", label);
+	xhtml_text(tr, "td", value);
 }
 
 /* A number in a centred cell. */
@@ -55,7 +52,7 @@ num(xmlNodePtr tr, long long v)
 	char b[24];
 
 	snprintf(b, sizeof(b), "%lld", v);
-	xmlNewProp(text(tr, "td", b), BAD_CAST "class", BAD_CAST "n");
+	xmlNewProp(xhtml_text(tr, "td", b), BAD_CAST "class", BAD_CAST "n");
 }
 
 /* The names of the members present (or absent), 、-separated, into out. */
@@ -88,7 +85,7 @@ meeting_part(xmlNodePtr body, const PGresult *m, const PGresult *roster)
 	long long members = db_int(m, 0, 5), qn = db_int(m, 0, 7), qd = db_int(m, 0, 8);
 	xmlNodePtr t;
 
-	text(body, "h2", "一、会议基本情况");
+	xhtml_text(body, "h2", "一、会议基本情况");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	xmlNewProp(t, BAD_CAST "class", BAD_CAST "info");
 	pair(t, "会议名称", db_str(m, 0, 1));
@@ -132,7 +129,7 @@ recused_cell(xmlNodePtr tr, const char *json)
 	cJSON_Delete(arr);
 	if (m != NULL)
 		fclose(m);
-	text(tr, "td", out != NULL && out[0] != '\0' ? out : "无");
+	xhtml_text(tr, "td", out != NULL && out[0] != '\0' ? out : "无");
 	free(out);
 }
 
@@ -146,7 +143,7 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 	char b[1024];
 	int i, carried = 0;
 
-	text(body, "h2", "二、表决结果");
+	xhtml_text(body, "h2", "二、表决结果");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	xhtml_row(t, "th", cols, NITEMS(cols));
 	for (i = 0; i < PQntuples(ag); i++) {
@@ -157,22 +154,22 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		num(tr, i + 1);
 		/* a name is not broken into a column of characters beside ten columns */
-		xmlNewProp(text(tr, "td", db_str(ag, i, 1)), BAD_CAST "class", BAD_CAST "nm");
-		text(tr, "td", db_str(ag, i, 3));
+		xmlNewProp(xhtml_text(tr, "td", db_str(ag, i, 1)), BAD_CAST "class", BAD_CAST "nm");
+		xhtml_text(tr, "td", db_str(ag, i, 3));
 		snprintf(b, sizeof(b), "%s（%s）", db_str(ag, i, 7), db_str(ag, i, 4));
-		text(tr, "td", b);
+		xhtml_text(tr, "td", b);
 		recused_cell(tr, db_str(ag, i, 15));
 		num(tr, eligible);
 		num(tr, agree);
 		num(tr, disagree);
 		num(tr, abstain);
 		num(tr, eligible - agree - disagree - abstain);
-		xmlNewProp(text(tr, "td", ok ? "通过" : "未通过"), BAD_CAST "class", BAD_CAST "n");
+		xmlNewProp(xhtml_text(tr, "td", ok ? "通过" : "未通过"), BAD_CAST "class", BAD_CAST "n");
 		carried += ok;
 	}
 	snprintf(b, sizeof(b), "本次会议共表决 %d 份申报，通过 %d 份，未通过 %d 份。",
 	    PQntuples(ag), carried, PQntuples(ag) - carried);
-	text(body, "p", b);
+	xhtml_text(body, "p", b);
 	return carried;
 }
 
@@ -222,20 +219,20 @@ h_minutes(struct req *r)
 	head = xmlNewChild(html, NULL, BAD_CAST "head", NULL);
 	xmlNewProp(xmlNewChild(head, NULL, BAD_CAST "meta", NULL), BAD_CAST "charset",
 	    BAD_CAST "utf-8");
-	text(head, "title", "评审会议纪要");
-	text(head, "style", css);
+	xhtml_text(head, "title", "评审会议纪要");
+	xhtml_text(head, "style", css);
 	body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
-	text(body, "h1", "评审会议纪要");
-	n = text(body, "p", r->s.org_name);
+	xhtml_text(body, "h1", "评审会议纪要");
+	n = xhtml_text(body, "p", r->s.org_name);
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "org");
 	meeting_part(body, m, roster);
 	(void)tally_part(body, ag);
 	n = xmlNewChild(body, NULL, BAD_CAST "div", NULL);
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "sign");
-	text(n, "span", "主持人（签字）：");
-	text(n, "span", "记录人（签字）：");
-	text(n, "span", "日期：");
-	n = text(body, "p", "本纪要由职称申报评审管理服务平台根据表决结果生成，打印时请选择 A4 纸张。");
+	xhtml_text(n, "span", "主持人（签字）：");
+	xhtml_text(n, "span", "记录人（签字）：");
+	xhtml_text(n, "span", "日期：");
+	n = xhtml_text(body, "p", "本纪要由职称申报评审管理服务平台根据表决结果生成，打印时请选择 A4 纸张。");
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "footer");
 	e = dump(doc, &out, &len);
 	xmlFreeDoc(doc);

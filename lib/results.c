@@ -398,7 +398,7 @@ h_document_finish(struct req *r)
 
 static const char doc_css[] =
     "@page { size: A4; margin: 25mm 22mm 22mm; }"
-    "body { font-family: 'SimSun', 'Songti SC', 'WenQuanYi Micro Hei', serif; font-size: 11pt;"
+    "body { font-family: " XHTML_SERIF "; font-size: 11pt;"
     " color: #000; margin: 0; }"
     ".redhead { text-align: center; color: #c00; font-size: 20pt; font-weight: bold;"
     " letter-spacing: 1pt; margin: 0 0 10pt; }"

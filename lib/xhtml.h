@@ -12,6 +12,15 @@
 
 #include "portal.h"
 
+/* The fonts of a printed document and of a page: a name's rare 汉字 (Extension
+ * B and beyond: 𠮷, 𡈼) is a box in SimSun, so fonts that have them follow, for
+ * the browser to take each character from the first that has it. */
+#define XHTML_CJK_RARE "'SimSun-ExtB', 'SimSun-ExtG', 'MingLiU-ExtB', 'Noto Serif CJK SC'," \
+	" 'Source Han Serif SC', 'HanaMinB'"
+#define XHTML_SERIF "'SimSun', 'Songti SC', 'WenQuanYi Micro Hei', " XHTML_CJK_RARE ", serif"
+#define XHTML_SANS "'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', " XHTML_CJK_RARE \
+	", sans-serif"
+
 /* A new XHTML document in Chinese with its title and style sheet; *body is
  * its body. Free it with xmlFreeDoc, or hand it to xhtml_dump. */
 xmlDocPtr xhtml_new(const char *title, const char *css, xmlNodePtr *body);

@@ -450,8 +450,10 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.match(x, /<td class="n">6<\/td>\s*<td class="n">4<\/td>\s*<td class="n">1<\/td>\s*<td class="n">1<\/td>\s*<td class="n">0<\/td>\s*<td class="n">通过<\/td>/);
 		assert.match(x, /<td class="n">6<\/td>\s*<td class="n">3<\/td>\s*<td class="n">2<\/td>\s*<td class="n">1<\/td>\s*<td class="n">0<\/td>\s*<td class="n">未通过<\/td>/);
 		assert.match(x, /本次会议共表决 2 份申报，通过 1 份，未通过 1 份。/);
-		// the 申报人 column keeps a name on one line
-		assert.match(x, /td\.nm \{ white-space: nowrap; \}/);
+		// the 申报人 column keeps a name on one line while the page has room, and no cell
+		// pushes the table off the page (a long name or an unbroken run wraps)
+		assert.match(x, /td\.nm \{ word-break: keep-all; \}/);
+		assert.match(x, /th, td \{[^}]*overflow-wrap: anywhere; \}/);
 		assert.equal((x.match(/<td class="nm">[^<]+<\/td>/g) || []).length, 2);
 		assert.doesNotMatch(x, /agree|abstain/);
 		// the committee the ballot opened with: a member who joins later was not absent from it
