@@ -47,6 +47,7 @@ profile_json(const struct person *p)
 	json_add_str_null(o, "work_start_date", p->work_start_date);
 	json_add_str_null(o, "title", p->title);
 	json_add_str_null(o, "title_date", p->title_date);
+	json_add_str_null(o, "appointed_date", p->appointed_date);
 	json_add_str_null(o, "specialty", p->specialty);
 	json_add_str_null(o, "staffing", p->staffing);
 	cJSON_AddStringToObject(o, "staffing_name", app_staffing_name(p->staffing));
@@ -182,6 +183,7 @@ facts_json(const struct application *a)
 	cJSON_AddBoolToObject(o, "education_ok", higher_edu);
 	json_add_str_null(o, "title", p->title);
 	json_add_str_null(o, "title_date", p->title_date);
+	json_add_str_null(o, "appointed_date", p->appointed_date);
 	if (a->title_years >= 0)
 		cJSON_AddNumberToObject(o, "title_years", a->title_years);
 	else

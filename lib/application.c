@@ -48,7 +48,8 @@ static struct db_stmt st[AP__MAX] = {
 	    " a.state IN ('draft', 'returned'), a.signed_at IS NOT NULL,"
 	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
 	    "  AND from_step = 2),"
-	    " coalesce(pr.title_date <= " AS_OF " - interval '4 years', false),"
+	    /* 取得并被聘任…满 4 年: from the later of the title and the appointment */
+	    " coalesce(greatest(pr.title_date, pr.appointed_date) <= " AS_OF " - interval '4 years', false),"
 	    /* the step's, the pipeline's, the region's and the organisations'
 	     * names are the programs' (lib/refnames.c, as of ref_version,
 	     * the last column): here their ids, or 0 */
@@ -63,7 +64,8 @@ static struct db_stmt st[AP__MAX] = {
 	    /* the person */
 	    " u.name, u.idcard, u.mobile, pr.ethnicity, pr.education, pr.degree, pr.school,"
 	    " pr.major, " DATE("pr.graduation_date") ", " DATE("pr.work_start_date") ", pr.title,"
-	    " " DATE("pr.title_date") ", pr.specialty, pr.staffing, pr.custody,"
+	    " " DATE("pr.title_date") ", " DATE("pr.appointed_date") ", pr.specialty, pr.staffing,"
+	    " pr.custody,"
 	    " coalesce(" EMPLOYER ", 0), coalesce(pr.centre_org_id, 0),"
 	    " coalesce((SELECT ownership FROM org WHERE id = " EMPLOYER "), ''),"
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(" PROFILE_ROW "),"
@@ -119,7 +121,7 @@ enum {
 	C_SIGNED_AT, C_STATEMENT, C_CATEGORY, C_METHOD, C_SPECIALTY, C_HELD, C_PAID_AT,
 	C_RETURN_REASON, C_CLOSED_ON, C_AS_OF, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
-	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_SPECIALTY, P_STAFFING, P_CUSTODY,
+	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_APPOINTED, P_SPECIALTY, P_STAFFING, P_CUSTODY,
 	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO,
 	C_KEEPER_NOW, C_REF_VERSION, C__N
 };
@@ -321,7 +323,8 @@ fill(struct application *a, const PGresult *r)
 		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),
 		.school = S(P_SCHOOL), .major = S(P_MAJOR), .graduation_date = S(P_GRADUATION),
 		.work_start_date = S(P_WORK_START), .title = S(P_TITLE),
-		.title_date = S(P_TITLE_DATE), .specialty = S(P_SPECIALTY),
+		.title_date = S(P_TITLE_DATE), .appointed_date = S(P_APPOINTED),
+		.specialty = S(P_SPECIALTY),
 		.staffing = S(P_STAFFING), .custody = S(P_CUSTODY), .employer = ref_org(I(P_EMPLOYER_ID)),
 		.centre = ref_org(I(P_CENTRE_ID)), .ownership = S(P_OWNERSHIP),
 		.keeper_id = S(P_CUSTODY) != NULL && strcmp(S(P_CUSTODY), "talent_centre") == 0 ?

@@ -20,6 +20,7 @@
 struct person {
 	const char *name, *idcard, *mobile, *ethnicity, *education, *degree, *school, *major;
 	const char *graduation_date, *work_start_date, *title, *title_date, *specialty;
+	const char *appointed_date;	/* 聘任时间, NULL when not given */
 	const char *staffing, *custody, *employer, *centre, *ownership;
 	long long keeper_id;	/* who keeps the file now: the centre or the employer, 0 none */
 	bool out_of_province_ss, profile_complete;

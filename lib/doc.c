@@ -175,9 +175,12 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 
 		if (asprintf(&school, "%s %s", p->school ? p->school : "", p->major ? p->major : "") < 0)
 			school = NULL;
-		/* 无, or no date: the title alone (never 无（取得）) */
-		if (asprintf(&title, dated ? "%s（%s取得）" : "%s", p->title ? p->title : "",
-		    dated ? p->title_date : "") < 0)
+		bool appointed = dated && p->appointed_date != NULL && p->appointed_date[0] != '\0';
+
+		/* 无, or no date: the title alone (never 无（取得）); the appointment beside it */
+		if (asprintf(&title, appointed ? "%s（%s取得，%s聘任）" : dated ? "%s（%s取得）" : "%s",
+		    p->title ? p->title : "", dated ? p->title_date : "",
+		    appointed ? p->appointed_date : "") < 0)
 			title = NULL;
 		row(t, "毕业院校及专业", school, "参加工作时间", p->work_start_date);
 		/* the file is kept by the unit unless a talent centre keeps it */

@@ -648,7 +648,7 @@ static const struct {
 	{ "education", "学历" }, { "degree", "学位" }, { "school", "毕业院校" },
 	{ "major", "所学专业" }, { "graduation_date", "毕业时间" },
 	{ "work_start_date", "参加工作时间" }, { "title", "现有职称" },
-	{ "title_date", "现有职称取得时间" }, { "specialty", "现从事专业" },
+	{ "title_date", "现有职称取得时间" }, { "appointed_date", "聘任时间" }, { "specialty", "现从事专业" },
 	{ "staffing_name", "编制情况" }, { "employer", "现工作单位" },
 };
 

@@ -143,9 +143,10 @@ check_info(const struct application *a, cJSON *list)
 			    p->education ? p->education : "未填写");
 		if (!is(p->title, "助理工程师") || !a->title_4y)
 			unmet(list, 3, "method", "正常申报须取得并被聘任助理工程师满 4 年"
-			    "（个人基本信息中：%s，取得时间 %s）",
+			    "（个人基本信息中：%s，取得时间 %s，聘任时间 %s）",
 			    p->title ? p->title : "未填写职称",
-			    p->title_date ? p->title_date : "未填写");
+			    p->title_date ? p->title_date : "未填写",
+			    p->appointed_date ? p->appointed_date : "未填写");
 	} else if (is(m, "self")) {
 		if (a->self_score < SELF_SCORE_MIN) {
 			char now[16] = "未填写";

@@ -12,7 +12,8 @@ static struct db_stmt st[PR__MAX] = {
 	    " to_char(p.graduation_date, 'YYYY-MM-DD'), to_char(p.work_start_date, 'YYYY-MM-DD'),"
 	    " p.title, to_char(p.title_date, 'YYYY-MM-DD'), p.specialty, p.custody,"
 	    " p.unit_org_id, uo.name, p.centre_org_id, co.name, p.staffing,"
-	    " coalesce(p.out_of_province_ss, false), uo.ownership "
+	    " coalesce(p.out_of_province_ss, false), uo.ownership,"
+	    " to_char(p.appointed_date, 'YYYY-MM-DD') "
 	    "FROM app_user u LEFT JOIN applicant_profile p ON p.user_id = u.id"
 	    " LEFT JOIN org uo ON uo.id = p.unit_org_id LEFT JOIN org co ON co.id = p.centre_org_id "
 	    "WHERE u.id = $1", 0 },
@@ -69,7 +70,8 @@ static struct db_stmt st[PR__MAX] = {
 static struct db_stmt set_col[] = {
 	COL("ethnicity", ""), COL("education", ""), COL("degree", ""), COL("school", ""),
 	COL("major", ""), COL("graduation_date", "::date"), COL("work_start_date", "::date"),
-	COL("title", ""), COL("title_date", "::date"), COL("specialty", ""),
+	COL("title", ""), COL("title_date", "::date"), COL("appointed_date", "::date"),
+	COL("specialty", ""),
 	COL("custody", ""), COL("unit_org_id", "::bigint"), COL("centre_org_id", "::bigint"),
 	COL("staffing", ""), COL("out_of_province_ss", "::bool"),
 };
@@ -122,7 +124,7 @@ v_staffing(const char *s)
 
 enum {
 	F_ETHNICITY, F_EDUCATION, F_DEGREE, F_SCHOOL, F_MAJOR, F_GRAD, F_WORK, F_TITLE,
-	F_TITLE_DATE, F_SPECIALTY, F_CUSTODY, F_UNIT, F_CENTRE, F_STAFFING, F_OOP, F_MOBILE
+	F_TITLE_DATE, F_APPOINTED, F_SPECIALTY, F_CUSTODY, F_UNIT, F_CENTRE, F_STAFFING, F_OOP, F_MOBILE
 };
 
 const struct field profile_fields[] = {
@@ -138,6 +140,9 @@ const struct field profile_fields[] = {
 	[F_TITLE] = { "title", "现有职称", F_STR, false, 1, 10, v_title, "请选择现有职称" },
 	[F_TITLE_DATE] = { "title_date", "职称取得时间", F_STR, false, 10, 10, valid_past_date,
 	    "职称取得时间应为不晚于今天的日期（如 2023-05-08）" },
+	/* 取得并被聘任 (正常申报): the appointment to the title's post */
+	[F_APPOINTED] = { "appointed_date", "聘任时间", F_STR, false, 10, 10, valid_past_date,
+	    "聘任时间应为不晚于今天的日期（如 2023-05-08）" },
 	[F_SPECIALTY] = { "specialty", "现从事专业", F_STR, false, 2, 40, NULL, NULL },
 	[F_CUSTODY] = { "custody", "人事档案存放", F_STR, false, 1, 20, v_custody,
 	    "请选择人事档案存放单位类型" },
@@ -216,6 +221,7 @@ profile_reply(struct req *r)
 	json_add_str_null(p, "work_start_date", db_str(res, 0, 8));
 	json_add_str_null(p, "title", db_str(res, 0, 9));
 	json_add_str_null(p, "title_date", db_str(res, 0, 10));
+	json_add_str_null(p, "appointed_date", db_str(res, 0, 20));
 	json_add_str_null(p, "specialty", db_str(res, 0, 11));
 	json_add_str_null(p, "custody", db_str(res, 0, 12));
 	if (db_str(res, 0, 13))

@@ -99,6 +99,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     await page.locator('#pf-specialty').fill('建筑工程施工')
     await pick(page, '#pf-title', '助理工程师')
     await pickDate(page, '#pf-title-date', '2018-01-01')
+    await pickDate(page, '#pf-appointed-date', '2018-03-01')
     const [units] = await Promise.all([answer(page, 'GET', /\/units$/), pick(page, '#pf-unit', UNIT.name, { type: '宏达' })])
     const found = await expectOk(units)
     assert.ok(found.items.some((u) => u.name === UNIT.name), 'the approved unit is found')
@@ -119,6 +120,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     assert.equal(saved.complete, true, `profile complete, missing: ${JSON.stringify(saved.missing)}`)
     assert.equal(saved.profile.unit_name, UNIT.name)
     assert.equal(saved.profile.title_date, '2018-01-01')
+    assert.equal(saved.profile.appointed_date, '2018-03-01')
     await page.locator('.profile-complete').waitFor()
     // saved: nothing is kept any more
     await page.locator('.pf-restored').waitFor({ state: 'detached' })

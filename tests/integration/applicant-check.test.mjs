@@ -170,7 +170,7 @@ describe('正常申报 (normal) of a mid plan', () => {
 		await putProfile(a.s, { title_date: d });
 		const m = messages(await get(), 'method');
 		assert.equal(m.length, 1, m.join(' | '));
-		assert.equal(m[0], `正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${d}）`);
+		assert.equal(m[0], `正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${d}，聘任时间 未填写）`);
 		assert.ok((await get()).check.find((c) => c.field === 'method').step === 3);
 	});
 
@@ -178,9 +178,34 @@ describe('正常申报 (normal) of a mid plan', () => {
 		await putProfile(a.s, { title: '技术员', title_date: '2010-01-01' });
 		const m = messages(await get(), 'method');
 		assert.equal(m.length, 1, m.join(' | '));
-		assert.match(m[0], /助理工程师满 4 年（个人基本信息中：技术员，取得时间 2010-01-01）/);
+		assert.match(m[0], /助理工程师满 4 年（个人基本信息中：技术员，取得时间 2010-01-01，聘任时间 未填写）/);
 		await putProfile(a.s, { title: '助理工程师' });
 		assert.deepEqual(messages(await get(), 'method'), []);
+	});
+
+	// 取得并被聘任: appointed years after obtaining the title passed on the earlier date
+	test('取得并被聘任: the 4 years count from the later of 取得时间 and 聘任时间, to the day', async () => {
+		const longAgo = await sqlDate("current_date - interval '9 years'");
+		const short = await sqlDate("current_date - interval '4 years' + interval '1 day'");
+		const exact = await sqlDate("current_date - interval '4 years'");
+		await putProfile(a.s, { title: '助理工程师', title_date: longAgo, appointed_date: short });
+		const m = messages(await get(), 'method');
+		assert.deepEqual(m, [`正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${longAgo}，聘任时间 ${short}）`]);
+		await putProfile(a.s, { appointed_date: exact });
+		assert.deepEqual(messages(await get(), 'method'), []);
+		// the reviewers see it among the facts; the profile gives it back
+		const g = await get();
+		assert.equal(g.application.profile.appointed_date, exact);
+		assert.equal((await a.s.get('/profile')).json.profile.appointed_date, exact);
+		// appointed before the title was obtained: the title's date counts
+		await putProfile(a.s, { title_date: short, appointed_date: longAgo });
+		assert.equal(messages(await get(), 'method').length, 1);
+		// not a day after today
+		assertError(await a.s.request('PUT', '/profile', { json: { appointed_date: await sqlDate("current_date + 1") } }),
+		    400, 'invalid_field', 'appointed_date');
+		await putProfile(a.s, { title_date: longAgo, appointed_date: '' });
+		assert.deepEqual(messages(await get(), 'method'), []);
+		assert.equal((await a.s.get('/profile')).json.profile.appointed_date, null);
 	});
 
 	test('education 中专 is in the check; 大学专科 is enough', async () => {

@@ -46,7 +46,7 @@ export async function apply({ s, name = '申报人', unit, unitId, plan, acceptO
 	ok(await s.request('PUT', '/profile', { json: {
 		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学', major: '土木工程',
 		graduation_date: '2007-06-30', work_start_date: '2007-07-15', title: '助理工程师',
-		title_date: '2016-09-01', specialty: '建筑工程施工', unit_id: unitId,
+		title_date: '2016-09-01', appointed_date: '2016-10-01', specialty: '建筑工程施工', unit_id: unitId,
 		...(centreId ? { custody: 'talent_centre', centre_id: centreId } : { custody: 'unit' }),
 		staffing: institution ? 'regular' : 'none', out_of_province_ss: false,
 	} }), `profile ${name}`);

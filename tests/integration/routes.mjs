@@ -168,6 +168,7 @@ export const PLAUSIBLE = {
 	title: (c) => under(c, '/interviews') ? '评前面试（信任矩阵）' : under(c, '/meetings') ? '评审会议（信任矩阵）'
 	    : under(c, '/documents') ? '关于公布职称评审结果的通知（信任矩阵）' : '助理工程师',
 	title_date: '2015-01-01',
+	appointed_date: '2015-03-01',
 	specialty: '建筑工程施工',
 	custody: 'unit',
 	unit_id: (c) => c.orgs.hongda,

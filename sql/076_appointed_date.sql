@@ -1,0 +1,11 @@
+-- 076_appointed_date.sql: 聘任时间, beside 职称取得时间.
+--
+-- The notice's 正常申报 is for one who "取得并被聘任建设工程类助理工程师满 4 年以上": both the
+-- title and the appointment to it. The profile had the title's date only, so one appointed
+-- years after obtaining the title passed on the earlier date (a boundary test). The date of
+-- the appointment is the profile's now; the 4 years are counted from the later of the two
+-- (lib/application.c). It is not required of every profile (a person without a title has
+-- none); the applicant gives it, the unit that appointed them checks it.
+-- (The copy each submission keeps, application_profile, is of this row type and gains the
+-- column with it: empty for those submitted before.)
+ALTER TABLE applicant_profile ADD COLUMN appointed_date date;
