@@ -248,6 +248,9 @@ app_fee_json(const struct application *a)
 	/* due once the unit has reported it upward to the fee step */
 	cJSON_AddBoolToObject(fee, "due", a->fee_step > 0 && a->step >= a->fee_step &&
 	    strcmp(a->state, "in_review") == 0 && !a->fee_met && a->fee > 0);
+	/* the 规定时间: the last day the department set, and whether it is past */
+	json_add_str_null(fee, "pay_by", !a->fee_met ? a->pay_by : NULL);
+	cJSON_AddBoolToObject(fee, "late", !a->fee_met && a->pay_by != NULL && a->pay_late);
 	return fee;
 }
 

@@ -71,6 +71,10 @@ static struct db_stmt st[AP__MAX] = {
 	    " coalesce(pr.out_of_province_ss, false), profile_row_complete(" PROFILE_ROW "),"
 	    /* the paid orders' numbers, for the reviewers' reconciliation (a pending one never) */
 	    " pay.order_no,"
+	    /* while it waits to be paid: the last day the department holding it set (sql/077),
+	     * and whether it is past */
+	    " " DATE("fd.pay_by") ", coalesce(fd.pay_by < (now() AT TIME ZONE 'Asia/Shanghai')::date,"
+	    "  false),"
 	    /* who keeps the person's file now, by the profile as it is, while the application
 	     * is under review (what was submitted names the unit that vouches for it) */
 	    " CASE WHEN a.state = 'in_review' THEN (SELECT CASE WHEN cp.custody = 'talent_centre'"
@@ -82,7 +86,10 @@ static struct db_stmt st[AP__MAX] = {
 	    PROFILE_JOIN
 	    " LEFT JOIN LATERAL (SELECT sum(y.amount_fen) / 100 AS amount,"
 	    "  string_agg(y.order_no, '、' ORDER BY y.paid_at) AS order_no FROM payment y"
-	    "  WHERE y.application_id = a.id AND y.status = 'paid') pay ON true "
+	    "  WHERE y.application_id = a.id AND y.status = 'paid') pay ON true"
+	    /* while it waits to be paid: the last day the department holding it set (sql/077) */
+	    " LEFT JOIN fee_deadline fd ON a.paid_at IS NULL AND a.state = 'in_review'"
+	    "  AND fd.plan_id = a.plan_id AND fd.org_id = a.current_org_id "
 	    "WHERE a.id = $1 AND" VISIBLE, 0 },
 	[AP_FILES] = { "app_files",
 	    "SELECT f.kind, u.id, u.filename, u.ctype, u.size FROM application_file f"
@@ -122,7 +129,7 @@ enum {
 	C_RETURN_REASON, C_CLOSED_ON, C_AS_OF, C_SUBMITTED_AT,
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_APPOINTED, P_SPECIALTY, P_STAFFING, P_CUSTODY,
-	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO,
+	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO, C_PAY_BY, C_PAY_LATE,
 	C_KEEPER_NOW, C_REF_VERSION, C__N
 };
 
@@ -317,6 +324,8 @@ fill(struct application *a, const PGresult *r)
 	a->facts_as_of = S(C_AS_OF);
 	a->submitted_at = S(C_SUBMITTED_AT);
 	a->order_no = S(C_ORDER_NO);
+	a->pay_by = S(C_PAY_BY);
+	a->pay_late = B(C_PAY_LATE);
 	a->keeper_now_id = I(C_KEEPER_NOW);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),

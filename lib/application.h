@@ -44,6 +44,8 @@ struct application {
 	const char *closed_on;		/* the plan's last day when it is over, else NULL */
 	const char *facts_as_of, *submitted_at;	/* the day the facts count to (AS_OF) */
 	const char *fee_items;		/* [{name, amount}] as JSON text while unpaid, else NULL */
+	const char *pay_by;		/* while unpaid: the department's last day to pay, or NULL */
+	bool pay_late;			/* and it is past */
 	const char *order_no;		/* the orders paid towards the fee, else NULL */
 	long long keeper_now_id;	/* under review: who keeps the file by the profile now, else 0 */
 	struct person person;

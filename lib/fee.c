@@ -7,6 +7,8 @@
  * department may charge its items or less, never another item or more. A
  * change never touches what was paid; an order still waiting for payment is
  * made again at the new amount when the applicant pays (applicant/page-pay.c).
+ * Beside the items, the 规定时间 of the notice (二、7): the last day the fee may
+ * be paid (sql/077), named in the message that asks for the fee.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,8 @@
 
 #include "review.h"
 
-enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE_DUE, FE_TELL, FE__MAX };
+enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE_DUE, FE_TELL, FE_BY, FE_BY_SET,
+    FE_BY_CLEAR, FE_BY_TELL, FE__MAX };
 
 /* the plans whose fee step an organisation of this kind and level owns ($1
  * org): a county's steps are the city's for the city's own (市本级) units */
@@ -34,7 +37,9 @@ static struct db_stmt st[FE__MAX] = {
 	    " (SELECT json_agg(json_build_object('name', f.name, 'amount', f.amount) ORDER BY f.seq)"
 	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id)::text,"
 	    " (SELECT to_char(max(f.updated_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
-	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id) "
+	    "  FROM fee_item f WHERE f.plan_id = p.id AND f.org_id = o.id),"
+	    " (SELECT to_char(d.pay_by, 'YYYY-MM-DD') FROM fee_deadline d"
+	    "  WHERE d.plan_id = p.id AND d.org_id = o.id) "
 	    FEE_PLANS " ORDER BY p.year DESC, p.opens_on DESC, p.id DESC", 0 },
 	[FE_PLAN] = { "fee_plan",
 	    "SELECT p.id, p.fee_recommend, p.fee_review " FEE_PLANS " AND p.id = $2::bigint", 0 },
@@ -79,6 +84,27 @@ static struct db_stmt st[FE__MAX] = {
 	    " WHERE f.total <> d.owed AND f.total > 0 AND a.paid_at IS NULL"
 	    " AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.application_id = a.id"
 	    "  AND y.status = 'paid')", 0 },
+	/* the day set now ($1 plan, $2 org), and whether $3 is before today */
+	[FE_BY] = { "fee_by",
+	    "SELECT coalesce((SELECT to_char(pay_by, 'YYYY-MM-DD') FROM fee_deadline"
+	    "  WHERE plan_id = $1 AND org_id = $2), ''),"
+	    " $3::date < (now() AT TIME ZONE 'Asia/Shanghai')::date", 0 },
+	[FE_BY_SET] = { "fee_by_set",
+	    "INSERT INTO fee_deadline (plan_id, org_id, pay_by, updated_by) VALUES ($1, $2, $3, $4)"
+	    " ON CONFLICT (plan_id, org_id) DO UPDATE SET pay_by = EXCLUDED.pay_by,"
+	    " updated_by = EXCLUDED.updated_by, updated_at = now()", 0 },
+	[FE_BY_CLEAR] = { "fee_by_clear",
+	    "DELETE FROM fee_deadline WHERE plan_id = $1 AND org_id = $2", 0 },
+	/* of those waiting to pay ($1 ids), each told the day ($2 the department) */
+	[FE_BY_TELL] = { "fee_by_tell",
+	    "INSERT INTO notification (user_id, mobile, body)"
+	    " SELECT a.applicant_id, u.mobile, '【职称申报】' || $2 || '将《' || p.name"
+	    "  || '》推荐评审费的缴费截止日期定为 ' || to_char(d.pay_by, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
+	    "  || '，请在此前登录平台缴纳 ' || app_fee(a.id) || ' 元，逾期无法在线缴费。'"
+	    " FROM unnest($1::bigint[]) AS x(id) JOIN application a ON a.id = x.id"
+	    " JOIN app_user u ON u.id = a.applicant_id JOIN plan p ON p.id = a.plan_id"
+	    " JOIN fee_deadline d ON d.plan_id = a.plan_id AND d.org_id = a.current_org_id"
+	    " WHERE a.paid_at IS NULL AND app_fee(a.id) > 0", 0 },
 };
 
 /* The plan's defaults, as items. */
@@ -135,17 +161,27 @@ h_fees(struct req *r)
 			cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 8));
 		else
 			cJSON_AddNullToObject(it, "updated_at");
+		json_add_str_null(it, "pay_by", db_str(res, i, 9));
 		cJSON_AddItemToArray(plans, it);
 	}
 	PQclear(res);
 	return PERR_OK;
 }
 
-enum { FS_ITEMS };
+enum { FS_ITEMS, FS_PAY_BY };
+
+static bool
+v_day(const char *s)
+{
+	return s[0] == '\0' || valid_calendar_date(s);
+}
 
 const struct field fee_set_fields[] = {
 	/* none: the plan's defaults again */
 	[FS_ITEMS] = { "items", "收费项目", F_ARRAY, true, 0, 10, NULL, NULL },
+	/* absent: as it is; "": none */
+	[FS_PAY_BY] = { "pay_by", "缴费截止日期", F_STR, false, 0, 10, v_day,
+	    "缴费截止日期应为有效日期（如 2023-09-30）" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -268,9 +304,39 @@ items_check(struct req *r)
 	return PERR_OK;
 }
 
-/* PUT /plans/:id/fees {items: [{name, amount}]}: the items replace the
+/* The day of FS_PAY_BY, when it is given and not the one set: none (""), or
+ * one not before today. *changed whether it changed; r's 400 for a past day. */
+static enum perr
+pay_by_set(struct req *r, bool *changed)
+{
+	const char *by = r->f[FS_PAY_BY].present ? r->f[FS_PAY_BY].s : NULL;
+	PGresult *res;
+	enum perr e;
+	bool past;
+
+	*changed = false;
+	if (by == NULL)
+		return PERR_OK;
+	if ((e = db_run(&st[FE_BY], &res, 3, DB_I(r->id), DB_I(r->s.org_id),
+	    DB_S(by[0] ? by : NULL))) != PERR_OK)
+		return e;
+	*changed = strcmp(db_str(res, 0, 0), by) != 0;
+	past = db_bool(res, 0, 1);
+	PQclear(res);
+	if (!*changed)
+		return PERR_OK;
+	if (by[0] == '\0')
+		return db_run(&st[FE_BY_CLEAR], NULL, 2, DB_I(r->id), DB_I(r->s.org_id));
+	if (past)
+		return req_fail(r, PERR_INVALID_FIELD, "pay_by", "缴费截止日期不能早于今天");
+	return db_run(&st[FE_BY_SET], NULL, 4, DB_I(r->id), DB_I(r->s.org_id), DB_S(by),
+	    DB_I(r->s.user_id));
+}
+
+/* PUT /plans/:id/fees {items: [{name, amount}], pay_by}: the items replace the
  * organisation's for the plan; an empty list restores the plan's defaults; those
- * waiting to pay whose fee changed are told the new one. */
+ * waiting to pay whose fee changed are told the new one, and the day when it
+ * is set or moved. */
 enum perr
 h_fee_set(struct req *r)
 {
@@ -279,6 +345,7 @@ h_fee_set(struct req *r)
 	cJSON *detail;
 	long long told = 0;
 	int seq = 0;
+	bool by_changed;
 	enum perr e;
 
 	if ((e = items_check(r)) != PERR_OK || (e = db_begin()) != PERR_OK)
@@ -312,10 +379,23 @@ h_fee_set(struct req *r)
 		    DB_I(r->s.user_id))) != PERR_OK)
 			goto fail;
 	}
-	if ((e = tell_changed(r, ids, owed, &told)) != PERR_OK)
+	if ((e = tell_changed(r, ids, owed, &told)) != PERR_OK ||
+	    (e = pay_by_set(r, &by_changed)) != PERR_OK)
 		goto fail;
+	if (by_changed && r->f[FS_PAY_BY].s[0] != '\0') {
+		PGresult *res;
+
+		if ((e = db_run(&st[FE_BY_TELL], &res, 2, DB_S(ids), DB_S(r->s.org_name))) != PERR_OK)
+			goto fail;
+		/* the same people as the fee's change told, if it changed: counted once */
+		if (atoll(PQcmdTuples(res)) > told)
+			told = atoll(PQcmdTuples(res));
+		PQclear(res);
+	}
 	detail = cJSON_CreateObject();
 	cJSON_AddItemReferenceToObject(detail, "items", (cJSON *)r->f[FS_ITEMS].a);
+	if (by_changed)
+		cJSON_AddStringToObject(detail, "pay_by", r->f[FS_PAY_BY].s);
 	json_add_int(detail, "told", told);
 	e = req_audit(r, "fee_set", "plan", r->id, detail);
 	cJSON_Delete(detail);

@@ -23,13 +23,18 @@ enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_LO
 
 static struct db_stmt st[PY__MAX] = {
 	/* amount, paid already, whether the unit has reported it up to the fee
-	 * step, subject, and what its paid orders came to (fen) */
+	 * step, subject, what its paid orders came to (fen); the last day the
+	 * department holding it set (sql/077) when it is past, and its name */
 	[PY_DUE] = { "pay_due",
 	    "SELECT app_fee(a.id), a.paid_at IS NOT NULL,"
 	    " a.state = 'in_review' AND a.step_seq >= coalesce((SELECT min(g.seq) FROM step_gate g"
 	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'), 1000),"
 	    " left(p.name, 80), (SELECT coalesce(sum(y.amount_fen), 0) FROM payment y"
-	    "  WHERE y.application_id = a.id AND y.status = 'paid')"
+	    "  WHERE y.application_id = a.id AND y.status = 'paid'),"
+	    " (SELECT to_char(d.pay_by, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') FROM fee_deadline d"
+	    "  WHERE d.plan_id = a.plan_id AND d.org_id = a.current_org_id"
+	    "  AND d.pay_by < (now() AT TIME ZONE 'Asia/Shanghai')::date),"
+	    " (SELECT name FROM org WHERE id = a.current_org_id)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },
 	[PY_PENDING] = { "pay_pending",
@@ -199,6 +204,14 @@ h_pay(struct req *r)
 	}
 	/* what is still due: the fee less what its paid orders came to */
 	due = db_int(res, 0, 0) * 100 - db_int(res, 0, 4);
+	/* the department's last day is past: a payment is not started (one
+	 * started before it is still taken when the provider says it was paid) */
+	if (due > 0 && db_str(res, 0, 5) != NULL) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "缴费截止日期（%s）已过，无法在线缴费；"
+		    "请联系%s", db_str(res, 0, 5), db_str(res, 0, 6) ? db_str(res, 0, 6) : "主管部门");
+		PQclear(res);
+		return e;
+	}
 	snprintf(subject, sizeof(subject), "%s", db_str(res, 0, 3));
 	PQclear(res);
 	if (due <= 0) {

@@ -1146,9 +1146,24 @@ describe('收费设定: what is typed is checked, never quietly changed; a new t
       const [put] = await Promise.all([answer(page, 'PUT', /\/fees$/), box.getByRole('button', { name: '确认保存' }).click()])
       assert.equal(put.status(), 200)
       await row.locator('.fees-items', { hasText: '评审费 150 元' }).waitFor()
+
+      // the notice's 规定时间: a last day to pay, set in the same dialog and shown in the list
+      const day = await sql(`SELECT to_char(current_date + 30, 'YYYY-MM-DD')`)
+      await row.locator('.fees-edit').click()
+      const by = dlg.locator('.fees-by-date input')
+      await by.click()
+      await by.fill(day)
+      await by.press('Enter')
+      const [put2] = await Promise.all([answer(page, 'PUT', /\/fees$/), dlg.locator('.fees-save').click()])
+      assert.equal(put2.status(), 200)
+      await row.locator('.fees-by', { hasText: day }).waitFor()
+      await page.locator('.fees-form').waitFor({ state: 'detached' })
+      assert.equal(await sql(`SELECT to_char(pay_by, 'YYYY-MM-DD') FROM fee_deadline WHERE plan_id = ${plan} AND org_id = ${org}`), day)
+      await shot(page, 'fees-pay-by')
     } finally {
       await context.close()
       await sql(`DELETE FROM fee_item WHERE plan_id = ${plan} AND org_id = ${org};
+        DELETE FROM fee_deadline WHERE plan_id = ${plan} AND org_id = ${org};
         INSERT INTO fee_item SELECT * FROM json_populate_recordset(null::fee_item, ${lit(kept)})`)
     }
   })

@@ -45,7 +45,7 @@ describe('drafts (PUT info) and the statement', () => {
 			[6, 'summary'], [6, 'experience'],
 		]);
 		assert.equal(r.application.editable, true);
-		assert.deepEqual(r.application.fee, { amount: 260, paid_at: null, due: false, required: true, step: 4,
+		assert.deepEqual(r.application.fee, { amount: 260, paid_at: null, due: false, required: true, step: 4, pay_by: null, late: false,
 		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 	});
 

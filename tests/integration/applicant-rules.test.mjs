@@ -303,7 +303,7 @@ describe('the fee callback', () => {
 		assert.deepEqual(r.json, { application_id: app, status: 'failed' });
 		assert.deepEqual(await state(order, app), ['failed', 't']);
 		const g = await a.s.get(`/applications/${app}`);
-		assert.deepEqual(g.json.application.fee, { amount: 260, paid_at: null, due: true, required: true, step: 4,
+		assert.deepEqual(g.json.application.fee, { amount: 260, paid_at: null, due: true, required: true, step: 4, pay_by: null, late: false,
 		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 		assert.equal(await sqlInt(`SELECT count(*) FROM notification WHERE user_id = ${a.id} AND strpos(body, '已成功缴纳') > 0`), 0);
 	});

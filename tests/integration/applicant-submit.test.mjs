@@ -160,7 +160,7 @@ describe('one application from the wizard to the county', () => {
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 4]);
 		const g = await get();
 		assert.deepEqual([g.application.step, g.application.holder], [4, COUNTY_JSJ]);
-		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true, required: true, step: 4,
+		assert.deepEqual(g.application.fee, { amount: 260, paid_at: null, due: true, required: true, step: 4, pay_by: null, late: false,
 		    items: [{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }] });
 	});
 

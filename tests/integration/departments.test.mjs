@@ -13,7 +13,7 @@ import {
 } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { apply, pay } from './apply.mjs';
-import { MID_PLAN, SJY, completeProfile, newApplicant, orgId, putProfile } from './applicant-fixtures.mjs';
+import { MID_PLAN, SJY, completeProfile, newApplicant, orgId, putProfile, sqlDate } from './applicant-fixtures.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
 const created = [];
@@ -206,6 +206,46 @@ describe('收费设定', () => {
 		}
 		await put([{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]);
 		await fees([210, [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }]]);
+	});
+
+	// the notice's 在规定时间内完成…费用缴纳: no department could say what that time was
+	test('缴费截止日期: set beside the items, told, named in the fee\'s message; past it, no payment starts', async () => {
+		const set = (body) => wucheng.request('PUT', `/plans/${plan}/fees`, { json: body });
+		const items = [{ name: '推荐费', amount: 60 }, { name: '评审费', amount: 150 }];
+		const day = await sqlDate("current_date + 10");
+		const zh = await sql(`SELECT to_char(current_date + 10, 'YYYY"年"FMMM"月"FMDD"日"')`);
+		const last = async () => sql(`SELECT n.body FROM notification n JOIN application a ON a.applicant_id = n.user_id
+		    WHERE a.id = ${app} ORDER BY n.id DESC LIMIT 1`);
+		let r = await set({ items, pay_by: day });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.plans.find((x) => x.id === plan).pay_by, day);
+		assert.ok(r.json.told >= 1);
+		assert.match(await last(), new RegExp(`^【职称申报】婺城区住房和城乡建设局将《.+》推荐评审费的缴费截止日期定为 ${zh}，请在此前登录平台缴纳 210 元，逾期无法在线缴费。$`));
+		// the message that asks for the fee on arrival names the day
+		assert.equal(await sql(`SELECT fee_phrase(${app})`), `，并于 ${zh}前缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）`);
+		let fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
+		assert.deepEqual([fee.pay_by, fee.late], [day, false]);
+		// the same day again tells nobody; items alone leave the day as it is
+		assert.equal((await set({ items, pay_by: day })).json.told, 0);
+		assert.equal((await set({ items })).json.plans.find((x) => x.id === plan).pay_by, day);
+		// not a day before today, nor one that is no day
+		let e = assertError(await set({ items, pay_by: await sqlDate('current_date - 1') }), 400, 'invalid_field', 'pay_by');
+		assert.equal(e.message, '缴费截止日期不能早于今天');
+		assertError(await set({ items, pay_by: '2026-02-30' }), 400, 'invalid_field', 'pay_by');
+		// past it (a day later): no payment is started; both sides see it is past
+		await sql(`UPDATE fee_deadline SET pay_by = current_date - 1 WHERE plan_id = ${plan}`);
+		e = assertError(await applicant.post(`/applications/${app}/pay`), 409, 'conflict');
+		assert.match(e.message, /^缴费截止日期（.+）已过，无法在线缴费；请联系婺城区住房和城乡建设局$/);
+		fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
+		assert.equal(fee.late, true);
+		assert.equal((await wucheng.get(`/applications/${app}`)).json.application.fee.late, true);
+		assert.equal(await sqlInt(`SELECT count(*) FROM payment WHERE application_id = ${app}`), 0);
+		// none: as before
+		r = await set({ items, pay_by: '' });
+		assert.equal(r.json.plans.find((x) => x.id === plan).pay_by, null);
+		fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
+		assert.deepEqual([fee.pay_by, fee.late], [null, false]);
+		assert.equal(await sqlInt(`SELECT count(*) FROM fee_deadline WHERE plan_id = ${plan}`), 0);
 	});
 
 	test('unpaid, the county cannot pass step 4 (409 gate); paid, a later change leaves what was paid', async () => {
