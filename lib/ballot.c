@@ -33,7 +33,8 @@ static struct db_stmt st[BL__MAX] = {
 	    "SELECT ag.application_id, ag.step_seq, ag.carried, ag.agree, ag.disagree, ag.abstain,"
 	    " ag.eligible FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id"
 	    " WHERE ag.meeting_id = $1 AND ag.carried IS NOT NULL AND a.state = 'in_review'"
-	    " AND a.step_seq = ag.step_seq AND a.current_org_id = $2 ORDER BY ag.added_at, a.id", 0 },
+	    " AND a.step_seq = ag.step_seq AND a.current_org_id = $2 AND " AGENDA_STANDS("ag")
+	    " ORDER BY ag.added_at, a.id", 0 },
 	/* a member's meetings: their committee's; items: those they vote on (not
 	 * recused, or recused after voting) */
 	[BL_MINE] = { "ballot_mine",

@@ -27,7 +27,7 @@ enum {
 #define ON_AGENDA(a) \
 	"EXISTS (SELECT 1 FROM meeting_agenda ag WHERE ag.application_id = " a \
 	" AND ag.step_seq = (SELECT step_seq FROM application WHERE id = " a ")" \
-	" AND ag.added_at >= coalesce(step_arrival(" a "), '-infinity'))"
+	" AND ag.added_at >= coalesce(step_arrival(" a "), '-infinity') AND " AGENDA_STANDS("ag") ")"
 /* who an application is: applicant, 身份证号, unit, plan, step, step name, 申报专业 */
 #define APP_COLS "a.id, u.name, u.idcard, " EMPLOYER_NAME ", p.name, a.step_seq, s.name," \
 	" coalesce(a.specialty, '')"
@@ -73,7 +73,7 @@ static struct db_stmt st[CM__MAX] = {
 	    "SELECT m.id, m.title, " COMMITTEE_TS("m.starts_at") ", m.place, m.state,"
 	    " count(ag.application_id), count(*) FILTER (WHERE ag.carried),"
 	    " count(*) FILTER (WHERE ag.carried IS NOT NULL AND a.state = 'in_review'"
-	    "  AND a.step_seq = ag.step_seq AND a.current_org_id = m.org_id)"
+	    "  AND a.step_seq = ag.step_seq AND a.current_org_id = m.org_id AND " AGENDA_STANDS("ag") ")"
 	    " FROM committee_meeting m LEFT JOIN meeting_agenda ag ON ag.meeting_id = m.id"
 	    " LEFT JOIN application a ON a.id = ag.application_id"
 	    " WHERE m.org_id = $1 GROUP BY m.id ORDER BY m.starts_at DESC, m.id DESC LIMIT 200", 0 },
@@ -105,7 +105,8 @@ static struct db_stmt st[CM__MAX] = {
 	    "SELECT " APP_COLS ", ag.eligible, ag.agree, ag.disagree, ag.abstain, ag.carried,"
 	    " (SELECT count(*) FROM ballot_cast c WHERE c.meeting_id = ag.meeting_id"
 	    "  AND c.application_id = a.id),"
-	    " a.state = 'in_review' AND a.step_seq = ag.step_seq AND a.current_org_id = $2,"
+	    " a.state = 'in_review' AND a.step_seq = ag.step_seq AND a.current_org_id = $2"
+	    "  AND " AGENDA_STANDS("ag") ","
 	    " (SELECT coalesce(json_agg(json_build_object('member', cm.user_id, 'name', mu.name,"
 	    "  'reason', coalesce(r.reason, '与申报人为同一工作单位'), 'declared', r.member_id IS NOT NULL)"
 	    "  ORDER BY cm.created_at, cm.user_id), '[]') FROM committee_member cm"
@@ -589,6 +590,9 @@ agenda_json(struct req *r, cJSON *arr)
 			cJSON_AddNumberToObject(o, "disagree", (double)db_int(res, i, 10));
 			cJSON_AddNumberToObject(o, "abstain", (double)db_int(res, i, 11));
 			cJSON_AddBoolToObject(o, "carried", db_bool(res, i, 12));
+			/* no vote at all: nothing decided, the application waits for another meeting */
+			cJSON_AddBoolToObject(o, "unvoted", db_int(res, i, 9) + db_int(res, i, 10) +
+			    db_int(res, i, 11) == 0);
 		} else
 			cJSON_AddNullToObject(o, "carried");
 		cJSON_AddItemToArray(arr, o);

@@ -79,7 +79,7 @@ static struct db_stmt st[GT__MAX] = {
 	    " coalesce(ag.carried, false), ag.agree, ag.disagree, ag.abstain, ag.eligible"
 	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
 	    " WHERE ag.application_id = $1 AND ag.step_seq = $2"
-	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity')"
+	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity') AND " AGENDA_STANDS("ag")
 	    " ORDER BY m.state = 'closed' DESC, m.closed_at DESC, m.id DESC LIMIT 1", 0 },
 	/* the name of the application's step seq $2 */
 	[GT_STEP_NAME] = { "gate_step_name",

@@ -141,7 +141,7 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 	    "应参加表决", "同意", "不同意", "弃权", "未投票", "结果" };
 	xmlNodePtr t, tr;
 	char b[1024];
-	int i, carried = 0;
+	int i, carried = 0, unvoted = 0;
 
 	xhtml_text(body, "h2", "二、表决结果");
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
@@ -164,11 +164,22 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 		num(tr, disagree);
 		num(tr, abstain);
 		num(tr, eligible - agree - disagree - abstain);
+		/* not a single vote: nothing was decided (AGENDA_STANDS) */
+		if (agree + disagree + abstain == 0) {
+			xmlNewProp(xhtml_text(tr, "td", "未表决"), BAD_CAST "class", BAD_CAST "n");
+			unvoted++;
+			continue;
+		}
 		xmlNewProp(xhtml_text(tr, "td", ok ? "通过" : "未通过"), BAD_CAST "class", BAD_CAST "n");
 		carried += ok;
 	}
-	snprintf(b, sizeof(b), "本次会议共表决 %d 份申报，通过 %d 份，未通过 %d 份。",
-	    PQntuples(ag), carried, PQntuples(ag) - carried);
+	if (unvoted > 0)
+		snprintf(b, sizeof(b), "本次会议共表决 %d 份申报，通过 %d 份，未通过 %d 份；"
+		    "%d 份未收到任何表决，未作决定，另行安排评审会议。", PQntuples(ag) - unvoted,
+		    carried, PQntuples(ag) - unvoted - carried, unvoted);
+	else
+		snprintf(b, sizeof(b), "本次会议共表决 %d 份申报，通过 %d 份，未通过 %d 份。",
+		    PQntuples(ag), carried, PQntuples(ag) - carried);
 	xhtml_text(body, "p", b);
 	return carried;
 }

@@ -33,6 +33,12 @@
 	"  AND a.state NOT IN ('draft', 'returned')" \
 	" LEFT JOIN LATERAL (SELECT " PROFILE_ROW ".*) pr ON true"
 
+/* An agenda row (meeting_agenda ag) that stands: to be voted on, or voted on. A ballot
+ * closed without a single vote on an application (none of those present voted: the
+ * experts could not sign in) decided nothing: the application waits for another meeting,
+ * and nothing is carried out for it (it had been rejected, by nobody). */
+#define AGENDA_STANDS(ag) "coalesce(" ag ".agree + " ag ".disagree + " ag ".abstain, 1) > 0"
+
 /* ---------- errors (err.c) ---------- */
 
 enum perr {

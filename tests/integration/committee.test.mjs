@@ -579,6 +579,39 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.equal((await office.post(`/meetings/${id}/close`)).status, 200);
 	});
 
+	// the chains' walk: the experts could not sign in, the office closed the ballot, and the
+	// application had "failed" a vote nobody cast: 不通过 was all that was left, on no meeting again
+	test('a ballot closed without a single vote decides nothing: the application waits for another meeting', async () => {
+		const [T] = await atStep(1);
+		const id = await meeting([T], nine.slice(0, 6), '无人投票');
+		assert.equal((await office.post(`/meetings/${id}/open`)).status, 200);
+		const c = await office.post(`/meetings/${id}/close`);
+		assert.equal(c.status, 200, c.text);
+		const x = c.json.agenda.find((y) => y.id === T);
+		assert.deepEqual([x.agree + x.disagree + x.abstain, x.unvoted, x.here], [0, true, false]);
+		// nothing to carry out: it is not rejected, and the list owes nothing for it
+		const s = await office.post(`/meetings/${id}/settle`);
+		assert.deepEqual([s.json.results.length, s.json.rejected], [0, 0]);
+		assert.deepEqual(await position(T), { code: 'mid_review', step: 7, state: 'in_review' });
+		assert.equal((await office.get('/meetings')).json.meetings.find((y) => y.id === id).unsettled, 0);
+		// the minutes say so
+		const minutes = (await office.get(`/meetings/${id}/minutes.xhtml`)).text;
+		assert.match(minutes, /<td class="n">未表决<\/td>/);
+		assert.match(minutes, /本次会议共表决 0 份申报，通过 0 份，未通过 0 份；1 份未收到任何表决，未作决定，另行安排评审会议。/);
+		// it waits for a meeting, its gate says so, and the next meeting's vote decides
+		assert.ok((await office.get('/meetings')).json.waiting.some((y) => y.id === T));
+		const d = await office.get(`/applications/${T}`);
+		assert.match(d.json.gate.message, /尚未列入评审会议议程/);
+		const id2 = await meeting([T], nine.slice(0, 6), '重新表决');
+		assert.equal((await office.post(`/meetings/${id2}/open`)).status, 200);
+		for (const m of nine.slice(0, 4))
+			assert.equal((await vote(m, id2, T, 'agree')).status, 200);
+		assert.equal((await office.post(`/meetings/${id2}/close`)).status, 200);
+		const r = await office.post(`/meetings/${id2}/settle`);
+		assert.deepEqual([r.json.passed, r.json.rejected], [1, 0], r.text);
+		assert.deepEqual(await position(T), { code: 'mid_review', step: 8, state: 'in_review' });
+	});
+
 	test('a member disabled after attendance was recorded: 4 of the 6 present carry, not 4 of 7', async () => {
 		const [T] = await atStep(1);
 		const id = await meeting([T], nine.slice(0, 7), '出席后停用');
