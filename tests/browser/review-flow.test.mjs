@@ -1078,6 +1078,28 @@ describe('不通过 on the detail page asks first', () => {
       await context.close()
     }
   })
+
+  // the chains' walk: under the menu's 环节 (单位资格审查) 已审查 and 全部 always read (0)
+  step('unit: the menu\'s list is 待审查 at 资格审查; 已审查 shows what was decided, at any step; 待审查 is the menu\'s again', async () => {
+    const { context, page } = await newPage()
+    try {
+      await login(page, 'unit', 'unit_hongda')
+      await page.locator('.side-menu .el-menu-item', { hasText: '职称申报资格审查' }).click()
+      await page.waitForURL(/step=2/)
+      const tabs = page.locator('.worklist-tabs .el-tabs__item')
+      await tabs.filter({ hasText: /^待审查（\d+）$/ }).waitFor()
+      assert.equal(await tabs.filter({ hasText: /^已审查$/ }).count(), 1, '已审查 says no count under the menu\'s 环节')
+      await tabs.filter({ hasText: /^已审查$/ }).click()
+      await page.waitForURL((u) => u.hash.includes('tab=decided') && !u.hash.includes('step='))
+      await tabs.filter({ hasText: /^已审查（[1-9]\d*）$/ }).waitFor()
+      await page.locator('.worklist-table, .worklist-cards').getByText(who.name).first().waitFor()
+      await shot(page, 'unit-decided')
+      await tabs.filter({ hasText: /^待审查/ }).click()
+      await page.waitForURL((u) => u.hash.includes('step=2') && !u.hash.includes('tab='))
+    } finally {
+      await context.close()
+    }
+  })
 })
 
 describe('导出 after the session ended', () => {
