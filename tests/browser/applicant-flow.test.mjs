@@ -589,7 +589,8 @@ describe('applicant flow: from registration to a submitted application', () => {
   })
 
   step('the unit returns it; the applicant sees why, on a phone too, and resubmits', async () => {
-    const reason = '业绩材料中竣工验收报告不清晰，请重新上传扫描件'
+    // (ending its sentence, as a clerk writes it: the confirmation had 。。)
+    const reason = '业绩材料中竣工验收报告不清晰，请重新上传扫描件。'
     const unit = await newPage()
     try {
       await unit.page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
@@ -648,7 +649,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     await page.locator('.wizard-submit').click()
     const confirm = page.locator('.el-message-box', { hasText: '确认提交' })
     // the reason once more, before it goes back
-    await confirm.getByText(`本申报曾被退回，退回理由：${reason}`).waitFor()
+    await confirm.getByText(`本申报曾被退回，退回理由：${reason}请确认已按退回理由修改完毕。`).waitFor()
     const [sub] = await Promise.all([
       answer(page, 'POST', new RegExp(`/applications/${appId}/submit$`)),
       confirm.getByRole('button', { name: '确认提交' }).click(),
