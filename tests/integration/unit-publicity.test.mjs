@@ -412,3 +412,26 @@ describe('a year the holiday calendar does not cover', () => {
 		assert.equal((await unit.post(`/applications/${draft}/move`, { action: 'pass', step: 3, text: '无异议' })).status, 200);
 	});
 });
+
+// the chains' walk: an objection upheld, the application ended (不通过) as the page says to,
+// and the objection stayed open for ever, 处理意见 empty
+describe('an objection the decision answers', () => {
+	test('不通过 at the 公示 step resolves its open objection in the decision\'s words; 退回 too', async () => {
+		const ids = await newDrafts(2);
+		try {
+			for (const [id, action, word] of [[ids[0], 'reject', '审查不通过'], [ids[1], 'return', '退回修改']]) {
+				assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
+				assert.equal((await unit.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '同意' })).status, 200);
+				assert.equal((await unit.post(`/applications/${id}/publicity`, { starts_on: await day(0) })).status, 200);
+				const o = await unit.post(`/applications/${id}/objections`, { raised_on: await day(0), content: '反映其业绩不实' });
+				assert.equal(o.status, 201, o.text);
+				const r = await unit.post(`/applications/${id}/move`, { action, step: 3, text: '经核实，异议属实' });
+				assert.equal(r.status, 200, r.text);
+				assert.deepEqual(await sqlRows(`SELECT resolution, resolved_by FROM objection WHERE id = ${o.json.id}`),
+				    [[`申报已${word}：经核实，异议属实`, String(unitUser)]]);
+			}
+		} finally {
+			await retire(`id IN (${ids.join(', ')})`);
+		}
+	});
+});
