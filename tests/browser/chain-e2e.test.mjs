@@ -272,6 +272,9 @@ step('④ city 市住建局: worklist → detail: the fee gate is met → 通过
     assert.match(await gate.getAttribute('class'), /el-alert--success/)
     await page.locator('.decide-pass').waitFor()
     assert.equal(await page.locator('.decide-pass').isEnabled(), true)
+    // a step that 评定s decides by 评定通过 / 评定不通过, with its 评定意见 (the chains' walk: 审查通过)
+    assert.equal((await page.locator('.decide-pass').innerText()).trim(), '评定通过')
+    assert.equal((await page.locator('.decide-reject').innerText()).trim(), '评定不通过')
     const moved = await passOnDetail(page, '经审核，符合助理工程师初定条件，评定通过。', '08-city-detail')
     assert.equal(moved.step, 5)
   } finally {

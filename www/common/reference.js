@@ -115,27 +115,31 @@ export function actionTextLabel(code) {
 // The decision buttons as the notice names them (管理部门网上审核操作办法): the unit's
 // 通过 / 退回 / 不通过, with 审核通过意见 and 理由; the departments' (主管部门, 人力社保部门, 评委会)
 // 审查通过 / 退回修改 / 审查不通过, with 审查意见 and 需完善的内容. [button, what is written, done]
+// A step that 评定s (初定's 市住建局资格审核并评定, 市人力社保局评定: the notice's ③ and ④) decides
+// by 评定通过 / 评定不通过, when the words are asked for with its name.
 const BUTTONS = {
   unit: { pass: ['通过', '审核通过意见', '已通过'], return: ['退回', '退回理由', '已退回'], reject: ['不通过', '不通过理由', '已作不通过处理'] },
   dept: { pass: ['审查通过', '审查意见', '已审查通过'], return: ['退回修改', '需完善的内容', '已退回修改'], reject: ['审查不通过', '不通过理由', '已审查不通过'] },
+  assess: { pass: ['评定通过', '评定意见', '已评定通过'], return: ['退回修改', '需完善的内容', '已退回修改'], reject: ['评定不通过', '不通过理由', '已评定不通过'] },
 }
-const button = (code) => (BUTTONS[portalRole() === 'unit' ? 'unit' : 'dept'][code] || null)
-export function buttonName(code) {
-  const b = button(code)
+const button = (code, step = '') =>
+  (BUTTONS[portalRole() === 'unit' ? 'unit' : /评定$/.test(step || '') ? 'assess' : 'dept'][code] || null)
+export function buttonName(code, step) {
+  const b = button(code, step)
   return b ? b[0] : actionName(code)
 }
-export function buttonTextLabel(code) {
-  const b = button(code)
+export function buttonTextLabel(code, step) {
+  const b = button(code, step)
   return b ? b[1] : actionTextLabel(code)
 }
 // what a decision made here did: 已通过 (the unit), 已审查通过 (a department)
-export function buttonDoneWord(code) {
-  const b = button(code)
+export function buttonDoneWord(code, step) {
+  const b = button(code, step)
   return b ? b[2] : actionDone(code)
 }
 // the line a decision made here is told with: 已审查通过：孙建平
-export function buttonDone(code, who) {
-  return `${buttonDoneWord(code)}：${who}`
+export function buttonDone(code, who, step) {
+  return `${buttonDoneWord(code, step)}：${who}`
 }
 
 // what a decided row shows: 通过 / 退回修改 / 不通过
