@@ -493,6 +493,9 @@ row_json(const PGresult *res, int i)
 	else
 		cJSON_AddNullToObject(it, "days_waited");
 	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
+	/* whether it has come to its chain's fee step (before it, nothing is owed yet) */
+	cJSON_AddBoolToObject(it, "fee_due", ref_fee_step(db_int(res, i, 5)) > 0 &&
+	    db_int(res, i, 8) >= ref_fee_step(db_int(res, i, 5)));
 	json_add_int(it, "submissions", db_int(res, i, 14));
 	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
 	json_add_str(it, "decision", db_str(res, i, 16));

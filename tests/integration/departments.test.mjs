@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	DEMO_APPLICANT, HONGDA, assertError, holding, lit, loginAs, retire, scratchDir, sql, sqlInt, sqlRows, workerPids,
+	worklistRow,
 } from './lib.mjs';
 import { submittedDrafts } from './drafts.mjs';
 import { apply, pay } from './apply.mjs';
@@ -160,6 +161,7 @@ describe('收费设定', () => {
 		assert.equal(g.json.application.fee.amount, 210);
 		assert.equal(g.json.application.fee.due, true);
 		assert.equal(await sqlInt(`SELECT app_fee(${app})`), 210);
+		assert.deepEqual([(await worklistRow(wucheng, app)).paid, (await worklistRow(wucheng, app)).fee_due], [false, true]);
 		// 首页 reminds the applicant of it (the list's fee_due, the amount)
 		const row = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
 		assert.deepEqual([row.fee_due, row.return_reason], [210, null]);

@@ -47,6 +47,9 @@ describe('资格公示与报送', () => {
 		const it = await listed();
 		assert.ok(it, 'not in the publicity list');
 		assert.deepEqual([it.applicant, it.step, it.publicity, it.arrived_on], ['张建国', 3, null, await day(0)]);
+		// nothing is owed before the chain's fee step: no 未缴费 at the unit (the chains' walk)
+		const row = await worklistRow(unit, app);
+		assert.deepEqual([row.paid, row.fee_due], [false, false]);
 		assert.match(it.idcard, /^3307\*+0015$/);
 		// where 推荐上报 sends it: the county's 建设初评委 of the unit's region
 		assert.deepEqual(it.next, { step_name: '县（市、区）建设初评委资格审查', holder: '婺城区住房和城乡建设局' });
