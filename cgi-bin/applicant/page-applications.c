@@ -573,8 +573,13 @@ do_archive(struct req *r, struct application *a, const char *id)
 		if ((e = db_exec(&st[APP_ARCH_ITEM], &res, 2, item, uid)) != PERR_OK)
 			return e;
 		if (PQntuples(res) != 1 || strcmp(db_str(res, 0, 0), "approved") != 0) {
+			/* an old version of an item revised and approved since is not
+			 * "not yet approved" (the boundary test): its new version is */
 			e = PQntuples(res) != 1 ?
 			    req_fail(r, PERR_INVALID_FIELD, "items", "业绩不存在") :
+			    strcmp(db_str(res, 0, 0), "superseded") == 0 ?
+			    req_fail(r, PERR_INVALID_FIELD, "items",
+			    "业绩《%s》已有通过审核的新版本，请选择新版本", db_str(res, 0, 1)) :
 			    req_fail(r, PERR_INVALID_FIELD, "items",
 			    "业绩《%s》尚未通过单位审核，不能用于申报", db_str(res, 0, 1));
 			PQclear(res);

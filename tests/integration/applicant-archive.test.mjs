@@ -234,6 +234,10 @@ describe('review by the unit, versions', () => {
 		assert.ok(!(await unitList(hongda)).some((i) => i.id === item.id), 'the unit still lists the superseded version');
 		const e = assertError(await a.s.request('PUT', `/archive/${item.id}`, { json: itemBody() }), 409, 'conflict');
 		assert.match(e.message, /旧版本/);
+		// chosen again, the old version is named as what it is, not as not yet approved
+		const old = assertError(await a.s.request('PUT', `/applications/${app}/archive`,
+		    { json: { items: [{ item_id: item.id }] } }), 400, 'invalid_field', 'items');
+		assert.match(old.message, /^业绩《.+》已有通过审核的新版本，请选择新版本$/);
 		assertError(await a.s.request('DELETE', `/archive/${item.id}`), 409, 'conflict');
 	});
 
