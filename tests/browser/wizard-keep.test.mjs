@@ -406,6 +406,19 @@ describe('a 自评分 is taken as typed', () => {
   })
 })
 
+describe('a 述职 pasted from a document', () => {
+  test('a page break in it is a line break, and the text is saved (it was refused whole)', async () => {
+    const { page, context } = await newPage()
+    try {
+      await openWizard(page, 3)
+      await page.locator('#wz-statement').fill('第一段：施工技术管理。\f第二段：质量安全。\v完')
+      await waitServer('第一段：施工技术管理。\n第二段：质量安全。\n完')
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 test('no Content Security Policy violations', () => {
   assert.deepEqual(cspErrors, [])
 })
