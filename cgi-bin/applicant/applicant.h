@@ -52,6 +52,13 @@ enum perr h_paycallback(struct req *);
 enum perr h_messages(struct req *);
 enum perr h_message_read(struct req *);
 
+/* page-applications.c: where an application of uid to a plan of level (pipes: its
+ * chains, comma-separated, "" for all of its level) goes by the profile as it is now
+ * (*unit, *pipeline); PERR_INVALID_FIELD with why (and *field: "profile" or
+ * "plan_id") when it cannot. 马上申报's rules, and the plan page's word before it. */
+enum perr app_route(long long uid, const char *level, const char *pipes, long long *unit,
+    const char **pipeline, char *why, size_t whysz, const char **field);
+
 /* page-archive.c: upload ids of a JSON array as "{1,2}", and ownership of them */
 enum perr id_array(struct req *, const cJSON *, const char *field, char *buf, size_t bufsz,
     int *n);

@@ -202,7 +202,7 @@ pipeline_for(const char *level, const char *affiliation)
  * 参公 unit, a plan not for this unit. The same rules for 马上申报 and for a
  * draft whose applicant changed units (app_drafts_follow()).
  */
-static enum perr
+enum perr
 app_route(long long uid, const char *level, const char *pipes, long long *unit,
     const char **pipeline, char *why, size_t whysz, const char **field)
 {

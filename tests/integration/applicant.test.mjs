@@ -296,6 +296,26 @@ describe('plans (评审工作计划) and 马上申报', () => {
 		assertError(await a.s.get('/plans/999999'), 404, 'not_found');
 	});
 
+	// the chains' walk: a plan not for one's unit was said only once 马上申报 was clicked
+	test('a plan\'s page says whether 马上申报 can go, and why not, before it is clicked', async () => {
+		const a = await newApplicant();
+		const fit = async (name) => (await a.s.get(`/plans/${await planId(name)}`)).json.plan.apply;
+		// no profile yet: the profile is what is missing
+		let f = await fit(MID_PLAN);
+		assert.deepEqual([f.ok, f.field], [false, 'profile']);
+		assert.match(f.why, /个人基本信息/);
+		// a company's engineer: the mid plan is theirs, the junior one (事业单位 only) is not
+		await putProfile(a.s, await completeProfile());
+		assert.deepEqual(await fit(MID_PLAN), { ok: true, why: null, field: null });
+		f = await fit(JUNIOR_PLAN);
+		assert.deepEqual([f.ok, f.field, f.why], [false, 'plan_id',
+		    '初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员']);
+		// and 马上申报 says the same
+		const e = assertError(await a.s.post('/applications', { plan_id: await planId(JUNIOR_PLAN) }), 400,
+		    'invalid_field', 'plan_id');
+		assert.equal(e.message, f.why);
+	});
+
 	test('outside the window: 409 conflict naming both dates, nothing created', async () => {
 		const a = await newApplicant();
 		await putProfile(a.s, await completeProfile());
