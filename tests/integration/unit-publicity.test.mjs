@@ -293,8 +293,12 @@ describe('an applicant whose 人事档案 a 人才交流中心 keeps', () => {
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			assert.match(strings, new RegExp(person.name));
 			assert.match(strings, new RegExp(HONGDA));
-			// the centre's worklist names the employer too, not itself
-			assert.equal((await worklistRow(centre, id)).unit, HONGDA);
+			// the centre's worklist names the employer too, and the centre as who keeps the file
+			// (the city read 金华宏达 beside the centre's region and the centre nowhere)
+			const row = await worklistRow(centre, id);
+			assert.deepEqual([row.unit, row.keeper], [HONGDA, CENTRE]);
+			const own = await worklistRow(unit, app, 'all');
+			assert.equal(own?.keeper, undefined, 'a unit that keeps its own people\'s files names no other');
 			// the employer it was submitted from stays, whatever the profile says later: the 公示
 			// list, its 公示表 and the 评审表 (sql/054)
 			const sjy = await orgId('金华市建筑设计研究院有限公司');
