@@ -244,6 +244,8 @@ export const PLAUSIBLE = {
 	    : under(c, '/meetings') || under(c, '/ballots') ? '与申报人曾在同一项目共事' : '材料齐全',
 	starts_on: (c) => c.today,
 	raised_on: (c) => c.today,
+	// 收费设定's 缴费截止日期: none (a day would be named in every later fee message)
+	pay_by: '',
 	content: '收到书面异议一份',
 	resolution: '经核实，异议不成立',
 	// interviews (lib/interview.c): a week ahead
