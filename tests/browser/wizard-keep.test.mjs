@@ -396,6 +396,8 @@ describe('a 自评分 is taken as typed', () => {
       assert.equal(await box.inputValue(), '116.95')
       await page.waitForTimeout(1500) // an autosave's delay: nothing goes out
       assert.equal(await score(), '1170', 'a score of two decimals is not saved')
+      // and the page does not say 已保存 over a score it did not send (it did: 117 stood, and went in)
+      await state(page).filter({ hasText: '未保存' }).waitFor()
       await shot(page, 'score-two-decimals')
       await enter('116.9')
       await item.locator('.el-form-item__error', { hasText: '须达到 117 分以上（当前 116.9）' }).waitFor()
