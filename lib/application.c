@@ -73,8 +73,7 @@ static struct db_stmt st[AP__MAX] = {
 	    " pay.order_no,"
 	    /* while it waits to be paid: the last day the department holding it set (sql/077),
 	     * and whether it is past */
-	    " " DATE("fd.pay_by") ", coalesce(fd.pay_by < (now() AT TIME ZONE 'Asia/Shanghai')::date,"
-	    "  false),"
+	    " " DATE("fd.pay_by") ", coalesce(fd.pay_by < " SQL_TODAY ", false),"
 	    /* who keeps the person's file now, by the profile as it is, while the application
 	     * is under review (what was submitted names the unit that vouches for it) */
 	    " CASE WHEN a.state = 'in_review' THEN (SELECT CASE WHEN cp.custody = 'talent_centre'"

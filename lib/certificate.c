@@ -25,7 +25,6 @@ enum {
 	CE_PERSON, CE_CREATE, CE_EXISTS, CE_LIST, CE_ONE, CE_REVOKE, CE_OWN, CE_VERIFY, CE__MAX
 };
 
-#define DATE_ZH(x) "to_char(" x ", 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
 /* what the certificate shows, as cert_json() and the documents read it */
 #define CERT_COLS \
 	"c.id, c.number, c.name, c.idcard_masked, c.series, c.title, c.specialty, c.body_label," \

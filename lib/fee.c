@@ -87,24 +87,28 @@ static struct db_stmt st[FE__MAX] = {
 	/* the day set now ($1 plan, $2 org), and whether $3 is before today */
 	[FE_BY] = { "fee_by",
 	    "SELECT coalesce((SELECT to_char(pay_by, 'YYYY-MM-DD') FROM fee_deadline"
-	    "  WHERE plan_id = $1 AND org_id = $2), ''),"
-	    " $3::date < (now() AT TIME ZONE 'Asia/Shanghai')::date", 0 },
+	    "  WHERE plan_id = $1 AND org_id = $2), ''), $3::date < " SQL_TODAY, 0 },
 	[FE_BY_SET] = { "fee_by_set",
 	    "INSERT INTO fee_deadline (plan_id, org_id, pay_by, updated_by) VALUES ($1, $2, $3, $4)"
 	    " ON CONFLICT (plan_id, org_id) DO UPDATE SET pay_by = EXCLUDED.pay_by,"
 	    " updated_by = EXCLUDED.updated_by, updated_at = now()", 0 },
 	[FE_BY_CLEAR] = { "fee_by_clear",
 	    "DELETE FROM fee_deadline WHERE plan_id = $1 AND org_id = $2", 0 },
-	/* of those waiting to pay ($1 ids), each told the day ($2 the department) */
+	/* each of the plan's ($1) applications waiting at this organisation's ($2) fee step
+	 * with something left to pay (补缴 too) told the day ($3 the department) */
 	[FE_BY_TELL] = { "fee_by_tell",
 	    "INSERT INTO notification (user_id, mobile, body)"
-	    " SELECT a.applicant_id, u.mobile, '【职称申报】' || $2 || '将《' || p.name"
-	    "  || '》推荐评审费的缴费截止日期定为 ' || to_char(d.pay_by, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
-	    "  || '，请在此前登录平台缴纳 ' || app_fee(a.id) || ' 元，逾期无法在线缴费。'"
-	    " FROM unnest($1::bigint[]) AS x(id) JOIN application a ON a.id = x.id"
-	    " JOIN app_user u ON u.id = a.applicant_id JOIN plan p ON p.id = a.plan_id"
+	    " SELECT a.applicant_id, u.mobile, '【职称申报】' || $3 || '将《' || p.name"
+	    "  || '》推荐评审费的缴费截止日期定为 ' || " DATE_ZH("d.pay_by")
+	    "  || '，请于该日（含当日）前登录平台缴纳 ' || (app_fee(a.id) - g.got) || ' 元，逾期无法在线缴费。'"
+	    " FROM application a JOIN app_user u ON u.id = a.applicant_id JOIN plan p ON p.id = a.plan_id"
 	    " JOIN fee_deadline d ON d.plan_id = a.plan_id AND d.org_id = a.current_org_id"
-	    " WHERE a.paid_at IS NULL AND app_fee(a.id) > 0", 0 },
+	    " CROSS JOIN LATERAL (SELECT coalesce(sum(y.amount_fen), 0) / 100 AS got FROM payment y"
+	    "  WHERE y.application_id = a.id AND y.status = 'paid') g"
+	    " WHERE a.plan_id = $1 AND a.current_org_id = $2 AND a.state = 'in_review'"
+	    " AND a.paid_at IS NULL AND EXISTS (SELECT 1 FROM step_gate sg"
+	    "  WHERE sg.pipeline_id = a.pipeline_id AND sg.seq = a.step_seq AND sg.gate = 'fee')"
+	    " AND app_fee(a.id) > g.got", 0 },
 };
 
 /* The plan's defaults, as items. */
@@ -385,7 +389,8 @@ h_fee_set(struct req *r)
 	if (by_changed && r->f[FS_PAY_BY].s[0] != '\0') {
 		PGresult *res;
 
-		if ((e = db_run(&st[FE_BY_TELL], &res, 2, DB_S(ids), DB_S(r->s.org_name))) != PERR_OK)
+		if ((e = db_run(&st[FE_BY_TELL], &res, 3, DB_I(r->id), DB_I(r->s.org_id),
+		    DB_S(r->s.org_name))) != PERR_OK)
 			goto fail;
 		/* the same people as the fee's change told, if it changed: counted once */
 		if (atoll(PQcmdTuples(res)) > told)

@@ -33,6 +33,10 @@
 	"  AND a.state NOT IN ('draft', 'returned')" \
 	" LEFT JOIN LATERAL (SELECT " PROFILE_ROW ".*) pr ON true"
 
+/* A date in words (2023年9月8日), and today's date where the portal is (Beijing time). */
+#define DATE_ZH(x) "to_char(" x ", 'YYYY\"年\"FMMM\"月\"FMDD\"日\"')"
+#define SQL_TODAY "(now() AT TIME ZONE 'Asia/Shanghai')::date"
+
 /* An agenda row (meeting_agenda ag) that stands: to be voted on, or voted on. A ballot
  * closed without a single vote on an application (none of those present voted: the
  * experts could not sign in) decided nothing: the application waits for another meeting,

@@ -19,7 +19,9 @@ GRANT SELECT ON fee_deadline TO portal_app, portal_chain;
 GRANT INSERT, UPDATE, DELETE ON fee_deadline TO portal_county, portal_city;
 
 -- The message's phrase of the fee (sql/068), with the day when the department set one: the
--- application is at the fee step's department when it is written (chain_write() moved it).
+-- application is at the fee step's department when it is written (chain_write() moved it). An
+-- application that arrives after the day (returned and submitted again, reported late) is not
+-- told to pay by a day gone: it is told the day is past, and to contact the department.
 CREATE OR REPLACE FUNCTION fee_phrase(app bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
 	WITH f AS (SELECT coalesce(sum(i.amount), 0) AS total,
@@ -27,13 +29,18 @@ LANGUAGE sql STABLE AS $$
 		FROM (SELECT x.name, x.amount, row_number() OVER () AS n FROM app_fee_items(app) x) i),
 	p AS (SELECT a.paid_at IS NOT NULL AS paid, (SELECT coalesce(sum(y.amount_fen), 0) / 100
 		FROM payment y WHERE y.application_id = a.id AND y.status = 'paid') AS got,
-		(SELECT '于 ' || to_char(d.pay_by, 'YYYY"年"FMMM"月"FMDD"日"') || '前'
-		 FROM fee_deadline d WHERE d.plan_id = a.plan_id AND d.org_id = a.current_org_id) AS by
+		(SELECT d.pay_by FROM fee_deadline d WHERE d.plan_id = a.plan_id
+		 AND d.org_id = a.current_org_id) AS by,
+		(now() AT TIME ZONE 'Asia/Shanghai')::date AS today
 		FROM application a WHERE a.id = app)
 	SELECT CASE WHEN f.total = 0 THEN '；本计划无需缴纳推荐评审费'
 		WHEN p.paid OR p.got >= f.total THEN '（推荐评审费已缴纳）'
-		WHEN p.got > 0 THEN '，并' || coalesce(p.by, '') || '补缴推荐评审费 ' || (f.total - p.got)
-			|| ' 元（应缴 ' || f.total || ' 元，已缴 ' || p.got || ' 元）'
-		ELSE '，并' || coalesce(p.by, '') || '缴纳推荐评审费 ' || f.total || ' 元（' || f.items || '）' END
+		ELSE '，并' || CASE WHEN p.by >= p.today
+			THEN '于 ' || to_char(p.by, 'YYYY"年"FMMM"月"FMDD"日"') || '（含当日）前' ELSE '' END
+		|| CASE WHEN p.got > 0 THEN '补缴推荐评审费 ' || (f.total - p.got) || ' 元（应缴 ' || f.total
+			|| ' 元，已缴 ' || p.got || ' 元）'
+			ELSE '缴纳推荐评审费 ' || f.total || ' 元（' || f.items || '）' END
+		|| CASE WHEN p.by < p.today THEN '；缴费截止日期（' || to_char(p.by, 'YYYY"年"FMMM"月"FMDD"日"')
+			|| '）已过，请与受理部门联系' ELSE '' END END
 	FROM f, p
 $$;

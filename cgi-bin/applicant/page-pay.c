@@ -31,9 +31,8 @@ static struct db_stmt st[PY__MAX] = {
 	    "  WHERE g.pipeline_id = a.pipeline_id AND g.gate = 'fee'), 1000),"
 	    " left(p.name, 80), (SELECT coalesce(sum(y.amount_fen), 0) FROM payment y"
 	    "  WHERE y.application_id = a.id AND y.status = 'paid'),"
-	    " (SELECT to_char(d.pay_by, 'YYYY\"年\"FMMM\"月\"FMDD\"日\"') FROM fee_deadline d"
-	    "  WHERE d.plan_id = a.plan_id AND d.org_id = a.current_org_id"
-	    "  AND d.pay_by < (now() AT TIME ZONE 'Asia/Shanghai')::date),"
+	    " (SELECT " DATE_ZH("d.pay_by") " FROM fee_deadline d"
+	    "  WHERE d.plan_id = a.plan_id AND d.org_id = a.current_org_id AND d.pay_by < " SQL_TODAY "),"
 	    " (SELECT name FROM org WHERE id = a.current_org_id)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },

@@ -222,9 +222,9 @@ describe('收费设定', () => {
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json.plans.find((x) => x.id === plan).pay_by, day);
 		assert.ok(r.json.told >= 1);
-		assert.match(await last(), new RegExp(`^【职称申报】婺城区住房和城乡建设局将《.+》推荐评审费的缴费截止日期定为 ${zh}，请在此前登录平台缴纳 210 元，逾期无法在线缴费。$`));
+		assert.match(await last(), new RegExp(`^【职称申报】婺城区住房和城乡建设局将《.+》推荐评审费的缴费截止日期定为 ${zh}，请于该日（含当日）前登录平台缴纳 210 元，逾期无法在线缴费。$`));
 		// the message that asks for the fee on arrival names the day
-		assert.equal(await sql(`SELECT fee_phrase(${app})`), `，并于 ${zh}前缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）`);
+		assert.equal(await sql(`SELECT fee_phrase(${app})`), `，并于 ${zh}（含当日）前缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）`);
 		let fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
 		assert.deepEqual([fee.pay_by, fee.late], [day, false]);
 		// the same day again tells nobody; items alone leave the day as it is
@@ -236,6 +236,10 @@ describe('收费设定', () => {
 		assertError(await set({ items, pay_by: '2026-02-30' }), 400, 'invalid_field', 'pay_by');
 		// past it (a day later): no payment is started; both sides see it is past
 		await sql(`UPDATE fee_deadline SET pay_by = current_date - 1 WHERE plan_id = ${plan}`);
+		// one arriving after the day is not told to pay by a day gone (the diff review)
+		const gone = await sql(`SELECT to_char(current_date - 1, 'YYYY"年"FMMM"月"FMDD"日"')`);
+		assert.equal(await sql(`SELECT fee_phrase(${app})`),
+		    `，并缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）；缴费截止日期（${gone}）已过，请与受理部门联系`);
 		e = assertError(await applicant.post(`/applications/${app}/pay`), 409, 'conflict');
 		assert.match(e.message, /^缴费截止日期（.+）已过，无法在线缴费；请联系婺城区住房和城乡建设局$/);
 		fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
