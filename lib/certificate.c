@@ -62,7 +62,10 @@ static struct db_stmt st[CE__MAX] = {
 	[CE_LIST] = { "cert_list",
 	    "SELECT " CERT_COLS ", c.revoke_reason, c.application_id"
 	    " FROM certificate c JOIN results_document d ON d.id = c.document_id"
-	    " WHERE c.org_id = $1 AND ($2 = '' OR strpos(c.name, $2) > 0 OR c.number = upper($2))"
+	    /* the name as issued, its 间隔号 compared alike (sql/079) */
+	    " WHERE c.org_id = $1 AND ($2 = '' OR strpos(translate(c.name,"
+	    "  '\u2022\u2027\u30FB\uFF65\u2219\u22C5\u0387', '\u00B7\u00B7\u00B7\u00B7\u00B7\u00B7\u00B7'), $2) > 0"
+	    "  OR c.number = upper($2))"
 	    " AND ($3::bigint IS NULL OR c.document_id = $3::bigint)"
 	    " ORDER BY c.created_at DESC, c.id DESC LIMIT 1000", 0 },
 	[CE_ONE] = { "cert_one",
