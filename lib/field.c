@@ -581,6 +581,9 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				utf8_trim_end(it->valuestring);
 			if (f->check == valid_person_name)
 				name_tidy(it->valuestring);
+			/* direction controls pasted with the text are dropped, not refused */
+			if (strstr(f->label, "密码") == NULL)
+				utf8_drop_bidi(it->valuestring, false);
 			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
 				return e;
 			break;
@@ -660,8 +663,10 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		case F_STR:
 		case F_TEXT:
 			/* a search as a JSON line is: what is seen of it (" 张三" is 张三) */
-			if (valid_utf8(kv[k].val, strlen(kv[k].val)))
+			if (valid_utf8(kv[k].val, strlen(kv[k].val))) {
+				utf8_drop_bidi(kv[k].val, false);
 				utf8_trim(kv[k].val);
+			}
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
 		case F_INT: {
@@ -735,6 +740,7 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 		}
 		if (f->check == valid_person_name)
 			name_tidy((char *)parts[k].data);	/* the body's copy, NUL-ended above */
+		utf8_drop_bidi((char *)parts[k].data, false);
 		if (f->type == F_STR || f->type == F_TEXT)
 			e = check_text(f, parts[k].data, &vals[i], msg, msgsz);
 		else if (f->type == F_INT) {

@@ -161,28 +161,6 @@ form_boundary(const char *ctype, char *buf, size_t bufsz)
 	return PERR_BAD_REQUEST;
 }
 
-/* Drops from a file's name the marks that reorder or hide what is shown of it
- * (U+200E/F, U+202A-202E, U+2066-2069: "a<RLO>fdp.exe" reads "aexe.pdf"). */
-static void
-drop_bidi(char *s)
-{
-	unsigned char *r = (unsigned char *)s, *w = r;
-
-	while (*r != '\0') {
-		if (r[0] == 0xE2 && r[1] == 0x80 && (r[2] == 0x8E || r[2] == 0x8F ||
-		    (r[2] >= 0xAA && r[2] <= 0xAE))) {
-			r += 3;
-			continue;
-		}
-		if (r[0] == 0xE2 && r[1] == 0x81 && r[2] >= 0xA6 && r[2] <= 0xA9) {
-			r += 3;
-			continue;
-		}
-		*w++ = *r++;
-	}
-	*w = '\0';
-}
-
 /* A file name as the browser wrote it: the HTML standard has it write a
  * quote as %22 and a line break as %0A or %0D. The quote is the name's; a
  * line break in a name is a space. */
@@ -318,7 +296,9 @@ part_headers(const char *h, size_t len, struct part *p)
 
 				if (base != NULL)
 					memmove(p->filename, base + 1, strlen(base + 1) + 1);
-				drop_bidi(p->filename);
+				/* the marks that reorder or hide what is shown of a name:
+				 * "a<RLO>fdp.exe" reads "aexe.pdf" */
+				utf8_drop_bidi(p->filename, true);
 				browser_unescape(p->filename);
 				if (valid_utf8(p->filename, strlen(p->filename)))
 					shorten_name(p->filename, 200);

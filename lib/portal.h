@@ -137,6 +137,11 @@ PORTAL_API size_t utf8_words(const char *s);
 /* true when valid UTF-8 s shows nothing: empty, white space, invisible marks. */
 PORTAL_API bool utf8_blank(const char *s);
 PORTAL_API void utf8_trim(char *s);
+/* Drops, in place, the controls that embed, override or isolate a direction (U+202A-U+202E,
+ * U+2066-U+2069), and with marks the marks that hint one (U+200E, U+200F): pasted text
+ * carries them unseen (Windows wraps a copied phone number in U+202A…U+202C), and shown
+ * again they can reorder what is read ("a<RLO>fdp.exe" reads "aexe.pdf"). */
+PORTAL_API void utf8_drop_bidi(char *s, bool marks);
 PORTAL_API void utf8_trim_end(char *s);	/* the same off the end only */
 /* Drops the part of a character snprintf() left at the end of s when it cut s short. */
 PORTAL_API void utf8_cut(char *s);

@@ -502,6 +502,26 @@ valid_password(const char *s)
 	return upper + lower + digit + sym >= 3;
 }
 
+void
+utf8_drop_bidi(char *s, bool marks)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+
+	while (*r != '\0') {
+		if (r[0] == 0xE2 && r[1] == 0x80 && ((marks && (r[2] == 0x8E || r[2] == 0x8F)) ||
+		    (r[2] >= 0xAA && r[2] <= 0xAE))) {
+			r += 3;
+			continue;
+		}
+		if (r[0] == 0xE2 && r[1] == 0x81 && r[2] >= 0xA6 && r[2] <= 0xA9) {
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 /* A character no text of ours may hold: a control but line breaks and tabs; a
  * noncharacter (U+FFFE, U+FFFF and their like in every plane, U+FDD0-U+FDEF),
  * which XML 1.0 forbids, so that one of them in an opinion would break every
