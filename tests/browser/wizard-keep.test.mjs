@@ -20,7 +20,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from '../integration/lib.mjs'
+import { loginAs, sql } from '../integration/lib.mjs'
 import {
   afterCleanup, completeProfile, newApplicant, newApplication, putProfile, tinyPdf,
 } from '../integration/applicant-fixtures.mjs'
@@ -376,7 +376,9 @@ describe('the idle timeout is announced', () => {
 
 describe('a 自评分 is taken as typed', () => {
   test('116.95 is not rounded up to 117: it is refused there, unsaved; 116.9 and 117 are saved', async () => {
-    const r = await who.s.request('PUT', `/applications/${appId}/info`, { json: { method: 'self' } })
+    // (a session of its own: the suites before it let the first one expire)
+    const s = await loginAs('applicant', who.idcard, who.password)
+    const r = await s.request('PUT', `/applications/${appId}/info`, { json: { method: 'self' } })
     assert.equal(r.status, 200, r.text)
     const { page, context } = await newPage()
     try {
