@@ -281,10 +281,15 @@ account_search(const char *q, cJSON *out)
 {
 	PGresult *res;
 	cJSON *items;
+	char name[4 * 40 + 1];	/* AK_Q's 40 characters */
 	int i, n;
 	enum perr e;
 
-	if ((e = db_run(&st[AC_SEARCH], &res, 1, DB_S(q))) != PERR_OK)
+	/* a name as names are stored (阿卜杜•热合曼 is 阿卜杜·热合曼); what else the box
+	 * takes (身份证号, username, mobile) has no dot to tidy */
+	snprintf(name, sizeof(name), "%s", q);
+	name_tidy(name);
+	if ((e = db_run(&st[AC_SEARCH], &res, 1, DB_S(name))) != PERR_OK)
 		return e;
 	n = PQntuples(res) > 50 ? 50 : PQntuples(res);
 	items = cJSON_AddArrayToObject(out, "items");

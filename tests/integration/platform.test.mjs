@@ -837,6 +837,11 @@ describe('the operator runs the platform', () => {
 			assert.ok(!r.text.includes(a.idcard) && !r.text.includes(a.mobile), 'masked');
 		}
 		assert.deepEqual((await admin.get(`/accounts?q=${a.idcard.slice(0, 10)}`)).json.items, [], 'whole, not a part');
+		// a name with a 间隔号, found however the operator's input method types the dot
+		const dotted = await newApplicant({ name: `阿卜杜·${a.name.slice(1)}` });
+		for (const dot of ['·', '•', '・'])
+			assert.ok((await admin.get(`/accounts?q=${encodeURIComponent(`阿卜杜${dot}${a.name.slice(1)}`)}`)).json.items
+			    .some((x) => x.id === dotted.id), dot);
 		assert.deepEqual((await admin.get('/accounts?q=admin')).json.items, [], 'never the platform\'s');
 		assertError(await admin.get('/accounts'), 400, 'invalid_field', 'q');
 		// reset: one-time, handed over in person; the applicant sets their own at first login
