@@ -34,7 +34,10 @@ static struct db_stmt st[APP__MAX] = {
 	    " coalesce((SELECT max(h.at) FROM chain_history h WHERE h.application_id = a.id),"
 	    "  a.updated_at) > now() - interval '30 days',"
 	    " (SELECT c.number FROM certificate c WHERE c.application_id = a.id"
-	    "  AND c.revoked_at IS NULL AND c.created_at > now() - interval '30 days') "
+	    "  AND c.revoked_at IS NULL AND c.created_at > now() - interval '30 days'),"
+	    /* the last day to pay the department holding it set (sql/077), once past */
+	    " (SELECT to_char(d.pay_by, 'YYYY-MM-DD') FROM fee_deadline d WHERE a.paid_at IS NULL"
+	    "  AND d.plan_id = a.plan_id AND d.org_id = a.current_org_id AND d.pay_by < " SQL_TODAY ") "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -169,6 +172,8 @@ h_applications(struct req *r)
 		json_add_str_null(it, "reject_reason", strcmp(state, "rejected") == 0 ? db_str(res, i, 11) : NULL);
 		cJSON_AddBoolToObject(it, "decided_recently", db_bool(res, i, 12));
 		json_add_str_null(it, "certificate_issued", db_str(res, i, 13));
+		/* a fee due whose last day is past: no payment starts (page-pay.c) */
+		json_add_str_null(it, "fee_closed_on", db_int(res, i, 10) > 0 ? db_str(res, i, 14) : NULL);
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);

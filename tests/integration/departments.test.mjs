@@ -244,6 +244,9 @@ describe('收费设定', () => {
 		assert.match(e.message, /^缴费截止日期（.+）已过，无法在线缴费；请联系婺城区住房和城乡建设局$/);
 		fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
 		assert.equal(fee.late, true);
+		// 首页 and 我的申报 no longer send the applicant to pay (the walk: 去缴费 led nowhere)
+		const listed = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
+		assert.deepEqual([listed.fee_due, listed.fee_closed_on], [210, await sqlDate('current_date - 1')]);
 		assert.equal((await wucheng.get(`/applications/${app}`)).json.application.fee.late, true);
 		assert.equal(await sqlInt(`SELECT count(*) FROM payment WHERE application_id = ${app}`), 0);
 		// none: as before

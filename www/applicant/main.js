@@ -64,6 +64,13 @@ createPortal({
           to: `/applications/${seg(a.id)}`,
           link: '查看证书',
         })
+      else if (a.fee_due > 0 && a.fee_closed_on)
+        out.push({
+          type: 'error',
+          text: `您的申报${plan}的缴费截止日期（${a.fee_closed_on}）已过，无法在线缴费，请联系${a.holder || '审核部门'}。`,
+          to: `/applications/${seg(a.id)}`,
+          link: '查看申报进度',
+        })
       else if (a.fee_due > 0)
         out.push({
           type: 'warning',
