@@ -1092,6 +1092,9 @@ describe('不通过 on the detail page asks first', () => {
       await tabs.filter({ hasText: /^已审查$/ }).click()
       await page.waitForURL((u) => u.hash.includes('tab=decided') && !u.hash.includes('step='))
       await tabs.filter({ hasText: /^已审查（[1-9]\d*）$/ }).waitFor()
+      // 待审查's count there would be of every step: not said; nothing to pass in a batch
+      assert.equal(await tabs.filter({ hasText: /^待审查$/ }).count(), 1)
+      assert.equal(await page.locator('.batch-pass').count(), 0)
       // the one just decided at 资格审查 is among them (found by name: the suites decide many)
       await page.locator('#worklist-search').fill(who.name)
       await page.locator('#worklist-search').press('Enter')
