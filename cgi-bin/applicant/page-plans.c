@@ -4,10 +4,22 @@
 
 #include "applicant.h"
 
+static enum perr plan_fit(struct req *, cJSON *);
+
+/* GET /plans: each with whether 马上申报 can go (the list had it enabled on a plan not for
+ * the applicant's unit: the walk of the day's changes) */
 enum perr
 h_plans(struct req *r)
 {
-	return plan_list(false, req_out(r));
+	cJSON *p;
+	enum perr e;
+
+	if ((e = plan_list(false, req_out(r))) != PERR_OK)
+		return e;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(req_out(r), "items"))
+		if ((e = plan_fit(r, p)) != PERR_OK)
+			return e;
+	return PERR_OK;
 }
 
 /* Whether the applicant may apply to plan p as things are (app_route(), 马上申报's

@@ -310,10 +310,13 @@ describe('plans (评审工作计划) and 马上申报', () => {
 		f = await fit(JUNIOR_PLAN);
 		assert.deepEqual([f.ok, f.field, f.why], [false, 'plan_id',
 		    '初级评审（初定）仅面向金华市本级直属事业单位和市住建局局属事业单位人员']);
-		// and 马上申报 says the same
+		// and 马上申报 says the same; the list says it of each plan too
 		const e = assertError(await a.s.post('/applications', { plan_id: await planId(JUNIOR_PLAN) }), 400,
 		    'invalid_field', 'plan_id');
 		assert.equal(e.message, f.why);
+		const list = (await a.s.get('/plans')).json.items;
+		assert.deepEqual(list.find((p) => p.name === JUNIOR_PLAN).apply, f);
+		assert.equal(list.find((p) => p.name === MID_PLAN).apply.ok, true);
 	});
 
 	test('outside the window: 409 conflict naming both dates, nothing created', async () => {
