@@ -266,10 +266,32 @@ reply(struct req *r, int status, const cJSON *body)
 	free(text);
 }
 
+/* n bytes of s into out at o, RFC 5987's attr-char as they are and the others
+ * percent-encoded (the caller leaves room for 3 * n); returns the new o */
+static size_t
+pct_put(char *out, size_t o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	return o;
+}
+
 void
 req_raw(struct req *r, char *data, size_t len, const char *type, const char *filename)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *ext;
 	size_t o = 0, i;
 	int n;
@@ -292,17 +314,29 @@ req_raw(struct req *r, char *data, size_t len, const char *type, const char *fil
 	n = snprintf(r->raw_disposition, sizeof(r->raw_disposition),
 	    "attachment; filename=\"download%s\"; filename*=UTF-8''", ext);
 	o = n > 0 ? (size_t)n : 0;
-	for (i = 0; filename[i] != '\0' && o + 4 < sizeof(r->raw_disposition); i++) {
-		unsigned char c = (unsigned char)filename[i];
+	/* whole characters of the name while they fit beside its extension, then the
+	 * extension: never a name cut inside a character, nor one without its type */
+	{
+		const char *dot = strrchr(filename, '.');
+		size_t stem, room;
 
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
-			r->raw_disposition[o++] = (char)c;
-		else {
-			r->raw_disposition[o++] = '%';
-			r->raw_disposition[o++] = hex[c >> 4];
-			r->raw_disposition[o++] = hex[c & 15];
+		if (dot != NULL && 3 * strlen(dot) > sizeof(r->raw_disposition) / 4)
+			dot = NULL;	/* no extension, a name with a dot in it */
+		stem = dot != NULL ? (size_t)(dot - filename) : strlen(filename);
+		room = sizeof(r->raw_disposition) - 1 - (dot != NULL ? 3 * strlen(dot) : 0);
+
+		for (i = 0; i < stem; ) {
+			size_t k = 1;
+
+			while (i + k < stem && ((unsigned char)filename[i + k] & 0xC0) == 0x80)
+				k++;
+			if (o + 3 * k > room)
+				break;
+			o = pct_put(r->raw_disposition, o, filename + i, k);
+			i += k;
 		}
+		if (dot != NULL)
+			o = pct_put(r->raw_disposition, o, dot, strlen(dot));
 	}
 	r->raw_disposition[o] = '\0';
 }
@@ -313,7 +347,7 @@ static void
 reply_raw(struct req *r)
 {
 	FCGX_Request *fr = r->fcgx;
-	char head[1024], who[48] = "";
+	char head[3584], who[48] = "";
 	int n;
 
 	if (r->s.user_id > 0)	/* as reply()'s */

@@ -149,7 +149,7 @@ plan_get(long long id, bool drafts, cJSON *out)
 	for (i = 0; i < PQntuples(more); i++) {
 		cJSON *it = cJSON_CreateObject();
 		const struct file_kind *k = file_kind(db_str(more, i, 2));
-		char name[256];
+		char name[1024];	/* a file name of 200 characters */
 
 		upload_filename(db_str(more, i, 3), db_str(more, i, 4), name, sizeof(name));
 		cJSON_AddNumberToObject(it, "id", (double)db_int(more, i, 0));

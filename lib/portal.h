@@ -485,13 +485,14 @@ struct req {
 	char *raw;
 	size_t raw_len;
 	char raw_type[128];
-	char raw_disposition[400];
 	const char *bad_field;
 	/* Not cleared for each request (12 KB of a 401's 23 us went to that):
 	 * declared() fills f before a handler runs, parts below nparts, req_init()
 	 * empties msg. */
 	struct fval f[FIELDS_MAX];	/* validated fields, indexed as declared */
 	struct part parts[PARTS_MAX];	/* a multipart body, split (they point into body) */
+	/* written whole by req_raw(): a file name of 200 characters, percent-encoded */
+	char raw_disposition[2600];
 	/* Chinese message for an error reply: room for a 500-字 reason quoted in it;
 	 * never ends in part of a character (req_fail) */
 	char msg[2560];

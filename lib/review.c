@@ -1009,7 +1009,7 @@ enum perr
 review_file(struct req *r)
 {
 	struct actor who = req_actor(r);
-	char *data, ctype[64], name[256];
+	char *data, ctype[64], name[1024];	/* a file name of 200 characters */
 	size_t len;
 	enum perr e;
 

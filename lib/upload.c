@@ -219,7 +219,7 @@ const struct field upload_get_fields[] = {
 enum perr
 h_upload_get(struct req *r)
 {
-	char id[24], uid[24], org[24], name[256];
+	char id[24], uid[24], org[24], name[1024];	/* a file name of 200 characters */
 	unsigned char *bytes;
 	size_t n;
 	char *copy;

@@ -319,6 +319,20 @@ describe('uploads', () => {
 		assert.equal(j.json.type, 'image/jpeg');
 	});
 
+	// a name of more than 38 汉字 came down without its extension, or cut inside a character
+	test('a long name comes back whole in the download\'s Content-Disposition, its extension kept', async () => {
+		for (const name of [`${'工'.repeat(150)}.pdf`, `ab${'𠮷'.repeat(120)}.pdf`]) {
+			const up = await upload(Buffer.concat([part(fileHead(name), PDF), closing]));
+			assert.equal(up.status, 201, up.text);
+			const r = await s.request('GET', `/uploads/${up.json.id}?download=true`);
+			assert.equal(r.status, 200, r.text.slice(0, 200));
+			const cd = r.headers.get('content-disposition');
+			assert.match(cd, /filename="download\.pdf"; filename\*=UTF-8''/);
+			assert.equal(decodeURIComponent(cd.split("UTF-8''")[1]), up.json.name);
+			assert.match(up.json.name, /\.pdf$/);
+		}
+	});
+
 	test('a Windows path in filename= is cut to its base name', async () => {
 		// Old browsers send the full path; form.c means to keep the part after the
 		// last '\\', but its quoted-string unescaping removes the backslashes first.
