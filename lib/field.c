@@ -722,8 +722,10 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 				continue;	/* no file chosen: absent */
 			if ((long long)parts[k].len > f->max) {
 				if (f->max % (1024 * 1024) == 0)
+					/* rounded up: 10 MB and a byte is not "10.00MB" */
 					snprintf(msg, msgsz, "%s不能超过 %lldMB（当前 %.2fMB）", f->label,
-					    f->max / (1024 * 1024), (double)parts[k].len / (1024 * 1024));
+					    f->max / (1024 * 1024), ceil((double)parts[k].len * 100 /
+					    (1024 * 1024)) / 100);
 				else
 					snprintf(msg, msgsz, "%s不能超过 %lldKB", f->label, f->max / 1024);
 				return PERR_TOO_LARGE;

@@ -358,7 +358,7 @@ describe('uploads', () => {
 		// one byte more: the program names the rule and the file's size
 		const over = await refused(Buffer.concat([part(fileHead('超出.pdf'), pdfOf(MB10 + 1)), closing]),
 		    413, 'payload_too_large');
-		assert.match(over.json.error.message, /^要上传的文件不能超过 10MB（当前 10\.00MB）$/);
+		assert.match(over.json.error.message, /^要上传的文件不能超过 10MB（当前 10\.01MB）$/);
 
 		// far more is nginx's to refuse, before any program reads it
 		const c0 = await counts(uid);
