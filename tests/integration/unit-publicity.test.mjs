@@ -426,7 +426,8 @@ describe('an objection the decision answers', () => {
 	test('不通过 at the 公示 step resolves its open objection in the decision\'s words; 退回 too', async () => {
 		const ids = await newDrafts(2);
 		try {
-			for (const [id, action, word] of [[ids[0], 'reject', '审查不通过'], [ids[1], 'return', '退回修改']]) {
+			for (const [id, action, said] of [[ids[0], 'reject', '申报已审查不通过：经核实，异议属实'],
+			    [ids[1], 'return', '随申报退回修改关闭（本次公示随之失效，异议未另作处理）；退回理由：经核实，异议属实']]) {
 				assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
 				assert.equal((await unit.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '同意' })).status, 200);
 				assert.equal((await unit.post(`/applications/${id}/publicity`, { starts_on: await day(0) })).status, 200);
@@ -435,7 +436,7 @@ describe('an objection the decision answers', () => {
 				const r = await unit.post(`/applications/${id}/move`, { action, step: 3, text: '经核实，异议属实' });
 				assert.equal(r.status, 200, r.text);
 				assert.deepEqual(await sqlRows(`SELECT resolution, resolved_by FROM objection WHERE id = ${o.json.id}`),
-				    [[`申报已${word}：经核实，异议属实`, String(unitUser)]]);
+				    [[said, String(unitUser)]]);
 			}
 		} finally {
 			await retire(`id IN (${ids.join(', ')})`);
