@@ -251,6 +251,9 @@ h_ballot(struct req *r)
 			cJSON_AddNumberToObject(o, "disagree", (double)db_int(res, i, 11));
 			cJSON_AddNumberToObject(o, "abstain", (double)db_int(res, i, 12));
 			cJSON_AddNumberToObject(o, "eligible", (double)db_int(res, i, 13));
+			/* no vote at all: nothing decided (AGENDA_STANDS), as the office reads it */
+			cJSON_AddBoolToObject(o, "unvoted", db_int(res, i, 10) + db_int(res, i, 11) +
+			    db_int(res, i, 12) == 0);
 		} else
 			cJSON_AddNullToObject(o, "carried");
 		cJSON_AddItemToArray(arr, o);

@@ -589,6 +589,9 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.equal(c.status, 200, c.text);
 		const x = c.json.agenda.find((y) => y.id === T);
 		assert.deepEqual([x.agree + x.disagree + x.abstain, x.unvoted, x.here], [0, true, false]);
+		// a member reads it so too, not 未通过
+		const mine = (await nine[0].s.get(`/ballots/${id}`)).json.items.find((y) => y.id === T);
+		assert.equal(mine.unvoted, true);
 		// nothing to carry out: it is not rejected, and the list owes nothing for it
 		const s = await office.post(`/meetings/${id}/settle`);
 		assert.deepEqual([s.json.results.length, s.json.rejected], [0, 0]);
