@@ -184,33 +184,13 @@ tally_part(xmlNodePtr body, const PGresult *ag)
 	return carried;
 }
 
-/* The document as UTF-8 bytes into *out (malloc'd). */
-static enum perr
-dump(xmlDocPtr doc, char **out, size_t *len)
-{
-	xmlChar *x = NULL;
-	int size = 0;
-
-	xmlDocDumpFormatMemoryEnc(doc, &x, &size, "UTF-8", 1);
-	if (x == NULL || size <= 0 || (*out = malloc((size_t)size)) == NULL) {
-		xmlFree(x);
-		return PERR_INTERNAL;
-	}
-	memcpy(*out, x, (size_t)size);
-	*len = (size_t)size;
-	xmlFree(x);
-	return PERR_OK;
-}
-
 /* GET /meetings/:id/minutes.xhtml: after the ballot closed. */
 enum perr
 h_minutes(struct req *r)
 {
 	PGresult *m = NULL, *roster = NULL, *ag = NULL;
 	xmlDocPtr doc;
-	xmlNodePtr html, head, body, n;
-	char *out = NULL;
-	size_t len = 0;
+	xmlNodePtr body, n;
 	enum perr e;
 
 	if ((e = committee_office(r)) != PERR_OK || (e = committee_meeting(r, &m)) != PERR_OK)
@@ -222,17 +202,7 @@ h_minutes(struct req *r)
 	if ((e = committee_roster(r, &roster)) != PERR_OK ||
 	    (e = committee_agenda(r, &ag)) != PERR_OK)
 		goto out;
-	doc = xmlNewDoc(BAD_CAST "1.0");
-	html = xmlNewNode(NULL, BAD_CAST "html");
-	xmlDocSetRootElement(doc, html);
-	xmlSetNs(html, xmlNewNs(html, BAD_CAST "http://www.w3.org/1999/xhtml", NULL));
-	xmlNewProp(html, BAD_CAST "lang", BAD_CAST "zh-CN");
-	head = xmlNewChild(html, NULL, BAD_CAST "head", NULL);
-	xmlNewProp(xmlNewChild(head, NULL, BAD_CAST "meta", NULL), BAD_CAST "charset",
-	    BAD_CAST "utf-8");
-	xhtml_text(head, "title", "评审会议纪要");
-	xhtml_text(head, "style", css);
-	body = xmlNewChild(html, NULL, BAD_CAST "body", NULL);
+	doc = xhtml_new("评审会议纪要", css, &body);
 	xhtml_text(body, "h1", "评审会议纪要");
 	n = xhtml_text(body, "p", r->s.org_name);
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "org");
@@ -245,10 +215,7 @@ h_minutes(struct req *r)
 	xhtml_text(n, "span", "日期：");
 	n = xhtml_text(body, "p", "本纪要由职称申报评审管理服务平台根据表决结果生成，打印时请选择 A4 纸张。");
 	xmlNewProp(n, BAD_CAST "class", BAD_CAST "footer");
-	e = dump(doc, &out, &len);
-	xmlFreeDoc(doc);
-	if (e == PERR_OK)
-		req_raw(r, out, len, "application/xhtml+xml; charset=utf-8", NULL);
+	e = xhtml_reply(r, doc);
 out:
 	PQclear(m);
 	PQclear(roster);
