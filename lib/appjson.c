@@ -254,6 +254,22 @@ app_fee_json(const struct application *a)
 	return fee;
 }
 
+void
+app_head_json(cJSON *o, const struct application *a)
+{
+	cJSON_AddNumberToObject(o, "id", (double)a->id);
+	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
+	cJSON_AddStringToObject(o, "plan", a->plan);
+	cJSON_AddStringToObject(o, "level", a->level);
+	cJSON_AddStringToObject(o, "pipeline", a->pipeline);
+	cJSON_AddStringToObject(o, "state", a->state);
+	cJSON_AddStringToObject(o, "state_name", a->state_name);
+	cJSON_AddNumberToObject(o, "step", a->step);
+	cJSON_AddStringToObject(o, "step_name", a->step_name);
+	cJSON_AddStringToObject(o, "holder", a->holder);
+	cJSON_AddStringToObject(o, "unit", a->unit_name);
+}
+
 cJSON *
 app_detail_json(const struct application *a, const struct actor *viewer)
 {
@@ -261,18 +277,8 @@ app_detail_json(const struct application *a, const struct actor *viewer)
 	const struct file_kind *k;
 	char url[96];
 
-	cJSON_AddNumberToObject(o, "id", (double)a->id);
-	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
-	cJSON_AddStringToObject(o, "plan", a->plan);
-	cJSON_AddStringToObject(o, "level", a->level);
-	cJSON_AddStringToObject(o, "pipeline", a->pipeline);
+	app_head_json(o, a);
 	cJSON_AddStringToObject(o, "region", a->region);
-	cJSON_AddStringToObject(o, "state", a->state);
-	cJSON_AddStringToObject(o, "state_name", a->state_name);
-	cJSON_AddNumberToObject(o, "step", a->step);
-	cJSON_AddStringToObject(o, "step_name", a->step_name);
-	cJSON_AddStringToObject(o, "holder", a->holder);
-	cJSON_AddStringToObject(o, "unit", a->unit_name);
 	cJSON_AddNumberToObject(o, "submissions", a->submissions);
 	json_add_str_null(o, "submitted_at", a->submitted_at);
 	json_add_str_null(o, "return_reason", strcmp(a->state, "returned") == 0 ? a->return_reason : NULL);

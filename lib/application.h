@@ -106,6 +106,9 @@ PORTAL_API cJSON *app_content_json(const struct application *);
  * to the file), the content, the facts computed for reviewers, the check.
  * Never password state, sessions or payment orders. Caller frees. */
 PORTAL_API cJSON *app_detail_json(const struct application *, const struct actor *viewer);
+/* What the detail and the applicant's own reply both open with: id, plan, chain,
+ * state, step, holder and unit, into o. */
+PORTAL_API void app_head_json(cJSON *o, const struct application *a);
 /* The URL of a file of the application in the viewer's program. */
 PORTAL_API void app_file_url(const struct application *, long long upload_id, char *buf,
     size_t bufsz);

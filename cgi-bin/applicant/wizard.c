@@ -265,17 +265,7 @@ app_reply(struct req *r, const struct application *a)
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	int pick[CHAIN_STEPS_MAX], i, n;
 
-	cJSON_AddNumberToObject(o, "id", (double)a->id);
-	cJSON_AddNumberToObject(o, "plan_id", (double)a->plan_id);
-	cJSON_AddStringToObject(o, "plan", a->plan);
-	cJSON_AddStringToObject(o, "level", a->level);
-	cJSON_AddStringToObject(o, "pipeline", a->pipeline);
-	cJSON_AddStringToObject(o, "state", a->state);
-	cJSON_AddStringToObject(o, "state_name", a->state_name);
-	cJSON_AddNumberToObject(o, "step", a->step);
-	cJSON_AddStringToObject(o, "step_name", a->step_name);
-	cJSON_AddStringToObject(o, "holder", a->holder);
-	cJSON_AddStringToObject(o, "unit", a->unit_name);
+	app_head_json(o, a);
 	cJSON_AddNumberToObject(o, "wizard_step", a->wizard_step);
 	cJSON_AddBoolToObject(o, "editable", a->editable);
 	if (strcmp(a->state, "returned") == 0 && a->return_reason != NULL)

@@ -5,6 +5,13 @@ import { ElMessageBox } from 'element-plus'
 import { api, seg } from '../common/api.js'
 import { showError } from '../common/ui.js'
 
+// A plan not for the applicant's unit (GET plans' apply, 马上申报's own rules): its reason, or ''.
+// A profile still to complete is not one: 马上申报 says what it lacks.
+export function notForUnit(plan) {
+  const a = plan && plan.apply
+  return a && !a.ok && a.field === 'plan_id' ? a.why : ''
+}
+
 async function existingFor(e, planId) {
   const fromBody = e.data && (e.data.existing_id || (e.data.error && e.data.error.existing_id))
   if (fromBody) return fromBody
