@@ -267,6 +267,7 @@ app_head_json(cJSON *o, const struct application *a)
 	cJSON_AddNumberToObject(o, "step", a->step);
 	cJSON_AddStringToObject(o, "step_name", a->step_name);
 	cJSON_AddStringToObject(o, "holder", a->holder);
+	json_add_str_null(o, "holder_phone", a->holder_phone);
 	cJSON_AddStringToObject(o, "unit", a->unit_name);
 }
 

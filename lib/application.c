@@ -79,6 +79,8 @@ static struct db_stmt st[AP__MAX] = {
 	    " CASE WHEN a.state = 'in_review' THEN (SELECT CASE WHEN cp.custody = 'talent_centre'"
 	    "  THEN cp.centre_org_id ELSE cp.unit_org_id END FROM applicant_profile cp"
 	    "  WHERE cp.user_id = a.applicant_id) END,"
+	    /* the holder's 咨询电话 (sql/080), where the applicant is sent to it */
+	    " (SELECT phone FROM org WHERE id = a.current_org_id),"
 	    " (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
@@ -129,7 +131,7 @@ enum {
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_APPOINTED, P_SPECIALTY, P_STAFFING, P_CUSTODY,
 	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO, C_PAY_BY, C_PAY_LATE,
-	C_KEEPER_NOW, C_REF_VERSION, C__N
+	C_KEEPER_NOW, C_HOLDER_PHONE, C_REF_VERSION, C__N
 };
 
 static const struct {
@@ -326,6 +328,7 @@ fill(struct application *a, const PGresult *r)
 	a->pay_by = S(C_PAY_BY);
 	a->pay_late = B(C_PAY_LATE);
 	a->keeper_now_id = I(C_KEEPER_NOW);
+	a->holder_phone = S(C_HOLDER_PHONE);
 	a->person = (struct person){
 		.name = S(P_NAME), .idcard = S(P_IDCARD), .mobile = S(P_MOBILE),
 		.ethnicity = S(P_ETHNICITY), .education = S(P_EDUCATION), .degree = S(P_DEGREE),

@@ -48,6 +48,7 @@ struct application {
 	bool pay_late;			/* and it is past */
 	const char *order_no;		/* the orders paid towards the fee, else NULL */
 	long long keeper_now_id;	/* under review: who keeps the file by the profile now, else 0 */
+	const char *holder_phone;	/* the holder's 咨询电话 (sql/080), or NULL */
 	struct person person;
 	PGresult *res, *files, *arch, *rec;
 };

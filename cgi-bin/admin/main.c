@@ -18,6 +18,7 @@ static const struct route routes[] = {
 	/* page-departments.c */
 	{ M_GET, "/departments", 0, departments_query, h_admin_departments },
 	{ M_POST, "/departments", 0, department_fields, h_admin_department_add },
+	{ M_PUT, "/departments/:id", 0, department_phone_fields, h_admin_department_phone },
 	{ M_GET, "/departments/:id/accounts", 0, NULL, h_admin_department_accounts },
 	{ M_POST, "/departments/:id/accounts", 0, department_account_fields,
 	    h_admin_department_account_add },

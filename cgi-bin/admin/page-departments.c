@@ -11,27 +11,30 @@
 
 #include "admin.h"
 
-enum { DP_LIST, DP_REGION, DP_INSERT, DP_ORG, DP_REGIONS, DP__MAX };
+enum { DP_LIST, DP_REGION, DP_INSERT, DP_ORG, DP_REGIONS, DP_PHONE, DP__MAX };
 
 static struct db_stmt st[DP__MAX] = {
 	[DP_LIST] = { "admin_departments",
 	    "SELECT o.id, o.kind, CASE WHEN r.level = 'city' THEN k.city_name ELSE k.name END,"
 	    " o.name, r.id, r.name, r.level, o.portal,"
-	    " (SELECT count(*) FROM app_user u WHERE u.org_id = o.id AND u.disabled_at IS NULL)"
-	    " FROM org o JOIN region r ON r.id = o.region_id JOIN org_kind k ON k.code = o.kind"
+	    " (SELECT count(*) FROM app_user u WHERE u.org_id = o.id AND u.disabled_at IS NULL),"
+	    " o.phone FROM org o JOIN region r ON r.id = o.region_id JOIN org_kind k ON k.code = o.kind"
 	    " WHERE o.kind NOT IN ('unit', 'talent_centre', 'platform')"
 	    " AND ($1::int IS NULL OR o.region_id = $1::int) ORDER BY r.code, k.code", 0 },
 	[DP_REGION] = { "admin_department_region",
 	    "SELECT r.level, r.name, k.name, k.city_name FROM region r, org_kind k"
 	    " WHERE r.id = $1 AND k.code = $2", 0 },
 	[DP_INSERT] = { "admin_department_insert",
-	    "INSERT INTO org (kind, name, region_id, portal, status) VALUES ($1, $2, $3, $4, 'approved')"
-	    " RETURNING id", 0 },
+	    "INSERT INTO org (kind, name, region_id, portal, status, phone)"
+	    " VALUES ($1, $2, $3, $4, 'approved', NULLIF($5, '')) RETURNING id", 0 },
 	[DP_ORG] = { "admin_department_org",
 	    "SELECT 1 FROM org WHERE id = $1 AND kind NOT IN ('unit', 'talent_centre', 'platform')", 0 },
 	/* where a department can be: the city and its counties (GET reference has the counties only) */
 	[DP_REGIONS] = { "admin_department_regions",
 	    "SELECT id, name, level FROM region ORDER BY level = 'county', code", 0 },
+	[DP_PHONE] = { "admin_department_phone",
+	    "UPDATE org SET phone = NULLIF($2, '') WHERE id = $1"
+	    " AND kind NOT IN ('unit', 'talent_centre', 'platform') RETURNING id", 0 },
 };
 
 static bool
@@ -84,19 +87,25 @@ h_admin_departments(struct req *r)
 		cJSON_AddStringToObject(it, "level", db_str(res, i, 6));
 		cJSON_AddStringToObject(it, "portal", db_str(res, i, 7));
 		cJSON_AddNumberToObject(it, "accounts", (double)db_int(res, i, 8));
+		json_add_str_null(it, "phone", db_str(res, i, 9));
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
 	return PERR_OK;
 }
 
-enum { DN_KIND, DN_REGION, DN_NAME };
+enum { DN_KIND, DN_REGION, DN_NAME, DN_PHONE };
+
+/* 咨询电话: where applicants sent to the department call (sql/080); "" is none */
+#define DEPT_PHONE { "phone", "咨询电话", F_STR, false, 0, 40, valid_phone_text, \
+	"咨询电话应为电话号码，如 0579-82468888，多个号码用“、”分隔" }
 
 const struct field department_fields[] = {
 	[DN_KIND] = { "kind", "部门类别", F_STR, true, 1, 30, valid_dept_kind,
 	    "部门类别只能是建设主管部门、初评委、中评委办公室、初级评委会或人力社保局" },
 	[DN_REGION] = { "region_id", "地区", F_INT, true, 1, 1LL << 30, NULL, NULL },
 	[DN_NAME] = { "name", "部门全称", F_STR, true, 2, 100, NULL, NULL },
+	[DN_PHONE] = DEPT_PHONE,
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -126,8 +135,8 @@ h_admin_department_add(struct req *r)
 	res = NULL;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	e = db_run(&st[DP_INSERT], &res, 4, DB_S(kind), DB_S(r->f[DN_NAME].s), DB_I(r->f[DN_REGION].i),
-	    DB_S(portal));
+	e = db_run(&st[DP_INSERT], &res, 5, DB_S(kind), DB_S(r->f[DN_NAME].s), DB_I(r->f[DN_REGION].i),
+	    DB_S(portal), DB_S(r->f[DN_PHONE].present ? r->f[DN_PHONE].s : ""));
 	if (e == PERR_CONFLICT) {
 		db_rollback();
 		return req_fail(r, PERR_CONFLICT, "kind", "该地区已有此类部门");
@@ -145,6 +154,43 @@ h_admin_department_add(struct req *r)
 	return PERR_OK;
 fail:
 	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+const struct field department_phone_fields[] = {
+	DEPT_PHONE,
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* PUT departments/:id: its 咨询电话 ("" or absent: none), audited with what it says now */
+enum perr
+h_admin_department_phone(struct req *r)
+{
+	const char *phone = r->f[0].present ? r->f[0].s : "";
+	PGresult *res = NULL;
+	cJSON *detail;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[DP_PHONE], &res, 2, DB_I(r->id), DB_S(phone))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		db_rollback();
+		return req_fail(r, PERR_NOT_FOUND, NULL, "部门不存在");
+	}
+	PQclear(res);
+	detail = cJSON_CreateObject();
+	json_add_str_null(detail, "phone", *phone != '\0' ? phone : NULL);
+	e = req_audit(r, "department_phone", "org", r->id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
+		goto fail;
+	json_add_str_null(req_out(r), "phone", *phone != '\0' ? phone : NULL);
+	return PERR_OK;
+fail:
 	db_rollback();
 	return e;
 }

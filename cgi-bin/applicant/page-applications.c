@@ -37,7 +37,9 @@ static struct db_stmt st[APP__MAX] = {
 	    "  AND c.revoked_at IS NULL AND c.created_at > now() - interval '30 days'),"
 	    /* the last day to pay the department holding it set (sql/077), once past */
 	    " (SELECT to_char(d.pay_by, 'YYYY-MM-DD') FROM fee_deadline d WHERE a.paid_at IS NULL"
-	    "  AND d.plan_id = a.plan_id AND d.org_id = a.current_org_id AND d.pay_by < " SQL_TODAY ") "
+	    "  AND d.plan_id = a.plan_id AND d.org_id = a.current_org_id AND d.pay_by < " SQL_TODAY "),"
+	    /* the holder's 咨询电话 (sql/080) */
+	    " o.phone "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN pipeline pl ON pl.id = a.pipeline_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
@@ -163,6 +165,7 @@ h_applications(struct req *r)
 		cJSON_AddBoolToObject(it, "editable", strcmp(state, "draft") == 0 ||
 		    strcmp(state, "returned") == 0);
 		cJSON_AddStringToObject(it, "holder", db_str(res, i, 6));
+		json_add_str_null(it, "holder_phone", db_str(res, i, 15));
 		cJSON_AddStringToObject(it, "updated_at", db_str(res, i, 7));
 		cJSON_AddStringToObject(it, "closes_on", db_str(res, i, 8));
 		cJSON_AddBoolToObject(it, "plan_open", db_bool(res, i, 9));

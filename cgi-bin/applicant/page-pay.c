@@ -33,7 +33,7 @@ static struct db_stmt st[PY__MAX] = {
 	    "  WHERE y.application_id = a.id AND y.status = 'paid'),"
 	    " (SELECT " DATE_ZH("d.pay_by") " FROM fee_deadline d"
 	    "  WHERE d.plan_id = a.plan_id AND d.org_id = a.current_org_id AND d.pay_by < " SQL_TODAY "),"
-	    " (SELECT name FROM org WHERE id = a.current_org_id)"
+	    " org_contact(a.current_org_id)"
 	    " FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " WHERE a.id = $1 AND a.applicant_id = $2", 0 },
 	[PY_PENDING] = { "pay_pending",

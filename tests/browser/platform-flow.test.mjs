@@ -592,6 +592,24 @@ describe('the operator\'s pages', () => {
     await dlg.waitFor({ state: 'hidden' })
 
     const row = page.locator('.dept-table tbody tr', { hasText: '婺城区住房和城乡建设局' })
+    // 咨询电话 (sql/080): what is no number is said in the prompt; a number is saved and shown; cleared again
+    const setPhone = async (value) => {
+      await row.locator('.dept-phone').click()
+      const box = page.locator('.dept-phone-box')
+      await box.locator('input').fill(value)
+      return box
+    }
+    let box = await setPhone('找王科长')
+    await box.getByRole('button', { name: '保存' }).click()
+    await box.getByText('咨询电话应为电话号码').waitFor()
+    await box.locator('input').fill('0579-82468888')
+    const [put] = await Promise.all([answer(page, 'PUT', /\/departments\/\d+$/), box.getByRole('button', { name: '保存' }).click()])
+    assert.equal((await expectOk(put)).phone, '0579-82468888')
+    await row.getByText('0579-82468888').waitFor()
+    box = await setPhone('')
+    const [cleared] = await Promise.all([answer(page, 'PUT', /\/departments\/\d+$/), box.getByRole('button', { name: '保存' }).click()])
+    assert.equal((await expectOk(cleared)).phone, null)
+    await row.getByText('未设置').waitFor()
     await Promise.all([answer(page, 'GET', /\/departments\/\d+\/accounts$/), row.locator('.dept-accounts').click()])
     const card = page.locator('.dept-accounts-card')
     await card.locator('.acct-table tbody tr', { hasText: 'wucheng_jsj' }).waitFor()

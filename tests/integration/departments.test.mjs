@@ -239,14 +239,43 @@ describe('收费设定', () => {
 		// one arriving after the day is not told to pay by a day gone (the diff review)
 		const gone = await sql(`SELECT to_char(current_date - 1, 'YYYY"年"FMMM"月"FMDD"日"')`);
 		assert.equal(await sql(`SELECT fee_phrase(${app})`),
-		    `，并缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）；缴费截止日期（${gone}）已过，请与受理部门联系`);
+		    `，并缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）；缴费截止日期（${gone}）已过，请与婺城区住房和城乡建设局联系`);
 		e = assertError(await applicant.post(`/applications/${app}/pay`), 409, 'conflict');
 		assert.match(e.message, /^缴费截止日期（.+）已过，无法在线缴费；请联系婺城区住房和城乡建设局$/);
 		fee = (await applicant.get(`/applications/${app}`)).json.application.fee;
 		assert.equal(fee.late, true);
 		// 首页 and 我的申报 no longer send the applicant to pay (the walk: 去缴费 led nowhere)
-		const listed = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
-		assert.deepEqual([listed.fee_due, listed.fee_closed_on], [210, await sqlDate('current_date - 1')]);
+		let listed = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
+		assert.deepEqual([listed.fee_due, listed.fee_closed_on, listed.holder_phone], [210, await sqlDate('current_date - 1'), null]);
+		// the department's 咨询电话 (sql/080), set by the operator: the applicant sent to it is told the number
+		const admin = await loginAs('admin', 'admin');
+		const dept = await orgId('婺城区住房和城乡建设局');
+		const phone = (v) => admin.request('PUT', `/departments/${dept}`, { json: { phone: v } });
+		assertError(await phone('请打电话'), 400, 'invalid_field', 'phone');
+		assertError(await phone('0579-82468888'.repeat(4)), 400, 'invalid_field', 'phone');
+		assertError(await admin.request('PUT', `/departments/${await orgId(HONGDA)}`, { json: { phone: '12345' } }), 404, 'not_found');
+		const since = await sqlInt('SELECT coalesce(max(id), 0) FROM audit_log');
+		try {
+			r = await phone(' 0579-82468888、82460000 ');
+			assert.equal(r.status, 200);
+			assert.equal(r.json.phone, '0579-82468888、82460000');
+			assert.equal((await admin.get('/departments')).json.items.find((x) => x.id === dept).phone, '0579-82468888、82460000');
+			assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'department_phone' AND target_id = ${dept}
+			    AND id > ${since} AND detail->>'phone' = '0579-82468888、82460000'`), 1);
+			assert.equal(await sql(`SELECT fee_phrase(${app})`),
+			    `，并缴纳推荐评审费 210 元（推荐费 60 元、评审费 150 元）；缴费截止日期（${gone}）已过，请与婺城区住房和城乡建设局（咨询电话 0579-82468888、82460000）联系`);
+			e = assertError(await applicant.post(`/applications/${app}/pay`), 409, 'conflict');
+			assert.match(e.message, /；请联系婺城区住房和城乡建设局（咨询电话 0579-82468888、82460000）$/);
+			assert.equal((await applicant.get(`/applications/${app}`)).json.application.holder_phone, '0579-82468888、82460000');
+			listed = (await applicant.get('/applications')).json.items.find((x) => x.id === app);
+			assert.equal(listed.holder_phone, '0579-82468888、82460000');
+			// cleared: named as before
+			r = await phone('');
+			assert.equal(r.json.phone, null);
+			assert.equal((await applicant.get(`/applications/${app}`)).json.application.holder_phone, null);
+		} finally {
+			await sql(`UPDATE org SET phone = NULL WHERE id = ${dept}`);
+		}
 		assert.equal((await wucheng.get(`/applications/${app}`)).json.application.fee.late, true);
 		assert.equal(await sqlInt(`SELECT count(*) FROM payment WHERE application_id = ${app}`), 0);
 		// none: as before

@@ -1,6 +1,7 @@
 import { Bell, Calendar, Document, Files, HomeFilled, Setting, User } from '@element-plus/icons-vue'
 import { createPortal } from '../common/app.js'
 import { api, seg } from '../common/api.js'
+import { contactText } from '../common/reference.js'
 const Register = () => import('./Register.vue')
 
 // Pages are loaded when first opened (same-origin module chunks, fine under the CSP).
@@ -67,7 +68,7 @@ createPortal({
       else if (a.fee_due > 0 && a.fee_closed_on)
         out.push({
           type: 'error',
-          text: `您的申报${plan}的缴费截止日期（${a.fee_closed_on}）已过，无法在线缴费，请联系${a.holder || '审核部门'}。`,
+          text: `您的申报${plan}的缴费截止日期（${a.fee_closed_on}）已过，无法在线缴费，请联系${contactText(a.holder, a.holder_phone, '审核部门')}。`,
           to: `/applications/${seg(a.id)}`,
           link: '查看申报进度',
         })
