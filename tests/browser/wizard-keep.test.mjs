@@ -12,6 +12,8 @@
 //    server (the part's digest, application.revs) and the tab asks which text to keep;
 // 5. two minutes before the idle timeout a warning counts down (the page's clock is driven by
 //    Playwright's page.clock), 继续工作 keeps the session; past the timeout the login dialog opens;
+// 4b. two tabs while the network is gone: the second tab's edit does not overwrite the first
+//    tab's kept text, and a tab that finds its kept text saved by another does not ask;
 // 6. a 自评分 is taken as typed: 116.95 is refused beside the field and not saved (rounded to one
 //    decimal it had read 117.0 and passed).
 // Screenshots: tests/out/screenshots/keep-*.png. Fails on any Content-Security-Policy violation.
@@ -301,6 +303,80 @@ describe('two tabs of one draft', () => {
         await bannerA.waitFor({ state: 'hidden' })
         assert.equal(await a.locator('#wz-statement').inputValue(), `${start}（乙）`)
         assert.equal(await serverStatement(), `${start}（乙）`)
+      })
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+// (the resilience probe: during an outage a second tab's edit wrote its whole copy over the
+// first tab's kept 述职, and closing the first tab lost it; after an outage, a tab whose kept
+// text another tab had saved asked which of two equal texts to keep)
+describe('two tabs of one draft, the network gone', () => {
+  test('a second tab\'s edit does not overwrite what the first kept; a new tab saves it', async () => {
+    const { context, page: a } = await newPage()
+    const url = `**/api/applicant/applications/${appId}/info`
+    const cut = (route) => route.abort('internetdisconnected')
+    try {
+      await guard(a, 'two-tabs-outage', async () => {
+        await openWizard(a, 3)
+        const b = await context.newPage()
+        b.setDefaultTimeout(TIMEOUT)
+        b.problems = []
+        await openWizard(b, 3)
+        const start = await serverStatement()
+        await context.route(url, cut)
+        const failing = a.waitForEvent('requestfailed', (r) => r.method() === 'PUT')
+        await type(a, '（甲停库时输入）')
+        await failing
+        await state(a).filter({ hasText: '未保存（网络异常' }).waitFor()
+        // B, which still shows the text from before, is not let overwrite A's kept text
+        await type(b, '（乙）')
+        await state(b).filter({ hasText: '另一个窗口' }).waitFor()
+        await shot(b, '11-two-tabs-outage-clash')
+        await a.close()
+        await b.close()
+        await context.unroute(url, cut)
+        // the network is back; a tab opened now finds A's text kept and saves it
+        const { page: c } = { page: await context.newPage() }
+        c.setDefaultTimeout(TIMEOUT)
+        c.problems = []
+        await openWizard(c, 3)
+        await waitServer(`${start}（甲停库时输入）`)
+        assert.equal(await c.locator('#wz-statement').inputValue(), `${start}（甲停库时输入）`)
+        await state(c).filter({ hasText: '已保存' }).waitFor()
+      })
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('a kept text another tab saved meanwhile is saved: no choice between equal texts', async () => {
+    const { context, page: a } = await newPage()
+    const url = `**/api/applicant/applications/${appId}/info`
+    const cut = (route) => route.abort('internetdisconnected')
+    try {
+      await guard(a, 'two-tabs-same', async () => {
+        await openWizard(a, 3)
+        const start = await serverStatement()
+        await a.route(url, cut) // A's network only
+        const failing = a.waitForEvent('requestfailed', (r) => r.method() === 'PUT')
+        await type(a, '（丁）')
+        await failing
+        // a second tab opens with A's kept text and saves it
+        const c = await context.newPage()
+        c.setDefaultTimeout(TIMEOUT)
+        c.problems = []
+        await openWizard(c, 3)
+        await waitServer(`${start}（丁）`)
+        // A's own retry is refused (what it was based on changed) and finds the server has it
+        const refused = a.waitForResponse((r) => isInfoPut(r) && r.status() === 409)
+        await a.unroute(url, cut)
+        await refused
+        await state(a).filter({ hasText: '已保存' }).waitFor()
+        assert.equal(await a.locator('.keep-conflict').count(), 0, 'no choice is asked')
+        assert.equal(await serverStatement(), `${start}（丁）`)
       })
     } finally {
       await context.close()

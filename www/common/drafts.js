@@ -31,47 +31,86 @@ function itemKey(role, userId, scope) {
 const dropped = new Map() // "<role>:<user id>" -> count
 
 
+// This tab's name: an entry says which chain of edits it belongs to (`chain`, made by the first
+// unsaved edit of a kind), so that two tabs of one scope do not overwrite each other's kept edits.
+const randomId = () => Math.random().toString(36).slice(2, 10)
+
+// An entry that holds something the server has not got: another tab's must not be overwritten.
+const pending = (e) => !!e && !e.volatile && (e.seq !== e.sentSeq || !!e.partial || !!e.conflict)
+
 // A store of the entries of one scope. Entries with `volatile: true` stay in memory only.
+// Every write reads the item again and changes only its own entry, so a tab keeps what another
+// tab of the same scope kept (the resilience probe: a second tab's click, during an outage,
+// wrote its whole copy over the first tab's kept 述职, and it was lost). An edit over another
+// tab's unsaved edit of the same kind (a chain this tab has not seen, or seen less far) is not
+// stored: set() answers false and the entry stays in this tab's memory, marked `clash`.
 export function draftStore(role, userId, scope) {
   const ls = storage()
   const key = itemKey(role, userId, scope)
   const entries = {}
   const who = `${role}:${userId}`
   const epoch = dropped.get(who) || 0
-  if (ls) {
+  const oldest = Date.now() - MAX_AGE_DAYS * 86400 * 1000
+  function read() {
+    const out = {}
+    if (!ls) return out
     try {
       const saved = JSON.parse(ls.getItem(key) || '{}')
-      const oldest = Date.now() - MAX_AGE_DAYS * 86400 * 1000
       for (const [k, e] of Object.entries(saved.entries || {})) {
-        if (e && typeof e === 'object' && Number(e.at) > oldest) entries[k] = e
+        if (e && typeof e === 'object' && Number(e.at) > oldest) out[k] = e
       }
     } catch {
       // unreadable: start afresh
     }
+    return out
   }
-  function persist() {
+  function write(stored) {
     if (!ls || (dropped.get(who) || 0) !== epoch) return
-    const keep = Object.fromEntries(Object.entries(entries).filter(([, e]) => !e.volatile))
     try {
-      if (Object.keys(keep).length === 0) ls.removeItem(key)
-      else ls.setItem(key, JSON.stringify({ entries: keep }))
+      if (Object.keys(stored).length === 0) ls.removeItem(key)
+      else ls.setItem(key, JSON.stringify({ entries: stored }))
     } catch {
       // quota: the entries stay in memory
     }
   }
-  persist()
+  Object.assign(entries, read())
+  write(read())
   return {
     persistent: !!ls,
     get: (k) => entries[k] || null,
     keys: () => Object.keys(entries),
     set(k, e) {
-      entries[k] = e
-      persist()
+      const mine = entries[k]
+      const entry = { ...e, chain: (mine && mine.chain) || e.chain || randomId(), clash: false }
+      if (entry.volatile) {
+        entries[k] = entry
+        return true
+      }
+      const stored = read()
+      const there = stored[k]
+      if (pending(there) && there.chain !== entry.chain) {
+        entries[k] = { ...entry, clash: true }
+        return false
+      }
+      if (pending(there) && mine && there.seq > mine.seq) {
+        entries[k] = { ...entry, clash: true }
+        return false
+      }
+      entries[k] = entry
+      stored[k] = entry
+      write(stored)
+      return true
     },
     remove(k) {
       if (!(k in entries)) return
+      const mine = entries[k]
       delete entries[k]
-      persist()
+      if (mine.volatile || mine.clash) return
+      const stored = read()
+      // another tab's chain of that kind stays
+      if (stored[k] && stored[k].chain !== mine.chain && pending(stored[k])) return
+      delete stored[k]
+      write(stored)
     },
   }
 }

@@ -76,7 +76,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   let retryStep = 0
 
   function needsSending(e) {
-    return e && e.seq !== e.sentSeq && !e.conflict && !(e.fail && e.fail.kind === 'rejected' && e.fail.seq === e.seq)
+    return e && e.seq !== e.sentSeq && !e.conflict && !e.clash && !(e.fail && e.fail.kind === 'rejected' && e.fail.seq === e.seq)
   }
 
   // Opens the kept entries of an application after its GET: see the header.
@@ -125,10 +125,13 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
       at: Date.now(),
       volatile,
     }
-    store.set(key, e)
+    // over another tab's edit of this kind not yet saved: kept in this tab only, not sent
+    // (it would overwrite the other tab's text with this tab's older copy)
+    const stored = store.set(key, e)
     bump()
     clearTimeout(timers.get(key))
     timers.delete(key)
+    if (!stored) return
     if (delay <= 0) send(key)
     else timers.set(key, setTimeout(() => {
       timers.delete(key)
@@ -185,7 +188,14 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
       bump()
       return Promise.resolve(notEditable(err)).finally(() => {
         const e = store.get(key)
-        if (e && e.reloading) store.set(key, { ...e, reloading: false })
+        const a = app()
+        // the other window saved the same (a second tab sent this tab's kept text after an
+        // outage): nothing to choose (the probe waited 40 s on a choice between two equal texts)
+        if (e && onServer(key, e.body, a)) {
+          if (e.partial) store.set(key, { ...e, conflict: false, reloading: false, sentSeq: e.seq, base: snapshot(key, a), rev: revOf(key, a) })
+          else store.remove(key)
+          savedAt.value = clock()
+        } else if (e && e.reloading) store.set(key, { ...e, reloading: false })
         bump()
       })
     }
@@ -257,6 +267,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   const status = computed(() => {
     const list = entries.value
     const failing = (kind) => list.find((e) => e.fail && e.fail.kind === kind && e.seq !== e.sentSeq)
+    if (list.some((e) => e.clash)) return { kind: 'error', text: '未保存：该申报正在另一个窗口（标签页）中编辑，那里的修改尚未保存。请回到那个窗口继续；本页的修改不会保存' }
     if (list.some((e) => e.conflict)) return { kind: 'error', text: '未保存：本机暂存的内容与服务器上的不同，请选择保留哪一份' }
     const refused = failing('rejected')
     if (refused) return { kind: 'error', text: `保存失败：${refused.fail.message}（已暂存在本机）` }
@@ -299,6 +310,8 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
     unsaved,
     conflicts,
     persistent: () => store.persistent,
+    // something typed that this browser does not keep (no storage, or over another tab's edit)
+    unkept: () => !store.persistent ? unsaved.value : entries.value.some((e) => e.clash),
     sessionUser: () => (session.user ? session.user.id : 0),
   }
 }
