@@ -1079,6 +1079,42 @@ describe('不通过 on the detail page asks first', () => {
     }
   })
 
+  // (the clerk's-day probe: a row's 不通过 went at one Ctrl+Enter, nothing asked)
+  step('unit: a worklist row\'s 不通过 asks the same; 取消 sends nothing, the reason stays', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const id = appId, name = who.name
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/worklist?q=${encodeURIComponent(name)}`, { waitUntil: 'domcontentloaded' })
+      const row = page.locator('.worklist-table .el-table__body-wrapper tbody tr',
+        { has: page.locator(`a.open-detail[href="#/applications/${id}"]`) })
+      await row.locator('.act-reject').click()
+      const reason = '不具备申报资格：现有职称取得时间不满 4 年'
+      await page.locator('#move-text').fill(reason)
+      let moved = false
+      const onReq = (r) => { if (r.url().endsWith('/move')) moved = true }
+      page.on('request', onReq)
+      await page.locator('#move-text').press('Control+Enter')
+      const box = page.locator('.decide-reject-confirm')
+      await box.getByText(`${name}的申报将终止于“单位资格审查”`).waitFor()
+      await page.waitForFunction(() => document.activeElement && document.activeElement.closest('.decide-reject-confirm')
+        && document.activeElement.textContent.trim() === '取消')
+      await page.keyboard.press('Enter')
+      await box.waitFor({ state: 'hidden' })
+      assert.equal(moved, false, 'a row\'s 不通过 sent before it was confirmed')
+      assert.equal(await page.locator('#move-text').inputValue(), reason, 'the reason is kept')
+      page.off('request', onReq)
+      await page.locator('.move-confirm').click()
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/),
+        box.getByRole('button', { name: '确认不通过' }).click()])
+      assert.equal((await expectOk(mv)).state, 'rejected')
+    } finally {
+      await context.close()
+    }
+  })
+
   // the chains' walk: under the menu's 环节 (单位资格审查) 已审查 and 全部 always read (0)
   step('unit: the menu\'s list is 待审查 at 资格审查; 已审查 shows what was decided, at any step; 待审查 is the menu\'s again', async () => {
     const { context, page } = await newPage()
@@ -1106,6 +1142,14 @@ describe('不通过 on the detail page asks first', () => {
       await page.waitForURL((u) => !u.hash.includes('q='))
       await tabs.filter({ hasText: /^待审查/ }).click()
       await page.waitForURL((u) => u.hash.includes('step=2') && !u.hash.includes('tab='))
+      // with a 申报方式 set as well, 已审查 leaves the menu's step out and keeps the 申报方式
+      // (the clerk's-day probe: 已审查（0）, and its export empty)
+      await page.goto(`${BASE}/unit/#/worklist?step=2&method=normal`, { waitUntil: 'domcontentloaded' })
+      await tabs.filter({ hasText: /^已审查/ }).click()
+      await page.waitForURL((u) => u.hash.includes('tab=decided') && u.hash.includes('method=normal') && !u.hash.includes('step='))
+      await tabs.filter({ hasText: /^已审查（[1-9]\d*）$/ }).waitFor()
+      await tabs.filter({ hasText: /^待审查/ }).click()
+      await page.waitForURL((u) => u.hash.includes('step=2') && u.hash.includes('method=normal') && !u.hash.includes('tab='))
     } finally {
       await context.close()
     }
