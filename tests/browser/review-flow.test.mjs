@@ -1079,6 +1079,33 @@ describe('不通过 on the detail page asks first', () => {
     }
   })
 
+  // (the clerk's-day probe: a colleague passed it while a 退回 was being typed; the refreshed
+  // page kept the 退回 and its reason ready, now at 推荐上报)
+  step('unit: a 退回 refused because a colleague decided first is not left ready at the next step', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const id = appId
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.decide-return').click()
+      const reason = '请补充上传专业技术工作经历表'
+      await page.locator('#decide-text').fill(reason)
+      // the colleague's 通过
+      const r = await hongda.post(`/applications/${id}/move`, { action: 'pass', step: 2, text: '同意推荐。' })
+      assert.equal(r.status, 200, r.text)
+      const [refused] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm').click()])
+      assert.equal(refused.status(), 409)
+      const conflict = page.locator('.decide-conflict')
+      await conflict.waitFor()
+      assert.match(await conflict.innerText(), new RegExp(`页面已更新为最新状态.*${reason}`))
+      assert.equal(await page.locator('#decide-text').count(), 0, 'no decision stands ready')
+    } finally {
+      await context.close()
+    }
+  })
+
   // (the clerk's-day probe: a row's 不通过 went at one Ctrl+Enter, nothing asked)
   step('unit: a worklist row\'s 不通过 asks the same; 取消 sends nothing, the reason stays', async () => {
     const { context, page } = await newPage()
