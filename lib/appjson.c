@@ -181,6 +181,10 @@ facts_json(const struct application *a)
 	for (j = 0; j < NITEMS(higher); j++)
 		higher_edu |= p->education != NULL && strcmp(p->education, higher[j]) == 0;
 	cJSON_AddBoolToObject(o, "education_ok", higher_edu);
+	/* the rule asks for it of a 正常申报 (lib/rules.c); one who lacks it applies by
+	 * 自评与推荐 or another way: not told in red that they fail a rule not theirs */
+	cJSON_AddBoolToObject(o, "education_required", a->method != NULL && a->level != NULL &&
+	    strcmp(a->method, "normal") == 0 && strcmp(a->level, "mid") == 0);
 	json_add_str_null(o, "title", p->title);
 	json_add_str_null(o, "title_date", p->title_date);
 	json_add_str_null(o, "appointed_date", p->appointed_date);

@@ -79,6 +79,7 @@ describe('who may open an application', () => {
 		assert.equal(a.facts.education, '大学本科');
 		assert.equal(a.facts.title, '助理工程师');
 		assert.ok(a.facts.title_years >= 4, JSON.stringify(a.facts));
+		assert.deepEqual([a.facts.education_ok, a.facts.education_required], [true, true]);
 		// counted to the day it was submitted, the day the 满 4 年 rule was checked on
 		assert.equal(a.facts.as_of, await sql(`SELECT to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')
 		    FROM application WHERE id = ${app}`));
@@ -91,6 +92,17 @@ describe('who may open an application', () => {
 		// nothing about accounts, sessions or payments
 		for (const secret of ['password', 'password_hash', 'session', 'csrf', 'order', 'order_no', 'sign'])
 			assert.ok(!JSON.stringify(r.json).includes(`"${secret}"`), `detail carries "${secret}"`);
+	});
+
+	// (the clerk's-day probe: a 自评与推荐 applicant's 中专 was tagged 不符合规定学历 in red)
+	test('规定学历 is a rule of 正常申报: the facts say whether the application\'s method asks it', async () => {
+		await sql(`UPDATE application SET method = 'self' WHERE id = ${app}`);
+		try {
+			const f = (await hongda.get(`/applications/${app}`)).json.application.facts;
+			assert.equal(f.education_required, false);
+		} finally {
+			await sql(`UPDATE application SET method = 'normal' WHERE id = ${app}`);
+		}
 	});
 
 	test('another unit, a county the chain has not reached and other departments get 404', async () => {
