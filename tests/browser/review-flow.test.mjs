@@ -1079,6 +1079,39 @@ describe('不通过 on the detail page asks first', () => {
     }
   })
 
+  // (the clerk's-day probe: at 1366×768 通过 sat at y=907 on every application opened)
+  step('unit, a laptop\'s 1366×768: the decision\'s buttons are in the window as the application opens, and its 确认 once chosen', async () => {
+    const { context, page } = await newPage({ viewport: { width: 1366, height: 768 } })
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      const pass = page.locator('.decide-pass')
+      await pass.waitFor()
+      const inWindow = async (loc) => {
+        const box = await loc.boundingBox()
+        return box && box.y >= 0 && box.y + box.height <= 769 // (sub-pixel)
+      }
+      await page.waitForFunction(() => {
+        const b = document.querySelector('.decide-pass')
+        return b && b.getBoundingClientRect().bottom <= window.innerHeight
+      }, null, { timeout: 5000 })
+      assert.equal(await inWindow(pass), true)
+      await pass.click()
+      const confirm = page.locator('.decide-confirm')
+      await confirm.waitFor()
+      await page.waitForFunction(() => {
+        const b = document.querySelector('.decide-confirm')
+        return b && b.getBoundingClientRect().bottom <= window.innerHeight + 1
+      }, null, { timeout: 5000 })
+      assert.equal(await inWindow(confirm), true)
+      await page.screenshot({ path: `${SHOTS}review-unit-laptop-decision.png` }) // as the clerk sees it
+    } finally {
+      await context.close()
+    }
+  })
+
   // (the clerk's-day probe: a colleague passed it while a 退回 was being typed; the refreshed
   // page kept the 退回 and its reason ready, now at 推荐上报)
   step('unit: a 退回 refused because a colleague decided first is not left ready at the next step', async () => {
