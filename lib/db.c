@@ -143,6 +143,16 @@ remember_state(const PGresult *r)
 	snprintf(last_state, sizeof(last_state), "%s", s ? s : "");
 }
 
+/* Whether the last statement failed for the service, not the request: the
+ * server out of room or memory (53), shutting down or recovering (57), the
+ * connection lost (08): a 503, to try again later. */
+static bool
+state_unavailable(void)
+{
+	return strncmp(last_state, "53", 2) == 0 || strncmp(last_state, "57", 2) == 0 ||
+	    strncmp(last_state, "08", 2) == 0;
+}
+
 /* Prepares st on the current connection if not done yet. */
 static bool
 prepare(struct db_stmt *st)
@@ -173,7 +183,8 @@ prepare(struct db_stmt *st)
  * not cover a year), worded in Chinese for the user: a 409 gate carrying that
  * message; a unique violation, a serialization failure or a deadlock a 409, and
  * so a row referred to that another request deleted meanwhile (or a row still
- * referred to that another request added meanwhile: a foreign key's 23503). */
+ * referred to that another request added meanwhile: a foreign key's 23503);
+ * classes 53, 57 and 08 are the database unavailable: a 503. */
 static enum perr
 failed(const struct db_stmt *st, const PGresult *r)
 {
@@ -197,6 +208,11 @@ failed(const struct db_stmt *st, const PGresult *r)
 	if (strcmp(last_state, "23503") == 0) {
 		log_warn("msg=\"referred row changed\" stmt=%s sqlstate=%s", name, last_state);
 		return PERR_CONFLICT;
+	}
+	if (state_unavailable()) {
+		log_err("msg=\"database unavailable\" stmt=%s sqlstate=%s detail=\"%s\"", name,
+		    last_state, oneline(PQresultErrorMessage(r), b, sizeof(b)));
+		return PERR_UNAVAILABLE;
 	}
 	log_err("msg=\"statement failed\" stmt=%s sqlstate=%s detail=\"%s\"", name, last_state,
 	    oneline(PQresultErrorMessage(r), b, sizeof(b)));
@@ -229,7 +245,7 @@ db_execv(struct db_stmt *st, PGresult **res, int n, const char *const *params)
 		if (st->name != NULL && !prepare(st)) {
 			if (PQstatus(conn) != CONNECTION_OK && !in_tx)
 				continue;
-			return PQstatus(conn) == CONNECTION_OK ?
+			return PQstatus(conn) == CONNECTION_OK && !state_unavailable() ?
 			    PERR_INTERNAL : PERR_UNAVAILABLE;
 		}
 		r = st->name != NULL ? PQexecPrepared(conn, st->name, n, params, NULL, NULL, 0) :
@@ -718,7 +734,8 @@ simple(const char *sql)
 	r = PQexec(conn, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		remember_state(r);
-		e = PQstatus(conn) == CONNECTION_OK ? PERR_INTERNAL : PERR_UNAVAILABLE;
+		e = PQstatus(conn) == CONNECTION_OK && !state_unavailable() ? PERR_INTERNAL :
+		    PERR_UNAVAILABLE;
 		if (strcmp(last_state, "40001") == 0)
 			e = PERR_CONFLICT;
 	}

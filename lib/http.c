@@ -372,13 +372,21 @@ reply_raw(struct req *r)
 }
 
 /* An error reply; what the handler had put in the reply (e.g. the list of
- * unmet rules) goes along beside "error". */
+ * unmet rules) goes along beside "error", but not when the service failed
+ * (5xx): what was written before a failed commit is not so (the resilience
+ * probe: an upload refused 503 on a full disk answered the id of a file that
+ * was never stored). */
 static void
 reply_error(struct req *r, enum perr e)
 {
-	cJSON *root = r->out ? r->out : cJSON_CreateObject();
-	cJSON *err = cJSON_AddObjectToObject(root, "error");
+	cJSON *root, *err;
 
+	if (r->out != NULL && err_status(e) >= 500) {
+		cJSON_Delete(r->out);
+		r->out = NULL;
+	}
+	root = r->out ? r->out : cJSON_CreateObject();
+	err = cJSON_AddObjectToObject(root, "error");
 	r->out = NULL;
 
 	cJSON_AddStringToObject(err, "code", err_code(e));

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	assertError, assertHealthy, idcard, lit, loginAs, mobile, raw,
-	registerApplicant, sqlInt, sqlRows, tag, workerPids,
+	registerApplicant, sql, sqlInt, sqlRows, tag, workerPids,
 } from './lib.mjs';
 import { itemBody } from './applicant-fixtures.mjs';
 
@@ -216,6 +216,26 @@ describe('uploads', () => {
 		who = await registerApplicant();
 		s = await loginAs('applicant', who.idcard, who.password);
 		uid = s.me.user.id;
+	});
+
+	// (the resilience probe: on a full disk the upload's 503 carried the id of a file never stored)
+	test('a commit the database cannot make (disk full): 503, nothing stored, no id in the answer', async () => {
+		const name = `diskfull-${tag()}.pdf`;
+		await sql(`CREATE FUNCTION itest_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+		    BEGIN IF NEW.filename = ${lit(name)} THEN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END IF;
+		    RETURN NULL; END $$;
+		    CREATE CONSTRAINT TRIGGER itest_disk_full AFTER INSERT ON upload DEFERRABLE INITIALLY DEFERRED
+		    FOR EACH ROW EXECUTE FUNCTION itest_disk_full()`);
+		try {
+			const c0 = await counts(uid);
+			const r = await upload(Buffer.concat([part(fileHead(name), PDF), closing]));
+			assertError(r, 503, 'unavailable');
+			assert.deepEqual(Object.keys(r.json), ['error'], r.text);
+			assert.deepEqual(await counts(uid), c0, 'nothing stored');
+		} finally {
+			await sql(`DROP TRIGGER itest_disk_full ON upload; DROP FUNCTION itest_disk_full()`);
+		}
+		await assertHealthy('applicant');
 	});
 
 	/* Sends a bad upload; asserts the error, that nothing was stored or audited, and health. */
