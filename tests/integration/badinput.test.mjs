@@ -2,6 +2,8 @@
 // writes nothing, and leaves the program running (same worker processes).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { chmodSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -234,6 +236,23 @@ describe('uploads', () => {
 			assert.deepEqual(await counts(uid), c0, 'nothing stored');
 		} finally {
 			await sql(`DROP TRIGGER itest_disk_full ON upload; DROP FUNCTION itest_disk_full()`);
+		}
+		await assertHealthy('applicant');
+	});
+
+	// (the resilience probe: nginx could not write a body to its temporary space and answered
+	// its own English page, which the portal read as 服务器内部错误)
+	test('a body nginx cannot keep (its temporary space): a 500 in the API\'s JSON form, said in Chinese', async () => {
+		const dir = path.join(process.env.PORTAL_VAR, 'nginx', 'body');
+		const mode = statSync(dir).mode & 0o7777;
+		chmodSync(dir, 0);
+		try {
+			// past client_body_buffer_size (128k): written to the temporary space
+			const r = await upload(Buffer.concat([part(fileHead('big.pdf'), Buffer.concat([PDF, Buffer.alloc(300 * 1024, 0x20)])), closing]));
+			assertError(r, 500, 'internal');
+			assert.match(r.json.error.message, /临时存储空间/);
+		} finally {
+			chmodSync(dir, mode);
 		}
 		await assertHealthy('applicant');
 	});
