@@ -934,13 +934,12 @@ describe('确认并办理下一件: deadline day, one application after another'
       // a reload (F5) of the application keeps the list it was opened from (the tab's storage)
       await page.reload({ waitUntil: 'domcontentloaded' })
       await page.locator('.decide-pass').click()
-      // a 常用意见 picked (one is saved for the unit above, or one is saved now)
+      // a 常用意见 kept (one is saved for the unit above, or one is saved now): it is the one
+      // picked for the next application, without picking it from the list first (the
+      // clerk's-day probe: the next application's box was empty)
       const common = '经审查，材料齐全，符合申报条件'
       await page.locator('#decide-text').fill(common)
       await Promise.all([answer(page, 'POST', /\/opinions$/), page.locator('.opinion-save').click()])
-      await page.locator('#decide-text').fill('')
-      await page.locator('.opinion-select').click()
-      await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^${common}$`) }).first().click()
       assert.equal(await page.locator('#decide-text').inputValue(), common)
       await page.locator('.decide-confirm-next').scrollIntoViewIfNeeded()
       await page.screenshot({ path: `${SHOTS}review-next-form.png` })
