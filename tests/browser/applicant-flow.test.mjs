@@ -352,6 +352,8 @@ describe('applicant flow: from registration to a submitted application', () => {
       const [signed] = await Promise.all([answer(phone.page, 'POST', /^\/api\/applicant\/sign$/), phone.page.locator('.sign-confirm').click()])
       await expectOk(signed)
       await phone.page.locator('.sign-done').waitFor()
+      // not a dead end on the phone: the way on from here (the phone walk)
+      assert.equal(await phone.page.locator('.sign-done .sign-back-link').getAttribute('href'), '/applicant/#/applications')
       await shot(phone.page, '12-phone-signed')
       // the link is one-time
       await phone.page.reload({ waitUntil: 'domcontentloaded' })
@@ -512,6 +514,8 @@ describe('applicant flow: from registration to a submitted application', () => {
   step('step 5: 佐证材料 (reached from the check list of step 7)', async () => {
     const { page } = desk
     // jump ahead: 预览 lists what is missing, each with a way to the step that fixes it
+    // a step says its state to a screen reader, as its ✓ / ✕ does to the eye
+    assert.equal(await page.locator('.wizard-steps .wizard-step-1').getAttribute('aria-label'), '第 1 步：证件照（已完成）')
     await page.locator('.wizard-steps .wizard-step-7').click()
     await wizardStep(page, 7)
     await page.locator('.check-bad').waitFor()
