@@ -58,6 +58,8 @@
 #define WL_TAB_WAITING " AND d.decided_at IS NULL"
 #define WL_TAB_DECIDED " AND d.decided_at IS NOT NULL"
 #define WL_TAB_ALL ""
+/* a waiting row of the desk opened by someone of the organisation in the last ten minutes */
+#define VIEWED_RECENTLY "d.decided_at IS NULL AND d.viewed_at > now() - interval '10 minutes'"
 #define UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* the sort key, the keyset condition (after cursor k, i) and the order of each sort */
 #define BY_ARRIVAL(k, i) UTC_TEXT("d.arrived_at"), \
@@ -93,7 +95,12 @@
 	" a.snapshot_no, coalesce(a.snapshot_changed AND d.decided_snapshot < a.snapshot_no, false)," \
 	" coalesce(d.action, '')," \
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
-	" a.region_id, a.unit_org_id, (SELECT n FROM ref_version), " key \
+	" a.region_id, a.unit_org_id," \
+	/* who of the organisation has it open (sql/081): opened in the last ten minutes */ \
+	" CASE WHEN " VIEWED_RECENTLY " THEN d.viewed_by ELSE 0 END," \
+	" CASE WHEN " VIEWED_RECENTLY " THEN (SELECT v.name FROM app_user v WHERE v.id = d.viewed_by) END," \
+	" CASE WHEN " VIEWED_RECENTLY " THEN floor(extract(epoch FROM now() - d.viewed_at) / 60)::int END," \
+	" (SELECT n FROM ref_version), " key \
 	WL_FROM where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
 #define WL_EXPAND(m, ...) m(__VA_ARGS__)
@@ -102,7 +109,7 @@
 #define PLAIN(k) BY_##k("$2", "$3")
 #define FILTERED(k) BY_##k("$14", "$15")
 
-enum { WL_COLS_KEY = 21 };
+enum { WL_COLS_KEY = 24, WL_COLS_VIEWER = 20 };
 
 enum sort { SORT_ARRIVAL, SORT_NAME, SORT_UPDATED, SORT__MAX };
 enum tab { TAB_WAITING, TAB_DECIDED, TAB_ALL, TAB__MAX };
@@ -145,8 +152,8 @@ static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
 };
 
 enum {
-	RV_TALLY, RV_COUNTS, RV_DESK, RV_HISTORY, RV_CHANGES, RV_CHECKLIST, RV_OPINIONS, RV_OPINION_ADD,
-	RV_OPINION_DEL, RV_EXPORT_MORE, RV__MAX
+	RV_TALLY, RV_COUNTS, RV_DESK, RV_VIEWED, RV_HISTORY, RV_CHANGES, RV_CHECKLIST, RV_OPINIONS,
+	RV_OPINION_ADD, RV_OPINION_DEL, RV_EXPORT_MORE, RV__MAX
 };
 
 static struct db_stmt st[RV__MAX] = {
@@ -174,9 +181,19 @@ static struct db_stmt st[RV__MAX] = {
 	    /* submitted again since this organisation decided: RV_CHANGES has
 	     * something to compare (the application's last submission's number
 	     * is kept by a trigger, sql/021) */
-	    " coalesce(d.decided_snapshot < a.snapshot_no, false)"
+	    " coalesce(d.decided_snapshot < a.snapshot_no, false),"
+	    /* who of the organisation opened it before this request (sql/081) */
+	    " CASE WHEN " VIEWED_RECENTLY " THEN d.viewed_by ELSE 0 END,"
+	    " CASE WHEN " VIEWED_RECENTLY " THEN (SELECT v.name FROM app_user v WHERE v.id = d.viewed_by) END,"
+	    " CASE WHEN " VIEWED_RECENTLY " THEN floor(extract(epoch FROM now() - d.viewed_at) / 60)::int END"
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
+	/* this clerk has it open: written at most once a minute for the same one (a
+	 * page read again and again writes nothing) */
+	[RV_VIEWED] = { "review_viewed",
+	    "UPDATE desk SET viewed_by = $3, viewed_at = now() WHERE org_id = $1 AND application_id = $2"
+	    " AND decided_at IS NULL AND (viewed_by IS DISTINCT FROM $3::bigint"
+	    "  OR viewed_at < now() - interval '1 minute')", 0 },
 	[RV_HISTORY] = { "review_history",
 	    /* the steps' and the organisations' names are the programs', as of
 	     * the version read with the rows (history_done()); the person's,
@@ -466,8 +483,22 @@ masked_id(const char *id, char *buf, size_t n)
 	return mask_id(id ? id : "", buf, n);
 }
 
+/* "viewer": {name, minutes} when someone else of the organisation opened it in
+ * the last ten minutes (columns c: their id, name and minutes ago; sql/081) */
+static void
+viewer_json(cJSON *o, const PGresult *res, int i, int c, long long me)
+{
+	cJSON *v;
+
+	if (db_int(res, i, c) == 0 || db_int(res, i, c) == me || db_str(res, i, c + 1) == NULL)
+		return;
+	v = cJSON_AddObjectToObject(o, "viewer");
+	json_add_str(v, "name", db_str(res, i, c + 1));
+	json_add_int(v, "minutes", db_int(res, i, c + 2));
+}
+
 static cJSON *
-row_json(const PGresult *res, int i)
+row_json(const PGresult *res, int i, long long me)
 {
 	cJSON *it = cJSON_CreateObject(), *acts;
 	char masked[40];
@@ -510,6 +541,7 @@ row_json(const PGresult *res, int i)
 	 * (the chains' walk: the city read 金华宏达 beside the centre's 市本级, the centre nowhere) */
 	if (db_int(res, i, 19) != db_int(res, i, 3))
 		json_add_str(it, "keeper", ref_org(db_int(res, i, 19)));
+	viewer_json(it, res, i, WL_COLS_VIEWER, me);
 	return it;
 }
 
@@ -531,7 +563,7 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	n = PQntuples(res) > p.page ? p.page : PQntuples(res);
 	items = cJSON_AddArrayToObject(out, "items");
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, row_json(res, i));
+		cJSON_AddItemToArray(items, row_json(res, i, r->s.user_id));
 	if (PQntuples(res) > p.page) {
 		char cur[100];
 
@@ -602,7 +634,7 @@ review_export(struct req *r, const struct desk_conf *dc)
 	}
 	rows = cJSON_CreateArray();
 	for (i = 0; i < PQntuples(res); i++) {
-		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i);
+		cJSON *row = cJSON_CreateArray(), *it = row_json(res, i, r->s.user_id);
 		const cJSON *st_ = cJSON_GetObjectItemCaseSensitive(it, "state");
 		const cJSON *waited = cJSON_GetObjectItemCaseSensitive(it, "days_waited");
 		char phone[24];
@@ -905,6 +937,8 @@ review_detail(struct req *r, const struct desk_conf *dc)
 	 * and submitted again: few) in a second, when the desk says there are */
 	app_load_add(&b, &who, r->id, &a);
 	db_batch_add(&b, &st[RV_DESK], &desk, 2, DB_I(r->s.org_id), DB_I(r->id));
+	/* (only a row of this organisation's desk, waiting: one it may open) */
+	db_batch_add(&b, &st[RV_VIEWED], NULL, 3, DB_I(r->s.org_id), DB_I(r->id), DB_I(r->s.user_id));
 	db_batch_add(&b, &st[RV_HISTORY], &hist, 1, DB_I(r->id));
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
@@ -932,6 +966,7 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		json_add_int(d, "days_waited", days);
 	else
 		cJSON_AddNullToObject(d, "days_waited");
+	viewer_json(d, desk, 0, 11, r->s.user_id);
 	/* the step's actions when it is this organisation's to move */
 	if (db_bool(desk, 0, 6))
 		(void)ref_step(db_int(desk, 0, 7), db_int(desk, 0, 8), &actions);

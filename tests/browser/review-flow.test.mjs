@@ -14,9 +14,9 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { lit, loginAs, signPost, signToken, sql, sqlInt } from '../integration/lib.mjs'
+import { HONGDA, lit, loginAs, signPost, signToken, sql, sqlInt } from '../integration/lib.mjs'
 import {
-  afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, postFile, putProfile,
+  afterCleanup, approvedItem, completeProfile, jpeg, newApplicant, newOrgUser, orgId, postFile, putProfile,
   signaturePng, tinyPdf, uploadPdf,
 } from '../integration/applicant-fixtures.mjs'
 import { pay } from '../integration/apply.mjs'
@@ -1013,6 +1013,52 @@ describe('确认并办理下一件: deadline day, one application after another'
       await rowOf(plain).waitFor({ state: 'detached' })
       await rowOf(objected).waitFor()
       assert.equal((await sqlInt(`SELECT step_seq FROM application WHERE id = ${plain.id}`)), 4)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
+// (the clerk's-day probe: two clerks of one unit passing one after another were sent to the same
+// next application in 5 rounds of 5)
+describe('two clerks of one list', () => {
+  const three = [] // { id, name }, waiting at 宏达's 资格审查
+  step('the next application is not one a colleague has open; the row says who opened it', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      for (let i = 0; i < 3; i++) {
+        await submittedApplication(page)
+        three.push({ id: appId, name: who.name })
+      }
+      await login(page, 'unit', 'unit_hongda')
+      const [listed] = await Promise.all([
+        page.waitForResponse((r) => /\/api\/unit\/worklist$/.test(new URL(r.url()).pathname) &&
+          new URL(r.url()).searchParams.get('size') === '100'),
+        page.goto(`${BASE}/unit/#/worklist?step=2&sort=updated&size=100`, { waitUntil: 'domcontentloaded' }),
+      ])
+      const shown = (await expectOk(listed)).items.filter((r) => (r.actions || []).length).map((r) => r.id)
+      const at = three.map((m) => shown.indexOf(m.id)).sort((a, b) => a - b)
+      assert.ok(at[0] >= 0 && at[1] === at[0] + 1, 'the three are on the list, one after another')
+      const [first, second] = [shown[at[0]], shown[at[1]]]
+      const third = shown[at[1] + 1]
+      // a colleague opens the second
+      const colleague = await newOrgUser(await orgId(HONGDA))
+      assert.equal((await colleague.get(`/applications/${second}`)).status, 200)
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      const row = page.locator('.worklist-table .el-table__body-wrapper tbody tr', { has: page.locator(`a.open-detail[href="#/applications/${second}"]`) })
+      await row.locator('.wl-viewer', { hasText: '测试经办人 刚刚打开' }).waitFor()
+      await page.locator(`.worklist-table a.open-detail[href="#/applications/${first}"]`).click()
+      await page.waitForURL(new RegExp(`#/applications/${first}$`))
+      await page.locator('.decide-pass').click()
+      await page.locator('#decide-text').fill('经审查，材料齐全，符合申报条件')
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), page.locator('.decide-confirm-next').click()])
+      await expectOk(mv)
+      // past the one the colleague has open
+      await page.waitForURL(new RegExp(`#/applications/${third}$`))
+      // and that one, opened all the same, says who has it
+      await page.goto(`${BASE}/unit/#/applications/${second}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-viewer', { hasText: '同事测试经办人 刚刚打开了此申报，可能正在办理' }).waitFor()
     } finally {
       await context.close()
     }

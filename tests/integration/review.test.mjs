@@ -13,7 +13,7 @@ import {
 	DEMO_APPLICANT, HONGDA, assertError, lit, loginAs, raw, retire, scratchDir, sql, sqlInt, sqlRows, tag, workerPids, worklistRow,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
-import { MID_PLAN, SJY, newApplicant, orgId, uploadPdf } from './applicant-fixtures.mjs';
+import { MID_PLAN, SJY, newApplicant, newOrgUser, orgId, uploadPdf } from './applicant-fixtures.mjs';
 import { apply } from './apply.mjs';
 
 const created = [];
@@ -92,6 +92,40 @@ describe('who may open an application', () => {
 		// nothing about accounts, sessions or payments
 		for (const secret of ['password', 'password_hash', 'session', 'csrf', 'order', 'order_no', 'sign'])
 			assert.ok(!JSON.stringify(r.json).includes(`"${secret}"`), `detail carries "${secret}"`);
+	});
+
+	// (the clerk's-day probe: two clerks of one unit were sent to the same next application)
+	test('a colleague who opened it is said on the row and the detail for ten minutes; the opener is not told of themselves', async () => {
+		const other = await newOrgUser(await orgId(HONGDA));
+		const rowOf = async (who) => {
+			const w = await who.get(`/worklist?q=${app}`);
+			assert.equal(w.status, 200, w.text);
+			return w.json.items.find((i) => i.id === app);
+		};
+		await sql(`UPDATE desk SET viewed_by = NULL, viewed_at = NULL WHERE application_id = ${app}`);
+		// the colleague opens it
+		let r = await other.get(`/applications/${app}`);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.desk.viewer, undefined, 'nobody before');
+		// hongda's clerk sees it on the row and on the detail
+		const row = await rowOf(hongda);
+		assert.equal(row.viewer.name, '测试经办人');
+		assert.equal(row.viewer.minutes, 0);
+		r = await hongda.get(`/applications/${app}`);
+		assert.deepEqual(r.json.desk.viewer, { name: '测试经办人', minutes: 0 });
+		// hongda's clerk is now the last to open it: the colleague is told, hongda is not
+		assert.equal((await rowOf(hongda)).viewer, undefined);
+		assert.equal((await rowOf(other)).viewer.name, hongda.me.user.name);
+		// reading it again within the minute writes nothing
+		const at = await sql(`SELECT viewed_at FROM desk WHERE application_id = ${app} AND org_id = (SELECT org_id FROM app_user WHERE username = 'unit_hongda')`);
+		await hongda.get(`/applications/${app}`);
+		assert.equal(await sql(`SELECT viewed_at FROM desk WHERE application_id = ${app} AND org_id = (SELECT org_id FROM app_user WHERE username = 'unit_hongda')`), at);
+		// ten minutes on, nobody is said to have it open
+		await sql(`UPDATE desk SET viewed_at = now() - interval '11 minutes' WHERE application_id = ${app}`);
+		assert.equal((await rowOf(other)).viewer, undefined);
+		// a department that is not on it writes nothing
+		assertError(await wucheng.get(`/applications/${app}`), 404, 'not_found');
+		assert.equal(await sqlInt(`SELECT count(*) FROM desk WHERE application_id = ${app} AND viewed_at > now() - interval '1 minute'`), 0);
 	});
 
 	// (the clerk's-day probe: a 自评与推荐 applicant's 中专 was tagged 不符合规定学历 in red)

@@ -81,6 +81,12 @@ async function gatesMet(api, items, ids) {
 const movable = (items) =>
   (Array.isArray(items) ? items : []).filter((r) => Array.isArray(r.actions) && r.actions.length).map((r) => String(r.id))
 
+// A colleague of the organisation opened it in the last ten minutes (a row's or the detail's
+// `viewer`, sql/081): 王丽华 3 分钟前打开.
+export function viewerWords(v) {
+  return v ? `${v.name} ${v.minutes > 0 ? `${v.minutes} 分钟前` : '刚刚'}打开` : ''
+}
+
 // The list's applications the organisation may move now, as the page shows them.
 export function rememberMovable(items) {
   worklistState.ids = movable(items)
@@ -93,6 +99,7 @@ export function rememberMovable(items) {
 // that is still to move comes first; those shown before it were passed over by the reviewer
 // and are not offered, nor is `done` (a unit's 资格审查 passed stays on its desk for 公示); one
 // that arrived meanwhile comes after those shown. When the page has none left, its next page.
+// One a colleague has open is not offered (it stays on the list, counted in `left`).
 // passable: only one that a 通过 could pass now (its gates met: paid, its 公示 over…), for the
 // clerk passing one after another (the deadline-day probe: 确认并办理下一件 opened an unpaid one,
 // whose 通过 was disabled, and left nowhere to go); the ones skipped stay on the list.
@@ -112,7 +119,10 @@ export async function nextMovable(api, done, { passable = false } = {}) {
     if (after) p.set('after', after)
     const data = await api.get(`worklist?${p.toString()}`)
     const all = movable(data.items)
-    let ids = all.filter((id) => !passed.has(id))
+    // not one a colleague has open: two clerks passing one after another were sent to the same
+    // next application every time (the clerk's-day probe)
+    const taken = new Set((data.items || []).filter((r) => r.viewer).map((r) => String(r.id)))
+    let ids = all.filter((id) => !passed.has(id) && !taken.has(id))
     if (passable && ids.length) ids = await gatesMet(api, data.items, ids)
     const next = shown.slice(pos + 1).find((id) => ids.includes(id)) || ids[0]
     if (i === 0) left = all.filter((id) => id !== String(done)).length
