@@ -497,6 +497,8 @@ describe('applicant flow: from registration to a submitted application', () => {
     for (const r of rules) {
       const block = page.locator(`.file-block[data-kind="${r.kind}"]`)
       await block.getByText('必须上传').waitFor()
+      // the slot's button says which slot it is to a screen reader
+      await block.getByRole('button', { name: new RegExp(`^选择文件上传\\s*：${r.label}$`) }).first().waitFor()
       const file = join(tmp, `${r.label}.pdf`)
       await writeFile(file, tinyPdf(r.kind))
       const put = answer(page, 'PUT', new RegExp(`/applications/${appId}/files$`))
