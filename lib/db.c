@@ -144,13 +144,16 @@ remember_state(const PGresult *r)
 }
 
 /* Whether the last statement failed for the service, not the request: the
- * server out of room or memory (53), shutting down or recovering (57), the
- * connection lost (08): a 503, to try again later. */
+ * server out of room or memory (class 53), shut down, crashed or still
+ * recovering (57P01-57P03), the connection lost (class 08 but 08P01, a
+ * protocol violation: ours): a 503, to try again later. A cancelled query
+ * (57014, the statement timeout) stays a 500. */
 static bool
 state_unavailable(void)
 {
-	return strncmp(last_state, "53", 2) == 0 || strncmp(last_state, "57", 2) == 0 ||
-	    strncmp(last_state, "08", 2) == 0;
+	return strncmp(last_state, "53", 2) == 0 || strcmp(last_state, "57P01") == 0 ||
+	    strcmp(last_state, "57P02") == 0 || strcmp(last_state, "57P03") == 0 ||
+	    (strncmp(last_state, "08", 2) == 0 && strcmp(last_state, "08P01") != 0);
 }
 
 /* Prepares st on the current connection if not done yet. */
@@ -184,7 +187,7 @@ prepare(struct db_stmt *st)
  * message; a unique violation, a serialization failure or a deadlock a 409, and
  * so a row referred to that another request deleted meanwhile (or a row still
  * referred to that another request added meanwhile: a foreign key's 23503);
- * classes 53, 57 and 08 are the database unavailable: a 503. */
+ * the database out of room, going away or gone (state_unavailable()) a 503. */
 static enum perr
 failed(const struct db_stmt *st, const PGresult *r)
 {
@@ -505,12 +508,12 @@ pipelined(const struct call *cs, int ks)
 				remember_state(r);
 				in_tx = false;		/* a COMMIT that fails rolls back */
 				log_err("msg=\"commit failed\" open_at=%s", tx_where ? tx_where : "?");
-				e = PERR_INTERNAL;
+				e = state_unavailable() ? PERR_UNAVAILABLE : PERR_INTERNAL;
 				if (strcmp(last_state, "40001") == 0)
 					e = PERR_CONFLICT;
 			} else if (c[i].kind == CALL_BEGIN) {
 				remember_state(r);
-				e = PERR_INTERNAL;
+				e = state_unavailable() ? PERR_UNAVAILABLE : PERR_INTERNAL;
 			} else
 				e = failed(c[i].st, r);
 		}

@@ -58,8 +58,16 @@
 #define WL_TAB_WAITING " AND d.decided_at IS NULL"
 #define WL_TAB_DECIDED " AND d.decided_at IS NOT NULL"
 #define WL_TAB_ALL ""
-/* a waiting row of the desk opened by someone of the organisation in the last ten minutes */
-#define VIEWED_RECENTLY "d.decided_at IS NULL AND d.viewed_at > now() - interval '10 minutes'"
+/* a waiting row of the desk opened by someone of the organisation in the last ten minutes,
+ * since it arrived (a pass to the next step on the same desk, or a resubmission, is a new
+ * arrival: who read it before has nothing open) */
+#define VIEWED_RECENTLY "d.decided_at IS NULL AND d.viewed_at > now() - interval '10 minutes'" \
+	" AND d.viewed_at >= d.arrived_at"
+/* who: their id (0: nobody), name and minutes ago (sql/081) */
+#define VIEWER_COLS \
+	" CASE WHEN " VIEWED_RECENTLY " THEN d.viewed_by ELSE 0 END," \
+	" CASE WHEN " VIEWED_RECENTLY " THEN (SELECT v.name FROM app_user v WHERE v.id = d.viewed_by) END," \
+	" CASE WHEN " VIEWED_RECENTLY " THEN floor(extract(epoch FROM now() - d.viewed_at) / 60)::int END"
 #define UTC_TEXT(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* the sort key, the keyset condition (after cursor k, i) and the order of each sort */
 #define BY_ARRIVAL(k, i) UTC_TEXT("d.arrived_at"), \
@@ -97,9 +105,7 @@
 	" coalesce(to_char(d.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')," \
 	" a.region_id, a.unit_org_id," \
 	/* who of the organisation has it open (sql/081): opened in the last ten minutes */ \
-	" CASE WHEN " VIEWED_RECENTLY " THEN d.viewed_by ELSE 0 END," \
-	" CASE WHEN " VIEWED_RECENTLY " THEN (SELECT v.name FROM app_user v WHERE v.id = d.viewed_by) END," \
-	" CASE WHEN " VIEWED_RECENTLY " THEN floor(extract(epoch FROM now() - d.viewed_at) / 60)::int END," \
+	VIEWER_COLS "," \
 	" (SELECT n FROM ref_version), " key \
 	WL_FROM where tab after order " LIMIT " limit "::int"
 /* expands the sort into its three parts before WL_SQL_ takes them */
@@ -183,17 +189,18 @@ static struct db_stmt st[RV__MAX] = {
 	     * is kept by a trigger, sql/021) */
 	    " coalesce(d.decided_snapshot < a.snapshot_no, false),"
 	    /* who of the organisation opened it before this request (sql/081) */
-	    " CASE WHEN " VIEWED_RECENTLY " THEN d.viewed_by ELSE 0 END,"
-	    " CASE WHEN " VIEWED_RECENTLY " THEN (SELECT v.name FROM app_user v WHERE v.id = d.viewed_by) END,"
-	    " CASE WHEN " VIEWED_RECENTLY " THEN floor(extract(epoch FROM now() - d.viewed_at) / 60)::int END"
+	    VIEWER_COLS
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
 	/* this clerk has it open: written at most once a minute for the same one (a
-	 * page read again and again writes nothing) */
+	 * page read again and again writes nothing), never waiting for a move that
+	 * holds the row (it is skipped: the page is not held up to note a reader) */
 	[RV_VIEWED] = { "review_viewed",
-	    "UPDATE desk SET viewed_by = $3, viewed_at = now() WHERE org_id = $1 AND application_id = $2"
-	    " AND decided_at IS NULL AND (viewed_by IS DISTINCT FROM $3::bigint"
-	    "  OR viewed_at < now() - interval '1 minute')", 0 },
+	    "UPDATE desk SET viewed_by = $3, viewed_at = now() WHERE (org_id, application_id) IN"
+	    " (SELECT org_id, application_id FROM desk WHERE org_id = $1 AND application_id = $2"
+	    "  AND decided_at IS NULL AND (viewed_by IS DISTINCT FROM $3::bigint"
+	    "  OR viewed_at < now() - interval '1 minute' OR viewed_at < arrived_at)"
+	    "  FOR NO KEY UPDATE SKIP LOCKED)", 0 },
 	[RV_HISTORY] = { "review_history",
 	    /* the steps' and the organisations' names are the programs', as of
 	     * the version read with the rows (history_done()); the person's,

@@ -8,5 +8,6 @@
 -- skips one a colleague has open, and the detail page says so too.
 ALTER TABLE desk ADD COLUMN viewed_by bigint REFERENCES app_user(id),
 	ADD COLUMN viewed_at timestamptz;
--- the programs write these two only (a desk's position is the chain's, sql/010)
-GRANT UPDATE (viewed_by, viewed_at) ON desk TO portal_app;
+-- the reviewers' programs write these two only (a desk's position is the chain's, sql/010);
+-- the applicant's and the operator's have nothing to say of who opened what
+GRANT UPDATE (viewed_by, viewed_at) ON desk TO portal_unit, portal_county, portal_city, portal_hrb;

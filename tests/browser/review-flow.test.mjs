@@ -717,7 +717,7 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
       await refused.waitFor()
       assert.match(await refused.innerText(), /以下 1 件暂不能审查通过，不会提交/)
       // one line a reason, with whom it holds (the clerk's-day probe: a sentence a person)
-      assert.match(await refused.innerText(), new RegExp(`申报人尚未缴纳推荐评审费（应缴 260 元），缴费后方可审查通过（下一步：等待申报人缴费）：1 件，${unpaid.name}（${unpaid.id}）`))
+      assert.match(await refused.innerText(), new RegExp(`申报人尚未缴纳推荐评审费（应缴 260 元），缴费后方可审查通过（下一步：等待申报人缴费）：1 件，${unpaid.name}（申报编号 ${unpaid.id}）`))
       // (the notice's words for a department: 审查通过 with 审查意见)
       assert.equal(await page.locator('.batch-who').innerText(), `将以同一审查意见审查通过以下 1 件申报：${paid.name}`)
       assert.equal((await page.locator('.batch-confirm').innerText()).trim(), '确认审查通过（1 件）')
@@ -1060,6 +1060,8 @@ describe('two clerks of one list', () => {
       await page.goto(`${BASE}/unit/#/applications/${second}`, { waitUntil: 'domcontentloaded' })
       await page.locator('.rd-viewer', { hasText: '同事测试经办人 刚刚打开了此申报，可能正在办理' }).waitFor()
     } finally {
+      // nobody has them open for the tests after this one
+      if (three.length) await sql(`UPDATE desk SET viewed_by = NULL, viewed_at = NULL WHERE application_id IN (${three.map((m) => m.id).join(', ')})`)
       await context.close()
     }
   })

@@ -223,7 +223,8 @@ describe('uploads', () => {
 	// (the resilience probe: on a full disk the upload's 503 carried the id of a file never stored)
 	test('a commit the database cannot make (disk full): 503, nothing stored, no id in the answer', async () => {
 		const name = `diskfull-${tag()}.pdf`;
-		await sql(`CREATE FUNCTION itest_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+		await sql(`DROP TRIGGER IF EXISTS itest_disk_full ON upload;
+		    CREATE OR REPLACE FUNCTION itest_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
 		    BEGIN IF NEW.filename = ${lit(name)} THEN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END IF;
 		    RETURN NULL; END $$;
 		    CREATE CONSTRAINT TRIGGER itest_disk_full AFTER INSERT ON upload DEFERRABLE INITIALLY DEFERRED

@@ -120,6 +120,17 @@ describe('who may open an application', () => {
 		const at = await sql(`SELECT viewed_at FROM desk WHERE application_id = ${app} AND org_id = (SELECT org_id FROM app_user WHERE username = 'unit_hongda')`);
 		await hongda.get(`/applications/${app}`);
 		assert.equal(await sql(`SELECT viewed_at FROM desk WHERE application_id = ${app} AND org_id = (SELECT org_id FROM app_user WHERE username = 'unit_hongda')`), at);
+		// a new arrival on the same desk (a pass to 公示, a resubmission): who read it before has
+		// nothing open (the diff review: the mark outlived the decision)
+		const desk = `application_id = ${app} AND org_id = (SELECT org_id FROM app_user WHERE username = 'unit_hongda')`;
+		const arrived = await sql(`SELECT arrived_at FROM desk WHERE ${desk}`);
+		await sql(`UPDATE desk SET arrived_at = now() + interval '1 second' WHERE ${desk}`);
+		try {
+			assert.equal((await rowOf(other)).viewer, undefined);
+		} finally {
+			await sql(`UPDATE desk SET arrived_at = ${lit(arrived)} WHERE ${desk}`);
+		}
+		assert.equal((await rowOf(other)).viewer.name, hongda.me.user.name);
 		// ten minutes on, nobody is said to have it open
 		await sql(`UPDATE desk SET viewed_at = now() - interval '11 minutes' WHERE application_id = ${app}`);
 		assert.equal((await rowOf(other)).viewer, undefined);

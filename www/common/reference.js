@@ -86,13 +86,13 @@ export function holdsGate(session, ...gates) {
 
 const TAG_TYPES = new Set(['primary', 'success', 'info', 'warning', 'danger'])
 
-// {label, type} of a state code for an el-tag; `name` is the server's own name when a list
-// row carries one (state_name), used while the reference is not there.
 // Where an applicant is sent: the department and, when it gave one, its 咨询电话 (sql/080).
 export function contactText(holder, phone, fallback = '主管部门') {
   return `${holder || fallback}${phone ? `（咨询电话 ${phone}）` : ''}`
 }
 
+// {label, type} of a state code for an el-tag; `name` is the server's own name when a list
+// row carries one (state_name), used while the reference is not there.
 export function stateTag(code, name = '') {
   const s = reference.states.find((x) => x.code === code)
   return {

@@ -82,8 +82,6 @@ export function checkMobile(value) {
 // the 间隔号 as typed by other input methods (the server stores each as ·)
 const DOTS = [0xb7, 0x2022, 0x2027, 0x30fb, 0xff65, 0x2219, 0x22c5, 0x0387]
 
-// 2–30 characters: Chinese characters (every block of them, as lib/valid.c), Latin letters,
-// the middle dot, inner spaces.
 // a telephone text as lib/valid.c's valid_phone_text takes it: 0579-82468888、12345; '' is left to
 // the caller (required or not)
 export function checkPhoneText(label, value) {
@@ -92,6 +90,8 @@ export function checkPhoneText(label, value) {
     : `${label}应为电话号码，如 0579-82468888，多个号码用“、”分隔`
 }
 
+// 2–30 characters: Chinese characters (every block of them, as lib/valid.c), Latin letters,
+// the middle dot, inner spaces.
 export function checkName(value) {
   const s = String(value || '')
   if (!s.trim()) return '请输入姓名'

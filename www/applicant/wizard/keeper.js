@@ -267,7 +267,7 @@ export function useKeeper({ app, apply, notEditable, rejected }) {
   const status = computed(() => {
     const list = entries.value
     const failing = (kind) => list.find((e) => e.fail && e.fail.kind === kind && e.seq !== e.sentSeq)
-    if (list.some((e) => e.clash)) return { kind: 'error', text: '未保存：该申报正在另一个窗口（标签页）中编辑，那里的修改尚未保存。请回到那个窗口继续；本页的修改不会保存' }
+    if (list.some((e) => e.clash)) return { kind: 'error', text: '未保存：该申报正在另一个窗口（标签页）中编辑，那里的修改尚未保存。请回到那个窗口继续；已关闭那个窗口的，请刷新本页。本页的这处修改不会保存' }
     if (list.some((e) => e.conflict)) return { kind: 'error', text: '未保存：本机暂存的内容与服务器上的不同，请选择保留哪一份' }
     const refused = failing('rejected')
     if (refused) return { kind: 'error', text: `保存失败：${refused.fail.message}（已暂存在本机）` }
