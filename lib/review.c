@@ -192,14 +192,18 @@ static struct db_stmt st[RV__MAX] = {
 	    VIEWER_COLS
 	    " FROM desk d JOIN application a ON a.id = d.application_id"
 	    " WHERE d.org_id = $1 AND d.application_id = $2", 0 },
-	/* this clerk has it open: written at most once a minute for the same one (a
-	 * page read again and again writes nothing), never waiting for a move that
-	 * holds the row (it is skipped: the page is not held up to note a reader) */
+	/* this clerk has it open, unless a colleague does (the first to open it keeps
+	 * it for ten minutes: one who glanced at a colleague's, warned, took it over
+	 * and sent the next 下一件 into it, the reviewers' walk); the same clerk's at
+	 * most once a minute (a page read again and again writes nothing); never
+	 * waiting for a move that holds the row (skipped: no page is held up to
+	 * note a reader) */
 	[RV_VIEWED] = { "review_viewed",
 	    "UPDATE desk SET viewed_by = $3, viewed_at = now() WHERE (org_id, application_id) IN"
 	    " (SELECT org_id, application_id FROM desk WHERE org_id = $1 AND application_id = $2"
-	    "  AND decided_at IS NULL AND (viewed_by IS DISTINCT FROM $3::bigint"
-	    "  OR viewed_at < now() - interval '1 minute' OR viewed_at < arrived_at)"
+	    "  AND decided_at IS NULL AND (viewed_by IS NULL OR viewed_at < arrived_at"
+	    "  OR viewed_at < now() - interval '10 minutes'"
+	    "  OR (viewed_by = $3::bigint AND viewed_at < now() - interval '1 minute'))"
 	    "  FOR NO KEY UPDATE SKIP LOCKED)", 0 },
 	[RV_HISTORY] = { "review_history",
 	    /* the steps' and the organisations' names are the programs', as of
