@@ -1160,6 +1160,24 @@ describe('不通过 on the detail page asks first', () => {
     }
   })
 
+  // (the clerk's-day probe: a 自评与推荐 applicant's 中专 read 不符合规定学历 in red; then the
+  // walk: the grey note said 未达规定学历, the method read from the wrong place)
+  step('unit: a 自评与推荐 application without 规定学历 says the method does not ask it, in grey', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      await sql(`UPDATE application SET method = 'self' WHERE id = ${appId};
+          UPDATE application_profile SET profile.education = '中专' WHERE application_id = ${appId}`)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${appId}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.fact-edu-free', { hasText: '“自评与推荐”申报不要求规定学历' }).waitFor()
+      assert.equal(await page.locator('.rd-facts').getByText('不符合规定学历').count(), 0)
+    } finally {
+      await context.close()
+    }
+  })
+
   // (the clerk's-day probe: a colleague passed it while a 退回 was being typed; the refreshed
   // page kept the 退回 and its reason ready, now at 推荐上报)
   step('unit: a 退回 refused because a colleague decided first is not left ready at the next step', async () => {
@@ -1253,6 +1271,9 @@ describe('不通过 on the detail page asks first', () => {
       // with a 申报方式 set as well, 已审查 leaves the menu's step out and keeps the 申报方式
       // (the clerk's-day probe: 已审查（0）, and its export empty)
       await page.goto(`${BASE}/unit/#/worklist?step=2&method=normal`, { waitUntil: 'domcontentloaded' })
+      // under the menu's 环节, 已审查 says no count whatever else is set (it read 已审查（0）)
+      await tabs.filter({ hasText: /^待审查（\d+）$/ }).waitFor()
+      assert.equal(await tabs.filter({ hasText: /^已审查$/ }).count(), 1)
       await tabs.filter({ hasText: /^已审查/ }).click()
       await page.waitForURL((u) => u.hash.includes('tab=decided') && u.hash.includes('method=normal') && !u.hash.includes('step='))
       await tabs.filter({ hasText: /^已审查（[1-9]\d*）$/ }).waitFor()
