@@ -116,6 +116,7 @@ h_admin_department_add(struct req *r)
 {
 	const char *kind = r->f[DN_KIND].s, *portal;
 	PGresult *res = NULL;
+	cJSON *detail;
 	long long id;
 	enum perr e;
 
@@ -144,7 +145,12 @@ h_admin_department_add(struct req *r)
 	if (e != PERR_OK)
 		goto fail;
 	id = db_int(res, 0, 0);
-	if ((e = req_audit(r, "department_add", "org", id, NULL)) != PERR_OK ||
+	detail = cJSON_CreateObject();
+	json_add_str_null(detail, "phone", r->f[DN_PHONE].present && *r->f[DN_PHONE].s != '\0' ?
+	    r->f[DN_PHONE].s : NULL);
+	e = req_audit(r, "department_add", "org", id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
