@@ -416,7 +416,8 @@ field_index(const struct field *fields, const char *name)
 	return -1;
 }
 
-/* Checks a text value against an F_STR field: characters, length, validator. */
+/* Checks a text value against an F_STR, F_LINES or F_TEXT field: characters,
+ * lines, length, validator. */
 static enum perr
 check_text(const struct field *f, const char *v, struct fval *out, char *msg, size_t msgsz)
 {
@@ -424,6 +425,10 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 
 	if (!valid_text(v, SIZE_MAX)) {
 		snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
+		return PERR_INVALID_FIELD;
+	}
+	if (f->type == F_STR && strpbrk(v, "\n\r\t") != NULL) {
+		snprintf(msg, msgsz, "%s只能填写一行，不能含换行或制表符", f->label);
 		return PERR_INVALID_FIELD;
 	}
 	n = f->type == F_TEXT ? utf8_words(v) : utf8_chars(v);
@@ -439,15 +444,19 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		return PERR_INVALID_FIELD;
 	}
 	if ((long long)n < f->min || (long long)n > f->max) {
+		/* prose is counted in 字, as its page and the notice (限 1000 字以内) say */
+		bool zi = f->type == F_TEXT;
+
 		if (n == 0)
 			snprintf(msg, msgsz, "请填写%s", f->label);
 		else if (f->min == f->max)
 			snprintf(msg, msgsz, "%s应为 %lld 个字符", f->label, f->max);
 		else if (f->min <= 1 && (long long)n > f->max)
-			snprintf(msg, msgsz, "%s不能超过 %lld 个字符（当前 %zu 个）", f->label, f->max, n);
+			snprintf(msg, msgsz, "%s不能超过 %lld %s（当前 %zu %s）", f->label, f->max,
+			    zi ? "字" : "个字符", n, zi ? "字" : "个");
 		else
-			snprintf(msg, msgsz, "%s长度应为 %lld 至 %lld 个字符（当前 %zu 个）",
-			    f->label, f->min, f->max, n);
+			snprintf(msg, msgsz, "%s长度应为 %lld 至 %lld %s（当前 %zu %s）",
+			    f->label, f->min, f->max, zi ? "字" : "个字符", n, zi ? "字" : "个");
 		return PERR_INVALID_FIELD;
 	}
 	if (f->check == valid_past_date && !valid_calendar_date(v)) {
@@ -562,6 +571,7 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			continue;	/* same as absent */
 		switch (f->type) {
 		case F_STR:
+		case F_LINES:
 		case F_TEXT:
 			if (!cJSON_IsString(it) || it->valuestring == NULL) {
 				snprintf(msg, msgsz, "%s应为文本", f->label);
@@ -573,7 +583,7 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 			 * text keeps its first line's indent unless it is all blank,
 			 * and loses what ends it unseen (a paste's last line break) */
 			if (valid_utf8(it->valuestring, strlen(it->valuestring)) &&
-			    ((f->type == F_STR && strstr(f->label, "密码") == NULL) ||
+			    ((f->type != F_TEXT && strstr(f->label, "密码") == NULL) ||
 			    (f->type == F_TEXT && utf8_blank(it->valuestring))))
 				utf8_trim(it->valuestring);
 			else if (f->type == F_TEXT &&
@@ -657,10 +667,11 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		if ((e = check_name(fields, kv[k].key, dup, &i, bad, msg, msgsz)) != PERR_OK)
 			return e;
 		f = &fields[i];
-		if (v[0] == '\0' && f->type != F_STR && f->type != F_TEXT)
+		if (v[0] == '\0' && f->type != F_STR && f->type != F_LINES && f->type != F_TEXT)
 			continue;	/* a cleared filter */
 		switch (f->type) {
 		case F_STR:
+		case F_LINES:
 		case F_TEXT:
 			/* a search as a JSON line is: what is seen of it (" 张三" is 张三) */
 			if (valid_utf8(kv[k].val, strlen(kv[k].val))) {
@@ -743,7 +754,7 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 		if (f->check == valid_person_name)
 			name_tidy((char *)parts[k].data);	/* the body's copy, NUL-ended above */
 		utf8_drop_bidi((char *)parts[k].data, false);
-		if (f->type == F_STR || f->type == F_TEXT)
+		if (f->type == F_STR || f->type == F_LINES || f->type == F_TEXT)
 			e = check_text(f, parts[k].data, &vals[i], msg, msgsz);
 		else if (f->type == F_INT) {
 			double d = 0;

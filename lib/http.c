@@ -903,7 +903,7 @@ dump_routes(const char *role, const struct route *routes, size_t nroutes)
 	    [M_PUT] = "PUT", [M_DELETE] = "DELETE" };
 	static const char *const types[] = { [F_STR] = "str", [F_INT] = "int",
 	    [F_BOOL] = "bool", [F_ARRAY] = "array", [F_FILE] = "file", [F_TEXT] = "text",
-	    [F_DEC1] = "dec1" };
+	    [F_DEC1] = "dec1", [F_LINES] = "lines" };
 	cJSON *root = cJSON_CreateObject(), *list, *rt, *fl;
 	const struct field *f;
 	char *text;

@@ -127,7 +127,7 @@ const struct field interview_fields[] = {
 	[SE_STARTS_AT] = { "starts_at", "面试时间", F_STR, true, 16, 16, valid_minute,
 	    "面试时间应为日期和时间，如 2023-05-08 14:30" },
 	[SE_PLACE] = { "place", "面试地点", F_STR, true, 1, 200, NULL, NULL },
-	[SE_PANEL] = { "panel", "面试专家", F_STR, true, 1, 500, NULL, NULL },
+	[SE_PANEL] = { "panel", "面试专家", F_LINES, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -559,7 +559,7 @@ static const struct field result_item[] = {
 	[RI_ID] = { "id", "申报", F_INT, true, 1, 1LL << 50, NULL, NULL },
 	[RI_RESULT] = { "result", "面试结果", F_STR, true, 4, 6, valid_result,
 	    "面试结果应为通过、不通过或缺席" },
-	[RI_NOTE] = { "note", "说明", F_STR, false, 0, 500, NULL, NULL },
+	[RI_NOTE] = { "note", "说明", F_LINES, false, 0, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

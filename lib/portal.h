@@ -221,23 +221,26 @@ PORTAL_API enum perr form_multipart(const char *body, size_t len,
  * F_TEXT: a string whose length is counted as a reader sees it (utf8_words: graphemes,
  * not the line breaks), for prose with a limit the user counts on the page, its end
  * trimmed of what is unseen; F_STR counts code points.
+ * F_STR is one line (a name, a title, a date): a line break or a tab inside it is
+ * refused, as the page's one-line input could not have typed it. F_LINES is the
+ * same text where lines may break (an opinion, a reason), counted as F_STR counts.
  * F_DEC1: a number with at most one decimal (a score: 117.5), kept in tenths. */
-enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT, F_DEC1 };
+enum ftype { F_STR, F_INT, F_BOOL, F_ARRAY, F_FILE, F_TEXT, F_DEC1, F_LINES };
 
 struct field {
 	const char *name;
 	const char *label;		/* Chinese, for messages */
 	enum ftype type;
 	bool required;
-	long long min, max;		/* characters for F_STR, F_TEXT; range for F_INT, F_DEC1 (whole
+	long long min, max;		/* characters for F_STR, F_LINES, F_TEXT; range for F_INT, F_DEC1 (whole
 					 * units); items for F_ARRAY */
-	bool (*check)(const char *);	/* extra validator for F_STR, F_TEXT, or NULL */
+	bool (*check)(const char *);	/* extra validator for F_STR, F_LINES, F_TEXT, or NULL */
 	const char *check_msg;		/* message when check fails */
 };
 
 struct fval {
 	bool present;			/* given and not null; an empty optional text is present as "" */
-	const char *s;			/* F_STR, F_TEXT: points into the parsed JSON */
+	const char *s;			/* F_STR, F_LINES, F_TEXT: points into the parsed JSON */
 	long long i;			/* F_INT; F_DEC1 in tenths */
 	bool b;
 	const cJSON *a;			/* F_ARRAY: the array, its items still to be checked */

@@ -357,7 +357,7 @@ enum { OB_RAISED_ON, OB_CONTENT };
 const struct field objection_fields[] = {
 	[OB_RAISED_ON] = { "raised_on", "收到异议日期", F_STR, true, 10, 10, valid_date,
 	    "日期应为有效的日期，如 2023-05-08" },
-	[OB_CONTENT] = { "content", "异议内容", F_STR, true, 1, 1000, NULL, NULL },
+	[OB_CONTENT] = { "content", "异议内容", F_LINES, true, 1, 1000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -419,7 +419,7 @@ fail:
 enum { RS_RESOLUTION };
 
 const struct field objection_resolve_fields[] = {
-	[RS_RESOLUTION] = { "resolution", "处理意见", F_STR, true, 1, 1000, NULL, NULL },
+	[RS_RESOLUTION] = { "resolution", "处理意见", F_LINES, true, 1, 1000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

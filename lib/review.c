@@ -1093,7 +1093,7 @@ enum { MV_ACTION, MV_STEP, MV_TEXT, MV_CHECKS };
 const struct field review_move_fields[] = {
 	[MV_ACTION] = { "action", "操作", F_STR, true, 1, 16, NULL, NULL },
 	[MV_STEP] = { "step", "环节", F_INT, true, 1, 100, NULL, NULL },
-	[MV_TEXT] = { "text", "意见或理由", F_STR, false, 0, 1000, NULL, NULL },
+	[MV_TEXT] = { "text", "意见或理由", F_LINES, false, 0, 1000, NULL, NULL },
 	[MV_CHECKS] = { "checks", "审查要点", F_ARRAY, false, 0, 20, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -1175,7 +1175,7 @@ enum { BT_ACTION, BT_TEXT, BT_ITEMS };
 
 const struct field review_batch_fields[] = {
 	[BT_ACTION] = { "action", "操作", F_STR, true, 1, 16, NULL, NULL },
-	[BT_TEXT] = { "text", "意见", F_STR, true, 1, 1000, NULL, NULL },
+	[BT_TEXT] = { "text", "意见", F_LINES, true, 1, 1000, NULL, NULL },
 	[BT_ITEMS] = { "items", "申报", F_ARRAY, true, 1, BATCH_MAX, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
@@ -1262,7 +1262,7 @@ valid_opinion_action(const char *s)
 }
 
 const struct field review_opinion_fields[] = {
-	[OP_TEXT] = { "text", "意见", F_STR, true, 1, 500, NULL, NULL },
+	[OP_TEXT] = { "text", "意见", F_LINES, true, 1, 500, NULL, NULL },
 	/* the decision it is kept for (通过 by default, 退回 and 不通过 their reasons) */
 	[OP_ACTION] = { "action", "用于", F_STR, false, 1, 10, valid_opinion_action,
 	    "常用意见只能用于通过、退回或不通过" },

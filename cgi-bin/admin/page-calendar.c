@@ -275,7 +275,7 @@ enum { CI_NOTE, CI_TEXT };
 
 const struct field calendar_import_fields[] = {
 	[CI_NOTE] = { "note", "依据", F_STR, true, 2, 200, NULL, NULL },
-	[CI_TEXT] = { "text", "日期列表", F_STR, true, 1, 8000, NULL, NULL },
+	[CI_TEXT] = { "text", "日期列表", F_LINES, true, 1, 8000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

@@ -98,10 +98,10 @@ const struct field plan_fields[] = {
 	    "申报截止日期应为有效的日期（如 2023-05-08）" },
 	[PF_FEE_REC] = { "fee_recommend", "推荐费（元）", F_INT, true, 0, 10000, NULL, NULL },
 	[PF_FEE_REV] = { "fee_review", "评审费（元）", F_INT, true, 0, 10000, NULL, NULL },
-	[PF_SCOPE] = { "scope", "适用范围", F_STR, false, 0, 2000, NULL, NULL },
-	[PF_REQ] = { "requirements", "申报要求", F_STR, false, 0, 5000, NULL, NULL },
+	[PF_SCOPE] = { "scope", "适用范围", F_LINES, false, 0, 2000, NULL, NULL },
+	[PF_REQ] = { "requirements", "申报要求", F_LINES, false, 0, 5000, NULL, NULL },
 	[PF_PUBLISH] = { "publish", "发布", F_BOOL, false, 0, 0, NULL, NULL },
-	[PF_REASON] = { "reason", "变更理由", F_STR, false, 0, 500, NULL, NULL },
+	[PF_REASON] = { "reason", "变更理由", F_LINES, false, 0, 500, NULL, NULL },
 	[PF_FILES] = { "files", "附件", F_ARRAY, false, 0, PLAN_FILES_MAX, NULL, NULL },
 	/* the plan's updated_at as the form read it (plan_get): a save over a change made
 	 * meanwhile by another operator is refused, not a silent loss of theirs */

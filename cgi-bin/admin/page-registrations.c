@@ -177,7 +177,7 @@ const struct field registration_approve_fields[] = {
 enum { RJ_REASON };
 
 const struct field registration_reject_fields[] = {
-	[RJ_REASON] = { "reason", "不通过的理由", F_STR, true, 1, 500, NULL, NULL },
+	[RJ_REASON] = { "reason", "不通过的理由", F_LINES, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -287,7 +287,7 @@ const struct field registration_amend_fields[] = {
 	    "隶属关系只能是市住建局局属事业单位、市本级直属事业单位、参照公务员管理的事业单位或其他事业单位" },
 	[AM_REGION] = { "region_id", "所在地区", F_INT, true, 1, 1LL << 30, NULL, NULL },
 	[AM_SUPERVISOR] = { "supervisor", "主管部门", F_STR, true, 2, 100, NULL, NULL },
-	[AM_REASON] = { "reason", "更正理由", F_STR, true, 1, 500, NULL, NULL },
+	[AM_REASON] = { "reason", "更正理由", F_LINES, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

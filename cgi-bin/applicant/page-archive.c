@@ -74,7 +74,7 @@ const struct field archive_fields[] = {
 	[A_ORG] = { "org", "单位或刊物", F_STR, false, 1, 100, NULL, NULL },
 	[A_NUMBER] = { "number", "编号或学时", F_STR, false, 1, 50, NULL, NULL },
 	[A_LEVEL] = { "level", "级别或结果", F_STR, false, 1, 30, NULL, NULL },
-	[A_DESC] = { "description", "说明", F_STR, false, 1, 2000, NULL, NULL },
+	[A_DESC] = { "description", "说明", F_LINES, false, 1, 2000, NULL, NULL },
 	[A_COLL] = { "collective", "集体项目", F_BOOL, false, 0, 0, NULL, NULL },
 	[A_ATT] = { "attachments", "附件", F_ARRAY, false, 0, 10, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },

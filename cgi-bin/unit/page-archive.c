@@ -89,7 +89,7 @@ h_unit_archive(struct req *r)
 
 const struct field archive_review_fields[] = {
 	{ "action", "审核结果", F_STR, true, 1, 10, NULL, NULL },
-	{ "reason", "理由", F_STR, false, 0, 500, NULL, NULL },
+	{ "reason", "理由", F_LINES, false, 0, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

@@ -94,7 +94,7 @@ h_unit_people(struct req *r)
 enum { PD_REASON };
 
 const struct field people_refuse_fields[] = {
-	[PD_REASON] = { "reason", "理由", F_STR, true, 1, 500, NULL, NULL },
+	[PD_REASON] = { "reason", "理由", F_LINES, true, 1, 500, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 

@@ -82,7 +82,7 @@ describe('drafts (PUT info) and the statement', () => {
 			assert.deepEqual(messages(r, 'statement'), [], JSON.stringify(g));
 			const e = assertError(await a.s.request('PUT', `/applications/${app}/info`, { json: { statement: s1000 + g } }),
 			    400, 'invalid_field', 'statement');
-			assert.match(e.message, /当前 1001 个/, JSON.stringify(g));
+			assert.equal(e.message, '本人述职不能超过 1000 字（当前 1001 字）', JSON.stringify(g));
 		}
 		// 1000 flags: 2000 code points, 1000 characters
 		const flags = '\u{1F1E8}\u{1F1F3}'.repeat(1000);
@@ -109,7 +109,7 @@ describe('drafts (PUT info) and the statement', () => {
 		}
 		const e = assertError(await a.s.request('PUT', `/applications/${app}/info`,
 		    { json: { statement: `${'述'.repeat(500)}\n${'述'.repeat(501)}` } }), 400, 'invalid_field', 'statement');
-		assert.match(e.message, /当前 1001 个/);
+		assert.match(e.message, /当前 1001 字/);
 		// the check counts what it re-reads from the row the same way
 		await sql(`UPDATE application SET statement = repeat('述' || chr(10), 1000) WHERE id = ${app}`);
 		assert.deepEqual(messages(await get(), 'statement'), []);

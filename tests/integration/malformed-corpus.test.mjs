@@ -53,6 +53,7 @@ function spoiltValues(f) {
 	const over = Math.min(f.max + 1, 70000);
 	switch (f.type) {
 	case 'str':
+	case 'lines':
 	case 'text':
 		out.push(['a number', 12345], ['true', true], ['an array', ['x']], ['an object', { x: 1 }],
 		    [`${over} characters`, 'x'.repeat(over)], [`${over} 汉字`, '汉'.repeat(over)]);
@@ -63,6 +64,10 @@ function spoiltValues(f) {
 		if (f.checked)
 			out.push(['what its validator refuses', '!'.repeat(Math.max(f.min, 1))]);
 		out.push(['a control character', `a\u0007${'b'.repeat(Math.max(f.min, 2))}`]);
+		// one line (a name, a date): what its page's one-line input could not have typed
+		if (f.type === 'str')
+			out.push(['a line break inside', `a\nb${'c'.repeat(Math.max(f.min - 3, 0))}`],
+			    ['a tab inside', `a\tb${'c'.repeat(Math.max(f.min - 3, 0))}`]);
 		break;
 	case 'int':
 		out.push([`${f.min - 1}`, f.min - 1], [`${f.max + 1}`, f.max + 1], ['1.5', 1.5], ['1e300', 1e300],
@@ -113,7 +118,7 @@ function corpus(route) {
 				const { [f.name]: _, ...rest } = base;
 				add(`${f.name}: missing`, { headers: ct, body: json(rest), field: f.name });
 			}
-			if (f.type === 'str' || f.type === 'text') {
+			if (f.type === 'str' || f.type === 'lines' || f.type === 'text') {
 				for (const [what, bytes] of [['invalid UTF-8 (ff)', [0x22, 0x61, 0xff, 0x62, 0x22]],
 				    ['an overlong encoding', [0x22, 0xc0, 0xaf, 0x22]], ['a cut sequence', [0x22, 0xe4, 0xb8, 0x22]],
 				    ['a surrogate in UTF-8', [0x22, 0xed, 0xa0, 0x80, 0x22]], ['a raw NUL', [0x22, 0x61, 0x00, 0x62, 0x22]]])

@@ -443,9 +443,53 @@ t_fields_text(void **state)
 		assert_int_equal(json_parse_object(bad4[i], strlen(bad4[i]), &j), PERR_OK);
 		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
 		assert_string_equal(bad, "statement");
-		assert_string_equal(msg, "本人述职不能超过 3 个字符（当前 4 个）");
+		assert_string_equal(msg, "本人述职不能超过 3 字（当前 4 字）");
 		cJSON_Delete(j);
 	}
+}
+
+/* F_STR is one line: a line break or a tab inside is refused, at its ends
+ * trimmed; F_LINES keeps the lines between, counted in code points. */
+static void
+t_fields_lines(void **state)
+{
+	static const struct field tf[] = {
+		{ "title", "名称", F_STR, false, 0, 10, NULL, NULL },
+		{ "reason", "理由", F_LINES, false, 0, 6, NULL, NULL },
+		{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+	};
+	static const char *const one_line_bad[] = {
+		"{\"title\":\"建筑\\n工程\"}",
+		"{\"title\":\"建筑\\r工程\"}",
+		"{\"title\":\"建筑\\t工程\"}",
+	};
+	struct fval v[FIELDS_MAX];
+	const char *bad;
+	char msg[256];
+	const char *ok = "{\"title\":\"\\n 建筑工程\\r\\n\",\"reason\":\"a\\nb\\r\\nc\"}";
+	const char *over = "{\"reason\":\"abc\\ndef\"}";
+	cJSON *j;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(one_line_bad); i++) {
+		assert_int_equal(json_parse_object(one_line_bad[i], strlen(one_line_bad[i]), &j),
+		    PERR_OK);
+		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+		assert_string_equal(bad, "title");
+		assert_string_equal(msg, "名称只能填写一行，不能含换行或制表符");
+		cJSON_Delete(j);
+	}
+	assert_int_equal(json_parse_object(ok, strlen(ok), &j), PERR_OK);
+	if (field_check(j, tf, v, &bad, msg, sizeof(msg)) != PERR_OK)
+		fail_msg("refused: %s", msg);
+	assert_string_equal(v[0].s, "建筑工程");
+	assert_string_equal(v[1].s, "a\nb\r\nc");
+	cJSON_Delete(j);
+	assert_int_equal(json_parse_object(over, strlen(over), &j), PERR_OK);
+	assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+	assert_string_equal(msg, "理由不能超过 6 个字符（当前 7 个）");
+	cJSON_Delete(j);
 }
 
 int
@@ -462,6 +506,7 @@ main(void)
 		cmocka_unit_test(t_query_fields),
 		cmocka_unit_test(t_part_fields),
 		cmocka_unit_test(t_fields_text),
+		cmocka_unit_test(t_fields_lines),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
