@@ -37,9 +37,10 @@ async function fixtures() {
 	    app_user d WHERE d.username = ${lit(DEMO_APPLICANT)}`);
 	const users = `SELECT id FROM app_user WHERE username IN (${people.map(lit).join(', ')})`;
 	await sql(`INSERT INTO applicant_profile (user_id, ethnicity, education, degree, school, major,
-	    graduation_date, work_start_date, title, title_date, specialty, custody, unit_org_id, staffing)
+	    graduation_date, work_start_date, title, title_date, appointed_date, specialty, custody, unit_org_id,
+	    staffing)
 	    SELECT u.id, '汉族', '大学本科', '学士', '浙江工业大学', '土木工程', '2010-06-30', '2010-07-01',
-	    '助理工程师', '2015-01-01', '建筑工程施工', 'unit', o.id, 'none'
+	    '助理工程师', '2015-01-01', '2015-03-01', '建筑工程施工', 'unit', o.id, 'none'
 	    FROM (${users}) u, org o WHERE o.name = ${lit(HONGDA)}`);
 	await sql(`CREATE TEMP TABLE IF NOT EXISTS x (x int)`);	// (psql session warm-up)
 	await sql(`INSERT INTO upload (owner_id, filename, ctype, size, sha256, data)

@@ -156,7 +156,10 @@ describe('drafts (PUT info) and the statement', () => {
 });
 
 describe('正常申报 (normal) of a mid plan', () => {
-	const titleAgo = async (expr) => putProfile(a.s, { title: '助理工程师', title_date: await sqlDate(expr) });
+	const titleAgo = async (expr) => {
+		const d = await sqlDate(expr);
+		return putProfile(a.s, { title: '助理工程师', title_date: d, appointed_date: d });
+	};
 
 	test('助理工程师 for 4 years + 1 day, or exactly 4 years, passes the rule', async () => {
 		await titleAgo("current_date - interval '4 years' - interval '1 day'");
@@ -167,18 +170,19 @@ describe('正常申报 (normal) of a mid plan', () => {
 
 	test('4 years − 1 day is in the check (field method), naming the title and its date', async () => {
 		const d = await sqlDate("current_date - interval '4 years' + interval '1 day'");
-		await putProfile(a.s, { title_date: d });
+		await putProfile(a.s, { title_date: d, appointed_date: d });
 		const m = messages(await get(), 'method');
 		assert.equal(m.length, 1, m.join(' | '));
-		assert.equal(m[0], `正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${d}，聘任时间 未填写）`);
+		assert.equal(m[0], `正常申报须取得并被聘任助理工程师满 4 年（个人基本信息中：助理工程师，取得时间 ${d}，聘任时间 ${d}）`);
 		assert.ok((await get()).check.find((c) => c.field === 'method').step === 3);
 	});
 
 	test('title 技术员 (however long ago) is in the check', async () => {
-		await putProfile(a.s, { title: '技术员', title_date: '2010-01-01' });
+		await putProfile(a.s, { title: '技术员', title_date: '2010-01-01', appointed_date: '' });
 		const m = messages(await get(), 'method');
 		assert.equal(m.length, 1, m.join(' | '));
 		assert.match(m[0], /助理工程师满 4 年（个人基本信息中：技术员，取得时间 2010-01-01，聘任时间 未填写）/);
+		await putProfile(a.s, { appointed_date: '2010-03-01' });
 		await putProfile(a.s, { title: '助理工程师' });
 		assert.deepEqual(messages(await get(), 'method'), []);
 	});
@@ -203,9 +207,13 @@ describe('正常申报 (normal) of a mid plan', () => {
 		// not a day after today
 		assertError(await a.s.request('PUT', '/profile', { json: { appointed_date: await sqlDate("current_date + 1") } }),
 		    400, 'invalid_field', 'appointed_date');
+		// 取得并被聘任: a title without the date of its appointment is not 被聘任 4 years (a
+		// boundary probe: greatest() passed over the missing date)
 		await putProfile(a.s, { title_date: longAgo, appointed_date: '' });
-		assert.deepEqual(messages(await get(), 'method'), []);
+		assert.deepEqual(messages(await get(), 'method'), [`正常申报须取得并被聘任助理工程师满 4 年，请在个人基本信息中填写聘任时间（个人基本信息中：助理工程师，取得时间 ${longAgo}，聘任时间 未填写）`]);
 		assert.equal((await a.s.get('/profile')).json.profile.appointed_date, null);
+		await putProfile(a.s, { appointed_date: longAgo });
+		assert.deepEqual(messages(await get(), 'method'), []);
 	});
 
 	test('education 中专 is in the check; 大学专科 is enough', async () => {

@@ -106,12 +106,14 @@ export async function sqlDate(expr) {
 
 // ------------------------------------------------------------------ profile
 
-/* A complete profile at 金华宏达 (private company), title 助理工程师 for 5 years. */
+/* A complete profile at 金华宏达 (private company), title 助理工程师 obtained and appointed
+ * 5 years ago. */
 export async function completeProfile(extra = {}) {
+	const fiveYears = await sqlDate("current_date - interval '5 years'");
 	return {
 		ethnicity: '汉族', education: '大学本科', degree: '学士', school: '浙江工业大学',
 		major: '土木工程', graduation_date: '2006-06-30', work_start_date: '2006-07-15',
-		title: '助理工程师', title_date: await sqlDate("current_date - interval '5 years'"),
+		title: '助理工程师', title_date: fiveYears, appointed_date: fiveYears,
 		specialty: '建筑工程施工', custody: 'unit', unit_id: await orgId(HONGDA), staffing: 'none',
 		out_of_province_ss: false, ...extra,
 	};

@@ -31,9 +31,10 @@ export async function newDrafts(n = 1, { applicant = DEMO_APPLICANT, plan = null
 export async function completeDrafts(apps, applicant = DEMO_APPLICANT) {
 	const list = apps.join(', ');
 	await sql(`INSERT INTO applicant_profile (user_id, ethnicity, education, degree, school, major,
-	    graduation_date, work_start_date, title, title_date, specialty, custody, unit_org_id, staffing)
+	    graduation_date, work_start_date, title, title_date, appointed_date, specialty, custody, unit_org_id,
+	    staffing)
 	    SELECT u.id, '汉族', '大学本科', '学士', '浙江工业大学', '土木工程', '2010-06-30', '2010-07-01',
-	    '助理工程师', '2015-01-01', '建筑工程施工', 'unit', o.id, 'none'
+	    '助理工程师', '2015-01-01', '2015-03-01', '建筑工程施工', 'unit', o.id, 'none'
 	    FROM app_user u, org o WHERE u.username = ${lit(applicant)} AND o.name = ${lit(HONGDA)}
 	    ON CONFLICT (user_id) DO NOTHING`);
 	await sql(`WITH u AS (SELECT id FROM app_user WHERE username = ${lit(applicant)}),

@@ -135,7 +135,7 @@ describe('from an empty database to a unit\'s desk', () => {
 		const me = await a.ok('POST', '/login', { json: { username: '330702199001010015', password: DEMO_PASSWORD } });
 		await a.ok('PUT', '/profile', { json: { ethnicity: '汉族', education: '大学本科', degree: '学士',
 			school: '浙江工业大学', major: '土木工程', graduation_date: '2010-06-30', work_start_date: '2010-07-01',
-			title: '助理工程师', title_date: '2015-01-01', specialty: '建筑工程施工', custody: 'unit',
+			title: '助理工程师', title_date: '2015-01-01', appointed_date: '2015-03-01', specialty: '建筑工程施工', custody: 'unit',
 			unit_id: ids.unit, staffing: 'none', out_of_province_ss: false } });
 		const unit = new Client('unit');
 		await unit.ok('POST', '/login', { json: { username: 'mm_build', password: DEMO_PASSWORD } });

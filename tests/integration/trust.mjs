@@ -200,9 +200,10 @@ export async function sqlUpload(owner) {
 /* A profile at 金华宏达 that the pre-submission check accepts. */
 export async function sqlProfile(user) {
 	await sql(`INSERT INTO applicant_profile (user_id, ethnicity, education, degree, school, major,
-	    graduation_date, work_start_date, title, title_date, specialty, custody, unit_org_id, staffing)
+	    graduation_date, work_start_date, title, title_date, appointed_date, specialty, custody, unit_org_id,
+	    staffing)
 	    SELECT ${user}, '汉族', '大学本科', '学士', '浙江工业大学', '土木工程', '2010-06-30', '2010-07-01',
-	    '助理工程师', '2015-01-01', '建筑工程施工', 'unit', o.id, 'none' FROM org o WHERE o.name = ${lit(HONGDA)}
+	    '助理工程师', '2015-01-01', '2015-03-01', '建筑工程施工', 'unit', o.id, 'none' FROM org o WHERE o.name = ${lit(HONGDA)}
 	    ON CONFLICT (user_id) DO NOTHING`);
 }
 
