@@ -36,6 +36,11 @@
 /* A photo with an EXIF orientation is turned in memory, 3 bytes a pixel. */
 #define PHOTO_MAX_UPRIGHT	(24L * 1000 * 1000)
 #define PHOTO_UPRIGHT_QUALITY	92
+/* ...and lower, a step at a time, while what it gives is not below 1M (a photo
+ * saved at a low quality, turned, grows: a probe's 726 KB became 1.38 MB), or
+ * higher while it is not above 30K: what is kept keeps to the notice's sizes */
+#define PHOTO_UPRIGHT_STEP	8
+#define PHOTO_UPRIGHT_QMIN	30
 
 #define MSG_DAMAGED	"照片文件不完整或已损坏，请重新导出后上传"
 
@@ -384,18 +389,54 @@ struct photo_up {
 	unsigned icc_len;
 	unsigned char *out;
 	unsigned long out_len;
+	int q, step;			/* the quality tried, the way it goes (upright_run()) */
 	const char *why;
 	char whybuf[160];
 };
 
-/* Decodes into the displayed orientation and encodes that. 0 or -1. */
+/* Encodes the displayed image u->pix (w×h, turned from orientation o) at
+ * quality q into u->out, what it held before freed. Within upright_run()'s
+ * setjmp. */
+static void
+upright_encode(struct photo_up *u, JDIMENSION w, JDIMENSION h, int o, int q)
+{
+	struct jpeg_decompress_struct *di = &u->din;
+	struct jpeg_compress_struct *co = &u->cout;
+	JSAMPROW line;
+
+	free(u->out);
+	u->out = NULL;
+	u->out_len = 0;
+	jpeg_mem_dest(co, &u->out, &u->out_len);
+	u->writing = true;
+	co->image_width = w;
+	co->image_height = h;
+	co->input_components = 3;
+	co->in_color_space = JCS_RGB;
+	jpeg_set_defaults(co);
+	jpeg_set_quality(co, q, TRUE);
+	co->density_unit = di->density_unit;
+	co->X_density = o >= 5 ? di->Y_density : di->X_density;
+	co->Y_density = o >= 5 ? di->X_density : di->Y_density;
+	jpeg_start_compress(co, TRUE);
+	if (u->icc != NULL)
+		jpeg_write_icc_profile(co, u->icc, u->icc_len);
+	while (co->next_scanline < h) {
+		line = u->pix + (size_t)co->next_scanline * w * 3;
+		jpeg_write_scanlines(co, &line, 1);
+	}
+	jpeg_finish_compress(co);
+	u->writing = false;
+}
+
+/* Decodes into the displayed orientation and encodes that, within the
+ * notice's file sizes where a quality gives them. 0 or -1. */
 static int
 upright_run(struct photo_up *u, const unsigned char *data, size_t len)
 {
 	struct jpeg_decompress_struct *di = &u->din;
 	struct jpeg_compress_struct *co = &u->cout;
 	JSAMPARRAY row;
-	JSAMPROW line;
 	JDIMENSION x, y, dx, dy, w, h;
 	int o;
 
@@ -451,26 +492,25 @@ upright_run(struct photo_up *u, const unsigned char *data, size_t len)
 	jpeg_finish_decompress(di);
 	jpeg_create_compress(co);
 	u->cout_made = true;
-	jpeg_mem_dest(co, &u->out, &u->out_len);
-	u->writing = true;
-	co->image_width = w;
-	co->image_height = h;
-	co->input_components = 3;
-	co->in_color_space = JCS_RGB;
-	jpeg_set_defaults(co);
-	jpeg_set_quality(co, PHOTO_UPRIGHT_QUALITY, TRUE);
-	co->density_unit = di->density_unit;
-	co->X_density = o >= 5 ? di->Y_density : di->X_density;
-	co->Y_density = o >= 5 ? di->X_density : di->Y_density;
-	jpeg_start_compress(co, TRUE);
-	if (u->icc != NULL)
-		jpeg_write_icc_profile(co, u->icc, u->icc_len);
-	while (co->next_scanline < h) {
-		line = u->pix + (size_t)co->next_scanline * w * 3;
-		jpeg_write_scanlines(co, &line, 1);
+	u->q = PHOTO_UPRIGHT_QUALITY;
+	for (;;) {
+		upright_encode(u, w, h, o, u->q);
+		/* the way it first had to go, and no further than that way allows */
+		if (u->step == 0)
+			u->step = u->out_len >= PHOTO_MAX_BYTES ? -PHOTO_UPRIGHT_STEP :
+			    u->out_len <= PHOTO_MIN_BYTES ? 2 : 0;
+		if (u->step < 0 && u->out_len >= PHOTO_MAX_BYTES && u->q > PHOTO_UPRIGHT_QMIN)
+			u->q = u->q + u->step < PHOTO_UPRIGHT_QMIN ? PHOTO_UPRIGHT_QMIN :
+			    u->q + u->step;
+		else if (u->step > 0 && u->out_len <= PHOTO_MIN_BYTES && u->q < 100)
+			u->q = u->q + u->step > 100 ? 100 : u->q + u->step;
+		else
+			break;
 	}
-	jpeg_finish_compress(co);
-	u->writing = false;
+	if (u->out_len >= PHOTO_MAX_BYTES) {
+		u->why = "照片按拍摄方向转正后超过 1M，请缩小尺寸后重新导出上传";
+		ERREXIT(di, JERR_OUT_OF_MEMORY);
+	}
 	jpeg_destroy_compress(co);
 	u->cout_made = false;
 	jpeg_destroy_decompress(di);
@@ -480,8 +520,9 @@ upright_run(struct photo_up *u, const unsigned char *data, size_t len)
 
 /*
  * The photo turned as its EXIF orientation says, re-encoded (JPEG quality
- * 92, the ICC profile kept, no EXIF: nothing is left to turn it twice, and
- * no camera or place data goes along). For photos photo_check() accepted.
+ * 92, lower or higher where that keeps it within the notice's sizes; the
+ * ICC profile kept, no EXIF: nothing is left to turn it twice, and no camera
+ * or place data goes along). For photos photo_check() accepted.
  * Returns PERR_OK with *out (malloc'd, caller frees) and *outlen, or
  * PERR_INVALID_FIELD with a Chinese message.
  */

@@ -489,10 +489,10 @@ portrait(struct canvas *c, int w, int h, const unsigned char bg[3])
  * would: the stored pixel (x, y) is the one the viewer sees at the place
  * EXIF defines (5-8 store it sideways, width and height swapped), then
  * JPEG, with an APP1 Exif segment (byte order by le) right after SOI when
- * o > 0 (0: none at all), padded to at least 40000 bytes.
+ * o > 0 (0: none at all), padded to at least 40000 bytes; JPEG quality q.
  */
 static unsigned char *
-store(const struct canvas *c, int o, bool le, size_t *len)
+store_q(const struct canvas *c, int o, bool le, int q, size_t *len)
 {
 	struct jpeg_compress_struct jc;
 	struct jpeg_error_mgr jerr;
@@ -511,7 +511,7 @@ store(const struct canvas *c, int o, bool le, size_t *len)
 	jc.input_components = 3;
 	jc.in_color_space = JCS_RGB;
 	jpeg_set_defaults(&jc);
-	jpeg_set_quality(&jc, 90, TRUE);
+	jpeg_set_quality(&jc, q, TRUE);
 	jpeg_start_compress(&jc, TRUE);
 	row = malloc((size_t)sw * 3);
 	assert_non_null(row);
@@ -560,6 +560,12 @@ store(const struct canvas *c, int o, bool le, size_t *len)
 	free(out);
 	*len = n + sizeof(app1);
 	return res;
+}
+
+static unsigned char *
+store(const struct canvas *c, int o, bool le, size_t *len)
+{
+	return store_q(c, o, le, 90, len);
 }
 
 static const unsigned char BLUE_BG[3] = { 67, 142, 219 };	/* 蓝底 */
@@ -748,6 +754,44 @@ t_orientation_rules(void **state)
 	free(port.px);
 }
 
+/* A photo saved at a low quality and turned grows when it is encoded again:
+ * what is kept is still below 1M (a probe's 726 KB was kept as 1.38 MB),
+ * and one that cannot be is refused, said why. */
+static void
+t_orientation_size(void **state)
+{
+	struct photo_info pi;
+	struct canvas c;
+	char msg[256];
+	size_t len, uplen;
+	unsigned char *b;
+	char *up;
+	int x, y, k;
+
+	(void)state;
+	canvas_init(&c, 1040, 1360);	/* noise: the worst to compress */
+	for (y = 0; y < c.h; y++)
+		for (x = 0; x < c.w; x++)
+			for (k = 0; k < 3; k++) {
+				c.seed = c.seed * 1103515245u + 12345u;
+				c.px[((size_t)y * (size_t)c.w + (size_t)x) * 3 + (size_t)k] =
+				    (unsigned char)(c.seed >> 16);
+			}
+	b = store_q(&c, 6, false, 55, &len);
+	assert_true(len > 30 * 1024 && len < 1024 * 1024);
+	assert_int_equal(check(b, len, &pi, msg, sizeof(msg)), PERR_OK);
+	assert_int_equal(photo_upright((const char *)b, len, &up, &uplen, msg, sizeof(msg)),
+	    PERR_OK);
+	if (uplen >= 1024 * 1024 || uplen <= 30 * 1024)
+		fail_msg("kept %zu bytes from %zu", uplen, len);
+	assert_int_equal(check((const unsigned char *)up, uplen, &pi, msg, sizeof(msg)), PERR_OK);
+	assert_int_equal(pi.width, 1040);
+	assert_int_equal(pi.height, 1360);
+	free(up);
+	free(b);
+	free(c.px);
+}
+
 /* Broken or odd EXIF is no orientation at all (1), never a crash or a
  * read outside the segment. */
 static void
@@ -862,6 +906,7 @@ main(void)
 		cmocka_unit_test(t_portraits),
 		cmocka_unit_test(t_orientation),
 		cmocka_unit_test(t_orientation_rules),
+		cmocka_unit_test(t_orientation_size),
 		cmocka_unit_test(t_orientation_bad_exif),
 		cmocka_unit_test(t_progressive),
 		cmocka_unit_test(t_huge),
