@@ -117,8 +117,9 @@ query(struct req *r, int limit, PGresult **res)
 }
 
 /* The labels of a detail's keys as lib/chain.c, fee.c, ballot.c, results.c,
- * certificate.c and chain_write() (sql/017) write them, an action's own
- * first. A key not here is shown under its own name. */
+ * certificate.c, support.c, the operator's pages and chain_write() (sql/017)
+ * write them, an action's own first. A key not here is shown under its own
+ * name (platform.test.mjs reads every action's rows for one). */
 static const struct {
 	const char *action, *key, *label;
 } labels[] = {
@@ -152,6 +153,15 @@ static const struct {
 	{ NULL, "fee", "应缴费用（元）" },
 	{ NULL, "paid_total", "已缴合计（元）" },
 	{ NULL, "surplus", "多缴（元）" },
+	{ NULL, "pay_by", "缴费截止日期" },
+	{ "fee_set", "told", "已短信告知人数" },
+	{ "support_contact", "name", "技术支持单位或联系人" },
+	{ "support_contact", "phone", "联系电话" },
+	{ "support_contact", "email", "电子邮箱" },
+	{ "support_contact", "hours", "服务时间" },
+	{ NULL, "phone", "咨询电话" },
+	{ NULL, "before", "更正前" },
+	{ NULL, "after", "更正后" },
 };
 
 static const char *

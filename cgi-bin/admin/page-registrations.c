@@ -47,9 +47,12 @@ static struct db_stmt st[RG__MAX] = {
 	    "SELECT u.filename, u.ctype, u.data FROM org o JOIN upload u ON u.id = o.authorization_id"
 	    " WHERE o.id = $1", 0 },
 	/* what a correction changes, as it is now (its columns in the order of amend_fields) */
+	/* (and the names of its county and of the one given: the audit's words) */
 	[RG_OLD] = { "admin_registration_old",
 	    "SELECT o.status, o.name, coalesce(o.uscc, ''), coalesce(o.ownership, ''),"
-	    " coalesce(o.affiliation, ''), o.region_id::text, coalesce(o.supervisor, '')"
+	    " coalesce(o.affiliation, ''), o.region_id::text, coalesce(o.supervisor, ''),"
+	    " (SELECT name FROM region WHERE id = o.region_id),"
+	    " coalesce((SELECT name FROM region WHERE id = $2), '')"
 	    " FROM org o WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre')"
 	    " AND o.submitted_at IS NOT NULL FOR UPDATE", 0 },
 	/* another organisation in use under that name (where it is) */
@@ -291,6 +294,29 @@ const struct field registration_amend_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+/* A corrected value as the operator reads it: a county by its name, a code by
+ * the words of the form (the audit keeps what it was and what it became). */
+static const char *
+amend_shown(int field, const char *v, const char *region_name)
+{
+	static const struct {
+		const char *code, *name;
+	} words[] = {
+		{ "state", "国有企业" }, { "private", "非公企业" }, { "institution", "事业单位" },
+		{ "agency", "机关" }, { "other", "其他" }, { "bureau", "市住建局局属事业单位" },
+		{ "city_direct", "市本级直属事业单位" }, { "civil_service", "参照公务员管理的事业单位" },
+	};
+	size_t i;
+
+	if (field == AM_REGION)
+		return region_name;
+	if (field == AM_OWNERSHIP || field == AM_AFFILIATION)
+		for (i = 0; i < NITEMS(words); i++)
+			if (strcmp(words[i].code, v) == 0)
+				return words[i].name;
+	return v[0] != '\0' ? v : "无";
+}
+
 enum perr
 h_admin_registration_amend(struct req *r)
 {
@@ -298,7 +324,7 @@ h_admin_registration_amend(struct req *r)
 	/* none (as on approval), empty or absent: no 隶属关系 */
 	const char *aff = f[AM_AFFILIATION].present && strcmp(f[AM_AFFILIATION].s, "none") != 0 ?
 	    f[AM_AFFILIATION].s : "";
-	char region[24], what[200] = "";
+	char region[24], what[200] = "", before[2048] = "", after[2048] = "";
 	const char *now[AM_REASON];
 	PGresult *old = NULL, *res = NULL;
 	cJSON *changed, *detail;
@@ -314,7 +340,7 @@ h_admin_registration_amend(struct req *r)
 	now[AM_SUPERVISOR] = f[AM_SUPERVISOR].s;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[RG_OLD], &old, 1, DB_I(r->id))) != PERR_OK)
+	if ((e = db_run(&st[RG_OLD], &old, 2, DB_I(r->id), DB_I(f[AM_REGION].i))) != PERR_OK)
 		goto fail;
 	if (PQntuples(old) != 1) {
 		e = req_fail(r, PERR_NOT_FOUND, NULL, "单位不存在");
@@ -347,6 +373,12 @@ h_admin_registration_amend(struct req *r)
 	for (i = 0; i < AM_REASON; i++)
 		if (strcmp(db_str(old, 0, i + 1), now[i]) != 0) {
 			cJSON_AddItemToArray(changed, cJSON_CreateString(registration_amend_fields[i].label));
+			snprintf(before + strlen(before), sizeof(before) - strlen(before), "%s%s：%s",
+			    n ? "；" : "", registration_amend_fields[i].label,
+			    amend_shown(i, db_str(old, 0, i + 1), db_str(old, 0, 7)));
+			snprintf(after + strlen(after), sizeof(after) - strlen(after), "%s%s：%s",
+			    n ? "；" : "", registration_amend_fields[i].label,
+			    amend_shown(i, now[i], db_str(old, 0, 8)));
 			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s", n++ ? "、" : "",
 			    registration_amend_fields[i].label);
 		}
@@ -356,6 +388,8 @@ h_admin_registration_amend(struct req *r)
 	}
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "fields", what);
+	cJSON_AddStringToObject(detail, "before", before);
+	cJSON_AddStringToObject(detail, "after", after);
 	cJSON_AddStringToObject(detail, "reason", f[AM_REASON].s);
 	if ((e = db_run(&st[RG_AMEND], NULL, 7, DB_I(r->id), DB_S(now[AM_NAME]), DB_S(now[AM_USCC]),
 	    DB_S(now[AM_OWNERSHIP]), DB_S(aff), DB_I(f[AM_REGION].i), DB_S(now[AM_SUPERVISOR]))) !=

@@ -251,6 +251,15 @@ describe('a unit registers itself', () => {
 		assert.deepEqual(await sqlRows(`SELECT detail->>'fields', detail->>'reason' FROM audit_log
 		    WHERE action = 'registration_amend' AND target_id = ${id} ORDER BY id DESC LIMIT 1`),
 		    [['单位名称、统一社会信用代码、单位性质、隶属关系、所在地区、主管部门', body.reason]]);
+		// what it was called, and under which code it vouched for its people, stays readable (the
+		// operator's probe: the old name and code were kept nowhere)
+		const row = (await admin.get(`/audit?action=registration_amend&target_type=org&target_id=${id}`)).json.items[0];
+		const said = Object.fromEntries(row.details.map((d) => [d.label, d.text]));
+		assert.equal(said.更正前, `单位名称：${reg.name}；统一社会信用代码：${reg.uscc}；单位性质：非公企业；隶属关系：无；`
+		    + `所在地区：婺城区；主管部门：${reg.supervisor}`);
+		assert.equal(said.更正后, `单位名称：${body.name}；统一社会信用代码：${body.uscc}；单位性质：事业单位；`
+		    + `隶属关系：市本级直属事业单位；所在地区：${await sql(`SELECT name FROM region WHERE id = ${body.region_id}`)}；`
+		    + `主管部门：${body.supervisor}`);
 		// the same again changes nothing, and tells nobody
 		const n = await sqlInt(`SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${reg.username}'`);
@@ -802,6 +811,35 @@ describe('the operator runs the platform', () => {
 		for (const q of [`actor=${DEMO_APPLICANT}`, `actor_id=${it.user_id}`]) {
 			const mine = await admin.get(`/audit?${q}&action=submit&target_type=application&target_id=${app}`);
 			assert.deepEqual(mine.json.items.map((x) => x.id), [it.id], q);
+		}
+	});
+
+	test('the audit log: every key of every action\'s detail is said in Chinese', async () => {
+		// (the operator's probe: 设置部门咨询电话 read "phone：…", 技术支持 "name：…；email：…")
+		// both put back as they were after
+		const dept = (await admin.get('/departments')).json.items[0];
+		const kept = await sql('SELECT row_to_json(s) FROM support_contact s');
+		try {
+			const ph = await admin.request('PUT', `/departments/${dept.id}`, { json: { phone: '0579-82460000' } });
+			assert.equal(ph.status, 200, ph.text);
+			const put = await admin.request('PUT', '/support', { json: { name: '金华市职称平台技术支持',
+				phone: '0579-82460001', email: 'zc@example.cn', hours: '工作日 8:30-17:00' } });
+			assert.equal(put.status, 200, put.text);
+		} finally {
+			await admin.request('PUT', `/departments/${dept.id}`, { json: { phone: dept.phone || '' } });
+			await sql('DELETE FROM support_contact');
+			if (kept)
+				await sql(`INSERT INTO support_contact SELECT * FROM json_populate_record(null::support_contact, ${lit(kept)})`);
+		}
+		const actions = (await sqlRows(`SELECT DISTINCT action FROM audit_log WHERE detail IS NOT NULL
+		    AND detail <> '{}'::jsonb`)).map(([a]) => a);
+		assert.ok(actions.includes('department_phone') && actions.includes('support_contact'), actions.join());
+		for (const action of actions) {
+			const r = await admin.get(`/audit?action=${action}`);
+			assert.equal(r.status, 200, r.text);
+			for (const it of r.json.items)
+				for (const d of it.details || [])
+					assert.match(d.label, /^[^A-Za-z_]+$/, `${action}: ${d.label}：${d.text}`);
 		}
 	});
 
