@@ -714,7 +714,8 @@ PORTAL_API enum perr account_search(const char *q, cJSON *out);
 
 /* Replies with a sheet as an .xlsx download (libxlsxwriter): a title row, a
  * bold header, then rows, a JSON array of arrays of strings or numbers;
- * widths in characters. */
+ * widths in characters. Numbers under a header ending in （元） show as money
+ * (260.00), under one ending in 率 or 比例 as percentages (0.667: 66.7%). */
 PORTAL_API enum perr xlsx_reply(struct req *, const char *filename, const char *sheet,
     const char *title, const char *const *head, const int *widths, int ncols,
     const cJSON *rows);

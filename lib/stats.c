@@ -321,17 +321,14 @@ cell(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? cJSON_CreateNumber(v->valuedouble) : cJSON_CreateString("");
 }
 
-/* A rate as the sheet shows it: "66.7%", or empty. */
+/* A rate (66.7) as the sheet's fraction (0.667, shown 66.7% under a header
+ * in 率 or 比例: xlsx.c), or an empty cell. */
 static cJSON *
 pct(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	char buf[32];
 
-	if (!cJSON_IsNumber(v))
-		return cJSON_CreateString("");
-	snprintf(buf, sizeof(buf), "%.1f%%", v->valuedouble);
-	return cJSON_CreateString(buf);
+	return cJSON_IsNumber(v) ? cJSON_CreateNumber(v->valuedouble / 100) : cJSON_CreateString("");
 }
 
 /* Appends a row of cells (NULL ends them); the row is the rows' from then on. */

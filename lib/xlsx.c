@@ -37,18 +37,26 @@ slurp(const char *path, char **data, size_t *len)
 	return PERR_OK;
 }
 
+/* Whether header h ends in the words end. */
+static bool
+ends_in(const char *h, const char *end)
+{
+	size_t hl = strlen(h), el = strlen(end);
+
+	return hl >= el && strcmp(h + hl - el, end) == 0;
+}
+
 /* One sheet into the workbook: the title row, the bold header, the rows;
  * printed on A4 across, as wide as the paper, the header on every page. A
  * column whose header ends in （元） is money: its numbers show two decimals
- * (260.00), as a reconciliation reads them. */
+ * (260.00), as a reconciliation reads them; one whose header ends in 率 or 比例
+ * holds fractions shown as 66.7% (numbers a clerk can sort and sum, not text). */
 static void
 sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw_format *big,
-    lxw_format *wrap, lxw_format *money)
+    lxw_format *wrap, lxw_format *money, lxw_format *percent)
 {
-	static const char yuan[] = "（元）";
 	lxw_worksheet *ws = workbook_add_worksheet(wb, sh->name);
 	const cJSON *row, *cell;
-	size_t hl;
 	int c, n = 0;
 
 	worksheet_write_string(ws, 0, 0, sh->title, big);
@@ -66,10 +74,10 @@ sheet_write(lxw_workbook *wb, const struct xlsx_sheet *sh, lxw_format *bold, lxw
 		cJSON_ArrayForEach(cell, row) {
 			if (cJSON_IsNumber(cell))
 				worksheet_write_number(ws, (lxw_row_t)(n + 2), (lxw_col_t)c,
-				    cell->valuedouble, c < sh->ncols &&
-				    (hl = strlen(sh->head[c])) >= sizeof(yuan) - 1 &&
-				    strcmp(sh->head[c] + hl - (sizeof(yuan) - 1), yuan) == 0 ?
-				    money : NULL);
+				    cell->valuedouble, c >= sh->ncols ? NULL :
+				    ends_in(sh->head[c], "（元）") ? money :
+				    ends_in(sh->head[c], "率") || ends_in(sh->head[c], "比例") ?
+				    percent : NULL);
 			else if (cJSON_IsString(cell))
 				worksheet_write_string(ws, (lxw_row_t)(n + 2), (lxw_col_t)c,
 				    cell->valuestring, wrap);
@@ -85,7 +93,7 @@ xlsx_reply_sheets(struct req *r, const char *filename, const struct xlsx_sheet *
 {
 	char path[] = "/tmp/zcps-xlsx-XXXXXX";
 	lxw_workbook *wb;
-	lxw_format *bold, *big, *wrap, *money;
+	lxw_format *bold, *big, *wrap, *money, *percent;
 	char *data = NULL;
 	size_t len = 0;
 	int fd, i;
@@ -112,8 +120,10 @@ xlsx_reply_sheets(struct req *r, const char *filename, const struct xlsx_sheet *
 	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
 	money = workbook_add_format(wb);
 	format_set_num_format(money, "#,##0.00");
+	percent = workbook_add_format(wb);
+	format_set_num_format(percent, "0.0%");
 	for (i = 0; i < nsheets; i++)
-		sheet_write(wb, &sheets[i], bold, big, wrap, money);
+		sheet_write(wb, &sheets[i], bold, big, wrap, money, percent);
 	if (workbook_close(wb) != LXW_NO_ERROR) {
 		unlink(path);
 		return PERR_INTERNAL;

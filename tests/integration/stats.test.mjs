@@ -187,8 +187,18 @@ describe('the export and the refusals', () => {
 		const names = [...unzip('xl/workbook.xml').matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
 		assert.deepEqual(names, ['概况', '按环节', '按地区', '按申报类型', '按申报方式', '审查决定', '办理时长']);
 		const strings = unzip('xl/sharedStrings.xml');
-		for (const s of ['婺城区住房和城乡建设局', '统计测试计划', '60.0%', '20.0%', '县（市、区）建设初评委资格审查', '婺城区'])
+		for (const s of ['婺城区住房和城乡建设局', '统计测试计划', '县（市、区）建设初评委资格审查', '婺城区'])
 			assert.ok(strings.includes(s), `the workbook shows ${s}`);
+		// the rates are numbers shown as 60.0% (the operator's probe: text, which nothing sorts or sums)
+		assert.ok(!strings.includes('60.0%'), 'no rate as text');
+		const sum = unzip('xl/worksheets/sheet1.xml');
+		const rates = [...sum.matchAll(/<c r="C[7-9]" s="(\d+)"[^>]*><v>([^<]+)<\/v>/g)];
+		assert.deepEqual(rates.map((m) => Number(m[2])), [0.6, 0.2, 0.2], sum);
+		const styles = unzip('xl/styles.xml');
+		const fmt = styles.match(/<numFmt numFmtId="(\d+)" formatCode="0\.0%"\/>/);
+		assert.ok(fmt, styles);
+		const xfs = [...styles.match(/<cellXfs[^>]*>([\s\S]*?)<\/cellXfs>/)[1].matchAll(/<xf [^>]*numFmtId="(\d+)"/g)].map((m) => m[1]);
+		assert.equal(xfs[Number(rates[0][1])], fmt[1], 'the rate cells are formatted as percentages');
 		// 办理时长: step 4, 5 counted, median 3, p90 6.8, mean 3.8, none uncounted
 		const days = unzip('xl/worksheets/sheet7.xml');
 		const values = [...days.matchAll(/<c r="[D-H]3"[^>]*><v>([^<]+)<\/v>/g)].map((m) => Number(m[1]));
