@@ -545,6 +545,15 @@ PORTAL_API enum perr req_audit_reason(const struct req *, const char *action,
  * organisation than self has (409 uscc); the refusal's message into r. */
 PORTAL_API enum perr org_form_check(struct req *r, long long region, const char *ownership,
     const char *affiliation, const char *uscc, long long self);
+/* A registration's fields as org_form_diff() compares them, in this order. */
+enum { OF_NAME, OF_USCC, OF_OWNERSHIP, OF_AFFILIATION, OF_REGION, OF_SUPERVISOR, OF_N };
+/* What differs between a registration as it was and as it is now (each OF_N
+ * strings; the county by its name, the codes as stored): into detail, when
+ * anything does, "fields" (单位名称、统一社会信用代码), "before" and "after"
+ * (单位名称：…；单位性质：非公企业), as the audit log says them, and each
+ * label into the array labels unless it is NULL. Returns how many differ. */
+PORTAL_API int org_form_diff(const char *const old[OF_N], const char *const now[OF_N],
+    cJSON *detail, cJSON *labels);
 
 /* ---------- routes and the program main (app.c) ---------- */
 

@@ -26,7 +26,17 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.username, ''),"
 	    " (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status)"
 	    "  ORDER BY d.id), '[]')::text FROM org d WHERE d.name = o.name AND d.id <> o.id),"
-	    " o.region_id"
+	    " o.region_id,"
+	    /* waiting again after a refusal: the refusal, and what the unit corrected since */
+	    " CASE WHEN o.status = 'pending' THEN (SELECT json_build_object('rejected_at',"
+	    "  to_char(j.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    "  'reason', j.detail->>'reason', 'fields', s.detail->>'fields',"
+	    "  'before', s.detail->>'before', 'after', s.detail->>'after')::text"
+	    "  FROM audit_log j LEFT JOIN LATERAL (SELECT detail FROM audit_log s"
+	    "   WHERE s.target_type = 'org' AND s.target_id = o.id AND s.action = 'unit_reregister'"
+	    "   AND s.id > j.id ORDER BY s.id DESC LIMIT 1) s ON true"
+	    "  WHERE j.target_type = 'org' AND j.target_id = o.id AND j.action = 'registration_reject'"
+	    "  ORDER BY j.id DESC LIMIT 1) END"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload up ON up.id = o.authorization_id"
 	    " LEFT JOIN app_user c ON c.org_id = o.id AND c.is_org_admin"
@@ -95,7 +105,7 @@ h_admin_registrations(struct req *r)
 		return e;
 	items = cJSON_AddArrayToObject(req_out(r), "items");
 	for (i = 0; i < PQntuples(res); i++) {
-		cJSON *it = cJSON_CreateObject(), *c, *dups;
+		cJSON *it = cJSON_CreateObject(), *c, *dups, *prev;
 		const char *uscc = db_str(res, i, 2);
 
 		cJSON_AddNumberToObject(it, "id", (double)db_int(res, i, 0));
@@ -128,6 +138,8 @@ h_admin_registrations(struct req *r)
 		cJSON_AddStringToObject(c, "username", db_str(res, i, 16));
 		dups = cJSON_Parse(db_str(res, i, 17));
 		cJSON_AddItemToObject(it, "same_name", dups ? dups : cJSON_CreateArray());
+		prev = PQgetisnull(res, i, 19) ? NULL : cJSON_Parse(db_str(res, i, 19));
+		cJSON_AddItemToObject(it, "previous", prev ? prev : cJSON_CreateNull());
 		cJSON_AddItemToArray(items, it);
 	}
 	PQclear(res);
@@ -294,29 +306,6 @@ const struct field registration_amend_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* A corrected value as the operator reads it: a county by its name, a code by
- * the words of the form (the audit keeps what it was and what it became). */
-static const char *
-amend_shown(int field, const char *v, const char *region_name)
-{
-	static const struct {
-		const char *code, *name;
-	} words[] = {
-		{ "state", "国有企业" }, { "private", "非公企业" }, { "institution", "事业单位" },
-		{ "agency", "机关" }, { "other", "其他" }, { "bureau", "市住建局局属事业单位" },
-		{ "city_direct", "市本级直属事业单位" }, { "civil_service", "参照公务员管理的事业单位" },
-	};
-	size_t i;
-
-	if (field == AM_REGION)
-		return region_name;
-	if (field == AM_OWNERSHIP || field == AM_AFFILIATION)
-		for (i = 0; i < NITEMS(words); i++)
-			if (strcmp(words[i].code, v) == 0)
-				return words[i].name;
-	return v[0] != '\0' ? v : "无";
-}
-
 enum perr
 h_admin_registration_amend(struct req *r)
 {
@@ -324,20 +313,12 @@ h_admin_registration_amend(struct req *r)
 	/* none (as on approval), empty or absent: no 隶属关系 */
 	const char *aff = f[AM_AFFILIATION].present && strcmp(f[AM_AFFILIATION].s, "none") != 0 ?
 	    f[AM_AFFILIATION].s : "";
-	char region[24], what[200] = "", before[2048] = "", after[2048] = "";
-	const char *now[AM_REASON];
+	const char *was[OF_N], *now[OF_N];
 	PGresult *old = NULL, *res = NULL;
-	cJSON *changed, *detail;
-	int i, n = 0;
+	cJSON *detail = NULL;
+	int i;
 	enum perr e;
 
-	snprintf(region, sizeof(region), "%lld", f[AM_REGION].i);
-	now[AM_NAME] = f[AM_NAME].s;
-	now[AM_USCC] = f[AM_USCC].s;
-	now[AM_OWNERSHIP] = f[AM_OWNERSHIP].s;
-	now[AM_AFFILIATION] = aff;
-	now[AM_REGION] = region;
-	now[AM_SUPERVISOR] = f[AM_SUPERVISOR].s;
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[RG_OLD], &old, 2, DB_I(r->id), DB_I(f[AM_REGION].i))) != PERR_OK)
@@ -356,50 +337,46 @@ h_admin_registration_amend(struct req *r)
 	    PERR_OK)
 		goto fail;
 	/* a rename onto a name in use would give applicants two of it to choose from */
-	if (strcmp(db_str(old, 0, 1), now[AM_NAME]) != 0) {
-		if ((e = db_run(&st[RG_NAME_LOCK], NULL, 1, DB_S(now[AM_NAME]))) != PERR_OK ||
-		    (e = db_run(&st[RG_NAME_TAKEN], &res, 2, DB_S(now[AM_NAME]), DB_I(r->id))) != PERR_OK)
+	if (strcmp(db_str(old, 0, 1), f[AM_NAME].s) != 0) {
+		if ((e = db_run(&st[RG_NAME_LOCK], NULL, 1, DB_S(f[AM_NAME].s))) != PERR_OK ||
+		    (e = db_run(&st[RG_NAME_TAKEN], &res, 2, DB_S(f[AM_NAME].s), DB_I(r->id))) !=
+		    PERR_OK)
 			goto fail;
 		if (PQntuples(res) > 0) {
 			e = req_fail(r, PERR_CONFLICT, "name", "平台中已有名为“%s”的单位或部门（%s），"
-			    "请核对单位名称", now[AM_NAME], db_str(res, 0, 0));
+			    "请核对单位名称", f[AM_NAME].s, db_str(res, 0, 0));
 			goto fail;
 		}
 		PQclear(res);
 		res = NULL;
 	}
-	/* what differs, by its label: nothing, and nothing is written */
-	changed = cJSON_AddArrayToObject(req_out(r), "changed");
-	for (i = 0; i < AM_REASON; i++)
-		if (strcmp(db_str(old, 0, i + 1), now[i]) != 0) {
-			cJSON_AddItemToArray(changed, cJSON_CreateString(registration_amend_fields[i].label));
-			snprintf(before + strlen(before), sizeof(before) - strlen(before), "%s%s：%s",
-			    n ? "；" : "", registration_amend_fields[i].label,
-			    amend_shown(i, db_str(old, 0, i + 1), db_str(old, 0, 7)));
-			snprintf(after + strlen(after), sizeof(after) - strlen(after), "%s%s：%s",
-			    n ? "；" : "", registration_amend_fields[i].label,
-			    amend_shown(i, now[i], db_str(old, 0, 8)));
-			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s", n++ ? "、" : "",
-			    registration_amend_fields[i].label);
-		}
-	if (n == 0) {
+	/* what differs, by its label (the county by its name): nothing, and nothing is written */
+	for (i = 0; i < OF_N; i++)
+		was[i] = db_str(old, 0, i == OF_REGION ? 7 : i + 1);
+	now[OF_NAME] = f[AM_NAME].s;
+	now[OF_USCC] = f[AM_USCC].s;
+	now[OF_OWNERSHIP] = f[AM_OWNERSHIP].s;
+	now[OF_AFFILIATION] = aff;
+	now[OF_REGION] = db_str(old, 0, 8);
+	now[OF_SUPERVISOR] = f[AM_SUPERVISOR].s;
+	detail = cJSON_CreateObject();
+	if (org_form_diff(was, now, detail, cJSON_AddArrayToObject(req_out(r), "changed")) == 0) {
+		cJSON_Delete(detail);
 		PQclear(old);
 		return db_commit();
 	}
-	detail = cJSON_CreateObject();
-	cJSON_AddStringToObject(detail, "fields", what);
-	cJSON_AddStringToObject(detail, "before", before);
-	cJSON_AddStringToObject(detail, "after", after);
 	cJSON_AddStringToObject(detail, "reason", f[AM_REASON].s);
-	if ((e = db_run(&st[RG_AMEND], NULL, 7, DB_I(r->id), DB_S(now[AM_NAME]), DB_S(now[AM_USCC]),
-	    DB_S(now[AM_OWNERSHIP]), DB_S(aff), DB_I(f[AM_REGION].i), DB_S(now[AM_SUPERVISOR]))) !=
+	if ((e = db_run(&st[RG_AMEND], NULL, 7, DB_I(r->id), DB_S(f[AM_NAME].s), DB_S(f[AM_USCC].s),
+	    DB_S(f[AM_OWNERSHIP].s), DB_S(aff), DB_I(f[AM_REGION].i), DB_S(f[AM_SUPERVISOR].s))) !=
 	    PERR_OK || (e = db_run(&st[RG_CLERKS], &res, 1, DB_I(r->id))) != PERR_OK) {
 		cJSON_Delete(detail);
 		goto fail;
 	}
 	for (i = 0; i < PQntuples(res) && e == PERR_OK; i++)
 		e = notify_userf(db_int(res, i, 0), "【职称申报】平台已更正%s的单位信息（%s），理由：%s。"
-		    "此前的申报按原办理渠道继续办理。", now[AM_NAME], what, f[AM_REASON].s);
+		    "此前的申报按原办理渠道继续办理。", f[AM_NAME].s,
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(detail, "fields")),
+		    f[AM_REASON].s);
 	if (e == PERR_OK)
 		e = req_audit(r, "registration_amend", "org", r->id, detail);
 	cJSON_Delete(detail);

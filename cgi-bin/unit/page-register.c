@@ -34,11 +34,18 @@ static struct db_stmt st[RG__MAX] = {
 	    " coalesce(o.authorization_id, 0), coalesce(u.filename, ''), coalesce(u.ctype, '')"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload u ON u.id = o.authorization_id WHERE o.id = $1", 0 },
+	/* what it said before, for the audit (the operator reads what was corrected) */
 	[RG_RESUBMIT] = { "unit_register_again",
-	    "UPDATE org SET name = $2, ownership = $3, affiliation = NULLIF($4, ''), region_id = $5,"
+	    "UPDATE org o SET name = $2, ownership = $3, affiliation = NULLIF($4, ''), region_id = $5,"
 	    " supervisor = $6, authorization_id = $7, uscc = $8, status = 'pending', submitted_at = now(),"
 	    " reject_reason = NULL, reviewed_by = NULL, reviewed_at = NULL"
-	    " WHERE id = $1 AND status = 'rejected' RETURNING id", 0 },
+	    " FROM (SELECT id, name, coalesce(uscc, '') AS uscc, coalesce(ownership, '') AS ownership,"
+	    "  coalesce(affiliation, '') AS affiliation,"
+	    "  (SELECT name FROM region WHERE id = region_id) AS region,"
+	    "  coalesce(supervisor, '') AS supervisor FROM org WHERE id = $1 FOR UPDATE) was"
+	    " WHERE o.id = was.id AND o.status = 'rejected'"
+	    " RETURNING was.name, was.uscc, was.ownership, was.affiliation, was.region, was.supervisor,"
+	    " (SELECT name FROM region WHERE id = $5)", 0 },
 	[RG_REGIONS] = { "unit_register_regions",
 	    "SELECT id, name FROM region WHERE level = 'county' ORDER BY code", 0 },
 };
@@ -271,9 +278,11 @@ enum perr
 h_unit_reregister(struct req *r)
 {
 	const struct fval *f = r->f;
-	const char *ctype;
+	const char *ctype, *was[OF_N], *now[OF_N];
 	long long scan;
 	PGresult *res = NULL;
+	cJSON *detail;
+	int i;
 	enum perr e;
 
 	if (!r->s.org_admin)
@@ -294,8 +303,20 @@ h_unit_reregister(struct req *r)
 		e = req_fail(r, PERR_CONFLICT, NULL, "只有未通过审核的注册可以修改后重新提交");
 		goto fail;
 	}
-	if ((e = req_audit(r, "unit_reregister", "org", r->s.org_id, NULL)) != PERR_OK ||
-	    (e = db_commit()) != PERR_OK)
+	/* what was corrected since the refusal, as the operator reads it */
+	for (i = 0; i < OF_N; i++)
+		was[i] = db_str(res, 0, i);
+	now[OF_NAME] = f[RF_NAME].s;
+	now[OF_USCC] = f[RF_USCC].s;
+	now[OF_OWNERSHIP] = f[RF_OWNERSHIP].s;
+	now[OF_AFFILIATION] = opt(&f[RF_AFFILIATION]);
+	now[OF_REGION] = db_str(res, 0, OF_N);
+	now[OF_SUPERVISOR] = f[RF_SUPERVISOR].s;
+	detail = cJSON_CreateObject();
+	(void)org_form_diff(was, now, detail, NULL);
+	e = req_audit(r, "unit_reregister", "org", r->s.org_id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(res);
 	return h_unit_registration(r);

@@ -272,6 +272,10 @@ describe('a unit registers and the operator reviews it', () => {
     await row.locator('.rg-open').click()
     const detail = page.locator('.rg-detail')
     await detail.locator('.rg-detail-name', { hasText: unit.name }).waitFor()
+    // the refusal it answers, and what the unit corrected besides the scan
+    await detail.locator('.rg-previous', { hasText: `未通过理由：${REJECT_REASON}` }).waitFor()
+    assert.match(await detail.locator('.rg-previous').innerText(),
+      /重新提交时修改了：主管部门\s+修改前：主管部门：婺城区住房和城乡建设局\s+修改后：主管部门：金华市婺城区住房和城乡建设局/)
     const img = detail.locator('img.scan-image')
     await img.waitFor()
     await page.waitForFunction((el) => el.complete && el.naturalWidth === 620, await img.elementHandle())

@@ -189,7 +189,23 @@ describe('a unit registers itself', () => {
 		const again = await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } });
 		assert.equal(again.status, 200, again.text);
 		assert.equal(again.json.registration.status, 'pending');
+		// the operator reads the refusal it answers, and that nothing but the scan changed
+		let it = (await admin.get('/registrations')).json.items.find((x) => x.id === reg.r.json.org_id);
+		assert.equal(it.previous.reason, '授权委托书未加盖公章');
+		assert.match(it.previous.rejected_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.equal(it.previous.fields, null);
+		// refused again, and corrected: what changed, as it was and as it is
+		assert.equal((await admin.post(`/registrations/${it.id}/reject`, { reason: '主管部门填写有误' })).status, 200);
+		form.set('supervisor', '金华市婺城区住房和城乡建设局');
+		form.set('authorization', new Blob([tinyPdf('盖章版二')], { type: 'application/pdf' }), '授权委托书（盖章）.pdf');
+		assert.equal((await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } })).status, 200);
+		it = (await admin.get('/registrations')).json.items.find((x) => x.id === reg.r.json.org_id);
+		assert.deepEqual({ ...it.previous, rejected_at: undefined }, { rejected_at: undefined, reason: '主管部门填写有误',
+			fields: '主管部门', before: `主管部门：${reg.supervisor}`, after: '主管部门：金华市婺城区住房和城乡建设局' });
+		reg.supervisor = '金华市婺城区住房和城乡建设局';	// (the tests after read it)
 		assert.equal((await admin.post(`/registrations/${reg.r.json.org_id}/approve`, {})).status, 200);
+		assert.equal((await admin.get('/registrations?status=all')).json.items.find((x) => x.id === it.id).previous, null,
+		    'an approved one has none: its status says it');
 		const sms = await sql(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${reg.username}' ORDER BY n.id DESC LIMIT 1`);
 		assert.match(sms, /注册已通过平台审核/);
