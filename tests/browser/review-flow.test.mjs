@@ -631,7 +631,9 @@ describe('before 通过: what the gates say, and the fee as paid, up front', () 
     try {
       await login(page, 'county', 'wucheng_jsj')
       await page.goto(`${BASE}/county/#/worklist?step=4&sort=updated&size=100`, { waitUntil: 'domcontentloaded' })
-      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: x.name })
+      // by the application, not the name: 625 names for the fixtures' people, two of one seen on 全部
+      const rowOf = (x) => page.locator('.worklist-table .el-table__body-wrapper tbody tr',
+        { has: page.locator(`a.open-detail[href="#/applications/${x.id}"]`) })
       await rowOf(unpaid).waitFor()
       await rowOf(paid).waitFor()
       // 待审查's step filter offers the steps that wait here: the county's, not the city's (市建设中评委审核)
