@@ -11,7 +11,7 @@
 
 enum {
 	AC_ORG, AC_INSERT, AC_INSERT_MEMBER, AC_ONE_TIME, AC_FIND, AC_DISABLE, AC_PASSWORD, AC_END,
-	AC_LIST, AC_SEARCH, AC__MAX
+	AC_UNLOCK, AC_LIST, AC_SEARCH, AC__MAX
 };
 
 static struct db_stmt st[AC__MAX] = {
@@ -44,6 +44,12 @@ static struct db_stmt st[AC__MAX] = {
 	    " locked_until = NULL, known_failed_logins = 0, known_locked_until = NULL,"
 	    " must_change_password = true,"
 	    " mobile = CASE WHEN role = 'applicant' THEN NULL ELSE mobile END WHERE id = $1", 0 },
+	/* both locks (sql/074: the one of known addresses and the one of all others), when
+	 * one of them holds */
+	[AC_UNLOCK] = { "account_unlock",
+	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL, known_failed_logins = 0,"
+	    " known_locked_until = NULL WHERE id = $1"
+	    " AND greatest(locked_until, known_locked_until) > now() RETURNING id", 0 },
 	[AC_END] = { "account_sessions_end",
 	    "UPDATE session SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL", 0 },
 	/* (the first eight columns of the two lists are account_row()'s) */
@@ -234,6 +240,33 @@ account_reset(struct req *r, long long org, long long id, char *pw_out, size_t p
 	}
 	explicit_bzero(hash, sizeof(hash));
 	return PERR_OK;
+}
+
+enum perr
+account_unlock(struct req *r, long long org, long long id)
+{
+	PGresult *res = NULL;
+	bool admin;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = find(r, org, id, &admin)) != PERR_OK ||
+	    (e = db_run(&st[AC_UNLOCK], &res, 1, DB_I(id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该账号未被锁定，无需解锁");
+		goto fail;
+	}
+	if ((e = req_audit(r, "account_unlock", "user", id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return PERR_OK;
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
 }
 
 /* Row i of AC_LIST or AC_SEARCH as an account: no secret, the mobile masked, and an

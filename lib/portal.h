@@ -712,6 +712,10 @@ PORTAL_API enum perr account_disable(struct req *, long long org, long long id, 
  * good for one login (one-time, as account_create's); its sessions end. */
 PORTAL_API enum perr account_reset(struct req *, long long org, long long id, char *pw_out,
     size_t pw_outsz);
+/* Lifts the lock five wrong passwords put on account id of org (0: any): the
+ * same password works again at once (the operator, having checked who
+ * calls; a reset is for a forgotten one). 409 when it is not locked. */
+PORTAL_API enum perr account_unlock(struct req *, long long org, long long id);
 /* Accounts of an organisation as JSON {items:[…]}, no secrets. */
 PORTAL_API enum perr account_list(struct req *, long long org, cJSON *out);
 /* The operator's 账号查询: the accounts (the platform's aside) whose 身份证号 or username,

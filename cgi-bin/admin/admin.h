@@ -28,6 +28,7 @@ enum perr h_admin_department_account_add(struct req *);
 enum perr h_admin_account_disable(struct req *);
 enum perr h_admin_account_enable(struct req *);
 enum perr h_admin_account_reset(struct req *);
+enum perr h_admin_account_unlock(struct req *);
 
 /* page-accounts.c: 账号查询 (any account but the platform's) */
 extern const struct field accounts_query[];

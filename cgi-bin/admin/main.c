@@ -25,6 +25,7 @@ static const struct route routes[] = {
 	{ M_POST, "/accounts/:id/disable", 0, NULL, h_admin_account_disable },
 	{ M_POST, "/accounts/:id/enable", 0, NULL, h_admin_account_enable },
 	{ M_POST, "/accounts/:id/reset", 0, NULL, h_admin_account_reset },
+	{ M_POST, "/accounts/:id/unlock", 0, NULL, h_admin_account_unlock },
 	{ M_GET, "/accounts", 0, accounts_query, h_admin_accounts },
 	{ M_POST, "/accounts/:id/admin", 0, NULL, h_admin_account_admin },
 	/* page-plans.c */

@@ -288,6 +288,12 @@ h_admin_account_enable(struct req *r)
 }
 
 enum perr
+h_admin_account_unlock(struct req *r)
+{
+	return account_unlock(r, 0, r->id);
+}
+
+enum perr
 h_admin_account_reset(struct req *r)
 {
 	char pw[24];

@@ -673,6 +673,22 @@ describe('the operator\'s pages', () => {
     assert.equal(await once.locator('.po-password').inputValue(), password)
     await shot(page, '13a-accounts')
     await once.locator('.po-done').click()
+    // locked by five wrong passwords (as the login leaves it): 解锁, asked first, and the tag says 正常
+    await sql(`UPDATE app_user SET failed_logins = 5, locked_until = now() + interval '30 minutes' WHERE username = ${lit(left)}`)
+    await page.locator('#acct-q').fill(left)
+    await Promise.all([answer(page, 'GET', /\/accounts$/), page.locator('.acct-search-go').click()])
+    const locked = page.locator('.acct-found tbody tr', { hasText: left })
+    await locked.getByText('已锁定').waitFor()
+    await locked.locator('.acct-unlock').click()
+    await page.locator('.el-message-box', { hasText: '解锁后可立即用原密码登录' }).waitFor()
+    const [unlocked] = await Promise.all([
+      answer(page, 'POST', /\/unlock$/),
+      page.locator('.el-message-box').getByRole('button', { name: '解锁' }).click(),
+    ])
+    await expectOk(unlocked)
+    await locked.getByText('正常').waitFor()
+    assert.equal(await locked.locator('.acct-unlock').count(), 0)
+    assert.equal(await sql(`SELECT failed_logins || ':' || (locked_until IS NULL) FROM app_user WHERE username = ${lit(left)}`), '0:true')
   })
 
   step('评审工作计划: a draft, published; applied for, a change needs a reason and shows as an amendment', async () => {

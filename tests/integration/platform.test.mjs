@@ -937,6 +937,31 @@ describe('the operator runs the platform', () => {
 		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE org_id = ${org.id} AND is_org_admin`), 1);
 	});
 
+	// (the operator's probe: a clerk who remembers the password waited 30 minutes, or got a new one)
+	test('账号查询: a clerk locked by five wrong passwords is unlocked, and signs in with the same one', async () => {
+		const org = await newOrg();
+		const clerk = await newOrgUser(org.id);
+		const username = await sql(`SELECT username FROM app_user WHERE id = ${clerk.userId}`);
+		const shown = async () => (await admin.get(`/accounts?q=${username}`)).json.items.find((x) => x.id === clerk.userId);
+		assertError(await admin.post(`/accounts/${clerk.userId}/unlock`), 409, 'conflict');
+		const s = new Session('unit');
+		for (let i = 1; i <= 5; i++)
+			await s.post('/login', { username, password: `Wrong-${i}-Pass` });
+		assertError(await s.post('/login', { username, password: DEMO_PASSWORD }), 423, 'locked');
+		assert.equal((await shown()).locked, true);
+		const r = await admin.post(`/accounts/${clerk.userId}/unlock`);
+		assert.equal(r.status, 200, r.text);
+		assert.equal((await shown()).locked, false);
+		const back = await s.post('/login', { username, password: DEMO_PASSWORD });
+		assert.equal(back.status, 200, back.text);
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'account_unlock'
+		    AND target_type = 'user' AND target_id = ${clerk.userId}`), 1);
+		const labels = Object.fromEntries((await admin.get('/audit/labels')).json.actions.map((x) => [x.value, x.label]));
+		assert.equal(labels.account_unlock, '解锁账号');
+		assertError(await admin.post('/accounts/999999999/unlock'), 404, 'not_found');
+		assertError(await admin.post(`/accounts/${admin.me.user.id}/unlock`), 404, 'not_found');
+	});
+
 	test('the operator has no route to an application or the chain', async () => {
 		for (const p of ['/worklist', '/applications/1', '/applications/1/files/1', '/applications/1/form.xhtml'])
 			assertError(await admin.get(p), 404, 'not_found');
