@@ -621,7 +621,9 @@ describe('applicant flow: from registration to a submitted application', () => {
         unit.page.locator('#worklist-search').press('Enter'),
       ])
       assert.ok((await expectOk(found)).items.some((i) => i.id === appId), 'found by the search')
-      const row = unit.page.locator('.worklist-table .el-table__body-wrapper tbody tr', { hasText: person.name })
+      // (by the application: another of the fixtures' 625 names may be the same)
+      const row = unit.page.locator('.worklist-table .el-table__body-wrapper tbody tr',
+        { has: unit.page.locator(`a.open-detail[href="#/applications/${appId}"]`) })
       await row.locator('.act-return').click()
       const dlg = unit.page.locator('.el-dialog', { hasText: '退回理由' })
       await dlg.locator('#move-text').fill(reason)
