@@ -50,7 +50,11 @@ static struct db_stmt st[AU__MAX] = {
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"
 	    " LEFT JOIN org o ON o.id = l.actor_org_id"
 	    " WHERE ($1::text IS NULL OR u.username = $1)"
-	    " AND ($2::bigint IS NULL OR l.actor_org_id = $2)"
+	    /* an organisation's: what its people did, and what was done to it or to
+	     * their accounts (a clerk's failed logins and lock have no actor; the
+	     * operator's reset of a clerk is the platform's) */
+	    " AND ($2::bigint IS NULL OR l.actor_org_id = $2 OR (l.target_type = 'org' AND l.target_id = $2)"
+	    "  OR (l.target_type = 'user' AND l.target_id IN (SELECT id FROM app_user WHERE org_id = $2)))"
 	    " AND ($3::text IS NULL OR l.action = $3)"
 	    " AND ($4::text IS NULL OR l.target_type = $4)"
 	    " AND ($5::bigint IS NULL OR l.target_id = $5)"

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO_APPLICANT, lit, loginAs, retire, sql, sqlInt, tag } from '../integration/lib.mjs'
+import { DEMO_APPLICANT, lit, loginAs, retire, sql, sqlInt, sqlRows, tag } from '../integration/lib.mjs'
 import { newDrafts } from '../integration/drafts.mjs'
 import { afterCleanup, completeProfile, jpeg, newApplicant, putProfile, tinyPdf } from '../integration/applicant-fixtures.mjs'
 import { usccCheckChar } from '../../www/common/validators.js'
@@ -856,7 +856,11 @@ describe('the operator\'s pages', () => {
     const [byOrg] = await Promise.all([answer(page, 'GET', /\/audit$/), page.locator('.audit-search').click()])
     assert.equal(new URL(byOrg.url()).searchParams.get('org'), String(unit.id))
     const own = await expectOk(byOrg)
-    assert.ok(own.items.length > 0 && own.items.every((i) => i.org_id === unit.id))
+    // by it, or done to it (its registration's approval) and to its accounts
+    const users = new Set((await sqlRows(`SELECT id FROM app_user WHERE org_id = ${unit.id}`)).map(([id]) => Number(id)))
+    assert.ok(own.items.length > 0 && own.items.every((i) => i.org_id === unit.id ||
+      (i.target_type === 'org' && i.target_id === unit.id) || (i.target_type === 'user' && users.has(i.target_id))))
+    assert.ok(own.items.some((i) => i.action === 'registration_approve'), 'what the operator did to it')
     await page.locator('.audit-table .au-by-org', { hasText: unit.name }).first().waitFor()
     // the move: 详情 in words, two lines, then all of it
     await page.getByRole('button', { name: '清空' }).click()

@@ -803,8 +803,17 @@ describe('the operator runs the platform', () => {
 			转至单位: `金华宏达建设工程有限公司（编号 ${hongda.id}）` }, JSON.stringify(it.details));
 		assert.equal(it.detail.to_org, hongda.id, 'the record as written goes along');
 		// the organisation's own rows only
+		// (and what was done to it and to its accounts: a clerk's failed login has no actor, the
+		// operator's probe found the unit's filter without it)
+		const clerk = await newOrgUser(hongda.id);
+		const name = await sql(`SELECT username FROM app_user WHERE id = ${clerk.userId}`);
+		assertError(await new Session('unit').post('/login', { username: name, password: 'Wrong-1-Pass' }), 401, 'unauthorized');
 		const byOrg = await admin.get(`/audit?org=${hongda.id}`);
-		assert.ok(byOrg.json.items.length > 0 && byOrg.json.items.every((i) => i.org_id === hongda.id));
+		const users = new Set((await sqlRows(`SELECT id FROM app_user WHERE org_id = ${hongda.id}`)).map(([id]) => Number(id)));
+		assert.ok(byOrg.json.items.length > 0 && byOrg.json.items.every((i) => i.org_id === hongda.id
+		    || (i.target_type === 'org' && i.target_id === hongda.id) || (i.target_type === 'user' && users.has(i.target_id))),
+		    byOrg.text);
+		assert.ok(byOrg.json.items.some((i) => i.action === 'login_failed' && i.target_id === clerk.userId), byOrg.text);
 		const res = await fetch(admin.url(`/audit.xlsx?action=submit&target_type=application&target_id=${app}`),
 		    { headers: { Cookie: admin.cookieHeader() } });
 		assert.equal(res.status, 200);
