@@ -225,19 +225,10 @@ h_admin_department_accounts(struct req *r)
 	return account_list(r, r->id, req_out(r));
 }
 
-static bool
-valid_username(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 3 && n <= 32 && s[0] >= 'a' && s[0] <= 'z' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
 enum { DA_USERNAME, DA_NAME, DA_MOBILE, DA_PASSWORD };
 
 const struct field department_account_fields[] = {
-	[DA_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_username,
+	[DA_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_login_name,
 	    "用户名为 3 至 32 位小写字母、数字或下划线，以字母开头" },
 	[DA_NAME] = { "name", "姓名", F_STR, true, 2, 30, NULL, NULL },
 	[DA_MOBILE] = { "mobile", "手机号码", F_STR, false, 0, 11, valid_mobile,

@@ -25,19 +25,10 @@ h_unit_operators(struct req *r)
 	return account_list(r, r->s.org_id, req_out(r));
 }
 
-static bool
-valid_username(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 3 && n <= 32 && s[0] >= 'a' && s[0] <= 'z' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
 enum { OP_USERNAME, OP_NAME, OP_MOBILE };
 
 const struct field operator_fields[] = {
-	[OP_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_username,
+	[OP_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_login_name,
 	    "用户名为 3 至 32 位小写字母、数字或下划线，以字母开头" },
 	[OP_NAME] = { "name", "姓名", F_STR, true, 2, 30, valid_person_name,
 	    "姓名只能包含汉字、字母和间隔号“·”，2 至 30 个字" },

@@ -56,16 +56,6 @@ valid_org_kind(const char *s)
 	return strcmp(s, "unit") == 0 || strcmp(s, "talent_centre") == 0;
 }
 
-/* A username: 3-32 lower-case letters, digits and _, starting with a letter. */
-static bool
-valid_username(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 3 && n <= 32 && s[0] >= 'a' && s[0] <= 'z' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
 /* The organisation's fields and its scan first: the re-registration form is
  * that prefix of the table (a field table has no gaps). */
 enum {
@@ -93,7 +83,7 @@ const struct field unit_register_fields[] = {
 	    "姓名只能包含汉字、字母和间隔号“·”，2 至 30 个字" },
 	[RF_MOBILE] = { "contact_mobile", "经办人手机号码", F_STR, true, 11, 11, valid_mobile,
 	    "手机号码应为 11 位中国大陆手机号" },
-	[RF_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_username,
+	[RF_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_login_name,
 	    "用户名为 3 至 32 位小写字母、数字或下划线，以字母开头" },
 	[RF_PASSWORD] = { "password", "密码", F_STR, true, 8, 128, valid_password,
 	    "密码须为 8 至 128 位，并至少包含大写字母、小写字母、数字、符号中的三种" },
