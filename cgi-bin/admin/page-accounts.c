@@ -5,14 +5,16 @@
  * operator finds the account by its 身份证号 or username, a name or a mobile
  * number, and resets its password (one-time, handed over in person after the
  * identity is checked), disables or enables it (page-departments.c's
- * handlers, lib/accounts.c), or makes a unit's clerk its administrator.
+ * handlers, lib/accounts.c), or makes a unit's clerk its administrator; a
+ * unit left without one (its only clerk gone, disabled) gets a new account
+ * for the successor, in their own name, as its administrator.
  * 身份证号 and mobile numbers are shown masked; every action is audited.
  */
 #include <string.h>
 
 #include "admin.h"
 
-enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK__MAX };
+enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK_UNIT_LOAD, AK__MAX };
 
 static struct db_stmt st[AK__MAX] = {
 	/* the unit's row locked too: two operators naming two clerks at once are one after
@@ -24,6 +26,12 @@ static struct db_stmt st[AK__MAX] = {
 	[AK_ADMIN_SET] = { "admin_accounts_admin_set",
 	    "UPDATE app_user SET is_org_admin = (id = $1) WHERE org_id = $2"
 	    " AND (is_org_admin OR id = $1)", 0 },
+	/* an approved unit or 人才交流中心, locked (as AK_ADMIN_LOAD locks it), and its
+	 * administrator still at work, if any */
+	[AK_UNIT_LOAD] = { "admin_accounts_unit_load",
+	    "SELECT o.status, (SELECT u.name FROM app_user u WHERE u.org_id = o.id AND u.is_org_admin"
+	    " AND u.disabled_at IS NULL LIMIT 1) FROM org o"
+	    " WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre') FOR UPDATE OF o", 0 },
 };
 
 enum { AK_Q };
@@ -77,6 +85,71 @@ h_admin_account_admin(struct req *r)
 		goto fail;
 	return PERR_OK;
 fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
+/*
+ * POST registrations/:id/accounts: the successor of a unit's administrator who
+ * left with no other clerk to hand over to (the operator's probe: the only
+ * way on was to give the departed person's account, and name, to the new
+ * one). Only while the unit has no administrator at work: one who is at work
+ * opens its clerks' accounts. The new account is the administrator; its
+ * password random and one-time, shown once.
+ */
+enum { UA_USERNAME, UA_NAME, UA_MOBILE };
+
+const struct field unit_admin_fields[] = {
+	[UA_USERNAME] = { "username", "登录用户名", F_STR, true, 3, 32, valid_login_name,
+	    "用户名为 3 至 32 位小写字母、数字或下划线，以字母开头" },
+	[UA_NAME] = { "name", "姓名", F_STR, true, 2, 30, valid_person_name,
+	    "请填写经办人的真实姓名" },
+	[UA_MOBILE] = { "mobile", "手机号码", F_STR, true, 11, 11, valid_mobile,
+	    "手机号码应为 11 位中国大陆手机号" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+enum perr
+h_admin_unit_admin_add(struct req *r)
+{
+	char pw[24];
+	PGresult *res = NULL;
+	long long id;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[AK_UNIT_LOAD], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "单位不存在");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "approved") != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该单位的注册尚未通过审核，注册人即为单位管理员");
+		goto fail;
+	}
+	if (!PQgetisnull(res, 0, 1)) {
+		e = req_fail(r, PERR_CONFLICT, NULL, "该单位的管理员%s仍在使用账号：新经办人的账号由其在"
+		    "“经办人账号”中开设；如其已离职，请先在账号查询中停用其账号", db_str(res, 0, 1));
+		goto fail;
+	}
+	PQclear(res);
+	res = NULL;
+	if ((e = account_create(r, r->id, r->f[UA_USERNAME].s, r->f[UA_NAME].s, r->f[UA_MOBILE].s,
+	    NULL, false, true, pw, sizeof(pw), &id)) != PERR_OK ||
+	    (e = db_run(&st[AK_ADMIN_SET], NULL, 2, DB_I(id), DB_I(r->id))) != PERR_OK ||
+	    (e = req_audit(r, "account_admin", "user", id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	r->status = 201;
+	json_add_int(req_out(r), "id", id);
+	cJSON_AddStringToObject(req_out(r), "password", pw);
+	explicit_bzero(pw, sizeof(pw));
+	return PERR_OK;
+fail:
+	explicit_bzero(pw, sizeof(pw));
 	PQclear(res);
 	db_rollback();
 	return e;

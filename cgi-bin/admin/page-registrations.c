@@ -36,7 +36,9 @@ static struct db_stmt st[RG__MAX] = {
 	    "   WHERE s.target_type = 'org' AND s.target_id = o.id AND s.action = 'unit_reregister'"
 	    "   AND s.id > j.id ORDER BY s.id DESC LIMIT 1) s ON true"
 	    "  WHERE j.target_type = 'org' AND j.target_id = o.id AND j.action = 'registration_reject'"
-	    "  ORDER BY j.id DESC LIMIT 1) END"
+	    "  ORDER BY j.id DESC LIMIT 1) END,"
+	    /* its administrator has left (disabled): the operator opens the successor's account */
+	    " coalesce(c.disabled_at IS NOT NULL, false)"
 	    " FROM org o JOIN region r ON r.id = o.region_id"
 	    " LEFT JOIN upload up ON up.id = o.authorization_id"
 	    " LEFT JOIN app_user c ON c.org_id = o.id AND c.is_org_admin"
@@ -136,6 +138,7 @@ h_admin_registrations(struct req *r)
 		cJSON_AddStringToObject(c, "name", db_str(res, i, 14));
 		cJSON_AddStringToObject(c, "mobile", mask_mobile(db_str(res, i, 15), masked, sizeof(masked)));
 		cJSON_AddStringToObject(c, "username", db_str(res, i, 16));
+		cJSON_AddBoolToObject(c, "disabled", db_bool(res, i, 20));
 		dups = cJSON_Parse(db_str(res, i, 17));
 		cJSON_AddItemToObject(it, "same_name", dups ? dups : cJSON_CreateArray());
 		prev = PQgetisnull(res, i, 19) ? NULL : cJSON_Parse(db_str(res, i, 19));

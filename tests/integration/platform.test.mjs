@@ -971,6 +971,43 @@ describe('the operator runs the platform', () => {
 		assertError(await admin.post(`/accounts/${admin.me.user.id}/unlock`), 404, 'not_found');
 	});
 
+	// (the operator's probe: a unit whose only clerk, its administrator, left had no way on but
+	// handing the departed person's account, and name, to the successor)
+	test('a unit whose administrator left and who had no other clerk: the successor\'s account, as its administrator', async () => {
+		const org = await newOrg();
+		await sql(`UPDATE org SET submitted_at = now() - interval '1 year' WHERE id = ${org.id}`);	// (registered)
+		const left = await newOrgUser(org.id);
+		await sql(`UPDATE app_user SET is_org_admin = true WHERE id = ${left.userId}`);
+		const body = { username: `succ_${tag()}`.slice(0, 32).toLowerCase(), name: '接任经办人', mobile: '13957901234' };
+		// while the administrator is at work, it is theirs to do
+		const busy = assertError(await admin.post(`/registrations/${org.id}/accounts`, body), 409, 'conflict');
+		assert.match(busy.message, /该单位的管理员测试经办人仍在使用账号/);
+		assert.equal((await admin.post(`/accounts/${left.userId}/disable`)).status, 200);
+		assert.equal((await admin.get('/registrations?status=all')).json.items.find((x) => x.id === org.id).contact.disabled, true);
+		for (const [field, value] of [['username', 'Bad Name'], ['name', 'x'], ['mobile', '1234']])
+			assertError(await admin.post(`/registrations/${org.id}/accounts`, { ...body, [field]: value }), 400, 'invalid_field', field);
+		const made = await admin.post(`/registrations/${org.id}/accounts`, body);
+		assert.equal(made.status, 201, made.text);
+		assert.deepEqual(await sqlRows(`SELECT username, is_org_admin, must_change_password FROM app_user
+		    WHERE org_id = ${org.id} ORDER BY id`), [[await sql(`SELECT username FROM app_user WHERE id = ${left.userId}`), 'f', 'f'],
+			[body.username, 't', 't']]);
+		const it = (await admin.get('/registrations?status=all')).json.items.find((x) => x.id === org.id);
+		assert.deepEqual([it.contact.username, it.contact.name, it.contact.disabled], [body.username, body.name, false]);
+		// their own name from the first login, and their own password before anything else
+		const s = await firstLoginAs('unit', body.username, made.json.password, `Succ-${tag()}A1`);
+		assert.equal((await s.get('/me')).json.user.name, '接任经办人');
+		assert.equal((await s.get('/operators')).status, 200, 'the administrator keeps the clerks\' accounts');
+		// one at work now: the next is theirs to open; a taken name; not a unit; not approved
+		assertError(await admin.post(`/registrations/${org.id}/accounts`, { ...body, username: `x${body.username}`.slice(0, 32) }),
+		    409, 'conflict');
+		const jsj = await sqlInt(`SELECT org_id FROM app_user WHERE username = 'wucheng_jsj'`);
+		assertError(await admin.post(`/registrations/${jsj}/accounts`, body), 404, 'not_found');
+		const waiting = await newOrg({ status: 'pending' });
+		assertError(await admin.post(`/registrations/${waiting.id}/accounts`, body), 409, 'conflict');
+		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action IN ('account_create', 'account_admin')
+		    AND target_type = 'user' AND target_id = ${made.json.id}`), 2);
+	});
+
 	test('the operator has no route to an application or the chain', async () => {
 		for (const p of ['/worklist', '/applications/1', '/applications/1/files/1', '/applications/1/form.xhtml'])
 			assertError(await admin.get(p), 404, 'not_found');
