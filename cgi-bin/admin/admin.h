@@ -36,6 +36,7 @@ enum perr h_admin_accounts(struct req *);
 enum perr h_admin_account_admin(struct req *);
 extern const struct field unit_admin_fields[];
 enum perr h_admin_unit_admin_add(struct req *);
+enum perr h_admin_account_messages(struct req *);
 
 /* page-plans.c: 评审工作计划 */
 extern const struct field plan_fields[];

@@ -28,6 +28,7 @@ static const struct route routes[] = {
 	{ M_POST, "/accounts/:id/unlock", 0, NULL, h_admin_account_unlock },
 	{ M_GET, "/accounts", 0, accounts_query, h_admin_accounts },
 	{ M_POST, "/accounts/:id/admin", 0, NULL, h_admin_account_admin },
+	{ M_GET, "/accounts/:id/messages", 0, NULL, h_admin_account_messages },
 	{ M_POST, "/registrations/:id/accounts", 0, unit_admin_fields, h_admin_unit_admin_add },
 	/* page-plans.c */
 	{ M_GET, "/plans", 0, NULL, h_admin_plans },

@@ -14,7 +14,7 @@
 
 #include "admin.h"
 
-enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK_UNIT_LOAD, AK__MAX };
+enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK_UNIT_LOAD, AK_WHO, AK_MESSAGES, AK__MAX };
 
 static struct db_stmt st[AK__MAX] = {
 	/* the unit's row locked too: two operators naming two clerks at once are one after
@@ -32,6 +32,17 @@ static struct db_stmt st[AK__MAX] = {
 	    "SELECT o.status, (SELECT u.name FROM app_user u WHERE u.org_id = o.id AND u.is_org_admin"
 	    " AND u.disabled_at IS NULL LIMIT 1) FROM org o"
 	    " WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre') FOR UPDATE OF o", 0 },
+	/* an account, never the platform's (lib/accounts.c's rule) */
+	[AK_WHO] = { "admin_accounts_who",
+	    "SELECT 1 FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
+	    " WHERE u.id = $1 AND coalesce(o.kind, '') <> 'platform'", 0 },
+	/* its messages, newest first */
+	[AK_MESSAGES] = { "admin_accounts_messages",
+	    "SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " coalesce(mobile, ''), body, channel, status,"
+	    " coalesce(to_char(sent_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
+	    " read_at IS NOT NULL, inbox"
+	    " FROM notification WHERE user_id = $1 ORDER BY id DESC LIMIT 101", 0 },
 };
 
 enum { AK_Q };
@@ -153,4 +164,46 @@ fail:
 	PQclear(res);
 	db_rollback();
 	return e;
+}
+
+/*
+ * GET accounts/:id/messages: what the portal sent an account (12333 SMS and
+ * the portal's messages), the newest 100, for the one who says they never
+ * got it: when, to which number (masked), what, and whether it went out.
+ */
+enum perr
+h_admin_account_messages(struct req *r)
+{
+	char masked[32];
+	PGresult *res;
+	cJSON *items, *it;
+	int i, n;
+	enum perr e;
+
+	if ((e = db_run(&st[AK_WHO], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n != 1)
+		return req_fail(r, PERR_NOT_FOUND, NULL, "账号不存在");
+	if ((e = db_run(&st[AK_MESSAGES], &res, 1, DB_I(r->id))) != PERR_OK)
+		return e;
+	items = cJSON_AddArrayToObject(req_out(r), "items");
+	n = PQntuples(res) > 100 ? 100 : PQntuples(res);
+	for (i = 0; i < n; i++) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "at", db_str(res, i, 0));
+		cJSON_AddStringToObject(it, "mobile", mask_mobile(db_str(res, i, 1), masked,
+		    sizeof(masked)));
+		cJSON_AddStringToObject(it, "body", db_str(res, i, 2));
+		cJSON_AddStringToObject(it, "channel", db_str(res, i, 3));
+		cJSON_AddStringToObject(it, "status", db_str(res, i, 4));
+		cJSON_AddStringToObject(it, "sent_at", db_str(res, i, 5));
+		cJSON_AddBoolToObject(it, "read", db_bool(res, i, 6));
+		cJSON_AddBoolToObject(it, "inbox", db_bool(res, i, 7));
+		cJSON_AddItemToArray(items, it);
+	}
+	cJSON_AddBoolToObject(req_out(r), "more", PQntuples(res) > 100);
+	PQclear(res);
+	return PERR_OK;
 }

@@ -673,6 +673,14 @@ describe('the operator\'s pages', () => {
     assert.equal(await once.locator('.po-password').inputValue(), password)
     await shot(page, '13a-accounts')
     await once.locator('.po-done').click()
+    // what was sent to the account: the reset's notice, waiting for the SMS sender
+    const [sent] = await Promise.all([answer(page, 'GET', /\/messages$/), row.locator('.acct-messages').click()])
+    assert.match((await expectOk(sent)).items[0].body, /您的账号密码已由/)
+    const log = page.locator('.acct-messages-dialog')
+    await log.locator('.acct-messages-table tbody tr', { hasText: '您的账号密码已由' }).getByText('待发送').waitFor()
+    await shot(page, '13c-account-messages')
+    await log.locator('.el-dialog__headerbtn').click()
+    await log.waitFor({ state: 'hidden' })
     // locked by five wrong passwords (as the login leaves it): 解锁, asked first, and the tag says 正常
     await sql(`UPDATE app_user SET failed_logins = 5, locked_until = now() + interval '30 minutes' WHERE username = ${lit(left)}`)
     await page.locator('#acct-q').fill(left)

@@ -1008,6 +1008,26 @@ describe('the operator runs the platform', () => {
 		    AND target_type = 'user' AND target_id = ${made.json.id}`), 2);
 	});
 
+	// (the operator's probe: a unit said the 12333 SMS never came; the texts were only in the database)
+	test('账号查询: what was sent to an account, when, to which number (masked), and whether it went out', async () => {
+		const org = await newOrg();
+		const clerk = await newOrgUser(org.id);
+		await sql(`UPDATE app_user SET mobile = '13957905555' WHERE id = ${clerk.userId}`);
+		await sql(`INSERT INTO notification (user_id, mobile, body, status, sent_at)
+		    VALUES (${clerk.userId}, '13957905555', '【职称申报】第一条', 'sent', now()),
+		    (${clerk.userId}, '13957905555', '【职称申报】第二条', 'queued', NULL)`);
+		const r = await admin.get(`/accounts/${clerk.userId}/messages`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.items.map((m) => [m.body, m.mobile, m.status, !!m.sent_at]),
+		    [['【职称申报】第二条', '139****5555', 'queued', false], ['【职称申报】第一条', '139****5555', 'sent', true]]);
+		assert.equal(r.json.more, false);
+		assert.ok(!r.text.includes('13957905555'), 'the number masked');
+		// never the platform's own accounts; nobody else's program reads it
+		assertError(await admin.get(`/accounts/${admin.me.user.id}/messages`), 404, 'not_found');
+		assertError(await admin.get('/accounts/999999999/messages'), 404, 'not_found');
+		assertError(await (await loginAs('unit', 'unit_hongda')).get(`/accounts/${clerk.userId}/messages`), 404, 'not_found');
+	});
+
 	test('the operator has no route to an application or the chain', async () => {
 		for (const p of ['/worklist', '/applications/1', '/applications/1/files/1', '/applications/1/form.xhtml'])
 			assertError(await admin.get(p), 404, 'not_found');
