@@ -6,7 +6,9 @@
  * step with the gate 'vote'), attendance and recusals (回避). The ballot
  * itself is ballot.c; the database keeps every rule again (sql/013).
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "committee.h"
@@ -16,7 +18,7 @@ enum {
 	CM_RULE, CM_RULE_SET, CM_MEMBERS, CM_MEMBER_ADD, CM_MEMBER_SET, CM_MEMBER_UPDATE,
 	CM_MEMBER_FIND, CM_LIST, CM_WAITING, CM_GET, CM_ROSTER, CM_AGENDA, CM_CREATE, CM_UPDATE,
 	CM_DELETE, CM_LOCK, CM_APP, CM_ADD, CM_REMOVE, CM_ABSENT_ALL, CM_PRESENT, CM_RECUSE_ROW,
-	CM_RECUSE, CM_WITHDRAW, CM__MAX
+	CM_RECUSE, CM_WITHDRAW, CM_TELL, CM__MAX
 };
 
 /* the application is held by org at a step with the gate 'vote' */
@@ -120,13 +122,20 @@ static struct db_stmt st[CM__MAX] = {
 	    "INSERT INTO committee_meeting (org_id, title, starts_at, place, created_by)"
 	    " SELECT $1, $2, $3::timestamp AT TIME ZONE 'Asia/Shanghai', $4, $5"
 	    " WHERE $3::timestamp::date BETWEEN current_date AND current_date + 366 RETURNING id", 0 },
+	/* a message to every member at work of committee $1 (a meeting called, moved,
+	 * cancelled: a probe of the departments found members told nothing) */
+	[CM_TELL] = { "meeting_tell_members",
+	    "INSERT INTO notification (user_id, mobile, body)"
+	    " SELECT u.id, u.mobile, $2 FROM committee_member m JOIN app_user u ON u.id = m.user_id"
+	    " WHERE m.org_id = $1 AND u.disabled_at IS NULL", 0 },
 	[CM_UPDATE] = { "meeting_update",
 	    "UPDATE committee_meeting SET title = $3, starts_at = $4::timestamp AT TIME ZONE"
 	    " 'Asia/Shanghai', place = $5 WHERE id = $1 AND org_id = $2 AND state = 'planned'"
 	    " AND $4::timestamp::date BETWEEN current_date AND current_date + 366 RETURNING id", 0 },
 	[CM_DELETE] = { "meeting_delete",
 	    "DELETE FROM committee_meeting WHERE id = $1 AND org_id = $2 AND state = 'planned'"
-	    " RETURNING id", 0 },
+	    " RETURNING id, title, to_char(starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')",
+	    0 },
 	[CM_LOCK] = { "meeting_app_lock",
 	    "SELECT chain_lock($1)", 0 },
 	/* an application to put on the agenda: held here at a vote step, not voted yet */
@@ -649,27 +658,54 @@ bad_time(struct req *r)
 	    "会议时间应为今天起一年内的有效日期和时间");
 }
 
-/* POST /meetings: a new meeting, today or later. */
+/* Tells the committee's members at work (SMS) what fmt says. */
+static enum perr
+tell_members(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	enum perr e;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return PERR_INTERNAL;
+	e = db_run(&st[CM_TELL], NULL, 2, DB_I(r->s.org_id), DB_S(text));
+	free(text);
+	return e;
+}
+
+/* POST /meetings: a new meeting, today or later; the members are told when and where. */
 enum perr
 h_meeting_create(struct req *r)
 {
-	PGresult *res;
+	PGresult *res = NULL;
 	long long id;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK)
+	if ((e = committee_office(r)) != PERR_OK || (e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CM_CREATE], &res, 5, DB_I(r->s.org_id), DB_S(r->f[MT_TITLE].s),
-	    DB_S(r->f[MT_STARTS_AT].s), DB_S(r->f[MT_PLACE].s), DB_I(r->s.user_id))) != PERR_OK)
+	    DB_S(r->f[MT_STARTS_AT].s), DB_S(r->f[MT_PLACE].s), DB_I(r->s.user_id))) != PERR_OK) {
+		db_rollback();
 		return e == PERR_INVALID_FIELD ? bad_time(r) : e;
+	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
+		db_rollback();
 		return bad_time(r);
 	}
 	id = db_int(res, 0, 0);
 	PQclear(res);
-	if ((e = req_audit(r, "meeting_create", "committee_meeting", id, NULL)) != PERR_OK)
+	if ((e = tell_members(r, "【职称申报】%s定于 %s 在%s召开“%s”，请准时出席；议程与表决请登录平台查看。",
+	    r->s.org_name, r->f[MT_STARTS_AT].s, r->f[MT_PLACE].s, r->f[MT_TITLE].s)) != PERR_OK ||
+	    (e = req_audit(r, "meeting_create", "committee_meeting", id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		db_rollback();
 		return e;
+	}
 	cJSON_AddNumberToObject(req_out(r), "id", (double)id);
 	r->status = 201;
 	return PERR_OK;
@@ -704,15 +740,26 @@ h_meeting_update(struct req *r)
 	PQclear(res);
 	if (!n)
 		return not_planned(r);
+	if ((e = db_begin()) != PERR_OK)
+		return e;
 	if ((e = db_run(&st[CM_UPDATE], &res, 5, DB_I(r->id), DB_I(r->s.org_id),
-	    DB_S(r->f[MT_TITLE].s), DB_S(r->f[MT_STARTS_AT].s), DB_S(r->f[MT_PLACE].s))) != PERR_OK)
+	    DB_S(r->f[MT_TITLE].s), DB_S(r->f[MT_STARTS_AT].s), DB_S(r->f[MT_PLACE].s))) != PERR_OK) {
+		db_rollback();
 		return e == PERR_INVALID_FIELD ? bad_time(r) : e;
+	}
 	n = PQntuples(res);
 	PQclear(res);
-	if (n != 1)
+	if (n != 1) {
+		db_rollback();
 		return bad_time(r);
-	if ((e = req_audit(r, "meeting_update", "committee_meeting", r->id, NULL)) != PERR_OK)
+	}
+	if ((e = tell_members(r, "【职称申报】%s的“%s”现定于 %s 在%s召开，请以此为准。", r->s.org_name,
+	    r->f[MT_TITLE].s, r->f[MT_STARTS_AT].s, r->f[MT_PLACE].s)) != PERR_OK ||
+	    (e = req_audit(r, "meeting_update", "committee_meeting", r->id, NULL)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK) {
+		db_rollback();
 		return e;
+	}
 	return h_meeting(r);
 }
 
@@ -733,13 +780,15 @@ h_meeting_delete(struct req *r)
 		db_rollback();
 		return committee_refused(r, e);
 	}
-	n = PQntuples(res);
+	if ((n = PQntuples(res)) == 1)
+		e = tell_members(r, "【职称申报】%s原定于 %s 召开的“%s”已取消。", r->s.org_name,
+		    db_str(res, 0, 2), db_str(res, 0, 1));
 	PQclear(res);
 	if (n != 1) {
 		db_rollback();
 		return not_planned(r);
 	}
-	if ((e = req_audit(r, "meeting_delete", "committee_meeting", r->id, NULL)) != PERR_OK ||
+	if (e != PERR_OK || (e = req_audit(r, "meeting_delete", "committee_meeting", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();
 		return e;

@@ -296,6 +296,30 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.ok((await office.get('/meetings')).json.waiting.some((x) => x.id === P));
 	});
 
+	// (a probe of the departments: three meetings called, no member told of any)
+	test('the members at work are told when a meeting is called, moved or cancelled', async () => {
+		const org = (await office.get('/me')).json.org.id;
+		const from = await sqlInt('SELECT coalesce(max(id), 0) FROM notification');
+		const told = async (re) => {
+			const rows = await sqlRows(`SELECT n.user_id, n.body FROM notification n WHERE n.id > ${from}
+			    AND n.body ~ ${lit(re)} ORDER BY n.user_id`);
+			const members = await sqlRows(`SELECT m.user_id FROM committee_member m JOIN app_user u ON u.id = m.user_id
+			    WHERE m.org_id = ${org} AND u.disabled_at IS NULL ORDER BY m.user_id`);
+			assert.deepEqual(rows.map(([u]) => u), members.map(([u]) => u), re);
+			return rows[0][1];
+		};
+		const at = soon();
+		const m = await office.post('/meetings', { title: '通知测试会议', starts_at: at, place: '区住建局五楼' });
+		assert.equal(m.status, 201, m.text);
+		const name = (await office.get('/me')).json.org.name;
+		assert.equal(await told('定于'), `【职称申报】${name}定于 ${at} 在区住建局五楼召开“通知测试会议”，请准时出席；议程与表决请登录平台查看。`);
+		assert.equal((await office.request('PUT', `/meetings/${m.json.id}`, { json: { title: '通知测试会议', starts_at: at,
+			place: '区住建局六楼' } })).status, 200);
+		assert.match(await told('现定于'), /现定于 .* 在区住建局六楼召开，请以此为准。$/);
+		assert.equal((await office.request('DELETE', `/meetings/${m.json.id}`)).status, 200);
+		assert.equal(await told('已取消'), `【职称申报】${name}原定于 ${at} 召开的“通知测试会议”已取消。`);
+	});
+
 	test('attendance: 9 members, 5 present is no quorum, 6 is', async () => {
 		const id = await meeting([P, Q], nine.slice(0, 5), '边界会议');
 		const g = (await office.get(`/meetings/${id}`)).json.meeting;
