@@ -133,7 +133,11 @@ step('a meeting, the application on its agenda, both members present', async () 
   await expectOk(r, 201)
   // the waiting list has this application: chosen by its plan (each test plan is its own)
   const plan = (await office.get('/meetings')).json.waiting.find((x) => x.id === app).plan
-  await page.locator('.mt-waiting tbody tr', { hasText: plan }).locator('.el-checkbox').click()
+  const waitingRow = page.locator('.mt-waiting tbody tr', { hasText: plan })
+  // which ballot it waits for (a desk may hold two kinds): the step, and the plan's whole name
+  assert.match(await waitingRow.locator('.mt-step').innerText(), /评审推荐|组织评审|评审$/)
+  assert.equal((await waitingRow.locator('.mt-plan').innerText()).trim(), plan)
+  await waitingRow.locator('.el-checkbox').click()
   await page.locator('.mt-target').click()
   await page.locator('.el-select-dropdown__item', { hasText: meetingTitle }).click()
   const [a] = await Promise.all([answer(page, 'POST', /\/agenda$/), page.locator('.mt-add').click()])
