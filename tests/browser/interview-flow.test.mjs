@@ -143,3 +143,35 @@ step('those chosen for an interview stay chosen while a session is made for them
   assert.equal((await expectOk(sent)).assigned, 1)
   assert.deepEqual(page.problems, [])
 })
+
+// (the departments' probe: at 市人力社保部门资格复审并公示 the roster's 审查通过 was offered, sent,
+// and refused for everyone, the 公示 not yet registered)
+step('at the city\'s 复审并公示: a pass the 公示 still holds is said before anything is sent', async () => {
+  const applicant = await loginAs('applicant', DEMO_APPLICANT)
+  const [app] = await newDrafts(1)
+  apps.push(app)
+  assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200)
+  await walk(app, 9)
+  const rsj = await clerk('hrb', 'jh_rsj')
+  const when = await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`)
+  const cityTitle = `面试 ${tag().slice(-4)}`
+  const r = await rsj.post('/interviews', { title: cityTitle, starts_at: when, place: '市人社局二楼', panel: '张工、李工' })
+  assert.equal(r.status, 201, r.text)
+  assert.equal((await rsj.post(`/interviews/${r.json.id}/assign`, { items: [app] })).json.assigned, 1)
+  await sql(`UPDATE interview_session SET starts_at = now() - interval '1 hour' WHERE id = ${r.json.id}`)
+  assert.equal((await rsj.post(`/interviews/${r.json.id}/results`, { items: [{ id: app, result: 'pass' }] })).json.recorded, 1)
+
+  const { page } = await newPage()
+  await login(page, 'hrb', 'jh_rsj')
+  page.problems.length = 0
+  await menu(page, '面试安排')
+  await page.locator('.iv-sessions tr', { hasText: cityTitle }).locator('.iv-open').click()
+  let sent = false
+  page.on('request', (q) => { if (/\/applications\/batch$/.test(new URL(q.url()).pathname)) sent = true })
+  await page.locator('.iv-roster .iv-pass-on').click()
+  const held = page.locator('.iv-pass-held')
+  await held.getByText(/暂不能.+公示/).waitFor()
+  await held.getByRole('button', { name: '知道了' }).click()
+  assert.equal(sent, false, 'nothing sent')
+  assert.deepEqual(await position(app), { code: 'mid_review', step: 9, state: 'in_review' })
+})
