@@ -49,9 +49,9 @@ static struct db_stmt st[AP__MAX] = {
 	    " EXISTS (SELECT 1 FROM chain_history WHERE application_id = a.id AND action = 'pass'"
 	    "  AND from_step = 2),"
 	    /* 取得并被聘任…满 4 年: from the later of the title and the appointment, both
-	     * given (greatest() would pass over a missing 聘任时间) */
+	     * given (greatest() would pass over a missing date) */
 	    " coalesce(greatest(pr.title_date, pr.appointed_date) <= " AS_OF " - interval '4 years'"
-	    "  AND pr.appointed_date IS NOT NULL, false),"
+	    "  AND pr.title_date IS NOT NULL AND pr.appointed_date IS NOT NULL, false),"
 	    /* the step's, the pipeline's, the region's and the organisations'
 	     * names are the programs' (lib/refnames.c, as of ref_version,
 	     * the last column): here their ids, or 0 */

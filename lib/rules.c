@@ -142,10 +142,14 @@ check_info(const struct application *a, cJSON *list)
 			    "您的学历为“%s”，可改按“自评与推荐”申报",
 			    p->education ? p->education : "未填写");
 		if (!is(p->title, "助理工程师") || !a->title_4y)
-			unmet(list, 3, "method", "正常申报须取得并被聘任助理工程师满 4 年%s"
+			unmet(list, 3, "method", "正常申报须取得并被聘任助理工程师满 4 年%s%s%s%s"
 			    "（个人基本信息中：%s，取得时间 %s，聘任时间 %s）",
-			    is(p->title, "助理工程师") && p->appointed_date == NULL ?
-			    "，请在个人基本信息中填写聘任时间" : "",
+			    is(p->title, "助理工程师") && (p->title_date == NULL ||
+			    p->appointed_date == NULL) ? "，请在个人基本信息中填写" : "",
+			    is(p->title, "助理工程师") && p->title_date == NULL ? "取得时间" : "",
+			    is(p->title, "助理工程师") && p->title_date == NULL &&
+			    p->appointed_date == NULL ? "、" : "",
+			    is(p->title, "助理工程师") && p->appointed_date == NULL ? "聘任时间" : "",
 			    p->title ? p->title : "未填写职称",
 			    p->title_date ? p->title_date : "未填写",
 			    p->appointed_date ? p->appointed_date : "未填写");

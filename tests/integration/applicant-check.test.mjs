@@ -214,6 +214,10 @@ describe('正常申报 (normal) of a mid plan', () => {
 		assert.equal((await a.s.get('/profile')).json.profile.appointed_date, null);
 		await putProfile(a.s, { appointed_date: longAgo });
 		assert.deepEqual(messages(await get(), 'method'), []);
+		// nor without the date the title was obtained (the diff's review: the same greatest())
+		await putProfile(a.s, { title_date: '' });
+		assert.deepEqual(messages(await get(), 'method'), [`正常申报须取得并被聘任助理工程师满 4 年，请在个人基本信息中填写取得时间（个人基本信息中：助理工程师，取得时间 未填写，聘任时间 ${longAgo}）`]);
+		await putProfile(a.s, { title_date: longAgo });
 	});
 
 	test('education 中专 is in the check; 大学专科 is enough', async () => {
