@@ -159,6 +159,7 @@ h_unit_register(struct req *r)
 	const char *ctype;
 	char pw[24];
 	long long org, user, scan;
+	struct actor who;
 	PGresult *res = NULL;
 	enum perr e;
 
@@ -186,8 +187,14 @@ h_unit_register(struct req *r)
 	if ((e = account_create(r, org, f[RF_USERNAME].s, f[RF_CONTACT].s, f[RF_MOBILE].s,
 	    f[RF_PASSWORD].s, true, false, pw, sizeof(pw), &user)) != PERR_OK ||
 	    (e = store_scan(r, user, ctype, &scan)) != PERR_OK ||
-	    (e = db_run(&st[RG_AUTH], NULL, 2, DB_I(org), DB_I(scan))) != PERR_OK ||
-	    (e = req_audit(r, "unit_register", "org", org, NULL)) != PERR_OK ||
+	    (e = db_run(&st[RG_AUTH], NULL, 2, DB_I(org), DB_I(scan))) != PERR_OK)
+		goto fail;
+	/* by the one who registers (no session yet: the log's 操作人 was empty) */
+	who = req_actor(r);
+	who.user_id = user;
+	who.org_id = org;
+	who.role = "unit";
+	if ((e = audit(&who, "unit_register", "org", org, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	r->status = 201;

@@ -138,6 +138,10 @@ describe('a unit registers itself', () => {
 		unit = await loginAs('unit', reg.username);
 		assert.equal(unit.me.org.status, 'pending');
 		assert.equal(unit.me.org.admin, true);
+		// the registration's row names who registered (the operator's probe: 操作人 was empty)
+		assert.deepEqual(await sqlRows(`SELECT actor_user_id, actor_org_id, actor_role FROM audit_log
+		    WHERE action = 'unit_register' AND target_id = ${reg.r.json.org_id}`),
+		[[String(unit.me.user.id), String(reg.r.json.org_id), 'unit']]);
 		const g = await unit.get('/registration');
 		assert.equal(g.status, 200, g.text);
 		assert.equal(g.json.registration.status, 'pending');
