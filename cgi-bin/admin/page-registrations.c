@@ -31,7 +31,9 @@ static struct db_stmt st[RG__MAX] = {
 	    " CASE WHEN o.status = 'pending' THEN (SELECT json_build_object('rejected_at',"
 	    "  to_char(j.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
 	    "  'reason', j.detail->>'reason', 'fields', s.detail->>'fields',"
-	    "  'before', s.detail->>'before', 'after', s.detail->>'after')::text"
+	    "  'before', s.detail->>'before', 'after', s.detail->>'after',"
+	    /* a resubmission before sql/082's release kept no record of what it changed */
+	    "  'recorded', s.detail IS NOT NULL)::text"
 	    "  FROM audit_log j LEFT JOIN LATERAL (SELECT detail FROM audit_log s"
 	    "   WHERE s.target_type = 'org' AND s.target_id = o.id AND s.action = 'unit_reregister'"
 	    "   AND s.id > j.id ORDER BY s.id DESC LIMIT 1) s ON true"

@@ -198,6 +198,12 @@ describe('a unit registers itself', () => {
 		assert.equal(it.previous.reason, '授权委托书未加盖公章');
 		assert.match(it.previous.rejected_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
 		assert.equal(it.previous.fields, null);
+		assert.equal(it.previous.recorded, true);
+		// one made before the portal kept what it changed (the diff's review: it read "only the scan")
+		await sql(`INSERT INTO audit_log (action, target_type, target_id, detail)
+		    VALUES ('unit_reregister', 'org', ${it.id}, NULL)`);
+		const old = (await admin.get('/registrations')).json.items.find((x) => x.id === it.id).previous;
+		assert.deepEqual([old.fields, old.recorded], [null, false]);
 		// refused again, and corrected: what changed, as it was and as it is
 		assert.equal((await admin.post(`/registrations/${it.id}/reject`, { reason: '主管部门填写有误' })).status, 200);
 		form.set('supervisor', '金华市婺城区住房和城乡建设局');
@@ -205,7 +211,7 @@ describe('a unit registers itself', () => {
 		assert.equal((await unit.request('POST', '/registration', { body: form, headers: { 'Content-Type': null } })).status, 200);
 		it = (await admin.get('/registrations')).json.items.find((x) => x.id === reg.r.json.org_id);
 		assert.deepEqual({ ...it.previous, rejected_at: undefined }, { rejected_at: undefined, reason: '主管部门填写有误',
-			fields: '主管部门', before: `主管部门：${reg.supervisor}`, after: '主管部门：金华市婺城区住房和城乡建设局' });
+			fields: '主管部门', before: `主管部门：${reg.supervisor}`, after: '主管部门：金华市婺城区住房和城乡建设局', recorded: true });
 		reg.supervisor = '金华市婺城区住房和城乡建设局';	// (the tests after read it)
 		assert.equal((await admin.post(`/registrations/${reg.r.json.org_id}/approve`, {})).status, 200);
 		assert.equal((await admin.get('/registrations?status=all')).json.items.find((x) => x.id === it.id).previous, null,
