@@ -128,10 +128,14 @@ static struct db_stmt st[CM__MAX] = {
 	    "INSERT INTO notification (user_id, mobile, body)"
 	    " SELECT u.id, u.mobile, $2 FROM committee_member m JOIN app_user u ON u.id = m.user_id"
 	    " WHERE m.org_id = $1 AND u.disabled_at IS NULL", 0 },
+	/* (and whether its time or place moved: what the members are told of) */
 	[CM_UPDATE] = { "meeting_update",
-	    "UPDATE committee_meeting SET title = $3, starts_at = $4::timestamp AT TIME ZONE"
-	    " 'Asia/Shanghai', place = $5 WHERE id = $1 AND org_id = $2 AND state = 'planned'"
-	    " AND $4::timestamp::date BETWEEN current_date AND current_date + 366 RETURNING id", 0 },
+	    "UPDATE committee_meeting m SET title = $3, starts_at = $4::timestamp AT TIME ZONE"
+	    " 'Asia/Shanghai', place = $5"
+	    " FROM (SELECT id, starts_at, place FROM committee_meeting WHERE id = $1 FOR UPDATE) was"
+	    " WHERE m.id = was.id AND m.org_id = $2 AND m.state = 'planned'"
+	    " AND $4::timestamp::date BETWEEN current_date AND current_date + 366"
+	    " RETURNING m.id, was.starts_at <> m.starts_at OR was.place <> m.place", 0 },
 	[CM_DELETE] = { "meeting_delete",
 	    "DELETE FROM committee_meeting WHERE id = $1 AND org_id = $2 AND state = 'planned'"
 	    " RETURNING id, title, to_char(starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')",
@@ -729,6 +733,7 @@ enum perr
 h_meeting_update(struct req *r)
 {
 	PGresult *res;
+	bool moved;
 	int n;
 	enum perr e;
 
@@ -748,13 +753,15 @@ h_meeting_update(struct req *r)
 		return e == PERR_INVALID_FIELD ? bad_time(r) : e;
 	}
 	n = PQntuples(res);
+	moved = n == 1 && db_bool(res, 0, 1);
 	PQclear(res);
 	if (n != 1) {
 		db_rollback();
 		return bad_time(r);
 	}
-	if ((e = tell_members(r, "【职称申报】%s的“%s”现定于 %s 在%s召开，请以此为准。", r->s.org_name,
-	    r->f[MT_TITLE].s, r->f[MT_STARTS_AT].s, r->f[MT_PLACE].s)) != PERR_OK ||
+	/* a title put right is nobody's news */
+	if ((moved && (e = tell_members(r, "【职称申报】%s的“%s”现定于 %s 在%s召开，请以此为准。",
+	    r->s.org_name, r->f[MT_TITLE].s, r->f[MT_STARTS_AT].s, r->f[MT_PLACE].s)) != PERR_OK) ||
 	    (e = req_audit(r, "meeting_update", "committee_meeting", r->id, NULL)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK) {
 		db_rollback();

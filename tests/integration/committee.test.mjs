@@ -316,8 +316,13 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		assert.equal((await office.request('PUT', `/meetings/${m.json.id}`, { json: { title: '通知测试会议', starts_at: at,
 			place: '区住建局六楼' } })).status, 200);
 		assert.match(await told('现定于'), /现定于 .* 在区住建局六楼召开，请以此为准。$/);
+		// a title put right tells nobody
+		const before = await sqlInt('SELECT max(id) FROM notification');
+		assert.equal((await office.request('PUT', `/meetings/${m.json.id}`, { json: { title: '通知测试会议（更正）', starts_at: at,
+			place: '区住建局六楼' } })).status, 200);
+		assert.equal(await sqlInt('SELECT max(id) FROM notification'), before);
 		assert.equal((await office.request('DELETE', `/meetings/${m.json.id}`)).status, 200);
-		assert.equal(await told('已取消'), `【职称申报】${name}原定于 ${at} 召开的“通知测试会议”已取消。`);
+		assert.equal(await told('已取消'), `【职称申报】${name}原定于 ${at} 召开的“通知测试会议（更正）”已取消。`);
 	});
 
 	test('attendance: 9 members, 5 present is no quorum, 6 is', async () => {
