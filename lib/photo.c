@@ -38,7 +38,9 @@
 #define PHOTO_UPRIGHT_QUALITY	92
 /* ...and lower, a step at a time, while what it gives is not below 1M (a photo
  * saved at a low quality, turned, grows: a probe's 726 KB became 1.38 MB), or
- * higher while it is not above 30K: what is kept keeps to the notice's sizes */
+ * higher while it is not above 30K: what is kept keeps to the notice's sizes
+ * (one still not above 30K at 100, an upload above it that turned smaller, is
+ * kept so: the upload met the rule, and nothing more can be made of it) */
 #define PHOTO_UPRIGHT_STEP	8
 #define PHOTO_UPRIGHT_QMIN	30
 

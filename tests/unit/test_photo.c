@@ -790,6 +790,22 @@ t_orientation_size(void **state)
 	free(up);
 	free(b);
 	free(c.px);
+	/* five million pixels of noise are beyond 1M at the lowest quality tried: refused */
+	canvas_init(&c, 2000, 2600);
+	for (y = 0; y < c.h; y++)
+		for (x = 0; x < c.w; x++)
+			for (k = 0; k < 3; k++) {
+				c.seed = c.seed * 1103515245u + 12345u;
+				c.px[((size_t)y * (size_t)c.w + (size_t)x) * 3 + (size_t)k] =
+				    (unsigned char)(c.seed >> 16);
+			}
+	b = store_q(&c, 6, false, 30, &len);
+	assert_int_equal(photo_upright((const char *)b, len, &up, &uplen, msg, sizeof(msg)),
+	    PERR_INVALID_FIELD);
+	assert_string_equal(msg, "照片按拍摄方向转正后超过 1M，请缩小尺寸后重新导出上传");
+	assert_null(up);
+	free(b);
+	free(c.px);
 }
 
 /* Broken or odd EXIF is no orientation at all (1), never a crash or a
