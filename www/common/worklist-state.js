@@ -57,12 +57,17 @@ export function worklistLocation() {
 }
 
 // What a 通过 (or another action) of worklist rows would meet now: {id → result of POST
-// applications/gates}; null when the check itself failed (the move still decides, as before).
+// applications/gates}, asked 100 at a time (the route's most: an interview's roster may hold
+// more); null when the check itself failed (the move still decides, as before).
 export async function gateVerdicts(api, rows, action = 'pass') {
+  const out = new Map()
   try {
-    const items = rows.map((r) => ({ id: r.id, step: r.step }))
-    const data = await api.post('applications/gates', action === 'pass' ? { items } : { items, action })
-    return new Map((data.results || []).map((x) => [x.id, x]))
+    for (let i = 0; i < rows.length; i += 100) {
+      const items = rows.slice(i, i + 100).map((r) => ({ id: r.id, step: r.step }))
+      const data = await api.post('applications/gates', action === 'pass' ? { items } : { items, action })
+      for (const x of data.results || []) out.set(x.id, x)
+    }
+    return out
   } catch {
     return null
   }
