@@ -68,7 +68,8 @@ shown(int field, const char *v)
 		for (i = 0; i < NITEMS(words); i++)
 			if (strcmp(words[i].code, v) == 0)
 				return words[i].name;
-	return v[0] != '\0' && strcmp(v, "none") != 0 ? v : "无";
+	/* (none: the form's 其他事业单位, no 隶属关系) */
+	return v[0] != '\0' && !(field == OF_AFFILIATION && strcmp(v, "none") == 0) ? v : "无";
 }
 
 /* Appends "<sep><a><b>" to buf (of size n), cut where it is full. */
