@@ -3,8 +3,10 @@
  * (quorum, frozen rules), each member present votes from their own login on
  * each application they are not recused from (同意 / 不同意 / 弃权, once, not
  * to be changed), the office closes it and carries out the result
- * (按表决结果办理: carried ones pass, the others are rejected with the tally as
- * the reason, each through chain_move()).
+ * (按表决结果办理: carried ones pass, the others are rejected with the result as
+ * the reason, each through chain_move(); where a later step publishes the
+ * result, all of them pass to it, and the ones not carried are rejected there
+ * when the results are published: sql/084).
  *
  * The choice goes from the request's body straight into cast_vote() (sql/013)
  * as a bound parameter, and nowhere else: not into a log, not into the audit
@@ -20,7 +22,7 @@
 #include "review.h"
 
 enum {
-	BL_OPEN, BL_CLOSE, BL_TODO, BL_MINE, BL_PRESENT, BL_ITEMS, BL_VOTE, BL_FORM, BL__MAX
+	BL_OPEN, BL_CLOSE, BL_TODO, BL_FAILED, BL_MINE, BL_PRESENT, BL_ITEMS, BL_VOTE, BL_FORM, BL__MAX
 };
 
 static struct db_stmt st[BL__MAX] = {
@@ -28,12 +30,22 @@ static struct db_stmt st[BL__MAX] = {
 	    "SELECT ballot_open($1, $2)", 0 },
 	[BL_CLOSE] = { "ballot_close",
 	    "SELECT ballot_close($1, $2)", 0 },
-	/* the result of each application still held at its step, to be carried out */
+	/* the result of each application still held at its step, to be carried
+	 * out, and whether a later step publishes it */
 	[BL_TODO] = { "ballot_todo",
-	    "SELECT ag.application_id, ag.step_seq, ag.carried, ag.agree, ag.disagree, ag.abstain,"
-	    " ag.eligible FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id"
+	    "SELECT ag.application_id, ag.step_seq, ag.carried,"
+	    " vote_deferred(a.pipeline_id, ag.step_seq)"
+	    " FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id"
 	    " WHERE ag.meeting_id = $1 AND ag.carried IS NOT NULL AND a.state = 'in_review'"
 	    " AND a.step_seq = ag.step_seq AND a.current_org_id = $2 AND " AGENDA_STANDS("ag")
+	    " ORDER BY ag.added_at, a.id", 0 },
+	/* those the meeting did not carry, now held by the office at the step that
+	 * publishes this very ballot's result */
+	[BL_FAILED] = { "ballot_failed",
+	    "SELECT a.id, a.step_seq FROM meeting_agenda ag"
+	    " JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " JOIN application a ON a.id = ag.application_id"
+	    " WHERE ag.meeting_id = $1 AND m.org_id = $2" TO_PUBLISH
 	    " ORDER BY ag.added_at, a.id", 0 },
 	/* a member's meetings: their committee's; items: those they vote on (not
 	 * recused, or recused after voting) */
@@ -115,58 +127,118 @@ h_ballot_close(struct req *r)
  * probe of the departments read 同意 2 票，不同意 3 票 on an applicant's
  * phone). */
 static void
-tally_text(char *out, size_t outsz, const PGresult *res, int i, const PGresult *m)
+tally_text(char *out, size_t outsz, bool carried, const PGresult *m)
 {
-	bool carried = db_bool(res, i, 2);
-
 	snprintf(out, outsz, "%s（同意票%s应参加表决人数的%lld/%lld）。",
 	    carried ? "经评审会议表决通过" : "评审会议表决未通过", carried ? "达到" : "未达到",
 	    db_int(m, 0, 9), db_int(m, 0, 10));
 }
 
+/* Moves application i of res (id, step in columns 0 and 1) with act and text,
+ * counted into *done or *failed, its result added to results. */
+static enum perr
+carry_out(const struct actor *who, const PGresult *res, int i, enum chain_action act,
+    const char *text, cJSON *results, int *done, int *failed)
+{
+	char msg[512];
+	enum perr e;
+
+	e = chain_move(who, db_int(res, i, 0), (int)db_int(res, i, 1), act, text, NULL, msg,
+	    sizeof(msg));
+	cJSON_AddStringToObject(review_result(results, db_int(res, i, 0), e, msg), "action",
+	    act == CHAIN_PASS ? "pass" : "reject");
+	if (e != PERR_OK)
+		(*failed)++;
+	else
+		(*done)++;
+	return e;
+}
+
+/* The meeting r->id of the office, closed (else a refusal saying what for). */
+static enum perr
+closed_meeting(struct req *r, PGresult **m, const char *what)
+{
+	enum perr e;
+
+	if ((e = committee_office(r)) != PERR_OK || (e = committee_meeting(r, m)) != PERR_OK)
+		return e;
+	if (strcmp(db_str(*m, 0, 4), "closed") != 0) {
+		PQclear(*m);
+		return req_fail(r, PERR_CONFLICT, NULL, "投票结束后方可%s", what);
+	}
+	return PERR_OK;
+}
+
 /* POST /meetings/:id/settle: 按表决结果办理. Each application still held at its
- * step passes (carried) or is rejected (not carried), each on its own. */
+ * step passes (carried) or is rejected (not carried), each on its own; where a
+ * later step publishes the result, every one passes to it, told only that the
+ * committee voted (sql/084). */
 enum perr
 h_ballot_settle(struct req *r)
 {
 	struct actor who = req_actor(r);
 	PGresult *m, *res;
 	cJSON *results;
-	int i, passed = 0, rejected = 0, failed = 0;
+	int i, passed = 0, rejected = 0, handed = 0, failed = 0;
 	enum perr e;
 
-	if ((e = committee_office(r)) != PERR_OK || (e = committee_meeting(r, &m)) != PERR_OK)
+	if ((e = closed_meeting(r, &m, "按表决结果办理")) != PERR_OK)
 		return e;
-	if (strcmp(db_str(m, 0, 4), "closed") != 0) {
-		PQclear(m);
-		return req_fail(r, PERR_CONFLICT, NULL, "投票结束后方可按表决结果办理");
-	}
 	if ((e = db_run(&st[BL_TODO], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK) {
 		PQclear(m);
 		return e;
 	}
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	for (i = 0; i < PQntuples(res); i++) {
-		bool carried = db_bool(res, i, 2);
-		char text[400], msg[512];
+		bool carried = db_bool(res, i, 2), deferred = db_bool(res, i, 3);
+		char text[400];
 
-		tally_text(text, sizeof(text), res, i, m);
-		e = chain_move(&who, db_int(res, i, 0), (int)db_int(res, i, 1),
-		    carried ? CHAIN_PASS : CHAIN_REJECT, text, NULL, msg, sizeof(msg));
-		cJSON_AddStringToObject(review_result(results, db_int(res, i, 0), e, msg), "action",
-		    carried ? "pass" : "reject");
-		if (e != PERR_OK)
-			failed++;
-		else if (carried)
-			passed++;
+		if (deferred)
+			snprintf(text, sizeof(text), "评审会议已表决，评审结果以公布的为准。");
 		else
-			rejected++;
-		if (e == PERR_UNAVAILABLE)
+			tally_text(text, sizeof(text), carried, m);
+		if (carry_out(&who, res, i, carried || deferred ? CHAIN_PASS : CHAIN_REJECT, text,
+		    results, deferred ? &handed : carried ? &passed : &rejected, &failed) ==
+		    PERR_UNAVAILABLE)
 			break;
 	}
 	PQclear(res);
 	PQclear(m);
 	cJSON_AddNumberToObject(req_out(r), "passed", passed);
+	cJSON_AddNumberToObject(req_out(r), "rejected", rejected);
+	cJSON_AddNumberToObject(req_out(r), "handed", handed);
+	cJSON_AddNumberToObject(req_out(r), "failed", failed);
+	return PERR_OK;
+}
+
+/* POST /meetings/:id/publish: 公布评审结果 of those the meeting did not carry:
+ * each one the office holds at the step that publishes this ballot's result
+ * is rejected there, the result as the reason (sql/084). The carried ones
+ * pass there after their 公示, as any pass. */
+enum perr
+h_ballot_publish(struct req *r)
+{
+	struct actor who = req_actor(r);
+	PGresult *m, *res;
+	cJSON *results;
+	int i, rejected = 0, failed = 0;
+	char text[400];
+	enum perr e;
+
+	if ((e = closed_meeting(r, &m, "公布评审结果")) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[BL_FAILED], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK) {
+		PQclear(m);
+		return e;
+	}
+	tally_text(text, sizeof(text), false, m);
+	PQclear(m);
+	results = cJSON_AddArrayToObject(req_out(r), "results");
+	for (i = 0; i < PQntuples(res); i++)
+		if (carry_out(&who, res, i, CHAIN_REJECT, text, results, &rejected, &failed) ==
+		    PERR_UNAVAILABLE)
+			break;
+	PQclear(res);
 	cJSON_AddNumberToObject(req_out(r), "rejected", rejected);
 	cJSON_AddNumberToObject(req_out(r), "failed", failed);
 	return PERR_OK;

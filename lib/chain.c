@@ -49,7 +49,9 @@ static struct db_stmt st[CH__MAX] = {
 	    " a.step_seq, s.actor_level = 'unit', s.name,"
 	    " (SELECT o.name FROM org o WHERE o.id = a.current_org_id),"
 	    /* whether it ever came to the caller's desk: else a stranger's (404) */
-	    " EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $4 AND d.application_id = a.id) "
+	    " EXISTS (SELECT 1 FROM desk d WHERE d.org_id = $4 AND d.application_id = a.id),"
+	    /* a result not carried is not published (sql/084) */
+	    " result_withheld(a.id) "
 	    "FROM application a"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq"
 	    " JOIN plan p ON p.id = a.plan_id WHERE a.id = $1", 0 },
@@ -394,6 +396,12 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 	if (strcmp(db_str(res, 0, 0), "in_review") != 0 || !db_bool(res, 0, 2)) {
 		e = PERR_CONFLICT;
 		snprintf(msg, msgsz, "该申报当前不在公示环节，请刷新后重试");
+		goto fail;
+	}
+	if (db_bool(res, 0, 13)) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "评审会议表决未通过该申报，不列入评审结果公示；"
+		    "请在“评审会议”中办理不通过");
 		goto fail;
 	}
 	if (db_bool(res, 0, 6)) {

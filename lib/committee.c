@@ -75,7 +75,8 @@ static struct db_stmt st[CM__MAX] = {
 	    "SELECT m.id, m.title, " COMMITTEE_TS("m.starts_at") ", m.place, m.state,"
 	    " count(ag.application_id), count(*) FILTER (WHERE ag.carried),"
 	    " count(*) FILTER (WHERE ag.carried IS NOT NULL AND a.state = 'in_review'"
-	    "  AND a.step_seq = ag.step_seq AND a.current_org_id = m.org_id AND " AGENDA_STANDS("ag") ")"
+	    "  AND a.step_seq = ag.step_seq AND a.current_org_id = m.org_id AND " AGENDA_STANDS("ag") "),"
+	    " count(*) FILTER (WHERE true" TO_PUBLISH ")"
 	    " FROM committee_meeting m LEFT JOIN meeting_agenda ag ON ag.meeting_id = m.id"
 	    " LEFT JOIN application a ON a.id = ag.application_id"
 	    " WHERE m.org_id = $1 GROUP BY m.id ORDER BY m.starts_at DESC, m.id DESC LIMIT 200", 0 },
@@ -115,8 +116,12 @@ static struct db_stmt st[CM__MAX] = {
 	    "  JOIN app_user mu ON mu.id = cm.user_id LEFT JOIN meeting_recusal r"
 	    "  ON r.meeting_id = ag.meeting_id AND r.application_id = a.id AND r.member_id = cm.user_id"
 	    "  WHERE cm.org_id = $2 AND (r.member_id IS NOT NULL"
-	    "  OR (mu.disabled_at IS NULL AND member_conflict(cm.user_id, a.id))))::text"
-	    " FROM meeting_agenda ag JOIN application a ON a.id = ag.application_id" APP_JOINS
+	    "  OR (mu.disabled_at IS NULL AND member_conflict(cm.user_id, a.id))))::text,"
+	    /* whether a later step publishes the result; and this one is to be
+	     * rejected there now (sql/084) */
+	    " vote_deferred(a.pipeline_id, ag.step_seq), ag.carried IS NOT NULL" TO_PUBLISH
+	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " JOIN application a ON a.id = ag.application_id" APP_JOINS
 	    " WHERE ag.meeting_id = $1 ORDER BY ag.added_at, a.id", 0 },
 	[CM_CREATE] = { "meeting_create",
 	    "INSERT INTO committee_meeting (org_id, title, starts_at, place, created_by)"
@@ -563,6 +568,8 @@ h_meetings(struct req *r)
 		cJSON_AddNumberToObject(o, "carried", (double)db_int(res, i, 6));
 		/* closed, and still held at the step: 按表决结果办理 is due */
 		cJSON_AddNumberToObject(o, "unsettled", (double)db_int(res, i, 7));
+		/* not carried, waiting at the publication for their 不通过 (sql/084) */
+		cJSON_AddNumberToObject(o, "unpublished", (double)db_int(res, i, 8));
 		cJSON_AddItemToArray(arr, o);
 	}
 	PQclear(res);
@@ -596,6 +603,8 @@ agenda_json(struct req *r, cJSON *arr)
 		add_app(o, res, i);
 		cJSON_AddNumberToObject(o, "voted", (double)db_int(res, i, 13));
 		cJSON_AddBoolToObject(o, "here", db_bool(res, i, 14));
+		cJSON_AddBoolToObject(o, "deferred", db_bool(res, i, 16));
+		cJSON_AddBoolToObject(o, "to_publish", db_bool(res, i, 17));
 		cJSON_AddItemToObject(o, "recused", rec ? rec : cJSON_CreateArray());
 		if (closed) {
 			cJSON_AddNumberToObject(o, "eligible", (double)db_int(res, i, 8));

@@ -39,10 +39,19 @@ PORTAL_API enum perr h_meeting_attendance(struct req *);
 PORTAL_API enum perr h_meeting_recusal(struct req *);
 PORTAL_API enum perr h_meeting_withdraw(struct req *);
 
+/* not carried by meeting m (ag its agenda row), held at the step that
+ * publishes the result: to be rejected when the results are published (sql/084) */
+#define TO_PUBLISH \
+	" AND NOT ag.carried AND a.state = 'in_review' AND a.current_org_id = m.org_id" \
+	" AND EXISTS (SELECT 1 FROM step_gate g WHERE g.pipeline_id = a.pipeline_id" \
+	" AND g.seq = a.step_seq AND g.gate = 'carried')" \
+	" AND (SELECT b.meeting_id FROM ballot_to_publish(a.id) b) = ag.meeting_id"
+
 /* ballot.c: the office opens and closes the ballot and carries out its result */
 PORTAL_API enum perr h_ballot_open(struct req *);
 PORTAL_API enum perr h_ballot_close(struct req *);
 PORTAL_API enum perr h_ballot_settle(struct req *);
+PORTAL_API enum perr h_ballot_publish(struct req *);
 /* minutes.c */
 PORTAL_API enum perr h_minutes(struct req *);
 
@@ -111,6 +120,7 @@ PORTAL_API enum perr committee_recuse(struct req *, long long app, long long mem
 	{ M_POST, "/meetings/:id/open", 0, NULL, h_ballot_open }, \
 	{ M_POST, "/meetings/:id/close", 0, NULL, h_ballot_close }, \
 	{ M_POST, "/meetings/:id/settle", 0, NULL, h_ballot_settle }, \
+	{ M_POST, "/meetings/:id/publish", 0, NULL, h_ballot_publish }, \
 	{ M_GET, "/meetings/:id/minutes.xhtml", 0, NULL, h_minutes }, \
 	{ M_GET, "/ballots", R_MEMBER, NULL, h_ballots }, \
 	{ M_GET, "/ballots/:id", R_MEMBER, NULL, h_ballot }, \

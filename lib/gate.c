@@ -19,6 +19,7 @@ enum {
 	GT_INTERVIEW,
 	GT_DOCUMENT,
 	GT_VOTE,
+	GT_PUBLISH,
 	GT_STEP_NAME,
 	GT__MAX
 };
@@ -73,14 +74,21 @@ static struct db_stmt st[GT__MAX] = {
 	    " WHERE i.application_id = $1 AND i.step_seq = $2 AND d.org_id = a.current_org_id"
 	    " AND d.created_at >= coalesce(step_arrival($1), '-infinity')", 0 },
 	/* the application's ballot at this step since it arrived: a closed one
-	 * first (the latest), else one still to be held */
+	 * first (the latest), else one still to be held; and whether a later
+	 * step publishes its result (sql/084) */
 	[GT_VOTE] = { "gate_vote",
 	    "SELECT m.state, to_char(m.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
-	    " coalesce(ag.carried, false), ag.agree, ag.disagree, ag.abstain, ag.eligible"
+	    " coalesce(ag.carried, false), ag.agree, ag.disagree, ag.abstain, ag.eligible,"
+	    " vote_deferred(a.pipeline_id, $2)"
 	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " JOIN application a ON a.id = ag.application_id"
 	    " WHERE ag.application_id = $1 AND ag.step_seq = $2"
 	    " AND ag.added_at >= coalesce(step_arrival($1), '-infinity') AND " AGENDA_STANDS("ag")
 	    " ORDER BY m.state = 'closed' DESC, m.closed_at DESC, m.id DESC LIMIT 1", 0 },
+	/* the ballot whose result this step publishes (or is reported) */
+	[GT_PUBLISH] = { "gate_publish",
+	    "SELECT held_on, carried, agree, disagree, abstain, eligible"
+	    " FROM ballot_to_publish($1)", 0 },
 	/* the name of the application's step seq $2 */
 	[GT_STEP_NAME] = { "gate_step_name",
 	    "SELECT s.name FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
@@ -260,12 +268,15 @@ g_document(const struct gate_ctx *c, struct gate_state *g)
 	return PERR_OK;
 }
 
-/* A committee's secret ballot at this step (lib/ballot.c), closed and carried. */
+/* A committee's secret ballot at this step (lib/ballot.c), closed and carried;
+ * or only closed, where a later step publishes the result (sql/084): every
+ * application voted on goes there, the applicant told of the result then. */
 static enum perr
 g_vote(const struct gate_ctx *c, struct gate_state *g)
 {
 	PGresult *res;
 	const char *state;
+	bool carried, deferred;
 	enum perr e;
 
 	if ((e = db_run(&st[GT_VOTE], &res, 2, DB_I(c->app), DB_I(c->step))) != PERR_OK)
@@ -277,20 +288,66 @@ g_vote(const struct gate_ctx *c, struct gate_state *g)
 		return PERR_OK;
 	}
 	state = db_str(res, 0, 0);
-	g->met = strcmp(state, "closed") == 0 && db_bool(res, 0, 2);
+	carried = db_bool(res, 0, 2);
+	deferred = db_bool(res, 0, 7);
+	g->met = strcmp(state, "closed") == 0 && (carried || deferred);
 	if (strcmp(state, "closed") != 0) {
 		snprintf(g->text, sizeof(g->text), "已列入 %s 的评审会议议程，%s", db_str(res, 0, 1),
 		    strcmp(state, "open") == 0 ? "正在投票" : "尚未表决");
 		next(g, "/meetings", "等待评审会议表决");
 	} else {
 		snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
-		    "弃权 %lld 票，应参加表决 %lld 人", db_str(res, 0, 1), g->met ? "通过" : "未通过",
-		    db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5), db_int(res, 0, 6));
+		    "弃权 %lld 票，应参加表决 %lld 人%s", db_str(res, 0, 1), carried ? "通过" : "未通过",
+		    db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5), db_int(res, 0, 6),
+		    deferred ? "（结果在公布评审结果时告知申报人）" : "");
 		if (!g->met)
 			next(g, NULL, "按表决结果办理不通过");
 	}
 	PQclear(res);
 	return PERR_OK;
+}
+
+/* The result of the ballot a later step publishes (sql/084): the publication
+ * passes the carried ones (required), the department it is reported to reads
+ * it (not required: it hands every one on). */
+static enum perr
+publish(const struct gate_ctx *c, struct gate_state *g, bool required)
+{
+	PGresult *res;
+	bool carried;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_PUBLISH], &res, 1, DB_I(c->app))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		g->met = !required;
+		snprintf(g->text, sizeof(g->text), "没有评审会议的表决结果");
+		PQclear(res);
+		return PERR_OK;
+	}
+	carried = db_bool(res, 0, 1);
+	g->met = carried || !required;
+	g->note = !carried;
+	snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
+	    "弃权 %lld 票，应参加表决 %lld 人%s", db_str(res, 0, 0), carried ? "通过" : "未通过",
+	    db_int(res, 0, 2), db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5),
+	    carried ? "" : "；不列入评审结果公示，公布评审结果时办理不通过");
+	if (!g->met)
+		next(g, "/meetings", "按表决结果办理不通过");
+	PQclear(res);
+	return PERR_OK;
+}
+
+static enum perr
+g_carried(const struct gate_ctx *c, struct gate_state *g)
+{
+	return publish(c, g, true);
+}
+
+static enum perr
+g_ballot(const struct gate_ctx *c, struct gate_state *g)
+{
+	return publish(c, g, false);
 }
 
 static const struct {
@@ -303,6 +360,8 @@ static const struct {
 	{ "interview_if_called", g_interview_if_called },
 	{ "document", g_document },
 	{ "vote", g_vote },
+	{ "carried", g_carried },
+	{ "ballot", g_ballot },
 };
 
 /* Checks the gate called name into *g; an unknown name is an error of the data. */
@@ -425,12 +484,14 @@ gates_hold(long long app_id, int step, const char *list, const char *what, char 
 			if ((e = db_run(&st[GT_VOTE], &res, 2, DB_I(app_id), DB_I(step))) != PERR_OK)
 				return e;
 			state = PQntuples(res) == 1 ? db_str(res, 0, 0) : "";
-			held = strcmp(state, "open") == 0 ||
-			    (strcmp(state, "closed") == 0 && db_bool(res, 0, 2));
+			held = strcmp(state, "open") == 0 || (strcmp(state, "closed") == 0 &&
+			    (db_bool(res, 0, 2) || db_bool(res, 0, 7)));
 			if (held)
 				snprintf(msg, msgsz, strcmp(state, "open") == 0 ?
-				    "评审会议正在对该申报投票，表决结束前不能%s" :
-				    "评审会议已表决通过该申报，不能%s，请按表决结果办理通过", what);
+				    "评审会议正在对该申报投票，表决结束前不能%s" : db_bool(res, 0, 2) ?
+				    "评审会议已表决通过该申报，不能%s，请按表决结果办理通过" :
+				    "评审会议已表决，不能%s，请按表决结果办理（转入公布评审结果，届时办理不通过）",
+				    what);
 			PQclear(res);
 			if (held)
 				return PERR_GATE;
@@ -500,6 +561,7 @@ gates_json(const struct gate_state *g, int n)
 
 		cJSON_AddStringToObject(it, "kind", g[i].name);
 		cJSON_AddBoolToObject(it, "met", g[i].met);
+		cJSON_AddBoolToObject(it, "note", g[i].note);
 		cJSON_AddStringToObject(it, "text", g[i].text);
 		todo_json(it, &g[i]);
 		cJSON_AddItemToArray(arr, it);

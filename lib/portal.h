@@ -868,6 +868,7 @@ PORTAL_API enum perr chain_publicise(const struct actor *, long long app_id,
 struct gate_state {
 	char name[24];
 	bool met;
+	bool note;		/* met, but the clerk should read it (a result not carried) */
 	char text[256];
 	char todo[64];
 	const char *page;

@@ -48,7 +48,9 @@ enum { UP_LIST, UP_LOCK, UP_OBJ_APP, UP_OBJ_LIST, UP_OBJ_ADD, UP_OBJ_LOAD, UP_OB
 	" JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = a.step_seq" \
 	" LEFT JOIN publicity pb ON pb.application_id = a.id AND pb.step_seq = a.step_seq" \
 	"  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity') " \
-	"WHERE a.current_org_id = $1 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP
+	"WHERE a.current_org_id = $1 AND a.state = 'in_review' AND " AT_PUBLICITY_STEP \
+	/* a result the committee did not vote through is not published (sql/084) */ \
+	" AND NOT result_withheld(a.id)"
 
 static struct db_stmt st[UP__MAX] = {
 	[UP_LIST] = { "publicity_list",

@@ -432,7 +432,7 @@ async function committeeWorld(role, officeName, strangerName, step, startsAt, vi
 			owner: office, login: [officeName, DEMO_PASSWORD], stranger: other,
 			ids: {
 				meetings: (route) => route.method === 'DELETE' && route.pattern === '/meetings/:id' ? doomed
-				    : ends(route, '/minutes.xhtml', '/settle') ? closed : planned,
+				    : ends(route, '/minutes.xhtml', '/settle', '/publish') ? closed : planned,
 				agenda: toRemove, members: member.id,
 			},
 			refs: { applications: (route) => ends(route, '/agenda') ? free : onAgenda, members: member.id },

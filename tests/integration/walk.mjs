@@ -88,6 +88,9 @@ export async function meetGates(app) {
 		case 'vote':		// a meeting of the holder's committee whose ballot carried
 			await carryVote(app, Number(step));
 			break;
+		case 'carried':		// that ballot's result, published here (sql/084)
+		case 'ballot':		// and reported here
+			break;
 		default:
 			throw new Error(`walk: no way to meet the gate ${gate} yet`);
 		}

@@ -1,0 +1,176 @@
+// A committee's result reaches the applicant when it is published (sql/084). The notice's
+// chains: ⑨ 市建设中评委评审 → ⑩ 公布评审结果 (中级评审); ③ 市住建局初级评委会…组织评审 → ④ 评审结果
+// 报至市人力社保局 → ⑤ 公布评审结果 (初级评审). 按表决结果办理 hands every application the
+// committee voted on to the publication, saying only that it was voted on; there the carried ones
+// go into the results 公示 and pass, the others are refused both and are ended with the result as
+// the reason by 公布评审结果：办理表决未通过 (POST meetings/:id/publish). The county's 评审推荐,
+// with no publication after it, is carried out at once (committee.test.mjs).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { DEMO_APPLICANT, assertError, lit, loginAs, retire, sql } from './lib.mjs';
+import { newDrafts } from './drafts.mjs';
+import { clerk, position, walk } from './walk.mjs';
+import { holdVote } from './committee-vote.mjs';
+
+const created = [];
+let applicant;
+
+/* n submitted applications of the demo applicant on chain code, walked to step to */
+async function atStep(code, n, to) {
+	const apps = await newDrafts(n);
+	created.push(...apps);
+	if (code === 'junior_review')
+		await sql(`UPDATE plan SET level = 'junior', title_name = '助理工程师' WHERE id IN
+		    (SELECT plan_id FROM application WHERE id IN (${apps.join(', ')}));
+		    UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = 'junior_review')
+		    WHERE id IN (${apps.join(', ')});
+		    UPDATE application a SET accept_org_id = (SELECT w.org_id
+		    FROM step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) w WHERE w.seq = 4)
+		    WHERE a.id IN (${apps.join(', ')})`);
+	for (const id of apps) {
+		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
+		await walk(id, to);
+		assert.deepEqual(await position(id), { code, step: to, state: 'in_review' });
+	}
+	return apps;
+}
+
+/* the applicant's messages about application app (its plan's name), the latest last */
+const notes = async (app) => (await sql(`SELECT string_agg(body, E'\\n' ORDER BY id) FROM notification
+    WHERE user_id = (SELECT id FROM app_user WHERE username = ${lit(DEMO_APPLICANT)})
+    AND body LIKE '%' || (SELECT p.name FROM application a JOIN plan p ON p.id = a.plan_id
+    WHERE a.id = ${app}) || '%'`)).split('\n');
+const history = (app) => sql(`SELECT string_agg(action || '@' || from_step || ':' || coalesce(text, ''), ' | '
+    ORDER BY no) FROM chain_history WHERE application_id = ${app} AND from_step >= 10`);
+
+before(async () => {
+	applicant = await loginAs('applicant', DEMO_APPLICANT);
+});
+
+after(async () => {
+	if (created.length > 0)
+		await retire(`id IN (${created.join(', ')})`);
+});
+
+describe('中级评审: 市建设中评委评审, then 公布评审结果', () => {
+	let office, P, Q, meeting;
+
+	before(async () => {
+		[P, Q] = await atStep('mid_review', 2, 10);
+		office = await clerk('city', 'jh_zpw');
+		meeting = await holdVote(office, 'city', [P, Q], { against: [Q], login: clerk });
+	});
+
+	test('before 按表决结果办理: the ballot holds both at the step, carried or not', async () => {
+		for (const [app, word] of [[P, '通过'], [Q, '未通过']]) {
+			const d = (await office.get(`/applications/${app}`)).json;
+			assert.deepEqual(d.gates.map((g) => [g.kind, g.met]), [['vote', true]]);
+			assert.match(d.gates[0].text, new RegExp(`评审会议表决${word}：.*（结果在公布评审结果时告知申报人）`));
+			// the result is the committee's: the office neither ends nor returns it here
+			assert.deepEqual(d.actions, ['pass']);
+		}
+		const e = assertError(await office.post(`/applications/${Q}/move`, { action: 'reject', step: 10, text: '未通过。' }),
+		    409, 'gate');
+		assert.match(e.message, /评审会议已表决，不能作不通过处理，请按表决结果办理/);
+	});
+
+	test('按表决结果办理 hands both to 公布评审结果 and tells the applicant no result', async () => {
+		const r = await office.post(`/meetings/${meeting}/settle`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.passed, r.json.rejected, r.json.handed, r.json.failed], [0, 0, 2, 0]);
+		for (const app of [P, Q]) {
+			assert.deepEqual(await position(app), { code: 'mid_review', step: 11, state: 'in_review' });
+			const said = (await notes(app)).at(-1);
+			assert.match(said, /已完成“市建设中评委评审”环节，现由.+进行“公布评审结果”。$/);
+			assert.doesNotMatch(said, /已通过|未通过|票/);
+			assert.equal(await history(app), 'pass@10:评审会议已表决，评审结果以公布的为准。');
+			const t = (await applicant.get(`/applications/${app}/timeline`)).json;
+			assert.deepEqual(t.history.filter((h) => h.step_name === '市建设中评委评审').map((h) => [h.action_name, h.text]),
+			    [['已表决', '评审会议已表决，评审结果以公布的为准。']]);
+		}
+		const m = (await office.get(`/meetings/${meeting}`)).json;
+		assert.deepEqual(m.agenda.map((a) => [a.id, a.carried, a.here, a.deferred, a.to_publish]),
+		    [[P, true, false, true, false], [Q, false, false, true, true]]);
+		const listed = (await office.get('/meetings')).json.meetings.find((x) => x.id === meeting);
+		assert.deepEqual([listed.unsettled, listed.unpublished], [0, 1]);
+	});
+
+	test('公布评审结果: the carried one in the results 公示, the other kept out of it and unable to pass', async () => {
+		const dq = (await office.get(`/applications/${Q}`)).json;
+		assert.deepEqual(dq.gates.map((g) => [g.kind, g.met]), [['carried', false], ['publicity', false]]);
+		assert.match(dq.gates[0].text, /评审会议表决未通过：同意 0 票，不同意 3 票.*不列入评审结果公示，公布评审结果时办理不通过/);
+		assert.equal(dq.gate.kind, 'carried');
+		const dp = (await office.get(`/applications/${P}`)).json;
+		assert.deepEqual(dp.gates.map((g) => [g.kind, g.met]), [['carried', true], ['publicity', false]]);
+		const listed = (await office.get('/publicity')).json.items.map((x) => x.id);
+		assert.ok(listed.includes(P) && !listed.includes(Q), JSON.stringify(listed));
+		const today = await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);
+		const e = assertError(await office.post(`/applications/${Q}/publicity`, { starts_on: today }), 409, 'conflict');
+		assert.equal(e.message, '评审会议表决未通过该申报，不列入评审结果公示；请在“评审会议”中办理不通过');
+		await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+		    VALUES (${Q}, 11, current_date - 14, ${office.me.user.id})`);
+		const g = assertError(await office.post(`/applications/${Q}/move`, { action: 'pass', step: 11, text: '同意。' }), 409, 'gate');
+		assert.match(g.message, /评审会议表决未通过/);
+		assert.equal((await position(Q)).state, 'in_review');
+	});
+
+	test('办理表决未通过: the other ends at 公布评审结果 with the result, never the counts', async () => {
+		const r = await office.post(`/meetings/${meeting}/publish`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual([r.json.rejected, r.json.failed, r.json.results.map((x) => x.id)], [1, 0, [Q]]);
+		assert.deepEqual(await position(Q), { code: 'mid_review', step: 11, state: 'rejected' });
+		const said = (await notes(Q)).at(-1);
+		assert.match(said, /在“公布评审结果”环节未通过，理由：评审会议表决未通过（同意票未达到应参加表决人数的2\/3）。$/);
+		assert.doesNotMatch(said, /票，/);
+		assert.deepEqual(await position(P), { code: 'mid_review', step: 11, state: 'in_review' });
+		const again = await office.post(`/meetings/${meeting}/publish`);
+		assert.deepEqual([again.json.rejected, again.json.results.length], [0, 0]);
+		assert.equal((await office.get('/meetings')).json.meetings.find((x) => x.id === meeting).unpublished, 0);
+		// the carried one passes after its 公示, as any
+		await walk(P, 12);
+		assert.deepEqual(await position(P), { code: 'mid_review', step: 12, state: 'in_review' });
+		assert.match((await notes(P)).at(-1), /已通过“公布评审结果”|已完成“公布评审结果”环节/);
+	});
+
+	test('publish asks a closed ballot, of the office\'s own meetings', async () => {
+		const other = await clerk('city', 'jh_cjpw');
+		assertError(await other.post(`/meetings/${meeting}/publish`), 404, 'not_found');
+		const { id } = (await office.post('/meetings', { title: '未开始的会议',
+			starts_at: await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`),
+			place: '会议室' })).json;
+		const e = assertError(await office.post(`/meetings/${id}/publish`), 409, 'conflict');
+		assert.equal(e.message, '投票结束后方可公布评审结果');
+		assert.equal((await office.request('DELETE', `/meetings/${id}`)).status, 200);
+	});
+});
+
+describe('初级评审: the ballot, its result reported to the 市人力社保局, then published', () => {
+	let office, hrb, Q, meeting;
+
+	before(async () => {
+		[Q] = await atStep('junior_review', 1, 4);
+		await sql(`UPDATE application SET paid_at = now() WHERE id = ${Q}`);	// its fee (the step's other gate)
+		office = await clerk('city', 'jh_cjpw');
+		hrb = await clerk('hrb', 'jh_rsj');
+		meeting = await holdVote(office, 'city', [Q], { against: [Q], login: clerk, settle: true });
+	});
+
+	test('the bureau reads the result, hands it on; the office ends it when publishing', async () => {
+		assert.deepEqual(await position(Q), { code: 'junior_review', step: 5, state: 'in_review' });
+		assert.doesNotMatch((await notes(Q)).at(-1), /已通过|未通过|票/);
+		const d = (await hrb.get(`/applications/${Q}`)).json;
+		assert.deepEqual(d.gates.map((g) => [g.kind, g.met, g.note]), [['ballot', true, true]]);
+		assert.match(d.gates[0].text, /评审会议表决未通过/);
+		const r = await hrb.post(`/applications/${Q}/move`, { action: 'pass', step: 5, text: '已报送。' });
+		assert.equal(r.status, 200, r.text);
+		assert.match((await notes(Q)).at(-1), /已完成“评审结果报市人力社保局”环节/);
+		const t = (await applicant.get(`/applications/${Q}/timeline`)).json;
+		assert.deepEqual(t.history.filter((h) => /组织评审$|^评审结果报/.test(h.step_name)).map((h) => h.action_name),
+		    ['已表决', '已报送']);
+		const p = await office.post(`/meetings/${meeting}/publish`);
+		assert.deepEqual([p.json.rejected, p.json.failed], [1, 0]);
+		assert.deepEqual(await position(Q), { code: 'junior_review', step: 6, state: 'rejected' });
+		assert.match((await notes(Q)).at(-1), /在“公布评审结果”环节未通过，理由：评审会议表决未通过/);
+	});
+});
