@@ -18,7 +18,7 @@ enum {
 	CM_RULE, CM_RULE_SET, CM_MEMBERS, CM_MEMBER_ADD, CM_MEMBER_SET, CM_MEMBER_UPDATE,
 	CM_MEMBER_FIND, CM_LIST, CM_WAITING, CM_GET, CM_ROSTER, CM_AGENDA, CM_CREATE, CM_UPDATE,
 	CM_DELETE, CM_LOCK, CM_APP, CM_ADD, CM_REMOVE, CM_ABSENT_ALL, CM_PRESENT, CM_RECUSE_ROW,
-	CM_RECUSE, CM_WITHDRAW, CM_TELL, CM__MAX
+	CM_RECUSE_LOCK, CM_RECUSE, CM_WITHDRAW, CM_TELL, CM__MAX
 };
 
 /* the application is held by org at a step with the gate 'vote' */
@@ -179,7 +179,13 @@ static struct db_stmt st[CM__MAX] = {
 	    "  AND member_id = $3),"
 	    " EXISTS (SELECT 1 FROM meeting_recusal WHERE meeting_id = m.id AND application_id = $2"
 	    "  AND member_id = $3)"
-	    " FROM committee_meeting m WHERE m.id = $1 AND m.org_id = $4 FOR SHARE", 0 },
+	    " FROM committee_meeting m WHERE m.id = $1 AND m.org_id = $4", 0 },
+	/* the meeting's row, against its votes (cast_vote() holds it FOR SHARE): a
+	 * recusal and the same member's vote one after the other, each seeing the
+	 * other once it is done (a probe recused two members whose votes, cast in
+	 * the same instant, were counted) */
+	[CM_RECUSE_LOCK] = { "meeting_recuse_lock",
+	    "SELECT 1 FROM committee_meeting WHERE id = $1 AND org_id = $2 FOR UPDATE", 0 },
 	[CM_RECUSE] = { "meeting_recuse",
 	    "INSERT INTO meeting_recusal (meeting_id, application_id, member_id, reason, declared_by)"
 	    " VALUES ($1, $2, $3, $4, $5)", 0 },
@@ -1027,7 +1033,9 @@ committee_recuse(struct req *r, long long app, long long member, const char *rea
 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
-	if ((e = db_run(&st[CM_RECUSE_ROW], &res, 4, DB_I(r->id), DB_I(app), DB_I(member),
+	/* then read, in a statement of its own: after the lock, what was done before it */
+	if ((e = db_run(&st[CM_RECUSE_LOCK], NULL, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK ||
+	    (e = db_run(&st[CM_RECUSE_ROW], &res, 4, DB_I(r->id), DB_I(app), DB_I(member),
 	    DB_I(r->s.org_id))) != PERR_OK)
 		goto fail;
 	if (PQntuples(res) != 1) {

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
-import { Psql, lit, retire, sleep, sql, sqlInt } from './lib.mjs';
+import { Psql, lit, lockWaiters as waiters, retire, sql, sqlInt } from './lib.mjs';
 import {
 	markerName, newPerson, sqlDrafts, sqlItem, sqlMove, sqlProfile, sqlUpload,
 } from './trust.mjs';
@@ -31,17 +31,6 @@ after(async () => {
  * output or its error text (never rejects). */
 function start(s, text) {
 	return s.run(text).then((out) => ({ out: out.trim() }), (err) => ({ err: err.message }));
-}
-
-/* Waits until n backends wait for a lock. */
-async function waiters(n) {
-	for (let i = 0; i < 200; i++) {
-		if (await sqlInt(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
-		    AND datname = current_database()`) >= n)
-			return;
-		await sleep(25);
-	}
-	assert.fail(`${n} sessions never waited for a lock`);
 }
 
 test('a county and its HR bureau passing applications to each other at once: both moves go through', async () => {

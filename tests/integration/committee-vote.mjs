@@ -21,10 +21,34 @@ export function soon() {
  * 按表决结果办理. login(role, username) gives a member's session. Returns the meeting's id.
  */
 export async function holdVote(s, role, apps, { settle = false, login = loginAs, alone = false, against = [] } = {}) {
-	const ok = (r, what) => {
-		assert.ok(r.status < 300, `vote: ${what}: ${r.status} ${r.text}`);
-		return r.json;
-	};
+	const { id, voters } = await openBallot(s, role, apps, { alone });
+	for (const v of voters) {
+		const m = await login(role, v.username);
+		for (const app of apps)
+			ok(await m.post(`/ballots/${id}/vote`, { application: Number(app),
+			    choice: against.map(Number).includes(Number(app)) ? 'disagree' : 'agree' }), 'vote');
+	}
+	const closed = ok(await s.post(`/meetings/${id}/close`), 'close');
+	assert.ok(closed.agenda.every((x) => x.carried === !against.map(Number).includes(x.id)),
+	    `vote: ${JSON.stringify(closed.agenda)}`);
+	if (settle) {
+		// carried out now, or handed to the step that publishes the result (sql/084)
+		const r = ok(await s.post(`/meetings/${id}/settle`), 'settle');
+		assert.deepEqual([r.passed + r.rejected + r.handed, r.failed], [apps.length, 0], JSON.stringify(r));
+	}
+	return id;
+}
+
+const ok = (r, what) => {
+	assert.ok(r.status < 300, `vote: ${what}: ${r.status} ${r.text}`);
+	return r.json;
+};
+
+/*
+ * The meeting of holdVote() up to its open ballot: the three members made (or put back), all
+ * present, the applications on the agenda. Returns { id, voters: [{ id, username }…] }.
+ */
+export async function openBallot(s, role, apps, { alone = false } = {}) {
 	const office = s.me?.user?.username ?? ok(await s.get('/me'), 'me').user.username;
 	const names = ['一', '二', '三'].map((n, i) => [`${office}_walk${i + 1}`, `表决委员${n}`]);
 	let c = ok(await s.get('/committee'), 'committee');
@@ -49,19 +73,5 @@ export async function holdVote(s, role, apps, { settle = false, login = loginAs,
 	assert.equal(ok(await s.post(`/meetings/${id}/agenda`, { items: apps.map(Number) }), 'agenda').added, apps.length);
 	ok(await s.request('PUT', `/meetings/${id}/attendance`, { json: { present: voters.map((x) => x.id) } }), 'attendance');
 	ok(await s.post(`/meetings/${id}/open`), 'open');
-	for (const v of voters) {
-		const m = await login(role, v.username);
-		for (const app of apps)
-			ok(await m.post(`/ballots/${id}/vote`, { application: Number(app),
-			    choice: against.map(Number).includes(Number(app)) ? 'disagree' : 'agree' }), 'vote');
-	}
-	const closed = ok(await s.post(`/meetings/${id}/close`), 'close');
-	assert.ok(closed.agenda.every((x) => x.carried === !against.map(Number).includes(x.id)),
-	    `vote: ${JSON.stringify(closed.agenda)}`);
-	if (settle) {
-		// carried out now, or handed to the step that publishes the result (sql/084)
-		const r = ok(await s.post(`/meetings/${id}/settle`), 'settle');
-		assert.deepEqual([r.passed + r.rejected + r.handed, r.failed], [apps.length, 0], JSON.stringify(r));
-	}
-	return id;
+	return { id, voters };
 }

@@ -36,6 +36,18 @@ export const HONGDA = '金华宏达建设工程有限公司';
  * run one at a time; each is followed by a marker on stdout and stderr, so
  * its rows and its errors are known to be complete.
  */
+/* Waits until n backends of the database wait for a lock (a statement of a Psql session or a
+ * request stopped behind another's transaction). */
+export async function lockWaiters(n) {
+	for (let i = 0; i < 200; i++) {
+		if (await sqlInt(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+		    AND datname = current_database()`) >= n)
+			return;
+		await sleep(25);
+	}
+	assert.fail(`${n} sessions never waited for a lock`);
+}
+
 export class Psql {
 	constructor(dir = VAR) {
 		this.dir = dir;
