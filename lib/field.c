@@ -416,6 +416,33 @@ field_index(const struct field *fields, const char *name)
 	return -1;
 }
 
+/*
+ * A text value as it is kept, in place, whichever way it came (JSON, a query,
+ * a form's part): a line of text (a name, a specialty, a school) is what is
+ * seen of it: " 建筑工程施工　" is 建筑工程施工, spaces alone are nothing given,
+ * and what cannot be seen inside it is dropped (a probe's unit name with a
+ * zero-width space passed the operator's 同名 check: multipart parts were not
+ * even trimmed); a longer text keeps its first line's indent unless it is all
+ * blank, and loses what ends it unseen (a paste's last line break); direction
+ * controls pasted with any text are dropped, not refused; a password is as
+ * typed.
+ */
+static void
+tidy_text(const struct field *f, char *v)
+{
+	if (strstr(f->label, "密码") != NULL || !valid_utf8(v, strlen(v)))
+		return;
+	if (f->type == F_STR)
+		utf8_drop_unseen(v);
+	if (f->type != F_TEXT || utf8_blank(v))
+		utf8_trim(v);
+	else
+		utf8_trim_end(v);
+	if (f->check == valid_person_name)
+		name_tidy(v);
+	utf8_drop_bidi(v, false);
+}
+
 /* Checks a text value against an F_STR, F_LINES or F_TEXT field: characters,
  * lines, length, validator. */
 static enum perr
@@ -427,7 +454,8 @@ check_text(const struct field *f, const char *v, struct fval *out, char *msg, si
 		snprintf(msg, msgsz, "%s含有不允许的字符", f->label);
 		return PERR_INVALID_FIELD;
 	}
-	if (f->type == F_STR && strpbrk(v, "\n\r\t") != NULL) {
+	if (f->type == F_STR && (strpbrk(v, "\n\r\t") != NULL ||
+	    strstr(v, "\xe2\x80\xa8") != NULL || strstr(v, "\xe2\x80\xa9") != NULL)) {
 		snprintf(msg, msgsz, "%s只能填写一行，不能含换行或制表符", f->label);
 		return PERR_INVALID_FIELD;
 	}
@@ -577,23 +605,7 @@ field_check(const cJSON *obj, const struct field *fields, struct fval *vals,
 				snprintf(msg, msgsz, "%s应为文本", f->label);
 				return PERR_INVALID_FIELD;
 			}
-			/* a line of text (a name, a specialty, a school) is what is
-			 * seen of it: " 建筑工程施工　" is 建筑工程施工, spaces alone
-			 * are nothing given; a password is as typed, and a longer
-			 * text keeps its first line's indent unless it is all blank,
-			 * and loses what ends it unseen (a paste's last line break) */
-			if (valid_utf8(it->valuestring, strlen(it->valuestring)) &&
-			    ((f->type != F_TEXT && strstr(f->label, "密码") == NULL) ||
-			    (f->type == F_TEXT && utf8_blank(it->valuestring))))
-				utf8_trim(it->valuestring);
-			else if (f->type == F_TEXT &&
-			    valid_utf8(it->valuestring, strlen(it->valuestring)))
-				utf8_trim_end(it->valuestring);
-			if (f->check == valid_person_name)
-				name_tidy(it->valuestring);
-			/* direction controls pasted with the text are dropped, not refused */
-			if (strstr(f->label, "密码") == NULL)
-				utf8_drop_bidi(it->valuestring, false);
+			tidy_text(f, it->valuestring);
 			if ((e = check_text(f, it->valuestring, &vals[i], msg, msgsz)) != PERR_OK)
 				return e;
 			break;
@@ -674,10 +686,7 @@ field_check_kv(const struct kv *kv, size_t n, const struct field *fields, struct
 		case F_LINES:
 		case F_TEXT:
 			/* a search as a JSON line is: what is seen of it (" 张三" is 张三) */
-			if (valid_utf8(kv[k].val, strlen(kv[k].val))) {
-				utf8_drop_bidi(kv[k].val, false);
-				utf8_trim(kv[k].val);
-			}
+			tidy_text(f, kv[k].val);
 			e = check_text(f, v, &vals[i], msg, msgsz);
 			break;
 		case F_INT: {
@@ -751,9 +760,8 @@ field_check_parts(const struct part *parts, size_t n, const struct field *fields
 			snprintf(msg, msgsz, "%s格式不正确", f->label);
 			return PERR_INVALID_FIELD;
 		}
-		if (f->check == valid_person_name)
-			name_tidy((char *)parts[k].data);	/* the body's copy, NUL-ended above */
-		utf8_drop_bidi((char *)parts[k].data, false);
+		if (f->type == F_STR || f->type == F_LINES || f->type == F_TEXT)
+			tidy_text(f, (char *)parts[k].data);	/* the body's copy, NUL-ended above */
 		if (f->type == F_STR || f->type == F_LINES || f->type == F_TEXT)
 			e = check_text(f, parts[k].data, &vals[i], msg, msgsz);
 		else if (f->type == F_INT) {

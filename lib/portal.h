@@ -143,6 +143,12 @@ PORTAL_API void utf8_trim(char *s);
  * again they can reorder what is read ("a<RLO>fdp.exe" reads "aexe.pdf"). */
 PORTAL_API void utf8_drop_bidi(char *s, bool marks);
 PORTAL_API void utf8_trim_end(char *s);	/* the same off the end only */
+/* Drops, in place, every code point that is not seen (Unicode's default ignorable: zero-width
+ * spaces and joiners, U+2060, the BOM, soft hyphens, the direction controls) but a variation
+ * selector (the glyph of a rare character of a name): a line of text is what is seen of it
+ * (a probe registered 金华宏达建设<U+200B>工程有限公司 beside the real one, and nothing told
+ * them apart). */
+PORTAL_API void utf8_drop_unseen(char *s);
 /* Drops the part of a character snprintf() left at the end of s when it cut s short. */
 PORTAL_API void utf8_cut(char *s);
 /* GB 11643: 18 chars, a birth date from 1900 to today (UTC+8), the check digit (X upper case) */

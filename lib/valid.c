@@ -137,11 +137,13 @@ utf8_words(const char *s)
 	return n;
 }
 
-/* A code point utf8_blank() counts as nothing seen. */
+/* A code point utf8_blank() counts as nothing seen (a variation selector is seen: the glyph
+ * of the character before it). */
 static bool
 unseen(UChar32 c)
 {
-	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+	return u_isUWhiteSpace(c) || (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+	    !u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR));
 }
 
 /*
@@ -520,6 +522,24 @@ utf8_drop_bidi(char *s, bool marks)
 		*w++ = *r++;
 	}
 	*w = '\0';
+}
+
+void
+utf8_drop_unseen(char *s)
+{
+	int32_t i = 0, w = 0, len = (int32_t)strlen(s);
+
+	while (i < len) {
+		int32_t at = i;
+		UChar32 c;
+
+		U8_NEXT(s, i, len, c);
+		if (c >= 0 && !u_isUWhiteSpace(c) && unseen(c))
+			continue;
+		memmove(s + w, s + at, (size_t)(i - at));
+		w += i - at;
+	}
+	s[w] = '\0';
 }
 
 /* A character no text of ours may hold: a control but line breaks and tabs; a

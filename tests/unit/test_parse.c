@@ -370,6 +370,48 @@ t_query_fields(void **state)
 	(void)qcheck("", v, &bad, msg);	/* frees the last pairs */
 }
 
+/* A line is what is seen of it, whichever way it came: what cannot be seen is
+ * dropped (a unit named with a zero-width space inside passed for the real one),
+ * but a variation selector (a rare character's glyph); a form's part trimmed
+ * as a JSON string is. Longer texts keep theirs. */
+static void
+t_fields_unseen(void **state)
+{
+	static const struct field tf[] = {
+		{ "name", "单位名称", F_STR, true, 1, 20, NULL, NULL },
+		{ "note", "说明", F_LINES, false, 0, 20, NULL, NULL },
+		{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+	};
+	const char *in = "{\"name\":\"\\u3000金华宏达\\u200b建设\\u2060\\ufeff\\u00ad \","
+	    "\"note\":\"甲\\u200b乙\"}";
+	const char *vs = "{\"name\":\"\\u845b\\udb40\\udd00\"}";	/* 葛 U+E0100 */
+	struct fval v[FIELDS_MAX];
+	struct part p[1];
+	char part[64];
+	const char *bad;
+	char msg[256];
+	cJSON *j;
+
+	(void)state;
+	assert_int_equal(json_parse_object(in, strlen(in), &j), PERR_OK);
+	if (field_check(j, tf, v, &bad, msg, sizeof(msg)) != PERR_OK)
+		fail_msg("refused: %s", msg);
+	assert_string_equal(v[0].s, "金华宏达建设");
+	assert_string_equal(v[1].s, "甲\xe2\x80\x8b乙");
+	cJSON_Delete(j);
+	assert_int_equal(json_parse_object(vs, strlen(vs), &j), PERR_OK);
+	assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_OK);
+	assert_string_equal(v[0].s, "\xe8\x91\x9b\xf3\xa0\x84\x80");
+	cJSON_Delete(j);
+	memset(p, 0, sizeof(p));
+	snprintf(p[0].name, sizeof(p[0].name), "name");
+	snprintf(part, sizeof(part), "金华宏达建设 \xe2\x80\x8b");
+	p[0].data = part;
+	p[0].len = strlen(part);
+	assert_int_equal(field_check_parts(p, 1, tf, v, &bad, msg, sizeof(msg)), PERR_OK);
+	assert_string_equal(v[0].s, "金华宏达建设");
+}
+
 static void
 t_part_fields(void **state)
 {
@@ -462,6 +504,8 @@ t_fields_lines(void **state)
 		"{\"title\":\"建筑\\n工程\"}",
 		"{\"title\":\"建筑\\r工程\"}",
 		"{\"title\":\"建筑\\t工程\"}",
+		"{\"title\":\"建筑\\u2028工程\"}",	/* line and paragraph separators */
+		"{\"title\":\"建筑\\u2029工程\"}",
 	};
 	struct fval v[FIELDS_MAX];
 	const char *bad;
@@ -507,6 +551,7 @@ main(void)
 		cmocka_unit_test(t_part_fields),
 		cmocka_unit_test(t_fields_text),
 		cmocka_unit_test(t_fields_lines),
+		cmocka_unit_test(t_fields_unseen),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
