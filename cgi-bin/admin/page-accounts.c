@@ -14,7 +14,7 @@
 
 #include "admin.h"
 
-enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK_UNIT_LOAD, AK_WHO, AK_MESSAGES, AK__MAX };
+enum { AK_ADMIN_LOAD, AK_ADMIN_SET, AK_UNIT_LOAD, AK_UNIT_ADMIN, AK_WHO, AK_MESSAGES, AK__MAX };
 
 static struct db_stmt st[AK__MAX] = {
 	/* the unit's row locked too: two operators naming two clerks at once are one after
@@ -26,12 +26,16 @@ static struct db_stmt st[AK__MAX] = {
 	[AK_ADMIN_SET] = { "admin_accounts_admin_set",
 	    "UPDATE app_user SET is_org_admin = (id = $1) WHERE org_id = $2"
 	    " AND (is_org_admin OR id = $1)", 0 },
-	/* an approved unit or 人才交流中心, locked (as AK_ADMIN_LOAD locks it), and its
-	 * administrator still at work, if any */
+	/* an approved unit or 人才交流中心, locked (as AK_ADMIN_LOAD locks it) */
 	[AK_UNIT_LOAD] = { "admin_accounts_unit_load",
-	    "SELECT o.status, (SELECT u.name FROM app_user u WHERE u.org_id = o.id AND u.is_org_admin"
-	    " AND u.disabled_at IS NULL LIMIT 1) FROM org o"
+	    "SELECT o.status FROM org o"
 	    " WHERE o.id = $1 AND o.kind IN ('unit', 'talent_centre') FOR UPDATE OF o", 0 },
+	/* then, in a statement of its own (after the lock: what another's transaction
+	 * holding it did), its administrator still at work, if any; in the lock's
+	 * statement two successors named at once both found none (a probe) */
+	[AK_UNIT_ADMIN] = { "admin_accounts_unit_admin",
+	    "SELECT u.name FROM app_user u WHERE u.org_id = $1 AND u.is_org_admin"
+	    " AND u.disabled_at IS NULL LIMIT 1", 0 },
 	/* an account, never the platform's (lib/accounts.c's rule) */
 	[AK_WHO] = { "admin_accounts_who",
 	    "SELECT 1 FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
@@ -141,9 +145,13 @@ h_admin_unit_admin_add(struct req *r)
 		e = req_fail(r, PERR_CONFLICT, NULL, "该单位的注册尚未通过审核，注册人即为单位管理员");
 		goto fail;
 	}
-	if (!PQgetisnull(res, 0, 1)) {
+	PQclear(res);
+	res = NULL;
+	if ((e = db_run(&st[AK_UNIT_ADMIN], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) == 1) {
 		e = req_fail(r, PERR_CONFLICT, NULL, "该单位的管理员%s仍在使用账号：新经办人的账号由其在"
-		    "“经办人账号”中开设；如其已离职，请先在账号查询中停用其账号", db_str(res, 0, 1));
+		    "“经办人账号”中开设；如其已离职，请先在账号查询中停用其账号", db_str(res, 0, 0));
 		goto fail;
 	}
 	PQclear(res);

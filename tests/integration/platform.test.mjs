@@ -11,7 +11,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Session, VAR, assertError, firstLoginAs, holding, lit, loginAs, raw, retire, scratchDir, sql, sqlInt, sqlRows, tag,
+	DEMO_APPLICANT, DEMO_PASSWORD, HONGDA, Psql, Session, VAR, assertError, firstLoginAs, holding, lit, lockWaiters, loginAs, raw,
+	retire, scratchDir, sql, sqlInt, sqlRows, tag,
 } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import {
@@ -227,9 +228,11 @@ describe('a unit registers itself', () => {
 
 	test('a registration under the name of a unit already approved cannot be approved (it only warned)', async () => {
 		// registered while the first was pending, or before a second clerk was told to ask its administrator
-		const twin = await registerUnit();
+		// its name as a probe typed it: a zero-width space inside, a space after (a form's part,
+		// which was not trimmed): what is seen of it is the name
+		const twin = await registerUnit({ name: `${reg.name.slice(0, 4)}\u200b${reg.name.slice(4)}\u2060 ` });
 		assert.equal(twin.r.status, 201, twin.r.text);
-		await sql(`UPDATE org SET name = ${lit(reg.name)} WHERE id = ${twin.r.json.org_id}`);
+		assert.equal(await sql(`SELECT name FROM org WHERE id = ${twin.r.json.org_id}`), reg.name);
 		const it = (await admin.get('/registrations')).json.items.find((x) => x.id === twin.r.json.org_id);
 		assert.deepEqual(it.same_name.map((d) => [d.id, d.status]), [[reg.r.json.org_id, 'approved']]);
 		const e = assertError(await admin.post(`/registrations/${it.id}/approve`, {}), 409, 'conflict');
@@ -1016,6 +1019,28 @@ describe('the operator runs the platform', () => {
 		assertError(await admin.post(`/registrations/${waiting.id}/accounts`, body), 409, 'conflict');
 		assert.equal(await sqlInt(`SELECT count(*) FROM audit_log WHERE action IN ('account_create', 'account_admin')
 		    AND target_type = 'user' AND target_id = ${made.json.id}`), 2);
+	});
+
+	// (a probe: two successors named at once were both made, the first quietly made a clerk)
+	test('a successor named while another is being named: the second waits, then is refused', async () => {
+		const org = await newOrg();
+		const left = await newOrgUser(org.id);
+		await sql(`UPDATE app_user SET is_org_admin = true, disabled_at = now() WHERE id = ${left.userId}`);
+		const other = new Psql();
+		try {
+			// the first naming, half done: the unit's row locked, its administrator at work again
+			await other.run(`BEGIN; SELECT 1 FROM org WHERE id = ${org.id} FOR UPDATE;
+			    UPDATE app_user SET disabled_at = NULL WHERE id = ${left.userId}`);
+			const second = admin.post(`/registrations/${org.id}/accounts`,
+			    { username: `succ2_${tag()}`.slice(0, 32).toLowerCase(), name: '接任经办人', mobile: '13957901235' });
+			await lockWaiters(1);
+			await other.run('COMMIT');
+			const e = assertError(await second, 409, 'conflict');
+			assert.match(e.message, /该单位的管理员测试经办人仍在使用账号/);
+			assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE org_id = ${org.id}`), 1);
+		} finally {
+			other.proc?.kill();
+		}
 	});
 
 	// (the operator's probe: a unit said the 12333 SMS never came; the texts were only in the database)
