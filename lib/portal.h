@@ -144,8 +144,9 @@ PORTAL_API void utf8_trim(char *s);
 PORTAL_API void utf8_drop_bidi(char *s, bool marks);
 PORTAL_API void utf8_trim_end(char *s);	/* the same off the end only */
 /* Drops, in place, every code point that is not seen (Unicode's default ignorable: zero-width
- * spaces and joiners, U+2060, the BOM, soft hyphens, the direction controls) but a variation
- * selector (the glyph of a rare character of a name): a line of text is what is seen of it
+ * spaces and joiners, U+2060, the BOM, soft hyphens, the direction controls, the variation
+ * selectors) but an ideographic variation selector after a Han character (the glyph of a rare
+ * character of a name): a line of text is what is seen of it
  * (a probe registered 金华宏达建设<U+200B>工程有限公司 beside the real one, and nothing told
  * them apart). */
 PORTAL_API void utf8_drop_unseen(char *s);

@@ -137,13 +137,17 @@ utf8_words(const char *s)
 	return n;
 }
 
-/* A code point utf8_blank() counts as nothing seen (a variation selector is seen: the glyph
- * of the character before it). */
+/* An ideographic variation selector (U+E0100-U+E01EF): after a Han character, the glyph of
+ * a rare character of a name. */
+#define IVS(c) ((c) >= 0xE0100 && (c) <= 0xE01EF)
+
+/* A code point utf8_blank() counts as nothing seen (an ideographic variation selector is
+ * seen, as part of the character before it). */
 static bool
 unseen(UChar32 c)
 {
-	return u_isUWhiteSpace(c) || (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
-	    !u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR));
+	return u_isUWhiteSpace(c) ||
+	    (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && !IVS(c));
 }
 
 /*
@@ -528,14 +532,19 @@ void
 utf8_drop_unseen(char *s)
 {
 	int32_t i = 0, w = 0, len = (int32_t)strlen(s);
+	UChar32 kept = -1;	/* the last code point kept */
 
 	while (i < len) {
 		int32_t at = i;
 		UChar32 c;
 
 		U8_NEXT(s, i, len, c);
-		if (c >= 0 && !u_isUWhiteSpace(c) && unseen(c))
+		/* a variation selector but one after a Han character (a review drew 达 and
+		 * 达 U+FE00 the same) */
+		if (c >= 0 && ((!u_isUWhiteSpace(c) && unseen(c)) ||
+		    (IVS(c) && (kept < 0 || !u_hasBinaryProperty(kept, UCHAR_IDEOGRAPHIC)))))
 			continue;
+		kept = c;
 		memmove(s + w, s + at, (size_t)(i - at));
 		w += i - at;
 	}

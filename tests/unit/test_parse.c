@@ -385,6 +385,15 @@ t_fields_unseen(void **state)
 	const char *in = "{\"name\":\"\\u3000金华宏达\\u200b建设\\u2060\\ufeff\\u00ad \","
 	    "\"note\":\"甲\\u200b乙\"}";
 	const char *vs = "{\"name\":\"\\u845b\\udb40\\udd00\"}";	/* 葛 U+E0100 */
+	static const char *const drawn_alike[] = {
+		"{\"name\":\"宏达\\ufe00\"}",
+		"{\"name\":\"宏\\ufe0f达\"}",
+		"{\"name\":\"\\udb40\\udd00宏达\"}",	/* U+E0100 first */
+		"{\"name\":\"宏达\\u3000\\udb40\\udd00\"}",	/* after a space */
+		"{\"name\":\"宏\\u180b达\"}",
+	};
+	const char *lone = "{\"name\":\"\\ufe0f\"}";
+	size_t i;
 	struct fval v[FIELDS_MAX];
 	struct part p[1];
 	char part[64];
@@ -402,6 +411,17 @@ t_fields_unseen(void **state)
 	assert_int_equal(json_parse_object(vs, strlen(vs), &j), PERR_OK);
 	assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_OK);
 	assert_string_equal(v[0].s, "\xe8\x91\x9b\xf3\xa0\x84\x80");
+	cJSON_Delete(j);
+	/* but not one after anything else, nor any other selector: 达 U+FE00 reads 达 */
+	for (i = 0; i < NITEMS(drawn_alike); i++) {
+		assert_int_equal(json_parse_object(drawn_alike[i], strlen(drawn_alike[i]), &j), PERR_OK);
+		assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_OK);
+		assert_string_equal(v[0].s, "宏达");
+		cJSON_Delete(j);
+	}
+	assert_int_equal(json_parse_object(lone, strlen(lone), &j), PERR_OK);
+	assert_int_equal(field_check(j, tf, v, &bad, msg, sizeof(msg)), PERR_INVALID_FIELD);
+	assert_string_equal(bad, "name");
 	cJSON_Delete(j);
 	memset(p, 0, sizeof(p));
 	snprintf(p[0].name, sizeof(p[0].name), "name");
