@@ -128,7 +128,7 @@ describe('中级评审 (企事业单位): 11 steps from 个人网络申报 to �
 		const steps = await finish(person, app, hongda);
 		assert.deepEqual(steps.map((x) => Number(x.split(':')[0])), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 		for (const want of ['3:单位公示并推荐上报[publicity]', '4:县（市、区）建设初评委资格审查[fee]',
-		    '6:县（市、区）组织评前面试或业务能力复审[interview]', '7:县（市、区）建设初评委评审推荐[vote]',
+		    '6:县（市、区）组织评前面试或业务能力复审会[interview]', '7:县（市、区）建设初评委评审推荐[vote]',
 		    '10:市建设中评委评审[vote]', '11:公布评审结果[carried][publicity]', '12:制发文件、网络打印证书[document]'])
 			assert.ok(steps.includes(want), `${want} in ${steps}`);
 		await certified(person, app, 'mid_review');

@@ -456,7 +456,7 @@ describe('评前面试', () => {
 		// (one applicant has them all: the note of a2 is the one naming a2's plan)
 		assert.match(await sql(`SELECT body FROM notification n, application a JOIN plan p ON p.id = a.plan_id
 		    WHERE a.id = ${a2} AND n.user_id = a.applicant_id AND strpos(n.body, p.name) > 0
-		    ORDER BY n.id DESC LIMIT 1`), /未通过“县（市、区）组织评前面试或业务能力复审”，理由：面试缺席：未到场。$/);
+		    ORDER BY n.id DESC LIMIT 1`), /未通过“县（市、区）组织评前面试或业务能力复审会”，理由：面试缺席：未到场。$/);
 		// a result once recorded stays
 		const twice = await county.post(`/interviews/${session}/results`, { items: [{ id: a1, result: 'fail', note: 'x' }] });
 		assert.equal(twice.json.results[0].ok, false);
