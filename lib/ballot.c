@@ -22,7 +22,7 @@
 #include "review.h"
 
 enum {
-	BL_OPEN, BL_CLOSE, BL_TODO, BL_FAILED, BL_MINE, BL_PRESENT, BL_ITEMS, BL_VOTE, BL_FORM, BL__MAX
+	BL_OPEN, BL_CLOSE, BL_TODO, BL_FAILED, BL_AWAITING, BL_MINE, BL_PRESENT, BL_ITEMS, BL_VOTE, BL_FORM, BL__MAX
 };
 
 static struct db_stmt st[BL__MAX] = {
@@ -47,6 +47,11 @@ static struct db_stmt st[BL__MAX] = {
 	    " JOIN application a ON a.id = ag.application_id"
 	    " WHERE ag.meeting_id = $1 AND m.org_id = $2" TO_PUBLISH
 	    " ORDER BY ag.added_at, a.id", 0 },
+	/* those the meeting carried whose result is not published yet */
+	[BL_AWAITING] = { "ballot_awaiting",
+	    "SELECT count(*) FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
+	    " JOIN application a ON a.id = ag.application_id"
+	    " WHERE ag.meeting_id = $1 AND m.org_id = $2 AND" AWAITING_PUBLICATION, 0 },
 	/* a member's meetings: their committee's; items: those they vote on (not
 	 * recused, or recused after voting) */
 	[BL_MINE] = { "ballot_mine",
@@ -211,10 +216,11 @@ h_ballot_settle(struct req *r)
 	return PERR_OK;
 }
 
-/* POST /meetings/:id/publish: 公布评审结果 of those the meeting did not carry:
- * each one the office holds at the step that publishes this ballot's result
- * is rejected there, the result as the reason (sql/084). The carried ones
- * pass there after their 公示, as any pass. */
+/* POST /meetings/:id/publish: 公布评审结果 of those the meeting did not carry,
+ * once the results 公示 of those it carried has begun: each one the office
+ * holds at the step that publishes this ballot's result is rejected there,
+ * the result as the reason (sql/084). The carried ones pass there after
+ * their 公示, as any pass. */
 enum perr
 h_ballot_publish(struct req *r)
 {
@@ -227,6 +233,21 @@ h_ballot_publish(struct req *r)
 
 	if ((e = closed_meeting(r, &m, "公布评审结果")) != PERR_OK)
 		return e;
+	/* with the results: the carried ones' 公示 first (a review: the others could
+	 * be told before anything was published) */
+	if ((e = db_run(&st[BL_AWAITING], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK) {
+		PQclear(m);
+		return e;
+	}
+	if (db_int(res, 0, 0) > 0) {
+		long long n = db_int(res, 0, 0);
+
+		PQclear(res);
+		PQclear(m);
+		return req_fail(r, PERR_CONFLICT, NULL, "表决通过的 %lld 份申报尚未开始评审结果公示："
+		    "请先在“评审结果公示”中登记，公布评审结果时再办理表决未通过", n);
+	}
+	PQclear(res);
 	if ((e = db_run(&st[BL_FAILED], &res, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK) {
 		PQclear(m);
 		return e;

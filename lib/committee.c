@@ -119,7 +119,8 @@ static struct db_stmt st[CM__MAX] = {
 	    "  OR (mu.disabled_at IS NULL AND member_conflict(cm.user_id, a.id))))::text,"
 	    /* whether a later step publishes the result; and this one is to be
 	     * rejected there now (sql/084) */
-	    " vote_deferred(a.pipeline_id, ag.step_seq), ag.carried IS NOT NULL" TO_PUBLISH
+	    " vote_deferred(a.pipeline_id, ag.step_seq), ag.carried IS NOT NULL" TO_PUBLISH ","
+	    " coalesce(" AWAITING_PUBLICATION ", false)"
 	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
 	    " JOIN application a ON a.id = ag.application_id" APP_JOINS
 	    " WHERE ag.meeting_id = $1 ORDER BY ag.added_at, a.id", 0 },
@@ -611,6 +612,7 @@ agenda_json(struct req *r, cJSON *arr)
 		cJSON_AddBoolToObject(o, "here", db_bool(res, i, 14));
 		cJSON_AddBoolToObject(o, "deferred", db_bool(res, i, 16));
 		cJSON_AddBoolToObject(o, "to_publish", db_bool(res, i, 17));
+		cJSON_AddBoolToObject(o, "awaiting_publication", db_bool(res, i, 18));
 		cJSON_AddItemToObject(o, "recused", rec ? rec : cJSON_CreateArray());
 		if (closed) {
 			cJSON_AddNumberToObject(o, "eligible", (double)db_int(res, i, 8));
@@ -872,7 +874,9 @@ audit_meeting(struct req *r, const char *action, long long app)
 static enum perr
 agenda_one(struct req *r, long long app, char *msg, size_t msgsz)
 {
+	struct gate_state g[GATES_MAX];
 	PGresult *res = NULL;
+	int n, k;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -888,6 +892,18 @@ agenda_one(struct req *r, long long app, char *msg, size_t msgsz)
 	if (db_bool(res, 0, 1)) {
 		e = PERR_CONFLICT;
 		snprintf(msg, msgsz, "该申报已列入评审会议“%s”的议程", db_str(res, 0, 2));
+		goto fail;
+	}
+	/* what else the step waits for (初级 ③'s fee) is met before the vote: a ballot
+	 * whose result is published later hands the application on at once, which
+	 * an unpaid fee would hold at the step with nothing left to do (a review) */
+	if ((e = gates_eval(app, g, GATES_MAX, &n)) != PERR_OK)
+		goto fail;
+	for (k = 0; k < n && (g[k].met || strcmp(g[k].name, "vote") == 0); k++)
+		;
+	if (k < n) {
+		e = PERR_CONFLICT;
+		snprintf(msg, msgsz, "%s，暂不能列入会议议程", g[k].text);
 		goto fail;
 	}
 	if ((e = db_run(&st[CM_ADD], NULL, 4, DB_I(r->id), DB_I(app), DB_I(db_int(res, 0, 0)),

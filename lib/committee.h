@@ -47,6 +47,17 @@ PORTAL_API enum perr h_meeting_withdraw(struct req *);
 	" AND g.seq = a.step_seq AND g.gate = 'carried')" \
 	" AND (SELECT b.meeting_id FROM ballot_to_publish(a.id) b) = ag.meeting_id"
 
+/* carried by meeting ag.meeting_id where a later step publishes the result, and
+ * not published yet: still before that step, or there without its results 公示
+ * begun (the not carried are told when the results are published: a review) */
+#define AWAITING_PUBLICATION \
+	" ag.carried AND a.state = 'in_review' AND vote_deferred(a.pipeline_id, ag.step_seq)" \
+	" AND (a.step_seq < (SELECT min(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id" \
+	"  AND g.seq > ag.step_seq AND g.gate = 'carried') OR NOT EXISTS (SELECT 1 FROM publicity pb" \
+	"  JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = pb.step_seq AND g.gate = 'carried'" \
+	"  WHERE pb.application_id = a.id AND pb.step_seq = a.step_seq AND pb.starts_on <= current_date" \
+	"  AND pb.created_at >= coalesce(step_arrival(a.id), '-infinity')))"
+
 /* ballot.c: the office opens and closes the ballot and carries out its result */
 PORTAL_API enum perr h_ballot_open(struct req *);
 PORTAL_API enum perr h_ballot_close(struct req *);

@@ -32,7 +32,7 @@ static struct db_stmt st[FM__MAX] = {
 	    " ORDER BY k.seq, i.happened_on", 0 },
 	[FM_HISTORY] = { "form_history",
 	    "SELECT s.name, coalesce(o.name, u.name), l.done, coalesce(h.text, ''),"
-	    " to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), h.from_step, h.action"
 	    " FROM chain_history h JOIN application a ON a.id = h.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
 	    " JOIN action_label l ON l.code = h.action"
@@ -261,7 +261,8 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		for (c = 0; c < 5; c++)
-			xhtml_text(tr, "td", db_str(hist, i, c));
+			xhtml_text(tr, "td", c != 2 ? db_str(hist, i, c) : gates_history_name(a->pipeline_id,
+			    (int)db_int(hist, i, 5), db_str(hist, i, 6), db_str(hist, i, 2)));
 	}
 
 	xhtml_text(body, "h2", "七、本人承诺");

@@ -331,9 +331,9 @@ publish(const struct gate_ctx *c, struct gate_state *g, bool required)
 	snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
 	    "弃权 %lld 票，应参加表决 %lld 人%s", db_str(res, 0, 0), carried ? "通过" : "未通过",
 	    db_int(res, 0, 2), db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5),
-	    carried ? "" : "；不列入评审结果公示，公布评审结果时办理不通过");
+	    carried ? "" : "；不列入评审结果公示，公布评审结果时在“评审会议”中办理不通过");
 	if (!g->met)
-		next(g, "/meetings", "按表决结果办理不通过");
+		next(g, "/meetings", "去评审会议办理表决未通过");
 	PQclear(res);
 	return PERR_OK;
 }
@@ -534,6 +534,52 @@ gates_eval_names(long long app_id, int step, bool unit, const char *list,
 		}
 	}
 	return k < 0 ? PERR_INTERNAL : e;
+}
+
+/* Whether the PostgreSQL array of gate names list holds name. */
+static bool
+has_gate(const char *list, const char *name)
+{
+	char g[24];
+	const char *p = list;
+
+	if (p == NULL || *p++ != '{')
+		return false;
+	while (next_name(&p, g, sizeof(g)) == 1)
+		if (strcmp(g, name) == 0)
+			return true;
+	return false;
+}
+
+bool
+gates_vote_deferred(long long pipeline, int step)
+{
+	bool unit;
+	int k;
+
+	if (!has_gate(ref_step_gates(pipeline, step, &unit), "vote"))
+		return false;
+	for (k = step + 1; k < CHAIN_STEPS_MAX; k++) {
+		const char *g = ref_step_gates(pipeline, k, &unit);
+
+		if (has_gate(g, "carried"))
+			return true;
+		if (has_gate(g, "vote"))
+			return false;
+	}
+	return false;
+}
+
+const char *
+gates_history_name(long long pipeline, int step, const char *action, const char *name)
+{
+	if (strcmp(action, "pass") != 0)
+		return name;
+	if (gates_vote_deferred(pipeline, step))
+		return "已表决";
+	if (strstr(ref_step(pipeline, step, NULL), "结果报") != NULL)
+		return "已报送";
+	return name;
 }
 
 /* todo and page of an unmet gate (null when met or nobody here has anything to do) */

@@ -899,6 +899,15 @@ PORTAL_API enum perr gates_check(long long app_id, int step, bool unit, const ch
  * it is open or carried, or it passed its interview. */
 PORTAL_API enum perr gates_hold(long long app_id, int step, const char *list, const char *what,
     char *msg, size_t msgsz);
+/* Whether a later step publishes the result of the vote at step (the gate 'carried', with no
+ * vote between: sql/084), from the programs' copy of the gates. */
+PORTAL_API bool gates_vote_deferred(long long pipeline, int step);
+/* The name of a history row's action (name: 通过, 退回修改…) as the applicant, the unit and
+ * the departments read it: a pass that decided nothing one may know yet is 已表决 (a vote
+ * whose result a later step publishes) or 已报送 (a result reported on), not 通过, which a
+ * voted-down applicant read for the whole 公示 (a review of sql/084). */
+PORTAL_API const char *gates_history_name(long long pipeline, int step, const char *action,
+    const char *name);
 /* [{kind, met, text, todo, page}] */
 PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
 /* The verdict a 通过 would meet now, from the same checks: {met, kind,

@@ -888,7 +888,8 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
 		cJSON_AddStringToObject(it, "action", db_str(hist, i, 1));
-		cJSON_AddStringToObject(it, "action_name", db_str(hist, i, 2));
+		cJSON_AddStringToObject(it, "action_name", gates_history_name(a->pipeline_id,
+		    (int)db_int(hist, i, 3), db_str(hist, i, 1), db_str(hist, i, 2)));
 		cJSON_AddNumberToObject(it, "step", (double)db_int(hist, i, 3));
 		cJSON_AddStringToObject(it, "step_name", ref_step(a->pipeline_id,
 		    db_int(hist, i, 3), NULL));

@@ -62,21 +62,29 @@ $$;
 
 -- The message of a pass into a step that hands a result on or publishes it (…结果报…,
 -- 公布…结果) says the step is done, not passed: every application the committee voted on
--- goes there (已完成“市建设中评委评审”环节); as sql/075 for the steps themselves.
+-- goes there (已完成“市建设中评委评审”环节); as sql/075 for the steps themselves. And a
+-- 不通过 where the results are published says so, not that the publication was failed
+-- (在“公布评审结果”环节未通过 read as if the applicant had failed to be published: a
+-- review): 您申报的《…》评审结果已公布：未通过，理由：评审会议表决未通过（…）。
 CREATE OR REPLACE FUNCTION notice_render(p_action text, p_to_state text, p_from_step int,
 	p_plan text, p_step text, p_next_step text, p_next_org text, p_reason text) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	handing boolean := coalesce(p_step ~ '^公布.*结果$|结果报', false)
 		OR (p_action = 'pass' AND coalesce(p_next_step ~ '^公布.*结果$|结果报', false));
+	reason text := coalesce(regexp_replace(btrim(p_reason), '[。.\s]+$', ''), '');
 BEGIN
+	IF p_action = 'reject' AND coalesce(p_step ~ '^公布.+结果$', false) THEN
+		RETURN '【职称申报】您申报的《' || coalesce(p_plan, '') || '》' || substr(p_step, 3)
+			|| '已公布：未通过，理由：' || reason || '。';
+	END IF;
 	RETURN (SELECT replace(replace(replace(replace(replace(
 		CASE WHEN handing THEN replace(replace(t.text, '已通过“{step}”', '已完成“{step}”环节'),
 			'未通过“{step}”', '在“{step}”环节未通过') ELSE t.text END,
 		'{plan}', coalesce(p_plan, '')),
 		'{step}', coalesce(p_step, '')), '{next_step}', coalesce(p_next_step, '')),
 		'{next_org}', coalesce(p_next_org, '')),
-		'{reason}', coalesce(regexp_replace(btrim(p_reason), '[。.\s]+$', ''), ''))
+		'{reason}', reason)
 	FROM notice_text t
 	WHERE t.action = p_action AND t.to_state = p_to_state AND t.from_step IN (0, p_from_step)
 	ORDER BY t.from_step DESC LIMIT 1);

@@ -114,12 +114,7 @@ static struct db_stmt st[APP__MAX] = {
 	    " VALUES ($1, $2, $3::jsonb, $4::jsonb)", 0 },
 	[APP_HISTORY] = { "app_history",
 	    "SELECT h.no, h.action, s.name, coalesce(o.name, u.name), coalesce(h.text, ''),"
-	    " to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
-	    /* a pass that decides nothing the applicant may know yet: the vote
-	     * whose result a later step publishes, the report of a result (sql/084) */
-	    " CASE WHEN h.action <> 'pass' THEN ''"
-	    "  WHEN vote_deferred(a.pipeline_id, h.from_step) THEN '已表决'"
-	    "  WHEN s.name ~ '结果报' THEN '已报送' ELSE '' END"
+	    " to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), h.from_step"
 	    " FROM chain_history h JOIN application a ON a.id = h.application_id"
 	    " JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id AND s.seq = h.from_step"
 	    " JOIN app_user u ON u.id = h.actor_user_id LEFT JOIN org o ON o.id = h.actor_org_id"
@@ -794,8 +789,7 @@ h_timeline(struct req *r)
 		for (k = 0; acts[k] != NULL; k += 2)
 			if (strcmp(acts[k], act) == 0)
 				name = acts[k + 1];
-		if (db_str(hist, i, 6)[0] != '\0')
-			name = db_str(hist, i, 6);
+		name = gates_history_name(a.pipeline_id, (int)db_int(hist, i, 6), act, name);
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
 		cJSON_AddStringToObject(it, "action", act);
 		cJSON_AddStringToObject(it, "action_name", name);

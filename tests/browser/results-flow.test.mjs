@@ -3,8 +3,9 @@
 // Two applications of the demo applicant wait at 市建设中评委评审 (mid_review step 10; the steps
 // before, and the ballot itself, are fixtures: the committee carried one and not the other). By
 // clicking, as jh_zpw: 按表决结果办理 names both as going on to 公布评审结果 with no result told;
-// the meeting then offers 公布评审结果：办理表决未通过; the 评审结果公示 lists only the carried one;
-// the other's detail says why it cannot pass; the button ends it with the result as the reason.
+// the meeting then offers 公布评审结果：办理表决未通过, which waits for the results 公示; the
+// 评审结果公示 lists only the carried one, whose 公示 is registered; the other's detail says why
+// it cannot pass; the button then ends it with the result as the reason.
 // Screenshots: tests/out/screenshots/results-*.png.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -66,12 +67,25 @@ step('按表决结果办理 hands both to 公布评审结果, saying so before t
   for (const id of [P, Q]) assert.deepEqual(await position(id), { code: 'mid_review', step: 11, state: 'in_review' })
 })
 
-step('评审结果公示 lists the carried one only; the other says why it cannot pass', async () => {
+step('公布评审结果：办理表决未通过 waits for the carried one\'s results 公示', async () => {
+  assert.equal(await page.locator('.md-publish').isDisabled(), true)
+  await page.locator('.md-awaiting', { hasText: '表决通过的 1 份开始评审结果公示后，方可办理表决未通过' }).waitFor()
+})
+
+step('评审结果公示 lists the carried one only; its 公示 registered; the other says why it cannot pass', async () => {
   await menu(page, '评审结果公示')
-  await page.locator('.el-table__body-wrapper tbody tr').first().waitFor()
   // the rows name the applicant, the same person for both: the list the page shows, by id
-  const listed = await page.evaluate(async () => (await (await fetch('/api/city/publicity')).json()).items.map((x) => x.id))
-  assert.ok(listed.includes(P) && !listed.includes(Q), JSON.stringify(listed))
+  const row = page.locator('.publicity-table .el-table__body-wrapper tbody tr', {
+    has: page.locator(`a.publicity-open[href$="/applications/${P}"]`) })
+  await row.waitFor()
+  assert.equal(await page.locator(`a.publicity-open[href$="/applications/${Q}"]`).count(), 0)
+  await row.locator('.el-checkbox').click()
+  const [reg] = await Promise.all([
+    answer(page, 'POST', new RegExp(`/applications/${P}/publicity$`)),
+    page.locator('#publicity-begin', { hasText: '已选 1 人' }).click(),
+  ])
+  await expectOk(reg)
+  await row.getByText(/公示中 0\/5/).waitFor()
   await shot('publicity')
   await page.goto(`${BASE}/city/#/applications/${Q}`)
   const gate = page.locator('.rd-gate', { hasText: '不列入评审结果公示' })
@@ -82,7 +96,7 @@ step('评审结果公示 lists the carried one only; the other says why it canno
 
 step('公布评审结果：办理表决未通过 ends the other with the result as the reason', async () => {
   await page.goto(`${BASE}/city/#/meetings/${meeting}`)
-  await page.locator('.md-publish').click()
+  await page.locator('.md-publish:not(.is-disabled)').click()
   const box = page.locator('.el-message-box')
   await box.getByText('评审会议表决未通过，以表决结果为理由办理“不通过”', { exact: false }).waitFor()
   assert.deepEqual(await box.locator('.settle-names li').allInnerTexts(), [nameOf])

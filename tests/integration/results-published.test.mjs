@@ -14,7 +14,7 @@ import { clerk, position, walk } from './walk.mjs';
 import { holdVote } from './committee-vote.mjs';
 
 const created = [];
-let applicant;
+let applicant, hongda;
 
 /* n submitted applications of the demo applicant on chain code, walked to step to */
 async function atStep(code, n, to) {
@@ -46,6 +46,7 @@ const history = (app) => sql(`SELECT string_agg(action || '@' || from_step || ':
 
 before(async () => {
 	applicant = await loginAs('applicant', DEMO_APPLICANT);
+	hongda = await loginAs('unit', 'unit_hongda');
 });
 
 after(async () => {
@@ -88,6 +89,13 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 			const t = (await applicant.get(`/applications/${app}/timeline`)).json;
 			assert.deepEqual(t.history.filter((h) => h.step_name === '市建设中评委评审').map((h) => [h.action_name, h.text]),
 			    [['已表决', '评审会议已表决，评审结果以公布的为准。']]);
+			// 申报详情 of the applicant, the unit's detail, the 评审表: 已表决, never 通过 (a review)
+			for (const [s, p] of [[applicant, `/applications/${app}/view`], [hongda, `/applications/${app}`]]) {
+				const v = (await s.get(p)).json;
+				assert.deepEqual(v.history.filter((h) => h.step === 10).map((h) => h.action_name), ['已表决']);
+			}
+			const form = (await applicant.get(`/applications/${app}/form.xhtml`)).text;
+			assert.match(form, /<td>市建设中评委评审<\/td>\s*<td>[^<]*<\/td>\s*<td>已表决<\/td>/);
 		}
 		const m = (await office.get(`/meetings/${meeting}`)).json;
 		assert.deepEqual(m.agenda.map((a) => [a.id, a.carried, a.here, a.deferred, a.to_publish]),
@@ -99,7 +107,7 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 	test('公布评审结果: the carried one in the results 公示, the other kept out of it and unable to pass', async () => {
 		const dq = (await office.get(`/applications/${Q}`)).json;
 		assert.deepEqual(dq.gates.map((g) => [g.kind, g.met]), [['carried', false], ['publicity', false]]);
-		assert.match(dq.gates[0].text, /评审会议表决未通过：同意 0 票，不同意 3 票.*不列入评审结果公示，公布评审结果时办理不通过/);
+		assert.match(dq.gates[0].text, /评审会议表决未通过：同意 0 票，不同意 3 票.*不列入评审结果公示，公布评审结果时在“评审会议”中办理不通过$/);
 		assert.equal(dq.gate.kind, 'carried');
 		const dp = (await office.get(`/applications/${P}`)).json;
 		assert.deepEqual(dp.gates.map((g) => [g.kind, g.met]), [['carried', true], ['publicity', false]]);
@@ -115,13 +123,23 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 		assert.equal((await position(Q)).state, 'in_review');
 	});
 
-	test('办理表决未通过: the other ends at 公布评审结果 with the result, never the counts', async () => {
+	test('办理表决未通过: once the results 公示 began, the other ends with the result, never the counts', async () => {
+		// not before the carried one's results are published
+		let m = (await office.get(`/meetings/${meeting}`)).json;
+		assert.deepEqual(m.agenda.map((a) => [a.id, a.awaiting_publication]), [[P, true], [Q, false]]);
+		const early = assertError(await office.post(`/meetings/${meeting}/publish`), 409, 'conflict');
+		assert.equal(early.message, '表决通过的 1 份申报尚未开始评审结果公示：请先在“评审结果公示”中登记，公布评审结果时再办理表决未通过');
+		assert.equal((await position(Q)).state, 'in_review');
+		const today = await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);
+		assert.equal((await office.post(`/applications/${P}/publicity`, { starts_on: today })).status, 200);
+		m = (await office.get(`/meetings/${meeting}`)).json;
+		assert.deepEqual(m.agenda.map((a) => [a.id, a.awaiting_publication]), [[P, false], [Q, false]]);
 		const r = await office.post(`/meetings/${meeting}/publish`);
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.rejected, r.json.failed, r.json.results.map((x) => x.id)], [1, 0, [Q]]);
 		assert.deepEqual(await position(Q), { code: 'mid_review', step: 11, state: 'rejected' });
 		const said = (await notes(Q)).at(-1);
-		assert.match(said, /在“公布评审结果”环节未通过，理由：评审会议表决未通过（同意票未达到应参加表决人数的2\/3）。$/);
+		assert.match(said, /评审结果已公布：未通过，理由：评审会议表决未通过（同意票未达到应参加表决人数的2\/3）。$/);
 		assert.doesNotMatch(said, /票，/);
 		assert.deepEqual(await position(P), { code: 'mid_review', step: 11, state: 'in_review' });
 		const again = await office.post(`/meetings/${meeting}/publish`);
@@ -156,6 +174,17 @@ describe('初级评审: the ballot, its result reported to the 市人力社保�
 		meeting = await holdVote(office, 'city', [Q], { against: [Q], login: clerk, settle: true });
 	});
 
+	test('an application whose fee is not paid is not put on an agenda (it would be held with nothing to do)', async () => {
+		const [R] = await atStep('junior_review', 1, 4);
+		const { id } = (await office.post('/meetings', { title: '未缴费的申报',
+			starts_at: await sql(`SELECT to_char((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')`),
+			place: '会议室' })).json;
+		const r = (await office.post(`/meetings/${id}/agenda`, { items: [R] })).json;
+		assert.deepEqual([r.added, r.results[0].ok], [0, false]);
+		assert.match(r.results[0].message, /^申报人尚未缴纳推荐评审费.*，暂不能列入会议议程$/);
+		assert.equal((await office.request('DELETE', `/meetings/${id}`)).status, 200);
+	});
+
 	test('the bureau reads the result, hands it on; the office ends it when publishing', async () => {
 		assert.deepEqual(await position(Q), { code: 'junior_review', step: 5, state: 'in_review' });
 		assert.doesNotMatch((await notes(Q)).at(-1), /已通过|未通过|票/);
@@ -171,6 +200,6 @@ describe('初级评审: the ballot, its result reported to the 市人力社保�
 		const p = await office.post(`/meetings/${meeting}/publish`);
 		assert.deepEqual([p.json.rejected, p.json.failed], [1, 0]);
 		assert.deepEqual(await position(Q), { code: 'junior_review', step: 6, state: 'rejected' });
-		assert.match((await notes(Q)).at(-1), /在“公布评审结果”环节未通过，理由：评审会议表决未通过/);
+		assert.match((await notes(Q)).at(-1), /评审结果已公布：未通过，理由：评审会议表决未通过/);
 	});
 });

@@ -59,6 +59,16 @@ const CHANGED = {
 	'public.action_label.text_label': {
 		why: '069_decision_words.sql: a pass\'s history line says 意见 (审核意见 was the unit\'s word at every desk)',
 	},
+	'public.ref_version.n': {
+		why: '084_results_published.sql, 085_step_name_meeting.sql: the steps\' gates and names changed, a new '
+		    + 'version of the reference data the programs keep (026_ref_version.sql)',
+	},
+	'public.pipeline_step.name': {
+		why: '085_step_name_meeting.sql: the 中级 chain\'s ⑤ by the notice\'s name (…业务能力复审会)',
+		before: "SELECT pipeline_id, seq, CASE WHEN name = '县（市、区）组织评前面试或业务能力复审' THEN name || '会'"
+		    + ' ELSE name END FROM pipeline_step',
+		after: 'SELECT pipeline_id, seq, name FROM pipeline_step',
+	},
 };
 const git = async (...args) => (await execFileP('git', ['-C', ROOT, ...args])).stdout.trim();
 
