@@ -145,11 +145,13 @@ static enum perr
 carry_out(const struct actor *who, const PGresult *res, int i, enum chain_action act,
     const char *text, cJSON *results, int *done, int *failed)
 {
+	/* the result, carried out by the committee: published, when a 不通过 */
+	static const struct chain_extra published = { .published = true };
 	char msg[512];
 	enum perr e;
 
-	e = chain_move(who, db_int(res, i, 0), (int)db_int(res, i, 1), act, text, NULL, msg,
-	    sizeof(msg));
+	e = chain_move_ex(who, db_int(res, i, 0), (int)db_int(res, i, 1), act, text,
+	    act == CHAIN_REJECT ? &published : NULL, NULL, msg, sizeof(msg));
 	cJSON_AddStringToObject(review_result(results, db_int(res, i, 0), e, msg), "action",
 	    act == CHAIN_PASS ? "pass" : "reject");
 	if (e != PERR_OK)

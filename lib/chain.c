@@ -303,7 +303,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
 	    PERR_OK)
 		goto fail;
-	if (act != CHAIN_PASS && act != CHAIN_SUBMIT &&
+	if (act != CHAIN_PASS && act != CHAIN_SUBMIT && (x == NULL || !x->published) &&
 	    (e = gates_hold(app_id, a.step, a.gates, act == CHAIN_RETURN ? "退回" : "作不通过处理",
 	    msg, msgsz)) != PERR_OK)
 		goto fail;

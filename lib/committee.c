@@ -120,7 +120,7 @@ static struct db_stmt st[CM__MAX] = {
 	    /* whether a later step publishes the result; and this one is to be
 	     * rejected there now (sql/084) */
 	    " vote_deferred(a.pipeline_id, ag.step_seq), ag.carried IS NOT NULL" TO_PUBLISH ","
-	    " coalesce(" AWAITING_PUBLICATION ", false)"
+	    " coalesce(" AWAITING_PUBLICATION ", false), a.state"
 	    " FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id"
 	    " JOIN application a ON a.id = ag.application_id" APP_JOINS
 	    " WHERE ag.meeting_id = $1 ORDER BY ag.added_at, a.id", 0 },
@@ -613,6 +613,8 @@ agenda_json(struct req *r, cJSON *arr)
 		cJSON_AddBoolToObject(o, "deferred", db_bool(res, i, 16));
 		cJSON_AddBoolToObject(o, "to_publish", db_bool(res, i, 17));
 		cJSON_AddBoolToObject(o, "awaiting_publication", db_bool(res, i, 18));
+		/* the application's state now (in_review, rejected, completed…) */
+		cJSON_AddStringToObject(o, "state", db_str(res, i, 19));
 		cJSON_AddItemToObject(o, "recused", rec ? rec : cJSON_CreateArray());
 		if (closed) {
 			cJSON_AddNumberToObject(o, "eligible", (double)db_int(res, i, 8));

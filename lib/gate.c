@@ -331,7 +331,8 @@ publish(const struct gate_ctx *c, struct gate_state *g, bool required)
 	snprintf(g->text, sizeof(g->text), "%s 评审会议表决%s：同意 %lld 票，不同意 %lld 票，"
 	    "弃权 %lld 票，应参加表决 %lld 人%s", db_str(res, 0, 0), carried ? "通过" : "未通过",
 	    db_int(res, 0, 2), db_int(res, 0, 3), db_int(res, 0, 4), db_int(res, 0, 5),
-	    carried ? "" : "；不列入评审结果公示，公布评审结果时在“评审会议”中办理不通过");
+	    carried ? "" : required ? "；不列入评审结果公示，公布评审结果时在“评审会议”中办理不通过" :
+	    "；报送后由评委会在公布评审结果时办理不通过");
 	if (!g->met)
 		next(g, "/meetings", "去评审会议办理表决未通过");
 	PQclear(res);
@@ -458,11 +459,14 @@ gates_check(long long app_id, int step, bool unit, const char *list, char *msg, 
 
 /*
  * What a 退回 or 不通过 (what, in words) must not undo at the step: the
- * committee's ballot on the application while it is open or once it carried,
- * or an interview it passed (a required one; a step that only calls some to
- * one reviews the rest itself). Those the holder passes, as the result says;
- * a ballot that did not carry, an interview failed or missed, or none held
- * yet leave it free (an interview's 不通过 is written in the same move).
+ * committee's ballot on the application while it is open or once it carried
+ * (or once it closed, where a later step publishes its result), or an
+ * interview it passed (a required one; a step that only calls some to one
+ * reviews the rest itself). Those the holder passes, as the result says; a
+ * ballot that did not carry, an interview failed or missed, or none held yet
+ * leave it free (an interview's 不通过 is written in the same move). Where a
+ * result is published or reported ('carried', 'ballot'), one not carried is
+ * held for the committee's publication (chain_extra.published).
  */
 enum perr
 gates_hold(long long app_id, int step, const char *list, const char *what, char *msg,
@@ -495,6 +499,21 @@ gates_hold(long long app_id, int step, const char *list, const char *what, char 
 			PQclear(res);
 			if (held)
 				return PERR_GATE;
+		} else if (strcmp(name, "carried") == 0 || strcmp(name, "ballot") == 0) {
+			/* a result not carried is the committee's to publish (POST
+			 * meetings/:id/publish, with the results), not the step's
+			 * holder's to end before (sql/084) */
+			if ((e = db_run(&st[GT_PUBLISH], &res, 1, DB_I(app_id))) != PERR_OK)
+				return e;
+			held = PQntuples(res) == 1 && !db_bool(res, 0, 1);
+			PQclear(res);
+			if (held) {
+				snprintf(msg, msgsz, strcmp(name, "carried") == 0 ?
+				    "评审会议表决未通过的申报，不能在此%s，请在“评审会议”中公布评审结果时办理" :
+				    "评审会议表决未通过的申报，不能在此%s，请审查通过（报送），由评委会在公布评审结果时办理",
+				    what);
+				return PERR_GATE;
+			}
 		} else if (strcmp(name, "interview") == 0) {
 			if ((e = eval_one(&c, name, &g)) != PERR_OK)
 				return e;
@@ -532,6 +551,10 @@ gates_eval_names(long long app_id, int step, bool unit, const char *list,
 			(void)db_take_message(g->text, sizeof(g->text));
 			e = PERR_OK;
 		}
+		/* after a result not carried, nothing else of the step is to be done
+		 * (its 公示 is refused: a probe was told to register one) */
+		if (e == PERR_OK && strcmp(g->name, "carried") == 0 && !g->met)
+			break;
 	}
 	return k < 0 ? PERR_INTERNAL : e;
 }

@@ -625,7 +625,7 @@ record_one(struct req *r, long long app, const char *result, const char *note, c
 	PQclear(res);
 	if (strcmp(result, "pass") != 0) {
 		/* the application stops here, with the reason, in the same transaction */
-		struct chain_extra ex = { NULL, write_result, &x };
+		struct chain_extra ex = { .hook = write_result, .hook_arg = &x };
 		char reason[700];
 
 		snprintf(reason, sizeof(reason), "%s%s%s", strcmp(result, "absent") == 0 ?

@@ -837,6 +837,9 @@ struct chain_extra {
 	 * hook's own. */
 	enum perr (*hook)(long long app_id, void *arg);
 	void *hook_arg;
+	/* a 不通过 that publishes the committee's result (lib/ballot.c): not held
+	 * for it by the gates 'carried' and 'ballot' (gates_hold()) */
+	bool published;
 };
 
 /* chain_move() with a checklist and/or a hook. */

@@ -308,7 +308,7 @@ finish_one(struct req *r, long long doc, long long app, int step, const char *nu
     const char *title, char *msg, size_t msgsz)
 {
 	struct actor who = req_actor(r);
-	struct chain_extra x = { NULL, cert_create, &doc };
+	struct chain_extra x = { .hook = cert_create, .hook_arg = &doc };
 	char text[600];
 	enum perr e;
 

@@ -993,9 +993,11 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		if ((e = gates_eval_names(a.id, a.step, unit, names, gates, GATES_MAX, &ngates))
 		    != PERR_OK)
 			goto out;
-		/* a ballot open or carried, an interview passed: 通过 is all there is */
-		if (names != NULL && (strstr(names, "vote") != NULL || strstr(names, "interview") != NULL)) {
-			char why[160];
+		/* a ballot open or carried, an interview passed, a result not carried
+		 * kept for its publication: 通过 is all there is (gates_hold()) */
+		if (names != NULL && (strstr(names, "vote") != NULL || strstr(names, "interview") != NULL ||
+		    strstr(names, "carried") != NULL || strstr(names, "ballot") != NULL)) {
+			char why[256];
 			int i;
 
 			if ((e = gates_hold(a.id, a.step, names, "退回", why, sizeof(why))) == PERR_GATE) {
@@ -1429,7 +1431,7 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 	} else if (act != CHAIN_PASS) {
 		bool unit;
 		const char *names;
-		char why[160] = "";
+		char why[256] = "";
 
 		if ((e = ref_sync(db_int(res, 0, 3))) != PERR_OK) {
 			PQclear(res);

@@ -265,7 +265,8 @@ step('the office closes the ballot, sees it carried, prints the minutes and carr
   await page.goto(meetingUrl)
   await page.locator('.md-settle').click()
   // who goes which way, by name, before the click that cannot be undone
-  const applicantName = await sql(`SELECT u.name FROM application a JOIN app_user u ON u.id = a.applicant_id WHERE a.id = ${app}`)
+  const applicantName = await sql(`SELECT u.name || '（' || p.name || '）' FROM application a JOIN app_user u ON u.id = a.applicant_id
+    JOIN plan p ON p.id = a.plan_id WHERE a.id = ${app}`)
   const box = page.locator('.el-message-box')
   await box.getByText('表决通过，审查通过并进入下一环节（1 份）：').waitFor()
   assert.deepEqual(await box.locator('.settle-names li').allInnerTexts(), [applicantName])

@@ -98,15 +98,22 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 			assert.match(form, /<td>市建设中评委评审<\/td>\s*<td>[^<]*<\/td>\s*<td>已表决<\/td>/);
 		}
 		const m = (await office.get(`/meetings/${meeting}`)).json;
-		assert.deepEqual(m.agenda.map((a) => [a.id, a.carried, a.here, a.deferred, a.to_publish]),
-		    [[P, true, false, true, false], [Q, false, false, true, true]]);
+		assert.deepEqual(m.agenda.map((a) => [a.id, a.carried, a.here, a.deferred, a.to_publish, a.state]),
+		    [[P, true, false, true, false, 'in_review'], [Q, false, false, true, true, 'in_review']]);
 		const listed = (await office.get('/meetings')).json.meetings.find((x) => x.id === meeting);
 		assert.deepEqual([listed.unsettled, listed.unpublished], [0, 1]);
 	});
 
 	test('公布评审结果: the carried one in the results 公示, the other kept out of it and unable to pass', async () => {
 		const dq = (await office.get(`/applications/${Q}`)).json;
-		assert.deepEqual(dq.gates.map((g) => [g.kind, g.met]), [['carried', false], ['publicity', false]]);
+		// (its 公示 is not asked for: it is refused)
+		assert.deepEqual(dq.gates.map((g) => [g.kind, g.met]), [['carried', false]]);
+		// its 不通过 is the committee's, with the results, from the meeting page: not here (a probe
+		// ended one from the detail page before anything was published, the reason its own)
+		assert.deepEqual(dq.actions, ['pass']);
+		const held = assertError(await office.post(`/applications/${Q}/move`, { action: 'reject', step: 11, text: '不通过。' }),
+		    409, 'gate');
+		assert.equal(held.message, '评审会议表决未通过的申报，不能在此作不通过处理，请在“评审会议”中公布评审结果时办理');
 		assert.match(dq.gates[0].text, /评审会议表决未通过：同意 0 票，不同意 3 票.*不列入评审结果公示，公布评审结果时在“评审会议”中办理不通过$/);
 		assert.equal(dq.gate.kind, 'carried');
 		const dp = (await office.get(`/applications/${P}`)).json;
@@ -191,6 +198,12 @@ describe('初级评审: the ballot, its result reported to the 市人力社保�
 		const d = (await hrb.get(`/applications/${Q}`)).json;
 		assert.deepEqual(d.gates.map((g) => [g.kind, g.met, g.note]), [['ballot', true, true]]);
 		assert.match(d.gates[0].text, /评审会议表决未通过/);
+		assert.match(d.gates[0].text, /；报送后由评委会在公布评审结果时办理不通过$/);
+		// the bureau hands it on: its 不通过 is the committee's, when the results are published
+		assert.deepEqual(d.actions, ['pass']);
+		const held = assertError(await hrb.post(`/applications/${Q}/move`, { action: 'reject', step: 5, text: '不予报送。' }),
+		    409, 'gate');
+		assert.match(held.message, /^评审会议表决未通过的申报，不能在此作不通过处理，请审查通过（报送）/);
 		const r = await hrb.post(`/applications/${Q}/move`, { action: 'pass', step: 5, text: '已报送。' });
 		assert.equal(r.status, 200, r.text);
 		assert.match((await notes(Q)).at(-1), /已完成“评审结果报市人力社保局”环节/);
