@@ -152,6 +152,10 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 		const again = await office.post(`/meetings/${meeting}/publish`);
 		assert.deepEqual([again.json.rejected, again.json.results.length], [0, 0]);
 		assert.equal((await office.get('/meetings')).json.meetings.find((x) => x.id === meeting).unpublished, 0);
+		// the carried one may still be ended by an objection upheld in its 公示: not held
+		assert.deepEqual((await office.get(`/applications/${P}`)).json.actions, ['pass', 'reject']);
+		const asked = await office.post('/applications/gates', { items: [{ id: P, step: 11 }], action: 'reject' });
+		assert.deepEqual(asked.json.results.map((x) => [x.id, x.ok]), [[P, true]]);
 		// the carried one passes after its 公示, as any
 		await walk(P, 12);
 		assert.deepEqual(await position(P), { code: 'mid_review', step: 12, state: 'in_review' });
