@@ -139,19 +139,17 @@ tally_text(char *out, size_t outsz, bool carried, const PGresult *m)
 	    db_int(m, 0, 9), db_int(m, 0, 10));
 }
 
-/* Moves application i of res (id, step in columns 0 and 1) with act and text,
- * counted into *done or *failed, its result added to results. */
+/* Moves application i of res (id, step in columns 0 and 1) with act and text
+ * (and x), counted into *done or *failed, its result added to results. */
 static enum perr
 carry_out(const struct actor *who, const PGresult *res, int i, enum chain_action act,
-    const char *text, cJSON *results, int *done, int *failed)
+    const char *text, const struct chain_extra *x, cJSON *results, int *done, int *failed)
 {
-	/* the result, carried out by the committee: published, when a 不通过 */
-	static const struct chain_extra published = { .published = true };
 	char msg[512];
 	enum perr e;
 
-	e = chain_move_ex(who, db_int(res, i, 0), (int)db_int(res, i, 1), act, text,
-	    act == CHAIN_REJECT ? &published : NULL, NULL, msg, sizeof(msg));
+	e = chain_move_ex(who, db_int(res, i, 0), (int)db_int(res, i, 1), act, text, x, NULL, msg,
+	    sizeof(msg));
 	cJSON_AddStringToObject(review_result(results, db_int(res, i, 0), e, msg), "action",
 	    act == CHAIN_PASS ? "pass" : "reject");
 	if (e != PERR_OK)
@@ -205,7 +203,7 @@ h_ballot_settle(struct req *r)
 		else
 			tally_text(text, sizeof(text), carried, m);
 		if (carry_out(&who, res, i, carried || deferred ? CHAIN_PASS : CHAIN_REJECT, text,
-		    results, deferred ? &handed : carried ? &passed : &rejected, &failed) ==
+		    NULL, results, deferred ? &handed : carried ? &passed : &rejected, &failed) ==
 		    PERR_UNAVAILABLE)
 			break;
 	}
@@ -226,6 +224,8 @@ h_ballot_settle(struct req *r)
 enum perr
 h_ballot_publish(struct req *r)
 {
+	/* the committee's result, published: not held for it (gates_hold()) */
+	static const struct chain_extra published = { .published = true };
 	struct actor who = req_actor(r);
 	PGresult *m, *res;
 	cJSON *results;
@@ -258,8 +258,8 @@ h_ballot_publish(struct req *r)
 	PQclear(m);
 	results = cJSON_AddArrayToObject(req_out(r), "results");
 	for (i = 0; i < PQntuples(res); i++)
-		if (carry_out(&who, res, i, CHAIN_REJECT, text, results, &rejected, &failed) ==
-		    PERR_UNAVAILABLE)
+		if (carry_out(&who, res, i, CHAIN_REJECT, text, &published, results, &rejected,
+		    &failed) == PERR_UNAVAILABLE)
 			break;
 	PQclear(res);
 	cJSON_AddNumberToObject(req_out(r), "rejected", rejected);

@@ -494,7 +494,7 @@ gates_hold(long long app_id, int step, const char *list, const char *what, char 
 				snprintf(msg, msgsz, strcmp(state, "open") == 0 ?
 				    "评审会议正在对该申报投票，表决结束前不能%s" : db_bool(res, 0, 2) ?
 				    "评审会议已表决通过该申报，不能%s，请按表决结果办理通过" :
-				    "评审会议已表决，不能%s，请按表决结果办理（转入公布评审结果，届时办理不通过）",
+				    "评审会议已表决，不能%s，请按表决结果办理（转交下一环节，公布评审结果时办理不通过）",
 				    what);
 			PQclear(res);
 			if (held)
