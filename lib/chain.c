@@ -22,6 +22,8 @@ enum {
 	CH_PUB_SAVE,
 	CH_WRITE,
 	CH_WRITE_UNGATED,
+	CH_ASSESS_SAVE,
+	CH_ASSESS_READ,
 	CH__MAX
 };
 
@@ -76,7 +78,55 @@ static struct db_stmt st[CH__MAX] = {
 	[CH_WRITE_UNGATED] = { "chain_write_ungated",
 	    "SELECT gated, coalesce(to_step, 0), coalesce(to_state, '') FROM chain_write_ungated($1,"
 	    " $2, $3::int, $4, NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
+	/* a 评定, kept for its publication (sql/086) */
+	[CH_ASSESS_SAVE] = { "chain_assess_save",
+	    "INSERT INTO assessment (application_id, step_seq, passed, opinion, user_id, org_id)"
+	    " VALUES ($1, $2, $3::boolean, $4, $5, $6)", 0 },
+	[CH_ASSESS_READ] = { "chain_assess_read",
+	    "SELECT passed, opinion FROM assessment_to_publish($1)", 0 },
 };
+
+/* What the history and the applicant read of a 评定, either way (sql/086). */
+#define ASSESS_TEXT "已评定，初定结果以公布的为准。"
+
+/*
+ * A 评定 (the step's gate 'assess', sql/086): recorded with the clerk's words,
+ * 通过 or 不通过, and the application handed on either way, the history
+ * saying only that it was 评定d; the applicant reads the result when it is
+ * published. Where it is published ('assessed'), a 不通过 of one that did not
+ * pass publishes the 评定's reason, whatever the clerk's words: *text points
+ * to reason (reasonsz bytes) then.
+ */
+static enum perr
+assess(const struct actor *who, long long app_id, int step, const char *gates,
+    enum chain_action *act, const char **text, char *reason, size_t reasonsz)
+{
+	PGresult *res;
+	enum perr e;
+
+	if (gates_has(gates, "assess") && (*act == CHAIN_PASS || *act == CHAIN_REJECT)) {
+		if ((e = db_run(&st[CH_ASSESS_SAVE], &res, 6, DB_I(app_id), DB_I(step),
+		    DB_S(*act == CHAIN_PASS ? "t" : "f"), DB_S(*text), DB_I(who->user_id), DB_I(who->org_id))) !=
+		    PERR_OK)
+			return e;
+		PQclear(res);
+		/* the audit says what was decided: the move is a pass either way */
+		if ((e = audit(who, *act == CHAIN_PASS ? "assess_pass" : "assess_fail", "application",
+		    app_id, NULL)) != PERR_OK)
+			return e;
+		*act = CHAIN_PASS;
+		*text = ASSESS_TEXT;
+	} else if (gates_has(gates, "assessed") && *act == CHAIN_REJECT) {
+		if ((e = db_run(&st[CH_ASSESS_READ], &res, 1, DB_I(app_id))) != PERR_OK)
+			return e;
+		if (PQntuples(res) == 1 && !db_bool(res, 0, 0)) {
+			snprintf(reason, reasonsz, "%s", db_str(res, 0, 1));
+			*text = reason;
+		}
+		PQclear(res);
+	}
+	return PERR_OK;
+}
 
 static const char *const action_zh[CHAIN__MAX] = {
 	[CHAIN_SUBMIT] = "提交",
@@ -206,7 +256,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
     struct chain_result *out, char *msg, size_t msgsz)
 {
 	struct app_row a;
-	char app[24], nstate[16];
+	char app[24], nstate[16], reason[4004];
 	int next = 0;
 	PGresult *res = NULL;
 	enum perr e;
@@ -300,7 +350,12 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		(void)chain_disallowed_msg(a.step_name, act, msg, msgsz);
 		goto fail;
 	}
+	/* a 评定不通过 goes on to its publication whatever else a pass waits for
+	 * (the fee: one never paid is told at the publication) */
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
+	    PERR_OK)
+		goto fail;
+	if ((e = assess(who, app_id, a.step, a.gates, &act, &text, reason, sizeof(reason))) !=
 	    PERR_OK)
 		goto fail;
 	if (act != CHAIN_PASS && act != CHAIN_SUBMIT && (x == NULL || !x->published) &&
@@ -400,8 +455,10 @@ chain_publicise(const struct actor *who, long long app_id, const char *starts_on
 	}
 	if (db_bool(res, 0, 13)) {
 		e = PERR_CONFLICT;
-		snprintf(msg, msgsz, "评审会议表决未通过该申报，不列入评审结果公示；"
-		    "请在“评审会议”中办理不通过");
+		/* a 评定 not passed (sql/086) is ended from its own page */
+		snprintf(msg, msgsz, "%s", strstr(db_str(res, 0, 10), "初定") != NULL ?
+		    "该申报评定未通过，不列入初定结果公示；请在申报详情中以评定理由办理不通过" :
+		    "评审会议表决未通过该申报，不列入评审结果公示；请在“评审会议”中办理不通过");
 		goto fail;
 	}
 	if (db_bool(res, 0, 6)) {

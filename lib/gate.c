@@ -20,6 +20,7 @@ enum {
 	GT_DOCUMENT,
 	GT_VOTE,
 	GT_PUBLISH,
+	GT_ASSESSMENT,
 	GT_STEP_NAME,
 	GT__MAX
 };
@@ -89,6 +90,9 @@ static struct db_stmt st[GT__MAX] = {
 	[GT_PUBLISH] = { "gate_publish",
 	    "SELECT held_on, carried, agree, disagree, abstain, eligible"
 	    " FROM ballot_to_publish($1)", 0 },
+	/* the 评定 this step publishes (or is reported): sql/086 */
+	[GT_ASSESSMENT] = { "gate_assessment",
+	    "SELECT passed, opinion, made_on, org_name FROM assessment_to_publish($1)", 0 },
 	/* the name of the application's step seq $2 */
 	[GT_STEP_NAME] = { "gate_step_name",
 	    "SELECT s.name FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
@@ -351,6 +355,64 @@ g_ballot(const struct gate_ctx *c, struct gate_state *g)
 	return publish(c, g, false);
 }
 
+/* A step that 评定s (sql/086): 通过 or 不通过, the application goes on to where
+ * the 初定 result is reported or published, and the applicant is told then. */
+static enum perr
+g_assess(const struct gate_ctx *c, struct gate_state *g)
+{
+	(void)c;
+	g->met = true;
+	g->note = true;
+	snprintf(g->text, sizeof(g->text), "评定通过或不通过，申报均转入下一环节；"
+	    "初定结果在“公布初定结果”时告知申报人");
+	return PERR_OK;
+}
+
+/* The 评定 a later step publishes (sql/086): the publication passes those
+ * that passed it (required); the department it is reported to reads it (not
+ * required: it hands every one on). Its words go in g->reason. */
+static enum perr
+assessment(const struct gate_ctx *c, struct gate_state *g, bool required)
+{
+	PGresult *res;
+	bool passed;
+	enum perr e;
+
+	if ((e = db_run(&st[GT_ASSESSMENT], &res, 1, DB_I(c->app))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		/* 评定d before the 评定 was recorded: it was passed on as 通过 */
+		g->met = true;
+		snprintf(g->text, sizeof(g->text), "评定环节已审查通过");
+		PQclear(res);
+		return PERR_OK;
+	}
+	passed = db_bool(res, 0, 0);
+	g->met = passed || !required;
+	g->note = !passed;
+	snprintf(g->reason, sizeof(g->reason), "%s", db_str(res, 0, 1));
+	snprintf(g->text, sizeof(g->text), "%s %s 评定%s%s", db_str(res, 0, 3), db_str(res, 0, 2),
+	    passed ? "通过" : "未通过", passed ? "" : required ?
+	    "；不列入初定结果公示，公布初定结果时以评定理由办理不通过" :
+	    "；报送后由公布初定结果的部门办理不通过");
+	if (!g->met)
+		next(g, NULL, "公布初定结果：办理评定未通过");
+	PQclear(res);
+	return PERR_OK;
+}
+
+static enum perr
+g_assessed(const struct gate_ctx *c, struct gate_state *g)
+{
+	return assessment(c, g, true);
+}
+
+static enum perr
+g_assessment(const struct gate_ctx *c, struct gate_state *g)
+{
+	return assessment(c, g, false);
+}
+
 static const struct {
 	const char *name;
 	enum perr (*check)(const struct gate_ctx *, struct gate_state *);
@@ -363,6 +425,9 @@ static const struct {
 	{ "vote", g_vote },
 	{ "carried", g_carried },
 	{ "ballot", g_ballot },
+	{ "assess", g_assess },
+	{ "assessed", g_assessed },
+	{ "assessment", g_assessment },
 };
 
 /* Checks the gate called name into *g; an unknown name is an error of the data. */
@@ -466,7 +531,8 @@ gates_check(long long app_id, int step, bool unit, const char *list, char *msg, 
  * ballot that did not carry, an interview failed or missed, or none held yet
  * leave it free (an interview's 不通过 is written in the same move). Where a
  * result is published or reported ('carried', 'ballot'), one not carried is
- * held for the committee's publication (chain_extra.published).
+ * held for the committee's publication (chain_extra.published); where a 评定
+ * is reported ('assessment'), one not passed for its publication (sql/086).
  */
 enum perr
 gates_hold(long long app_id, int step, const char *list, const char *what, char *msg,
@@ -514,6 +580,16 @@ gates_hold(long long app_id, int step, const char *list, const char *what, char 
 				    what);
 				return PERR_GATE;
 			}
+		} else if (strcmp(name, "assessment") == 0) {
+			/* a 评定 not passed is published where the 初定 result is
+			 * (sql/086), not ended where it is reported */
+			if ((e = eval_one(&c, name, &g)) != PERR_OK)
+				return e;
+			if (g.note) {
+				snprintf(msg, msgsz, "评定未通过的申报，不能在此%s，请审查通过（报送），"
+				    "在公布初定结果时以评定理由办理不通过", what);
+				return PERR_GATE;
+			}
 		} else if (strcmp(name, "interview") == 0) {
 			if ((e = eval_one(&c, name, &g)) != PERR_OK)
 				return e;
@@ -553,15 +629,15 @@ gates_eval_names(long long app_id, int step, bool unit, const char *list,
 		}
 		/* after a result not carried, nothing else of the step is to be done
 		 * (its 公示 is refused: a probe was told to register one) */
-		if (e == PERR_OK && strcmp(g->name, "carried") == 0 && !g->met)
+		if (e == PERR_OK && !g->met && (strcmp(g->name, "carried") == 0 ||
+		    strcmp(g->name, "assessed") == 0))
 			break;
 	}
 	return k < 0 ? PERR_INTERNAL : e;
 }
 
-/* Whether the PostgreSQL array of gate names list holds name. */
-static bool
-has_gate(const char *list, const char *name)
+bool
+gates_has(const char *list, const char *name)
 {
 	char g[24];
 	const char *p = list;
@@ -580,14 +656,14 @@ gates_vote_deferred(long long pipeline, int step)
 	bool unit;
 	int k;
 
-	if (!has_gate(ref_step_gates(pipeline, step, &unit), "vote"))
+	if (!gates_has(ref_step_gates(pipeline, step, &unit), "vote"))
 		return false;
 	for (k = step + 1; k < CHAIN_STEPS_MAX; k++) {
 		const char *g = ref_step_gates(pipeline, k, &unit);
 
-		if (has_gate(g, "carried"))
+		if (gates_has(g, "carried"))
 			return true;
-		if (has_gate(g, "vote"))
+		if (gates_has(g, "vote"))
 			return false;
 	}
 	return false;
@@ -596,10 +672,14 @@ gates_vote_deferred(long long pipeline, int step)
 const char *
 gates_history_name(long long pipeline, int step, const char *action, const char *name)
 {
+	bool unit;
+
 	if (strcmp(action, "pass") != 0)
 		return name;
 	if (gates_vote_deferred(pipeline, step))
 		return "已表决";
+	if (gates_has(ref_step_gates(pipeline, step, &unit), "assess"))
+		return "已评定";
 	if (strstr(ref_step(pipeline, step, NULL), "结果报") != NULL)
 		return "已报送";
 	return name;
@@ -632,6 +712,10 @@ gates_json(const struct gate_state *g, int n)
 		cJSON_AddBoolToObject(it, "met", g[i].met);
 		cJSON_AddBoolToObject(it, "note", g[i].note);
 		cJSON_AddStringToObject(it, "text", g[i].text);
+		if (g[i].reason[0] != '\0')
+			cJSON_AddStringToObject(it, "reason", g[i].reason);
+		else
+			cJSON_AddNullToObject(it, "reason");
 		todo_json(it, &g[i]);
 		cJSON_AddItemToArray(arr, it);
 	}

@@ -882,6 +882,8 @@ struct gate_state {
 	char text[256];
 	char todo[64];
 	const char *page;
+	/* the words of a result it reads (a 评定's opinion or reason: sql/086), or "" */
+	char reason[4004];
 };
 #define GATES_MAX 4
 
@@ -905,10 +907,13 @@ PORTAL_API enum perr gates_hold(long long app_id, int step, const char *list, co
 /* Whether a later step publishes the result of the vote at step (the gate 'carried', with no
  * vote between: sql/084), from the programs' copy of the gates. */
 PORTAL_API bool gates_vote_deferred(long long pipeline, int step);
+/* Whether the PostgreSQL array of gate names list ("{a,b}") holds name. */
+PORTAL_API bool gates_has(const char *list, const char *name);
 /* The name of a history row's action (name: 通过, 退回修改…) as the applicant, the unit and
  * the departments read it: a pass that decided nothing one may know yet is 已表决 (a vote
- * whose result a later step publishes) or 已报送 (a result reported on), not 通过, which a
- * voted-down applicant read for the whole 公示 (a review of sql/084). */
+ * whose result a later step publishes), 已评定 (a 评定, published later: sql/086) or 已报送 (a
+ * result reported on), not 通过, which a voted-down applicant read for the whole 公示 (a
+ * review of sql/084). */
 PORTAL_API const char *gates_history_name(long long pipeline, int step, const char *action,
     const char *name);
 /* [{kind, met, text, todo, page}] */

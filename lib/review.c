@@ -996,7 +996,8 @@ review_detail(struct req *r, const struct desk_conf *dc)
 		/* a ballot open or carried, an interview passed, a result not carried
 		 * kept for its publication: 通过 is all there is (gates_hold()) */
 		if (names != NULL && (strstr(names, "vote") != NULL || strstr(names, "interview") != NULL ||
-		    strstr(names, "carried") != NULL || strstr(names, "ballot") != NULL)) {
+		    strstr(names, "carried") != NULL || strstr(names, "ballot") != NULL ||
+		    strstr(names, "assessment") != NULL)) {
 			char why[256];
 			int i;
 
@@ -1445,7 +1446,15 @@ passable(const struct req *r, long long id, int step, enum chain_action act, cJS
 			return e;
 		}
 		*ok = e == PERR_OK;
-		o = review_result(results, id, e, why);
+		/* where a 评定 is published, the gate says whose reason a 不通过 publishes (sql/086) */
+		if (*ok && act == CHAIN_REJECT && gates_has(names, "assessed")) {
+			if ((e = gates_eval(id, g, GATES_MAX, &n)) != PERR_OK) {
+				PQclear(res);
+				return e;
+			}
+			v = gates_verdict_json(g, n);
+		}
+		o = review_result(results, id, *ok ? PERR_OK : PERR_GATE, why);
 	} else if ((e = gates_eval(id, g, GATES_MAX, &n)) != PERR_OK) {
 		PQclear(res);
 		return e;

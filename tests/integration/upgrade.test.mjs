@@ -60,7 +60,7 @@ const CHANGED = {
 		why: '069_decision_words.sql: a pass\'s history line says 意见 (审核意见 was the unit\'s word at every desk)',
 	},
 	'public.ref_version.n': {
-		why: '084_results_published.sql, 085_step_name_meeting.sql: the steps\' gates and names changed, a new '
+		why: '084_results_published.sql, 085_step_name_meeting.sql, 086_assessment_published.sql: the steps\' gates and names changed, a new '
 		    + 'version of the reference data the programs keep (026_ref_version.sql)',
 	},
 	'public.pipeline_step.name': {

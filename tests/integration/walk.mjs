@@ -90,6 +90,9 @@ export async function meetGates(app) {
 			break;
 		case 'carried':		// that ballot's result, published here (sql/084)
 		case 'ballot':		// and reported here
+		case 'assess':		// a 评定: the pass records it (sql/086)
+		case 'assessment':	// that 评定 reported here
+		case 'assessed':	// and published here
 			break;
 		default:
 			throw new Error(`walk: no way to meet the gate ${gate} yet`);

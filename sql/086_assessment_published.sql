@@ -1,0 +1,91 @@
+-- 086_assessment_published.sql: a 初定's 评定 reaches the applicant when it is published.
+--
+-- The notice's 初定 chains: ③ 金华市住房和城乡建设局进行资格审核并评定 → ④ 初定结果报至市人力
+-- 社保局 → ⑤ 公布初定结果 (初级), and ③ …进行资格审核 → ④ 市人力社保局进行评定 → ⑤ 公布初定结果
+-- (中级). A 评定不通过 ended the application at once and the applicant read it that day, before
+-- anything was published, and a 评定通过's own words were in the applicant's 申报进度; as
+-- sql/084 found for the committees' votes. Now the step that 评定s (the gate 'assess') records
+-- its result here, 通过 or 不通过 with the clerk's words, and hands the application on either way,
+-- saying only that it was 评定d; the department the 初定 result is reported to reads it (the
+-- gate 'assessment', as 'ballot'); the publication (the gate 'assessed', as 'carried') lists
+-- those that passed in the 初定结果公示 and passes them, and ends the others with the 评定's
+-- reason, which is when the applicant reads it (lib/gate.c, lib/chain.c).
+CREATE TABLE assessment (
+	id bigserial PRIMARY KEY,
+	application_id bigint NOT NULL REFERENCES application (id),
+	step_seq int NOT NULL,
+	passed boolean NOT NULL,
+	opinion text NOT NULL CHECK (length(opinion) BETWEEN 1 AND 1000),
+	user_id bigint NOT NULL REFERENCES app_user (id),
+	org_id bigint NOT NULL REFERENCES org (id),
+	created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX assessment_app ON assessment (application_id, created_at DESC);
+GRANT SELECT ON assessment TO portal_unit, portal_county, portal_city, portal_hrb, portal_admin;
+GRANT INSERT ON assessment TO portal_city, portal_hrb;
+GRANT USAGE ON SEQUENCE assessment_id_seq TO portal_city, portal_hrb;
+
+-- the audit names the 评定 (the move it makes is a pass either way)
+INSERT INTO audit_label (kind, ord, code, name) VALUES
+	('action', 86, 'assess_pass', '评定通过'),
+	('action', 87, 'assess_fail', '评定不通过');
+
+INSERT INTO step_gate (pipeline_id, seq, gate, ord)
+SELECT p.id, v.seq, v.gate, v.ord FROM pipeline p JOIN (VALUES
+	('junior_assess', 4, 'assess', 2),
+	('junior_assess', 5, 'assessment', 0),
+	('junior_assess', 6, 'assessed', 0),
+	('mid_assess', 5, 'assess', 0),
+	('mid_assess', 6, 'assessed', 0)
+) AS v(pcode, seq, gate, ord) ON v.pcode = p.code;
+
+-- the 评定 a step with the gate 'assessment' or 'assessed' reports or publishes: the latest one
+-- recorded at the last step before the application's current one that 评定s; none when there
+-- is none (an application 评定d before this migration passed: it counts as passed)
+CREATE FUNCTION assessment_to_publish(p_app bigint)
+RETURNS TABLE (passed boolean, opinion text, made_on text, org_name text)
+LANGUAGE sql STABLE AS $$
+	SELECT s.passed, s.opinion,
+		to_char(s.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), o.name
+	FROM application a
+	JOIN assessment s ON s.application_id = a.id
+	JOIN org o ON o.id = s.org_id
+	WHERE a.id = p_app
+	AND s.step_seq = (SELECT max(g.seq) FROM step_gate g WHERE g.pipeline_id = a.pipeline_id
+		AND g.seq < a.step_seq AND g.gate = 'assess')
+	ORDER BY s.created_at DESC, s.id DESC LIMIT 1
+$$;
+
+-- sql/084's, and an application whose 评定 did not pass held where the 初定 result is published
+CREATE OR REPLACE FUNCTION result_withheld(p_app bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT (EXISTS (SELECT 1 FROM application a JOIN step_gate g ON g.pipeline_id = a.pipeline_id
+		AND g.seq = a.step_seq AND g.gate = 'carried' WHERE a.id = p_app)
+	AND NOT coalesce((SELECT b.carried FROM ballot_to_publish(p_app) b), false))
+	OR (EXISTS (SELECT 1 FROM application a JOIN step_gate g ON g.pipeline_id = a.pipeline_id
+		AND g.seq = a.step_seq AND g.gate = 'assessed' WHERE a.id = p_app)
+	AND NOT coalesce((SELECT s.passed FROM assessment_to_publish(p_app) s), true))
+$$;
+
+-- A move at a step that 评定s, reports a 评定 or publishes it takes the program's full path,
+-- which records the 评定 and keeps one not passed for its publication (lib/chain.c); as sql/084.
+CREATE OR REPLACE FUNCTION chain_write_ungated(p_app bigint, p_action text, p_from_step int,
+	p_user bigint, p_org bigint, p_text text, p_checks jsonb, p_role text, p_ip text)
+RETURNS TABLE (gated bool, to_step int, to_state text, next_org bigint, next_step_name text,
+	next_org_name text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM application a JOIN step_gate g
+	    ON g.pipeline_id = a.pipeline_id AND g.seq = p_from_step WHERE a.id = p_app
+	    AND (p_action = 'pass' OR g.gate IN ('vote', 'interview', 'carried', 'ballot', 'assess',
+		'assessment', 'assessed'))) THEN
+		gated := true;
+		RETURN NEXT;
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT false, w.to_step, w.to_state, w.next_org, w.next_step_name,
+		w.next_org_name
+	FROM chain_write(p_app, p_action, p_from_step, p_user, p_org, p_text, p_checks, p_role,
+		p_ip) w;
+END
+$$;
