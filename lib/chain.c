@@ -22,7 +22,7 @@ enum {
 	CH_PUB_SAVE,
 	CH_WRITE,
 	CH_WRITE_UNGATED,
-	CH_ASSESS_SAVE,
+	CH_WRITE_ASSESS,
 	CH_ASSESS_READ,
 	CH__MAX
 };
@@ -78,53 +78,39 @@ static struct db_stmt st[CH__MAX] = {
 	[CH_WRITE_UNGATED] = { "chain_write_ungated",
 	    "SELECT gated, coalesce(to_step, 0), coalesce(to_state, '') FROM chain_write_ungated($1,"
 	    " $2, $3::int, $4, NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
-	/* a 评定, kept for its publication (sql/086) */
-	[CH_ASSESS_SAVE] = { "chain_assess_save",
-	    "INSERT INTO assessment (application_id, step_seq, passed, opinion, user_id, org_id)"
-	    " VALUES ($1, $2, $3::boolean, $4, $5, $6)", 0 },
+	/* the move of a step that 评定s: the 评定 recorded, then chain_write()'s pass (sql/086) */
+	[CH_WRITE_ASSESS] = { "chain_write_assess",
+	    "SELECT to_step, to_state, coalesce(next_org, 0), coalesce(next_step_name, ''),"
+	    " coalesce(next_org_name, '') FROM chain_write_assess($1, $2::boolean, $3::int, $4,"
+	    " NULLIF($5, 0), $6, $7::jsonb, $8, $9)", 0 },
 	[CH_ASSESS_READ] = { "chain_assess_read",
 	    "SELECT passed, opinion FROM assessment_to_publish($1)", 0 },
 };
 
-/* What the history and the applicant read of a 评定, either way (sql/086). */
-#define ASSESS_TEXT "已评定，初定结果以公布的为准。"
-
 /*
- * A 评定 (the step's gate 'assess', sql/086): recorded with the clerk's words,
- * 通过 or 不通过, and the application handed on either way, the history
- * saying only that it was 评定d; the applicant reads the result when it is
- * published. Where it is published ('assessed'), a 不通过 of one that did not
- * pass publishes the 评定's reason, whatever the clerk's words: *text points
- * to reason (reasonsz bytes) then.
+ * A 评定 (the step's gate 'assess', sql/086) is a move of its own: recorded
+ * with the clerk's words, 通过 or 不通过, and the application handed on either
+ * way (chain_write_assess()); *assessing says so. Where a 评定 is published
+ * ('assessed'), a 不通过 of one that did not pass publishes the 评定's reason,
+ * whatever the clerk's words: *text points to reason (reasonsz bytes) then.
  */
 static enum perr
-assess(const struct actor *who, long long app_id, int step, const char *gates,
-    enum chain_action *act, const char **text, char *reason, size_t reasonsz)
+assess(long long app_id, const char *gates, enum chain_action act, bool *assessing,
+    const char **text, char *reason, size_t reasonsz)
 {
 	PGresult *res;
 	enum perr e;
 
-	if (gates_has(gates, "assess") && (*act == CHAIN_PASS || *act == CHAIN_REJECT)) {
-		if ((e = db_run(&st[CH_ASSESS_SAVE], &res, 6, DB_I(app_id), DB_I(step),
-		    DB_S(*act == CHAIN_PASS ? "t" : "f"), DB_S(*text), DB_I(who->user_id), DB_I(who->org_id))) !=
-		    PERR_OK)
-			return e;
-		PQclear(res);
-		/* the audit says what was decided: the move is a pass either way */
-		if ((e = audit(who, *act == CHAIN_PASS ? "assess_pass" : "assess_fail", "application",
-		    app_id, NULL)) != PERR_OK)
-			return e;
-		*act = CHAIN_PASS;
-		*text = ASSESS_TEXT;
-	} else if (gates_has(gates, "assessed") && *act == CHAIN_REJECT) {
-		if ((e = db_run(&st[CH_ASSESS_READ], &res, 1, DB_I(app_id))) != PERR_OK)
-			return e;
-		if (PQntuples(res) == 1 && !db_bool(res, 0, 0)) {
-			snprintf(reason, reasonsz, "%s", db_str(res, 0, 1));
-			*text = reason;
-		}
-		PQclear(res);
+	*assessing = gates_has(gates, "assess") && (act == CHAIN_PASS || act == CHAIN_REJECT);
+	if (!gates_has(gates, "assessed") || act != CHAIN_REJECT)
+		return PERR_OK;
+	if ((e = db_run(&st[CH_ASSESS_READ], &res, 1, DB_I(app_id))) != PERR_OK)
+		return e;
+	if (PQntuples(res) == 1 && !db_bool(res, 0, 0)) {
+		snprintf(reason, reasonsz, "%s", db_str(res, 0, 1));
+		*text = reason;
 	}
+	PQclear(res);
 	return PERR_OK;
 }
 
@@ -257,6 +243,7 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 {
 	struct app_row a;
 	char app[24], nstate[16], reason[4004];
+	bool assessing;
 	int next = 0;
 	PGresult *res = NULL;
 	enum perr e;
@@ -355,12 +342,12 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
 	    PERR_OK)
 		goto fail;
-	if ((e = assess(who, app_id, a.step, a.gates, &act, &text, reason, sizeof(reason))) !=
+	if ((e = assess(app_id, a.gates, act, &assessing, &text, reason, sizeof(reason))) !=
 	    PERR_OK)
 		goto fail;
-	if (act != CHAIN_PASS && act != CHAIN_SUBMIT && (x == NULL || !x->published) &&
-	    (e = gates_hold(app_id, a.step, a.gates, act == CHAIN_RETURN ? "退回" : "作不通过处理",
-	    msg, msgsz)) != PERR_OK)
+	if (act != CHAIN_PASS && act != CHAIN_SUBMIT && !assessing &&
+	    (x == NULL || !x->published) && (e = gates_hold(app_id, a.step, a.gates,
+	    act == CHAIN_RETURN ? "退回" : "作不通过处理", msg, msgsz)) != PERR_OK)
 		goto fail;
 	/* The row is locked: what the hook reads (e.g. the content a snapshot
 	 * records) cannot change until the move commits. */
@@ -371,7 +358,8 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 	 * position, history, desks, audit and the applicant's notification (its
 	 * text from notice_text); nothing else may (sql/010, sql/012, sql/017).
 	 * The COMMIT goes with it. */
-	if ((e = db_run_commit(&st[CH_WRITE], &res, 9, DB_I(app_id), DB_S(chain_action_name(act)),
+	if ((e = db_run_commit(&st[assessing ? CH_WRITE_ASSESS : CH_WRITE], &res, 9, DB_I(app_id),
+	    DB_S(!assessing ? chain_action_name(act) : act == CHAIN_PASS ? "t" : "f"),
 	    DB_I(a.step), DB_I(who->user_id), DB_I(who->org_id), DB_S(text ? text : ""),
 	    DB_S(x != NULL ? x->checks : NULL), DB_S(who->role), DB_S(who->ip))) != PERR_OK) {
 		if (!db_in_tx()) {	/* the COMMIT failed: nothing was written */

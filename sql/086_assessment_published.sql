@@ -22,8 +22,8 @@ CREATE TABLE assessment (
 );
 CREATE INDEX assessment_app ON assessment (application_id, created_at DESC);
 GRANT SELECT ON assessment TO portal_unit, portal_county, portal_city, portal_hrb, portal_admin;
-GRANT INSERT ON assessment TO portal_city, portal_hrb;
-GRANT USAGE ON SEQUENCE assessment_id_seq TO portal_city, portal_hrb;
+GRANT SELECT, INSERT ON assessment TO portal_chain;
+GRANT USAGE ON SEQUENCE assessment_id_seq TO portal_chain;
 
 -- the audit names the 评定 (the move it makes is a pass either way)
 INSERT INTO audit_label (kind, ord, code, name) VALUES
@@ -89,3 +89,39 @@ BEGIN
 		p_ip) w;
 END
 $$;
+
+-- The move of a step that 评定s (lib/chain.c, once its checks are made): the 评定 recorded and
+-- audited as what it is, then chain_write()'s pass with the words the history and the applicant
+-- read, whatever the result; and the desk of the organisation that 评定d says 不通过 when it
+-- was one (its 已审查 list and the detail page read 已评定不通过, not the pass the move is).
+CREATE FUNCTION chain_write_assess(p_app bigint, p_passed boolean, p_from_step int,
+	p_user bigint, p_org bigint, p_opinion text, p_checks jsonb, p_role text, p_ip text)
+RETURNS TABLE (to_step int, to_state text, next_org bigint, next_step_name text,
+	next_org_name text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM application a JOIN step_gate g ON g.pipeline_id = a.pipeline_id
+	    AND g.seq = p_from_step AND g.gate = 'assess' WHERE a.id = p_app) THEN
+		RAISE EXCEPTION '当前环节不能评定' USING ERRCODE = 'ZC903';
+	END IF;
+	INSERT INTO assessment (application_id, step_seq, passed, opinion, user_id, org_id)
+	VALUES (p_app, p_from_step, p_passed, p_opinion, p_user, p_org);
+	INSERT INTO audit_log (actor_user_id, actor_role, actor_org_id, ip, action, target_type,
+		target_id)
+	VALUES (p_user, p_role, p_org, p_ip, CASE WHEN p_passed THEN 'assess_pass' ELSE 'assess_fail'
+		END, 'application', p_app);
+	RETURN QUERY SELECT w.to_step, w.to_state, w.next_org, w.next_step_name, w.next_org_name
+	FROM chain_write(p_app, 'pass', p_from_step, p_user, p_org, '已评定，初定结果以公布的为准。',
+		p_checks, p_role, p_ip) w;
+	IF NOT p_passed THEN
+		UPDATE desk d SET action = 'reject' WHERE d.org_id = p_org AND d.application_id = p_app
+		AND d.decided_at IS NOT NULL AND d.step_seq = p_from_step;
+	END IF;
+END
+$$;
+ALTER FUNCTION chain_write_assess(bigint, boolean, int, bigint, bigint, text, jsonb, text, text)
+	OWNER TO portal_chain;
+REVOKE ALL ON FUNCTION chain_write_assess(bigint, boolean, int, bigint, bigint, text, jsonb, text,
+	text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chain_write_assess(bigint, boolean, int, bigint, bigint, text, jsonb,
+	text, text) TO portal_app;

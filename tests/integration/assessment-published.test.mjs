@@ -99,6 +99,10 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		assert.deepEqual((await sql(`SELECT string_agg(application_id || ':' || passed || ':' || opinion, ' | '
 		    ORDER BY application_id) FROM assessment WHERE application_id IN (${P}, ${Q})`)).split(' | '),
 		    [`${P}:true:同意初定为助理工程师。`, `${Q}:false:专业技术工作业绩不足。`]);
+		// the desk of the 市住建局 says what it decided: 已评定不通过 in its 已审查 list (a pass in the chain)
+		assert.equal(await sql(`SELECT string_agg(application_id || ':' || action, ' ' ORDER BY application_id)
+		    FROM desk WHERE org_id = ${zjj.me.org.id} AND application_id IN (${P}, ${Q})`), `${P}:pass ${Q}:reject`);
+		assert.equal((await zjj.get(`/applications/${Q}`)).json.desk.decision, 'reject');
 		// the audit says what was decided
 		assert.equal(await sql(`SELECT string_agg(l.target_id || ':' || l.action, ' ' ORDER BY l.target_id)
 		    FROM audit_log l WHERE l.target_type = 'application' AND l.target_id IN (${P}, ${Q})
