@@ -90,18 +90,29 @@ static struct db_stmt st[CH__MAX] = {
 /*
  * A 评定 (the step's gate 'assess', sql/086) is a move of its own: recorded
  * with the clerk's words, 通过 or 不通过, and the application handed on either
- * way (chain_write_assess()); *assessing says so. Where a 评定 is published
- * ('assessed'), a 不通过 of one that did not pass publishes the 评定's reason,
- * whatever the clerk's words: *text points to reason (reasonsz bytes) then.
+ * way (chain_write_assess()); *assessing says so. A 不通过 before the step's
+ * fee is paid is no 评定 (the 评审费 pays for one): the application ends at
+ * once, as at any 资格审核 (a 评定不通过 handed on unpaid was still asked to
+ * pay, and paid, and its being unpaid said it had failed). Where a 评定 is
+ * published ('assessed'), a 不通过 of one that did not pass publishes the
+ * 评定's reason, whatever the clerk's words: *text points to reason
+ * (reasonsz bytes) then.
  */
 static enum perr
-assess(long long app_id, const char *gates, enum chain_action act, bool *assessing,
-    const char **text, char *reason, size_t reasonsz)
+assess(long long app_id, int step, bool unit, const char *gates, enum chain_action act,
+    bool *assessing, const char **text, char *reason, size_t reasonsz)
 {
 	PGresult *res;
+	char unpaid[256];
 	enum perr e;
 
 	*assessing = gates_has(gates, "assess") && (act == CHAIN_PASS || act == CHAIN_REJECT);
+	if (*assessing && act == CHAIN_REJECT && gates_has(gates, "fee")) {
+		e = gates_check(app_id, step, unit, "{fee}", unpaid, sizeof(unpaid));
+		if (e != PERR_OK && e != PERR_GATE)
+			return e;
+		*assessing = e == PERR_OK;
+	}
 	if (!gates_has(gates, "assessed") || act != CHAIN_REJECT)
 		return PERR_OK;
 	if ((e = db_run(&st[CH_ASSESS_READ], &res, 1, DB_I(app_id))) != PERR_OK)
@@ -337,13 +348,11 @@ chain_move_ex(const struct actor *who, long long app_id, int expected_step,
 		(void)chain_disallowed_msg(a.step_name, act, msg, msgsz);
 		goto fail;
 	}
-	/* a 评定不通过 goes on to its publication whatever else a pass waits for
-	 * (the fee: one never paid is told at the publication) */
 	if (act == CHAIN_PASS && (e = gates_check(app_id, a.step, a.unit, a.gates, msg, msgsz)) !=
 	    PERR_OK)
 		goto fail;
-	if ((e = assess(app_id, a.gates, act, &assessing, &text, reason, sizeof(reason))) !=
-	    PERR_OK)
+	if ((e = assess(app_id, a.step, a.unit, a.gates, act, &assessing, &text, reason,
+	    sizeof(reason))) != PERR_OK)
 		goto fail;
 	if (act != CHAIN_PASS && act != CHAIN_SUBMIT && !assessing &&
 	    (x == NULL || !x->published) && (e = gates_hold(app_id, a.step, a.gates,

@@ -21,6 +21,7 @@ enum {
 	GT_VOTE,
 	GT_PUBLISH,
 	GT_ASSESSMENT,
+	GT_ASSESSMENT_TOLD,
 	GT_STEP_NAME,
 	GT__MAX
 };
@@ -93,6 +94,9 @@ static struct db_stmt st[GT__MAX] = {
 	/* the 评定 this step publishes (or is reported): sql/086 */
 	[GT_ASSESSMENT] = { "gate_assessment",
 	    "SELECT passed, opinion, made_on, org_name FROM assessment_to_publish($1)", 0 },
+	/* the 评定 at step $2, once published (sql/086) */
+	[GT_ASSESSMENT_TOLD] = { "gate_assessment_told",
+	    "SELECT passed, opinion FROM assessment_told($1, $2)", 0 },
 	/* the name of the application's step seq $2 */
 	[GT_STEP_NAME] = { "gate_step_name",
 	    "SELECT s.name FROM application a JOIN pipeline_step s ON s.pipeline_id = a.pipeline_id"
@@ -383,7 +387,7 @@ assessment(const struct gate_ctx *c, struct gate_state *g, bool required)
 	if (PQntuples(res) == 0) {
 		/* 评定d before the 评定 was recorded: it was passed on as 通过 */
 		g->met = true;
-		snprintf(g->text, sizeof(g->text), "评定环节已审查通过");
+		snprintf(g->text, sizeof(g->text), "评定通过");
 		PQclear(res);
 		return PERR_OK;
 	}
@@ -682,6 +686,26 @@ gates_history_name(long long pipeline, int step, const char *action, const char 
 		return "已评定";
 	if (strstr(ref_step(pipeline, step, NULL), "结果报") != NULL)
 		return "已报送";
+	return name;
+}
+
+const char *
+gates_assessment_told(long long pipeline, long long app, int step, const char *action,
+    char *text, size_t n)
+{
+	const char *name = NULL;
+	PGresult *res;
+	bool unit;
+
+	if (strcmp(action, "pass") != 0 || !gates_has(ref_step_gates(pipeline, step, &unit), "assess"))
+		return NULL;
+	if (db_run(&st[GT_ASSESSMENT_TOLD], &res, 2, DB_I(app), DB_I(step)) != PERR_OK)
+		return NULL;
+	if (PQntuples(res) == 1) {
+		name = db_bool(res, 0, 0) ? "评定通过" : "评定不通过";
+		snprintf(text, n, "%s", db_str(res, 0, 1));
+	}
+	PQclear(res);
 	return name;
 }
 

@@ -907,6 +907,11 @@ PORTAL_API enum perr gates_hold(long long app_id, int step, const char *list, co
 /* Whether a later step publishes the result of the vote at step (the gate 'carried', with no
  * vote between: sql/084), from the programs' copy of the gates. */
 PORTAL_API bool gates_vote_deferred(long long pipeline, int step);
+/* A history row's 评定 (a pass at step of application app, of chain pipeline, where it 评定s:
+ * sql/086) once its 初定 result is published: 评定通过 / 评定不通过, its words in text (n
+ * bytes); NULL before, for any other row, or when the database does not answer. */
+PORTAL_API const char *gates_assessment_told(long long pipeline, long long app, int step,
+    const char *action, char *text, size_t n);
 /* Whether the PostgreSQL array of gate names list ("{a,b}") holds name. */
 PORTAL_API bool gates_has(const char *list, const char *name);
 /* The name of a history row's action (name: 通过, 退回修改…) as the applicant, the unit and

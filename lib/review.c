@@ -159,10 +159,14 @@ static struct db_stmt wlf[TAB__MAX][SORT__MAX] = {
 
 enum {
 	RV_TALLY, RV_COUNTS, RV_DESK, RV_VIEWED, RV_HISTORY, RV_CHANGES, RV_CHECKLIST, RV_OPINIONS,
-	RV_OPINION_ADD, RV_OPINION_DEL, RV_EXPORT_MORE, RV__MAX
+	RV_OPINION_ADD, RV_OPINION_DEL, RV_EXPORT_MORE, RV_WITHHELD, RV__MAX
 };
 
 static struct db_stmt st[RV__MAX] = {
+	/* of a page's rows where a result is published, those whose result is not
+	 * passed (sql/084, sql/086): asked only when the page has such rows */
+	[RV_WITHHELD] = { "review_withheld",
+	    "SELECT id FROM unnest($1::bigint[]) AS id WHERE result_withheld(id)", 0 },
 	/* the tabs' counts: kept by trigger, or under filters counted (and planned) each time */
 	[RV_TALLY] = { "review_tally",
 	    "SELECT coalesce(sum(waiting), 0), coalesce(sum(decided), 0),"
@@ -257,16 +261,22 @@ static struct db_stmt st[RV__MAX] = {
 	    "SELECT coalesce(a.specialty, ''), coalesce(u.mobile, ''),"
 	    /* what this organisation last decided, when, with its opinion or reason (a
 	     * unit's 资格审查 passed is a decision though the 公示 brings it back) */
-	    " coalesce((SELECT l.done FROM action_label l WHERE l.code = h.action), ''),"
-	    " coalesce(h.text, ''),"
+	    /* (a 评定 is a pass in the chain: its own result and words, sql/086) */
+	    " CASE WHEN s.passed THEN '评定通过' WHEN NOT s.passed THEN '评定不通过' ELSE"
+	    " coalesce((SELECT l.done FROM action_label l WHERE l.code = h.action), '') END,"
+	    " coalesce(s.opinion, h.text, ''),"
 	    " coalesce(to_char(h.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '')"
 	    " FROM unnest($2::bigint[]) WITH ORDINALITY x(id, ord)"
-	    " LEFT JOIN LATERAL (SELECT h.action, h.text, h.at FROM chain_history h"
+	    " LEFT JOIN LATERAL (SELECT h.action, h.text, h.at, h.from_step FROM chain_history h"
 	    "  WHERE h.application_id = x.id AND h.actor_org_id = $1 AND h.action <> 'submit'"
 	    "  ORDER BY h.no DESC LIMIT 1) h ON true"
 	    " LEFT JOIN desk d ON d.org_id = $1 AND d.application_id = x.id"
 	    " LEFT JOIN application a ON a.id = d.application_id"
-	    " LEFT JOIN app_user u ON u.id = a.applicant_id ORDER BY x.ord", 0 },
+	    " LEFT JOIN app_user u ON u.id = a.applicant_id"
+	    " LEFT JOIN LATERAL (SELECT o.passed, o.opinion FROM assessment_of(x.id, h.from_step, $1) o"
+	    "  WHERE h.action = 'pass' AND EXISTS (SELECT 1 FROM step_gate g"
+	    "  WHERE g.pipeline_id = a.pipeline_id AND g.seq = h.from_step AND g.gate = 'assess')) s"
+	    " ON true ORDER BY x.ord", 0 },
 };
 
 static bool
@@ -556,6 +566,46 @@ row_json(const PGresult *res, int i, long long me)
 	return it;
 }
 
+/*
+ * "withheld" of the n rows of a page: true for one this desk holds where a
+ * result is published ('carried', 'assessed') whose result did not pass, so
+ * that its row sends the clerk where it is ended, not to the 公示 it is kept
+ * out of. One statement, only for a page with rows at such a step.
+ */
+static enum perr
+withheld_json(const PGresult *res, int n, cJSON *items)
+{
+	char ids[BATCH_MAX * 24 + 4];
+	size_t len = 0;
+	PGresult *w;
+	bool unit;
+	int i, k, asked = 0;
+	enum perr e;
+
+	for (i = 0; i < n; i++) {
+		const char *g = ref_step_gates(db_int(res, i, 5), db_int(res, i, 8), &unit);
+		bool maybe = db_bool(res, i, 9) && (gates_has(g, "carried") || gates_has(g, "assessed"));
+
+		cJSON_AddBoolToObject(cJSON_GetArrayItem(items, i), "withheld", false);
+		if (maybe && len + 24 < sizeof(ids)) {
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%lld",
+			    asked++ > 0 ? "," : "{", db_int(res, i, 0));
+		}
+	}
+	if (asked == 0)
+		return PERR_OK;
+	snprintf(ids + len, sizeof(ids) - len, "}");
+	if ((e = db_run(&st[RV_WITHHELD], &w, 1, DB_S(ids))) != PERR_OK)
+		return e;
+	for (k = 0; k < PQntuples(w); k++)
+		for (i = 0; i < n; i++)
+			if (db_int(res, i, 0) == db_int(w, k, 0))
+				cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetArrayItem(items, i),
+				    "withheld", cJSON_CreateTrue());
+	PQclear(w);
+	return PERR_OK;
+}
+
 enum perr
 review_worklist(struct req *r, const struct desk_conf *dc)
 {
@@ -575,6 +625,11 @@ review_worklist(struct req *r, const struct desk_conf *dc)
 	items = cJSON_AddArrayToObject(out, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(items, row_json(res, i, r->s.user_id));
+	if ((e = withheld_json(res, n, items)) != PERR_OK) {
+		PQclear(res);
+		PQclear(cnt);
+		return e;
+	}
 	if (PQntuples(res) > p.page) {
 		char cur[100];
 
@@ -863,6 +918,7 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 {
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	cJSON *steps, *history;
+	char told_text[4004];
 	int i, n;
 	enum perr e;
 
@@ -885,17 +941,21 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 	history = cJSON_AddArrayToObject(out, "history");
 	for (i = 0; i < PQntuples(hist); i++) {
 		cJSON *it = cJSON_CreateObject(), *ck = NULL;
+		/* a 评定, once its result is published, by its result and words */
+		const char *told = gates_assessment_told(a->pipeline_id, a->id,
+		    (int)db_int(hist, i, 3), db_str(hist, i, 1), told_text, sizeof(told_text));
 
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
 		cJSON_AddStringToObject(it, "action", db_str(hist, i, 1));
-		cJSON_AddStringToObject(it, "action_name", gates_history_name(a->pipeline_id,
-		    (int)db_int(hist, i, 3), db_str(hist, i, 1), db_str(hist, i, 2)));
+		cJSON_AddStringToObject(it, "action_name", told != NULL ? told :
+		    gates_history_name(a->pipeline_id, (int)db_int(hist, i, 3), db_str(hist, i, 1),
+		    db_str(hist, i, 2)));
 		cJSON_AddNumberToObject(it, "step", (double)db_int(hist, i, 3));
 		cJSON_AddStringToObject(it, "step_name", ref_step(a->pipeline_id,
 		    db_int(hist, i, 3), NULL));
 		cJSON_AddStringToObject(it, "org", db_int(hist, i, 4) != 0 ?
 		    ref_org(db_int(hist, i, 4)) : db_str(hist, i, 5) ? db_str(hist, i, 5) : "");
-		cJSON_AddStringToObject(it, "text", db_str(hist, i, 6));
+		cJSON_AddStringToObject(it, "text", told != NULL ? told_text : db_str(hist, i, 6));
 		cJSON_AddStringToObject(it, "at", db_str(hist, i, 7));
 		if (db_str(hist, i, 8)[0] != '\0')
 			ck = cJSON_Parse(db_str(hist, i, 8));

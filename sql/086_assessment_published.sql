@@ -18,11 +18,16 @@ CREATE TABLE assessment (
 	opinion text NOT NULL CHECK (length(opinion) BETWEEN 1 AND 1000),
 	user_id bigint NOT NULL REFERENCES app_user (id),
 	org_id bigint NOT NULL REFERENCES org (id),
+	-- the 审查要点 the clerk ticked, kept here: in the history they would tell the unit which
+	-- one failed (a probe read 资历 missing from the 已核对 of a 评定不通过)
+	checks jsonb,
 	created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX assessment_app ON assessment (application_id, created_at DESC);
-GRANT SELECT ON assessment TO portal_unit, portal_county, portal_city, portal_hrb, portal_admin;
+-- read and written by the functions below (portal_chain's) alone: a unit's program reads no
+-- department's 评定 (a review)
 GRANT SELECT, INSERT ON assessment TO portal_chain;
+GRANT SELECT ON step_gate TO portal_chain;
 GRANT USAGE ON SEQUENCE assessment_id_seq TO portal_chain;
 
 -- the audit names the 评定 (the move it makes is a pass either way)
@@ -55,6 +60,43 @@ LANGUAGE sql STABLE AS $$
 		AND g.seq < a.step_seq AND g.gate = 'assess')
 	ORDER BY s.created_at DESC, s.id DESC LIMIT 1
 $$;
+ALTER FUNCTION assessment_to_publish(bigint) OWNER TO portal_chain;
+ALTER FUNCTION assessment_to_publish(bigint) SECURITY DEFINER SET search_path = public;
+
+-- The 评定 made at step p_step of the application, once its 初定 result is published (it was
+-- ended where that is, or went past it): the history, the 评审表 and the applicant read it then
+-- as 评定通过 / 评定不通过 with the clerk's words, which stand for good in the file (its 审查意见,
+-- signed); none before, or where the step does not 评定.
+CREATE FUNCTION assessment_told(p_app bigint, p_step int)
+RETURNS TABLE (passed boolean, opinion text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT s.passed, s.opinion
+	FROM application a
+	JOIN step_gate g ON g.pipeline_id = a.pipeline_id AND g.seq = p_step AND g.gate = 'assess'
+	JOIN step_gate pg ON pg.pipeline_id = a.pipeline_id AND pg.gate = 'assessed'
+		AND pg.seq = (SELECT min(x.seq) FROM step_gate x WHERE x.pipeline_id = a.pipeline_id
+			AND x.gate = 'assessed' AND x.seq > p_step)
+	JOIN assessment s ON s.application_id = a.id AND s.step_seq = p_step
+	WHERE a.id = p_app
+	AND (a.step_seq > pg.seq OR (a.step_seq = pg.seq AND a.state = 'rejected'))
+	ORDER BY s.created_at DESC, s.id DESC LIMIT 1
+$$;
+ALTER FUNCTION assessment_told(bigint, int) OWNER TO portal_chain;
+REVOKE ALL ON FUNCTION assessment_told(bigint, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION assessment_told(bigint, int) TO portal_app;
+
+-- An organisation's own latest 评定 of the application at step p_step: its export's record of
+-- what it decided (lib/review.c), whatever is published.
+CREATE FUNCTION assessment_of(p_app bigint, p_step int, p_org bigint)
+RETURNS TABLE (passed boolean, opinion text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+	SELECT s.passed, s.opinion FROM assessment s
+	WHERE s.application_id = p_app AND s.step_seq = p_step AND s.org_id = p_org
+	ORDER BY s.created_at DESC, s.id DESC LIMIT 1
+$$;
+ALTER FUNCTION assessment_of(bigint, int, bigint) OWNER TO portal_chain;
+REVOKE ALL ON FUNCTION assessment_of(bigint, int, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION assessment_of(bigint, int, bigint) TO portal_app;
 
 -- sql/084's, and an application whose 评定 did not pass held where the 初定 result is published
 CREATE OR REPLACE FUNCTION result_withheld(p_app bigint) RETURNS boolean
@@ -104,15 +146,15 @@ BEGIN
 	    AND g.seq = p_from_step AND g.gate = 'assess' WHERE a.id = p_app) THEN
 		RAISE EXCEPTION '当前环节不能评定' USING ERRCODE = 'ZC903';
 	END IF;
-	INSERT INTO assessment (application_id, step_seq, passed, opinion, user_id, org_id)
-	VALUES (p_app, p_from_step, p_passed, p_opinion, p_user, p_org);
+	INSERT INTO assessment (application_id, step_seq, passed, opinion, user_id, org_id, checks)
+	VALUES (p_app, p_from_step, p_passed, p_opinion, p_user, p_org, p_checks);
 	INSERT INTO audit_log (actor_user_id, actor_role, actor_org_id, ip, action, target_type,
 		target_id)
 	VALUES (p_user, p_role, p_org, p_ip, CASE WHEN p_passed THEN 'assess_pass' ELSE 'assess_fail'
 		END, 'application', p_app);
 	RETURN QUERY SELECT w.to_step, w.to_state, w.next_org, w.next_step_name, w.next_org_name
 	FROM chain_write(p_app, 'pass', p_from_step, p_user, p_org, '已评定，初定结果以公布的为准。',
-		p_checks, p_role, p_ip) w;
+		NULL, p_role, p_ip) w;
 	IF NOT p_passed THEN
 		UPDATE desk d SET action = 'reject' WHERE d.org_id = p_org AND d.application_id = p_app
 		AND d.decided_at IS NOT NULL AND d.step_seq = p_from_step;
@@ -125,3 +167,36 @@ REVOKE ALL ON FUNCTION chain_write_assess(bigint, boolean, int, bigint, bigint, 
 	text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chain_write_assess(bigint, boolean, int, bigint, bigint, text, jsonb,
 	text, text) TO portal_app;
+
+-- A pass where a result is published says the result: 您申报的《…》初定结果已公布：通过，现由…
+-- 进行“制发文件、网络打印证书”。 One who passed read only 已完成“公布初定结果”环节 (sql/075), and
+-- one who failed was told 未通过 (sql/084): a probe found the passed never told so.
+CREATE OR REPLACE FUNCTION notice_render(p_action text, p_to_state text, p_from_step int,
+	p_plan text, p_step text, p_next_step text, p_next_org text, p_reason text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	handing boolean := coalesce(p_step ~ '^公布.*结果$|结果报', false)
+		OR (p_action = 'pass' AND coalesce(p_next_step ~ '^公布.*结果$|结果报', false));
+	reason text := coalesce(regexp_replace(btrim(p_reason), '[。.\s]+$', ''), '');
+BEGIN
+	IF p_action = 'reject' AND coalesce(p_step ~ '^公布.+结果$', false) THEN
+		RETURN '【职称申报】您申报的《' || coalesce(p_plan, '') || '》' || substr(p_step, 3)
+			|| '已公布：未通过，理由：' || reason || '。';
+	END IF;
+	IF p_action = 'pass' AND p_to_state = 'in_review' AND coalesce(p_step ~ '^公布.+结果$', false) THEN
+		RETURN '【职称申报】您申报的《' || coalesce(p_plan, '') || '》' || substr(p_step, 3)
+			|| '已公布：通过，现由' || coalesce(p_next_org, '') || '进行“' || coalesce(p_next_step, '')
+			|| '”。';
+	END IF;
+	RETURN (SELECT replace(replace(replace(replace(replace(
+		CASE WHEN handing THEN replace(replace(t.text, '已通过“{step}”', '已完成“{step}”环节'),
+			'未通过“{step}”', '在“{step}”环节未通过') ELSE t.text END,
+		'{plan}', coalesce(p_plan, '')),
+		'{step}', coalesce(p_step, '')), '{next_step}', coalesce(p_next_step, '')),
+		'{next_org}', coalesce(p_next_org, '')),
+		'{reason}', reason)
+	FROM notice_text t
+	WHERE t.action = p_action AND t.to_state = p_to_state AND t.from_step IN (0, p_from_step)
+	ORDER BY t.from_step DESC LIMIT 1);
+END
+$$;

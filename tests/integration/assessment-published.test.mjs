@@ -5,9 +5,11 @@
 // it was 评定d; the bureau it is reported to reads it and hands it on; the publication lists
 // those that passed in the 初定结果公示 and ends the others with the 评定's reason.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, lit, loginAs, retire, sql } from './lib.mjs';
+import { DEMO_APPLICANT, assertError, lit, loginAs, retire, scratchDir, sql } from './lib.mjs';
 import { newDrafts } from './drafts.mjs';
 import { clerk, position, walk } from './walk.mjs';
 
@@ -53,10 +55,10 @@ after(async () => {
 });
 
 describe('初级初定: 市住建局资格审核并评定, reported to the 市人力社保局, then 公布初定结果', () => {
-	let zjj, hrb, P, Q;
+	let zjj, hrb, P, Q, R;
 
 	before(async () => {
-		[P, Q] = await atStep('junior_assess', 2, 4);
+		[P, Q, R] = await atStep('junior_assess', 3, 4);
 		zjj = await clerk('city', 'jh_zjj');
 		hrb = await clerk('hrb', 'jh_rsj');
 	});
@@ -74,8 +76,10 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		await sql(`UPDATE application SET paid_at = now() WHERE id = ${P}`);
 		let r = await zjj.post(`/applications/${P}/move`, { action: 'pass', step: 4, text: '同意初定为助理工程师。' });
 		assert.equal(r.status, 200, r.text);
-		// 评定不通过 does not (a fee never paid is a reason too, told when published)
-		r = await zjj.post(`/applications/${Q}/move`, { action: 'reject', step: 4, text: '专业技术工作业绩不足。' });
+		// and so does a 评定不通过 (the 评审费 pays for the 评定)
+		await sql(`UPDATE application SET paid_at = now() WHERE id = ${Q}`);
+		r = await zjj.post(`/applications/${Q}/move`, { action: 'reject', step: 4, text: '专业技术工作业绩不足。',
+			checks: ['credit', 'education'] });
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.state, r.json.step], ['in_review', 5]);
 		for (const app of [P, Q]) {
@@ -103,10 +107,25 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		assert.equal(await sql(`SELECT string_agg(application_id || ':' || action, ' ' ORDER BY application_id)
 		    FROM desk WHERE org_id = ${zjj.me.org.id} AND application_id IN (${P}, ${Q})`), `${P}:pass ${Q}:reject`);
 		assert.equal((await zjj.get(`/applications/${Q}`)).json.desk.decision, 'reject');
+		// the 审查要点 ticked are kept with the 评定: in the history, the one not ticked would tell the unit why
+		assert.equal(await sql(`SELECT count(*) FROM chain_history WHERE application_id = ${Q} AND from_step = 4
+		    AND checks IS NOT NULL`), '0');
+		assert.equal(await sql(`SELECT (checks->>'credit') || (checks->>'seniority') FROM assessment WHERE application_id = ${Q}`),
+		    'truefalse');
 		// the audit says what was decided
 		assert.equal(await sql(`SELECT string_agg(l.target_id || ':' || l.action, ' ' ORDER BY l.target_id)
 		    FROM audit_log l WHERE l.target_type = 'application' AND l.target_id IN (${P}, ${Q})
 		    AND l.action LIKE 'assess%'`), `${P}:assess_pass ${Q}:assess_fail`);
+	});
+
+	test('a 不通过 before the fee is paid is no 评定: it ends the application at once', async () => {
+		const d = (await zjj.get(`/applications/${R}`)).json;
+		assert.deepEqual(d.gates.map((g) => [g.kind, g.met]), [['fee', false], ['assess', true]]);
+		const r = await zjj.post(`/applications/${R}/move`, { action: 'reject', step: 4, text: '未在规定时间内缴纳推荐评审费。' });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(await position(R), { code: 'junior_assess', step: 4, state: 'rejected' });
+		assert.match((await notes(R)).at(-1), /未通过“市住建局资格审核并评定”，理由：未在规定时间内缴纳推荐评审费。$/);
+		assert.equal(await sql(`SELECT count(*) FROM assessment WHERE application_id = ${R}`), '0');
 	});
 
 	test('the bureau reads the 评定 and hands it on: its 不通过 is the publication\'s', async () => {
@@ -139,6 +158,9 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		assert.deepEqual(dp.gates.map((g) => [g.kind, g.met]), [['assessed', true], ['publicity', false]]);
 		const listed = (await zjj.get('/publicity')).json.items.map((x) => x.id);
 		assert.ok(listed.includes(P) && !listed.includes(Q), JSON.stringify(listed));
+		// the worklist's row says so, not 在“公示管理”中办理
+		const rows = (await zjj.get('/worklist?size=100')).json.items.filter((x) => [P, Q].includes(x.id));
+		assert.deepEqual(rows.map((x) => [x.id, x.withheld]).sort(), [[P, false], [Q, true]].sort());
 		const e = assertError(await zjj.post(`/applications/${Q}/publicity`, { starts_on: await today() }), 409, 'conflict');
 		assert.equal(e.message, '该申报评定未通过，不列入初定结果公示；请在申报详情中以评定理由办理不通过');
 		const g = assertError(await zjj.post(`/applications/${Q}/move`, { action: 'pass', step: 6, text: '同意。' }), 409, 'gate');
@@ -155,10 +177,35 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		    `【职称申报】您申报的《${await sql(`SELECT p.name FROM application a JOIN plan p ON p.id = a.plan_id WHERE a.id = ${Q}`)}》`
 		    + '初定结果已公布：未通过，理由：专业技术工作业绩不足。');
 		assert.equal(await history(Q, 6), 'reject@6:专业技术工作业绩不足。');
+		// published, the 评定 stands in the file by its result and words: 申报进度, details, 评审表
+		const step4 = async (app) => {
+			const t = (await applicant.get(`/applications/${app}/timeline`)).json.history
+				.filter((h) => h.step_name === '市住建局资格审核并评定').map((h) => [h.action_name, h.text]);
+			for (const [s, p] of [[applicant, `/applications/${app}/view`], [hongda, `/applications/${app}`], [zjj, `/applications/${app}`]])
+				assert.deepEqual((await s.get(p)).json.history.filter((h) => h.step === 4).map((h) => [h.action_name, h.text]), t);
+			const form = (await applicant.get(`/applications/${app}/form.xhtml`)).text;
+			assert.match(form, new RegExp(`<td>市住建局资格审核并评定</td>\\s*<td>[^<]*</td>\\s*<td>${t[0][0]}</td>\\s*<td>${t[0][1]}</td>`));
+			return t;
+		};
+		assert.deepEqual(await step4(Q), [['评定不通过', '专业技术工作业绩不足。']]);
+		// not the other's yet, unpublished
+		assert.deepEqual(await step4(P), [['已评定', '已评定，初定结果以公布的为准。']]);
+		// the 市住建局's export says what it decided, published or not
+		const x = await fetch(zjj.url('/worklist.xlsx?tab=all'), { headers: { Cookie: zjj.cookieHeader() } });
+		assert.equal(x.status, 200);
+		const file = `${scratchDir('as-')}/wl.xlsx`;
+		writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
+		assert.match(strings, /评定通过/);
+		assert.match(strings, /同意初定为助理工程师。/);
 		// the one that passed goes on after its 公示, as any
 		assert.equal((await zjj.post(`/applications/${P}/publicity`, { starts_on: await today() })).status, 200);
 		await walk(P, 7);
 		assert.deepEqual(await position(P), { code: 'junior_assess', step: 7, state: 'in_review' });
+		assert.match((await notes(P)).at(-1), /》初定结果已公布：通过，现由.+进行“制发文件、网络打印证书”。$/);
+		const t = (await applicant.get(`/applications/${P}/timeline`)).json.history;
+		assert.deepEqual(t.filter((h) => h.step_name === '市住建局资格审核并评定').map((h) => [h.action_name, h.text]),
+		    [['评定通过', '同意初定为助理工程师。']]);
 	});
 });
 
@@ -182,11 +229,11 @@ describe('中级初定: 市人力社保局评定, then 公布初定结果 by the
 		const d6 = (await hrb.get(`/applications/${Q}`)).json;
 		assert.deepEqual(d6.gates.map((g) => [g.kind, g.met, g.reason]), [['assessed', false, '任职年限不足。']]);
 		assert.match(d6.gates[0].text, /^金华市人力资源和社会保障局 \d{4}-\d\d-\d\d 评定未通过/);
-		r = await hrb.post(`/applications/${Q}/move`, { action: 'reject', step: 6, text: '任职年限不足。' });
+		r = await hrb.post(`/applications/${Q}/move`, { action: 'reject', step: 6, text: '公布。' });
 		assert.equal(r.status, 200, r.text);
 		assert.match((await notes(Q)).at(-1), /初定结果已公布：未通过，理由：任职年限不足。$/);
 		const t = (await applicant.get(`/applications/${Q}/timeline`)).json;
-		assert.deepEqual(t.history.filter((h) => h.step >= 5 || /评定|公布/.test(h.step_name)).map((h) => [h.step_name, h.action_name]),
-		    [['市人力社保局评定', '已评定'], ['公布初定结果', t.history.at(-1).action_name]]);
+		assert.deepEqual(t.history.filter((h) => /评定|公布/.test(h.step_name)).map((h) => [h.step_name, h.action_name, h.text]),
+		    [['市人力社保局评定', '评定不通过', '任职年限不足。'], ['公布初定结果', '不通过', '任职年限不足。']]);
 	});
 });

@@ -600,9 +600,9 @@ describe('资格复审并公示 (city HR bureau) and 公布评审结果', () => 
 		    SELECT ${app}, 11, current_date - 14, id FROM app_user WHERE username = 'jh_zpw'`);
 		assert.equal((await move(zpw, app, 'pass', 11, '结果公示无异议')).status, 200);
 		assert.equal((await position(app)).step, 12);
-		// a step that publishes a result is not one the application "passed" (sql/075)
+		// a step that publishes a result says the result, not that it was passed (sql/075, sql/086)
 		assert.match(await sql(`SELECT n.body FROM notification n JOIN application a ON a.applicant_id = n.user_id
-		    WHERE a.id = ${app} ORDER BY n.id DESC LIMIT 1`), /已完成“公布评审结果”环节，现由/);
+		    WHERE a.id = ${app} ORDER BY n.id DESC LIMIT 1`), /评审结果已公布：通过，现由.+进行“制发文件、网络打印证书”。$/);
 	});
 });
 

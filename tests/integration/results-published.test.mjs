@@ -120,6 +120,8 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 		assert.deepEqual(dp.gates.map((g) => [g.kind, g.met]), [['carried', true], ['publicity', false]]);
 		const listed = (await office.get('/publicity')).json.items.map((x) => x.id);
 		assert.ok(listed.includes(P) && !listed.includes(Q), JSON.stringify(listed));
+		const rows = (await office.get('/worklist?size=100')).json.items.filter((x) => [P, Q].includes(x.id));
+		assert.deepEqual(rows.map((x) => [x.id, x.withheld]).sort(), [[P, false], [Q, true]].sort());
 		const today = await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);
 		const e = assertError(await office.post(`/applications/${Q}/publicity`, { starts_on: today }), 409, 'conflict');
 		assert.equal(e.message, '评审会议表决未通过该申报，不列入评审结果公示；请在“评审会议”中办理不通过');
@@ -159,7 +161,7 @@ describe('中级评审: 市建设中评委评审, then 公布评审结果', () =
 		// the carried one passes after its 公示, as any
 		await walk(P, 12);
 		assert.deepEqual(await position(P), { code: 'mid_review', step: 12, state: 'in_review' });
-		assert.match((await notes(P)).at(-1), /已通过“公布评审结果”|已完成“公布评审结果”环节/);
+		assert.match((await notes(P)).at(-1), /评审结果已公布：通过，现由/);
 	});
 
 	test('publish asks a closed ballot, of the office\'s own meetings', async () => {

@@ -10,23 +10,24 @@ function focusCancel(cls, tries = 20) {
   else if (tries > 0) setTimeout(() => focusCancel(cls, tries - 1), 25)
 }
 
-// What a 不通过 does, in words: a 评定不通过 (a step named …评定) hands the application on and the
-// applicant reads the reason when the 初定 result is published (sql/086); published (the 评定's
-// reason, at 公布初定结果) or any other, it ends the application here.
-function rejectWords(name, stepName, word, published) {
-  if (published)
+// What a 不通过 does, in words. mode 'assess': a 评定不通过 hands the application on and the
+// applicant reads the reason when the 初定 result is published (sql/086); 'published': it publishes
+// a 评定's reason at 公布初定结果; '': it ends the application here (a 评定's step too, before the
+// fee is paid: no 评定 then).
+function rejectWords(name, stepName, word, mode) {
+  if (mode === 'published')
     return `${name}的初定结果将公布为未通过，申报终止于“${stepName}”，并以评定不通过理由短信通知申报人，提交后不能撤销。确认${word}？`
-  if (/评定$/.test(stepName || ''))
+  if (mode === 'assess')
     return `${name}的申报评定不通过，将转入下一环节，公布初定结果时以所填理由通知申报人，提交后不能撤销。确认${word}？`
   return `${name}的申报将终止于“${stepName}”，并以所填理由短信通知申报人，提交后不能撤销。确认${word}？`
 }
 
 // Resolves true when confirmed. word: the step's name for 不通过 (审查不通过, 评定不通过…);
-// published: the 不通过 publishes a 评定's (公布初定结果).
-export async function confirmReject(name, stepName, word, published = false) {
+// mode: rejectWords()'s.
+export async function confirmReject(name, stepName, word, mode = '') {
   focusCancel('.decide-reject-confirm')
   try {
-    await ElMessageBox.confirm(rejectWords(name, stepName, word, published),
+    await ElMessageBox.confirm(rejectWords(name, stepName, word, mode),
       `确认${word}`, {
         confirmButtonText: `确认${word}`,
         cancelButtonText: '取消',
