@@ -360,14 +360,15 @@ g_ballot(const struct gate_ctx *c, struct gate_state *g)
 }
 
 /* A step that 评定s (sql/086): 通过 or 不通过, the application goes on to where
- * the 初定 result is reported or published, and the applicant is told then. */
+ * the 初定 result is reported or published, and the applicant is told then
+ * (a 不通过 before the fee is paid is no 评定: lib/chain.c). */
 static enum perr
 g_assess(const struct gate_ctx *c, struct gate_state *g)
 {
 	(void)c;
 	g->met = true;
 	g->note = true;
-	snprintf(g->text, sizeof(g->text), "评定通过或不通过，申报均转入下一环节；"
+	snprintf(g->text, sizeof(g->text), "已缴费的申报，评定通过或不通过均转入下一环节，"
 	    "初定结果在“公布初定结果”时告知申报人");
 	return PERR_OK;
 }

@@ -61,9 +61,14 @@ step('评定不通过 says the application goes on, the reason told when publish
 step('公布初定结果: kept out of the 公示, ended with the 评定\'s reason', async () => {
   // back on the list, where the application waits at 公布初定结果 (the same bureau's step)
   await page.locator('.el-message', { hasText: '已评定不通过' }).waitFor()
-  const row = page.locator('.el-table__body-wrapper tbody tr', { hasText: '公布初定结果' })
-  await row.locator('a', { hasText: '张建国' }).first().waitFor()
-  await Promise.all([page.waitForURL(new RegExp(`#/applications/${Q}$`)), row.locator('.open-detail-btn').first().click()])
+  // its row says it is not in the 公示 and opens its detail to 办理评定未通过 (not a dialog)
+  const row = page.locator('.el-table__body-wrapper tbody tr', { hasText: '评定未通过：不列入初定结果公示' })
+  await row.first().waitFor()
+  assert.equal(await row.first().locator('.wl-step-page').count(), 0)
+  assert.equal(await row.first().locator('.act-pass').count(), 0)
+  await shot('worklist')
+  await Promise.all([page.waitForURL(new RegExp(`#/applications/${Q}$`)),
+    row.first().locator('.act-reject', { hasText: '办理评定未通过' }).click()])
   const gate = page.locator('.rd-gate', { hasText: '不列入初定结果公示' })
   await gate.waitFor()
   assert.match(await gate.innerText(), new RegExp(`评定不通过理由：${REASON}`))
