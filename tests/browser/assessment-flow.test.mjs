@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { DEMO_APPLICANT, lit, loginAs, retire, sql } from '../integration/lib.mjs'
-import { newDrafts } from '../integration/drafts.mjs'
+import { newDrafts, onChain } from '../integration/drafts.mjs'
 import { position, walk } from '../integration/walk.mjs'
 import { BASE, SHOTS, answer, expectOk, flow, login } from './harness.mjs'
 
@@ -23,9 +23,7 @@ before(async () => {
   await h.launch()
   const applicant = await loginAs('applicant', DEMO_APPLICANT)
   ;[Q] = await newDrafts(1)
-  await sql(`UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = 'mid_assess') WHERE id = ${Q};
-    UPDATE application a SET accept_org_id = (SELECT w.org_id FROM step_owners_of(a.pipeline_id, a.region_id,
-    a.unit_org_id) w WHERE w.seq = 4) WHERE a.id = ${Q}`)
+  await onChain([Q], 'mid_assess')
   assert.equal((await applicant.post(`/applications/${Q}/submit`)).status, 200)
   await walk(Q, 5)
 })

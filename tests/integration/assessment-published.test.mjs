@@ -9,37 +9,21 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_APPLICANT, assertError, lit, loginAs, retire, scratchDir, sql } from './lib.mjs';
-import { newDrafts } from './drafts.mjs';
-import { clerk, position, walk } from './walk.mjs';
+import { DEMO_APPLICANT, assertError, loginAs, retire, scratchDir, sql } from './lib.mjs';
+import { applicantNotes } from './drafts.mjs';
+import { clerk, position, walk, walkedTo } from './walk.mjs';
 
 const created = [];
 let applicant, hongda;
 
-/* n submitted applications of the demo applicant on 初定 chain code, walked to step to */
+/* n applications on chain code at step to, retired after */
 async function atStep(code, n, to) {
-	const apps = await newDrafts(n);
+	const apps = await walkedTo(applicant, code, n, to);
 	created.push(...apps);
-	await sql(`UPDATE plan SET level = 'junior', title_name = '助理工程师' WHERE id IN
-	    (SELECT plan_id FROM application WHERE id IN (${apps.join(', ')}) AND ${lit(code)} LIKE 'junior%');
-	    UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = ${lit(code)})
-	    WHERE id IN (${apps.join(', ')});
-	    UPDATE application a SET accept_org_id = (SELECT w.org_id
-	    FROM step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) w WHERE w.seq = 4)
-	    WHERE a.id IN (${apps.join(', ')})`);
-	for (const id of apps) {
-		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
-		await walk(id, to);
-		assert.deepEqual(await position(id), { code, step: to, state: 'in_review' });
-	}
 	return apps;
 }
 
-/* the applicant's messages about application app (its plan's name), the latest last */
-const notes = async (app) => (await sql(`SELECT string_agg(body, E'\\n' ORDER BY id) FROM notification
-    WHERE user_id = (SELECT id FROM app_user WHERE username = ${lit(DEMO_APPLICANT)})
-    AND body LIKE '%' || (SELECT p.name FROM application a JOIN plan p ON p.id = a.plan_id
-    WHERE a.id = ${app}) || '%'`)).split('\n');
+const notes = applicantNotes;
 const history = (app, from) => sql(`SELECT string_agg(action || '@' || from_step || ':' || coalesce(text, ''), ' | '
     ORDER BY no) FROM chain_history WHERE application_id = ${app} AND from_step >= ${from}`);
 const today = () => sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);

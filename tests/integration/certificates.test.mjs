@@ -18,7 +18,7 @@ import jsQR from 'jsqr';
 import {
 	BASE, DEMO_APPLICANT, VAR, assertError, lit, loginAs, retire, scratchDir, sleep, sql, sqlInt,
 } from './lib.mjs';
-import { newDrafts } from './drafts.mjs';
+import { newDrafts, onChain } from './drafts.mjs';
 import { afterCleanup, launchChromium, newApplicant, outDir } from './applicant-fixtures.mjs';
 import { CLERKS, clerk, issueDocument, meetGates, position, walk } from './walk.mjs';
 
@@ -35,15 +35,7 @@ let applicant, zpw, browser, page;
 async function atLastStep(code, n, specialties = []) {
 	const apps = await newDrafts(n);
 	created.push(...apps);
-	if (code !== 'mid_review')
-		await sql(`UPDATE plan SET level = 'junior', title_name = '助理工程师' WHERE id IN
-		    (SELECT plan_id FROM application WHERE id IN (${apps.join(', ')}) AND ${lit(code)} LIKE 'junior%');
-		    UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = ${lit(code)})
-		    WHERE id IN (${apps.join(', ')});
-		    -- and that chain's 受理单位, as the wizard offers it: the department the unit reports to
-		    UPDATE application a SET accept_org_id = (SELECT w.org_id
-		    FROM step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) w WHERE w.seq = 4)
-		    WHERE a.id IN (${apps.join(', ')})`);
+	await onChain(apps, code);
 	for (const [i, sp] of specialties.entries())
 		await sql(`UPDATE application SET specialty = ${lit(sp)} WHERE id = ${apps[i]}`);
 	const last = Math.max(...Object.keys(CLERKS[code]).map(Number));

@@ -24,6 +24,25 @@ export async function newDrafts(n = 1, { applicant = DEMO_APPLICANT, plan = null
 	return ids;
 }
 
+/* Moves draft applications apps (newDrafts()') to chain code: a 初级 chain's under a 初级 plan
+ * (助理工程师), with the 受理单位 the wizard offers for it (the department the unit reports to). */
+export async function onChain(apps, code) {
+	const list = apps.join(', ');
+	await sql(`UPDATE plan SET level = 'junior', title_name = '助理工程师' WHERE id IN
+	    (SELECT plan_id FROM application WHERE id IN (${list})) AND ${lit(code)} LIKE 'junior%';
+	    UPDATE application SET pipeline_id = (SELECT id FROM pipeline WHERE code = ${lit(code)})
+	    WHERE id IN (${list});
+	    UPDATE application a SET accept_org_id = (SELECT w.org_id
+	    FROM step_owners_of(a.pipeline_id, a.region_id, a.unit_org_id) w WHERE w.seq = 4)
+	    WHERE a.id IN (${list})`);
+}
+
+/* The demo applicant's messages about application app (its plan's name), the latest last. */
+export const applicantNotes = async (app) => (await sql(`SELECT string_agg(body, E'\\n' ORDER BY id)
+    FROM notification WHERE user_id = (SELECT id FROM app_user WHERE username = ${lit(DEMO_APPLICANT)})
+    AND body LIKE '%' || (SELECT p.name FROM application a JOIN plan p ON p.id = a.plan_id
+    WHERE a.id = ${app}) || '%'`)).split('\n');
+
 /* Submission checks every rule of the notice (lib: cgi-bin/applicant/check.c);
  * these drafts are about the chain, so they are filled in by SQL to pass:
  * a complete profile, photo, signature, declaration, an approved archive

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { holdVote } from './committee-vote.mjs';
+import { newDrafts, onChain } from './drafts.mjs';
 import { loginAs as mainLogin, sql as mainSql } from './lib.mjs';
 
 // the stack walked on: the test stack, unless walkOn() names another
@@ -165,4 +166,17 @@ export async function finish(app) {
 		const r = await s.post(`/applications/${app}/move`, { action: 'pass', step, text: '同意。' });
 		assert.equal(r.status, 200, `finish: step ${step} of ${code}: ${r.text}`);
 	}
+}
+
+/* n applications of the demo applicant (whose session is applicant) on chain code, submitted and
+ * walked to step to; returns their ids. */
+export async function walkedTo(applicant, code, n, to) {
+	const apps = await newDrafts(n);
+	await onChain(apps, code);
+	for (const id of apps) {
+		assert.equal((await applicant.post(`/applications/${id}/submit`)).status, 200);
+		await walk(id, to);
+		assert.deepEqual(await position(id), { code, step: to, state: 'in_review' });
+	}
+	return apps;
 }
