@@ -400,6 +400,7 @@ assessment(const struct gate_ctx *c, struct gate_state *g, bool required)
 	    passed ? "通过" : "未通过", passed ? "" : required ?
 	    "；不列入初定结果公示，公布初定结果时以评定理由办理不通过" :
 	    "；报送后由公布初定结果的部门办理不通过");
+	utf8_cut(g->text);	/* (an organisation's long name: never half a character) */
 	if (!g->met)
 		next(g, NULL, "公布初定结果：办理评定未通过");
 	PQclear(res);
