@@ -946,7 +946,9 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 		    (int)db_int(hist, i, 3), db_str(hist, i, 1), told_text, sizeof(told_text));
 
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
-		cJSON_AddStringToObject(it, "action", db_str(hist, i, 1));
+		/* (a 评定不通过 is read as the 不通过 it was, though the chain passed it on) */
+		cJSON_AddStringToObject(it, "action", told != NULL && strcmp(told, "评定不通过") == 0 ?
+		    "reject" : db_str(hist, i, 1));
 		cJSON_AddStringToObject(it, "action_name", told != NULL ? told :
 		    gates_history_name(a->pipeline_id, (int)db_int(hist, i, 3), db_str(hist, i, 1),
 		    db_str(hist, i, 2)));

@@ -795,7 +795,9 @@ h_timeline(struct req *r)
 		name = told != NULL ? told : gates_history_name(a.pipeline_id, (int)db_int(hist, i, 6),
 		    act, name);
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
-		cJSON_AddStringToObject(it, "action", act);
+		/* (a 评定不通过 is read as the 不通过 it was, though the chain passed it on) */
+		cJSON_AddStringToObject(it, "action", told != NULL && strcmp(told, "评定不通过") == 0 ?
+		    "reject" : act);
 		cJSON_AddStringToObject(it, "action_name", name);
 		cJSON_AddStringToObject(it, "step_name", db_str(hist, i, 2));
 		cJSON_AddStringToObject(it, "org", db_str(hist, i, 3));

@@ -217,7 +217,7 @@ describe('中级初定: 市人力社保局评定, then 公布初定结果 by the
 		assert.equal(r.status, 200, r.text);
 		assert.match((await notes(Q)).at(-1), /初定结果已公布：未通过，理由：任职年限不足。$/);
 		const t = (await applicant.get(`/applications/${Q}/timeline`)).json;
-		assert.deepEqual(t.history.filter((h) => /评定|公布/.test(h.step_name)).map((h) => [h.step_name, h.action_name, h.text]),
-		    [['市人力社保局评定', '评定不通过', '任职年限不足。'], ['公布初定结果', '不通过', '任职年限不足。']]);
+		assert.deepEqual(t.history.filter((h) => /评定|公布/.test(h.step_name)).map((h) => [h.step_name, h.action, h.action_name, h.text]),
+		    [['市人力社保局评定', 'reject', '评定不通过', '任职年限不足。'], ['公布初定结果', 'reject', '不通过', '任职年限不足。']]);
 	});
 });
