@@ -97,7 +97,6 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	const struct person *p = &a->person;
 	char gender[4] = "", birth[16] = "", score[16];
 	const char *held;
-	char told_text[4004];
 	PGresult *img = NULL, *items = NULL, *hist = NULL;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr body, t, tr, td, n;
@@ -258,16 +257,14 @@ doc_review_form(const struct application *a, char **out_doc, size_t *out_len)
 	t = xmlNewChild(body, NULL, BAD_CAST "table", NULL);
 	xhtml_row(t, "th", hist_cols, NITEMS(hist_cols));
 	for (i = 0; i < PQntuples(hist); i++) {
-		/* a 评定, once its result is published, by its result and words (sql/086) */
-		const char *told = gates_assessment_told(a->pipeline_id, a->id,
-		    (int)db_int(hist, i, 5), db_str(hist, i, 6), told_text, sizeof(told_text));
+		struct history_read h;
 		int c;
 
+		gates_history_read(a->pipeline_id, a->id, (int)db_int(hist, i, 5), db_str(hist, i, 6),
+		    db_str(hist, i, 2), db_str(hist, i, 3), &h);
 		tr = xmlNewChild(t, NULL, BAD_CAST "tr", NULL);
 		for (c = 0; c < 5; c++)
-			xhtml_text(tr, "td", c == 2 ? (told != NULL ? told : gates_history_name(
-			    a->pipeline_id, (int)db_int(hist, i, 5), db_str(hist, i, 6),
-			    db_str(hist, i, 2))) : c == 3 && told != NULL ? told_text : db_str(hist, i, c));
+			xhtml_text(tr, "td", c == 2 ? h.name : c == 3 ? h.text : db_str(hist, i, c));
 	}
 
 	xhtml_text(body, "h2", "七、本人承诺");

@@ -675,8 +675,8 @@ gates_vote_deferred(long long pipeline, int step)
 	return false;
 }
 
-const char *
-gates_history_name(long long pipeline, int step, const char *action, const char *name)
+static const char *
+history_name(long long pipeline, int step, const char *action, const char *name)
 {
 	bool unit;
 
@@ -691,8 +691,8 @@ gates_history_name(long long pipeline, int step, const char *action, const char 
 	return name;
 }
 
-const char *
-gates_assessment_told(long long pipeline, long long app, int step, const char *action,
+static const char *
+assessment_told(long long pipeline, long long app, int step, const char *action,
     char *text, size_t n)
 {
 	const char *name = NULL;
@@ -709,6 +709,26 @@ gates_assessment_told(long long pipeline, long long app, int step, const char *a
 	}
 	PQclear(res);
 	return name;
+}
+
+void
+gates_history_read(long long pipeline, long long app, int step, const char *action,
+    const char *name, const char *text, struct history_read *h)
+{
+	const char *told = assessment_told(pipeline, app, step, action, h->buf, sizeof(h->buf));
+	const char *role = portal_role();
+	bool unit;
+
+	h->action = told != NULL && strcmp(told, "评定不通过") == 0 ? "reject" : action;
+	h->name = told != NULL ? told : history_name(pipeline, step, action, name);
+	h->text = told != NULL ? h->buf : text;
+	if (told == NULL && strcmp(action, "pass") == 0 &&
+	    (strcmp(role, "applicant") == 0 || strcmp(role, "unit") == 0)) {
+		const char *g = ref_step_gates(pipeline, step, &unit);
+
+		if (gates_has(g, "assessment") || gates_has(g, "ballot"))
+			h->text = "已报送，结果以公布的为准。";
+	}
 }
 
 /* todo and page of an unmet gate (null when met or nobody here has anything to do) */

@@ -907,20 +907,25 @@ PORTAL_API enum perr gates_hold(long long app_id, int step, const char *list, co
 /* Whether a later step publishes the result of the vote at step (the gate 'carried', with no
  * vote between: sql/084), from the programs' copy of the gates. */
 PORTAL_API bool gates_vote_deferred(long long pipeline, int step);
-/* A history row's 评定 (a pass at step of application app, of chain pipeline, where it 评定s:
- * sql/086) once its 初定 result is published: 评定通过 / 评定不通过, its words in text (n
- * bytes); NULL before, for any other row, or when the database does not answer. */
-PORTAL_API const char *gates_assessment_told(long long pipeline, long long app, int step,
-    const char *action, char *text, size_t n);
 /* Whether the PostgreSQL array of gate names list ("{a,b}") holds name. */
 PORTAL_API bool gates_has(const char *list, const char *name);
-/* The name of a history row's action (name: 通过, 退回修改…) as the applicant, the unit and
- * the departments read it: a pass that decided nothing one may know yet is 已表决 (a vote
- * whose result a later step publishes), 已评定 (a 评定, published later: sql/086) or 已报送 (a
- * result reported on), not 通过, which a voted-down applicant read for the whole 公示 (a
- * review of sql/084). */
-PORTAL_API const char *gates_history_name(long long pipeline, int step, const char *action,
-    const char *name);
+/* A history row (action with its name, text, at step of application app of chain pipeline) as
+ * this portal's reader reads it:
+ * - a 评定 (a pass where the step 评定s, sql/086), once its 初定 result is published, by its
+ *   result (评定通过 / 评定不通过, the latter read as a reject) and the clerk's words;
+ * - a result reported on (a pass at a step whose gate is assessment or ballot), in the
+ *   applicant's and the unit's portals, without the department's words, which may name a
+ *   result not yet published: 已报送，结果以公布的为准。
+ * - any other by its name (通过, 退回修改…), but for a pass that decided nothing one may
+ *   know yet: 已表决 (a vote whose result a later step publishes), 已评定 (a 评定, published
+ *   later) or 已报送 (a result reported on), not 通过, which a voted-down applicant read for
+ *   the whole 公示 (a review of sql/084). */
+struct history_read {
+	const char *action, *name, *text;
+	char buf[4004];
+};
+PORTAL_API void gates_history_read(long long pipeline, long long app, int step,
+    const char *action, const char *name, const char *text, struct history_read *);
 /* [{kind, met, text, todo, page}] */
 PORTAL_API cJSON *gates_json(const struct gate_state *, int n);
 /* The verdict a 通过 would meet now, from the same checks: {met, kind,

@@ -918,7 +918,6 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 {
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	cJSON *steps, *history;
-	char told_text[4004];
 	int i, n;
 	enum perr e;
 
@@ -941,23 +940,19 @@ history_json(const struct application *a, const PGresult *hist, cJSON *out)
 	history = cJSON_AddArrayToObject(out, "history");
 	for (i = 0; i < PQntuples(hist); i++) {
 		cJSON *it = cJSON_CreateObject(), *ck = NULL;
-		/* a 评定, once its result is published, by its result and words */
-		const char *told = gates_assessment_told(a->pipeline_id, a->id,
-		    (int)db_int(hist, i, 3), db_str(hist, i, 1), told_text, sizeof(told_text));
+		struct history_read h;
 
+		gates_history_read(a->pipeline_id, a->id, (int)db_int(hist, i, 3), db_str(hist, i, 1),
+		    db_str(hist, i, 2), db_str(hist, i, 6), &h);
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
-		/* (a 评定不通过 is read as the 不通过 it was, though the chain passed it on) */
-		cJSON_AddStringToObject(it, "action", told != NULL && strcmp(told, "评定不通过") == 0 ?
-		    "reject" : db_str(hist, i, 1));
-		cJSON_AddStringToObject(it, "action_name", told != NULL ? told :
-		    gates_history_name(a->pipeline_id, (int)db_int(hist, i, 3), db_str(hist, i, 1),
-		    db_str(hist, i, 2)));
+		cJSON_AddStringToObject(it, "action", h.action);
+		cJSON_AddStringToObject(it, "action_name", h.name);
 		cJSON_AddNumberToObject(it, "step", (double)db_int(hist, i, 3));
 		cJSON_AddStringToObject(it, "step_name", ref_step(a->pipeline_id,
 		    db_int(hist, i, 3), NULL));
 		cJSON_AddStringToObject(it, "org", db_int(hist, i, 4) != 0 ?
 		    ref_org(db_int(hist, i, 4)) : db_str(hist, i, 5) ? db_str(hist, i, 5) : "");
-		cJSON_AddStringToObject(it, "text", told != NULL ? told_text : db_str(hist, i, 6));
+		cJSON_AddStringToObject(it, "text", h.text);
 		cJSON_AddStringToObject(it, "at", db_str(hist, i, 7));
 		if (db_str(hist, i, 8)[0] != '\0')
 			ck = cJSON_Parse(db_str(hist, i, 8));

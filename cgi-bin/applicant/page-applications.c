@@ -741,7 +741,7 @@ h_timeline(struct req *r)
 {
 	static const char *const acts[] = { "submit", "提交申报", "pass", "通过",
 	    "return", "退回修改", "reject", "不通过", NULL, NULL };
-	char id[24], uid[24], told_text[4004];
+	char id[24], uid[24];
 	PGresult *hist = NULL, *snaps = NULL;
 	struct chain_owner own[CHAIN_STEPS_MAX];
 	struct application a;
@@ -784,24 +784,20 @@ h_timeline(struct req *r)
 	for (i = 0; i < PQntuples(hist); i++) {
 		cJSON *it = cJSON_CreateObject();
 		const char *act = db_str(hist, i, 1), *name = act;
-		/* a 评定, once its result is published, by its result and words (sql/086) */
-		const char *told = gates_assessment_told(a.pipeline_id, a.id, (int)db_int(hist, i, 6),
-		    act, told_text, sizeof(told_text));
+		struct history_read h;
 		int k;
 
 		for (k = 0; acts[k] != NULL; k += 2)
 			if (strcmp(acts[k], act) == 0)
 				name = acts[k + 1];
-		name = told != NULL ? told : gates_history_name(a.pipeline_id, (int)db_int(hist, i, 6),
-		    act, name);
+		gates_history_read(a.pipeline_id, a.id, (int)db_int(hist, i, 6), act, name,
+		    db_str(hist, i, 4), &h);
 		cJSON_AddNumberToObject(it, "no", (double)db_int(hist, i, 0));
-		/* (a 评定不通过 is read as the 不通过 it was, though the chain passed it on) */
-		cJSON_AddStringToObject(it, "action", told != NULL && strcmp(told, "评定不通过") == 0 ?
-		    "reject" : act);
-		cJSON_AddStringToObject(it, "action_name", name);
+		cJSON_AddStringToObject(it, "action", h.action);
+		cJSON_AddStringToObject(it, "action_name", h.name);
 		cJSON_AddStringToObject(it, "step_name", db_str(hist, i, 2));
 		cJSON_AddStringToObject(it, "org", db_str(hist, i, 3));
-		cJSON_AddStringToObject(it, "text", told != NULL ? told_text : db_str(hist, i, 4));
+		cJSON_AddStringToObject(it, "text", h.text);
 		cJSON_AddStringToObject(it, "at", db_str(hist, i, 5));
 		cJSON_AddItemToArray(history, it);
 	}

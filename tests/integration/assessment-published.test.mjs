@@ -126,10 +126,21 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		    [['assessment', true, false, '同意初定为助理工程师。']]);
 		assert.deepEqual(dp.actions, ['pass', 'reject']);
 		for (const app of [P, Q]) {
-			const r = await hrb.post(`/applications/${app}/move`, { action: 'pass', step: 5, text: '已报送。' });
+			const r = await hrb.post(`/applications/${app}/move`, { action: 'pass', step: 5, text: '评定未通过，照报。' });
 			assert.equal(r.status, 200, r.text);
 			assert.match((await notes(app)).at(-1), /已完成“初定结果报市人力社保局”环节/);
 		}
+		// the bureau's words may name the result: the departments read them, the applicant
+		// and the unit read that it is reported (申报进度, the detail pages, the 评审表)
+		const step5 = async (s, p) => (await s.get(p)).json.history.filter((h) => h.step_name === '初定结果报市人力社保局')
+			.map((h) => [h.action_name, h.text]);
+		for (const [s, p] of [[applicant, `/applications/${Q}/timeline`], [applicant, `/applications/${Q}/view`], [hongda, `/applications/${Q}`]])
+			assert.deepEqual(await step5(s, p), [['已报送', '已报送，结果以公布的为准。']], p);
+		for (const s of [hrb, zjj])
+			assert.deepEqual(await step5(s, `/applications/${Q}`), [['已报送', '评定未通过，照报。']]);
+		const form = (await applicant.get(`/applications/${Q}/form.xhtml`)).text;
+		assert.match(form, /<td>初定结果报市人力社保局<\/td>\s*<td>[^<]*<\/td>\s*<td>已报送<\/td>\s*<td>已报送，结果以公布的为准。<\/td>/);
+		assert.doesNotMatch(form, /照报/);
 	});
 
 	test('公布初定结果: the one that passed in the 公示, the other kept out and ended with the 评定\'s reason', async () => {

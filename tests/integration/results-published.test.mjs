@@ -193,12 +193,15 @@ describe('初级评审: the ballot, its result reported to the 市人力社保�
 		const held = assertError(await hrb.post(`/applications/${Q}/move`, { action: 'reject', step: 5, text: '不予报送。' }),
 		    409, 'gate');
 		assert.match(held.message, /^评审会议表决未通过的申报，不能在此作不通过处理，请审查通过（报送）/);
-		const r = await hrb.post(`/applications/${Q}/move`, { action: 'pass', step: 5, text: '已报送。' });
+		const r = await hrb.post(`/applications/${Q}/move`, { action: 'pass', step: 5, text: '表决未通过，照报。' });
 		assert.equal(r.status, 200, r.text);
 		assert.match((await notes(Q)).at(-1), /已完成“评审结果报市人力社保局”环节/);
 		const t = (await applicant.get(`/applications/${Q}/timeline`)).json;
-		assert.deepEqual(t.history.filter((h) => /组织评审$|^评审结果报/.test(h.step_name)).map((h) => h.action_name),
-		    ['已表决', '已报送']);
+		assert.deepEqual(t.history.filter((h) => /组织评审$|^评审结果报/.test(h.step_name)).map((h) => [h.action_name, h.text]),
+		    [['已表决', '评审会议已表决，评审结果以公布的为准。'], ['已报送', '已报送，结果以公布的为准。']]);
+		// the bureau's words are the departments'
+		assert.deepEqual((await hrb.get(`/applications/${Q}`)).json.history.filter((h) => h.step === 5).map((h) => h.text),
+		    ['表决未通过，照报。']);
 		const p = await office.post(`/meetings/${meeting}/publish`);
 		assert.deepEqual([p.json.rejected, p.json.failed], [1, 0]);
 		assert.deepEqual(await position(Q), { code: 'junior_review', step: 6, state: 'rejected' });
