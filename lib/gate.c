@@ -368,7 +368,7 @@ g_assess(const struct gate_ctx *c, struct gate_state *g)
 	(void)c;
 	g->met = true;
 	g->note = true;
-	snprintf(g->text, sizeof(g->text), "已缴费的申报，评定通过或不通过均转入下一环节，"
+	snprintf(g->text, sizeof(g->text), "评定通过或不通过均转入下一环节，"
 	    "初定结果在“公布初定结果”时告知申报人");
 	return PERR_OK;
 }
