@@ -53,7 +53,7 @@ static struct db_stmt st[FE__MAX] = {
 	 * the order they were paid */
 	[FE_PAYMENTS] = { "fee_payments",
 	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", y.order_no, y.amount_fen,"
-	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')"
+	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.surplus_fen"
 	    " FROM payment y JOIN application a ON a.id = y.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
 	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND y.payee_org_id = $1"
@@ -440,10 +440,10 @@ enum perr
 h_fee_payments_xlsx(struct req *r)
 {
 	static const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "工作单位",
-	    "订单号", "金额（元）", "缴费时间" };
-	static const int widths[] = { 6, 10, 10, 20, 30, 28, 12, 18 };
-	char masked[32], title[600];
-	long long fen = 0;
+	    "订单号", "金额（元）", "缴费时间", "应退还（元）" };
+	static const int widths[] = { 6, 10, 10, 20, 30, 28, 12, 18, 14 };
+	char masked[32], title[600], refund[80] = "";
+	long long fen = 0, surplus = 0;
 	PGresult *res;
 	cJSON *rows;
 	int i;
@@ -472,10 +472,17 @@ h_fee_payments_xlsx(struct req *r)
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 4)));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 5) / 100.0));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 6)));
+		/* taken beyond the fee (an order completed after it was paid): to refund */
+		surplus += db_int(res, i, 7);
+		cJSON_AddItemToArray(row, db_int(res, i, 7) > 0 ?
+		    cJSON_CreateNumber((double)db_int(res, i, 7) / 100.0) : cJSON_CreateString(""));
 		cJSON_AddItemToArray(rows, row);
 	}
-	snprintf(title, sizeof(title), "%s 推荐评审费收费明细（共 %d 笔，合计 %lld.%02lld 元）",
-	    r->s.org_name, PQntuples(res), fen / 100, fen % 100);
+	if (surplus > 0)
+		snprintf(refund, sizeof(refund), "，其中多缴应退还 %lld.%02lld 元", surplus / 100,
+		    surplus % 100);
+	snprintf(title, sizeof(title), "%s 推荐评审费收费明细（共 %d 笔，合计 %lld.%02lld 元%s）",
+	    r->s.org_name, PQntuples(res), fen / 100, fen % 100, refund);
 	PQclear(res);
 	e = xlsx_reply(r, "收费明细.xlsx", "收费明细", title, head, widths, (int)NITEMS(head), rows);
 	cJSON_Delete(rows);

@@ -16,7 +16,7 @@
 #include "applicant.h"
 
 enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_LOCK, PY_TOTAL,
-    PY_APP_PAID, PY__MAX };
+    PY_APP_PAID, PY_SURPLUS, PY__MAX };
 
 /* The subject the gateway shows is the plan's name, cut to what it accepts. */
 #define SUBJECT_CHARS 80
@@ -66,6 +66,9 @@ static struct db_stmt st[PY__MAX] = {
 	    "SELECT a.paid_at IS NOT NULL, app_fee(a.id) * 100, (SELECT coalesce(sum(y.amount_fen), 0)"
 	    "  FROM payment y WHERE y.application_id = a.id AND y.status = 'paid')"
 	    " FROM application a WHERE a.id = $1", 0 },
+	/* what the order took beyond the fee, the department's to refund (sql/087) */
+	[PY_SURPLUS] = { "pay_surplus",
+	    "UPDATE payment SET surplus_fen = $2 WHERE order_no = $1", 0 },
 	[PY_APP_PAID] = { "pay_app_paid",
 	    "UPDATE application SET paid_at = now(), updated_at = now()"
 	    " WHERE id = $1 AND paid_at IS NULL", 0 },
@@ -368,9 +371,14 @@ h_paycallback(struct req *r)
 	if (was_paid || total > fee) {
 		/* paid twice (an old order completed late) or more than the fee: the
 		 * department refunds it */
+		char surplus[24];
+
 		action = "pay_surplus";
 		cJSON_AddStringToObject(d, "surplus", yuan(was_paid ? fen : total - fee, y3,
 		    sizeof(y3)));
+		snprintf(surplus, sizeof(surplus), "%lld", was_paid ? fen : total - fee);
+		if ((e = db_exec(&st[PY_SURPLUS], NULL, 2, order, surplus)) != PERR_OK)
+			goto fail;
 		log_warn("msg=\"payment beyond the fee\" application=%lld order=%s amount_fen=%lld",
 		    app, order, fen);
 	}

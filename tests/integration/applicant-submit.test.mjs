@@ -468,6 +468,13 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			assert.match(await lastNote(), /为重复缴费.*将由主管部门核实后退还/);
 			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_surplus'
 			    AND target_id = ${id}`), '260');
+			// the department reads what it is to refund: the fee gate and the 收费明细 (sql/087)
+			// (on the county's desk as the chain would have put it there)
+			await sql(`INSERT INTO desk (org_id, application_id, arrived_at, step_seq, applicant_name, applicant_idcard,
+			    touched_at) SELECT current_org_id, id, now(), 4, 'x', 'x', now() FROM application WHERE id = ${id}`);
+			const dj = (await county.get(`/applications/${id}`)).json;
+			const fg = dj.gates.find((g) => g.kind === 'fee');
+			assert.match(fg.text, /^申报人已缴纳推荐评审费 520 元（.+），其中多缴 260 元应予退还（见收费明细）$/);
 			// the department's 收费明细 of the plan lists each order paid to it, with its amount
 			const x = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
 			assert.equal(x.status, 200);
@@ -476,7 +483,8 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			for (const o of [slip, rest, right])
 				assert.ok(strings.includes(o.order), `收费明细 lacks the order ${o.order}`);
-			assert.match(strings, /推荐评审费收费明细（共 \d+ 笔，合计 [\d.]+ 元）/);
+			assert.match(strings, /推荐评审费收费明细（共 \d+ 笔，合计 [\d.]+ 元，其中多缴应退还 [\d.]+ 元）/);
+			assert.ok(strings.includes('应退还（元）'));
 			const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 			for (const v of ['<v>1</v>', '<v>259</v>', '<v>260</v>'])
 				assert.ok(sheet.includes(v), `收费明细 lacks the amount ${v}`);
@@ -488,6 +496,14 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const money = xfs.findIndex((x) => x.includes(`numFmtId="${fmt[1]}"`));
 			assert.ok(money > 0);
 			assert.match(sheet, new RegExp(`<c r="G\\d+" s="${money}"><v>260</v></c>`), 'an amount in the money style');
+			// the late order's row says its 260 is to be refunded, the others nothing
+			assert.equal(await sql(`SELECT string_agg(order_no || ':' || surplus_fen, ',' ORDER BY paid_at)
+			    FROM payment WHERE application_id = ${id} AND status = 'paid'`),
+			    `${slip.order}:0,${rest.order}:0,${right.order}:26000`);
+			const refunds = await sql(`SELECT string_agg((y.surplus_fen / 100)::text, ',' ORDER BY y.paid_at, y.order_no)
+			    FROM payment y JOIN application a ON a.id = y.application_id WHERE a.plan_id = ${plan}
+			    AND y.status = 'paid' AND y.surplus_fen > 0 AND y.payee_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)})`);
+			assert.equal([...sheet.matchAll(/<c r="I\d+" s="\d+"><v>([\d.]+)<\/v><\/c>/g)].map((m) => m[1]).join(), refunds);
 			// another county's department: not its plan's fees (404), nor anyone else's rows
 			const jindong = await loginAs('county', 'jindong_jsj');
 			const other = await fetch(jindong.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: jindong.cookieHeader() } });

@@ -1,0 +1,21 @@
+-- 087_payment_surplus.sql: what a payment took beyond the fee is the department's to refund,
+-- and the department can read it.
+--
+-- Money taken is recorded whatever became of its order (sql/056): an order completed after the
+-- fee was paid, or more than was due once the department lowered its 收费设定. The applicant is
+-- told by SMS that 主管部门 will refund it, but the sum was only in the audit row pay_surplus,
+-- which no department reads: its 收费明细 listed the two payments, its fee gate said
+-- 已缴纳推荐评审费 520 元, and nothing said 260 元 of it was to go back (a boundary probe).
+-- The payment row keeps it now; the 收费明细 and the fee gate name it.
+
+ALTER TABLE payment ADD COLUMN surplus_fen int NOT NULL DEFAULT 0;
+
+-- the surpluses recorded before: the audit row's sum in 元 ("260", "0.5")
+UPDATE payment y SET surplus_fen = round((l.detail->>'surplus')::numeric * 100)::int
+FROM audit_log l
+WHERE l.action = 'pay_surplus' AND l.target_type = 'application'
+	AND l.target_id = y.application_id AND l.detail->>'order' = y.order_no
+	AND l.detail->>'surplus' ~ '^[0-9]+(\.[0-9]+)?$';
+
+ALTER TABLE payment ADD CONSTRAINT payment_surplus_check
+	CHECK (surplus_fen >= 0 AND surplus_fen <= amount_fen AND (surplus_fen = 0 OR status = 'paid'));
