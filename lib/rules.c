@@ -32,8 +32,10 @@ rule_file(const struct application *a, const char *kind)
 		return FILE_REQUIRED;
 	if (is(kind, "other") || is(kind, "m_cont_edu") || is(kind, "m_appraisal"))
 		return FILE_OPTIONAL;
+	/* (a 转（兼）评's certificate is its transfer_cert: not asked for twice) */
 	if (is(kind, "m_title"))
-		return title != NULL && !is(title, "无") ? FILE_REQUIRED : FILE_OPTIONAL;
+		return title != NULL && !is(title, "无") && !is(m, "transfer") ? FILE_REQUIRED :
+		    FILE_OPTIONAL;
 	if (is(kind, "abc_form"))
 		return is(m, "abc") ? FILE_REQUIRED : FILE_HIDDEN;
 	if (is(kind, "self_form"))
