@@ -111,12 +111,15 @@ static struct db_stmt st[CM__MAX] = {
 	    " a.state = 'in_review' AND a.step_seq = ag.step_seq AND a.current_org_id = $2"
 	    "  AND " AGENDA_STANDS("ag") ","
 	    " (SELECT coalesce(json_agg(json_build_object('member', cm.user_id, 'name', mu.name,"
-	    "  'reason', coalesce(r.reason, '与申报人为同一工作单位'), 'declared', r.member_id IS NOT NULL)"
+	    "  'reason', coalesce(r.reason, '与申报人为同一工作单位'),"
+	    "  'declared', r.member_id IS NOT NULL AND NOT r.conflict)"
 	    "  ORDER BY cm.created_at, cm.user_id), '[]') FROM committee_member cm"
 	    "  JOIN app_user mu ON mu.id = cm.user_id LEFT JOIN meeting_recusal r"
 	    "  ON r.meeting_id = ag.meeting_id AND r.application_id = a.id AND r.member_id = cm.user_id"
 	    "  WHERE cm.org_id = $2 AND (r.member_id IS NOT NULL"
-	    "  OR (mu.disabled_at IS NULL AND member_conflict(cm.user_id, a.id))))::text,"
+	    /* (a same-unit conflict is a recusal of the meeting once it opens: sql/088) */
+	    "  OR (m.state = 'planned' AND mu.disabled_at IS NULL"
+	    "  AND member_conflict(cm.user_id, a.id))))::text,"
 	    /* whether a later step publishes the result; and this one is to be
 	     * rejected there now (sql/084) */
 	    " vote_deferred(a.pipeline_id, ag.step_seq), ag.carried IS NOT NULL" TO_PUBLISH ","

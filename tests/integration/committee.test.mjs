@@ -535,6 +535,14 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		rec = (await item(id, R)).recused;
 		assert.deepEqual(rec.map((x) => [x.member, x.declared]).sort(), [[m2.id, true], [m3.id, true], [m9.id, false]].sort());
 		assert.equal((await office.post(`/meetings/${id}/open`)).status, 200);
+		// the same-unit conflict is the meeting's once it opens: its 工作单位 edited now changes
+		// nothing (a probe's member, recused a moment before, voted and was counted) (sql/088)
+		assert.equal(await sql(`SELECT string_agg(member_id || ':' || reason, ',') FROM meeting_recusal
+		    WHERE meeting_id = ${id} AND application_id = ${R} AND conflict`), `${m9.id}:与申报人为同一工作单位`);
+		assert.equal((await office.request('PUT', `/committee/members/${m9.id}`,
+		    { json: { ...upd, employer: '金华市某研究院', mobile: mobile() } })).status, 200);
+		assert.deepEqual((await item(id, R)).recused.map((x) => [x.member, x.declared]).sort(),
+		    [[m2.id, true], [m3.id, true], [m9.id, false]].sort());
 		for (const m of [m9, m2, m3]) {
 			const e = assertError(await vote(m, id, R, 'agree'), 409, 'conflict');
 			assert.match(e.message, /已回避该申报的评审，不能投票/);
@@ -575,6 +583,19 @@ describe('meetings, agenda, attendance and recusals; the ballot at its boundarie
 		const minutes = (await office.get(`/meetings/${id}/minutes.xhtml`)).text;
 		assert.match(minutes, new RegExp(`${m9.name}（与申报人为同一工作单位）`));
 		assert.match(minutes, new RegExp(`${nine[2].name}（曾为申报人项目评审顾问）`));
+		// a closed meeting's record stands: an absent member's 工作单位 edited to the applicant's
+		// unit afterwards puts nobody among its 回避委员 (sql/088)
+		const m7upd = { name: m7.name, specialty: '建筑工程', employer: HONGDA, mobile: mobile() };
+		assert.equal((await office.request('PUT', `/committee/members/${m7.id}`, { json: m7upd })).status, 200);
+		try {
+			const again = (await office.get(`/meetings/${id}/minutes.xhtml`)).text;
+			assert.ok(!again.includes(`${m7.name}（与申报人为同一工作单位）`), 'an absent member among the 回避委员');
+			assert.match(again, new RegExp(`${m9.name}（与申报人为同一工作单位）`));
+			assert.ok(!(await item(id, R)).recused.some((x) => x.member === m7.id));
+		} finally {
+			assert.equal((await office.request('PUT', `/committee/members/${m7.id}`,
+			    { json: { ...m7upd, employer: '金华市建筑设计研究院有限公司', mobile: mobile() } })).status, 200);
+		}
 	});
 
 	test('no vote without quorum, whatever let the ballot open (the database checks again)', async () => {
