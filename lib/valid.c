@@ -619,27 +619,30 @@ valid_calendar_date(const char *s)
 	return date8_of(s, d8) && real_date8(d8);
 }
 
-/* 文号: a prefix of 1-12 characters (no space, no bracket), the year in
- * 〔〕, the number (1-9999, no leading zero) and 号: 金建评〔2023〕12号. */
+/* 文号: the 机关代字 (1-12 汉字 or Latin letters, digits after the first), the year
+ * in 〔〕 (1949 on), the
+ * number (1-9999, no leading zero) and 号: 金建评〔2023〕12号. (Whether the year is
+ * the document's is the caller's: lib/results.c.) */
 bool
 valid_doc_number(const char *s)
 {
 	static const char open[] = "〔", close[] = "〕", hao[] = "号";
+	const unsigned char *q;
 	const char *o, *p;
-	char prefix[64];
-	size_t n, i;
+	size_t n, i, k;
+	unsigned cp;
 
-	if (s == NULL || !valid_text(s, 40) || (o = strstr(s, open)) == NULL || o == s ||
-	    (size_t)(o - s) >= sizeof(prefix))
+	if (s == NULL || !valid_text(s, 40) || (o = strstr(s, open)) == NULL || o == s)
 		return false;
-	memcpy(prefix, s, (size_t)(o - s));
-	prefix[o - s] = '\0';
-	if (utf8_chars(prefix) > 12 || strpbrk(prefix, " \t\r\n[]()") != NULL ||
-	    strstr(prefix, close) != NULL || strstr(prefix, "　") != NULL ||
-	    strstr(prefix, "（") != NULL || strstr(prefix, "【") != NULL)
-		return false;
+	for (q = (const unsigned char *)s, n = 0; q < (const unsigned char *)o; q += k, n++)
+		if ((k = utf8_decode(q, (size_t)((const unsigned char *)o - q), &cp)) == 0 ||
+		    !((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+		    (n > 0 && cp >= '0' && cp <= '9')) || n >= 12)
+			return false;
 	p = o + strlen(open);
-	if (!is_digits(p, 4) || strncmp(p + 4, close, strlen(close)) != 0)
+	if (!is_digits(p, 4) || strncmp(p + 4, close, strlen(close)) != 0 ||
+	    strncmp(p, "1949", 4) < 0)
 		return false;
 	p += 4 + strlen(close);
 	for (n = 0; p[n] >= '0' && p[n] <= '9'; n++)

@@ -19,7 +19,9 @@ import { BASE, SHOTS, flow, login } from './harness.mjs'
 const h = flow('certificate')
 const { newPage, step, cspErrors } = h
 
-const NUMBER = `金建评${randomInt(1, 1e5)}〔2023〕${randomInt(1, 9999)}号`
+// (dated today in Beijing time, as the form is: the 文号's year is the document's)
+const YEAR = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4)
+const NUMBER = `金建评${randomInt(1, 1e5)}〔${YEAR}〕${randomInt(1, 9999)}号`
 
 let apps = []
 let verifyUrl = ''

@@ -47,7 +47,7 @@ async function atLastStep(code, n, specialties = []) {
 	return apps;
 }
 
-const docNo = () => `金测${randomInt(1, 1e6)}〔2023〕${randomInt(1, 9999)}号`;
+const docNo = () => `金测${randomInt(1, 1e6)}〔${YEAR}〕${randomInt(1, 9999)}号`;
 const issue = (s, items, extra = {}) => s.post('/documents', { number: docNo(), issued_on: ISSUED,
 	title: '关于公布2023年度建设工程技术人员职称评审结果的通知', items, ...extra });
 const docCount = () => sqlInt('SELECT count(*) FROM results_document');
@@ -150,9 +150,16 @@ describe('中级评审: the document, the certificates, printing and verificatio
 		const before = await docCount();
 		assertError(await issue(zpw, []), 400, 'invalid_field', 'items');
 		assertError(await issue(zpw, [apps[0]], { number: '金建评[2023]12号' }), 400, 'invalid_field', 'number');
+		// the year in 〔〕 is the year it is issued; the 机关代字 汉字 or letters (a boundary probe)
+		for (const y of [Number(YEAR) - 1, Number(YEAR) + 1, 2099]) {
+			const e = assertError(await issue(zpw, [apps[0]], { number: `金建评〔${y}〕12号` }), 400, 'invalid_field', 'number');
+			assert.equal(e.message, `文号中的年份（${y}）应为发文日期的年份（${YEAR}）`);
+		}
+		assertError(await issue(zpw, [apps[0]], { number: `<b>〔${YEAR}〕2号` }), 400, 'invalid_field', 'number');
 		assertError(await issue(zpw, [apps[0]], { issued_on: '2999-01-01' }), 400, 'invalid_field', 'issued_on');
 		// nor before the application reached the step
-		const old = assertError(await issue(zpw, [apps[0]], { issued_on: '2020-01-01' }), 400, 'invalid_field', 'issued_on');
+		const old = assertError(await issue(zpw, [apps[0]], { issued_on: '2020-01-01', number: `金建评〔2020〕${randomInt(1, 9999)}号` }),
+		    400, 'invalid_field', 'issued_on');
 		assert.match(old.message, new RegExp(`^发文日期不能早于所列申报到达本环节的日期（\\d{4}-\\d\\d-\\d\\d，申报编号 ${apps[0]}）$`));
 		assertError(await issue(zpw, [apps[0]], { title: '   ' }), 400, 'invalid_field', 'title');
 		assertError(await issue(zpw, [apps[0], apps[0]]), 400, 'invalid_field', 'items');

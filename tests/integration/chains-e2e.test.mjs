@@ -54,7 +54,8 @@ const MEET = {
 		await holdVote(s, role, [app], { settle: true });
 	},
 	async document({ s, app }) {
-		const r = ok(await s.post('/documents', { number: `金建评〔2026〕${app}号`, issued_on: await today(),
+		const on = await today();
+		const r = ok(await s.post('/documents', { number: `金建评〔${on.slice(0, 4)}〕${app}号`, issued_on: on,
 			title: '关于公布2023年度建设工程专业技术职务任职资格评审结果的通知', items: [app] }), 'document');
 		assert.equal(r.completed, 1, JSON.stringify(r));
 	},

@@ -206,7 +206,7 @@ export const PLAUSIBLE = {
 	role: '项目技术负责人',
 	org: (c) => under(c, '/audit') ? c.orgs.hongda : '金华宏达建设工程有限公司',
 	// a results document's 文号 is unique in its department: the world's own
-	number: (c) => under(c, '/documents') ? `矩${c.nobody.slice(-9)}〔2023〕1号` : 'XM-2021-01',
+	number: (c) => under(c, '/documents') ? `矩${c.nobody.slice(-9)}〔${c.today.slice(0, 4)}〕1号` : 'XM-2021-01',
 	level: (c) => under(c, '/plans') ? 'mid' : '市级',
 	description: '负责施工组织设计与技术交底',
 	collective: false,

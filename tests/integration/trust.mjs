@@ -340,7 +340,9 @@ async function atStep(person, n, { pipeline = 'mid_review', to, holder, jindong 
  */
 async function issueDocument(s, apps, number) {
 	const today = await sql(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`);
-	const r = await s.post('/documents', { number, issued_on: today, title: '关于公布职称评审结果的通知（夹具）',
+	// (the 文号's year is the year it is issued)
+	const r = await s.post('/documents', { number: number.replace(/〔\d{4}〕/, `〔${today.slice(0, 4)}〕`),
+		issued_on: today, title: '关于公布职称评审结果的通知（夹具）',
 		items: apps });
 	assert.equal(r.status, 201, `fixture: document ${number}: ${r.text}`);
 	assert.equal(r.json.completed, apps.length, `fixture: document ${number}: ${r.text}`);

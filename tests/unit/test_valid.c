@@ -148,6 +148,14 @@ t_doc_number(void **state)
 	assert_false(valid_doc_number("金建评〔20２3〕12号"));
 	assert_false(valid_doc_number("金 建评〔2023〕12号"));
 	assert_false(valid_doc_number("金建评〔2023〕〔2023〕12号"));
+	/* the 机关代字: 汉字 and letters, digits after the first; the year from 1949 */
+	assert_true(valid_doc_number("JHJS〔2023〕1号"));
+	assert_true(valid_doc_number("金测12〔1949〕1号"));
+	assert_false(valid_doc_number("<b>〔2026〕2号"));
+	assert_false(valid_doc_number("1金〔2023〕1号"));
+	assert_false(valid_doc_number("金·建〔2023〕1号"));
+	assert_false(valid_doc_number("金建评〔1948〕1号"));
+	assert_false(valid_doc_number("金建评〔1899〕1号"));
 	assert_false(valid_doc_number(""));
 	assert_false(valid_doc_number(NULL));
 	assert_false(valid_doc_number("金建评\xe3\x80〔2023〕12号"));	/* not UTF-8 */
