@@ -669,19 +669,28 @@ h_interview_results(struct req *r)
 	const char *bad;
 	cJSON *results;
 	char msg[512];
-	int ok = 0, failed = 0;
+	int ok = 0, failed = 0, n = 0;
 	bool started;
 	enum perr e;
 
+	/* a row refused refuses the batch: the message says which (申报编号 when it has one) */
 	cJSON_ArrayForEach(it, r->f[RE_ITEMS].a) {
+		const cJSON *id = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "id") : NULL;
+		char which[64];
+
+		if (cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 1e15)
+			snprintf(which, sizeof(which), "申报编号 %lld：", (long long)id->valuedouble);
+		else
+			snprintf(which, sizeof(which), "第 %d 条：", n + 1);
+		n++;
 		if (!cJSON_IsObject(it) ||
 		    field_check(it, result_item, v, &bad, msg, sizeof(msg)) != PERR_OK)
 			return req_fail(r, PERR_INVALID_FIELD, "items",
-			    "%s", cJSON_IsObject(it) ? msg : "面试结果的格式不正确");
+			    "%s%s", which, cJSON_IsObject(it) ? msg : "面试结果的格式不正确");
 		if (strcmp(v[RI_RESULT].s, "fail") == 0 &&
 		    (!v[RI_NOTE].present || utf8_blank(v[RI_NOTE].s)))
 			return req_fail(r, PERR_INVALID_FIELD, "items",
-			    "面试不通过的，请填写说明（将作为理由告知申报人）");
+			    "%s面试不通过的，请填写说明（将作为理由告知申报人）", which);
 	}
 	if ((e = db_run(&st[IV_GET], &sess, 2, DB_I(r->id), DB_I(r->s.org_id))) != PERR_OK)
 		return e;

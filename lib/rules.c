@@ -266,7 +266,8 @@ rule_check(const struct application *a)
 		if (is(status, "superseded"))
 			unmet(list, 4, "archive", "业绩《%s》已有通过审核的新版本，请重新选择", title);
 		else if (!is(status, "approved"))
-			unmet(list, 4, "archive", "业绩《%s》尚未通过单位审核，不能用于申报", title);
+			unmet(list, 4, "archive", "业绩《%s》%s通过单位审核，不能用于申报", title,
+			    is(status, "rejected") ? "未" : "尚未");
 		if (db_bool(a->arch, i, 10) && db_int(a->arch, i, ARCHIVE_ITEM_NCOLS) == 0)
 			unmet(list, 4, "archive", "集体项目《%s》须上传本人系主要贡献者的依据", title);
 	}

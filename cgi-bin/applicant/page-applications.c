@@ -588,8 +588,8 @@ do_archive(struct req *r, struct application *a, const char *id)
 			    strcmp(db_str(res, 0, 0), "superseded") == 0 ?
 			    req_fail(r, PERR_INVALID_FIELD, "items",
 			    "业绩《%s》已有通过审核的新版本，请选择新版本", db_str(res, 0, 1)) :
-			    req_fail(r, PERR_INVALID_FIELD, "items",
-			    "业绩《%s》尚未通过单位审核，不能用于申报", db_str(res, 0, 1));
+			    req_fail(r, PERR_INVALID_FIELD, "items", "业绩《%s》%s通过单位审核，不能用于申报",
+			    db_str(res, 0, 1), strcmp(db_str(res, 0, 0), "rejected") == 0 ? "未" : "尚未");
 			PQclear(res);
 			return e;
 		}

@@ -178,6 +178,8 @@ describe('archive picks after the pick', () => {
 		const it = await approvedItem(a.s, hongda);
 		await a.put('archive', { items: [{ item_id: it.id }] });
 		await sql(`UPDATE archive_item SET status = 'rejected' WHERE id = ${it.id}`);
+		assert.deepEqual(messages(await a.get(), 'archive'), [`业绩《${it.title}》未通过单位审核，不能用于申报`]);
+		await sql(`UPDATE archive_item SET status = 'pending' WHERE id = ${it.id}`);
 		assert.deepEqual(messages(await a.get(), 'archive'), [`业绩《${it.title}》尚未通过单位审核，不能用于申报`]);
 	});
 });

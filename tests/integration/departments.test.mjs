@@ -435,10 +435,13 @@ describe('评前面试', () => {
 	});
 
 	test('不通过 needs a note; 通过 opens the gate; 缺席 and 不通过 end the application with the reason', async () => {
-		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a3, result: 'fail' }] }),
+		// a row refused refuses the batch, and the message says which (a boundary probe)
+		const e = assertError(await county.post(`/interviews/${session}/results`,
+		    { items: [{ id: a1, result: 'pass' }, { id: a3, result: 'fail' }] }), 400, 'invalid_field', 'items');
+		assert.equal(e.message, `申报编号 ${a3}：面试不通过的，请填写说明（将作为理由告知申报人）`);
+		const late = assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a3, result: 'late' }] }),
 		    400, 'invalid_field', 'items');
-		assertError(await county.post(`/interviews/${session}/results`, { items: [{ id: a3, result: 'late' }] }),
-		    400, 'invalid_field', 'items');
+		assert.match(late.message, new RegExp(`^申报编号 ${a3}：`));
 		const r = await county.post(`/interviews/${session}/results`, { items: [
 			{ id: a1, result: 'pass' }, { id: a2, result: 'absent', note: '未到场' },
 			{ id: a3, result: 'fail', note: '专业知识答辩不合格' }] });
