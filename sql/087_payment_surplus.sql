@@ -2,7 +2,8 @@
 -- and the department can read it.
 --
 -- Money taken is recorded whatever became of its order (sql/056): an order completed after the
--- fee was paid, or more than was due once the department lowered its 收费设定. The applicant is
+-- fee was paid, or more than was due once the department lowered its 收费设定 (found when the
+-- order completes, or when the applicant, paid in full by the lowering, presses 缴费). The applicant is
 -- told by SMS that 主管部门 will refund it, but the sum was only in the audit row pay_surplus,
 -- which no department reads: its 收费明细 listed the two payments, its fee gate said
 -- 已缴纳推荐评审费 520 元, and nothing said 260 元 of it was to go back (a boundary probe).
@@ -17,5 +18,7 @@ WHERE l.action = 'pay_surplus' AND l.target_type = 'application'
 	AND l.target_id = y.application_id AND l.detail->>'order' = y.order_no
 	AND l.detail->>'surplus' ~ '^[0-9]+(\.[0-9]+)?$';
 
+-- (the surplus is the application's paid total beyond the fee, on the order that took it past:
+-- it may exceed that order's amount, when the fee was lowered after an earlier part-payment)
 ALTER TABLE payment ADD CONSTRAINT payment_surplus_check
-	CHECK (surplus_fen >= 0 AND surplus_fen <= amount_fen AND (surplus_fen = 0 OR status = 'paid'));
+	CHECK (surplus_fen >= 0 AND (surplus_fen = 0 OR status = 'paid'));

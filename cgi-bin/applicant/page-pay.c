@@ -16,7 +16,7 @@
 #include "applicant.h"
 
 enum { PY_DUE, PY_PENDING, PY_VOID, PY_NEW, PY_SIGN, PY_LOCK, PY_PAID, PY_APP_LOCK, PY_TOTAL,
-    PY_APP_PAID, PY_SURPLUS, PY__MAX };
+    PY_APP_PAID, PY_SURPLUS, PY_SURPLUS_LAST, PY__MAX };
 
 /* The subject the gateway shows is the plan's name, cut to what it accepts. */
 #define SUBJECT_CHARS 80
@@ -69,6 +69,12 @@ static struct db_stmt st[PY__MAX] = {
 	/* what the order took beyond the fee, the department's to refund (sql/087) */
 	[PY_SURPLUS] = { "pay_surplus",
 	    "UPDATE payment SET surplus_fen = $2 WHERE order_no = $1", 0 },
+	/* the same on the application's last paid order ($1 the application, $2 fen): paid in
+	 * full by a lowered fee */
+	[PY_SURPLUS_LAST] = { "pay_surplus_last",
+	    "UPDATE payment SET surplus_fen = surplus_fen + $2 WHERE order_no = (SELECT order_no"
+	    " FROM payment WHERE application_id = $1 AND status = 'paid'"
+	    " ORDER BY paid_at DESC, order_no DESC LIMIT 1) RETURNING order_no", 0 },
 	[PY_APP_PAID] = { "pay_app_paid",
 	    "UPDATE application SET paid_at = now(), updated_at = now()"
 	    " WHERE id = $1 AND paid_at IS NULL", 0 },
@@ -217,19 +223,42 @@ h_pay(struct req *r)
 	snprintf(subject, sizeof(subject), "%s", db_str(res, 0, 3));
 	PQclear(res);
 	if (due <= 0) {
-		/* paid in full by orders made before the department lowered the fee */
+		/* paid in full by orders made before the department lowered the fee:
+		 * beyond it, the department's to refund (sql/087) */
+		PGresult *last = NULL;
+		char note[256];
+		bool marked;
+
 		if ((e = db_begin()) != PERR_OK)
 			return e;
-		if ((e = db_run(&st[PY_APP_PAID], &res, 1, DB_I(r->id))) != PERR_OK ||
-		    (PQcmdTuples(res)[0] != '0' &&
-		    (e = req_audit(r, "paid", "application", r->id, NULL)) != PERR_OK) ||
-		    (e = db_commit()) != PERR_OK) {
-			PQclear(res);
-			db_rollback();
-			return e;
-		}
+		if ((e = db_run(&st[PY_APP_PAID], &res, 1, DB_I(r->id))) != PERR_OK)
+			goto paid_fail;
+		marked = PQcmdTuples(res)[0] != '0';
+		if (marked && due < 0) {
+			if ((e = db_run(&st[PY_SURPLUS_LAST], &last, 2, DB_I(r->id), DB_I(-due))) !=
+			    PERR_OK)
+				goto paid_fail;
+			d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "order", PQntuples(last) == 1 ? db_str(last, 0, 0) : "");
+			cJSON_AddStringToObject(d, "surplus", yuan(-due, y, sizeof(y)));
+			e = req_audit(r, "pay_surplus", "application", r->id, d);
+			cJSON_Delete(d);
+			snprintf(note, sizeof(note), "【职称申报】推荐评审费收费标准已调整，您已缴纳的费用已足额；"
+			    "多缴的 %s 元将由主管部门核实后退还。", y);
+			if (e != PERR_OK || (e = notify_user(r->s.user_id, note)) != PERR_OK)
+				goto paid_fail;
+		} else if (marked && (e = req_audit(r, "paid", "application", r->id, NULL)) != PERR_OK)
+			goto paid_fail;
+		if ((e = db_commit()) != PERR_OK)
+			goto paid_fail;
 		PQclear(res);
+		PQclear(last);
 		return req_fail(r, PERR_CONFLICT, NULL, "推荐评审费已缴纳，无需重复缴费");
+paid_fail:
+		PQclear(res);
+		PQclear(last);
+		db_rollback();
+		return e;
 	}
 	/* one order at a time: a second click (or tab) continues the first while
 	 * it is for what is due; one made before the department changed the fee

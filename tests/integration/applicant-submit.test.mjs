@@ -515,4 +515,70 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			await fees([]);
 		}
 	});
+
+	// (a review of sql/087: a surplus beyond the last order's own amount made its callback fail,
+	// and one made by a lowered fee was recorded nowhere)
+	test('a fee lowered below what was paid: the surplus is recorded, by the callback or by 缴费', async () => {
+		const county = await loginAs('county', 'wucheng_jsj');
+		const at = async () => {
+			const b = await newApplicant();
+			await putProfile(b.s, await completeProfile());
+			const id = (await newApplication(b.s)).application.id;
+			await sql(`UPDATE application SET state = 'in_review', step_seq = 4,
+			    current_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)}) WHERE id = ${id}`);
+			return { b, id };
+		};
+		const x = await at();
+		const plan = await sqlInt(`SELECT plan_id FROM application WHERE id = ${x.id}`);
+		const fees = async (items) => assert.equal((await county.request('PUT', `/plans/${plan}/fees`,
+		    { json: { items } })).status, 200);
+		const pay = async ({ b, id }) => {
+			const r = await b.s.post(`/applications/${id}/pay`);
+			assert.equal(r.status, 200, r.text);
+			return gatewayOrder(r.json.pay_url);
+		};
+		const settle = async (o) => {
+			const gw = await paysim('pay', { ...o, result: 'success' });
+			assert.equal(gw.status, 200, gw.text);
+			return raw('POST', '/api/applicant/paycallback',
+			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
+		};
+		const surplus = (id) => sql(`SELECT string_agg(amount_fen || ':' || surplus_fen, ',' ORDER BY paid_at)
+		    FROM payment WHERE application_id = ${id} AND status = 'paid'`);
+		const lastNote = (b) => sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`);
+		try {
+			// an order of 10, the fee raised to 260 before it completes; 250 asked for, the fee
+			// lowered to 5 before that one completes
+			await fees([{ name: '推荐费', amount: 10 }]);
+			const ten = await pay(x);
+			await fees([{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]);
+			assert.equal((await settle(ten)).status, 200);
+			const rest = await pay(x);
+			assert.equal(rest.amount, 25000);
+			await fees([{ name: '推荐费', amount: 5 }]);
+			const r = await settle(rest);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(await surplus(x.id), '1000:0,25000:25500');
+			assert.match(await lastNote(x.b), /应缴 5 元，多缴的 255 元将由主管部门核实后退还/);
+			// 80 paid towards 260; lowered to 5: the next 缴费 finds it paid, the 75 to refund
+			await fees([{ name: '推荐费', amount: 80 }]);
+			const y = await at();
+			const eighty = await pay(y);
+			await fees([{ name: '推荐费', amount: 80 }, { name: '评审费', amount: 180 }]);
+			assert.equal((await settle(eighty)).status, 200);
+			assert.equal(await sql(`SELECT paid_at IS NULL FROM application WHERE id = ${y.id}`), 't');
+			await fees([{ name: '推荐费', amount: 5 }]);
+			assertError(await y.b.s.post(`/applications/${y.id}/pay`), 409, 'conflict');
+			assert.equal(await sql(`SELECT paid_at IS NOT NULL FROM application WHERE id = ${y.id}`), 't');
+			assert.equal(await surplus(y.id), '8000:7500');
+			assert.match(await lastNote(y.b), /多缴的 75 元将由主管部门核实后退还/);
+			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_surplus'
+			    AND target_id = ${y.id}`), '75');
+			// pressed again: nothing more
+			assertError(await y.b.s.post(`/applications/${y.id}/pay`), 409, 'conflict');
+			assert.equal(await surplus(y.id), '8000:7500');
+		} finally {
+			await fees([]);
+		}
+	});
 });
