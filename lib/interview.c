@@ -678,7 +678,7 @@ h_interview_results(struct req *r)
 		const cJSON *id = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "id") : NULL;
 		char which[64];
 
-		if (cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 1e15)
+		if (id != NULL && cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble < 1e15)
 			snprintf(which, sizeof(which), "申报编号 %lld：", (long long)id->valuedouble);
 		else
 			snprintf(which, sizeof(which), "第 %d 条：", n + 1);

@@ -106,9 +106,9 @@ meeting_part(xmlNodePtr body, const PGresult *m, const PGresult *roster)
 	pair(t, "表决方式", b);
 }
 
-/* A cell of the names of an agenda item's recused members (its JSON), 、-separated,
- * each with its reason: all of them, however long (a cut character would make the
- * minutes unreadable). */
+/* A cell of the names of an agenda item's recused members who attended (its JSON),
+ * 、-separated, each with its reason: all of them, however long (a cut character would
+ * make the minutes unreadable). */
 static void
 recused_cell(xmlNodePtr tr, const char *json)
 {
@@ -116,13 +116,16 @@ recused_cell(xmlNodePtr tr, const char *json)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&out, &len);
+	int k = 0;
 
 	cJSON_ArrayForEach(it, arr) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
 		const cJSON *why = cJSON_GetObjectItemCaseSensitive(it, "reason");
 
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(it, "present")))
+			continue;
 		if (m != NULL)
-			fprintf(m, "%s%s（%s）", it != arr->child ? "、" : "",
+			fprintf(m, "%s%s（%s）", k++ > 0 ? "、" : "",
 			    cJSON_IsString(n) ? n->valuestring : "",
 			    cJSON_IsString(why) ? why->valuestring : "");
 	}

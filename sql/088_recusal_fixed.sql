@@ -7,8 +7,8 @@
 -- meeting closed, it put the member among the 回避委员 of its 会议纪要, absent as the member
 -- had been, against the minutes' own counts.
 --
--- Opening the ballot now records each present member's same-unit conflict as a recusal of the
--- meeting (conflict: true, its reason 与申报人为同一工作单位, declared by who opened it), and
+-- Opening the ballot now records each member's same-unit conflict as a recusal of the meeting
+-- (conflict: true, its reason 与申报人为同一工作单位, declared by who opened it), and
 -- after that only the meeting's recusals count. Before it opens the employer is read as it is
 -- (the office sees the conflicts while it plans). Meetings already opened or closed keep the
 -- conflicts as they read today.
@@ -24,13 +24,17 @@ LANGUAGE sql STABLE AS $$
 		WHERE m.id = p_meeting AND m.state = 'planned'))
 $$;
 
--- the present members' conflicts of a meeting's agenda, as recusals of the meeting
+-- the conflicts of a meeting's agenda, as recusals of the meeting: of its members as it opened
+-- (its roster), present or not (an absent member reads no 评审表 of the unit's applicant either;
+-- the 会议纪要 names the present ones), or of its present members before that was kept
 CREATE FUNCTION meeting_conflicts_fix(p_meeting bigint, p_by bigint) RETURNS void
 LANGUAGE sql AS $$
 	INSERT INTO meeting_recusal (meeting_id, application_id, member_id, reason, declared_by, conflict)
-	SELECT ag.meeting_id, ag.application_id, ma.member_id, '与申报人为同一工作单位', p_by, true
-	FROM meeting_agenda ag JOIN meeting_attendance ma ON ma.meeting_id = ag.meeting_id
-	WHERE ag.meeting_id = p_meeting AND member_conflict(ma.member_id, ag.application_id)
+	SELECT ag.meeting_id, ag.application_id, x.member, '与申报人为同一工作单位', p_by, true
+	FROM meeting_agenda ag JOIN committee_meeting m ON m.id = ag.meeting_id
+	CROSS JOIN LATERAL (SELECT unnest(m.roster) AS member WHERE m.roster IS NOT NULL
+		UNION SELECT ma.member_id FROM meeting_attendance ma WHERE ma.meeting_id = m.id) x
+	WHERE ag.meeting_id = p_meeting AND member_conflict(x.member, ag.application_id)
 	ON CONFLICT DO NOTHING
 $$;
 
