@@ -681,6 +681,17 @@ gates_vote_deferred(long long pipeline, int step)
 	return false;
 }
 
+/* Whether the step reports a result on (…结果报市人力社保局): its gate reads the
+ * vote's or the 评定's */
+static bool
+reports(long long pipeline, int step)
+{
+	bool unit;
+	const char *g = ref_step_gates(pipeline, step, &unit);
+
+	return gates_has(g, "assessment") || gates_has(g, "ballot");
+}
+
 static const char *
 history_name(long long pipeline, int step, const char *action, const char *name)
 {
@@ -692,7 +703,7 @@ history_name(long long pipeline, int step, const char *action, const char *name)
 		return "已表决";
 	if (gates_has(ref_step_gates(pipeline, step, &unit), "assess"))
 		return "已评定";
-	if (strstr(ref_step(pipeline, step, NULL), "结果报") != NULL)
+	if (reports(pipeline, step))
 		return "已报送";
 	return name;
 }
@@ -723,18 +734,13 @@ gates_history_read(long long pipeline, long long app, int step, const char *acti
 {
 	const char *told = assessment_told(pipeline, app, step, action, h->buf, sizeof(h->buf));
 	const char *role = portal_role();
-	bool unit;
 
 	h->action = told != NULL && strcmp(told, "评定不通过") == 0 ? "reject" : action;
 	h->name = told != NULL ? told : history_name(pipeline, step, action, name);
 	h->text = told != NULL ? h->buf : text;
 	if (told == NULL && strcmp(action, "pass") == 0 &&
-	    (strcmp(role, "applicant") == 0 || strcmp(role, "unit") == 0)) {
-		const char *g = ref_step_gates(pipeline, step, &unit);
-
-		if (gates_has(g, "assessment") || gates_has(g, "ballot"))
-			h->text = "已报送，结果以公布的为准。";
-	}
+	    (strcmp(role, "applicant") == 0 || strcmp(role, "unit") == 0) && reports(pipeline, step))
+		h->text = "已报送，结果以公布的为准。";
 }
 
 /* todo and page of an unmet gate (null when met or nobody here has anything to do) */

@@ -141,6 +141,10 @@ describe('初级初定: 市住建局资格审核并评定, reported to the 市�
 		const form = (await applicant.get(`/applications/${Q}/form.xhtml`)).text;
 		assert.match(form, /<td>初定结果报市人力社保局<\/td>\s*<td>[^<]*<\/td>\s*<td>已报送<\/td>\s*<td>已报送，结果以公布的为准。<\/td>/);
 		assert.doesNotMatch(form, /照报/);
+		const unitForm = await hongda.get(`/applications/${Q}/form.xhtml`);
+		assert.equal(unitForm.status, 200);
+		assert.match(unitForm.text, /<td>已报送<\/td>\s*<td>已报送，结果以公布的为准。<\/td>/);
+		assert.doesNotMatch(unitForm.text, /照报/);
 	});
 
 	test('公布初定结果: the one that passed in the 公示, the other kept out and ended with the 评定\'s reason', async () => {
