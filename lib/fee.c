@@ -17,7 +17,7 @@
 #include "review.h"
 
 enum { FE_PLANS, FE_PLAN, FE_CLEAR, FE_ADD, FE_PAYMENTS, FE_DUE, FE_TELL, FE_BY, FE_BY_SET,
-    FE_BY_CLEAR, FE_BY_TELL, FE__MAX };
+    FE_BY_CLEAR, FE_BY_TELL, FE_REFUNDS, FE_REFUND, FE_REFUND_OF, FE__MAX };
 
 /* the plans whose fee step an organisation of this kind and level owns ($1
  * org): a county's steps are the city's for the city's own (市本级) units */
@@ -53,11 +53,33 @@ static struct db_stmt st[FE__MAX] = {
 	 * the order they were paid */
 	[FE_PAYMENTS] = { "fee_payments",
 	    "SELECT a.id, u.name, u.idcard, " EMPLOYER_NAME ", y.order_no, y.amount_fen,"
-	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.surplus_fen"
+	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.surplus_fen,"
+	    " to_char(y.refunded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
 	    " FROM payment y JOIN application a ON a.id = y.application_id"
 	    " JOIN app_user u ON u.id = a.applicant_id JOIN org uo ON uo.id = a.unit_org_id" EMPLOYER_JOIN
 	    " WHERE a.plan_id = $2 AND y.status = 'paid' AND y.payee_org_id = $1"
 	    " ORDER BY y.paid_at, y.order_no LIMIT 20000", 0 },
+	/* what applicants paid this organisation beyond the fee (sql/087): those to
+	 * refund first, then those refunded, the latest first */
+	[FE_REFUNDS] = { "fee_refunds",
+	    "SELECT y.order_no, a.id, u.name, p.name, y.surplus_fen,"
+	    " to_char(y.paid_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " to_char(y.refunded_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+	    " coalesce(ru.name, '')"
+	    " FROM payment y JOIN application a ON a.id = y.application_id"
+	    " JOIN app_user u ON u.id = a.applicant_id JOIN plan p ON p.id = a.plan_id"
+	    " LEFT JOIN app_user ru ON ru.id = y.refunded_by"
+	    " WHERE y.payee_org_id = $1 AND y.status = 'paid' AND y.surplus_fen > 0"
+	    " ORDER BY y.refunded_at IS NOT NULL, y.refunded_at DESC, y.paid_at LIMIT 500", 0 },
+	/* $1 the order, $2 this organisation, $3 the clerk: once */
+	[FE_REFUND] = { "fee_refund",
+	    "UPDATE payment y SET refunded_at = now(), refunded_by = $3"
+	    " FROM application a WHERE y.order_no = $1 AND y.payee_org_id = $2 AND y.status = 'paid'"
+	    " AND y.surplus_fen > 0 AND y.refunded_at IS NULL AND a.id = y.application_id"
+	    " RETURNING a.id, a.applicant_id, y.surplus_fen", 0 },
+	[FE_REFUND_OF] = { "fee_refund_of",
+	    "SELECT refunded_at IS NOT NULL FROM payment WHERE order_no = $1 AND payee_org_id = $2"
+	    " AND status = 'paid' AND surplus_fen > 0", 0 },
 	/* the plan's applications waiting at this organisation's fee step with
 	 * nothing paid (told the amount by SMS when they arrived), and what
 	 * they owe now */
@@ -132,6 +154,98 @@ defaults(long long recommend, long long review)
 	return items;
 }
 
+/* {refunds: [{order, application_id, applicant, plan, amount (元), paid_at,
+ * refunded_at, refunded_by}]} */
+static enum perr
+refunds_json(struct req *r)
+{
+	PGresult *res;
+	cJSON *arr;
+	int i;
+	enum perr e;
+
+	if ((e = db_run(&st[FE_REFUNDS], &res, 1, DB_I(r->s.org_id))) != PERR_OK)
+		return e;
+	arr = cJSON_AddArrayToObject(req_out(r), "refunds");
+	for (i = 0; i < PQntuples(res); i++) {
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "order", db_str(res, i, 0));
+		cJSON_AddNumberToObject(it, "application_id", (double)db_int(res, i, 1));
+		cJSON_AddStringToObject(it, "applicant", db_str(res, i, 2));
+		cJSON_AddStringToObject(it, "plan", db_str(res, i, 3));
+		cJSON_AddNumberToObject(it, "amount", (double)db_int(res, i, 4) / 100.0);
+		cJSON_AddStringToObject(it, "paid_at", db_str(res, i, 5));
+		json_add_str_null(it, "refunded_at", db_str(res, i, 6));
+		cJSON_AddStringToObject(it, "refunded_by", db_str(res, i, 7));
+		cJSON_AddItemToArray(arr, it);
+	}
+	PQclear(res);
+	return PERR_OK;
+}
+
+static bool
+valid_order(const char *s)
+{
+	return strlen(s) == 24 && strspn(s, "0123456789abcdef") == 24;
+}
+
+const struct field fee_refund_fields[] = {
+	{ "order", "订单号", F_STR, true, 24, 24, valid_order, "订单号的格式不正确" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* POST /fees/refunds {order}: 登记已退还, the surplus of one of this organisation's
+ * orders refunded outside the portal; the applicant is told. */
+enum perr
+h_fee_refund(struct req *r)
+{
+	const char *order = r->f[0].s;
+	PGresult *res = NULL;
+	cJSON *detail;
+	char yuan[32];
+	long long fen;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[FE_REFUND], &res, 3, DB_S(order), DB_I(r->s.org_id),
+	    DB_I(r->s.user_id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		res = NULL;
+		db_rollback();
+		if ((e = db_run(&st[FE_REFUND_OF], &res, 2, DB_S(order), DB_I(r->s.org_id))) != PERR_OK)
+			return e;
+		e = PQntuples(res) == 1 ?
+		    req_fail(r, PERR_CONFLICT, NULL, "该订单的多缴费用已登记退还") :
+		    req_fail(r, PERR_NOT_FOUND, NULL, "本部门没有该订单的多缴费用");
+		PQclear(res);
+		return e;
+	}
+	fen = db_int(res, 0, 2);
+	if (fen % 100 == 0)
+		snprintf(yuan, sizeof(yuan), "%lld", fen / 100);
+	else
+		snprintf(yuan, sizeof(yuan), "%lld.%02lld", fen / 100, fen % 100);
+	detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(detail, "order", order);
+	cJSON_AddStringToObject(detail, "surplus", yuan);
+	e = req_audit(r, "pay_refund", "application", db_int(res, 0, 0), detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = notify_userf(db_int(res, 0, 1), "【职称申报】您多缴的推荐评审费 %s 元"
+	    "（订单号 %s）已由%s退还，请注意查收。", yuan, order, r->s.org_name)) != PERR_OK ||
+	    (e = db_commit()) != PERR_OK)
+		goto fail;
+	PQclear(res);
+	return h_fees(r);
+fail:
+	PQclear(res);
+	db_rollback();
+	return e;
+}
+
 enum perr
 h_fees(struct req *r)
 {
@@ -169,7 +283,7 @@ h_fees(struct req *r)
 		cJSON_AddItemToArray(plans, it);
 	}
 	PQclear(res);
-	return PERR_OK;
+	return refunds_json(r);
 }
 
 enum { FS_ITEMS, FS_PAY_BY };
@@ -440,10 +554,10 @@ enum perr
 h_fee_payments_xlsx(struct req *r)
 {
 	static const char *const head[] = { "序号", "申报编号", "姓名", "身份证号", "工作单位",
-	    "订单号", "金额（元）", "缴费时间", "应退还（元）" };
-	static const int widths[] = { 6, 10, 10, 20, 30, 28, 12, 18, 14 };
-	char masked[32], title[600], refund[80] = "";
-	long long fen = 0, surplus = 0;
+	    "订单号", "金额（元）", "缴费时间", "多缴（元）", "退还" };
+	static const int widths[] = { 6, 10, 10, 20, 30, 28, 12, 18, 12, 18 };
+	char masked[32], title[600], refund[120] = "", when[40];
+	long long fen = 0, surplus = 0, owed = 0;
 	PGresult *res;
 	cJSON *rows;
 	int i;
@@ -472,15 +586,21 @@ h_fee_payments_xlsx(struct req *r)
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 4)));
 		cJSON_AddItemToArray(row, cJSON_CreateNumber((double)db_int(res, i, 5) / 100.0));
 		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, 6)));
-		/* taken beyond the fee (an order completed after it was paid): to refund */
+		/* taken beyond the fee (an order completed after it was paid): to
+		 * refund, or refunded on a day */
 		surplus += db_int(res, i, 7);
+		if (db_int(res, i, 7) > 0 && db_str(res, i, 8) == NULL)
+			owed += db_int(res, i, 7);
+		snprintf(when, sizeof(when), db_int(res, i, 7) == 0 ? "" : db_str(res, i, 8) != NULL ?
+		    "已退还 %s" : "待退还", db_str(res, i, 8));
 		cJSON_AddItemToArray(row, db_int(res, i, 7) > 0 ?
 		    cJSON_CreateNumber((double)db_int(res, i, 7) / 100.0) : cJSON_CreateString(""));
+		cJSON_AddItemToArray(row, cJSON_CreateString(when));
 		cJSON_AddItemToArray(rows, row);
 	}
 	if (surplus > 0)
-		snprintf(refund, sizeof(refund), "，其中多缴应退还 %lld.%02lld 元", surplus / 100,
-		    surplus % 100);
+		snprintf(refund, sizeof(refund), "，其中多缴 %lld.%02lld 元，待退还 %lld.%02lld 元",
+		    surplus / 100, surplus % 100, owed / 100, owed % 100);
 	snprintf(title, sizeof(title), "%s 推荐评审费收费明细（共 %d 笔，合计 %lld.%02lld 元%s）",
 	    r->s.org_name, PQntuples(res), fen / 100, fen % 100, refund);
 	PQclear(res);

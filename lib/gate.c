@@ -40,10 +40,11 @@ static struct db_stmt st[GT__MAX] = {
 	    "SELECT a.paid_at IS NOT NULL OR coalesce(y.fen, 0) >= f.fee * 100, f.fee,"
 	    " trim_scale(y.fen / 100.0)::text,"
 	    " to_char(y.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), y.orders,"
-	    " trim_scale(y.surplus / 100.0)::text"
+	    " trim_scale(y.surplus / 100.0)::text, trim_scale(y.refunded / 100.0)::text"
 	    " FROM application a CROSS JOIN LATERAL (SELECT app_fee(a.id) AS fee) f"
 	    " LEFT JOIN LATERAL (SELECT sum(amount_fen) AS fen, max(paid_at) AS at,"
-	    "  nullif(sum(surplus_fen), 0) AS surplus,"
+	    "  nullif(sum(surplus_fen) FILTER (WHERE refunded_at IS NULL), 0) AS surplus,"
+	    "  nullif(sum(surplus_fen) FILTER (WHERE refunded_at IS NOT NULL), 0) AS refunded,"
 	    "  string_agg(order_no, '、' ORDER BY paid_at) AS orders FROM payment"
 	    "  WHERE application_id = a.id AND status = 'paid') y ON true"
 	    " WHERE a.id = $1", 0 },
@@ -134,11 +135,14 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 	g->met = db_bool(res, 0, 0) || db_int(res, 0, 1) == 0;
 	if (db_bool(res, 0, 0) && db_str(res, 0, 2) != NULL)
 		/* (money taken beyond the fee is refunded: sql/087) */
-		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（%s，订单号 %s）%s%s%s",
+		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（%s，订单号 %s）%s%s%s%s%s%s",
 		    db_str(res, 0, 2), db_str(res, 0, 3), db_str(res, 0, 4),
 		    db_str(res, 0, 5) != NULL ? "，其中多缴 " : "",
 		    db_str(res, 0, 5) != NULL ? db_str(res, 0, 5) : "",
-		    db_str(res, 0, 5) != NULL ? " 元应予退还（见收费明细）" : "");
+		    db_str(res, 0, 5) != NULL ? " 元应予退还（在“收费设定”中登记退还）" : "",
+		    db_str(res, 0, 6) != NULL ? "，多缴的 " : "",
+		    db_str(res, 0, 6) != NULL ? db_str(res, 0, 6) : "",
+		    db_str(res, 0, 6) != NULL ? " 元已退还" : "");
 	else if (db_bool(res, 0, 0))
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费");
 	else if (g->met)

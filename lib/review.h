@@ -80,8 +80,11 @@ PORTAL_API extern const struct field fee_set_fields[];
 PORTAL_API enum perr h_fees(struct req *);
 PORTAL_API enum perr h_fee_set(struct req *);
 PORTAL_API enum perr h_fee_payments_xlsx(struct req *);
+PORTAL_API extern const struct field fee_refund_fields[];
+PORTAL_API enum perr h_fee_refund(struct req *);
 #define FEE_ROUTES \
 	{ M_GET, "/fees", 0, NULL, h_fees }, \
+	{ M_POST, "/fees/refunds", 0, fee_refund_fields, h_fee_refund }, \
 	{ M_PUT, "/plans/:id/fees", 0, fee_set_fields, h_fee_set }, \
 	{ M_GET, "/plans/:id/payments.xlsx", 0, NULL, h_fee_payments_xlsx }
 

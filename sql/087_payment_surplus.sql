@@ -22,3 +22,14 @@ WHERE l.action = 'pay_surplus' AND l.target_type = 'application'
 -- it may exceed that order's amount, when the fee was lowered after an earlier part-payment)
 ALTER TABLE payment ADD CONSTRAINT payment_surplus_check
 	CHECK (surplus_fen >= 0 AND (surplus_fen = 0 OR status = 'paid'));
+
+-- The department refunds it outside the portal (bank transfer, the provider's refund) and
+-- records that it did: 登记已退还 on its 收费设定 page. The fee gate and the 收费明细 then say
+-- 已退还, the applicant is told, the audit says who.
+ALTER TABLE payment ADD COLUMN refunded_at timestamptz,
+	ADD COLUMN refunded_by bigint REFERENCES app_user(id);
+ALTER TABLE payment ADD CONSTRAINT payment_refund_check
+	CHECK ((refunded_at IS NULL) = (refunded_by IS NULL) AND (refunded_at IS NULL OR surplus_fen > 0));
+GRANT UPDATE (refunded_at, refunded_by) ON payment TO portal_county, portal_city;
+CREATE INDEX payment_surplus ON payment (payee_org_id, paid_at) WHERE surplus_fen > 0;
+INSERT INTO audit_label (kind, ord, code, name) VALUES ('action', 88, 'pay_refund', '登记已退还多缴费用');

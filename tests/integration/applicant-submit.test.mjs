@@ -474,7 +474,7 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			    touched_at) SELECT current_org_id, id, now(), 4, 'x', 'x', now() FROM application WHERE id = ${id}`);
 			const dj = (await county.get(`/applications/${id}`)).json;
 			const fg = dj.gates.find((g) => g.kind === 'fee');
-			assert.match(fg.text, /^申报人已缴纳推荐评审费 520 元（.+），其中多缴 260 元应予退还（见收费明细）$/);
+			assert.match(fg.text, /^申报人已缴纳推荐评审费 520 元（.+），其中多缴 260 元应予退还（在“收费设定”中登记退还）$/);
 			// the department's 收费明细 of the plan lists each order paid to it, with its amount
 			const x = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
 			assert.equal(x.status, 200);
@@ -483,8 +483,8 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 			for (const o of [slip, rest, right])
 				assert.ok(strings.includes(o.order), `收费明细 lacks the order ${o.order}`);
-			assert.match(strings, /推荐评审费收费明细（共 \d+ 笔，合计 [\d.]+ 元，其中多缴应退还 [\d.]+ 元）/);
-			assert.ok(strings.includes('应退还（元）'));
+			assert.match(strings, /推荐评审费收费明细（共 \d+ 笔，合计 [\d.]+ 元，其中多缴 [\d.]+ 元，待退还 [\d.]+ 元）/);
+			assert.ok(strings.includes('多缴（元）') && strings.includes('待退还'));
 			const sheet = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml']).toString();
 			for (const v of ['<v>1</v>', '<v>259</v>', '<v>260</v>'])
 				assert.ok(sheet.includes(v), `收费明细 lacks the amount ${v}`);
@@ -504,8 +504,29 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			    FROM payment y JOIN application a ON a.id = y.application_id WHERE a.plan_id = ${plan}
 			    AND y.status = 'paid' AND y.surplus_fen > 0 AND y.payee_org_id = (SELECT id FROM org WHERE name = ${lit(COUNTY_JSJ)})`);
 			assert.equal([...sheet.matchAll(/<c r="I\d+" s="\d+"><v>([\d.]+)<\/v><\/c>/g)].map((m) => m[1]).join(), refunds);
-			// another county's department: not its plan's fees (404), nor anyone else's rows
+			// refunded outside the portal, 登记已退还 on the 收费设定 page: once, by the department paid
+			const listed = (await county.get('/fees')).json.refunds.find((x) => x.order === right.order);
+			assert.deepEqual([listed.application_id, listed.amount, listed.refunded_at], [id, 260, null]);
 			const jindong = await loginAs('county', 'jindong_jsj');
+			assertError(await jindong.post('/fees/refunds', { order: right.order }), 404, 'not_found');
+			assertError(await county.post('/fees/refunds', { order: slip.order }), 404, 'not_found');
+			assertError(await county.post('/fees/refunds', { order: 'x' }), 400, 'invalid_field', 'order');
+			const done = await county.post('/fees/refunds', { order: right.order });
+			assert.equal(done.status, 200, done.text);
+			const row = done.json.refunds.find((x) => x.order === right.order);
+			assert.match(row.refunded_at, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+			assert.equal(row.refunded_by, county.me.user.name);
+			assert.ok(Array.isArray(done.json.plans));
+			assertError(await county.post('/fees/refunds', { order: right.order }), 409, 'conflict');
+			assert.equal(await lastNote(), `【职称申报】您多缴的推荐评审费 260 元（订单号 ${right.order}）已由${county.me.org.name}退还，请注意查收。`);
+			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_refund' AND target_id = ${id}`), '260');
+			const refunded = (await county.get(`/applications/${id}`)).json.gates.find((g) => g.kind === 'fee');
+			assert.match(refunded.text, /^申报人已缴纳推荐评审费 520 元（.+），多缴的 260 元已退还$/);
+			const y = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
+			writeFileSync(file, Buffer.from(await y.arrayBuffer()));
+			assert.ok(execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString()
+			    .includes(`已退还 ${row.refunded_at.slice(0, 10)}`));
+			// another county's department: not its plan's fees (404), nor anyone else's rows
 			const other = await fetch(jindong.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: jindong.cookieHeader() } });
 			if (other.status === 200) {
 				writeFileSync(file, Buffer.from(await other.arrayBuffer()));
