@@ -246,6 +246,11 @@ app_fee_json(const struct application *a)
 		cJSON_AddStringToObject(fee, "order_no", a->order_no);
 	if (a->paid_part > 0)
 		json_add_int(fee, "paid_part", a->paid_part);
+	/* paid beyond the fee: to refund, refunded (元; amount is what counts towards it) */
+	if (a->surplus_fen > 0)
+		cJSON_AddNumberToObject(fee, "surplus", (double)a->surplus_fen / 100.0);
+	if (a->refunded_fen > 0)
+		cJSON_AddNumberToObject(fee, "refunded", (double)a->refunded_fen / 100.0);
 	/* whether its chain charges at all, and from which step */
 	cJSON_AddBoolToObject(fee, "required", a->fee_step > 0 && (a->fee > 0 || a->paid_at != NULL));
 	cJSON_AddNumberToObject(fee, "step", a->fee_step);

@@ -83,11 +83,15 @@ static struct db_stmt st[AP__MAX] = {
 	    "  WHERE cp.user_id = a.applicant_id) END,"
 	    /* the holder's 咨询电话 (sql/080), where the applicant is sent to it */
 	    " (SELECT phone FROM org WHERE id = a.current_org_id),"
+	    " coalesce(pay.surplus, 0), coalesce(pay.refunded, 0),"
 	    " (SELECT n FROM ref_version) "
 	    "FROM application a JOIN plan p ON p.id = a.plan_id"
 	    " JOIN app_user u ON u.id = a.applicant_id"
 	    PROFILE_JOIN
-	    " LEFT JOIN LATERAL (SELECT sum(y.amount_fen) / 100 AS amount,"
+	    /* (what counts towards the fee: beyond it, the surplus, sql/087) */
+	    " LEFT JOIN LATERAL (SELECT (sum(y.amount_fen) - sum(y.surplus_fen)) / 100 AS amount,"
+	    "  sum(y.surplus_fen) FILTER (WHERE y.refunded_at IS NULL) AS surplus,"
+	    "  sum(y.surplus_fen) FILTER (WHERE y.refunded_at IS NOT NULL) AS refunded,"
 	    "  string_agg(y.order_no, '、' ORDER BY y.paid_at) AS order_no FROM payment y"
 	    "  WHERE y.application_id = a.id AND y.status = 'paid') pay ON true"
 	    /* while it waits to be paid: the last day the department holding it set (sql/077) */
@@ -133,7 +137,7 @@ enum {
 	P_NAME, P_IDCARD, P_MOBILE, P_ETHNICITY, P_EDUCATION, P_DEGREE, P_SCHOOL, P_MAJOR,
 	P_GRADUATION, P_WORK_START, P_TITLE, P_TITLE_DATE, P_APPOINTED, P_SPECIALTY, P_STAFFING, P_CUSTODY,
 	P_EMPLOYER_ID, P_CENTRE_ID, P_OWNERSHIP, P_OOP, P_COMPLETE, C_ORDER_NO, C_PAY_BY, C_PAY_LATE,
-	C_KEEPER_NOW, C_HOLDER_PHONE, C_REF_VERSION, C__N
+	C_KEEPER_NOW, C_HOLDER_PHONE, C_SURPLUS, C_REFUNDED, C_REF_VERSION, C__N
 };
 
 static const struct {
@@ -403,6 +407,8 @@ app_load_done(struct application *a, char *msg, size_t msgsz)
 	a->fee_met = a->paid_at != NULL || (paid > 0 && paid >= total);
 	a->paid_part = !a->fee_met && paid > 0 ? paid : 0;
 	a->fee_items = a->paid_at == NULL ? items : NULL;
+	a->surplus_fen = db_int(r, 0, C_SURPLUS);
+	a->refunded_fen = db_int(r, 0, C_REFUNDED);
 	return PERR_OK;
 }
 

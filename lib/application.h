@@ -34,6 +34,8 @@ struct application {
 	long long region_id;
 	int step, wizard_step, fee, fee_step, submissions, version;
 	int paid_part;			/* 元 paid towards a fee not paid in full (it was raised) */
+	long long surplus_fen;		/* paid beyond the fee, to refund (sql/087) */
+	long long refunded_fen;		/* paid beyond the fee and refunded */
 	bool fee_met;			/* paid: so marked, or the paid orders reach the fee */
 	int self_score;			/* in tenths (1175: 117.5); -1 when not given */
 	int title_years, graduation_years, work_years;	/* at facts_as_of; -1 unknown */

@@ -11,6 +11,7 @@
 // on a phone is a list of cards. Screenshots: tests/out/screenshots/review-*.png.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1380,6 +1381,41 @@ describe('收费设定: what is typed is checked, never quietly changed; a new t
       await sql(`DELETE FROM fee_item WHERE plan_id = ${plan} AND org_id = ${org};
         DELETE FROM fee_deadline WHERE plan_id = ${plan} AND org_id = ${org};
         INSERT INTO fee_item SELECT * FROM json_populate_recordset(null::fee_item, ${lit(kept)})`)
+    }
+  })
+})
+
+describe('多缴费用退还: the department records a refund made outside the portal', () => {
+  step('the 收费设定 page lists what is to refund; 登记已退还 is confirmed, then says when and who', async () => {
+    const { context, page } = await newPage()
+    const org = await sqlInt(`SELECT id FROM org WHERE name = '婺城区住房和城乡建设局'`)
+    const order = randomBytes(12).toString('hex')
+    // an order completed after the fee was paid (the callback records it so: applicant-submit)
+    await sql(`INSERT INTO payment (order_no, application_id, amount_fen, status, paid_at, payee_org_id, surplus_fen)
+        SELECT ${lit(order)}, id, 26000, 'paid', now(), ${org}, 26000 FROM application ORDER BY id LIMIT 1`)
+    try {
+      await login(page, 'county', 'wucheng_jsj')
+      await page.goto(`${BASE}/county/#/fees`, { waitUntil: 'domcontentloaded' })
+      const card = page.locator('.fees-refunds')
+      const row = card.locator('tbody tr', { hasText: order })
+      await row.getByText('待退还').waitFor()
+      await card.getByText(/待退还 \d+ 笔/).waitFor()
+      await row.locator('.fees-refund').click()
+      const box = page.locator('.el-message-box')
+      await box.getByText(/多缴的 260 元（订单号 [0-9a-f]{24}）退还申报人？登记后将短信告知申报人/).waitFor()
+      await box.getByRole('button', { name: '取消' }).click()
+      await page.waitForTimeout(300)
+      assert.equal(await sql(`SELECT refunded_at IS NULL FROM payment WHERE order_no = ${lit(order)}`), 't')
+      await row.locator('.fees-refund').click()
+      const [post] = await Promise.all([answer(page, 'POST', /\/fees\/refunds$/), box.getByRole('button', { name: '确认登记' }).click()])
+      assert.equal(post.status(), 200)
+      await card.locator('tbody tr', { hasText: order }).locator('.fees-refunded').waitFor()
+      assert.equal(await card.locator('tbody tr', { hasText: order }).locator('.fees-refund').count(), 0)
+      await shot(page, 'fees-refund')
+    } finally {
+      await context.close()
+      // (a payment row of a fixture: the application it names is another suite's)
+      await sql(`DELETE FROM payment WHERE order_no = ${lit(order)}`)
     }
   })
 })

@@ -474,6 +474,9 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			    touched_at) SELECT current_org_id, id, now(), 4, 'x', 'x', now() FROM application WHERE id = ${id}`);
 			const dj = (await county.get(`/applications/${id}`)).json;
 			const fg = dj.gates.find((g) => g.kind === 'fee');
+			assert.deepEqual([dj.application.fee.amount, dj.application.fee.surplus], [260, 260]);
+			assert.deepEqual([(await b.s.get(`/applications/${id}`)).json.application.fee.amount,
+			    (await b.s.get(`/applications/${id}`)).json.application.fee.surplus], [260, 260]);
 			assert.match(fg.text, /^申报人已缴纳推荐评审费 520 元（.+），其中多缴 260 元应予退还（在“收费设定”中登记退还）$/);
 			// the department's 收费明细 of the plan lists each order paid to it, with its amount
 			const x = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
@@ -520,7 +523,12 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 			assertError(await county.post('/fees/refunds', { order: right.order }), 409, 'conflict');
 			assert.equal(await lastNote(), `【职称申报】您多缴的推荐评审费 260 元（订单号 ${right.order}）已由${county.me.org.name}退还，请注意查收。`);
 			assert.equal(await sql(`SELECT detail->>'surplus' FROM audit_log WHERE action = 'pay_refund' AND target_id = ${id}`), '260');
-			const refunded = (await county.get(`/applications/${id}`)).json.gates.find((g) => g.kind === 'fee');
+			// the fee is what counts towards it: 260, with the 260 beyond it refunded (the walk read
+			// 已缴费 520 元 in both headers)
+			const after = (await county.get(`/applications/${id}`)).json;
+			assert.deepEqual([after.application.fee.amount, after.application.fee.surplus, after.application.fee.refunded],
+			    [260, undefined, 260]);
+			const refunded = after.gates.find((g) => g.kind === 'fee');
 			assert.match(refunded.text, /^申报人已缴纳推荐评审费 520 元（.+），多缴的 260 元已退还$/);
 			const y = await fetch(county.url(`/plans/${plan}/payments.xlsx`), { headers: { Cookie: county.cookieHeader() } });
 			writeFileSync(file, Buffer.from(await y.arrayBuffer()));

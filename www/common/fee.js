@@ -2,7 +2,9 @@
 // applications/:id/fee): 已缴费 260 元，2026-03-02 10:15，订单号 …, or what is due.
 export function feeText(fee) {
   if (!fee) return '—'
-  if (fee.paid_at) return `已缴费 ${fee.amount} 元，${fee.paid_at}${fee.order_no ? `，订单号 ${fee.order_no}` : ''}`
+  // (beyond the fee: to refund, or refunded; amount is what counts towards it)
+  const beyond = (fee.surplus ? `；另多缴 ${fee.surplus} 元，待主管部门退还` : '') + (fee.refunded ? `；多缴的 ${fee.refunded} 元已退还` : '')
+  if (fee.paid_at) return `已缴费 ${fee.amount} 元，${fee.paid_at}${fee.order_no ? `，订单号 ${fee.order_no}` : ''}${beyond}`
   if (!fee.required) return '无需缴费'
   const items = (fee.items || []).map((i) => `${i.name} ${i.amount} 元`).join('、')
   // the department's last day (收费设定), and whether it is past
