@@ -214,7 +214,7 @@ enum { DF_NUMBER, DF_ISSUED_ON, DF_TITLE, DF_ITEMS };
 
 const struct field document_fields[] = {
 	[DF_NUMBER] = { "number", "文号", F_STR, true, 5, 40, valid_doc_number,
-	    "文号的格式应为“机关代字〔年份〕序号号”（机关代字为汉字或字母），如：金建评〔2023〕12号" },
+	    "文号的格式应为“机关代字〔发文年份〕序号号”，机关代字为汉字或字母，如 2023 年印发的：金建评〔2023〕12号" },
 	[DF_ISSUED_ON] = { "issued_on", "发文日期", F_STR, true, 10, 10, valid_past_date,
 	    "发文日期应为不晚于今天的日期" },
 	[DF_TITLE] = { "title", "文件标题", F_STR, true, 2, 100, NULL, NULL },

@@ -56,6 +56,13 @@ step('缺席 ends an application: 保存结果 names whom first; 取消 records 
   // the list to print is one click away, for this session
   const xlsx = roster.locator('.iv-xlsx')
   assert.equal(await xlsx.getAttribute('href'), `/api/county/interviews/${session}/list.xlsx`)
+  // a 不通过 without its reason: the message says whose, its box is marked, nothing is sent
+  // (the walk: a message that named nobody, of two rows of one name)
+  await rows.nth(1).getByText('不通过', { exact: true }).click()
+  await roster.locator('.iv-record').click()
+  await page.locator('.el-message', { hasText: /面试不通过的，请填写理由（将告知申报人）：.+（申报编号 \d+）/ }).waitFor()
+  await rows.nth(1).locator('.iv-note.is-missing').waitFor()
+  assert.deepEqual(await recorded(), [])
   // one marked 缺席, the rest 通过 in one click
   await rows.nth(1).getByText('缺席', { exact: true }).click()
   await roster.locator('.iv-all-pass', { hasText: '其余均标为通过（1 人）' }).click()
