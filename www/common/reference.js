@@ -127,8 +127,11 @@ const BUTTONS = {
   dept: { pass: ['审查通过', '审查意见', '已审查通过'], return: ['退回修改', '需完善的内容', '已退回修改'], reject: ['审查不通过', '不通过理由', '已审查不通过'] },
   assess: { pass: ['评定通过', '评定意见', '已评定通过'], return: ['退回修改', '需完善的内容', '已退回修改'], reject: ['评定不通过', '不通过理由', '已评定不通过'] },
 }
+// a step that reports a result on (…结果报市人力社保局) hands it on: 已报送, as every history says it
+BUTTONS.report = { ...BUTTONS.dept, pass: ['审查通过（报送）', '审查意见', '已报送'] }
 const button = (code, step = '') =>
-  (BUTTONS[portalRole() === 'unit' ? 'unit' : /评定$/.test(step || '') ? 'assess' : 'dept'][code] || null)
+  (BUTTONS[portalRole() === 'unit' ? 'unit' : /评定$/.test(step || '') ? 'assess'
+    : /结果报/.test(step || '') ? 'report' : 'dept'][code] || null)
 export function buttonName(code, step) {
   const b = button(code, step)
   return b ? b[0] : actionName(code)
