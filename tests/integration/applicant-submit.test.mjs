@@ -404,6 +404,21 @@ describe('paying twice', () => {
 	});
 });
 
+/* 缴费 of applicant b's application id: the order at the simulated gateway */
+async function payOrder(b, id) {
+	const r = await b.s.post(`/applications/${id}/pay`);
+	assert.equal(r.status, 200, r.text);
+	return gatewayOrder(r.json.pay_url);
+}
+
+/* the order o paid at the gateway, and its callback: the callback's answer */
+async function settleOrder(o) {
+	const gw = await paysim('pay', { ...o, result: 'success' });
+	assert.equal(gw.status, 200, gw.text);
+	return raw('POST', '/api/applicant/paycallback',
+	    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
+}
+
 describe('the fee corrected while an order waits (收费设定)', () => {
 	test('the waiting order is voided and made again at the fee; money taken on the old one is recorded, never lost', async () => {
 		const b = await newApplicant();
@@ -415,16 +430,9 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 		const county = await loginAs('county', 'wucheng_jsj');
 		const fees = async (items) => assert.equal((await county.request('PUT', `/plans/${plan}/fees`,
 		    { json: { items } })).status, 200);
-		const pay = async () => {
-			const r = await b.s.post(`/applications/${id}/pay`);
-			assert.equal(r.status, 200, r.text);
-			return gatewayOrder(r.json.pay_url);
-		};
+		const pay = () => payOrder(b, id);
 		const settle = async (o) => {
-			const gw = await paysim('pay', { ...o, result: 'success' });
-			assert.equal(gw.status, 200, gw.text);
-			const r = await raw('POST', '/api/applicant/paycallback',
-			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
+			const r = await settleOrder(o);
 			assert.equal(r.status, 200, r.text);
 		};
 		const lastNote = () => sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`);
@@ -561,17 +569,8 @@ describe('the fee corrected while an order waits (收费设定)', () => {
 		const plan = await sqlInt(`SELECT plan_id FROM application WHERE id = ${x.id}`);
 		const fees = async (items) => assert.equal((await county.request('PUT', `/plans/${plan}/fees`,
 		    { json: { items } })).status, 200);
-		const pay = async ({ b, id }) => {
-			const r = await b.s.post(`/applications/${id}/pay`);
-			assert.equal(r.status, 200, r.text);
-			return gatewayOrder(r.json.pay_url);
-		};
-		const settle = async (o) => {
-			const gw = await paysim('pay', { ...o, result: 'success' });
-			assert.equal(gw.status, 200, gw.text);
-			return raw('POST', '/api/applicant/paycallback',
-			    { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(gw.json.callback) });
-		};
+		const pay = ({ b, id }) => payOrder(b, id);
+		const settle = settleOrder;
 		const surplus = (id) => sql(`SELECT string_agg(amount_fen || ':' || surplus_fen, ',' ORDER BY paid_at)
 		    FROM payment WHERE application_id = ${id} AND status = 'paid'`);
 		const lastNote = (b) => sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`);
