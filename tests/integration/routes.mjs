@@ -291,7 +291,7 @@ export const PLAUSIBLE = {
 	member: (c) => c.ref('members'),
 	choice: 'agree',
 	// payment (the provider's callback, the simulated gateway)
-	order: '0123456789abcdef0123456789abcdef',
+	order: '0123456789abcdef01234567',	// 24 hex, as the portal makes them (lib/fee.c valid_order)
 	amount: 26000,
 	sign: '0'.repeat(64),
 	subject: '职称评审费',
