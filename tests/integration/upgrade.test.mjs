@@ -1,6 +1,6 @@
-// Issue 12, upgrades: from the previous tagged release (the latest v0.* tag below HEAD) to
-// this tree, on the same data directory, every record stays as it was and the applications
-// go on. The release is taken from git (git archive of the tag, built in build/release-<tag>-
+// Issue 12, upgrades: from the previous release (named in tests/integration/previous-release)
+// to this tree, on the same data directory, every record stays as it was and the applications
+// go on. The release is taken from git (git archive of its commit, built in build/release-<tag>-
 // <commit>/, kept for later runs), installed (its scripts/deps.sh), and run as its own
 // `make run` would: its stack.sh start, seed, demo (applications submitted, returned,
 // publicised, paid and passed by the unit and the county through that release's API), under
@@ -15,7 +15,7 @@
 // tree's build, so that its nginx has something to serve.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -73,21 +73,25 @@ const CHANGED = {
 const git = async (...args) => (await execFileP('git', ['-C', ROOT, ...args])).stdout.trim();
 
 /*
- * The previous release: the highest v0.* tag (by version) among those reachable from HEAD,
- * not counting one on HEAD itself (a release commit upgrades from the one before).
+ * The previous release: the one tests/integration/previous-release names ("<tag> <commit>"),
+ * kept in the tree because a clone need not carry tags (CI's has none). Its commit must be
+ * an ancestor of HEAD and not HEAD itself; a tag of that name, where one is fetched, must
+ * point at it.
  */
 async function previousRelease() {
 	const head = await git('rev-parse', 'HEAD');
-	const tags = (await git('tag', '--merged', 'HEAD', '--list', 'v0.*', '--sort=-version:refname'))
-	    .split('\n').filter(Boolean);
-	for (const tag of tags) {
-		const commit = await git('rev-parse', `${tag}^{commit}`);
-		if (commit !== head)
-			return { tag, commit };
-	}
-	throw new Error(`no release tag v0.* is reachable below HEAD (${head.slice(0, 12)}; tags seen: `
-	    + `${tags.join(' ') || 'none'}): the upgrade test starts from the previous release. Fetch the tags `
-	    + '(git fetch --tags; a shallow clone has none) or tag the release (git tag v0.N <commit>).');
+	const file = path.join(ROOT, 'tests', 'integration', 'previous-release');
+	const [tag, named] = readFileSync(file, 'utf8').trim().split(/\s+/);
+	assert.match(named || '', /^[0-9a-f]{40}$/, `${file}: "<tag> <40-hex commit>"`);
+	const commit = await git('rev-parse', '--verify', '--quiet', `${named}^{commit}`).catch(() => '');
+	assert.ok(commit, `${file}: ${tag}'s commit ${named} is not in this clone (a shallow clone: fetch its history)`);
+	assert.notEqual(commit, head, `${file}: ${tag} is HEAD itself; name the release before it`);
+	await git('merge-base', '--is-ancestor', commit, head).catch(() => {
+		assert.fail(`${file}: ${tag} (${commit.slice(0, 12)}) is not below HEAD (${head.slice(0, 12)})`);
+	});
+	const tagged = await git('rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`).catch(() => '');
+	assert.ok(!tagged || tagged === commit, `${file}: the tag ${tag} points at ${tagged.slice(0, 12)}, not at ${commit.slice(0, 12)}`);
+	return { tag, commit };
 }
 
 /* The release's tree, installed and built (once per commit: build/release-<tag>-<commit>). */
