@@ -7,7 +7,8 @@
 #   fuzz_photo       the ID-photo check (libjpeg-turbo)
 #   fuzz_signature   the 承诺书 signature check (libpng)
 #   fuzz_fcgi        FastCGI records through libfcgi and the whole request pipeline
-# `make fuzz SECONDS=n` runs them all for n seconds each; make test, 10 seconds.
+# `make fuzz SECONDS=n` runs them all for n seconds each, as many at once as there are cores;
+# make test, 10 seconds.
 # Findings (crash-*, leak-*, timeout-*) are written to build/fuzz/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,13 +30,34 @@ done | xargs -r -n 2 -P "$(nproc)" sh -c "clang $flags -c -o \"\$1\" \"\$0\""
 rm -f "$out/libportal-fuzz.a"
 ar rcs "$out/libportal-fuzz.a" "$out"/obj/*.o
 
-for src in tests/fuzz/fuzz_*.c; do
-	name=$(basename "$src" .c)
-	clang ${flags/fuzzer-no-link/fuzzer} -o "$out/$name" "$src" "$out/libportal-fuzz.a" $libs
+# one harness from its seed corpus: "fuzz ok" with its runs, or its log's tail and "fuzz failed"
+run() {
+	local name=$1 work
 	work=$(mktemp -d)
 	cp tests/fuzz/corpus/"${name#fuzz_}"/* "$work"/
-	(cd "$out" && "./$name" -max_total_time="$secs" -max_len=8192 -timeout=5 -print_final_stats=1 "$work" 2>"$name.log") \
-		|| { tail -n 60 "$out/$name.log"; rm -rf "$work"; exit 1; }
+	if clang ${flags/fuzzer-no-link/fuzzer} -o "$out/$name" "tests/fuzz/$name.c" "$out/libportal-fuzz.a" $libs &&
+	    (cd "$out" && "./$name" -max_total_time="$secs" -max_len=8192 -timeout=5 -print_final_stats=1 "$work" 2>"$name.log"); then
+		echo "fuzz ok $name ($(sed -n "s/^stat::number_of_executed_units: *//p" "$out/$name.log") runs)"
+	else
+		tail -n 60 "$out/$name.log"
+		echo "fuzz failed $name"
+	fi
 	rm -rf "$work"
-	echo "fuzz ok $name ($(sed -n "s/^stat::number_of_executed_units: *//p" "$out/$name.log") runs)"
+}
+
+# as many at once as there are cores (each harness is one process)
+for src in tests/fuzz/fuzz_*.c; do
+	while [ "$(jobs -pr | wc -l)" -ge "$(nproc)" ]; do
+		wait -n
+	done
+	name=$(basename "$src" .c)
+	run "$name" > "$out/$name.result" 2>&1 &
 done
+wait
+status=0
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	cat "$out/$name.result"
+	grep -q "^fuzz ok $name " "$out/$name.result" || status=1
+done
+exit $status

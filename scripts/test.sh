@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Everything CI checks, against a real stack of its own (var/test, port 8091):
+# Everything CI checks, against real stacks of its own (var/test, port 8091, and for the browser
+# suite var/test-browser, port 8101):
 # unit tests (cmocka, ASan+UBSan), fuzz smoke runs, clang's static analyser, integration tests through
 # nginx, browser tests in headless Chromium. The role programs under test are
 # the sanitizer builds. Ends with one line: "N passed, N failed".
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
 # payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +6 the operations stack of
-# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs.
+# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 the browser suite's stack.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,15 +27,17 @@ export ARCHIVE=0
 OUT=$ROOT/tests/out
 PASS=0
 FAIL=0
+STARTED=0
 
-note() { printf '\n== %s\n' "$*"; }
+# each section says how long it took (CI keeps the whole well under 15 minutes)
+note() { printf '\n== %s\n' "$*"; STARTED=$SECONDS; }
 tally() {	# suite passed failed
 	PASS=$((PASS + $2))
 	FAIL=$((FAIL + $3))
-	printf -- '-- %s: %d passed, %d failed\n' "$1" "$2" "$3"
+	printf -- '-- %s: %d passed, %d failed (%d s)\n' "$1" "$2" "$3" $((SECONDS - STARTED))
 }
 finish() {
-	printf '\n%d passed, %d failed\n' "$PASS" "$FAIL"
+	printf '\n(%d s in all)\n%d passed, %d failed\n' "$SECONDS" "$PASS" "$FAIL"
 	[ "$FAIL" = 0 ]
 	exit $?
 }
@@ -43,38 +46,54 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.log "$OUT"/*.tap
 
 note "build (sanitizers for programs and tests)"
-if ! { make -s SAN=1 programs && make -s unit && make -s www; } > "$OUT/build.log" 2>&1; then
+if ! { make -s -j2 SAN=1 programs && make -s -j2 unit && make -s www; } > "$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log"
 	tally build 0 1
 	finish
 fi
 tally build 1 0
 
-note "test stack on 127.0.0.1:$PORT"
-scripts/stack.sh stop >/dev/null 2>&1 || true
-rm -rf "$VAR"
-mkdir -p "$VAR/log/san"
-chown zcps "$VAR/log/san"
+# Two stacks of the sanitizer builds, each seeded: the integration suite's (with TLS and Apache;
+# its fault tests kill workers and restart PostgreSQL) and the browser suite's, so that the two
+# suites run at once without touching each other's data.
+BVAR=$ROOT/var/test-browser
+BPORT=$((PORT + 10))
 export BIN=$ROOT/build/san/bin
-# allocator_may_return_null: an impossible size gets NULL, as from glibc's malloc in
-# production, instead of a report; libfcgi then aborts on its own assertion, which
-# tests/integration/fcgi-records.test.mjs provokes on purpose (docs/security.md).
-export ASAN_OPTIONS="log_path=$VAR/log/san/asan:detect_leaks=0:allocator_may_return_null=1"
-export UBSAN_OPTIONS="print_stacktrace=1:log_path=$VAR/log/san/ubsan"
 export PG_EXTRA_CONF="fsync = off
 synchronous_commit = off
 full_page_writes = off"
-trap 'scripts/stack.sh stop >/dev/null 2>&1' EXIT
-# TLS and Apache only for this stack (not exported: the production stack of
-# payment-production.test.mjs has neither)
-if ! { TLS_PORT=$TLS_PORT APACHE_PORT=$APACHE_PORT scripts/stack.sh start &&
-	scripts/stack.sh seed; } > "$OUT/stack.log" 2>&1; then
-	cat "$OUT/stack.log"
+fresh_stack() {	# var port [tls-port apache-port]
+	local var=$1 port=$2
+	VAR=$var scripts/stack.sh stop >/dev/null 2>&1 || true
+	rm -rf "$var"
+	mkdir -p "$var/log/san"
+	chown zcps "$var/log/san"
+	# allocator_may_return_null: an impossible size gets NULL, as from glibc's malloc in
+	# production, instead of a report; libfcgi then aborts on its own assertion, which
+	# tests/integration/fcgi-records.test.mjs provokes on purpose (docs/security.md).
+	# TLS and Apache only where asked (not exported: the production stack of
+	# payment-production.test.mjs has neither)
+	ASAN_OPTIONS="log_path=$var/log/san/asan:detect_leaks=0:allocator_may_return_null=1" \
+	UBSAN_OPTIONS="print_stacktrace=1:log_path=$var/log/san/ubsan" \
+	VAR=$var PORT=$port TLS_PORT=${3:-} APACHE_PORT=${4:-} \
+		bash -c 'scripts/stack.sh start && scripts/stack.sh seed'
+}
+trap 'VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1; VAR=$BVAR scripts/stack.sh stop >/dev/null 2>&1' EXIT
+
+note "test stacks on 127.0.0.1:$PORT (integration) and 127.0.0.1:$BPORT (browser)"
+fresh_stack "$BVAR" "$BPORT" > "$OUT/stack-browser.log" 2>&1 &
+browser_stack=$!
+fresh_stack "$VAR" "$PORT" "$TLS_PORT" "$APACHE_PORT" > "$OUT/stack.log" 2>&1
+main_rc=$?
+wait $browser_stack
+browser_rc=$?
+if [ "$main_rc" != 0 ] || [ "$browser_rc" != 0 ]; then
+	[ "$main_rc" != 0 ] && cat "$OUT/stack.log"
+	[ "$browser_rc" != 0 ] && cat "$OUT/stack-browser.log"
 	tally stack 0 1
 	finish
 fi
 tally stack 1 0
-unset ASAN_OPTIONS UBSAN_OPTIONS
 
 note "unit tests"
 export PORTAL_TEST_DB="host=$VAR/run/pg dbname=zcps user=postgres"
@@ -111,12 +130,17 @@ else
 	tally scan-build 0 1
 fi
 
-run_node() {	# suite dir
-	local suite=$1 dir=$2 p f
-	[ -d "$dir" ] || return 0
-	PORTAL_URL=http://127.0.0.1:$PORT PORTAL_VAR=$VAR \
+run_node() {	# suite dir port var: its TAP in tests/out/<suite>.tap, its seconds in <suite>.secs
+	local suite=$1 dir=$2 began=$SECONDS
+	PORTAL_URL=http://127.0.0.1:$3 PORTAL_VAR=$4 \
 		PORTAL_TLS_URL=https://127.0.0.1:$TLS_PORT PORTAL_APACHE_URL=http://127.0.0.1:$APACHE_PORT \
 		node --test --test-concurrency=1 --test-reporter=tap "$dir"/ > "$OUT/$suite.tap" 2>&1
+	echo $((SECONDS - began)) > "$OUT/$suite.secs"
+}
+tally_node() {	# suite title
+	local suite=$1 p f
+	note "$2"
+	STARTED=$((SECONDS - $(cat "$OUT/$suite.secs" 2>/dev/null || echo 0)))
 	p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$OUT/$suite.tap" | tail -n 1)
 	f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$OUT/$suite.tap" | tail -n 1)
 	p=${p:-0}
@@ -125,15 +149,18 @@ run_node() {	# suite dir
 	tally "$suite" "$p" "$f"
 }
 
-note "integration tests (through nginx)"
-run_node integration tests/integration
-note "browser tests (headless Chromium)"
-run_node browser tests/browser
+# the two suites at once, each on its own stack
+run_node browser tests/browser "$BPORT" "$BVAR" &
+browser_suite=$!
+run_node integration tests/integration "$PORT" "$VAR"
+wait $browser_suite
+tally_node integration "integration tests (through nginx)"
+tally_node browser "browser tests (headless Chromium)"
 
 note "sanitizer reports from the role programs"
-reports=$(ls "$VAR"/log/san/ 2>/dev/null | wc -l)
+reports=$(find "$VAR/log/san" "$BVAR/log/san" -type f 2>/dev/null | wc -l)
 if [ "$reports" != 0 ]; then
-	cat "$VAR"/log/san/* | head -n 80
+	cat "$VAR"/log/san/* "$BVAR"/log/san/* 2>/dev/null | head -n 80
 	tally sanitizers 0 "$reports"
 else
 	tally sanitizers 1 0
