@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Everything CI checks, against real stacks of its own (var/test, port 8091, and for the browser
-# suite var/test-browser, port 8101):
+# suite var/test-browser-1 and -2, ports 8101 and 8111):
 # unit tests (cmocka, ASan+UBSan), fuzz smoke runs, clang's static analyser, integration tests through
 # nginx, browser tests in headless Chromium. The role programs under test are
 # the sanitizer builds. Ends with one line: "N passed, N failed".
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
 # payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +6 the operations stack of
-# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 the browser suite's stack.
+# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 and +20 the browser suite's stacks.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,11 +53,14 @@ if ! { make -s -j2 SAN=1 programs && make -s -j2 unit && make -s www; } > "$OUT/
 fi
 tally build 1 0
 
-# Two stacks of the sanitizer builds, each seeded: the integration suite's (with TLS and Apache;
-# its fault tests kill workers and restart PostgreSQL) and the browser suite's, so that the two
-# suites run at once without touching each other's data.
-BVAR=$ROOT/var/test-browser
-BPORT=$((PORT + 10))
+# Three stacks of the sanitizer builds, each seeded: the integration suite's (with TLS and Apache;
+# its fault tests kill workers and restart PostgreSQL) and two for the browser suite's files, split
+# in two halves of about equal length, so that the suites run at once without touching each
+# other's data.
+B1VAR=$ROOT/var/test-browser-1
+B1PORT=$((PORT + 10))
+B2VAR=$ROOT/var/test-browser-2
+B2PORT=$((PORT + 20))
 export BIN=$ROOT/build/san/bin
 export PG_EXTRA_CONF="fsync = off
 synchronous_commit = off
@@ -78,18 +81,23 @@ fresh_stack() {	# var port [tls-port apache-port]
 	VAR=$var PORT=$port TLS_PORT=${3:-} APACHE_PORT=${4:-} \
 		bash -c 'scripts/stack.sh start && scripts/stack.sh seed'
 }
-trap 'VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1; VAR=$BVAR scripts/stack.sh stop >/dev/null 2>&1' EXIT
+trap 'for v in "$VAR" "$B1VAR" "$B2VAR"; do VAR=$v scripts/stack.sh stop >/dev/null 2>&1; done' EXIT
 
-note "test stacks on 127.0.0.1:$PORT (integration) and 127.0.0.1:$BPORT (browser)"
-fresh_stack "$BVAR" "$BPORT" > "$OUT/stack-browser.log" 2>&1 &
-browser_stack=$!
+note "test stacks on 127.0.0.1:$PORT (integration), :$B1PORT and :$B2PORT (browser)"
+fresh_stack "$B1VAR" "$B1PORT" > "$OUT/stack-browser-1.log" 2>&1 &
+b1=$!
+fresh_stack "$B2VAR" "$B2PORT" > "$OUT/stack-browser-2.log" 2>&1 &
+b2=$!
 fresh_stack "$VAR" "$PORT" "$TLS_PORT" "$APACHE_PORT" > "$OUT/stack.log" 2>&1
 main_rc=$?
-wait $browser_stack
-browser_rc=$?
-if [ "$main_rc" != 0 ] || [ "$browser_rc" != 0 ]; then
+wait $b1
+b1_rc=$?
+wait $b2
+b2_rc=$?
+if [ "$main_rc" != 0 ] || [ "$b1_rc" != 0 ] || [ "$b2_rc" != 0 ]; then
 	[ "$main_rc" != 0 ] && cat "$OUT/stack.log"
-	[ "$browser_rc" != 0 ] && cat "$OUT/stack-browser.log"
+	[ "$b1_rc" != 0 ] && cat "$OUT/stack-browser-1.log"
+	[ "$b2_rc" != 0 ] && cat "$OUT/stack-browser-2.log"
 	tally stack 0 1
 	finish
 fi
@@ -130,11 +138,12 @@ else
 	tally scan-build 0 1
 fi
 
-run_node() {	# suite dir port var: its TAP in tests/out/<suite>.tap, its seconds in <suite>.secs
-	local suite=$1 dir=$2 began=$SECONDS
-	PORTAL_URL=http://127.0.0.1:$3 PORTAL_VAR=$4 \
+run_node() {	# suite port var files…: its TAP in tests/out/<suite>.tap, its seconds in <suite>.secs
+	local suite=$1 port=$2 var=$3 began=$SECONDS
+	shift 3
+	PORTAL_URL=http://127.0.0.1:$port PORTAL_VAR=$var \
 		PORTAL_TLS_URL=https://127.0.0.1:$TLS_PORT PORTAL_APACHE_URL=http://127.0.0.1:$APACHE_PORT \
-		node --test --test-concurrency=1 --test-reporter=tap "$dir"/ > "$OUT/$suite.tap" 2>&1
+		node --test --test-concurrency=1 --test-reporter=tap "$@" > "$OUT/$suite.tap" 2>&1
 	echo $((SECONDS - began)) > "$OUT/$suite.secs"
 }
 tally_node() {	# suite title
@@ -149,18 +158,35 @@ tally_node() {	# suite title
 	tally "$suite" "$p" "$f"
 }
 
-# the two suites at once, each on its own stack
-run_node browser tests/browser "$BPORT" "$BVAR" &
-browser_suite=$!
-run_node integration tests/integration "$PORT" "$VAR"
-wait $browser_suite
+# Four at once. The integration files that run on side stacks of their own (ops, upgrade,
+# production, from-empty: ports +1, +5 to +7) beside the rest, which share the main stack
+# and run one after another; the browser files in two halves by length, longest first, each
+# half on its stack.
+main=() side=() half1=() half2=()
+for f in tests/integration/*.test.mjs; do
+	if grep -q "sideStack(" "$f"; then side+=("$f"); else main+=("$f"); fi
+done
+n1=0 n2=0
+while read -r lines f; do
+	if [ "$n1" -le "$n2" ]; then half1+=("$f"); n1=$((n1 + lines)); else half2+=("$f"); n2=$((n2 + lines)); fi
+done < <(wc -l tests/browser/*.test.mjs | grep -v ' total$' | sort -rn)
+run_node integration-side "$PORT" "$VAR" "${side[@]}" &
+s1=$!
+run_node browser-1 "$B1PORT" "$B1VAR" "${half1[@]}" &
+s2=$!
+run_node browser-2 "$B2PORT" "$B2VAR" "${half2[@]}" &
+s3=$!
+run_node integration "$PORT" "$VAR" "${main[@]}"
+wait $s1 $s2 $s3
 tally_node integration "integration tests (through nginx)"
-tally_node browser "browser tests (headless Chromium)"
+tally_node integration-side "integration tests on side stacks: ${side[*]##*/}"
+tally_node browser-1 "browser tests (headless Chromium), first half: ${half1[*]##*/}"
+tally_node browser-2 "browser tests (headless Chromium), second half: ${half2[*]##*/}"
 
 note "sanitizer reports from the role programs"
-reports=$(find "$VAR/log/san" "$BVAR/log/san" -type f 2>/dev/null | wc -l)
+reports=$(find "$VAR/log/san" "$B1VAR/log/san" "$B2VAR/log/san" -type f 2>/dev/null | wc -l)
 if [ "$reports" != 0 ]; then
-	cat "$VAR"/log/san/* "$BVAR"/log/san/* 2>/dev/null | head -n 80
+	cat "$VAR"/log/san/* "$B1VAR"/log/san/* "$B2VAR"/log/san/* 2>/dev/null | head -n 80
 	tally sanitizers 0 "$reports"
 else
 	tally sanitizers 1 0
