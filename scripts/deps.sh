@@ -7,7 +7,7 @@ pkgs=(
 	libfcgi-dev libfcgi-bin libpq-dev libcjson-dev libxml2-dev libcrypt-dev libssl-dev
 	libjpeg62-turbo-dev libpng-dev libqrencode-dev libcmocka-dev libxlsxwriter-dev libicu-dev unzip
 	postgresql-15 postgresql-client-15 nginx-light spawn-fcgi logrotate apache2-bin openssl
-	chromium fonts-wqy-microhei poppler-utils wrk clang libclang-rt-14-dev clang-tools
+	chromium chromium-headless-shell fonts-wqy-microhei poppler-utils wrk clang libclang-rt-14-dev clang-tools
 	# backups (docs/operations.md); promtool checks the metrics' text format; ip makes the
 	# second host of tests/integration/ops.test.mjs (a network namespace)
 	pgbackrest prometheus iproute2

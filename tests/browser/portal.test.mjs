@@ -1,6 +1,6 @@
 // Browser test of the six role portals, run against the real stack (nginx + FastCGI programs):
 //   PORTAL_URL=http://127.0.0.1:8080 node --test tests/browser/
-// Uses the system Chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core.
+// Uses the system Chromium (Debian's chromium-headless-shell, else /usr/bin/chromium, or $CHROMIUM) through playwright-core.
 // Screenshots go to tests/out/screenshots/.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
