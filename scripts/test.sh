@@ -5,7 +5,8 @@
 # nginx, browser tests in headless Chromium. The role programs under test are
 # the sanitizer builds. Ends with one line: "N passed, N failed".
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
-# payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +6 the operations stack of
+# payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +5 the empty installation of
+# from-empty.test.mjs, +6 the operations stack of
 # ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 and +20 the browser suite's stacks.
 set -uo pipefail
 
