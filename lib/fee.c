@@ -195,6 +195,17 @@ const struct field fee_refund_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
+const char *
+fen_yuan(long long fen, char *buf, size_t bufsz)
+{
+	if (fen % 100 == 0)
+		snprintf(buf, bufsz, "%lld", fen / 100);
+	else
+		snprintf(buf, bufsz, "%s%lld.%02lld", fen < 0 ? "-" : "", llabs(fen / 100),
+		    llabs(fen % 100));
+	return buf;
+}
+
 /* POST /fees/refunds {order}: 登记已退还, the surplus of one of this organisation's
  * orders refunded outside the portal; the applicant is told. */
 enum perr
@@ -204,7 +215,6 @@ h_fee_refund(struct req *r)
 	PGresult *res = NULL;
 	cJSON *detail;
 	char yuan[32];
-	long long fen;
 	enum perr e;
 
 	if ((e = db_begin()) != PERR_OK)
@@ -224,11 +234,7 @@ h_fee_refund(struct req *r)
 		PQclear(res);
 		return e;
 	}
-	fen = db_int(res, 0, 2);
-	if (fen % 100 == 0)
-		snprintf(yuan, sizeof(yuan), "%lld", fen / 100);
-	else
-		snprintf(yuan, sizeof(yuan), "%lld.%02lld", fen / 100, fen % 100);
+	fen_yuan(db_int(res, 0, 2), yuan, sizeof(yuan));
 	detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(detail, "order", order);
 	cJSON_AddStringToObject(detail, "surplus", yuan);

@@ -433,6 +433,8 @@ PORTAL_API enum perr ref_owners(long long pipeline, long long region, const int 
 PORTAL_API int ref_fee_step(long long pipeline);
 PORTAL_API enum perr ref_fee(long long plan, long long pipeline, long long region,
     long long unit, int *total, const char **items);
+/* fen in 元 as the pages and messages write it: "260", "0.50" (fee.c) */
+PORTAL_API const char *fen_yuan(long long fen, char *buf, size_t bufsz);
 /* Lets go what the request's drops kept (the names it was handed stay good
  * until then): lib/http.c, once a reply is out. */
 PORTAL_API void ref_release(void);

@@ -170,17 +170,6 @@ h_payment(struct req *r)
 	return PERR_OK;
 }
 
-/* fen in yuan, as the pages and messages write it: "260", "0.50" */
-static const char *
-yuan(long long fen, char *buf, size_t bufsz)
-{
-	if (fen % 100 == 0)
-		snprintf(buf, bufsz, "%lld", fen / 100);
-	else
-		snprintf(buf, bufsz, "%lld.%02lld", fen / 100, llabs(fen % 100));
-	return buf;
-}
-
 enum perr
 h_pay(struct req *r)
 {
@@ -240,7 +229,7 @@ h_pay(struct req *r)
 				goto paid_fail;
 			d = cJSON_CreateObject();
 			cJSON_AddStringToObject(d, "order", PQntuples(last) == 1 ? db_str(last, 0, 0) : "");
-			cJSON_AddStringToObject(d, "surplus", yuan(-due, y, sizeof(y)));
+			cJSON_AddStringToObject(d, "surplus", fen_yuan(-due, y, sizeof(y)));
 			e = req_audit(r, "pay_surplus", "application", r->id, d);
 			cJSON_Delete(d);
 			snprintf(note, sizeof(note), "【职称申报】推荐评审费收费标准已调整，您已缴纳的费用已足额；"
@@ -281,7 +270,7 @@ paid_fail:
 	snprintf(fen, sizeof(fen), "%lld", due);
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "order", order);
-	cJSON_AddStringToObject(d, "amount", yuan(due, y, sizeof(y)));
+	cJSON_AddStringToObject(d, "amount", fen_yuan(due, y, sizeof(y)));
 	if (old[0] != '\0')
 		cJSON_AddStringToObject(d, "voided", old);
 	if ((e = db_begin()) != PERR_OK) {
@@ -375,7 +364,7 @@ h_paycallback(struct req *r)
 	res = NULL;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "order", order);
-	cJSON_AddStringToObject(d, "amount", yuan(fen, y1, sizeof(y1)));
+	cJSON_AddStringToObject(d, "amount", fen_yuan(fen, y1, sizeof(y1)));
 	if (!ok) {
 		if ((e = db_exec(&st[PY_PAID], NULL, 2, order, "failed")) != PERR_OK ||
 		    (e = audit(&payer, "pay_failed", "application", app, d)) != PERR_OK ||
@@ -395,15 +384,15 @@ h_paycallback(struct req *r)
 	total = db_int(res, 0, 2);
 	PQclear(res);
 	res = NULL;
-	cJSON_AddStringToObject(d, "fee", yuan(fee, y2, sizeof(y2)));
-	cJSON_AddStringToObject(d, "paid_total", yuan(total, y3, sizeof(y3)));
+	cJSON_AddStringToObject(d, "fee", fen_yuan(fee, y2, sizeof(y2)));
+	cJSON_AddStringToObject(d, "paid_total", fen_yuan(total, y3, sizeof(y3)));
 	if (was_paid || total > fee) {
 		/* paid twice (an old order completed late) or more than the fee: the
 		 * department refunds it */
 		char surplus[24];
 
 		action = "pay_surplus";
-		cJSON_AddStringToObject(d, "surplus", yuan(was_paid ? fen : total - fee, y3,
+		cJSON_AddStringToObject(d, "surplus", fen_yuan(was_paid ? fen : total - fee, y3,
 		    sizeof(y3)));
 		snprintf(surplus, sizeof(surplus), "%lld", was_paid ? fen : total - fee);
 		if ((e = db_exec(&st[PY_SURPLUS], NULL, 2, order, surplus)) != PERR_OK)
@@ -417,14 +406,14 @@ h_paycallback(struct req *r)
 	else if (total > fee)
 		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳推荐评审费 %s 元，订单号 %s；"
 		    "应缴 %s 元，多缴的 %s 元将由主管部门核实后退还。", y1, order, y2,
-		    yuan(total - fee, y3, sizeof(y3)));
+		    fen_yuan(total - fee, y3, sizeof(y3)));
 	else if (total == fee)
 		snprintf(note, sizeof(note), "【职称申报】您已成功缴纳推荐评审费 %s 元，订单号 %s。",
 		    y1, order);
 	else
 		snprintf(note, sizeof(note), "【职称申报】已收到您缴纳的推荐评审费 %s 元（订单号 %s）。收费标准"
 		    "已调整为 %s 元，尚需补缴 %s 元，请登录平台补缴。", y1, order, y2,
-		    yuan(fee - total, y3, sizeof(y3)));
+		    fen_yuan(fee - total, y3, sizeof(y3)));
 	if ((!was_paid && total >= fee &&
 	    (e = db_run(&st[PY_APP_PAID], NULL, 1, DB_I(app))) != PERR_OK) ||
 	    (e = audit(&payer, action, "application", app, d)) != PERR_OK ||

@@ -1,5 +1,6 @@
 /* The hand-written printers of the hot path (lib/field.c, lib/db.c): each
- * says what the C library or cJSON would have said, byte for byte. */
+ * says what the C library or cJSON would have said, byte for byte; and
+ * fen_yuan() (lib/fee.c), the 元 of every fee text. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +136,21 @@ t_db_int(void **state)
 	PQclear(r);
 }
 
+static void
+t_fen_yuan(void **state)
+{
+	static const struct { long long fen; const char *yuan; } v[] = {
+		{ 26000, "260" }, { 0, "0" }, { 50, "0.50" }, { 8005, "80.05" }, { -50, "-0.50" },
+		{ -26000, "-260" }, { -12345, "-123.45" }, { 1, "0.01" },
+	};
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_string_equal(fen_yuan(v[i].fen, buf, sizeof(buf)), v[i].yuan);
+}
+
 int
 main(void)
 {
@@ -142,6 +158,7 @@ main(void)
 		cmocka_unit_test(t_json_print),
 		cmocka_unit_test(t_int_text),
 		cmocka_unit_test(t_db_int),
+		cmocka_unit_test(t_fen_yuan),
 	};
 
 	return cmocka_run_group_tests_name("print", tests, NULL, NULL);
