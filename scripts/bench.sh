@@ -4,7 +4,8 @@
 # 100 000; scripts/bench/seed.sql), then times each hot line of the portal
 # beside a bare program doing the same SQL through the same nginx
 # (tools/fcgi-floor.c), in one run: wrk, 2 threads, BENCH_SECONDS (10) each, at
-# 16 connections (req/s, p50, p99, the ratio to the floor) and at 64 (p99).
+# 16 connections (req/s, p50, p99, the ratio to the floor) and at 64 (p99, the
+# portal's and the floor's).
 # Then chain moves (moves/s, and that every move is in the history exactly
 # once), each portal's first load, each worker's private memory, whether the
 # worklist's plans stay put, the statistics of issue 9, and one line per
@@ -117,18 +118,19 @@ wrk_() {
 rows=()
 # name floor-url portal-url floor-header portal-header: the floor and the portal at 16
 # connections, by turns, each twice for half the time (a load that comes and goes
-# meets both), then the portal at 64; the figures of the halves are averaged,
-# their worse p99 kept
+# meets both), then each at 64 (what p99 the machine gives a bare program); the
+# figures of the halves are averaged, their worse p99 kept
 line() {
-	local name=$1 furl=$2 purl=$3 fh=$4 ph=$5 h=$(( (DUR + 1) / 2 )) f1 p1 f2 p2 p64
+	local name=$1 furl=$2 purl=$3 fh=$4 ph=$5 h=$(( (DUR + 1) / 2 )) f1 p1 f2 p2 p64 f64
 	f1=$(wrk_ 16 "$h" ${fh:+-H "$fh"} "$base$furl")
 	p1=$(wrk_ 16 "$h" ${ph:+-H "$ph"} "$base$purl")
 	f2=$(wrk_ 16 "$h" ${fh:+-H "$fh"} "$base$furl")
 	p2=$(wrk_ 16 "$h" ${ph:+-H "$ph"} "$base$purl")
 	p64=$(wrk_ 64 "$DUR" ${ph:+-H "$ph"} "$base$purl")
+	f64=$(wrk_ 64 "$DUR" ${fh:+-H "$fh"} "$base$furl")
 	rows+=("$name|$(halves "$f1" "$f2")|$(halves "$p1" "$p2")|$p64|$(awk -v a="$f1" -v b="$p1" \
 		-v c="$f2" -v d="$p2" -v e="$p64" 'BEGIN { split(a, x); s = x[6]; split(b, x); s += x[6];
-		split(c, x); s += x[6]; split(d, x); s += x[6]; split(e, x); s += x[6]; printf "%.0f", s / 5 }')")
+		split(c, x); s += x[6]; split(d, x); s += x[6]; split(e, x); s += x[6]; printf "%.0f", s / 5 }')|$f64")
 	printf '.' >&2
 }
 halves() {	# two wrk_ results -> one: rates and p50 averaged, the worse p99, errors added
@@ -279,16 +281,18 @@ af=$(floor_ms "SELECT count(*) FROM application WHERE state <> 'draft'")
 echo >&2
 
 {
-printf '\n%-36s %9s %9s %8s %8s %6s %9s %7s\n' line "floor/s" "req/s" "p50 ms" "p99 ms" ratio \
-	"p99 @64" "others"
+printf '\n%-36s %9s %9s %8s %8s %6s %9s %9s %7s\n' line "floor/s" "req/s" "p50 ms" "p99 ms" ratio \
+	"p99 @64" "floor @64" "others"
 for r in "${rows[@]}"; do
-	IFS='|' read -r name f p p64 ld <<<"$r"
+	IFS='|' read -r name f p p64 ld f64 <<<"$r"
 	read -r frps _ _ _ _ <<<"$f"
 	read -r prps pp50 pp99 pst perr _ <<<"$p"
-	p64_99=-
+	p64_99=- f64_99=-
 	[ "$p64" != - ] && p64_99=$(cut -d' ' -f3 <<<"$p64")
+	[ -n "$f64" ] && f64_99=$(cut -d' ' -f3 <<<"$f64")
 	awk -v n="$name" -v f="$frps" -v p="$prps" -v a="$pp50" -v b="$pp99" -v c="$p64_99" -v l="$ld" \
-		'BEGIN { printf "%-36s %9d %9d %8.2f %8.2f %6.2f %9s %6s%%\n", n, f, p, a, b, p / f, c, l }'
+		-v g="$f64_99" 'BEGIN { printf "%-36s %9d %9d %8.2f %8.2f %6.2f %9s %9s %6s%%\n", n, f, p, a, b,
+		p / f, c, g, l }'
 	[ "$perr" = 0 ] || echo "  ($perr socket errors)"
 	case $name in hello*) ;; chain*) [ "$pst" = 0 ] || echo "  ($pst refused)" ;;
 	*) [ "$pst" = 0 ] || echo "  ($pst answers of 400 or more)" ;; esac
@@ -340,13 +344,17 @@ goal "chain moves >= 3000/s, nothing lost" "$pmr/s, intact: $intact" \
 	"$([ "$(ge "$pmr" 3000)" = 1 ] && [ $intact = yes ] && echo 1 || echo 0)"
 mx=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { printf "%.1f", m / 1024 }' <<<"$fl")
 goal "first load of every portal <= 150 KB gzipped" "largest $mx KB" "$(awk -v m="$mx" 'BEGIN { print m <= 150 }')"
-worst=0 wn=
+worst=0 wn= fworst=0
 for r in "${rows[@]}"; do
 	case $r in chain*|hello*) continue ;; esac
 	x=$(cut -d'|' -f4 <<<"$r" | cut -d' ' -f3)
 	[ "$(lt "$worst" "$x")" = 1 ] && worst=$x wn=${r%%|*}
+	x=$(cut -d'|' -f6 <<<"$r" | cut -d' ' -f3)
+	[ "$(lt "$fworst" "$x")" = 1 ] && fworst=$x
 done
-goal "read lines: p99 < 25 ms at 64 connections" "worst $worst ms ($wn)" "$(lt "$worst" 25)"
+# (the floor's worst beside it: a floor over 25 ms is the machine's p99, not the portal's)
+goal "read lines: p99 < 25 ms at 64 connections" "worst $worst ms ($wn); the floor's worst $fworst ms" \
+	"$(lt "$worst" 25)"
 w=$(awk -v c="$cs" -v a="$as" 'BEGIN { print (c > a ? c : a) }')
 # issue 9's line is at 100 000 applications; at another size, the figure only
 if [ "$APPS" -eq 100000 ]; then
@@ -364,7 +372,7 @@ if [ "$APPS" -ge 1000000 ] && [ -s "$ROOT/var/bench-100000.txt" ]; then
 			"$(awk -v a="$a" -v b="$b" 'BEGIN { print (a >= 0.9 * b) ? 1 : 0 }')"
 	done
 fi
-echo "other work on the machine during the lines: $(for r in "${rows[@]}"; do echo "${r##*|}"; done |
+echo "other work on the machine during the lines: $(for r in "${rows[@]}"; do cut -d"|" -f5 <<<"$r"; done |
 	sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s %%", lo, hi }') of its CPU" \
 	"(a line taken while others worked is noise; load average at the end $(cut -d' ' -f1 /proc/loadavg))"
 } | tee "$OUT"
