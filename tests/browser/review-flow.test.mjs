@@ -222,6 +222,8 @@ describe('review flow: county returns, applicant fixes, unit passes again, count
       assert.match(await facts.innerText(), new RegExp(`任现职年限\\s*${d.application.facts.title_years} 年`))
       assert.match(await facts.innerText(), /大学本科/)
       assert.match(await facts.innerText(), /各项申报条件均已满足/)
+      // the verdict in the facts' header, in view however far a short window squeezes them
+      assert.equal((await facts.locator('.rd-facts-verdict').innerText()).trim(), '申报条件均已满足')
       await shot(page, 'detail')
 
       // on a laptop's screen (1366×768), once the page is scrolled, the checklist and the decision
