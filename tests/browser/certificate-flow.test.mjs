@@ -74,7 +74,13 @@ step('the clerk issues a results document from 制发文件: choose, 文号, pre
     await row.locator('.el-checkbox').click()
   }
   await page.locator('.doc-new', { hasText: '已选 2 人' }).click()
-  await page.locator('#doc-number').fill(NUMBER)
+  // 〔〕 goes where the caret is: typed 金建评12号, the caret put after 金建评
+  const number = page.locator('#doc-number')
+  await number.fill('金建评12号')
+  await number.evaluate((el) => el.setSelectionRange(3, 3))
+  await page.locator('.el-button', { hasText: /^〔〕$/ }).click()
+  assert.equal(await number.inputValue(), `金建评〔${YEAR}〕12号`)
+  await number.fill(NUMBER)
   const preview = page.locator('.doc-preview')
   await preview.getByText(NUMBER).waitFor()
   const text = await preview.innerText()
