@@ -129,8 +129,10 @@ const BUTTONS = {
 }
 // a step that reports a result on (…结果报市人力社保局) hands it on: 已报送, as every history says it
 BUTTONS.report = { ...BUTTONS.dept, pass: ['审查通过（报送）', '审查意见', '已报送'] }
+// the unit's 单位公示并推荐上报 (the notice's 资格公示并报送): its 通过 is the 推荐上报
+BUTTONS.unitReport = { ...BUTTONS.unit, pass: ['推荐上报', '审核通过意见', '已推荐上报'] }
 const button = (code, step = '') =>
-  (BUTTONS[portalRole() === 'unit' ? 'unit' : /评定$/.test(step || '') ? 'assess'
+  (BUTTONS[portalRole() === 'unit' ? (/推荐上报/.test(step || '') ? 'unitReport' : 'unit') : /评定$/.test(step || '') ? 'assess'
     : /结果报/.test(step || '') ? 'report' : 'dept'][code] || null)
 export function buttonName(code, step) {
   const b = button(code, step)
