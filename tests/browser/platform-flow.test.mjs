@@ -194,7 +194,7 @@ describe('a unit registers and the operator reviews it', () => {
     await page.locator('.topbar .user-name', { hasText: unit.contact }).waitFor()
     assert.deepEqual(
       (await page.locator('.side-menu .el-menu-item').allInnerTexts()).map((s) => s.trim()),
-      ['单位注册审核', '账号设置'],
+      ['单位注册', '账号设置'],
       'the menu offers only what answers before approval',
     )
     await page.locator('.scan-toggle').click()

@@ -29,7 +29,7 @@ createPortal({
   unapproved: {
     home: '/registration',
     menu: [
-      { label: '单位注册审核', path: '/registration', icon: OfficeBuilding },
+      { label: '单位注册', path: '/registration', icon: OfficeBuilding },
       { label: '账号设置', path: '/account', icon: Setting },
     ],
   },
