@@ -141,7 +141,6 @@ export const PLAUSIBLE = {
 	// an SMS code (lib/codes.c): six digits, not the one sent
 	code: '246813',
 	idcard: (c) => c.victim.idcard,
-	// (a plan's name starting "test plan " keeps it out of every list of plans)
 	name: (c) => under(c, '/plans') ? `test plan 信任矩阵 ${c.route.method} ${c.nobody}` : c.route.pattern === '/departments' ? '信任矩阵测试部门'
 	    : under(c, '/regist') ? '信任矩阵测试建设有限公司' : '测试人员',
 	// a new number where one is changed; the profile form sends the one on file
