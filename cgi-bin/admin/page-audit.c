@@ -150,6 +150,9 @@ static const struct {
 	{ "interview_result", "result", "面试结果" },
 	{ NULL, "note", "说明" },
 	{ "calendar_year", "days", "录入天数" },
+	{ "calendar_year", "added", "新增" },
+	{ "calendar_year", "removed", "删除" },
+	{ "calendar_year", "changed", "改动" },
 	{ NULL, "fields", "变更内容" },
 	{ NULL, "order", "订单号" },
 	{ NULL, "amount", "金额（元）" },
@@ -222,6 +225,28 @@ fee_items_text(const cJSON *v, char *buf, size_t n)
 	return true;
 }
 
+/* A list of words (变更内容's fields, the days a calendar save changed) as
+ * "申报截止日期、评审费", "无" for none; false when v is not that. */
+static bool
+strings_text(const cJSON *v, char *buf, size_t n)
+{
+	const cJSON *it;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!cJSON_IsArray(v))
+		return false;
+	cJSON_ArrayForEach(it, v)
+		if (!cJSON_IsString(it))
+			return false;
+	cJSON_ArrayForEach(it, v)
+		if (o < n)
+			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "、" : "", it->valuestring);
+	if (o == 0)
+		snprintf(buf, n, "无");
+	return true;
+}
+
 /* The text of a detail's value v under key, with the names the row found. */
 static void
 value_text(const PGresult *res, int i, const char *key, const cJSON *v, char *buf, size_t n)
@@ -244,7 +269,8 @@ value_text(const PGresult *res, int i, const char *key, const cJSON *v, char *bu
 		snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "是" : "否");
 	else if (cJSON_IsNull(v))
 		snprintf(buf, n, "—");
-	else if (strcmp(key, "items") != 0 || !fee_items_text(v, buf, n)) {
+	else if ((strcmp(key, "items") != 0 || !fee_items_text(v, buf, n)) &&
+	    !strings_text(v, buf, n)) {
 		printed = cJSON_PrintUnformatted(v);
 		snprintf(buf, n, "%s", printed ? printed : "");
 		cJSON_free(printed);

@@ -116,7 +116,7 @@ h_admin_calendar_year(struct req *r)
 struct day {
 	char day[11];
 	bool workday;
-	char note[64];
+	char note[30 * 4 + 1];	/* 30 characters (day_fields, the import's check) */
 	int line;		/* its line of an imported text; 0: a row of the editor's list */
 };
 
@@ -169,15 +169,50 @@ check_days(struct req *r, long long year, const struct day *d, int n)
 	return PERR_OK;
 }
 
-/* The audit row of a year entered: its source and how many days. */
-static enum perr
-audit_year(struct req *r, long long year, const char *note, int n)
+/* A day as the audit row says it: "2026-10-01 休（国庆节）". */
+static void
+day_words(char *buf, size_t n, const char *day, bool workday, const char *note)
 {
-	cJSON *detail = cJSON_CreateObject();
+	snprintf(buf, n, "%s %s（%s）", day, workday ? "班" : "休", note);
+}
+
+/* The audit row of a year entered: its source, how many days, and which days
+ * it added, took away or changed against old (CL_DAYS before the save): a day
+ * moved moves every running 公示's end, and the row says who moved which. */
+static enum perr
+audit_year(struct req *r, long long year, const char *note, const struct day *d, int n,
+    const PGresult *old)
+{
+	cJSON *detail = cJSON_CreateObject(), *added, *removed, *changed;
+	char a[200], b[200], both[420];
+	int i, k, no = PQntuples(old);
 	enum perr e;
 
 	cJSON_AddStringToObject(detail, "note", note);
 	cJSON_AddNumberToObject(detail, "days", n);
+	added = cJSON_AddArrayToObject(detail, "added");
+	removed = cJSON_AddArrayToObject(detail, "removed");
+	changed = cJSON_AddArrayToObject(detail, "changed");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < no && strcmp(db_str(old, k, 0), d[i].day) != 0; k++)
+			;
+		day_words(a, sizeof(a), d[i].day, d[i].workday, d[i].note);
+		if (k == no)
+			cJSON_AddItemToArray(added, cJSON_CreateString(a));
+		else if (db_bool(old, k, 1) != d[i].workday || strcmp(db_str(old, k, 2), d[i].note) != 0) {
+			day_words(b, sizeof(b), db_str(old, k, 0), db_bool(old, k, 1), db_str(old, k, 2));
+			snprintf(both, sizeof(both), "%s → %s", b, a + 11);
+			cJSON_AddItemToArray(changed, cJSON_CreateString(both));
+		}
+	}
+	for (k = 0; k < no; k++) {
+		for (i = 0; i < n && strcmp(db_str(old, k, 0), d[i].day) != 0; i++)
+			;
+		if (i == n) {
+			day_words(b, sizeof(b), db_str(old, k, 0), db_bool(old, k, 1), db_str(old, k, 2));
+			cJSON_AddItemToArray(removed, cJSON_CreateString(b));
+		}
+	}
 	e = req_audit(r, "calendar_year", "calendar", year, detail);
 	cJSON_Delete(detail);
 	return e;
@@ -187,7 +222,7 @@ audit_year(struct req *r, long long year, const char *note, int n)
 static enum perr
 save_year(struct req *r, long long year, const char *note, const struct day *d, int n)
 {
-	PGresult *res = NULL;
+	PGresult *res = NULL, *old = NULL;
 	char what[160];
 	int i;
 	enum perr e;
@@ -197,6 +232,7 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CL_LOCK], NULL, 0)) != PERR_OK ||
+	    (e = db_run(&st[CL_DAYS], &old, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_YEAR], NULL, 1, DB_I(year))) != PERR_OK)
 		goto fail;
@@ -215,12 +251,14 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 		res = NULL;
 	}
 	if ((e = db_run(&st[CL_ADD_YEAR], NULL, 2, DB_I(year), DB_S(note))) != PERR_OK ||
-	    (e = audit_year(r, year, note, n)) != PERR_OK ||
+	    (e = audit_year(r, year, note, d, n, old)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
+	PQclear(old);
 	return h_admin_calendar_year(r);
 fail:
 	PQclear(res);
+	PQclear(old);
 	db_rollback();
 	return e;
 }

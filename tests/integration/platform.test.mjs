@@ -726,6 +726,32 @@ describe('the operator runs the platform', () => {
 		    DELETE FROM calendar_year WHERE year IN (${y}, ${y + 2})`);
 	});
 
+	test('the calendar: the audit says which days a save added, took away or changed', async () => {
+		const y = 2034;
+		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '审计测试', days } });
+		const day = (d, workday, note) => ({ day: d, workday, note });
+		// a note of 30 characters, kept whole (the editor's limit; it had been cut at 63 bytes)
+		const long = '春节调休上班说明'.repeat(4).slice(0, 30);
+		try {
+			let r = await put([day('2034-01-02', false, '元旦'), day('2034-02-20', false, '春节')]);
+			assert.equal(r.status, 200, r.text);
+			r = await put([day('2034-01-02', false, '元旦'), day('2034-02-20', false, '春节（补）'),
+				day('2034-02-26', true, long)]);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(await sql(`SELECT note FROM calendar_day WHERE day = '2034-02-26'`), long);
+			r = await put([day('2034-02-20', false, '春节（补）'), day('2034-02-26', true, long)]);
+			assert.equal(r.status, 200, r.text);
+			const rows = (await admin.get(`/audit?action=calendar_year&target_type=calendar&target_id=${y}`)).json.items;
+			const said = rows.slice(0, 3).map((row) => Object.fromEntries(row.details.map((d) => [d.label, d.text])));
+			assert.deepEqual([said[0].新增, said[0].删除, said[0].改动, said[0].录入天数], ['无', '2034-01-02 休（元旦）', '无', '2']);
+			assert.deepEqual([said[1].新增, said[1].删除, said[1].改动],
+				[`2034-02-26 班（${long}）`, '无', '2034-02-20 休（春节） → 休（春节（补））']);
+			assert.equal(said[2].新增, '2034-01-02 休（元旦）、2034-02-20 休（春节）');
+		} finally {
+			await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
+		}
+	});
+
 	test('the calendar: a refused day is named by its date and its row, beside the error', async () => {
 		const y = 2032;
 		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '测试', days } });
