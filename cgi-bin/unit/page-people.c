@@ -22,7 +22,9 @@ static struct db_stmt st[PP__MAX] = {
 	    " to_char(b.requested_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
 	    " coalesce(to_char(b.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),"
 	    " coalesce(p.education, ''), coalesce(p.title, ''), coalesce(p.specialty, ''),"
-	    " coalesce(p.custody, ''), " PP_CURRENT
+	    " coalesce(p.custody, ''), " PP_CURRENT ","
+	    /* the employer a 人才交流中心's person names (the centre is not it) */
+	    " coalesce((SELECT o.name FROM org o WHERE o.id = p.unit_org_id), '')"
 	    " FROM person_binding b JOIN app_user u ON u.id = b.user_id"
 	    " LEFT JOIN applicant_profile p ON p.user_id = b.user_id"
 	    " WHERE b.org_id = $1 AND ($2 = 'all' OR b.status = $2)"
@@ -84,6 +86,7 @@ h_unit_people(struct req *r)
 		cJSON_AddStringToObject(it, "title", current ? db_str(res, i, 9) : "");
 		cJSON_AddStringToObject(it, "specialty", current ? db_str(res, i, 10) : "");
 		cJSON_AddStringToObject(it, "custody", current ? db_str(res, i, 11) : "");
+		cJSON_AddStringToObject(it, "employer", current ? db_str(res, i, 13) : "");
 		cJSON_AddBoolToObject(it, "current", current);
 		cJSON_AddItemToArray(items, it);
 	}

@@ -298,6 +298,9 @@ describe('custody by the talent centre', () => {
 		assert.match(await told(), /^【职称申报】金华市人才交流中心已确认代理您的人事档案；您的业绩档案\S+《.+》已通过单位审核/);
 		const b = await newApplicant();
 		await putProfile(b.s, await completeProfile({ custody: 'talent_centre', centre_id: centreOrg }));
+		// the centre reads whose employee it is asked to keep the file of (a walk: it could not)
+		const listed = (await rcjl.get('/people')).json.items.find((p) => p.id === b.id);
+		assert.deepEqual([listed.custody, listed.employer], ['talent_centre', HONGDA]);
 		assert.equal((await rcjl.post(`/people/${b.id}/refuse`, { reason: '档案不在本中心' })).status, 200);
 		assert.equal(await sql(`SELECT body FROM notification WHERE user_id = ${b.id} ORDER BY id DESC LIMIT 1`),
 		    '【职称申报】金华市人才交流中心未确认代理您的人事档案，理由：档案不在本中心。请登录平台在“个人基本信息”中重新选择“人事档案存放”和人才交流中心。');
