@@ -794,6 +794,16 @@ describe('the operator\'s pages', () => {
     assert.equal(seen.json.plan.amendment_list.length, 1)
     assert.deepEqual(seen.json.plan.files.map((f) => f.title), ['自评表与推荐表（附件4）'])
     assert.equal((await who.s.get(`/uploads/${upload.id}?download=1`)).status, 200)
+    // a change not saved is not lost at a click on the menu: asked first, 继续编辑 stays
+    await page.locator('#pe-reason').fill('未保存的修改')
+    await page.locator('.side-menu .el-menu-item', { hasText: '节假日日历' }).click()
+    const leave = page.locator('.pe-leave-confirm')
+    await leave.getByText('修改尚未保存').waitFor()
+    await leave.getByRole('button', { name: '继续编辑' }).click()
+    await leave.waitFor({ state: 'hidden' })
+    assert.equal(await page.locator('#pe-reason').inputValue(), '未保存的修改')
+    assert.match(page.url(), new RegExp(`#/plans/${plan.id}$`))
+    await page.locator('#pe-reason').fill('')
   })
 
   step('节假日日历: the missing year is named; a year imported from text lines, a bad line named', async () => {
