@@ -745,6 +745,12 @@ describe('the operator\'s pages', () => {
     await page.locator('#pe-level').getByText('中级').click()
     await page.locator('.pe-pipeline', { hasText: '中级初定' }).click() // mid_review only
     await pickDate(page, '#pe-opens', day(-1))
+    // a window into a year the 节假日日历 has not entered is named under the dates
+    const entered = (await (await page.request.get(`${BASE}/api/admin/calendar`)).json()).years.map((y) => y.year)
+    let gap = Number(day(-1).slice(0, 4)) + 1
+    while (entered.includes(gap)) gap++
+    await pickDate(page, '#pe-closes', `${gap}-01-15`)
+    await page.locator('.pe-calendar-gap', { hasText: `${gap} 年的节假日和调休安排` }).waitFor()
     await pickDate(page, '#pe-closes', day(20))
     await page.locator('#pe-scope').fill('婺城区企业工程技术人员（测试）')
     await page.locator('#pe-requirements').fill('按通知要求申报（测试）')
