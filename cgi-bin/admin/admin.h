@@ -44,6 +44,7 @@ enum perr h_admin_plans(struct req *);
 enum perr h_admin_plan(struct req *);
 enum perr h_admin_plan_add(struct req *);
 enum perr h_admin_plan_edit(struct req *);
+enum perr h_admin_plan_delete(struct req *);
 
 /* page-calendar.c: the holiday calendar */
 extern const struct field calendar_year_fields[];

@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{ M_GET, "/plans/:id", 0, NULL, h_admin_plan },
 	{ M_POST, "/plans", 0, plan_fields, h_admin_plan_add },
 	{ M_PUT, "/plans/:id", 0, plan_fields, h_admin_plan_edit },
+	{ M_DELETE, "/plans/:id", 0, NULL, h_admin_plan_delete },
 	/* page-calendar.c */
 	{ M_GET, "/calendar", 0, NULL, h_admin_calendar },
 	{ M_GET, "/calendar/:id", 0, NULL, h_admin_calendar_year },

@@ -163,6 +163,7 @@ static const struct {
 	{ NULL, "pay_by", "缴费截止日期" },
 	{ "fee_set", "told", "已短信告知人数" },
 	{ "support_contact", "name", "技术支持单位或联系人" },
+	{ "plan_delete", "name", "计划名称" },
 	{ "support_contact", "phone", "联系电话" },
 	{ "support_contact", "email", "电子邮箱" },
 	{ "support_contact", "hours", "服务时间" },

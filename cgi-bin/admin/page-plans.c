@@ -18,7 +18,7 @@
 
 enum {
 	PN_INSERT, PN_LOAD, PN_UPDATE, PN_AMEND, PN_PIPES_OK, PN_PUBLISH, PN_FILES_OK, PN_FILES_DEL,
-	PN_FILES_ADD, PN__MAX
+	PN_FILES_ADD, PN_DRAFT, PN_DELETE, PN__MAX
 };
 
 /* 推荐评审费标准 (管理部门网上审核操作办法 §二(一)1), in 元 */
@@ -70,6 +70,10 @@ static struct db_stmt st[PN__MAX] = {
 	    "INSERT INTO plan_file (plan_id, upload_id, seq, title, kind)"
 	    " SELECT $1, (v->>'upload_id')::bigint, n, v->>'title', nullif(v->>'kind', '')"
 	    " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n)", 0 },
+	[PN_DRAFT] = { "admin_plan_draft",
+	    "SELECT status, name FROM plan WHERE id = $1::bigint FOR UPDATE", 0 },
+	/* (a department's 收费设定 of it is a foreign key: the delete is refused, 409) */
+	[PN_DELETE] = { "admin_plan_delete", "DELETE FROM plan WHERE id = $1 AND status = 'draft'", 0 },
 };
 
 static bool
@@ -491,6 +495,49 @@ h_admin_plan_edit(struct req *r)
 fail:
 	PQclear(res);
 	form_free(&pf);
+	db_rollback();
+	return e;
+}
+
+/* DELETE /plans/:id: a draft made by mistake goes (the operator walk: it stayed in the
+ * list for good); a published plan is corrected by amendments, never taken back. Its
+ * files' links go with it; the uploads stay, as every upload does. */
+enum perr
+h_admin_plan_delete(struct req *r)
+{
+	PGresult *res = NULL;
+	cJSON *detail;
+	enum perr e;
+
+	if ((e = db_begin()) != PERR_OK)
+		return e;
+	if ((e = db_run(&st[PN_DRAFT], &res, 1, DB_I(r->id))) != PERR_OK)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		e = req_fail(r, PERR_NOT_FOUND, NULL, "评审工作计划不存在");
+		goto fail;
+	}
+	if (strcmp(db_str(res, 0, 0), "draft") != 0) {
+		e = req_fail(r, PERR_CONFLICT, NULL,
+		    "已发布的评审工作计划不能删除；如需更正，请修改后填写变更理由");
+		goto fail;
+	}
+	detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(detail, "name", db_str(res, 0, 1));
+	PQclear(res);
+	res = NULL;
+	if ((e = db_run(&st[PN_FILES_DEL], NULL, 1, DB_I(r->id))) == PERR_OK &&
+	    (e = db_run(&st[PN_DELETE], NULL, 1, DB_I(r->id))) == PERR_CONFLICT)
+		e = req_fail(r, PERR_CONFLICT, NULL, "该草稿已有部门设定了收费，不能删除");
+	if (e == PERR_OK)
+		e = req_audit(r, "plan_delete", "plan", r->id, detail);
+	cJSON_Delete(detail);
+	if (e != PERR_OK || (e = db_commit()) != PERR_OK)
+		goto fail;
+	cJSON_AddBoolToObject(req_out(r), "deleted", true);
+	return PERR_OK;
+fail:
+	PQclear(res);
 	db_rollback();
 	return e;
 }

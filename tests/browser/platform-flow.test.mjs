@@ -812,6 +812,25 @@ describe('the operator\'s pages', () => {
     await page.locator('#pe-reason').fill('')
   })
 
+  step('评审工作计划: a draft made by mistake is deleted from the list, asked first', async () => {
+    const { page } = adminDesk
+    h.current = page
+    const name = `误建草稿${t}`
+    await sql(`INSERT INTO plan (year, name, level, opens_on, closes_on, status)
+        VALUES (2023, ${lit(name)}, 'mid', current_date, current_date + 10, 'draft')`)
+    await menu(page, '节假日日历')
+    await menu(page, '评审工作计划')
+    const row = page.locator('.plans-table .el-table__body-wrapper tbody tr', { hasText: name })
+    await row.locator('.plan-delete').click()
+    const ask = page.locator('.plan-delete-confirm')
+    await ask.getByText(`删除草稿《${name}》`).waitFor()
+    const [del] = await Promise.all([answer(page, 'DELETE', /\/plans\/\d+$/), ask.getByRole('button', { name: '删除' }).click()])
+    assert.equal((await expectOk(del)).deleted, true)
+    await row.waitFor({ state: 'detached' })
+    // a published plan offers no 删除
+    assert.equal(await page.locator('.plans-table tbody tr', { hasText: '已发布' }).first().locator('.plan-delete').count(), 0)
+  })
+
   step('节假日日历: the missing year is named; a year imported from text lines, a bad line named', async () => {
     const { page } = adminDesk
     h.current = page

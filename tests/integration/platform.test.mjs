@@ -586,6 +586,34 @@ describe('the operator runs the platform', () => {
 		assert.deepEqual([row.fields.sort(), row.reason], [['申报截止日期', '评审费（元）'].sort(), '延长申报期']);
 	});
 
+	test('plans: a draft made by mistake is deleted, audited; a published one, or one with fees set, is kept (409)', async () => {
+		const body = { year: 2023, name: `测试删除计划${tag()}`, series: '建设工程', level: 'mid', title_name: '工程师',
+			pipelines: ['mid_review'], opens_on: await sql("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"),
+			closes_on: await sql("SELECT to_char(current_date + 10, 'YYYY-MM-DD')"), fee_recommend: 80,
+			fee_review: 180, scope: '测试', requirements: '测试要求' };
+		const draft = (await admin.post('/plans', body)).json.plan.id;
+		let r = await admin.request('DELETE', `/plans/${draft}`);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.deleted, true);
+		assert.equal(await sqlInt(`SELECT count(*) FROM plan WHERE id = ${draft}`), 0);
+		assertError(await admin.request('DELETE', `/plans/${draft}`), 404, 'not_found');
+		const row = (await admin.get(`/audit?action=plan_delete&target_type=plan&target_id=${draft}`)).json.items[0];
+		assert.deepEqual([row.action_name, row.details.find((d) => d.key === 'name').text], ['删除评审工作计划草稿', body.name]);
+		// published: corrected by amendments, never taken back
+		const pub = (await admin.post('/plans', { ...body, name: `${body.name}（发布）`, publish: true })).json.plan.id;
+		assertError(await admin.request('DELETE', `/plans/${pub}`), 409, 'conflict');
+		// a draft a department has set its fees for stays
+		const fees = (await admin.post('/plans', { ...body, name: `${body.name}（收费）` })).json.plan.id;
+		await sql(`INSERT INTO fee_item (plan_id, org_id, seq, name, amount, updated_by)
+		    SELECT ${fees}, o.id, 1, '评审费', 180, u.id FROM org o, app_user u
+		    WHERE o.name = '婺城区住房和城乡建设局' AND u.username = 'wucheng_jsj'`);
+		const refused = assertError(await admin.request('DELETE', `/plans/${fees}`), 409, 'conflict');
+		assert.match(refused.message, /已有部门设定了收费/);
+		assert.equal(await sqlInt(`SELECT count(*) FROM plan WHERE id IN (${pub}, ${fees})`), 2);
+		await sql(`DELETE FROM fee_item WHERE plan_id = ${fees}`);
+		await sql(`UPDATE plan SET opens_on = current_date - 1, closes_on = current_date - 1 WHERE id = ${pub}`);
+	});
+
 	test('plans: their 附件 (the forms the notice sends applicants to) are the operator\'s uploads, downloaded by applicants once published', async () => {
 		const body = { year: 2023, name: `测试附件计划${tag()}`, series: '建设工程', level: 'mid', title_name: '工程师',
 			pipelines: ['mid_review'], opens_on: await sql("SELECT to_char(current_date - 1, 'YYYY-MM-DD')"),
