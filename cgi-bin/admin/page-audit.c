@@ -46,7 +46,16 @@ static struct db_stmt st[AU__MAX] = {
 	    "  l.target_type, ''),"
 	    " coalesce((SELECT name FROM audit_label WHERE kind = 'role' AND code = l.actor_role),"
 	    "  l.actor_role, ''),"
-	    " coalesce(u.role, '')"
+	    " coalesce(u.role, ''),"
+	    /* whom or what the row is about, by name (the operator walk: 账号 96, 评审工作计划 5);
+	     * an applicant's account by name alone (their username is their 身份证号) */
+	    " coalesce(CASE l.target_type"
+	    "  WHEN 'user' THEN (SELECT t.name || CASE WHEN t.role = 'applicant' THEN ''"
+	    "   ELSE '（' || t.username || '）' END FROM app_user t WHERE t.id = l.target_id)"
+	    "  WHEN 'org' THEN (SELECT t.name FROM org t WHERE t.id = l.target_id)"
+	    "  WHEN 'plan' THEN (SELECT t.name FROM plan t WHERE t.id = l.target_id)"
+	    "  WHEN 'application' THEN (SELECT t.name FROM application a JOIN app_user t"
+	    "   ON t.id = a.applicant_id WHERE a.id = l.target_id) END, '')"
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"
 	    " LEFT JOIN org o ON o.id = l.actor_org_id"
 	    " WHERE ($1::text IS NULL OR u.username = $1)"
@@ -79,7 +88,8 @@ static struct db_stmt st[AU__MAX] = {
 /* The columns of AU_LIST after the row's own: the detail and its names. */
 enum {
 	AC_ROLE = 5, AC_ACTION = 9, AC_TYPE = 10, AC_DETAIL = 12, AC_TO_ORG, AC_FROM_STEP, AC_TO_STEP,
-	AC_FROM_STATE, AC_TO_STATE, AC_ACTION_NAME, AC_TYPE_NAME, AC_ROLE_NAME, AC_USER_ROLE
+	AC_FROM_STATE, AC_TO_STATE, AC_ACTION_NAME, AC_TYPE_NAME, AC_ROLE_NAME, AC_USER_ROLE,
+	AC_TARGET_NAME
 };
 
 static bool
@@ -354,6 +364,7 @@ h_admin_audit(struct req *r)
 		cJSON_AddStringToObject(it, "target_type", db_str(res, i, AC_TYPE));
 		cJSON_AddStringToObject(it, "target_type_name", db_str(res, i, AC_TYPE_NAME));
 		cJSON_AddNumberToObject(it, "target_id", (double)db_int(res, i, 11));
+		cJSON_AddStringToObject(it, "target_name", db_str(res, i, AC_TARGET_NAME));
 		d = db_str(res, i, AC_DETAIL)[0] ? cJSON_Parse(db_str(res, i, AC_DETAIL)) : NULL;
 		cJSON_AddItemToObject(it, "details", detail_items(res, i, d));
 		cJSON_AddItemToObject(it, "detail", d ? d : cJSON_CreateNull());
@@ -399,8 +410,8 @@ enum perr
 h_admin_audit_xlsx(struct req *r)
 {
 	static const char *const head[] = { "编号", "时间", "操作人", "姓名", "角色", "单位或部门",
-	    "IP 地址", "操作", "对象类型", "对象编号", "详情" };
-	static const int widths[] = { 10, 20, 20, 12, 10, 36, 16, 22, 14, 10, 50 };
+	    "IP 地址", "操作", "对象类型", "对象编号", "对象名称", "详情" };
+	static const int widths[] = { 10, 20, 20, 12, 10, 36, 16, 22, 14, 10, 30, 50 };
 	PGresult *res;
 	cJSON *rows;
 	char masked[64];
@@ -429,6 +440,7 @@ h_admin_audit_xlsx(struct req *r)
 			else
 				cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, col)));
 		}
+		cJSON_AddItemToArray(row, cJSON_CreateString(db_str(res, i, AC_TARGET_NAME)));
 		cJSON_AddItemToArray(row, detail_line(res, i));
 		cJSON_AddItemToArray(rows, row);
 	}

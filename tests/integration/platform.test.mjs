@@ -431,12 +431,15 @@ describe('人员: the unit confirms or refuses the people who chose it', () => {
 		const q = `action=person_refuse&target_type=user&target_id=${b.id}`;
 		const row = (await admin.get(`/audit?${q}`)).json.items[0];
 		assert.equal(row.details.find((d) => d.key === 'reason').text, reason);
+		// whom it was about, by name (an applicant's account without its 身份证号 username)
+		assert.equal(row.target_name, b.name);
 		const res = await fetch(admin.url(`/audit.xlsx?${q}`), { headers: { Cookie: admin.cookieHeader() } });
 		assert.equal(res.status, 200);
 		const file = path.join(scratchDir('audit-'), 'a.xlsx');
 		writeFileSync(file, Buffer.from(await res.arrayBuffer()));
 		const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml']).toString();
 		assert.ok(strings.includes(`理由：${reason}`), 'the export has the whole reason');
+		assert.ok(strings.includes(`<t>${b.name}</t>`), 'the export names whom the row is about');
 		assert.ok(Buffer.from(strings, 'utf8').toString('utf8') === strings && !strings.includes('\ufffd'));
 	});
 
@@ -601,6 +604,9 @@ describe('the operator runs the platform', () => {
 		assert.deepEqual([row.action_name, row.details.find((d) => d.key === 'name').text], ['删除评审工作计划草稿', body.name]);
 		// published: corrected by amendments, never taken back
 		const pub = (await admin.post('/plans', { ...body, name: `${body.name}（发布）`, publish: true })).json.plan.id;
+		// a plan's rows name it
+		assert.equal((await admin.get(`/audit?target_type=plan&target_id=${pub}`)).json.items[0].target_name,
+		    `${body.name}（发布）`);
 		assertError(await admin.request('DELETE', `/plans/${pub}`), 409, 'conflict');
 		// a draft a department has set its fees for stays
 		const fees = (await admin.post('/plans', { ...body, name: `${body.name}（收费）` })).json.plan.id;
