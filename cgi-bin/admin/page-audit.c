@@ -53,7 +53,9 @@ static struct db_stmt st[AU__MAX] = {
 	    "  WHEN 'user' THEN (SELECT t.name || CASE WHEN t.role = 'applicant' THEN ''"
 	    "   ELSE '（' || t.username || '）' END FROM app_user t WHERE t.id = l.target_id)"
 	    "  WHEN 'org' THEN (SELECT t.name FROM org t WHERE t.id = l.target_id)"
-	    "  WHEN 'plan' THEN (SELECT t.name FROM plan t WHERE t.id = l.target_id)"
+	    /* (a draft deleted: the name its row kept) */
+	    "  WHEN 'plan' THEN coalesce((SELECT t.name FROM plan t WHERE t.id = l.target_id),"
+	    "   l.detail->>'name')"
 	    "  WHEN 'application' THEN (SELECT t.name FROM application a JOIN app_user t"
 	    "   ON t.id = a.applicant_id WHERE a.id = l.target_id) END, '')"
 	    " FROM audit_log l LEFT JOIN app_user u ON u.id = l.actor_user_id"

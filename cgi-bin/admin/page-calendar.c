@@ -184,7 +184,7 @@ audit_year(struct req *r, long long year, const char *note, const struct day *d,
     const PGresult *old)
 {
 	cJSON *detail = cJSON_CreateObject(), *added, *removed, *changed;
-	char a[200], b[200], both[420];
+	char a[200], b[512], both[720];
 	int i, k, no = PQntuples(old);
 	enum perr e;
 
@@ -201,6 +201,7 @@ audit_year(struct req *r, long long year, const char *note, const struct day *d,
 			cJSON_AddItemToArray(added, cJSON_CreateString(a));
 		else if (db_bool(old, k, 1) != d[i].workday || strcmp(db_str(old, k, 2), d[i].note) != 0) {
 			day_words(b, sizeof(b), db_str(old, k, 0), db_bool(old, k, 1), db_str(old, k, 2));
+			utf8_cut(b);	/* (a note written by SQL may be longer than the editor's) */
 			snprintf(both, sizeof(both), "%s → %s", b, a + 11);
 			cJSON_AddItemToArray(changed, cJSON_CreateString(both));
 		}
@@ -210,6 +211,7 @@ audit_year(struct req *r, long long year, const char *note, const struct day *d,
 			;
 		if (i == n) {
 			day_words(b, sizeof(b), db_str(old, k, 0), db_bool(old, k, 1), db_str(old, k, 2));
+			utf8_cut(b);
 			cJSON_AddItemToArray(removed, cJSON_CreateString(b));
 		}
 	}

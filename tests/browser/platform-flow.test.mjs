@@ -828,7 +828,9 @@ describe('the operator\'s pages', () => {
     assert.equal((await expectOk(del)).deleted, true)
     await row.waitFor({ state: 'detached' })
     // a published plan offers no 删除
-    assert.equal(await page.locator('.plans-table tbody tr', { hasText: '已发布' }).first().locator('.plan-delete').count(), 0)
+    const published = page.locator('.plans-table .el-table__body-wrapper tbody tr', { hasText: '已发布' }).first()
+    await published.waitFor()
+    assert.equal(await published.locator('.plan-delete').count(), 0)
   })
 
   step('节假日日历: the missing year is named; a year imported from text lines, a bad line named', async () => {
