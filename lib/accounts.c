@@ -64,9 +64,14 @@ static struct db_stmt st[AC__MAX] = {
 	    " to_char(u.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), u.kind, u.role,"
 	    " coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(greatest(u.locked_until, u.known_locked_until) > now(), false)"
 	    " FROM app_user u LEFT JOIN org o ON o.id = u.org_id"
-	    " WHERE coalesce(o.kind, '') <> 'platform'"
-	    " AND (u.username = $1 OR u.username = upper($1) OR u.name = $1 OR u.mobile = $1)"
-	    " ORDER BY u.role, u.id LIMIT 51", 0 },
+	    " WHERE coalesce(o.kind, '') <> 'platform' AND u.id IN ("
+	    "  SELECT id FROM app_user"
+	    "  WHERE username = $1 OR username = upper($1) OR name = $1 OR mobile = $1"
+	    /* or the accounts of an organisation whose name holds q (two characters at least:
+	     * one is half the units of a county) */
+	    "  UNION SELECT m.id FROM org mo JOIN app_user m ON m.org_id = mo.id"
+	    "  WHERE char_length($1) >= 2 AND strpos(mo.name, $1) > 0)"
+	    " ORDER BY u.role, o.name, u.is_org_admin DESC, u.id LIMIT 51", 0 },
 };
 
 /* 16 characters from an alphabet without look-alikes, meeting the password

@@ -728,7 +728,7 @@ PORTAL_API enum perr account_unlock(struct req *, long long org, long long id);
 /* Accounts of an organisation as JSON {items:[…]}, no secrets. */
 PORTAL_API enum perr account_list(struct req *, long long org, cJSON *out);
 /* The operator's 账号查询: the accounts (the platform's aside) whose 身份证号 or username,
- * name or mobile is q, as account_list()'s with their role, organisation and lock,
+ * name or mobile is q, or whose organisation's name holds q, as account_list()'s with their role, organisation and lock,
  * at most 50 ({items:[…], more}). */
 PORTAL_API enum perr account_search(const char *q, cJSON *out);
 

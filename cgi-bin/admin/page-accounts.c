@@ -3,7 +3,7 @@
  * platform but its own: an applicant whose 身份证号 somebody else
  * registered, a unit whose administrator left, a clerk locked out. The
  * operator finds the account by its 身份证号 or username, a name or a mobile
- * number, and resets its password (one-time, handed over in person after the
+ * number, or by a part of its unit's or department's name, and resets its password (one-time, handed over in person after the
  * identity is checked), disables or enables it (page-departments.c's
  * handlers, lib/accounts.c), or makes a unit's clerk its administrator; a
  * unit left without one (its only clerk gone, disabled) gets a new account
@@ -56,8 +56,8 @@ const struct field accounts_query[] = {
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* GET accounts?q=: the accounts whose 身份证号 or username, name or mobile is q
- * (lib/accounts.c) */
+/* GET accounts?q=: the accounts whose 身份证号 or username, name or mobile is q,
+ * or whose organisation's name holds q (lib/accounts.c) */
 enum perr
 h_admin_accounts(struct req *r)
 {

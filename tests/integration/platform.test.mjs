@@ -1019,6 +1019,27 @@ describe('the operator runs the platform', () => {
 		assert.equal(await sqlInt(`SELECT count(*) FROM app_user WHERE org_id = ${org.id} AND is_org_admin`), 1);
 	});
 
+	// (the operator walk: a unit whose clerk left is known by its name, not by a clerk's)
+	test('账号查询: the accounts of a unit or a department found by a part of its name, its administrator first', async () => {
+		const org = await newOrg();
+		const clerk = await newOrgUser(org.id), head = await newOrgUser(org.id);
+		await sql(`UPDATE app_user SET is_org_admin = true WHERE id = ${head.userId}`);
+		const part = org.name.slice(2, -2);	// 单位<tag>有限
+		const r = await admin.get(`/accounts?q=${encodeURIComponent(part)}`);
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json.items.map((x) => [x.id, x.org, x.admin]),
+		    [[head.userId, org.name, true], [clerk.userId, org.name, false]]);
+		// a department's accounts too
+		const found = (await admin.get(`/accounts?q=${encodeURIComponent('婺城区住房和城乡')}`)).json.items;
+		assert.ok(found.some((x) => x.username === 'wucheng_jsj'), JSON.stringify(found));
+		// one character is no organisation's name; the platform's accounts are never found
+		assert.ok(!(await admin.get(`/accounts?q=${encodeURIComponent(part.slice(0, 1))}`)).json.items
+		    .some((x) => x.id === clerk.userId));
+		const platform = await sql(`SELECT name FROM org WHERE kind = 'platform' LIMIT 1`);
+		assert.deepEqual((await admin.get(`/accounts?q=${encodeURIComponent(platform.slice(0, 4))}`)).json.items
+		    .filter((x) => x.org === platform), []);
+	});
+
 	// (the operator's probe: a clerk who remembers the password waited 30 minutes, or got a new one)
 	test('账号查询: a clerk locked by five wrong passwords is unlocked, and signs in with the same one', async () => {
 		const org = await newOrg();
