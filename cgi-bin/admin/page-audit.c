@@ -165,6 +165,7 @@ static const struct {
 	{ "calendar_year", "added", "新增" },
 	{ "calendar_year", "removed", "删除" },
 	{ "calendar_year", "changed", "改动" },
+	{ "calendar_year", "moved", "截止日期随之改变的公示（项）" },
 	{ NULL, "fields", "变更内容" },
 	{ NULL, "order", "订单号" },
 	{ NULL, "amount", "金额（元）" },

@@ -15,7 +15,8 @@
 #define DAYS_MAX 80
 
 enum {
-	CL_YEARS, CL_DAYS, CL_LOCK, CL_DEL_DAYS, CL_DEL_YEAR, CL_ADD_DAY, CL_ADD_YEAR, CL_NEXT, CL__MAX
+	CL_YEARS, CL_DAYS, CL_LOCK, CL_DEL_DAYS, CL_DEL_YEAR, CL_ADD_DAY, CL_ADD_YEAR, CL_NEXT, CL_PUB_ENDS,
+	CL__MAX
 };
 
 static struct db_stmt st[CL__MAX] = {
@@ -47,6 +48,15 @@ static struct db_stmt st[CL__MAX] = {
 	    "SELECT extract(year FROM current_date)::int + 1,"
 	    " EXISTS (SELECT 1 FROM calendar_year WHERE year = extract(year FROM current_date)::int + 1),"
 	    " EXISTS (SELECT 1 FROM calendar_year WHERE year = extract(year FROM current_date)::int)", 0 },
+	/* the 公示 still standing (the application at its step), each with its last day by
+	 * the calendar as it is ('' past the years entered) and whether that is before
+	 * today: read before and after a save, it says which of them the save moved */
+	[CL_PUB_ENDS] = { "admin_calendar_pub_ends",
+	    "SELECT pb.application_id, pb.step_seq,"
+	    " coalesce(to_char(workday_nth(pb.starts_on, $1::int), 'YYYY-MM-DD'), ''),"
+	    " coalesce(workday_nth(pb.starts_on, $1::int) < current_date, false)"
+	    " FROM publicity pb JOIN application a ON a.id = pb.application_id"
+	    "  AND a.step_seq = pb.step_seq AND a.state = 'in_review' ORDER BY 1, 2", 0 },
 };
 
 enum perr
@@ -181,7 +191,7 @@ day_words(char *buf, size_t n, const char *day, bool workday, const char *note)
  * moved moves every running 公示's end, and the row says who moved which. */
 static enum perr
 audit_year(struct req *r, long long year, const char *note, const struct day *d, int n,
-    const PGresult *old)
+    const PGresult *old, int moved)
 {
 	cJSON *detail = cJSON_CreateObject(), *added, *removed, *changed;
 	char a[200], b[512], both[720];
@@ -190,6 +200,7 @@ audit_year(struct req *r, long long year, const char *note, const struct day *d,
 
 	cJSON_AddStringToObject(detail, "note", note);
 	cJSON_AddNumberToObject(detail, "days", n);
+	cJSON_AddNumberToObject(detail, "moved", moved);
 	added = cJSON_AddArrayToObject(detail, "added");
 	removed = cJSON_AddArrayToObject(detail, "removed");
 	changed = cJSON_AddArrayToObject(detail, "changed");
@@ -220,13 +231,38 @@ audit_year(struct req *r, long long year, const char *note, const struct day *d,
 	return e;
 }
 
-/* Replaces the year's days and marks it entered, in one transaction. */
-static enum perr
-save_year(struct req *r, long long year, const char *note, const struct day *d, int n)
+/* How many 公示 still standing (CL_PUB_ENDS before and after a save) end on
+ * another day now: those that ended before today by both calendars are
+ * history, and a last day known only now (its year entered) moved nothing. */
+static int
+pub_moved(const PGresult *before, const PGresult *after)
 {
-	PGresult *res = NULL, *old = NULL;
+	int i, n = 0;
+
+	if (PQntuples(before) != PQntuples(after))	/* (the same rows: a save changes no 公示) */
+		return PQntuples(after);
+	for (i = 0; i < PQntuples(after); i++)
+		n += db_str(before, i, 2)[0] != '\0' && db_str(after, i, 2)[0] != '\0' &&
+		    strcmp(db_str(before, i, 2), db_str(after, i, 2)) != 0 &&
+		    !(db_bool(before, i, 3) && db_bool(after, i, 3));
+	return n;
+}
+
+/*
+ * Replaces the year's days and marks it entered, in one transaction, and
+ * says in "moved" how many 公示 still standing end on another day now. A day
+ * moved moves the end of every 公示 across it: when the save would move any,
+ * nothing is kept unless the operator has confirmed that many (moves, -1 when
+ * not given), else 409 on "moves" with {"moved"} beside it, for the page to ask
+ * (a count, not a yes: a 公示 begun since the question is asked about again).
+ */
+static enum perr
+save_year(struct req *r, long long year, const char *note, const struct day *d, int n,
+    long long moves)
+{
+	PGresult *res = NULL, *old = NULL, *before = NULL, *after = NULL;
 	char what[160];
-	int i;
+	int i, moved;
 	enum perr e;
 
 	if ((e = check_days(r, year, d, n)) != PERR_OK)
@@ -234,6 +270,7 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 	if ((e = db_begin()) != PERR_OK)
 		return e;
 	if ((e = db_run(&st[CL_LOCK], NULL, 0)) != PERR_OK ||
+	    (e = db_run(&st[CL_PUB_ENDS], &before, 1, DB_I(PUBLICITY_DAYS))) != PERR_OK ||
 	    (e = db_run(&st[CL_DAYS], &old, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_DAYS], NULL, 1, DB_I(year))) != PERR_OK ||
 	    (e = db_run(&st[CL_DEL_YEAR], NULL, 1, DB_I(year))) != PERR_OK)
@@ -253,23 +290,38 @@ save_year(struct req *r, long long year, const char *note, const struct day *d, 
 		res = NULL;
 	}
 	if ((e = db_run(&st[CL_ADD_YEAR], NULL, 2, DB_I(year), DB_S(note))) != PERR_OK ||
-	    (e = audit_year(r, year, note, d, n, old)) != PERR_OK ||
+	    (e = db_run(&st[CL_PUB_ENDS], &after, 1, DB_I(PUBLICITY_DAYS))) != PERR_OK)
+		goto fail;
+	moved = pub_moved(before, after);
+	if (moved > 0 && moves != moved) {
+		json_add_int(req_out(r), "moved", moved);
+		e = req_fail(r, PERR_CONFLICT, "moves",
+		    "按修改后的日历，%d 项正在进行的公示的截止日期将随之改变，请确认后再保存", moved);
+		goto fail;
+	}
+	if ((e = audit_year(r, year, note, d, n, old, moved)) != PERR_OK ||
 	    (e = db_commit()) != PERR_OK)
 		goto fail;
 	PQclear(old);
+	PQclear(before);
+	PQclear(after);
+	json_add_int(req_out(r), "moved", moved);
 	return h_admin_calendar_year(r);
 fail:
 	PQclear(res);
 	PQclear(old);
+	PQclear(before);
+	PQclear(after);
 	db_rollback();
 	return e;
 }
 
-enum { CY_NOTE, CY_DAYS };
+enum { CY_NOTE, CY_DAYS, CY_MOVES };
 
 const struct field calendar_year_fields[] = {
 	[CY_NOTE] = { "note", "依据", F_STR, true, 2, 200, NULL, NULL },
 	[CY_DAYS] = { "days", "日期", F_ARRAY, true, 0, DAYS_MAX, NULL, NULL },
+	[CY_MOVES] = { "moves", "确认改变截止日期的公示数", F_INT, false, 0, 1000000000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -308,14 +360,15 @@ h_admin_calendar_put(struct req *r)
 		snprintf(days[n].note, sizeof(days[n].note), "%s", v[2].s);
 		n++;
 	}
-	return save_year(r, r->id, r->f[CY_NOTE].s, days, n);
+	return save_year(r, r->id, r->f[CY_NOTE].s, days, n, r->f[CY_MOVES].present ? r->f[CY_MOVES].i : -1);
 }
 
-enum { CI_NOTE, CI_TEXT };
+enum { CI_NOTE, CI_TEXT, CI_MOVES };
 
 const struct field calendar_import_fields[] = {
 	[CI_NOTE] = { "note", "依据", F_STR, true, 2, 200, NULL, NULL },
 	[CI_TEXT] = { "text", "日期列表", F_LINES, true, 1, 8000, NULL, NULL },
+	[CI_MOVES] = { "moves", "确认改变截止日期的公示数", F_INT, false, 0, 1000000000, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -376,5 +429,5 @@ h_admin_calendar_import(struct req *r)
 		snprintf(days[n].note, sizeof(days[n].note), "%s", note);
 		n++;
 	}
-	return save_year(r, r->id, r->f[CI_NOTE].s, days, n);
+	return save_year(r, r->id, r->f[CI_NOTE].s, days, n, r->f[CI_MOVES].present ? r->f[CI_MOVES].i : -1);
 }

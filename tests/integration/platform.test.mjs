@@ -786,6 +786,61 @@ describe('the operator runs the platform', () => {
 		}
 	});
 
+	// (the operator walk: a save moved the end of every 公示 across the days it changed, unasked)
+	test('the calendar: a save that moves the end of a 公示 still standing waits for the operator to confirm how many', async () => {
+		const y = 1 + await sqlInt('SELECT max(year) FROM calendar_year');
+		assert.ok(y > new Date().getFullYear(), 'the seeded calendar covers this year');
+		const put = (days, moves) => admin.request('PUT', `/calendar/${y}`, { json: { note: '公示测试', days,
+			...(moves === undefined ? {} : { moves }) } });
+		const newYear = { day: `${y}-01-01`, workday: false, note: '元旦' };
+		// a 公示 of five working days from the first Monday of March: Monday to Friday
+		const monday = new Date(Date.UTC(y, 2, 1 + (8 - new Date(Date.UTC(y, 2, 1)).getUTCDay()) % 7));
+		const day = (k) => new Date(monday.getTime() + k * 86400000).toISOString().slice(0, 10);
+		const unit = await loginAs('unit', 'unit_hongda');
+		const [app] = await newDrafts(1);
+		const applicant = await loginAs('applicant', DEMO_APPLICANT);
+		try {
+			assert.equal((await put([newYear])).status, 200);
+			assert.equal((await applicant.post(`/applications/${app}/submit`)).status, 200);
+			const passed = await unit.post(`/applications/${app}/move`, { action: 'pass', step: 2, text: '资格审查通过' });
+			assert.equal(passed.status, 200, passed.text);
+			await sql(`INSERT INTO publicity (application_id, step_seq, starts_on, created_by)
+			    VALUES (${app}, 3, '${day(0)}', (SELECT id FROM app_user WHERE username = 'unit_hongda'))`);
+			const end = () => sql(`SELECT workday_nth(starts_on, 5) FROM publicity WHERE application_id = ${app}`);
+			assert.equal(await end(), day(4));
+			// a holiday on its Wednesday: asked first (how many), nothing saved, nothing audited
+			const audits = () => sqlInt(`SELECT count(*) FROM audit_log WHERE action = 'calendar_year' AND target_id = ${y}`);
+			const before = await audits();
+			const days = [newYear, { day: day(2), workday: false, note: '测试假日' }];
+			for (const moves of [undefined, 0, 2]) {
+				const e = assertError(await put(days, moves), 409, 'conflict', 'moves');
+				assert.match(e.message, /1 项正在进行的公示的截止日期将随之改变/);
+			}
+			assert.equal((await put(days)).json.moved, 1, 'how many, beside the error');
+			assert.equal(await end(), day(4));
+			assert.equal(await sqlInt(`SELECT count(*) FROM calendar_day WHERE day = '${day(2)}'`), 0);
+			assert.equal(await audits(), before);
+			assertError(await put(days, -1), 400, 'invalid_field', 'moves');
+			// confirmed: the 公示 ends on the next Monday, and the audit row says one moved
+			let r = await put(days, 1);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.moved, 1);
+			assert.equal(await end(), day(7));
+			const row = (await admin.get(`/audit?action=calendar_year&target_type=calendar&target_id=${y}`)).json.items[0];
+			assert.equal(Object.fromEntries(row.details.map((d) => [d.label, d.text]))['截止日期随之改变的公示（项）'], '1');
+			// the same days again move nothing; the import asks as well
+			assert.equal((await put(days)).json.moved, 0);
+			const text = `${y}-01-01 休 元旦`;
+			assertError(await admin.post(`/calendar/${y}/import`, { note: '公示测试', text }), 409, 'conflict', 'moves');
+			r = await admin.post(`/calendar/${y}/import`, { note: '公示测试', text, moves: 1 });
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual([r.json.moved, await end()], [1, day(4)]);
+		} finally {
+			await retire(`id = ${app}`);
+			await sql(`DELETE FROM calendar_day WHERE extract(year FROM day) = ${y}; DELETE FROM calendar_year WHERE year = ${y}`);
+		}
+	});
+
 	test('the calendar: a refused day is named by its date and its row, beside the error', async () => {
 		const y = 2032;
 		const put = (days) => admin.request('PUT', `/calendar/${y}`, { json: { note: '测试', days } });
