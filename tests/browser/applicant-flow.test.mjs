@@ -321,7 +321,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     await writeFile(small, jpeg.subarray(0, 2048))
     await page.locator('.photo-upload input[type=file]').setInputFiles(small)
     await page.locator('.photo-upload .file-error', { hasText: '过小' }).waitFor()
-    await page.locator('.photo-kept', { hasText: '目前仍使用左侧的证件照' }).waitFor()
+    await page.locator('.photo-kept', { hasText: '目前仍使用原来的证件照' }).waitFor()
     assert.equal(await page.locator('.photo-ok').count(), 0)
     await page.locator('.wizard-next').click()
     await wizardStep(page, 2)

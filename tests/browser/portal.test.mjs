@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { idcard, mobile, registerApplicant } from '../integration/lib.mjs'
-import { personName } from '../integration/applicant-fixtures.mjs'
+import { completeProfile, newApplicant, personName, putProfile } from '../integration/applicant-fixtures.mjs'
 import { BASE, SHOTS, flow } from './harness.mjs'
 
 const h = flow('portal', { viewport: { width: 1366, height: 800 } })
@@ -510,6 +510,46 @@ describe('phone layout', () => {
       await page.locator('.password-form').waitFor()
       await page.locator('.topbar .logout').click()
       await page.locator('#login-username').waitFor()
+      assertNoCsp(page)
+    } finally {
+      await context.close()
+    }
+  })
+
+  // (the applicant's walk on a phone: 请用手机扫描二维码 on the phone itself, and the signing page in
+  // a second tab that said 申报页面会自动进入下一步 of the first)
+  test('a phone signs the 承诺书 on itself, in the same tab, and comes back to the application', async () => {
+    const who = await newApplicant()
+    await putProfile(who.s, await completeProfile())
+    const plan = (await who.s.get('/plans')).json.items.find((p) => p.open && p.level === 'mid')
+    assert.ok(plan, 'an open 中级 plan')
+    const made = await who.s.post('/applications', { plan_id: plan.id })
+    assert.equal(made.status, 201, made.text)
+    const appId = made.json.application.id
+    const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+    try {
+      await openLogin(page, 'applicant')
+      assert.equal((await login(page, who.idcard, who.password)).status, 200)
+      await page.goto(`${BASE}/applicant/#/applications/${appId}/wizard?step=2`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.pledge-how', { hasText: '在本机签署' }).waitFor()
+      assert.equal(await page.locator('.qr-img').count(), 0, 'no code to scan before it is asked for')
+      await page.screenshot({ path: `${SHOTS}applicant-phone-pledge.png` })
+      await page.locator('.sign-on-device').click()
+      await page.waitForURL(new RegExp(`#/sign/[0-9a-f]+\\?back=${appId}$`))
+      const box = await page.locator('.sign-pad').boundingBox()
+      await page.mouse.move(box.x + 40, box.y + 120)
+      await page.mouse.down()
+      for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 40 + i * 12, box.y + 120 - Math.sin(i / 3) * 50, { steps: 2 })
+      await page.mouse.up()
+      await page.locator('.sign-confirm').click()
+      await page.locator('.sign-done', { hasText: '请返回申报继续填写' }).waitFor()
+      const back = page.locator('.sign-done .sign-back-link')
+      assert.equal(await back.getAttribute('href'), `/applicant/#/applications/${appId}/wizard`)
+      await back.click()
+      await page.waitForURL(new RegExp(`#/applications/${appId}/wizard`))
+      await page.locator('.wizard-body').waitFor()
+      const signed = await who.s.get(`/applications/${appId}`)
+      assert.equal(signed.json.application.signed, true)
       assertNoCsp(page)
     } finally {
       await context.close()

@@ -121,7 +121,7 @@ describe('资格公示与报送', () => {
 		// the 12333 message that asks for the 评审表 and the fee (the notice, 二、7)
 		const note = await sqlRows(`SELECT body FROM notification n JOIN app_user u ON u.id = n.user_id
 		    WHERE u.username = '${DEMO_APPLICANT}' ORDER BY n.id DESC LIMIT 1`);
-		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请在规定时间内登录平台导出打印评审表，并缴纳推荐评审费 260 元（推荐费 80 元、评审费 180 元）。$/);
+		assert.match(note[0][0], /已通过“单位公示并推荐上报”，现由.+进行“县（市、区）建设初评委资格审查”。请登录平台导出打印评审表，并缴纳推荐评审费 260 元（推荐费 80 元、评审费 180 元）。$/);
 		assert.equal(await listed(), undefined);
 		assert.ok(await worklistRow(county, app));
 		// the county reads in the history the publicity the unit passed on: its days, its objections
