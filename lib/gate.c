@@ -133,7 +133,10 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 	if ((e = db_run(&st[GT_FEE], &res, 1, DB_I(c->app))) != PERR_OK)
 		return e;
 	g->met = db_bool(res, 0, 0) || db_int(res, 0, 1) == 0;
-	if (db_bool(res, 0, 0) && db_str(res, 0, 2) != NULL)
+	/* nothing to pay and nothing paid: not 已缴纳 (a deadline-day walk) */
+	if (db_int(res, 0, 1) == 0 && db_str(res, 0, 2) == NULL)
+		snprintf(g->text, sizeof(g->text), "本计划无需缴纳推荐评审费");
+	else if (db_bool(res, 0, 0) && db_str(res, 0, 2) != NULL)
 		/* (money taken beyond the fee is refunded: sql/087) */
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（%s，订单号 %s）%s%s%s%s%s%s",
 		    db_str(res, 0, 2), db_str(res, 0, 3), db_str(res, 0, 4),
@@ -145,8 +148,6 @@ g_fee(const struct gate_ctx *c, struct gate_state *g)
 		    db_str(res, 0, 6) != NULL ? " 元已退还" : "");
 	else if (db_bool(res, 0, 0))
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费");
-	else if (g->met)
-		snprintf(g->text, sizeof(g->text), "本计划无需缴纳推荐评审费");
 	else if (db_str(res, 0, 2) != NULL) {
 		/* paid towards a fee the department raised since */
 		snprintf(g->text, sizeof(g->text), "申报人已缴纳推荐评审费 %s 元（订单号 %s），收费标准调整后"

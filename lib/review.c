@@ -449,6 +449,36 @@ wl_params(const struct req *r, struct wl_params *p, int page)
 	p->v[15] = p->size;
 }
 
+/* What row i owes in 元: nothing before its chain's fee step, nothing paid;
+ * else its fee (ref_fee(), kept: read once a plan, chain and region). A plan
+ * the department charges nothing for owes nothing, and its rows say 未缴费
+ * nowhere (a deadline-day walk found them so, beside a gate saying 已缴纳). */
+static enum perr
+row_owes(const PGresult *res, int i, int *owed)
+{
+	int step = ref_fee_step(db_int(res, i, 5));
+	const char *items;
+
+	*owed = 0;
+	if (step == 0 || db_int(res, i, 8) < step || db_bool(res, i, 13))
+		return PERR_OK;
+	return ref_fee(db_int(res, i, 4), db_int(res, i, 5), db_int(res, i, 18), db_int(res, i, 19),
+	    owed, &items);
+}
+
+/* The rows' fees read before row_json() asks (which cannot fail). */
+static enum perr
+wl_fees(const PGresult *res)
+{
+	int i, owed;
+	enum perr e;
+
+	for (i = 0; i < PQntuples(res); i++)
+		if ((e = row_owes(res, i, &owed)) != PERR_OK)
+			return e;
+	return PERR_OK;
+}
+
 /* Runs the page's statement (the plain one when nothing filters) and, when
  * cnt is not NULL, the tabs' counts (the kept tally, or counted under the
  * filters), in one round trip. */
@@ -471,9 +501,10 @@ wl_run(struct wl_params *p, PGresult **res, PGresult **cnt)
 	}
 	if ((e = db_batch_run(&b)) != PERR_OK)
 		return e;
-	/* the names as of the rows' version (no rows, no names) */
+	/* the names and fees as of the rows' version (no rows, no names) */
 	if (PQntuples(*res) == 0 || ((e = ref_sync(db_int(*res, 0, WL_COLS_KEY - 1))) == PERR_OK &&
-	    (e = ref_orgs(*res, 3)) == PERR_OK && (e = ref_orgs(*res, 19)) == PERR_OK))
+	    (e = ref_orgs(*res, 3)) == PERR_OK && (e = ref_orgs(*res, 19)) == PERR_OK &&
+	    (e = wl_fees(*res)) == PERR_OK))
 		return PERR_OK;
 	PQclear(*res);
 	*res = NULL;
@@ -525,6 +556,7 @@ row_json(const PGresult *res, int i, long long me)
 	char masked[40];
 	const char *actions;
 	long long days;
+	int fee;
 
 	json_add_int(it, "id", db_int(res, i, 0));
 	json_add_str(it, "applicant", db_str(res, i, 1));
@@ -545,9 +577,8 @@ row_json(const PGresult *res, int i, long long me)
 	else
 		cJSON_AddNullToObject(it, "days_waited");
 	cJSON_AddBoolToObject(it, "paid", db_bool(res, i, 13));
-	/* whether it has come to its chain's fee step (before it, nothing is owed yet) */
-	cJSON_AddBoolToObject(it, "fee_due", ref_fee_step(db_int(res, i, 5)) > 0 &&
-	    db_int(res, i, 8) >= ref_fee_step(db_int(res, i, 5)));
+	/* a fee owed and not paid (wl_fees() read it) */
+	cJSON_AddBoolToObject(it, "fee_due", row_owes(res, i, &fee) == PERR_OK && fee > 0);
 	json_add_int(it, "submissions", db_int(res, i, 14));
 	cJSON_AddBoolToObject(it, "changed", db_bool(res, i, 15));
 	json_add_str(it, "decision", db_str(res, i, 16));

@@ -306,6 +306,20 @@ describe('收费设定', () => {
 		assert.deepEqual([r.json.plans.find((x) => x.id === plan).own, r.json.plans.find((x) => x.id === plan).total],
 		    [false, 260]);
 	});
+
+	// (a deadline-day walk: a plan that charges nothing read 未缴费 in the list, 已缴纳 at the gate)
+	test('a plan that charges nothing: no 未缴费 in the list, 本计划无需缴纳 at the gate', async () => {
+		const [free] = await submitted(1);
+		await sql(`UPDATE plan SET fee_recommend = 0, fee_review = 0
+		    WHERE id = (SELECT plan_id FROM application WHERE id = ${free})`);
+		await walk(free, 4);
+		const county = await clerk('county', 'wucheng_jsj');
+		const row = await worklistRow(county, free);
+		assert.deepEqual([row.paid, row.fee_due], [false, false]);
+		const d = await county.get(`/applications/${free}`);
+		assert.deepEqual(d.json.gates.filter((g) => g.kind === 'fee').map((g) => [g.met, g.text]),
+		    [[true, '本计划无需缴纳推荐评审费']]);
+	});
 });
 
 describe('评前面试', () => {
