@@ -1134,6 +1134,37 @@ describe('不通过 on the detail page asks first', () => {
     }
   })
 
+  // (a deadline-day walk: one the system found 11 conditions unmet in was passed at a click)
+  step('unit: 通过 of an application with a condition unmet asks first, naming how many; 取消 sends nothing', async () => {
+    const { context, page } = await newPage()
+    try {
+      await page.goto(`${BASE}/unit/`, { waitUntil: 'domcontentloaded' })
+      await submittedApplication(page)
+      const id = appId, name = who.name
+      await sql(`DELETE FROM application_file WHERE application_id = ${id} AND kind = 'summary'`)
+      await login(page, 'unit', 'unit_hongda')
+      await page.goto(`${BASE}/unit/#/applications/${id}`, { waitUntil: 'domcontentloaded' })
+      await page.locator('.rd-facts-verdict', { hasText: '1 项申报条件未满足' }).waitFor()
+      await page.locator('.decide-pass').click()
+      await page.locator('#decide-text').fill('经审查，符合申报条件。')
+      let moved = false
+      const onReq = (r) => { if (r.url().endsWith('/move')) moved = true }
+      page.on('request', onReq)
+      await page.locator('.decide-confirm').click()
+      const box = page.locator('.decide-unmet-confirm')
+      await box.getByText(`系统核对${name}的申报，有 1 项申报条件未满足`).waitFor()
+      await box.getByRole('button', { name: '取消' }).click()
+      await box.waitFor({ state: 'hidden' })
+      assert.equal(moved, false, 'a 通过 sent before it was confirmed')
+      page.off('request', onReq)
+      await page.locator('.decide-confirm').click()
+      const [mv] = await Promise.all([answer(page, 'POST', /\/move$/), box.getByRole('button', { name: '仍然通过' }).click()])
+      assert.equal((await expectOk(mv)).step, 3)
+    } finally {
+      await context.close()
+    }
+  })
+
   // (the clerk's-day probe: at 1366×768 通过 sat at y=907 on every application opened)
   step('unit, a laptop\'s 1366×768: the decision\'s buttons are in the window as the application opens, and its 确认 once chosen', async () => {
     const { context, page } = await newPage({ viewport: { width: 1366, height: 768 } })

@@ -41,3 +41,23 @@ export async function confirmReject(name, stepName, word, mode = '') {
     return false
   }
 }
+
+// A 通过 of an application the system finds n conditions of the notice unmet in (its 资格条件
+// list): asked first, naming how many (a deadline-day walk passed one with 11 unmet at a click).
+// Focus on 取消, as above. Resolves true when confirmed.
+export async function confirmUnmet(name, n, word) {
+  focusCancel('.decide-unmet-confirm')
+  try {
+    await ElMessageBox.confirm(`系统核对${name}的申报，有 ${n} 项申报条件未满足（见“资格条件”）。确认${word}？`,
+      `${n} 项申报条件未满足`, {
+        confirmButtonText: `仍然${word}`,
+        cancelButtonText: '取消',
+        type: 'warning',
+        customClass: 'decide-unmet-confirm',
+        autofocus: false,
+      })
+    return true
+  } catch {
+    return false
+  }
+}
