@@ -272,6 +272,8 @@ export const PLAUSIBLE = {
 	// the holiday calendar (the operator's), of the year in the path
 	note: '信任矩阵测试年度',
 	days: (c) => [{ day: firstWeekday(Number(c.path('calendar'))), workday: false, note: '元旦' }],
+	// how many 公示 still standing the operator confirmed the save moves (a far year's: none)
+	moves: 0,
 	// results documents (lib/results.c): today, as the walks issue them (not before the
 	// applications listed reached the step); the department's certificates filtered by one of
 	// its documents
