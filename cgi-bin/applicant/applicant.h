@@ -51,6 +51,7 @@ enum perr h_pay(struct req *);
 enum perr h_paycallback(struct req *);
 enum perr h_messages(struct req *);
 enum perr h_message_read(struct req *);
+enum perr h_messages_read_all(struct req *);
 
 /* page-applications.c: where an application of uid to a plan of level (pipes: its
  * chains, comma-separated, "" for all of its level) goes by the profile as it is now

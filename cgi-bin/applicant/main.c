@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ M_POST, "/paycallback", R_PUBLIC | R_NO_CSRF, paycallback_fields, h_paycallback },
 	{ M_GET, "/messages", 0, NULL, h_messages },
 	{ M_POST, "/messages/:id/read", 0, NULL, h_message_read },
+	{ M_POST, "/messages/read-all", 0, NULL, h_messages_read_all },
 	/* lib/certificate.c: the holder's certificate; /verify/<code>, public, at the site's root */
 	CERTIFICATE_ROUTES,
 };

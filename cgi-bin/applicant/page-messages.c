@@ -4,7 +4,7 @@
 
 #include "applicant.h"
 
-enum { MS_LIST, MS_READ, MS__MAX };
+enum { MS_LIST, MS_READ, MS_READ_ALL, MS__MAX };
 
 static struct db_stmt st[MS__MAX] = {
 	[MS_LIST] = { "messages_list",
@@ -15,6 +15,10 @@ static struct db_stmt st[MS__MAX] = {
 	[MS_READ] = { "messages_read",
 	    "UPDATE notification SET read_at = coalesce(read_at, now())"
 	    " WHERE id = $1 AND user_id = $2 AND inbox RETURNING id", 0 },
+	/* 全部标为已读: what is unread of the person's */
+	[MS_READ_ALL] = { "messages_read_all",
+	    "WITH r AS (UPDATE notification SET read_at = now()"
+	    " WHERE user_id = $1 AND inbox AND read_at IS NULL RETURNING 1) SELECT count(*) FROM r", 0 },
 };
 
 enum perr
@@ -60,4 +64,21 @@ h_message_read(struct req *r)
 	found = PQntuples(res) == 1;
 	PQclear(res);
 	return found ? PERR_OK : req_fail(r, PERR_NOT_FOUND, NULL, "消息不存在");
+}
+
+/* POST messages/read-all: every unread message read ({"read": how many}); a
+ * phone's walk found a page of a dozen to tap one by one */
+enum perr
+h_messages_read_all(struct req *r)
+{
+	char uid[24];
+	PGresult *res;
+	enum perr e;
+
+	snprintf(uid, sizeof(uid), "%lld", r->s.user_id);
+	if ((e = db_exec(&st[MS_READ_ALL], &res, 1, uid)) != PERR_OK)
+		return e;
+	json_add_int(req_out(r), "read", db_int(res, 0, 0));
+	PQclear(res);
+	return PERR_OK;
 }

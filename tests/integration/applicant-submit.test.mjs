@@ -374,6 +374,15 @@ describe('消息 (messages)', () => {
 		assert.equal((await a.s.get('/messages')).json.unread, list.unread - 1);
 		const mineB = await b.s.get('/messages');
 		assert.deepEqual([mineB.json.items, mineB.json.unread], [[], 0]);
+		// 全部标为已读: the person's own, each read once (another's read-all reads nothing of theirs)
+		assert.deepEqual((await b.s.post('/messages/read-all')).json, { read: 0 });
+		assert.equal(await sql(`SELECT read_at IS NULL FROM notification WHERE id = ${victim}`), 't');
+		assertError(await a.s.post('/messages/read-all', undefined, { csrf: false }), 403, 'csrf');
+		const all = await a.s.post('/messages/read-all');
+		assert.equal(all.status, 200, all.text);
+		assert.equal(all.json.read, list.unread - 1);
+		assert.equal((await a.s.get('/messages')).json.unread, 0);
+		assert.equal(await sql(`SELECT read_at FROM notification WHERE id = ${m.id}`), readAt, 'read-all moved a read one');
 	});
 });
 
