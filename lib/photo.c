@@ -111,6 +111,34 @@ photo_msg(char *out, size_t msgsz, const char *fmt, ...)
 	utf8_cut(out);
 }
 
+/* photo_msg() after what out says already, with a "；" between: every rule
+ * the photo breaks in one message (a phone's walk fixed one to meet the next). */
+static void
+photo_add(char *out, size_t msgsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+photo_add(char *out, size_t msgsz, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (out == NULL || msgsz == 0)
+		return;
+	n = strlen(out);
+	if (n > 0 && n + 3 < msgsz) {
+		memcpy(out + n, "；", 3);
+		n += 3;
+		out[n] = '\0';
+	}
+	if (n + 1 >= msgsz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + n, msgsz - n, fmt, ap);
+	va_end(ap);
+	utf8_cut(out);
+}
+
 static unsigned
 rd16(const unsigned char *p, bool le)
 {
@@ -303,7 +331,8 @@ refuse:
 /*
  * Checks an uploaded ID photo against the notice, rule by rule in a fixed
  * order. Returns PERR_OK, or PERR_INVALID_FIELD with a Chinese message in
- * msg. out (may be NULL) gets the dimensions once known. Allocates nothing
+ * msg naming every rule it breaks (a file too small is still measured; one
+ * of 1MB or more, not JPEG or not readable says that alone). out (may be NULL) gets the dimensions once known. Allocates nothing
  * that outlives the call.
  */
 enum perr
@@ -314,6 +343,7 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 	struct photo_dec d;
 	unsigned long long n;
 	enum perr e = PERR_INVALID_FIELD;
+	bool bad = false;
 
 	memset(&d, 0, sizeof(d));
 	d.orient = 1;
@@ -332,7 +362,7 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 		n = (unsigned long long)len * 10 / 1024;
 		photo_msg(msg, msgsz, "照片文件须大于 30KB（当前 %llu.%lluKB）",
 		    n / 10, n % 10);
-		goto out;
+		bad = true;
 	}
 	if (len >= PHOTO_MAX_BYTES) {
 		n = (unsigned long long)(len / 1024) * 100 / 1024;
@@ -347,7 +377,7 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 			out->height = (int)d.dh;
 			out->orientation = d.orient;
 		}
-		photo_msg(msg, msgsz, "%s", d.why != NULL ? d.why : MSG_DAMAGED);
+		photo_add(msg, msgsz, "%s", d.why != NULL ? d.why : MSG_DAMAGED);
 		goto out;
 	}
 	/* from here on the photo as it is displayed */
@@ -360,9 +390,9 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 		out->border_white = d.probe > 0 && d.white * 10 >= d.probe * 9;
 	}
 	if (d.w <= PHOTO_MIN_W || d.h <= PHOTO_MIN_H) {
-		photo_msg(msg, msgsz, "照片尺寸须大于 %d×%d 像素（宽×高），当前 %d×%d",
+		photo_add(msg, msgsz, "照片尺寸须大于 %d×%d 像素（宽×高），当前 %d×%d",
 		    PHOTO_MIN_W, PHOTO_MIN_H, d.w, d.h);
-		goto out;
+		bad = true;
 	}
 	/* 0.65 <= w/h <= 0.8, in integers; the ratio shown is rounded away
 	 * from the allowed range, so it never reads 0.650 or 0.800 */
@@ -371,11 +401,12 @@ photo_check(const char *data, size_t len, struct photo_info *out,
 		if (10LL * d.w > 8LL * d.h)
 			n += (unsigned long long)d.h - 1;
 		n /= (unsigned long long)d.h;
-		photo_msg(msg, msgsz, "照片宽高比须在 0.65 至 0.8 之间，当前 %llu.%03llu",
+		photo_add(msg, msgsz, "照片宽高比须在 0.65 至 0.8 之间，当前 %llu.%03llu",
 		    n / 1000, n % 1000);
-		goto out;
+		bad = true;
 	}
-	e = PERR_OK;
+	if (!bad)
+		e = PERR_OK;
 out:
 	return e;
 }

@@ -320,7 +320,7 @@ describe('applicant flow: from registration to a submitted application', () => {
     const small = join(tmp, '小照片.jpg')
     await writeFile(small, jpeg.subarray(0, 2048))
     await page.locator('.photo-upload input[type=file]').setInputFiles(small)
-    await page.locator('.photo-upload .file-error', { hasText: '过小' }).waitFor()
+    await page.locator('.photo-upload .file-error', { hasText: '照片文件须大于 30KB' }).waitFor()
     await page.locator('.photo-kept', { hasText: '目前仍使用原来的证件照' }).waitFor()
     assert.equal(await page.locator('.photo-ok').count(), 0)
     await page.locator('.wizard-next').click()

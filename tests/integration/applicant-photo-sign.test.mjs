@@ -128,7 +128,8 @@ describe('证件照', () => {
 		assert.deepEqual(jpegInfo(sideways), { width: 400, height: 300, exif: true });
 		assert.ok(sideways.length > 30 * 1024, `fixture size ${sideways.length}`);
 		// without its EXIF the same picture is a 400×300 landscape, and refused
-		await refused(await portraitJpeg(page, { w: 300, h: 400, turn: 90 }), '照片尺寸须大于 215×300 像素（宽×高），当前 400×300');
+		await refused(await portraitJpeg(page, { w: 300, h: 400, turn: 90 }),
+		    '照片尺寸须大于 215×300 像素（宽×高），当前 400×300；照片宽高比须在 0.65 至 0.8 之间，当前 1.334');
 		const r = await photo(sideways, '手机照片.jpg');
 		assert.equal(r.status, 200, r.text);
 		assert.deepEqual([r.json.width, r.json.height], [300, 400]);

@@ -176,6 +176,19 @@ t_size(void **state)
 	assert_string_equal(msg, "照片文件须大于 30KB（当前 19.5KB）");
 	free(b);
 
+	/* every rule it breaks, in one message (a phone's walk met them one upload at a time) */
+	b = make_jpeg(200, 200, WHITE, SKIN, 20000, &len);
+	assert_int_equal(check(b, len, &pi, msg, sizeof(msg)), PERR_INVALID_FIELD);
+	assert_string_equal(msg, "照片文件须大于 30KB（当前 19.5KB）；照片尺寸须大于 215×300 像素（宽×高），"
+	    "当前 200×200；照片宽高比须在 0.65 至 0.8 之间，当前 1.000");
+	free(b);
+	/* cut short in a small buffer, never in the middle of a character */
+	b = make_jpeg(200, 200, WHITE, SKIN, 20000, &len);
+	assert_int_equal(check(b, len, &pi, msg, 60), PERR_INVALID_FIELD);
+	assert_true(strlen(msg) < 60);
+	assert_true(valid_utf8(msg, strlen(msg)));
+	free(b);
+
 	b = make_jpeg(300, 400, WHITE, SKIN, 1048575, &len);	/* 17 COM segments */
 	assert_int_equal(check(b, len, &pi, msg, sizeof(msg)), PERR_OK);
 	free(b);
