@@ -118,7 +118,11 @@ async function publicityThenPass(page, seq, passLabel, name) {
   assert.equal(await page.locator('#publicity-start').inputValue(), today, 'the publicity starts today by default')
   const [reg] = await Promise.all([
     answer(page, 'POST', new RegExp(`/applications/${appId}/publicity$`)),
-    page.locator('#publicity-begin', { hasText: '已选 1 人' }).click(),
+    (async () => {
+      await page.locator('#publicity-begin', { hasText: '已选 1 人' }).click()
+      // asked first: the applicant is texted the publicity's days
+      await page.locator('.publicity-begin-confirm').getByRole('button', { name: '确认登记' }).click()
+    })(),
   ])
   assert.equal((await expectOk(reg)).starts_on, today)
   await row.getByText(/公示中 0\/5/).waitFor()

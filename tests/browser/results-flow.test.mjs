@@ -85,7 +85,11 @@ step('评审结果公示 lists the carried one only; its 公示 registered; the 
   await row.locator('.el-checkbox').click()
   const [reg] = await Promise.all([
     answer(page, 'POST', new RegExp(`/applications/${P}/publicity$`)),
-    page.locator('#publicity-begin', { hasText: '已选 1 人' }).click(),
+    (async () => {
+      await page.locator('#publicity-begin', { hasText: '已选 1 人' }).click()
+      // asked first: the applicant is texted the publicity's days
+      await page.locator('.publicity-begin-confirm').getByRole('button', { name: '确认登记' }).click()
+    })(),
   ])
   await expectOk(reg)
   await row.getByText(/公示中 0\/5/).waitFor()
