@@ -92,39 +92,19 @@ photo_output_message(j_common_ptr c)
 	(void)c;
 }
 
+/* Into the caller's buffer (which may be NULL), after what it says already
+ * with a "；" between (every rule a photo breaks in one message: a phone's
+ * walk fixed one to meet the next), never leaving half a UTF-8 character at
+ * the end when the message is cut short. fresh: what it said is let go. */
 static void
-photo_msg(char *out, size_t msgsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* snprintf() into the caller's buffer (which may be NULL), never leaving
- * half a UTF-8 character at the end when the message is cut short. */
-static void
-photo_msg(char *out, size_t msgsz, const char *fmt, ...)
+photo_vmsg(char *out, size_t msgsz, bool fresh, const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	if (out == NULL || msgsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, msgsz, fmt, ap);
-	va_end(ap);
-	utf8_cut(out);
-}
-
-/* photo_msg() after what out says already, with a "；" between: every rule
- * the photo breaks in one message (a phone's walk fixed one to meet the next). */
-static void
-photo_add(char *out, size_t msgsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-photo_add(char *out, size_t msgsz, const char *fmt, ...)
-{
-	va_list ap;
 	size_t n;
 
 	if (out == NULL || msgsz == 0)
 		return;
+	if (fresh)
+		out[0] = '\0';
 	n = strlen(out);
 	if (n > 0 && n + 3 < msgsz) {
 		memcpy(out + n, "；", 3);
@@ -133,10 +113,35 @@ photo_add(char *out, size_t msgsz, const char *fmt, ...)
 	}
 	if (n + 1 >= msgsz)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(out + n, msgsz - n, fmt, ap);
-	va_end(ap);
 	utf8_cut(out);
+}
+
+static void photo_msg(char *out, size_t msgsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void photo_add(char *out, size_t msgsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* the message alone */
+static void
+photo_msg(char *out, size_t msgsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	photo_vmsg(out, msgsz, true, fmt, ap);
+	va_end(ap);
+}
+
+/* one more rule broken */
+static void
+photo_add(char *out, size_t msgsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	photo_vmsg(out, msgsz, false, fmt, ap);
+	va_end(ap);
 }
 
 static unsigned
