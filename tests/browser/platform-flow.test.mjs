@@ -839,6 +839,8 @@ describe('the operator\'s pages', () => {
     const [cal] = await Promise.all([answer(page, 'GET', /\/calendar$/), menu(page, '节假日日历')])
     const { warning } = await expectOk(cal)
     if (warning) await page.locator('.cal-warning', { hasText: warning.text }).waitFor()
+    // (on a loaded machine the list's loading mask, fading out, took the click: CI of 2026-12-02)
+    await page.locator('.cal-years .el-loading-mask').waitFor({ state: 'hidden' })
     await page.locator('.cal-years tbody tr', { hasText: '2026' }).locator('.cal-open').click()
     await page.locator('.cal-editor .cal-day[data-day="2026-01-01"]').waitFor()
     await page.locator('.cal-new-year').click()
