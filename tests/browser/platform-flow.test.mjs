@@ -839,9 +839,12 @@ describe('the operator\'s pages', () => {
     const [cal] = await Promise.all([answer(page, 'GET', /\/calendar$/), menu(page, '节假日日历')])
     const { warning } = await expectOk(cal)
     if (warning) await page.locator('.cal-warning', { hasText: warning.text }).waitFor()
-    // (on a loaded machine the list's loading mask, fading out, took the click: CI of 2026-12-02)
     await page.locator('.cal-years .el-loading-mask').waitFor({ state: 'hidden' })
-    await page.locator('.cal-years tbody tr', { hasText: '2026' }).locator('.cal-open').click()
+    // (in three CI runs of 2026-12-02 Playwright's click was done, the editor open in the failure's
+    // picture, and it then waited 15 s for a navigation it took the click to have scheduled; the
+    // same file passes on a stack of its own, loaded or not. Not understood: the click is
+    // dispatched, and the editor's first day below is what is checked)
+    await page.locator('.cal-years tbody tr', { hasText: '2026' }).locator('.cal-open').dispatchEvent('click')
     await page.locator('.cal-editor .cal-day[data-day="2026-01-01"]').waitFor()
     await page.locator('.cal-new-year').click()
     const box = page.locator('.el-message-box')
