@@ -840,12 +840,12 @@ describe('the operator\'s pages', () => {
     const { warning } = await expectOk(cal)
     if (warning) await page.locator('.cal-warning', { hasText: warning.text }).waitFor()
     await page.locator('.cal-years .el-loading-mask').waitFor({ state: 'hidden' })
-    // (in three CI runs of 2026-12-02 Playwright's click was done, the editor open in the failure's
-    // picture, and it then waited 15 s for a navigation it took the click to have scheduled; the
-    // same file passes on a stack of its own, loaded or not. Not understood: the click is
-    // dispatched, and the editor's first day below is what is checked)
-    await page.locator('.cal-years tbody tr', { hasText: '2026' }).locator('.cal-open').dispatchEvent('click')
-    await page.locator('.cal-editor .cal-day[data-day="2026-01-01"]').waitFor()
+    // (in four CI runs of 2026-12-02, on a VM that ran make test in 19-23 minutes, the year's
+    // editor took more than 15 s to show after the click, though it was open in the failure's
+    // picture: first Playwright's wait after the click, then this wait for its first day ran out.
+    // The file passes in 5-10 s on a stack of its own, idle or loaded. A slow machine's minute.)
+    await page.locator('.cal-years tbody tr', { hasText: '2026' }).locator('.cal-open').click({ timeout: 60000 })
+    await page.locator('.cal-editor .cal-day[data-day="2026-01-01"]').waitFor({ timeout: 60000 })
     await page.locator('.cal-new-year').click()
     const box = page.locator('.el-message-box')
     await box.locator('input').fill(String(FAR_YEAR))
