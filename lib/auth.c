@@ -81,7 +81,7 @@ auth_hash(const char *pw, char *out, size_t outsz)
 	const char *h;
 	enum perr e = PERR_INTERNAL;
 
-	if (crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof(salt)) == NULL)
+	if (crypt_gensalt_rn("$y$", (unsigned long)conf.password_cost, NULL, 0, salt, sizeof(salt)) == NULL)
 		return PERR_INTERNAL;
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return PERR_INTERNAL;

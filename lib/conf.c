@@ -24,6 +24,7 @@ struct conf conf = {
 	.login_failures_per_ip_hour = 300,
 	.uploads_per_day = 300,
 	.upload_mb_per_day = 1024,
+	.password_cost = 5,
 };
 
 static int (*program_key)(const char *, const char *);
@@ -185,6 +186,8 @@ conf_set(const char *k, const char *v)
 		conf.uploads_per_day = (int)n;
 	else if (strcmp(k, "upload_mb_per_day") == 0 && (rc = set_num(v, 1, 1000000, &n)) == 0)
 		conf.upload_mb_per_day = (int)n;
+	else if (strcmp(k, "password_cost") == 0 && (rc = set_num(v, 1, 11, &n)) == 0)
+		conf.password_cost = (int)n;
 	return rc;
 }
 

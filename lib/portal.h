@@ -107,6 +107,10 @@ struct conf {
 	int login_failures_per_ip_hour;	/* failed logins from one address per hour */
 	int uploads_per_day;		/* files one account may upload in 24 hours */
 	int upload_mb_per_day;		/* and their size in MiB */
+	/* yescrypt's cost for new password hashes (libxcrypt's 1..11; 5, its own
+	 * default, in production: ~60 ms a hash). A hash keeps its own cost, so
+	 * logins check every hash as it was made. */
+	int password_cost;
 	/* the address people reach the portal at (scheme://host[:port]), for the
 	 * links it hands out (certificates' QR codes, the signing link); "": the
 	 * request's own Host, for a machine reached by many names (tests, demo) */

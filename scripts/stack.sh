@@ -13,6 +13,7 @@
 # CODES_PER_IP_HOUR (30) SMS codes asked for per IP address and hour,
 # LOGIN_FAILURES_PER_IP_HOUR (300) failed logins per IP address and hour,
 # UPLOADS_PER_DAY (300) and UPLOAD_MB_PER_DAY (1024) files and MiB one account uploads in 24 hours.
+# PASSWORD_COST (5): yescrypt's cost for new password hashes (conf/portal.conf.in's password_cost).
 # TLS_PORT: nginx also listens there with TLS (conf/nginx-tls.conf.in), with a
 # self-signed certificate made in $VAR/tls. APACHE_PORT: Apache httpd also serves the
 # portal there, from conf/apache-zcps.conf as shipped (its paths made this stack's).
@@ -42,6 +43,7 @@ CODES_PER_IP_HOUR=${CODES_PER_IP_HOUR:-30}
 LOGIN_FAILURES_PER_IP_HOUR=${LOGIN_FAILURES_PER_IP_HOUR:-300}
 UPLOADS_PER_DAY=${UPLOADS_PER_DAY:-300}
 UPLOAD_MB_PER_DAY=${UPLOAD_MB_PER_DAY:-1024}
+PASSWORD_COST=${PASSWORD_COST:-5}
 TLS_PORT=${TLS_PORT:-}
 PUBLIC_URL=${PUBLIC_URL:-}
 APACHE_PORT=${APACHE_PORT:-}
@@ -271,6 +273,7 @@ write_conf() {
 		-e "s|@CODES_PER_IP_HOUR@|$CODES_PER_IP_HOUR|" \
 		-e "s|@LOGIN_FAILURES_PER_IP_HOUR@|$LOGIN_FAILURES_PER_IP_HOUR|" \
 		-e "s|@UPLOADS_PER_DAY@|$UPLOADS_PER_DAY|" -e "s|@UPLOAD_MB_PER_DAY@|$UPLOAD_MB_PER_DAY|" \
+		-e "s|@PASSWORD_COST@|$PASSWORD_COST|" \
 		"$ROOT/conf/portal.conf.in" > "$VAR/portal.conf"
 	grep -qx "payment_provider = $provider" "$VAR/portal.conf" || die "conf/portal.conf.in: no payment_provider line"
 	chown root:zcps "$VAR/portal.conf"
@@ -464,7 +467,7 @@ init() {
 		one_time=true
 		say "stack: the operator's account: admin / $pw (shown once; the first login asks for a password of your own)"
 	fi
-	hash=$(printf '%s\n' "$pw" | "$BIN/portalctl" hash-password)
+	hash=$(printf '%s\n' "$pw" | "$BIN/portalctl" -c "$VAR/portal.conf" hash-password)
 	psql_db -1 -v pwhash="$hash" -v one_time="$one_time" <<'SQL'
 INSERT INTO org (kind, name, region_id, portal)
 SELECT 'platform', '职称申报评审平台运维中心', id, 'admin' FROM region WHERE level = 'city';

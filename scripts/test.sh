@@ -22,6 +22,10 @@ export WORKERS=3
 export REGISTER_PER_IP_HOUR=100000 CODES_PER_IP_HOUR=100000 LOGIN_FAILURES_PER_IP_HOUR=100000
 # the suites upload thousands of files as a few demo accounts
 export UPLOADS_PER_DAY=100000 UPLOAD_MB_PER_DAY=100000
+# The suites sign in some 3 000 times: at production's yescrypt cost (5, ~60-100 ms of a core
+# each) that was a sixth of the integration run. Cost 1 is the same algorithm at ~4 ms; the
+# production cost is checked by unit/test_conf.c and by from-empty.test.mjs's installation.
+export PASSWORD_COST=1
 # No WAL archiving for the test stacks: the restore drill (ops.test.mjs) archives on a
 # stack of its own, as `make run` does.
 export ARCHIVE=0

@@ -28,6 +28,9 @@ test('register → login → me → logout → me is 401', async () => {
 	assert.deepEqual(rows, [['applicant', who.idcard, who.name, who.idcard, who.mobile, 't', '0']]);
 	const hash = await sql(`SELECT password_hash FROM app_user WHERE idcard = ${lit(who.idcard)}`);
 	assert.ok(hash.startsWith('$y$'), `password_hash is not yescrypt: ${hash.slice(0, 8)}`);
+	// made at the stack's password_cost (the suites' 1 is "$y$j75$"; production's 5, "$y$j9T$")
+	const cost = Number(/^password_cost\s*=\s*(\d+)/m.exec(readFileSync(path.join(VAR, 'portal.conf'), 'utf8'))[1]);
+	assert.equal(hash.slice(0, 7), { 1: '$y$j75$', 2: '$y$j85$', 3: '$y$j7T$', 4: '$y$j8T$', 5: '$y$j9T$' }[cost]);
 	assert.ok(!hash.includes(who.password));
 	assert.equal(await sqlInt(`SELECT count(*) FROM audit_log a JOIN app_user u ON u.id = a.target_id
 	    WHERE a.action = 'register' AND a.target_type = 'user' AND u.idcard = ${lit(who.idcard)}`), 1);

@@ -13,7 +13,8 @@ import { DEMO_PASSWORD, FIRST_PASSWORD, Session, assertError, sideStack } from '
 import { tinyPdf } from './applicant-fixtures.mjs';
 import { usccCheck } from '../../scripts/setup.mjs';
 
-const side = sideStack('empty', 5);
+// an installation as shipped: production's password cost (the suites' stacks take 1)
+const side = sideStack('empty', 5, { PASSWORD_COST: '5' });
 let printed;
 
 before(async () => {
@@ -70,6 +71,9 @@ describe('from an empty database to a unit\'s desk', () => {
 		assert.ok(Number(await side.sql('SELECT count(*) FROM pipeline_step')) > 20);
 		const m = printed.match(/admin \/ (\S+)/);
 		assert.ok(m, `no password printed: ${printed}`);
+		const adminHash = () => side.sql("SELECT password_hash FROM app_user WHERE username = 'admin'");
+		// yescrypt at libxcrypt's cost 5: the installation's hash (portalctl) and, below, the program's
+		assert.match(await adminHash(), /^\$y\$j9T\$/);
 		const first = await op.ok('POST', '/login', { json: { username: 'admin', password: m[1] } });
 		// printed once, so good for one login: nothing but a password of the operator's own
 		assert.equal(first.user.must_change_password, true);
@@ -78,6 +82,7 @@ describe('from an empty database to a unit\'s desk', () => {
 		    'password_change_required');
 		await op.ok('POST', '/password', { json: { old: m[1], new: DEMO_PASSWORD } });
 		assert.equal((await op.ok('GET', '/me')).user.must_change_password, false);
+		assert.match(await adminHash(), /^\$y\$j9T\$/);
 	});
 
 	test('the operator creates the departments of the 中级评审 chain of 婺城区 and their accounts', async () => {

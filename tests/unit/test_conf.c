@@ -1,5 +1,6 @@
 /* The configuration's payment keys at their edges: the production template as shipped
- * does not start, a provider needs its gateway URL and key, the URL cannot be a script. */
+ * does not start, a provider needs its gateway URL and key, the URL cannot be a script;
+ * the password hashes' cost. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,30 @@ t_public_url(void **state)
 	assert_string_equal(conf.public_url, "");
 }
 
+/* yescrypt's cost: libxcrypt's 5 unless set, 1..11, and a hash made at it says so
+ * ($y$j9T$ is cost 5, $y$j75$ cost 1); a hash of another cost still verifies */
+static void
+t_password_cost(void **state)
+{
+	char h5[256], h1[256];
+
+	(void)state;
+	assert_int_equal(conf.password_cost, 5);
+	assert_int_equal(auth_hash("Demo@2023", h5, sizeof(h5)), PERR_OK);
+	assert_memory_equal(h5, "$y$j9T$", 7);
+	assert_int_equal(load("password_cost = 0\n"), -1);
+	assert_int_equal(load("password_cost = 12\n"), -1);
+	assert_int_equal(load("password_cost = x\n"), -1);
+	assert_int_equal(load("password_cost = 1\n"), 0);
+	assert_int_equal(conf.password_cost, 1);
+	assert_int_equal(auth_hash("Demo@2023", h1, sizeof(h1)), PERR_OK);
+	assert_memory_equal(h1, "$y$j75$", 7);
+	assert_true(auth_verify("Demo@2023", h5));
+	assert_true(auth_verify("Demo@2023", h1));
+	assert_false(auth_verify("Demo@2024", h1));
+	conf.password_cost = 5;
+}
+
 static char program_value[64];
 
 static int
@@ -160,6 +185,7 @@ main(void)
 		cmocka_unit_test(t_provider),
 		cmocka_unit_test(t_gateway_url),
 		cmocka_unit_test(t_public_url),
+		cmocka_unit_test(t_password_cost),
 		cmocka_unit_test(t_program_keys),
 	};
 
