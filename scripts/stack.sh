@@ -228,18 +228,28 @@ archive_apply() {
 # and the programs do not start on a database whose migrations did not all apply.
 migrate() {
 	psql_db -c "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-	local f name
+	local applied f name pending=() out rc=0
+	applied=$(psql_db -tA -c "SELECT name FROM schema_migration")
 	for f in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
-		name=$(basename "$f")
-		if [ -z "$(psql_db -tA -c "SELECT 1 FROM schema_migration WHERE name = '$name'")" ]; then
-			say "stack: applying $name"
-			# the row last: only a migration that ran to its end is recorded (a file
-			# may not end the transaction itself: tests/integration/ops.test.mjs)
-			if ! psql_db -1 -f - -c "INSERT INTO schema_migration (name) VALUES ('$name')" < "$f"; then
-				die "migration $name failed (the error is above) and was rolled back: the database is as it was before it, with the migrations before it applied. Nothing was started. Fix $name and start again."
-			fi
-		fi
+		grep -qxF -- "$(basename "$f")" <<<"$applied" || pending+=("$f")
 	done
+	[ "${#pending[@]}" != 0 ] || return 0
+	# All in one psql (one a file took ~0.25 s: 22 of a new stack's 26 s), the files read
+	# here (as root; psql runs as postgres). Each is a transaction of its own, its row last:
+	# only a migration that ran to its end is recorded (a file may not end the transaction
+	# itself: tests/integration/ops.test.mjs). At the first error psql stops, and the failed
+	# file's transaction is rolled back; those before it stay applied.
+	out=$(for f in "${pending[@]}"; do
+		name=$(basename "$f")
+		printf '\\echo stack: applying %s\nBEGIN;\n' "$name"
+		cat "$f"
+		printf "\nINSERT INTO schema_migration (name) VALUES ('%s');\nCOMMIT;\n" "${name//\'/\'\'}"
+	done | psql_db -f -) || rc=$?
+	[ -z "$out" ] || say "$out"
+	if [ "$rc" != 0 ]; then
+		name=$(sed -n 's/^stack: applying //p' <<<"$out" | tail -n 1)
+		die "migration $name failed (the error is above) and was rolled back: the database is as it was before it, with the migrations before it applied. Nothing was started. Fix $name and start again."
+	fi
 }
 
 # 32 random bytes as hex in file, made once per stack
