@@ -51,10 +51,18 @@ finish() {
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log "$OUT"/*.tap "$OUT"/*.secs "$OUT"/*.rc
 
+# The fuzz smoke runs (their own clang build, then a fixed ten seconds a harness) from the
+# start, beside the build (npm ci waits on the registry, vite's build takes one core) and the
+# stacks' start (which waits on PostgreSQL and the seed's requests); tallied below.
+fuzz_began=$SECONDS
+{ scripts/fuzz.sh 10 > "$OUT/fuzz.log" 2>&1; echo $? > "$OUT/fuzz.rc"; echo $((SECONDS - fuzz_began)) > "$OUT/fuzz.secs"; } &
+fz=$!
+
 note "build (sanitizers for programs and tests)"
 if ! { make -s -j2 SAN=1 programs && make -s -j2 unit && make -s www; } > "$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log"
 	tally build 0 1
+	wait $fz
 	finish
 fi
 tally build 1 0
@@ -90,12 +98,6 @@ fresh_stack() {	# var port [tls-port apache-port]
 		bash -c 'scripts/stack.sh start && scripts/stack.sh seed'
 }
 trap 'for v in "$VAR" "$I2VAR" "$B1VAR" "$B2VAR"; do VAR=$v scripts/stack.sh stop >/dev/null 2>&1; done' EXIT
-
-# The fuzz smoke runs (a fixed ten seconds a harness) beside the stacks' start, which waits
-# on PostgreSQL and on the seed's requests as much as it computes; tallied below.
-fuzz_began=$SECONDS
-{ scripts/fuzz.sh 10 > "$OUT/fuzz.log" 2>&1; echo $? > "$OUT/fuzz.rc"; echo $((SECONDS - fuzz_began)) > "$OUT/fuzz.secs"; } &
-fz=$!
 
 note "test stacks on 127.0.0.1:$PORT and :$I2PORT (integration), :$B1PORT and :$B2PORT (browser)"
 fresh_stack "$I2VAR" "$I2PORT" > "$OUT/stack-2.log" 2>&1 &
@@ -138,7 +140,7 @@ for t in build/san/tests/test_*; do
 	tally "$name" "$p" "$f"
 done
 
-note "fuzz smoke runs (beside the stacks' start)"
+note "fuzz smoke runs (beside the build and the stacks' start)"
 wait $fz
 STARTED=$((SECONDS - $(cat "$OUT/fuzz.secs" 2>/dev/null || echo 0)))
 if [ "$(cat "$OUT/fuzz.rc" 2>/dev/null)" = 0 ]; then
