@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 
 import { DEMO_PASSWORD, FIRST_PASSWORD, Session, loginAs, raw, sql } from '../tests/integration/lib.mjs';
 import { demoPdfs } from './demo-pdf.mjs';
+import { usccCheckChar } from '../www/common/validators.js';
 
 const COUNTIES = [
 	['330702', 'wucheng', '婺城区'], ['330703', 'jindong', '金东区'], ['330723', 'wuyi', '武义县'],
@@ -42,17 +43,6 @@ const UNITS = [
 	['jh_rcjl', '金华市人才交流中心', 'talent_centre', 'institution', '330700-sbj', '12330700470116000',
 		'', '人才中心经办人', '13957900013'],
 ];
-
-const USCC = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/* GB 32100 check character of the first 17 characters. */
-export function usccCheck(first17) {
-	let sum = 0;
-	for (let i = 0; i < 17; i++)
-		sum += USCC.indexOf(first17[i]) * USCC_W[i];
-	return USCC[(31 - (sum % 31)) % 31];
-}
 
 function ok(r, what) {
 	assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
@@ -119,7 +109,7 @@ async function plans(admin) {
 /* A unit registers with its 授权委托书 (multipart), the operator approves it. */
 async function unit(admin, codes, [username, name, kind, ownership, region, uscc17, affiliation, contact, mobile]) {
 	const form = new FormData();
-	const fields = { name, uscc: uscc17 + usccCheck(uscc17), kind, ownership, region_id: String(codes[region]),
+	const fields = { name, uscc: uscc17 + usccCheckChar(uscc17), kind, ownership, region_id: String(codes[region]),
 		supervisor: kind === 'talent_centre' ? '金华市人力资源和社会保障局' : '金华市住房和城乡建设局',
 		contact_name: contact, contact_mobile: mobile, username, password: DEMO_PASSWORD };
 	if (affiliation)

@@ -11,7 +11,7 @@ import { deflateSync } from 'node:zlib';
 import {
 	DEMO_PASSWORD, HONGDA, ROOT, Session, idcardCheck, lit, loginAs, mobile, retire, sql, sqlInt, tag,
 } from './lib.mjs';
-import { usccCheck } from '../../scripts/setup.mjs';
+import { usccCheckChar as usccCheck } from '../../www/common/validators.js';
 
 export const OUT = path.join(ROOT, 'tests/out');
 export const SJY = '金华市建筑设计研究院有限公司';

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, FIRST_PASSWORD, Session, assertError, sideStack } from './lib.mjs';
 import { tinyPdf } from './applicant-fixtures.mjs';
-import { usccCheck } from '../../scripts/setup.mjs';
+import { usccCheckChar as usccCheck } from '../../www/common/validators.js';
 
 // an installation as shipped: production's password cost (the suites' stacks take 1)
 const side = sideStack('empty', 5, { PASSWORD_COST: '5' });

@@ -19,7 +19,7 @@ import {
 	SJY, afterCleanup, completeProfile, newApplicant, newApplication, newOrg, newOrgUser, newUscc, putProfile,
 	tinyPdf, uploadPdf,
 } from './applicant-fixtures.mjs';
-import { usccCheck } from '../../scripts/setup.mjs';
+import { usccCheckChar as usccCheck } from '../../www/common/validators.js';
 
 after(afterCleanup);
 
