@@ -290,20 +290,27 @@ test('every write route refuses its malformed corpus with a 4xx, names the spoil
 	for (const route of writes) {
 		const before = await checksums();
 		const from = loopback();
-		for (const req of corpus(route)) {
-			const r = await send(route, req, from);
-			n++;
-			statuses[r.status] = (statuses[r.status] || 0) + 1;
-			if (process.env.TRUST_TRACE)
-				console.error(`${routeName(route)} | ${req.what} | ${r.status} ${r.text.slice(0, 100)}`);
-			if (r.status < 400 || r.status >= 500) {
-				failures.push(`${routeName(route)} with ${req.what}: ${r.status} ${r.text.slice(0, 160)}`);
-				continue;
+		// four at once (each waits on nginx, a worker and PostgreSQL in turn: one at a time, a
+		// run beside the other suites took 276 s where it takes 46 alone); none is let through
+		const reqs = [...corpus(route)];
+		let next = 0;
+		await Promise.all(Array.from({ length: 4 }, async () => {
+			while (next < reqs.length) {
+				const req = reqs[next++];
+				const r = await send(route, req, from);
+				n++;
+				statuses[r.status] = (statuses[r.status] || 0) + 1;
+				if (process.env.TRUST_TRACE)
+					console.error(`${routeName(route)} | ${req.what} | ${r.status} ${r.text.slice(0, 100)}`);
+				if (r.status < 400 || r.status >= 500) {
+					failures.push(`${routeName(route)} with ${req.what}: ${r.status} ${r.text.slice(0, 160)}`);
+					continue;
+				}
+				const named = r.json?.error?.field;
+				if (req.field !== undefined && r.status === 400 && named !== undefined && named !== req.field)
+					failures.push(`${routeName(route)} with ${req.what}: the error names "${named}", not the spoilt "${req.field}": ${r.text.slice(0, 160)}`);
 			}
-			const named = r.json?.error?.field;
-			if (req.field !== undefined && r.status === 400 && named !== undefined && named !== req.field)
-				failures.push(`${routeName(route)} with ${req.what}: the error names "${named}", not the spoilt "${req.field}": ${r.text.slice(0, 160)}`);
-		}
+		}));
 		// a public route counts every attempt per address, refused ones too (lib/limit.c)
 		const diffs = await written(before, await checksums(), { attempts: route.public });
 		if (diffs.length > 0)
