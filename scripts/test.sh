@@ -7,8 +7,7 @@
 # Ports: TEST_PORT (nginx), +1 the production-configuration stack of
 # payment-production.test.mjs, +2 nginx over TLS, +3 Apache httpd, +5 the empty installation of
 # from-empty.test.mjs, +6 the operations stack of
-# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 and +20 the browser suite's stacks,
-# +30 the integration suite's second half's.
+# ops.test.mjs, +7 the previous release's stack of upgrade.test.mjs, +10 and +20 the browser suite's stacks.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,16 +66,14 @@ if ! { make -s -j2 SAN=1 programs && make -s -j2 unit && make -s www; } > "$OUT/
 fi
 tally build 1 0
 
-# Four stacks of the sanitizer builds, each seeded: two for the integration suite's files (the
-# first with TLS and Apache; the fault tests kill workers and restart PostgreSQL of theirs) and
-# two for the browser suite's, each suite split in two halves of about equal length, so that
-# the halves run at once without touching each other's data.
+# Three stacks of the sanitizer builds, each seeded: the integration suite's (with TLS and Apache;
+# its fault tests kill workers and restart PostgreSQL) and two for the browser suite's files, split
+# in two halves of about equal length, so that the suites run at once without touching each
+# other's data.
 B1VAR=$ROOT/var/test-browser-1
 B1PORT=$((PORT + 10))
 B2VAR=$ROOT/var/test-browser-2
 B2PORT=$((PORT + 20))
-I2VAR=$ROOT/var/test-2
-I2PORT=$((PORT + 30))
 export BIN=$ROOT/build/san/bin
 export PG_EXTRA_CONF="fsync = off
 synchronous_commit = off
@@ -97,11 +94,9 @@ fresh_stack() {	# var port [tls-port apache-port]
 	VAR=$var PORT=$port TLS_PORT=${3:-} APACHE_PORT=${4:-} \
 		bash -c 'scripts/stack.sh start && scripts/stack.sh seed'
 }
-trap 'for v in "$VAR" "$I2VAR" "$B1VAR" "$B2VAR"; do VAR=$v scripts/stack.sh stop >/dev/null 2>&1; done' EXIT
+trap 'for v in "$VAR" "$B1VAR" "$B2VAR"; do VAR=$v scripts/stack.sh stop >/dev/null 2>&1; done' EXIT
 
-note "test stacks on 127.0.0.1:$PORT and :$I2PORT (integration), :$B1PORT and :$B2PORT (browser)"
-fresh_stack "$I2VAR" "$I2PORT" > "$OUT/stack-2.log" 2>&1 &
-i2=$!
+note "test stacks on 127.0.0.1:$PORT (integration), :$B1PORT and :$B2PORT (browser)"
 fresh_stack "$B1VAR" "$B1PORT" > "$OUT/stack-browser-1.log" 2>&1 &
 b1=$!
 fresh_stack "$B2VAR" "$B2PORT" > "$OUT/stack-browser-2.log" 2>&1 &
@@ -112,11 +107,8 @@ wait $b1
 b1_rc=$?
 wait $b2
 b2_rc=$?
-wait $i2
-i2_rc=$?
-if [ "$main_rc" != 0 ] || [ "$i2_rc" != 0 ] || [ "$b1_rc" != 0 ] || [ "$b2_rc" != 0 ]; then
+if [ "$main_rc" != 0 ] || [ "$b1_rc" != 0 ] || [ "$b2_rc" != 0 ]; then
 	[ "$main_rc" != 0 ] && cat "$OUT/stack.log"
-	[ "$i2_rc" != 0 ] && cat "$OUT/stack-2.log"
 	[ "$b1_rc" != 0 ] && cat "$OUT/stack-browser-1.log"
 	[ "$b2_rc" != 0 ] && cat "$OUT/stack-browser-2.log"
 	tally stack 0 1
@@ -182,25 +174,14 @@ tally_node() {	# suite title
 	tally "$suite" "$p" "$f"
 }
 
-# Five at once. The integration files that run on side stacks of their own (ops, upgrade,
-# production, from-empty: ports +1, +5 to +7) beside the rest, which run one after another in
-# two halves by length, longest first, each half on its stack (those through TLS or Apache on
-# the main stack, which serves them), in name order within a half (the fault tests, zx- to zz-,
-# last); the browser files likewise in two halves, each on its stack.
-main=() side=() int1=() int2=() half1=() half2=()
+# Four at once. The integration files that run on side stacks of their own (ops, upgrade,
+# production, from-empty: ports +1, +5 to +7) beside the rest, which share the main stack
+# and run one after another; the browser files in two halves by length, longest first, each
+# half on its stack.
+main=() side=() half1=() half2=()
 for f in tests/integration/*.test.mjs; do
 	if grep -q "sideStack(" "$f"; then side+=("$f"); else main+=("$f"); fi
 done
-n1=0 n2=0
-while read -r lines f; do
-	if grep -q 'PORTAL_TLS_URL\|PORTAL_APACHE_URL' "$f" || [ "$n1" -le "$n2" ]; then
-		int1+=("$f"); n1=$((n1 + lines))
-	else
-		int2+=("$f"); n2=$((n2 + lines))
-	fi
-done < <(wc -l "${main[@]}" | grep -v ' total$' | sort -rn)
-mapfile -t int1 < <(printf '%s\n' "${int1[@]}" | sort)
-mapfile -t int2 < <(printf '%s\n' "${int2[@]}" | sort)
 n1=0 n2=0
 while read -r lines f; do
 	if [ "$n1" -le "$n2" ]; then half1+=("$f"); n1=$((n1 + lines)); else half2+=("$f"); n2=$((n2 + lines)); fi
@@ -211,20 +192,17 @@ run_node browser-1 "$B1PORT" "$B1VAR" "${half1[@]}" &
 s2=$!
 run_node browser-2 "$B2PORT" "$B2VAR" "${half2[@]}" &
 s3=$!
-run_node integration-2 "$I2PORT" "$I2VAR" "${int2[@]}" &
-s4=$!
-run_node integration "$PORT" "$VAR" "${int1[@]}"
-wait $s1 $s2 $s3 $s4
-tally_node integration "integration tests (through nginx), first half: ${int1[*]##*/}"
-tally_node integration-2 "integration tests, second half: ${int2[*]##*/}"
+run_node integration "$PORT" "$VAR" "${main[@]}"
+wait $s1 $s2 $s3
+tally_node integration "integration tests (through nginx)"
 tally_node integration-side "integration tests on side stacks: ${side[*]##*/}"
 tally_node browser-1 "browser tests (headless Chromium), first half: ${half1[*]##*/}"
 tally_node browser-2 "browser tests (headless Chromium), second half: ${half2[*]##*/}"
 
 note "sanitizer reports from the role programs"
-reports=$(find "$VAR/log/san" "$I2VAR/log/san" "$B1VAR/log/san" "$B2VAR/log/san" -type f 2>/dev/null | wc -l)
+reports=$(find "$VAR/log/san" "$B1VAR/log/san" "$B2VAR/log/san" -type f 2>/dev/null | wc -l)
 if [ "$reports" != 0 ]; then
-	cat "$VAR"/log/san/* "$I2VAR"/log/san/* "$B1VAR"/log/san/* "$B2VAR"/log/san/* 2>/dev/null | head -n 80
+	cat "$VAR"/log/san/* "$B1VAR"/log/san/* "$B2VAR"/log/san/* 2>/dev/null | head -n 80
 	tally sanitizers 0 "$reports"
 else
 	tally sanitizers 1 0
