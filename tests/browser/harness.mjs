@@ -17,6 +17,12 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../integration/applicant-fixtures.mjs'
 export { BASE }
 export const SHOTS = fileURLToPath(new URL('../out/screenshots/', import.meta.url))
 export const TIMEOUT = 15000
+// The pictures each flow takes of its steps (tests/out/screenshots/<flow>-*.png) are written
+// when SCREENSHOTS=1: a full-page picture costs Chromium a new layout and raster of the whole
+// page, a tenth of a browser file's CPU, for files nobody reads in CI. A failure's picture
+// (<flow>-failure.png) is always taken.
+const PICTURES = process.env.SCREENSHOTS === '1'
+const screenshotOf = new WeakMap()
 
 // name: the screenshots' prefix (`${name}-failure.png`, `${name}-<what>-failure.png`);
 // timeout: each page's default; viewport: each new context's unless newPage is given one;
@@ -53,6 +59,8 @@ export function flow(name, { timeout = TIMEOUT, viewport = { width: 1366, height
       const page = await context.newPage()
       page.setDefaultTimeout(timeout)
       page.problems = []
+      screenshotOf.set(page, page.screenshot.bind(page))
+      if (!PICTURES) page.screenshot = async (o = {}) => (o.path ? Buffer.alloc(0) : screenshotOf.get(page)(o))
       const note = (problem, text) => {
         page.problems.push(problem)
         if (/Content Security Policy/i.test(text)) h.cspErrors.push(`${page.url()}: ${text}`)
@@ -100,7 +108,7 @@ export function flow(name, { timeout = TIMEOUT, viewport = { width: 1366, height
 async function blame(e, page, file) {
   if (!page || page.isClosed()) return
   if (page.problems.length) e.message += `\nbrowser console:\n${page.problems.join('\n')}`
-  await page.screenshot({ path: `${SHOTS}${file}`, fullPage: true }).catch(() => {})
+  await (screenshotOf.get(page) ?? page.screenshot.bind(page))({ path: `${SHOTS}${file}`, fullPage: true }).catch(() => {})
 }
 
 // Waits for the answer to the request matching method + URL (regexp on the path).
