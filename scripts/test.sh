@@ -57,22 +57,11 @@ fuzz_began=$SECONDS
 { scripts/fuzz.sh 10 > "$OUT/fuzz.log" 2>&1; echo $? > "$OUT/fuzz.rc"; echo $((SECONDS - fuzz_began)) > "$OUT/fuzz.secs"; } &
 fz=$!
 
-# clang's static analyser over every program and tool: a report is a failure (its paths are
-# the ones the compiler's warnings do not follow: a value never read, a NULL passed on). It
-# needs the sources only and takes some 200 s of a core (the analysis itself, not the compile),
-# so it runs from the start at the lowest priority, on what the build, the stacks and the
-# suites leave idle, and is tallied at the end.
-scan_began=$SECONDS
-rm -rf "$ROOT/build/scan" "$OUT/scan-build"
-{ nice -n 19 scan-build -o "$OUT/scan-build" --status-bugs make -s -j2 BUILD=build/scan programs > "$OUT/scan-build.log" 2>&1
-  echo $? > "$OUT/scan-build.rc"; echo $((SECONDS - scan_began)) > "$OUT/scan-build.secs"; } &
-sb=$!
-
 note "build (sanitizers for programs and tests)"
 if ! { make -s -j2 SAN=1 programs && make -s -j2 unit && make -s www; } > "$OUT/build.log" 2>&1; then
 	cat "$OUT/build.log"
 	tally build 0 1
-	wait $fz $sb
+	wait $fz
 	finish
 fi
 tally build 1 0
@@ -123,7 +112,7 @@ if [ "$main_rc" != 0 ] || [ "$b1_rc" != 0 ] || [ "$b2_rc" != 0 ]; then
 	[ "$b1_rc" != 0 ] && cat "$OUT/stack-browser-1.log"
 	[ "$b2_rc" != 0 ] && cat "$OUT/stack-browser-2.log"
 	tally stack 0 1
-	wait $fz $sb
+	wait $fz
 	finish
 fi
 tally stack 1 0
@@ -153,12 +142,24 @@ else
 	tally fuzz "$(grep -c '^fuzz ok' "$OUT/fuzz.log")" 1
 fi
 
+# clang's static analyser over every program and tool: a report is a failure (its paths are
+# the ones the compiler's warnings do not follow: a value never read, a NULL passed on)
+note "static analysis (scan-build)"
+rm -rf "$ROOT/build/scan" "$OUT/scan-build"
+if scan-build -o "$OUT/scan-build" --status-bugs make -s -j2 BUILD=build/scan programs > "$OUT/scan-build.log" 2>&1; then
+	tally scan-build 1 0
+else
+	grep -A3 'warning:' "$OUT/scan-build.log" | head -n 60
+	tail -n 5 "$OUT/scan-build.log"
+	tally scan-build 0 1
+fi
+
 run_node() {	# suite port var files…: its TAP in tests/out/<suite>.tap, its seconds in <suite>.secs
 	local suite=$1 port=$2 var=$3 began=$SECONDS
 	shift 3
 	PORTAL_URL=http://127.0.0.1:$port PORTAL_VAR=$var \
 		PORTAL_TLS_URL=https://127.0.0.1:$TLS_PORT PORTAL_APACHE_URL=http://127.0.0.1:$APACHE_PORT \
-		nice -n "${NICENESS:-0}" node --test --test-concurrency=1 --test-reporter=tap "$@" > "$OUT/$suite.tap" 2>&1
+		node --test --test-concurrency=1 --test-reporter=tap "$@" > "$OUT/$suite.tap" 2>&1
 	echo $((SECONDS - began)) > "$OUT/$suite.secs"
 }
 tally_node() {	# suite title
@@ -187,12 +188,9 @@ while read -r lines f; do
 done < <(wc -l tests/browser/*.test.mjs | grep -v ' total$' | sort -rn)
 run_node integration-side "$PORT" "$VAR" "${side[@]}" &
 s1=$!
-# The browser halves (Chromium is two fifths of the run's CPU) at a slightly lower priority:
-# they finish a minute or two before the integration files, which wait on the CPU more often
-# than on anything else; so the two ends come closer.
-NICENESS=3 run_node browser-1 "$B1PORT" "$B1VAR" "${half1[@]}" &
+run_node browser-1 "$B1PORT" "$B1VAR" "${half1[@]}" &
 s2=$!
-NICENESS=3 run_node browser-2 "$B2PORT" "$B2VAR" "${half2[@]}" &
+run_node browser-2 "$B2PORT" "$B2VAR" "${half2[@]}" &
 s3=$!
 run_node integration "$PORT" "$VAR" "${main[@]}"
 wait $s1 $s2 $s3
@@ -200,17 +198,6 @@ tally_node integration "integration tests (through nginx)"
 tally_node integration-side "integration tests on side stacks: ${side[*]##*/}"
 tally_node browser-1 "browser tests (headless Chromium), first half: ${half1[*]##*/}"
 tally_node browser-2 "browser tests (headless Chromium), second half: ${half2[*]##*/}"
-
-note "static analysis (scan-build, beside the rest at the lowest priority)"
-wait $sb
-STARTED=$((SECONDS - $(cat "$OUT/scan-build.secs" 2>/dev/null || echo 0)))
-if [ "$(cat "$OUT/scan-build.rc" 2>/dev/null)" = 0 ]; then
-	tally scan-build 1 0
-else
-	grep -A3 'warning:' "$OUT/scan-build.log" | head -n 60
-	tail -n 5 "$OUT/scan-build.log"
-	tally scan-build 0 1
-fi
 
 note "sanitizer reports from the role programs"
 reports=$(find "$VAR/log/san" "$B1VAR/log/san" "$B2VAR/log/san" -type f 2>/dev/null | wc -l)
