@@ -142,6 +142,18 @@ else
 	tally fuzz "$(grep -c '^fuzz ok' "$OUT/fuzz.log")" 1
 fi
 
+# clang's static analyser over every program and tool: a report is a failure (its paths are
+# the ones the compiler's warnings do not follow: a value never read, a NULL passed on)
+note "static analysis (scan-build)"
+rm -rf "$ROOT/build/scan" "$OUT/scan-build"
+if scan-build -o "$OUT/scan-build" --status-bugs make -s -j2 BUILD=build/scan programs > "$OUT/scan-build.log" 2>&1; then
+	tally scan-build 1 0
+else
+	grep -A3 'warning:' "$OUT/scan-build.log" | head -n 60
+	tail -n 5 "$OUT/scan-build.log"
+	tally scan-build 0 1
+fi
+
 run_node() {	# suite port var files…: its TAP in tests/out/<suite>.tap, its seconds in <suite>.secs
 	local suite=$1 port=$2 var=$3 began=$SECONDS
 	shift 3
@@ -162,12 +174,10 @@ tally_node() {	# suite title
 	tally "$suite" "$p" "$f"
 }
 
-# Four streams. The integration files that run on side stacks of their own (ops, upgrade,
+# Four at once. The integration files that run on side stacks of their own (ops, upgrade,
 # production, from-empty: ports +1, +5 to +7) beside the rest, which share the main stack
 # and run one after another; the browser files in two halves by length, longest first, each
-# half on its stack. The integration streams are the long ones (the browser halves ended
-# 100-160 s before them): they start first, beside clang's static analyser (some 200 s of
-# CPU), and the browser halves once it is done.
+# half on its stack.
 main=() side=() half1=() half2=()
 for f in tests/integration/*.test.mjs; do
 	if grep -q "sideStack(" "$f"; then side+=("$f"); else main+=("$f"); fi
@@ -178,27 +188,12 @@ while read -r lines f; do
 done < <(wc -l tests/browser/*.test.mjs | grep -v ' total$' | sort -rn)
 run_node integration-side "$PORT" "$VAR" "${side[@]}" &
 s1=$!
-run_node integration "$PORT" "$VAR" "${main[@]}" &
-s0=$!
-
-# clang's static analyser over every program and tool, beside the integration streams: a
-# report is a failure (its paths are the ones the compiler's warnings do not follow: a value
-# never read, a NULL passed on)
-note "static analysis (scan-build)"
-rm -rf "$ROOT/build/scan" "$OUT/scan-build"
-if scan-build -o "$OUT/scan-build" --status-bugs make -s -j2 BUILD=build/scan programs > "$OUT/scan-build.log" 2>&1; then
-	tally scan-build 1 0
-else
-	grep -A3 'warning:' "$OUT/scan-build.log" | head -n 60
-	tail -n 5 "$OUT/scan-build.log"
-	tally scan-build 0 1
-fi
-
 run_node browser-1 "$B1PORT" "$B1VAR" "${half1[@]}" &
 s2=$!
 run_node browser-2 "$B2PORT" "$B2VAR" "${half2[@]}" &
 s3=$!
-wait $s0 $s1 $s2 $s3
+run_node integration "$PORT" "$VAR" "${main[@]}"
+wait $s1 $s2 $s3
 tally_node integration "integration tests (through nginx)"
 tally_node integration-side "integration tests on side stacks: ${side[*]##*/}"
 tally_node browser-1 "browser tests (headless Chromium), first half: ${half1[*]##*/}"
