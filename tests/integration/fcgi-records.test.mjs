@@ -66,14 +66,23 @@ function send(bytes) {
 	});
 }
 
+/* The deaths the pool logged in `text`, one per "worker ended" line: its slot, its pid, how it
+ * ended ("signal=6", "status=1") and the pause before its replacement (-1: the pool was
+ * stopping and starts none). */
+function deaths(text) {
+	return text.split('\n').filter((l) => l.includes('prog=pool') && l.includes('msg="worker ended"'))
+	    .map((l) => ({ slot: Number(/ slot=(\d+) /.exec(l)[1]), worker: Number(/ worker=(\d+) /.exec(l)[1]),
+		how: / ((?:signal|status)=\d+) /.exec(l)[1], restart: Number(/ restart_ms=(-?\d+)/.exec(l)[1]) }));
+}
+
+/* The program's log from byte offset `from` on. */
+const logSince = (from) => readFileSync(LOG).subarray(from).toString('utf8');
+
 /* The workers the pool reports killed by SIGABRT (6: libfcgi's abort, glibc's stack
  * protector) in the log from byte offset `from` on; under AddressSanitizer a smashed stack is
  * sometimes caught by ASan's own check first, which exits with status 1. */
 function aborted(from) {
-	return readFileSync(LOG).subarray(from).toString('utf8').split('\n')
-	    .filter((l) => l.includes('prog=pool') && l.includes('msg="worker ended"') &&
-		/ (signal=6|status=1) /.test(l))
-	    .map((l) => Number(/ worker=(\d+) /.exec(l)[1]));
+	return deaths(logSince(from)).filter((d) => d.how === 'signal=6' || d.how === 'status=1').map((d) => d.worker);
 }
 
 /*
@@ -144,9 +153,7 @@ test('16 malformed FastCGI records at 4/s: the program answers again, and keeps 
 	// 1 s for its replacement (the back-off's ceiling), so the program is back within a second
 	// and a worker's start of the last death. Timed through nginx it measured how busy the
 	// machine was: CI's once missed it with the program answering a moment later.
-	const pauses = readFileSync(LOG).subarray(logFrom).toString('utf8').split('\n')
-	    .filter((l) => l.includes('prog=pool') && l.includes('msg="worker ended"'))
-	    .map((l) => Number(/ restart_ms=(-?\d+)/.exec(l)[1]));
+	const pauses = deaths(logSince(logFrom)).map((d) => d.restart);
 	assert.ok(pauses.every((ms) => ms >= 0 && ms <= 1000), `the pool's pauses: ${pauses}`);
 
 	// every worker is back: none was given up
@@ -173,9 +180,8 @@ test('pool: a program that cannot start is retried for ever, with a back-off, no
 	const exited = new Promise((resolve) => pool.on('exit', (code, signal) => resolve({ code, signal })));
 	// each worker's deaths and the pause the pool took before its next start
 	// (restart_ms=-1: a worker that ended as the pool stopped, which starts it no more)
-	const waits = (slot) => (existsSync(log) ? readFileSync(log, 'utf8') : '').split('\n')
-	    .filter((l) => l.includes('msg="worker ended"') && / status=1 /.test(l) && l.includes(` slot=${slot} `))
-	    .map((l) => Number(/ restart_ms=(-?\d+)$/.exec(l)[1])).filter((ms) => ms >= 0);
+	const waits = (slot) => deaths(existsSync(log) ? readFileSync(log, 'utf8') : '')
+	    .filter((d) => d.how === 'status=1' && d.slot === slot && d.restart >= 0).map((d) => d.restart);
 	// eight deaths each: more than multiwatch's four, after which it gave up
 	while (Date.now() - began < 60000 && (waits(0).length < 8 || waits(1).length < 8))
 		await sleep(100);
